@@ -1,0 +1,287 @@
+//! The image catalogue: every image name, tag, version and library list shiplight emits, in one
+//! table, so a change upstream is one edit here. Facts come from the field guide (distroless on
+//! Debian 13, Chainguard free tier).
+
+use crate::stack::Stack;
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Who publishes the runtime (and matching builder) images.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    /// gcr.io/distroless on Debian 13, with Debian trixie builders.
+    #[default]
+    Distroless,
+    /// cgr.dev/chainguard free tier, Wolfi based, with Chainguard builders.
+    Chainguard,
+}
+
+impl fmt::Display for Vendor {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Vendor::Distroless => "distroless",
+            Vendor::Chainguard => "chainguard",
+        })
+    }
+}
+
+/// How much of an operating system the runtime image carries, smallest first.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Family {
+    /// No C library: certificates, tzdata, passwd only.
+    Static,
+    /// glibc, plus OpenSSL and zlib on distroless.
+    Base,
+    /// `base` plus libgcc_s and libstdc++.
+    Cc,
+    /// The language's own runtime image (interpreter or JVM).
+    Language,
+}
+
+impl fmt::Display for Family {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Family::Static => "static",
+            Family::Base => "base",
+            Family::Cc => "cc",
+            Family::Language => "language",
+        })
+    }
+}
+
+/// How the debug variant of a runtime is selected by the Dockerfile's global build-arg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DebugSwitch {
+    /// Same image, other tag: the build-arg holds the tag.
+    Tag {
+        production: &'static str,
+        debug: &'static str,
+    },
+    /// The vendor has no debug tag for this image: the build-arg holds the whole reference.
+    Image { debug: &'static str },
+}
+
+/// One runtime image row.
+#[derive(Debug, Clone, Copy)]
+pub struct RuntimeImage {
+    pub vendor: Vendor,
+    pub family: Family,
+    /// Repository without tag.
+    pub repository: &'static str,
+    /// Tag of the production image.
+    pub production_tag: &'static str,
+    pub debug: DebugSwitch,
+    /// Groups of shared libraries the image carries; empty for an image with no C library.
+    pub libraries: &'static [&'static [&'static str]],
+}
+
+/// glibc's own shared objects (every image with a C library has them).
+const GLIBC: &[&str] = &[
+    "ld-linux-x86-64.so.2",
+    "ld-linux-aarch64.so.1",
+    "libc.so.6",
+    "libm.so.6",
+    "libmvec.so.1",
+    "libpthread.so.0",
+    "libdl.so.2",
+    "librt.so.1",
+    "libresolv.so.2",
+    "libutil.so.1",
+    "libanl.so.1",
+];
+
+/// libssl3t64, zlib1g and libzstd1: what distroless `base` adds to glibc.
+const SSL_ZLIB: &[&str] = &["libssl.so.3", "libcrypto.so.3", "libz.so.1", "libzstd.so.1"];
+
+/// libgcc-s1, libstdc++6 (and libgomp1 on distroless): what `cc` adds.
+const GCC_RUNTIME: &[&str] = &["libgcc_s.so.1", "libstdc++.so.6"];
+
+const GOMP: &[&str] = &["libgomp.so.1"];
+
+const DISTROLESS_TAGS: DebugSwitch = DebugSwitch::Tag {
+    production: "nonroot",
+    debug: "debug-nonroot",
+};
+
+const CHAINGUARD_TAGS: DebugSwitch = DebugSwitch::Tag {
+    production: "latest",
+    debug: "latest-dev",
+};
+
+/// Every runtime image shiplight can emit.
+pub const RUNTIMES: &[RuntimeImage] = &[
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Static,
+        repository: "gcr.io/distroless/static-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[],
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Base,
+        repository: "gcr.io/distroless/base-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB],
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Cc,
+        repository: "gcr.io/distroless/cc-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Static,
+        repository: "cgr.dev/chainguard/static",
+        production_tag: "latest",
+        debug: DebugSwitch::Image {
+            debug: "cgr.dev/chainguard/busybox:latest",
+        },
+        libraries: &[],
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Base,
+        repository: "cgr.dev/chainguard/glibc-dynamic",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, GCC_RUNTIME],
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Cc,
+        repository: "cgr.dev/chainguard/glibc-dynamic",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, GCC_RUNTIME],
+    },
+];
+
+/// The runtime image for a vendor and family, if the catalogue has one.
+pub fn runtime(vendor: Vendor, family: Family) -> Option<&'static RuntimeImage> {
+    RUNTIMES
+        .iter()
+        .find(|row| row.vendor == vendor && row.family == family)
+}
+
+impl RuntimeImage {
+    /// Every shared library the image carries, in catalogue order.
+    pub fn library_names(&self) -> Vec<&'static str> {
+        self.libraries
+            .iter()
+            .flat_map(|group| group.iter().copied())
+            .collect()
+    }
+
+    /// Whether the image has a C library at all.
+    pub fn has_libc(&self) -> bool {
+        !self.libraries.is_empty()
+    }
+}
+
+/// A builder image row: how the builder reference is formed for a stack and vendor.
+#[derive(Debug, Clone, Copy)]
+pub struct BuilderImage {
+    pub stack: Stack,
+    pub vendor: Vendor,
+    /// Repository without tag.
+    pub repository: &'static str,
+    /// Tag with `{version}` standing for the language version (distroless builders), or a fixed
+    /// tag (Chainguard publishes `latest-dev` only in its free tier).
+    pub tag: &'static str,
+    /// The user the image runs as, when it is not root: sources and caches must belong to it.
+    pub user: Option<&'static str>,
+    /// Working directory of the build.
+    pub workdir: &'static str,
+    /// Directory the artefact is placed in for the runtime stage to copy.
+    pub out_dir: &'static str,
+}
+
+/// Builder images: Debian trixie for distroless (glibc matches debian13), Chainguard for Chainguard.
+pub const BUILDERS: &[BuilderImage] = &[
+    BuilderImage {
+        stack: Stack::Go,
+        vendor: Vendor::Distroless,
+        repository: "golang",
+        tag: "{version}-trixie",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+    },
+    BuilderImage {
+        stack: Stack::Go,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/go",
+        tag: "latest-dev",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+    },
+    BuilderImage {
+        stack: Stack::Rust,
+        vendor: Vendor::Distroless,
+        repository: "rust",
+        tag: "{version}-trixie",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+    },
+    BuilderImage {
+        stack: Stack::Rust,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/rust",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/work",
+        out_dir: "/work/out",
+    },
+];
+
+impl BuilderImage {
+    /// Full reference for a language version.
+    pub fn reference(&self, version: &str) -> String {
+        format!(
+            "{}:{}",
+            self.repository,
+            self.tag.replace("{version}", version)
+        )
+    }
+
+    /// Whether the tag carries the language version (false: the vendor only has `latest`).
+    pub fn is_versioned(&self) -> bool {
+        self.tag.contains("{version}")
+    }
+}
+
+/// The builder image row for a stack and vendor.
+pub fn builder(stack: Stack, vendor: Vendor) -> &'static BuilderImage {
+    BUILDERS
+        .iter()
+        .find(|row| row.stack == stack && row.vendor == vendor)
+        .expect("every stack has a builder for every vendor")
+}
+
+/// Go releases with published, supported `golang:X-trixie` images, oldest first.
+pub const GO_RELEASES: &[&str] = &["1.26", "1.27"];
+
+/// Go version of Chainguard's free `go:latest-dev`.
+pub const GO_CHAINGUARD_LATEST: &str = "1.27";
+
+/// The Rust builder tag used when the project pins no toolchain: the newest stable 1.x.
+pub const RUST_DEFAULT_TAG: &str = "1";
+
+/// Rust version of Chainguard's free `rust:latest-dev`.
+pub const RUST_CHAINGUARD_LATEST: &str = "1.97";
+
+/// The first Rust release with `rust:X-trixie` images.
+pub const RUST_FIRST_TRIXIE: &str = "1.89";

@@ -1,0 +1,42 @@
+//! The top-level error: each area's error folded into one, with the process exit code.
+
+use crate::decide::DecideError;
+use crate::detect::DetectError;
+use crate::render::RenderError;
+use crate::write::WriteError;
+
+/// Exit code for success.
+pub const EXIT_OK: u8 = 0;
+/// Exit code for a failure or for drift found by `check`.
+pub const EXIT_FAILURE: u8 = 1;
+/// Exit code for bad usage or unusable input.
+pub const EXIT_USAGE: u8 = 2;
+
+/// Anything that stops a shiplight command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    #[error(transparent)]
+    Decide(#[from] DecideError),
+    #[error(transparent)]
+    Render(#[from] RenderError),
+    #[error(transparent)]
+    Write(#[from] WriteError),
+    /// A flag or value that cannot be used, with what to do instead.
+    #[error("{0}")]
+    Usage(String),
+    /// Output could not be printed.
+    #[error("cannot write to standard output: {0}")]
+    Output(#[from] std::io::Error),
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for usage or input problems, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Detect(_) | Error::Decide(_) | Error::Usage(_) => EXIT_USAGE,
+            Error::Render(_) | Error::Write(_) | Error::Output(_) => EXIT_FAILURE,
+        }
+    }
+}

@@ -1,0 +1,45 @@
+//! Evidence: where in the repository a fact was read, so every decision can point at its source.
+
+use serde::Serialize;
+use std::fmt;
+
+/// One observation in the repository: a file, optionally a line, and what was seen there.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Evidence {
+    /// Path relative to the project root, with `/` separators.
+    pub file: String,
+    /// 1-based line number, when the observation has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<usize>,
+    /// What was seen, in a few words.
+    pub detail: String,
+}
+
+impl Evidence {
+    /// Evidence for a whole file.
+    pub fn file(file: impl Into<String>, detail: impl Into<String>) -> Self {
+        Evidence {
+            file: file.into(),
+            line: None,
+            detail: detail.into(),
+        }
+    }
+
+    /// Evidence for one line of a file.
+    pub fn line(file: impl Into<String>, line: usize, detail: impl Into<String>) -> Self {
+        Evidence {
+            file: file.into(),
+            line: Some(line),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.detail),
+            None => write!(f, "{}: {}", self.file, self.detail),
+        }
+    }
+}

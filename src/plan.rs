@@ -1,0 +1,172 @@
+//! The plan: one serializable struct holding everything the templates may read. It is printed by
+//! `explain --json`, snapshotted in tests, and is the only input of rendering.
+
+use crate::catalog::{self, DebugSwitch, Family, Vendor};
+use crate::decide::{Decision, Step};
+use crate::error::Error;
+use crate::settings::Settings;
+use crate::stack::Stack;
+use crate::stacks::{self, Facts, StackPlan};
+use serde::Serialize;
+
+/// Numeric user and group the runtime stage runs as (distroless and Chainguard `nonroot`).
+pub const APP_USER: &str = "65532:65532";
+/// Directory of the artefact in the runtime stage.
+pub const APP_DIR: &str = "/app";
+
+/// Everything the templates may read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Plan {
+    pub stack: Stack,
+    pub stack_title: &'static str,
+    pub vendor: Vendor,
+    /// Emit `# syntax=docker/dockerfile:1`.
+    pub syntax: bool,
+    pub app: App,
+    pub builder: Builder,
+    pub runtime: Runtime,
+    /// One line per detected fact for the Dockerfile header.
+    pub detected: Vec<String>,
+    /// Why this runtime.
+    pub reason: String,
+    pub trace: Vec<Step>,
+    pub warnings: Vec<String>,
+    /// The stack's own part, under the stack's name (`go`, `rust`).
+    #[serde(flatten)]
+    pub build: StackPlan,
+}
+
+/// The application as it runs in the final stage.
+#[derive(Debug, Clone, Serialize)]
+pub struct App {
+    /// File name of the artefact, under `dir`.
+    pub binary: String,
+    /// Name used in the example `docker build -t` commands.
+    pub image_name: String,
+    pub port: Option<u16>,
+    pub dir: &'static str,
+    pub user: &'static str,
+}
+
+/// The build stage's image and where it works.
+#[derive(Debug, Clone, Serialize)]
+pub struct Builder {
+    pub image: String,
+    /// Non-root user the builder runs as (`None`: root).
+    pub user: Option<&'static str>,
+    pub workdir: &'static str,
+    /// Options giving cache mounts to the builder's user (`,uid=65532,gid=65532`), or empty.
+    pub cache_owner: String,
+    /// Directory holding the artefact for the runtime stage.
+    pub out_dir: &'static str,
+}
+
+/// The runtime stage's image and its debug switch.
+#[derive(Debug, Clone, Serialize)]
+pub struct Runtime {
+    pub family: Family,
+    pub repository: String,
+    /// The production reference, `repository:tag`.
+    pub image: String,
+    /// What follows `FROM` in the final stage.
+    pub from: String,
+    /// The global build-arg that selects production or debug.
+    pub arg_name: &'static str,
+    pub arg_default: String,
+    pub arg_debug: String,
+    pub has_libc: bool,
+    /// Shared libraries the image carries, space separated (empty without a C library).
+    pub libraries: String,
+}
+
+/// What a stack contributes to the plan once its target is chosen and the tree has decided.
+#[derive(Debug, Clone)]
+pub struct StackOutput {
+    pub binary: String,
+    pub port: Option<u16>,
+    /// The version put into the builder tag.
+    pub builder_version: String,
+    pub detected: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Steps that explain stack-specific choices (builder version, build mode).
+    pub steps: Vec<Step>,
+    pub build: StackPlan,
+}
+
+impl Runtime {
+    fn new(decision: &Decision) -> Runtime {
+        let row = decision.runtime;
+        let image = format!("{}:{}", row.repository, row.production_tag);
+        let (arg_name, arg_default, arg_debug, from) = match row.debug {
+            DebugSwitch::Tag { production, debug } => (
+                "RUNTIME_TAG",
+                production.to_string(),
+                debug.to_string(),
+                format!("{}:${{RUNTIME_TAG}}", row.repository),
+            ),
+            DebugSwitch::Image { debug } => (
+                "RUNTIME_IMAGE",
+                image.clone(),
+                debug.to_string(),
+                "${RUNTIME_IMAGE}".to_string(),
+            ),
+        };
+        Runtime {
+            family: decision.family,
+            repository: row.repository.to_string(),
+            image,
+            from,
+            arg_name,
+            arg_default,
+            arg_debug,
+            has_libc: row.has_libc(),
+            libraries: row.library_names().join(" "),
+        }
+    }
+}
+
+/// Builds the plan for detected facts and settings: picks the target, walks the tree, and lets
+/// the stack fill in its part.
+pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
+    let stack = facts.stack();
+    let (decision, output) = stacks::decide_and_plan(facts, settings)?;
+    let builder_row = catalog::builder(stack, settings.vendor);
+    let builder = builder_row.reference(&output.builder_version);
+    let mut trace = decision.trace.clone();
+    trace.extend(output.steps);
+    trace.push(Step {
+        question: "Builder image".to_string(),
+        answer: builder.clone(),
+        evidence: Vec::new(),
+    });
+    Ok(Plan {
+        stack,
+        stack_title: stack.title(),
+        vendor: settings.vendor,
+        syntax: settings.syntax,
+        app: App {
+            image_name: crate::safe::image_name(&output.binary),
+            binary: output.binary,
+            port: settings.port.or(output.port),
+            dir: APP_DIR,
+            user: APP_USER,
+        },
+        builder: Builder {
+            image: builder,
+            user: builder_row.user,
+            cache_owner: builder_row
+                .user
+                .and_then(|user| user.split_once(':'))
+                .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
+                .unwrap_or_default(),
+            workdir: builder_row.workdir,
+            out_dir: builder_row.out_dir,
+        },
+        runtime: Runtime::new(&decision),
+        detected: output.detected,
+        reason: decision.reason,
+        trace,
+        warnings: output.warnings,
+        build: output.build,
+    })
+}

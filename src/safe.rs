@@ -1,0 +1,132 @@
+//! Checks for values read from a repository or given as flags before they may reach generated
+//! files: each context allows a small, explicit alphabet, and anything else is refused with the
+//! file and field it came from. Nothing is escaped into shape; it is accepted or refused.
+
+use crate::detect::DetectError;
+
+fn refuse(file: &str, field: &str, value: &str, allowed: &str) -> DetectError {
+    DetectError::Unsafe {
+        file: file.to_string(),
+        line: None,
+        field: field.to_string(),
+        value: value.to_string(),
+        allowed: allowed.to_string(),
+    }
+}
+
+/// A file or binary name: letters, digits, `.`, `_`, `-`, starting with a letter or digit.
+pub fn name(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let ok = !value.is_empty()
+        && value.len() <= 128
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "names use letters, digits, '.', '_' and '-', and start with a letter or digit",
+        ))
+    }
+}
+
+/// A relative path inside the project: segments that are names, joined by `/`, no `..`.
+pub fn relative_path(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let trimmed = value.trim_start_matches("./");
+    let ok = value.len() <= 512
+        && (trimmed.is_empty()
+            || trimmed.split('/').all(|segment| {
+                !segment.is_empty()
+                    && segment != ".."
+                    && segment
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            }));
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "a path inside the project made of names with letters, digits, '.', '_' and '-'",
+        ))
+    }
+}
+
+/// A version: digits separated by dots, optionally followed by letters and digits (`1.27rc1`).
+pub fn version(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let ok = !value.is_empty()
+        && value.len() <= 32
+        && value.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+        && !value.contains("..");
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "a version such as 1.26 or 1.90.0",
+        ))
+    }
+}
+
+/// An image name for the example `docker build -t` line: lower-case letters, digits, `.`, `_`, `-`.
+pub fn image_name(value: &str) -> String {
+    let cleaned: String = value
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let cleaned = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if cleaned.is_empty() {
+        "app".to_string()
+    } else {
+        cleaned.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names() {
+        assert!(name("f", "bin", "api-server_2.x").is_ok());
+        for bad in ["", "-x", "a b", "a\"b", "a\nRUN x", "a/b", "$(id)", "é"] {
+            assert!(name("f", "bin", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn paths() {
+        assert!(relative_path("f", "p", "./cmd/api").is_ok());
+        assert!(relative_path("f", "p", ".").is_ok());
+        for bad in ["../x", "/etc", "cmd//x", "cmd/a b", "cmd/$x", "a\nb"] {
+            assert!(relative_path("f", "p", bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn versions_and_images() {
+        assert!(version("f", "v", "1.27rc1").is_ok());
+        assert!(version("f", "v", "1.26;x").is_err());
+        assert_eq!(image_name("My_Api"), "my_api");
+        assert_eq!(image_name("--"), "app");
+    }
+}

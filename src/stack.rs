@@ -1,0 +1,44 @@
+//! The stacks shiplight knows, as one enum; the knowledge of each lives in `stacks/<name>`.
+
+use clap::ValueEnum;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A language ecosystem shiplight can containerise.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Stack {
+    /// Go modules and workspaces.
+    Go,
+    /// Rust packages and Cargo workspaces.
+    Rust,
+}
+
+impl Stack {
+    /// Every stack, in the order detection reports them.
+    pub const ALL: &'static [Stack] = &[Stack::Go, Stack::Rust];
+
+    /// Lower-case name used in flags, templates and output.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stack::Go => "go",
+            Stack::Rust => "rust",
+        }
+    }
+
+    /// Human name used in messages.
+    pub fn title(self) -> &'static str {
+        match self {
+            Stack::Go => "Go",
+            Stack::Rust => "Rust",
+        }
+    }
+}
+
+impl fmt::Display for Stack {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}

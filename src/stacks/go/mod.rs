@@ -1,0 +1,532 @@
+//! Go: detection of modules and workspaces, their main packages, and whether a main package
+//! needs cgo (and C++). Reads go.mod/go.work, vendor/modules.txt, and the non-test Go files of
+//! the packages a main package builds from the project itself; never the module cache.
+
+pub mod gomod;
+pub mod plan;
+pub mod source;
+pub mod tree;
+
+use crate::detect::{self, DetectError, Detection, Fact, MANIFEST_CAP, SOURCE_CAP, Signals};
+use crate::evidence::Evidence;
+use serde::Serialize;
+use std::collections::{BTreeSet, VecDeque};
+use std::path::Path;
+
+/// Modules whose Go packages need cgo to build (a pure-Go sqlite such as modernc.org/sqlite is
+/// deliberately absent).
+pub const CGO_MODULES: &[&str] = &[
+    "github.com/mattn/go-sqlite3",
+    "github.com/confluentinc/confluent-kafka-go",
+    "github.com/DataDog/zstd",
+    "github.com/valyala/gozstd",
+    "github.com/ceph/go-ceph",
+    "github.com/go-gl/glfw",
+    "github.com/tecbot/gorocksdb",
+    "github.com/linxGnu/grocksdb",
+];
+
+/// Cgo modules that also link the C++ standard library.
+pub const CXX_MODULES: &[&str] = &["github.com/tecbot/gorocksdb", "github.com/linxGnu/grocksdb"];
+
+/// Most packages followed from one main package before the walk stops.
+const PACKAGE_LIMIT: usize = 2000;
+
+/// Everything detected about a Go project.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoFacts {
+    /// The module at the root, or the first module of the workspace.
+    pub module: String,
+    pub module_evidence: Evidence,
+    /// The highest `go` line among go.work and the modules.
+    pub go_version: Option<(String, Evidence)>,
+    pub toolchain: Option<(String, Evidence)>,
+    /// go.work, when the project is a workspace.
+    pub workspace: Option<Evidence>,
+    /// Whether go.work.sum exists beside go.work.
+    pub work_sum: bool,
+    /// Every module built from, root first.
+    pub modules: Vec<Module>,
+    /// vendor/modules.txt, when dependencies are vendored.
+    pub vendored: Option<Evidence>,
+    pub mains: Vec<MainPackage>,
+    /// go.mod requires of cgo-only modules.
+    pub cgo_requires: Vec<Evidence>,
+    /// go.mod requires of modules that link C++.
+    pub cxx_requires: Vec<Evidence>,
+}
+
+/// One module of the build.
+#[derive(Debug, Clone, Serialize)]
+pub struct Module {
+    /// Directory relative to the root, `""` for the root.
+    pub dir: String,
+    pub path: String,
+    pub has_sum: bool,
+}
+
+/// A `package main` the project can build.
+#[derive(Debug, Clone, Serialize)]
+pub struct MainPackage {
+    /// Package path for `go build`, such as `./cmd/api` or `.`.
+    pub package: String,
+    /// Name of the binary the go command would give it.
+    pub binary: String,
+    pub evidence: Evidence,
+    /// `import "C"` in the packages it builds from the project.
+    pub cgo: Vec<Evidence>,
+    /// Imports of cgo-only modules.
+    pub cgo_imports: Vec<Evidence>,
+    /// C++ sources or `-lstdc++` in those packages.
+    pub cxx: Vec<Evidence>,
+    pub port: Option<(u16, Evidence)>,
+}
+
+impl GoFacts {
+    /// The facts for display, each with its evidence.
+    pub fn listing(&self) -> Vec<Fact> {
+        let mut facts = vec![Fact::new(
+            "module",
+            &self.module,
+            self.module_evidence.clone(),
+        )];
+        if let Some(work) = &self.workspace {
+            let dirs: Vec<String> = self.modules.iter().map(|m| display_dir(&m.dir)).collect();
+            facts.push(Fact::new("workspace", dirs.join(", "), work.clone()));
+        }
+        if let Some((version, evidence)) = &self.go_version {
+            facts.push(Fact::new("go version", version, evidence.clone()));
+        }
+        if let Some((toolchain, evidence)) = &self.toolchain {
+            facts.push(Fact::new("toolchain", toolchain, evidence.clone()));
+        }
+        if let Some(vendored) = &self.vendored {
+            facts.push(Fact::new("vendored modules", "yes", vendored.clone()));
+        }
+        for main in &self.mains {
+            facts.push(Fact::new(
+                "main package",
+                &main.package,
+                main.evidence.clone(),
+            ));
+            let cgo: Vec<Evidence> = main.cgo.iter().chain(&main.cgo_imports).cloned().collect();
+            if !cgo.is_empty() {
+                facts.push(Fact {
+                    name: format!("cgo ({})", main.package),
+                    value: "yes".to_string(),
+                    evidence: cgo,
+                });
+            }
+            if !main.cxx.is_empty() {
+                facts.push(Fact {
+                    name: format!("c++ ({})", main.package),
+                    value: "yes".to_string(),
+                    evidence: main.cxx.clone(),
+                });
+            }
+            if let Some((port, evidence)) = &main.port {
+                facts.push(Fact::new(
+                    &format!("port ({})", main.package),
+                    port.to_string(),
+                    evidence.clone(),
+                ));
+            }
+        }
+        if !self.cgo_requires.is_empty() {
+            facts.push(Fact {
+                name: "cgo-only dependencies".to_string(),
+                value: "yes".to_string(),
+                evidence: self.cgo_requires.clone(),
+            });
+        }
+        facts
+    }
+
+    /// The signals the decision tree asks about, for one main package.
+    pub fn signals(&self, main: &MainPackage) -> Signals {
+        let mut signals = Signals::default();
+        signals.add(tree::CGO_IMPORT, main.cgo.iter().cloned());
+        signals.add(
+            tree::CGO_DEPENDENCY,
+            main.cgo_imports.iter().chain(&self.cgo_requires).cloned(),
+        );
+        signals.add(
+            tree::CXX,
+            main.cxx.iter().chain(&self.cxx_requires).cloned(),
+        );
+        signals
+    }
+}
+
+fn display_dir(dir: &str) -> String {
+    if dir.is_empty() {
+        ".".to_string()
+    } else {
+        format!("./{dir}")
+    }
+}
+
+/// Detects a Go module or workspace at `root`.
+pub fn detect(root: &Path) -> Detection {
+    match read(root) {
+        Ok(Some(facts)) => Detection::Found {
+            facts: Box::new(crate::stacks::Facts::Go(facts)),
+        },
+        Ok(None) => Detection::Absent {
+            looked_for: "go.mod or go.work".to_string(),
+        },
+        Err(error) => Detection::Broken { error },
+    }
+}
+
+fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
+    let work_text = detect::read_text(root, "go.work", MANIFEST_CAP)?;
+    let mut module_dirs = Vec::new();
+    let mut workspace = None;
+    let mut versions = Vec::new();
+    let mut toolchains = Vec::new();
+    if let Some(text) = work_text {
+        let work = gomod::parse_go_work("go.work", &text)?;
+        workspace = Some(Evidence::file(
+            "go.work",
+            format!("{} modules", work.uses.len()),
+        ));
+        versions.extend(
+            work.go
+                .map(|go| (go.value, Evidence::line("go.work", go.line, "go directive"))),
+        );
+        toolchains.extend(work.toolchain.map(|t| {
+            (
+                t.value,
+                Evidence::line("go.work", t.line, "toolchain directive"),
+            )
+        }));
+        module_dirs.extend(work.uses.into_iter().map(|u| u.value));
+    } else if detect::is_file(root, "go.mod") {
+        module_dirs.push(String::new());
+    } else {
+        return Ok(None);
+    }
+
+    let mut modules = Vec::new();
+    let mut cgo_requires = Vec::new();
+    let mut cxx_requires = Vec::new();
+    let mut first_module = None;
+    for dir in &module_dirs {
+        let file = detect::join(dir, "go.mod");
+        let text =
+            detect::read_text(root, &file, MANIFEST_CAP)?.ok_or_else(|| DetectError::Broken {
+                file: "go.work".to_string(),
+                line: None,
+                cause: format!("uses {}, which has no go.mod", display_dir(dir)),
+            })?;
+        let parsed = gomod::parse_go_mod(&file, &text)?;
+        if first_module.is_none() {
+            first_module = Some((
+                parsed.module.value.clone(),
+                Evidence::line(&file, parsed.module.line, "module directive"),
+            ));
+        }
+        versions.extend(
+            parsed
+                .go
+                .map(|go| (go.value, Evidence::line(&file, go.line, "go directive"))),
+        );
+        toolchains.extend(parsed.toolchain.map(|t| {
+            (
+                t.value,
+                Evidence::line(&file, t.line, "toolchain directive"),
+            )
+        }));
+        for require in &parsed.requires {
+            if let Some(cgo) = matching_module(CGO_MODULES, &require.value) {
+                cgo_requires.push(Evidence::line(
+                    &file,
+                    require.line,
+                    format!("requires {cgo}, which builds only with cgo"),
+                ));
+            }
+            if let Some(cxx) = matching_module(CXX_MODULES, &require.value) {
+                cxx_requires.push(Evidence::line(
+                    &file,
+                    require.line,
+                    format!("requires {cxx}, which links C++"),
+                ));
+            }
+        }
+        modules.push(Module {
+            dir: dir.clone(),
+            path: parsed.module.value,
+            has_sum: detect::is_file(root, &detect::join(dir, "go.sum")),
+        });
+    }
+    let (module, module_evidence) = first_module.expect("at least one module");
+
+    let vendored = (workspace.is_none() && detect::is_file(root, "vendor/modules.txt"))
+        .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
+
+    let mut mains = Vec::new();
+    for m in &modules {
+        for dir in main_candidates(root, &m.dir) {
+            if let Some(main) = analyse_main(root, &modules, m, &dir)? {
+                mains.push(main);
+            }
+        }
+    }
+
+    Ok(Some(GoFacts {
+        module,
+        module_evidence,
+        go_version: highest(versions),
+        toolchain: highest(
+            toolchains
+                .into_iter()
+                .filter(|(name, _)| name != "default")
+                .map(|(name, evidence)| (name.trim_start_matches("go").to_string(), evidence))
+                .collect(),
+        ),
+        work_sum: workspace.is_some() && detect::is_file(root, "go.work.sum"),
+        workspace,
+        modules,
+        vendored,
+        mains,
+        cgo_requires,
+        cxx_requires,
+    }))
+}
+
+fn matching_module<'a>(table: &[&'a str], path: &str) -> Option<&'a str> {
+    table
+        .iter()
+        .copied()
+        .find(|module| path == *module || path.starts_with(&format!("{module}/")))
+}
+
+fn highest(candidates: Vec<(String, Evidence)>) -> Option<(String, Evidence)> {
+    candidates
+        .into_iter()
+        .max_by_key(|(version, _)| gomod::major_minor(version).unwrap_or((0, 0)))
+}
+
+/// Directories that may hold a main package: the module root and each `cmd/NAME`.
+fn main_candidates(root: &Path, module_dir: &str) -> Vec<String> {
+    let mut dirs = vec![module_dir.to_string()];
+    let cmd = detect::join(module_dir, "cmd");
+    dirs.extend(
+        detect::list_dir(root, &cmd, |name, kind| {
+            kind.is_dir() && !name.starts_with('.')
+        })
+        .into_iter()
+        .map(|name| detect::join(&cmd, &name)),
+    );
+    dirs
+}
+
+/// The Go files of one package directory that a linux build compiles, read and scanned.
+fn package_files(root: &Path, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
+    let names = detect::list_dir(root, dir, |name, kind| {
+        kind.is_file() && source::is_buildable_name(name)
+    });
+    let mut files = Vec::new();
+    for name in names {
+        let rel = detect::join(dir, &name);
+        if let Some(text) = detect::read_text(root, &rel, SOURCE_CAP)? {
+            let scanned = source::scan(&text);
+            if scanned.built_on_linux() {
+                files.push((rel, scanned));
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// If `dir` holds a main package, walks the project packages it imports and gathers cgo, C++
+/// and port evidence.
+fn analyse_main(
+    root: &Path,
+    modules: &[Module],
+    module: &Module,
+    dir: &str,
+) -> Result<Option<MainPackage>, DetectError> {
+    let files = package_files(root, dir)?;
+    let Some((main_file, _)) = files
+        .iter()
+        .find(|(_, f)| f.package.as_deref() == Some("main"))
+    else {
+        return Ok(None);
+    };
+    let evidence = Evidence::file(main_file.clone(), "package main");
+    let binary = if dir == module.dir {
+        binary_name_of_module(&module.path)
+    } else {
+        dir.rsplit('/').next().unwrap_or(dir).to_string()
+    };
+    let mut main = MainPackage {
+        package: display_dir(dir),
+        binary,
+        evidence,
+        cgo: Vec::new(),
+        cgo_imports: Vec::new(),
+        cxx: Vec::new(),
+        port: None,
+    };
+
+    let mut seen = BTreeSet::from([dir.to_string()]);
+    let mut queue = VecDeque::from([(dir.to_string(), files)]);
+    while let Some((pkg_dir, files)) = queue.pop_front() {
+        collect_package(root, &pkg_dir, &files, &mut main);
+        for (_, file) in &files {
+            for (import, _) in &file.imports {
+                let Some(local) = local_dir(modules, import) else {
+                    continue;
+                };
+                if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
+                    let files = package_files(root, &local)?;
+                    queue.push_back((local, files));
+                }
+            }
+        }
+    }
+    Ok(Some(main))
+}
+
+fn collect_package(
+    root: &Path,
+    dir: &str,
+    files: &[(String, source::GoFile)],
+    main: &mut MainPackage,
+) {
+    let has_fallback = files.iter().any(|(_, f)| f.is_no_cgo_variant());
+    let mut uses_cgo = false;
+    for (rel, file) in files {
+        if let Some(line) = file.cgo_import
+            && !has_fallback
+        {
+            uses_cgo = true;
+            main.cgo
+                .push(Evidence::line(rel.clone(), line, "import \"C\""));
+        }
+        if let Some(line) = file.cxx_directive {
+            main.cxx.push(Evidence::line(
+                rel.clone(),
+                line,
+                "#cgo directive links libstdc++",
+            ));
+        }
+        for (import, line) in &file.imports {
+            if let Some(module) = matching_module(CGO_MODULES, import) {
+                main.cgo_imports.push(Evidence::line(
+                    rel.clone(),
+                    *line,
+                    format!("imports {module}, which builds only with cgo"),
+                ));
+            }
+        }
+        if main.port.is_none()
+            && let Some((port, line)) = file.port
+        {
+            main.port = Some((
+                port,
+                Evidence::line(rel.clone(), line, format!("listen address :{port}")),
+            ));
+        }
+    }
+    if uses_cgo {
+        let cxx_sources = detect::list_dir(root, dir, |name, kind| {
+            kind.is_file()
+                && [".cc", ".cpp", ".cxx"]
+                    .iter()
+                    .any(|ext| name.ends_with(ext))
+        });
+        main.cxx.extend(
+            cxx_sources
+                .into_iter()
+                .map(|name| Evidence::file(detect::join(dir, &name), "C++ source compiled by cgo")),
+        );
+    }
+}
+
+/// The project directory of an import path, when a module of the build provides it.
+fn local_dir(modules: &[Module], import: &str) -> Option<String> {
+    modules
+        .iter()
+        .filter_map(|m| {
+            let rest = if import == m.path {
+                ""
+            } else {
+                import.strip_prefix(&m.path)?.strip_prefix('/')?
+            };
+            Some((m.path.len(), detect::join(&m.dir, rest)))
+        })
+        .max_by_key(|(len, _)| *len)
+        .map(|(_, dir)| dir)
+        .filter(|dir| {
+            !dir.split('/')
+                .any(|part| part == "vendor" || part == "testdata")
+        })
+}
+
+/// The binary name the go command gives a main package at a module root: the last path element,
+/// skipping a major-version suffix such as `/v2`.
+fn binary_name_of_module(path: &str) -> String {
+    let mut parts = path.rsplit('/');
+    let last = parts.next().unwrap_or(path);
+    let is_major =
+        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
+    if is_major {
+        parts.next().unwrap_or(last).to_string()
+    } else {
+        last.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn binary_names() {
+        assert_eq!(binary_name_of_module("example.com/api"), "api");
+        assert_eq!(binary_name_of_module("example.com/api/v2"), "api");
+        assert_eq!(binary_name_of_module("tool"), "tool");
+    }
+
+    #[test]
+    fn local_imports_resolve_to_longest_module() {
+        let modules = vec![
+            Module {
+                dir: String::new(),
+                path: "example.com/x".into(),
+                has_sum: false,
+            },
+            Module {
+                dir: "lib".into(),
+                path: "example.com/x/lib".into(),
+                has_sum: false,
+            },
+        ];
+        assert_eq!(
+            local_dir(&modules, "example.com/x/internal/db").as_deref(),
+            Some("internal/db")
+        );
+        assert_eq!(
+            local_dir(&modules, "example.com/x/lib/util").as_deref(),
+            Some("lib/util")
+        );
+        assert_eq!(local_dir(&modules, "example.com/xy"), None);
+        assert_eq!(local_dir(&modules, "fmt"), None);
+    }
+
+    #[test]
+    fn pure_go_sqlite_is_not_cgo() {
+        assert_eq!(matching_module(CGO_MODULES, "modernc.org/sqlite"), None);
+        assert_eq!(
+            matching_module(CGO_MODULES, "zombiezen.com/go/sqlite"),
+            None
+        );
+        assert!(matching_module(CGO_MODULES, "github.com/mattn/go-sqlite3").is_some());
+        assert!(
+            matching_module(CGO_MODULES, "github.com/confluentinc/confluent-kafka-go/v2").is_some()
+        );
+    }
+}

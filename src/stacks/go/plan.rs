@@ -1,0 +1,241 @@
+//! The Go part of the plan: which main package, the builder's Go version, cgo and
+//! cross-compilation, vendoring, and which manifests to copy before `go mod download`.
+
+use super::{GoFacts, MainPackage, gomod};
+use crate::catalog::{self, Vendor};
+use crate::decide::{Decision, Step};
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use crate::plan::StackOutput;
+use crate::safe;
+use crate::settings::Settings;
+use crate::stacks::StackPlan;
+use serde::Serialize;
+
+/// What the Go template reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct GoPlan {
+    /// Package path for `go build`.
+    pub package: String,
+    pub cgo: bool,
+    /// Build on the build platform for the target platform (only without cgo).
+    pub cross_compile: bool,
+    pub vendored: bool,
+    /// Manifest copies before `go mod download`, one per module directory.
+    pub manifests: Vec<ManifestCopy>,
+}
+
+/// One `COPY` of module manifests into their directory.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestCopy {
+    pub sources: Vec<String>,
+    pub dest: String,
+}
+
+/// The main package to build: the one the settings name, or the only one.
+pub fn select<'a>(facts: &'a GoFacts, settings: &Settings) -> Result<&'a MainPackage, DetectError> {
+    let candidates = || {
+        facts
+            .mains
+            .iter()
+            .map(|m| m.package.clone())
+            .collect::<Vec<_>>()
+    };
+    if let Some(wanted) = &settings.go_main {
+        let wanted_clean = format!(
+            "./{}",
+            wanted.trim_start_matches("./").trim_end_matches('/')
+        );
+        let wanted_clean = if wanted_clean == "./" || wanted_clean == "./." {
+            ".".to_string()
+        } else {
+            wanted_clean
+        };
+        return facts
+            .mains
+            .iter()
+            .find(|m| m.package == wanted_clean)
+            .ok_or_else(|| DetectError::NoSuchCandidate {
+                what: "main package".to_string(),
+                flag: "--go-main".to_string(),
+                value: wanted.clone(),
+                candidates: candidates(),
+            });
+    }
+    match facts.mains.as_slice() {
+        [one] => Ok(one),
+        [] => Err(DetectError::Broken {
+            file: facts.module_evidence.file.clone(),
+            line: None,
+            cause: "has no main package: looked for package main at the module root and in cmd/*/; a library cannot be run".to_string(),
+        }),
+        _ => Err(DetectError::Several {
+            what: "main packages".to_string(),
+            candidates: candidates(),
+            flag: "--go-main".to_string(),
+        }),
+    }
+}
+
+/// The Go part of the plan for the chosen main package and decision.
+pub fn plan(
+    facts: &GoFacts,
+    main: &MainPackage,
+    decision: &Decision,
+    settings: &Settings,
+) -> Result<StackOutput, DetectError> {
+    let source = &main.evidence.file;
+    let package = safe::relative_path(source, "main package", &main.package)?;
+    let binary = safe::name(source, "binary name", &main.binary)?;
+    let cgo =
+        !main.cgo.is_empty() || !main.cgo_imports.is_empty() || !facts.cgo_requires.is_empty();
+    let vendored = facts.vendored.is_some();
+    let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
+
+    let manifests = if vendored {
+        Vec::new()
+    } else {
+        let mut copies = Vec::new();
+        if facts.workspace.is_some() {
+            let mut sources = vec!["go.work".to_string()];
+            if facts.work_sum {
+                sources.push("go.work.sum".to_string());
+            }
+            copies.push(ManifestCopy {
+                sources,
+                dest: "./".to_string(),
+            });
+        }
+        for module in &facts.modules {
+            let dir = safe::relative_path("go.work", "use directory", &module.dir)?;
+            let mut sources = vec![crate::detect::join(&dir, "go.mod")];
+            if module.has_sum {
+                sources.push(crate::detect::join(&dir, "go.sum"));
+            }
+            let dest = if dir.is_empty() {
+                "./".to_string()
+            } else {
+                format!("./{dir}/")
+            };
+            copies.push(ManifestCopy { sources, dest });
+        }
+        copies
+    };
+
+    let mut detected = vec![format!(
+        "Go module {} ({})",
+        facts.module, facts.module_evidence.file
+    )];
+    if let Some(work) = &facts.workspace {
+        detected.push(format!(
+            "workspace of {} modules ({})",
+            facts.modules.len(),
+            work.file
+        ));
+    }
+    detected.push(format!("main package {} ({})", package, main.evidence.file));
+    detected.push(if cgo {
+        "cgo: yes, built with CGO_ENABLED=1 on the target platform".to_string()
+    } else {
+        "cgo: no, built with CGO_ENABLED=0".to_string()
+    });
+    if vendored {
+        detected.push("vendored modules (vendor/modules.txt), built with -mod=vendor".to_string());
+    }
+    if let Some((port, evidence)) = &main.port {
+        detected.push(format!(
+            "port {port} ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+    }
+    if decision.vendor == Vendor::Chainguard && cgo {
+        warnings.push("cgo binaries built on Chainguard's go image link Wolfi's glibc; run them only on Chainguard runtimes".to_string());
+    }
+    Ok(StackOutput {
+        binary,
+        port: main.port.as_ref().map(|(port, _)| *port),
+        builder_version,
+        detected,
+        warnings,
+        steps: vec![version_step],
+        build: StackPlan::Go(GoPlan {
+            package,
+            cgo,
+            cross_compile: !cgo,
+            vendored,
+            manifests,
+        }),
+    })
+}
+
+/// The Go version in the builder tag: the settings' version, else the oldest supported release
+/// that satisfies the `go` and `toolchain` lines, else the newest supported release.
+fn builder_version(
+    facts: &GoFacts,
+    settings: &Settings,
+) -> Result<(String, Step, Vec<String>), DetectError> {
+    let mut warnings = Vec::new();
+    let question = "Go version for the builder?".to_string();
+    if let Some(version) = &settings.lang_version {
+        let version = safe::version("settings", "lang-version", version)?;
+        let step = Step {
+            question,
+            answer: version.clone(),
+            evidence: vec![Evidence::file(
+                "settings",
+                format!("lang-version = {version}"),
+            )],
+        };
+        return Ok((version, step, warnings));
+    }
+    let required: Vec<&(String, Evidence)> = facts
+        .go_version
+        .iter()
+        .chain(facts.toolchain.iter())
+        .collect();
+    let needed = required
+        .iter()
+        .filter_map(|(version, evidence)| Some((gomod::major_minor(version)?, evidence)))
+        .max_by_key(|(mm, _)| *mm);
+    let newest = catalog::GO_RELEASES
+        .last()
+        .expect("catalogue lists Go releases");
+    let (version, evidence) = match needed {
+        None => (newest.to_string(), Vec::new()),
+        Some(((major, minor), evidence)) => {
+            let supported = catalog::GO_RELEASES
+                .iter()
+                .find(|release| gomod::major_minor(release).is_some_and(|mm| mm >= (major, minor)));
+            let version = match supported {
+                Some(release) => release.to_string(),
+                None => {
+                    warnings.push(format!(
+                        "the project asks for Go {major}.{minor}, newer than the releases shiplight knows ({}); using golang:{major}.{minor}-trixie",
+                        catalog::GO_RELEASES.join(", ")
+                    ));
+                    format!("{major}.{minor}")
+                }
+            };
+            (version, vec![(*evidence).clone()])
+        }
+    };
+    if settings.vendor == Vendor::Chainguard
+        && let (Some(want), Some(latest)) = (
+            gomod::major_minor(&version),
+            gomod::major_minor(catalog::GO_CHAINGUARD_LATEST),
+        )
+        && want > latest
+    {
+        warnings.push(format!(
+                    "Chainguard's free go:latest-dev has Go {}, older than the {version} the project asks for",
+                    catalog::GO_CHAINGUARD_LATEST
+                ));
+    }
+    let step = Step {
+        question,
+        answer: version.clone(),
+        evidence,
+    };
+    Ok((version, step, warnings))
+}

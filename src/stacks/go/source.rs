@@ -1,0 +1,235 @@
+//! Reading the header of a Go source file: build constraint, package clause, imports (with the
+//! cgo pseudo-import `"C"`), cgo directives that pull in C++, and listen-address literals.
+//! It reads only what the go command itself reads to decide how a file is built.
+
+/// GOOS values other than linux: files named `*_GOOS.go` or constrained to one are not built.
+const OTHER_OS: &[&str] = &[
+    "aix",
+    "android",
+    "darwin",
+    "dragonfly",
+    "freebsd",
+    "hurd",
+    "illumos",
+    "ios",
+    "js",
+    "nacl",
+    "netbsd",
+    "openbsd",
+    "plan9",
+    "solaris",
+    "wasip1",
+    "windows",
+    "zos",
+];
+
+/// What one Go file says about how it is built.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct GoFile {
+    /// The package clause's name, if the file has one.
+    pub package: Option<String>,
+    /// The `//go:build` expression, if any.
+    pub constraint: Option<String>,
+    /// Import paths with their lines.
+    pub imports: Vec<(String, usize)>,
+    /// Line of `import "C"`.
+    pub cgo_import: Option<usize>,
+    /// Line of a `#cgo` directive linking the C++ standard library.
+    pub cxx_directive: Option<usize>,
+    /// A listen-address literal such as `":8080"`, with its line.
+    pub port: Option<(u16, usize)>,
+}
+
+impl GoFile {
+    /// Whether a linux build includes this file, judged by its constraint.
+    pub fn built_on_linux(&self) -> bool {
+        let Some(constraint) = &self.constraint else {
+            return true;
+        };
+        let expr = constraint.trim();
+        if expr == "ignore" || expr.contains("!linux") {
+            return false;
+        }
+        let single = expr.trim_matches(|c| c == '(' || c == ')');
+        !OTHER_OS.contains(&single)
+    }
+
+    /// Whether the constraint offers a variant for builds without cgo (`!cgo`).
+    pub fn is_no_cgo_variant(&self) -> bool {
+        self.constraint
+            .as_deref()
+            .is_some_and(|expr| expr.replace(' ', "").contains("!cgo"))
+    }
+}
+
+/// Whether a file name is built on linux by the go command (not a test, not for another OS).
+pub fn is_buildable_name(name: &str) -> bool {
+    let Some(stem) = name.strip_suffix(".go") else {
+        return false;
+    };
+    if stem.ends_with("_test") || name.starts_with('_') || name.starts_with('.') {
+        return false;
+    }
+    let parts: Vec<&str> = stem.split('_').collect();
+    let os_suffix = |part: &str| OTHER_OS.contains(&part);
+    match parts.as_slice() {
+        [.., os, _arch] if os_suffix(os) => false,
+        [.., os] if parts.len() > 1 && os_suffix(os) => false,
+        _ => true,
+    }
+}
+
+/// Reads a Go file's build-relevant header and its listen-address literals.
+pub fn scan(text: &str) -> GoFile {
+    let mut file = GoFile::default();
+    let mut in_block_comment = false;
+    let mut in_import_block = false;
+    let mut header_done = false;
+    for (index, raw) in text.lines().enumerate() {
+        let line_no = index + 1;
+        let line = raw.trim();
+        if file.port.is_none() {
+            file.port = crate::detect::listen_port(line).map(|port| (port, line_no));
+        }
+        if header_done {
+            continue;
+        }
+        if line.starts_with('#') || (line.starts_with("//") && line.contains("#cgo")) {
+            if line.contains("#cgo") && line.contains("-lstdc++") {
+                file.cxx_directive = Some(line_no);
+            }
+            continue;
+        }
+        if in_block_comment {
+            if line.contains("#cgo") && line.contains("-lstdc++") {
+                file.cxx_directive = Some(line_no);
+            }
+            if line.contains("*/") {
+                in_block_comment = false;
+            }
+            continue;
+        }
+        if line.is_empty() {
+            continue;
+        }
+        if let Some(expr) = line.strip_prefix("//go:build ") {
+            if file.package.is_none() {
+                file.constraint = Some(expr.trim().to_string());
+            }
+            continue;
+        }
+        if line.starts_with("//") {
+            continue;
+        }
+        if line.starts_with("/*") {
+            if line.contains("#cgo") && line.contains("-lstdc++") {
+                file.cxx_directive = Some(line_no);
+            }
+            in_block_comment = !line.contains("*/");
+            continue;
+        }
+        if file.package.is_none() {
+            match line.strip_prefix("package ") {
+                Some(name) => {
+                    let name = name.split("//").next().unwrap_or("").trim();
+                    file.package = Some(name.trim_end_matches(';').to_string());
+                    continue;
+                }
+                None => {
+                    header_done = true;
+                    continue;
+                }
+            }
+        }
+        if in_import_block {
+            if line.starts_with(')') {
+                in_import_block = false;
+            } else if let Some(path) = import_path(line) {
+                file.add_import(path, line_no);
+            }
+            continue;
+        }
+        if let Some(rest) = line.strip_prefix("import") {
+            let rest = rest.trim();
+            if rest.starts_with('(') {
+                in_import_block = true;
+                let inner = rest.trim_start_matches('(').trim();
+                if let Some(path) = import_path(inner) {
+                    file.add_import(path, line_no);
+                }
+                if inner.ends_with(')') {
+                    in_import_block = false;
+                }
+            } else if let Some(path) = import_path(rest) {
+                file.add_import(path, line_no);
+            }
+            continue;
+        }
+        header_done = true;
+    }
+    file
+}
+
+impl GoFile {
+    fn add_import(&mut self, path: String, line: usize) {
+        if path == "C" {
+            self.cgo_import = Some(line);
+        } else {
+            self.imports.push((path, line));
+        }
+    }
+}
+
+/// The quoted path of one import spec (`"fmt"`, `f "fmt"`, `_ "embed"`).
+fn import_path(spec: &str) -> Option<String> {
+    let start = spec.find('"')?;
+    let rest = &spec[start + 1..];
+    let end = rest.find('"')?;
+    Some(rest[..end].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_imports_and_cgo() {
+        let text = "//go:build linux\n\npackage main\n\n/*\n#cgo LDFLAGS: -lstdc++\n#include <stdio.h>\n*/\nimport \"C\"\n\nimport (\n\t\"fmt\"\n\tsql \"database/sql\"\n\t_ \"github.com/mattn/go-sqlite3\"\n)\n\nfunc main() { http.ListenAndServe(\":8080\", nil) }\n";
+        let file = scan(text);
+        assert_eq!(file.package.as_deref(), Some("main"));
+        assert_eq!(file.constraint.as_deref(), Some("linux"));
+        assert_eq!(file.cgo_import, Some(9));
+        assert_eq!(file.cxx_directive, Some(6));
+        let imports: Vec<_> = file.imports.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            imports,
+            ["fmt", "database/sql", "github.com/mattn/go-sqlite3"]
+        );
+        assert_eq!(file.port, Some((8080, 17)));
+        assert!(file.built_on_linux());
+    }
+
+    #[test]
+    fn cgo_in_import_block() {
+        let file = scan("package x\nimport (\n\t\"C\"\n\t\"os\"\n)\n");
+        assert_eq!(file.cgo_import, Some(3));
+    }
+
+    #[test]
+    fn constraints() {
+        assert!(!scan("//go:build ignore\npackage main\n").built_on_linux());
+        assert!(!scan("//go:build windows\npackage main\n").built_on_linux());
+        assert!(scan("//go:build linux && amd64\npackage main\n").built_on_linux());
+        assert!(scan("//go:build !cgo\npackage main\n").is_no_cgo_variant());
+    }
+
+    #[test]
+    fn file_names() {
+        assert!(is_buildable_name("main.go"));
+        assert!(is_buildable_name("db_linux.go"));
+        assert!(!is_buildable_name("main_test.go"));
+        assert!(!is_buildable_name("db_windows.go"));
+        assert!(!is_buildable_name("db_darwin_arm64.go"));
+        assert!(!is_buildable_name("README.md"));
+    }
+}

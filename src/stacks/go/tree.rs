@@ -1,0 +1,41 @@
+//! The Go decision tree (field guide, section 3): no cgo -> static; cgo -> base, or cc with C++.
+
+use crate::catalog::Family;
+use crate::decide::{Condition, Node};
+
+/// `import "C"` in a package the main package builds.
+pub const CGO_IMPORT: &str = "cgo-import";
+/// A dependency that builds only with cgo.
+pub const CGO_DEPENDENCY: &str = "cgo-dependency";
+/// C++ sources or libstdc++ linked through cgo.
+pub const CXX: &str = "cxx";
+
+/// Families a Go binary can run on.
+pub const USABLE: &[Family] = &[Family::Static, Family::Base, Family::Cc];
+
+/// The Go tree.
+pub fn tree() -> Node {
+    Node::ask(
+        "Does the main package need cgo?",
+        Condition::Any(vec![
+            Condition::Signal(CGO_IMPORT),
+            Condition::Signal(CGO_DEPENDENCY),
+        ]),
+        Node::ask(
+            "Does it link C++?",
+            Condition::Signal(CXX),
+            Node::Use {
+                family: Family::Cc,
+                reason: "cgo with C++ needs glibc and libstdc++",
+            },
+            Node::Use {
+                family: Family::Base,
+                reason: "cgo links glibc dynamically",
+            },
+        ),
+        Node::Use {
+            family: Family::Static,
+            reason: "CGO_ENABLED=0 gives a static binary that needs no C library",
+        },
+    )
+}

@@ -1,0 +1,97 @@
+//! The stacks: one folder each (`go`, `rust`) holding that stack's detection, decision tree and
+//! plan. This module only dispatches on the stack; adding a stack adds a folder and one arm here.
+
+pub mod go;
+pub mod rust;
+
+use crate::catalog::Family;
+use crate::decide::{self, Decision, Node};
+use crate::detect::{Detection, Fact};
+use crate::error::Error;
+use crate::plan::StackOutput;
+use crate::settings::Settings;
+use crate::stack::Stack;
+use serde::Serialize;
+use std::path::Path;
+
+/// What a stack's detector found.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum Facts {
+    Go(go::GoFacts),
+    Rust(rust::RustFacts),
+}
+
+/// The stack's own part of the plan, serialized under the stack's name.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum StackPlan {
+    Go(go::plan::GoPlan),
+    Rust(rust::plan::RustPlan),
+}
+
+impl Facts {
+    /// The stack these facts belong to.
+    pub fn stack(&self) -> Stack {
+        match self {
+            Facts::Go(_) => Stack::Go,
+            Facts::Rust(_) => Stack::Rust,
+        }
+    }
+
+    /// The facts for display.
+    pub fn listing(&self) -> Vec<Fact> {
+        match self {
+            Facts::Go(facts) => facts.listing(),
+            Facts::Rust(facts) => facts.listing(),
+        }
+    }
+}
+
+/// Runs one stack's detector.
+pub fn detect(stack: Stack, root: &Path) -> Detection {
+    match stack {
+        Stack::Go => go::detect(root),
+        Stack::Rust => rust::detect(root),
+    }
+}
+
+/// A stack's decision tree.
+pub fn tree(stack: Stack) -> Node {
+    match stack {
+        Stack::Go => go::tree::tree(),
+        Stack::Rust => rust::tree::tree(),
+    }
+}
+
+/// The runtime families a stack's artefacts can run on.
+pub fn usable_families(stack: Stack) -> &'static [Family] {
+    match stack {
+        Stack::Go => go::tree::USABLE,
+        Stack::Rust => rust::tree::USABLE,
+    }
+}
+
+/// Chooses the target (main package, binary), walks the stack's tree and builds its plan part.
+pub fn decide_and_plan(
+    facts: &Facts,
+    settings: &Settings,
+) -> Result<(Decision, StackOutput), Error> {
+    let stack = facts.stack();
+    let tree = tree(stack);
+    let usable = usable_families(stack);
+    match facts {
+        Facts::Go(facts) => {
+            let main = go::plan::select(facts, settings)?;
+            let decision = decide::decide(stack, &tree, &facts.signals(main), settings, usable)?;
+            let output = go::plan::plan(facts, main, &decision, settings)?;
+            Ok((decision, output))
+        }
+        Facts::Rust(facts) => {
+            let bin = rust::plan::select(facts, settings)?;
+            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable)?;
+            let output = rust::plan::plan(facts, bin, &decision, settings)?;
+            Ok((decision, output))
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! Classifying native needs from Cargo.lock, which holds the whole resolved graph (field guide,
+//! section 3): system OpenSSL versus vendored, C++ crates, and system libraries no runtime has.
+
+use super::manifest::parse_toml;
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Crates that link the C++ standard library.
+pub const CXX_CRATES: &[&str] = &[
+    "cxx",
+    "link-cplusplus",
+    "librocksdb-sys",
+    "libduckdb-sys",
+    "snappy-sys",
+    "torch-sys",
+    "v8",
+    "opencv",
+];
+
+/// Crates that link a system library dynamically unless their bundled source crate is present:
+/// (crate, crate that bundles it, library the runtime would need).
+pub const SYSTEM_LIBRARY_CRATES: &[(&str, &str, &str)] = &[
+    ("pq-sys", "pq-src", "libpq.so.5"),
+    ("mysqlclient-sys", "mysqlclient-src", "libmysqlclient"),
+];
+
+/// Native needs found in the dependency graph, each with evidence.
+#[derive(Debug, Clone, Default)]
+pub struct Native {
+    pub system_openssl: Vec<Evidence>,
+    pub vendored_openssl: Vec<Evidence>,
+    pub cxx: Vec<Evidence>,
+    pub system_libs: Vec<Evidence>,
+}
+
+/// Reads the package names of a Cargo.lock with the line of each `name = "..."`.
+pub fn packages(text: &str) -> Result<BTreeMap<String, usize>, DetectError> {
+    let lock = parse_toml("Cargo.lock", text)?;
+    let mut names = BTreeSet::new();
+    if let Some(list) = lock.get("package") {
+        let list = list.as_array().ok_or_else(|| DetectError::Broken {
+            file: "Cargo.lock".to_string(),
+            line: None,
+            cause: "package must be an array of tables".to_string(),
+        })?;
+        for package in list {
+            if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
+                names.insert(name.to_string());
+            }
+        }
+    }
+    let mut lines = BTreeMap::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(name) = line
+            .strip_prefix("name = \"")
+            .and_then(|rest| rest.strip_suffix('"'))
+            && names.contains(name)
+        {
+            lines.entry(name.to_string()).or_insert(index + 1);
+        }
+    }
+    for name in names {
+        lines.entry(name).or_insert(0);
+    }
+    Ok(lines)
+}
+
+/// Classifies the graph. `sqlite_bundled` says whether the manifests ask for SQLite's bundled build.
+pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bool) -> Native {
+    let at = |name: &str, detail: String| match crates.get(name) {
+        Some(&line) if line > 0 => Evidence::line(file, line, detail),
+        _ => Evidence::file(file, detail),
+    };
+    let has = |name: &str| crates.contains_key(name);
+    let mut native = Native::default();
+    if has("openssl-sys") {
+        if has("openssl-src") {
+            native.vendored_openssl.push(at(
+                "openssl-src",
+                "openssl-src: OpenSSL is vendored and linked statically".to_string(),
+            ));
+        } else {
+            native.system_openssl.push(at(
+                "openssl-sys",
+                "openssl-sys without openssl-src: links the system OpenSSL (libssl.so.3)"
+                    .to_string(),
+            ));
+        }
+    }
+    for name in CXX_CRATES {
+        if has(name) {
+            native.cxx.push(at(name, format!("{name} links libstdc++")));
+        }
+    }
+    for (name, bundle, library) in SYSTEM_LIBRARY_CRATES {
+        if has(name) && !has(bundle) {
+            native.system_libs.push(at(
+                name,
+                format!("{name} without {bundle}: links {library}, which no runtime image carries"),
+            ));
+        }
+    }
+    if has("libsqlite3-sys") && !sqlite_bundled && !has("sqlx-sqlite") {
+        native.system_libs.push(at(
+            "libsqlite3-sys",
+            "libsqlite3-sys without the bundled feature: links libsqlite3.so.0, which no runtime image carries".to_string(),
+        ));
+    }
+    native
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lock(names: &[&str]) -> BTreeMap<String, usize> {
+        let text: String = names
+            .iter()
+            .map(|n| format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\n\n"))
+            .collect();
+        packages(&format!("version = 4\n\n{text}")).unwrap()
+    }
+
+    #[test]
+    fn openssl_system_versus_vendored() {
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["app", "openssl", "openssl-sys"]),
+            false,
+        );
+        assert_eq!(native.system_openssl.len(), 1);
+        assert_eq!(native.system_openssl[0].line, Some(12));
+        let native = classify("Cargo.lock", &lock(&["openssl-sys", "openssl-src"]), false);
+        assert!(native.system_openssl.is_empty());
+        assert_eq!(native.vendored_openssl.len(), 1);
+    }
+
+    #[test]
+    fn cxx_and_system_libraries() {
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["cxx", "pq-sys", "libsqlite3-sys"]),
+            false,
+        );
+        assert_eq!(native.cxx.len(), 1);
+        assert_eq!(native.system_libs.len(), 2);
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["pq-sys", "pq-src", "libsqlite3-sys"]),
+            true,
+        );
+        assert!(native.system_libs.is_empty());
+    }
+
+    #[test]
+    fn statically_built_c_is_pure() {
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["ring", "zstd-sys", "aws-lc-sys"]),
+            false,
+        );
+        assert!(
+            native.system_openssl.is_empty()
+                && native.cxx.is_empty()
+                && native.system_libs.is_empty()
+        );
+    }
+
+    #[test]
+    fn broken_lock_names_file() {
+        let err = packages("[[package]\nname=").unwrap_err();
+        assert!(err.to_string().starts_with("Cargo.lock:1:"), "{err}");
+    }
+}

@@ -1,0 +1,342 @@
+//! Reading Cargo manifests without a Rust toolchain: packages, their binaries (explicit and
+//! auto-discovered), workspace members and default members, rust-version and the direct
+//! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
+
+use crate::detect::{self, DetectError, MANIFEST_CAP};
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// A package of the project.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Package {
+    pub name: String,
+    /// Directory relative to the root, `""` for the root.
+    pub dir: String,
+    pub bins: Vec<Bin>,
+    pub rust_version: Option<String>,
+}
+
+/// A binary target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bin {
+    pub name: String,
+    /// Source file relative to the root.
+    pub src: String,
+}
+
+/// A Cargo project as read from its manifests.
+#[derive(Debug, Clone)]
+pub struct Project {
+    pub packages: Vec<Package>,
+    /// Whether the root manifest has a `[workspace]` table.
+    pub workspace: bool,
+    /// Directories of `default-members`, when set.
+    pub default_members: Option<Vec<String>>,
+    /// Direct dependencies of every package: crate name -> features asked for.
+    pub dependencies: BTreeMap<String, Vec<String>>,
+}
+
+/// Parses TOML, turning an error into one that names the file and line.
+pub fn parse_toml(file: &str, text: &str) -> Result<Table, DetectError> {
+    text.parse::<Table>().map_err(|err| DetectError::Broken {
+        file: file.to_string(),
+        line: err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
+        cause: format!("invalid TOML: {}", err.message()),
+    })
+}
+
+fn broken(file: &str, cause: impl Into<String>) -> DetectError {
+    DetectError::Broken {
+        file: file.to_string(),
+        line: None,
+        cause: cause.into(),
+    }
+}
+
+/// Reads the project whose root manifest is `root/Cargo.toml`; `Ok(None)` when there is none.
+pub fn read(root: &Path) -> Result<Option<Project>, DetectError> {
+    let Some(text) = detect::read_text(root, "Cargo.toml", MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    let manifest = parse_toml("Cargo.toml", &text)?;
+    let workspace = manifest.get("workspace").and_then(Value::as_table);
+    let inherited_rust_version = workspace
+        .and_then(|w| w.get("package"))
+        .and_then(|p| p.get("rust-version"))
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    let mut project = Project {
+        packages: Vec::new(),
+        workspace: workspace.is_some(),
+        default_members: None,
+        dependencies: BTreeMap::new(),
+    };
+    if manifest.contains_key("package") {
+        let package = read_package(root, "", "Cargo.toml", &manifest, &inherited_rust_version)?;
+        collect_dependencies(&manifest, &mut project.dependencies);
+        project.packages.push(package);
+    }
+    if let Some(workspace) = workspace {
+        let exclude = string_list("Cargo.toml", workspace, "exclude")?;
+        for pattern in string_list("Cargo.toml", workspace, "members")? {
+            for dir in expand(root, &pattern) {
+                if exclude.contains(&dir) || project.packages.iter().any(|p| p.dir == dir) {
+                    continue;
+                }
+                let file = detect::join(&dir, "Cargo.toml");
+                let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+                    if pattern.contains('*') {
+                        continue;
+                    }
+                    return Err(broken(
+                        "Cargo.toml",
+                        format!("workspace member {dir} has no Cargo.toml"),
+                    ));
+                };
+                let member = parse_toml(&file, &text)?;
+                if !member.contains_key("package") {
+                    continue;
+                }
+                collect_dependencies(&member, &mut project.dependencies);
+                project.packages.push(read_package(
+                    root,
+                    &dir,
+                    &file,
+                    &member,
+                    &inherited_rust_version,
+                )?);
+            }
+        }
+        if workspace.contains_key("default-members") {
+            let mut dirs = Vec::new();
+            for pattern in string_list("Cargo.toml", workspace, "default-members")? {
+                dirs.extend(expand(root, &pattern));
+            }
+            project.default_members = Some(dirs);
+        }
+    }
+    if project.packages.is_empty() {
+        return Err(broken(
+            "Cargo.toml",
+            "defines no package: neither [package] nor workspace members with a Cargo.toml",
+        ));
+    }
+    Ok(Some(project))
+}
+
+fn string_list(file: &str, table: &Table, key: &str) -> Result<Vec<String>, DetectError> {
+    match table.get(key) {
+        None => Ok(Vec::new()),
+        Some(Value::Array(items)) => items
+            .iter()
+            .map(|item| {
+                item.as_str()
+                    .map(|s| s.trim_start_matches("./").trim_end_matches('/').to_string())
+                    .ok_or_else(|| broken(file, format!("workspace.{key} must list strings")))
+            })
+            .collect(),
+        Some(_) => Err(broken(
+            file,
+            format!("workspace.{key} must be an array of strings"),
+        )),
+    }
+}
+
+fn read_package(
+    root: &Path,
+    dir: &str,
+    file: &str,
+    manifest: &Table,
+    inherited_rust_version: &Option<String>,
+) -> Result<Package, DetectError> {
+    let package = manifest
+        .get("package")
+        .and_then(Value::as_table)
+        .ok_or_else(|| broken(file, "[package] must be a table"))?;
+    let name = package
+        .get("name")
+        .and_then(Value::as_str)
+        .ok_or_else(|| broken(file, "[package] has no name"))?
+        .to_string();
+    let rust_version = match package.get("rust-version") {
+        Some(Value::String(version)) => Some(version.clone()),
+        Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
+            inherited_rust_version.clone()
+        }
+        _ => None,
+    };
+    let autobins = package.get("autobins").and_then(Value::as_bool) != Some(false);
+    let mut bins: Vec<Bin> = Vec::new();
+    if let Some(explicit) = manifest.get("bin") {
+        let explicit = explicit
+            .as_array()
+            .ok_or_else(|| broken(file, "bin must be an array of tables ([[bin]])"))?;
+        for target in explicit {
+            let bin_name = target
+                .get("name")
+                .and_then(Value::as_str)
+                .ok_or_else(|| broken(file, "a [[bin]] has no name"))?;
+            let src = match target.get("path").and_then(Value::as_str) {
+                Some(path) => detect::join(dir, path.trim_start_matches("./")),
+                None => default_bin_path(root, dir, &name, bin_name),
+            };
+            bins.push(Bin {
+                name: bin_name.to_string(),
+                src,
+            });
+        }
+    }
+    if autobins {
+        let mut discovered = Vec::new();
+        let main = detect::join(dir, "src/main.rs");
+        if detect::is_file(root, &main) {
+            discovered.push(Bin {
+                name: name.clone(),
+                src: main,
+            });
+        }
+        let bin_dir = detect::join(dir, "src/bin");
+        for entry in detect::list_dir(root, &bin_dir, |_, _| true) {
+            let path = detect::join(&bin_dir, &entry);
+            if let Some(stem) = entry.strip_suffix(".rs") {
+                if detect::is_file(root, &path) {
+                    discovered.push(Bin {
+                        name: stem.to_string(),
+                        src: path,
+                    });
+                }
+            } else if detect::is_file(root, &detect::join(&path, "main.rs")) {
+                discovered.push(Bin {
+                    name: entry.clone(),
+                    src: detect::join(&path, "main.rs"),
+                });
+            }
+        }
+        for bin in discovered {
+            if !bins.iter().any(|b| b.name == bin.name || b.src == bin.src) {
+                bins.push(bin);
+            }
+        }
+    }
+    bins.sort_by(|a, b| a.name.cmp(&b.name));
+    Ok(Package {
+        name,
+        dir: dir.to_string(),
+        bins,
+        rust_version,
+    })
+}
+
+fn default_bin_path(root: &Path, dir: &str, package: &str, bin: &str) -> String {
+    let single = detect::join(dir, &format!("src/bin/{bin}.rs"));
+    let nested = detect::join(dir, &format!("src/bin/{bin}/main.rs"));
+    if bin == package && detect::is_file(root, &detect::join(dir, "src/main.rs")) {
+        detect::join(dir, "src/main.rs")
+    } else if detect::is_file(root, &nested) {
+        nested
+    } else {
+        single
+    }
+}
+
+/// Direct dependencies (all sections, all targets) with the features each asks for.
+fn collect_dependencies(manifest: &Table, out: &mut BTreeMap<String, Vec<String>>) {
+    let mut tables: Vec<&Table> = Vec::new();
+    for key in ["dependencies", "build-dependencies"] {
+        tables.extend(manifest.get(key).and_then(Value::as_table));
+    }
+    if let Some(targets) = manifest.get("target").and_then(Value::as_table) {
+        for target in targets.values() {
+            tables.extend(target.get("dependencies").and_then(Value::as_table));
+        }
+    }
+    for table in tables {
+        for (key, spec) in table {
+            let name = spec
+                .get("package")
+                .and_then(Value::as_str)
+                .unwrap_or(key)
+                .to_string();
+            let features: Vec<String> = spec
+                .get("features")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default();
+            out.entry(name).or_default().extend(features);
+        }
+    }
+}
+
+/// Expands a member pattern (`crates/*`, `tools/cli`) into existing directories, sorted.
+fn expand(root: &Path, pattern: &str) -> Vec<String> {
+    let mut dirs = vec![String::new()];
+    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+        let mut next = Vec::new();
+        for dir in &dirs {
+            if segment.contains(['*', '?', '[']) {
+                next.extend(
+                    detect::list_dir(root, dir, |name, kind| {
+                        kind.is_dir() && wildcard(segment, name)
+                    })
+                    .into_iter()
+                    .map(|name| detect::join(dir, &name)),
+                );
+            } else if segment != ".." {
+                next.push(detect::join(dir, segment));
+            }
+        }
+        dirs = next;
+    }
+    dirs.retain(|dir| !dir.is_empty() || pattern.trim_matches(['.', '/']).is_empty());
+    dirs
+}
+
+/// Matches a name against a glob segment with `*` and `?`.
+fn wildcard(pattern: &str, name: &str) -> bool {
+    fn go(p: &[char], n: &[char]) -> bool {
+        match (p.first(), n.first()) {
+            (None, None) => true,
+            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
+            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
+            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
+            _ => false,
+        }
+    }
+    let p: Vec<char> = pattern.chars().collect();
+    let n: Vec<char> = name.chars().collect();
+    p.len() <= 64 && n.len() <= 255 && go(&p, &n)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard("*", "api"));
+        assert!(wildcard("svc-*", "svc-api"));
+        assert!(!wildcard("svc-*", "lib"));
+        assert!(wildcard("a?c", "abc"));
+    }
+
+    #[test]
+    fn toml_errors_carry_the_line() {
+        let err = parse_toml("Cargo.toml", "[package]\nname = \"x\"\nversion = \n").unwrap_err();
+        match err {
+            DetectError::Broken { file, line, .. } => {
+                assert_eq!(file, "Cargo.toml");
+                assert_eq!(line, Some(3));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,315 @@
+//! Rust: detection of packages and workspaces, their binaries, the toolchain and rust-version,
+//! and the native needs of the dependency graph. Works without a Rust toolchain (plain TOML
+//! reading); with cargo installed, packages and binaries come from `cargo metadata`.
+
+pub mod lock;
+pub mod manifest;
+pub mod metadata;
+pub mod plan;
+pub mod tree;
+
+use crate::detect::{
+    self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, SOURCE_CAP, Signals,
+};
+use crate::evidence::Evidence;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Everything detected about a Rust project.
+#[derive(Debug, Clone, Serialize)]
+pub struct RustFacts {
+    pub manifest: Evidence,
+    pub workspace: Option<Evidence>,
+    pub bins: Vec<RustBin>,
+    /// Directories of the workspace's default members, when set.
+    pub default_members: Option<Vec<String>>,
+    /// The lowest rust-version among the packages (a minimum, not a pin).
+    pub rust_version: Option<(String, Evidence)>,
+    /// The toolchain channel pinned by rust-toolchain(.toml).
+    pub toolchain: Option<(String, Evidence)>,
+    pub lock: Option<Evidence>,
+    pub system_openssl: Vec<Evidence>,
+    pub vendored_openssl: Vec<Evidence>,
+    pub cxx: Vec<Evidence>,
+    pub system_libs: Vec<Evidence>,
+    /// Which reading found the packages: `cargo metadata` or `Cargo.toml`.
+    pub read_with: &'static str,
+}
+
+/// A binary target of the project.
+#[derive(Debug, Clone, Serialize)]
+pub struct RustBin {
+    pub name: String,
+    pub package: String,
+    /// Package directory relative to the root.
+    pub package_dir: String,
+    pub src: String,
+    pub port: Option<(u16, Evidence)>,
+}
+
+impl RustFacts {
+    /// The facts for display, each with its evidence.
+    pub fn listing(&self) -> Vec<Fact> {
+        let mut facts = vec![Fact::new("manifest", "Cargo.toml", self.manifest.clone())];
+        if let Some(workspace) = &self.workspace {
+            facts.push(Fact::new("workspace", "yes", workspace.clone()));
+        }
+        for bin in &self.bins {
+            facts.push(Fact::new(
+                "binary",
+                format!("{} (package {})", bin.name, bin.package),
+                Evidence::file(bin.src.clone(), format!("read with {}", self.read_with)),
+            ));
+            if let Some((port, evidence)) = &bin.port {
+                facts.push(Fact::new(
+                    &format!("port ({})", bin.name),
+                    port.to_string(),
+                    evidence.clone(),
+                ));
+            }
+        }
+        if let Some((version, evidence)) = &self.toolchain {
+            facts.push(Fact::new("toolchain", version, evidence.clone()));
+        }
+        if let Some((version, evidence)) = &self.rust_version {
+            facts.push(Fact::new("rust-version", version, evidence.clone()));
+        }
+        match &self.lock {
+            Some(lock) => facts.push(Fact::new("lock file", "yes", lock.clone())),
+            None => facts.push(Fact::new(
+                "lock file",
+                "no: native needs judged from direct dependencies",
+                Evidence::file("Cargo.lock", "missing"),
+            )),
+        }
+        for (name, evidence) in [
+            ("system OpenSSL", &self.system_openssl),
+            ("vendored OpenSSL", &self.vendored_openssl),
+            ("C++", &self.cxx),
+            ("system libraries", &self.system_libs),
+        ] {
+            if !evidence.is_empty() {
+                facts.push(Fact {
+                    name: name.to_string(),
+                    value: "yes".to_string(),
+                    evidence: evidence.clone(),
+                });
+            }
+        }
+        facts
+    }
+
+    /// The signals the decision tree asks about (the graph is shared by every binary).
+    pub fn signals(&self) -> Signals {
+        let mut signals = Signals::default();
+        signals.add(tree::SYSTEM_LIBS, self.system_libs.iter().cloned());
+        signals.add(tree::SYSTEM_OPENSSL, self.system_openssl.iter().cloned());
+        signals.add(tree::CXX, self.cxx.iter().cloned());
+        signals
+    }
+}
+
+/// Detects a Cargo package or workspace at `root`.
+pub fn detect(root: &Path) -> Detection {
+    match read(root) {
+        Ok(Some(facts)) => Detection::Found {
+            facts: Box::new(crate::stacks::Facts::Rust(facts)),
+        },
+        Ok(None) => Detection::Absent {
+            looked_for: "Cargo.toml".to_string(),
+        },
+        Err(error) => Detection::Broken { error },
+    }
+}
+
+fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
+    let Some(project) = manifest::read(root)? else {
+        return Ok(None);
+    };
+    let (packages, default_members, read_with) = match metadata::read(root) {
+        Some((packages, default_members)) => (packages, default_members, "cargo metadata"),
+        None => (
+            project.packages.clone(),
+            project.default_members.clone(),
+            "Cargo.toml",
+        ),
+    };
+
+    let mut bins = Vec::new();
+    for package in &packages {
+        for bin in &package.bins {
+            bins.push(RustBin {
+                name: bin.name.clone(),
+                package: package.name.clone(),
+                package_dir: package.dir.clone(),
+                src: bin.src.clone(),
+                port: port_of(root, &bin.src)?,
+            });
+        }
+    }
+    let rust_version = packages
+        .iter()
+        .filter_map(|p| {
+            let version = p.rust_version.clone()?;
+            Some((
+                version.clone(),
+                Evidence::file(
+                    detect::join(&p.dir, "Cargo.toml"),
+                    format!("rust-version = {version}"),
+                ),
+            ))
+        })
+        .min_by(|a, b| version_key(&a.0).cmp(&version_key(&b.0)));
+
+    let sqlite_bundled = ["rusqlite", "libsqlite3-sys"].iter().any(|name| {
+        project
+            .dependencies
+            .get(*name)
+            .is_some_and(|features| features.iter().any(|f| f.starts_with("bundled")))
+    });
+    let lock_text = detect::read_text(root, "Cargo.lock", LOCK_CAP)?;
+    let (lock, native) = match &lock_text {
+        Some(text) => (
+            Some(Evidence::file("Cargo.lock", "resolved dependency graph")),
+            lock::classify("Cargo.lock", &lock::packages(text)?, sqlite_bundled),
+        ),
+        None => (
+            None,
+            lock::classify(
+                "Cargo.toml",
+                &direct_graph(&project.dependencies),
+                sqlite_bundled,
+            ),
+        ),
+    };
+
+    Ok(Some(RustFacts {
+        manifest: Evidence::file(
+            "Cargo.toml",
+            if project.workspace {
+                "workspace manifest"
+            } else {
+                "package manifest"
+            },
+        ),
+        workspace: project.workspace.then(|| {
+            Evidence::file(
+                "Cargo.toml",
+                format!("[workspace] with {} packages", packages.len()),
+            )
+        }),
+        bins,
+        default_members,
+        rust_version,
+        toolchain: toolchain(root)?,
+        lock,
+        system_openssl: native.system_openssl,
+        vendored_openssl: native.vendored_openssl,
+        cxx: native.cxx,
+        system_libs: native.system_libs,
+        read_with,
+    }))
+}
+
+/// Without a lock file, the direct dependencies stand in for the graph: `openssl` and
+/// `native-tls` mean openssl-sys, and their `vendored` feature means openssl-src.
+fn direct_graph(dependencies: &BTreeMap<String, Vec<String>>) -> BTreeMap<String, usize> {
+    let mut graph: BTreeMap<String, usize> =
+        dependencies.keys().map(|name| (name.clone(), 0)).collect();
+    for name in ["openssl", "openssl-sys", "native-tls"] {
+        if let Some(features) = dependencies.get(name) {
+            graph.insert("openssl-sys".to_string(), 0);
+            if features.iter().any(|f| f == "vendored") {
+                graph.insert("openssl-src".to_string(), 0);
+            }
+        }
+    }
+    graph
+}
+
+fn version_key(version: &str) -> Vec<u32> {
+    version
+        .split('.')
+        .map(|part| part.parse().unwrap_or(0))
+        .collect()
+}
+
+/// The channel pinned by rust-toolchain.toml or the legacy rust-toolchain file.
+fn toolchain(root: &Path) -> Result<Option<(String, Evidence)>, DetectError> {
+    for file in ["rust-toolchain.toml", "rust-toolchain"] {
+        let Some(text) = detect::read_text(root, file, MANIFEST_CAP)? else {
+            continue;
+        };
+        let trimmed = text.trim();
+        let channel = if file.ends_with(".toml") || trimmed.starts_with('[') {
+            let table = manifest::parse_toml(file, &text)?;
+            table
+                .get("toolchain")
+                .and_then(|t| t.get("channel"))
+                .and_then(|c| c.as_str())
+                .map(str::to_string)
+        } else {
+            Some(trimmed.to_string())
+        };
+        if let Some(channel) = channel {
+            return Ok(Some((
+                channel.clone(),
+                Evidence::file(file, format!("channel = {channel}")),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// A listen port in a binary's main source file: `"0.0.0.0:8080"` or `([0, 0, 0, 0], 8080)`.
+fn port_of(root: &Path, src: &str) -> Result<Option<(u16, Evidence)>, DetectError> {
+    let Some(text) = detect::read_text(root, src, SOURCE_CAP).unwrap_or(None) else {
+        return Ok(None);
+    };
+    for (index, line) in text.lines().enumerate() {
+        let port = detect::listen_port(line).or_else(|| socket_tuple_port(line));
+        if let Some(port) = port {
+            return Ok(Some((
+                port,
+                Evidence::line(src, index + 1, format!("listen address :{port}")),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+fn socket_tuple_port(line: &str) -> Option<u16> {
+    let start = line.find("], ")? + 3;
+    let digits: String = line[start..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let rest = &line[start + digits.len()..];
+    (rest.starts_with(')') && (2..=5).contains(&digits.len()))
+        .then(|| digits.parse().ok())
+        .flatten()
+        .filter(|port: &u16| *port > 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn socket_tuples() {
+        assert_eq!(
+            socket_tuple_port("let addr = SocketAddr::from(([0, 0, 0, 0], 3000));"),
+            Some(3000)
+        );
+        assert_eq!(socket_tuple_port("v[0], 1)"), None);
+    }
+
+    #[test]
+    fn direct_openssl_without_lock() {
+        let deps = BTreeMap::from([("openssl".to_string(), vec![])]);
+        assert!(direct_graph(&deps).contains_key("openssl-sys"));
+        let deps = BTreeMap::from([("openssl".to_string(), vec!["vendored".to_string()])]);
+        assert!(direct_graph(&deps).contains_key("openssl-src"));
+    }
+}

@@ -1,0 +1,216 @@
+//! The Rust part of the plan: which binary of which package, the builder's Rust version,
+//! `--locked`, and whether to link statically with +crt-static.
+
+use super::{RustBin, RustFacts};
+use crate::catalog::{self, Family, Vendor};
+use crate::decide::{Decision, Step};
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use crate::plan::StackOutput;
+use crate::safe;
+use crate::settings::Settings;
+use crate::stacks::StackPlan;
+use serde::Serialize;
+
+/// What the Rust template reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct RustPlan {
+    pub bin: String,
+    pub package: String,
+    /// Pass `--locked` (Cargo.lock exists).
+    pub locked: bool,
+    /// Link statically with `-C target-feature=+crt-static` on the gnu target.
+    pub crt_static: bool,
+}
+
+/// The binary to build: the one the settings name, the only one among the default members,
+/// or the only one.
+pub fn select<'a>(facts: &'a RustFacts, settings: &Settings) -> Result<&'a RustBin, DetectError> {
+    let names = |bins: &[&RustBin]| bins.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
+    let all: Vec<&RustBin> = facts.bins.iter().collect();
+    if let Some(wanted) = &settings.rust_bin {
+        let matching: Vec<&RustBin> = all.iter().copied().filter(|b| &b.name == wanted).collect();
+        return match matching.as_slice() {
+            [one] => Ok(one),
+            [] => Err(DetectError::NoSuchCandidate {
+                what: "binary".to_string(),
+                flag: "--rust-bin".to_string(),
+                value: wanted.clone(),
+                candidates: names(&all),
+            }),
+            several => Err(DetectError::Several {
+                what: format!(
+                    "binaries named {wanted} (packages {})",
+                    several
+                        .iter()
+                        .map(|b| b.package.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                candidates: names(several),
+                flag: "a unique binary name".to_string(),
+            }),
+        };
+    }
+    let defaults: Vec<&RustBin> = match &facts.default_members {
+        Some(dirs) => all
+            .iter()
+            .copied()
+            .filter(|b| dirs.contains(&b.package_dir))
+            .collect(),
+        None => all.clone(),
+    };
+    match (defaults.as_slice(), all.as_slice()) {
+        ([one], _) | (_, [one]) => Ok(one),
+        (_, []) => Err(DetectError::Broken {
+            file: "Cargo.toml".to_string(),
+            line: None,
+            cause: "has no binary target: looked for src/main.rs, src/bin/ and [[bin]]; a library cannot be run".to_string(),
+        }),
+        _ => Err(DetectError::Several {
+            what: "binaries".to_string(),
+            candidates: names(&all),
+            flag: "--rust-bin".to_string(),
+        }),
+    }
+}
+
+/// The Rust part of the plan for the chosen binary and decision.
+pub fn plan(
+    facts: &RustFacts,
+    bin: &RustBin,
+    decision: &Decision,
+    settings: &Settings,
+) -> Result<StackOutput, DetectError> {
+    let manifest = crate::detect::join(&bin.package_dir, "Cargo.toml");
+    let name = safe::name(&manifest, "binary name", &bin.name)?;
+    let package = safe::name(&manifest, "package name", &bin.package)?;
+    let crt_static = decision.family == Family::Static;
+    let locked = facts.lock.is_some();
+    let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
+    if !locked {
+        warnings.push("no Cargo.lock: the build resolves dependencies afresh and cannot use --locked; native needs were judged from direct dependencies only. Commit Cargo.lock for reproducible images".to_string());
+    }
+    let mut detected = vec![format!(
+        "Rust binary {name} of package {package} ({}, read with {})",
+        bin.src, facts.read_with
+    )];
+    if facts.workspace.is_some() {
+        detected.push("Cargo workspace (Cargo.toml)".to_string());
+    }
+    let mut native: Vec<String> = facts
+        .system_openssl
+        .iter()
+        .chain(&facts.vendored_openssl)
+        .chain(&facts.cxx)
+        .map(|e| e.detail.clone())
+        .collect();
+    if native.is_empty() {
+        native.push("no system OpenSSL, no C++".to_string());
+    }
+    detected.push(format!(
+        "native code ({}): {}",
+        if locked {
+            "Cargo.lock"
+        } else {
+            "Cargo.toml, no lock"
+        },
+        native.join("; ")
+    ));
+    if let Some((port, evidence)) = &bin.port {
+        detected.push(format!(
+            "port {port} ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+    }
+    let build_step = Step {
+        question: "Link statically (+crt-static)?".to_string(),
+        answer: if crt_static { "yes" } else { "no" }.to_string(),
+        evidence: vec![Evidence::file(
+            "decision",
+            format!("runtime family {}", decision.family),
+        )],
+    };
+    Ok(StackOutput {
+        binary: name.clone(),
+        port: bin.port.as_ref().map(|(port, _)| *port),
+        builder_version,
+        detected,
+        warnings,
+        steps: vec![version_step, build_step],
+        build: StackPlan::Rust(RustPlan {
+            bin: name,
+            package,
+            locked,
+            crt_static,
+        }),
+    })
+}
+
+/// The Rust version in the builder tag: the settings' version, a numeric toolchain pin that has
+/// trixie images, else the floating `1` tag (rust-version is a minimum, which `1` satisfies).
+fn builder_version(
+    facts: &RustFacts,
+    settings: &Settings,
+) -> Result<(String, Step, Vec<String>), DetectError> {
+    let mut warnings = Vec::new();
+    let question = "Rust version for the builder?".to_string();
+    if let Some(version) = &settings.lang_version {
+        let version = safe::version("settings", "lang-version", version)?;
+        let step = Step {
+            question,
+            answer: version.clone(),
+            evidence: vec![Evidence::file(
+                "settings",
+                format!("lang-version = {version}"),
+            )],
+        };
+        return Ok((version, step, warnings));
+    }
+    let mut version = catalog::RUST_DEFAULT_TAG.to_string();
+    let mut evidence = Vec::new();
+    if let Some((channel, found)) = &facts.toolchain {
+        evidence.push(found.clone());
+        let numeric = channel.chars().next().is_some_and(|c| c.is_ascii_digit());
+        if numeric {
+            let channel = safe::version(&found.file, "toolchain channel", channel)?;
+            if version_at_least(&channel, catalog::RUST_FIRST_TRIXIE) {
+                version = channel;
+            } else {
+                warnings.push(format!(
+                    "{} pins Rust {channel}, older than the first rust:*-trixie image ({}); using rust:1-trixie, where rustup installs {channel} during the build",
+                    found.file,
+                    catalog::RUST_FIRST_TRIXIE
+                ));
+            }
+        } else if channel != "stable" {
+            warnings.push(format!(
+                "{} asks for the {channel} channel; the builder has stable Rust, and rustup installs {channel} during the build",
+                found.file
+            ));
+        }
+        if settings.vendor == Vendor::Chainguard && numeric {
+            warnings.push(format!(
+                "Chainguard's free rust:latest-dev has Rust {}, not the pinned {channel}",
+                catalog::RUST_CHAINGUARD_LATEST
+            ));
+        }
+    } else if let Some((msrv, found)) = &facts.rust_version {
+        evidence.push(Evidence::file(
+            found.file.clone(),
+            format!("rust-version = {msrv} is a minimum; rust:1 satisfies it"),
+        ));
+    }
+    let step = Step {
+        question,
+        answer: version.clone(),
+        evidence,
+    };
+    Ok((version, step, warnings))
+}
+
+fn version_at_least(version: &str, floor: &str) -> bool {
+    let key = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
+    key(version) >= key(floor)
+}

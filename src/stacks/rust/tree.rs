@@ -1,0 +1,54 @@
+//! The Rust decision tree (field guide, section 3): system libraries no image has -> refuse;
+//! system OpenSSL -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
+//! otherwise a static binary with +crt-static.
+
+use crate::catalog::{Family, Vendor};
+use crate::decide::{Condition, Node};
+
+/// A `-sys` crate linking a system library that no runtime image carries.
+pub const SYSTEM_LIBS: &str = "system-libraries";
+/// openssl-sys without openssl-src.
+pub const SYSTEM_OPENSSL: &str = "system-openssl";
+/// A crate linking libstdc++.
+pub const CXX: &str = "cxx";
+
+/// Families a Rust binary can run on: static with crt-static, or cc for glibc's libgcc_s.
+pub const USABLE: &[Family] = &[Family::Static, Family::Cc];
+
+/// The Rust tree.
+pub fn tree() -> Node {
+    Node::ask(
+        "Does the graph link a system library no runtime image carries?",
+        Condition::Signal(SYSTEM_LIBS),
+        Node::Refuse {
+            reason: "a dependency links a system library that no distroless or Chainguard runtime carries; enable its bundled/static feature (for example rusqlite's `bundled`, pq-sys's `bundled`)",
+        },
+        Node::ask(
+            "Does it link the system OpenSSL?",
+            Condition::Signal(SYSTEM_OPENSSL),
+            Node::ask(
+                "Is the vendor Chainguard?",
+                Condition::Vendor(Vendor::Chainguard),
+                Node::Refuse {
+                    reason: "Chainguard's glibc-dynamic has no libssl: enable the `vendored` feature of openssl (or native-tls), switch to rustls, or use --vendor distroless",
+                },
+                Node::Use {
+                    family: Family::Cc,
+                    reason: "links the system OpenSSL, and cc carries libssl3t64 with glibc and libgcc_s",
+                },
+            ),
+            Node::ask(
+                "Does it link C++?",
+                Condition::Signal(CXX),
+                Node::Use {
+                    family: Family::Cc,
+                    reason: "C++ code needs libstdc++ and libgcc_s",
+                },
+                Node::Use {
+                    family: Family::Static,
+                    reason: "pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static",
+                },
+            ),
+        ),
+    )
+}
