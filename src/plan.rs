@@ -163,10 +163,18 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
             out_dir: builder_row.out_dir,
         },
         runtime: Runtime::new(&decision),
-        detected: output.detected,
-        reason: decision.reason,
+        detected: output
+            .detected
+            .iter()
+            .map(|line| crate::safe::comment(line))
+            .collect(),
+        reason: crate::safe::comment(&decision.reason),
         trace,
-        warnings: output.warnings,
+        warnings: output
+            .warnings
+            .iter()
+            .map(|line| crate::safe::comment(line))
+            .collect(),
         build: output.build,
     })
 }

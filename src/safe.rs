@@ -101,6 +101,15 @@ pub fn image_name(value: &str) -> String {
     }
 }
 
+/// Text for a `#` comment line: control characters (newlines above all) become `?`, so the
+/// text can never end the comment and start an instruction.
+pub fn comment(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,5 +137,6 @@ mod tests {
         assert!(version("f", "v", "1.26;x").is_err());
         assert_eq!(image_name("My_Api"), "my_api");
         assert_eq!(image_name("--"), "app");
+        assert_eq!(comment("a\nRUN evil\r"), "a?RUN evil?");
     }
 }

