@@ -22,7 +22,11 @@ fn median(root: &Path, env: &[(&str, &str)]) -> Duration {
                 .status()
                 .expect("run shiplight");
             let elapsed = start.elapsed();
-            assert!(status.success() || status.code() == Some(2), "{}", root.display());
+            assert!(
+                status.success() || status.code() == Some(2),
+                "{}",
+                root.display()
+            );
             elapsed
         })
         .collect();
@@ -58,14 +62,24 @@ fn main() {
         .collect();
     cases.sort();
     let temp = tempfile::tempdir().unwrap();
-    cases.push(("huge tree (40,000 files, no .git)".to_string(), huge_tree(temp.path())));
+    cases.push((
+        "huge tree (40,000 files, no .git)".to_string(),
+        huge_tree(temp.path()),
+    ));
 
-    println!("{:<40} {:>12} {:>18}", "case", "median", "no cargo metadata");
+    println!(
+        "{:<40} {:>12} {:>18}",
+        "case", "median", "no cargo metadata"
+    );
     let mut over = 0;
     for (name, root) in &cases {
         let default = median(root, &[]);
         let plain = median(root, &[("SHIPLIGHT_CARGO_METADATA", "never")]);
-        let flag = if plain > AIM { "  over the 15 ms aim" } else { "" };
+        let flag = if plain > AIM {
+            "  over the 15 ms aim"
+        } else {
+            ""
+        };
         over += usize::from(plain > AIM);
         println!(
             "{name:<40} {:>9.2} ms {:>15.2} ms{flag}",
@@ -73,5 +87,8 @@ fn main() {
             plain.as_secs_f64() * 1000.0
         );
     }
-    println!("{} cases, {over} over the aim without cargo metadata", cases.len());
+    println!(
+        "{} cases, {over} over the aim without cargo metadata",
+        cases.len()
+    );
 }
