@@ -1,0 +1,324 @@
+#!/usr/bin/env python3
+"""Real-build suite: builds shiplight's output for each sample app with a real engine, runs the
+image and checks it. Base images are local stand-ins (tests/e2e/images/) tagged with the exact
+names shiplight emits, so the Dockerfile under test is byte-for-byte what users get.
+
+Per case: cold and warm build (the warm one after touching a source file must not download
+dependencies again), the container answers, runs as uid 65532, has no /bin/sh, no compiler and
+no package manager, the debug build-arg gives a shell, and the image stays within
+artefact + base + 10%.
+"""
+
+import hashlib
+import json
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+import urllib.request
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+E2E = ROOT / "tests" / "e2e"
+IMAGES = E2E / "images"
+DOCKER = "/usr/bin/docker"
+SHIPLIGHT = ROOT / "target" / "debug" / "shiplight"
+ENV = dict(os.environ, DOCKER_BUILDKIT="1")
+LABEL = "shiplight.e2e.recipe"
+MINBASE = "shiplight-e2e/trixie-minbase:latest"
+BUILDER_BASE = "shiplight-e2e/builder-base:latest"
+USER = "65532:65532"
+
+CASES = [
+    dict(name="go-static", app="go-static", args=[], http=True, touch="main.go",
+         runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 id="),
+    dict(name="go-cgo", app="go-cgo", args=[], http=True, touch="main.go",
+         runtime="gcr.io/distroless/base-debian13:nonroot", expect="ok uid=65532 cgo=5"),
+    dict(name="rust-static", app="rust-static", args=[], http=True, touch="src/main.rs",
+         runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 n="),
+    dict(name="rust-openssl", app="rust-openssl", args=[], http=False, touch="src/main.rs",
+         runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 OpenSSL 3"),
+    dict(name="go-static-chainguard", app="go-static", args=["--vendor", "chainguard"], http=True,
+         touch="main.go", runtime="cgr.dev/chainguard/static:latest", expect="ok uid=65532 id="),
+]
+
+# Files that must not exist in a production image: shells, compilers, package managers.
+FORBIDDEN = {"sh", "bash", "dash", "ash", "busybox", "gcc", "cc", "c++", "g++", "ld", "go", "gofmt",
+             "cargo", "rustc", "apt", "apt-get", "dpkg", "apk", "pip", "pip3"}
+
+BASE_LIBS = "libc6 libssl3t64 zlib1g libzstd1"
+CC_LIBS = BASE_LIBS + " libgcc-s1 libstdc++6 libgomp1"
+
+# Runtime stand-ins: image reference -> (target stage, Debian packages beyond the static set).
+RUNTIMES = {
+    "gcr.io/distroless/static-debian13:nonroot": ("prod", ""),
+    "gcr.io/distroless/static-debian13:debug-nonroot": ("debug", ""),
+    "gcr.io/distroless/base-debian13:nonroot": ("prod", BASE_LIBS),
+    "gcr.io/distroless/base-debian13:debug-nonroot": ("debug", BASE_LIBS),
+    "gcr.io/distroless/cc-debian13:nonroot": ("prod", CC_LIBS),
+    "gcr.io/distroless/cc-debian13:debug-nonroot": ("debug", CC_LIBS),
+    "cgr.dev/chainguard/static:latest": ("prod", ""),
+    "cgr.dev/chainguard/busybox:latest": ("debug", ""),
+}
+
+
+def log(message):
+    print(f"[e2e] {message}", flush=True)
+
+
+def run(args, check=True, timeout=1800, **kwargs):
+    result = subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=timeout, **kwargs)
+    if check and result.returncode != 0:
+        raise RuntimeError(f"{' '.join(map(str, args))} failed ({result.returncode}):\n"
+                           f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
+    return result
+
+
+def digest(*parts):
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part if isinstance(part, bytes) else str(part).encode())
+        h.update(b"\0")
+    return h.hexdigest()[:16]
+
+
+def label_of(tag):
+    result = run([DOCKER, "image", "inspect", "-f", "{{index .Config.Labels \"%s\"}}" % LABEL, tag],
+                 check=False)
+    return result.stdout.strip() if result.returncode == 0 else None
+
+
+def ensure(tag, key, build):
+    """Builds `tag` unless an image with the same recipe hash is already there."""
+    if label_of(tag) == key:
+        return
+    log(f"building stand-in {tag}")
+    start = time.time()
+    build(key)
+    log(f"built {tag} in {time.time() - start:.0f} s")
+
+
+def ensure_minbase():
+    recipe = "mmdebstrap --variant=minbase trixie http://deb.debian.org/debian"
+    key = digest(recipe)
+
+    def build(key):
+        with tempfile.TemporaryDirectory() as tmp:
+            tar = pathlib.Path(tmp) / "rootfs.tar"
+            run(["mmdebstrap", "--variant=minbase", "--quiet", "trixie", str(tar),
+                 "http://deb.debian.org/debian"])
+            run([DOCKER, "import", "--change", f"LABEL {LABEL}={key}",
+                 "--change", "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+                 "--change", 'CMD ["/bin/bash"]', str(tar), MINBASE])
+
+    ensure(MINBASE, key, build)
+    return key
+
+
+def docker_build(tags, dockerfile, context, key, args=(), target=None):
+    cmd = [DOCKER, "build", "-q", "-f", str(dockerfile), "--label", f"{LABEL}={key}"]
+    for tag in tags:
+        cmd += ["-t", tag]
+    for arg in args:
+        cmd += ["--build-arg", arg]
+    if target:
+        cmd += ["--target", target]
+    run(cmd + [str(context)])
+
+
+def ensure_builder_base(minbase_key):
+    ca = pathlib.Path("/etc/ssl/certs/ca-certificates.crt").read_bytes()
+    recipe = IMAGES / "builder-base.Dockerfile"
+    key = digest(minbase_key, recipe.read_bytes(), ca)
+
+    def build(key):
+        with tempfile.TemporaryDirectory() as tmp:
+            (pathlib.Path(tmp) / "ca-certificates.crt").write_bytes(ca)
+            docker_build([BUILDER_BASE], recipe, tmp, key, [f"MINBASE={MINBASE}"])
+
+    ensure(BUILDER_BASE, key, build)
+    return key
+
+
+def ensure_standin(image, keys):
+    """Builds the stand-in for one image reference shiplight emitted."""
+    if image in RUNTIMES:
+        target, packages = RUNTIMES[image]
+        recipe = IMAGES / "runtime.Dockerfile"
+        key = digest(keys["minbase"], recipe.read_bytes(), target, packages)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"PACKAGES={packages}"], target))
+    elif re.fullmatch(r"golang:[0-9.]+-trixie|cgr\.dev/chainguard/go:latest-dev", image):
+        goroot = run(["go", "env", "GOROOT"]).stdout.strip()
+        version = run(["go", "env", "GOVERSION"]).stdout.strip()
+        recipe = IMAGES / "golang.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes(), version)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, goroot, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif re.fullmatch(r"rust:[0-9.]+-trixie", image):
+        recipe = IMAGES / "rust.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes())
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    else:
+        raise RuntimeError(f"no stand-in recipe for {image}: add one to tests/e2e/images and run.py")
+
+
+def shiplight(*args):
+    return run([str(SHIPLIGHT), *map(str, args)])
+
+
+def image_size(tag):
+    return int(run([DOCKER, "image", "inspect", "-f", "{{.Size}}", tag]).stdout.strip())
+
+
+def filesystem(tag):
+    """Every path of the image's filesystem with its size."""
+    container = run([DOCKER, "create", tag]).stdout.strip()
+    try:
+        with tempfile.TemporaryFile() as tmp:
+            subprocess.run([DOCKER, "export", container], stdout=tmp, check=True, env=ENV)
+            tmp.seek(0)
+            with tarfile.open(fileobj=tmp) as tar:
+                return {member.name.lstrip("./"): member.size for member in tar.getmembers()}
+    finally:
+        run([DOCKER, "rm", container], check=False)
+
+
+def build(tag, context, extra=()):
+    start = time.time()
+    result = run([DOCKER, "build", "--progress=plain", "-t", tag, *extra, str(context)], check=False)
+    elapsed = time.time() - start
+    output = result.stdout + result.stderr
+    if result.returncode != 0:
+        raise RuntimeError(f"docker build {tag} failed:\n{output[-4000:]}")
+    return elapsed, output
+
+
+def step_cached(output, instruction):
+    """Whether the build step running `instruction` was taken from the cache."""
+    for match in re.finditer(r"^#(\d+) \[[^\]]*\] " + re.escape(instruction), output, re.M):
+        if re.search(rf"^#{match.group(1)} CACHED$", output, re.M):
+            return True
+    return False
+
+
+def http_get(port, path, deadline=20):
+    end = time.time() + deadline
+    last = None
+    while time.time() < end:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=2) as response:
+                return response.read().decode()
+        except Exception as err:  # the server may still be starting
+            last = err
+            time.sleep(0.3)
+    raise RuntimeError(f"no answer on 127.0.0.1:{port}{path}: {last}")
+
+
+def answer(tag, case, plan):
+    if not case["http"]:
+        return run([DOCKER, "run", "--rm", tag], timeout=120).stdout
+    port = plan["app"]["port"]
+    container = run([DOCKER, "run", "-d", "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
+    try:
+        mapped = run([DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
+        return http_get(mapped, "/healthz")
+    finally:
+        run([DOCKER, "rm", "-f", container], check=False)
+
+
+def check_case(case, keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix=f"shiplight-e2e-{case['name']}-"))
+    try:
+        app = work / case["app"]
+        shutil.copytree(E2E / "apps" / case["app"], app)
+        shiplight("init", app, "--no-syntax", *case["args"])
+        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *case["args"]).stdout)
+        runtime = plan["runtime"]
+        if runtime["image"] != case["runtime"]:
+            raise RuntimeError(f"expected runtime {case['runtime']}, shiplight chose {runtime['image']}")
+        debug_image = (f"{runtime['repository']}:{runtime['arg_debug']}"
+                       if runtime["arg_name"] == "RUNTIME_TAG" else runtime["arg_debug"])
+        for image in (plan["builder"]["image"], runtime["image"], debug_image):
+            ensure_standin(image, keys)
+
+        tag = f"shiplight-e2e/{case['name']}:latest"
+        run([DOCKER, "builder", "prune", "-af"], check=False)
+        cold, _ = build(tag, app)
+        with open(app / case["touch"], "a") as source:
+            source.write("\n// touched by the e2e suite\n")
+        warm, warm_log = build(tag, app)
+        if plan["stack"] == "go":
+            if "go: downloading" in warm_log or not (plan["go"]["vendored"] or step_cached(warm_log, "RUN go mod download")):
+                raise RuntimeError("warm build downloaded Go modules again")
+        else:
+            compiled = re.findall(r"Compiling (\S+) v", warm_log)
+            if re.search(r"Download(ing|ed) ", warm_log) or set(compiled) - {plan["rust"]["package"]}:
+                raise RuntimeError(f"warm build downloaded or rebuilt dependencies: {compiled}")
+
+        body = answer(tag, case, plan)
+        if case["expect"] not in body:
+            raise RuntimeError(f"expected {case['expect']!r} in the answer, got {body!r}")
+        user = run([DOCKER, "image", "inspect", "-f", "{{.Config.User}}", tag]).stdout.strip()
+        if user != USER:
+            raise RuntimeError(f"image runs as {user!r}, not {USER}")
+
+        files = filesystem(tag)
+        found = sorted(p for p in files if p.rsplit("/", 1)[-1] in FORBIDDEN
+                       and re.search(r"(^|/)s?bin/", p))
+        if found:
+            raise RuntimeError(f"production image holds {found}")
+        if run([DOCKER, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"], check=False).returncode == 0:
+            raise RuntimeError("/bin/sh runs in the production image")
+
+        artefact = files[f"app/{plan['app']['binary']}"]
+        base, size = image_size(runtime["image"]), image_size(tag)
+        if size > (artefact + base) * 1.10:
+            raise RuntimeError(f"image {size} B exceeds artefact {artefact} B + base {base} B + 10%")
+
+        build(f"{tag}-debug", app, ["--build-arg", f"{runtime['arg_name']}={runtime['arg_debug']}"])
+        shell = run([DOCKER, "run", "--rm", "--entrypoint", "sh", f"{tag}-debug", "-c", "echo debug-shell-ok"],
+                    check=False)
+        if "debug-shell-ok" not in shell.stdout:
+            raise RuntimeError(f"debug image has no working shell: {shell.stderr.strip()}")
+        return dict(runtime=runtime["image"], size=size, artefact=artefact, base=base,
+                    cold=cold, warm=warm, result="pass")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def main():
+    selected = sys.argv[1:]
+    cases = [c for c in CASES if not selected or c["name"] in selected]
+    started = time.time()
+    keys = {"minbase": ensure_minbase()}
+    keys["builder"] = ensure_builder_base(keys["minbase"])
+    rows = []
+    for case in cases:
+        log(f"case {case['name']}")
+        try:
+            row = check_case(case, keys)
+        except Exception as err:  # one failing case must not hide the others
+            log(f"FAIL {case['name']}: {err}")
+            row = dict(runtime=case["runtime"], size=0, artefact=0, base=0, cold=0, warm=0, result="FAIL")
+        rows.append((case["name"], row))
+
+    mb = lambda n: f"{n / 1e6:.1f} MB"
+    print(f"\n{'case':<22} {'runtime image':<45} {'size':>9} {'artefact':>9} {'base':>9} "
+          f"{'cold s':>7} {'warm s':>7}  result")
+    for name, r in rows:
+        print(f"{name:<22} {r['runtime']:<45} {mb(r['size']):>9} {mb(r['artefact']):>9} {mb(r['base']):>9} "
+              f"{r['cold']:>7.1f} {r['warm']:>7.1f}  {r['result']}")
+    failed = sum(r["result"] != "pass" for _, r in rows)
+    print(f"\nreal-build suite: {time.time() - started:.0f} s")
+    print(f"{len(rows) - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
