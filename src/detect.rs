@@ -194,11 +194,16 @@ pub fn read_text(root: &Path, rel: &str, cap: u64) -> Result<Option<String>, Det
         line: None,
         cause,
     };
-    let meta = match std::fs::metadata(&path) {
+    let meta = match std::fs::symlink_metadata(&path) {
         Ok(meta) => meta,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(broken(format!("cannot read it: {err}"))),
     };
+    if meta.file_type().is_symlink() {
+        return Err(broken(
+            "is a symbolic link; shiplight reads only regular files inside the project".to_string(),
+        ));
+    }
     if !meta.is_file() {
         return Err(broken("is not a regular file".to_string()));
     }
@@ -219,9 +224,14 @@ pub fn read_text(root: &Path, rel: &str, cap: u64) -> Result<Option<String>, Det
         .map_err(|_| broken("is not UTF-8 text".to_string()))
 }
 
-/// Whether `root/rel` exists as a file.
+/// Whether anything (file, directory or link) is at `root/rel`.
+pub fn exists(root: &Path, rel: &str) -> bool {
+    std::fs::symlink_metadata(root.join(rel)).is_ok()
+}
+
+/// Whether `root/rel` exists as a regular file (a symbolic link does not count).
 pub fn is_file(root: &Path, rel: &str) -> bool {
-    root.join(rel).is_file()
+    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|meta| meta.is_file())
 }
 
 /// Names of the entries of directory `root/rel` that satisfy `keep`, sorted; empty when the

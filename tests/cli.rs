@@ -349,3 +349,19 @@ fn detect_in_an_empty_directory_exits_2() {
     let dir = tempfile::tempdir().unwrap();
     shiplight().arg("detect").arg(dir.path()).assert().code(2);
 }
+
+#[cfg(unix)]
+#[test]
+fn symlinked_manifest_is_not_followed_out_of_the_project() {
+    let dir = tempfile::tempdir().unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(
+        outside.path().join("go.mod"),
+        "module example.com/outside\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path().join("go.mod"), dir.path().join("go.mod")).unwrap();
+    fs::write(dir.path().join("main.go"), "package main\nfunc main() {}\n").unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.contains("go.mod: is a symbolic link"), "{err}");
+}

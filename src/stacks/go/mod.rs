@@ -202,7 +202,7 @@ fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
             )
         }));
         module_dirs.extend(work.uses.into_iter().map(|u| u.value));
-    } else if detect::is_file(root, "go.mod") {
+    } else if detect::exists(root, "go.mod") {
         module_dirs.push(String::new());
     } else {
         return Ok(None);
