@@ -1,27 +1,12 @@
 //! One snapshot per fixture under tests/fixtures/: the plan, the Dockerfile and the
 //! .dockerignore, so a review shows everything a change does to the output at once.
 
+mod common;
+
 use clap::Parser;
+use common::{args, fixtures};
 use shiplight::cli::{Cli, Command};
-use std::path::{Path, PathBuf};
-
-fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
-    let mut list: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    list.sort();
-    list
-}
-
-/// Flags for a fixture, from `tests/fixtures/NAME.args` when present.
-fn args(fixture: &Path) -> Vec<String> {
-    std::fs::read_to_string(fixture.with_extension("args"))
-        .map(|text| text.split_whitespace().map(str::to_string).collect())
-        .unwrap_or_default()
-}
+use std::path::Path;
 
 fn generate(fixture: &Path) -> String {
     let mut argv = vec![

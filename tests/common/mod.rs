@@ -1,0 +1,23 @@
+//! The fixture projects under tests/fixtures/ and their flags, shared by the snapshot tests and
+//! the benchmark.
+
+use std::path::{Path, PathBuf};
+
+/// Every fixture directory, sorted.
+pub fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut list: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    list.sort();
+    list
+}
+
+/// Flags for a fixture, from `tests/fixtures/NAME.args` when present.
+pub fn args(fixture: &Path) -> Vec<String> {
+    std::fs::read_to_string(fixture.with_extension("args"))
+        .map(|text| text.split_whitespace().map(str::to_string).collect())
+        .unwrap_or_default()
+}
