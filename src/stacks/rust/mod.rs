@@ -228,7 +228,8 @@ fn direct_graph(dependencies: &BTreeMap<String, Vec<String>>) -> BTreeMap<String
     graph
 }
 
-fn version_key(version: &str) -> Vec<u32> {
+/// A dotted version as numbers for ordering (`1.85.0` -> [1, 85, 0]; non-numbers count as 0).
+pub(crate) fn version_key(version: &str) -> Vec<u32> {
     version
         .split('.')
         .map(|part| part.parse().unwrap_or(0))

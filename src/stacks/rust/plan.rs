@@ -211,6 +211,5 @@ fn builder_version(
 }
 
 fn version_at_least(version: &str, floor: &str) -> bool {
-    let key = |v: &str| -> Vec<u32> { v.split('.').map(|p| p.parse().unwrap_or(0)).collect() };
-    key(version) >= key(floor)
+    super::version_key(version) >= super::version_key(floor)
 }
