@@ -78,6 +78,18 @@ pub struct RuntimeImage {
     pub debug: DebugSwitch,
     /// Groups of shared libraries the image carries; empty for an image with no C library.
     pub libraries: &'static [&'static [&'static str]],
+    /// For a language runtime image: the stack and the interpreter it carries.
+    pub language: Option<Language>,
+}
+
+/// The interpreter a language runtime image carries.
+#[derive(Debug, Clone, Copy)]
+pub struct Language {
+    pub stack: Stack,
+    /// Full version of the interpreter (for checking the project's constraint).
+    pub version: &'static str,
+    /// Absolute path of the interpreter in the image.
+    pub interpreter: &'static str,
 }
 
 /// glibc's own shared objects (every image with a C library has them).
@@ -122,6 +134,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         production_tag: "nonroot",
         debug: DISTROLESS_TAGS,
         libraries: &[],
+        language: None,
     },
     RuntimeImage {
         vendor: Vendor::Distroless,
@@ -130,6 +143,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         production_tag: "nonroot",
         debug: DISTROLESS_TAGS,
         libraries: &[GLIBC, SSL_ZLIB],
+        language: None,
     },
     RuntimeImage {
         vendor: Vendor::Distroless,
@@ -138,6 +152,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         production_tag: "nonroot",
         debug: DISTROLESS_TAGS,
         libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: None,
     },
     RuntimeImage {
         vendor: Vendor::Chainguard,
@@ -148,6 +163,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             debug: "cgr.dev/chainguard/busybox:latest",
         },
         libraries: &[],
+        language: None,
     },
     RuntimeImage {
         vendor: Vendor::Chainguard,
@@ -156,6 +172,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         production_tag: "latest",
         debug: CHAINGUARD_TAGS,
         libraries: &[GLIBC, GCC_RUNTIME],
+        language: None,
     },
     RuntimeImage {
         vendor: Vendor::Chainguard,
@@ -164,14 +181,119 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         production_tag: "latest",
         debug: CHAINGUARD_TAGS,
         libraries: &[GLIBC, GCC_RUNTIME],
+        language: None,
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/python3-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Python,
+            version: "3.13.5",
+            interpreter: "/usr/bin/python3.13",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Language,
+        repository: "cgr.dev/chainguard/python",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME],
+        language: Some(Language {
+            stack: Stack::Python,
+            version: "3.14.0",
+            interpreter: "/usr/bin/python3.14",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/nodejs22-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Node,
+            version: "22",
+            interpreter: "/nodejs/bin/node",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/nodejs24-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Node,
+            version: "24",
+            interpreter: "/nodejs/bin/node",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/nodejs26-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Node,
+            version: "26",
+            interpreter: "/nodejs/bin/node",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Language,
+        repository: "cgr.dev/chainguard/node",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, GCC_RUNTIME],
+        language: Some(Language {
+            stack: Stack::Node,
+            version: "26",
+            interpreter: "/usr/bin/node",
+        }),
     },
 ];
 
-/// The runtime image for a vendor and family, if the catalogue has one.
-pub fn runtime(vendor: Vendor, family: Family) -> Option<&'static RuntimeImage> {
+/// The runtime image for a stack, vendor and family, if the catalogue has one. For a language
+/// image, `version` picks among several (distroless nodejs22/24/26); a vendor with one image
+/// for the language (Chainguard's `latest`) answers with it whatever the version.
+pub fn runtime(
+    stack: Stack,
+    vendor: Vendor,
+    family: Family,
+    version: Option<&str>,
+) -> Option<&'static RuntimeImage> {
+    let rows: Vec<&'static RuntimeImage> = RUNTIMES
+        .iter()
+        .filter(|row| row.vendor == vendor && row.family == family)
+        .filter(|row| row.language.is_none_or(|language| language.stack == stack))
+        .collect();
+    match version {
+        Some(version) if rows.len() > 1 => rows.iter().copied().find(|row| {
+            row.language
+                .is_some_and(|language| language.version == version)
+        }),
+        _ => rows.first().copied(),
+    }
+}
+
+/// The language runtime images of a stack for a vendor, in catalogue order (oldest first).
+pub fn language_runtimes(stack: Stack, vendor: Vendor) -> Vec<&'static RuntimeImage> {
     RUNTIMES
         .iter()
-        .find(|row| row.vendor == vendor && row.family == family)
+        .filter(|row| {
+            row.vendor == vendor && row.language.is_some_and(|language| language.stack == stack)
+        })
+        .collect()
 }
 
 impl RuntimeImage {
@@ -205,6 +327,9 @@ pub struct BuilderImage {
     pub workdir: &'static str,
     /// Directory the artefact is placed in for the runtime stage to copy.
     pub out_dir: &'static str,
+    /// Tag of the same builder with compilers and C headers, for stacks whose default builder
+    /// is slim (`None`: the default builder has them already).
+    pub full_tag: Option<&'static str>,
 }
 
 /// Builder images: Debian trixie for distroless (glibc matches debian13), Chainguard for Chainguard.
@@ -217,6 +342,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         user: None,
         workdir: "/src",
         out_dir: "/out",
+        full_tag: None,
     },
     BuilderImage {
         stack: Stack::Go,
@@ -226,6 +352,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         user: None,
         workdir: "/src",
         out_dir: "/out",
+        full_tag: None,
     },
     BuilderImage {
         stack: Stack::Rust,
@@ -235,6 +362,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         user: None,
         workdir: "/src",
         out_dir: "/out",
+        full_tag: None,
     },
     BuilderImage {
         stack: Stack::Rust,
@@ -244,6 +372,47 @@ pub const BUILDERS: &[BuilderImage] = &[
         user: Some("65532:65532"),
         workdir: "/work",
         out_dir: "/work/out",
+        full_tag: None,
+    },
+    BuilderImage {
+        stack: Stack::Python,
+        vendor: Vendor::Distroless,
+        repository: "python",
+        tag: "{version}-slim-trixie",
+        user: None,
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: Some("{version}-trixie"),
+    },
+    BuilderImage {
+        stack: Stack::Python,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/python",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: None,
+    },
+    BuilderImage {
+        stack: Stack::Node,
+        vendor: Vendor::Distroless,
+        repository: "node",
+        tag: "{version}-trixie-slim",
+        user: None,
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: Some("{version}-trixie"),
+    },
+    BuilderImage {
+        stack: Stack::Node,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/node",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: None,
     },
 ];
 
@@ -254,6 +423,17 @@ impl BuilderImage {
             "{}:{}",
             self.repository,
             self.tag.replace("{version}", version)
+        )
+    }
+
+    /// Reference of the variant with compilers and C headers, for a language version.
+    pub fn full_reference(&self, version: &str) -> String {
+        format!(
+            "{}:{}",
+            self.repository,
+            self.full_tag
+                .unwrap_or(self.tag)
+                .replace("{version}", version)
         )
     }
 
@@ -285,3 +465,18 @@ pub const RUST_CHAINGUARD_LATEST: &str = "1.97";
 
 /// The first Rust release with `rust:X-trixie` images.
 pub const RUST_FIRST_TRIXIE: &str = "1.89";
+
+/// uv, installed in the Python builder from PyPI for projects locked with uv.lock.
+pub const UV_VERSION: &str = "0.13.9";
+
+/// Poetry, installed in the Python builder for Poetry projects.
+pub const POETRY_VERSION: &str = "2.5.1";
+
+/// Pipenv, installed in the Python builder for Pipfile projects.
+pub const PIPENV_VERSION: &str = "2026.10.3";
+
+/// pnpm installed in the Node builder when package.json names no version in `packageManager`.
+pub const PNPM_DEFAULT: &str = "10.34.8";
+
+/// corepack, installed in the Node builder from npm for Yarn projects (Node 25+ ships without it).
+pub const COREPACK_VERSION: &str = "0.36.0";

@@ -90,7 +90,7 @@ pub struct Overrides {
     /// Runtime image family (at least what the project needs).
     #[arg(long, value_enum)]
     pub runtime: Option<Family>,
-    /// Language version for the builder image (Go 1.26, Rust 1.90.0).
+    /// Language version for the builder image (Go 1.26, Rust 1.90.0, Node 24).
     #[arg(long, value_name = "VERSION")]
     pub lang_version: Option<String>,
     /// Go main package to build, such as ./cmd/api.
@@ -99,6 +99,9 @@ pub struct Overrides {
     /// Rust binary to build.
     #[arg(long, value_name = "NAME")]
     pub rust_bin: Option<String>,
+    /// Workspace package to containerise (Node or Python workspaces).
+    #[arg(long, value_name = "NAME")]
+    pub package: Option<String>,
     /// Port the application listens on (EXPOSE).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
@@ -117,6 +120,7 @@ impl Overrides {
             lang_version: self.lang_version.clone(),
             go_main: self.go_main.clone(),
             rust_bin: self.rust_bin.clone(),
+            package: self.package.clone(),
             port: self.port,
             no_syntax: self.no_syntax.then_some(true),
         }

@@ -180,13 +180,15 @@ fn format_trace(trace: &[Step]) -> String {
 }
 
 /// Walks `tree` for the signals and settings, then applies a `--runtime` override if it is at
-/// least what the tree requires and one of the families the stack can run on.
+/// least what the tree requires and one of the families the stack can run on. `version` picks
+/// among a vendor's language images (Node majors); compiled stacks pass `None`.
 pub fn decide(
     stack: Stack,
     tree: &Node,
     signals: &Signals,
     settings: &Settings,
     usable: &[Family],
+    version: Option<&str>,
 ) -> Result<Decision, DecideError> {
     let ctx = Context {
         signals,
@@ -241,11 +243,12 @@ pub fn decide(
         reason = format!("{wanted} chosen in the settings ({family} would do: {reason})");
         family = wanted;
     }
-    let runtime =
-        catalog::runtime(settings.vendor, family).ok_or_else(|| DecideError::RuntimeNotUsable {
+    let runtime = catalog::runtime(stack, settings.vendor, family, version).ok_or_else(|| {
+        DecideError::RuntimeNotUsable {
             wanted: family,
             reason: format!("{} publishes no {family} image", settings.vendor),
-        })?;
+        }
+    })?;
     trace.push(Step {
         question: "Runtime image".to_string(),
         answer: runtime.repository.to_string(),

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod manifest;
 pub mod plan;
 pub mod render;
 pub mod safe;

@@ -79,6 +79,34 @@ pub struct Runtime {
     pub libraries: String,
 }
 
+/// One `COPY` of manifests (validated relative paths) into their directory, before the
+/// dependency step, so that step is cached until a manifest changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestCopy {
+    pub sources: Vec<String>,
+    pub dest: String,
+}
+
+/// Groups files by directory into `COPY` steps, root first, keeping the files' order.
+pub fn manifest_copies(files: &[String]) -> Vec<ManifestCopy> {
+    let mut copies: Vec<ManifestCopy> = Vec::new();
+    for file in files {
+        let dest = match file.rsplit_once('/') {
+            Some((dir, _)) => format!("./{dir}/"),
+            None => "./".to_string(),
+        };
+        match copies.iter_mut().find(|copy| copy.dest == dest) {
+            Some(copy) => copy.sources.push(file.clone()),
+            None => copies.push(ManifestCopy {
+                sources: vec![file.clone()],
+                dest,
+            }),
+        }
+    }
+    copies.sort_by_key(|copy| copy.dest != "./");
+    copies
+}
+
 /// What a stack contributes to the plan once its target is chosen and the tree has decided.
 #[derive(Debug, Clone)]
 pub struct StackOutput {
@@ -86,6 +114,8 @@ pub struct StackOutput {
     pub port: Option<u16>,
     /// The version put into the builder tag.
     pub builder_version: String,
+    /// Use the builder variant with compilers and C headers.
+    pub builder_full: bool,
     pub detected: Vec<String>,
     pub warnings: Vec<String>,
     /// Steps that explain stack-specific choices (builder version, build mode).
@@ -131,7 +161,11 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
     let stack = facts.stack();
     let (decision, output) = stacks::decide_and_plan(facts, settings)?;
     let builder_row = catalog::builder(stack, settings.vendor);
-    let builder = builder_row.reference(&output.builder_version);
+    let builder = if output.builder_full {
+        builder_row.full_reference(&output.builder_version)
+    } else {
+        builder_row.reference(&output.builder_version)
+    };
     let mut trace = decision.trace.clone();
     trace.extend(output.steps);
     trace.push(Step {

@@ -21,6 +21,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/linkage.j2"),
     ),
     (
+        "partials/exec.j2",
+        include_str!("../templates/partials/exec.j2"),
+    ),
+    (
         "partials/dockerignore.j2",
         include_str!("../templates/partials/dockerignore.j2"),
     ),
@@ -39,6 +43,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "rust/dockerignore.j2",
         include_str!("../templates/rust/dockerignore.j2"),
+    ),
+    (
+        "python/Dockerfile.j2",
+        include_str!("../templates/python/Dockerfile.j2"),
+    ),
+    (
+        "python/dockerignore.j2",
+        include_str!("../templates/python/dockerignore.j2"),
+    ),
+    (
+        "node/Dockerfile.j2",
+        include_str!("../templates/node/Dockerfile.j2"),
+    ),
+    (
+        "node/dockerignore.j2",
+        include_str!("../templates/node/dockerignore.j2"),
     ),
 ];
 

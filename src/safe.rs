@@ -80,6 +80,83 @@ pub fn version(file: &str, field: &str, value: &str) -> Result<String, DetectErr
     }
 }
 
+/// A Python application reference for gunicorn, uvicorn or flask: `package.module:object`, or
+/// `module:factory()` for an application factory.
+pub fn python_target(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 128
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let ok = match value.split_once(':') {
+        Some((module, object)) => {
+            module.split('.').all(identifier)
+                && identifier(object.strip_suffix("()").unwrap_or(object))
+        }
+        None => false,
+    };
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "a Python reference such as package.module:app or module:create_app()",
+        ))
+    }
+}
+
+/// An npm package name: `name` or `@scope/name`, lower-case letters, digits, `.`, `_`, `-`, `~`.
+pub fn package_name(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let part = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 214
+            && s.chars().all(|c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '~')
+            })
+            && !s.starts_with(['.', '_'])
+    };
+    let ok = match value.strip_prefix('@') {
+        Some(scoped) => scoped
+            .split_once('/')
+            .is_some_and(|(scope, name)| part(scope) && part(name)),
+        None => part(value),
+    };
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "an npm package name such as api or @acme/api",
+        ))
+    }
+}
+
+/// A command-line word for an exec-form array: letters, digits and `-_.=:/@,+`, no spaces,
+/// quotes, variables or shell operators.
+pub fn argument(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let ok = !value.is_empty()
+        && value.len() <= 256
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '-' | '_' | '.' | '=' | ':' | '/' | '@' | ',' | '+')
+        });
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(refuse(
+            file,
+            field,
+            value,
+            "a word of letters, digits and -_.=:/@,+",
+        ))
+    }
+}
+
 /// An image name for the example `docker build -t` line: lower-case letters, digits, `.`, `_`, `-`.
 pub fn image_name(value: &str) -> String {
     let cleaned: String = value

@@ -13,6 +13,7 @@ pub struct Layer {
     pub lang_version: Option<String>,
     pub go_main: Option<String>,
     pub rust_bin: Option<String>,
+    pub package: Option<String>,
     pub port: Option<u16>,
     pub no_syntax: Option<bool>,
 }
@@ -27,6 +28,7 @@ impl Layer {
             lang_version: other.lang_version.or(self.lang_version),
             go_main: other.go_main.or(self.go_main),
             rust_bin: other.rust_bin.or(self.rust_bin),
+            package: other.package.or(self.package),
             port: other.port.or(self.port),
             no_syntax: other.no_syntax.or(self.no_syntax),
         }
@@ -47,6 +49,8 @@ pub struct Settings {
     pub go_main: Option<String>,
     /// Rust binary name when a package or workspace has several.
     pub rust_bin: Option<String>,
+    /// Workspace member (Node or Python package name) when a workspace has several.
+    pub package: Option<String>,
     pub port: Option<u16>,
     /// Emit the `# syntax=docker/dockerfile:1` line.
     pub syntax: bool,
@@ -63,6 +67,7 @@ impl Settings {
             lang_version: merged.lang_version,
             go_main: merged.go_main,
             rust_bin: merged.rust_bin,
+            package: merged.package,
             port: merged.port,
             syntax: !merged.no_syntax.unwrap_or(false),
         }

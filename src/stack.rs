@@ -14,17 +14,23 @@ pub enum Stack {
     Go,
     /// Rust packages and Cargo workspaces.
     Rust,
+    /// Python applications (pip, uv, Poetry, Pipenv).
+    Python,
+    /// Node.js applications (npm, Yarn, pnpm).
+    Node,
 }
 
 impl Stack {
     /// Every stack, in the order detection reports them.
-    pub const ALL: &'static [Stack] = &[Stack::Go, Stack::Rust];
+    pub const ALL: &'static [Stack] = &[Stack::Go, Stack::Rust, Stack::Python, Stack::Node];
 
     /// Lower-case name used in flags, templates and output.
     pub fn name(self) -> &'static str {
         match self {
             Stack::Go => "go",
             Stack::Rust => "rust",
+            Stack::Python => "python",
+            Stack::Node => "node",
         }
     }
 
@@ -33,6 +39,8 @@ impl Stack {
         match self {
             Stack::Go => "Go",
             Stack::Rust => "Rust",
+            Stack::Python => "Python",
+            Stack::Node => "Node.js",
         }
     }
 }

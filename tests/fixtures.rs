@@ -4,7 +4,7 @@
 mod common;
 
 use clap::Parser;
-use common::{args, fixtures};
+use common::{args, fixtures, refused};
 use shiplight::cli::{Cli, Command};
 use std::path::Path;
 
@@ -18,8 +18,14 @@ fn generate(fixture: &Path) -> String {
     let Command::Init(init) = Cli::parse_from(argv).command else {
         unreachable!()
     };
-    let (plan, outputs) = shiplight::generate(fixture, &init.overrides)
-        .unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let result = shiplight::generate(fixture, &init.overrides);
+    if refused(fixture) {
+        let err = result
+            .err()
+            .unwrap_or_else(|| panic!("{}: expected a refusal", fixture.display()));
+        return format!("==> error (exit {}) <==\n{err}\n", err.exit_code());
+    }
+    let (plan, outputs) = result.unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
     let mut snapshot = format!(
         "==> plan.json <==\n{}\n",
         serde_json::to_string_pretty(&plan).unwrap()

@@ -25,6 +25,7 @@ fn case(stack: Stack, signals: &[&'static str], vendor: Vendor) -> Result<Family
         &set,
         &settings,
         stacks::usable_families(stack),
+        None,
     )
     .map(|d| d.family)
     .map_err(|e| e.to_string())
@@ -94,7 +95,7 @@ fn every_leaf_has_an_image_for_every_vendor_and_templates_exist() {
                 );
                 for vendor in [Vendor::Distroless, Vendor::Chainguard] {
                     assert!(
-                        catalog::runtime(vendor, *family).is_some(),
+                        catalog::runtime(stack, vendor, *family, None).is_some(),
                         "{stack} {vendor} {family}"
                     );
                 }
@@ -118,12 +119,74 @@ fn runtimes_with_a_c_library_list_glibc_and_static_lists_nothing() {
             _ => assert!(libs.contains(&"libc.so.6"), "{}", row.repository),
         }
     }
-    let cc = catalog::runtime(Vendor::Distroless, Family::Cc)
+    let cc = catalog::runtime(Stack::Rust, Vendor::Distroless, Family::Cc, None)
         .unwrap()
         .library_names();
     assert!(cc.contains(&"libssl.so.3") && cc.contains(&"libstdc++.so.6"));
-    let cg = catalog::runtime(Vendor::Chainguard, Family::Cc)
+    let cg = catalog::runtime(Stack::Rust, Vendor::Chainguard, Family::Cc, None)
         .unwrap()
         .library_names();
     assert!(!cg.contains(&"libssl.so.3"), "glibc-dynamic has no libssl");
+}
+
+#[test]
+fn python_rules() {
+    use stacks::python::tree::*;
+    assert_eq!(
+        case(Stack::Python, &[], Vendor::Distroless),
+        Ok(Family::Language)
+    );
+    assert!(
+        case(Stack::Python, &[REJECTS_DISTROLESS], Vendor::Distroless)
+            .unwrap_err()
+            .contains("excludes the interpreter")
+    );
+    assert_eq!(
+        case(Stack::Python, &[REJECTS_DISTROLESS], Vendor::Chainguard),
+        Ok(Family::Language),
+        "a constraint that only excludes distroless leaves Chainguard usable"
+    );
+    assert!(case(Stack::Python, &[REJECTS_CHAINGUARD], Vendor::Chainguard).is_err());
+}
+
+#[test]
+fn node_rules() {
+    use stacks::node::tree::*;
+    for signals in [&[][..], &[NATIVE_ADDON][..]] {
+        for vendor in [Vendor::Distroless, Vendor::Chainguard] {
+            assert_eq!(case(Stack::Node, signals, vendor), Ok(Family::Language));
+        }
+    }
+}
+
+#[test]
+fn language_images_are_chosen_per_stack_and_major() {
+    let image = |stack, vendor, version| {
+        catalog::runtime(stack, vendor, Family::Language, version)
+            .map(|row| row.repository)
+            .unwrap()
+    };
+    assert_eq!(
+        image(Stack::Python, Vendor::Distroless, None),
+        "gcr.io/distroless/python3-debian13"
+    );
+    assert_eq!(
+        image(Stack::Node, Vendor::Distroless, Some("24")),
+        "gcr.io/distroless/nodejs24-debian13"
+    );
+    assert_eq!(
+        image(Stack::Node, Vendor::Chainguard, Some("22")),
+        "cgr.dev/chainguard/node",
+        "Chainguard's free tier has one node image"
+    );
+    assert!(
+        catalog::runtime(
+            Stack::Node,
+            Vendor::Distroless,
+            Family::Language,
+            Some("18")
+        )
+        .is_none()
+    );
+    assert!(catalog::runtime(Stack::Go, Vendor::Distroless, Family::Language, None).is_none());
 }

@@ -1,7 +1,9 @@
-//! The stacks: one folder each (`go`, `rust`) holding that stack's detection, decision tree and
+//! The stacks: one folder each (`go`, `rust`, `python`, `node`) holding that stack's detection, decision tree and
 //! plan. This module only dispatches on the stack; adding a stack adds a folder and one arm here.
 
 pub mod go;
+pub mod node;
+pub mod python;
 pub mod rust;
 
 use crate::catalog::Family;
@@ -20,6 +22,8 @@ use std::path::Path;
 pub enum Facts {
     Go(go::GoFacts),
     Rust(rust::RustFacts),
+    Python(Box<python::PythonFacts>),
+    Node(Box<node::NodeFacts>),
 }
 
 /// The stack's own part of the plan, serialized under the stack's name.
@@ -28,6 +32,8 @@ pub enum Facts {
 pub enum StackPlan {
     Go(go::plan::GoPlan),
     Rust(rust::plan::RustPlan),
+    Python(python::plan::PythonPlan),
+    Node(node::plan::NodePlan),
 }
 
 impl Facts {
@@ -36,6 +42,8 @@ impl Facts {
         match self {
             Facts::Go(_) => Stack::Go,
             Facts::Rust(_) => Stack::Rust,
+            Facts::Python(_) => Stack::Python,
+            Facts::Node(_) => Stack::Node,
         }
     }
 
@@ -44,6 +52,8 @@ impl Facts {
         match self {
             Facts::Go(facts) => facts.listing(),
             Facts::Rust(facts) => facts.listing(),
+            Facts::Python(facts) => facts.listing(),
+            Facts::Node(facts) => facts.listing(),
         }
     }
 }
@@ -53,6 +63,8 @@ pub fn detect(stack: Stack, root: &Path) -> Detection {
     match stack {
         Stack::Go => go::detect(root),
         Stack::Rust => rust::detect(root),
+        Stack::Python => python::detect(root),
+        Stack::Node => node::detect(root),
     }
 }
 
@@ -61,6 +73,8 @@ pub fn tree(stack: Stack) -> Node {
     match stack {
         Stack::Go => go::tree::tree(),
         Stack::Rust => rust::tree::tree(),
+        Stack::Python => python::tree::tree(),
+        Stack::Node => node::tree::tree(),
     }
 }
 
@@ -69,6 +83,8 @@ pub fn usable_families(stack: Stack) -> &'static [Family] {
     match stack {
         Stack::Go => go::tree::USABLE,
         Stack::Rust => rust::tree::USABLE,
+        Stack::Python => python::tree::USABLE,
+        Stack::Node => node::tree::USABLE,
     }
 }
 
@@ -83,14 +99,39 @@ pub fn decide_and_plan(
     match facts {
         Facts::Go(facts) => {
             let main = go::plan::select(facts, settings)?;
-            let decision = decide::decide(stack, &tree, &facts.signals(main), settings, usable)?;
+            let decision =
+                decide::decide(stack, &tree, &facts.signals(main), settings, usable, None)?;
             let output = go::plan::plan(facts, main, &decision, settings)?;
             Ok((decision, output))
         }
         Facts::Rust(facts) => {
             let bin = rust::plan::select(facts, settings)?;
-            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable)?;
+            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
             let output = rust::plan::plan(facts, bin, &decision, settings)?;
+            Ok((decision, output))
+        }
+        Facts::Python(facts) => {
+            let app = python::plan::select(facts, settings)?;
+            let decision =
+                decide::decide(stack, &tree, &facts.signals(app), settings, usable, None)?;
+            let output = python::plan::plan(facts, app, &decision, settings)?;
+            Ok((decision, output))
+        }
+        Facts::Node(facts) => {
+            let package = node::plan::select(facts, settings)?;
+            let (major, mut steps, warnings) = node::plan::runtime_major(facts, package, settings)?;
+            let decision = decide::decide(
+                stack,
+                &tree,
+                &facts.signals(package),
+                settings,
+                usable,
+                Some(&major),
+            )?;
+            let mut output = node::plan::plan(facts, package, &decision, settings, &major)?;
+            steps.append(&mut output.steps);
+            output.steps = steps;
+            output.warnings.splice(0..0, warnings);
             Ok((decision, output))
         }
     }

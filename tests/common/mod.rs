@@ -21,3 +21,9 @@ pub fn args(fixture: &Path) -> Vec<String> {
         .map(|text| text.split_whitespace().map(str::to_string).collect())
         .unwrap_or_default()
 }
+
+/// Whether the fixture is one shiplight must refuse (`tests/fixtures/NAME.refused` exists):
+/// its snapshot holds the error message instead of the files.
+pub fn refused(fixture: &Path) -> bool {
+    fixture.with_extension("refused").exists()
+}

@@ -25,12 +25,7 @@ pub struct GoPlan {
     pub manifests: Vec<ManifestCopy>,
 }
 
-/// One `COPY` of module manifests into their directory.
-#[derive(Debug, Clone, Serialize)]
-pub struct ManifestCopy {
-    pub sources: Vec<String>,
-    pub dest: String,
-}
+pub use crate::plan::ManifestCopy;
 
 /// The main package to build: the one the settings name, or the only one.
 pub fn select<'a>(facts: &'a GoFacts, settings: &Settings) -> Result<&'a MainPackage, DetectError> {
@@ -156,6 +151,7 @@ pub fn plan(
         binary,
         port: main.port.as_ref().map(|(port, _)| *port),
         builder_version,
+        builder_full: false,
         detected,
         warnings,
         steps: vec![version_step],

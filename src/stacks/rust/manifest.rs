@@ -3,6 +3,8 @@
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
 use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::manifest::expand;
+pub use crate::manifest::parse_toml;
 use std::collections::BTreeMap;
 use std::path::Path;
 use toml::{Table, Value};
@@ -35,17 +37,6 @@ pub struct Project {
     pub default_members: Option<Vec<String>>,
     /// Direct dependencies of every package: crate name -> features asked for.
     pub dependencies: BTreeMap<String, Vec<String>>,
-}
-
-/// Parses TOML, turning an error into one that names the file and line.
-pub fn parse_toml(file: &str, text: &str) -> Result<Table, DetectError> {
-    text.parse::<Table>().map_err(|err| DetectError::Broken {
-        file: file.to_string(),
-        line: err
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1),
-        cause: format!("invalid TOML: {}", err.message()),
-    })
 }
 
 fn broken(file: &str, cause: impl Into<String>) -> DetectError {
@@ -276,57 +267,9 @@ fn collect_dependencies(manifest: &Table, out: &mut BTreeMap<String, Vec<String>
     }
 }
 
-/// Expands a member pattern (`crates/*`, `tools/cli`) into existing directories, sorted.
-fn expand(root: &Path, pattern: &str) -> Vec<String> {
-    let mut dirs = vec![String::new()];
-    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
-        let mut next = Vec::new();
-        for dir in &dirs {
-            if segment.contains(['*', '?', '[']) {
-                next.extend(
-                    detect::list_dir(root, dir, |name, kind| {
-                        kind.is_dir() && wildcard(segment, name)
-                    })
-                    .into_iter()
-                    .map(|name| detect::join(dir, &name)),
-                );
-            } else if segment != ".." {
-                next.push(detect::join(dir, segment));
-            }
-        }
-        dirs = next;
-    }
-    dirs.retain(|dir| !dir.is_empty() || pattern.trim_matches(['.', '/']).is_empty());
-    dirs
-}
-
-/// Matches a name against a glob segment with `*` and `?`.
-fn wildcard(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    p.len() <= 64 && n.len() <= 255 && go(&p, &n)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn wildcards() {
-        assert!(wildcard("*", "api"));
-        assert!(wildcard("svc-*", "svc-api"));
-        assert!(!wildcard("svc-*", "lib"));
-        assert!(wildcard("a?c", "abc"));
-    }
 
     #[test]
     fn toml_errors_carry_the_line() {

@@ -136,6 +136,7 @@ pub fn plan(
         binary: name.clone(),
         port: bin.port.as_ref().map(|(port, _)| *port),
         builder_version,
+        builder_full: false,
         detected,
         warnings,
         steps: vec![version_step, build_step],

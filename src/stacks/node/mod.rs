@@ -1,0 +1,411 @@
+//! Node.js: detection of the package manager (npm, Yarn classic or Berry, pnpm), workspaces,
+//! the Node version the project asks for, native addons, and each package's entry point.
+//! A package.json that carries only tooling (linters, asset builds) is not a Node service.
+
+pub mod package;
+pub mod plan;
+pub mod tree;
+
+use crate::detect::{self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, Signals};
+use crate::evidence::Evidence;
+use package::{Package, Start};
+use serde::Serialize;
+use std::path::Path;
+
+/// Packages with native addons that fall back to node-gyp, so the builder needs compilers.
+pub const NATIVE_PACKAGES: &[&str] = &[
+    "bcrypt",
+    "sqlite3",
+    "better-sqlite3",
+    "canvas",
+    "node-sass",
+    "re2",
+    "cpu-features",
+    "node-gyp-build",
+    "node-gyp",
+];
+
+/// The package manager.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Manager {
+    Npm,
+    YarnClassic,
+    YarnBerry,
+    Pnpm,
+}
+
+impl Manager {
+    /// Name in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Manager::Npm => "npm",
+            Manager::YarnClassic => "yarn (classic)",
+            Manager::YarnBerry => "yarn (berry)",
+            Manager::Pnpm => "pnpm",
+        }
+    }
+}
+
+/// Everything detected about a Node.js project.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodeFacts {
+    pub manager: Manager,
+    pub manager_evidence: Evidence,
+    /// The version in `packageManager` (`pnpm@9.12.0` -> 9.12.0).
+    pub manager_version: Option<(String, Evidence)>,
+    /// package-lock.json, yarn.lock or pnpm-lock.yaml.
+    pub lock: Option<String>,
+    /// pnpm-workspace.yaml or package.json `workspaces`.
+    pub workspace: Option<Evidence>,
+    /// Extra files the install reads (.npmrc, .yarnrc.yml, pnpm-workspace.yaml, Yarn releases).
+    pub install_files: Vec<String>,
+    pub root: Package,
+    /// Workspace members (empty without workspaces).
+    pub members: Vec<Package>,
+    /// Node version constraints from .nvmrc, .node-version.
+    pub version_files: Vec<(String, Evidence)>,
+    /// Native addon packages found in the lock file.
+    pub native: Vec<Evidence>,
+    /// Yarn Plug'n'Play (no node_modules).
+    pub pnp: Option<Evidence>,
+}
+
+impl NodeFacts {
+    /// Packages that can be containerised: runnable members, or the root.
+    pub fn candidates(&self) -> Vec<&Package> {
+        let mut candidates: Vec<&Package> = Vec::new();
+        if self.root.entry.is_some() {
+            candidates.push(&self.root);
+        }
+        candidates.extend(self.members.iter().filter(|m| m.entry.is_some()));
+        candidates
+    }
+
+    /// The facts for display.
+    pub fn listing(&self) -> Vec<Fact> {
+        let mut facts = vec![Fact::new(
+            "package manager",
+            self.manager.name(),
+            self.manager_evidence.clone(),
+        )];
+        if let Some(workspace) = &self.workspace {
+            facts.push(Fact::new(
+                "workspace",
+                format!("{} packages", self.members.len()),
+                workspace.clone(),
+            ));
+        }
+        for package in self.candidates() {
+            if let Some(entry) = &package.entry {
+                facts.push(Fact::new(
+                    "entry",
+                    format!(
+                        "{}{}",
+                        package
+                            .name
+                            .as_deref()
+                            .map(|n| format!("{n}: "))
+                            .unwrap_or_default(),
+                        describe_start(&entry.start)
+                    ),
+                    entry.evidence.clone(),
+                ));
+            }
+        }
+        for evidence in &self.native {
+            facts.push(Fact::new(
+                "native addon",
+                evidence.detail.clone(),
+                evidence.clone(),
+            ));
+        }
+        facts
+    }
+
+    /// Signals for the decision tree.
+    pub fn signals(&self, package: &Package) -> Signals {
+        let mut signals = Signals::default();
+        signals.add(tree::NATIVE_ADDON, self.native.iter().cloned());
+        signals.add(tree::NATIVE_ADDON, package.gypfile.iter().cloned());
+        signals
+    }
+}
+
+/// The start command in words.
+pub fn describe_start(start: &Start) -> String {
+    match start {
+        Start::NextStandalone => "Next.js standalone server.js".to_string(),
+        Start::NextStart => "next start".to_string(),
+        Start::Script { path, .. } => format!("node {path}"),
+    }
+}
+
+/// Runs Node detection on `root`.
+pub fn detect(root: &Path) -> Detection {
+    match read(root) {
+        Ok(Ok(facts)) => Detection::Found {
+            facts: Box::new(super::Facts::Node(Box::new(facts))),
+        },
+        Ok(Err(looked_for)) => Detection::Absent { looked_for },
+        Err(error) => Detection::Broken { error },
+    }
+}
+
+fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
+    let Some(root_package) = package::read(root, "")? else {
+        return Ok(Err("package.json".to_string()));
+    };
+    let mut patterns = root_package.workspaces.clone();
+    let mut workspace = (!patterns.is_empty()).then(|| {
+        Evidence::line(
+            "package.json",
+            crate::manifest::key_line(
+                &detect::read_text(root, "package.json", MANIFEST_CAP)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default(),
+                "workspaces",
+            )
+            .unwrap_or(1),
+            format!("workspaces {patterns:?}"),
+        )
+    });
+    let mut install_files = Vec::new();
+    if let Some(text) = detect::read_text(root, "pnpm-workspace.yaml", MANIFEST_CAP)? {
+        install_files.push("pnpm-workspace.yaml".to_string());
+        let yaml: serde_yaml_ng::Value =
+            serde_yaml_ng::from_str(&text).map_err(|err| DetectError::Broken {
+                file: "pnpm-workspace.yaml".to_string(),
+                line: err.location().map(|l| l.line()),
+                cause: format!("invalid YAML: {err}"),
+            })?;
+        let listed: Vec<String> = yaml
+            .get("packages")
+            .and_then(|p| p.as_sequence())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !listed.is_empty() {
+            workspace = Some(Evidence::file(
+                "pnpm-workspace.yaml",
+                format!("packages {listed:?}"),
+            ));
+            patterns = listed;
+        }
+    }
+    let mut members = Vec::new();
+    for pattern in &patterns {
+        if pattern.starts_with('!') {
+            continue;
+        }
+        let pattern = pattern.replace("**", "*");
+        for dir in crate::manifest::expand(root, &pattern) {
+            if dir.is_empty() || members.iter().any(|m: &Package| m.dir == dir) {
+                continue;
+            }
+            if let Some(member) = package::read(root, &dir)? {
+                members.push(member);
+            }
+        }
+    }
+    let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
+    if !runnable {
+        return Ok(Err(
+            "package.json with a start script running node, a main file, a server dependency with an entry file, Next.js or NestJS (the package.json here carries only tooling)".to_string(),
+        ));
+    }
+    for file in [".npmrc", ".yarnrc.yml", ".yarnrc"] {
+        if detect::is_file(root, file) {
+            install_files.push(file.to_string());
+        }
+    }
+    let mut pnp = None;
+    if let Some(text) = detect::read_text(root, ".yarnrc.yml", MANIFEST_CAP)? {
+        for (index, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if let Some(path) = line.strip_prefix("yarnPath:") {
+                let path = path.trim().trim_matches(['"', '\'']).to_string();
+                if detect::is_file(root, &path) {
+                    install_files.push(path);
+                }
+            }
+            if let Some(linker) = line.strip_prefix("nodeLinker:")
+                && linker.trim().trim_matches(['"', '\'']) == "pnp"
+            {
+                pnp = Some(Evidence::line(".yarnrc.yml", index + 1, "nodeLinker: pnp"));
+            }
+        }
+    }
+    let (manager, manager_evidence, lock, lock_text) = manager(root, &root_package)?;
+    if manager == Manager::YarnBerry && pnp.is_none() && !detect::is_file(root, ".yarnrc.yml") {
+        pnp = Some(Evidence::file(
+            "yarn.lock",
+            "Yarn Berry without .yarnrc.yml defaults to Plug'n'Play",
+        ));
+    }
+    let manager_version = root_package
+        .package_manager
+        .as_ref()
+        .and_then(|(value, evidence)| {
+            let (_, version) = value.split_once('@')?;
+            let version = version.split('+').next()?.to_string();
+            Some((version, evidence.clone()))
+        });
+    let mut native = Vec::new();
+    if let (Some(lock), Some(text)) = (&lock, &lock_text) {
+        for name in NATIVE_PACKAGES {
+            let needles = [
+                format!("node_modules/{name}\""),
+                format!("\n{name}@"),
+                format!("\n\"{name}@"),
+                format!("\n  {name}@"),
+                format!("\n  /{name}@"),
+                format!("\n  '{name}@"),
+            ];
+            if let Some(at) = needles.iter().filter_map(|n| text.find(n.as_str())).min() {
+                let line = text[..at + 1].matches('\n').count() + 1;
+                native.push(Evidence::line(lock, line, format!("{name} (native addon)")));
+            }
+        }
+    }
+    let mut version_files = Vec::new();
+    for file in [".nvmrc", ".node-version"] {
+        if let Some(text) = detect::read_text(root, file, MANIFEST_CAP)?
+            && let Some((index, line)) = text
+                .lines()
+                .enumerate()
+                .map(|(i, l)| (i, l.trim()))
+                .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+            && let Some(range) = nvmrc_range(line)
+        {
+            version_files.push((range, Evidence::line(file, index + 1, line.to_string())));
+        }
+    }
+    Ok(Ok(NodeFacts {
+        manager,
+        manager_evidence,
+        manager_version,
+        lock,
+        workspace,
+        install_files,
+        root: root_package,
+        members,
+        version_files,
+        native,
+        pnp,
+    }))
+}
+
+type ManagerFound = (Manager, Evidence, Option<String>, Option<String>);
+
+fn manager(root: &Path, package: &Package) -> Result<ManagerFound, DetectError> {
+    let declared = package
+        .package_manager
+        .as_ref()
+        .and_then(|(value, evidence)| {
+            let (name, version) = value.split_once('@')?;
+            let manager = match name {
+                "npm" => Manager::Npm,
+                "pnpm" => Manager::Pnpm,
+                "yarn" if version.starts_with("1.") => Manager::YarnClassic,
+                "yarn" => Manager::YarnBerry,
+                _ => return None,
+            };
+            Some((manager, evidence.clone()))
+        });
+    let locks = [
+        ("pnpm-lock.yaml", Manager::Pnpm),
+        ("yarn.lock", Manager::YarnClassic),
+        ("package-lock.json", Manager::Npm),
+        ("npm-shrinkwrap.json", Manager::Npm),
+    ];
+    for (file, mut manager) in locks {
+        let Some(text) = detect::read_text(root, file, LOCK_CAP)? else {
+            continue;
+        };
+        if manager == Manager::YarnClassic && text.contains("__metadata:") {
+            manager = Manager::YarnBerry;
+        }
+        if let Some((declared, evidence)) = &declared
+            && std::mem::discriminant(declared) != std::mem::discriminant(&manager)
+            && !(matches!(declared, Manager::YarnBerry | Manager::YarnClassic)
+                && matches!(manager, Manager::YarnBerry | Manager::YarnClassic))
+        {
+            return Err(DetectError::Broken {
+                file: evidence.file.clone(),
+                line: evidence.line,
+                cause: format!(
+                    "packageManager says {}, but the lock file is {file}; keep one package manager",
+                    declared.name()
+                ),
+            });
+        }
+        let evidence = match &declared {
+            Some((declared, evidence))
+                if matches!(declared, Manager::YarnBerry | Manager::YarnClassic) =>
+            {
+                manager = *declared;
+                evidence.clone()
+            }
+            _ => Evidence::file(file, format!("lock file of {}", manager.name())),
+        };
+        return Ok((manager, evidence, Some(file.to_string()), Some(text)));
+    }
+    Ok(match declared {
+        Some((manager, evidence)) => (manager, evidence, None, None),
+        None => (
+            Manager::Npm,
+            Evidence::file("package.json", "no lock file: npm"),
+            None,
+            None,
+        ),
+    })
+}
+
+/// An .nvmrc / .node-version line as a semver range; `None` for aliases that name no version.
+pub fn nvmrc_range(line: &str) -> Option<String> {
+    const CODENAMES: &[(&str, &str)] = &[
+        ("argon", "4"),
+        ("boron", "6"),
+        ("carbon", "8"),
+        ("dubnium", "10"),
+        ("erbium", "12"),
+        ("fermium", "14"),
+        ("gallium", "16"),
+        ("hydrogen", "18"),
+        ("iron", "20"),
+        ("jod", "22"),
+        ("krypton", "24"),
+    ];
+    let line = line.trim();
+    if let Some(name) = line.strip_prefix("lts/") {
+        return CODENAMES
+            .iter()
+            .find(|(codename, _)| *codename == name.to_ascii_lowercase())
+            .map(|(_, major)| major.to_string());
+    }
+    let version = line.trim_start_matches('v');
+    (version.chars().next().is_some_and(|c| c.is_ascii_digit())
+        && version
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == 'x'))
+    .then(|| version.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nvmrc() {
+        assert_eq!(nvmrc_range("v22.3.0"), Some("22.3.0".into()));
+        assert_eq!(nvmrc_range("lts/iron"), Some("20".into()));
+        assert_eq!(nvmrc_range("lts/*"), None);
+        assert_eq!(nvmrc_range("node"), None);
+    }
+}

@@ -1,0 +1,467 @@
+//! Reading package.json files: name, scripts, main, engines, volta, packageManager, workspaces,
+//! dependencies; and the entry point each one implies (Next.js, NestJS, a `node file` start
+//! script, main, or a conventional entry file).
+
+use crate::detect::{self, DetectError, MANIFEST_CAP, SOURCE_CAP};
+use crate::evidence::Evidence;
+use crate::manifest::{key_line, parse_json};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Dependencies that make a package.json a server.
+pub const SERVER_DEPENDENCIES: &[&str] = &[
+    "express",
+    "fastify",
+    "koa",
+    "@hapi/hapi",
+    "hono",
+    "@nestjs/core",
+    "next",
+    "restify",
+    "socket.io",
+    "ws",
+    "@apollo/server",
+];
+
+/// Conventional entry files, tried in order.
+const ENTRY_FILES: &[&str] = &[
+    "server.js",
+    "index.js",
+    "app.js",
+    "main.js",
+    "server.mjs",
+    "index.mjs",
+];
+
+/// Next.js configuration files, where `output: "standalone"` is set.
+const NEXT_CONFIGS: &[&str] = &[
+    "next.config.js",
+    "next.config.mjs",
+    "next.config.ts",
+    "next.config.cjs",
+];
+
+/// How the package is started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Start {
+    /// Next.js `output: "standalone"`: `server.js` with `.next/static` and `public/` beside it.
+    NextStandalone,
+    /// Next.js without standalone output: `next start` from node_modules.
+    NextStart,
+    /// A script run by node, with node's own options before it and its arguments after.
+    Script {
+        path: String,
+        options: Vec<String>,
+        args: Vec<String>,
+    },
+}
+
+/// The entry point and why.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub framework: Option<&'static str>,
+    pub start: Start,
+    pub evidence: Evidence,
+}
+
+/// One package.json.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Package {
+    /// Directory relative to the root, `""` for the root.
+    pub dir: String,
+    pub manifest: String,
+    pub name: Option<String>,
+    pub scripts: BTreeMap<String, (String, Evidence)>,
+    pub main: Option<(String, Evidence)>,
+    pub engines: Option<(String, Evidence)>,
+    pub volta: Option<(String, Evidence)>,
+    pub package_manager: Option<(String, Evidence)>,
+    /// Workspace patterns of package.json (`workspaces`).
+    pub workspaces: Vec<String>,
+    pub dependencies: BTreeMap<String, Evidence>,
+    pub dev_dependencies: BTreeMap<String, Evidence>,
+    /// binding.gyp beside package.json: the package compiles a native addon.
+    pub gypfile: Option<Evidence>,
+    /// public/ exists (Next.js serves it).
+    pub public_dir: bool,
+    pub entry: Option<Entry>,
+    /// A port found in the entry's source.
+    pub port: Option<(u16, Evidence)>,
+}
+
+fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
+    DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause: cause.into(),
+    }
+}
+
+fn string_field(
+    file: &str,
+    text: &str,
+    json: &Value,
+    key: &str,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    match json.get(key) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(value)) => Ok(Some((
+            value.clone(),
+            Evidence::line(
+                file,
+                key_line(text, key).unwrap_or(1),
+                format!("{key}: {value:?}"),
+            ),
+        ))),
+        Some(_) => Err(broken(
+            file,
+            key_line(text, key),
+            format!("\"{key}\" is not a string"),
+        )),
+    }
+}
+
+fn string_map(
+    file: &str,
+    text: &str,
+    json: &Value,
+    key: &str,
+) -> Result<BTreeMap<String, (String, Evidence)>, DetectError> {
+    let mut out = BTreeMap::new();
+    match json.get(key) {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(map)) => {
+            for (name, value) in map {
+                let value = value.as_str().ok_or_else(|| {
+                    broken(
+                        file,
+                        key_line(text, name),
+                        format!("\"{key}\".\"{name}\" is not a string"),
+                    )
+                })?;
+                out.insert(
+                    name.clone(),
+                    (
+                        value.to_string(),
+                        Evidence::line(
+                            file,
+                            key_line(text, name).unwrap_or(1),
+                            format!("{name}: {value:?}"),
+                        ),
+                    ),
+                );
+            }
+        }
+        Some(_) => {
+            return Err(broken(
+                file,
+                key_line(text, key),
+                format!("\"{key}\" is not an object"),
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// Reads `dir/package.json`; `None` when there is none.
+pub fn read(root: &Path, dir: &str) -> Result<Option<Package>, DetectError> {
+    let file = detect::join(dir, "package.json");
+    let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    let json = parse_json(&file, &text)?;
+    if !json.is_object() {
+        return Err(broken(&file, Some(1), "is not a JSON object"));
+    }
+    let mut package = Package {
+        dir: dir.to_string(),
+        manifest: file.clone(),
+        name: string_field(&file, &text, &json, "name")?.map(|(n, _)| n),
+        scripts: string_map(&file, &text, &json, "scripts")?,
+        main: string_field(&file, &text, &json, "main")?,
+        package_manager: string_field(&file, &text, &json, "packageManager")?,
+        ..Package::default()
+    };
+    if let Some(engines) = json.get("engines").filter(|e| e.is_object()) {
+        package.engines = string_field(&file, &text, engines, "node")?;
+    }
+    if let Some(volta) = json.get("volta").filter(|v| v.is_object()) {
+        package.volta = string_field(&file, &text, volta, "node")?;
+    }
+    for (key, target) in [
+        ("dependencies", &mut package.dependencies),
+        ("devDependencies", &mut package.dev_dependencies),
+    ] {
+        for (name, (_, evidence)) in string_map(&file, &text, &json, key)? {
+            target.insert(name, evidence);
+        }
+    }
+    let workspaces = match json.get("workspaces") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Object(map)) => map
+            .get("packages")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for item in workspaces {
+        let pattern = item.as_str().ok_or_else(|| {
+            broken(
+                &file,
+                key_line(&text, "workspaces"),
+                "\"workspaces\" holds a value that is not a string",
+            )
+        })?;
+        package.workspaces.push(pattern.to_string());
+    }
+    let gyp = detect::join(dir, "binding.gyp");
+    if detect::is_file(root, &gyp) {
+        package.gypfile = Some(Evidence::file(gyp, "native addon built with node-gyp"));
+    }
+    package.public_dir =
+        std::fs::symlink_metadata(root.join(detect::join(dir, "public"))).is_ok_and(|m| m.is_dir());
+    package.entry = entry(root, &package)?;
+    package.port = port(root, &package)?;
+    Ok(Some(package))
+}
+
+impl Package {
+    /// A production or development dependency.
+    pub fn depends_on(&self, name: &str) -> Option<&Evidence> {
+        self.dependencies
+            .get(name)
+            .or_else(|| self.dev_dependencies.get(name))
+    }
+
+    /// The build script, if any.
+    pub fn build_script(&self) -> Option<&(String, Evidence)> {
+        self.scripts.get("build")
+    }
+}
+
+/// A `node` command line split into node's options, the script and the script's arguments.
+pub type NodeCommand = (Vec<String>, String, Vec<String>);
+
+/// Splits a `node ...` command line; `None` when the command is not a plain node invocation
+/// (another program, shell operators, variables, quotes).
+pub fn node_command(command: &str) -> Option<NodeCommand> {
+    if command.contains([
+        '&', '|', ';', '$', '`', '>', '<', '"', '\'', '\\', '\n', '(', ')',
+    ]) {
+        return None;
+    }
+    let mut words = command.split_whitespace();
+    if words.next()? != "node" {
+        return None;
+    }
+    let mut options = Vec::new();
+    for word in words.by_ref() {
+        if word.starts_with('-') {
+            options.push(word.to_string());
+        } else {
+            let args = words.map(str::to_string).collect();
+            return Some((options, word.to_string(), args));
+        }
+    }
+    None
+}
+
+fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
+    if let Some(evidence) = package.dependencies.get("next") {
+        for config in NEXT_CONFIGS {
+            let file = detect::join(&package.dir, config);
+            if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? {
+                let standalone = text.lines().enumerate().find(|(_, line)| {
+                    let squashed: String = line.split_whitespace().collect();
+                    squashed.contains("output:\"standalone\"")
+                        || squashed.contains("output:'standalone'")
+                });
+                if let Some((index, _)) = standalone {
+                    return Ok(Some(Entry {
+                        framework: Some("Next.js"),
+                        start: Start::NextStandalone,
+                        evidence: Evidence::line(file, index + 1, "output: \"standalone\""),
+                    }));
+                }
+            }
+        }
+        return Ok(Some(Entry {
+            framework: Some("Next.js"),
+            start: Start::NextStart,
+            evidence: evidence.clone(),
+        }));
+    }
+    if let Some((command, evidence)) = package.scripts.get("start")
+        && let Some((options, path, args)) = node_command(command)
+    {
+        return Ok(Some(Entry {
+            framework: package
+                .dependencies
+                .contains_key("@nestjs/core")
+                .then_some("NestJS"),
+            start: Start::Script {
+                path,
+                options,
+                args,
+            },
+            evidence: evidence.clone(),
+        }));
+    }
+    for script in ["start:prod", "serve"] {
+        if let Some((command, evidence)) = package.scripts.get(script)
+            && let Some((options, path, args)) = node_command(command)
+        {
+            return Ok(Some(Entry {
+                framework: package
+                    .dependencies
+                    .contains_key("@nestjs/core")
+                    .then_some("NestJS"),
+                start: Start::Script {
+                    path,
+                    options,
+                    args,
+                },
+                evidence: evidence.clone(),
+            }));
+        }
+    }
+    if let Some(evidence) = package.dependencies.get("@nestjs/core") {
+        return Ok(Some(Entry {
+            framework: Some("NestJS"),
+            start: Start::Script {
+                path: "dist/main.js".to_string(),
+                options: Vec::new(),
+                args: Vec::new(),
+            },
+            evidence: Evidence {
+                detail: "@nestjs/core: nest build writes dist/main.js".to_string(),
+                ..evidence.clone()
+            },
+        }));
+    }
+    if let Some((main, evidence)) = &package.main {
+        let path = main.trim_start_matches("./");
+        let exists = detect::is_file(root, &detect::join(&package.dir, path));
+        let javascript = [".js", ".mjs", ".cjs"]
+            .iter()
+            .any(|ext| path.ends_with(ext));
+        if javascript && (exists || package.build_script().is_some()) {
+            return Ok(Some(Entry {
+                framework: None,
+                start: Start::Script {
+                    path: path.to_string(),
+                    options: Vec::new(),
+                    args: Vec::new(),
+                },
+                evidence: evidence.clone(),
+            }));
+        }
+    }
+    let serves = SERVER_DEPENDENCIES
+        .iter()
+        .any(|dep| package.dependencies.contains_key(*dep));
+    if serves {
+        for file in ENTRY_FILES {
+            let rel = detect::join(&package.dir, file);
+            if detect::is_file(root, &rel) {
+                return Ok(Some(Entry {
+                    framework: None,
+                    start: Start::Script {
+                        path: file.to_string(),
+                        options: Vec::new(),
+                        args: Vec::new(),
+                    },
+                    evidence: Evidence::file(
+                        rel,
+                        "entry file of a package with a server dependency",
+                    ),
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The port from the entry's source, or from the TypeScript source a build compiles it from.
+fn port(root: &Path, package: &Package) -> Result<Option<(u16, Evidence)>, DetectError> {
+    let Some(entry) = &package.entry else {
+        return Ok(None);
+    };
+    let Start::Script { path, .. } = &entry.start else {
+        return Ok(None);
+    };
+    let mut candidates = vec![path.clone()];
+    let ts = path
+        .replacen("dist/", "src/", 1)
+        .replacen("build/", "src/", 1)
+        .trim_end_matches(".js")
+        .to_string();
+    candidates.push(format!("{ts}.ts"));
+    candidates
+        .extend(["src/main.ts", "src/index.ts", "src/server.ts", "src/app.ts"].map(String::from));
+    for candidate in candidates {
+        let file = detect::join(&package.dir, &candidate);
+        if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)?
+            && let Some((port, line)) = listen_port(&text)
+        {
+            return Ok(Some((
+                port,
+                Evidence::line(file, line, format!("port {port}")),
+            )));
+        }
+    }
+    Ok(None)
+}
+
+/// A port on a line that mentions a port or listens: `listen(3000)`, `PORT || 8080`.
+fn listen_port(text: &str) -> Option<(u16, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let lower = line.to_ascii_lowercase();
+        let at = lower.find("port").or_else(|| lower.find("listen("))?;
+        let digits: String = line[at..]
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let port: u16 = digits.parse().ok()?;
+        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn node_commands() {
+        assert_eq!(
+            node_command("node server.js"),
+            Some((vec![], "server.js".into(), vec![]))
+        );
+        assert_eq!(
+            node_command("node --enable-source-maps dist/index.js --verbose"),
+            Some((
+                vec!["--enable-source-maps".into()],
+                "dist/index.js".into(),
+                vec!["--verbose".into()]
+            ))
+        );
+        assert_eq!(node_command("node server.js && rm -rf /"), None);
+        assert_eq!(node_command("nodemon server.js"), None);
+        assert_eq!(node_command("node $ENTRY"), None);
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(
+            listen_port("const port = process.env.PORT || 3000;"),
+            Some((3000, 1))
+        );
+        assert_eq!(listen_port("app.listen(8080)"), Some((8080, 1)));
+        assert_eq!(listen_port("console.log('x')"), None);
+    }
+}

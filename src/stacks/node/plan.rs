@@ -1,0 +1,412 @@
+//! The Node.js part of the plan: which package, which Node major (the lowest published one the
+//! project admits), how dependencies are installed and pruned to production, and the CMD.
+
+use super::package::{Package, Start};
+use super::{Manager, NodeFacts};
+use crate::catalog::{self, Vendor};
+use crate::decide::{Decision, Step};
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
+use crate::safe;
+use crate::settings::Settings;
+use crate::stack::Stack;
+use crate::stacks::StackPlan;
+use nodejs_semver::Range;
+use serde::Serialize;
+
+/// Port of Next.js and NestJS when the source names none.
+pub const FRAMEWORK_PORT: u16 = 3000;
+
+/// A package-manager tool installed in the builder.
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: String,
+}
+
+/// What the Node template reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct NodePlan {
+    /// `npm`, `yarn-classic`, `yarn-berry` or `pnpm`.
+    pub manager: Manager,
+    /// A lock file is installed exactly (`npm ci`, `--frozen-lockfile`, `--immutable`).
+    pub locked: bool,
+    /// The package's directory relative to the root (`""` for the root).
+    pub package_dir: String,
+    /// Working directory in the runtime stage.
+    pub workdir: String,
+    /// The workspace package's name, for `--workspace` / `--filter`.
+    pub workspace_package: Option<String>,
+    /// Installed in the builder before the dependencies (distroless builders only).
+    pub tool: Option<Tool>,
+    pub manifests: Vec<ManifestCopy>,
+    /// Run the package's build script, then prune to production dependencies.
+    pub build: bool,
+    /// Next.js standalone output.
+    pub standalone: bool,
+    /// Copy public/ beside the standalone server.
+    pub public_dir: bool,
+    /// CMD: node's options and the script (the runtime's entrypoint is node).
+    pub command: Vec<String>,
+}
+
+/// The package to containerise: the one `--package` names, or the only runnable one.
+pub fn select<'a>(facts: &'a NodeFacts, settings: &Settings) -> Result<&'a Package, DetectError> {
+    let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
+    let candidates = facts.candidates();
+    let names: Vec<String> = candidates.iter().map(|p| label(p)).collect();
+    if let Some(pnp) = &facts.pnp {
+        return Err(DetectError::Broken {
+            file: pnp.file.clone(),
+            line: pnp.line,
+            cause: "Yarn Plug'n'Play keeps no node_modules to copy into the image: set `nodeLinker: node-modules` in .yarnrc.yml".to_string(),
+        });
+    }
+    if let Some(wanted) = &settings.package {
+        return candidates
+            .iter()
+            .copied()
+            .find(|p| p.name.as_deref() == Some(wanted.as_str()) || &p.dir == wanted)
+            .ok_or_else(|| DetectError::NoSuchCandidate {
+                what: "workspace package".to_string(),
+                flag: "--package".to_string(),
+                value: wanted.clone(),
+                candidates: names.clone(),
+            });
+    }
+    match candidates.as_slice() {
+        [one] => Ok(one),
+        _ => Err(DetectError::Several {
+            what: "runnable workspace packages".to_string(),
+            candidates: names,
+            flag: "--package".to_string(),
+        }),
+    }
+}
+
+/// The Node major of the runtime: the settings' choice, else the lowest published major every
+/// constraint admits (a warning when none does). Returns the major, its step and warnings.
+pub fn runtime_major(
+    facts: &NodeFacts,
+    package: &Package,
+    settings: &Settings,
+) -> Result<(String, Vec<Step>, Vec<String>), DetectError> {
+    let published: Vec<&'static str> = catalog::language_runtimes(Stack::Node, Vendor::Distroless)
+        .iter()
+        .filter_map(|row| row.language.map(|l| l.version))
+        .collect();
+    let mut warnings = Vec::new();
+    let question = "Node major for the runtime?".to_string();
+    if let Some(wanted) = &settings.lang_version {
+        if !published.contains(&wanted.as_str()) {
+            return Err(DetectError::Unsafe {
+                file: "settings".to_string(),
+                line: None,
+                field: "lang-version".to_string(),
+                value: wanted.clone(),
+                allowed: format!("a published Node runtime major: {}", published.join(", ")),
+            });
+        }
+        let step = Step {
+            question,
+            answer: wanted.clone(),
+            evidence: vec![Evidence::file(
+                "settings",
+                format!("lang-version = {wanted}"),
+            )],
+        };
+        return Ok((wanted.clone(), vec![step], warnings));
+    }
+    let mut constraints: Vec<(Range, Evidence)> = Vec::new();
+    let mut sources: Vec<&(String, Evidence)> = Vec::new();
+    sources.extend(package.engines.iter());
+    if package.dir != facts.root.dir {
+        sources.extend(facts.root.engines.iter());
+    }
+    sources.extend(package.volta.iter());
+    sources.extend(
+        facts
+            .root
+            .volta
+            .iter()
+            .filter(|_| package.dir != facts.root.dir),
+    );
+    sources.extend(facts.version_files.iter());
+    for (spec, evidence) in sources {
+        match Range::parse(spec) {
+            Ok(range) => constraints.push((range, evidence.clone())),
+            Err(_) => warnings.push(format!(
+                "{}:{}: the Node version {spec:?} could not be read, so it was not applied",
+                evidence.file,
+                evidence.line.unwrap_or(1)
+            )),
+        }
+    }
+    let admits = |major: &str| {
+        let whole = Range::parse(format!("{major}.x")).expect("a major is a valid range");
+        constraints
+            .iter()
+            .all(|(range, _)| range.allows_any(&whole))
+    };
+    let evidence: Vec<Evidence> = constraints.iter().map(|(_, e)| e.clone()).collect();
+    let major = match published.iter().find(|m| admits(m)) {
+        Some(major) => major.to_string(),
+        None => {
+            let lowest = published.first().copied().unwrap_or("22");
+            let highest = published.last().copied().unwrap_or("26");
+            let asks_older = constraints.iter().any(|(range, _)| {
+                range
+                    .min_version()
+                    .is_some_and(|v| v.major() < lowest.parse::<u64>().unwrap_or(0))
+            });
+            let chosen = if asks_older { lowest } else { highest };
+            warnings.push(format!(
+                "{} asks for a Node version no published runtime image has (distroless publishes {}); using Node {chosen}: test the app on it and update the constraint",
+                evidence
+                    .iter()
+                    .map(|e| format!("{} ({})", e.detail, e.file))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                published.join(", ")
+            ));
+            chosen.to_string()
+        }
+    };
+    if settings.vendor == Vendor::Chainguard {
+        let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+            .first()
+            .and_then(|row| row.language.map(|l| l.version))
+            .unwrap_or("26");
+        if !admits(latest) {
+            warnings.push(format!(
+                "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
+            ));
+        }
+    }
+    let step = Step {
+        question,
+        answer: if evidence.is_empty() {
+            format!("{major} (no constraint: the oldest published major)")
+        } else {
+            major.clone()
+        },
+        evidence,
+    };
+    Ok((major, vec![step], warnings))
+}
+
+/// The Node part of the plan for the chosen package.
+pub fn plan(
+    facts: &NodeFacts,
+    package: &Package,
+    _decision: &Decision,
+    settings: &Settings,
+    major: &str,
+) -> Result<StackOutput, DetectError> {
+    let manifest = &package.manifest;
+    let entry = package.entry.as_ref().ok_or_else(|| DetectError::Broken {
+        file: manifest.clone(),
+        line: None,
+        cause: "has no entry point".to_string(),
+    })?;
+    let package_dir = safe::relative_path(manifest, "workspace directory", &package.dir)?;
+    let workspace_package = match (&facts.workspace, package.dir.is_empty()) {
+        (Some(_), false) => {
+            let name = package.name.as_deref().ok_or_else(|| DetectError::Broken {
+                file: manifest.clone(),
+                line: None,
+                cause: "has no \"name\"; a workspace package is installed and built by name"
+                    .to_string(),
+            })?;
+            Some(safe::package_name(manifest, "name", name)?)
+        }
+        _ => None,
+    };
+    let mut warnings = Vec::new();
+    let port = settings.port.or(package.port.as_ref().map(|(p, _)| *p)).or(
+        match (&entry.start, entry.framework) {
+            (Start::NextStandalone | Start::NextStart, _) | (_, Some("NestJS")) => {
+                Some(FRAMEWORK_PORT)
+            }
+            _ => None,
+        },
+    );
+    let command: Vec<String> = match &entry.start {
+        Start::NextStandalone => vec!["server.js".to_string()],
+        Start::NextStart => {
+            warnings.push(
+                "Next.js without `output: \"standalone\"`: the image carries every production dependency; set output: \"standalone\" in next.config for an image a fraction of the size"
+            .to_string(),
+            );
+            let hoisted = workspace_package.is_some() && facts.manager != Manager::Pnpm;
+            let prefix = if hoisted {
+                "../".repeat(package_dir.split('/').count())
+            } else {
+                String::new()
+            };
+            vec![
+                format!("{prefix}node_modules/next/dist/bin/next"),
+                "start".to_string(),
+            ]
+        }
+        Start::Script {
+            path,
+            options,
+            args,
+        } => {
+            let mut command = Vec::new();
+            for option in options {
+                command.push(safe::argument(&entry.evidence.file, "node option", option)?);
+            }
+            command.push(safe::relative_path(
+                &entry.evidence.file,
+                "entry script",
+                path,
+            )?);
+            for arg in args {
+                command.push(safe::argument(
+                    &entry.evidence.file,
+                    "script argument",
+                    arg,
+                )?);
+            }
+            command
+        }
+    };
+    let locked = facts.lock.is_some();
+    if !locked {
+        warnings.push("no lock file: the build resolves dependencies afresh and cannot install them exactly; commit the lock file for reproducible images".to_string());
+    }
+    let tool = match (settings.vendor, facts.manager) {
+        (Vendor::Chainguard, _) | (_, Manager::Npm) => None,
+        (_, Manager::Pnpm) => {
+            let version = match &facts.manager_version {
+                Some((version, evidence)) => {
+                    safe::version(&evidence.file, "packageManager version", version)?
+                }
+                None => catalog::PNPM_DEFAULT.to_string(),
+            };
+            Some(Tool {
+                name: "pnpm",
+                version,
+            })
+        }
+        (_, Manager::YarnClassic | Manager::YarnBerry) => Some(Tool {
+            name: "corepack",
+            version: catalog::COREPACK_VERSION.to_string(),
+        }),
+    };
+    let mut files = vec!["package.json".to_string()];
+    files.extend(facts.lock.iter().cloned());
+    files.extend(facts.install_files.iter().cloned());
+    files.extend(facts.members.iter().map(|m| m.manifest.clone()));
+    for file in &files {
+        safe::relative_path(file, "manifest path", file)?;
+    }
+    let build = package.build_script().is_some();
+    let standalone = entry.start == Start::NextStandalone;
+    let native = !facts.native.is_empty() || package.gypfile.is_some();
+    if native && settings.vendor == Vendor::Chainguard {
+        warnings.push("a native addon is compiled during the install: node:latest-dev must carry python3, make and a C++ compiler for node-gyp".to_string());
+    }
+
+    let mut steps = Vec::new();
+    steps.push(Step {
+        question: "How are the dependencies installed?".to_string(),
+        answer: format!(
+            "{}{}",
+            facts.manager.name(),
+            if locked {
+                ", from the lock file"
+            } else {
+                ", without a lock file"
+            }
+        ),
+        evidence: vec![facts.manager_evidence.clone()],
+    });
+    if let Some((script, evidence)) = package.build_script() {
+        steps.push(Step {
+            question: "Is there a build step?".to_string(),
+            answer: format!("yes: {script}, then prune to production dependencies"),
+            evidence: vec![evidence.clone()],
+        });
+    }
+    steps.push(Step {
+        question: "How does the application start?".to_string(),
+        answer: format!("node {}", command.join(" ")),
+        evidence: vec![entry.evidence.clone()],
+    });
+    if native {
+        steps.push(Step {
+            question: "Does the builder need compilers?".to_string(),
+            answer: "yes: node-gyp builds the addon".to_string(),
+            evidence: facts
+                .native
+                .iter()
+                .chain(package.gypfile.iter())
+                .cloned()
+                .collect(),
+        });
+    }
+    let mut detected = vec![format!(
+        "Node.js package{} ({manifest})",
+        package
+            .name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default()
+    )];
+    detected.push(format!(
+        "dependencies: {} ({})",
+        facts.manager.name(),
+        facts.lock.as_deref().unwrap_or("no lock file")
+    ));
+    detected.push(format!(
+        "start: {}{} ({})",
+        entry
+            .framework
+            .map(|f| format!("{f}, "))
+            .unwrap_or_default(),
+        super::describe_start(&entry.start),
+        match entry.evidence.line {
+            Some(line) => format!("{}:{line}", entry.evidence.file),
+            None => entry.evidence.file.clone(),
+        }
+    ));
+    if let Some((port, evidence)) = &package.port {
+        detected.push(format!(
+            "port {port} ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(1)
+        ));
+    }
+    let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
+    let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
+    Ok(StackOutput {
+        binary: safe::image_name(&binary),
+        port,
+        builder_version: major.to_string(),
+        builder_full: native,
+        detected,
+        warnings,
+        steps,
+        build: StackPlan::Node(NodePlan {
+            manager: facts.manager,
+            locked,
+            workdir: if package_dir.is_empty() {
+                crate::plan::APP_DIR.to_string()
+            } else {
+                format!("{}/{package_dir}", crate::plan::APP_DIR)
+            },
+            package_dir,
+            workspace_package,
+            tool,
+            manifests: manifest_copies(&files),
+            build,
+            standalone,
+            public_dir: package.public_dir,
+            command,
+        }),
+    })
+}

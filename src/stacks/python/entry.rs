@@ -1,0 +1,304 @@
+//! How a Python project starts: Django (manage.py and its settings module), a FastAPI or Flask
+//! application object, a console script, or a main.py / app.py script; and the port.
+
+use super::project::Project;
+use crate::detect::{self, DetectError, SOURCE_CAP};
+use crate::evidence::Evidence;
+use serde::Serialize;
+use std::path::Path;
+
+/// Port gunicorn and uvicorn are told to bind, and the one shiplight exposes for them.
+pub const SERVER_PORT: u16 = 8000;
+
+/// How the application is started.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Start {
+    /// A WSGI application under gunicorn: `module:object`.
+    Gunicorn { target: String },
+    /// An ASGI application under uvicorn: `module:object`.
+    Uvicorn { target: String },
+    /// Flask's own server (gunicorn is not a dependency).
+    FlaskRun { target: String },
+    /// A console script installed into the venv.
+    Script { name: String },
+    /// A Python file run by the interpreter, relative to the project directory.
+    File { path: String },
+}
+
+/// The entry point with the framework that implies it and the evidence.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub framework: Option<&'static str>,
+    pub start: Start,
+    /// Directory added to PYTHONPATH (src layout), relative to the project directory.
+    pub source_dir: Option<String>,
+    pub evidence: Evidence,
+    pub port: Option<(u16, Evidence)>,
+}
+
+/// Files searched for a FastAPI or Flask application object; `{pkg}` is the project's import name.
+const APP_FILES: &[&str] = &[
+    "main.py",
+    "app.py",
+    "server.py",
+    "api.py",
+    "wsgi.py",
+    "asgi.py",
+    "application.py",
+    "app/main.py",
+    "app/__init__.py",
+    "app/app.py",
+    "src/main.py",
+    "src/app.py",
+    "{pkg}/main.py",
+    "{pkg}/app.py",
+    "{pkg}/__init__.py",
+    "src/{pkg}/main.py",
+    "src/{pkg}/app.py",
+    "src/{pkg}/__init__.py",
+];
+
+/// Scripts run directly when nothing else is found.
+const SCRIPT_FILES: &[&str] = &[
+    "main.py",
+    "app.py",
+    "server.py",
+    "src/main.py",
+    "__main__.py",
+];
+
+/// Finds the entry point of `project`.
+pub fn find(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError> {
+    if let Some(entry) = django(root, project)? {
+        return Ok(Some(entry));
+    }
+    let pkg = project
+        .name
+        .as_deref()
+        .map(|n| n.replace('-', "_").to_lowercase())
+        .unwrap_or_default();
+    let has = |name: &str| project.dependencies.contains_key(name);
+    for (framework, constructor) in [("FastAPI", "FastAPI("), ("Flask", "Flask(")] {
+        if !has(&framework.to_lowercase()) {
+            continue;
+        }
+        for pattern in APP_FILES {
+            if pattern.contains("{pkg}") && pkg.is_empty() {
+                continue;
+            }
+            let rel = pattern.replace("{pkg}", &pkg);
+            let file = detect::join(&project.dir, &rel);
+            let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? else {
+                continue;
+            };
+            let Some((object, line)) = app_object(&text, constructor) else {
+                continue;
+            };
+            let (module, source_dir) = module_of(&rel);
+            let target = format!("{module}:{object}");
+            let evidence = Evidence::line(&file, line, format!("{object} = {constructor}...)"));
+            let start = match framework {
+                "FastAPI" => Start::Uvicorn { target },
+                _ if has("gunicorn") => Start::Gunicorn { target },
+                _ => Start::FlaskRun { target },
+            };
+            return Ok(Some(Entry {
+                framework: Some(framework),
+                start,
+                source_dir,
+                evidence,
+                port: Some((SERVER_PORT, server_port_evidence(framework))),
+            }));
+        }
+    }
+    if project.build_system
+        && let Some((name, target, evidence)) = pick_script(project)
+    {
+        let _ = target;
+        return Ok(Some(Entry {
+            framework: None,
+            start: Start::Script { name },
+            source_dir: None,
+            evidence,
+            port: None,
+        }));
+    }
+    for rel in SCRIPT_FILES {
+        let file = detect::join(&project.dir, rel);
+        if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? {
+            let port = source_port(&text)
+                .map(|(port, line)| (port, Evidence::line(&file, line, format!("port {port}"))));
+            return Ok(Some(Entry {
+                framework: None,
+                start: Start::File {
+                    path: rel.to_string(),
+                },
+                source_dir: None,
+                evidence: Evidence::file(&file, "script run by the interpreter"),
+                port,
+            }));
+        }
+    }
+    Ok(None)
+}
+
+fn server_port_evidence(framework: &str) -> Evidence {
+    Evidence::file(
+        "shiplight",
+        format!("{framework} is served on {SERVER_PORT}, the port the start command binds"),
+    )
+}
+
+/// The console script to run: the one named like the project, else the first.
+fn pick_script(project: &Project) -> Option<(String, String, Evidence)> {
+    let name = project.name.as_deref().map(super::project::normalize);
+    project
+        .scripts
+        .iter()
+        .find(|(script, _, _)| Some(super::project::normalize(script)) == name)
+        .or_else(|| project.scripts.first())
+        .cloned()
+}
+
+fn django(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let manage = detect::join(&project.dir, "manage.py");
+    let Some(text) = detect::read_text(root, &manage, SOURCE_CAP)? else {
+        return Ok(None);
+    };
+    for (index, line) in text.lines().enumerate() {
+        let Some(at) = line.find("DJANGO_SETTINGS_MODULE") else {
+            continue;
+        };
+        let rest = line[at + "DJANGO_SETTINGS_MODULE".len()..].trim_start_matches(['"', '\'']);
+        let Some(settings) = quoted_values(rest).into_iter().next() else {
+            continue;
+        };
+        let Some(package) = settings.strip_suffix(".settings").or_else(|| {
+            settings
+                .rsplit_once(".settings.")
+                .map(|(package, _)| package)
+        }) else {
+            continue;
+        };
+        let wsgi = format!("{}/wsgi.py", package.replace('.', "/"));
+        if !detect::is_file(root, &detect::join(&project.dir, &wsgi)) {
+            return Err(DetectError::Broken {
+                file: manage,
+                line: Some(index + 1),
+                cause: format!(
+                    "names the settings module {settings}, but {wsgi} does not exist; gunicorn needs the WSGI module"
+                ),
+            });
+        }
+        return Ok(Some(Entry {
+            framework: Some("Django"),
+            start: Start::Gunicorn {
+                target: format!("{package}.wsgi:application"),
+            },
+            source_dir: None,
+            evidence: Evidence::line(
+                &manage,
+                index + 1,
+                format!("DJANGO_SETTINGS_MODULE {settings}"),
+            ),
+            port: Some((SERVER_PORT, server_port_evidence("Django"))),
+        }));
+    }
+    Ok(None)
+}
+
+/// `name = Constructor(` at the start of a line: the object's name and the line.
+fn app_object(text: &str, constructor: &str) -> Option<(String, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let (left, right) = line.split_once('=')?;
+        let name = left.trim().split(':').next()?.trim();
+        let valid = !name.is_empty()
+            && !line.starts_with([' ', '\t'])
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !name.starts_with(|c: char| c.is_ascii_digit());
+        (valid && right.trim_start().starts_with(constructor))
+            .then(|| (name.to_string(), index + 1))
+    })
+}
+
+/// Module path of a file relative to the project (`app/main.py` -> `app.main`), and `src` when
+/// the file sits in a src layout.
+fn module_of(rel: &str) -> (String, Option<String>) {
+    let (source_dir, rel) = match rel.strip_prefix("src/") {
+        Some(rest) => (Some("src".to_string()), rest),
+        None => (None, rel),
+    };
+    let without = rel.trim_end_matches(".py");
+    let without = without.strip_suffix("/__init__").unwrap_or(without);
+    (without.replace('/', "."), source_dir)
+}
+
+fn quoted_values(text: &str) -> Vec<String> {
+    let mut values = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest.as_bytes()[start] as char;
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(quote) else { break };
+        values.push(after[..end].to_string());
+        rest = &after[end + 1..];
+    }
+    values
+}
+
+/// A port number on a line that mentions a port: `port=8080`, `PORT", "5000")`.
+pub fn source_port(text: &str) -> Option<(u16, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let lower = line.to_ascii_lowercase();
+        let at = lower.find("port")?;
+        let rest = &line[at..];
+        let digits: String = rest
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let port: u16 = digits.parse().ok()?;
+        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn app_objects() {
+        assert_eq!(
+            app_object("from fastapi import FastAPI\napp = FastAPI()\n", "FastAPI("),
+            Some(("app".into(), 2))
+        );
+        assert_eq!(
+            app_object("api: FastAPI = FastAPI(title='x')", "FastAPI("),
+            Some(("api".into(), 1))
+        );
+        assert_eq!(app_object("    app = Flask(__name__)", "Flask("), None);
+    }
+
+    #[test]
+    fn modules() {
+        assert_eq!(module_of("app/main.py"), ("app.main".into(), None));
+        assert_eq!(
+            module_of("src/pkg/__init__.py"),
+            ("pkg".into(), Some("src".into()))
+        );
+    }
+
+    #[test]
+    fn ports() {
+        assert_eq!(
+            source_port("app.run(host='0.0.0.0', port=5001)"),
+            Some((5001, 1))
+        );
+        assert_eq!(
+            source_port("PORT = int(os.environ.get('PORT', '8080'))"),
+            Some((8080, 1))
+        );
+        assert_eq!(source_port("print('hello')"), None);
+    }
+}

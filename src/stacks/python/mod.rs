@@ -1,0 +1,353 @@
+//! Python: detection of the package manager (pip, uv, Poetry, Pipenv), the projects (a uv
+//! workspace points at its members), the Python constraint, the entry point and framework, and
+//! the dependencies that need shared libraries no wheel carries.
+
+pub mod entry;
+pub mod plan;
+pub mod project;
+pub mod tree;
+
+use crate::catalog::{self, Vendor};
+use crate::detect::{self, DetectError, Detection, Fact, MANIFEST_CAP, Signals};
+use crate::evidence::Evidence;
+use crate::stack::Stack;
+use entry::Entry;
+use pep440_rs::{Version, VersionSpecifiers};
+use project::Project;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+/// Packages that, built from source, link a shared library the runtime image lacks:
+/// (package, library, Debian package of the library, what to use instead).
+pub const NATIVE_LIBRARIES: &[(&str, &str, &str, &str)] = &[
+    (
+        "psycopg2",
+        "libpq.so.5",
+        "libpq5",
+        "psycopg2-binary or psycopg[binary], whose wheels carry libpq",
+    ),
+    (
+        "pycurl",
+        "libcurl.so.4",
+        "libcurl4t64",
+        "requests or httpx, which need no libcurl",
+    ),
+    (
+        "mysqlclient",
+        "libmariadb.so.3",
+        "libmariadb3",
+        "PyMySQL, which is pure Python",
+    ),
+];
+
+/// The tool that installs the dependencies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Manager {
+    Pip,
+    Uv,
+    Poetry,
+    Pipenv,
+}
+
+impl Manager {
+    /// Lower-case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Manager::Pip => "pip",
+            Manager::Uv => "uv",
+            Manager::Poetry => "poetry",
+            Manager::Pipenv => "pipenv",
+        }
+    }
+}
+
+/// One runnable project: the root, or a member of a uv workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct App {
+    #[serde(skip)]
+    pub project: Project,
+    pub dir: String,
+    pub name: Option<String>,
+    pub entry: Option<Entry>,
+}
+
+/// Everything detected about a Python project.
+#[derive(Debug, Clone, Serialize)]
+pub struct PythonFacts {
+    pub manager: Manager,
+    pub manager_evidence: Evidence,
+    /// uv.lock, poetry.lock or Pipfile.lock.
+    pub lock: Option<String>,
+    /// `[tool.uv.workspace]` on the root pyproject.toml.
+    pub workspace: Option<Evidence>,
+    /// The root project (for a workspace root: its own pyproject.toml).
+    #[serde(skip)]
+    pub root: Project,
+    pub apps: Vec<App>,
+    /// `.python-version`, as a PEP 440 specifier.
+    pub python_version_file: Option<(String, Evidence)>,
+    /// Every package of the lock file, or the direct dependencies without one.
+    pub packages: BTreeMap<String, Evidence>,
+}
+
+impl PythonFacts {
+    /// The facts for display.
+    pub fn listing(&self) -> Vec<Fact> {
+        let mut facts = vec![Fact::new(
+            "package manager",
+            self.manager.name(),
+            self.manager_evidence.clone(),
+        )];
+        if let Some(workspace) = &self.workspace {
+            facts.push(Fact::new("workspace", "uv workspace", workspace.clone()));
+        }
+        for app in &self.apps {
+            if let Some(entry) = &app.entry {
+                facts.push(Fact::new(
+                    "entry",
+                    format!(
+                        "{}{}",
+                        entry
+                            .framework
+                            .map(|f| format!("{f}: "))
+                            .unwrap_or_default(),
+                        describe_start(&entry.start)
+                    ),
+                    entry.evidence.clone(),
+                ));
+            }
+        }
+        if let Some((spec, evidence)) = self.constraint(self.apps.first()) {
+            facts.push(Fact::new("python", spec, evidence));
+        }
+        facts
+    }
+
+    /// The Python constraint for an app: its requires-python, the workspace root's, or
+    /// `.python-version` when no manifest declares one.
+    pub fn constraint(&self, app: Option<&App>) -> Option<(String, Evidence)> {
+        app.and_then(|a| a.project.requires_python.clone())
+            .or_else(|| self.root.requires_python.clone())
+            .or_else(|| self.python_version_file.clone())
+            .filter(|(spec, _)| !spec.is_empty())
+    }
+
+    /// Signals for the decision tree, for the chosen app.
+    pub fn signals(&self, app: &App) -> Signals {
+        let mut signals = Signals::default();
+        if let Some((spec, evidence)) = self.constraint(Some(app)) {
+            let verdicts = admitted(&spec);
+            let fits: Vec<String> = verdicts
+                .iter()
+                .filter(|(_, _, ok)| *ok)
+                .map(|(vendor, version, _)| format!("--vendor {vendor} (Python {version})"))
+                .collect();
+            let fits = if fits.is_empty() {
+                "no runtime image fits".to_string()
+            } else {
+                format!("{} fits", fits.join(", "))
+            };
+            for (vendor, version, ok) in verdicts {
+                if ok {
+                    continue;
+                }
+                let signal = match vendor {
+                    Vendor::Distroless => tree::REJECTS_DISTROLESS,
+                    Vendor::Chainguard => tree::REJECTS_CHAINGUARD,
+                };
+                signals.add(
+                    signal,
+                    [Evidence {
+                        detail: format!(
+                            "{} excludes Python {version}, the interpreter of the {vendor} runtime; {fits}",
+                            evidence.detail
+                        ),
+                        ..evidence.clone()
+                    }],
+                );
+            }
+        }
+        signals
+    }
+}
+
+/// For each vendor: its runtime's Python version and whether `spec` admits it. An unparsable
+/// specifier admits everything (and is reported by the planner).
+pub fn admitted(spec: &str) -> Vec<(Vendor, &'static str, bool)> {
+    let parsed = VersionSpecifiers::from_str(spec).ok();
+    [Vendor::Distroless, Vendor::Chainguard]
+        .into_iter()
+        .filter_map(|vendor| {
+            let row = catalog::language_runtimes(Stack::Python, vendor)
+                .into_iter()
+                .next()?;
+            let version = row.language?.version;
+            let ok = match (&parsed, Version::from_str(version)) {
+                (Some(spec), Ok(v)) => spec.contains(&v),
+                _ => true,
+            };
+            Some((vendor, version, ok))
+        })
+        .collect()
+}
+
+/// The start command in words, for listings.
+pub fn describe_start(start: &entry::Start) -> String {
+    match start {
+        entry::Start::Gunicorn { target } => format!("gunicorn {target}"),
+        entry::Start::Uvicorn { target } => format!("uvicorn {target}"),
+        entry::Start::FlaskRun { target } => format!("flask --app {target} run"),
+        entry::Start::Script { name } => format!("console script {name}"),
+        entry::Start::File { path } => format!("python {path}"),
+    }
+}
+
+/// Runs Python detection on `root`.
+pub fn detect(root: &Path) -> Detection {
+    match read(root) {
+        Ok(Some(facts)) => Detection::Found {
+            facts: Box::new(super::Facts::Python(Box::new(facts))),
+        },
+        Ok(None) => Detection::Absent {
+            looked_for: "pyproject.toml, requirements.txt (or requirements/prod.txt), Pipfile, setup.py, setup.cfg".to_string(),
+        },
+        Err(error) => Detection::Broken { error },
+    }
+}
+
+fn read(root: &Path) -> Result<Option<PythonFacts>, DetectError> {
+    let Some(root_project) = project::read(root, "")? else {
+        return Ok(None);
+    };
+    let (manager, manager_evidence, lock) = manager(root, &root_project);
+    let workspace = (!root_project.workspace_members.is_empty()).then(|| {
+        Evidence::line(
+            "pyproject.toml",
+            1,
+            format!(
+                "[tool.uv.workspace] members = {:?}",
+                root_project.workspace_members
+            ),
+        )
+    });
+    let mut projects = Vec::new();
+    if root_project.pep621 || root_project.poetry || workspace.is_none() {
+        projects.push(root_project.clone());
+    }
+    for pattern in &root_project.workspace_members {
+        for dir in crate::manifest::expand(root, pattern) {
+            if let Some(member) = project::read(root, &dir)? {
+                projects.push(member);
+            }
+        }
+    }
+    let mut apps = Vec::new();
+    for project in projects {
+        let entry = entry::find(root, &project)?;
+        apps.push(App {
+            dir: project.dir.clone(),
+            name: project.name.clone(),
+            entry,
+            project,
+        });
+    }
+    let packages = match &lock {
+        Some(lock) => project::lock_packages(root, lock)?,
+        None => apps
+            .iter()
+            .flat_map(|app| app.project.dependencies.clone())
+            .collect(),
+    };
+    Ok(Some(PythonFacts {
+        manager,
+        manager_evidence,
+        lock,
+        workspace,
+        root: root_project,
+        apps,
+        python_version_file: python_version_file(root)?,
+        packages,
+    }))
+}
+
+fn manager(root: &Path, project: &Project) -> (Manager, Evidence, Option<String>) {
+    if detect::is_file(root, "uv.lock") {
+        return (
+            Manager::Uv,
+            Evidence::file("uv.lock", "locked with uv"),
+            Some("uv.lock".to_string()),
+        );
+    }
+    if detect::is_file(root, "poetry.lock") {
+        return (
+            Manager::Poetry,
+            Evidence::file("poetry.lock", "locked with Poetry"),
+            Some("poetry.lock".to_string()),
+        );
+    }
+    if project.poetry && project.requirements.is_empty() {
+        return (
+            Manager::Poetry,
+            Evidence::file("pyproject.toml", "[tool.poetry], no lock file"),
+            None,
+        );
+    }
+    if detect::is_file(root, "Pipfile") {
+        let lock = detect::is_file(root, "Pipfile.lock").then(|| "Pipfile.lock".to_string());
+        return (
+            Manager::Pipenv,
+            Evidence::file("Pipfile", "Pipenv project"),
+            lock,
+        );
+    }
+    let evidence = match project.requirements.first() {
+        Some(file) => Evidence::file(file, "requirements file"),
+        None if project.pep621 => {
+            Evidence::file("pyproject.toml", "[project] dependencies, no lock file")
+        }
+        None => Evidence::file(
+            project.setup_script.as_deref().unwrap_or("pyproject.toml"),
+            "setuptools project",
+        ),
+    };
+    (Manager::Pip, evidence, None)
+}
+
+/// `.python-version` as a specifier: `3.12` -> `==3.12.*`, `3.12.4` -> `==3.12.4`.
+fn python_version_file(root: &Path) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some(text) = detect::read_text(root, ".python-version", MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    let Some((index, line)) = text
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i, l.trim()))
+        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+    else {
+        return Ok(None);
+    };
+    let version = line
+        .trim_start_matches("cpython-")
+        .trim_start_matches("python");
+    if !version.chars().next().is_some_and(|c| c.is_ascii_digit())
+        || !version.chars().all(|c| c.is_ascii_digit() || c == '.')
+    {
+        return Ok(None);
+    }
+    let spec = if version.split('.').count() >= 3 {
+        format!("=={version}")
+    } else {
+        format!("=={version}.*")
+    };
+    Ok(Some((
+        spec,
+        Evidence::line(
+            ".python-version",
+            index + 1,
+            format!(".python-version {version}"),
+        ),
+    )))
+}

@@ -1,0 +1,472 @@
+//! The Python part of the plan: which project, how its dependencies are installed into a venv
+//! whose interpreter path exists in the runtime image, and the exec-form start command.
+
+use super::entry::{SERVER_PORT, Start};
+use super::{App, Manager, NATIVE_LIBRARIES, PythonFacts};
+use crate::catalog::{self, Vendor};
+use crate::decide::{Decision, Step};
+use crate::detect::{self, DetectError};
+use crate::evidence::Evidence;
+use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
+use crate::safe;
+use crate::settings::Settings;
+use crate::stacks::StackPlan;
+use serde::Serialize;
+
+/// Where the virtual environment lives, in the builder and in the runtime alike.
+pub const VENV: &str = "/app/venv";
+
+/// A tool installed into its own venv in the builder (never into the image).
+#[derive(Debug, Clone, Serialize)]
+pub struct Tool {
+    pub name: &'static str,
+    pub version: &'static str,
+}
+
+/// What the Python template reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct PythonPlan {
+    pub manager: Manager,
+    /// The project's directory relative to the root (`""` for the root).
+    pub project_dir: String,
+    /// Working directory of the runtime stage.
+    pub workdir: String,
+    pub venv: &'static str,
+    /// The runtime image's interpreter; the venv is created through this path.
+    pub interpreter: String,
+    /// The builder's own interpreter, linked at `interpreter` when the paths differ.
+    pub link_from: Option<String>,
+    /// uv, Poetry or Pipenv, installed in the builder.
+    pub tool: Option<Tool>,
+    /// Manifests copied before the dependency step.
+    pub manifests: Vec<ManifestCopy>,
+    /// pip: the top requirement file.
+    pub requirements: Option<String>,
+    /// pip: dependencies read from `[project].dependencies`.
+    pub pyproject_dependencies: bool,
+    /// The dependency step needs the whole source (`-e .`, setup.py only).
+    pub source_first: bool,
+    /// Install the project itself into the venv after the source copy.
+    pub install_project: bool,
+    /// uv workspace member to sync.
+    pub package: Option<String>,
+    /// A lock file is used as is (`--frozen`, `--deploy`).
+    pub locked: bool,
+    /// Exec-form start command.
+    pub command: Vec<String>,
+    /// PYTHONPATH for a src layout that is not installed.
+    pub pythonpath: Option<String>,
+}
+
+/// The app to containerise: the one `--package` names, or the only one.
+pub fn select<'a>(facts: &'a PythonFacts, settings: &Settings) -> Result<&'a App, DetectError> {
+    let label = |app: &App| app.name.clone().unwrap_or_else(|| app.dir.clone());
+    let names: Vec<String> = facts.apps.iter().map(label).collect();
+    if let Some(wanted) = &settings.package {
+        let wanted_norm = super::project::normalize(wanted);
+        return facts
+            .apps
+            .iter()
+            .find(|app| {
+                app.name.as_deref().map(super::project::normalize) == Some(wanted_norm.clone())
+                    || &app.dir == wanted
+            })
+            .ok_or_else(|| DetectError::NoSuchCandidate {
+                what: "workspace package".to_string(),
+                flag: "--package".to_string(),
+                value: wanted.clone(),
+                candidates: names.clone(),
+            });
+    }
+    let runnable: Vec<&App> = facts.apps.iter().filter(|a| a.entry.is_some()).collect();
+    match (facts.apps.as_slice(), runnable.as_slice()) {
+        ([one], _) => Ok(one),
+        (_, [one]) => Ok(one),
+        ([], _) => Err(DetectError::Broken {
+            file: "pyproject.toml".to_string(),
+            line: None,
+            cause: "is a workspace root whose members have no pyproject.toml".to_string(),
+        }),
+        _ => Err(DetectError::Several {
+            what: "workspace packages".to_string(),
+            candidates: names,
+            flag: "--package".to_string(),
+        }),
+    }
+}
+
+/// The Python part of the plan for the chosen app and decision.
+pub fn plan(
+    facts: &PythonFacts,
+    app: &App,
+    decision: &Decision,
+    settings: &Settings,
+) -> Result<StackOutput, DetectError> {
+    let project = &app.project;
+    let pyproject = detect::join(&project.dir, "pyproject.toml");
+    let project_dir = safe::relative_path(&pyproject, "workspace member", &project.dir)?;
+    let language = decision
+        .runtime
+        .language
+        .expect("the Python runtime rows carry their interpreter");
+    let interpreter = language.interpreter.to_string();
+    let minor = language
+        .version
+        .rsplit_once('.')
+        .map_or(language.version, |(minor, _)| minor)
+        .to_string();
+    let mut warnings = Vec::new();
+    let mut steps = Vec::new();
+
+    let entry = app.entry.as_ref().ok_or_else(|| DetectError::Broken {
+        file: if project.pyproject {
+            pyproject.clone()
+        } else {
+            facts.manager_evidence.file.clone()
+        },
+        line: None,
+        cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
+    })?;
+
+    if let Some(wanted) = &settings.lang_version
+        && wanted != &minor
+        && settings.vendor == Vendor::Distroless
+    {
+        return Err(DetectError::Unsafe {
+            file: "settings".to_string(),
+            line: None,
+            field: "lang-version".to_string(),
+            value: wanted.clone(),
+            allowed: format!(
+                "the distroless python3 runtime carries Python {minor} only, and the builder must match it"
+            ),
+        });
+    }
+
+    let has =
+        |name: &str| facts.packages.contains_key(name) || project.dependencies.contains_key(name);
+    let port = settings.port.unwrap_or(SERVER_PORT);
+    let bind = format!("0.0.0.0:{port}");
+    let python = format!("{VENV}/bin/python");
+    let command: Vec<String> = match &entry.start {
+        Start::Gunicorn { target } => {
+            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            if !has("gunicorn") {
+                warnings.push(format!(
+                    "gunicorn is not among the dependencies, but the image starts {} with it: add gunicorn",
+                    entry.framework.unwrap_or("the app")
+                ));
+            }
+            vec![
+                python,
+                "-m".into(),
+                "gunicorn".into(),
+                "--bind".into(),
+                bind,
+                target,
+            ]
+        }
+        Start::Uvicorn { target } => {
+            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            if !has("uvicorn") {
+                warnings.push("uvicorn is not among the dependencies, but the image starts the FastAPI app with it: add uvicorn (or fastapi[standard])".to_string());
+            }
+            vec![
+                python,
+                "-m".into(),
+                "uvicorn".into(),
+                target,
+                "--host".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port.to_string(),
+            ]
+        }
+        Start::FlaskRun { target } => {
+            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            warnings.push("gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production".to_string());
+            vec![
+                python,
+                "-m".into(),
+                "flask".into(),
+                "--app".into(),
+                target,
+                "run".into(),
+                "--host".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port.to_string(),
+            ]
+        }
+        Start::Script { name } => {
+            vec![format!(
+                "{VENV}/bin/{}",
+                safe::name(&pyproject, "console script", name)?
+            )]
+        }
+        Start::File { path } => {
+            vec![
+                python,
+                safe::relative_path(&entry.evidence.file, "script", path)?,
+            ]
+        }
+    };
+
+    let mut files: Vec<String> = Vec::new();
+    let mut requirements = None;
+    let mut pyproject_dependencies = false;
+    let mut source_first = false;
+    let mut tool = None;
+    let mut package = None;
+    let locked = facts.lock.is_some();
+    let root_pyproject = facts.root.pyproject;
+    match facts.manager {
+        Manager::Pip => {
+            if let Some(evidence) = &project.installs_itself {
+                source_first = true;
+                warnings.push(format!(
+                    "{evidence}: the dependency step needs the whole source, so any change reinstalls every dependency; list the dependencies without the local path to get a cached layer"
+                ));
+            } else if let Some(top) = project.requirements.first() {
+                requirements = Some(safe::relative_path(top, "requirement file", top)?);
+                files.extend(project.requirements.iter().cloned());
+            } else if project.pep621 {
+                pyproject_dependencies = project.pep621_dependencies;
+                files.push(pyproject.clone());
+                warnings.push(format!(
+                    "no lock file: {pyproject} dependencies are resolved afresh at every build; pin them in a lock (uv lock) or requirements.txt for reproducible images"
+                ));
+            } else {
+                source_first = true;
+                warnings.push(format!(
+                    "{} declares the dependencies only by running setup code, so they install after the source copy, uncached; move them to pyproject.toml",
+                    project.setup_script.as_deref().unwrap_or("setup.py")
+                ));
+            }
+        }
+        Manager::Uv => {
+            tool = Some(Tool {
+                name: "uv",
+                version: catalog::UV_VERSION,
+            });
+            files.push("uv.lock".to_string());
+            if root_pyproject {
+                files.insert(0, "pyproject.toml".to_string());
+            }
+            for other in &facts.apps {
+                if !other.dir.is_empty() {
+                    files.push(detect::join(&other.dir, "pyproject.toml"));
+                }
+            }
+            if facts.workspace.is_some() {
+                let name = project.name.as_deref().ok_or_else(|| DetectError::Broken {
+                    file: pyproject.clone(),
+                    line: None,
+                    cause: "has no [project] name; uv sync --package needs it".to_string(),
+                })?;
+                package = Some(safe::name(&pyproject, "project name", name)?);
+            }
+        }
+        Manager::Poetry => {
+            tool = Some(Tool {
+                name: "poetry",
+                version: catalog::POETRY_VERSION,
+            });
+            files.push("pyproject.toml".to_string());
+            if locked {
+                files.push("poetry.lock".to_string());
+            } else {
+                warnings.push("no poetry.lock: Poetry resolves the dependencies afresh at every build; commit poetry.lock for reproducible images".to_string());
+            }
+        }
+        Manager::Pipenv => {
+            if !locked {
+                return Err(DetectError::Broken {
+                    file: "Pipfile".to_string(),
+                    line: None,
+                    cause: "has no Pipfile.lock beside it: the image installs exactly what the lock says. Run `pipenv lock` and commit Pipfile.lock".to_string(),
+                });
+            }
+            tool = Some(Tool {
+                name: "pipenv",
+                version: catalog::PIPENV_VERSION,
+            });
+            files.push("Pipfile".to_string());
+            files.push("Pipfile.lock".to_string());
+        }
+    }
+    for file in &files {
+        safe::relative_path(file, "manifest path", file)?;
+    }
+    let install_project = match facts.manager {
+        Manager::Pip => project.build_system && !source_first,
+        Manager::Poetry => project.build_system && !project.poetry_no_package,
+        _ => false,
+    };
+
+    let mut needs_compiler = Vec::new();
+    for (name, library, debian, instead) in NATIVE_LIBRARIES {
+        if let Some(found) = facts
+            .packages
+            .get(*name)
+            .or_else(|| project.dependencies.get(*name))
+        {
+            needs_compiler.push(found.clone());
+            warnings.push(format!(
+                "{name} ({}:{}) is built from source against {library}, which {} does not carry: use {instead}, or copy {debian}'s library into the runtime stage",
+                found.file,
+                found.line.unwrap_or(1),
+                decision.runtime.repository
+            ));
+        }
+    }
+
+    if let Some((spec, evidence)) = facts.constraint(Some(app)) {
+        if pep440_rs::VersionSpecifiers::from_str(&spec).is_err() {
+            warnings.push(format!(
+                "{}: the Python constraint {spec:?} could not be read; check it admits Python {}",
+                evidence.file, language.version
+            ));
+        }
+        steps.push(Step {
+            question: "Does the Python constraint admit the runtime's interpreter?".to_string(),
+            answer: format!("yes, Python {}", language.version),
+            evidence: vec![evidence],
+        });
+    }
+    if let (Some((file_spec, file_evidence)), Some(_)) = (
+        &facts.python_version_file,
+        app.project
+            .requires_python
+            .as_ref()
+            .or(facts.root.requires_python.as_ref()),
+    ) && let Ok(spec) = pep440_rs::VersionSpecifiers::from_str(file_spec)
+        && let Ok(version) = pep440_rs::Version::from_str(language.version)
+        && !spec.contains(&version)
+    {
+        warnings.push(format!(
+            "{file_evidence} differs from the runtime's Python {}; requires-python admits it, so the image uses it",
+            language.version
+        ));
+    }
+
+    let builder_full = !needs_compiler.is_empty();
+    steps.push(Step {
+        question: "Python version for the builder?".to_string(),
+        answer: if settings.vendor == Vendor::Distroless {
+            minor.clone()
+        } else {
+            format!("latest-dev (Python {})", language.version)
+        },
+        evidence: vec![Evidence::file(
+            "catalog",
+            format!("the runtime's interpreter is {interpreter}; the venv must be built by the same Python"),
+        )],
+    });
+    if builder_full {
+        steps.push(Step {
+            question: "Does the builder need compilers and C headers?".to_string(),
+            answer: "yes".to_string(),
+            evidence: needs_compiler,
+        });
+    }
+    steps.push(Step {
+        question: "How are the dependencies installed?".to_string(),
+        answer: match facts.manager {
+            Manager::Pip => "pip into the venv".to_string(),
+            Manager::Uv => "uv sync --frozen --no-dev".to_string(),
+            Manager::Poetry => "poetry install --only main".to_string(),
+            Manager::Pipenv => "pipenv requirements, then pip".to_string(),
+        },
+        evidence: vec![facts.manager_evidence.clone()],
+    });
+    steps.push(Step {
+        question: "How does the application start?".to_string(),
+        answer: command.join(" "),
+        evidence: vec![entry.evidence.clone()],
+    });
+
+    let link_from = match settings.vendor {
+        Vendor::Distroless => Some(format!("/usr/local/bin/python{minor}")),
+        Vendor::Chainguard => None,
+    };
+    let mut detected = vec![format!(
+        "Python project{} ({})",
+        app.name
+            .as_deref()
+            .map(|n| format!(" {n}"))
+            .unwrap_or_default(),
+        if project.pyproject {
+            pyproject.clone()
+        } else {
+            facts.manager_evidence.file.clone()
+        }
+    )];
+    detected.push(format!(
+        "dependencies: {} ({})",
+        facts.manager.name(),
+        facts
+            .lock
+            .as_deref()
+            .unwrap_or(&facts.manager_evidence.file)
+    ));
+    detected.push(format!(
+        "start: {}{} ({})",
+        entry
+            .framework
+            .map(|f| format!("{f}, "))
+            .unwrap_or_default(),
+        super::describe_start(&entry.start),
+        match entry.evidence.line {
+            Some(line) => format!("{}:{line}", entry.evidence.file),
+            None => entry.evidence.file.clone(),
+        }
+    ));
+    if let Some(workspace) = &facts.workspace {
+        detected.push(format!("uv workspace ({})", workspace.file));
+    }
+    let app_port = match entry.start {
+        Start::Gunicorn { .. } | Start::Uvicorn { .. } | Start::FlaskRun { .. } => Some(port),
+        _ => entry.port.as_ref().map(|(p, _)| *p),
+    };
+    let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
+    Ok(StackOutput {
+        binary: safe::image_name(&binary),
+        port: app_port,
+        builder_version: minor,
+        builder_full,
+        detected,
+        warnings,
+        steps,
+        build: StackPlan::Python(PythonPlan {
+            manager: facts.manager,
+            workdir: if project_dir.is_empty() {
+                crate::plan::APP_DIR.to_string()
+            } else {
+                format!("{}/{project_dir}", crate::plan::APP_DIR)
+            },
+            project_dir,
+            venv: VENV,
+            interpreter,
+            link_from,
+            tool,
+            manifests: manifest_copies(&files),
+            requirements,
+            pyproject_dependencies,
+            source_first,
+            install_project,
+            package,
+            locked,
+            command,
+            pythonpath: entry
+                .source_dir
+                .as_ref()
+                .filter(|_| {
+                    !(install_project || (facts.manager == Manager::Uv && project.build_system))
+                })
+                .map(|dir| format!("{}/{}", crate::plan::APP_DIR, detect::join(&app.dir, dir))),
+        }),
+    })
+}
+
+use std::str::FromStr;

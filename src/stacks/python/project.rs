@@ -1,0 +1,511 @@
+//! Reading Python manifests: pyproject.toml (PEP 621, Poetry, uv workspaces), requirements
+//! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
+//! lock files (uv.lock, poetry.lock, Pipfile.lock).
+
+use crate::detect::{self, DetectError, LOCK_CAP, MANIFEST_CAP};
+use crate::evidence::Evidence;
+use crate::manifest::{self, key_line, parse_toml};
+use std::collections::BTreeMap;
+use std::path::Path;
+use toml::{Table, Value};
+
+/// Requirement files that name the production dependencies, in order of preference.
+pub const REQUIREMENT_FILES: &[&str] = &[
+    "requirements.txt",
+    "requirements-prod.txt",
+    "requirements-production.txt",
+    "requirements/prod.txt",
+    "requirements/production.txt",
+    "requirements/base.txt",
+    "requirements/main.txt",
+];
+
+/// How deep `-r` includes are followed.
+const INCLUDE_DEPTH: usize = 8;
+
+/// One Python project (the root, or a uv workspace member).
+#[derive(Debug, Clone, Default)]
+pub struct Project {
+    /// Directory relative to the root, `""` for the root.
+    pub dir: String,
+    /// `[project].name` or `[tool.poetry].name`.
+    pub name: Option<String>,
+    /// pyproject.toml exists in `dir`.
+    pub pyproject: bool,
+    /// `[project]` table present (PEP 621).
+    pub pep621: bool,
+    /// `[project].dependencies` is present.
+    pub pep621_dependencies: bool,
+    /// A `[build-system]` table: the project is a package that installs into the venv.
+    pub build_system: bool,
+    /// The top requirement file and every file it includes, relative to the root.
+    pub requirements: Vec<String>,
+    /// A requirement line that installs the project itself (`-e .`, `.`).
+    pub installs_itself: Option<Evidence>,
+    /// setup.py or setup.cfg without pyproject metadata.
+    pub setup_script: Option<String>,
+    /// Direct dependencies: normalized name -> where declared.
+    pub dependencies: BTreeMap<String, Evidence>,
+    /// requires-python (or Poetry's python) as a PEP 440 specifier set.
+    pub requires_python: Option<(String, Evidence)>,
+    /// Console scripts: name, target (`module:function`) and where declared.
+    pub scripts: Vec<(String, String, Evidence)>,
+    /// `[tool.poetry]` table present.
+    pub poetry: bool,
+    /// Poetry's `package-mode = false`.
+    pub poetry_no_package: bool,
+    /// `[tool.uv.workspace] members` patterns, on a workspace root.
+    pub workspace_members: Vec<String>,
+}
+
+/// Normalizes a distribution name (PEP 503): lower case, runs of `-_.` become `-`.
+pub fn normalize(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.trim().chars() {
+        if matches!(c, '-' | '_' | '.') {
+            dash = true;
+        } else {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// The distribution name at the start of a PEP 508 requirement (`Django>=5 ; python_version...`).
+pub fn requirement_name(requirement: &str) -> Option<String> {
+    let name: String = requirement
+        .trim()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+        .collect();
+    (!name.is_empty()).then(|| normalize(&name))
+}
+
+fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
+    DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause: cause.into(),
+    }
+}
+
+/// Reads the project in `dir`; `None` when it has none of the Python manifests.
+pub fn read(root: &Path, dir: &str) -> Result<Option<Project>, DetectError> {
+    let mut project = Project {
+        dir: dir.to_string(),
+        ..Project::default()
+    };
+    let pyproject_file = detect::join(dir, "pyproject.toml");
+    if let Some(text) = detect::read_text(root, &pyproject_file, MANIFEST_CAP)? {
+        project.pyproject = true;
+        read_pyproject(&pyproject_file, &text, &mut project)?;
+    }
+    for candidate in REQUIREMENT_FILES {
+        let file = detect::join(dir, candidate);
+        if detect::is_file(root, &file) {
+            read_requirements(root, &file, 0, &mut project)?;
+            break;
+        }
+    }
+    for script in ["setup.py", "setup.cfg"] {
+        let file = detect::join(dir, script);
+        if project.setup_script.is_none() && !project.pep621 && detect::is_file(root, &file) {
+            project.setup_script = Some(file);
+        }
+    }
+    let pipfile = detect::join(dir, "Pipfile");
+    if let Some(text) = detect::read_text(root, &pipfile, MANIFEST_CAP)? {
+        let table = parse_toml(&pipfile, &text)?;
+        if let Some(packages) = table.get("packages").and_then(Value::as_table) {
+            for name in packages.keys() {
+                project
+                    .dependencies
+                    .entry(normalize(name))
+                    .or_insert_with(|| {
+                        Evidence::line(&pipfile, key_line(&text, name).unwrap_or(1), name.clone())
+                    });
+            }
+        }
+        if project.requires_python.is_none()
+            && let Some(version) = table
+                .get("requires")
+                .and_then(|r| r.get("python_version"))
+                .and_then(Value::as_str)
+        {
+            project.requires_python = Some((
+                format!("=={version}.*"),
+                Evidence::line(
+                    &pipfile,
+                    key_line(&text, "python_version").unwrap_or(1),
+                    format!("python_version = \"{version}\""),
+                ),
+            ));
+        }
+    }
+    let found = project.pyproject
+        || !project.requirements.is_empty()
+        || project.setup_script.is_some()
+        || detect::is_file(root, &pipfile);
+    Ok(found.then_some(project))
+}
+
+fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), DetectError> {
+    let table = parse_toml(file, text)?;
+    project.build_system = table.contains_key("build-system");
+    if let Some(pep621) = table.get("project") {
+        let pep621 = pep621
+            .as_table()
+            .ok_or_else(|| broken(file, key_line(text, "project"), "[project] is not a table"))?;
+        project.pep621 = true;
+        project.name = pep621
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        if let Some(spec) = pep621.get("requires-python") {
+            let spec = spec.as_str().ok_or_else(|| {
+                broken(
+                    file,
+                    key_line(text, "requires-python"),
+                    "requires-python is not a string",
+                )
+            })?;
+            project.requires_python = Some((
+                spec.to_string(),
+                Evidence::line(
+                    file,
+                    key_line(text, "requires-python").unwrap_or(1),
+                    format!("requires-python = \"{spec}\""),
+                ),
+            ));
+        }
+        if let Some(deps) = pep621.get("dependencies") {
+            project.pep621_dependencies = true;
+            let deps = deps.as_array().ok_or_else(|| {
+                broken(
+                    file,
+                    key_line(text, "dependencies"),
+                    "[project].dependencies is not a list",
+                )
+            })?;
+            for dep in deps {
+                let Some(dep) = dep.as_str() else {
+                    return Err(broken(
+                        file,
+                        key_line(text, "dependencies"),
+                        "[project].dependencies holds a value that is not a string",
+                    ));
+                };
+                if let Some(name) = requirement_name(dep) {
+                    let line = manifest::line_of(text, |l| l.contains(&format!("\"{dep}\"")));
+                    project
+                        .dependencies
+                        .entry(name)
+                        .or_insert_with(|| Evidence::line(file, line.unwrap_or(1), dep));
+                }
+            }
+        }
+        if let Some(scripts) = pep621.get("scripts").and_then(Value::as_table) {
+            collect_scripts(file, text, scripts, project);
+        }
+    }
+    let tool = table.get("tool").and_then(Value::as_table);
+    if let Some(poetry) = tool.and_then(|t| t.get("poetry")).and_then(Value::as_table) {
+        project.poetry = true;
+        project.poetry_no_package =
+            poetry.get("package-mode").and_then(Value::as_bool) == Some(false);
+        if project.name.is_none() {
+            project.name = poetry
+                .get("name")
+                .and_then(Value::as_str)
+                .map(str::to_string);
+        }
+        if !project.pep621 {
+            project.build_system = project.build_system || !project.poetry_no_package;
+        }
+        if let Some(deps) = poetry.get("dependencies").and_then(Value::as_table) {
+            for (name, spec) in deps {
+                if name == "python" {
+                    if project.requires_python.is_none()
+                        && let Some(spec) = spec.as_str()
+                    {
+                        project.requires_python = Some((
+                            poetry_to_pep440(spec),
+                            Evidence::line(
+                                file,
+                                key_line(text, "python").unwrap_or(1),
+                                format!("python = \"{spec}\""),
+                            ),
+                        ));
+                    }
+                    continue;
+                }
+                project
+                    .dependencies
+                    .entry(normalize(name))
+                    .or_insert_with(|| {
+                        Evidence::line(file, key_line(text, name).unwrap_or(1), name.clone())
+                    });
+            }
+        }
+        if let Some(scripts) = poetry.get("scripts").and_then(Value::as_table) {
+            collect_scripts(file, text, scripts, project);
+        }
+    }
+    if let Some(members) = tool
+        .and_then(|t| t.get("uv"))
+        .and_then(|uv| uv.get("workspace"))
+        .and_then(|w| w.get("members"))
+    {
+        let members = members.as_array().ok_or_else(|| {
+            broken(
+                file,
+                key_line(text, "members"),
+                "[tool.uv.workspace] members is not a list",
+            )
+        })?;
+        for member in members {
+            let member = member.as_str().ok_or_else(|| {
+                broken(
+                    file,
+                    key_line(text, "members"),
+                    "[tool.uv.workspace] members holds a value that is not a string",
+                )
+            })?;
+            project.workspace_members.push(member.to_string());
+        }
+    }
+    Ok(())
+}
+
+fn collect_scripts(file: &str, text: &str, scripts: &Table, project: &mut Project) {
+    for (name, target) in scripts {
+        let target = match target {
+            Value::String(target) => target.clone(),
+            Value::Table(t) => t
+                .get("reference")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
+            _ => String::new(),
+        };
+        if project.scripts.iter().any(|(n, _, _)| n == name) {
+            continue;
+        }
+        let line = key_line(text, name).unwrap_or(1);
+        project.scripts.push((
+            name.clone(),
+            target.clone(),
+            Evidence::line(file, line, format!("{name} = \"{target}\"")),
+        ));
+    }
+}
+
+/// Turns a Poetry constraint (`^3.11`, `~3.11`, `3.11`, `>=3.9,<3.13`) into PEP 440.
+pub fn poetry_to_pep440(spec: &str) -> String {
+    let spec = spec.trim();
+    if spec.contains("||") || spec == "*" {
+        return String::new();
+    }
+    let bump = |version: &str, index: usize| -> Option<String> {
+        let parts: Vec<u64> = version
+            .split('.')
+            .map(|p| p.parse().ok())
+            .collect::<Option<_>>()?;
+        let mut upper: Vec<u64> = parts.iter().copied().take(index + 1).collect();
+        while upper.len() <= index {
+            upper.push(0);
+        }
+        upper[index] += 1;
+        Some(
+            upper
+                .iter()
+                .map(u64::to_string)
+                .collect::<Vec<_>>()
+                .join("."),
+        )
+    };
+    if let Some(version) = spec.strip_prefix('^') {
+        let first_nonzero = version.split('.').position(|p| p != "0").unwrap_or(0);
+        return match bump(version, first_nonzero) {
+            Some(upper) => format!(">={version},<{upper}"),
+            None => spec.to_string(),
+        };
+    }
+    if let Some(version) = spec.strip_prefix('~').filter(|v| !v.starts_with('=')) {
+        let index = if version.split('.').count() > 1 { 1 } else { 0 };
+        return match bump(version, index) {
+            Some(upper) => format!(">={version},<{upper}"),
+            None => spec.to_string(),
+        };
+    }
+    if spec.chars().next().is_some_and(|c| c.is_ascii_digit()) {
+        return if spec.contains('*') {
+            format!("=={spec}")
+        } else {
+            format!("=={spec}.*")
+        };
+    }
+    spec.to_string()
+}
+
+fn read_requirements(
+    root: &Path,
+    file: &str,
+    depth: usize,
+    project: &mut Project,
+) -> Result<(), DetectError> {
+    if project.requirements.iter().any(|f| f == file) {
+        return Ok(());
+    }
+    if depth > INCLUDE_DEPTH {
+        return Err(broken(
+            file,
+            None,
+            format!("-r includes nest deeper than {INCLUDE_DEPTH} files"),
+        ));
+    }
+    let text = detect::read_text(root, file, MANIFEST_CAP)?
+        .ok_or_else(|| broken(file, None, "is included with -r but does not exist"))?;
+    project.requirements.push(file.to_string());
+    let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+    for (index, raw) in text.lines().enumerate() {
+        let line = raw.split(" #").next().unwrap_or("").trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let include = ["-r", "--requirement", "-c", "--constraint"]
+            .iter()
+            .find_map(|flag| {
+                line.strip_prefix(flag)
+                    .filter(|rest| rest.starts_with([' ', '=', '\t']))
+                    .map(|rest| rest.trim_start_matches(['=', ' ', '\t']).trim())
+            });
+        if let Some(include) = include {
+            let target = normalize_path(dir, include).ok_or_else(|| {
+                broken(
+                    file,
+                    Some(index + 1),
+                    format!("includes {include:?}, which is outside the project"),
+                )
+            })?;
+            read_requirements(root, &target, depth + 1, project)?;
+            continue;
+        }
+        let editable = line.strip_prefix("-e").map(str::trim);
+        let target = editable.unwrap_or(line);
+        if target == "." || target.starts_with("./") || target.starts_with("file:") {
+            project.installs_itself.get_or_insert_with(|| {
+                Evidence::line(file, index + 1, format!("installs a local path: {line}"))
+            });
+            continue;
+        }
+        if line.starts_with('-') {
+            continue;
+        }
+        if let Some(name) = requirement_name(line) {
+            project
+                .dependencies
+                .entry(name)
+                .or_insert_with(|| Evidence::line(file, index + 1, line));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `include` against `dir`, refusing anything that leaves the project.
+fn normalize_path(dir: &str, include: &str) -> Option<String> {
+    if include.starts_with('/') || include.contains("://") {
+        return None;
+    }
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in include.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// Package names in a lock file (uv.lock, poetry.lock, Pipfile.lock): the whole resolved graph.
+pub fn lock_packages(root: &Path, file: &str) -> Result<BTreeMap<String, Evidence>, DetectError> {
+    let mut names = BTreeMap::new();
+    let Some(text) = detect::read_text(root, file, LOCK_CAP)? else {
+        return Ok(names);
+    };
+    if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
+        let json = manifest::parse_json(file, &text)?;
+        for section in ["default"] {
+            if let Some(packages) = json.get(section).and_then(|s| s.as_object()) {
+                for name in packages.keys() {
+                    names.insert(
+                        normalize(name),
+                        Evidence::line(file, key_line(&text, name).unwrap_or(1), name.clone()),
+                    );
+                }
+            }
+        }
+        return Ok(names);
+    }
+    let table = parse_toml(file, &text)?;
+    if let Some(packages) = table.get("package").and_then(Value::as_array) {
+        for package in packages {
+            if let Some(name) = package.get("name").and_then(Value::as_str) {
+                let line = manifest::line_of(&text, |l| l.trim() == format!("name = \"{name}\""));
+                names.insert(
+                    normalize(name),
+                    Evidence::line(file, line.unwrap_or(1), name),
+                );
+            }
+        }
+    }
+    Ok(names)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalize() {
+        assert_eq!(normalize("Flask_SQLAlchemy"), "flask-sqlalchemy");
+        assert_eq!(
+            requirement_name("Django>=5.0 ; python_version>'3'"),
+            Some("django".into())
+        );
+        assert_eq!(
+            requirement_name("uvicorn[standard]==0.30"),
+            Some("uvicorn".into())
+        );
+    }
+
+    #[test]
+    fn poetry_constraints() {
+        assert_eq!(poetry_to_pep440("^3.11"), ">=3.11,<4");
+        assert_eq!(poetry_to_pep440("~3.11"), ">=3.11,<3.12");
+        assert_eq!(poetry_to_pep440("3.12"), "==3.12.*");
+        assert_eq!(poetry_to_pep440(">=3.9,<3.13"), ">=3.9,<3.13");
+    }
+
+    #[test]
+    fn includes_stay_inside() {
+        assert_eq!(
+            normalize_path("requirements", "base.txt"),
+            Some("requirements/base.txt".into())
+        );
+        assert_eq!(
+            normalize_path("requirements", "../common.txt"),
+            Some("common.txt".into())
+        );
+        assert_eq!(normalize_path("", "../x.txt"), None);
+        assert_eq!(normalize_path("", "/etc/passwd"), None);
+    }
+}

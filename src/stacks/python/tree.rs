@@ -1,0 +1,37 @@
+//! The Python decision tree (field guide, section 3): the vendor's python runtime image, unless
+//! the project's Python constraint excludes the interpreter it carries.
+
+use crate::catalog::{Family, Vendor};
+use crate::decide::{Condition, Node};
+
+/// The project's Python constraint excludes distroless python3's interpreter.
+pub const REJECTS_DISTROLESS: &str = "python-excludes-distroless";
+/// The project's Python constraint excludes Chainguard python's interpreter.
+pub const REJECTS_CHAINGUARD: &str = "python-excludes-chainguard";
+
+/// Families a Python application can run on.
+pub const USABLE: &[Family] = &[Family::Language];
+
+/// The Python tree.
+pub fn tree() -> Node {
+    Node::ask(
+        "Does the project's Python constraint exclude this vendor's interpreter?",
+        Condition::Any(vec![
+            Condition::All(vec![
+                Condition::Vendor(Vendor::Distroless),
+                Condition::Signal(REJECTS_DISTROLESS),
+            ]),
+            Condition::All(vec![
+                Condition::Vendor(Vendor::Chainguard),
+                Condition::Signal(REJECTS_CHAINGUARD),
+            ]),
+        ]),
+        Node::Refuse {
+            reason: "the project's Python constraint excludes the interpreter of this vendor's runtime image, and an image must not run Python the project rejects. The evidence says which vendor fits, if one does; otherwise widen requires-python (or .python-version)",
+        },
+        Node::Use {
+            family: Family::Language,
+            reason: "the python runtime image carries the interpreter; the virtual environment brings the dependencies",
+        },
+    )
+}
