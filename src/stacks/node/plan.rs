@@ -257,19 +257,20 @@ pub fn plan(
         } => {
             let mut command = Vec::new();
             for option in options {
-                command.push(safe::argument(&entry.evidence.file, "node option", option)?);
+                command.push(
+                    safe::argument(&entry.evidence.file, "node option", option)
+                        .map_err(|e| e.at_line(entry.evidence.line))?,
+                );
             }
-            command.push(safe::relative_path(
-                &entry.evidence.file,
-                "entry script",
-                path,
-            )?);
+            command.push(
+                safe::relative_path(&entry.evidence.file, "entry script", path)
+                    .map_err(|e| e.at_line(entry.evidence.line))?,
+            );
             for arg in args {
-                command.push(safe::argument(
-                    &entry.evidence.file,
-                    "script argument",
-                    arg,
-                )?);
+                command.push(
+                    safe::argument(&entry.evidence.file, "script argument", arg)
+                        .map_err(|e| e.at_line(entry.evidence.line))?,
+                );
             }
             command
         }

@@ -150,7 +150,8 @@ pub fn plan(
     let python = format!("{VENV}/bin/python");
     let command: Vec<String> = match &entry.start {
         Start::Gunicorn { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            let target = safe::python_target(&entry.evidence.file, "application", target)
+                .map_err(|e| e.at_line(entry.evidence.line))?;
             if !has("gunicorn") {
                 warnings.push(format!(
                     "gunicorn is not among the dependencies, but the image starts {} with it: add gunicorn",
@@ -167,7 +168,8 @@ pub fn plan(
             ]
         }
         Start::Uvicorn { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            let target = safe::python_target(&entry.evidence.file, "application", target)
+                .map_err(|e| e.at_line(entry.evidence.line))?;
             if !has("uvicorn") {
                 warnings.push("uvicorn is not among the dependencies, but the image starts the FastAPI app with it: add uvicorn (or fastapi[standard])".to_string());
             }
@@ -183,7 +185,8 @@ pub fn plan(
             ]
         }
         Start::FlaskRun { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)?;
+            let target = safe::python_target(&entry.evidence.file, "application", target)
+                .map_err(|e| e.at_line(entry.evidence.line))?;
             warnings.push("gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production".to_string());
             vec![
                 python,
