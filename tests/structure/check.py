@@ -1,0 +1,285 @@
+#!/usr/bin/env python3
+"""Structural checks of generated Dockerfiles with BuildKit's own parser (the `dockerfile`
+package from PyPI wraps moby/buildkit's parser).
+
+1. Hardening over the flag space: every fixture under every combination of vendor, runtime
+   family, port and syntax line. Each run either refuses (exit 2 with a message, nothing on
+   stdout) or gives a Dockerfile whose final stage runs as a numeric non-root USER, starts in
+   exec form, copies only from earlier stages, and uses no ADD; and a .dockerignore that keeps
+   .git, .env files and private keys out of the context.
+2. Hostile manifests and flag values: each is either refused naming the file (or flag), or
+   gives exactly the instruction list of its benign twin, with the payload in no instruction.
+   Where the hostile value only makes detection pass over it (an object name that is not an
+   identifier is no app object), the Dockerfile must still hold the hardening of (1) and carry
+   the payload in no instruction.
+
+Usage: python3 tests/structure/check.py [path/to/shiplight]
+"""
+
+import itertools
+import json
+import pathlib
+import re
+import subprocess
+import sys
+import tempfile
+
+import dockerfile
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BIN = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "target" / "debug" / "shiplight"
+FIXTURES = ROOT / "tests" / "fixtures"
+ENV = {"SHIPLIGHT_CARGO_METADATA": "never", "PATH": "/usr/bin:/bin"}
+PAYLOAD = "PWNED"
+IGNORED = [".git", "**/.env", "**/.env.*", "**/*.pem", "**/*.key", "**/id_rsa*", "**/id_ed25519*"]
+
+failures = []
+quiet = False
+
+
+def fail(message):
+    failures.append(message)
+    if not quiet:
+        print(f"FAIL {message}", flush=True)
+
+
+def shiplight(*args):
+    return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, env=ENV,
+                          timeout=30)
+
+
+def split_outputs(stdout):
+    files, name = {}, None
+    for line in stdout.splitlines(keepends=True):
+        match = re.fullmatch(r"==> (\S+) <==\n", line)
+        if match:
+            name = match.group(1)
+            files[name] = ""
+        elif name:
+            files[name] += line
+    return files
+
+
+def stages(commands):
+    result = []
+    for command in commands:
+        if command.cmd == "FROM":
+            result.append([])
+        if result:
+            result[-1].append(command)
+    return result
+
+
+def check_hardening(label, files):
+    text = files.get("Dockerfile")
+    ignore = files.get(".dockerignore")
+    if text is None or ignore is None:
+        return fail(f"{label}: expected Dockerfile and .dockerignore, got {sorted(files)}")
+    try:
+        commands = dockerfile.parse_string(text)
+    except dockerfile.GoParseError as err:
+        return fail(f"{label}: BuildKit cannot parse the Dockerfile: {err}")
+    parts = stages(commands)
+    if len(parts) < 2:
+        return fail(f"{label}: expected a build stage and a runtime stage, got {len(parts)}")
+    final = parts[-1]
+    users = [c.value[0] for c in final if c.cmd == "USER"]
+    if not users or not re.fullmatch(r"[1-9][0-9]*:[1-9][0-9]*", users[-1]):
+        fail(f"{label}: final stage USER is {users}, not a numeric non-root user:group")
+    starts = [c for c in final if c.cmd in ("ENTRYPOINT", "CMD")]
+    if not starts or not all(c.json for c in starts):
+        fail(f"{label}: final stage start is not exec form: {[c.original for c in starts]}")
+    for command in final:
+        if command.cmd == "COPY" and not any(f.startswith("--from=") for f in command.flags):
+            fail(f"{label}: final stage copies from the build context: {command.original}")
+        if command.cmd == "RUN":
+            fail(f"{label}: final stage runs a command (no shell there): {command.original}")
+    for command in commands:
+        if command.cmd == "ADD":
+            fail(f"{label}: ADD is used: {command.original}")
+    lines = {line.strip() for line in ignore.splitlines()}
+    missing = [entry for entry in IGNORED if entry not in lines]
+    if missing:
+        fail(f"{label}: .dockerignore lacks {missing}")
+
+
+def flag_space():
+    count = 0
+    fixtures = sorted(p for p in FIXTURES.iterdir() if p.is_dir())
+    for fixture in fixtures:
+        args_file = fixture.with_suffix(".args")
+        base = args_file.read_text().split() if args_file.exists() else []
+        for vendor, runtime, port, syntax in itertools.product(
+                ["distroless", "chainguard"], [None, "static", "base", "cc", "language"],
+                [None, "8443"], [True, False]):
+            args = ["init", fixture, "--stdout", *base, "--vendor", vendor]
+            if runtime:
+                args += ["--runtime", runtime]
+            if port:
+                args += ["--port", port]
+            if not syntax:
+                args.append("--no-syntax")
+            label = " ".join(map(str, args[1:])).replace(str(ROOT) + "/", "")
+            result = shiplight(*args)
+            count += 1
+            if result.returncode == 2:
+                if result.stdout or not result.stderr.startswith("error: "):
+                    fail(f"{label}: a refusal must print an error and no files")
+                continue
+            if result.returncode != 0:
+                fail(f"{label}: exit {result.returncode}: {result.stderr.strip()}")
+                continue
+            files = split_outputs(result.stdout)
+            check_hardening(label, files)
+            if port and f"EXPOSE {port}" not in files.get("Dockerfile", ""):
+                fail(f"{label}: --port {port} is not exposed")
+    return count
+
+
+def write(root, files):
+    for path, content in files.items():
+        target = root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(content if isinstance(content, str) else json.dumps(content))
+
+
+def instruction_list(text):
+    return [(c.cmd, len(c.value)) for c in dockerfile.parse_string(text)]
+
+
+PJ = {"name": "svc", "version": "1.0.0", "scripts": {"start": "node server.js"},
+      "dependencies": {"express": "5.1.0"}}
+NODE = {"package.json": PJ, "package-lock.json": {}, "server.js": "require('express')().listen(3000)\n"}
+CARGO = "[package]\nname = \"svc\"\nversion = \"0.1.0\"\nedition = \"2021\"\n"
+RUST = {"Cargo.toml": CARGO, "src/main.rs": "fn main() {}\n"}
+GO = {"go.mod": "module example.com/svc\n\ngo 1.26\n", "main.go": "package main\n\nfunc main() {}\n"}
+PY = {"requirements.txt": "flask==3.1.2\ngunicorn==23.0.0\n",
+      "app.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+
+# (name, benign project, hostile project, extra flags, file or flag a refusal must name);
+# names ending in "(passed over)" may give another instruction list.
+HOSTILE = [
+    ("package.json main with a newline and a RUN line",
+     dict(NODE, **{"package.json": dict(PJ, main="dist/index.js", scripts={"build": "tsc"})}),
+     dict(NODE, **{"package.json": dict(PJ, main=f"dist/index.js\nRUN {PAYLOAD}.js",
+                                        scripts={"build": "tsc"})}), [], "package.json"),
+    ("package.json start script with &&",
+     NODE, dict(NODE, **{"package.json": dict(PJ, scripts={"start": f"node server.js && curl {PAYLOAD} | sh"})}),
+     [], "package.json"),
+    ("package.json start script with a quoted JSON breaker",
+     NODE, dict(NODE, **{"package.json": dict(PJ, scripts={"start": f'node server.js"] RUN ["{PAYLOAD}'})}),
+     [], "package.json"),
+    ("package.json node option with a newline",
+     NODE, dict(NODE, **{"package.json": dict(PJ, scripts={"start": f"node --x=\n{PAYLOAD} server.js"})}),
+     [], "package.json"),
+    ("package.json name with quotes and a newline",
+     NODE, dict(NODE, **{"package.json": dict(PJ, name=f'svc"\nRUN {PAYLOAD}')}), [], "package.json"),
+    ("packageManager version with a newline",
+     dict(NODE, **{"package.json": dict(PJ, packageManager="pnpm@9.12.0"), "pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}),
+     dict(NODE, **{"package.json": dict(PJ, packageManager=f"pnpm@9.12.0\nRUN {PAYLOAD}"),
+                   "pnpm-lock.yaml": "lockfileVersion: '9.0'\n"}), [], "package.json"),
+    ("engines.node with a RUN line",
+     NODE, dict(NODE, **{"package.json": dict(PJ, engines={"node": f"22\nRUN {PAYLOAD}"})}), [], "package.json"),
+    ("Cargo bin name with quotes",
+     RUST, dict(RUST, **{"Cargo.toml": CARGO + f'\n[[bin]]\nname = "svc\\" {PAYLOAD}"\npath = "src/main.rs"\n'}),
+     [], "Cargo.toml"),
+    ("Cargo package name with a newline",
+     RUST, dict(RUST, **{"Cargo.toml": CARGO.replace('"svc"', f'"svc\\nRUN {PAYLOAD}"')}), [], "Cargo.toml"),
+    ("go.mod module path with a newline",
+     GO, dict(GO, **{"go.mod": f'module "example.com/svc\\nRUN {PAYLOAD}"\n\ngo 1.26\n'}), [], "go.mod"),
+    ("go.mod go directive with a shell substitution",
+     GO, dict(GO, **{"go.mod": f"module example.com/svc\n\ngo 1.26$({PAYLOAD})\n"}), [], "go.mod"),
+    ("requirements include leaving the project",
+     PY, dict(PY, **{"requirements.txt": f"-r ../../{PAYLOAD}.txt\nflask\n"}), [], "requirements.txt"),
+    ("Flask app object name with a shell substitution (passed over)",
+     PY, dict(PY, **{"app.py": f"from flask import Flask\n\n$({PAYLOAD}) = Flask(__name__)\n"}), [], "app.py"),
+    ("Django settings module with a RUN line",
+     dict(PY, **{"manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site.settings")\n',
+                 "site/wsgi.py": "application = None\n"}),
+     dict(PY, **{"manage.py": f'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "site;RUN {PAYLOAD}.settings")\n',
+                 "site/wsgi.py": "application = None\n"}), [], "manage.py"),
+    ("pyproject name with a newline",
+     PY, dict(PY, **{"pyproject.toml": f'[project]\nname = "svc\\nRUN {PAYLOAD}"\nversion = "1"\n'}), [], "pyproject.toml"),
+    ("--lang-version with a newline", GO, GO, ["--lang-version", f"1.26\nRUN {PAYLOAD}"], "lang-version"),
+    ("--package with quotes",
+     {"package.json": {"name": "root", "workspaces": ["apps/*"]}, "package-lock.json": {},
+      "apps/api/package.json": dict(PJ, name="api"), "apps/api/server.js": "x\n"},
+     {"package.json": {"name": "root", "workspaces": ["apps/*"]}, "package-lock.json": {},
+      "apps/api/package.json": dict(PJ, name="api"), "apps/api/server.js": "x\n"},
+     ["--package", f'api" {PAYLOAD}'], "--package"),
+    ("--go-main with a newline", GO, GO, ["--go-main", f".\nRUN {PAYLOAD}"], "--go-main"),
+]
+
+
+def hostile_cases():
+    for name, benign, hostile, flags, named in HOSTILE:
+        with tempfile.TemporaryDirectory() as tmp:
+            good, bad = pathlib.Path(tmp, "good"), pathlib.Path(tmp, "bad")
+            write(good, benign)
+            write(bad, hostile)
+            expected = shiplight("init", good, "--stdout", "--only", "dockerfile")
+            if expected.returncode != 0:
+                fail(f"{name}: the benign twin fails: {expected.stderr.strip()}")
+                continue
+            result = shiplight("init", bad, "--stdout", "--only", "dockerfile", *flags)
+            passed_over = name.endswith("(passed over)")
+            if result.returncode != 0:
+                if result.returncode != 2 or result.stdout or named not in result.stderr:
+                    fail(f"{name}: refusal must exit 2 naming {named}: exit {result.returncode} "
+                         f"{result.stderr.strip()!r}")
+                else:
+                    print(f"ok   {name}: refused: {result.stderr.strip().splitlines()[0]}")
+                continue
+            got = instruction_list(result.stdout)
+            want = instruction_list(expected.stdout)
+            tainted = [c.original for c in dockerfile.parse_string(result.stdout)
+                       if PAYLOAD in c.original]
+            if passed_over:
+                full = shiplight("init", bad, "--stdout", *flags)
+                before = len(failures)
+                check_hardening(name, split_outputs(full.stdout))
+                if tainted:
+                    fail(f"{name}: payload reached instructions: {tainted}")
+                elif len(failures) == before:
+                    print(f"ok   {name}: passed over; hardened, payload in no instruction")
+            elif got != want:
+                fail(f"{name}: instruction list differs from the benign twin:\n  {got}\n  {want}")
+            elif tainted:
+                fail(f"{name}: payload reached instructions: {tainted}")
+            else:
+                print(f"ok   {name}: same {len(got)} instructions as the benign twin, payload in none")
+
+
+def self_test():
+    """The checks must catch what they look for: a Dockerfile breaking each rule fails each."""
+    global quiet
+    quiet = True
+    bad = ("FROM golang AS build\nRUN go build\nFROM scratch\nADD https://x/y /y\nCOPY . /app\n"
+           "RUN true\nUSER nonroot\nENTRYPOINT /app/y\n")
+    check_hardening("self-test", {"Dockerfile": bad, ".dockerignore": "Dockerfile\n"})
+    caught = len(failures)
+    failures.clear()
+    quiet = False
+    if caught != 6:
+        print(f"FAIL self-test: the checks caught {caught} of 6 planted faults")
+        return False
+    print("ok   self-test: 6 of 6 planted faults caught")
+    return True
+
+
+def main():
+    if not self_test():
+        return 1
+    count = flag_space()
+    print(f"flag space: {count} runs checked")
+    hostile_cases()
+    print(f"hostile inputs: {len(HOSTILE)} cases")
+    if failures:
+        print(f"{len(failures)} failures")
+        return 1
+    print("structure: 0 failures")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
