@@ -321,6 +321,22 @@ pub fn listen_port(line: &str) -> Option<u16> {
     None
 }
 
+/// The first port number after one of `words` (matched case-insensitively) on a line, with the
+/// line number: `port=8080`, `PORT || 3000`, `listen(8080)`. Numbers below 80 are not ports.
+pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let lower = line.to_ascii_lowercase();
+        let at = words.iter().find_map(|word| lower.find(word))?;
+        let digits: String = line[at..]
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let port: u16 = digits.parse().ok()?;
+        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -295,23 +295,7 @@ fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
             evidence: evidence.clone(),
         }));
     }
-    if let Some((command, evidence)) = package.scripts.get("start")
-        && let Some((options, path, args)) = node_command(command)
-    {
-        return Ok(Some(Entry {
-            framework: package
-                .dependencies
-                .contains_key("@nestjs/core")
-                .then_some("NestJS"),
-            start: Start::Script {
-                path,
-                options,
-                args,
-            },
-            evidence: evidence.clone(),
-        }));
-    }
-    for script in ["start:prod", "serve"] {
+    for script in ["start", "start:prod", "serve"] {
         if let Some((command, evidence)) = package.scripts.get(script)
             && let Some((options, path, args)) = node_command(command)
         {
@@ -419,17 +403,7 @@ fn port(root: &Path, package: &Package) -> Result<Option<(u16, Evidence)>, Detec
 
 /// A port on a line that mentions a port or listens: `listen(3000)`, `PORT || 8080`.
 fn listen_port(text: &str) -> Option<(u16, usize)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let lower = line.to_ascii_lowercase();
-        let at = lower.find("port").or_else(|| lower.find("listen("))?;
-        let digits: String = line[at..]
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        let port: u16 = digits.parse().ok()?;
-        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
-    })
+    detect::port_after_word(text, &["port", "listen("])
 }
 
 #[cfg(test)]

@@ -249,18 +249,7 @@ fn quoted_values(text: &str) -> Vec<String> {
 
 /// A port number on a line that mentions a port: `port=8080`, `PORT", "5000")`.
 pub fn source_port(text: &str) -> Option<(u16, usize)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let lower = line.to_ascii_lowercase();
-        let at = lower.find("port")?;
-        let rest = &line[at..];
-        let digits: String = rest
-            .chars()
-            .skip_while(|c| !c.is_ascii_digit())
-            .take_while(char::is_ascii_digit)
-            .collect();
-        let port: u16 = digits.parse().ok()?;
-        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
-    })
+    detect::port_after_word(text, &["port"])
 }
 
 #[cfg(test)]
