@@ -4,13 +4,24 @@
 
 use crate::detect::DetectError;
 
-fn refuse(file: &str, field: &str, value: &str, allowed: &str) -> DetectError {
-    DetectError::Unsafe {
-        file: file.to_string(),
-        line: None,
-        field: field.to_string(),
-        value: value.to_string(),
-        allowed: allowed.to_string(),
+/// The value when `ok`, else a refusal naming the file, field and what the context allows.
+fn accept(
+    ok: bool,
+    file: &str,
+    field: &str,
+    value: &str,
+    allowed: &str,
+) -> Result<String, DetectError> {
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(DetectError::Unsafe {
+            file: file.to_string(),
+            line: None,
+            field: field.to_string(),
+            value: value.to_string(),
+            allowed: allowed.to_string(),
+        })
     }
 }
 
@@ -25,16 +36,13 @@ pub fn name(file: &str, field: &str, value: &str) -> Result<String, DetectError>
         && value
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "names use letters, digits, '.', '_' and '-', and start with a letter or digit",
-        ))
-    }
+    accept(
+        ok,
+        file,
+        field,
+        value,
+        "names use letters, digits, '.', '_' and '-', and start with a letter or digit",
+    )
 }
 
 /// A relative path inside the project: segments that are names, joined by `/`, no `..`.
@@ -49,16 +57,13 @@ pub fn relative_path(file: &str, field: &str, value: &str) -> Result<String, Det
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
             }));
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "a path inside the project made of names with letters, digits, '.', '_' and '-'",
-        ))
-    }
+    accept(
+        ok,
+        file,
+        field,
+        value,
+        "a path inside the project made of names with letters, digits, '.', '_' and '-'",
+    )
 }
 
 /// A version: digits separated by dots, optionally followed by letters and digits (`1.27rc1`).
@@ -68,16 +73,7 @@ pub fn version(file: &str, field: &str, value: &str) -> Result<String, DetectErr
         && value.chars().next().is_some_and(|c| c.is_ascii_digit())
         && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
         && !value.contains("..");
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "a version such as 1.26 or 1.90.0",
-        ))
-    }
+    accept(ok, file, field, value, "a version such as 1.26 or 1.90.0")
 }
 
 /// A Python application reference for gunicorn, uvicorn or flask: `package.module:object`, or
@@ -96,16 +92,13 @@ pub fn python_target(file: &str, field: &str, value: &str) -> Result<String, Det
         }
         None => false,
     };
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "a Python reference such as package.module:app or module:create_app()",
-        ))
-    }
+    accept(
+        ok,
+        file,
+        field,
+        value,
+        "a Python reference such as package.module:app or module:create_app()",
+    )
 }
 
 /// An npm package name: `name` or `@scope/name`, lower-case letters, digits, `.`, `_`, `-`, `~`.
@@ -124,16 +117,13 @@ pub fn package_name(file: &str, field: &str, value: &str) -> Result<String, Dete
             .is_some_and(|(scope, name)| part(scope) && part(name)),
         None => part(value),
     };
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "an npm package name such as api or @acme/api",
-        ))
-    }
+    accept(
+        ok,
+        file,
+        field,
+        value,
+        "an npm package name such as api or @acme/api",
+    )
 }
 
 /// A command-line word for an exec-form array: letters, digits and `-_.=:/@,+`, no spaces,
@@ -145,16 +135,13 @@ pub fn argument(file: &str, field: &str, value: &str) -> Result<String, DetectEr
             c.is_ascii_alphanumeric()
                 || matches!(c, '-' | '_' | '.' | '=' | ':' | '/' | '@' | ',' | '+')
         });
-    if ok {
-        Ok(value.to_string())
-    } else {
-        Err(refuse(
-            file,
-            field,
-            value,
-            "a word of letters, digits and -_.=:/@,+",
-        ))
-    }
+    accept(
+        ok,
+        file,
+        field,
+        value,
+        "a word of letters, digits and -_.=:/@,+",
+    )
 }
 
 /// An image name for the example `docker build -t` line: lower-case letters, digits, `.`, `_`, `-`.
