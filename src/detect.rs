@@ -92,7 +92,8 @@ impl DetectError {
     }
 }
 
-fn location(file: &str, line: Option<usize>) -> String {
+/// `file:line`, or `file` when there is no line.
+pub fn location(file: &str, line: Option<usize>) -> String {
     match line {
         Some(line) => format!("{file}:{line}"),
         None => file.to_string(),

@@ -31,6 +31,16 @@ pub fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
     text.lines().position(matches).map(|i| i + 1)
 }
 
+/// The first line that is neither blank nor a `#` comment, trimmed, with its 1-based number
+/// (version files such as .nvmrc, .node-version and .python-version).
+pub fn first_value_line(text: &str) -> Option<(usize, &str)> {
+    text.lines()
+        .map(str::trim)
+        .enumerate()
+        .find(|(_, line)| !line.is_empty() && !line.starts_with('#'))
+        .map(|(index, line)| (index + 1, line))
+}
+
 /// The line of the first `key =` or `"key":` assignment in a TOML or JSON text.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
     line_of(text, |line| {

@@ -128,7 +128,7 @@ pub fn decide_and_plan(
                 usable,
                 Some(&major),
             )?;
-            let mut output = node::plan::plan(facts, package, &decision, settings, &major)?;
+            let mut output = node::plan::plan(facts, package, settings, &major)?;
             steps.append(&mut output.steps);
             output.steps = steps;
             output.warnings.splice(0..0, warnings);

@@ -157,20 +157,7 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
         return Ok(Err("package.json".to_string()));
     };
     let mut patterns = root_package.workspaces.clone();
-    let mut workspace = (!patterns.is_empty()).then(|| {
-        Evidence::line(
-            "package.json",
-            crate::manifest::key_line(
-                &detect::read_text(root, "package.json", MANIFEST_CAP)
-                    .ok()
-                    .flatten()
-                    .unwrap_or_default(),
-                "workspaces",
-            )
-            .unwrap_or(1),
-            format!("workspaces {patterns:?}"),
-        )
-    });
+    let mut workspace = root_package.workspaces_evidence.clone();
     let mut install_files = Vec::new();
     if let Some(text) = detect::read_text(root, "pnpm-workspace.yaml", MANIFEST_CAP)? {
         install_files.push("pnpm-workspace.yaml".to_string());
@@ -276,14 +263,10 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = detect::read_text(root, file, MANIFEST_CAP)?
-            && let Some((index, line)) = text
-                .lines()
-                .enumerate()
-                .map(|(i, l)| (i, l.trim()))
-                .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
+            && let Some((number, line)) = crate::manifest::first_value_line(&text)
             && let Some(range) = nvmrc_range(line)
         {
-            version_files.push((range, Evidence::line(file, index + 1, line.to_string())));
+            version_files.push((range, Evidence::line(file, number, line.to_string())));
         }
     }
     Ok(Ok(NodeFacts {

@@ -81,6 +81,8 @@ pub struct Package {
     pub package_manager: Option<(String, Evidence)>,
     /// Workspace patterns of package.json (`workspaces`).
     pub workspaces: Vec<String>,
+    /// Where `workspaces` is declared, when it lists any pattern.
+    pub workspaces_evidence: Option<Evidence>,
     pub dependencies: BTreeMap<String, Evidence>,
     pub dev_dependencies: BTreeMap<String, Evidence>,
     /// binding.gyp beside package.json: the package compiles a native addon.
@@ -217,6 +219,13 @@ pub fn read(root: &Path, dir: &str) -> Result<Option<Package>, DetectError> {
             )
         })?;
         package.workspaces.push(pattern.to_string());
+    }
+    if !package.workspaces.is_empty() {
+        package.workspaces_evidence = Some(Evidence::line(
+            &file,
+            key_line(&text, "workspaces").unwrap_or(1),
+            format!("workspaces {:?}", package.workspaces),
+        ));
     }
     let gyp = detect::join(dir, "binding.gyp");
     if detect::is_file(root, &gyp) {

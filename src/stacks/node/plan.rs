@@ -4,7 +4,7 @@
 use super::package::{Package, Start};
 use super::{Manager, NodeFacts};
 use crate::catalog::{self, Vendor};
-use crate::decide::{Decision, Step};
+use crate::decide::Step;
 use crate::detect::DetectError;
 use crate::evidence::Evidence;
 use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
@@ -200,7 +200,6 @@ pub fn runtime_major(
 pub fn plan(
     facts: &NodeFacts,
     package: &Package,
-    _decision: &Decision,
     settings: &Settings,
     major: &str,
 ) -> Result<StackOutput, DetectError> {
@@ -370,10 +369,7 @@ pub fn plan(
             .map(|f| format!("{f}, "))
             .unwrap_or_default(),
         super::describe_start(&entry.start),
-        match entry.evidence.line {
-            Some(line) => format!("{}:{line}", entry.evidence.file),
-            None => entry.evidence.file.clone(),
-        }
+        crate::detect::location(&entry.evidence.file, entry.evidence.line)
     ));
     if let Some((port, evidence)) = &package.port {
         detected.push(format!(

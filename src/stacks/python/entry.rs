@@ -113,9 +113,8 @@ pub fn find(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError
         }
     }
     if project.build_system
-        && let Some((name, target, evidence)) = pick_script(project)
+        && let Some((name, _, evidence)) = pick_script(project)
     {
-        let _ = target;
         return Ok(Some(Entry {
             framework: None,
             start: Start::Script { name },

@@ -321,12 +321,7 @@ fn python_version_file(root: &Path) -> Result<Option<(String, Evidence)>, Detect
     let Some(text) = detect::read_text(root, ".python-version", MANIFEST_CAP)? else {
         return Ok(None);
     };
-    let Some((index, line)) = text
-        .lines()
-        .enumerate()
-        .map(|(i, l)| (i, l.trim()))
-        .find(|(_, l)| !l.is_empty() && !l.starts_with('#'))
-    else {
+    let Some((number, line)) = crate::manifest::first_value_line(&text) else {
         return Ok(None);
     };
     let version = line
@@ -346,7 +341,7 @@ fn python_version_file(root: &Path) -> Result<Option<(String, Evidence)>, Detect
         spec,
         Evidence::line(
             ".python-version",
-            index + 1,
+            number,
             format!(".python-version {version}"),
         ),
     )))

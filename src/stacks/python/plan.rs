@@ -420,10 +420,7 @@ pub fn plan(
             .map(|f| format!("{f}, "))
             .unwrap_or_default(),
         super::describe_start(&entry.start),
-        match entry.evidence.line {
-            Some(line) => format!("{}:{line}", entry.evidence.file),
-            None => entry.evidence.file.clone(),
-        }
+        crate::detect::location(&entry.evidence.file, entry.evidence.line)
     ));
     if let Some(workspace) = &facts.workspace {
         detected.push(format!("uv workspace ({})", workspace.file));

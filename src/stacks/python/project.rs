@@ -443,14 +443,12 @@ pub fn lock_packages(root: &Path, file: &str) -> Result<BTreeMap<String, Evidenc
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
         let json = manifest::parse_json(file, &text)?;
-        for section in ["default"] {
-            if let Some(packages) = json.get(section).and_then(|s| s.as_object()) {
-                for name in packages.keys() {
-                    names.insert(
-                        normalize(name),
-                        Evidence::line(file, key_line(&text, name).unwrap_or(1), name.clone()),
-                    );
-                }
+        if let Some(packages) = json.get("default").and_then(|s| s.as_object()) {
+            for name in packages.keys() {
+                names.insert(
+                    normalize(name),
+                    Evidence::line(file, key_line(&text, name).unwrap_or(1), name.clone()),
+                );
             }
         }
         return Ok(names);
