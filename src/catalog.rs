@@ -90,6 +90,11 @@ pub struct Language {
     pub version: &'static str,
     /// Absolute path of the interpreter in the image.
     pub interpreter: &'static str,
+    /// The image's ENTRYPOINT (CMD supplies the rest).
+    pub entrypoint: &'static [&'static str],
+    /// What picks this row among the vendor's images of the language: the major (Node, Java)
+    /// or the variant (PHP `cli`, `fpm`).
+    pub selector: &'static str,
 }
 
 /// glibc's own shared objects (every image with a C library has them).
@@ -194,6 +199,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Python,
             version: "3.13.5",
             interpreter: "/usr/bin/python3.13",
+            entrypoint: &["/usr/bin/python3.13"],
+            selector: "3.13",
         }),
     },
     RuntimeImage {
@@ -207,6 +214,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Python,
             version: "3.14.0",
             interpreter: "/usr/bin/python3.14",
+            entrypoint: &["/usr/bin/python3.14"],
+            selector: "3.14",
         }),
     },
     RuntimeImage {
@@ -220,6 +229,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Node,
             version: "22",
             interpreter: "/nodejs/bin/node",
+            entrypoint: &["/nodejs/bin/node"],
+            selector: "22",
         }),
     },
     RuntimeImage {
@@ -233,6 +244,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Node,
             version: "24",
             interpreter: "/nodejs/bin/node",
+            entrypoint: &["/nodejs/bin/node"],
+            selector: "24",
         }),
     },
     RuntimeImage {
@@ -246,6 +259,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Node,
             version: "26",
             interpreter: "/nodejs/bin/node",
+            entrypoint: &["/nodejs/bin/node"],
+            selector: "26",
         }),
     },
     RuntimeImage {
@@ -259,6 +274,68 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             stack: Stack::Node,
             version: "26",
             interpreter: "/usr/bin/node",
+            entrypoint: &["/usr/bin/node"],
+            selector: "26",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/java17-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Java,
+            version: "17",
+            interpreter: "/usr/bin/java",
+            entrypoint: &["/usr/bin/java", "-jar"],
+            selector: "17",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/java21-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Java,
+            version: "21",
+            interpreter: "/usr/bin/java",
+            entrypoint: &["/usr/bin/java", "-jar"],
+            selector: "21",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/java25-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Java,
+            version: "25",
+            interpreter: "/usr/bin/java",
+            entrypoint: &["/usr/bin/java", "-jar"],
+            selector: "25",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Language,
+        repository: "cgr.dev/chainguard/jre",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, GCC_RUNTIME],
+        language: Some(Language {
+            stack: Stack::Java,
+            version: "26",
+            interpreter: "/usr/bin/java",
+            entrypoint: &["/usr/bin/java"],
+            selector: "26",
         }),
     },
 ];
@@ -280,7 +357,7 @@ pub fn runtime(
     match version {
         Some(version) if rows.len() > 1 => rows.iter().copied().find(|row| {
             row.language
-                .is_some_and(|language| language.version == version)
+                .is_some_and(|language| language.selector == version)
         }),
         _ => rows.first().copied(),
     }
@@ -330,6 +407,9 @@ pub struct BuilderImage {
     /// Tag of the same builder with compilers and C headers, for stacks whose default builder
     /// is slim (`None`: the default builder has them already).
     pub full_tag: Option<&'static str>,
+    /// Which of a stack's builders this is (Java: `maven`, `gradle`, `jdk` for a wrapper);
+    /// empty for a stack with one builder per vendor.
+    pub variant: &'static str,
 }
 
 /// Builder images: Debian trixie for distroless (glibc matches debian13), Chainguard for Chainguard.
@@ -343,6 +423,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/src",
         out_dir: "/out",
         full_tag: None,
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Go,
@@ -353,6 +434,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/src",
         out_dir: "/out",
         full_tag: None,
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Rust,
@@ -363,6 +445,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/src",
         out_dir: "/out",
         full_tag: None,
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Rust,
@@ -373,6 +456,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/work",
         out_dir: "/work/out",
         full_tag: None,
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Python,
@@ -383,6 +467,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/app",
         out_dir: "/app",
         full_tag: Some("{version}-trixie"),
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Python,
@@ -393,6 +478,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/app",
         out_dir: "/app",
         full_tag: None,
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Node,
@@ -403,6 +489,7 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/app",
         out_dir: "/app",
         full_tag: Some("{version}-trixie"),
+        variant: "",
     },
     BuilderImage {
         stack: Stack::Node,
@@ -413,6 +500,73 @@ pub const BUILDERS: &[BuilderImage] = &[
         workdir: "/app",
         out_dir: "/app",
         full_tag: None,
+        variant: "",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Distroless,
+        repository: "maven",
+        tag: "3.9-eclipse-temurin-{version}",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+        full_tag: None,
+        variant: "maven",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Distroless,
+        repository: "gradle",
+        tag: "9-jdk{version}",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+        full_tag: None,
+        variant: "gradle",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Distroless,
+        repository: "eclipse-temurin",
+        tag: "{version}-jdk",
+        user: None,
+        workdir: "/src",
+        out_dir: "/out",
+        full_tag: None,
+        variant: "jdk",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/maven",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/src",
+        out_dir: "/src/out",
+        full_tag: None,
+        variant: "maven",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/gradle",
+        tag: "latest",
+        user: Some("65532:65532"),
+        workdir: "/src",
+        out_dir: "/src/out",
+        full_tag: None,
+        variant: "gradle",
+    },
+    BuilderImage {
+        stack: Stack::Java,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/jdk",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/src",
+        out_dir: "/src/out",
+        full_tag: None,
+        variant: "jdk",
     },
 ];
 
@@ -443,12 +597,22 @@ impl BuilderImage {
     }
 }
 
-/// The builder image row for a stack and vendor.
-pub fn builder(stack: Stack, vendor: Vendor) -> &'static BuilderImage {
+/// The (first) builder image row for a stack and vendor, if the vendor publishes one.
+pub fn builder(stack: Stack, vendor: Vendor) -> Option<&'static BuilderImage> {
     BUILDERS
         .iter()
         .find(|row| row.stack == stack && row.vendor == vendor)
-        .expect("every stack has a builder for every vendor")
+}
+
+/// One of a stack's several builders (Java's `maven`, `gradle`, `jdk`).
+pub fn builder_variant(
+    stack: Stack,
+    vendor: Vendor,
+    variant: &str,
+) -> Option<&'static BuilderImage> {
+    BUILDERS
+        .iter()
+        .find(|row| row.stack == stack && row.vendor == vendor && row.variant == variant)
 }
 
 /// Go releases with published, supported `golang:X-trixie` images, oldest first.
@@ -480,3 +644,54 @@ pub const PNPM_DEFAULT: &str = "10.34.8";
 
 /// corepack, installed in the Node builder from npm for Yarn projects (Node 25+ ships without it).
 pub const COREPACK_VERSION: &str = "0.36.0";
+
+/// The Java release the builder compiles for when the project names none.
+pub const JAVA_DEFAULT_RELEASE: u32 = 21;
+
+/// Releases below the oldest runtime image run on it (with a warning): Java is backward compatible.
+pub const JAVA_OLDEST_RUNTIME: u32 = 17;
+
+/// The PHP extensions shiplight counts on in Chainguard's php images (a conservative list: an
+/// extension missing here gives a warning, never a refusal).
+pub const PHP_EXTENSIONS: &[&str] = &[
+    "core",
+    "ctype",
+    "curl",
+    "date",
+    "dom",
+    "filter",
+    "hash",
+    "iconv",
+    "json",
+    "libxml",
+    "mbstring",
+    "mysqlnd",
+    "openssl",
+    "pcre",
+    "pdo",
+    "pdo_mysql",
+    "pdo_sqlite",
+    "phar",
+    "random",
+    "reflection",
+    "session",
+    "simplexml",
+    "sodium",
+    "spl",
+    "sqlite3",
+    "standard",
+    "tokenizer",
+    "xml",
+    "xmlreader",
+    "xmlwriter",
+    "zlib",
+];
+
+/// The nginx image that serves a PHP-FPM application's public files (listens on 8080 as 65532).
+pub const PHP_WEB_SERVER: &str = "cgr.dev/chainguard/nginx:latest";
+
+/// The port Chainguard's nginx listens on.
+pub const PHP_WEB_PORT: u16 = 8080;
+
+/// The port PHP-FPM listens on in Chainguard's php:latest-fpm.
+pub const PHP_FPM_PORT: u16 = 9000;

@@ -99,9 +99,13 @@ pub struct Overrides {
     /// Rust binary to build.
     #[arg(long, value_name = "NAME")]
     pub rust_bin: Option<String>,
-    /// Workspace package to containerise (Node or Python workspaces).
+    /// Package to containerise: a Node or Python workspace member, a Maven module or a Gradle
+    /// project (name or directory).
     #[arg(long, value_name = "NAME")]
     pub package: Option<String>,
+    /// Maven profile to activate for the build (its shade or assembly plugin then counts).
+    #[arg(long, value_name = "ID")]
+    pub profile: Option<String>,
     /// Port the application listens on (EXPOSE).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
@@ -121,6 +125,7 @@ impl Overrides {
             go_main: self.go_main.clone(),
             rust_bin: self.rust_bin.clone(),
             package: self.package.clone(),
+            profile: self.profile.clone(),
             port: self.port,
             no_syntax: self.no_syntax.then_some(true),
         }

@@ -116,6 +116,8 @@ pub struct StackOutput {
     pub builder_version: String,
     /// Use the builder variant with compilers and C headers.
     pub builder_full: bool,
+    /// Which of the stack's builders (catalogue `variant`; empty for stacks with one).
+    pub builder_variant: &'static str,
     pub detected: Vec<String>,
     pub warnings: Vec<String>,
     /// Steps that explain stack-specific choices (builder version, build mode).
@@ -160,7 +162,14 @@ impl Runtime {
 pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
     let stack = facts.stack();
     let (decision, output) = stacks::decide_and_plan(facts, settings)?;
-    let builder_row = catalog::builder(stack, settings.vendor);
+    let builder_row = catalog::builder_variant(stack, decision.vendor, output.builder_variant)
+        .ok_or_else(|| {
+            Error::Usage(format!(
+                "{} publishes no {} builder image",
+                decision.vendor,
+                stack.title()
+            ))
+        })?;
     let builder = if output.builder_full {
         builder_row.full_reference(&output.builder_version)
     } else {
@@ -176,7 +185,7 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
     Ok(Plan {
         stack,
         stack_title: stack.title(),
-        vendor: settings.vendor,
+        vendor: decision.vendor,
         syntax: settings.syntax,
         app: App {
             image_name: crate::safe::image_name(&output.binary),

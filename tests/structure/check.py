@@ -155,6 +155,25 @@ RUST = {"Cargo.toml": CARGO, "src/main.rs": "fn main() {}\n"}
 GO = {"go.mod": "module example.com/svc\n\ngo 1.26\n", "main.go": "package main\n\nfunc main() {}\n"}
 PY = {"requirements.txt": "flask==3.1.2\ngunicorn==23.0.0\n",
       "app.py": "from flask import Flask\n\napp = Flask(__name__)\n"}
+POM = """<?xml version="1.0"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>com.example</groupId>
+  <artifactId>svc</artifactId>
+  <version>1.0.0</version>
+  <build>
+    <finalName>FINAL</finalName>
+    <plugins>
+      <plugin>
+        <artifactId>maven-jar-plugin</artifactId>
+        <configuration><archive><manifest><mainClass>MAIN</mainClass></manifest></archive></configuration>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"""
+JAVA = {"pom.xml": POM.replace("FINAL", "svc").replace("MAIN", "svc.Main"),
+        "src/main/java/svc/Main.java": "package svc;\npublic class Main { public static void main(String[] a) {} }\n"}
 
 # (name, benign project, hostile project, extra flags, file or flag a refusal must name);
 # names ending in "(passed over)" may give another instruction list.
@@ -189,6 +208,22 @@ HOSTILE = [
      GO, dict(GO, **{"go.mod": f'module "example.com/svc\\nRUN {PAYLOAD}"\n\ngo 1.26\n'}), [], "go.mod"),
     ("go.mod go directive with a shell substitution",
      GO, dict(GO, **{"go.mod": f"module example.com/svc\n\ngo 1.26$({PAYLOAD})\n"}), [], "go.mod"),
+    ("pom finalName with a shell substitution",
+     JAVA, dict(JAVA, **{"pom.xml": POM.replace("FINAL", f"svc$(touch {PAYLOAD})").replace("MAIN", "svc.Main")}),
+     [], "pom.xml"),
+    ("pom finalName from a property with a newline",
+     JAVA, dict(JAVA, **{"pom.xml": POM.replace("FINAL", "${name}").replace("MAIN", "svc.Main").replace(
+         "<build>", f"<properties><name>svc&#10;RUN {PAYLOAD}</name></properties>\n  <build>")}),
+     [], "pom.xml"),
+    ("pom mainClass with quotes",
+     JAVA, dict(JAVA, **{"pom.xml": POM.replace("FINAL", "svc").replace("MAIN", f'svc.Main"] RUN ["{PAYLOAD}')}),
+     [], "pom.xml"),
+    ("pom module leaving the project",
+     JAVA, dict(JAVA, **{"pom.xml": POM.replace("FINAL", "svc").replace("MAIN", "svc.Main").replace(
+         "<build>", f"<modules><module>../../{PAYLOAD}</module></modules>\n  <build>")}),
+     [], "pom.xml"),
+    ("--profile with a newline",
+     JAVA, JAVA, ["--profile", f"fat\nRUN {PAYLOAD}"], "profile"),
     ("requirements include leaving the project",
      PY, dict(PY, **{"requirements.txt": f"-r ../../{PAYLOAD}.txt\nflask\n"}), [], "requirements.txt"),
     ("Flask app object name with a shell substitution (passed over)",

@@ -431,6 +431,7 @@ pub fn plan(
     };
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
     Ok(StackOutput {
+        builder_variant: "",
         binary: safe::image_name(&binary),
         port: app_port,
         builder_version: minor,

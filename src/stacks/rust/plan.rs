@@ -133,6 +133,7 @@ pub fn plan(
         )],
     };
     Ok(StackOutput {
+        builder_variant: "",
         binary: name.clone(),
         port: bin.port.as_ref().map(|(port, _)| *port),
         builder_version,

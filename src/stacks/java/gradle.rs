@@ -1,0 +1,281 @@
+//! Gradle: settings.gradle(.kts) and build.gradle(.kts) read line by line (the scripts are
+//! programs, so shiplight reads only the declarations it knows: plugins, toolchain, main class,
+//! included projects), and the runnable artefact each project's plugins produce.
+
+use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
+use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::evidence::Evidence;
+use crate::safe;
+use std::path::Path;
+
+/// Files whose presence at the root makes a Gradle build.
+pub const BUILD_FILES: &[&str] = &[
+    "settings.gradle.kts",
+    "settings.gradle",
+    "build.gradle.kts",
+    "build.gradle",
+];
+
+/// Every string literal on a line, single- or double-quoted.
+fn quoted(line: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(start) = rest.find(['"', '\'']) {
+        let quote = rest[start..].chars().next().expect("found a quote");
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(quote) else { break };
+        found.push(&after[..end]);
+        rest = &after[end + 1..];
+    }
+    found
+}
+
+/// The line without a trailing `//` comment.
+fn code(line: &str) -> &str {
+    line.split("//").next().unwrap_or("").trim()
+}
+
+/// The first text for which `find` answers, with its 1-based line.
+fn find_line<T>(text: &str, find: impl Fn(&str) -> Option<T>) -> Option<(T, usize)> {
+    text.lines()
+        .enumerate()
+        .find_map(|(index, line)| find(code(line)).map(|value| (value, index + 1)))
+}
+
+fn plugin_line(text: &str, ids: &[&str]) -> Option<(String, usize)> {
+    find_line(text, |line| {
+        let applies = line.starts_with("id")
+            || line.starts_with("apply")
+            || line.starts_with("alias")
+            || line.starts_with('`');
+        if !applies {
+            return None;
+        }
+        let literals = quoted(line);
+        let named = ids.iter().any(|id| literals.contains(id))
+            || (line.starts_with("alias") && ids.iter().any(|id| alias_matches(line, id)));
+        named.then(|| line.to_string())
+    })
+}
+
+/// `alias(libs.plugins.spring.boot)` names org.springframework.boot through the version catalog.
+fn alias_matches(line: &str, id: &str) -> bool {
+    let last = id.rsplit('.').next().unwrap_or(id);
+    let line = line.to_ascii_lowercase();
+    line.contains(last) && (last != "boot" || line.contains("spring"))
+}
+
+fn version_after(line: &str) -> Option<String> {
+    let (_, rest) = line.split_once("version")?;
+    quoted(rest).first().map(|v| v.to_string())
+}
+
+/// Reads the settings file, then the build file of the root and of every included project.
+pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
+    let settings_file = ["settings.gradle.kts", "settings.gradle"]
+        .into_iter()
+        .find(|f| detect::is_file(root, f));
+    let mut root_name = None;
+    let mut dirs = vec![String::new()];
+    let mut build_files = Vec::new();
+    if let Some(file) = settings_file {
+        build_files.push(file.to_string());
+        let text = detect::read_text(root, file, MANIFEST_CAP)?.unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let line = code(line);
+            if line.starts_with("rootProject.name") {
+                root_name = quoted(line).first().map(|n| n.to_string());
+            }
+            if !line.starts_with("include") || line.starts_with("includeBuild") {
+                continue;
+            }
+            for project in quoted(line) {
+                let dir = project.trim_start_matches(':').replace(':', "/");
+                let dir = safe::relative_path(file, "include", &dir)
+                    .map_err(|e| e.at_line(Some(index + 1)))?;
+                if dirs.len() >= MAX_MODULES {
+                    return Err(DetectError::Broken {
+                        file: file.to_string(),
+                        line: Some(index + 1),
+                        cause: format!(
+                            "more than {MAX_MODULES} projects; shiplight does not walk them"
+                        ),
+                    });
+                }
+                if !dirs.contains(&dir) {
+                    dirs.push(dir);
+                }
+            }
+        }
+    }
+    let mut modules = Vec::new();
+    let mut kotlin = settings_file.is_some_and(|f| f.ends_with(".kts"));
+    for dir in &dirs {
+        let Some(file) = ["build.gradle.kts", "build.gradle"]
+            .into_iter()
+            .map(|name| detect::join(dir, name))
+            .find(|f| detect::is_file(root, f))
+        else {
+            continue;
+        };
+        kotlin |= file.ends_with(".kts");
+        let text = detect::read_text(root, &file, MANIFEST_CAP)?.unwrap_or_default();
+        build_files.push(file.clone());
+        let name = if dir.is_empty() {
+            root_name.clone().unwrap_or_else(|| "app".to_string())
+        } else {
+            dir.rsplit('/').next().unwrap_or(dir).to_string()
+        };
+        modules.push(project(root, dir, &name, &file, &text)?);
+    }
+    if modules.is_empty() {
+        return Err(DetectError::Broken {
+            file: settings_file.unwrap_or("settings.gradle").to_string(),
+            line: None,
+            cause: "no build.gradle or build.gradle.kts in the root or the included projects"
+                .to_string(),
+        });
+    }
+    if let Some(root_release) = modules.first().and_then(|m| m.release.clone()) {
+        for module in modules.iter_mut().skip(1) {
+            module.release.get_or_insert_with(|| root_release.clone());
+        }
+    }
+    if detect::is_file(root, "gradle.properties") {
+        build_files.push("gradle.properties".to_string());
+    }
+    let wrapper = super::wrapper(root, "gradlew", "gradle/wrapper/gradle-wrapper.properties");
+    if let Some((script, _)) = &wrapper {
+        build_files.insert(0, script.clone());
+    }
+    let build_dirs = detect::list_dir(root, "", |name, kind| {
+        kind.is_dir() && (name == "gradle" || name == "buildSrc")
+    });
+    let first = build_files
+        .iter()
+        .find(|f| f.contains("gradle"))
+        .cloned()
+        .unwrap_or_default();
+    Ok(JavaFacts {
+        tool: Tool::Gradle,
+        tool_evidence: Evidence::file(
+            first,
+            if kotlin {
+                "Gradle (Kotlin DSL)"
+            } else {
+                "Gradle (Groovy DSL)"
+            },
+        ),
+        wrapper,
+        build_files,
+        build_dirs,
+        modules,
+    })
+}
+
+fn project(
+    root: &Path,
+    dir: &str,
+    name: &str,
+    file: &str,
+    text: &str,
+) -> Result<Module, DetectError> {
+    let release = find_line(text, |line| {
+        let after = [
+            "JavaLanguageVersion.of(",
+            "jvmToolchain(",
+            "sourceCompatibility",
+            "options.release",
+        ]
+        .iter()
+        .find_map(|key| line.find(key).map(|at| &line[at + key.len()..]))?;
+        let value = after
+            .trim_start_matches([' ', '=', '('])
+            .trim_end_matches(')');
+        let value = value.strip_prefix("set(").unwrap_or(value);
+        super::parse_release(value.trim_end_matches(')'))
+    })
+    .map(|(release, line)| {
+        (
+            release,
+            Evidence::line(file, line, format!("Java {release}")),
+        )
+    });
+    let main_class = find_line(text, |line| {
+        if !line.starts_with("mainClass") {
+            return None;
+        }
+        quoted(line).first().map(|v| v.to_string())
+    });
+    let mut module = Module {
+        dir: dir.to_string(),
+        name: safe::name(file, "project name", name)?,
+        manifest: file.to_string(),
+        release,
+        runnable: None,
+        profiles: Vec::new(),
+        hint: None,
+        port: None,
+    };
+    let found = if let Some((line, at)) = plugin_line(text, &["org.springframework.boot"]) {
+        let version = version_after(&line)
+            .map(|v| {
+                safe::version(file, "Spring Boot plugin version", &v)
+                    .map_err(|e| e.at_line(Some(at)))
+            })
+            .transpose()?;
+        let layered = version.as_deref().is_some_and(super::boot_layered);
+        Some((
+            Artefact::SpringBoot { version, layered },
+            at,
+            "org.springframework.boot",
+        ))
+    } else if let Some((_, at)) = plugin_line(text, &["io.quarkus"]) {
+        Some((Artefact::Quarkus, at, "io.quarkus"))
+    } else if let Some((_, at)) = plugin_line(
+        text,
+        &["com.gradleup.shadow", "com.github.johnrengelman.shadow"],
+    ) {
+        Some((Artefact::FatJar, at, "shadow"))
+    } else if let Some((_, at)) = find_line(text, |line| {
+        (line == "application"
+            || line == "`application`"
+            || (line.starts_with("id") || line.starts_with("apply"))
+                && quoted(line).contains(&"application"))
+        .then_some(())
+    }) {
+        match &main_class {
+            Some((main, main_at)) => {
+                let main_class = safe::argument(file, "mainClass", main)
+                    .map_err(|e| e.at_line(Some(*main_at)))?;
+                Some((Artefact::Classpath { main_class }, at, "application"))
+            }
+            None => {
+                module.hint = Some(format!(
+                    "{file}:{at}: the application plugin without a mainClass; set application {{ mainClass = \"...\" }}"
+                ));
+                None
+            }
+        }
+    } else {
+        None
+    };
+    match found {
+        Some((artefact, at, plugin)) => {
+            let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
+            module.port = super::port(root, dir, framework)?;
+            module.runnable = Some(Runnable {
+                artefact,
+                evidence: Evidence::line(file, at, format!("plugin {plugin}")),
+                path: None,
+                profile: None,
+            });
+        }
+        None => {
+            module.hint.get_or_insert_with(|| {
+                "no runnable artefact: apply the Spring Boot, Quarkus, shadow or application plugin".to_string()
+            });
+        }
+    }
+    Ok(module)
+}

@@ -1,0 +1,544 @@
+//! Maven: pom.xml files read with roxmltree (which refuses DTDs, so no entity can expand), the
+//! reactor's modules, properties resolved through the aggregator chain, and the runnable
+//! artefact each module's default build, or its active profiles, produce.
+
+use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
+use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::evidence::Evidence;
+use crate::safe;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// How deep `<modules>` may nest.
+const MAX_DEPTH: usize = 4;
+
+/// One `<plugin>`: its coordinates, line, and the text of every element inside it.
+#[derive(Debug, Clone)]
+struct Plugin {
+    artifact: String,
+    version: Option<String>,
+    line: usize,
+    texts: Vec<(String, String)>,
+}
+
+impl Plugin {
+    fn get(&self, tag: &str) -> Option<&str> {
+        self.texts
+            .iter()
+            .find(|(t, _)| t == tag)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn has(&self, tag: &str, value: &str) -> bool {
+        self.texts.iter().any(|(t, v)| t == tag && v == value)
+    }
+}
+
+/// One `<profile>` with the plugins it adds.
+#[derive(Debug, Clone)]
+struct Profile {
+    id: String,
+    active_by_default: bool,
+    plugins: Vec<Plugin>,
+}
+
+/// What one pom.xml says that shiplight uses.
+#[derive(Debug, Clone)]
+struct Pom {
+    file: String,
+    dir: String,
+    artifact_id: String,
+    version: Option<String>,
+    packaging: String,
+    /// `(groupId, artifactId, version)` of `<parent>`.
+    parent: Option<(String, String, Option<String>)>,
+    properties: BTreeMap<String, (String, usize)>,
+    final_name: Option<(String, usize)>,
+    plugins: Vec<Plugin>,
+    profiles: Vec<Profile>,
+    modules: Vec<(String, usize)>,
+}
+
+fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    node.children()
+        .find(|c| c.is_element() && c.tag_name().name() == name)
+}
+
+fn text_of(node: roxmltree::Node, name: &str) -> Option<String> {
+    child(node, name)
+        .and_then(|c| c.text())
+        .map(|t| t.trim().to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn line(doc: &roxmltree::Document, node: roxmltree::Node) -> usize {
+    doc.text_pos_at(node.range().start).row as usize
+}
+
+fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plugin> {
+    let Some(list) = build.and_then(|b| child(b, "plugins")) else {
+        return Vec::new();
+    };
+    list.children()
+        .filter(|c| c.is_element() && c.tag_name().name() == "plugin")
+        .map(|plugin| Plugin {
+            artifact: text_of(plugin, "artifactId").unwrap_or_default(),
+            version: text_of(plugin, "version"),
+            line: line(doc, plugin),
+            texts: plugin
+                .descendants()
+                .filter(|d| d.is_element())
+                .filter_map(|d| {
+                    let text = d.text()?.trim();
+                    (!text.is_empty()).then(|| (d.tag_name().name().to_string(), text.to_string()))
+                })
+                .collect(),
+        })
+        .collect()
+}
+
+fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
+    let doc = roxmltree::Document::parse(text).map_err(|err| DetectError::Broken {
+        file: file.to_string(),
+        line: Some(err.pos().row as usize),
+        cause: format!("invalid XML: {err}"),
+    })?;
+    let project = doc.root_element();
+    if project.tag_name().name() != "project" {
+        return Err(DetectError::Broken {
+            file: file.to_string(),
+            line: Some(1),
+            cause: "the root element is not <project>".to_string(),
+        });
+    }
+    let parent = child(project, "parent").map(|p| {
+        (
+            text_of(p, "groupId").unwrap_or_default(),
+            text_of(p, "artifactId").unwrap_or_default(),
+            text_of(p, "version"),
+        )
+    });
+    let artifact_id = text_of(project, "artifactId").ok_or_else(|| DetectError::Broken {
+        file: file.to_string(),
+        line: None,
+        cause: "has no <artifactId>".to_string(),
+    })?;
+    let properties = child(project, "properties")
+        .map(|props| {
+            props
+                .children()
+                .filter(|c| c.is_element())
+                .map(|c| {
+                    let value = c.text().unwrap_or("").trim().to_string();
+                    (c.tag_name().name().to_string(), (value, line(&doc, c)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let build = child(project, "build");
+    let final_name = build
+        .and_then(|b| child(b, "finalName"))
+        .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&doc, n)));
+    let profiles = child(project, "profiles")
+        .map(|list| {
+            list.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "profile")
+                .map(|profile| Profile {
+                    id: text_of(profile, "id").unwrap_or_default(),
+                    active_by_default: child(profile, "activation")
+                        .and_then(|a| text_of(a, "activeByDefault"))
+                        .is_some_and(|v| v == "true"),
+                    plugins: plugins(&doc, child(profile, "build")),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let modules = child(project, "modules")
+        .map(|list| {
+            list.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "module")
+                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&doc, m))))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Pom {
+        file: file.to_string(),
+        dir: dir.to_string(),
+        artifact_id,
+        version: text_of(project, "version"),
+        packaging: text_of(project, "packaging").unwrap_or_else(|| "jar".to_string()),
+        parent,
+        properties,
+        final_name,
+        plugins: plugins(&doc, build),
+        profiles,
+        modules,
+    })
+}
+
+/// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
+pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
+    let mut poms: Vec<(Pom, Option<usize>)> = Vec::new();
+    let mut queue: Vec<(String, Option<usize>, usize)> = vec![(String::new(), None, 0)];
+    while let Some((dir, parent, depth)) = (!queue.is_empty()).then(|| queue.remove(0)) {
+        let file = detect::join(&dir, "pom.xml");
+        let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+            let declared = parent.map(|p| poms[p].0.file.clone()).unwrap_or_default();
+            return Err(DetectError::Broken {
+                file: declared,
+                line: None,
+                cause: format!("lists module {dir}, but {file} does not exist"),
+            });
+        };
+        let pom = parse(&file, &dir, &text)?;
+        let index = poms.len();
+        for (module, at) in &pom.modules {
+            let module = module.trim_end_matches("/pom.xml").trim_end_matches('/');
+            let rel = safe::relative_path(&file, "module", module)
+                .map_err(|err| err.at_line(Some(*at)))?;
+            if depth + 1 > MAX_DEPTH || poms.len() + queue.len() >= MAX_MODULES {
+                return Err(DetectError::Broken {
+                    file: file.clone(),
+                    line: Some(*at),
+                    cause: format!(
+                        "the reactor is deeper than {MAX_DEPTH} levels or larger than {MAX_MODULES} modules; shiplight does not walk it"
+                    ),
+                });
+            }
+            queue.push((
+                detect::join(&dir, rel.trim_start_matches("./")),
+                Some(index),
+                depth + 1,
+            ));
+        }
+        poms.push((pom, parent));
+    }
+    let wrapper = super::wrapper(root, "mvnw", ".mvn/wrapper/maven-wrapper.properties");
+    let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
+    let mut build_dirs = Vec::new();
+    if detect::list_dir(root, "", |name, kind| name == ".mvn" && kind.is_dir()).len() == 1 {
+        build_dirs.push(".mvn".to_string());
+    }
+    if let Some((script, _)) = &wrapper {
+        build_files.insert(0, script.clone());
+    }
+    let mut modules = Vec::new();
+    for index in 0..poms.len() {
+        modules.push(module(root, &poms, index)?);
+    }
+    Ok(JavaFacts {
+        tool: Tool::Maven,
+        tool_evidence: Evidence::file("pom.xml", "Maven project"),
+        wrapper,
+        build_files,
+        build_dirs,
+        modules,
+    })
+}
+
+/// Properties visible to a pom: its aggregators' first, its own over them.
+fn properties(
+    poms: &[(Pom, Option<usize>)],
+    index: usize,
+) -> BTreeMap<String, (String, String, usize)> {
+    let mut chain = vec![index];
+    while let Some(parent) = poms[*chain.last().expect("non-empty")].1 {
+        chain.push(parent);
+    }
+    let mut merged = BTreeMap::new();
+    for &i in chain.iter().rev() {
+        let pom = &poms[i].0;
+        for (key, (value, line)) in &pom.properties {
+            merged.insert(key.clone(), (value.clone(), pom.file.clone(), *line));
+        }
+    }
+    merged
+}
+
+/// Expands `${...}` references from the properties and the project's coordinates; a reference
+/// that cannot be resolved is an error naming the file and line.
+fn expand(
+    value: &str,
+    props: &BTreeMap<String, (String, String, usize)>,
+    pom: &Pom,
+    version: &str,
+    field: &str,
+    at: usize,
+) -> Result<String, DetectError> {
+    let mut out = value.to_string();
+    for _ in 0..8 {
+        let Some(start) = out.find("${") else {
+            return Ok(out);
+        };
+        let Some(len) = out[start..].find('}') else {
+            break;
+        };
+        let key = &out[start + 2..start + len];
+        let replacement = match key {
+            "project.artifactId" | "artifactId" | "pom.artifactId" => pom.artifact_id.clone(),
+            "project.version" | "version" | "pom.version" | "project.parent.version" => {
+                version.to_string()
+            }
+            _ => match props.get(key) {
+                Some((value, _, _)) => value.clone(),
+                None => {
+                    return Err(DetectError::Broken {
+                        file: pom.file.clone(),
+                        line: Some(at),
+                        cause: format!(
+                            "{field} uses ${{{key}}}, which is not a property of the project; set it in <properties> or write the value"
+                        ),
+                    });
+                }
+            },
+        };
+        out.replace_range(start..start + len + 1, &replacement);
+    }
+    Err(DetectError::Broken {
+        file: pom.file.clone(),
+        line: Some(at),
+        cause: format!("{field} {value:?} does not resolve to a plain value"),
+    })
+}
+
+fn module(root: &Path, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
+    let pom = &poms[index].0;
+    let props = properties(poms, index);
+    let mut chain_version = pom.version.clone();
+    let mut cursor = poms[index].1;
+    while chain_version.is_none() {
+        match cursor {
+            Some(p) => {
+                chain_version = poms[p].0.version.clone();
+                cursor = poms[p].1;
+            }
+            None => break,
+        }
+    }
+    let raw_version = chain_version
+        .or_else(|| pom.parent.as_ref().and_then(|p| p.2.clone()))
+        .unwrap_or_else(|| "0".to_string());
+    let version = expand(&raw_version, &props, pom, "0", "version", 1)?;
+    let resolve =
+        |value: &str, field: &str, at: usize| expand(value, &props, pom, &version, field, at);
+
+    let release = release(pom, &props, &resolve)?;
+    let mut module = Module {
+        dir: pom.dir.clone(),
+        name: pom.artifact_id.clone(),
+        manifest: pom.file.clone(),
+        release,
+        runnable: None,
+        profiles: Vec::new(),
+        hint: None,
+        port: None,
+    };
+    if pom.packaging == "pom" {
+        module.hint = Some("packaging pom: an aggregator".to_string());
+        return Ok(module);
+    }
+    let final_name = match &pom.final_name {
+        Some((value, at)) => {
+            let resolved = resolve(value, "<finalName>", *at)?;
+            safe::name(&pom.file, "<finalName>", &resolved).map_err(|e| e.at_line(Some(*at)))?
+        }
+        None => safe::name(
+            &pom.file,
+            "artifactId and version",
+            &format!("{}-{version}", pom.artifact_id),
+        )?,
+    };
+    let boot_version = match &pom.parent {
+        Some((group, artifact, Some(version)))
+            if group == "org.springframework.boot" && artifact == "spring-boot-starter-parent" =>
+        {
+            Some(version.clone())
+        }
+        _ => props.get("spring-boot.version").map(|(v, _, _)| v.clone()),
+    };
+    let scan = |active: &[(Option<&str>, &Plugin)]| -> Result<Option<Runnable>, DetectError> {
+        for (profile, plugin) in active {
+            let found = match plugin.artifact.as_str() {
+                "spring-boot-maven-plugin" => {
+                    let classifier = plugin
+                        .get("classifier")
+                        .map(|c| format!("-{c}"))
+                        .unwrap_or_default();
+                    let version = match boot_version.as_deref().or(plugin.version.as_deref()) {
+                        Some(v) => Some(resolve(v, "Spring Boot version", plugin.line)?),
+                        None => None,
+                    };
+                    let layered = version.as_deref().is_some_and(super::boot_layered);
+                    let path = format!("target/{final_name}{classifier}.jar");
+                    let path = safe::relative_path(&pom.file, "<classifier>", &path)
+                        .map_err(|e| e.at_line(Some(plugin.line)))?;
+                    Some((Artefact::SpringBoot { version, layered }, path))
+                }
+                "quarkus-maven-plugin" => {
+                    Some((Artefact::Quarkus, "target/quarkus-app".to_string()))
+                }
+                "maven-shade-plugin" if plugin.has("goal", "shade") => {
+                    let name = if plugin.get("shadedArtifactAttached") == Some("true") {
+                        format!(
+                            "{final_name}-{}",
+                            plugin.get("shadedClassifierName").unwrap_or("shaded")
+                        )
+                    } else {
+                        final_name.clone()
+                    };
+                    let name = safe::name(&pom.file, "shadedClassifierName", &name)
+                        .map_err(|e| e.at_line(Some(plugin.line)))?;
+                    Some((Artefact::FatJar, format!("target/{name}.jar")))
+                }
+                "maven-assembly-plugin"
+                    if plugin.has("descriptorRef", "jar-with-dependencies")
+                        && plugin.has("goal", "single") =>
+                {
+                    let name = if plugin.get("appendAssemblyId") == Some("false") {
+                        final_name.clone()
+                    } else {
+                        format!("{final_name}-jar-with-dependencies")
+                    };
+                    Some((Artefact::FatJar, format!("target/{name}.jar")))
+                }
+                "maven-jar-plugin" if plugin.get("mainClass").is_some() => {
+                    let main = resolve(
+                        plugin.get("mainClass").unwrap_or_default(),
+                        "mainClass",
+                        plugin.line,
+                    )?;
+                    let main_class = safe::argument(&pom.file, "mainClass", &main)
+                        .map_err(|e| e.at_line(Some(plugin.line)))?;
+                    Some((
+                        Artefact::Classpath { main_class },
+                        format!("target/{final_name}.jar"),
+                    ))
+                }
+                _ => None,
+            };
+            if let Some((artefact, path)) = found {
+                let detail = format!(
+                    "{}{}",
+                    plugin.artifact,
+                    profile
+                        .map(|p| format!(" in profile {p}"))
+                        .unwrap_or_default()
+                );
+                return Ok(Some(Runnable {
+                    artefact,
+                    evidence: Evidence::line(pom.file.clone(), plugin.line, detail),
+                    path: Some(path),
+                    profile: profile.map(str::to_string),
+                }));
+            }
+        }
+        Ok(None)
+    };
+    let mut default: Vec<(Option<&str>, &Plugin)> =
+        pom.plugins.iter().map(|plugin| (None, plugin)).collect();
+    for profile in pom.profiles.iter().filter(|p| p.active_by_default) {
+        default.extend(
+            profile
+                .plugins
+                .iter()
+                .map(|p| (Some(profile.id.as_str()), p)),
+        );
+    }
+    module.runnable = scan(&default)?;
+    for profile in pom.profiles.iter().filter(|p| !p.active_by_default) {
+        let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
+        let mut active: Vec<(Option<&str>, &Plugin)> = profile
+            .plugins
+            .iter()
+            .map(|p| (Some(id.as_str()), p))
+            .collect();
+        active.extend(pom.plugins.iter().map(|plugin| (None, plugin)));
+        if let Some(runnable) = scan(&active)?
+            && runnable.profile.is_some()
+        {
+            module.profiles.push(runnable);
+        }
+    }
+    if let Some(runnable) = module.runnable.as_ref().or(module.profiles.first()) {
+        let framework = matches!(
+            runnable.artefact,
+            Artefact::SpringBoot { .. } | Artefact::Quarkus
+        );
+        module.port = super::port(root, &pom.dir, framework)?;
+    }
+    if module.runnable.is_none() {
+        module.hint = Some(match (module.profiles.first(), pom.packaging.as_str()) {
+            (Some(runnable), _) => {
+                let profile = runnable.profile.as_deref().unwrap_or_default();
+                format!(
+                    "{} ({}:{}) runs only in profile {profile}, which is not active by default: pass --profile {profile}",
+                    runnable.evidence.detail.split(" in profile").next().unwrap_or_default(),
+                    runnable.evidence.file,
+                    runnable.evidence.line.unwrap_or(1),
+                )
+            }
+            (None, "war") => "packaging war needs a servlet container; shiplight builds runnable jars (Spring Boot, Quarkus, shade, assembly, or a main class)".to_string(),
+            (None, _) => "no runnable artefact: add the Spring Boot or Quarkus plugin, maven-shade-plugin or maven-assembly-plugin (jar-with-dependencies), or a <mainClass> in maven-jar-plugin's manifest".to_string(),
+        });
+    }
+    Ok(module)
+}
+
+/// The release: maven.compiler.release, the compiler plugin's release, maven.compiler.source or
+/// the plugin's source, java.version (Spring Boot's property), or the Spring Boot parent's default.
+fn release(
+    pom: &Pom,
+    props: &BTreeMap<String, (String, String, usize)>,
+    resolve: &dyn Fn(&str, &str, usize) -> Result<String, DetectError>,
+) -> Result<Option<(u32, Evidence)>, DetectError> {
+    let compiler = pom
+        .plugins
+        .iter()
+        .find(|p| p.artifact == "maven-compiler-plugin");
+    let mut candidates: Vec<(String, String, usize, String)> = Vec::new();
+    for key in [
+        "maven.compiler.release",
+        "maven.compiler.source",
+        "java.version",
+    ] {
+        if let Some((value, file, line)) = props.get(key) {
+            candidates.push((value.clone(), file.clone(), *line, key.to_string()));
+        }
+        if key != "java.version"
+            && let Some(plugin) = compiler
+        {
+            let tag = key.rsplit('.').next().unwrap_or(key);
+            if let Some(value) = plugin.get(tag) {
+                candidates.push((
+                    value.to_string(),
+                    pom.file.clone(),
+                    plugin.line,
+                    format!("maven-compiler-plugin <{tag}>"),
+                ));
+            }
+        }
+    }
+    for (value, file, line, key) in candidates {
+        let resolved = resolve(&value, &key, line)?;
+        if let Some(release) = super::parse_release(&resolved) {
+            return Ok(Some((
+                release,
+                Evidence::line(file, line, format!("{key} {resolved}")),
+            )));
+        }
+    }
+    if let Some((group, artifact, Some(version))) = &pom.parent
+        && group == "org.springframework.boot"
+        && artifact == "spring-boot-starter-parent"
+    {
+        let release = if version.starts_with('2') { 8 } else { 17 };
+        return Ok(Some((
+            release,
+            Evidence::file(
+                pom.file.clone(),
+                format!("spring-boot-starter-parent {version} defaults java.version to {release}"),
+            ),
+        )));
+    }
+    Ok(None)
+}

@@ -1,0 +1,403 @@
+//! The Java part of the plan: which module, which Java major (the lowest runtime image at or
+//! above the release the build compiles for), which builder (the wrapper on a plain JDK, or the
+//! build tool's image), how the artefact is packaged and laid out, and how it is started.
+
+use super::{Artefact, JavaFacts, Module, Runnable, Tool, tree};
+use crate::catalog::{self, Vendor};
+use crate::decide::Step;
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use crate::plan::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
+use crate::safe;
+use crate::settings::Settings;
+use crate::stack::Stack;
+use crate::stacks::StackPlan;
+use serde::Serialize;
+
+/// Port of Spring Boot and Quarkus when the configuration names none.
+pub const FRAMEWORK_PORT: u16 = 8080;
+
+/// JVM options for containers: heap from the container's memory limit, and exit (so the
+/// orchestrator restarts the container) rather than limp on after an OutOfMemoryError.
+pub const JAVA_TOOL_OPTIONS: &str = "-XX:MaxRAMPercentage=75.0 -XX:+ExitOnOutOfMemoryError";
+
+/// What the Java template reads.
+#[derive(Debug, Clone, Serialize)]
+pub struct JavaPlan {
+    pub tool: Tool,
+    /// `mvn`, `gradle`, or the wrapper (`./mvnw`, `sh ./gradlew` when it is not executable).
+    pub command: String,
+    /// Build files copied before the dependency step, and directories (.mvn, gradle, buildSrc).
+    pub manifests: Vec<ManifestCopy>,
+    pub dirs: Vec<String>,
+    /// The module's directory (`""` for the root).
+    pub module_dir: String,
+    /// Every module's directory, for the build output the .dockerignore leaves out.
+    pub module_dirs: Vec<String>,
+    /// Maven: `-pl DIR -am` selects the module; Gradle: the task path prefix (`:api:`).
+    pub maven_projects: Option<String>,
+    pub gradle_prefix: String,
+    /// Gradle task that produces the artefact.
+    pub gradle_task: &'static str,
+    pub profile: Option<String>,
+    /// `spring-boot`, `quarkus`, `fat-jar` or `classpath`.
+    pub kind: &'static str,
+    /// Spring Boot 3.3+: extract the jar into layers (dependencies first) for caching.
+    pub layered: bool,
+    /// Maven: the artefact's path from the build root.
+    pub artefact: Option<String>,
+    /// An ENTRYPOINT replacing the image's (classpath launch), or none.
+    pub entrypoint: Option<Vec<String>>,
+    /// CMD words (the jar path, after `-jar` when the image's entrypoint lacks it).
+    pub command_args: Vec<String>,
+    pub java_options: &'static str,
+    /// The Java major of the builder and runtime.
+    pub major: String,
+}
+
+/// The module to containerise: the one `--package` names, or the only runnable one.
+pub fn select<'a>(
+    facts: &'a JavaFacts,
+    settings: &Settings,
+) -> Result<(&'a Module, &'a Runnable), DetectError> {
+    let profile = settings.profile.as_deref();
+    if let Some(profile) = profile {
+        safe::name("settings", "profile", profile)?;
+    }
+    let candidates = facts.candidates(profile);
+    let label = |m: &Module| {
+        if m.dir.is_empty() || m.dir == m.name {
+            m.name.clone()
+        } else {
+            format!("{} ({})", m.name, m.dir)
+        }
+    };
+    let names: Vec<String> = candidates.iter().map(|m| label(m)).collect();
+    let chosen = if let Some(wanted) = &settings.package {
+        candidates
+            .iter()
+            .copied()
+            .find(|m| &m.name == wanted || &m.dir == wanted)
+            .ok_or_else(|| DetectError::NoSuchCandidate {
+                what: "module with a runnable artefact".to_string(),
+                flag: "--package".to_string(),
+                value: wanted.clone(),
+                candidates: names.clone(),
+            })?
+    } else {
+        match candidates.as_slice() {
+            [one] => one,
+            [] => {
+                let hints: Vec<String> = facts
+                    .modules
+                    .iter()
+                    .filter(|m| m.hint.as_deref() != Some("packaging pom: an aggregator"))
+                    .filter_map(|m| m.hint.as_ref().map(|h| format!("{}: {h}", m.name)))
+                    .collect();
+                return Err(DetectError::Broken {
+                    file: facts
+                        .modules
+                        .first()
+                        .map(|m| m.manifest.clone())
+                        .unwrap_or_default(),
+                    line: None,
+                    cause: format!(
+                        "the build produces nothing that runs ({})",
+                        hints.join("; ")
+                    ),
+                });
+            }
+            _ => {
+                return Err(DetectError::Several {
+                    what: "modules with a runnable artefact".to_string(),
+                    candidates: names,
+                    flag: "--package".to_string(),
+                });
+            }
+        }
+    };
+    if let Some(profile) = profile
+        && !facts.modules.iter().any(|m| {
+            m.profiles
+                .iter()
+                .chain(&m.runnable)
+                .any(|r| r.profile.as_deref() == Some(profile))
+        })
+        && facts.tool == Tool::Gradle
+    {
+        return Err(DetectError::Unsafe {
+            file: "settings".to_string(),
+            line: None,
+            field: "profile".to_string(),
+            value: profile.to_string(),
+            allowed: "Maven profiles only; Gradle has none".to_string(),
+        });
+    }
+    let runnable = chosen.runnable_with(profile).expect("candidates have one");
+    Ok((chosen, runnable))
+}
+
+/// The Java major of the runtime: `--lang-version`, else the lowest published image at or
+/// above the module's release. Returns the major, the signals that make the tree refuse a
+/// release newer than a vendor's newest image, the step and warnings.
+#[allow(clippy::type_complexity)]
+pub fn runtime_major(
+    module: &Module,
+    settings: &Settings,
+) -> Result<(String, Vec<(&'static str, Evidence)>, Step, Vec<String>), DetectError> {
+    let published: Vec<u32> = catalog::language_runtimes(Stack::Java, Vendor::Distroless)
+        .iter()
+        .filter_map(|row| row.language.and_then(|l| l.version.parse().ok()))
+        .collect();
+    let chainguard: u32 = catalog::language_runtimes(Stack::Java, Vendor::Chainguard)
+        .first()
+        .and_then(|row| row.language.and_then(|l| l.version.parse().ok()))
+        .unwrap_or(26);
+    let question = "Java major for the builder and runtime?".to_string();
+    let mut warnings = Vec::new();
+    let mut too_new = Vec::new();
+    if let Some(wanted) = &settings.lang_version {
+        let major: Option<u32> = wanted.parse().ok();
+        let fits = match settings.vendor {
+            Vendor::Distroless => major.is_some_and(|m| published.contains(&m)),
+            Vendor::Chainguard => major == Some(chainguard),
+        };
+        if !fits {
+            let list: Vec<String> = published.iter().map(u32::to_string).collect();
+            return Err(DetectError::Unsafe {
+                file: "settings".to_string(),
+                line: None,
+                field: "lang-version".to_string(),
+                value: wanted.clone(),
+                allowed: format!(
+                    "a published Java runtime major: {} on distroless, {chainguard} on chainguard",
+                    list.join(", ")
+                ),
+            });
+        }
+        let step = Step {
+            question,
+            answer: wanted.clone(),
+            evidence: vec![Evidence::file(
+                "settings",
+                format!("lang-version = {wanted}"),
+            )],
+        };
+        return Ok((wanted.clone(), too_new, step, warnings));
+    }
+    let (release, evidence) = match &module.release {
+        Some((release, evidence)) => (*release, vec![evidence.clone()]),
+        None => (catalog::JAVA_DEFAULT_RELEASE, Vec::new()),
+    };
+    let oldest = published.first().copied().unwrap_or(17);
+    let newest = published.last().copied().unwrap_or(25);
+    if release > newest {
+        too_new.push((
+            tree::TOO_NEW_DISTROLESS,
+            Evidence::file(
+                module.manifest.clone(),
+                format!(
+                    "Java {release} is newer than distroless' newest image (java{newest}){}",
+                    if release <= chainguard {
+                        format!("; --vendor chainguard (Java {chainguard}) fits")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ),
+        ));
+    }
+    if release > chainguard {
+        too_new.push((
+            tree::TOO_NEW_CHAINGUARD,
+            Evidence::file(
+                module.manifest.clone(),
+                format!("Java {release} is newer than Chainguard's jre:latest (Java {chainguard})"),
+            ),
+        ));
+    }
+    let major = published
+        .iter()
+        .copied()
+        .find(|m| *m >= release)
+        .unwrap_or(newest);
+    if release < oldest {
+        warnings.push(format!(
+            "the build compiles for Java {release}, which has no runtime image; it runs on Java {major} (the oldest distroless Java image), which runs older class files: test it there"
+        ));
+    }
+    if settings.vendor == Vendor::Chainguard && release < chainguard {
+        warnings.push(format!(
+            "Chainguard's free jre:latest is Java {chainguard}; the build compiles for Java {release}, which it runs (pinned majors are a paid Chainguard tier)"
+        ));
+    }
+    let answer = if module.release.is_none() {
+        format!("{major} (no release declared: the build compiles for Java {major})")
+    } else if settings.vendor == Vendor::Chainguard {
+        format!("{chainguard} (Chainguard's latest; the build targets Java {release})")
+    } else {
+        major.to_string()
+    };
+    let step = Step {
+        question,
+        answer,
+        evidence,
+    };
+    Ok((major.to_string(), too_new, step, warnings))
+}
+
+/// The Java part of the plan for the chosen module and artefact.
+pub fn plan(
+    facts: &JavaFacts,
+    module: &Module,
+    runnable: &Runnable,
+    settings: &Settings,
+    major: &str,
+) -> Result<StackOutput, DetectError> {
+    let runtime = catalog::runtime(
+        Stack::Java,
+        settings.vendor,
+        catalog::Family::Language,
+        Some(major),
+    )
+    .and_then(|row| row.language)
+    .expect("the catalogue has a Java runtime for each vendor");
+    let wrapper = facts.wrapper.as_ref();
+    let command = match (facts.tool, wrapper) {
+        (_, Some((script, true))) => format!("./{script}"),
+        (_, Some((script, false))) => format!("sh ./{script}"),
+        (Tool::Maven, None) => "mvn".to_string(),
+        (Tool::Gradle, None) => "gradle".to_string(),
+    };
+    let mut files = Vec::new();
+    for file in &facts.build_files {
+        files.push(safe::relative_path(file, "build file", file)?);
+    }
+    let mut dirs = Vec::new();
+    for dir in &facts.build_dirs {
+        dirs.push(safe::relative_path(dir, "build directory", dir)?);
+    }
+    let module_dir = safe::relative_path(&module.manifest, "module directory", &module.dir)?;
+    let jar = format!("{APP_DIR}/app.jar");
+    let (kind, layered, gradle_task) = match &runnable.artefact {
+        Artefact::SpringBoot { layered, .. } => ("spring-boot", *layered, "bootJar"),
+        Artefact::Quarkus => ("quarkus", false, "quarkusBuild"),
+        Artefact::FatJar => ("fat-jar", false, "shadowJar"),
+        Artefact::Classpath { .. } => ("classpath", false, "installDist"),
+    };
+    let launch = |path: &str| -> Vec<String> {
+        if runtime.entrypoint.last() == Some(&"-jar") {
+            vec![path.to_string()]
+        } else {
+            vec!["-jar".to_string(), path.to_string()]
+        }
+    };
+    let (entrypoint, command_args) = match &runnable.artefact {
+        Artefact::Classpath { main_class } => (
+            Some(vec![
+                runtime.interpreter.to_string(),
+                "-cp".to_string(),
+                format!("{APP_DIR}/lib/*"),
+                main_class.clone(),
+            ]),
+            Vec::new(),
+        ),
+        Artefact::Quarkus => (None, launch(&format!("{APP_DIR}/quarkus-run.jar"))),
+        _ => (None, launch(&jar)),
+    };
+    let artefact = runnable
+        .path
+        .as_ref()
+        .map(|path| {
+            safe::relative_path(
+                &module.manifest,
+                "artefact",
+                &crate::detect::join(&module_dir, path),
+            )
+        })
+        .transpose()?;
+    let port = settings
+        .port
+        .or(module.port.as_ref().map(|(p, _)| *p))
+        .or(matches!(
+            runnable.artefact,
+            Artefact::SpringBoot { .. } | Artefact::Quarkus
+        )
+        .then_some(FRAMEWORK_PORT));
+    let mut detected = vec![format!(
+        "{} build, module {}: {} ({})",
+        match facts.tool {
+            Tool::Maven => "Maven",
+            Tool::Gradle => "Gradle",
+        },
+        module.name,
+        super::describe(&runnable.artefact),
+        runnable.evidence
+    )];
+    if let Some((release, evidence)) = &module.release {
+        detected.push(format!("Java release {release} ({evidence})"));
+    }
+    if let Some((script, _)) = wrapper {
+        detected.push(format!("build tool wrapper {script}"));
+    }
+    let mut steps = vec![Step {
+        question: "Which artefact runs?".to_string(),
+        answer: super::describe(&runnable.artefact),
+        evidence: vec![runnable.evidence.clone()],
+    }];
+    steps.push(Step {
+        question: "Build with the project's wrapper?".to_string(),
+        answer: match wrapper {
+            Some((script, _)) => format!("yes, {script} on a plain JDK image"),
+            None => "no wrapper: the build tool's image".to_string(),
+        },
+        evidence: wrapper
+            .map(|(script, _)| vec![Evidence::file(script.clone(), "wrapper script")])
+            .unwrap_or_default(),
+    });
+    let gradle_prefix = if module.dir.is_empty() {
+        ":".to_string()
+    } else {
+        format!(":{}:", module_dir.replace('/', ":"))
+    };
+    let java = JavaPlan {
+        tool: facts.tool,
+        command,
+        manifests: manifest_copies(&files),
+        dirs,
+        maven_projects: (!module.dir.is_empty()).then(|| module_dir.clone()),
+        module_dirs: facts
+            .modules
+            .iter()
+            .map(|m| safe::relative_path(&m.manifest, "module directory", &m.dir))
+            .collect::<Result<_, _>>()?,
+        module_dir,
+        gradle_prefix,
+        gradle_task,
+        profile: runnable.profile.clone(),
+        kind,
+        layered,
+        artefact,
+        entrypoint,
+        command_args,
+        java_options: JAVA_TOOL_OPTIONS,
+        major: major.to_string(),
+    };
+    Ok(StackOutput {
+        builder_variant: if wrapper.is_some() {
+            "jdk"
+        } else if facts.tool == Tool::Maven {
+            "maven"
+        } else {
+            "gradle"
+        },
+        binary: safe::image_name(&module.name),
+        port,
+        builder_version: major.to_string(),
+        builder_full: false,
+        detected,
+        warnings: Vec::new(),
+        steps,
+        build: StackPlan::Java(java),
+    })
+}
