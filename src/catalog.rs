@@ -338,6 +338,39 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             selector: "26",
         }),
     },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Language,
+        repository: "cgr.dev/chainguard/php",
+        production_tag: "latest",
+        debug: CHAINGUARD_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME],
+        language: Some(Language {
+            stack: Stack::Php,
+            version: "8.5",
+            interpreter: "/usr/bin/php",
+            entrypoint: &["/usr/bin/php"],
+            selector: "cli",
+        }),
+    },
+    RuntimeImage {
+        vendor: Vendor::Chainguard,
+        family: Family::Language,
+        repository: "cgr.dev/chainguard/php",
+        production_tag: "latest-fpm",
+        debug: DebugSwitch::Tag {
+            production: "latest-fpm",
+            debug: "latest-fpm-dev",
+        },
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME],
+        language: Some(Language {
+            stack: Stack::Php,
+            version: "8.5",
+            interpreter: "/usr/sbin/php-fpm",
+            entrypoint: &["/usr/sbin/php-fpm"],
+            selector: "fpm",
+        }),
+    },
 ];
 
 /// The runtime image for a stack, vendor and family, if the catalogue has one. For a language
@@ -567,6 +600,17 @@ pub const BUILDERS: &[BuilderImage] = &[
         out_dir: "/src/out",
         full_tag: None,
         variant: "jdk",
+    },
+    BuilderImage {
+        stack: Stack::Php,
+        vendor: Vendor::Chainguard,
+        repository: "cgr.dev/chainguard/php",
+        tag: "latest-dev",
+        user: Some("65532:65532"),
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: None,
+        variant: "",
     },
 ];
 

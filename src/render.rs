@@ -68,6 +68,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "java/dockerignore.j2",
         include_str!("../templates/java/dockerignore.j2"),
     ),
+    (
+        "php/Dockerfile.j2",
+        include_str!("../templates/php/Dockerfile.j2"),
+    ),
+    (
+        "php/dockerignore.j2",
+        include_str!("../templates/php/dockerignore.j2"),
+    ),
+    (
+        "php/compose.yaml.j2",
+        include_str!("../templates/php/compose.yaml.j2"),
+    ),
+    (
+        "php/nginx.conf.j2",
+        include_str!("../templates/php/nginx.conf.j2"),
+    ),
 ];
 
 /// A generated file: its name in the project and its contents.
@@ -111,7 +127,7 @@ fn environment() -> Environment<'static> {
     env
 }
 
-/// Renders the Dockerfile and .dockerignore for a plan.
+/// Renders the Dockerfile, the .dockerignore and the stack's extra files for a plan.
 pub fn render(plan: &Plan) -> Result<Vec<Output>, RenderError> {
     let env = environment();
     let [dockerfile, dockerignore] = stack_templates(plan.stack);
@@ -122,7 +138,7 @@ pub fn render(plan: &Plan) -> Result<Vec<Output>, RenderError> {
             .render(context.clone())
             .map_err(|err| error(id, &err))
     };
-    Ok(vec![
+    let mut outputs = vec![
         Output {
             name: "Dockerfile",
             contents: render_one(&dockerfile)?,
@@ -131,7 +147,14 @@ pub fn render(plan: &Plan) -> Result<Vec<Output>, RenderError> {
             name: ".dockerignore",
             contents: render_one(&dockerignore)?,
         },
-    ])
+    ];
+    for (name, id) in plan.build.extra_files() {
+        outputs.push(Output {
+            name,
+            contents: render_one(id)?,
+        });
+    }
+    Ok(outputs)
 }
 
 fn error(id: &str, err: &minijinja::Error) -> RenderError {

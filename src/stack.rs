@@ -20,6 +20,8 @@ pub enum Stack {
     Node,
     /// JVM applications built with Maven or Gradle.
     Java,
+    /// PHP applications (Composer, or plain PHP).
+    Php,
 }
 
 impl Stack {
@@ -30,6 +32,7 @@ impl Stack {
         Stack::Python,
         Stack::Node,
         Stack::Java,
+        Stack::Php,
     ];
 
     /// Lower-case name used in flags, templates and output.
@@ -40,6 +43,7 @@ impl Stack {
             Stack::Python => "python",
             Stack::Node => "node",
             Stack::Java => "java",
+            Stack::Php => "php",
         }
     }
 
@@ -51,6 +55,7 @@ impl Stack {
             Stack::Python => "Python",
             Stack::Node => "Node.js",
             Stack::Java => "Java",
+            Stack::Php => "PHP",
         }
     }
 }

@@ -65,9 +65,12 @@ fn stage(dir: &Path, output: &Output) -> Result<tempfile::NamedTempFile, WriteEr
         path: dir.join(output.name),
         source,
     };
+    let parent = dir.join(output.name);
+    let parent = parent.parent().unwrap_or(dir);
+    std::fs::create_dir_all(parent).map_err(io)?;
     let mut temp = tempfile::Builder::new()
         .prefix(".shiplight-")
-        .tempfile_in(dir)
+        .tempfile_in(parent)
         .map_err(io)?;
     temp.write_all(output.contents.as_bytes()).map_err(io)?;
     temp.as_file().sync_all().map_err(io)?;

@@ -598,3 +598,65 @@ fn a_malformed_pom_names_the_file_and_line() {
     let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
     assert!(err.contains("pom.xml:1: invalid XML"), "{err}");
 }
+
+#[test]
+fn php_runs_on_chainguard_and_the_trace_says_why() {
+    let out = shiplight()
+        .args(["explain"])
+        .arg(fixture("php-plain"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("Does distroless publish a PHP image? -> no: Chainguard's php images are used"),
+        "{text}"
+    );
+    assert!(text.contains("cgr.dev/chainguard/php"), "{text}");
+}
+
+#[test]
+fn php_constraint_excluding_the_image_warns() {
+    let out = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(fixture("php-slim"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("require.php \"8.4.*\" excludes PHP 8.5 of Chainguard's php:latest"),
+        "{err}"
+    );
+    let cli = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(fixture("php-cli"))
+        .output()
+        .unwrap();
+    assert!(
+        !String::from_utf8(cli.stderr).unwrap().contains("excludes"),
+        "composer's ~8.3 means >=8.3 <9 and admits 8.5"
+    );
+}
+
+#[test]
+fn php_web_writes_compose_and_nginx_and_never_clobbers_them() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(&fixture("php-slim")), dir.path());
+    shiplight().arg("init").arg(dir.path()).assert().success();
+    let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
+    assert!(compose.contains("target: web"), "{compose}");
+    assert!(compose.contains("user: \"65532:65532\""), "{compose}");
+    let nginx = fs::read_to_string(dir.path().join("docker/nginx.conf")).unwrap();
+    assert!(nginx.contains("fastcgi_pass app:9000;"), "{nginx}");
+    assert!(nginx.contains("root /app/public;"), "{nginx}");
+    fs::remove_file(dir.path().join("Dockerfile")).unwrap();
+    fs::write(dir.path().join("compose.yaml"), "mine\n").unwrap();
+    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 1);
+    assert!(err.contains("compose.yaml"), "{err}");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
+        "mine\n"
+    );
+    assert!(!dir.path().join("Dockerfile").exists());
+}

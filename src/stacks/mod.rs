@@ -4,10 +4,11 @@
 pub mod go;
 pub mod java;
 pub mod node;
+pub mod php;
 pub mod python;
 pub mod rust;
 
-use crate::catalog::Family;
+use crate::catalog::{Family, Vendor};
 use crate::decide::{self, Decision, Node};
 use crate::detect::{Detection, Fact};
 use crate::error::Error;
@@ -26,6 +27,7 @@ pub enum Facts {
     Python(Box<python::PythonFacts>),
     Node(Box<node::NodeFacts>),
     Java(Box<java::JavaFacts>),
+    Php(Box<php::PhpFacts>),
 }
 
 /// The stack's own part of the plan, serialized under the stack's name.
@@ -37,6 +39,7 @@ pub enum StackPlan {
     Python(python::plan::PythonPlan),
     Node(node::plan::NodePlan),
     Java(java::plan::JavaPlan),
+    Php(php::plan::PhpPlan),
 }
 
 impl Facts {
@@ -48,6 +51,7 @@ impl Facts {
             Facts::Python(_) => Stack::Python,
             Facts::Node(_) => Stack::Node,
             Facts::Java(_) => Stack::Java,
+            Facts::Php(_) => Stack::Php,
         }
     }
 
@@ -59,6 +63,7 @@ impl Facts {
             Facts::Python(facts) => facts.listing(),
             Facts::Node(facts) => facts.listing(),
             Facts::Java(facts) => facts.listing(),
+            Facts::Php(facts) => facts.listing(),
         }
     }
 }
@@ -71,6 +76,7 @@ pub fn detect(stack: Stack, root: &Path) -> Detection {
         Stack::Python => python::detect(root),
         Stack::Node => node::detect(root),
         Stack::Java => java::detect(root),
+        Stack::Php => php::detect(root),
     }
 }
 
@@ -82,6 +88,7 @@ pub fn tree(stack: Stack) -> Node {
         Stack::Python => python::tree::tree(),
         Stack::Node => node::tree::tree(),
         Stack::Java => java::tree::tree(),
+        Stack::Php => php::tree::tree(),
     }
 }
 
@@ -93,6 +100,7 @@ pub fn usable_families(stack: Stack) -> &'static [Family] {
         Stack::Python => python::tree::USABLE,
         Stack::Node => node::tree::USABLE,
         Stack::Java => java::tree::USABLE,
+        Stack::Php => php::tree::USABLE,
     }
 }
 
@@ -151,6 +159,35 @@ pub fn decide_and_plan(
             output.steps.insert(0, step);
             output.warnings.splice(0..0, warnings);
             Ok((decision, output))
+        }
+        Facts::Php(facts) => {
+            let mut settings = settings.clone();
+            let distroless = settings.vendor == Vendor::Distroless;
+            settings.vendor = Vendor::Chainguard;
+            let selector = if facts.app.is_web() { "fpm" } else { "cli" };
+            let mut decision = decide::decide(
+                stack,
+                &tree,
+                &facts.signals(),
+                &settings,
+                usable,
+                Some(selector),
+            )?;
+            if distroless {
+                decision.trace.insert(0, php::plan::no_distroless_php());
+            }
+            let output = php::plan::plan(facts, &settings)?;
+            Ok((decision, output))
+        }
+    }
+}
+
+impl StackPlan {
+    /// Files the stack generates besides the Dockerfile and .dockerignore: (file, template id).
+    pub fn extra_files(&self) -> Vec<(&'static str, &'static str)> {
+        match self {
+            StackPlan::Php(plan) => php::plan::extra_files(plan),
+            _ => Vec::new(),
         }
     }
 }

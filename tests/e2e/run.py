@@ -63,6 +63,11 @@ CASES = [
     dict(name="java-spring-boot", app="java-spring", args=[], http=True,
          touch="src/main/java/example/demo/DemoApplication.java",
          runtime="gcr.io/distroless/java21-debian13:nonroot", expect="ok uid=65532 java=21 layered=true"),
+    dict(name="php-cli", app="php-cli", args=[], http=False, touch="src/Report.php",
+         runtime="cgr.dev/chainguard/php:latest", expect="ok uid=65532 php=8.4 sapi=cli autoload=yes"),
+    dict(name="php-fpm-nginx", app="php-web", args=[], http=True, touch="src/Health.php",
+         runtime="cgr.dev/chainguard/php:latest-fpm",
+         expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
 ]
 
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
@@ -236,6 +241,26 @@ def ensure_standin(image, keys):
         key = digest(label_of(base), recipe.read_bytes(), jdk)
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}", f"JDK={jdk}"]))
+    elif image == "cgr.dev/chainguard/php:latest-dev":
+        recipe = IMAGES / "php-dev.Dockerfile"
+        key = digest(keys["builder"], recipe.read_bytes())
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif m := re.fullmatch(r"cgr\.dev/chainguard/php:latest(-fpm)?(-dev)?", image):
+        target = "fpm" if m.group(1) else "cli"
+        base = "gcr.io/distroless/cc-debian13:" + ("debug-nonroot" if m.group(2) else "nonroot")
+        ensure_standin(base, keys)
+        recipe = IMAGES / "php-runtime.Dockerfile"
+        key = digest(label_of(base), recipe.read_bytes(), target)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}"], target))
+    elif image == "cgr.dev/chainguard/nginx:latest":
+        base = "gcr.io/distroless/base-debian13:nonroot"
+        ensure_standin(base, keys)
+        recipe = IMAGES / "nginx.Dockerfile"
+        key = digest(label_of(base), recipe.read_bytes())
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}"]))
     else:
         raise RuntimeError(f"no stand-in recipe for {image}: add one to tests/e2e/images and run.py")
 
@@ -331,7 +356,38 @@ def http_get(port, path, deadline=20):
     raise RuntimeError(f"no answer on 127.0.0.1:{port}{path}: {last}")
 
 
-def answer(tag, case, plan):
+def answer_behind_nginx(tag, app, plan):
+    """PHP-FPM as compose.yaml runs it: the app and the web stage on one network, both with
+    read-only root filesystems and a tmpfs /tmp; the request goes through nginx."""
+    web_tag = f"{tag}-web"
+    build(web_tag, app, ["--target", "web"])
+    network = f"shiplight-e2e-{os.getpid()}"
+    run([DOCKER, "network", "create", network])
+    containers = []
+    try:
+        hardening = ["--read-only", "--tmpfs", "/tmp", "--user", USER]
+        containers.append(run([DOCKER, "run", "-d", "--network", network, "--network-alias", "app",
+                               *hardening, tag]).stdout.strip())
+        port = plan["php"]["web_port"]
+        web = run([DOCKER, "run", "-d", "--network", network, "-p", f"127.0.0.1::{port}", *hardening,
+                   web_tag]).stdout.strip()
+        containers.append(web)
+        mapped = run([DOCKER, "port", web, f"{port}/tcp"]).stdout.split(":")[-1].strip()
+        try:
+            return http_get(mapped, "/healthz")
+        except RuntimeError:
+            for container in containers:
+                log(run([DOCKER, "logs", container], check=False).stderr[-2000:])
+            raise
+    finally:
+        for container in containers:
+            run([DOCKER, "rm", "-f", container], check=False)
+        run([DOCKER, "network", "rm", network], check=False)
+
+
+def answer(tag, case, plan, app):
+    if plan["stack"] == "php" and plan["php"]["web"]:
+        return answer_behind_nginx(tag, app, plan)
     if not case["http"]:
         return run([DOCKER, "run", "--rm", tag], timeout=120).stdout
     port = plan["app"]["port"]
@@ -355,20 +411,23 @@ def check_case(case, keys):
             raise RuntimeError(f"expected runtime {case['runtime']}, shiplight chose {runtime['image']}")
         debug_image = (f"{runtime['repository']}:{runtime['arg_debug']}"
                        if runtime["arg_name"] == "RUNTIME_TAG" else runtime["arg_debug"])
-        for image in (plan["builder"]["image"], runtime["image"], debug_image):
+        images = [plan["builder"]["image"], runtime["image"], debug_image]
+        if plan["stack"] == "php" and plan["php"]["web"]:
+            images.append(plan["php"]["web_image"])
+        for image in images:
             ensure_standin(image, keys)
 
         tag = f"shiplight-e2e/{case['name']}:latest"
         run([DOCKER, "builder", "prune", "-af"], check=False)
         cold, _ = build(tag, app)
-        comment = "#" if case["touch"].endswith(".py") else "//"
+        comment = "#" if case["touch"].endswith((".py", ".php")) else "//"
         with open(app / case["touch"], "a") as source:
             source.write(f"\n{comment} touched by the e2e suite\n")
         warm, warm_log = build(tag, app)
         if plan["stack"] == "go":
             if "go: downloading" in warm_log or not (plan["go"]["vendored"] or step_cached(warm_log, "RUN go mod download")):
                 raise RuntimeError("warm build downloaded Go modules again")
-        elif plan["stack"] in ("python", "node", "java"):
+        elif plan["stack"] in ("python", "node", "java", "php"):
             install = dependency_step(app / "Dockerfile")
             if not step_cached(warm_log, install):
                 raise RuntimeError(f"warm build ran the dependency step again: {install}")
@@ -379,7 +438,7 @@ def check_case(case, keys):
             if re.search(r"Download(ing|ed) ", warm_log) or set(compiled) - {plan["rust"]["package"]}:
                 raise RuntimeError(f"warm build downloaded or rebuilt dependencies: {compiled}")
 
-        body = answer(tag, case, plan)
+        body = answer(tag, case, plan, app)
         if case["expect"] not in body:
             raise RuntimeError(f"expected {case['expect']!r} in the answer, got {body!r}")
         user = run([DOCKER, "image", "inspect", "-f", "{{.Config.User}}", tag]).stdout.strip()
@@ -394,7 +453,7 @@ def check_case(case, keys):
         if run([DOCKER, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"], check=False).returncode == 0:
             raise RuntimeError("/bin/sh runs in the production image")
 
-        if plan["stack"] in ("python", "node", "java"):
+        if plan["stack"] in ("python", "node", "java", "php"):
             artefact = sum(size for path, size in files.items() if path.startswith("app/"))
         else:
             artefact = files[f"app/{plan['app']['binary']}"]

@@ -174,6 +174,8 @@ POM = """<?xml version="1.0"?>
 """
 JAVA = {"pom.xml": POM.replace("FINAL", "svc").replace("MAIN", "svc.Main"),
         "src/main/java/svc/Main.java": "package svc;\npublic class Main { public static void main(String[] a) {} }\n"}
+COMPOSER = {"require": {"php": ">=8.2"}, "bin": ["bin/tool"]}
+PHP = {"composer.json": COMPOSER, "composer.lock": {"packages": []}, "bin/tool": "<?php echo 1;\n"}
 
 # (name, benign project, hostile project, extra flags, file or flag a refusal must name);
 # names ending in "(passed over)" may give another instruction list.
@@ -222,6 +224,13 @@ HOSTILE = [
      JAVA, dict(JAVA, **{"pom.xml": POM.replace("FINAL", "svc").replace("MAIN", "svc.Main").replace(
          "<build>", f"<modules><module>../../{PAYLOAD}</module></modules>\n  <build>")}),
      [], "pom.xml"),
+    ("composer bin with a newline and a RUN line",
+     PHP, dict(PHP, **{"composer.json": dict(COMPOSER, bin=[f"bin/tool\nRUN {PAYLOAD}"])}), [], "composer.json"),
+    ("composer bin with quotes",
+     PHP, dict(PHP, **{"composer.json": dict(COMPOSER, bin=[f'bin/tool"] RUN ["{PAYLOAD}'])}), [], "composer.json"),
+    ("composer ext-* requirement with a newline",
+     PHP, dict(PHP, **{"composer.json": dict(COMPOSER, require={"php": ">=8.2", f"ext-x\nRUN {PAYLOAD}": "*"})}),
+     [], "composer.json"),
     ("--profile with a newline",
      JAVA, JAVA, ["--profile", f"fat\nRUN {PAYLOAD}"], "profile"),
     ("requirements include leaving the project",

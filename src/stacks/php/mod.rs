@@ -1,0 +1,326 @@
+//! PHP: composer.json and composer.lock (the PHP constraint, required extensions, the framework,
+//! `bin` scripts), the application's shape (Laravel, Symfony, Slim, a plain web root, or a CLI
+//! script), the directories it writes to, and front-end assets built with npm.
+
+pub mod plan;
+pub mod tree;
+
+use crate::detect::{self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, Signals};
+use crate::evidence::Evidence;
+use crate::manifest;
+use crate::safe;
+use serde::Serialize;
+use std::path::Path;
+
+/// What kind of application the project is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum App {
+    Laravel,
+    Symfony,
+    Slim,
+    /// A web root with index.php and no known framework.
+    Web,
+    /// A command-line script run by php.
+    Cli {
+        script: String,
+    },
+}
+
+impl App {
+    /// Whether the application is served over HTTP (FPM behind nginx).
+    pub fn is_web(&self) -> bool {
+        !matches!(self, App::Cli { .. })
+    }
+
+    /// Name in messages.
+    pub fn name(&self) -> String {
+        match self {
+            App::Laravel => "Laravel".to_string(),
+            App::Symfony => "Symfony".to_string(),
+            App::Slim => "Slim".to_string(),
+            App::Web => "PHP web application".to_string(),
+            App::Cli { script } => format!("PHP CLI {script}"),
+        }
+    }
+}
+
+/// Everything detected about a PHP project.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhpFacts {
+    /// composer.json is present (plain PHP otherwise).
+    pub composer: bool,
+    pub locked: bool,
+    /// `require.php`, with its line.
+    pub php: Option<(String, Evidence)>,
+    /// `ext-*` requirements (name without the prefix).
+    pub extensions: Vec<(String, Evidence)>,
+    pub app: App,
+    pub app_evidence: Evidence,
+    /// The web root relative to the project (`public`, or `""` for index.php at the root).
+    pub document_root: String,
+    /// Directories the application writes to (Laravel storage/ and bootstrap/cache, Symfony var/).
+    pub writable: Vec<String>,
+    /// package.json with a build script, for a framework that serves built assets from public/build.
+    pub assets: Option<Evidence>,
+    /// package-lock.json beside it.
+    pub assets_locked: bool,
+}
+
+impl PhpFacts {
+    /// The facts for display.
+    pub fn listing(&self) -> Vec<Fact> {
+        let mut facts = vec![Fact::new(
+            "application",
+            self.app.name(),
+            self.app_evidence.clone(),
+        )];
+        if let Some((constraint, evidence)) = &self.php {
+            facts.push(Fact::new("php", constraint.clone(), evidence.clone()));
+        }
+        for (extension, evidence) in &self.extensions {
+            facts.push(Fact::new("extension", extension.clone(), evidence.clone()));
+        }
+        if let Some(evidence) = &self.assets {
+            facts.push(Fact::new("assets", "npm run build", evidence.clone()));
+        }
+        facts
+    }
+
+    /// Signals for the decision tree.
+    pub fn signals(&self) -> Signals {
+        let mut signals = Signals::default();
+        if self.app.is_web() {
+            signals.add(tree::WEB, [self.app_evidence.clone()]);
+        }
+        signals
+    }
+}
+
+/// Runs PHP detection on `root`.
+pub fn detect(root: &Path) -> Detection {
+    match read(root) {
+        Ok(Some(facts)) => Detection::Found {
+            facts: Box::new(super::Facts::Php(Box::new(facts))),
+        },
+        Ok(None) => Detection::Absent {
+            looked_for: "composer.json, index.php or public/index.php".to_string(),
+        },
+        Err(error) => Detection::Broken { error },
+    }
+}
+
+fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
+    let Some(text) = detect::read_text(root, "composer.json", MANIFEST_CAP)? else {
+        return plain(root);
+    };
+    let json = manifest::parse_json("composer.json", &text)?;
+    let require = json.get("require").and_then(|r| r.as_object());
+    let line = |key: &str| manifest::key_line(&text, key);
+    let php = require
+        .and_then(|r| r.get("php"))
+        .and_then(|v| v.as_str())
+        .map(|v| {
+            (
+                v.to_string(),
+                Evidence::line(
+                    "composer.json",
+                    line("php").unwrap_or(1),
+                    format!("require.php {v}"),
+                ),
+            )
+        });
+    let mut extensions = Vec::new();
+    for name in require.into_iter().flat_map(|r| r.keys()) {
+        if let Some(extension) = name.strip_prefix("ext-") {
+            let extension = safe::name("composer.json", "require ext-*", extension)?;
+            extensions.push((
+                extension.to_ascii_lowercase(),
+                Evidence::line(
+                    "composer.json",
+                    line(name).unwrap_or(1),
+                    format!("requires {name}"),
+                ),
+            ));
+        }
+    }
+    let lock = detect::read_text(root, "composer.lock", LOCK_CAP)?;
+    let locked_packages: Vec<String> = match &lock {
+        Some(text) => manifest::parse_json("composer.lock", text)?
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    };
+    let requires = |package: &str| {
+        require.is_some_and(|r| r.contains_key(package))
+            || locked_packages.iter().any(|p| p == package)
+    };
+    let requirement = |package: &str| {
+        Evidence::line(
+            "composer.json",
+            line(package).unwrap_or(1),
+            format!("requires {package}"),
+        )
+    };
+    let index = |dir: &str| detect::is_file(root, &detect::join(dir, "index.php"));
+    let (app, app_evidence, document_root, writable) = if requires("laravel/framework")
+        && detect::is_file(root, "artisan")
+    {
+        (
+            App::Laravel,
+            requirement("laravel/framework"),
+            "public",
+            vec!["storage", "bootstrap/cache"],
+        )
+    } else if (requires("symfony/framework-bundle") || requires("symfony/runtime"))
+        && detect::is_file(root, "bin/console")
+    {
+        let package = if requires("symfony/framework-bundle") {
+            "symfony/framework-bundle"
+        } else {
+            "symfony/runtime"
+        };
+        (App::Symfony, requirement(package), "public", vec!["var"])
+    } else if requires("slim/slim") && index("public") {
+        (App::Slim, requirement("slim/slim"), "public", Vec::new())
+    } else if index("public") {
+        (
+            App::Web,
+            Evidence::file("public/index.php", "web root public/"),
+            "public",
+            Vec::new(),
+        )
+    } else if let Some((script, evidence)) = composer_bin(&json, &text)? {
+        (App::Cli { script }, evidence, "", Vec::new())
+    } else if index("") {
+        (
+            App::Web,
+            Evidence::file("index.php", "web root at the project root"),
+            "",
+            Vec::new(),
+        )
+    } else {
+        return Err(DetectError::Broken {
+                file: "composer.json".to_string(),
+                line: None,
+                cause: "found no entry: looked for Laravel (artisan), Symfony (bin/console), public/index.php, a \"bin\" script, and index.php".to_string(),
+            });
+    };
+    let (assets, assets_locked) = if matches!(app, App::Laravel | App::Symfony) {
+        assets(root)?
+    } else {
+        (None, false)
+    };
+    Ok(Some(PhpFacts {
+        composer: true,
+        locked: lock.is_some(),
+        php,
+        extensions,
+        app,
+        app_evidence,
+        document_root: document_root.to_string(),
+        writable: writable.into_iter().map(str::to_string).collect(),
+        assets,
+        assets_locked,
+    }))
+}
+
+/// The first composer.json `bin` script, validated as a path inside the project.
+fn composer_bin(
+    json: &serde_json::Value,
+    text: &str,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let first = match json.get("bin") {
+        Some(serde_json::Value::String(one)) => Some(one.clone()),
+        Some(serde_json::Value::Array(items)) => {
+            items.iter().find_map(|i| i.as_str().map(str::to_string))
+        }
+        _ => None,
+    };
+    let Some(script) = first else {
+        return Ok(None);
+    };
+    let at = manifest::key_line(text, "bin");
+    let script = safe::relative_path("composer.json", "bin", &script).map_err(|e| e.at_line(at))?;
+    let evidence = Evidence::line("composer.json", at.unwrap_or(1), format!("bin {script}"));
+    Ok(Some((
+        script.trim_start_matches("./").to_string(),
+        evidence,
+    )))
+}
+
+/// A package.json with a `build` script, whose output (public/build) the framework serves.
+fn assets(root: &Path) -> Result<(Option<Evidence>, bool), DetectError> {
+    let Some(text) = detect::read_text(root, "package.json", MANIFEST_CAP)? else {
+        return Ok((None, false));
+    };
+    let json = manifest::parse_json("package.json", &text)?;
+    let build = json
+        .get("scripts")
+        .and_then(|s| s.get("build"))
+        .and_then(|b| b.as_str());
+    Ok(match build {
+        Some(script) => (
+            Some(Evidence::line(
+                "package.json",
+                manifest::key_line(&text, "build").unwrap_or(1),
+                format!("build script {script:?}"),
+            )),
+            detect::is_file(root, "package-lock.json"),
+        ),
+        None => (None, false),
+    })
+}
+
+/// Plain PHP without composer: a web root with index.php, or one script at the root.
+fn plain(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
+    let (app, evidence, document_root) = if detect::is_file(root, "public/index.php") {
+        (
+            App::Web,
+            Evidence::file("public/index.php", "web root public/"),
+            "public",
+        )
+    } else if detect::is_file(root, "index.php") {
+        (
+            App::Web,
+            Evidence::file("index.php", "web root at the project root"),
+            "",
+        )
+    } else {
+        let scripts = detect::list_dir(root, "", |name, kind| {
+            kind.is_file() && name.ends_with(".php")
+        });
+        match scripts.as_slice() {
+            [one] => {
+                let script = safe::relative_path(one, "file name", one)?;
+                (
+                    App::Cli {
+                        script: script.clone(),
+                    },
+                    Evidence::file(script, "the only PHP script at the root"),
+                    "",
+                )
+            }
+            _ => return Ok(None),
+        }
+    };
+    Ok(Some(PhpFacts {
+        composer: false,
+        locked: false,
+        php: None,
+        extensions: Vec::new(),
+        app,
+        app_evidence: evidence,
+        document_root: document_root.to_string(),
+        writable: Vec::new(),
+        assets: None,
+        assets_locked: false,
+    }))
+}

@@ -1,0 +1,245 @@
+//! The PHP part of the plan: Composer's install (dependencies first, autoloader optimised after
+//! the source), front-end assets built in a node stage, the writable directories owned by the
+//! app user and nothing else, the FPM or CLI start, and the nginx stage and compose file of a
+//! web application.
+
+use super::{App, PhpFacts};
+use crate::catalog::{self, Family, Vendor};
+use crate::decide::Step;
+use crate::detect::DetectError;
+use crate::evidence::Evidence;
+use crate::plan::{APP_DIR, StackOutput};
+use crate::safe;
+use crate::settings::Settings;
+use crate::stack::Stack;
+use crate::stacks::StackPlan;
+use nodejs_semver::{Range, Version};
+use serde::Serialize;
+
+/// Where the generated nginx configuration is written, relative to the project.
+pub const NGINX_FILE: &str = "docker/nginx.conf";
+
+/// What the PHP templates read.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhpPlan {
+    pub composer: bool,
+    pub locked: bool,
+    pub web: bool,
+    pub framework: String,
+    /// Web root relative to the application directory (`public`, or `""`).
+    pub document_root: String,
+    /// Directories the app user owns in the runtime stage.
+    pub writable: Vec<String>,
+    /// Directories created in the build stage so the framework finds them.
+    pub make_dirs: Vec<String>,
+    /// Build front-end assets (public/build) in a node stage.
+    pub assets: bool,
+    pub assets_locked: bool,
+    pub node_image: String,
+    /// The runtime stage's ENTRYPOINT.
+    pub entrypoint: Vec<String>,
+    pub fpm_port: u16,
+    pub web_port: u16,
+    pub web_image: &'static str,
+    pub nginx_file: &'static str,
+}
+
+/// Composer's constraint syntax as an npm range: `~8.3` means `>=8.3 <9` to Composer (`^8.3`
+/// to npm), commas and single `|` are AND and OR, stability flags do not constrain the version.
+fn composer_range(constraint: &str) -> Option<Range> {
+    let alternatives: Vec<String> = constraint
+        .split('|')
+        .filter(|part| !part.trim().is_empty())
+        .map(|alternative| {
+            alternative
+                .replace(',', " ")
+                .split_whitespace()
+                .map(|term| {
+                    let term = term.split('@').next().unwrap_or(term);
+                    match term.strip_prefix('~') {
+                        Some(rest) if rest.matches('.').count() == 1 => format!("^{rest}"),
+                        _ => term.to_string(),
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    Range::parse(alternatives.join(" || ")).ok()
+}
+
+/// The PHP part of the plan.
+pub fn plan(facts: &PhpFacts, settings: &Settings) -> Result<StackOutput, DetectError> {
+    let web = facts.app.is_web();
+    let row = catalog::runtime(
+        Stack::Php,
+        Vendor::Chainguard,
+        Family::Language,
+        Some(if web { "fpm" } else { "cli" }),
+    )
+    .and_then(|row| row.language)
+    .expect("the catalogue has Chainguard's php images");
+    let mut warnings = Vec::new();
+    let mut steps = Vec::new();
+    if let Some((constraint, evidence)) = &facts.php {
+        let image = Version::parse(format!("{}.0", row.version)).expect("catalogue versions parse");
+        match composer_range(constraint) {
+            Some(range) if !range.satisfies(&image) => warnings.push(format!(
+                "{}:{}: require.php {constraint:?} excludes PHP {} of Chainguard's php:latest; composer's platform check will fail the build: widen the constraint (pinned PHP versions are a paid Chainguard tier)",
+                evidence.file,
+                evidence.line.unwrap_or(1),
+                row.version
+            )),
+            Some(_) => {}
+            None => warnings.push(format!(
+                "{}:{}: require.php {constraint:?} could not be read, so it was not checked against PHP {}",
+                evidence.file,
+                evidence.line.unwrap_or(1),
+                row.version
+            )),
+        }
+        steps.push(Step {
+            question: format!("Does the PHP constraint admit PHP {}?", row.version),
+            answer: if warnings.is_empty() {
+                "yes"
+            } else {
+                "no (warning)"
+            }
+            .to_string(),
+            evidence: vec![evidence.clone()],
+        });
+    }
+    for (extension, evidence) in &facts.extensions {
+        if !catalog::PHP_EXTENSIONS.contains(&extension.as_str()) {
+            warnings.push(format!(
+                "{}:{}: ext-{extension} is not among the extensions shiplight knows to be in Chainguard's php image; check `php -m` in the -dev image, or install the php-*-{extension} package in a custom image",
+                evidence.file,
+                evidence.line.unwrap_or(1)
+            ));
+        }
+    }
+    if facts.composer && !facts.locked {
+        warnings.push(
+            "composer.json has no composer.lock beside it: versions are resolved at build time; commit composer.lock for repeatable builds".to_string(),
+        );
+    }
+    let mut writable = Vec::new();
+    for dir in &facts.writable {
+        writable.push(safe::relative_path(
+            "composer.json",
+            "writable directory",
+            dir,
+        )?);
+    }
+    let make_dirs: Vec<String> = match facts.app {
+        App::Laravel => [
+            "storage/app/public",
+            "storage/framework/cache/data",
+            "storage/framework/sessions",
+            "storage/framework/views",
+            "storage/logs",
+            "bootstrap/cache",
+        ]
+        .iter()
+        .map(|d| d.to_string())
+        .collect(),
+        _ => writable.clone(),
+    };
+    let document_root = safe::relative_path("composer.json", "web root", &facts.document_root)?;
+    let entrypoint = match &facts.app {
+        App::Cli { script } => vec![
+            row.interpreter.to_string(),
+            format!(
+                "{APP_DIR}/{}",
+                safe::relative_path(&facts.app_evidence.file, "script", script)?
+            ),
+        ],
+        _ => vec![row.interpreter.to_string(), "--nodaemonize".to_string()],
+    };
+    steps.push(Step {
+        question: "How does it run?".to_string(),
+        answer: if web {
+            format!(
+                "PHP-FPM on port {}, behind nginx ({}) on port {}",
+                catalog::PHP_FPM_PORT,
+                catalog::PHP_WEB_SERVER,
+                catalog::PHP_WEB_PORT
+            )
+        } else {
+            format!("php {}", entrypoint[1])
+        },
+        evidence: vec![facts.app_evidence.clone()],
+    });
+    let mut detected = vec![format!("{} ({})", facts.app.name(), facts.app_evidence)];
+    if let Some((constraint, evidence)) = &facts.php {
+        detected.push(format!("PHP {constraint} ({evidence})"));
+    }
+    if let Some(evidence) = &facts.assets {
+        detected.push(format!("front-end assets ({evidence})"));
+    }
+    let binary = match &facts.app {
+        App::Cli { script } => script
+            .rsplit('/')
+            .next()
+            .unwrap_or(script)
+            .trim_end_matches(".php")
+            .to_string(),
+        _ => "web".to_string(),
+    };
+    let node =
+        catalog::builder(Stack::Node, Vendor::Chainguard).expect("Chainguard publishes node");
+    let php = PhpPlan {
+        composer: facts.composer,
+        locked: facts.locked,
+        web,
+        framework: facts.app.name(),
+        document_root,
+        writable,
+        make_dirs,
+        assets: facts.assets.is_some(),
+        assets_locked: facts.assets_locked,
+        node_image: node.reference(""),
+        entrypoint,
+        fpm_port: catalog::PHP_FPM_PORT,
+        web_port: catalog::PHP_WEB_PORT,
+        web_image: catalog::PHP_WEB_SERVER,
+        nginx_file: NGINX_FILE,
+    };
+    let _ = settings;
+    Ok(StackOutput {
+        builder_variant: "",
+        binary: safe::image_name(&binary),
+        port: web.then_some(catalog::PHP_FPM_PORT),
+        builder_version: row.version.to_string(),
+        builder_full: false,
+        detected,
+        warnings,
+        steps,
+        build: StackPlan::Php(php),
+    })
+}
+
+/// The files a PHP plan adds to the Dockerfile and .dockerignore: for a web application, the
+/// compose file and the nginx configuration, with their template ids.
+pub fn extra_files(plan: &PhpPlan) -> Vec<(&'static str, &'static str)> {
+    if plan.web {
+        vec![
+            ("compose.yaml", "php/compose.yaml.j2"),
+            (NGINX_FILE, "php/nginx.conf.j2"),
+        ]
+    } else {
+        Vec::new()
+    }
+}
+
+/// Evidence that distroless has no PHP image, for the trace.
+pub fn no_distroless_php() -> Step {
+    Step {
+        question: "Does distroless publish a PHP image?".to_string(),
+        answer: "no: Chainguard's php images are used".to_string(),
+        evidence: vec![Evidence::file(
+            "image catalogue",
+            "distroless publishes static, base, cc, python3, nodejs and java images; no php",
+        )],
+    }
+}

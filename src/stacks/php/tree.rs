@@ -1,0 +1,28 @@
+//! The PHP decision tree (field guide, section 3): distroless publishes no PHP image, so PHP
+//! always runs on Chainguard's php images: `latest-fpm` behind nginx for a web application,
+//! `latest` (the CLI) for a script.
+
+use crate::catalog::Family;
+use crate::decide::{Condition, Node};
+
+/// The application is served over HTTP.
+pub const WEB: &str = "web-application";
+
+/// Families a PHP application can run on.
+pub const USABLE: &[Family] = &[Family::Language];
+
+/// The PHP tree.
+pub fn tree() -> Node {
+    Node::ask(
+        "Is it a web application?",
+        Condition::Signal(WEB),
+        Node::Use {
+            family: Family::Language,
+            reason: "PHP-FPM runs the application; nginx (a stage of its own) serves the web root and passes PHP to it",
+        },
+        Node::Use {
+            family: Family::Language,
+            reason: "the php CLI image runs the script",
+        },
+    )
+}
