@@ -609,7 +609,9 @@ fn php_runs_on_chainguard_and_the_trace_says_why() {
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8(out.stdout).unwrap();
     assert!(
-        text.contains("Does distroless publish a PHP image? -> no: Chainguard's php images are used"),
+        text.contains(
+            "Does distroless publish a PHP image? -> no: Chainguard's php images are used"
+        ),
         "{text}"
     );
     assert!(text.contains("cgr.dev/chainguard/php"), "{text}");
