@@ -84,10 +84,7 @@ impl Condition {
             },
             Condition::Vendor(vendor) => (
                 ctx.vendor == *vendor,
-                vec![Evidence::file(
-                    "settings",
-                    format!("vendor = {}", ctx.vendor),
-                )],
+                vec![Evidence::setting("vendor", ctx.vendor)],
             ),
             Condition::Any(items) => {
                 let mut evidence = Vec::new();
@@ -144,6 +141,17 @@ pub struct Step {
     pub question: String,
     pub answer: String,
     pub evidence: Vec<Evidence>,
+}
+
+impl Step {
+    /// A step answered by the user's settings (`--lang-version 21`), not by the repository.
+    pub fn setting(question: String, key: &str, value: &str) -> Step {
+        Step {
+            question,
+            answer: value.to_string(),
+            evidence: vec![Evidence::setting(key, value)],
+        }
+    }
 }
 
 /// The outcome of the decision tree, with the path that led to it.
@@ -238,7 +246,7 @@ pub fn decide(
         trace.push(Step {
             question: "Runtime family chosen in the settings?".to_string(),
             answer: format!("{wanted} (the tree chose {family})"),
-            evidence: vec![Evidence::file("settings", format!("runtime = {wanted}"))],
+            evidence: vec![Evidence::setting("runtime", wanted)],
         });
         reason = format!("{wanted} chosen in the settings ({family} would do: {reason})");
         family = wanted;

@@ -62,6 +62,17 @@ pub enum DetectError {
 }
 
 impl DetectError {
+    /// A value given in the settings (a flag) that cannot be used: names the setting.
+    pub fn setting(field: &str, value: &str, allowed: impl Into<String>) -> DetectError {
+        DetectError::Unsafe {
+            file: "settings".to_string(),
+            line: None,
+            field: field.to_string(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+
     /// The same error pointing at `line` of its file, when it names no line yet.
     pub fn at_line(self, at: Option<usize>) -> DetectError {
         match self {

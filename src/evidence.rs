@@ -25,6 +25,11 @@ impl Evidence {
         }
     }
 
+    /// Evidence for a choice in the user's settings: `key = value`.
+    pub fn setting(key: &str, value: impl fmt::Display) -> Self {
+        Evidence::file("settings", format!("{key} = {value}"))
+    }
+
     /// Evidence for one line of a file.
     pub fn line(file: impl Into<String>, line: usize, detail: impl Into<String>) -> Self {
         Evidence {

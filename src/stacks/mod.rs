@@ -176,7 +176,7 @@ pub fn decide_and_plan(
             if distroless {
                 decision.trace.insert(0, php::plan::no_distroless_php());
             }
-            let output = php::plan::plan(facts, &settings)?;
+            let output = php::plan::plan(facts)?;
             Ok((decision, output))
         }
     }

@@ -176,14 +176,7 @@ fn builder_version(
     let question = "Go version for the builder?".to_string();
     if let Some(version) = &settings.lang_version {
         let version = safe::version("settings", "lang-version", version)?;
-        let step = Step {
-            question,
-            answer: version.clone(),
-            evidence: vec![Evidence::file(
-                "settings",
-                format!("lang-version = {version}"),
-            )],
-        };
+        let step = Step::setting(question, "lang-version", &version);
         return Ok((version, step, warnings));
     }
     let required: Vec<&(String, Evidence)> = facts

@@ -239,12 +239,8 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
 /// Properties visible to a pom: its aggregators' first, its own over them.
 fn properties(
     poms: &[(Pom, Option<usize>)],
-    index: usize,
+    chain: &[usize],
 ) -> BTreeMap<String, (String, String, usize)> {
-    let mut chain = vec![index];
-    while let Some(parent) = poms[*chain.last().expect("non-empty")].1 {
-        chain.push(parent);
-    }
     let mut merged = BTreeMap::new();
     for &i in chain.iter().rev() {
         let pom = &poms[i].0;
@@ -253,6 +249,15 @@ fn properties(
         }
     }
     merged
+}
+
+/// The pom at `index` and its aggregators, nearest first.
+fn chain(poms: &[(Pom, Option<usize>)], index: usize) -> Vec<usize> {
+    let mut chain = vec![index];
+    while let Some(parent) = poms[*chain.last().expect("non-empty")].1 {
+        chain.push(parent);
+    }
+    chain
 }
 
 /// Expands `${...}` references from the properties and the project's coordinates; a reference
@@ -303,19 +308,11 @@ fn expand(
 
 fn module(root: &Path, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
     let pom = &poms[index].0;
-    let props = properties(poms, index);
-    let mut chain_version = pom.version.clone();
-    let mut cursor = poms[index].1;
-    while chain_version.is_none() {
-        match cursor {
-            Some(p) => {
-                chain_version = poms[p].0.version.clone();
-                cursor = poms[p].1;
-            }
-            None => break,
-        }
-    }
-    let raw_version = chain_version
+    let chain = chain(poms, index);
+    let props = properties(poms, &chain);
+    let raw_version = chain
+        .iter()
+        .find_map(|&i| poms[i].0.version.clone())
         .or_else(|| pom.parent.as_ref().and_then(|p| p.2.clone()))
         .unwrap_or_else(|| "0".to_string());
     let version = expand(&raw_version, &props, pom, "0", "version", 1)?;

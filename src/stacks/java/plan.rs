@@ -63,6 +63,13 @@ pub fn select<'a>(
     let profile = settings.profile.as_deref();
     if let Some(profile) = profile {
         safe::name("settings", "profile", profile)?;
+        if facts.tool == Tool::Gradle {
+            return Err(DetectError::setting(
+                "profile",
+                profile,
+                "Maven profiles only; Gradle has none",
+            ));
+        }
     }
     let candidates = facts.candidates(profile);
     let label = |m: &Module| {
@@ -116,23 +123,6 @@ pub fn select<'a>(
             }
         }
     };
-    if let Some(profile) = profile
-        && !facts.modules.iter().any(|m| {
-            m.profiles
-                .iter()
-                .chain(&m.runnable)
-                .any(|r| r.profile.as_deref() == Some(profile))
-        })
-        && facts.tool == Tool::Gradle
-    {
-        return Err(DetectError::Unsafe {
-            file: "settings".to_string(),
-            line: None,
-            field: "profile".to_string(),
-            value: profile.to_string(),
-            allowed: "Maven profiles only; Gradle has none".to_string(),
-        });
-    }
     let runnable = chosen.runnable_with(profile).expect("candidates have one");
     Ok((chosen, runnable))
 }
@@ -164,25 +154,16 @@ pub fn runtime_major(
         };
         if !fits {
             let list: Vec<String> = published.iter().map(u32::to_string).collect();
-            return Err(DetectError::Unsafe {
-                file: "settings".to_string(),
-                line: None,
-                field: "lang-version".to_string(),
-                value: wanted.clone(),
-                allowed: format!(
+            return Err(DetectError::setting(
+                "lang-version",
+                wanted,
+                format!(
                     "a published Java runtime major: {} on distroless, {chainguard} on chainguard",
                     list.join(", ")
                 ),
-            });
+            ));
         }
-        let step = Step {
-            question,
-            answer: wanted.clone(),
-            evidence: vec![Evidence::file(
-                "settings",
-                format!("lang-version = {wanted}"),
-            )],
-        };
+        let step = Step::setting(question, "lang-version", wanted);
         return Ok((wanted.clone(), too_new, step, warnings));
     }
     let (release, evidence) = match &module.release {

@@ -100,22 +100,13 @@ pub fn runtime_major(
     let question = "Node major for the runtime?".to_string();
     if let Some(wanted) = &settings.lang_version {
         if !published.contains(&wanted.as_str()) {
-            return Err(DetectError::Unsafe {
-                file: "settings".to_string(),
-                line: None,
-                field: "lang-version".to_string(),
-                value: wanted.clone(),
-                allowed: format!("a published Node runtime major: {}", published.join(", ")),
-            });
+            return Err(DetectError::setting(
+                "lang-version",
+                wanted,
+                format!("a published Node runtime major: {}", published.join(", ")),
+            ));
         }
-        let step = Step {
-            question,
-            answer: wanted.clone(),
-            evidence: vec![Evidence::file(
-                "settings",
-                format!("lang-version = {wanted}"),
-            )],
-        };
+        let step = Step::setting(question, "lang-version", wanted);
         return Ok((wanted.clone(), vec![step], warnings));
     }
     let mut constraints: Vec<(Range, Evidence)> = Vec::new();

@@ -10,7 +10,6 @@ use crate::detect::DetectError;
 use crate::evidence::Evidence;
 use crate::plan::{APP_DIR, StackOutput};
 use crate::safe;
-use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
 use nodejs_semver::{Range, Version};
@@ -69,7 +68,7 @@ fn composer_range(constraint: &str) -> Option<Range> {
 }
 
 /// The PHP part of the plan.
-pub fn plan(facts: &PhpFacts, settings: &Settings) -> Result<StackOutput, DetectError> {
+pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
     let web = facts.app.is_web();
     let row = catalog::runtime(
         Stack::Php,
@@ -205,7 +204,6 @@ pub fn plan(facts: &PhpFacts, settings: &Settings) -> Result<StackOutput, Detect
         web_image: catalog::PHP_WEB_SERVER,
         nginx_file: NGINX_FILE,
     };
-    let _ = settings;
     Ok(StackOutput {
         builder_variant: "",
         binary: safe::image_name(&binary),

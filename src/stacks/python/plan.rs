@@ -132,15 +132,13 @@ pub fn plan(
         && wanted != &minor
         && settings.vendor == Vendor::Distroless
     {
-        return Err(DetectError::Unsafe {
-            file: "settings".to_string(),
-            line: None,
-            field: "lang-version".to_string(),
-            value: wanted.clone(),
-            allowed: format!(
+        return Err(DetectError::setting(
+            "lang-version",
+            wanted,
+            format!(
                 "the distroless python3 runtime carries Python {minor} only, and the builder must match it"
             ),
-        });
+        ));
     }
 
     let has =
