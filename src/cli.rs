@@ -23,6 +23,50 @@ pub enum Command {
     Detect(DetectArgs),
     /// Show the path taken through the decision tree, step by step, with evidence.
     Explain(ExplainArgs),
+    /// Regenerate in memory and compare with the files on disk: exit 0 when equal, 1 with a
+    /// unified diff when they drift.
+    Check(CheckArgs),
+    /// The embedded templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the man page (roff).
+    Man,
+}
+
+/// Subcommands of `templates`.
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Write every embedded template into DIR, as a starting point for `--templates DIR`.
+    Export {
+        /// Directory to write into (created when missing).
+        dir: PathBuf,
+        /// Replace existing files.
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+/// Arguments of `completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Project root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Check every service under PATH and the docker-bake.hcl, as `init --all` wrote them.
+    #[arg(long)]
+    pub all: bool,
+    #[command(flatten)]
+    pub overrides: Overrides,
 }
 
 /// Arguments of `init`.
@@ -40,6 +84,14 @@ pub struct InitArgs {
     /// With --stdout, print only this file, without a header line.
     #[arg(long, value_enum, requires = "stdout")]
     pub only: Option<OnlyFile>,
+    /// Never ask: use detection and settings, and exit 2 naming the settings when they leave a
+    /// choice open. Implied when standard input or output is not a terminal.
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Find every service under PATH (a bounded walk that skips dependency and build folders),
+    /// write a Dockerfile for each and a docker-bake.hcl that builds them all.
+    #[arg(long, conflicts_with = "stdout")]
+    pub all: bool,
     #[command(flatten)]
     pub overrides: Overrides,
 }
@@ -112,12 +164,37 @@ pub struct Overrides {
     /// Omit the `# syntax=docker/dockerfile:1` line (for builders that cannot pull it).
     #[arg(long)]
     pub no_syntax: bool,
+    /// Also generate compose.yaml.
+    #[arg(long)]
+    pub compose: bool,
+    /// Directory whose templates override the embedded ones, by path (see `templates export`).
+    #[arg(long, value_name = "DIR")]
+    pub templates: Option<PathBuf>,
+    /// Rewrite image references starting with the registry prefix FROM to TO (repeatable), such
+    /// as gcr.io/distroless=registry.example.com/distroless.
+    #[arg(long, value_name = "FROM=TO")]
+    pub mirror: Vec<String>,
+    /// File of digest pins, one `image:tag@sha256:...` per line.
+    #[arg(long, value_name = "FILE")]
+    pub digests: Option<PathBuf>,
+    /// Configuration file to read instead of PATH/shiplight.toml (also SHIPLIGHT_CONFIG).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
 }
 
 impl Overrides {
-    /// The settings layer these flags give.
-    pub fn layer(&self) -> Layer {
-        Layer {
+    /// The settings layer these flags give; refuses a malformed `--mirror`.
+    pub fn layer(&self) -> Result<Layer, String> {
+        let mut mirrors = std::collections::BTreeMap::new();
+        for pair in &self.mirror {
+            let (from, to) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("--mirror {pair:?}: expected FROM=TO"))?;
+            let (from, to) =
+                crate::config::mirror(from, to).map_err(|err| format!("--mirror: {err}"))?;
+            mirrors.insert(from, to);
+        }
+        Ok(Layer {
             stack: self.stack,
             vendor: self.vendor,
             runtime: self.runtime,
@@ -128,6 +205,10 @@ impl Overrides {
             profile: self.profile.clone(),
             port: self.port,
             no_syntax: self.no_syntax.then_some(true),
-        }
+            compose: self.compose.then_some(true),
+            templates: self.templates.clone(),
+            mirrors,
+            digests: self.digests.clone(),
+        })
     }
 }

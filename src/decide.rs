@@ -243,13 +243,15 @@ pub fn decide(
                 reason: format!("the project needs at least {family}: {reason}"),
             });
         }
-        trace.push(Step {
-            question: "Runtime family chosen in the settings?".to_string(),
-            answer: format!("{wanted} (the tree chose {family})"),
-            evidence: vec![Evidence::setting("runtime", wanted)],
-        });
-        reason = format!("{wanted} chosen in the settings ({family} would do: {reason})");
-        family = wanted;
+        if wanted != family {
+            trace.push(Step {
+                question: "Runtime family chosen in the settings?".to_string(),
+                answer: format!("{wanted} (the tree chose {family})"),
+                evidence: vec![Evidence::setting("runtime", wanted)],
+            });
+            reason = format!("{wanted} chosen in the settings ({family} would do: {reason})");
+            family = wanted;
+        }
     }
     let runtime = catalog::runtime(stack, settings.vendor, family, version).ok_or_else(|| {
         DecideError::RuntimeNotUsable {

@@ -35,7 +35,11 @@ pub enum DetectError {
         line: Option<usize>,
         cause: String,
     },
-    #[error("found several {what}: {}. Choose one with {flag}", candidates.join(", "))]
+    #[error(
+        "found several {what}: {}. Choose one with {}",
+        candidates.join(", "),
+        crate::config::ways(flag.trim_start_matches("--"))
+    )]
     Several {
         what: String,
         candidates: Vec<String>,

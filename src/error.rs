@@ -23,6 +23,10 @@ pub enum Error {
     Render(#[from] RenderError),
     #[error(transparent)]
     Write(#[from] WriteError),
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    #[error(transparent)]
+    Digests(#[from] crate::images::DigestsError),
     /// A flag or value that cannot be used, with what to do instead.
     #[error("{0}")]
     Usage(String),
@@ -35,7 +39,11 @@ impl Error {
     /// The process exit code for this error: 2 for usage or input problems, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Detect(_) | Error::Decide(_) | Error::Usage(_) => EXIT_USAGE,
+            Error::Detect(_)
+            | Error::Decide(_)
+            | Error::Usage(_)
+            | Error::Config(_)
+            | Error::Digests(_) => EXIT_USAGE,
             Error::Render(_) | Error::Write(_) | Error::Output(_) => EXIT_FAILURE,
         }
     }

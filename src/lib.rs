@@ -5,50 +5,90 @@
 //! templates) -> [`write`] (atomic, no clobbering).
 
 pub mod catalog;
+pub mod check;
 pub mod cli;
+pub mod config;
 pub mod decide;
 pub mod detect;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod images;
 pub mod manifest;
+pub mod monorepo;
 pub mod plan;
 pub mod render;
 pub mod safe;
 pub mod settings;
 pub mod stack;
 pub mod stacks;
+pub mod wizard;
 pub mod write;
 
-use cli::{Cli, Command, OnlyFile, Overrides};
-use error::{EXIT_OK, EXIT_USAGE, Error};
-use render::Output;
-use settings::Settings;
-use std::io::Write;
-use std::path::Path;
+use clap::CommandFactory;
+use cli::{Cli, Command, InitArgs, OnlyFile, Overrides, TemplatesCommand};
+use error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Error};
+use render::{Output, Templates};
+use settings::{Layer, Settings};
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+/// Where settings come from besides the flags: the process environment and working directory.
+#[derive(Debug, Clone, Default)]
+pub struct Environment {
+    pub vars: Vec<(String, String)>,
+    pub cwd: PathBuf,
+}
+
+impl Environment {
+    /// The current process's environment.
+    pub fn current() -> Environment {
+        Environment {
+            vars: std::env::vars().collect(),
+            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+}
+
+/// Everything generated for one project: the plan, the files, the settings it was made with and
+/// the shiplight.toml that reproduces it.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub plan: plan::Plan,
+    pub outputs: Vec<Output>,
+    pub settings: Settings,
+    pub config: Output,
+}
+
+/// The settings layers below the flags for a project: shiplight.toml (or the file `--config` or
+/// SHIPLIGHT_CONFIG names), then the SHIPLIGHT_* environment.
+pub fn base_layers(
+    root: &Path,
+    overrides: &Overrides,
+    env: &Environment,
+) -> Result<Vec<Layer>, Error> {
+    let explicit = overrides.config.clone().or_else(|| {
+        env.vars
+            .iter()
+            .find(|(name, _)| name == config::CONFIG_ENV)
+            .map(|(_, value)| env.cwd.join(value))
+    });
+    let file = config::file_layer(root, explicit.as_deref())?;
+    let environment = config::from_env(env.vars.iter().cloned(), &env.cwd)?;
+    Ok(vec![file, environment])
+}
 
 /// Runs a parsed command, writing its normal output to `out`; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
+    let env = Environment::current();
     match cli.command {
-        Command::Init(args) => {
-            let (plan, outputs) = generate(&args.path, &args.overrides)?;
-            for warning in &plan.warnings {
-                eprintln!("warning: {warning}");
-            }
-            if args.stdout {
-                print_outputs(out, &outputs, args.only)?;
-            } else {
-                let written = write::write_all(&args.path, &outputs, args.force)?;
-                for path in written {
-                    writeln!(out, "wrote {}", path.display())?;
-                }
-                writeln!(
-                    out,
-                    "runtime: {} ({}): {}",
-                    plan.runtime.image, plan.runtime.family, plan.reason
-                )?;
-            }
-            Ok(EXIT_OK)
+        Command::Init(args) if args.all => monorepo::init(&args, &env, out),
+        Command::Init(args) => init(&args, &env, out),
+        Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
+        Command::Check(args) => {
+            let generated = generate_in(&args.path, &args.overrides, &env)?;
+            let drift = check::compare(&args.path, &generated.outputs, out)?;
+            Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
         }
         Command::Detect(args) => {
             check_dir(&args.path)?;
@@ -72,28 +112,130 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
                 }
                 return Ok(EXIT_OK);
             }
-            let (plan, _) = generate(&args.path, &args.overrides)?;
+            let generated = generate_in(&args.path, &args.overrides, &env)?;
             if args.json {
-                writeln!(out, "{}", to_json(&plan))?;
+                writeln!(out, "{}", to_json(&generated.plan))?;
             } else {
-                write!(out, "{}", explain::plan(&plan))?;
+                write!(out, "{}", explain::plan(&generated.plan))?;
             }
+            Ok(EXIT_OK)
+        }
+        Command::Templates(TemplatesCommand::Export { dir, force }) => {
+            let written = write::write_all(&dir, &render::embedded(), force)?;
+            writeln!(
+                out,
+                "wrote {} templates under {}; use them with --templates {} or `templates` in shiplight.toml",
+                written.len(),
+                dir.display(),
+                dir.display()
+            )?;
+            Ok(EXIT_OK)
+        }
+        Command::Completions(args) => {
+            clap_complete::generate(args.shell, &mut Cli::command(), "shiplight", out);
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            clap_mangen::Man::new(Cli::command()).render(out)?;
             Ok(EXIT_OK)
         }
     }
 }
 
-/// Detects, decides, plans and renders for the project at `root` with the given overrides.
-pub fn generate(root: &Path, overrides: &Overrides) -> Result<(plan::Plan, Vec<Output>), Error> {
-    check_dir(root)?;
-    let settings = Settings::resolve([overrides.layer()]);
-    let facts = detect::choose(detect::detect_all(root), root, &settings)?;
-    let plan = plan::build(&facts, &settings)?;
-    let outputs = render::render(&plan)?;
-    Ok((plan, outputs))
+fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
+    check_dir(&args.path)?;
+    let base = base_layers(&args.path, &args.overrides, env)?;
+    let flags = args.overrides.layer().map_err(Error::Usage)?;
+    let interactive = !args.yes
+        && !args.stdout
+        && std::io::stdin().is_terminal()
+        && std::io::stdout().is_terminal();
+    if interactive {
+        return wizard::run(
+            &args.path,
+            &base,
+            flags,
+            args.force,
+            args.overrides.config.is_some(),
+            out,
+        );
+    }
+    let generated = generate_layers(&args.path, &base, flags).map_err(unattended)?;
+    for warning in &generated.plan.warnings {
+        eprintln!("warning: {warning}");
+    }
+    if args.stdout {
+        print_outputs(out, &generated.outputs, args.only)?;
+        return Ok(EXIT_OK);
+    }
+    let mut outputs = generated.outputs.clone();
+    let config_path = args.path.join(config::FILE_NAME);
+    let write_config =
+        args.overrides.config.is_none() && (args.force || config_path.symlink_metadata().is_err());
+    if write_config {
+        outputs.push(generated.config.clone());
+    }
+    let written = write::write_all(&args.path, &outputs, args.force)?;
+    for path in written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    writeln!(
+        out,
+        "runtime: {} ({}): {}",
+        generated.plan.runtime.image, generated.plan.runtime.family, generated.plan.reason
+    )?;
+    Ok(EXIT_OK)
 }
 
-fn check_dir(root: &Path) -> Result<(), Error> {
+/// An error of an unattended run: a choice left open says so, with what settles it.
+fn unattended(err: Error) -> Error {
+    match err {
+        Error::Detect(detect::DetectError::Several { .. }) => Error::Usage(format!(
+            "{err}\n(no terminal to ask on, or --yes given: shiplight does not guess)"
+        )),
+        other => other,
+    }
+}
+
+/// Detects, decides, plans and renders for the project at `root` with the given flags, reading
+/// shiplight.toml and the SHIPLIGHT_* environment of this process.
+pub fn generate(root: &Path, overrides: &Overrides) -> Result<(plan::Plan, Vec<Output>), Error> {
+    let generated = generate_in(root, overrides, &Environment::current())?;
+    Ok((generated.plan, generated.outputs))
+}
+
+/// [`generate`] with an explicit environment, returning everything generated.
+pub fn generate_in(
+    root: &Path,
+    overrides: &Overrides,
+    env: &Environment,
+) -> Result<Generated, Error> {
+    check_dir(root)?;
+    let base = base_layers(root, overrides, env)?;
+    let flags = overrides.layer().map_err(Error::Usage)?;
+    generate_layers(root, &base, flags)
+}
+
+/// Generates from settings layers (lowest first) and the flags layer on top.
+pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
+    let settings = Settings::resolve(base.iter().cloned().chain([flags]));
+    let facts = detect::choose(detect::detect_all(root), root, &settings)?;
+    let plan = plan::build(&facts, &settings)?;
+    let templates = Templates::load(settings.templates.as_deref())?;
+    let outputs = render::render(&plan, &templates)?;
+    let config = Output {
+        name: config::FILE_NAME.to_string(),
+        contents: config::written(&plan, &settings, root).to_text(),
+    };
+    Ok(Generated {
+        plan,
+        outputs,
+        settings,
+        config,
+    })
+}
+
+pub(crate) fn check_dir(root: &Path) -> Result<(), Error> {
     if root.is_dir() {
         Ok(())
     } else {

@@ -4,7 +4,8 @@
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
 use crate::decide::{Decision, Step};
 use crate::error::Error;
-use crate::settings::Settings;
+use crate::images::Images;
+use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
 use crate::stacks::{self, Facts, StackPlan};
 use serde::Serialize;
@@ -22,6 +23,8 @@ pub struct Plan {
     pub vendor: Vendor,
     /// Emit `# syntax=docker/dockerfile:1`.
     pub syntax: bool,
+    /// Also generate compose.yaml.
+    pub compose: bool,
     pub app: App,
     pub builder: Builder,
     pub runtime: Runtime,
@@ -34,6 +37,9 @@ pub struct Plan {
     /// The stack's own part, under the stack's name (`go`, `rust`).
     #[serde(flatten)]
     pub build: StackPlan,
+    /// The settings that reproduce this plan, for shiplight.toml.
+    #[serde(skip)]
+    pub pins: Layer,
 }
 
 /// The application as it runs in the final stage.
@@ -52,6 +58,8 @@ pub struct App {
 #[derive(Debug, Clone, Serialize)]
 pub struct Builder {
     pub image: String,
+    /// The image's catalogue tag is `latest` (its vendor publishes no other).
+    pub latest: bool,
     /// Non-root user the builder runs as (`None`: root).
     pub user: Option<&'static str>,
     pub workdir: &'static str,
@@ -126,26 +134,30 @@ pub struct StackOutput {
 }
 
 impl Runtime {
-    fn new(decision: &Decision) -> Runtime {
+    fn new(decision: &Decision, images: &Images) -> Runtime {
         let row = decision.runtime;
-        let image = format!("{}:{}", row.repository, row.production_tag);
+        let repository = images.repository(row.repository);
+        let image = format!(
+            "{repository}:{}",
+            images.tag(row.repository, row.production_tag)
+        );
         let (arg_name, arg_default, arg_debug, from) = match row.debug {
             DebugSwitch::Tag { production, debug } => (
                 "RUNTIME_TAG",
-                production.to_string(),
-                debug.to_string(),
-                format!("{}:${{RUNTIME_TAG}}", row.repository),
+                images.tag(row.repository, production),
+                images.tag(row.repository, debug),
+                format!("{repository}:${{RUNTIME_TAG}}"),
             ),
             DebugSwitch::Image { debug } => (
                 "RUNTIME_IMAGE",
                 image.clone(),
-                debug.to_string(),
+                images.reference(debug),
                 "${RUNTIME_IMAGE}".to_string(),
             ),
         };
         Runtime {
             family: decision.family,
-            repository: row.repository.to_string(),
+            repository,
             image,
             from,
             arg_name,
@@ -175,6 +187,8 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
     } else {
         builder_row.reference(&output.builder_version)
     };
+    let images = Images::new(&settings.mirrors, settings.digests.as_deref())?;
+    let latest = builder.ends_with(":latest");
     let mut trace = decision.trace.clone();
     trace.extend(output.steps);
     trace.push(Step {
@@ -182,20 +196,35 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
         answer: builder.clone(),
         evidence: Vec::new(),
     });
+    let mut build = output.build;
+    for image in build.images_mut() {
+        *image = images.reference(image);
+    }
+    let port = settings.port.or(output.port);
+    let mut pins = build.pins();
+    pins.stack = Some(stack);
+    pins.vendor = Some(decision.vendor);
+    pins.runtime = Some(decision.family);
+    if stack.has_lang_version() {
+        pins.lang_version = Some(output.builder_version.clone());
+    }
+    pins.port = port;
     Ok(Plan {
         stack,
         stack_title: stack.title(),
         vendor: decision.vendor,
         syntax: settings.syntax,
+        compose: settings.compose || build.always_compose(),
         app: App {
             image_name: crate::safe::image_name(&output.binary),
             binary: output.binary,
-            port: settings.port.or(output.port),
+            port,
             dir: APP_DIR,
             user: APP_USER,
         },
         builder: Builder {
-            image: builder,
+            image: images.reference(&builder),
+            latest,
             user: builder_row.user,
             cache_owner: builder_row
                 .user
@@ -205,7 +234,7 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
             workdir: builder_row.workdir,
             out_dir: builder_row.out_dir,
         },
-        runtime: Runtime::new(&decision),
+        runtime: Runtime::new(&decision, &images),
         detected: output
             .detected
             .iter()
@@ -218,6 +247,7 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
             .iter()
             .map(|line| crate::safe::comment(line))
             .collect(),
-        build: output.build,
+        build,
+        pins,
     })
 }

@@ -1,10 +1,13 @@
-//! Rendering: the plan through minijinja templates embedded in the binary. Undefined variables
-//! are errors, blocks are trimmed, and the output is byte-for-byte deterministic.
+//! Rendering: the plan through minijinja templates embedded in the binary, or overridden by path
+//! from a templates directory. Undefined variables are errors, blocks are trimmed, and the
+//! output is byte-for-byte deterministic. A template error names the template's file and line.
 
 use crate::plan::Plan;
 use crate::stack::Stack;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// Every embedded template, by id (its path under `templates/`).
 pub const TEMPLATES: &[(&str, &str)] = &[
@@ -84,21 +87,39 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "php/nginx.conf.j2",
         include_str!("../templates/php/nginx.conf.j2"),
     ),
+    (
+        "common/compose.yaml.j2",
+        include_str!("../templates/common/compose.yaml.j2"),
+    ),
+    (
+        "common/docker-bake.hcl.j2",
+        include_str!("../templates/common/docker-bake.hcl.j2"),
+    ),
 ];
 
-/// A generated file: its name in the project and its contents.
+/// Largest template file read from a templates directory.
+const TEMPLATE_CAP: u64 = 1 << 20;
+
+/// A generated file: its path relative to the directory it is written into, and its contents.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Output {
-    pub name: &'static str,
+    pub name: String,
     pub contents: String,
 }
 
-/// A template failed to render; the message names the template and line.
+/// A template failed to load or render; the message names the template's file and line.
 #[derive(Debug, thiserror::Error)]
 #[error("template {template}: {message}")]
 pub struct RenderError {
     pub template: String,
     pub message: String,
+}
+
+/// The templates in use: the embedded set, with overrides by path from a directory.
+pub struct Templates {
+    env: Environment<'static>,
+    /// Template id -> the file it was read from, for the overridden ones.
+    files: BTreeMap<String, PathBuf>,
 }
 
 /// Template ids of a stack's Dockerfile and .dockerignore.
@@ -109,62 +130,167 @@ pub fn stack_templates(stack: Stack) -> [String; 2] {
     ]
 }
 
-fn environment() -> Environment<'static> {
-    let mut env = Environment::new();
-    env.set_undefined_behavior(UndefinedBehavior::Strict);
-    env.set_syntax(
-        SyntaxConfig::builder()
-            .trim_blocks(true)
-            .lstrip_blocks(true)
-            .keep_trailing_newline(true)
-            .build()
-            .expect("default delimiters are valid"),
-    );
-    for (id, source) in TEMPLATES {
-        env.add_template(id, source)
-            .unwrap_or_else(|err| panic!("embedded template {id} does not parse: {err}"));
+impl Templates {
+    /// The embedded templates, each overridden by `dir/<id>` when that file exists. Other `.j2`
+    /// files in `dir` are available to `include` too.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, RenderError> {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_syntax(
+            SyntaxConfig::builder()
+                .trim_blocks(true)
+                .lstrip_blocks(true)
+                .keep_trailing_newline(true)
+                .build()
+                .expect("default delimiters are valid"),
+        );
+        let mut sources: BTreeMap<String, String> = TEMPLATES
+            .iter()
+            .map(|(id, source)| (id.to_string(), source.to_string()))
+            .collect();
+        let mut files = BTreeMap::new();
+        if let Some(dir) = dir {
+            for (id, path) in custom_files(dir)? {
+                let text = read_template(&path)?;
+                sources.insert(id.clone(), text);
+                files.insert(id, path);
+            }
+        }
+        for (id, source) in sources {
+            let shown = files
+                .get(&id)
+                .map(|path| path.display().to_string())
+                .unwrap_or_else(|| embedded_name(&id));
+            env.add_template_owned(id, source)
+                .map_err(|err| error(&shown, &err))?;
+        }
+        Ok(Templates { env, files })
     }
-    env
+
+    fn shown(&self, id: &str) -> String {
+        self.files
+            .get(id)
+            .map(|path| path.display().to_string())
+            .unwrap_or_else(|| embedded_name(id))
+    }
+
+    fn has(&self, id: &str) -> bool {
+        self.env.get_template(id).is_ok()
+    }
+
+    /// Renders template `id` with `context`.
+    pub fn render(&self, id: &str, context: &Value) -> Result<String, RenderError> {
+        let template = self
+            .env
+            .get_template(id)
+            .map_err(|err| error(&self.shown(id), &err))?;
+        template.render(context.clone()).map_err(|err| {
+            let shown = self.shown(err.name().unwrap_or(id));
+            error(&shown, &err)
+        })
+    }
 }
 
-/// Renders the Dockerfile, the .dockerignore and the stack's extra files for a plan.
-pub fn render(plan: &Plan) -> Result<Vec<Output>, RenderError> {
-    let env = environment();
-    let [dockerfile, dockerignore] = stack_templates(plan.stack);
-    let context = Value::from(minijinja::value::Serde(plan));
-    let render_one = |id: &str| -> Result<String, RenderError> {
-        let template = env.get_template(id).map_err(|err| error(id, &err))?;
-        template
-            .render(context.clone())
-            .map_err(|err| error(id, &err))
-    };
-    let mut outputs = vec![
-        Output {
-            name: "Dockerfile",
-            contents: render_one(&dockerfile)?,
-        },
-        Output {
-            name: ".dockerignore",
-            contents: render_one(&dockerignore)?,
-        },
-    ];
-    for (name, id) in plan.build.extra_files() {
-        outputs.push(Output {
-            name,
-            contents: render_one(id)?,
+fn embedded_name(id: &str) -> String {
+    format!("templates/{id} (embedded)")
+}
+
+/// The `.j2` files under `dir` by template id, a bounded walk.
+fn custom_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
+    if !dir.is_dir() {
+        return Err(RenderError {
+            template: dir.display().to_string(),
+            message: "the templates directory does not exist; `shiplight templates export DIR` writes one to start from".to_string(),
         });
     }
-    Ok(outputs)
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).max_depth(4).sort_by_file_name() {
+        let entry = entry.map_err(|err| RenderError {
+            template: dir.display().to_string(),
+            message: format!("cannot read the templates directory: {err}"),
+        })?;
+        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "j2") {
+            continue;
+        }
+        let relative = entry
+            .path()
+            .strip_prefix(dir)
+            .expect("walk stays under dir");
+        let id: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        found.push((id.join("/"), entry.path().to_path_buf()));
+    }
+    Ok(found)
 }
 
-fn error(id: &str, err: &minijinja::Error) -> RenderError {
-    let template = err.name().unwrap_or(id);
+fn read_template(path: &Path) -> Result<String, RenderError> {
+    let fail = |message: String| RenderError {
+        template: path.display().to_string(),
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|err| fail(format!("cannot read it: {err}")))?;
+    if meta.len() > TEMPLATE_CAP {
+        return Err(fail(format!("larger than {TEMPLATE_CAP} bytes")));
+    }
+    std::fs::read_to_string(path)
+        .map_err(|err| fail(format!("cannot read it as UTF-8 text: {err}")))
+}
+
+/// The embedded templates as files named by id, for `templates export`.
+pub fn embedded() -> Vec<Output> {
+    TEMPLATES
+        .iter()
+        .map(|(id, source)| Output {
+            name: id.to_string(),
+            contents: source.to_string(),
+        })
+        .collect()
+}
+
+/// Renders the Dockerfile, the .dockerignore, compose.yaml when the plan asks for it, and the
+/// stack's extra files.
+pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderError> {
+    let [dockerfile, dockerignore] = stack_templates(plan.stack);
+    let context = Value::from(minijinja::value::Serde(plan));
+    let mut files = vec![
+        ("Dockerfile".to_string(), dockerfile),
+        (".dockerignore".to_string(), dockerignore),
+    ];
+    if plan.compose {
+        let own = format!("{}/compose.yaml.j2", plan.stack.name());
+        let id = if templates.has(&own) {
+            own
+        } else {
+            "common/compose.yaml.j2".to_string()
+        };
+        files.push(("compose.yaml".to_string(), id));
+    }
+    for (name, id) in plan.build.extra_files() {
+        files.push((name.to_string(), id.to_string()));
+    }
+    files
+        .into_iter()
+        .map(|(name, id)| {
+            Ok(Output {
+                name,
+                contents: templates.render(&id, &context)?,
+            })
+        })
+        .collect()
+}
+
+fn error(shown: &str, err: &minijinja::Error) -> RenderError {
     let message = match err.line() {
         Some(line) => format!("line {line}: {}", err.detail().unwrap_or(&err.to_string())),
-        None => err.to_string(),
+        None => err
+            .detail()
+            .map(str::to_string)
+            .unwrap_or_else(|| err.to_string()),
     };
     RenderError {
-        template: template.to_string(),
+        template: shown.to_string(),
         message,
     }
 }

@@ -1,11 +1,14 @@
-//! Settings: the user's choices that override detection. Each source (today the command line)
-//! gives a [`Layer`] whose fields are all optional; layers merge in order into one [`Settings`].
+//! Settings: the user's choices that override detection. Each source (shiplight.toml, the
+//! SHIPLIGHT_* environment, the command line) gives a [`Layer`] whose fields are all optional;
+//! layers merge in order (later wins) into one [`Settings`].
 
 use crate::catalog::{Family, Vendor};
 use crate::stack::Stack;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 /// One source of settings; `None` means "this source says nothing".
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layer {
     pub stack: Option<Stack>,
     pub vendor: Option<Vendor>,
@@ -17,11 +20,21 @@ pub struct Layer {
     pub profile: Option<String>,
     pub port: Option<u16>,
     pub no_syntax: Option<bool>,
+    pub compose: Option<bool>,
+    /// Directory whose templates override the embedded ones (already resolved against the
+    /// source's base directory).
+    pub templates: Option<PathBuf>,
+    /// Registry prefix rewrites, merged key by key across layers.
+    pub mirrors: BTreeMap<String, String>,
+    /// File of digest pins (already resolved against the source's base directory).
+    pub digests: Option<PathBuf>,
 }
 
 impl Layer {
     /// This layer with every field `other` sets taken from `other`.
     pub fn overlay(self, other: Layer) -> Layer {
+        let mut mirrors = self.mirrors;
+        mirrors.extend(other.mirrors);
         Layer {
             stack: other.stack.or(self.stack),
             vendor: other.vendor.or(self.vendor),
@@ -33,6 +46,10 @@ impl Layer {
             profile: other.profile.or(self.profile),
             port: other.port.or(self.port),
             no_syntax: other.no_syntax.or(self.no_syntax),
+            compose: other.compose.or(self.compose),
+            templates: other.templates.or(self.templates),
+            mirrors,
+            digests: other.digests.or(self.digests),
         }
     }
 }
@@ -43,6 +60,8 @@ pub struct Settings {
     /// The stack to use when detection finds several, or to insist on one.
     pub stack: Option<Stack>,
     pub vendor: Vendor,
+    /// Whether the vendor was chosen by a setting rather than defaulted.
+    pub vendor_chosen: bool,
     /// Runtime family chosen by the user instead of the decision tree's.
     pub runtime: Option<Family>,
     /// Language version for the builder instead of the detected one.
@@ -58,6 +77,14 @@ pub struct Settings {
     pub port: Option<u16>,
     /// Emit the `# syntax=docker/dockerfile:1` line.
     pub syntax: bool,
+    /// Also generate compose.yaml.
+    pub compose: bool,
+    /// Directory of templates overriding the embedded ones.
+    pub templates: Option<PathBuf>,
+    /// Registry prefix rewrites (`gcr.io/distroless` -> `mirror.example/distroless`).
+    pub mirrors: BTreeMap<String, String>,
+    /// File of digest pins.
+    pub digests: Option<PathBuf>,
 }
 
 impl Settings {
@@ -67,6 +94,7 @@ impl Settings {
         Settings {
             stack: merged.stack,
             vendor: merged.vendor.unwrap_or_default(),
+            vendor_chosen: merged.vendor.is_some(),
             runtime: merged.runtime,
             lang_version: merged.lang_version,
             go_main: merged.go_main,
@@ -75,6 +103,21 @@ impl Settings {
             profile: merged.profile,
             port: merged.port,
             syntax: !merged.no_syntax.unwrap_or(false),
+            compose: merged.compose.unwrap_or(false),
+            templates: merged.templates,
+            mirrors: merged.mirrors,
+            digests: merged.digests,
+        }
+    }
+}
+
+impl Settings {
+    /// These settings without a language version, to compare a pinned version with the one
+    /// detection gives: a pin equal to it changes nothing, not even the explanation.
+    pub fn detecting_version(&self) -> Settings {
+        Settings {
+            lang_version: None,
+            ..self.clone()
         }
     }
 }

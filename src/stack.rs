@@ -25,6 +25,11 @@ pub enum Stack {
 }
 
 impl Stack {
+    /// Whether `lang-version` applies to this stack (PHP's version follows its runtime image).
+    pub fn has_lang_version(self) -> bool {
+        self != Stack::Php
+    }
+
     /// Every stack, in the order detection reports them.
     pub const ALL: &'static [Stack] = &[
         Stack::Go,

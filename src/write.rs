@@ -28,7 +28,7 @@ fn list(paths: &[PathBuf]) -> String {
 
 /// Writes `outputs` into `dir`. Without `force`, fails before touching anything if any exists.
 pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<PathBuf>, WriteError> {
-    let targets: Vec<PathBuf> = outputs.iter().map(|o| dir.join(o.name)).collect();
+    let targets: Vec<PathBuf> = outputs.iter().map(|o| dir.join(&o.name)).collect();
     if !force {
         let existing: Vec<PathBuf> = targets
             .iter()
@@ -62,10 +62,10 @@ pub fn write_all(dir: &Path, outputs: &[Output], force: bool) -> Result<Vec<Path
 
 fn stage(dir: &Path, output: &Output) -> Result<tempfile::NamedTempFile, WriteError> {
     let io = |source| WriteError::Io {
-        path: dir.join(output.name),
+        path: dir.join(&output.name),
         source,
     };
-    let parent = dir.join(output.name);
+    let parent = dir.join(&output.name);
     let parent = parent.parent().unwrap_or(dir);
     std::fs::create_dir_all(parent).map_err(io)?;
     let mut temp = tempfile::Builder::new()

@@ -1,11 +1,13 @@
-//! One snapshot per fixture under tests/fixtures/: the plan, the Dockerfile and the
-//! .dockerignore, so a review shows everything a change does to the output at once.
+//! One snapshot per fixture under tests/fixtures/: the plan, the Dockerfile, the .dockerignore,
+//! any other generated file and the shiplight.toml `init` writes, so a review shows everything a
+//! change does to the output at once. Each shiplight.toml must reproduce the files byte for byte.
 
 mod common;
 
 use clap::Parser;
 use common::{args, fixtures, refused};
 use shiplight::cli::{Cli, Command};
+use shiplight::{Environment, Generated, config, settings::Layer};
 use std::path::Path;
 
 fn generate(fixture: &Path) -> String {
@@ -18,22 +20,46 @@ fn generate(fixture: &Path) -> String {
     let Command::Init(init) = Cli::parse_from(argv).command else {
         unreachable!()
     };
-    let result = shiplight::generate(fixture, &init.overrides);
+    let result = shiplight::generate_in(fixture, &init.overrides, &Environment::default());
     if refused(fixture) {
         let err = result
             .err()
             .unwrap_or_else(|| panic!("{}: expected a refusal", fixture.display()));
         return format!("==> error (exit {}) <==\n{err}\n", err.exit_code());
     }
-    let (plan, outputs) = result.unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let generated = result.unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    assert_reproduced(fixture, &generated);
     let mut snapshot = format!(
         "==> plan.json <==\n{}\n",
-        serde_json::to_string_pretty(&plan).unwrap()
+        serde_json::to_string_pretty(&generated.plan).unwrap()
     );
-    for output in outputs {
+    for output in generated.outputs.iter().chain([&generated.config]) {
         snapshot.push_str(&format!("==> {} <==\n{}", output.name, output.contents));
     }
     snapshot
+}
+
+/// The shiplight.toml alone, without the fixture's flags, gives the same files.
+fn assert_reproduced(fixture: &Path, generated: &Generated) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(config::FILE_NAME);
+    std::fs::write(&path, &generated.config.contents).unwrap();
+    let layer =
+        config::load_file(&path).unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let again = shiplight::generate_layers(fixture, &[layer], Layer::default())
+        .unwrap_or_else(|err| panic!("{}: from its shiplight.toml: {err}", fixture.display()));
+    assert_eq!(
+        generated.outputs,
+        again.outputs,
+        "{}: shiplight.toml does not reproduce the files",
+        fixture.display()
+    );
+    assert_eq!(
+        generated.config,
+        again.config,
+        "{}: shiplight.toml is not stable",
+        fixture.display()
+    );
 }
 
 #[test]

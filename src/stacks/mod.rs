@@ -13,7 +13,7 @@ use crate::decide::{self, Decision, Node};
 use crate::detect::{Detection, Fact};
 use crate::error::Error;
 use crate::plan::StackOutput;
-use crate::settings::Settings;
+use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
 use serde::Serialize;
 use std::path::Path;
@@ -189,5 +189,39 @@ impl StackPlan {
             StackPlan::Php(plan) => php::plan::extra_files(plan),
             _ => Vec::new(),
         }
+    }
+
+    /// Whether the application needs compose.yaml to run at all (PHP-FPM behind nginx).
+    pub fn always_compose(&self) -> bool {
+        match self {
+            StackPlan::Php(plan) => plan.web,
+            _ => false,
+        }
+    }
+
+    /// Image references of the stack's own stages, for mirrors and digest pins.
+    pub fn images_mut(&mut self) -> Vec<&mut String> {
+        match self {
+            StackPlan::Php(plan) => vec![&mut plan.node_image, &mut plan.web_image],
+            _ => Vec::new(),
+        }
+    }
+
+    /// The stack's target as settings (main package, binary, workspace package, profile), so
+    /// shiplight.toml reproduces the choice.
+    pub fn pins(&self) -> Layer {
+        let mut layer = Layer::default();
+        match self {
+            StackPlan::Go(plan) => layer.go_main = Some(plan.package.clone()),
+            StackPlan::Rust(plan) => layer.rust_bin = Some(plan.bin.clone()),
+            StackPlan::Python(plan) => layer.package = plan.package.clone(),
+            StackPlan::Node(plan) => layer.package = plan.workspace_package.clone(),
+            StackPlan::Java(plan) => {
+                layer.package = java::plan::module_setting(plan);
+                layer.profile = plan.profile.clone();
+            }
+            StackPlan::Php(_) => {}
+        }
+        layer
     }
 }

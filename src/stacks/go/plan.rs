@@ -175,6 +175,11 @@ fn builder_version(
     let mut warnings = Vec::new();
     let question = "Go version for the builder?".to_string();
     if let Some(version) = &settings.lang_version {
+        if let Ok(found) = builder_version(facts, &settings.detecting_version())
+            && found.0 == *version
+        {
+            return Ok(found);
+        }
         let version = safe::version("settings", "lang-version", version)?;
         let step = Step::setting(question, "lang-version", &version);
         return Ok((version, step, warnings));

@@ -147,6 +147,11 @@ pub fn runtime_major(
     let mut warnings = Vec::new();
     let mut too_new = Vec::new();
     if let Some(wanted) = &settings.lang_version {
+        if let Ok(found) = runtime_major(module, &settings.detecting_version())
+            && found.0 == *wanted
+        {
+            return Ok(found);
+        }
         let major: Option<u32> = wanted.parse().ok();
         let fits = match settings.vendor {
             Vendor::Distroless => major.is_some_and(|m| published.contains(&m)),
@@ -381,4 +386,9 @@ pub fn plan(
         steps,
         build: StackPlan::Java(java),
     })
+}
+
+/// The chosen module as a `package` setting: its directory, or `None` for the root project.
+pub fn module_setting(plan: &JavaPlan) -> Option<String> {
+    (!plan.module_dir.is_empty() && plan.module_dir != ".").then(|| plan.module_dir.clone())
 }

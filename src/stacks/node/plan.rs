@@ -99,6 +99,11 @@ pub fn runtime_major(
     let mut warnings = Vec::new();
     let question = "Node major for the runtime?".to_string();
     if let Some(wanted) = &settings.lang_version {
+        if let Ok(found) = runtime_major(facts, package, &settings.detecting_version())
+            && found.0 == *wanted
+        {
+            return Ok(found);
+        }
         if !published.contains(&wanted.as_str()) {
             return Err(DetectError::setting(
                 "lang-version",

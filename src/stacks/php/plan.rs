@@ -39,7 +39,7 @@ pub struct PhpPlan {
     pub entrypoint: Vec<String>,
     pub fpm_port: u16,
     pub web_port: u16,
-    pub web_image: &'static str,
+    pub web_image: String,
     pub nginx_file: &'static str,
 }
 
@@ -201,7 +201,7 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         entrypoint,
         fpm_port: catalog::PHP_FPM_PORT,
         web_port: catalog::PHP_WEB_PORT,
-        web_image: catalog::PHP_WEB_SERVER,
+        web_image: catalog::PHP_WEB_SERVER.to_string(),
         nginx_file: NGINX_FILE,
     };
     Ok(StackOutput {
@@ -218,13 +218,10 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
 }
 
 /// The files a PHP plan adds to the Dockerfile and .dockerignore: for a web application, the
-/// compose file and the nginx configuration, with their template ids.
+/// nginx configuration, with its template id (its compose.yaml is always generated).
 pub fn extra_files(plan: &PhpPlan) -> Vec<(&'static str, &'static str)> {
     if plan.web {
-        vec![
-            ("compose.yaml", "php/compose.yaml.j2"),
-            (NGINX_FILE, "php/nginx.conf.j2"),
-        ]
+        vec![(NGINX_FILE, "php/nginx.conf.j2")]
     } else {
         Vec::new()
     }

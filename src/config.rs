@@ -1,0 +1,467 @@
+//! shiplight.toml and the SHIPLIGHT_* environment: the setting keys (one table shared by the
+//! file, the environment and the messages that name them), reading both into a [`Layer`] with
+//! errors naming the key and its source, and writing the file `init` leaves behind.
+
+use crate::catalog::{Family, Vendor};
+use crate::settings::Layer;
+use crate::stack::Stack;
+use clap::ValueEnum;
+use serde::Serialize;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// The configuration file's name in a project's root.
+pub const FILE_NAME: &str = "shiplight.toml";
+/// Environment variable naming another configuration file.
+pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
+/// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
+const OTHER_ENV: &[&str] = &[CONFIG_ENV, "SHIPLIGHT_CARGO_METADATA"];
+
+/// The type of a key's value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Port,
+    Bool,
+    Path,
+    Mirrors,
+}
+
+/// A setting key: its name in shiplight.toml, and what it does.
+#[derive(Debug, Clone, Copy)]
+pub struct Key {
+    pub name: &'static str,
+    pub kind: Kind,
+    pub help: &'static str,
+}
+
+/// Every key shiplight.toml and the environment accept.
+pub const KEYS: &[Key] = &[
+    Key {
+        name: "stack",
+        kind: Kind::Text,
+        help: "go, rust, python, node, java or php",
+    },
+    Key {
+        name: "vendor",
+        kind: Kind::Text,
+        help: "distroless or chainguard",
+    },
+    Key {
+        name: "runtime",
+        kind: Kind::Text,
+        help: "static, base, cc or language",
+    },
+    Key {
+        name: "lang-version",
+        kind: Kind::Text,
+        help: "language version for the builder",
+    },
+    Key {
+        name: "go-main",
+        kind: Kind::Text,
+        help: "Go main package, such as ./cmd/api",
+    },
+    Key {
+        name: "rust-bin",
+        kind: Kind::Text,
+        help: "Rust binary to build",
+    },
+    Key {
+        name: "package",
+        kind: Kind::Text,
+        help: "workspace package or module",
+    },
+    Key {
+        name: "profile",
+        kind: Kind::Text,
+        help: "Maven profile to activate",
+    },
+    Key {
+        name: "port",
+        kind: Kind::Port,
+        help: "port the application listens on",
+    },
+    Key {
+        name: "no-syntax",
+        kind: Kind::Bool,
+        help: "omit the # syntax= line",
+    },
+    Key {
+        name: "compose",
+        kind: Kind::Bool,
+        help: "also generate compose.yaml",
+    },
+    Key {
+        name: "templates",
+        kind: Kind::Path,
+        help: "directory of templates overriding the embedded ones",
+    },
+    Key {
+        name: "digests",
+        kind: Kind::Path,
+        help: "file of image digest pins",
+    },
+    Key {
+        name: "mirrors",
+        kind: Kind::Mirrors,
+        help: "registry prefix rewrites, FROM = TO",
+    },
+];
+
+/// A configuration source that cannot be used; names the source and the key.
+#[derive(Debug, thiserror::Error)]
+#[error("{source_name}: {message}")]
+pub struct ConfigError {
+    /// The file path, or the environment variable.
+    pub source_name: String,
+    pub message: String,
+}
+
+/// The environment variable of a key (`go-main` -> `SHIPLIGHT_GO_MAIN`).
+pub fn env_name(key: &str) -> String {
+    format!("SHIPLIGHT_{}", key.to_ascii_uppercase().replace('-', "_"))
+}
+
+/// How a key can be given, for messages: flag, file key and environment variable.
+pub fn ways(key: &str) -> String {
+    let flag = match key {
+        "mirrors" => "--mirror FROM=TO".to_string(),
+        _ => format!("--{key}"),
+    };
+    format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))
+}
+
+/// A value as a source gave it, before it is checked against its key.
+enum Raw<'a> {
+    Text(&'a str),
+    Toml(&'a toml::Value),
+}
+
+/// Reads a shiplight.toml. Relative paths in it are resolved against its directory.
+pub fn load_file(path: &Path) -> Result<Layer, ConfigError> {
+    let source_name = path.display().to_string();
+    let fail = |message: String| ConfigError {
+        source_name: source_name.clone(),
+        message,
+    };
+    let text =
+        std::fs::read_to_string(path).map_err(|err| fail(format!("cannot read it: {err}")))?;
+    let table: toml::Table = toml::from_str(&text).map_err(|err| {
+        let line = err
+            .span()
+            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+        let message = err.message().trim().to_string();
+        fail(match line {
+            Some(line) => format!("line {line}: {message}"),
+            None => message,
+        })
+    })?;
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut layer = Layer::default();
+    for (name, value) in &table {
+        let at = key_line(&text, name)
+            .map(|line| format!("line {line}: "))
+            .unwrap_or_default();
+        set(&mut layer, name, Raw::Toml(value), base)
+            .map_err(|message| fail(format!("{at}{message}")))?;
+    }
+    Ok(layer)
+}
+
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
+            let line = line.trim_start();
+            line.strip_prefix(key)
+                .or_else(|| line.strip_prefix(&format!("[{key}]")))
+                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
+                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '=', '\t', '.']))
+        })
+        .map(|index| index + 1)
+}
+
+/// Reads the SHIPLIGHT_* variables among `vars`. An unknown SHIPLIGHT_ variable is an error, so
+/// a misspelt one is not silently ignored. Relative paths resolve against `cwd`.
+pub fn from_env(
+    vars: impl IntoIterator<Item = (String, String)>,
+    cwd: &Path,
+) -> Result<Layer, ConfigError> {
+    let mut layer = Layer::default();
+    let mut vars: Vec<(String, String)> = vars
+        .into_iter()
+        .filter(|(name, _)| name.starts_with("SHIPLIGHT_") && !OTHER_ENV.contains(&name.as_str()))
+        .collect();
+    vars.sort();
+    for (name, value) in vars {
+        let key = KEYS
+            .iter()
+            .find(|key| env_name(key.name) == name)
+            .ok_or_else(|| ConfigError {
+                source_name: format!("environment variable {name}"),
+                message: format!(
+                    "unknown setting; known: {}, {}",
+                    KEYS.iter()
+                        .map(|key| env_name(key.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    OTHER_ENV.join(", ")
+                ),
+            })?;
+        set(&mut layer, key.name, Raw::Text(&value), cwd).map_err(|message| ConfigError {
+            source_name: format!("environment variable {name}"),
+            message,
+        })?;
+    }
+    Ok(layer)
+}
+
+/// The configuration file to read for a project: `explicit` (a flag or SHIPLIGHT_CONFIG), which
+/// must exist, else `root/shiplight.toml` when it exists.
+pub fn file_layer(root: &Path, explicit: Option<&Path>) -> Result<Layer, ConfigError> {
+    match explicit {
+        Some(path) => load_file(path),
+        None => {
+            let path = root.join(FILE_NAME);
+            if path.symlink_metadata().is_ok() {
+                load_file(&path)
+            } else {
+                Ok(Layer::default())
+            }
+        }
+    }
+}
+
+fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: &Path) -> Result<(), String> {
+    let key = KEYS.iter().find(|key| key.name == name).ok_or_else(|| {
+        format!(
+            "unknown key `{name}`; known keys: {}",
+            KEYS.iter()
+                .map(|key| key.name)
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })?;
+    let bad = |what: &str| format!("`{name}` must be {what}");
+    match key.kind {
+        Kind::Text => {
+            let text = text(&raw).ok_or_else(|| bad("a string"))?;
+            let text = setting_text(name, text)?;
+            match name {
+                "stack" => layer.stack = Some(choice::<Stack>(name, &text)?),
+                "vendor" => layer.vendor = Some(choice::<Vendor>(name, &text)?),
+                "runtime" => layer.runtime = Some(choice::<Family>(name, &text)?),
+                "lang-version" => layer.lang_version = Some(text),
+                "go-main" => layer.go_main = Some(text),
+                "rust-bin" => layer.rust_bin = Some(text),
+                "package" => layer.package = Some(text),
+                "profile" => layer.profile = Some(text),
+                _ => unreachable!("every text key is handled"),
+            }
+        }
+        Kind::Port => {
+            let port = match raw {
+                Raw::Toml(value) => value.as_integer().and_then(|n| u16::try_from(n).ok()),
+                Raw::Text(text) => text.trim().parse::<u16>().ok(),
+            };
+            layer.port = Some(
+                port.filter(|p| *p > 0)
+                    .ok_or_else(|| bad("a port number from 1 to 65535"))?,
+            );
+        }
+        Kind::Bool => {
+            let value = match raw {
+                Raw::Toml(value) => value.as_bool(),
+                Raw::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
+                    "1" | "true" | "yes" | "on" => Some(true),
+                    "0" | "false" | "no" | "off" | "" => Some(false),
+                    _ => None,
+                },
+            };
+            let value = value.ok_or_else(|| bad("true or false"))?;
+            match name {
+                "no-syntax" => layer.no_syntax = Some(value),
+                "compose" => layer.compose = Some(value),
+                _ => unreachable!("every boolean key is handled"),
+            }
+        }
+        Kind::Path => {
+            let text = text(&raw).ok_or_else(|| bad("a path (string)"))?;
+            if text.is_empty() || text.chars().any(char::is_control) {
+                return Err(bad("a non-empty path without control characters"));
+            }
+            let path = base.join(text);
+            match name {
+                "templates" => layer.templates = Some(path),
+                "digests" => layer.digests = Some(path),
+                _ => unreachable!("every path key is handled"),
+            }
+        }
+        Kind::Mirrors => {
+            let pairs: Vec<(String, String)> = match raw {
+                Raw::Toml(value) => value
+                    .as_table()
+                    .ok_or_else(|| bad("a table of \"FROM\" = \"TO\" registry prefixes"))?
+                    .iter()
+                    .map(|(from, to)| {
+                        to.as_str()
+                            .map(|to| (from.clone(), to.to_string()))
+                            .ok_or_else(|| format!("mirrors.\"{from}\" must be a string"))
+                    })
+                    .collect::<Result<_, _>>()?,
+                Raw::Text(text) => text
+                    .split(',')
+                    .filter(|pair| !pair.trim().is_empty())
+                    .map(|pair| {
+                        pair.split_once('=')
+                            .map(|(from, to)| (from.trim().to_string(), to.trim().to_string()))
+                            .ok_or_else(|| bad("FROM=TO pairs separated by commas"))
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            for (from, to) in pairs {
+                let (from, to) = mirror(&from, &to)?;
+                layer.mirrors.insert(from, to);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn text<'a>(raw: &'a Raw<'a>) -> Option<&'a str> {
+    match raw {
+        Raw::Text(text) => Some(text),
+        Raw::Toml(value) => value.as_str(),
+    }
+}
+
+/// A setting value before its stack checks it in context: a short word of letters, digits and
+/// `. _ - / @ : +`. Anything that could shape a file (quotes, `$`, spaces, newlines) is refused.
+pub fn setting_text(key: &str, value: &str) -> Result<String, String> {
+    let ok = !value.is_empty()
+        && value.len() <= 256
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | '/' | '@' | ':' | '+')
+        });
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "`{key}` = {value:?} cannot be used: letters, digits and . _ - / @ : + only"
+        ))
+    }
+}
+
+fn choice<T: ValueEnum>(key: &str, value: &str) -> Result<T, String> {
+    T::from_str(value, true).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("`{key}` = {value:?} is not one of {}", names.join(", "))
+    })
+}
+
+/// A registry prefix rewrite, both sides checked as image name prefixes.
+pub fn mirror(from: &str, to: &str) -> Result<(String, String), String> {
+    let valid = |value: &str| {
+        !value.is_empty()
+            && value.len() <= 256
+            && !value.starts_with(['/', '.', '-'])
+            && !value.ends_with('/')
+            && !value.contains("//")
+            && value.chars().all(|c| {
+                c.is_ascii_lowercase()
+                    || c.is_ascii_digit()
+                    || matches!(c, '.' | '_' | '-' | '/' | ':')
+            })
+    };
+    for value in [from, to] {
+        if !valid(value) {
+            return Err(format!(
+                "mirror {from:?} = {to:?}: {value:?} is not a registry prefix (lowercase letters, digits, . _ - / :, such as registry.example.com/distroless)"
+            ));
+        }
+    }
+    Ok((from.to_string(), to.to_string()))
+}
+
+/// shiplight.toml as `init` writes it: the inputs of every decision, so a re-run reproduces the
+/// files byte for byte. Serialized by the toml crate, so every value is encoded as TOML.
+#[derive(Debug, Default, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Written {
+    pub stack: Option<Stack>,
+    pub vendor: Option<Vendor>,
+    pub runtime: Option<Family>,
+    pub lang_version: Option<String>,
+    pub go_main: Option<String>,
+    pub rust_bin: Option<String>,
+    pub package: Option<String>,
+    pub profile: Option<String>,
+    pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub no_syntax: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub compose: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub templates: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub digests: Option<String>,
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mirrors: BTreeMap<String, String>,
+}
+
+/// The header of a written shiplight.toml.
+const HEADER: &str = "\
+# shiplight.toml: the inputs of every decision shiplight made for this project. `shiplight init`
+# and `shiplight check` read it, so the generated files are reproduced byte for byte.
+# Precedence: defaults < detection < this file < SHIPLIGHT_* environment < flags.
+# Delete a line to let detection decide it again.
+";
+
+impl Written {
+    /// The file's text.
+    pub fn to_text(&self) -> String {
+        let body = toml::to_string(self).expect("plain data serializes as TOML");
+        format!("{HEADER}\n{body}")
+    }
+}
+
+/// `path` as written into shiplight.toml: relative to `root` when inside it.
+pub fn portable_path(root: &Path, path: &Path) -> String {
+    let relative: Option<PathBuf> = path.strip_prefix(root).ok().map(Path::to_path_buf);
+    relative
+        .filter(|rel| !rel.as_os_str().is_empty())
+        .unwrap_or_else(|| path.to_path_buf())
+        .display()
+        .to_string()
+}
+
+/// The shiplight.toml that reproduces `plan` made with `settings` for the project at `root`.
+pub fn written(
+    plan: &crate::plan::Plan,
+    settings: &crate::settings::Settings,
+    root: &Path,
+) -> Written {
+    let pins = &plan.pins;
+    Written {
+        stack: pins.stack,
+        vendor: pins.vendor,
+        runtime: pins.runtime,
+        lang_version: pins.lang_version.clone(),
+        go_main: pins.go_main.clone(),
+        rust_bin: pins.rust_bin.clone(),
+        package: pins.package.clone(),
+        profile: pins.profile.clone(),
+        port: pins.port,
+        no_syntax: (!settings.syntax).then_some(true),
+        compose: settings.compose.then_some(true),
+        templates: settings
+            .templates
+            .as_deref()
+            .map(|p| portable_path(root, p)),
+        digests: settings.digests.as_deref().map(|p| portable_path(root, p)),
+        mirrors: settings.mirrors.clone(),
+    }
+}

@@ -1,0 +1,287 @@
+//! Monorepos: `init --all` and `check --all`. A bounded walk finds every service (a directory
+//! where a stack is detected; its own subdirectories belong to it), each is generated with its
+//! own shiplight.toml, and one docker-bake.hcl builds them all.
+
+use crate::cli::{InitArgs, Overrides};
+use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::render::{Output, Templates};
+use crate::settings::Settings;
+use crate::{Environment, Generated, base_layers, check, config, detect, generate_layers, write};
+use serde::Serialize;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// How deep below the root the walk looks for services.
+pub const MAX_DEPTH: usize = 4;
+/// The bake file's name.
+pub const BAKE_FILE: &str = "docker-bake.hcl";
+/// Directories never entered: dependencies, build output, virtual environments, VCS data.
+const SKIP: &[&str] = &[
+    "node_modules",
+    "target",
+    "vendor",
+    "build",
+    "dist",
+    "out",
+    "venv",
+    "env",
+    "site-packages",
+    "__pycache__",
+    "bower_components",
+    "testdata",
+];
+
+/// A service found under the root.
+#[derive(Debug, Clone)]
+pub struct Service {
+    /// Path relative to the root, `/`-separated; empty for the root itself.
+    pub dir: String,
+    pub generated: Generated,
+}
+
+/// One bake target.
+#[derive(Debug, Clone, Serialize)]
+struct Target {
+    name: String,
+    context: String,
+    /// A named stage to build instead of the last one.
+    stage: Option<&'static str>,
+}
+
+/// The directories under `root` where a stack is detected, sorted, without descending into a
+/// found service or any skipped or hidden directory.
+pub fn find(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut walk = walkdir::WalkDir::new(root)
+        .max_depth(MAX_DEPTH)
+        .sort_by_file_name()
+        .into_iter();
+    while let Some(entry) = walk.next() {
+        let Ok(entry) = entry else { continue };
+        if !entry.file_type().is_dir() {
+            continue;
+        }
+        let name = entry.file_name().to_string_lossy();
+        if entry.depth() > 0 && (name.starts_with('.') || SKIP.contains(&name.as_ref())) {
+            walk.skip_current_dir();
+            continue;
+        }
+        let reports = detect::detect_all(entry.path());
+        let is_service = reports
+            .iter()
+            .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));
+        if is_service {
+            found.push(entry.path().to_path_buf());
+            walk.skip_current_dir();
+        }
+    }
+    found
+}
+
+/// Generates every service under `root`; all errors are collected and reported together.
+fn generate_all(
+    root: &Path,
+    overrides: &Overrides,
+    env: &Environment,
+) -> Result<Vec<Service>, Error> {
+    crate::check_dir(root)?;
+    let dirs = find(root);
+    if dirs.is_empty() {
+        return Err(Error::Usage(format!(
+            "no service found under {} (looked {MAX_DEPTH} levels deep for go.mod, Cargo.toml, pyproject.toml, requirements.txt, package.json, pom.xml, build.gradle and composer.json, skipping {} and hidden directories)",
+            root.display(),
+            SKIP.join(", ")
+        )));
+    }
+    let flags = overrides.layer().map_err(Error::Usage)?;
+    let mut services = Vec::new();
+    let mut failures = Vec::new();
+    for dir in dirs {
+        let relative = relative(root, &dir);
+        let shown = if relative.is_empty() {
+            ".".to_string()
+        } else {
+            relative.clone()
+        };
+        let result = base_layers(&dir, overrides, env)
+            .and_then(|base| generate_layers(&dir, &base, flags.clone()));
+        match result {
+            Ok(generated) => services.push(Service {
+                dir: relative,
+                generated,
+            }),
+            Err(err) => failures.push(format!("{shown}: {err}")),
+        }
+    }
+    if !failures.is_empty() {
+        return Err(Error::Usage(format!(
+            "{} of {} services cannot be generated; nothing was written. Settle each in its own shiplight.toml:\n{}",
+            failures.len(),
+            failures.len() + services.len(),
+            failures.join("\n")
+        )));
+    }
+    Ok(services)
+}
+
+fn relative(root: &Path, dir: &Path) -> String {
+    dir.strip_prefix(root)
+        .unwrap_or(dir)
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The files of every service, prefixed by its directory, and the bake file.
+fn outputs(
+    services: &[Service],
+    settings: &Settings,
+    with_config: impl Fn(&Service) -> bool,
+) -> Result<Vec<Output>, Error> {
+    let prefix = |dir: &str, name: &str| {
+        if dir.is_empty() {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let mut all = Vec::new();
+    for service in services {
+        for output in &service.generated.outputs {
+            all.push(Output {
+                name: prefix(&service.dir, &output.name),
+                contents: output.contents.clone(),
+            });
+        }
+        if with_config(service) {
+            all.push(Output {
+                name: prefix(&service.dir, config::FILE_NAME),
+                contents: service.generated.config.contents.clone(),
+            });
+        }
+    }
+    all.push(bake(services, settings)?);
+    Ok(all)
+}
+
+/// docker-bake.hcl: one target per service (two for PHP-FPM: the app and its nginx stage).
+fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
+    let mut targets: Vec<Target> = Vec::new();
+    for service in services {
+        let base = target_name(service);
+        let mut name = base.clone();
+        let mut n = 2;
+        while targets.iter().any(|t| t.name == name) {
+            name = format!("{base}-{n}");
+            n += 1;
+        }
+        let context = if service.dir.is_empty() {
+            ".".to_string()
+        } else {
+            service.dir.clone()
+        };
+        let context = crate::safe::relative_path(BAKE_FILE, "service directory", &context)?;
+        if service.generated.plan.build.always_compose() {
+            targets.push(Target {
+                name: format!("{name}-web"),
+                context: context.clone(),
+                stage: Some("web"),
+            });
+        }
+        targets.push(Target {
+            name,
+            context,
+            stage: None,
+        });
+    }
+    targets.sort_by(|a, b| a.name.cmp(&b.name));
+    let templates = Templates::load(settings.templates.as_deref())?;
+    let context = minijinja::context! { targets => minijinja::value::Serde(&targets) };
+    Ok(Output {
+        name: BAKE_FILE.to_string(),
+        contents: templates.render("common/docker-bake.hcl.j2", &context)?,
+    })
+}
+
+/// A bake target name from the service's directory (its image name for the root).
+fn target_name(service: &Service) -> String {
+    let last = service.dir.rsplit('/').next().unwrap_or("");
+    let source = if last.is_empty() {
+        service.generated.plan.app.image_name.as_str()
+    } else {
+        last
+    };
+    let name: String = source
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let name = name.trim_matches('-').to_string();
+    if name.is_empty() {
+        "app".to_string()
+    } else {
+        name
+    }
+}
+
+/// `init --all`: writes every service's files and the bake file, all or nothing.
+pub fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
+    let root = &args.path;
+    let services = generate_all(root, &args.overrides, env)?;
+    let settings = root_settings(root, &args.overrides, env)?;
+    let files = outputs(&services, &settings, |service| {
+        let path = root.join(&service.dir).join(config::FILE_NAME);
+        args.overrides.config.is_none() && (args.force || path.symlink_metadata().is_err())
+    })?;
+    let written = write::write_all(root, &files, args.force)?;
+    for path in written {
+        writeln!(out, "wrote {}", path.display())?;
+    }
+    for service in &services {
+        let plan = &service.generated.plan;
+        let shown = if service.dir.is_empty() {
+            "."
+        } else {
+            service.dir.as_str()
+        };
+        writeln!(
+            out,
+            "{shown}: {} on {} ({})",
+            plan.stack_title, plan.runtime.image, plan.runtime.family
+        )?;
+    }
+    writeln!(
+        out,
+        "build them all: docker buildx bake -f {}",
+        root.join(BAKE_FILE).display()
+    )?;
+    Ok(EXIT_OK)
+}
+
+/// `check --all`: every service's files and the bake file against what `init --all` writes.
+pub fn check(
+    root: &Path,
+    overrides: &Overrides,
+    env: &Environment,
+    out: &mut dyn Write,
+) -> Result<u8, Error> {
+    let services = generate_all(root, overrides, env)?;
+    let settings = root_settings(root, overrides, env)?;
+    let files = outputs(&services, &settings, |_| false)?;
+    let drift = check::compare(root, &files, out)?;
+    Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
+}
+
+/// Settings at the root (for the bake file's templates): the environment and the flags.
+fn root_settings(root: &Path, overrides: &Overrides, env: &Environment) -> Result<Settings, Error> {
+    let mut layers = base_layers(root, overrides, env)?;
+    layers.push(overrides.layer().map_err(Error::Usage)?);
+    Ok(Settings::resolve(layers))
+}
