@@ -44,6 +44,7 @@ impl Error {
             | Error::Usage(_)
             | Error::Config(_)
             | Error::Digests(_) => EXIT_USAGE,
+            Error::Render(err) if err.custom => EXIT_USAGE,
             Error::Render(_) | Error::Write(_) | Error::Output(_) => EXIT_FAILURE,
         }
     }

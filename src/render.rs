@@ -113,6 +113,8 @@ pub struct Output {
 pub struct RenderError {
     pub template: String,
     pub message: String,
+    /// The template came from the user's templates directory (an input problem, exit 2).
+    pub custom: bool,
 }
 
 /// The templates in use: the embedded set, with overrides by path from a directory.
@@ -199,6 +201,7 @@ fn embedded_name(id: &str) -> String {
 fn custom_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
     if !dir.is_dir() {
         return Err(RenderError {
+            custom: true,
             template: dir.display().to_string(),
             message: "the templates directory does not exist; `shiplight templates export DIR` writes one to start from".to_string(),
         });
@@ -206,6 +209,7 @@ fn custom_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir).max_depth(4).sort_by_file_name() {
         let entry = entry.map_err(|err| RenderError {
+            custom: true,
             template: dir.display().to_string(),
             message: format!("cannot read the templates directory: {err}"),
         })?;
@@ -227,6 +231,7 @@ fn custom_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
 
 fn read_template(path: &Path) -> Result<String, RenderError> {
     let fail = |message: String| RenderError {
+        custom: true,
         template: path.display().to_string(),
         message,
     };
@@ -290,6 +295,7 @@ fn error(shown: &str, err: &minijinja::Error) -> RenderError {
             .unwrap_or_else(|| err.to_string()),
     };
     RenderError {
+        custom: !shown.ends_with("(embedded)"),
         template: shown.to_string(),
         message,
     }

@@ -19,11 +19,11 @@ pub enum WriteError {
 }
 
 fn list(paths: &[PathBuf]) -> String {
-    paths
-        .iter()
-        .map(|p| p.display().to_string())
-        .collect::<Vec<_>>()
-        .join(" and ")
+    let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
+    match paths.len() {
+        0..=3 => shown.join(" and "),
+        n => format!("{} and {} more files", shown.join(", "), n - 3),
+    }
 }
 
 /// Writes `outputs` into `dir`. Without `force`, fails before touching anything if any exists.

@@ -1,0 +1,10 @@
+import os
+
+from flask import Flask
+
+app = Flask(__name__)
+
+
+@app.get("/")
+def index():
+    return {"hello": "world", "uid": os.getuid()}
