@@ -14,10 +14,10 @@ command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 declare -A seeds=(
   [go_mod]=go.mod [go_source]=main.go [cargo_toml]=Cargo.toml [cargo_lock]=Cargo.lock
   [pyproject]=pyproject.toml [requirements]=requirements.txt [package_json]=package.json
-  [pnpm_workspace]=pnpm-workspace.yaml [pom_xml]=pom.xml [gradle_build]=build.gradle.kts [composer_json]=composer.json
+  [pnpm_workspace]=pnpm-workspace.yaml [pom_xml]=pom.xml [gradle_build]=build.gradle.kts [composer_json]=composer.json [shiplight_toml]=shiplight.toml
 )
 targets=("$@")
-((${#targets[@]})) || targets=(go_mod go_source cargo_toml cargo_lock pyproject requirements package_json pnpm_workspace pom_xml gradle_build composer_json)
+((${#targets[@]})) || targets=(go_mod go_source cargo_toml cargo_lock pyproject requirements package_json pnpm_workspace pom_xml gradle_build composer_json shiplight_toml)
 
 cargo +nightly fuzz build -O 2>&1 | grep -v "^ *Compiling" || true
 corpus_root=$(mktemp -d)

@@ -140,14 +140,25 @@ enum Raw<'a> {
 
 /// Reads a shiplight.toml. Relative paths in it are resolved against its directory.
 pub fn load_file(path: &Path) -> Result<Layer, ConfigError> {
-    let source_name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
+        source_name: path.display().to_string(),
+        message: format!("cannot read it: {err}"),
+    })?;
+    parse(
+        &text,
+        &path.display().to_string(),
+        path.parent().unwrap_or(Path::new(".")),
+    )
+}
+
+/// Parses shiplight.toml text; `source_name` names it in errors, and relative paths resolve
+/// against `base`.
+pub fn parse(text: &str, source_name: &str, base: &Path) -> Result<Layer, ConfigError> {
     let fail = |message: String| ConfigError {
-        source_name: source_name.clone(),
+        source_name: source_name.to_string(),
         message,
     };
-    let text =
-        std::fs::read_to_string(path).map_err(|err| fail(format!("cannot read it: {err}")))?;
-    let table: toml::Table = toml::from_str(&text).map_err(|err| {
+    let table: toml::Table = toml::from_str(text).map_err(|err| {
         let line = err
             .span()
             .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
@@ -157,10 +168,9 @@ pub fn load_file(path: &Path) -> Result<Layer, ConfigError> {
             None => message,
         })
     })?;
-    let base = path.parent().unwrap_or(Path::new("."));
     let mut layer = Layer::default();
     for (name, value) in &table {
-        let at = key_line(&text, name)
+        let at = key_line(text, name)
             .map(|line| format!("line {line}: "))
             .unwrap_or_default();
         set(&mut layer, name, Raw::Toml(value), base)

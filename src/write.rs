@@ -19,7 +19,11 @@ pub enum WriteError {
 }
 
 fn list(paths: &[PathBuf]) -> String {
-    let shown: Vec<String> = paths.iter().take(3).map(|p| p.display().to_string()).collect();
+    let shown: Vec<String> = paths
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
     match paths.len() {
         0..=3 => shown.join(" and "),
         n => format!("{} and {} more files", shown.join(", "), n - 3),

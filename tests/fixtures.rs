@@ -41,11 +41,8 @@ fn generate(fixture: &Path) -> String {
 
 /// The shiplight.toml alone, without the fixture's flags, gives the same files.
 fn assert_reproduced(fixture: &Path, generated: &Generated) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join(config::FILE_NAME);
-    std::fs::write(&path, &generated.config.contents).unwrap();
-    let layer =
-        config::load_file(&path).unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let layer = config::parse(&generated.config.contents, config::FILE_NAME, fixture)
+        .unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
     let again = shiplight::generate_layers(fixture, &[layer], Layer::default())
         .unwrap_or_else(|err| panic!("{}: from its shiplight.toml: {err}", fixture.display()));
     assert_eq!(

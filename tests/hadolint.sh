@@ -30,6 +30,21 @@ for fixture in tests/fixtures/*/; do
   done
 done
 
+# The repository's own Dockerfile, and Dockerfiles with mirrored and digest-pinned images.
+cp Dockerfile "$out/shiplight-itself.Dockerfile"
+pins="$out/pins.txt"
+digest=sha256:$(printf '%064d' 0)
+for image in gcr.io/distroless/static-debian13:nonroot golang:1.26-trixie \
+    cgr.dev/chainguard/php:latest-fpm cgr.dev/chainguard/nginx:latest cgr.dev/chainguard/gradle:latest; do
+  echo "$image@$digest" >> "$pins"
+done
+for case in go-basic:distroless php-laravel:chainguard java-spring-gradle-kts:chainguard; do
+  name=${case%%:*}
+  "$bin" init "tests/fixtures/$name" --vendor "${case##*:}" --digests "$pins" \
+    --mirror gcr.io/distroless=registry.example.com/distroless --mirror docker.io=hub.example.com \
+    --stdout --only dockerfile > "$out/$name-pinned.Dockerfile"
+done
+
 count=$(find "$out" -name '*.Dockerfile' | wc -l)
 hadolint "$out"/*.Dockerfile
 echo "hadolint: $count Dockerfiles, 0 findings"

@@ -7,7 +7,9 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
-    let source = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name);
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join(name);
     copy_dir(&source, &target);
@@ -37,7 +39,9 @@ fn spawn(args: &[&str]) -> PtySession {
 fn wizard_asks_what_is_open_previews_and_writes() {
     let (_keep, project) = fixture_copy("go-cmd-multi");
     let mut session = spawn(&["init", project.to_str().unwrap()]);
-    session.exp_string("Several main packages found. Which one?").unwrap();
+    session
+        .exp_string("Several main packages found. Which one?")
+        .unwrap();
     session.exp_string("./cmd/worker").unwrap();
     session.send("j").unwrap();
     session.send("\r").unwrap();
@@ -48,7 +52,9 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     session.exp_string("Runtime image family").unwrap();
     session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("Port the application listens on").unwrap();
+    session
+        .exp_string("Port the application listens on")
+        .unwrap();
     session.send("8081\r").unwrap();
     session.flush().unwrap();
     session.exp_string("==> Dockerfile (preview) <==").unwrap();
@@ -59,7 +65,10 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     session.exp_eof().unwrap();
 
     let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
-    assert!(dockerfile.contains("-o /out/worker ./cmd/worker"), "{dockerfile}");
+    assert!(
+        dockerfile.contains("-o /out/worker ./cmd/worker"),
+        "{dockerfile}"
+    );
     assert!(dockerfile.contains("\nEXPOSE 8081\n"), "{dockerfile}");
     let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
     assert!(config.contains("go-main = \"./cmd/worker\""), "{config}");
@@ -70,7 +79,12 @@ fn wizard_asks_what_is_open_previews_and_writes() {
         .args(["check", project.to_str().unwrap()])
         .output()
         .unwrap();
-    assert_eq!(check.status.code(), Some(0), "{}", String::from_utf8_lossy(&check.stdout));
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&check.stdout)
+    );
 }
 
 #[test]
@@ -113,10 +127,22 @@ fn yes_in_a_terminal_never_asks() {
 #[test]
 fn unattended_runs_finish_within_seconds() {
     for (fixture, wanted) in [
-        ("go-cmd-multi", "--go-main, `go-main` in shiplight.toml or SHIPLIGHT_GO_MAIN"),
-        ("rust-workspace", "--rust-bin, `rust-bin` in shiplight.toml or SHIPLIGHT_RUST_BIN"),
-        ("node-workspaces", "--package, `package` in shiplight.toml or SHIPLIGHT_PACKAGE"),
-        ("java-multimodule", "--package, `package` in shiplight.toml or SHIPLIGHT_PACKAGE"),
+        (
+            "go-cmd-multi",
+            "--go-main, `go-main` in shiplight.toml or SHIPLIGHT_GO_MAIN",
+        ),
+        (
+            "rust-workspace",
+            "--rust-bin, `rust-bin` in shiplight.toml or SHIPLIGHT_RUST_BIN",
+        ),
+        (
+            "node-workspaces",
+            "--package, `package` in shiplight.toml or SHIPLIGHT_PACKAGE",
+        ),
+        (
+            "java-multimodule",
+            "--package, `package` in shiplight.toml or SHIPLIGHT_PACKAGE",
+        ),
     ] {
         let (_keep, project) = fixture_copy(fixture);
         let started = Instant::now();

@@ -7,11 +7,15 @@ package from PyPI wraps moby/buildkit's parser).
    stdout) or gives a Dockerfile whose final stage runs as a numeric non-root USER, starts in
    exec form, copies only from earlier stages, and uses no ADD; and a .dockerignore that keeps
    .git, .env files and private keys out of the context.
-2. Hostile manifests and flag values: each is either refused naming the file (or flag), or
+2. Hostile manifests, shiplight.toml files and flag values: each is either refused naming the file (or flag), or
    gives exactly the instruction list of its benign twin, with the payload in no instruction.
    Where the hostile value only makes detection pass over it (an object name that is not an
    identifier is no app object), the Dockerfile must still hold the hardening of (1) and carry
    the payload in no instruction.
+
+3. The other generated documents parse as what they claim to be: every compose.yaml (each
+   fixture with --compose) as YAML with the hardened service settings, and the monorepo
+   fixture's docker-bake.hcl as HCL with one target per service.
 
 Usage: python3 tests/structure/check.py [path/to/shiplight]
 """
@@ -254,6 +258,22 @@ HOSTILE = [
     ("--go-main with a newline", GO, GO, ["--go-main", f".\nRUN {PAYLOAD}"], "--go-main"),
 ]
 
+# shiplight.toml is read from the repository too, and a digests file may come with it.
+HOSTILE += [
+    ("shiplight.toml go-main with a newline and a RUN line",
+     GO, dict(GO, **{"shiplight.toml": f'go-main = ".\\nRUN {PAYLOAD}"\n'}), [], "shiplight.toml"),
+    ("shiplight.toml lang-version with a shell substitution",
+     GO, dict(GO, **{"shiplight.toml": f'lang-version = "1.26$({PAYLOAD})"\n'}), [], "shiplight.toml"),
+    ("shiplight.toml package with quotes",
+     NODE, dict(NODE, **{"shiplight.toml": f'package = "svc\\" {PAYLOAD}"\n'}), [], "shiplight.toml"),
+    ("shiplight.toml mirror adding an instruction",
+     GO, dict(GO, **{"shiplight.toml": f'[mirrors]\n"docker.io" = "x AS build\\nRUN {PAYLOAD}"\n'}), [],
+     "shiplight.toml"),
+    ("digests file with a payload after the digest",
+     GO, dict(GO, **{"shiplight.toml": 'digests = "pins"\n',
+                     "pins": f"golang:1.26-trixie@sha256:{'0' * 64} {PAYLOAD}\n"}), [], "pins:1"),
+]
+
 
 def hostile_cases():
     for name, benign, hostile, flags, named in HOSTILE:
@@ -294,6 +314,44 @@ def hostile_cases():
                 print(f"ok   {name}: same {len(got)} instructions as the benign twin, payload in none")
 
 
+def documents():
+    import shutil
+
+    import hcl2
+    import yaml
+
+    count = 0
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        args_file = fixture.with_suffix(".args")
+        args = args_file.read_text().split() if args_file.exists() else []
+        result = shiplight("init", fixture, "--stdout", "--compose", *args)
+        if result.returncode != 0:
+            continue
+        compose = yaml.safe_load(split_outputs(result.stdout)["compose.yaml"])
+        for name, service in compose["services"].items():
+            if (service.get("user") != "65532:65532" or service.get("read_only") is not True
+                    or service.get("tmpfs") != ["/tmp"]):
+                fail(f"{fixture.name}: compose service {name} is not hardened: {service}")
+        count += 1
+    with tempfile.TemporaryDirectory() as tmp:
+        root = pathlib.Path(tmp, "shop")
+        shutil.copytree(ROOT / "tests" / "monorepo" / "shop", root)
+        result = shiplight("init", root, "--all")
+        if result.returncode != 0:
+            fail(f"monorepo: init --all failed: {result.stderr.strip()}")
+            return count
+        bake = hcl2.loads((root / "docker-bake.hcl").read_text())
+        targets = {name.strip('"'): body for block in bake["target"] for name, body in block.items()}
+        for name, body in targets.items():
+            context = root / body["context"].strip('"')
+            if not (context / "Dockerfile").is_file():
+                fail(f"monorepo: bake target {name} has no Dockerfile in {context}")
+        if sorted(targets) != ["api", "web", "worker"]:
+            fail(f"monorepo: bake targets {sorted(targets)}")
+    print(f"ok   documents: {count} compose files parse as hardened YAML; the bake file parses as HCL")
+    return count
+
+
 def self_test():
     """The checks must catch what they look for: a Dockerfile breaking each rule fails each."""
     global quiet
@@ -318,6 +376,7 @@ def main():
     print(f"flag space: {count} runs checked")
     hostile_cases()
     print(f"hostile inputs: {len(HOSTILE)} cases")
+    documents()
     if failures:
         print(f"{len(failures)} failures")
         return 1

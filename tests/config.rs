@@ -1,0 +1,466 @@
+//! Template repositories and CI: shiplight.toml and the environment under the flags, `check`,
+//! custom templates, mirrors and digest pins, compose.yaml on request, monorepos with a bake
+//! file, completions and the man page. Every case runs the binary on a copy of a fixture.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+fn copy(relative: &str) -> (tempfile::TempDir, PathBuf) {
+    let source = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join(relative);
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join(source.file_name().unwrap());
+    copy_dir(&source, &target);
+    (dir, target)
+}
+
+fn shiplight() -> Command {
+    let mut command = Command::cargo_bin("shiplight").unwrap();
+    for (name, _) in std::env::vars() {
+        if name.starts_with("SHIPLIGHT_") {
+            command.env_remove(name);
+        }
+    }
+    command
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(command: &mut Command) -> Run {
+    let output = command.output().unwrap();
+    Run {
+        code: output.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn exposed(project: &Path, extra: &[&str], env: &[(&str, &str)]) -> String {
+    let mut command = shiplight();
+    command
+        .arg("init")
+        .arg(project)
+        .args(["--stdout", "--only", "dockerfile"])
+        .args(extra);
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let result = run(&mut command);
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    result
+        .stdout
+        .lines()
+        .find(|line| line.starts_with("EXPOSE "))
+        .unwrap_or("no EXPOSE")
+        .to_string()
+}
+
+#[test]
+fn precedence_is_defaults_detection_file_environment_flags() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    assert_eq!(exposed(&project, &[], &[]), "EXPOSE 8080", "detection");
+    std::fs::write(project.join("shiplight.toml"), "port = 1111\n").unwrap();
+    assert_eq!(
+        exposed(&project, &[], &[]),
+        "EXPOSE 1111",
+        "file over detection"
+    );
+    let env = [("SHIPLIGHT_PORT", "2222")];
+    assert_eq!(
+        exposed(&project, &[], &env),
+        "EXPOSE 2222",
+        "environment over file"
+    );
+    assert_eq!(
+        exposed(&project, &["--port", "3333"], &env),
+        "EXPOSE 3333",
+        "flag over environment"
+    );
+    let other = project.join("other.toml");
+    std::fs::write(&other, "port = 4444\n").unwrap();
+    assert_eq!(
+        exposed(&project, &["--config", other.to_str().unwrap()], &[]),
+        "EXPOSE 4444",
+        "--config replaces shiplight.toml"
+    );
+    assert_eq!(
+        exposed(
+            &project,
+            &[],
+            &[("SHIPLIGHT_CONFIG", other.to_str().unwrap())]
+        ),
+        "EXPOSE 4444",
+        "SHIPLIGHT_CONFIG replaces shiplight.toml"
+    );
+}
+
+#[test]
+fn unknown_keys_and_bad_values_name_the_key_and_the_source() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let config = project.join("shiplight.toml");
+    for (text, wanted) in [
+        ("stak = \"go\"\n", "line 1: unknown key `stak`"),
+        ("\nport = \"x\"\n", "line 2: `port` must be a port number"),
+        (
+            "vendor = \"acme\"\n",
+            "`vendor` = \"acme\" is not one of distroless, chainguard",
+        ),
+        (
+            "go-main = \"./cmd\\nRUN id\"\n",
+            "`go-main` = \"./cmd\\nRUN id\" cannot be used",
+        ),
+        (
+            "[mirrors]\n\"gcr.io\" = \"Bad Host\"\n",
+            "\"Bad Host\" is not a registry prefix",
+        ),
+        ("port = \n", "line 1:"),
+    ] {
+        std::fs::write(&config, text).unwrap();
+        let result = run(shiplight().arg("init").arg(&project).arg("--yes"));
+        assert_eq!(result.code, 2, "{text}: {}", result.stderr);
+        assert!(
+            result.stderr.contains("shiplight.toml"),
+            "{text}: {}",
+            result.stderr
+        );
+        assert!(result.stderr.contains(wanted), "{text}: {}", result.stderr);
+    }
+    std::fs::remove_file(&config).unwrap();
+    for (name, value, wanted) in [
+        (
+            "SHIPLIGHT_PROT",
+            "1",
+            "environment variable SHIPLIGHT_PROT: unknown setting",
+        ),
+        (
+            "SHIPLIGHT_COMPOSE",
+            "maybe",
+            "`compose` must be true or false",
+        ),
+        ("SHIPLIGHT_STACK", "cobol", "is not one of go, rust"),
+    ] {
+        let result = run(shiplight().arg("init").arg(&project).env(name, value));
+        assert_eq!(result.code, 2, "{name}: {}", result.stderr);
+        assert!(result.stderr.contains(wanted), "{name}: {}", result.stderr);
+    }
+    assert!(!project.join("Dockerfile").exists());
+}
+
+#[test]
+fn init_then_check_round_trip() {
+    let (_keep, project) = copy("fixtures/go-cmd-multi");
+    let result =
+        run(shiplight()
+            .arg("init")
+            .arg(&project)
+            .args(["--go-main", "./cmd/worker", "--compose"]));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
+    assert!(config.contains("go-main = \"./cmd/worker\"\n"), "{config}");
+    assert!(config.contains("compose = true\n"), "{config}");
+
+    // The flags live on in shiplight.toml: check needs none of them.
+    let result = run(shiplight().arg("check").arg(&project));
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        result.stdout.contains("up to date: 3 files"),
+        "{}",
+        result.stdout
+    );
+
+    let dockerfile = project.join("Dockerfile");
+    let text = std::fs::read_to_string(&dockerfile).unwrap();
+    std::fs::write(&dockerfile, text.replace("USER 65532:65532", "USER root")).unwrap();
+    std::fs::remove_file(project.join("compose.yaml")).unwrap();
+    let result = run(shiplight().arg("check").arg(&project));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.stdout.contains("(on disk)") && result.stdout.contains("(generated)"));
+    assert!(
+        result.stdout.contains("\n-USER root\n+USER 65532:65532\n"),
+        "{}",
+        result.stdout
+    );
+    assert!(
+        result.stdout.contains("/dev/null (missing)"),
+        "{}",
+        result.stdout
+    );
+    assert!(result.stdout.contains("drift: "), "{}", result.stdout);
+
+    // init keeps the existing shiplight.toml and refuses to clobber without --force.
+    let result = run(shiplight().arg("init").arg(&project));
+    assert_eq!(result.code, 1, "{}", result.stderr);
+    assert!(result.stderr.contains("already exist"), "{}", result.stderr);
+    let result = run(shiplight().arg("init").arg(&project).arg("--force"));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let result = run(shiplight().arg("check").arg(&project));
+    assert_eq!(result.code, 0, "{}", result.stdout);
+}
+
+#[test]
+fn compose_on_request_for_any_stack() {
+    let (_keep, project) = copy("fixtures/python-fastapi-uv");
+    let result = run(shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--compose", "--stdout"]));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let compose = result
+        .stdout
+        .split("==> compose.yaml <==\n")
+        .nth(1)
+        .unwrap();
+    let compose = compose.split("==> ").next().unwrap();
+    for wanted in [
+        "    build:\n      context: .\n",
+        "    user: \"65532:65532\"\n",
+        "    read_only: true\n",
+        "    tmpfs:\n      - /tmp\n",
+        "    ports:\n      - \"8000:8000\"\n",
+    ] {
+        assert!(compose.contains(wanted), "{wanted}\n{compose}");
+    }
+    let without = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    assert!(!without.stdout.contains("compose.yaml"));
+}
+
+#[test]
+fn templates_override_by_path_and_export() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let templates = project.parent().unwrap().join("templates");
+    let result = run(shiplight().args(["templates", "export"]).arg(&templates));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    for id in [
+        "go/Dockerfile.j2",
+        "partials/header.j2",
+        "common/compose.yaml.j2",
+    ] {
+        assert!(templates.join(id).is_file(), "{id}");
+    }
+    let again = run(shiplight().args(["templates", "export"]).arg(&templates));
+    assert_eq!(again.code, 1, "export never clobbers without --force");
+
+    // The exported set renders exactly what the embedded one does.
+    let embedded = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let exported = run(shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .arg("--templates")
+        .arg(&templates));
+    assert_eq!(embedded.stdout, exported.stdout);
+
+    let header = templates.join("partials/header.j2");
+    let text = std::fs::read_to_string(&header).unwrap();
+    std::fs::write(&header, format!("# Owned by the platform team.\n{text}")).unwrap();
+    std::fs::write(
+        project.join("shiplight.toml"),
+        format!("templates = {:?}\n", templates.to_str().unwrap()),
+    )
+    .unwrap();
+    let custom =
+        run(shiplight()
+            .arg("init")
+            .arg(&project)
+            .args(["--stdout", "--only", "dockerfile"]));
+    assert_eq!(custom.code, 0, "{}", custom.stderr);
+    assert!(
+        custom.stdout.starts_with("# Owned by the platform team.\n"),
+        "{}",
+        custom.stdout
+    );
+
+    let dockerfile = templates.join("go/Dockerfile.j2");
+    std::fs::write(&dockerfile, "FROM {{ builder.image }}\n{% if %}\n").unwrap();
+    let broken = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    assert_eq!(broken.code, 2, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("go/Dockerfile.j2: line 2:"),
+        "{}",
+        broken.stderr
+    );
+    std::fs::write(
+        &dockerfile,
+        "FROM {{ builder.image }}\n\n{{ builder.nope }}\n",
+    )
+    .unwrap();
+    let broken = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    assert_eq!(broken.code, 2, "{}", broken.stderr);
+    assert!(
+        broken.stderr.contains("go/Dockerfile.j2: line 3:"),
+        "{}",
+        broken.stderr
+    );
+}
+
+#[test]
+fn mirrors_rewrite_and_digests_pin_every_image() {
+    let (_keep, project) = copy("fixtures/php-laravel");
+    let digest = format!("sha256:{}", "ab".repeat(32));
+    let pins = project.join("images.lock");
+    std::fs::write(
+        &pins,
+        format!(
+            "# pins\ncgr.dev/chainguard/php:latest-fpm@{digest}\ncgr.dev/chainguard/nginx:latest@{digest}\n"
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        project.join("shiplight.toml"),
+        "digests = \"images.lock\"\nno-syntax = true\n\n[mirrors]\n\"cgr.dev/chainguard\" = \"registry.example.com/cg\"\n",
+    )
+    .unwrap();
+    let result =
+        run(shiplight()
+            .arg("init")
+            .arg(&project)
+            .args(["--stdout", "--only", "dockerfile"]));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let text = result.stdout;
+    assert!(!text.contains("# syntax="), "no-syntax from the file");
+    assert!(!text.contains("cgr.dev"), "{text}");
+    for wanted in [
+        format!("ARG RUNTIME_TAG=latest-fpm@{digest}\n"),
+        "FROM registry.example.com/cg/php:latest-dev AS build\n".to_string(),
+        format!("FROM registry.example.com/cg/nginx:latest@{digest} AS web\n"),
+        "FROM registry.example.com/cg/php:${RUNTIME_TAG}\n".to_string(),
+    ] {
+        assert!(text.contains(&wanted), "{wanted}\n{text}");
+    }
+
+    std::fs::write(&pins, "cgr.dev/chainguard/php:latest-fpm@sha256:1234\n").unwrap();
+    let result = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    assert_eq!(result.code, 2);
+    assert!(
+        result.stderr.contains("images.lock:1:"),
+        "{}",
+        result.stderr
+    );
+    let result = run(shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--stdout", "--mirror", "gcr.io"]));
+    assert_eq!(result.code, 2);
+    assert!(
+        result.stderr.contains("expected FROM=TO"),
+        "{}",
+        result.stderr
+    );
+}
+
+#[test]
+fn monorepo_init_all_writes_every_service_and_a_bake_file() {
+    let (_keep, root) = copy("monorepo/shop");
+    let result = run(shiplight().arg("init").arg(&root).arg("--all"));
+    assert_eq!(result.code, 0, "{}", result.stderr);
+    let mut snapshot = String::new();
+    for name in [
+        "docker-bake.hcl",
+        "services/api/Dockerfile",
+        "services/api/shiplight.toml",
+        "services/web/Dockerfile",
+        "services/web/shiplight.toml",
+        "services/worker/Dockerfile",
+        "services/worker/shiplight.toml",
+    ] {
+        let text = std::fs::read_to_string(root.join(name)).unwrap_or_else(|_| panic!("{name}"));
+        snapshot.push_str(&format!("==> {name} <==\n{text}"));
+    }
+    for skipped in [
+        "node_modules/left-pad",
+        "vendor/example.com/lib",
+        ".cache/tool",
+        "docs",
+    ] {
+        assert!(!root.join(skipped).join("Dockerfile").exists(), "{skipped}");
+    }
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("monorepo-shop", snapshot);
+    });
+
+    let result = run(shiplight().arg("check").arg(&root).arg("--all"));
+    assert_eq!(result.code, 0, "{}", result.stdout);
+    let bake = root.join("docker-bake.hcl");
+    let text = std::fs::read_to_string(&bake).unwrap();
+    std::fs::write(&bake, text.replace("\"worker\"", "\"jobs\"")).unwrap();
+    let result = run(shiplight().arg("check").arg(&root).arg("--all"));
+    assert_eq!(result.code, 1, "{}", result.stdout);
+    assert!(
+        result.stdout.contains("docker-bake.hcl (generated)"),
+        "{}",
+        result.stdout
+    );
+}
+
+#[test]
+fn monorepo_reports_every_open_choice_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    copy_dir(&fixtures.join("go-cmd-multi"), &root.join("jobs"));
+    copy_dir(&fixtures.join("rust-workspace"), &root.join("engine"));
+    copy_dir(&fixtures.join("go-basic"), &root.join("api"));
+    let result = run(shiplight().arg("init").arg(root).arg("--all"));
+    assert_eq!(result.code, 2, "{}", result.stderr);
+    assert!(
+        result.stderr.contains("2 of 3 services"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("jobs: found several main packages"),
+        "{}",
+        result.stderr
+    );
+    assert!(
+        result.stderr.contains("engine: found several"),
+        "{}",
+        result.stderr
+    );
+    assert!(!root.join("api/Dockerfile").exists(), "all or nothing");
+}
+
+#[test]
+fn completions_and_man_page_come_from_the_cli_definitions() {
+    let bash = run(shiplight().args(["completions", "bash"]));
+    assert_eq!(bash.code, 0);
+    for word in ["init", "check", "--go-main", "--mirror", "templates"] {
+        assert!(bash.stdout.contains(word), "{word}");
+    }
+    let zsh = run(shiplight().args(["completions", "zsh"]));
+    assert!(
+        zsh.stdout.starts_with("#compdef shiplight"),
+        "{}",
+        &zsh.stdout[..40]
+    );
+    let man = run(shiplight().arg("man"));
+    assert_eq!(man.code, 0);
+    assert!(
+        man.stdout.contains(".TH shiplight"),
+        "{}",
+        &man.stdout[..200]
+    );
+    assert!(man.stdout.contains("check"));
+}
