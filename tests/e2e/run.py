@@ -45,6 +45,10 @@ CASES = [
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 OpenSSL 3"),
     dict(name="go-static-chainguard", app="go-static", args=["--vendor", "chainguard"], http=True,
          touch="main.go", runtime="cgr.dev/chainguard/static:latest", expect="ok uid=65532 id="),
+    dict(name="go-static-mirrored", app="go-static",
+         args=["--mirror", "gcr.io/distroless=mirror.internal/distroless",
+               "--mirror", "docker.io=mirror.internal/hub"], http=True, touch="main.go",
+         runtime="mirror.internal/distroless/static-debian13:nonroot", expect="ok uid=65532 id="),
     dict(name="python-flask-pip", app="python-flask", args=[], http=True, touch="app.py",
          runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
     dict(name="python-fastapi-uv", app="python-fastapi-uv", args=[], http=True, touch="app/main.py",
@@ -399,6 +403,16 @@ def answer(tag, case, plan, app):
         run([DOCKER, "rm", "-f", container], check=False)
 
 
+def plan_images(plan):
+    runtime = plan["runtime"]
+    debug_image = (f"{runtime['repository']}:{runtime['arg_debug']}"
+                   if runtime["arg_name"] == "RUNTIME_TAG" else runtime["arg_debug"])
+    images = [plan["builder"]["image"], runtime["image"], debug_image]
+    if plan["stack"] == "php" and plan["php"]["web"]:
+        images.append(plan["php"]["web_image"])
+    return images
+
+
 def check_case(case, keys):
     work = pathlib.Path(tempfile.mkdtemp(prefix=f"shiplight-e2e-{case['name']}-"))
     try:
@@ -409,13 +423,20 @@ def check_case(case, keys):
         runtime = plan["runtime"]
         if runtime["image"] != case["runtime"]:
             raise RuntimeError(f"expected runtime {case['runtime']}, shiplight chose {runtime['image']}")
-        debug_image = (f"{runtime['repository']}:{runtime['arg_debug']}"
-                       if runtime["arg_name"] == "RUNTIME_TAG" else runtime["arg_debug"])
-        images = [plan["builder"]["image"], runtime["image"], debug_image]
-        if plan["stack"] == "php" and plan["php"]["web"]:
-            images.append(plan["php"]["web_image"])
-        for image in images:
-            ensure_standin(image, keys)
+        images = plan_images(plan)
+        if "--mirror" in case["args"]:
+            # The stand-ins are made under their upstream names, then tagged as the mirror's.
+            upstream = [a for i, a in enumerate(case["args"])
+                        if a != "--mirror" and (i == 0 or case["args"][i - 1] != "--mirror")]
+            plain = json.loads(shiplight("explain", app, "--json", "--config", os.devnull, *upstream).stdout)
+            for original, mirrored in zip(plan_images(plain), images):
+                if original == mirrored:
+                    raise RuntimeError(f"{original} was not rewritten by the mirrors")
+                ensure_standin(original, keys)
+                run([DOCKER, "tag", original, mirrored])
+        else:
+            for image in images:
+                ensure_standin(image, keys)
 
         tag = f"shiplight-e2e/{case['name']}:latest"
         run([DOCKER, "builder", "prune", "-af"], check=False)
