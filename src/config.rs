@@ -438,12 +438,15 @@ impl Written {
     }
 }
 
-/// `path` as written into shiplight.toml: relative to `root` when inside it.
+/// `path` as written into shiplight.toml: relative to `root` when inside it (the file's paths
+/// resolve against its own directory), else absolute.
 pub fn portable_path(root: &Path, path: &Path) -> String {
-    let relative: Option<PathBuf> = path.strip_prefix(root).ok().map(Path::to_path_buf);
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let relative: Option<PathBuf> = path.strip_prefix(&root).ok().map(Path::to_path_buf);
     relative
         .filter(|rel| !rel.as_os_str().is_empty())
-        .unwrap_or_else(|| path.to_path_buf())
+        .unwrap_or(path)
         .display()
         .to_string()
 }
