@@ -2,21 +2,11 @@
 //! custom templates, mirrors and digest pins, compose.yaml on request, monorepos with a bake
 //! file, completions and the man page. Every case runs the binary on a copy of a fixture.
 
-use assert_cmd::Command;
-use std::path::{Path, PathBuf};
+mod common;
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use assert_cmd::Command;
+use common::copy_dir;
+use std::path::{Path, PathBuf};
 
 fn copy(relative: &str) -> (tempfile::TempDir, PathBuf) {
     let source = Path::new(env!("CARGO_MANIFEST_DIR"))

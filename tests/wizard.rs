@@ -1,6 +1,9 @@
 //! The interactive `init`, driven for real in a pseudo-terminal, and the unattended runs that
 //! must never wait for an answer.
 
+mod common;
+
+use common::copy_dir;
 use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -14,19 +17,6 @@ fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
     let target = dir.path().join(name);
     copy_dir(&source, &target);
     (dir, target)
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn spawn(args: &[&str]) -> PtySession {

@@ -1,5 +1,6 @@
-//! The fixture projects under tests/fixtures/ and their flags, shared by the snapshot tests and
-//! the benchmark.
+//! The fixture projects under tests/fixtures/ and their flags, shared by the snapshot tests, the
+//! command tests and the benchmark (each uses part of it).
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 
@@ -26,4 +27,18 @@ pub fn args(fixture: &Path) -> Vec<String> {
 /// its snapshot holds the error message instead of the files.
 pub fn refused(fixture: &Path) -> bool {
     fixture.with_extension("refused").exists()
+}
+
+/// Copies a directory tree (a fixture into a temporary directory).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
 }
