@@ -510,10 +510,10 @@ def main():
         rows.append((case["name"], row))
 
     mb = lambda n: f"{n / 1e6:.1f} MB"
-    print(f"\n{'case':<22} {'runtime image':<45} {'size':>9} {'artefact':>9} {'base':>9} "
+    print(f"\n{'case':<22} {'runtime image':<52} {'size':>9} {'artefact':>9} {'base':>9} "
           f"{'cold s':>7} {'warm s':>7}  result")
     for name, r in rows:
-        print(f"{name:<22} {r['runtime']:<45} {mb(r['size']):>9} {mb(r['artefact']):>9} {mb(r['base']):>9} "
+        print(f"{name:<22} {r['runtime']:<52} {mb(r['size']):>9} {mb(r['artefact']):>9} {mb(r['base']):>9} "
               f"{r['cold']:>7.1f} {r['warm']:>7.1f}  {r['result']}")
     failed = sum(r["result"] != "pass" for _, r in rows)
     print(f"\nreal-build suite: {time.time() - started:.0f} s")
