@@ -6,8 +6,6 @@ use crate::catalog::{Family, Vendor};
 use crate::settings::Layer;
 use crate::stack::Stack;
 use clap::ValueEnum;
-use serde::Serialize;
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// The configuration file's name in a project's root.
@@ -396,32 +394,6 @@ pub fn mirror(from: &str, to: &str) -> Result<(String, String), String> {
     Ok((from.to_string(), to.to_string()))
 }
 
-/// shiplight.toml as `init` writes it: the inputs of every decision, so a re-run reproduces the
-/// files byte for byte. Serialized by the toml crate, so every value is encoded as TOML.
-#[derive(Debug, Default, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub struct Written {
-    pub stack: Option<Stack>,
-    pub vendor: Option<Vendor>,
-    pub runtime: Option<Family>,
-    pub lang_version: Option<String>,
-    pub go_main: Option<String>,
-    pub rust_bin: Option<String>,
-    pub package: Option<String>,
-    pub profile: Option<String>,
-    pub port: Option<u16>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub no_syntax: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub compose: Option<bool>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub templates: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub digests: Option<String>,
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
-    pub mirrors: BTreeMap<String, String>,
-}
-
 /// The header of a written shiplight.toml.
 const HEADER: &str = "\
 # shiplight.toml: the inputs of every decision shiplight made for this project. `shiplight init`
@@ -430,44 +402,28 @@ const HEADER: &str = "\
 # Delete a line to let detection decide it again.
 ";
 
-impl Written {
-    /// The file's text.
-    pub fn to_text(&self) -> String {
-        let body = toml::to_string(self).expect("plain data serializes as TOML");
-        format!("{HEADER}\n{body}")
-    }
-}
-
 /// `path` as written into shiplight.toml: relative to `root` when inside it (the file's paths
-/// resolve against its own directory), else absolute.
-pub fn portable_path(root: &Path, path: &Path) -> String {
+/// resolve against its own directory), else absolute; always valid UTF-8.
+pub fn portable_path(root: &Path, path: &Path) -> PathBuf {
     let path = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
     let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let relative: Option<PathBuf> = path.strip_prefix(&root).ok().map(Path::to_path_buf);
-    relative
+    let shown = relative
         .filter(|rel| !rel.as_os_str().is_empty())
         .unwrap_or(path)
         .display()
-        .to_string()
+        .to_string();
+    PathBuf::from(shown)
 }
 
-/// The shiplight.toml that reproduces `plan` made with `settings` for the project at `root`.
+/// The text of the shiplight.toml that reproduces `plan` made with `settings` for the project
+/// at `root`: the plan's pins and the settings that are not decisions of the tree.
 pub fn written(
     plan: &crate::plan::Plan,
     settings: &crate::settings::Settings,
     root: &Path,
-) -> Written {
-    let pins = &plan.pins;
-    Written {
-        stack: pins.stack,
-        vendor: pins.vendor,
-        runtime: pins.runtime,
-        lang_version: pins.lang_version.clone(),
-        go_main: pins.go_main.clone(),
-        rust_bin: pins.rust_bin.clone(),
-        package: pins.package.clone(),
-        profile: pins.profile.clone(),
-        port: pins.port,
+) -> String {
+    let layer = Layer {
         no_syntax: (!settings.syntax).then_some(true),
         compose: settings.compose.then_some(true),
         templates: settings
@@ -476,5 +432,8 @@ pub fn written(
             .map(|p| portable_path(root, p)),
         digests: settings.digests.as_deref().map(|p| portable_path(root, p)),
         mirrors: settings.mirrors.clone(),
-    }
+        ..plan.pins.clone()
+    };
+    let body = toml::to_string(&layer).expect("plain data serializes as TOML");
+    format!("{HEADER}\n{body}")
 }

@@ -225,7 +225,7 @@ pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Gene
     let outputs = render::render(&plan, &templates)?;
     let config = Output {
         name: config::FILE_NAME.to_string(),
-        contents: config::written(&plan, &settings, root).to_text(),
+        contents: config::written(&plan, &settings, root),
     };
     Ok(Generated {
         plan,

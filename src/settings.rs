@@ -4,30 +4,47 @@
 
 use crate::catalog::{Family, Vendor};
 use crate::stack::Stack;
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
-/// One source of settings; `None` means "this source says nothing".
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// One source of settings; `None` means "this source says nothing". Serialized (kebab-case,
+/// unset fields left out) it is the shiplight.toml `init` writes.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub struct Layer {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub stack: Option<Stack>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub vendor: Option<Vendor>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub runtime: Option<Family>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub lang_version: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub go_main: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub rust_bin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub no_syntax: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub compose: Option<bool>,
     /// Directory whose templates override the embedded ones (already resolved against the
     /// source's base directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub templates: Option<PathBuf>,
-    /// Registry prefix rewrites, merged key by key across layers.
-    pub mirrors: BTreeMap<String, String>,
     /// File of digest pins (already resolved against the source's base directory).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub digests: Option<PathBuf>,
+    /// Registry prefix rewrites, merged key by key across layers (last: a TOML table).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub mirrors: BTreeMap<String, String>,
 }
 
 impl Layer {
