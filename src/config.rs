@@ -216,7 +216,7 @@ pub fn from_env(
                     OTHER_ENV.join(", ")
                 ),
             })?;
-        set(&mut layer, key.name, Raw::Text(&value), cwd).map_err(|message| ConfigError {
+        set_text(&mut layer, key.name, &value, cwd).map_err(|message| ConfigError {
             source_name: format!("environment variable {name}"),
             message,
         })?;
@@ -238,6 +238,17 @@ pub fn file_layer(root: &Path, explicit: Option<&Path>) -> Result<Layer, ConfigE
             }
         }
     }
+}
+
+/// Whether `init` writes `dir/shiplight.toml`: not when another file was named (`--config`),
+/// and an existing one is the user's input, replaced only with `force`.
+pub fn init_writes(dir: &Path, explicit: bool, force: bool) -> bool {
+    !explicit && (force || dir.join(FILE_NAME).symlink_metadata().is_err())
+}
+
+/// Sets key `name` from a text value, as the environment gives it (the wizard's answers too).
+pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: &Path) -> Result<(), String> {
+    set(layer, name, Raw::Text(value), base)
 }
 
 fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: &Path) -> Result<(), String> {

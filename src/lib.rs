@@ -169,10 +169,7 @@ fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, E
         return Ok(EXIT_OK);
     }
     let mut outputs = generated.outputs.clone();
-    let config_path = args.path.join(config::FILE_NAME);
-    let write_config =
-        args.overrides.config.is_none() && (args.force || config_path.symlink_metadata().is_err());
-    if write_config {
+    if config::init_writes(&args.path, args.overrides.config.is_some(), args.force) {
         outputs.push(generated.config.clone());
     }
     let written = write::write_all(&args.path, &outputs, args.force)?;

@@ -237,8 +237,11 @@ pub fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u
     let services = generate_all(root, &args.overrides, env)?;
     let settings = root_settings(root, &args.overrides, env)?;
     let files = outputs(&services, &settings, |service| {
-        let path = root.join(&service.dir).join(config::FILE_NAME);
-        args.overrides.config.is_none() && (args.force || path.symlink_metadata().is_err())
+        config::init_writes(
+            &root.join(&service.dir),
+            args.overrides.config.is_some(),
+            args.force,
+        )
     })?;
     let written = write::write_all(root, &files, args.force)?;
     for path in written {

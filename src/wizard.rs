@@ -11,7 +11,6 @@ use crate::error::{EXIT_OK, Error};
 use crate::settings::Layer;
 use crate::stack::Stack;
 use crate::{Generated, explain, generate_layers, stacks, write};
-use clap::ValueEnum;
 use dialoguer::theme::SimpleTheme;
 use dialoguer::{Confirm, Input, Select};
 use std::io::Write;
@@ -188,26 +187,9 @@ fn settle(
 
 /// Sets the setting a `Several` error names to the chosen candidate (its label up to ` (`).
 fn choose(flags: &mut Layer, flag: &str, label: &str) -> Result<(), Error> {
-    let value = label.split(" (").next().unwrap_or(label).to_string();
-    match flag {
-        "--stack" => {
-            flags.stack = Some(
-                Stack::from_str(&value, true)
-                    .map_err(|_| Error::Usage(format!("unknown stack {value}")))?,
-            )
-        }
-        "--go-main" => flags.go_main = Some(value),
-        "--rust-bin" => flags.rust_bin = Some(value),
-        "--package" => flags.package = Some(value),
-        "--profile" => flags.profile = Some(value),
-        other => {
-            return Err(Error::Usage(format!(
-                "cannot ask for {other}; pass it as {}",
-                config::ways(other.trim_start_matches("--"))
-            )));
-        }
-    }
-    Ok(())
+    let value = label.split(" (").next().unwrap_or(label);
+    config::set_text(flags, flag.trim_start_matches("--"), value, Path::new("."))
+        .map_err(|err| Error::Usage(format!("{flag}: {err}")))
 }
 
 fn prompt<T>(result: dialoguer::Result<T>) -> Result<T, Error> {
