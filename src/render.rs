@@ -159,21 +159,10 @@ impl Templates {
             }
         }
         for (id, source) in sources {
-            let shown = files
-                .get(&id)
-                .map(|path| path.display().to_string())
-                .unwrap_or_else(|| embedded_name(&id));
-            env.add_template_owned(id, source)
-                .map_err(|err| error(&shown, &err))?;
+            env.add_template_owned(id.clone(), source)
+                .map_err(|err| error(&files, &id, &err))?;
         }
         Ok(Templates { env, files })
-    }
-
-    fn shown(&self, id: &str) -> String {
-        self.files
-            .get(id)
-            .map(|path| path.display().to_string())
-            .unwrap_or_else(|| embedded_name(id))
     }
 
     fn has(&self, id: &str) -> bool {
@@ -185,11 +174,10 @@ impl Templates {
         let template = self
             .env
             .get_template(id)
-            .map_err(|err| error(&self.shown(id), &err))?;
-        template.render(context.clone()).map_err(|err| {
-            let shown = self.shown(err.name().unwrap_or(id));
-            error(&shown, &err)
-        })
+            .map_err(|err| error(&self.files, id, &err))?;
+        template
+            .render(context.clone())
+            .map_err(|err| error(&self.files, err.name().unwrap_or(id), &err))
     }
 }
 
@@ -286,7 +274,9 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
         .collect()
 }
 
-fn error(shown: &str, err: &minijinja::Error) -> RenderError {
+/// The error naming template `id` as its file when it came from the templates directory, or
+/// as the embedded template.
+fn error(files: &BTreeMap<String, PathBuf>, id: &str, err: &minijinja::Error) -> RenderError {
     let message = match err.line() {
         Some(line) => format!("line {line}: {}", err.detail().unwrap_or(&err.to_string())),
         None => err
@@ -294,9 +284,12 @@ fn error(shown: &str, err: &minijinja::Error) -> RenderError {
             .map(str::to_string)
             .unwrap_or_else(|| err.to_string()),
     };
+    let file = files.get(id);
     RenderError {
-        custom: !shown.ends_with("(embedded)"),
-        template: shown.to_string(),
+        custom: file.is_some(),
+        template: file
+            .map(|path| path.display().to_string())
+            .unwrap_or_else(|| embedded_name(id)),
         message,
     }
 }
