@@ -215,8 +215,18 @@ pub fn generate_in(
 
 /// Generates from settings layers (lowest first) and the flags layer on top.
 pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
+    generate_detected(root, detect::detect_all(root), base, flags)
+}
+
+/// [`generate_layers`] for detection reports already made for `root`.
+pub fn generate_detected(
+    root: &Path,
+    reports: Vec<detect::Report>,
+    base: &[Layer],
+    flags: Layer,
+) -> Result<Generated, Error> {
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
-    let facts = detect::choose(detect::detect_all(root), root, &settings)?;
+    let facts = detect::choose(reports, root, &settings)?;
     let plan = plan::build(&facts, &settings)?;
     let templates = Templates::load(settings.templates.as_deref())?;
     let outputs = render::render(&plan, &templates)?;

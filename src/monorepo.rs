@@ -6,7 +6,7 @@ use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::render::{Output, Templates};
 use crate::settings::Settings;
-use crate::{Environment, Generated, base_layers, check, config, detect, generate_layers, write};
+use crate::{Environment, Generated, base_layers, check, config, detect, generate_detected, write};
 use serde::Serialize;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -48,9 +48,9 @@ struct Target {
     stage: Option<&'static str>,
 }
 
-/// The directories under `root` where a stack is detected, sorted, without descending into a
-/// found service or any skipped or hidden directory.
-pub fn find(root: &Path) -> Vec<PathBuf> {
+/// The directories under `root` where a stack is detected, sorted, with their detection
+/// reports, without descending into a found service or any skipped or hidden directory.
+pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
     let mut found = Vec::new();
     let mut walk = walkdir::WalkDir::new(root)
         .max_depth(MAX_DEPTH)
@@ -71,7 +71,7 @@ pub fn find(root: &Path) -> Vec<PathBuf> {
             .iter()
             .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));
         if is_service {
-            found.push(entry.path().to_path_buf());
+            found.push((entry.path().to_path_buf(), reports));
             walk.skip_current_dir();
         }
     }
@@ -96,7 +96,7 @@ fn generate_all(
     let flags = overrides.layer().map_err(Error::Usage)?;
     let mut services = Vec::new();
     let mut failures = Vec::new();
-    for dir in dirs {
+    for (dir, reports) in dirs {
         let relative = relative(root, &dir);
         let shown = if relative.is_empty() {
             ".".to_string()
@@ -104,7 +104,7 @@ fn generate_all(
             relative.clone()
         };
         let result = base_layers(&dir, overrides, env)
-            .and_then(|base| generate_layers(&dir, &base, flags.clone()));
+            .and_then(|base| generate_detected(&dir, reports, &base, flags.clone()));
         match result {
             Ok(generated) => services.push(Service {
                 dir: relative,
