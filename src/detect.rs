@@ -1,22 +1,15 @@
 //! Detection: what each stack found in a repository (found / broken / absent, never a bare bool),
-//! the facts with their evidence, and the bounded, capped file reading every stack uses.
+//! the facts with their evidence. Files are read through [`crate::repo`].
 //! What a stack looks for lives in `stacks/<name>`; this module owns the shared vocabulary.
 
 use crate::evidence::Evidence;
+use crate::repo::{Repo, RepoError};
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::{self, Facts};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
-
-/// Largest manifest shiplight reads; larger files are refused, not truncated.
-pub const MANIFEST_CAP: u64 = 1 << 20;
-/// Largest lock file shiplight reads.
-pub const LOCK_CAP: u64 = 16 << 20;
-/// Largest source file read while looking for `import "C"` or a port.
-pub const SOURCE_CAP: u64 = 1 << 20;
 
 /// Why detection stopped, or why its result cannot be used.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
@@ -65,6 +58,16 @@ pub enum DetectError {
     },
 }
 
+impl From<RepoError> for DetectError {
+    fn from(err: RepoError) -> DetectError {
+        DetectError::Broken {
+            file: err.file,
+            line: None,
+            cause: err.cause,
+        }
+    }
+}
+
 impl DetectError {
     /// A value given in the settings (a flag) that cannot be used: names the setting.
     pub fn setting(field: &str, value: &str, allowed: impl Into<String>) -> DetectError {
@@ -105,6 +108,23 @@ impl DetectError {
             other => other,
         }
     }
+}
+
+/// A path read from a repository file (`file`, at `line`), resolved against directory `dir`
+/// and kept inside the project: its normal form, or a refusal naming the file, line and field.
+/// Nothing is looked up; the value is refused before any file outside could be touched.
+pub fn inside(
+    file: &str,
+    line: Option<usize>,
+    field: &str,
+    dir: &str,
+    value: &str,
+) -> Result<String, DetectError> {
+    crate::repo::within(dir, value).map_err(|escape| DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause: format!("{field} {value:?} {escape}"),
+    })
 }
 
 /// `file:line`, or `file` when there is no line.
@@ -182,13 +202,13 @@ impl Signals {
     }
 }
 
-/// Runs every stack's detector on `root`.
-pub fn detect_all(root: &Path) -> Vec<Report> {
+/// Runs every stack's detector on the project.
+pub fn detect_all(repo: &Repo) -> Vec<Report> {
     Stack::ALL
         .iter()
         .map(|&stack| Report {
             stack,
-            detection: stacks::detect(stack, root),
+            detection: stacks::detect(stack, repo),
         })
         .collect()
 }
@@ -229,86 +249,6 @@ pub fn choose(
             candidates: found.iter().map(|f| f.stack().name().to_string()).collect(),
             flag: "--stack".to_string(),
         }),
-    }
-}
-
-/// Reads `root/rel` as UTF-8 text of at most `cap` bytes. `Ok(None)` when the file does not
-/// exist; an error naming the file when it is unreadable, too large, or not text.
-pub fn read_text(root: &Path, rel: &str, cap: u64) -> Result<Option<String>, DetectError> {
-    let path = root.join(rel);
-    let broken = |cause: String| DetectError::Broken {
-        file: rel.to_string(),
-        line: None,
-        cause,
-    };
-    let meta = match std::fs::symlink_metadata(&path) {
-        Ok(meta) => meta,
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(broken(format!("cannot read it: {err}"))),
-    };
-    if meta.file_type().is_symlink() {
-        return Err(broken(
-            "is a symbolic link; shiplight reads only regular files inside the project".to_string(),
-        ));
-    }
-    if !meta.is_file() {
-        return Err(broken("is not a regular file".to_string()));
-    }
-    let file =
-        std::fs::File::open(&path).map_err(|err| broken(format!("cannot read it: {err}")))?;
-    let mut bytes = Vec::new();
-    file.take(cap + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| broken(format!("cannot read it: {err}")))?;
-    if bytes.len() as u64 > cap {
-        return Err(broken(format!(
-            "is larger than {} KiB, more than any real manifest; refusing to read it",
-            cap / 1024
-        )));
-    }
-    String::from_utf8(bytes)
-        .map(Some)
-        .map_err(|_| broken("is not UTF-8 text".to_string()))
-}
-
-/// Whether anything (file, directory or link) is at `root/rel`.
-pub fn exists(root: &Path, rel: &str) -> bool {
-    std::fs::symlink_metadata(root.join(rel)).is_ok()
-}
-
-/// Whether `root/rel` exists as a regular file (a symbolic link does not count).
-pub fn is_file(root: &Path, rel: &str) -> bool {
-    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|meta| meta.is_file())
-}
-
-/// Names of the entries of directory `root/rel` that satisfy `keep`, sorted; empty when the
-/// directory does not exist. Names that are not UTF-8 are skipped.
-pub fn list_dir(
-    root: &Path,
-    rel: &str,
-    keep: impl Fn(&str, &std::fs::FileType) -> bool,
-) -> Vec<String> {
-    let Ok(entries) = std::fs::read_dir(root.join(rel)) else {
-        return Vec::new();
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let kind = entry.file_type().ok()?;
-            let name = entry.file_name().into_string().ok()?;
-            keep(&name, &kind).then_some(name)
-        })
-        .collect();
-    names.sort();
-    names
-}
-
-/// Joins a relative directory and a name with `/`, treating `""` and `"."` as the root.
-pub fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{}/{}", dir.trim_end_matches('/'), name)
     }
 }
 

@@ -18,6 +18,7 @@ pub mod manifest;
 pub mod monorepo;
 pub mod plan;
 pub mod render;
+pub mod repo;
 pub mod safe;
 pub mod settings;
 pub mod stack;
@@ -92,7 +93,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         }
         Command::Detect(args) => {
             check_dir(&args.path)?;
-            let reports = detect::detect_all(&args.path);
+            let reports = detect::detect_all(&repo::Repo::new(&args.path));
             if args.json {
                 writeln!(out, "{}", to_json(&reports))?;
             } else {
@@ -215,7 +216,12 @@ pub fn generate_in(
 
 /// Generates from settings layers (lowest first) and the flags layer on top.
 pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
-    generate_detected(root, detect::detect_all(root), base, flags)
+    generate_detected(
+        root,
+        detect::detect_all(&repo::Repo::new(root)),
+        base,
+        flags,
+    )
 }
 
 /// [`generate_layers`] for detection reports already made for `root`.

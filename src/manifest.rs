@@ -2,8 +2,8 @@
 //! file and line, the line a key sits on, and workspace member patterns expanded into
 //! directories without following links or leaving the project.
 
-use crate::detect::{self, DetectError};
-use std::path::Path;
+use crate::detect::DetectError;
+use crate::repo::{self, Repo};
 use toml::Table;
 
 /// Parses TOML, turning an error into one that names the file and line.
@@ -56,21 +56,19 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
 }
 
 /// Expands a member pattern (`crates/*`, `tools/cli`) into existing directories, sorted.
-pub fn expand(root: &Path, pattern: &str) -> Vec<String> {
+pub fn expand(repo: &Repo, pattern: &str) -> Vec<String> {
     let mut dirs = vec![String::new()];
     for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
         let mut next = Vec::new();
         for dir in &dirs {
             if segment.contains(['*', '?', '[']) {
                 next.extend(
-                    detect::list_dir(root, dir, |name, kind| {
-                        kind.is_dir() && wildcard(segment, name)
-                    })
-                    .into_iter()
-                    .map(|name| detect::join(dir, &name)),
+                    repo.list_dir(dir, |name, kind| kind.is_dir() && wildcard(segment, name))
+                        .into_iter()
+                        .map(|name| repo::join(dir, &name)),
                 );
             } else if segment != ".." {
-                next.push(detect::join(dir, segment));
+                next.push(repo::join(dir, segment));
             }
         }
         dirs = next;

@@ -5,6 +5,7 @@
 use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::render::{Output, Templates};
+use crate::repo::Repo;
 use crate::settings::Settings;
 use crate::{Environment, Generated, base_layers, check, config, detect, generate_detected, write};
 use serde::Serialize;
@@ -66,7 +67,7 @@ pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
             walk.skip_current_dir();
             continue;
         }
-        let reports = detect::detect_all(entry.path());
+        let reports = detect::detect_all(&Repo::new(entry.path()));
         let is_service = reports
             .iter()
             .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));

@@ -13,10 +13,10 @@ use crate::decide::{self, Decision, Node};
 use crate::detect::{Detection, Fact};
 use crate::error::Error;
 use crate::plan::StackOutput;
+use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
 use serde::Serialize;
-use std::path::Path;
 
 /// What a stack's detector found.
 #[derive(Debug, Clone, Serialize)]
@@ -69,14 +69,14 @@ impl Facts {
 }
 
 /// Runs one stack's detector.
-pub fn detect(stack: Stack, root: &Path) -> Detection {
+pub fn detect(stack: Stack, repo: &Repo) -> Detection {
     match stack {
-        Stack::Go => go::detect(root),
-        Stack::Rust => rust::detect(root),
-        Stack::Python => python::detect(root),
-        Stack::Node => node::detect(root),
-        Stack::Java => java::detect(root),
-        Stack::Php => php::detect(root),
+        Stack::Go => go::detect(repo),
+        Stack::Rust => rust::detect(repo),
+        Stack::Python => python::detect(repo),
+        Stack::Node => node::detect(repo),
+        Stack::Java => java::detect(repo),
+        Stack::Php => php::detect(repo),
     }
 }
 

@@ -7,11 +7,12 @@ pub mod plan;
 pub mod source;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, MANIFEST_CAP, SOURCE_CAP, Signals};
+use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::repo::{self, Repo};
+use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
-use std::path::Path;
 
 /// Modules whose Go packages need cgo to build (a pure-Go sqlite such as modernc.org/sqlite is
 /// deliberately absent).
@@ -167,8 +168,8 @@ fn display_dir(dir: &str) -> String {
 }
 
 /// Detects a Go module or workspace at `root`.
-pub fn detect(root: &Path) -> Detection {
-    match read(root) {
+pub fn detect(repo: &Repo) -> Detection {
+    match read(repo) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Go(facts)),
         },
@@ -179,8 +180,8 @@ pub fn detect(root: &Path) -> Detection {
     }
 }
 
-fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
-    let work_text = detect::read_text(root, "go.work", MANIFEST_CAP)?;
+fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
+    let work_text = repo.read_text("go.work", MANIFEST_CAP)?;
     let mut module_dirs = Vec::new();
     let mut workspace = None;
     let mut versions = Vec::new();
@@ -202,7 +203,7 @@ fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
             )
         }));
         module_dirs.extend(work.uses.into_iter().map(|u| u.value));
-    } else if detect::exists(root, "go.mod") {
+    } else if repo.exists("go.mod") {
         module_dirs.push(String::new());
     } else {
         return Ok(None);
@@ -213,9 +214,10 @@ fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
     let mut cxx_requires = Vec::new();
     let mut first_module = None;
     for dir in &module_dirs {
-        let file = detect::join(dir, "go.mod");
-        let text =
-            detect::read_text(root, &file, MANIFEST_CAP)?.ok_or_else(|| DetectError::Broken {
+        let file = repo::join(dir, "go.mod");
+        let text = repo
+            .read_text(&file, MANIFEST_CAP)?
+            .ok_or_else(|| DetectError::Broken {
                 file: "go.work".to_string(),
                 line: None,
                 cause: format!("uses {}, which has no go.mod", display_dir(dir)),
@@ -257,18 +259,18 @@ fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
         modules.push(Module {
             dir: dir.clone(),
             path: parsed.module.value,
-            has_sum: detect::is_file(root, &detect::join(dir, "go.sum")),
+            has_sum: repo.is_file(&repo::join(dir, "go.sum")),
         });
     }
     let (module, module_evidence) = first_module.expect("at least one module");
 
-    let vendored = (workspace.is_none() && detect::is_file(root, "vendor/modules.txt"))
+    let vendored = (workspace.is_none() && repo.is_file("vendor/modules.txt"))
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
     let mut mains = Vec::new();
     for m in &modules {
-        for dir in main_candidates(root, &m.dir) {
-            if let Some(main) = analyse_main(root, &modules, m, &dir)? {
+        for dir in main_candidates(repo, &m.dir) {
+            if let Some(main) = analyse_main(repo, &modules, m, &dir)? {
                 mains.push(main);
             }
         }
@@ -285,7 +287,7 @@ fn read(root: &Path) -> Result<Option<GoFacts>, DetectError> {
                 .map(|(name, evidence)| (name.trim_start_matches("go").to_string(), evidence))
                 .collect(),
         ),
-        work_sum: workspace.is_some() && detect::is_file(root, "go.work.sum"),
+        work_sum: workspace.is_some() && repo.is_file("go.work.sum"),
         workspace,
         modules,
         vendored,
@@ -309,28 +311,26 @@ fn highest(candidates: Vec<(String, Evidence)>) -> Option<(String, Evidence)> {
 }
 
 /// Directories that may hold a main package: the module root and each `cmd/NAME`.
-fn main_candidates(root: &Path, module_dir: &str) -> Vec<String> {
+fn main_candidates(repo: &Repo, module_dir: &str) -> Vec<String> {
     let mut dirs = vec![module_dir.to_string()];
-    let cmd = detect::join(module_dir, "cmd");
+    let cmd = repo::join(module_dir, "cmd");
     dirs.extend(
-        detect::list_dir(root, &cmd, |name, kind| {
-            kind.is_dir() && !name.starts_with('.')
-        })
-        .into_iter()
-        .map(|name| detect::join(&cmd, &name)),
+        repo.list_dir(&cmd, |name, kind| kind.is_dir() && !name.starts_with('.'))
+            .into_iter()
+            .map(|name| repo::join(&cmd, &name)),
     );
     dirs
 }
 
 /// The Go files of one package directory that a linux build compiles, read and scanned.
-fn package_files(root: &Path, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
-    let names = detect::list_dir(root, dir, |name, kind| {
+fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
+    let names = repo.list_dir(dir, |name, kind| {
         kind.is_file() && source::is_buildable_name(name)
     });
     let mut files = Vec::new();
     for name in names {
-        let rel = detect::join(dir, &name);
-        if let Some(text) = detect::read_text(root, &rel, SOURCE_CAP)? {
+        let rel = repo::join(dir, &name);
+        if let Some(text) = repo.read_text(&rel, SOURCE_CAP)? {
             let scanned = source::scan(&text);
             if scanned.built_on_linux() {
                 files.push((rel, scanned));
@@ -343,12 +343,12 @@ fn package_files(root: &Path, dir: &str) -> Result<Vec<(String, source::GoFile)>
 /// If `dir` holds a main package, walks the project packages it imports and gathers cgo, C++
 /// and port evidence.
 fn analyse_main(
-    root: &Path,
+    repo: &Repo,
     modules: &[Module],
     module: &Module,
     dir: &str,
 ) -> Result<Option<MainPackage>, DetectError> {
-    let files = package_files(root, dir)?;
+    let files = package_files(repo, dir)?;
     let Some((main_file, _)) = files
         .iter()
         .find(|(_, f)| f.package.as_deref() == Some("main"))
@@ -374,14 +374,14 @@ fn analyse_main(
     let mut seen = BTreeSet::from([dir.to_string()]);
     let mut queue = VecDeque::from([(dir.to_string(), files)]);
     while let Some((pkg_dir, files)) = queue.pop_front() {
-        collect_package(root, &pkg_dir, &files, &mut main);
+        collect_package(repo, &pkg_dir, &files, &mut main);
         for (_, file) in &files {
             for (import, _) in &file.imports {
                 let Some(local) = local_dir(modules, import) else {
                     continue;
                 };
                 if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
-                    let files = package_files(root, &local)?;
+                    let files = package_files(repo, &local)?;
                     queue.push_back((local, files));
                 }
             }
@@ -391,7 +391,7 @@ fn analyse_main(
 }
 
 fn collect_package(
-    root: &Path,
+    repo: &Repo,
     dir: &str,
     files: &[(String, source::GoFile)],
     main: &mut MainPackage,
@@ -432,7 +432,7 @@ fn collect_package(
         }
     }
     if uses_cgo {
-        let cxx_sources = detect::list_dir(root, dir, |name, kind| {
+        let cxx_sources = repo.list_dir(dir, |name, kind| {
             kind.is_file()
                 && [".cc", ".cpp", ".cxx"]
                     .iter()
@@ -441,7 +441,7 @@ fn collect_package(
         main.cxx.extend(
             cxx_sources
                 .into_iter()
-                .map(|name| Evidence::file(detect::join(dir, &name), "C++ source compiled by cgo")),
+                .map(|name| Evidence::file(repo::join(dir, &name), "C++ source compiled by cgo")),
         );
     }
 }
@@ -456,7 +456,7 @@ fn local_dir(modules: &[Module], import: &str) -> Option<String> {
             } else {
                 import.strip_prefix(&m.path)?.strip_prefix('/')?
             };
-            Some((m.path.len(), detect::join(&m.dir, rest)))
+            Some((m.path.len(), repo::join(&m.dir, rest)))
         })
         .max_by_key(|(len, _)| *len)
         .map(|(_, dir)| dir)

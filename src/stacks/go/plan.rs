@@ -103,9 +103,9 @@ pub fn plan(
         }
         for module in &facts.modules {
             let dir = safe::relative_path("go.work", "use directory", &module.dir)?;
-            let mut sources = vec![crate::detect::join(&dir, "go.mod")];
+            let mut sources = vec![crate::repo::join(&dir, "go.mod")];
             if module.has_sum {
-                sources.push(crate::detect::join(&dir, "go.sum"));
+                sources.push(crate::repo::join(&dir, "go.sum"));
             }
             let dest = if dir.is_empty() {
                 "./".to_string()

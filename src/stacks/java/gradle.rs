@@ -3,10 +3,11 @@
 //! included projects), and the runnable artefact each project's plugins produce.
 
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
-use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::repo::MANIFEST_CAP;
+use crate::repo::{self, Repo};
 use crate::safe;
-use std::path::Path;
 
 /// Files whose presence at the root makes a Gradle build.
 pub const BUILD_FILES: &[&str] = &[
@@ -71,16 +72,16 @@ fn version_after(line: &str) -> Option<String> {
 }
 
 /// Reads the settings file, then the build file of the root and of every included project.
-pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
+pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let settings_file = ["settings.gradle.kts", "settings.gradle"]
         .into_iter()
-        .find(|f| detect::is_file(root, f));
+        .find(|f| repo.is_file(f));
     let mut root_name = None;
     let mut dirs = vec![String::new()];
     let mut build_files = Vec::new();
     if let Some(file) = settings_file {
         build_files.push(file.to_string());
-        let text = detect::read_text(root, file, MANIFEST_CAP)?.unwrap_or_default();
+        let text = repo.read_text(file, MANIFEST_CAP)?.unwrap_or_default();
         for (index, line) in text.lines().enumerate() {
             let line = code(line);
             if line.starts_with("rootProject.name") {
@@ -113,20 +114,20 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
     for dir in &dirs {
         let Some(file) = ["build.gradle.kts", "build.gradle"]
             .into_iter()
-            .map(|name| detect::join(dir, name))
-            .find(|f| detect::is_file(root, f))
+            .map(|name| repo::join(dir, name))
+            .find(|f| repo.is_file(f))
         else {
             continue;
         };
         kotlin |= file.ends_with(".kts");
-        let text = detect::read_text(root, &file, MANIFEST_CAP)?.unwrap_or_default();
+        let text = repo.read_text(&file, MANIFEST_CAP)?.unwrap_or_default();
         build_files.push(file.clone());
         let name = if dir.is_empty() {
             root_name.clone().unwrap_or_else(|| "app".to_string())
         } else {
             dir.rsplit('/').next().unwrap_or(dir).to_string()
         };
-        modules.push(project(root, dir, &name, &file, &text)?);
+        modules.push(project(repo, dir, &name, &file, &text)?);
     }
     if modules.is_empty() {
         return Err(DetectError::Broken {
@@ -141,14 +142,14 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
             module.release.get_or_insert_with(|| root_release.clone());
         }
     }
-    if detect::is_file(root, "gradle.properties") {
+    if repo.is_file("gradle.properties") {
         build_files.push("gradle.properties".to_string());
     }
-    let wrapper = super::wrapper(root, "gradlew", "gradle/wrapper/gradle-wrapper.properties");
+    let wrapper = super::wrapper(repo, "gradlew", "gradle/wrapper/gradle-wrapper.properties");
     if let Some((script, _)) = &wrapper {
         build_files.insert(0, script.clone());
     }
-    let build_dirs = detect::list_dir(root, "", |name, kind| {
+    let build_dirs = repo.list_dir("", |name, kind| {
         kind.is_dir() && (name == "gradle" || name == "buildSrc")
     });
     let first = build_files
@@ -174,7 +175,7 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
 }
 
 fn project(
-    root: &Path,
+    repo: &Repo,
     dir: &str,
     name: &str,
     file: &str,
@@ -263,7 +264,7 @@ fn project(
     match found {
         Some((artefact, at, plugin)) => {
             let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
-            module.port = super::port(root, dir, framework)?;
+            module.port = super::port(repo, dir, framework)?;
             module.runnable = Some(Runnable {
                 artefact,
                 evidence: Evidence::line(file, at, format!("plugin {plugin}")),

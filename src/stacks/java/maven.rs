@@ -3,11 +3,12 @@
 //! artefact each module's default build, or its active profiles, produce.
 
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
-use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::repo::MANIFEST_CAP;
+use crate::repo::{self, Repo};
 use crate::safe;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// How deep `<modules>` may nest.
 const MAX_DEPTH: usize = 4;
@@ -177,12 +178,12 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
 }
 
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
-pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
+pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut poms: Vec<(Pom, Option<usize>)> = Vec::new();
     let mut queue: Vec<(String, Option<usize>, usize)> = vec![(String::new(), None, 0)];
     while let Some((dir, parent, depth)) = (!queue.is_empty()).then(|| queue.remove(0)) {
-        let file = detect::join(&dir, "pom.xml");
-        let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+        let file = repo::join(&dir, "pom.xml");
+        let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
             let declared = parent.map(|p| poms[p].0.file.clone()).unwrap_or_default();
             return Err(DetectError::Broken {
                 file: declared,
@@ -206,17 +207,21 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
                 });
             }
             queue.push((
-                detect::join(&dir, rel.trim_start_matches("./")),
+                repo::join(&dir, rel.trim_start_matches("./")),
                 Some(index),
                 depth + 1,
             ));
         }
         poms.push((pom, parent));
     }
-    let wrapper = super::wrapper(root, "mvnw", ".mvn/wrapper/maven-wrapper.properties");
+    let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties");
     let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
     let mut build_dirs = Vec::new();
-    if detect::list_dir(root, "", |name, kind| name == ".mvn" && kind.is_dir()).len() == 1 {
+    if repo
+        .list_dir("", |name, kind| name == ".mvn" && kind.is_dir())
+        .len()
+        == 1
+    {
         build_dirs.push(".mvn".to_string());
     }
     if let Some((script, _)) = &wrapper {
@@ -224,7 +229,7 @@ pub fn read(root: &Path) -> Result<JavaFacts, DetectError> {
     }
     let mut modules = Vec::new();
     for index in 0..poms.len() {
-        modules.push(module(root, &poms, index)?);
+        modules.push(module(repo, &poms, index)?);
     }
     Ok(JavaFacts {
         tool: Tool::Maven,
@@ -306,7 +311,7 @@ fn expand(
     })
 }
 
-fn module(root: &Path, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
+fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
     let pom = &poms[index].0;
     let chain = chain(poms, index);
     let props = properties(poms, &chain);
@@ -461,7 +466,7 @@ fn module(root: &Path, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
             runnable.artefact,
             Artefact::SpringBoot { .. } | Artefact::Quarkus
         );
-        module.port = super::port(root, &pom.dir, framework)?;
+        module.port = super::port(repo, &pom.dir, framework)?;
     }
     if module.runnable.is_none() {
         module.hint = Some(match (module.profiles.first(), pom.packaging.as_str()) {

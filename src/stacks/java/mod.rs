@@ -9,8 +9,8 @@ pub mod tree;
 
 use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::repo::{self, Repo};
 use serde::Serialize;
-use std::path::Path;
 
 /// Most modules a build may list; a reactor larger than this is refused, not walked.
 pub const MAX_MODULES: usize = 64;
@@ -207,14 +207,11 @@ pub fn parse_release(value: &str) -> Option<u32> {
 }
 
 /// Runs Java detection on `root`.
-pub fn detect(root: &Path) -> Detection {
-    let result = if detect::is_file(root, "pom.xml") {
-        maven::read(root)
-    } else if gradle::BUILD_FILES
-        .iter()
-        .any(|file| detect::is_file(root, file))
-    {
-        gradle::read(root)
+pub fn detect(repo: &Repo) -> Detection {
+    let result = if repo.is_file("pom.xml") {
+        maven::read(repo)
+    } else if gradle::BUILD_FILES.iter().any(|file| repo.is_file(file)) {
+        gradle::read(repo)
     } else {
         return Detection::Absent {
             looked_for: "pom.xml, build.gradle(.kts) or settings.gradle(.kts)".to_string(),
@@ -229,35 +226,29 @@ pub fn detect(root: &Path) -> Detection {
 }
 
 /// A wrapper script at the root, with whether its executable bit is set.
-pub fn wrapper(root: &Path, script: &str, properties: &str) -> Option<(String, bool)> {
-    if !(detect::is_file(root, script) && detect::is_file(root, properties)) {
+pub fn wrapper(repo: &Repo, script: &str, properties: &str) -> Option<(String, bool)> {
+    if !(repo.is_file(script) && repo.is_file(properties)) {
         return None;
     }
-    #[cfg(unix)]
-    let executable = {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::metadata(root.join(script)).is_ok_and(|m| m.permissions().mode() & 0o111 != 0)
-    };
-    #[cfg(not(unix))]
-    let executable = false;
+    let executable = repo.is_executable(script);
     Some((script.to_string(), executable))
 }
 
 /// The server port from Spring or Quarkus configuration, or from the Java sources of a plain
 /// server (`new InetSocketAddress(8080)`), searched in a bounded number of files.
 pub fn port(
-    root: &Path,
+    repo: &Repo,
     dir: &str,
     framework: bool,
 ) -> Result<Option<(u16, Evidence)>, DetectError> {
-    let resources = detect::join(dir, "src/main/resources");
+    let resources = repo::join(dir, "src/main/resources");
     for name in [
         "application.properties",
         "application.yml",
         "application.yaml",
     ] {
-        let file = detect::join(&resources, name);
-        if let Some(text) = detect::read_text(root, &file, detect::MANIFEST_CAP)? {
+        let file = repo::join(&resources, name);
+        if let Some(text) = repo.read_text(&file, repo::MANIFEST_CAP)? {
             let keys = ["server.port", "quarkus.http.port", "port:"];
             if let Some((port, line)) = detect::port_after_word(&text, &keys) {
                 return Ok(Some((
@@ -271,16 +262,16 @@ pub fn port(
         return Ok(None);
     }
     let mut budget = 200usize;
-    let mut stack = vec![(detect::join(dir, "src/main/java"), 0usize)];
+    let mut stack = vec![(repo::join(dir, "src/main/java"), 0usize)];
     while let Some((current, depth)) = stack.pop() {
-        for name in detect::list_dir(root, &current, |_, kind| kind.is_dir() || kind.is_file()) {
-            let path = detect::join(&current, &name);
-            if detect::is_file(root, &path) {
+        for name in repo.list_dir(&current, |_, kind| kind.is_dir() || kind.is_file()) {
+            let path = repo::join(&current, &name);
+            if repo.is_file(&path) {
                 if !name.ends_with(".java") || budget == 0 {
                     continue;
                 }
                 budget -= 1;
-                let Ok(Some(text)) = detect::read_text(root, &path, detect::SOURCE_CAP) else {
+                let Ok(Some(text)) = repo.read_text(&path, repo::SOURCE_CAP) else {
                     continue;
                 };
                 if let Some((port, line)) =

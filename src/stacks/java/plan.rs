@@ -298,7 +298,7 @@ pub fn plan(
             safe::relative_path(
                 &module.manifest,
                 "artefact",
-                &crate::detect::join(&module_dir, path),
+                &crate::repo::join(&module_dir, path),
             )
         })
         .transpose()?;

@@ -6,11 +6,12 @@ pub mod package;
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, Signals};
+use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::repo::Repo;
+use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use package::{Package, Start};
 use serde::Serialize;
-use std::path::Path;
 
 /// Packages with native addons that fall back to node-gyp, so the builder needs compilers.
 pub const NATIVE_PACKAGES: &[&str] = &[
@@ -142,8 +143,8 @@ pub fn describe_start(start: &Start) -> String {
 }
 
 /// Runs Node detection on `root`.
-pub fn detect(root: &Path) -> Detection {
-    match read(root) {
+pub fn detect(repo: &Repo) -> Detection {
+    match read(repo) {
         Ok(Ok(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Node(Box::new(facts))),
         },
@@ -152,14 +153,14 @@ pub fn detect(root: &Path) -> Detection {
     }
 }
 
-fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
-    let Some(root_package) = package::read(root, "")? else {
+fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
+    let Some(root_package) = package::read(repo, "")? else {
         return Ok(Err("package.json".to_string()));
     };
     let mut patterns = root_package.workspaces.clone();
     let mut workspace = root_package.workspaces_evidence.clone();
     let mut install_files = Vec::new();
-    if let Some(text) = detect::read_text(root, "pnpm-workspace.yaml", MANIFEST_CAP)? {
+    if let Some(text) = repo.read_text("pnpm-workspace.yaml", MANIFEST_CAP)? {
         install_files.push("pnpm-workspace.yaml".to_string());
         let yaml: serde_yaml_ng::Value =
             serde_yaml_ng::from_str(&text).map_err(|err| DetectError::Broken {
@@ -191,11 +192,11 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
             continue;
         }
         let pattern = pattern.replace("**", "*");
-        for dir in crate::manifest::expand(root, &pattern) {
+        for dir in crate::manifest::expand(repo, &pattern) {
             if dir.is_empty() || members.iter().any(|m: &Package| m.dir == dir) {
                 continue;
             }
-            if let Some(member) = package::read(root, &dir)? {
+            if let Some(member) = package::read(repo, &dir)? {
                 members.push(member);
             }
         }
@@ -207,17 +208,17 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
         ));
     }
     for file in [".npmrc", ".yarnrc.yml", ".yarnrc"] {
-        if detect::is_file(root, file) {
+        if repo.is_file(file) {
             install_files.push(file.to_string());
         }
     }
     let mut pnp = None;
-    if let Some(text) = detect::read_text(root, ".yarnrc.yml", MANIFEST_CAP)? {
+    if let Some(text) = repo.read_text(".yarnrc.yml", MANIFEST_CAP)? {
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if let Some(path) = line.strip_prefix("yarnPath:") {
                 let path = path.trim().trim_matches(['"', '\'']).to_string();
-                if detect::is_file(root, &path) {
+                if repo.is_file(&path) {
                     install_files.push(path);
                 }
             }
@@ -228,8 +229,8 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
             }
         }
     }
-    let (manager, manager_evidence, lock, lock_text) = manager(root, &root_package)?;
-    if manager == Manager::YarnBerry && pnp.is_none() && !detect::is_file(root, ".yarnrc.yml") {
+    let (manager, manager_evidence, lock, lock_text) = manager(repo, &root_package)?;
+    if manager == Manager::YarnBerry && pnp.is_none() && !repo.is_file(".yarnrc.yml") {
         pnp = Some(Evidence::file(
             "yarn.lock",
             "Yarn Berry without .yarnrc.yml defaults to Plug'n'Play",
@@ -262,7 +263,7 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
     }
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
-        if let Some(text) = detect::read_text(root, file, MANIFEST_CAP)?
+        if let Some(text) = repo.read_text(file, MANIFEST_CAP)?
             && let Some((number, line)) = crate::manifest::first_value_line(&text)
             && let Some(range) = nvmrc_range(line)
         {
@@ -286,7 +287,7 @@ fn read(root: &Path) -> Result<Result<NodeFacts, String>, DetectError> {
 
 type ManagerFound = (Manager, Evidence, Option<String>, Option<String>);
 
-fn manager(root: &Path, package: &Package) -> Result<ManagerFound, DetectError> {
+fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> {
     let declared = package
         .package_manager
         .as_ref()
@@ -308,7 +309,7 @@ fn manager(root: &Path, package: &Package) -> Result<ManagerFound, DetectError> 
         ("npm-shrinkwrap.json", Manager::Npm),
     ];
     for (file, mut manager) in locks {
-        let Some(text) = detect::read_text(root, file, LOCK_CAP)? else {
+        let Some(text) = repo.read_text(file, LOCK_CAP)? else {
             continue;
         };
         if manager == Manager::YarnClassic && text.contains("__metadata:") {

@@ -2,13 +2,14 @@
 //! dependencies; and the entry point each one implies (Next.js, NestJS, a `node file` start
 //! script, main, or a conventional entry file).
 
-use crate::detect::{self, DetectError, MANIFEST_CAP, SOURCE_CAP};
+use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
 use crate::manifest::{key_line, parse_json};
+use crate::repo::{self, Repo};
+use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Dependencies that make a package.json a server.
 pub const SERVER_DEPENDENCIES: &[&str] = &[
@@ -169,9 +170,9 @@ fn string_map(
 }
 
 /// Reads `dir/package.json`; `None` when there is none.
-pub fn read(root: &Path, dir: &str) -> Result<Option<Package>, DetectError> {
-    let file = detect::join(dir, "package.json");
-    let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
+    let file = repo::join(dir, "package.json");
+    let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
         return Ok(None);
     };
     let json = parse_json(&file, &text)?;
@@ -227,14 +228,13 @@ pub fn read(root: &Path, dir: &str) -> Result<Option<Package>, DetectError> {
             format!("workspaces {:?}", package.workspaces),
         ));
     }
-    let gyp = detect::join(dir, "binding.gyp");
-    if detect::is_file(root, &gyp) {
+    let gyp = repo::join(dir, "binding.gyp");
+    if repo.is_file(&gyp) {
         package.gypfile = Some(Evidence::file(gyp, "native addon built with node-gyp"));
     }
-    package.public_dir =
-        std::fs::symlink_metadata(root.join(detect::join(dir, "public"))).is_ok_and(|m| m.is_dir());
-    package.entry = entry(root, &package)?;
-    package.port = port(root, &package)?;
+    package.public_dir = repo.is_dir(&repo::join(dir, "public"));
+    package.entry = entry(repo, &package)?;
+    package.port = port(repo, &package)?;
     Ok(Some(package))
 }
 
@@ -279,11 +279,11 @@ pub fn node_command(command: &str) -> Option<NodeCommand> {
     None
 }
 
-fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
+fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     if let Some(evidence) = package.dependencies.get("next") {
         for config in NEXT_CONFIGS {
-            let file = detect::join(&package.dir, config);
-            if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? {
+            let file = repo::join(&package.dir, config);
+            if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
                 let standalone = text.lines().enumerate().find(|(_, line)| {
                     let squashed: String = line.split_whitespace().collect();
                     squashed.contains("output:\"standalone\"")
@@ -308,6 +308,13 @@ fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
         if let Some((command, evidence)) = package.scripts.get(script)
             && let Some((options, path, args)) = node_command(command)
         {
+            detect::inside(
+                &evidence.file,
+                evidence.line,
+                "entry script",
+                &package.dir,
+                &path,
+            )?;
             return Ok(Some(Entry {
                 framework: package
                     .dependencies
@@ -338,7 +345,14 @@ fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
     }
     if let Some((main, evidence)) = &package.main {
         let path = main.trim_start_matches("./");
-        let exists = detect::is_file(root, &detect::join(&package.dir, path));
+        let inside = detect::inside(
+            &evidence.file,
+            evidence.line,
+            "entry script",
+            &package.dir,
+            path,
+        )?;
+        let exists = repo.is_file(&inside);
         let javascript = [".js", ".mjs", ".cjs"]
             .iter()
             .any(|ext| path.ends_with(ext));
@@ -359,8 +373,8 @@ fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
         .any(|dep| package.dependencies.contains_key(*dep));
     if serves {
         for file in ENTRY_FILES {
-            let rel = detect::join(&package.dir, file);
-            if detect::is_file(root, &rel) {
+            let rel = repo::join(&package.dir, file);
+            if repo.is_file(&rel) {
                 return Ok(Some(Entry {
                     framework: None,
                     start: Start::Script {
@@ -380,7 +394,7 @@ fn entry(root: &Path, package: &Package) -> Result<Option<Entry>, DetectError> {
 }
 
 /// The port from the entry's source, or from the TypeScript source a build compiles it from.
-fn port(root: &Path, package: &Package) -> Result<Option<(u16, Evidence)>, DetectError> {
+fn port(repo: &Repo, package: &Package) -> Result<Option<(u16, Evidence)>, DetectError> {
     let Some(entry) = &package.entry else {
         return Ok(None);
     };
@@ -397,8 +411,8 @@ fn port(root: &Path, package: &Package) -> Result<Option<(u16, Evidence)>, Detec
     candidates
         .extend(["src/main.ts", "src/index.ts", "src/server.ts", "src/app.ts"].map(String::from));
     for candidate in candidates {
-        let file = detect::join(&package.dir, &candidate);
-        if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)?
+        let file = repo::join(&package.dir, &candidate);
+        if let Some(text) = repo.read_text(&file, SOURCE_CAP)?
             && let Some((port, line)) = listen_port(&text)
         {
             return Ok(Some((

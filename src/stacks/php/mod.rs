@@ -5,12 +5,13 @@
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, Signals};
+use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
 use crate::manifest;
+use crate::repo::{self, Repo};
+use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use crate::safe;
 use serde::Serialize;
-use std::path::Path;
 
 /// What kind of application the project is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -98,8 +99,8 @@ impl PhpFacts {
 }
 
 /// Runs PHP detection on `root`.
-pub fn detect(root: &Path) -> Detection {
-    match read(root) {
+pub fn detect(repo: &Repo) -> Detection {
+    match read(repo) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Php(Box::new(facts))),
         },
@@ -110,9 +111,9 @@ pub fn detect(root: &Path) -> Detection {
     }
 }
 
-fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
-    let Some(text) = detect::read_text(root, "composer.json", MANIFEST_CAP)? else {
-        return plain(root);
+fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
+    let Some(text) = repo.read_text("composer.json", MANIFEST_CAP)? else {
+        return plain(repo);
     };
     let json = manifest::parse_json("composer.json", &text)?;
     let require = json.get("require").and_then(|r| r.as_object());
@@ -144,7 +145,7 @@ fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
             ));
         }
     }
-    let lock = detect::read_text(root, "composer.lock", LOCK_CAP)?;
+    let lock = repo.read_text("composer.lock", LOCK_CAP)?;
     let locked_packages: Vec<String> = match &lock {
         Some(text) => manifest::parse_json("composer.lock", text)?
             .get("packages")
@@ -169,9 +170,9 @@ fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
             format!("requires {package}"),
         )
     };
-    let index = |dir: &str| detect::is_file(root, &detect::join(dir, "index.php"));
+    let index = |dir: &str| repo.is_file(&repo::join(dir, "index.php"));
     let (app, app_evidence, document_root, writable) = if requires("laravel/framework")
-        && detect::is_file(root, "artisan")
+        && repo.is_file("artisan")
     {
         (
             App::Laravel,
@@ -180,7 +181,7 @@ fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
             vec!["storage", "bootstrap/cache"],
         )
     } else if (requires("symfony/framework-bundle") || requires("symfony/runtime"))
-        && detect::is_file(root, "bin/console")
+        && repo.is_file("bin/console")
     {
         let package = if requires("symfony/framework-bundle") {
             "symfony/framework-bundle"
@@ -214,7 +215,7 @@ fn read(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
             });
     };
     let (assets, assets_locked) = if matches!(app, App::Laravel | App::Symfony) {
-        assets(root)?
+        assets(repo)?
     } else {
         (None, false)
     };
@@ -257,8 +258,8 @@ fn composer_bin(
 }
 
 /// A package.json with a `build` script, whose output (public/build) the framework serves.
-fn assets(root: &Path) -> Result<(Option<Evidence>, bool), DetectError> {
-    let Some(text) = detect::read_text(root, "package.json", MANIFEST_CAP)? else {
+fn assets(repo: &Repo) -> Result<(Option<Evidence>, bool), DetectError> {
+    let Some(text) = repo.read_text("package.json", MANIFEST_CAP)? else {
         return Ok((None, false));
     };
     let json = manifest::parse_json("package.json", &text)?;
@@ -273,30 +274,28 @@ fn assets(root: &Path) -> Result<(Option<Evidence>, bool), DetectError> {
                 manifest::key_line(&text, "build").unwrap_or(1),
                 format!("build script {script:?}"),
             )),
-            detect::is_file(root, "package-lock.json"),
+            repo.is_file("package-lock.json"),
         ),
         None => (None, false),
     })
 }
 
 /// Plain PHP without composer: a web root with index.php, or one script at the root.
-fn plain(root: &Path) -> Result<Option<PhpFacts>, DetectError> {
-    let (app, evidence, document_root) = if detect::is_file(root, "public/index.php") {
+fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
+    let (app, evidence, document_root) = if repo.is_file("public/index.php") {
         (
             App::Web,
             Evidence::file("public/index.php", "web root public/"),
             "public",
         )
-    } else if detect::is_file(root, "index.php") {
+    } else if repo.is_file("index.php") {
         (
             App::Web,
             Evidence::file("index.php", "web root at the project root"),
             "",
         )
     } else {
-        let scripts = detect::list_dir(root, "", |name, kind| {
-            kind.is_file() && name.ends_with(".php")
-        });
+        let scripts = repo.list_dir("", |name, kind| kind.is_file() && name.ends_with(".php"));
         match scripts.as_slice() {
             [one] => {
                 let script = safe::relative_path(one, "file name", one)?;

@@ -2,10 +2,11 @@
 //! application object, a console script, or a main.py / app.py script; and the port.
 
 use super::project::Project;
-use crate::detect::{self, DetectError, SOURCE_CAP};
+use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
+use crate::repo::SOURCE_CAP;
+use crate::repo::{self, Repo};
 use serde::Serialize;
-use std::path::Path;
 
 /// Port gunicorn and uvicorn are told to bind, and the one shiplight exposes for them.
 pub const SERVER_PORT: u16 = 8000;
@@ -69,8 +70,8 @@ const SCRIPT_FILES: &[&str] = &[
 ];
 
 /// Finds the entry point of `project`.
-pub fn find(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError> {
-    if let Some(entry) = django(root, project)? {
+pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    if let Some(entry) = django(repo, project)? {
         return Ok(Some(entry));
     }
     let pkg = project
@@ -88,8 +89,8 @@ pub fn find(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError
                 continue;
             }
             let rel = pattern.replace("{pkg}", &pkg);
-            let file = detect::join(&project.dir, &rel);
-            let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? else {
+            let file = repo::join(&project.dir, &rel);
+            let Some(text) = repo.read_text(&file, SOURCE_CAP)? else {
                 continue;
             };
             let Some((object, line)) = app_object(&text, constructor) else {
@@ -124,8 +125,8 @@ pub fn find(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError
         }));
     }
     for rel in SCRIPT_FILES {
-        let file = detect::join(&project.dir, rel);
-        if let Some(text) = detect::read_text(root, &file, SOURCE_CAP)? {
+        let file = repo::join(&project.dir, rel);
+        if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
             let port = source_port(&text)
                 .map(|(port, line)| (port, Evidence::line(&file, line, format!("port {port}"))));
             return Ok(Some(Entry {
@@ -160,9 +161,9 @@ fn pick_script(project: &Project) -> Option<(String, String, Evidence)> {
         .cloned()
 }
 
-fn django(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError> {
-    let manage = detect::join(&project.dir, "manage.py");
-    let Some(text) = detect::read_text(root, &manage, SOURCE_CAP)? else {
+fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let manage = repo::join(&project.dir, "manage.py");
+    let Some(text) = repo.read_text(&manage, SOURCE_CAP)? else {
         return Ok(None);
     };
     for (index, line) in text.lines().enumerate() {
@@ -181,7 +182,7 @@ fn django(root: &Path, project: &Project) -> Result<Option<Entry>, DetectError> 
             continue;
         };
         let wsgi = format!("{}/wsgi.py", package.replace('.', "/"));
-        if !detect::is_file(root, &detect::join(&project.dir, &wsgi)) {
+        if !repo.is_file(&repo::join(&project.dir, &wsgi)) {
             return Err(DetectError::Broken {
                 file: manage,
                 line: Some(index + 1),

@@ -8,15 +8,16 @@ pub mod project;
 pub mod tree;
 
 use crate::catalog::{self, Vendor};
-use crate::detect::{self, DetectError, Detection, Fact, MANIFEST_CAP, Signals};
+use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::repo::MANIFEST_CAP;
+use crate::repo::Repo;
 use crate::stack::Stack;
 use entry::Entry;
 use pep440_rs::{Version, VersionSpecifiers};
 use project::Project;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::str::FromStr;
 
 /// Packages that, built from source, link a shared library the runtime image lacks:
@@ -206,8 +207,8 @@ pub fn describe_start(start: &entry::Start) -> String {
 }
 
 /// Runs Python detection on `root`.
-pub fn detect(root: &Path) -> Detection {
-    match read(root) {
+pub fn detect(repo: &Repo) -> Detection {
+    match read(repo) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Python(Box::new(facts))),
         },
@@ -218,11 +219,11 @@ pub fn detect(root: &Path) -> Detection {
     }
 }
 
-fn read(root: &Path) -> Result<Option<PythonFacts>, DetectError> {
-    let Some(root_project) = project::read(root, "")? else {
+fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
+    let Some(root_project) = project::read(repo, "")? else {
         return Ok(None);
     };
-    let (manager, manager_evidence, lock) = manager(root, &root_project);
+    let (manager, manager_evidence, lock) = manager(repo, &root_project);
     let workspace = (!root_project.workspace_members.is_empty()).then(|| {
         Evidence::line(
             "pyproject.toml",
@@ -238,15 +239,15 @@ fn read(root: &Path) -> Result<Option<PythonFacts>, DetectError> {
         projects.push(root_project.clone());
     }
     for pattern in &root_project.workspace_members {
-        for dir in crate::manifest::expand(root, pattern) {
-            if let Some(member) = project::read(root, &dir)? {
+        for dir in crate::manifest::expand(repo, pattern) {
+            if let Some(member) = project::read(repo, &dir)? {
                 projects.push(member);
             }
         }
     }
     let mut apps = Vec::new();
     for project in projects {
-        let entry = entry::find(root, &project)?;
+        let entry = entry::find(repo, &project)?;
         apps.push(App {
             dir: project.dir.clone(),
             name: project.name.clone(),
@@ -255,7 +256,7 @@ fn read(root: &Path) -> Result<Option<PythonFacts>, DetectError> {
         });
     }
     let packages = match &lock {
-        Some(lock) => project::lock_packages(root, lock)?,
+        Some(lock) => project::lock_packages(repo, lock)?,
         None => apps
             .iter()
             .flat_map(|app| app.project.dependencies.clone())
@@ -268,20 +269,20 @@ fn read(root: &Path) -> Result<Option<PythonFacts>, DetectError> {
         workspace,
         root: root_project,
         apps,
-        python_version_file: python_version_file(root)?,
+        python_version_file: python_version_file(repo)?,
         packages,
     }))
 }
 
-fn manager(root: &Path, project: &Project) -> (Manager, Evidence, Option<String>) {
-    if detect::is_file(root, "uv.lock") {
+fn manager(repo: &Repo, project: &Project) -> (Manager, Evidence, Option<String>) {
+    if repo.is_file("uv.lock") {
         return (
             Manager::Uv,
             Evidence::file("uv.lock", "locked with uv"),
             Some("uv.lock".to_string()),
         );
     }
-    if detect::is_file(root, "poetry.lock") {
+    if repo.is_file("poetry.lock") {
         return (
             Manager::Poetry,
             Evidence::file("poetry.lock", "locked with Poetry"),
@@ -295,8 +296,10 @@ fn manager(root: &Path, project: &Project) -> (Manager, Evidence, Option<String>
             None,
         );
     }
-    if detect::is_file(root, "Pipfile") {
-        let lock = detect::is_file(root, "Pipfile.lock").then(|| "Pipfile.lock".to_string());
+    if repo.is_file("Pipfile") {
+        let lock = repo
+            .is_file("Pipfile.lock")
+            .then(|| "Pipfile.lock".to_string());
         return (
             Manager::Pipenv,
             Evidence::file("Pipfile", "Pipenv project"),
@@ -317,8 +320,8 @@ fn manager(root: &Path, project: &Project) -> (Manager, Evidence, Option<String>
 }
 
 /// `.python-version` as a specifier: `3.12` -> `==3.12.*`, `3.12.4` -> `==3.12.4`.
-fn python_version_file(root: &Path) -> Result<Option<(String, Evidence)>, DetectError> {
-    let Some(text) = detect::read_text(root, ".python-version", MANIFEST_CAP)? else {
+fn python_version_file(repo: &Repo) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some(text) = repo.read_text(".python-version", MANIFEST_CAP)? else {
         return Ok(None);
     };
     let Some((number, line)) = crate::manifest::first_value_line(&text) else {

@@ -5,7 +5,7 @@ use super::entry::{SERVER_PORT, Start};
 use super::{App, Manager, NATIVE_LIBRARIES, PythonFacts};
 use crate::catalog::{self, Vendor};
 use crate::decide::{Decision, Step};
-use crate::detect::{self, DetectError};
+use crate::detect::DetectError;
 use crate::evidence::Evidence;
 use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
@@ -103,7 +103,7 @@ pub fn plan(
     settings: &Settings,
 ) -> Result<StackOutput, DetectError> {
     let project = &app.project;
-    let pyproject = detect::join(&project.dir, "pyproject.toml");
+    let pyproject = crate::repo::join(&project.dir, "pyproject.toml");
     let project_dir = safe::relative_path(&pyproject, "workspace member", &project.dir)?;
     let language = decision
         .runtime
@@ -256,7 +256,7 @@ pub fn plan(
             }
             for other in &facts.apps {
                 if !other.dir.is_empty() {
-                    files.push(detect::join(&other.dir, "pyproject.toml"));
+                    files.push(crate::repo::join(&other.dir, "pyproject.toml"));
                 }
             }
             if facts.workspace.is_some() {
@@ -463,7 +463,13 @@ pub fn plan(
                 .filter(|_| {
                     !(install_project || (facts.manager == Manager::Uv && project.build_system))
                 })
-                .map(|dir| format!("{}/{}", crate::plan::APP_DIR, detect::join(&app.dir, dir))),
+                .map(|dir| {
+                    format!(
+                        "{}/{}",
+                        crate::plan::APP_DIR,
+                        crate::repo::join(&app.dir, dir)
+                    )
+                }),
         }),
     })
 }

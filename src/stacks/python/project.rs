@@ -2,11 +2,12 @@
 //! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
 //! lock files (uv.lock, poetry.lock, Pipfile.lock).
 
-use crate::detect::{self, DetectError, LOCK_CAP, MANIFEST_CAP};
+use crate::detect::DetectError;
 use crate::evidence::Evidence;
 use crate::manifest::{self, key_line, parse_toml};
+use crate::repo::{self, Repo};
+use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use std::collections::BTreeMap;
-use std::path::Path;
 use toml::{Table, Value};
 
 /// Requirement files that name the production dependencies, in order of preference.
@@ -95,31 +96,31 @@ fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectEr
 }
 
 /// Reads the project in `dir`; `None` when it has none of the Python manifests.
-pub fn read(root: &Path, dir: &str) -> Result<Option<Project>, DetectError> {
+pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
     let mut project = Project {
         dir: dir.to_string(),
         ..Project::default()
     };
-    let pyproject_file = detect::join(dir, "pyproject.toml");
-    if let Some(text) = detect::read_text(root, &pyproject_file, MANIFEST_CAP)? {
+    let pyproject_file = repo::join(dir, "pyproject.toml");
+    if let Some(text) = repo.read_text(&pyproject_file, MANIFEST_CAP)? {
         project.pyproject = true;
         read_pyproject(&pyproject_file, &text, &mut project)?;
     }
     for candidate in REQUIREMENT_FILES {
-        let file = detect::join(dir, candidate);
-        if detect::is_file(root, &file) {
-            read_requirements(root, &file, 0, &mut project)?;
+        let file = repo::join(dir, candidate);
+        if repo.is_file(&file) {
+            read_requirements(repo, &file, 0, &mut project)?;
             break;
         }
     }
     for script in ["setup.py", "setup.cfg"] {
-        let file = detect::join(dir, script);
-        if project.setup_script.is_none() && !project.pep621 && detect::is_file(root, &file) {
+        let file = repo::join(dir, script);
+        if project.setup_script.is_none() && !project.pep621 && repo.is_file(&file) {
             project.setup_script = Some(file);
         }
     }
-    let pipfile = detect::join(dir, "Pipfile");
-    if let Some(text) = detect::read_text(root, &pipfile, MANIFEST_CAP)? {
+    let pipfile = repo::join(dir, "Pipfile");
+    if let Some(text) = repo.read_text(&pipfile, MANIFEST_CAP)? {
         let table = parse_toml(&pipfile, &text)?;
         if let Some(packages) = table.get("packages").and_then(Value::as_table) {
             for name in packages.keys() {
@@ -150,7 +151,7 @@ pub fn read(root: &Path, dir: &str) -> Result<Option<Project>, DetectError> {
     let found = project.pyproject
         || !project.requirements.is_empty()
         || project.setup_script.is_some()
-        || detect::is_file(root, &pipfile);
+        || repo.is_file(&pipfile);
     Ok(found.then_some(project))
 }
 
@@ -354,7 +355,7 @@ pub fn poetry_to_pep440(spec: &str) -> String {
 }
 
 fn read_requirements(
-    root: &Path,
+    repo: &Repo,
     file: &str,
     depth: usize,
     project: &mut Project,
@@ -369,7 +370,8 @@ fn read_requirements(
             format!("-r includes nest deeper than {INCLUDE_DEPTH} files"),
         ));
     }
-    let text = detect::read_text(root, file, MANIFEST_CAP)?
+    let text = repo
+        .read_text(file, MANIFEST_CAP)?
         .ok_or_else(|| broken(file, None, "is included with -r but does not exist"))?;
     project.requirements.push(file.to_string());
     let dir = file.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
@@ -393,7 +395,7 @@ fn read_requirements(
                     format!("includes {include:?}, which is outside the project"),
                 )
             })?;
-            read_requirements(root, &target, depth + 1, project)?;
+            read_requirements(repo, &target, depth + 1, project)?;
             continue;
         }
         let editable = line.strip_prefix("-e").map(str::trim);
@@ -436,9 +438,9 @@ fn normalize_path(dir: &str, include: &str) -> Option<String> {
 }
 
 /// Package names in a lock file (uv.lock, poetry.lock, Pipfile.lock): the whole resolved graph.
-pub fn lock_packages(root: &Path, file: &str) -> Result<BTreeMap<String, Evidence>, DetectError> {
+pub fn lock_packages(repo: &Repo, file: &str) -> Result<BTreeMap<String, Evidence>, DetectError> {
     let mut names = BTreeMap::new();
-    let Some(text) = detect::read_text(root, file, LOCK_CAP)? else {
+    let Some(text) = repo.read_text(file, LOCK_CAP)? else {
         return Ok(names);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {

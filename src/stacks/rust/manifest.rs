@@ -2,11 +2,12 @@
 //! auto-discovered), workspace members and default members, rust-version and the direct
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
-use crate::detect::{self, DetectError, MANIFEST_CAP};
+use crate::detect::DetectError;
 use crate::manifest::expand;
 pub use crate::manifest::parse_toml;
+use crate::repo::MANIFEST_CAP;
+use crate::repo::{self, Repo};
 use std::collections::BTreeMap;
-use std::path::Path;
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -48,8 +49,8 @@ fn broken(file: &str, cause: impl Into<String>) -> DetectError {
 }
 
 /// Reads the project whose root manifest is `root/Cargo.toml`; `Ok(None)` when there is none.
-pub fn read(root: &Path) -> Result<Option<Project>, DetectError> {
-    let Some(text) = detect::read_text(root, "Cargo.toml", MANIFEST_CAP)? else {
+pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
+    let Some(text) = repo.read_text("Cargo.toml", MANIFEST_CAP)? else {
         return Ok(None);
     };
     let manifest = parse_toml("Cargo.toml", &text)?;
@@ -66,19 +67,19 @@ pub fn read(root: &Path) -> Result<Option<Project>, DetectError> {
         dependencies: BTreeMap::new(),
     };
     if manifest.contains_key("package") {
-        let package = read_package(root, "", "Cargo.toml", &manifest, &inherited_rust_version)?;
+        let package = read_package(repo, "", "Cargo.toml", &manifest, &inherited_rust_version)?;
         collect_dependencies(&manifest, &mut project.dependencies);
         project.packages.push(package);
     }
     if let Some(workspace) = workspace {
         let exclude = string_list("Cargo.toml", workspace, "exclude")?;
         for pattern in string_list("Cargo.toml", workspace, "members")? {
-            for dir in expand(root, &pattern) {
+            for dir in expand(repo, &pattern) {
                 if exclude.contains(&dir) || project.packages.iter().any(|p| p.dir == dir) {
                     continue;
                 }
-                let file = detect::join(&dir, "Cargo.toml");
-                let Some(text) = detect::read_text(root, &file, MANIFEST_CAP)? else {
+                let file = repo::join(&dir, "Cargo.toml");
+                let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
                     if pattern.contains('*') {
                         continue;
                     }
@@ -93,7 +94,7 @@ pub fn read(root: &Path) -> Result<Option<Project>, DetectError> {
                 }
                 collect_dependencies(&member, &mut project.dependencies);
                 project.packages.push(read_package(
-                    root,
+                    repo,
                     &dir,
                     &file,
                     &member,
@@ -104,7 +105,7 @@ pub fn read(root: &Path) -> Result<Option<Project>, DetectError> {
         if workspace.contains_key("default-members") {
             let mut dirs = Vec::new();
             for pattern in string_list("Cargo.toml", workspace, "default-members")? {
-                dirs.extend(expand(root, &pattern));
+                dirs.extend(expand(repo, &pattern));
             }
             project.default_members = Some(dirs);
         }
@@ -137,7 +138,7 @@ fn string_list(file: &str, table: &Table, key: &str) -> Result<Vec<String>, Dete
 }
 
 fn read_package(
-    root: &Path,
+    repo: &Repo,
     dir: &str,
     file: &str,
     manifest: &Table,
@@ -171,8 +172,8 @@ fn read_package(
                 .and_then(Value::as_str)
                 .ok_or_else(|| broken(file, "a [[bin]] has no name"))?;
             let src = match target.get("path").and_then(Value::as_str) {
-                Some(path) => detect::join(dir, path.trim_start_matches("./")),
-                None => default_bin_path(root, dir, &name, bin_name),
+                Some(path) => repo::join(dir, path.trim_start_matches("./")),
+                None => default_bin_path(repo, dir, &name, bin_name),
             };
             bins.push(Bin {
                 name: bin_name.to_string(),
@@ -182,27 +183,27 @@ fn read_package(
     }
     if autobins {
         let mut discovered = Vec::new();
-        let main = detect::join(dir, "src/main.rs");
-        if detect::is_file(root, &main) {
+        let main = repo::join(dir, "src/main.rs");
+        if repo.is_file(&main) {
             discovered.push(Bin {
                 name: name.clone(),
                 src: main,
             });
         }
-        let bin_dir = detect::join(dir, "src/bin");
-        for entry in detect::list_dir(root, &bin_dir, |_, _| true) {
-            let path = detect::join(&bin_dir, &entry);
+        let bin_dir = repo::join(dir, "src/bin");
+        for entry in repo.list_dir(&bin_dir, |_, _| true) {
+            let path = repo::join(&bin_dir, &entry);
             if let Some(stem) = entry.strip_suffix(".rs") {
-                if detect::is_file(root, &path) {
+                if repo.is_file(&path) {
                     discovered.push(Bin {
                         name: stem.to_string(),
                         src: path,
                     });
                 }
-            } else if detect::is_file(root, &detect::join(&path, "main.rs")) {
+            } else if repo.is_file(&repo::join(&path, "main.rs")) {
                 discovered.push(Bin {
                     name: entry.clone(),
-                    src: detect::join(&path, "main.rs"),
+                    src: repo::join(&path, "main.rs"),
                 });
             }
         }
@@ -221,12 +222,12 @@ fn read_package(
     })
 }
 
-fn default_bin_path(root: &Path, dir: &str, package: &str, bin: &str) -> String {
-    let single = detect::join(dir, &format!("src/bin/{bin}.rs"));
-    let nested = detect::join(dir, &format!("src/bin/{bin}/main.rs"));
-    if bin == package && detect::is_file(root, &detect::join(dir, "src/main.rs")) {
-        detect::join(dir, "src/main.rs")
-    } else if detect::is_file(root, &nested) {
+fn default_bin_path(repo: &Repo, dir: &str, package: &str, bin: &str) -> String {
+    let single = repo::join(dir, &format!("src/bin/{bin}.rs"));
+    let nested = repo::join(dir, &format!("src/bin/{bin}/main.rs"));
+    if bin == package && repo.is_file(&repo::join(dir, "src/main.rs")) {
+        repo::join(dir, "src/main.rs")
+    } else if repo.is_file(&nested) {
         nested
     } else {
         single

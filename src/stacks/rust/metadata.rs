@@ -3,6 +3,7 @@
 //! nor its `rust-toolchain.toml` is acted on; no dependency is resolved and nothing is built.
 
 use super::manifest::{Bin, Package};
+use crate::repo::Repo;
 use std::path::Path;
 
 /// Environment variable that turns the cargo reading off (`never`), for speed or policy.
@@ -10,11 +11,11 @@ pub const SWITCH: &str = "SHIPLIGHT_CARGO_METADATA";
 
 /// Packages and default-member directories as cargo sees them; `None` when cargo is not
 /// installed, is switched off, or cannot read the project (the plain reading then stands).
-pub fn read(root: &Path) -> Option<(Vec<Package>, Option<Vec<String>>)> {
+pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
     if std::env::var(SWITCH).is_ok_and(|v| v == "never") {
         return None;
     }
-    let root = root.canonicalize().ok()?;
+    let root = repo.root().canonicalize().ok()?;
     let metadata = cargo_metadata::MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))
         .current_dir(std::env::temp_dir())

@@ -8,13 +8,12 @@ pub mod metadata;
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{
-    self, DetectError, Detection, Fact, LOCK_CAP, MANIFEST_CAP, SOURCE_CAP, Signals,
-};
+use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::repo::{self, Repo};
+use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Everything detected about a Rust project.
 #[derive(Debug, Clone, Serialize)]
@@ -111,8 +110,8 @@ impl RustFacts {
 }
 
 /// Detects a Cargo package or workspace at `root`.
-pub fn detect(root: &Path) -> Detection {
-    match read(root) {
+pub fn detect(repo: &Repo) -> Detection {
+    match read(repo) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Rust(facts)),
         },
@@ -123,11 +122,11 @@ pub fn detect(root: &Path) -> Detection {
     }
 }
 
-fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
-    let Some(project) = manifest::read(root)? else {
+fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
+    let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
-    let (packages, default_members, read_with) = match metadata::read(root) {
+    let (packages, default_members, read_with) = match metadata::read(repo) {
         Some((packages, default_members)) => (packages, default_members, "cargo metadata"),
         None => (
             project.packages.clone(),
@@ -144,7 +143,7 @@ fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
                 package: package.name.clone(),
                 package_dir: package.dir.clone(),
                 src: bin.src.clone(),
-                port: port_of(root, &bin.src)?,
+                port: port_of(repo, &bin.src)?,
             });
         }
     }
@@ -155,7 +154,7 @@ fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
             Some((
                 version.clone(),
                 Evidence::file(
-                    detect::join(&p.dir, "Cargo.toml"),
+                    repo::join(&p.dir, "Cargo.toml"),
                     format!("rust-version = {version}"),
                 ),
             ))
@@ -168,7 +167,7 @@ fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
             .get(*name)
             .is_some_and(|features| features.iter().any(|f| f.starts_with("bundled")))
     });
-    let lock_text = detect::read_text(root, "Cargo.lock", LOCK_CAP)?;
+    let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
     let (lock, native) = match &lock_text {
         Some(text) => (
             Some(Evidence::file("Cargo.lock", "resolved dependency graph")),
@@ -202,7 +201,7 @@ fn read(root: &Path) -> Result<Option<RustFacts>, DetectError> {
         bins,
         default_members,
         rust_version,
-        toolchain: toolchain(root)?,
+        toolchain: toolchain(repo)?,
         lock,
         system_openssl: native.system_openssl,
         vendored_openssl: native.vendored_openssl,
@@ -237,9 +236,9 @@ pub(crate) fn version_key(version: &str) -> Vec<u32> {
 }
 
 /// The channel pinned by rust-toolchain.toml or the legacy rust-toolchain file.
-fn toolchain(root: &Path) -> Result<Option<(String, Evidence)>, DetectError> {
+fn toolchain(repo: &Repo) -> Result<Option<(String, Evidence)>, DetectError> {
     for file in ["rust-toolchain.toml", "rust-toolchain"] {
-        let Some(text) = detect::read_text(root, file, MANIFEST_CAP)? else {
+        let Some(text) = repo.read_text(file, MANIFEST_CAP)? else {
             continue;
         };
         let trimmed = text.trim();
@@ -264,8 +263,8 @@ fn toolchain(root: &Path) -> Result<Option<(String, Evidence)>, DetectError> {
 }
 
 /// A listen port in a binary's main source file: `"0.0.0.0:8080"` or `([0, 0, 0, 0], 8080)`.
-fn port_of(root: &Path, src: &str) -> Result<Option<(u16, Evidence)>, DetectError> {
-    let Some(text) = detect::read_text(root, src, SOURCE_CAP).unwrap_or(None) else {
+fn port_of(repo: &Repo, src: &str) -> Result<Option<(u16, Evidence)>, DetectError> {
+    let Some(text) = repo.read_text(src, SOURCE_CAP).unwrap_or(None) else {
         return Ok(None);
     };
     for (index, line) in text.lines().enumerate() {

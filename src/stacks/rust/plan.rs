@@ -82,7 +82,7 @@ pub fn plan(
     decision: &Decision,
     settings: &Settings,
 ) -> Result<StackOutput, DetectError> {
-    let manifest = crate::detect::join(&bin.package_dir, "Cargo.toml");
+    let manifest = crate::repo::join(&bin.package_dir, "Cargo.toml");
     let name = safe::name(&manifest, "binary name", &bin.name)?;
     let package = safe::name(&manifest, "package name", &bin.package)?;
     let crt_static = decision.family == Family::Static;

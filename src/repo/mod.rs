@@ -1,0 +1,342 @@
+//! The one way into a project: every file shiplight reads or writes there goes through a
+//! [`Repo`]. Paths are relative to the root and resolved here, one segment at a time, so that
+//! nothing outside the root is ever opened, stat-ed or probed:
+//! - `..` that climbs above the root and absolute paths are refused before any lookup;
+//! - a symbolic link is followed only when its target, resolved lexically, stays inside the
+//!   root (an absolute target never does); its target is read, never stat-ed, before that;
+//! - only regular files are opened, never FIFOs, devices, sockets or directories, and every read
+//!   has a size cap;
+//! - writes never pass through a symbolic link and replace a whole set of files or none.
+//!
+//! This module stands on the bottom floor: it knows files, not stacks or plans.
+
+pub mod path;
+pub mod write;
+
+pub use path::{Escape, join, normalize, within};
+pub use write::WriteError;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+/// Largest manifest shiplight reads; larger files are refused, not truncated.
+pub const MANIFEST_CAP: u64 = 1 << 20;
+/// Largest lock file shiplight reads.
+pub const LOCK_CAP: u64 = 16 << 20;
+/// Largest source file read while looking for `import "C"` or a port.
+pub const SOURCE_CAP: u64 = 1 << 20;
+/// How many symbolic links one lookup may pass through.
+const MAX_LINKS: usize = 32;
+
+/// A file that cannot be used, with why: names the path as the project spells it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}: {cause}")]
+pub struct RepoError {
+    /// The path relative to the project root, as it was asked for.
+    pub file: String,
+    pub cause: String,
+}
+
+/// What is at a path once links inside the root are followed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    File,
+    Dir,
+    /// A FIFO, socket or device: never opened.
+    Special(&'static str),
+}
+
+impl Kind {
+    /// Whether it is a regular file.
+    pub fn is_file(&self) -> bool {
+        *self == Kind::File
+    }
+
+    /// Whether it is a directory.
+    pub fn is_dir(&self) -> bool {
+        *self == Kind::Dir
+    }
+
+    fn of(meta: &std::fs::Metadata) -> Kind {
+        use std::os::unix::fs::FileTypeExt;
+        let kind = meta.file_type();
+        if kind.is_file() {
+            Kind::File
+        } else if kind.is_dir() {
+            Kind::Dir
+        } else if kind.is_fifo() {
+            Kind::Special("a FIFO")
+        } else if kind.is_socket() {
+            Kind::Special("a socket")
+        } else if kind.is_block_device() || kind.is_char_device() {
+            Kind::Special("a device")
+        } else {
+            Kind::Special("not a regular file")
+        }
+    }
+}
+
+/// A path resolved inside the root: its real segments (no links left) and what is there.
+struct Resolved {
+    real: String,
+    kind: Kind,
+}
+
+/// A project directory, the boundary of everything shiplight reads and writes in it.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    root: PathBuf,
+}
+
+impl Repo {
+    /// The project at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Repo {
+        Repo { root: root.into() }
+    }
+
+    /// The root as given.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// A repository for directory `rel` inside this one (a service of a monorepo).
+    pub fn sub(&self, rel: &str) -> Result<Repo, RepoError> {
+        match self.resolve(rel)? {
+            Some(found) if found.kind.is_dir() => Ok(Repo::new(self.root.join(&found.real))),
+            _ => Err(refusal(rel, "is not a directory inside the project")),
+        }
+    }
+
+    /// Follows `rel` from the root one segment at a time. `Ok(None)` when nothing is there.
+    fn resolve(&self, rel: &str) -> Result<Option<Resolved>, RepoError> {
+        let fail = |cause: String| refusal(rel, &cause);
+        let first = path::segments(rel).map_err(|escape| fail(escape.to_string()))?;
+        let mut pending: Vec<String> = first.iter().rev().map(|s| s.to_string()).collect();
+        let mut done: Vec<String> = Vec::new();
+        let mut kind = Kind::Dir;
+        let mut links = 0;
+        while let Some(segment) = pending.pop() {
+            if !kind.is_dir() {
+                return Ok(None);
+            }
+            if segment == ".." {
+                if done.pop().is_none() {
+                    return Err(fail(
+                        "is reached through a symbolic link that leaves the project; shiplight follows links only inside it".to_string(),
+                    ));
+                }
+                kind = Kind::Dir;
+                continue;
+            }
+            let full = self.root.join(done.join("/")).join(&segment);
+            let meta = match std::fs::symlink_metadata(&full) {
+                Ok(meta) => meta,
+                Err(err) if missing(&err) => return Ok(None),
+                Err(err) => return Err(fail(format!("cannot read it: {err}"))),
+            };
+            if meta.file_type().is_symlink() {
+                links += 1;
+                if links > MAX_LINKS {
+                    return Err(fail("is behind a loop of symbolic links".to_string()));
+                }
+                let target = std::fs::read_link(&full)
+                    .map_err(|err| fail(format!("cannot read the symbolic link: {err}")))?;
+                let target = target.to_str().ok_or_else(|| {
+                    fail("is a symbolic link whose target is not UTF-8".to_string())
+                })?;
+                if target.starts_with('/') {
+                    return Err(fail(
+                        "is a symbolic link to an absolute path; shiplight follows links only inside the project".to_string(),
+                    ));
+                }
+                let target_segments = target.split('/').filter(|s| !s.is_empty() && *s != ".");
+                pending.extend(
+                    target_segments
+                        .rev()
+                        .map(str::to_string)
+                        .collect::<Vec<_>>(),
+                );
+                kind = Kind::Dir;
+                continue;
+            }
+            kind = Kind::of(&meta);
+            done.push(segment);
+        }
+        Ok(Some(Resolved {
+            real: done.join("/"),
+            kind,
+        }))
+    }
+
+    /// What is at `rel`: `Ok(None)` when nothing is, an error when it cannot be used.
+    pub fn kind(&self, rel: &str) -> Result<Option<Kind>, RepoError> {
+        Ok(self.resolve(rel)?.map(|found| found.kind))
+    }
+
+    /// Whether anything is at `rel`, usable or not (a link that leaves the project counts, so
+    /// that reading it names the refusal).
+    pub fn exists(&self, rel: &str) -> bool {
+        !matches!(self.resolve(rel), Ok(None))
+    }
+
+    /// Whether `rel` is a regular file inside the project.
+    pub fn is_file(&self, rel: &str) -> bool {
+        matches!(self.kind(rel), Ok(Some(Kind::File)))
+    }
+
+    /// Whether `rel` is a directory inside the project.
+    pub fn is_dir(&self, rel: &str) -> bool {
+        matches!(self.kind(rel), Ok(Some(Kind::Dir)))
+    }
+
+    /// Whether `rel` is a regular file with an execute bit.
+    pub fn is_executable(&self, rel: &str) -> bool {
+        use std::os::unix::fs::PermissionsExt;
+        match self.resolve(rel) {
+            Ok(Some(found)) if found.kind.is_file() => {
+                std::fs::symlink_metadata(self.root.join(&found.real))
+                    .is_ok_and(|meta| meta.permissions().mode() & 0o111 != 0)
+            }
+            _ => false,
+        }
+    }
+
+    /// Reads `rel` as bytes, at most `cap` of them. `Ok(None)` when nothing is there; an error
+    /// naming the file when it is a link leaving the project, not a regular file, unreadable or
+    /// larger than `cap`.
+    pub fn read(&self, rel: &str, cap: u64) -> Result<Option<Vec<u8>>, RepoError> {
+        let Some(found) = self.resolve(rel)? else {
+            return Ok(None);
+        };
+        let fail = |cause: String| refusal(rel, &cause);
+        match found.kind {
+            Kind::File => {}
+            Kind::Dir => return Err(fail("is a directory, not a file".to_string())),
+            Kind::Special(what) => {
+                return Err(fail(format!(
+                    "is {what}, not a regular file; shiplight reads only regular files"
+                )));
+            }
+        }
+        let file = open_regular(&self.root.join(&found.real))
+            .map_err(|err| fail(format!("cannot read it: {err}")))?;
+        let mut bytes = Vec::new();
+        file.take(cap + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| fail(format!("cannot read it: {err}")))?;
+        if bytes.len() as u64 > cap {
+            return Err(fail(format!(
+                "is larger than {} KiB, more than any real manifest; refusing to read it",
+                cap / 1024
+            )));
+        }
+        Ok(Some(bytes))
+    }
+
+    /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
+    pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>, RepoError> {
+        let Some(bytes) = self.read(rel, cap)? else {
+            return Ok(None);
+        };
+        text(bytes).map(Some).map_err(|cause| refusal(rel, &cause))
+    }
+
+    /// Names of the entries of directory `rel` that satisfy `keep`, sorted; empty when the
+    /// directory does not exist. A link is listed with the kind of its target when that stays
+    /// inside the project, and left out otherwise; names that are not UTF-8 are left out.
+    pub fn list_dir(&self, rel: &str, keep: impl Fn(&str, &Kind) -> bool) -> Vec<String> {
+        let Ok(Some(found)) = self.resolve(rel) else {
+            return Vec::new();
+        };
+        if !found.kind.is_dir() {
+            return Vec::new();
+        }
+        let Ok(entries) = std::fs::read_dir(self.root.join(&found.real)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let file_type = entry.file_type().ok()?;
+                let kind = if file_type.is_symlink() {
+                    self.kind(&join(&found.real, &name)).ok()??
+                } else if file_type.is_file() {
+                    Kind::File
+                } else if file_type.is_dir() {
+                    Kind::Dir
+                } else {
+                    Kind::Special("not a regular file")
+                };
+                keep(&name, &kind).then_some(name)
+            })
+            .collect();
+        names.sort();
+        names
+    }
+
+    /// Where `rel` really is under the root (links inside it followed), when something is.
+    pub fn real(&self, rel: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.resolve(rel)?.map(|found| found.real))
+    }
+}
+
+/// Reads a file named by the person running shiplight (a flag or a variable): it may lie
+/// anywhere, but it must be a regular file of at most `cap` bytes of UTF-8 text.
+pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
+    let meta = std::fs::metadata(path).map_err(|err| format!("cannot read it: {err}"))?;
+    match Kind::of(&meta) {
+        Kind::File => {}
+        Kind::Dir => return Err("is a directory, not a file".to_string()),
+        Kind::Special(what) => return Err(format!("is {what}, not a regular file")),
+    }
+    let file = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
+    let mut bytes = Vec::new();
+    file.take(cap + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|err| format!("cannot read it: {err}"))?;
+    if bytes.len() as u64 > cap {
+        return Err(format!(
+            "is larger than {} KiB; refusing to read it",
+            cap / 1024
+        ));
+    }
+    text(bytes)
+}
+
+/// Text from bytes: UTF-8, a leading byte-order mark dropped.
+fn text(bytes: Vec<u8>) -> Result<String, String> {
+    let mut text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
+}
+
+/// Opens a path known to be a regular file without following a link or blocking on a FIFO
+/// swapped in since, and checks again what it opened.
+fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(std::io::Error::other("not a regular file"));
+    }
+    Ok(file)
+}
+
+fn missing(err: &std::io::Error) -> bool {
+    matches!(
+        err.kind(),
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+    )
+}
+
+fn refusal(file: &str, cause: &str) -> RepoError {
+    RepoError {
+        file: file.to_string(),
+        cause: cause.to_string(),
+    }
+}

@@ -1,0 +1,253 @@
+//! Writing a set of files into a project, all or nothing: nothing existing is replaced without
+//! `force`; no write passes through a symbolic link (a `docker/` that links elsewhere is
+//! refused); every file is staged as a temporary file beside its target first, and when a
+//! rename fails part-way, the files already replaced are put back as they were.
+
+use super::{Kind, Repo, path};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+/// Why files were not written.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("{} already exist{}; nothing was written. Pass --force to replace, or --stdout to print", list(paths), if paths.len() == 1 { "s" } else { "" })]
+    Exists { paths: Vec<PathBuf> },
+    #[error("cannot write {}: {cause}; nothing was written", path.display())]
+    Refused { path: PathBuf, cause: String },
+    #[error("cannot write {}: {source}; nothing was written", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn list(paths: &[PathBuf]) -> String {
+    let shown: Vec<String> = paths
+        .iter()
+        .take(3)
+        .map(|p| p.display().to_string())
+        .collect();
+    match paths.len() {
+        0..=3 => shown.join(" and "),
+        n => format!("{} and {} more files", shown.join(", "), n - 3),
+    }
+}
+
+/// One file to write: where it goes and what is already there.
+struct Target<'a> {
+    rel: String,
+    contents: &'a [u8],
+    exists: bool,
+}
+
+/// A file replaced so far, to put back if a later one fails.
+struct Placed {
+    target: PathBuf,
+    backup: Option<tempfile::TempPath>,
+}
+
+impl Repo {
+    /// Writes every `(path, contents)` under the root, or none of them. Returns the paths
+    /// written.
+    pub fn write_all<'a>(
+        &self,
+        files: impl IntoIterator<Item = (&'a str, &'a [u8])>,
+        force: bool,
+    ) -> Result<Vec<PathBuf>, WriteError> {
+        let mut targets = Vec::new();
+        let mut to_create: Vec<String> = Vec::new();
+        for (name, contents) in files {
+            let rel = path::normalize(name)
+                .ok()
+                .filter(|rel| !rel.is_empty())
+                .ok_or_else(|| self.refused(name, "is not a file name inside the project"))?;
+            let segments: Vec<&str> = rel.split('/').collect();
+            for depth in 1..segments.len() {
+                let dir = segments[..depth].join("/");
+                match self.entry(&dir)? {
+                    None => {
+                        if !to_create.contains(&dir) {
+                            to_create.push(dir);
+                        }
+                    }
+                    Some(Entry::Dir) => {}
+                    Some(Entry::Link) => {
+                        return Err(self.refused(
+                            &dir,
+                            "is a symbolic link; shiplight never writes through a link",
+                        ));
+                    }
+                    Some(Entry::Other(what)) => {
+                        return Err(self.refused(&dir, &format!("is {what}, not a directory")));
+                    }
+                }
+            }
+            let exists = match self.entry(&rel)? {
+                None => false,
+                Some(Entry::Dir) => return Err(self.refused(&rel, "is a directory")),
+                Some(Entry::Other(what)) if what != "a regular file" => {
+                    return Err(self.refused(&rel, &format!("is {what}, not a regular file")));
+                }
+                Some(_) => true,
+            };
+            targets.push(Target {
+                rel,
+                contents,
+                exists,
+            });
+        }
+        if !force {
+            let existing: Vec<PathBuf> = targets
+                .iter()
+                .filter(|t| t.exists)
+                .map(|t| self.root.join(&t.rel))
+                .collect();
+            if !existing.is_empty() {
+                return Err(WriteError::Exists { paths: existing });
+            }
+        }
+        let mut created = Vec::new();
+        if std::fs::symlink_metadata(&self.root).is_err() {
+            std::fs::create_dir_all(&self.root).map_err(|source| WriteError::Io {
+                path: self.root.clone(),
+                source,
+            })?;
+        }
+        let result = self
+            .create_dirs(&to_create, &mut created)
+            .and_then(|()| self.stage_and_place(&targets));
+        if result.is_err() {
+            for dir in created.iter().rev() {
+                let _ = std::fs::remove_dir(dir);
+            }
+        }
+        result
+    }
+
+    fn create_dirs(&self, dirs: &[String], created: &mut Vec<PathBuf>) -> Result<(), WriteError> {
+        for dir in dirs {
+            let full = self.root.join(dir);
+            match std::fs::create_dir(&full) {
+                Ok(()) => created.push(full),
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                    if !matches!(self.entry(dir)?, Some(Entry::Dir)) {
+                        return Err(self.refused(dir, "appeared while writing, not a directory"));
+                    }
+                }
+                Err(source) => return Err(WriteError::Io { path: full, source }),
+            }
+        }
+        Ok(())
+    }
+
+    fn stage_and_place(&self, targets: &[Target<'_>]) -> Result<Vec<PathBuf>, WriteError> {
+        let mut staged = Vec::new();
+        for target in targets {
+            staged.push(self.stage(target)?);
+        }
+        let mut placed: Vec<Placed> = Vec::new();
+        let mut written = Vec::new();
+        for (temp, target) in staged.into_iter().zip(targets) {
+            let path = self.root.join(&target.rel);
+            match place(temp, &path, target.exists) {
+                Ok(done) => {
+                    placed.push(done);
+                    written.push(path);
+                }
+                Err(source) => {
+                    for done in placed.into_iter().rev() {
+                        match done.backup {
+                            Some(backup) => {
+                                let _ = std::fs::rename(&backup, &done.target);
+                            }
+                            None => {
+                                let _ = std::fs::remove_file(&done.target);
+                            }
+                        }
+                    }
+                    return Err(WriteError::Io { path, source });
+                }
+            }
+        }
+        Ok(written)
+    }
+
+    fn stage(&self, target: &Target<'_>) -> Result<tempfile::NamedTempFile, WriteError> {
+        let path = self.root.join(&target.rel);
+        let io = |source| WriteError::Io {
+            path: path.clone(),
+            source,
+        };
+        let parent = path.parent().unwrap_or(&self.root);
+        let mut temp = tempfile::Builder::new()
+            .prefix(".shiplight-")
+            .tempfile_in(parent)
+            .map_err(io)?;
+        temp.write_all(target.contents).map_err(io)?;
+        temp.as_file().sync_all().map_err(io)?;
+        set_readable(temp.as_file()).map_err(io)?;
+        Ok(temp)
+    }
+
+    /// What is at `rel` itself, links not followed.
+    fn entry(&self, rel: &str) -> Result<Option<Entry>, WriteError> {
+        match std::fs::symlink_metadata(self.root.join(rel)) {
+            Ok(meta) if meta.file_type().is_symlink() => Ok(Some(Entry::Link)),
+            Ok(meta) => Ok(Some(match Kind::of(&meta) {
+                Kind::Dir => Entry::Dir,
+                Kind::File => Entry::Other("a regular file"),
+                Kind::Special(what) => Entry::Other(what),
+            })),
+            Err(err) if super::missing(&err) => Ok(None),
+            Err(source) => Err(WriteError::Io {
+                path: self.root.join(rel),
+                source,
+            }),
+        }
+    }
+
+    fn refused(&self, rel: &str, cause: &str) -> WriteError {
+        WriteError::Refused {
+            path: self.root.join(rel),
+            cause: cause.to_string(),
+        }
+    }
+}
+
+enum Entry {
+    Dir,
+    Link,
+    Other(&'static str),
+}
+
+/// Renames `temp` onto `target`, first moving an existing target aside to a backup.
+fn place(temp: tempfile::NamedTempFile, target: &Path, exists: bool) -> std::io::Result<Placed> {
+    let backup = if exists {
+        let parent = target.parent().unwrap_or(Path::new("."));
+        let reserved = tempfile::Builder::new()
+            .prefix(".shiplight-old-")
+            .tempfile_in(parent)?
+            .into_temp_path();
+        std::fs::rename(target, &reserved)?;
+        Some(reserved)
+    } else {
+        None
+    };
+    match temp.persist(target) {
+        Ok(_) => Ok(Placed {
+            target: target.to_path_buf(),
+            backup,
+        }),
+        Err(err) => {
+            if let Some(backup) = &backup {
+                let _ = std::fs::rename(backup, target);
+            }
+            Err(err.error)
+        }
+    }
+}
+
+fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    file.set_permissions(std::fs::Permissions::from_mode(0o644))
+}
