@@ -3,24 +3,31 @@
 
 use crate::error::Error;
 use crate::render::Output;
+use crate::repo::{MANIFEST_CAP, Repo};
 use similar::TextDiff;
 use std::io::Write;
 use std::path::Path;
 
 /// Compares `outputs` with the files under `dir`, printing a unified diff (on disk -> generated)
-/// for each difference and a summary. Returns whether anything drifted.
+/// for each difference and a summary. Returns whether anything drifted. A file on disk that
+/// cannot be read as a regular file inside the project (a link leaving it, a FIFO, a file
+/// over the cap) drifts, and its contents are never shown.
 pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> Result<bool, Error> {
+    let repo = Repo::new(dir);
     let mut drifted = Vec::new();
     for output in outputs {
         let path = dir.join(&output.name);
-        let on_disk = match std::fs::read(&path) {
-            Ok(bytes) => Some(String::from_utf8_lossy(&bytes).into_owned()),
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => None,
+        let on_disk = match repo.read(&output.name, MANIFEST_CAP) {
+            Ok(bytes) => bytes.map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
             Err(err) => {
-                return Err(Error::Usage(format!(
-                    "cannot read {}: {err}",
-                    path.display()
-                )));
+                writeln!(
+                    out,
+                    "{}: {}; its contents are not compared or shown",
+                    path.display(),
+                    err.cause
+                )?;
+                drifted.push(path.display().to_string());
+                continue;
             }
         };
         if on_disk.as_deref() == Some(output.contents.as_str()) {

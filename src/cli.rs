@@ -1,7 +1,7 @@
 //! Command-line definitions (clap derive). Parsing only: `lib::run` acts on them.
 
 use crate::catalog::{Family, Vendor};
-use crate::settings::Layer;
+use crate::settings::{Layer, Place};
 use crate::stack::Stack;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -206,9 +206,9 @@ impl Overrides {
             port: self.port,
             no_syntax: self.no_syntax.then_some(true),
             compose: self.compose.then_some(true),
-            templates: self.templates.clone(),
+            templates: self.templates.as_deref().map(Place::from),
             mirrors,
-            digests: self.digests.clone(),
+            digests: self.digests.as_deref().map(Place::from),
         })
     }
 }

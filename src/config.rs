@@ -3,10 +3,25 @@
 //! errors naming the key and its source, and writing the file `init` leaves behind.
 
 use crate::catalog::{Family, Vendor};
-use crate::settings::Layer;
+use crate::repo::{self, Repo};
+use crate::settings::{Layer, Place};
 use crate::stack::Stack;
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
+
+/// Largest shiplight.toml read.
+pub const FILE_CAP: u64 = 256 << 10;
+
+/// Where the relative paths of a settings source resolve, and how far they may reach.
+#[derive(Debug, Clone, Copy)]
+pub enum Base<'a> {
+    /// A source of the person running shiplight (flags, environment, a file outside the
+    /// project): paths resolve against this directory and may name any place.
+    Anywhere(&'a Path),
+    /// A file inside the project (its own shiplight.toml): paths resolve against `dir`
+    /// (relative to the root) and must stay inside the project.
+    Project { repo: &'a Repo, dir: &'a str },
+}
 
 /// The configuration file's name in a project's root.
 pub const FILE_NAME: &str = "shiplight.toml";
@@ -136,22 +151,9 @@ enum Raw<'a> {
     Toml(&'a toml::Value),
 }
 
-/// Reads a shiplight.toml. Relative paths in it are resolved against its directory.
-pub fn load_file(path: &Path) -> Result<Layer, ConfigError> {
-    let text = std::fs::read_to_string(path).map_err(|err| ConfigError {
-        source_name: path.display().to_string(),
-        message: format!("cannot read it: {err}"),
-    })?;
-    parse(
-        &text,
-        &path.display().to_string(),
-        path.parent().unwrap_or(Path::new(".")),
-    )
-}
-
 /// Parses shiplight.toml text; `source_name` names it in errors, and relative paths resolve
 /// against `base`.
-pub fn parse(text: &str, source_name: &str, base: &Path) -> Result<Layer, ConfigError> {
+pub fn parse(text: &str, source_name: &str, base: Base<'_>) -> Result<Layer, ConfigError> {
     let fail = |message: String| ConfigError {
         source_name: source_name.to_string(),
         message,
@@ -159,7 +161,7 @@ pub fn parse(text: &str, source_name: &str, base: &Path) -> Result<Layer, Config
     let table: toml::Table = toml::from_str(text).map_err(|err| {
         let line = err
             .span()
-            .map(|span| text[..span.start.min(text.len())].lines().count().max(1));
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         let message = err.message().trim().to_string();
         fail(match line {
             Some(line) => format!("line {line}: {message}"),
@@ -195,6 +197,7 @@ pub fn from_env(
     vars: impl IntoIterator<Item = (String, String)>,
     cwd: &Path,
 ) -> Result<Layer, ConfigError> {
+    let cwd = Base::Anywhere(cwd);
     let mut layer = Layer::default();
     let mut vars: Vec<(String, String)> = vars
         .into_iter()
@@ -225,19 +228,54 @@ pub fn from_env(
 }
 
 /// The configuration file to read for a project: `explicit` (a flag or SHIPLIGHT_CONFIG), which
-/// must exist, else `root/shiplight.toml` when it exists.
+/// must exist, else `root/shiplight.toml` when it exists. A file inside the project is
+/// repository content: read through the project's boundary, its paths must stay inside it.
 pub fn file_layer(root: &Path, explicit: Option<&Path>) -> Result<Layer, ConfigError> {
-    match explicit {
-        Some(path) => load_file(path),
-        None => {
-            let path = root.join(FILE_NAME);
-            if path.symlink_metadata().is_ok() {
-                load_file(&path)
-            } else {
-                Ok(Layer::default())
+    let repo = Repo::new(root);
+    let (rel, shown) = match explicit {
+        None => (FILE_NAME.to_string(), root.join(FILE_NAME)),
+        Some(path) => match inside(root, path) {
+            Some(rel) => (rel, path.to_path_buf()),
+            None => {
+                let text = repo::read_outside(path, FILE_CAP).map_err(|message| ConfigError {
+                    source_name: path.display().to_string(),
+                    message,
+                })?;
+                let dir = path.parent().unwrap_or(Path::new("."));
+                return parse(&text, &path.display().to_string(), Base::Anywhere(dir));
             }
-        }
-    }
+        },
+    };
+    let source_name = shown.display().to_string();
+    let text = repo.read_text(&rel, FILE_CAP).map_err(|err| ConfigError {
+        source_name: source_name.clone(),
+        message: err.cause,
+    })?;
+    let Some(text) = text else {
+        return match explicit {
+            Some(_) => Err(ConfigError {
+                source_name,
+                message: "cannot read it: no such file".to_string(),
+            }),
+            None => Ok(Layer::default()),
+        };
+    };
+    let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
+    parse(&text, &source_name, Base::Project { repo: &repo, dir })
+}
+
+/// `path` relative to `root` when it lies inside the project, compared as written and, when
+/// that does not tell, with both made canonical.
+fn inside(root: &Path, path: &Path) -> Option<String> {
+    let relative = |root: &Path, path: &Path| -> Option<String> {
+        let rel = path.strip_prefix(root).ok()?;
+        repo::normalize(rel.to_str()?).ok()
+    };
+    relative(root, path).or_else(|| {
+        let root = std::fs::canonicalize(root).ok()?;
+        let path = std::fs::canonicalize(path).ok()?;
+        relative(&root, &path)
+    })
 }
 
 /// Whether `init` writes `dir/shiplight.toml`: not when another file was named (`--config`),
@@ -247,11 +285,11 @@ pub fn init_writes(dir: &Path, explicit: bool, force: bool) -> bool {
 }
 
 /// Sets key `name` from a text value, as the environment gives it (the wizard's answers too).
-pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: &Path) -> Result<(), String> {
+pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: Base<'_>) -> Result<(), String> {
     set(layer, name, Raw::Text(value), base)
 }
 
-fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: &Path) -> Result<(), String> {
+fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<(), String> {
     let key = KEYS.iter().find(|key| key.name == name).ok_or_else(|| {
         format!(
             "unknown key `{name}`; known keys: {}",
@@ -309,10 +347,10 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: &Path) -> Result<(), S
             if text.is_empty() || text.chars().any(char::is_control) {
                 return Err(bad("a non-empty path without control characters"));
             }
-            let path = base.join(text);
+            let place = place(name, text, base)?;
             match name {
-                "templates" => layer.templates = Some(path),
-                "digests" => layer.digests = Some(path),
+                "templates" => layer.templates = Some(place),
+                "digests" => layer.digests = Some(place),
                 _ => unreachable!("every path key is handled"),
             }
         }
@@ -345,6 +383,35 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: &Path) -> Result<(), S
         }
     }
     Ok(())
+}
+
+/// The place a path setting names, kept inside the project when the source is repository
+/// content.
+fn place(name: &str, text: &str, base: Base<'_>) -> Result<Place, String> {
+    match base {
+        Base::Anywhere(dir) => Ok(Place::Anywhere(dir.join(text))),
+        Base::Project { repo, dir } => {
+            let rel = repo::within(dir, text).map_err(|escape| {
+                format!(
+                    "`{name}` = {text:?} {escape}. A repository's {FILE_NAME} names only places inside the project; {} may name others",
+                    ways_outside(name)
+                )
+            })?;
+            let real = repo
+                .real(&rel)
+                .map_err(|err| format!("`{name}` = {text:?}: {}", err.cause))?
+                .unwrap_or(rel);
+            Ok(Place::Project {
+                root: repo.root().to_path_buf(),
+                rel: real,
+            })
+        }
+    }
+}
+
+/// The flag and variable of a path key, which the person running shiplight sets.
+fn ways_outside(key: &str) -> String {
+    format!("--{key} or {}", env_name(key))
 }
 
 fn text<'a>(raw: &'a Raw<'a>) -> Option<&'a str> {
@@ -427,6 +494,15 @@ pub fn portable_path(root: &Path, path: &Path) -> PathBuf {
     PathBuf::from(shown)
 }
 
+/// A place as written into shiplight.toml: a project place as it is, another one through
+/// [`portable_path`].
+fn portable(root: &Path, place: &Place) -> Place {
+    match place {
+        Place::Project { .. } => place.clone(),
+        Place::Anywhere(path) => Place::Anywhere(portable_path(root, path)),
+    }
+}
+
 /// The text of the shiplight.toml that reproduces `plan` made with `settings` for the project
 /// at `root`: the plan's pins and the settings that are not decisions of the tree.
 pub fn written(
@@ -437,11 +513,8 @@ pub fn written(
     let layer = Layer {
         no_syntax: (!settings.syntax).then_some(true),
         compose: settings.compose.then_some(true),
-        templates: settings
-            .templates
-            .as_deref()
-            .map(|p| portable_path(root, p)),
-        digests: settings.digests.as_deref().map(|p| portable_path(root, p)),
+        templates: settings.templates.as_ref().map(|p| portable(root, p)),
+        digests: settings.digests.as_ref().map(|p| portable(root, p)),
         mirrors: settings.mirrors.clone(),
         ..plan.pins.clone()
     };

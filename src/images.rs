@@ -1,8 +1,13 @@
 //! Image references for air-gapped and regulated builds: registry prefix rewrites (mirrors) and
 //! digest pins read from a file, applied to every image the plan names.
 
+use crate::repo::{self, Repo};
+use crate::settings::Place;
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
+
+/// Largest digests file read.
+const DIGESTS_CAP: u64 = 256 << 10;
 
 /// The digests file cannot be used; names the file and line.
 #[derive(Debug, thiserror::Error)]
@@ -25,10 +30,10 @@ impl Images {
     /// Rewrites with `mirrors` and pins from the digests file, when given.
     pub fn new(
         mirrors: &BTreeMap<String, String>,
-        digests: Option<&Path>,
+        digests: Option<&Place>,
     ) -> Result<Images, DigestsError> {
         let pins = match digests {
-            Some(path) => read_pins(path)?,
+            Some(place) => read_pins(place)?,
             None => BTreeMap::new(),
         };
         Ok(Images {
@@ -107,14 +112,21 @@ fn normalize(repository: &str) -> String {
 }
 
 /// Reads `image:tag@sha256:<64 hex>` lines; `#` starts a comment.
-fn read_pins(path: &Path) -> Result<BTreeMap<String, String>, DigestsError> {
+fn read_pins(place: &Place) -> Result<BTreeMap<String, String>, DigestsError> {
+    let path = place.path();
     let fail = |line: Option<usize>, message: String| DigestsError {
-        file: path.to_path_buf(),
+        file: path.clone(),
         line,
         message,
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|err| fail(None, format!("cannot read the digests file: {err}")))?;
+    let text = match place {
+        Place::Project { root, rel } => Repo::new(root)
+            .read_text(rel, DIGESTS_CAP)
+            .map_err(|err| err.cause)
+            .and_then(|text| text.ok_or_else(|| "no such file".to_string())),
+        Place::Anywhere(path) => repo::read_outside(path, DIGESTS_CAP),
+    }
+    .map_err(|cause| fail(None, format!("cannot use the digests file: it {cause}")))?;
     let mut pins = BTreeMap::new();
     for (index, raw) in text.lines().enumerate() {
         let line = raw.split('#').next().unwrap_or("").trim();

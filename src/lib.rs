@@ -234,7 +234,7 @@ pub fn generate_detected(
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let facts = detect::choose(reports, root, &settings)?;
     let plan = plan::build(&facts, &settings)?;
-    let templates = Templates::load(settings.templates.as_deref())?;
+    let templates = Templates::load(settings.templates.as_ref())?;
     let outputs = render::render(&plan, &templates)?;
     let config = Output {
         name: config::FILE_NAME.to_string(),

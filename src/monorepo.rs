@@ -197,7 +197,7 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
         });
     }
     targets.sort_by(|a, b| a.name.cmp(&b.name));
-    let templates = Templates::load(settings.templates.as_deref())?;
+    let templates = Templates::load(settings.templates.as_ref())?;
     let context = minijinja::context! { targets => minijinja::value::Serde(&targets) };
     Ok(Output {
         name: BAKE_FILE.to_string(),

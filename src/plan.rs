@@ -187,7 +187,7 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
     } else {
         builder_row.reference(&output.builder_version)
     };
-    let images = Images::new(&settings.mirrors, settings.digests.as_deref())?;
+    let images = Images::new(&settings.mirrors, settings.digests.as_ref())?;
     let latest = builder.ends_with(":latest");
     let mut trace = decision.trace.clone();
     trace.extend(output.steps);

@@ -3,6 +3,8 @@
 //! output is byte-for-byte deterministic. A template error names the template's file and line.
 
 use crate::plan::Plan;
+use crate::repo::{self, Repo};
+use crate::settings::Place;
 use crate::stack::Stack;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value};
@@ -135,7 +137,7 @@ pub fn stack_templates(stack: Stack) -> [String; 2] {
 impl Templates {
     /// The embedded templates, each overridden by `dir/<id>` when that file exists. Other `.j2`
     /// files in `dir` are available to `include` too.
-    pub fn load(dir: Option<&Path>) -> Result<Templates, RenderError> {
+    pub fn load(dir: Option<&Place>) -> Result<Templates, RenderError> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_syntax(
@@ -152,8 +154,7 @@ impl Templates {
             .collect();
         let mut files = BTreeMap::new();
         if let Some(dir) = dir {
-            for (id, path) in custom_files(dir)? {
-                let text = read_template(&path)?;
+            for (id, path, text) in custom_files(dir)? {
                 sources.insert(id.clone(), text);
                 files.insert(id, path);
             }
@@ -185,50 +186,49 @@ fn embedded_name(id: &str) -> String {
     format!("templates/{id} (embedded)")
 }
 
-/// The `.j2` files under `dir` by template id, a bounded walk.
-fn custom_files(dir: &Path) -> Result<Vec<(String, PathBuf)>, RenderError> {
-    if !dir.is_dir() {
-        return Err(RenderError {
-            custom: true,
-            template: dir.display().to_string(),
-            message: "the templates directory does not exist; `shiplight templates export DIR` writes one to start from".to_string(),
-        });
-    }
-    let mut found = Vec::new();
-    for entry in walkdir::WalkDir::new(dir).max_depth(4).sort_by_file_name() {
-        let entry = entry.map_err(|err| RenderError {
-            custom: true,
-            template: dir.display().to_string(),
-            message: format!("cannot read the templates directory: {err}"),
-        })?;
-        if !entry.file_type().is_file() || entry.path().extension().is_none_or(|e| e != "j2") {
-            continue;
-        }
-        let relative = entry
-            .path()
-            .strip_prefix(dir)
-            .expect("walk stays under dir");
-        let id: Vec<String> = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect();
-        found.push((id.join("/"), entry.path().to_path_buf()));
-    }
-    Ok(found)
-}
-
-fn read_template(path: &Path) -> Result<String, RenderError> {
-    let fail = |message: String| RenderError {
+/// The `.j2` files under the templates directory by template id, with their paths and text:
+/// a bounded walk through the directory's own boundary (links inside it followed, nothing
+/// outside it read, each file capped).
+fn custom_files(dir: &Place) -> Result<Vec<(String, PathBuf, String)>, RenderError> {
+    let shown = dir.path();
+    let fail = |template: &Path, message: String| RenderError {
         custom: true,
-        template: path.display().to_string(),
+        template: template.display().to_string(),
         message,
     };
-    let meta = std::fs::metadata(path).map_err(|err| fail(format!("cannot read it: {err}")))?;
-    if meta.len() > TEMPLATE_CAP {
-        return Err(fail(format!("larger than {TEMPLATE_CAP} bytes")));
+    let repo = match dir {
+        Place::Project { root, rel } => Repo::new(root)
+            .sub(rel)
+            .map_err(|err| fail(&shown, err.cause))?,
+        Place::Anywhere(path) => Repo::new(path),
+    };
+    if !repo.is_dir("") {
+        return Err(fail(
+            &shown,
+            "the templates directory does not exist; `shiplight templates export DIR` writes one to start from".to_string(),
+        ));
     }
-    std::fs::read_to_string(path)
-        .map_err(|err| fail(format!("cannot read it as UTF-8 text: {err}")))
+    let mut found = Vec::new();
+    let mut pending = vec![(String::new(), 0usize)];
+    while let Some((current, depth)) = pending.pop() {
+        for name in repo.list_dir(&current, |_, kind| kind.is_dir() || kind.is_file()) {
+            let rel = repo::join(&current, &name);
+            if repo.is_dir(&rel) {
+                if depth < 3 {
+                    pending.push((rel, depth + 1));
+                }
+            } else if name.ends_with(".j2") {
+                let path = shown.join(&rel);
+                let text = repo
+                    .read_text(&rel, TEMPLATE_CAP)
+                    .map_err(|err| fail(&path, err.cause))?
+                    .unwrap_or_default();
+                found.push((rel, path, text));
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
 }
 
 /// The embedded templates as files named by id, for `templates export`.

@@ -6,7 +6,42 @@ use crate::catalog::{Family, Vendor};
 use crate::stack::Stack;
 use serde::Serialize;
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+/// A path a setting names. A repository's own shiplight.toml may name only places inside the
+/// project; a flag or variable of the person running shiplight may name any.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// `rel` (normal form, links inside the project already followed) under the project `root`.
+    Project { root: PathBuf, rel: String },
+    /// A path given by the person running shiplight.
+    Anywhere(PathBuf),
+}
+
+impl Place {
+    /// The path on this machine.
+    pub fn path(&self) -> PathBuf {
+        match self {
+            Place::Project { root, rel } => root.join(rel),
+            Place::Anywhere(path) => path.clone(),
+        }
+    }
+}
+
+impl Serialize for Place {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Place::Project { rel, .. } => serializer.serialize_str(rel),
+            Place::Anywhere(path) => serializer.serialize_str(&path.display().to_string()),
+        }
+    }
+}
+
+impl From<&Path> for Place {
+    fn from(path: &Path) -> Place {
+        Place::Anywhere(path.to_path_buf())
+    }
+}
 
 /// One source of settings; `None` means "this source says nothing". Serialized (kebab-case,
 /// unset fields left out) it is the shiplight.toml `init` writes.
@@ -38,10 +73,10 @@ pub struct Layer {
     /// Directory whose templates override the embedded ones (already resolved against the
     /// source's base directory).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub templates: Option<PathBuf>,
+    pub templates: Option<Place>,
     /// File of digest pins (already resolved against the source's base directory).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub digests: Option<PathBuf>,
+    pub digests: Option<Place>,
     /// Registry prefix rewrites, merged key by key across layers (last: a TOML table).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub mirrors: BTreeMap<String, String>,
@@ -97,11 +132,11 @@ pub struct Settings {
     /// Also generate compose.yaml.
     pub compose: bool,
     /// Directory of templates overriding the embedded ones.
-    pub templates: Option<PathBuf>,
+    pub templates: Option<Place>,
     /// Registry prefix rewrites (`gcr.io/distroless` -> `mirror.example/distroless`).
     pub mirrors: BTreeMap<String, String>,
     /// File of digest pins.
-    pub digests: Option<PathBuf>,
+    pub digests: Option<Place>,
 }
 
 impl Settings {

@@ -135,7 +135,7 @@ pub fn run(
     let mut accepted = Vec::new();
     for file in files {
         let path = root.join(&file.name);
-        let exists = path.symlink_metadata().is_ok();
+        let exists = crate::repo::Repo::new(root).exists(&file.name);
         let keep = exists
             && !force
             && !prompt(
@@ -188,8 +188,13 @@ fn settle(
 /// Sets the setting a `Several` error names to the chosen candidate (its label up to ` (`).
 fn choose(flags: &mut Layer, flag: &str, label: &str) -> Result<(), Error> {
     let value = label.split(" (").next().unwrap_or(label);
-    config::set_text(flags, flag.trim_start_matches("--"), value, Path::new("."))
-        .map_err(|err| Error::Usage(format!("{flag}: {err}")))
+    config::set_text(
+        flags,
+        flag.trim_start_matches("--"),
+        value,
+        config::Base::Anywhere(Path::new(".")),
+    )
+    .map_err(|err| Error::Usage(format!("{flag}: {err}")))
 }
 
 fn prompt<T>(result: dialoguer::Result<T>) -> Result<T, Error> {

@@ -261,9 +261,29 @@ fn templates_override_by_path_and_export() {
     let header = templates.join("partials/header.j2");
     let text = std::fs::read_to_string(&header).unwrap();
     std::fs::write(&header, format!("# Owned by the platform team.\n{text}")).unwrap();
+    // A repository's own shiplight.toml names only places inside the project.
     std::fs::write(
         project.join("shiplight.toml"),
         format!("templates = {:?}\n", templates.to_str().unwrap()),
+    )
+    .unwrap();
+    let outside = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    assert_eq!(outside.code, 2, "{}", outside.stderr);
+    assert!(
+        outside
+            .stderr
+            .contains("names only places inside the project; --templates or SHIPLIGHT_TEMPLATES may name others"),
+        "{}",
+        outside.stderr
+    );
+    let templates = {
+        let inside = project.join("platform-templates");
+        std::fs::rename(&templates, &inside).unwrap();
+        inside
+    };
+    std::fs::write(
+        project.join("shiplight.toml"),
+        "templates = \"platform-templates\"\n",
     )
     .unwrap();
     let custom =

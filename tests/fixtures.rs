@@ -41,8 +41,15 @@ fn generate(fixture: &Path) -> String {
 
 /// The shiplight.toml alone, without the fixture's flags, gives the same files.
 fn assert_reproduced(fixture: &Path, generated: &Generated) {
-    let layer = config::parse(&generated.config.contents, config::FILE_NAME, fixture)
-        .unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let layer = config::parse(
+        &generated.config.contents,
+        config::FILE_NAME,
+        config::Base::Project {
+            repo: &shiplight::repo::Repo::new(fixture),
+            dir: "",
+        },
+    )
+    .unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
     let again = shiplight::generate_layers(fixture, &[layer], Layer::default())
         .unwrap_or_else(|err| panic!("{}: from its shiplight.toml: {err}", fixture.display()));
     assert_eq!(
