@@ -4,6 +4,7 @@
 
 use crate::evidence::Evidence;
 use crate::repo::{Repo, RepoError};
+use crate::shown;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::{self, Facts};
@@ -22,7 +23,7 @@ pub enum DetectError {
         root: String,
         looked_for: Vec<String>,
     },
-    #[error("{}: {cause}", location(file, *line))]
+    #[error("{}: {}", location(file, *line), shown::line(cause))]
     Broken {
         file: String,
         line: Option<usize>,
@@ -30,7 +31,7 @@ pub enum DetectError {
     },
     #[error(
         "found several {what}: {}. Choose one with {}",
-        candidates.join(", "),
+        shown::line(&candidates.join(", ")),
         crate::config::ways(flag.trim_start_matches("--"))
     )]
     Several {
@@ -38,7 +39,7 @@ pub enum DetectError {
         candidates: Vec<String>,
         flag: String,
     },
-    #[error("{flag} {value}: no such {what}; found: {}", list_or_none(candidates))]
+    #[error("{flag} {}: no such {what}; found: {}", shown::line(value), shown::line(&list_or_none(candidates)))]
     NoSuchCandidate {
         what: String,
         flag: String,
@@ -127,11 +128,12 @@ pub fn inside(
     })
 }
 
-/// `file:line`, or `file` when there is no line.
+/// `file:line`, or `file` when there is no line; shown safely.
 pub fn location(file: &str, line: Option<usize>) -> String {
+    let file = shown::line(file);
     match line {
         Some(line) => format!("{file}:{line}"),
-        None => file.to_string(),
+        None => file,
     }
 }
 
@@ -240,7 +242,7 @@ pub fn choose(
     }
     match found.len() {
         0 => Err(DetectError::NothingFound {
-            root: root.display().to_string(),
+            root: shown::line(&root.display().to_string()),
             looked_for,
         }),
         1 => Ok(found.pop().expect("one element")),

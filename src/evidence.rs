@@ -42,9 +42,11 @@ impl Evidence {
 
 impl fmt::Display for Evidence {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let file = crate::shown::line(&self.file);
+        let detail = crate::shown::line(&self.detail);
         match self.line {
-            Some(line) => write!(f, "{}:{}: {}", self.file, line, self.detail),
-            None => write!(f, "{}: {}", self.file, self.detail),
+            Some(line) => write!(f, "{file}:{line}: {detail}"),
+            None => write!(f, "{file}: {detail}"),
         }
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::detect::{Detection, Report};
 use crate::plan::Plan;
+use crate::shown::line;
 use std::fmt::Write as _;
 
 /// `detect` as text: each stack, found / broken / absent, and the facts with their evidence.
@@ -13,7 +14,7 @@ pub fn detection(reports: &[Report]) -> String {
             Detection::Found { facts } => {
                 let _ = writeln!(out, "{}: found", report.stack);
                 for fact in facts.listing() {
-                    let _ = writeln!(out, "  {}: {}", fact.name, fact.value);
+                    let _ = writeln!(out, "  {}: {}", fact.name, line(&fact.value));
                     for evidence in &fact.evidence {
                         let _ = writeln!(out, "      {evidence}");
                     }
@@ -38,8 +39,8 @@ pub fn plan(plan: &Plan) -> String {
             out,
             "{:>2}. {} -> {}",
             index + 1,
-            step.question,
-            step.answer
+            line(&step.question),
+            line(&step.answer)
         );
         for evidence in &step.evidence {
             let _ = writeln!(out, "      {evidence}");
@@ -57,7 +58,7 @@ pub fn plan(plan: &Plan) -> String {
         plan.runtime.arg_name, plan.runtime.arg_debug
     );
     for warning in &plan.warnings {
-        let _ = writeln!(out, "warning: {warning}");
+        let _ = writeln!(out, "warning: {}", line(warning));
     }
     out
 }

@@ -21,6 +21,7 @@ pub mod render;
 pub mod repo;
 pub mod safe;
 pub mod settings;
+pub mod shown;
 pub mod stack;
 pub mod stacks;
 pub mod wizard;
@@ -163,7 +164,7 @@ fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, E
     }
     let generated = generate_layers(&args.path, &base, flags).map_err(unattended)?;
     for warning in &generated.plan.warnings {
-        eprintln!("warning: {warning}");
+        shown::warn(warning);
     }
     if args.stdout {
         print_outputs(out, &generated.outputs, args.only)?;

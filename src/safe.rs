@@ -165,13 +165,11 @@ pub fn image_name(value: &str) -> String {
     }
 }
 
-/// Text for a `#` comment line: control characters (newlines above all) become `?`, so the
-/// text can never end the comment and start an instruction.
+/// Text for a `#` comment line: control characters (newlines above all), bidirectional
+/// overrides, zero-width characters and line separators are shown escaped, so the text can
+/// never end the comment, start an instruction, or read differently from what it is.
 pub fn comment(value: &str) -> String {
-    value
-        .chars()
-        .map(|c| if c.is_control() { '?' } else { c })
-        .collect()
+    crate::shown::line(value)
 }
 
 #[cfg(test)]
@@ -201,6 +199,7 @@ mod tests {
         assert!(version("f", "v", "1.26;x").is_err());
         assert_eq!(image_name("My_Api"), "my_api");
         assert_eq!(image_name("--"), "app");
-        assert_eq!(comment("a\nRUN evil\r"), "a?RUN evil?");
+        assert_eq!(comment("a\nRUN evil\r"), "a\\u000aRUN evil\\u000d");
+        assert_eq!(comment("x\u{202e}y\u{2029}"), "x\\u202ey\\u2029");
     }
 }

@@ -140,7 +140,10 @@ pub fn run(
             && !force
             && !prompt(
                 Confirm::with_theme(&theme)
-                    .with_prompt(format!("{} exists. Replace it?", path.display()))
+                    .with_prompt(format!(
+                        "{} exists. Replace it?",
+                        crate::shown::line(&path.display().to_string())
+                    ))
                     .default(false)
                     .interact(),
             )?;
@@ -174,7 +177,12 @@ fn settle(
                 let index = prompt(
                     Select::with_theme(theme)
                         .with_prompt(format!("Several {what} found. Which one?"))
-                        .items(&candidates)
+                        .items(
+                            candidates
+                                .iter()
+                                .map(|c| crate::shown::line(c))
+                                .collect::<Vec<_>>(),
+                        )
                         .default(0)
                         .interact(),
                 )?;

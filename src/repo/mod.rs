@@ -30,7 +30,7 @@ const MAX_LINKS: usize = 32;
 
 /// A file that cannot be used, with why: names the path as the project spells it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{file}: {cause}")]
+#[error("{}: {cause}", crate::shown::line(file))]
 pub struct RepoError {
     /// The path relative to the project root, as it was asked for.
     pub file: String,
