@@ -2,8 +2,9 @@
 //! file and line, the line a key sits on, and workspace member patterns expanded into
 //! directories without following links or leaving the project.
 
-use crate::detect::DetectError;
+use crate::detect::{self, DetectError};
 use crate::repo::{self, Repo};
+use globset::GlobBuilder;
 use toml::Table;
 
 /// Parses TOML, turning an error into one that names the file and line.
@@ -55,42 +56,63 @@ pub fn key_line(text: &str, key: &str) -> Option<usize> {
     })
 }
 
-/// Expands a member pattern (`crates/*`, `tools/cli`) into existing directories, sorted.
-pub fn expand(repo: &Repo, pattern: &str) -> Vec<String> {
+/// Longest workspace member pattern read, and most directories one pattern may give.
+const PATTERN_CAP: usize = 256;
+const MEMBERS_CAP: usize = 1000;
+
+/// Expands a member pattern (`crates/*`, `tools/cli`) read from `file` at `line` into existing
+/// directories, sorted. A pattern that leaves the project is refused naming the file and line;
+/// wildcards are matched by globset (linear time, one segment at a time, never across `/`).
+pub fn expand(
+    repo: &Repo,
+    file: &str,
+    line: Option<usize>,
+    pattern: &str,
+) -> Result<Vec<String>, DetectError> {
+    let broken = |cause: String| DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause,
+    };
+    if pattern.len() > PATTERN_CAP {
+        return Err(broken(format!(
+            "workspace member pattern is longer than {PATTERN_CAP} characters"
+        )));
+    }
+    let normal = detect::inside(file, line, "workspace member pattern", "", pattern)?;
     let mut dirs = vec![String::new()];
-    for segment in pattern.split('/').filter(|s| !s.is_empty() && *s != ".") {
+    for segment in normal.split('/').filter(|s| !s.is_empty()) {
         let mut next = Vec::new();
-        for dir in &dirs {
-            if segment.contains(['*', '?', '[']) {
+        if segment.contains(['*', '?', '[', '{']) {
+            let glob = GlobBuilder::new(segment)
+                .literal_separator(true)
+                .build()
+                .map_err(|err| {
+                    broken(format!(
+                        "workspace member pattern {pattern:?} is not a glob: {}",
+                        err.kind()
+                    ))
+                })?
+                .compile_matcher();
+            for dir in &dirs {
                 next.extend(
-                    repo.list_dir(dir, |name, kind| kind.is_dir() && wildcard(segment, name))
+                    repo.list_dir(dir, |name, kind| kind.is_dir() && glob.is_match(name))
                         .into_iter()
                         .map(|name| repo::join(dir, &name)),
                 );
-            } else if segment != ".." {
-                next.push(repo::join(dir, segment));
             }
+        } else {
+            next.extend(dirs.iter().map(|dir| repo::join(dir, segment)));
+        }
+        if next.len() > MEMBERS_CAP {
+            return Err(broken(format!(
+                "workspace member pattern {pattern:?} matches more than {MEMBERS_CAP} directories"
+            )));
         }
         dirs = next;
     }
-    dirs.retain(|dir| !dir.is_empty() || pattern.trim_matches(['.', '/']).is_empty());
-    dirs
-}
-
-/// Matches a name against a glob segment with `*` and `?`.
-pub fn wildcard(pattern: &str, name: &str) -> bool {
-    fn go(p: &[char], n: &[char]) -> bool {
-        match (p.first(), n.first()) {
-            (None, None) => true,
-            (Some('*'), _) => go(&p[1..], n) || (!n.is_empty() && go(p, &n[1..])),
-            (Some('?'), Some(_)) => go(&p[1..], &n[1..]),
-            (Some(a), Some(b)) if a == b => go(&p[1..], &n[1..]),
-            _ => false,
-        }
-    }
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    p.len() <= 64 && n.len() <= 255 && go(&p, &n)
+    dirs.retain(|dir| !dir.is_empty() || normal.is_empty());
+    Ok(dirs)
 }
 
 #[cfg(test)]
@@ -98,11 +120,23 @@ mod tests {
     use super::*;
 
     #[test]
-    fn wildcards() {
-        assert!(wildcard("*", "api"));
-        assert!(wildcard("svc-*", "svc-api"));
-        assert!(!wildcard("svc-*", "lib"));
-        assert!(wildcard("a?c", "abc"));
+    fn member_patterns() {
+        let dir = tempfile::tempdir().unwrap();
+        for member in ["crates/svc-api", "crates/lib", "tools/cli"] {
+            std::fs::create_dir_all(dir.path().join(member)).unwrap();
+        }
+        let repo = Repo::new(dir.path());
+        let expand = |pattern| expand(&repo, "Cargo.toml", Some(3), pattern);
+        assert_eq!(expand("crates/svc-*").unwrap(), ["crates/svc-api"]);
+        assert_eq!(expand("crates/*").unwrap(), ["crates/lib", "crates/svc-api"]);
+        assert_eq!(expand("./tools/cli").unwrap(), ["tools/cli"]);
+        let refused = expand("../*").unwrap_err().to_string();
+        assert!(refused.starts_with("Cargo.toml:3: workspace member pattern"), "{refused}");
+        assert!(expand("/etc/*").is_err());
+        let started = std::time::Instant::now();
+        let hostile = format!("crates/{}b", "*a".repeat(100));
+        assert!(expand(&hostile).unwrap().is_empty());
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub fn name(file: &str, field: &str, value: &str) -> Result<String, DetectError>
     )
 }
 
-/// A relative path inside the project: segments that are names, joined by `/`, no `..`.
+/// A relative path inside the project: segments that are names, joined by `/`, no `..`, and no
+/// segment starting with `-`, so the path can never be read as a command-line option.
 pub fn relative_path(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
     let trimmed = value.trim_start_matches("./");
     let ok = value.len() <= 512
@@ -53,6 +54,7 @@ pub fn relative_path(file: &str, field: &str, value: &str) -> Result<String, Det
             || trimmed.split('/').all(|segment| {
                 !segment.is_empty()
                     && segment != ".."
+                    && !segment.starts_with('-')
                     && segment
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
@@ -62,7 +64,7 @@ pub fn relative_path(file: &str, field: &str, value: &str) -> Result<String, Det
         file,
         field,
         value,
-        "a path inside the project made of names with letters, digits, '.', '_' and '-'",
+        "a path inside the project made of names with letters, digits, '.', '_' and '-', none starting with '-'",
     )
 }
 
@@ -101,7 +103,8 @@ pub fn python_target(file: &str, field: &str, value: &str) -> Result<String, Det
     )
 }
 
-/// An npm package name: `name` or `@scope/name`, lower-case letters, digits, `.`, `_`, `-`, `~`.
+/// An npm package name: `name` or `@scope/name`, lower-case letters, digits, `.`, `_`, `-`, `~`,
+/// never starting with `.`, `_` or `-` (so it cannot be read as an option of npm or yarn).
 pub fn package_name(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
     let part = |s: &str| {
         !s.is_empty()
@@ -109,7 +112,7 @@ pub fn package_name(file: &str, field: &str, value: &str) -> Result<String, Dete
             && s.chars().all(|c| {
                 c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-' | '~')
             })
-            && !s.starts_with(['.', '_'])
+            && !s.starts_with(['.', '_', '-'])
     };
     let ok = match value.strip_prefix('@') {
         Some(scoped) => scoped
@@ -188,7 +191,7 @@ mod tests {
     fn paths() {
         assert!(relative_path("f", "p", "./cmd/api").is_ok());
         assert!(relative_path("f", "p", ".").is_ok());
-        for bad in ["../x", "/etc", "cmd//x", "cmd/a b", "cmd/$x", "a\nb"] {
+        for bad in ["../x", "/etc", "cmd//x", "cmd/a b", "cmd/$x", "a\nb", "-pl", "a/--offline"] {
             assert!(relative_path("f", "p", bad).is_err(), "{bad:?}");
         }
     }

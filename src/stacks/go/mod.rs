@@ -7,7 +7,7 @@ pub mod plan;
 pub mod source;
 pub mod tree;
 
-use crate::detect::{DetectError, Detection, Fact, Signals};
+use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
 use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
@@ -202,7 +202,15 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
                 Evidence::line("go.work", t.line, "toolchain directive"),
             )
         }));
-        module_dirs.extend(work.uses.into_iter().map(|u| u.value));
+        for used in work.uses {
+            module_dirs.push(detect::inside(
+                "go.work",
+                Some(used.line),
+                "use directive",
+                "",
+                &used.value,
+            )?);
+        }
     } else if repo.exists("go.mod") {
         module_dirs.push(String::new());
     } else {
@@ -375,11 +383,12 @@ fn analyse_main(
     let mut queue = VecDeque::from([(dir.to_string(), files)]);
     while let Some((pkg_dir, files)) = queue.pop_front() {
         collect_package(repo, &pkg_dir, &files, &mut main);
-        for (_, file) in &files {
-            for (import, _) in &file.imports {
+        for (rel, file) in &files {
+            for (import, line) in &file.imports {
                 let Some(local) = local_dir(modules, import) else {
                     continue;
                 };
+                let local = detect::inside(rel, Some(*line), "import", "", &local)?;
                 if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
                     let files = package_files(repo, &local)?;
                     queue.push_back((local, files));

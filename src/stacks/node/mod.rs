@@ -159,6 +159,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     };
     let mut patterns = root_package.workspaces.clone();
     let mut workspace = root_package.workspaces_evidence.clone();
+    let mut pattern_file = "package.json".to_string();
     let mut install_files = Vec::new();
     if let Some(text) = repo.read_text("pnpm-workspace.yaml", MANIFEST_CAP)? {
         install_files.push("pnpm-workspace.yaml".to_string());
@@ -184,6 +185,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
                 format!("packages {listed:?}"),
             ));
             patterns = listed;
+            pattern_file = "pnpm-workspace.yaml".to_string();
         }
     }
     let mut members = Vec::new();
@@ -192,7 +194,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             continue;
         }
         let pattern = pattern.replace("**", "*");
-        for dir in crate::manifest::expand(repo, &pattern) {
+        for dir in crate::manifest::expand(repo, &pattern_file, None, &pattern)? {
             if dir.is_empty() || members.iter().any(|m: &Package| m.dir == dir) {
                 continue;
             }

@@ -239,7 +239,7 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
         projects.push(root_project.clone());
     }
     for pattern in &root_project.workspace_members {
-        for dir in crate::manifest::expand(repo, pattern) {
+        for dir in crate::manifest::expand(repo, "pyproject.toml", None, pattern)? {
             if let Some(member) = project::read(repo, &dir)? {
                 projects.push(member);
             }

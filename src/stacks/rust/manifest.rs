@@ -2,8 +2,8 @@
 //! auto-discovered), workspace members and default members, rust-version and the direct
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
-use crate::detect::DetectError;
-use crate::manifest::expand;
+use crate::detect::{self, DetectError};
+use crate::manifest::{expand, key_line};
 pub use crate::manifest::parse_toml;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
@@ -67,14 +67,22 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         dependencies: BTreeMap::new(),
     };
     if manifest.contains_key("package") {
-        let package = read_package(repo, "", "Cargo.toml", &manifest, &inherited_rust_version)?;
+        let package = read_package(
+            repo,
+            "",
+            "Cargo.toml",
+            &text,
+            &manifest,
+            &inherited_rust_version,
+        )?;
         collect_dependencies(&manifest, &mut project.dependencies);
         project.packages.push(package);
     }
     if let Some(workspace) = workspace {
         let exclude = string_list("Cargo.toml", workspace, "exclude")?;
         for pattern in string_list("Cargo.toml", workspace, "members")? {
-            for dir in expand(repo, &pattern) {
+            let line = key_line(&text, "members");
+            for dir in expand(repo, "Cargo.toml", line, &pattern)? {
                 if exclude.contains(&dir) || project.packages.iter().any(|p| p.dir == dir) {
                     continue;
                 }
@@ -97,6 +105,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                     repo,
                     &dir,
                     &file,
+                    &text,
                     &member,
                     &inherited_rust_version,
                 )?);
@@ -105,7 +114,12 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         if workspace.contains_key("default-members") {
             let mut dirs = Vec::new();
             for pattern in string_list("Cargo.toml", workspace, "default-members")? {
-                dirs.extend(expand(repo, &pattern));
+                dirs.extend(expand(
+                    repo,
+                    "Cargo.toml",
+                    key_line(&text, "default-members"),
+                    &pattern,
+                )?);
             }
             project.default_members = Some(dirs);
         }
@@ -141,6 +155,7 @@ fn read_package(
     repo: &Repo,
     dir: &str,
     file: &str,
+    text: &str,
     manifest: &Table,
     inherited_rust_version: &Option<String>,
 ) -> Result<Package, DetectError> {
@@ -172,7 +187,12 @@ fn read_package(
                 .and_then(Value::as_str)
                 .ok_or_else(|| broken(file, "a [[bin]] has no name"))?;
             let src = match target.get("path").and_then(Value::as_str) {
-                Some(path) => repo::join(dir, path.trim_start_matches("./")),
+                Some(path) => {
+                    let line = crate::manifest::line_of(text, |line| {
+                        line.trim_start().starts_with("path") && line.contains(path)
+                    });
+                    detect::inside(file, line, "[[bin]] path", dir, path)?
+                }
                 None => default_bin_path(repo, dir, &name, bin_name),
             };
             bins.push(Bin {
