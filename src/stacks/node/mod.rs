@@ -219,7 +219,8 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
             if let Some(path) = line.strip_prefix("yarnPath:") {
-                let path = path.trim().trim_matches(['"', '\'']).to_string();
+                let path = path.trim().trim_matches(['"', '\'']);
+                let path = detect::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
                 if repo.is_file(&path) {
                     install_files.push(path);
                 }

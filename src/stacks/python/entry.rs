@@ -77,7 +77,8 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
     let pkg = project
         .name
         .as_deref()
-        .map(|n| n.replace('-', "_").to_lowercase())
+        .map(|n| n.replace(['-', '.'], "_").to_lowercase())
+        .filter(|n| identifier(n))
         .unwrap_or_default();
     let has = |name: &str| project.dependencies.contains_key(name);
     for (framework, constructor) in [("FastAPI", "FastAPI("), ("Flask", "Flask(")] {
@@ -181,6 +182,15 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
         }) else {
             continue;
         };
+        if !package.split('.').all(identifier) {
+            return Err(DetectError::Broken {
+                file: manage,
+                line: Some(index + 1),
+                cause: format!(
+                    "DJANGO_SETTINGS_MODULE {settings:?} is not a dotted Python module name"
+                ),
+            });
+        }
         let wsgi = format!("{}/wsgi.py", package.replace('.', "/"));
         if !repo.is_file(&repo::join(&project.dir, &wsgi)) {
             return Err(DetectError::Broken {
@@ -224,6 +234,14 @@ fn app_object(text: &str, constructor: &str) -> Option<(String, usize)> {
 
 /// Module path of a file relative to the project (`app/main.py` -> `app.main`), and `src` when
 /// the file sits in a src layout.
+/// A Python identifier (ASCII): what a module or package name in a path may be.
+fn identifier(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 128
+        && !name.starts_with(|c: char| c.is_ascii_digit())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
 fn module_of(rel: &str) -> (String, Option<String>) {
     let (source_dir, rel) = match rel.strip_prefix("src/") {
         Some(rest) => (Some("src".to_string()), rest),

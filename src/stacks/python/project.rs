@@ -388,13 +388,15 @@ fn read_requirements(
                     .map(|rest| rest.trim_start_matches(['=', ' ', '\t']).trim())
             });
         if let Some(include) = include {
-            let target = normalize_path(dir, include).ok_or_else(|| {
-                broken(
+            let target = if include.contains("://") {
+                return Err(broken(
                     file,
                     Some(index + 1),
                     format!("includes {include:?}, which is outside the project"),
-                )
-            })?;
+                ));
+            } else {
+                crate::detect::inside(file, Some(index + 1), "includes", dir, include)?
+            };
             read_requirements(repo, &target, depth + 1, project)?;
             continue;
         }
@@ -417,24 +419,6 @@ fn read_requirements(
         }
     }
     Ok(())
-}
-
-/// Resolves `include` against `dir`, refusing anything that leaves the project.
-fn normalize_path(dir: &str, include: &str) -> Option<String> {
-    if include.starts_with('/') || include.contains("://") {
-        return None;
-    }
-    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
-    for segment in include.split('/') {
-        match segment {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            name => parts.push(name),
-        }
-    }
-    Some(parts.join("/"))
 }
 
 /// Package names in a lock file (uv.lock, poetry.lock, Pipfile.lock): the whole resolved graph.
@@ -493,19 +477,5 @@ mod tests {
         assert_eq!(poetry_to_pep440("~3.11"), ">=3.11,<3.12");
         assert_eq!(poetry_to_pep440("3.12"), "==3.12.*");
         assert_eq!(poetry_to_pep440(">=3.9,<3.13"), ">=3.9,<3.13");
-    }
-
-    #[test]
-    fn includes_stay_inside() {
-        assert_eq!(
-            normalize_path("requirements", "base.txt"),
-            Some("requirements/base.txt".into())
-        );
-        assert_eq!(
-            normalize_path("requirements", "../common.txt"),
-            Some("common.txt".into())
-        );
-        assert_eq!(normalize_path("", "../x.txt"), None);
-        assert_eq!(normalize_path("", "/etc/passwd"), None);
     }
 }
