@@ -4,8 +4,8 @@
 
 use crate::evidence::Evidence;
 use crate::repo::{Repo, RepoError};
-use crate::shown;
 use crate::settings::Settings;
+use crate::shown;
 use crate::stack::Stack;
 use crate::stacks::{self, Facts};
 use serde::Serialize;

@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod config;
+pub mod credentials;
 pub mod decide;
 pub mod detect;
 pub mod error;
@@ -234,7 +235,8 @@ pub fn generate_detected(
 ) -> Result<Generated, Error> {
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let facts = detect::choose(reports, root, &settings)?;
-    let plan = plan::build(&facts, &settings)?;
+    let credentials = credentials::present(&repo::Repo::new(root), facts.stack());
+    let plan = plan::build(&facts, &credentials, &settings)?;
     let templates = Templates::load(settings.templates.as_ref())?;
     let outputs = render::render(&plan, &templates)?;
     let config = Output {

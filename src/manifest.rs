@@ -128,10 +128,16 @@ mod tests {
         let repo = Repo::new(dir.path());
         let expand = |pattern| expand(&repo, "Cargo.toml", Some(3), pattern);
         assert_eq!(expand("crates/svc-*").unwrap(), ["crates/svc-api"]);
-        assert_eq!(expand("crates/*").unwrap(), ["crates/lib", "crates/svc-api"]);
+        assert_eq!(
+            expand("crates/*").unwrap(),
+            ["crates/lib", "crates/svc-api"]
+        );
         assert_eq!(expand("./tools/cli").unwrap(), ["tools/cli"]);
         let refused = expand("../*").unwrap_err().to_string();
-        assert!(refused.starts_with("Cargo.toml:3: workspace member pattern"), "{refused}");
+        assert!(
+            refused.starts_with("Cargo.toml:3: workspace member pattern"),
+            "{refused}"
+        );
         assert!(expand("/etc/*").is_err());
         let started = std::time::Instant::now();
         let hostile = format!("crates/{}b", "*a".repeat(100));

@@ -2,6 +2,7 @@
 //! `explain --json`, snapshotted in tests, and is the only input of rendering.
 
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
+use crate::credentials::{Credential, Secret};
 use crate::decide::{Decision, Step};
 use crate::error::Error;
 use crate::images::Images;
@@ -34,6 +35,10 @@ pub struct Plan {
     pub reason: String,
     pub trace: Vec<Step>,
     pub warnings: Vec<String>,
+    /// Registry credential files found, each given to the install steps as a secret mount.
+    pub secrets: Vec<Secret>,
+    /// The secret mount options for an install step's `RUN`, each after a space (or empty).
+    pub secret_mounts: String,
     /// The stack's own part, under the stack's name (`go`, `rust`).
     #[serde(flatten)]
     pub build: StackPlan,
@@ -171,7 +176,11 @@ impl Runtime {
 
 /// Builds the plan for detected facts and settings: picks the target, walks the tree, and lets
 /// the stack fill in its part.
-pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
+pub fn build(
+    facts: &Facts,
+    credentials: &[&'static Credential],
+    settings: &Settings,
+) -> Result<Plan, Error> {
     let stack = facts.stack();
     let (decision, output) = stacks::decide_and_plan(facts, settings)?;
     let builder_row = catalog::builder_variant(stack, decision.vendor, output.builder_variant)
@@ -209,6 +218,12 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
         pins.lang_version = Some(output.builder_version.clone());
     }
     pins.port = port;
+    let cache_owner = builder_row
+        .user
+        .and_then(|user| user.split_once(':'))
+        .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
+        .unwrap_or_default();
+    let secrets = crate::credentials::mounts(credentials, builder_row.workdir, &cache_owner);
     Ok(Plan {
         stack,
         stack_title: stack.title(),
@@ -226,11 +241,7 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
             image: images.reference(&builder),
             latest,
             user: builder_row.user,
-            cache_owner: builder_row
-                .user
-                .and_then(|user| user.split_once(':'))
-                .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
-                .unwrap_or_default(),
+            cache_owner,
             workdir: builder_row.workdir,
             out_dir: builder_row.out_dir,
         },
@@ -247,6 +258,8 @@ pub fn build(facts: &Facts, settings: &Settings) -> Result<Plan, Error> {
             .iter()
             .map(|line| crate::safe::comment(line))
             .collect(),
+        secret_mounts: secrets.iter().map(|s| format!(" {}", s.mount)).collect(),
+        secrets,
         build,
         pins,
     })

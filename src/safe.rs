@@ -191,7 +191,16 @@ mod tests {
     fn paths() {
         assert!(relative_path("f", "p", "./cmd/api").is_ok());
         assert!(relative_path("f", "p", ".").is_ok());
-        for bad in ["../x", "/etc", "cmd//x", "cmd/a b", "cmd/$x", "a\nb", "-pl", "a/--offline"] {
+        for bad in [
+            "../x",
+            "/etc",
+            "cmd//x",
+            "cmd/a b",
+            "cmd/$x",
+            "a\nb",
+            "-pl",
+            "a/--offline",
+        ] {
             assert!(relative_path("f", "p", bad).is_err(), "{bad:?}");
         }
     }

@@ -28,26 +28,28 @@ fn push_escaped(out: &mut String, c: char) {
 
 /// One value on one line: every hidden character escaped, newlines and tabs included.
 pub fn line(text: &str) -> String {
-    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
-        if hidden(c) {
-            push_escaped(&mut out, c);
-        } else {
-            out.push(c);
-        }
-        out
-    })
+    text.chars()
+        .fold(String::with_capacity(text.len()), |mut out, c| {
+            if hidden(c) {
+                push_escaped(&mut out, c);
+            } else {
+                out.push(c);
+            }
+            out
+        })
 }
 
 /// Several lines: hidden characters escaped, newlines and tabs kept.
 pub fn block(text: &str) -> String {
-    text.chars().fold(String::with_capacity(text.len()), |mut out, c| {
-        if hidden(c) && c != '\n' && c != '\t' {
-            push_escaped(&mut out, c);
-        } else {
-            out.push(c);
-        }
-        out
-    })
+    text.chars()
+        .fold(String::with_capacity(text.len()), |mut out, c| {
+            if hidden(c) && c != '\n' && c != '\t' {
+                push_escaped(&mut out, c);
+            } else {
+                out.push(c);
+            }
+            out
+        })
 }
 
 /// A writer that shows what passes through it with [`block`]; bytes that are not UTF-8 are

@@ -6,10 +6,12 @@ pub mod package;
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{DetectError, Detection, Fact, Signals};
+use crate::credentials;
+use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
 use crate::repo::Repo;
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
+use crate::stack::Stack;
 use package::{Package, Start};
 use serde::Serialize;
 
@@ -210,7 +212,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         ));
     }
     for file in [".npmrc", ".yarnrc.yml", ".yarnrc"] {
-        if repo.is_file(file) {
+        if repo.is_file(file) && !credentials::is_credential(repo, Stack::Node, file) {
             install_files.push(file.to_string());
         }
     }

@@ -3,8 +3,8 @@
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
 use crate::detect::{self, DetectError};
-use crate::manifest::{expand, key_line};
 pub use crate::manifest::parse_toml;
+use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use std::collections::BTreeMap;
