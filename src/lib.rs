@@ -197,6 +197,10 @@ fn unattended(err: Error) -> Error {
     }
 }
 
+/// Compose files of a project other than the compose.yaml shiplight writes: when one exists,
+/// compose.yaml would shadow it.
+const OTHER_COMPOSE_FILES: &[&str] = &["compose.yml", "docker-compose.yaml", "docker-compose.yml"];
+
 /// Detects, decides, plans and renders for the project at `root` with the given flags, reading
 /// shiplight.toml and the SHIPLIGHT_* environment of this process.
 pub fn generate(root: &Path, overrides: &Overrides) -> Result<(plan::Plan, Vec<Output>), Error> {
@@ -235,8 +239,17 @@ pub fn generate_detected(
 ) -> Result<Generated, Error> {
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let facts = detect::choose(reports, root, &settings)?;
-    let credentials = credentials::present(&repo::Repo::new(root), facts.stack());
-    let plan = plan::build(&facts, &credentials, &settings)?;
+    let repo = repo::Repo::new(root);
+    let credentials = credentials::present(&repo, facts.stack());
+    let mut plan = plan::build(&facts, &credentials, &settings)?;
+    if plan.compose
+        && let Some(other) = OTHER_COMPOSE_FILES.iter().find(|file| repo.exists(file))
+    {
+        plan.compose = false;
+        plan.warnings.push(format!(
+            "{other} exists, so compose.yaml is not generated: Compose would prefer compose.yaml and silently stop reading {other}. Merge the service from `shiplight init --stdout --compose` into it"
+        ));
+    }
     let templates = Templates::load(settings.templates.as_ref())?;
     let outputs = render::render(&plan, &templates)?;
     let config = Output {

@@ -171,9 +171,11 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
     let mut targets: Vec<Target> = Vec::new();
     for service in services {
         let base = target_name(service);
+        let web = service.generated.plan.build.always_compose();
+        let taken = |name: &str| targets.iter().any(|t: &Target| t.name == name);
         let mut name = base.clone();
         let mut n = 2;
-        while targets.iter().any(|t| t.name == name) {
+        while taken(&name) || (web && taken(&format!("{name}-web"))) {
             name = format!("{base}-{n}");
             n += 1;
         }
@@ -183,7 +185,7 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
             service.dir.clone()
         };
         let context = crate::safe::relative_path(BAKE_FILE, "service directory", &context)?;
-        if service.generated.plan.build.always_compose() {
+        if web {
             targets.push(Target {
                 name: format!("{name}-web"),
                 context: context.clone(),

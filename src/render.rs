@@ -30,6 +30,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/exec.j2"),
     ),
     (
+        "partials/manifests.j2",
+        include_str!("../templates/partials/manifests.j2"),
+    ),
+    (
         "partials/dockerignore.j2",
         include_str!("../templates/partials/dockerignore.j2"),
     ),
