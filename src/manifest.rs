@@ -27,6 +27,60 @@ pub fn parse_json(file: &str, text: &str) -> Result<serde_json::Value, DetectErr
     })
 }
 
+/// Deepest nesting of YAML flow collections (`[`, `{`) or block indentation levels accepted.
+const YAML_DEPTH: usize = 64;
+
+/// Parses YAML, turning an error into one that names the file and line. Nesting deeper than
+/// [`YAML_DEPTH`] is refused by a linear scan first (the YAML parser's time grows much faster
+/// than the input with deep flow nesting); alias expansion is bounded by the parser itself.
+pub fn parse_yaml(file: &str, text: &str) -> Result<serde_yaml_ng::Value, DetectError> {
+    if let Some(line) = yaml_too_deep(text) {
+        return Err(DetectError::Broken {
+            file: file.to_string(),
+            line: Some(line),
+            cause: format!("YAML nested deeper than {YAML_DEPTH} levels; refusing to parse it"),
+        });
+    }
+    serde_yaml_ng::from_str(text).map_err(|err| DetectError::Broken {
+        file: file.to_string(),
+        line: err.location().map(|l| l.line()),
+        cause: format!("invalid YAML: {err}"),
+    })
+}
+
+/// The line where YAML nesting first exceeds [`YAML_DEPTH`]: flow brackets outside quotes and
+/// comments, or block indentation.
+fn yaml_too_deep(text: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut quote: Option<char> = None;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches([' ', '-']).len();
+        if quote.is_none() && depth == 0 && indent / 2 > YAML_DEPTH {
+            return Some(index + 1);
+        }
+        for c in line.chars() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') => quote = Some(c),
+                (None, '#') => break,
+                (None, '[' | '{') => {
+                    depth += 1;
+                    if depth > YAML_DEPTH {
+                        return Some(index + 1);
+                    }
+                }
+                (None, ']' | '}') => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+        }
+        if quote == Some('\'') && depth == 0 {
+            quote = None;
+        }
+    }
+    None
+}
+
 /// The 1-based number of the first line for which `matches` holds.
 pub fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
     text.lines().position(matches).map(|i| i + 1)
@@ -118,6 +172,18 @@ pub fn expand(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deep_yaml_is_refused_quickly() {
+        let deep = format!("packages: {}{}\n", "[".repeat(500_000), "]".repeat(500_000));
+        let started = std::time::Instant::now();
+        let err = parse_yaml("pnpm-workspace.yaml", &deep)
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("nested deeper than 64 levels"), "{err}");
+        assert!(started.elapsed() < std::time::Duration::from_millis(500));
+        assert!(parse_yaml("x.yaml", "packages:\n  - 'apps/*'\n  - \"[x\"\n").is_ok());
+    }
 
     #[test]
     fn member_patterns() {

@@ -5,10 +5,12 @@
 use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::render::{Output, Templates};
-use crate::repo::Repo;
+use crate::repo::{self, Entry, Repo};
 use crate::settings::Settings;
+use crate::stacks;
 use crate::{Environment, Generated, base_layers, check, config, detect, generate_detected, write};
 use serde::Serialize;
+use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -50,33 +52,38 @@ struct Target {
 }
 
 /// The directories under `root` where a stack is detected, sorted, with their detection
-/// reports, without descending into a found service or any skipped or hidden directory.
+/// reports, without descending into a found service, a skipped or hidden directory, or a link.
+/// Detection runs only where a directory lists one of the stacks' marker files.
 pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
+    let repo = Repo::new(root);
     let mut found = Vec::new();
-    let mut walk = walkdir::WalkDir::new(root)
-        .max_depth(MAX_DEPTH)
-        .sort_by_file_name()
-        .into_iter();
-    while let Some(entry) = walk.next() {
-        let Ok(entry) = entry else { continue };
-        if !entry.file_type().is_dir() {
-            continue;
+    let mut queue = VecDeque::from([(String::new(), 0usize)]);
+    while let Some((dir, depth)) = queue.pop_front() {
+        let entries = repo.entries(&dir);
+        if stacks::may_hold_project(&entries) {
+            let path = root.join(&dir);
+            let reports = detect::detect_all(&Repo::new(&path));
+            let is_service = reports
+                .iter()
+                .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));
+            if is_service {
+                found.push((dir, path, reports));
+                continue;
+            }
         }
-        let name = entry.file_name().to_string_lossy();
-        if entry.depth() > 0 && (name.starts_with('.') || SKIP.contains(&name.as_ref())) {
-            walk.skip_current_dir();
-            continue;
-        }
-        let reports = detect::detect_all(&Repo::new(entry.path()));
-        let is_service = reports
-            .iter()
-            .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));
-        if is_service {
-            found.push((entry.path().to_path_buf(), reports));
-            walk.skip_current_dir();
+        if depth < MAX_DEPTH {
+            for (name, kind) in entries {
+                if kind == Entry::Dir && !name.starts_with('.') && !SKIP.contains(&name.as_str()) {
+                    queue.push_back((repo::join(&dir, &name), depth + 1));
+                }
+            }
         }
     }
+    found.sort_by(|a, b| a.0.cmp(&b.0));
     found
+        .into_iter()
+        .map(|(_, path, reports)| (path, reports))
+        .collect()
 }
 
 /// Generates every service under `root`; all errors are collected and reported together.

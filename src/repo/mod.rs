@@ -76,6 +76,15 @@ impl Kind {
     }
 }
 
+/// What a directory entry is, as its directory lists it (links not followed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    File,
+    Dir,
+    Link,
+    Special,
+}
+
 /// A path resolved inside the root: its real segments (no links left) and what is there.
 struct Resolved {
     real: String,
@@ -273,6 +282,35 @@ impl Repo {
             .collect();
         names.sort();
         names
+    }
+
+    /// The entries of directory `rel` (which must be a real directory, not reached through a
+    /// link) with what each is, links not followed and nothing stat-ed: the directory listing's
+    /// own types. Names that are not UTF-8 are left out; the order is the file system's.
+    pub fn entries(&self, rel: &str) -> Vec<(String, Entry)> {
+        let Ok(normal) = normalize(rel) else {
+            return Vec::new();
+        };
+        let Ok(listing) = std::fs::read_dir(self.root.join(&normal)) else {
+            return Vec::new();
+        };
+        listing
+            .filter_map(Result::ok)
+            .filter_map(|entry| {
+                let name = entry.file_name().into_string().ok()?;
+                let kind = entry.file_type().ok()?;
+                let kind = if kind.is_symlink() {
+                    Entry::Link
+                } else if kind.is_dir() {
+                    Entry::Dir
+                } else if kind.is_file() {
+                    Entry::File
+                } else {
+                    Entry::Special
+                };
+                Some((name, kind))
+            })
+            .collect()
     }
 
     /// Where `rel` really is under the root (links inside it followed), when something is.

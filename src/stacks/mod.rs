@@ -68,6 +68,35 @@ impl Facts {
     }
 }
 
+/// Files whose presence lets some stack's detector find a project (a `public` directory or any
+/// `.php` file too); a directory without any of them holds no project.
+pub const MARKERS: &[&str] = &[
+    "go.mod",
+    "go.work",
+    "Cargo.toml",
+    "pyproject.toml",
+    "requirements.txt",
+    "requirements",
+    "Pipfile",
+    "setup.py",
+    "setup.cfg",
+    "package.json",
+    "pom.xml",
+    "build.gradle",
+    "build.gradle.kts",
+    "settings.gradle",
+    "settings.gradle.kts",
+    "composer.json",
+    "public",
+];
+
+/// Whether a directory listing holds anything a detector could find a project by.
+pub fn may_hold_project(entries: &[(String, crate::repo::Entry)]) -> bool {
+    entries
+        .iter()
+        .any(|(name, _)| MARKERS.contains(&name.as_str()) || name.ends_with(".php"))
+}
+
 /// Runs one stack's detector.
 pub fn detect(stack: Stack, repo: &Repo) -> Detection {
     match stack {

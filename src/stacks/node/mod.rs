@@ -165,12 +165,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     let mut install_files = Vec::new();
     if let Some(text) = repo.read_text("pnpm-workspace.yaml", MANIFEST_CAP)? {
         install_files.push("pnpm-workspace.yaml".to_string());
-        let yaml: serde_yaml_ng::Value =
-            serde_yaml_ng::from_str(&text).map_err(|err| DetectError::Broken {
-                file: "pnpm-workspace.yaml".to_string(),
-                line: err.location().map(|l| l.line()),
-                cause: format!("invalid YAML: {err}"),
-            })?;
+        let yaml = crate::manifest::parse_yaml("pnpm-workspace.yaml", &text)?;
         let listed: Vec<String> = yaml
             .get("packages")
             .and_then(|p| p.as_sequence())
