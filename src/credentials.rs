@@ -41,14 +41,6 @@ pub const MOUNTED: &[Credential] = &[
         what: "npm registry settings and tokens",
     },
     Credential {
-        file: ".yarnrc",
-        id: "yarnrc",
-        stacks: &[Stack::Node],
-        target: Target::Workdir(".yarnrc"),
-        when: None,
-        what: "Yarn classic registry settings",
-    },
-    Credential {
         file: ".yarnrc.yml",
         id: "yarnrc-yml",
         stacks: &[Stack::Node],

@@ -45,6 +45,7 @@ impl Error {
             | Error::Config(_)
             | Error::Digests(_) => EXIT_USAGE,
             Error::Render(err) if err.custom => EXIT_USAGE,
+            Error::Write(crate::write::WriteError::Refused { .. }) => EXIT_USAGE,
             Error::Render(_) | Error::Write(_) | Error::Output(_) => EXIT_FAILURE,
         }
     }

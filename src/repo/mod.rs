@@ -378,3 +378,86 @@ fn refusal(file: &str, cause: &str) -> RepoError {
         cause: cause.to_string(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::os::unix::fs::symlink;
+
+    fn project() -> (tempfile::TempDir, Repo) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("project/conf")).unwrap();
+        std::fs::write(dir.path().join("project/conf/real.toml"), "x = 1\n").unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "outside\n").unwrap();
+        let repo = Repo::new(dir.path().join("project"));
+        (dir, repo)
+    }
+
+    #[test]
+    fn links_inside_are_followed() {
+        let (_dir, repo) = project();
+        symlink("conf/real.toml", repo.root().join("linked.toml")).unwrap();
+        symlink("conf", repo.root().join("confs")).unwrap();
+        assert_eq!(
+            repo.read_text("linked.toml", 100).unwrap().unwrap(),
+            "x = 1\n"
+        );
+        assert_eq!(
+            repo.read_text("confs/real.toml", 100).unwrap().unwrap(),
+            "x = 1\n"
+        );
+        assert_eq!(
+            repo.real("confs/../linked.toml").unwrap().unwrap(),
+            "conf/real.toml"
+        );
+        assert_eq!(
+            repo.list_dir("", |_, kind| kind.is_dir()),
+            ["conf", "confs"]
+        );
+    }
+
+    #[test]
+    fn links_leaving_the_root_are_refused_without_looking_outside() {
+        let (dir, repo) = project();
+        symlink("../secret.txt", repo.root().join("up.toml")).unwrap();
+        symlink(dir.path().join("secret.txt"), repo.root().join("abs.toml")).unwrap();
+        symlink("conf/../../secret.txt", repo.root().join("sneaky.toml")).unwrap();
+        for name in ["up.toml", "abs.toml", "sneaky.toml", "../secret.txt"] {
+            let err = repo.read_text(name, 100).unwrap_err();
+            assert!(err.cause.contains("project"), "{name}: {err}");
+            assert!(!repo.is_file(name));
+        }
+        assert!(repo.list_dir("", |_, _| true).iter().all(|n| n == "conf"));
+    }
+
+    #[test]
+    fn special_files_loops_and_caps() {
+        let (_dir, repo) = project();
+        let fifo = std::ffi::CString::new(repo.root().join("fifo").to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        assert!(repo.read("fifo", 10).unwrap_err().cause.contains("FIFO"));
+        symlink("b", repo.root().join("a")).unwrap();
+        symlink("a", repo.root().join("b")).unwrap();
+        assert!(repo.read("a", 10).unwrap_err().cause.contains("loop"));
+        assert!(
+            repo.read("conf", 10)
+                .unwrap_err()
+                .cause
+                .contains("directory")
+        );
+        assert!(
+            repo.read("conf/real.toml", 3)
+                .unwrap_err()
+                .cause
+                .contains("larger")
+        );
+        assert_eq!(repo.read("missing", 10).unwrap(), None);
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_dropped() {
+        let (_dir, repo) = project();
+        std::fs::write(repo.root().join("bom.json"), "\u{feff}{}").unwrap();
+        assert_eq!(repo.read_text("bom.json", 100).unwrap().unwrap(), "{}");
+    }
+}

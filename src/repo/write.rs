@@ -251,3 +251,57 @@ fn set_readable(file: &std::fs::File) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(std::fs::Permissions::from_mode(0o644))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failed_rename_puts_back_every_file_already_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo::new(dir.path());
+        std::fs::write(dir.path().join("Dockerfile"), "ORIGINAL\n").unwrap();
+        // A directory appears where the second file goes after the checks: its rename fails.
+        std::fs::create_dir_all(dir.path().join("compose.yaml/inside")).unwrap();
+        let targets = [
+            Target {
+                rel: "Dockerfile".to_string(),
+                contents: b"NEW\n",
+                exists: true,
+            },
+            Target {
+                rel: "compose.yaml".to_string(),
+                contents: b"services: {}\n",
+                exists: false,
+            },
+        ];
+        assert!(repo.stage_and_place(&targets).is_err());
+        let kept = std::fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
+        assert_eq!(kept, "ORIGINAL\n");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.starts_with(".shiplight-"))
+            .collect();
+        assert!(left.is_empty(), "temporary files left behind: {left:?}");
+    }
+
+    #[test]
+    fn nothing_is_written_through_a_link() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("docker")).unwrap();
+        let err = Repo::new(dir.path())
+            .write_all(
+                [
+                    ("Dockerfile", b"x".as_slice()),
+                    ("docker/nginx.conf", b"y".as_slice()),
+                ],
+                false,
+            )
+            .unwrap_err();
+        assert!(err.to_string().contains("symbolic link"), "{err}");
+        assert!(!dir.path().join("Dockerfile").exists());
+        assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+}

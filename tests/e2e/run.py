@@ -3,7 +3,8 @@
 image and checks it. Base images are local stand-ins (tests/e2e/images/) tagged with the exact
 names shiplight emits, so the Dockerfile under test is byte-for-byte what users get.
 
-Per case: cold and warm build (the warm one after touching a source file must not download
+Cases with credentials pass them as `--secret`, and every layer of the image (`docker save`) is
+searched for them. Per case: cold and warm build (the warm one after touching a source file must not download
 dependencies again), the container answers, runs as uid 65532, has no /bin/sh, no compiler and
 no package manager, the debug build-arg gives a shell, and the image stays within
 artefact + base + 10%.
@@ -20,6 +21,7 @@ import sys
 import tarfile
 import tempfile
 import time
+import urllib.error
 import urllib.request
 import zipfile
 
@@ -72,6 +74,23 @@ CASES = [
     dict(name="php-fpm-nginx", app="php-web", args=[], http=True, touch="src/Health.php",
          runtime="cgr.dev/chainguard/php:latest-fpm",
          expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
+    # Credentials reach the install step as a secret mount and no layer of the image: the app's
+    # preinstall script records whether it saw the .npmrc token, the answer reports it.
+    dict(name="node-npmrc-secret", app="node-npmrc", args=[], http=True, touch="server.js",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 npmrc-at-install=true npmrc-shipped=false",
+         secrets={"npmrc": ".npmrc"}, canaries=["shiplight-canary-npm-token-7c1f"],
+         present="npmrc-at-install"),
+    # A web root at the project root: nginx serves the front controller and static assets only.
+    dict(name="php-root-web", app="php-root", args=[], http=True, touch="src/Health.php",
+         runtime="cgr.dev/chainguard/php:latest-fpm",
+         expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no",
+         secrets={"composer-auth": "auth.json"},
+         canaries=["shiplight-canary-composer-password-93ab", "shiplight-canary-dotenv-51d0"],
+         not_found=["/.env", "/composer.json", "/composer.lock", "/auth.json", "/src/Health.php",
+                    "/vendor/autoload.php", "/vendor/composer/installed.json", "/docker/nginx.conf",
+                    "/Dockerfile", "/.dockerignore", "/index.php.bak"],
+         served=["/style.css"]),
 ]
 
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
@@ -360,11 +379,46 @@ def http_get(port, path, deadline=20):
     raise RuntimeError(f"no answer on 127.0.0.1:{port}{path}: {last}")
 
 
-def answer_behind_nginx(tag, app, plan):
+def http_status(port, path):
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def secret_args(case, app):
+    args = []
+    for secret_id, file in case.get("secrets", {}).items():
+        args += ["--secret", f"id={secret_id},src={app / file}"]
+    return args
+
+
+def layers_holding(tag, canaries):
+    """The canaries found in any layer of the image (`docker save`, every layer searched)."""
+    found = set()
+    with tempfile.TemporaryFile() as tmp:
+        subprocess.run([DOCKER, "save", tag], stdout=tmp, check=True, env=ENV)
+        tmp.seek(0)
+        with tarfile.open(fileobj=tmp) as outer:
+            for member in outer.getmembers():
+                if not member.isfile():
+                    continue
+                data = outer.extractfile(member).read()
+                for canary in canaries:
+                    if canary.encode() in data:
+                        found.add(f"{canary} in {member.name}")
+    return sorted(found)
+
+
+def answer_behind_nginx(tag, app, plan, case):
     """PHP-FPM as compose.yaml runs it: the app and the web stage on one network, both with
     read-only root filesystems and a tmpfs /tmp; the request goes through nginx."""
     web_tag = f"{tag}-web"
-    build(web_tag, app, ["--target", "web"])
+    build(web_tag, app, ["--target", "web", *secret_args(case, app)])
+    leaked = layers_holding(web_tag, case.get("canaries", []))
+    if leaked:
+        raise RuntimeError(f"the web image carries secrets: {leaked}")
     network = f"shiplight-e2e-{os.getpid()}"
     run([DOCKER, "network", "create", network])
     containers = []
@@ -378,11 +432,20 @@ def answer_behind_nginx(tag, app, plan):
         containers.append(web)
         mapped = run([DOCKER, "port", web, f"{port}/tcp"]).stdout.split(":")[-1].strip()
         try:
-            return http_get(mapped, "/healthz")
+            body = http_get(mapped, "/healthz")
         except RuntimeError:
             for container in containers:
                 log(run([DOCKER, "logs", container], check=False).stderr[-2000:])
             raise
+        for path in case.get("not_found", []):
+            status = http_status(mapped, path)
+            if status != 404:
+                raise RuntimeError(f"nginx answers {status} for {path}, not 404")
+        for path in case.get("served", []):
+            status = http_status(mapped, path)
+            if status != 200:
+                raise RuntimeError(f"nginx answers {status} for the static asset {path}, not 200")
+        return body
     finally:
         for container in containers:
             run([DOCKER, "rm", "-f", container], check=False)
@@ -391,7 +454,7 @@ def answer_behind_nginx(tag, app, plan):
 
 def answer(tag, case, plan, app):
     if plan["stack"] == "php" and plan["php"]["web"]:
-        return answer_behind_nginx(tag, app, plan)
+        return answer_behind_nginx(tag, app, plan, case)
     if not case["http"]:
         return run([DOCKER, "run", "--rm", tag], timeout=120).stdout
     port = plan["app"]["port"]
@@ -440,11 +503,12 @@ def check_case(case, keys):
 
         tag = f"shiplight-e2e/{case['name']}:latest"
         run([DOCKER, "builder", "prune", "-af"], check=False)
-        cold, _ = build(tag, app)
+        secrets = secret_args(case, app)
+        cold, _ = build(tag, app, secrets)
         comment = "#" if case["touch"].endswith((".py", ".php")) else "//"
         with open(app / case["touch"], "a") as source:
             source.write(f"\n{comment} touched by the e2e suite\n")
-        warm, warm_log = build(tag, app)
+        warm, warm_log = build(tag, app, secrets)
         if plan["stack"] == "go":
             if "go: downloading" in warm_log or not (plan["go"]["vendored"] or step_cached(warm_log, "RUN go mod download")):
                 raise RuntimeError("warm build downloaded Go modules again")
@@ -459,6 +523,11 @@ def check_case(case, keys):
             if re.search(r"Download(ing|ed) ", warm_log) or set(compiled) - {plan["rust"]["package"]}:
                 raise RuntimeError(f"warm build downloaded or rebuilt dependencies: {compiled}")
 
+        leaked = layers_holding(tag, case.get("canaries", []))
+        if leaked:
+            raise RuntimeError(f"the image carries secrets: {leaked}")
+        if case.get("present") and not layers_holding(tag, [case["present"]]):
+            raise RuntimeError(f"the layer search cannot find {case['present']!r}, which the image holds")
         body = answer(tag, case, plan, app)
         if case["expect"] not in body:
             raise RuntimeError(f"expected {case['expect']!r} in the answer, got {body!r}")
@@ -482,7 +551,7 @@ def check_case(case, keys):
         if size > (artefact + base) * 1.10:
             raise RuntimeError(f"image {size} B exceeds artefact {artefact} B + base {base} B + 10%")
 
-        build(f"{tag}-debug", app, ["--build-arg", f"{runtime['arg_name']}={runtime['arg_debug']}"])
+        build(f"{tag}-debug", app, ["--build-arg", f"{runtime['arg_name']}={runtime['arg_debug']}", *secrets])
         shell = run([DOCKER, "run", "--rm", "--entrypoint", "sh", f"{tag}-debug", "-c", "echo debug-shell-ok"],
                     check=False)
         if "debug-shell-ok" not in shell.stdout:

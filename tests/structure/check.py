@@ -13,7 +13,11 @@ package from PyPI wraps moby/buildkit's parser).
    identifier is no app object), the Dockerfile must still hold the hardening of (1) and carry
    the payload in no instruction.
 
-3. The other generated documents parse as what they claim to be: every compose.yaml (each
+3. The repository boundary (boundary.py): paths, links, special files, settings, writes, what
+   reaches a terminal, arguments, layers, pathological input and credentials, each case with
+   its exact safe outcome.
+
+4. The other generated documents parse as what they claim to be: every compose.yaml (each
    fixture with --compose) as YAML with the hardened service settings, and the monorepo
    fixture's docker-bake.hcl as HCL with one target per service.
 
@@ -29,6 +33,9 @@ import sys
 import tempfile
 
 import dockerfile
+
+sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
+import boundary  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "target" / "debug" / "shiplight"
@@ -376,6 +383,8 @@ def main():
     print(f"flag space: {count} runs checked")
     hostile_cases()
     print(f"hostile inputs: {len(HOSTILE)} cases")
+    count = boundary.run_all(BIN, fail, lambda message: print(f"ok   {message}", flush=True))
+    print(f"repository boundary: {count} cases")
     documents()
     if failures:
         print(f"{len(failures)} failures")
