@@ -45,6 +45,24 @@ for case in go-basic:distroless php-laravel:chainguard java-spring-gradle-kts:ch
     --stdout --only dockerfile > "$out/$name-pinned.Dockerfile"
 done
 
+# A workspace of 120 members: its manifests are gathered in a stage of their own.
+ws="$out/workspace"
+mkdir -p "$ws/packages/api"
+echo '{"name":"root","private":true,"workspaces":["packages/*"]}' > "$ws/package.json"
+echo '{}' > "$ws/package-lock.json"
+echo '{"name":"api","scripts":{"start":"node server.js"},"dependencies":{"express":"5"}}' \
+  > "$ws/packages/api/package.json"
+echo 'require("express")().listen(3000)' > "$ws/packages/api/server.js"
+for i in $(seq 120); do
+  mkdir -p "$ws/packages/lib$i"
+  echo "{\"name\":\"lib$i\",\"version\":\"1.0.0\"}" > "$ws/packages/lib$i/package.json"
+done
+for vendor in distroless chainguard; do
+  "$bin" init "$ws" --package api --vendor "$vendor" --stdout --only dockerfile \
+    > "$out/workspace-$vendor.Dockerfile"
+done
+rm -rf "$ws"
+
 count=$(find "$out" -name '*.Dockerfile' | wc -l)
 hadolint "$out"/*.Dockerfile
 echo "hadolint: $count Dockerfiles, 0 findings"
