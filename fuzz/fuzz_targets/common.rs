@@ -20,7 +20,7 @@ pub fn run(files: &[(&str, &[u8])]) {
 }
 
 fn exercise(root: &Path) {
-    for report in shiplight::detect::detect_all(root) {
+    for report in shiplight::detect::detect_all(&shiplight::repo::Repo::new(root)) {
         let _ = serde_json_string(&report);
     }
     if let Err(err) = shiplight::generate(root, &Overrides::default()) {
