@@ -242,6 +242,38 @@ impl Repo {
         Ok(Some(bytes))
     }
 
+    /// Reads the first `limit` bytes of `rel` as UTF-8 text (a character cut at the end is
+    /// dropped), with whether that is the whole file: for questions answered at the top of a
+    /// file (Go's package clause and imports), however large the file is.
+    pub fn read_head(&self, rel: &str, limit: u64) -> Result<Option<(String, bool)>, RepoError> {
+        let Some(found) = self.resolve(rel)? else {
+            return Ok(None);
+        };
+        let fail = |cause: String| refusal(rel, &cause);
+        if !found.kind.is_file() {
+            return Err(fail(
+                "is not a regular file; shiplight reads only regular files".to_string(),
+            ));
+        }
+        let file = open_regular(&self.root.join(&found.real))
+            .map_err(|err| fail(format!("cannot read it: {err}")))?;
+        let mut bytes = Vec::new();
+        file.take(limit + 1)
+            .read_to_end(&mut bytes)
+            .map_err(|err| fail(format!("cannot read it: {err}")))?;
+        let whole = bytes.len() as u64 <= limit;
+        bytes.truncate(limit as usize);
+        if !whole
+            && let Err(err) = std::str::from_utf8(&bytes)
+            && err.error_len().is_none()
+        {
+            bytes.truncate(err.valid_up_to());
+        }
+        text(bytes)
+            .map(|text| Some((text, whole)))
+            .map_err(|cause| fail(cause))
+    }
+
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
     pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>, RepoError> {
         let Some(bytes) = self.read(rel, cap)? else {

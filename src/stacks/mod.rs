@@ -143,10 +143,11 @@ pub fn decide_and_plan(
     let usable = usable_families(stack);
     match facts {
         Facts::Go(facts) => {
-            let main = go::plan::select(facts, settings)?;
+            let (main, chosen) = go::plan::select(facts, settings)?;
             let decision =
                 decide::decide(stack, &tree, &facts.signals(main), settings, usable, None)?;
-            let output = go::plan::plan(facts, main, &decision, settings)?;
+            let mut output = go::plan::plan(facts, main, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
             Ok((decision, output))
         }
         Facts::Rust(facts) => {

@@ -330,7 +330,9 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Vec<String> {
     dirs
 }
 
-/// The Go files of one package directory that a linux build compiles, read and scanned.
+/// The Go files of one package directory that a linux build compiles, read and scanned. A file
+/// over the source cap (generated protobuf code runs to megabytes) is scanned in its first
+/// megabyte: the package clause, build constraints and imports sit at its top.
 fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
     let names = repo.list_dir(dir, |name, kind| {
         kind.is_file() && source::is_buildable_name(name)
@@ -338,7 +340,7 @@ fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>
     let mut files = Vec::new();
     for name in names {
         let rel = repo::join(dir, &name);
-        if let Some(text) = repo.read_text(&rel, SOURCE_CAP)? {
+        if let Some((text, _)) = repo.read_head(&rel, SOURCE_CAP)? {
             let scanned = source::scan(&text);
             if scanned.built_on_linux() {
                 files.push((rel, scanned));

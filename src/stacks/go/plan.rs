@@ -28,7 +28,11 @@ pub struct GoPlan {
 pub use crate::plan::ManifestCopy;
 
 /// The main package to build: the one the settings name, or the only one.
-pub fn select<'a>(facts: &'a GoFacts, settings: &Settings) -> Result<&'a MainPackage, DetectError> {
+/// With several, a rule of the module's own layout may choose; the step says which and why.
+pub fn select<'a>(
+    facts: &'a GoFacts,
+    settings: &Settings,
+) -> Result<(&'a MainPackage, Option<Step>), DetectError> {
     let candidates = || {
         facts
             .mains
@@ -50,6 +54,7 @@ pub fn select<'a>(facts: &'a GoFacts, settings: &Settings) -> Result<&'a MainPac
             .mains
             .iter()
             .find(|m| m.package == wanted_clean)
+            .map(|m| (m, None))
             .ok_or_else(|| DetectError::NoSuchCandidate {
                 what: "main package".to_string(),
                 flag: "--go-main".to_string(),
@@ -58,18 +63,68 @@ pub fn select<'a>(facts: &'a GoFacts, settings: &Settings) -> Result<&'a MainPac
             });
     }
     match facts.mains.as_slice() {
-        [one] => Ok(one),
+        [one] => Ok((one, None)),
         [] => Err(DetectError::Broken {
             file: facts.module_evidence.file.clone(),
             line: None,
             cause: "has no main package: looked for package main at the module root and in cmd/*/; a library cannot be run".to_string(),
         }),
-        _ => Err(DetectError::Several {
-            what: "main packages".to_string(),
-            candidates: candidates(),
-            flag: "--go-main".to_string(),
-        }),
+        several => match by_convention(facts, several) {
+            Some((main, step)) => Ok((main, Some(step))),
+            None => Err(DetectError::Several {
+                what: "main packages".to_string(),
+                candidates: candidates(),
+                flag: "--go-main".to_string(),
+            }),
+        },
     }
+}
+
+/// The main package a module's own layout names among several: the module root's `package
+/// main` when the others are `cmd/*` tools beside it, else the one `cmd/NAME` whose NAME is the
+/// module path's last element (module `example.com/foo`: `cmd/foo`, not `cmd/fooctl`).
+fn by_convention<'a>(facts: &GoFacts, mains: &'a [MainPackage]) -> Option<(&'a MainPackage, Step)> {
+    let question = "Which main package is the application?";
+    let root = facts.modules.first()?;
+    if let Some(main) = mains
+        .iter()
+        .find(|m| m.package == super::display_dir(&root.dir))
+    {
+        let tools = mains.iter().filter(|m| m.package != main.package);
+        if tools.clone().all(|m| m.package.contains("/cmd/")) {
+            return Some((
+                main,
+                Step {
+                    question: question.to_string(),
+                    answer: format!(
+                        "{} (package main at the module root; {} beside it are tools)",
+                        main.package,
+                        tools
+                            .map(|m| m.package.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    evidence: vec![main.evidence.clone()],
+                },
+            ));
+        }
+    }
+    let name = super::binary_name_of_module(&facts.module);
+    let mut named = mains.iter().filter(|m| {
+        m.package.rsplit('/').next() == Some(name.as_str()) && m.package.contains("/cmd/")
+    });
+    let main = named.next()?;
+    if named.next().is_some() {
+        return None;
+    }
+    Some((
+        main,
+        Step {
+            question: question.to_string(),
+            answer: format!("{} (named like the module, {})", main.package, facts.module),
+            evidence: vec![facts.module_evidence.clone(), main.evidence.clone()],
+        },
+    ))
 }
 
 /// The Go part of the plan for the chosen main package and decision.
