@@ -271,7 +271,7 @@ impl Repo {
         }
         text(bytes)
             .map(|text| Some((text, whole)))
-            .map_err(|cause| fail(cause))
+            .map_err(fail)
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
