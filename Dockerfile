@@ -24,7 +24,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/src/target,sharing=locked \
     rustc -vV > /tmp/rustc-version \
     && host="$(sed -n 's/^host: //p' /tmp/rustc-version)" \
-    && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --package shiplight --bin shiplight --target "$host" \
+    && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --bin shiplight --target "$host" \
     && mkdir -p /out \
     && cp "target/$host/release/shiplight" /out/shiplight \
     && readelf -lW /out/shiplight > /tmp/program-headers \

@@ -114,3 +114,41 @@ fn go_generated_sources_over_the_cap_do_not_stop_detection() {
     assert!(file.contains("CGO_ENABLED=0"), "{file}");
     assert!(file.contains("EXPOSE 8080"), "{file}");
 }
+
+#[test]
+fn rust_default_run_names_the_binary() {
+    let out = explain("rust-default-run");
+    assert!(
+        out.contains(
+            "Which binary is the application? -> ledger-server (the default-run of package ledger)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("Cargo.toml:5: default-run = ledger-server"),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("rust-default-run"));
+    assert!(
+        file.contains("cargo build --release --locked --bin ledger-server"),
+        "{file}"
+    );
+}
+
+#[test]
+fn rust_package_named_like_a_dependency_is_built_by_name_and_version() {
+    let file = dockerfile(&fixture("rust-namesake"));
+    assert!(
+        file.contains("--package rocket@0.1.0 --bin rocket"),
+        "{file}"
+    );
+    let single = dockerfile(&fixture("rust-basic"));
+    assert!(!single.contains("--package"), "{single}");
+}
+
+#[test]
+fn rust_renamed_rocksdb_fork_needs_cc() {
+    let out = explain("rust-rocksdb-fork");
+    assert!(out.contains("rust-librocksdb-sys links libstdc++"), "{out}");
+    assert!(out.contains("gcr.io/distroless/cc-debian13"), "{out}");
+}

@@ -269,9 +269,7 @@ impl Repo {
         {
             bytes.truncate(err.valid_up_to());
         }
-        text(bytes)
-            .map(|text| Some((text, whole)))
-            .map_err(fail)
+        text(bytes).map(|text| Some((text, whole))).map_err(fail)
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.

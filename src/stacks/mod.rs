@@ -151,9 +151,10 @@ pub fn decide_and_plan(
             Ok((decision, output))
         }
         Facts::Rust(facts) => {
-            let bin = rust::plan::select(facts, settings)?;
+            let (bin, chosen) = rust::plan::select(facts, settings)?;
             let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
-            let output = rust::plan::plan(facts, bin, &decision, settings)?;
+            let mut output = rust::plan::plan(facts, bin, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
             Ok((decision, output))
         }
         Facts::Python(facts) => {

@@ -13,10 +13,20 @@ pub const CXX_CRATES: &[&str] = &[
     "librocksdb-sys",
     "libduckdb-sys",
     "snappy-sys",
+    "leveldb-sys",
+    "grpcio-sys",
+    "hyperscan-sys",
+    "skia-bindings",
     "torch-sys",
     "v8",
     "opencv",
 ];
+
+/// Whether a crate links the C++ standard library: one of [`CXX_CRATES`], or a renamed fork of
+/// RocksDB's bindings (`rust-librocksdb-sys`, `ckb-librocksdb-sys`, `rocksdb-sys`, ...).
+fn links_cxx(name: &str) -> bool {
+    CXX_CRATES.contains(&name) || (name.contains("rocksdb") && name.ends_with("-sys"))
+}
 
 /// Crates that link a system library dynamically unless their bundled source crate is present:
 /// (crate, crate that bundles it, library the runtime would need).
@@ -88,10 +98,8 @@ pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bo
             ));
         }
     }
-    for name in CXX_CRATES {
-        if has(name) {
-            native.cxx.push(at(name, format!("{name} links libstdc++")));
-        }
+    for name in crates.keys().filter(|name| links_cxx(name)) {
+        native.cxx.push(at(name, format!("{name} links libstdc++")));
     }
     for (name, bundle, library) in SYSTEM_LIBRARY_CRATES {
         if has(name) && !has(bundle) {
@@ -134,6 +142,19 @@ mod tests {
         let native = classify("Cargo.lock", &lock(&["openssl-sys", "openssl-src"]), false);
         assert!(native.system_openssl.is_empty());
         assert_eq!(native.vendored_openssl.len(), 1);
+    }
+
+    #[test]
+    fn renamed_rocksdb_forks_link_cxx() {
+        for fork in ["rust-librocksdb-sys", "ckb-librocksdb-sys", "rocksdb-sys"] {
+            let native = classify("Cargo.lock", &lock(&["app", fork]), false);
+            assert_eq!(native.cxx.len(), 1, "{fork}");
+        }
+        assert!(
+            classify("Cargo.lock", &lock(&["rocksdb-types"]), false)
+                .cxx
+                .is_empty()
+        );
     }
 
     #[test]

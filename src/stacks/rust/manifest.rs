@@ -18,6 +18,10 @@ pub struct Package {
     pub dir: String,
     pub bins: Vec<Bin>,
     pub rust_version: Option<String>,
+    /// `default-run`: the binary `cargo run` starts.
+    pub default_run: Option<String>,
+    /// The package's version (inherited from `[workspace.package]` when it says so).
+    pub version: Option<String>,
 }
 
 /// A binary target.
@@ -55,11 +59,14 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
     };
     let manifest = parse_toml("Cargo.toml", &text)?;
     let workspace = manifest.get("workspace").and_then(Value::as_table);
-    let inherited_rust_version = workspace
-        .and_then(|w| w.get("package"))
-        .and_then(|p| p.get("rust-version"))
-        .and_then(Value::as_str)
-        .map(str::to_string);
+    let inherited_field = |key: &str| {
+        workspace
+            .and_then(|w| w.get("package"))
+            .and_then(|p| p.get(key))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    };
+    let inherited = (inherited_field("rust-version"), inherited_field("version"));
     let mut project = Project {
         packages: Vec::new(),
         workspace: workspace.is_some(),
@@ -67,14 +74,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         dependencies: BTreeMap::new(),
     };
     if manifest.contains_key("package") {
-        let package = read_package(
-            repo,
-            "",
-            "Cargo.toml",
-            &text,
-            &manifest,
-            &inherited_rust_version,
-        )?;
+        let package = read_package(repo, "", "Cargo.toml", &text, &manifest, &inherited)?;
         collect_dependencies(&manifest, &mut project.dependencies);
         project.packages.push(package);
     }
@@ -101,14 +101,9 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                     continue;
                 }
                 collect_dependencies(&member, &mut project.dependencies);
-                project.packages.push(read_package(
-                    repo,
-                    &dir,
-                    &file,
-                    &text,
-                    &member,
-                    &inherited_rust_version,
-                )?);
+                project
+                    .packages
+                    .push(read_package(repo, &dir, &file, &text, &member, &inherited)?);
             }
         }
         if workspace.contains_key("default-members") {
@@ -157,8 +152,9 @@ fn read_package(
     file: &str,
     text: &str,
     manifest: &Table,
-    inherited_rust_version: &Option<String>,
+    inherited: &(Option<String>, Option<String>),
 ) -> Result<Package, DetectError> {
+    let inherited_rust_version = &inherited.0;
     let package = manifest
         .get("package")
         .and_then(Value::as_table)
@@ -234,11 +230,25 @@ fn read_package(
         }
     }
     bins.sort_by(|a, b| a.name.cmp(&b.name));
+    let version = match package.get("version") {
+        Some(Value::String(version)) => Some(version.clone()),
+        Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
+            inherited.1.clone()
+        }
+        None => Some("0.0.0".to_string()),
+        _ => None,
+    };
+    let default_run = package
+        .get("default-run")
+        .and_then(Value::as_str)
+        .map(str::to_string);
     Ok(Package {
         name,
         dir: dir.to_string(),
         bins,
         rust_version,
+        default_run,
+        version,
     })
 }
 

@@ -51,6 +51,8 @@ pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
                 let text = v.to_string();
                 text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
             }),
+            default_run: package.default_run.clone(),
+            version: Some(package.version.to_string()),
         });
     }
     packages.sort_by(|a, b| a.dir.cmp(&b.dir));

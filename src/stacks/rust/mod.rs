@@ -21,6 +21,8 @@ pub struct RustFacts {
     pub manifest: Evidence,
     pub workspace: Option<Evidence>,
     pub bins: Vec<RustBin>,
+    /// `default-run` of each package that sets it: (package, binary, where).
+    pub default_runs: Vec<(String, String, Evidence)>,
     /// Directories of the workspace's default members, when set.
     pub default_members: Option<Vec<String>>,
     /// The lowest rust-version among the packages (a minimum, not a pin).
@@ -41,6 +43,10 @@ pub struct RustFacts {
 pub struct RustBin {
     pub name: String,
     pub package: String,
+    /// What `cargo build --package` is given: nothing for a project of one package (so no
+    /// dependency of the same name can make it ambiguous), else the name, or `name@version`
+    /// when Cargo.lock also holds another package of that name.
+    pub package_spec: Option<String>,
     /// Package directory relative to the root.
     pub package_dir: String,
     pub src: String,
@@ -135,16 +141,32 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         ),
     };
 
+    let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
     let mut bins = Vec::new();
+    let mut default_runs = Vec::new();
     for package in &packages {
+        let spec = package_spec(package, packages.len(), lock_text.as_deref());
         for bin in &package.bins {
             bins.push(RustBin {
                 name: bin.name.clone(),
                 package: package.name.clone(),
+                package_spec: spec.clone(),
                 package_dir: package.dir.clone(),
                 src: bin.src.clone(),
                 port: port_of(repo, &bin.src)?,
             });
+        }
+        if let Some(bin) = &package.default_run {
+            let file = repo::join(&package.dir, "Cargo.toml");
+            let line = match repo.read_text(&file, MANIFEST_CAP)? {
+                Some(text) => crate::manifest::key_line(&text, "default-run"),
+                None => None,
+            };
+            let evidence = match line {
+                Some(line) => Evidence::line(file, line, format!("default-run = {bin}")),
+                None => Evidence::file(file, format!("default-run = {bin}")),
+            };
+            default_runs.push((package.name.clone(), bin.clone(), evidence));
         }
     }
     let rust_version = packages
@@ -167,7 +189,6 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             .get(*name)
             .is_some_and(|features| features.iter().any(|f| f.starts_with("bundled")))
     });
-    let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
     let (lock, native) = match &lock_text {
         Some(text) => (
             Some(Evidence::file("Cargo.lock", "resolved dependency graph")),
@@ -199,6 +220,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             )
         }),
         bins,
+        default_runs,
         default_members,
         rust_version,
         toolchain: toolchain(repo)?,
@@ -209,6 +231,19 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         system_libs: native.system_libs,
         read_with,
     }))
+}
+
+/// The `--package` argument for a package among `count` (see [`RustBin::package_spec`]).
+fn package_spec(package: &manifest::Package, count: usize, lock: Option<&str>) -> Option<String> {
+    if count == 1 {
+        return None;
+    }
+    let entry = format!("name = \"{}\"", package.name);
+    let namesakes = lock.map_or(0, |text| text.lines().filter(|l| *l == entry).count());
+    match &package.version {
+        Some(version) if namesakes > 1 => Some(format!("{}@{version}", package.name)),
+        _ => Some(package.name.clone()),
+    }
 }
 
 /// Without a lock file, the direct dependencies stand in for the graph: `openssl` and

@@ -17,6 +17,8 @@ use serde::Serialize;
 pub struct RustPlan {
     pub bin: String,
     pub package: String,
+    /// `--package` for cargo build, when the project has several packages.
+    pub package_spec: Option<String>,
     /// Pass `--locked` (Cargo.lock exists).
     pub locked: bool,
     /// Link statically with `-C target-feature=+crt-static` on the gnu target.
@@ -25,13 +27,17 @@ pub struct RustPlan {
 
 /// The binary to build: the one the settings name, the only one among the default members,
 /// or the only one.
-pub fn select<'a>(facts: &'a RustFacts, settings: &Settings) -> Result<&'a RustBin, DetectError> {
+/// With several, a package's `default-run` among them decides; the step says so.
+pub fn select<'a>(
+    facts: &'a RustFacts,
+    settings: &Settings,
+) -> Result<(&'a RustBin, Option<Step>), DetectError> {
     let names = |bins: &[&RustBin]| bins.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
     let all: Vec<&RustBin> = facts.bins.iter().collect();
     if let Some(wanted) = &settings.rust_bin {
         let matching: Vec<&RustBin> = all.iter().copied().filter(|b| &b.name == wanted).collect();
         return match matching.as_slice() {
-            [one] => Ok(one),
+            [one] => Ok((one, None)),
             [] => Err(DetectError::NoSuchCandidate {
                 what: "binary".to_string(),
                 flag: "--rust-bin".to_string(),
@@ -60,8 +66,13 @@ pub fn select<'a>(facts: &'a RustFacts, settings: &Settings) -> Result<&'a RustB
             .collect(),
         None => all.clone(),
     };
+    if defaults.len() > 1
+        && let Some((bin, step)) = default_run(facts, &defaults)
+    {
+        return Ok((bin, Some(step)));
+    }
     match (defaults.as_slice(), all.as_slice()) {
-        ([one], _) | (_, [one]) => Ok(one),
+        ([one], _) | (_, [one]) => Ok((one, None)),
         (_, []) => Err(DetectError::Broken {
             file: "Cargo.toml".to_string(),
             line: None,
@@ -75,6 +86,31 @@ pub fn select<'a>(facts: &'a RustFacts, settings: &Settings) -> Result<&'a RustB
     }
 }
 
+/// The binary a `default-run` names among `candidates`, when exactly one package's does.
+fn default_run<'a>(facts: &RustFacts, candidates: &[&'a RustBin]) -> Option<(&'a RustBin, Step)> {
+    let mut named = facts
+        .default_runs
+        .iter()
+        .filter_map(|(package, bin, evidence)| {
+            candidates
+                .iter()
+                .find(|b| &b.package == package && &b.name == bin)
+                .map(|b| (*b, evidence))
+        });
+    let (bin, evidence) = named.next()?;
+    if named.next().is_some() {
+        return None;
+    }
+    Some((
+        bin,
+        Step {
+            question: "Which binary is the application?".to_string(),
+            answer: format!("{} (the default-run of package {})", bin.name, bin.package),
+            evidence: vec![evidence.clone()],
+        },
+    ))
+}
+
 /// The Rust part of the plan for the chosen binary and decision.
 pub fn plan(
     facts: &RustFacts,
@@ -85,6 +121,17 @@ pub fn plan(
     let manifest = crate::repo::join(&bin.package_dir, "Cargo.toml");
     let name = safe::name(&manifest, "binary name", &bin.name)?;
     let package = safe::name(&manifest, "package name", &bin.package)?;
+    let package_spec = match &bin.package_spec {
+        Some(spec) => Some(match spec.split_once('@') {
+            Some((name, version)) => format!(
+                "{}@{}",
+                safe::name(&manifest, "package name", name)?,
+                safe::argument(&manifest, "package version", version)?
+            ),
+            None => safe::name(&manifest, "package name", spec)?,
+        }),
+        None => None,
+    };
     let crt_static = decision.family == Family::Static;
     let locked = facts.lock.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
@@ -144,6 +191,7 @@ pub fn plan(
         build: StackPlan::Rust(RustPlan {
             bin: name,
             package,
+            package_spec,
             locked,
             crt_static,
         }),
