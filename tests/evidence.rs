@@ -152,3 +152,34 @@ fn rust_renamed_rocksdb_fork_needs_cc() {
     assert!(out.contains("rust-librocksdb-sys links libstdc++"), "{out}");
     assert!(out.contains("gcr.io/distroless/cc-debian13"), "{out}");
 }
+
+#[test]
+fn python_local_pins_warn_instead_of_refusing() {
+    for (name, file) in [
+        ("python-version-file", ".python-version:1"),
+        ("python-runtime-txt", "runtime.txt:1"),
+    ] {
+        let (out, err) = run(
+            shiplight()
+                .args(["init", "--stdout", "--only", "dockerfile"])
+                .arg(fixture(name)),
+            0,
+        );
+        assert!(err.contains(file), "{name}: {err}");
+        assert!(err.contains("is a local interpreter pin"), "{name}: {err}");
+        assert!(
+            out.contains("gcr.io/distroless/python3-debian13"),
+            "{name}: {out}"
+        );
+    }
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("python-needs-314")),
+        2,
+    );
+    assert!(
+        err.contains("requires-python"),
+        "a requires-python bound still refuses: {err}"
+    );
+}

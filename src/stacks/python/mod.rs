@@ -88,7 +88,7 @@ pub struct PythonFacts {
     #[serde(skip)]
     pub root: Project,
     pub apps: Vec<App>,
-    /// `.python-version`, as a PEP 440 specifier.
+    /// The local pin of `.python-version` or `runtime.txt`, as a PEP 440 specifier.
     pub python_version_file: Option<(String, Evidence)>,
     /// Every package of the lock file, or the direct dependencies without one.
     pub packages: BTreeMap<String, Evidence>,
@@ -127,12 +127,11 @@ impl PythonFacts {
         facts
     }
 
-    /// The Python constraint for an app: its requires-python, the workspace root's, or
-    /// `.python-version` when no manifest declares one.
+    /// The Python constraint for an app: its requires-python, or the workspace root's. A local
+    /// pin (`.python-version`, `runtime.txt`) is not a constraint: it only warns.
     pub fn constraint(&self, app: Option<&App>) -> Option<(String, Evidence)> {
         app.and_then(|a| a.project.requires_python.clone())
             .or_else(|| self.root.requires_python.clone())
-            .or_else(|| self.python_version_file.clone())
             .filter(|(spec, _)| !spec.is_empty())
     }
 
@@ -319,33 +318,35 @@ fn manager(repo: &Repo, project: &Project) -> (Manager, Evidence, Option<String>
     (Manager::Pip, evidence, None)
 }
 
-/// `.python-version` as a specifier: `3.12` -> `==3.12.*`, `3.12.4` -> `==3.12.4`.
+/// The developer's local interpreter pin, as a specifier: `.python-version` (`3.12` ->
+/// `==3.12.*`, `3.12.4` -> `==3.12.4`), else Heroku's `runtime.txt` (`python-3.12.4`). A pin
+/// says which Python someone runs, not which the project supports: it never excludes a runtime.
 fn python_version_file(repo: &Repo) -> Result<Option<(String, Evidence)>, DetectError> {
-    let Some(text) = repo.read_text(".python-version", MANIFEST_CAP)? else {
-        return Ok(None);
-    };
-    let Some((number, line)) = crate::manifest::first_value_line(&text) else {
-        return Ok(None);
-    };
-    let version = line
-        .trim_start_matches("cpython-")
-        .trim_start_matches("python");
-    if !version.chars().next().is_some_and(|c| c.is_ascii_digit())
-        || !version.chars().all(|c| c.is_ascii_digit() || c == '.')
-    {
-        return Ok(None);
+    for file in [".python-version", "runtime.txt"] {
+        let Some(text) = repo.read_text(file, MANIFEST_CAP)? else {
+            continue;
+        };
+        let Some((number, line)) = crate::manifest::first_value_line(&text) else {
+            continue;
+        };
+        let version = line
+            .trim_start_matches("cpython-")
+            .trim_start_matches("python-")
+            .trim_start_matches("python");
+        if !version.chars().next().is_some_and(|c| c.is_ascii_digit())
+            || !version.chars().all(|c| c.is_ascii_digit() || c == '.')
+        {
+            continue;
+        }
+        let spec = if version.split('.').count() >= 3 {
+            format!("=={version}")
+        } else {
+            format!("=={version}.*")
+        };
+        return Ok(Some((
+            spec,
+            Evidence::line(file, number, format!("{file} {version}")),
+        )));
     }
-    let spec = if version.split('.').count() >= 3 {
-        format!("=={version}")
-    } else {
-        format!("=={version}.*")
-    };
-    Ok(Some((
-        spec,
-        Evidence::line(
-            ".python-version",
-            number,
-            format!(".python-version {version}"),
-        ),
-    )))
+    Ok(None)
 }

@@ -335,18 +335,18 @@ pub fn plan(
             evidence: vec![evidence],
         });
     }
-    if let (Some((file_spec, file_evidence)), Some(_)) = (
-        &facts.python_version_file,
-        app.project
-            .requires_python
-            .as_ref()
-            .or(facts.root.requires_python.as_ref()),
-    ) && let Ok(spec) = pep440_rs::VersionSpecifiers::from_str(file_spec)
+    if let Some((file_spec, file_evidence)) = &facts.python_version_file
+        && let Ok(spec) = pep440_rs::VersionSpecifiers::from_str(file_spec)
         && let Ok(version) = pep440_rs::Version::from_str(language.version)
         && !spec.contains(&version)
     {
+        let bound = if facts.constraint(Some(app)).is_some() {
+            "requires-python admits it"
+        } else {
+            "no requires-python excludes it"
+        };
         warnings.push(format!(
-            "{file_evidence} differs from the runtime's Python {}; requires-python admits it, so the image uses it",
+            "{file_evidence} is a local interpreter pin and differs from the runtime's Python {}; {bound}, so the image uses it. Declare requires-python if the project needs a bound",
             language.version
         ));
     }
