@@ -686,6 +686,11 @@ pub const PIPENV_VERSION: &str = "2026.10.3";
 /// pnpm installed in the Node builder when package.json names no version in `packageManager`.
 pub const PNPM_DEFAULT: &str = "10.34.8";
 
+/// The pnpm release that reads a pnpm-lock.yaml `lockfileVersion`, for lock files older than
+/// [`PNPM_DEFAULT`] reads (pnpm 10 refuses a 6.0 lock file): (lockfileVersion prefix, pnpm).
+pub const PNPM_FOR_LOCKFILE: &[(&str, &str)] =
+    &[("6.", "8.15.9"), ("5.4", "7.33.7"), ("5.3", "6.35.1")];
+
 /// corepack, installed in the Node builder from npm for Yarn projects (Node 25+ ships without it).
 pub const COREPACK_VERSION: &str = "0.36.0";
 

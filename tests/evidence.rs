@@ -183,3 +183,31 @@ fn python_local_pins_warn_instead_of_refusing() {
         "a requires-python bound still refuses: {err}"
     );
 }
+
+#[test]
+fn node_pnpm_release_follows_the_lock_file_version() {
+    let out = explain("node-pnpm-lock6");
+    assert!(out.contains("-> pnpm 8.15.9, from the lock file"), "{out}");
+    assert!(
+        out.contains("pnpm-lock.yaml:1: lockfileVersion 6.0: written by pnpm 8"),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("node-pnpm-lock6"));
+    assert!(file.contains("npm install --global pnpm@8.15.9"), "{file}");
+    let declared = dockerfile(&fixture("node-pnpm"));
+    assert!(
+        declared.contains("pnpm@9.12.0"),
+        "packageManager still wins: {declared}"
+    );
+}
+
+#[test]
+fn node_build_caches_never_reach_the_runtime() {
+    let file = dockerfile(&fixture("node-typescript"));
+    assert!(
+        file.contains("&& rm -rf node_modules/.cache node_modules/.vite .turbo .next/cache\n"),
+        "{file}"
+    );
+    let runtime = file.rsplit("FROM ").next().unwrap();
+    assert!(runtime.contains("COPY --from=build /app /app"), "{runtime}");
+}

@@ -243,6 +243,10 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             let (_, version) = value.split_once('@')?;
             let version = version.split('+').next()?.to_string();
             Some((version, evidence.clone()))
+        })
+        .or_else(|| match (manager, &lock, &lock_text) {
+            (Manager::Pnpm, Some(lock), Some(text)) => pnpm_for_lockfile(lock, text),
+            _ => None,
         });
     let mut native = Vec::new();
     if let (Some(lock), Some(text)) = (&lock, &lock_text) {
@@ -283,6 +287,29 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         native,
         pnp,
     }))
+}
+
+/// The pnpm release that reads an older pnpm-lock.yaml, from its `lockfileVersion`.
+fn pnpm_for_lockfile(lock: &str, text: &str) -> Option<(String, Evidence)> {
+    let (index, line) = text
+        .lines()
+        .enumerate()
+        .take(20)
+        .find(|(_, line)| line.starts_with("lockfileVersion:"))?;
+    let version = line["lockfileVersion:".len()..]
+        .trim()
+        .trim_matches(['\'', '"']);
+    let (_, pnpm) = crate::catalog::PNPM_FOR_LOCKFILE
+        .iter()
+        .find(|(prefix, _)| version.starts_with(prefix))?;
+    Some((
+        pnpm.to_string(),
+        Evidence::line(
+            lock,
+            index + 1,
+            format!("lockfileVersion {version}: written by pnpm {}", &pnpm[..1]),
+        ),
+    ))
 }
 
 type ManagerFound = (Manager, Evidence, Option<String>, Option<String>);

@@ -311,15 +311,27 @@ pub fn plan(
     steps.push(Step {
         question: "How are the dependencies installed?".to_string(),
         answer: format!(
-            "{}{}",
+            "{}{}{}",
             facts.manager.name(),
+            tool.as_ref()
+                .filter(|t| t.name == "pnpm")
+                .map(|t| format!(" {}", t.version))
+                .unwrap_or_default(),
             if locked {
                 ", from the lock file"
             } else {
                 ", without a lock file"
             }
         ),
-        evidence: vec![facts.manager_evidence.clone()],
+        evidence: std::iter::once(facts.manager_evidence.clone())
+            .chain(
+                facts
+                    .manager_version
+                    .iter()
+                    .map(|(_, evidence)| evidence.clone())
+                    .filter(|evidence| *evidence != facts.manager_evidence),
+            )
+            .collect(),
     });
     if let Some((script, evidence)) = package.build_script() {
         steps.push(Step {
