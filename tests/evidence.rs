@@ -211,3 +211,29 @@ fn node_build_caches_never_reach_the_runtime() {
     let runtime = file.rsplit("FROM ").next().unwrap();
     assert!(runtime.contains("COPY --from=build /app /app"), "{runtime}");
 }
+
+#[test]
+fn node_workspace_root_with_a_start_script_is_the_application() {
+    let out = explain("node-workspace-root-start");
+    assert!(
+        out.contains(
+            "-> storefront (the workspace root: its start script is what `npm start` runs)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("package.json:6: start: \"node server.js\""),
+        "{out}"
+    );
+}
+
+#[test]
+fn node_workspace_libraries_are_not_candidates() {
+    let out = explain("node-workspace-libraries");
+    assert!(
+        out.contains("-> @platform/api (@platform/db, @platform/log are each a library other members depend on)"),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("node-workspace-libraries"));
+    assert!(file.contains("WORKDIR /app/apps/api"), "{file}");
+}

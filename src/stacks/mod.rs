@@ -165,7 +165,7 @@ pub fn decide_and_plan(
             Ok((decision, output))
         }
         Facts::Node(facts) => {
-            let package = node::plan::select(facts, settings)?;
+            let (package, chosen) = node::plan::select(facts, settings)?;
             let (major, mut steps, warnings) = node::plan::runtime_major(facts, package, settings)?;
             let decision = decide::decide(
                 stack,
@@ -176,6 +176,7 @@ pub fn decide_and_plan(
                 Some(&major),
             )?;
             let mut output = node::plan::plan(facts, package, settings, &major)?;
+            steps.splice(0..0, chosen);
             steps.append(&mut output.steps);
             output.steps = steps;
             output.warnings.splice(0..0, warnings);

@@ -52,7 +52,11 @@ pub struct NodePlan {
 }
 
 /// The package to containerise: the one `--package` names, or the only runnable one.
-pub fn select<'a>(facts: &'a NodeFacts, settings: &Settings) -> Result<&'a Package, DetectError> {
+/// With several, the workspace's roles may choose; the step says which and why.
+pub fn select<'a>(
+    facts: &'a NodeFacts,
+    settings: &Settings,
+) -> Result<(&'a Package, Option<Step>), DetectError> {
     let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
     let candidates = facts.candidates();
     let names: Vec<String> = candidates.iter().map(|p| label(p)).collect();
@@ -68,6 +72,7 @@ pub fn select<'a>(facts: &'a NodeFacts, settings: &Settings) -> Result<&'a Packa
             .iter()
             .copied()
             .find(|p| p.name.as_deref() == Some(wanted.as_str()) || &p.dir == wanted)
+            .map(|p| (p, None))
             .ok_or_else(|| DetectError::NoSuchCandidate {
                 what: "workspace package".to_string(),
                 flag: "--package".to_string(),
@@ -76,13 +81,94 @@ pub fn select<'a>(facts: &'a NodeFacts, settings: &Settings) -> Result<&'a Packa
             });
     }
     match candidates.as_slice() {
-        [one] => Ok(one),
-        _ => Err(DetectError::Several {
+        [one] => Ok((one, None)),
+        several => by_workspace_roles(facts, several).ok_or_else(|| DetectError::Several {
             what: "runnable workspace packages".to_string(),
             candidates: names,
             flag: "--package".to_string(),
         }),
     }
+}
+
+/// Among several runnable packages of a workspace, the application its roles name: the root
+/// package when it has its own `start` script (what `npm start` runs there), else the only
+/// member that is not a library (a member others depend on, with no start script and no
+/// server dependency).
+fn by_workspace_roles<'a>(
+    facts: &'a NodeFacts,
+    candidates: &[&'a Package],
+) -> Option<(&'a Package, Option<Step>)> {
+    let question = "Which workspace package is the application?".to_string();
+    let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
+    if let Some((_, evidence)) = facts.root.scripts.get("start")
+        && facts.root.entry.is_some()
+    {
+        return Some((
+            &facts.root,
+            Some(Step {
+                question,
+                answer: format!(
+                    "{} (the workspace root: its start script is what `npm start` runs)",
+                    label(&facts.root)
+                ),
+                evidence: vec![evidence.clone()],
+            }),
+        ));
+    }
+    let depended_on = |package: &Package| {
+        let Some(name) = &package.name else {
+            return None;
+        };
+        std::iter::once(&facts.root)
+            .chain(&facts.members)
+            .filter(|other| other.dir != package.dir)
+            .find_map(|other| {
+                other
+                    .dependencies
+                    .get(name)
+                    .or_else(|| other.dev_dependencies.get(name))
+            })
+    };
+    let mut libraries = Vec::new();
+    let mut applications = Vec::new();
+    for package in candidates {
+        let serves = super::package::SERVER_DEPENDENCIES
+            .iter()
+            .any(|dep| package.dependencies.contains_key(*dep));
+        match depended_on(package) {
+            Some(evidence) if !serves && !package.scripts.contains_key("start") => {
+                libraries.push((label(package), evidence.clone()))
+            }
+            _ => applications.push(*package),
+        }
+    }
+    let [application] = applications.as_slice() else {
+        return None;
+    };
+    Some((
+        application,
+        Some(Step {
+            question,
+            answer: format!(
+                "{} ({} {} a library other members depend on)",
+                label(application),
+                libraries
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                if libraries.len() == 1 {
+                    "is"
+                } else {
+                    "are each"
+                }
+            ),
+            evidence: libraries
+                .into_iter()
+                .map(|(_, evidence)| evidence)
+                .collect(),
+        }),
+    ))
 }
 
 /// The Node major of the runtime: the settings' choice, else the lowest published major every
