@@ -237,3 +237,13 @@ fn node_workspace_libraries_are_not_candidates() {
     let file = dockerfile(&fixture("node-workspace-libraries"));
     assert!(file.contains("WORKDIR /app/apps/api"), "{file}");
 }
+
+#[test]
+fn uv_workspace_root_project_is_the_application() {
+    let out = explain("python-uv-root-app");
+    assert!(
+        out.contains("-> shop (the workspace root's own [project], beside its members worker)"),
+        "{out}"
+    );
+    assert!(out.contains("uvicorn shop.main:app"), "{out}");
+}

@@ -158,10 +158,11 @@ pub fn decide_and_plan(
             Ok((decision, output))
         }
         Facts::Python(facts) => {
-            let app = python::plan::select(facts, settings)?;
+            let (app, chosen) = python::plan::select(facts, settings)?;
             let decision =
                 decide::decide(stack, &tree, &facts.signals(app), settings, usable, None)?;
-            let output = python::plan::plan(facts, app, &decision, settings)?;
+            let mut output = python::plan::plan(facts, app, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
             Ok((decision, output))
         }
         Facts::Node(facts) => {

@@ -59,7 +59,12 @@ pub struct PythonPlan {
 }
 
 /// The app to containerise: the one `--package` names, or the only one.
-pub fn select<'a>(facts: &'a PythonFacts, settings: &Settings) -> Result<&'a App, DetectError> {
+/// The app to build: the one the settings name, the only runnable one, or the workspace root's
+/// own project among its members (the step says so).
+pub fn select<'a>(
+    facts: &'a PythonFacts,
+    settings: &Settings,
+) -> Result<(&'a App, Option<Step>), DetectError> {
     let label = |app: &App| app.name.clone().unwrap_or_else(|| app.dir.clone());
     let names: Vec<String> = facts.apps.iter().map(label).collect();
     if let Some(wanted) = &settings.package {
@@ -71,6 +76,7 @@ pub fn select<'a>(facts: &'a PythonFacts, settings: &Settings) -> Result<&'a App
                 app.name.as_deref().map(super::project::normalize) == Some(wanted_norm.clone())
                     || &app.dir == wanted
             })
+            .map(|app| (app, None))
             .ok_or_else(|| DetectError::NoSuchCandidate {
                 what: "workspace package".to_string(),
                 flag: "--package".to_string(),
@@ -79,9 +85,33 @@ pub fn select<'a>(facts: &'a PythonFacts, settings: &Settings) -> Result<&'a App
             });
     }
     let runnable: Vec<&App> = facts.apps.iter().filter(|a| a.entry.is_some()).collect();
+    if runnable.len() > 1
+        && let Some(root) = runnable.iter().find(|app| app.dir.is_empty())
+    {
+        let members: Vec<String> = runnable
+            .iter()
+            .filter(|app| !app.dir.is_empty())
+            .map(|app| label(app))
+            .collect();
+        return Ok((
+            root,
+            Some(Step {
+                question: "Which workspace package is the application?".to_string(),
+                answer: format!(
+                    "{} (the workspace root's own [project], beside its members {})",
+                    label(root),
+                    members.join(", ")
+                ),
+                evidence: vec![Evidence::file(
+                    "pyproject.toml",
+                    "[project] at the workspace root",
+                )],
+            }),
+        ));
+    }
     match (facts.apps.as_slice(), runnable.as_slice()) {
-        ([one], _) => Ok(one),
-        (_, [one]) => Ok(one),
+        ([one], _) => Ok((one, None)),
+        (_, [one]) => Ok((one, None)),
         ([], _) => Err(DetectError::Broken {
             file: "pyproject.toml".to_string(),
             line: None,
