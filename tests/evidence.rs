@@ -247,3 +247,36 @@ fn uv_workspace_root_project_is_the_application() {
     );
     assert!(out.contains("uvicorn shop.main:app"), "{out}");
 }
+
+#[test]
+fn django_is_served_by_the_server_its_dependencies_carry() {
+    for (name, server, command) in [
+        (
+            "python-django-waitress",
+            "waitress, which the dependencies install",
+            r#""-m", "waitress", "--listen=0.0.0.0:8000", "mysite.wsgi:application""#,
+        ),
+        (
+            "python-django-asgi",
+            "uvicorn, which the dependencies install",
+            r#""-m", "uvicorn", "mysite.asgi:application""#,
+        ),
+        (
+            "python-django",
+            "gunicorn, which the dependencies install",
+            r#""-m", "gunicorn", "--bind", "0.0.0.0:8000", "mysite.wsgi:application""#,
+        ),
+    ] {
+        let out = explain(name);
+        assert!(
+            out.contains(&format!("Which server runs the application? -> {server}")),
+            "{name}: {out}"
+        );
+        let file = dockerfile(&fixture(name));
+        assert!(file.contains(command), "{name}: {file}");
+        assert!(
+            !(name != "python-django" && file.contains("gunicorn")),
+            "{name}: {file}"
+        );
+    }
+}

@@ -36,6 +36,9 @@ pub struct Entry {
     pub source_dir: Option<String>,
     pub evidence: Evidence,
     pub port: Option<(u16, Evidence)>,
+    /// The ASGI application beside a Django WSGI one (`site.asgi:application`), for an ASGI
+    /// server when the dependencies carry no WSGI server.
+    pub asgi: Option<String>,
 }
 
 /// Files searched for a FastAPI or Flask application object; `{pkg}` is the project's import name.
@@ -110,6 +113,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
                 start,
                 source_dir,
                 evidence,
+                asgi: None,
                 port: Some((SERVER_PORT, server_port_evidence(framework))),
             }));
         }
@@ -122,6 +126,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
             start: Start::Script { name },
             source_dir: None,
             evidence,
+            asgi: None,
             port: None,
         }));
     }
@@ -138,6 +143,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
                 source_dir: None,
                 evidence: Evidence::file(&file, "script run by the interpreter"),
                 port,
+                asgi: None,
             }));
         }
     }
@@ -201,6 +207,13 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
                 ),
             });
         }
+        let asgi_file = repo::join(
+            &project.dir,
+            &format!("{}/asgi.py", package.replace('.', "/")),
+        );
+        let asgi = repo
+            .is_file(&asgi_file)
+            .then(|| format!("{package}.asgi:application"));
         return Ok(Some(Entry {
             framework: Some("Django"),
             start: Start::Gunicorn {
@@ -212,6 +225,7 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
                 index + 1,
                 format!("DJANGO_SETTINGS_MODULE {settings}"),
             ),
+            asgi,
             port: Some((SERVER_PORT, server_port_evidence("Django"))),
         }));
     }

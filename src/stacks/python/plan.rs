@@ -125,6 +125,42 @@ pub fn select<'a>(
     }
 }
 
+/// The server that runs a WSGI application: gunicorn or waitress when a dependency installs
+/// it; else an ASGI server (uvicorn, hypercorn, daphne) for the ASGI module beside it; else
+/// Django's own server for Django, or gunicorn (with a warning) for anything else.
+fn wsgi_server(has: &dyn Fn(&str) -> bool, asgi: bool, framework: &str) -> &'static str {
+    for server in ["gunicorn", "waitress"] {
+        if has(server) {
+            return server;
+        }
+    }
+    if asgi {
+        for server in ["uvicorn", "hypercorn", "daphne"] {
+            if has(server) {
+                return server;
+            }
+        }
+    }
+    if framework == "Django" {
+        "runserver"
+    } else {
+        "gunicorn"
+    }
+}
+
+/// Where a dependency is declared: the project's manifest, else the lock file.
+fn dependency_evidence(
+    facts: &PythonFacts,
+    project: &super::project::Project,
+    name: &str,
+) -> Option<Evidence> {
+    project
+        .dependencies
+        .get(name)
+        .or_else(|| facts.packages.get(name))
+        .cloned()
+}
+
 /// The Python part of the plan for the chosen app and decision.
 pub fn plan(
     facts: &PythonFacts,
@@ -180,20 +216,96 @@ pub fn plan(
         Start::Gunicorn { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
                 .map_err(|e| e.at_line(entry.evidence.line))?;
-            if !has("gunicorn") {
-                warnings.push(format!(
-                    "gunicorn is not among the dependencies, but the image starts {} with it: add gunicorn",
-                    entry.framework.unwrap_or("the app")
-                ));
+            let asgi = match &entry.asgi {
+                Some(asgi) => Some(
+                    safe::python_target(&entry.evidence.file, "application", asgi)
+                        .map_err(|e| e.at_line(entry.evidence.line))?,
+                ),
+                None => None,
+            };
+            let framework = entry.framework.unwrap_or("the app");
+            let server = wsgi_server(&has, asgi.is_some(), framework);
+            let evidence = dependency_evidence(facts, project, server);
+            steps.push(Step {
+                question: "Which server runs the application?".to_string(),
+                answer: match server {
+                    "runserver" => {
+                        "Django's own server (no WSGI or ASGI server among the dependencies)"
+                            .to_string()
+                    }
+                    "gunicorn" if !has("gunicorn") => {
+                        "gunicorn (no WSGI or ASGI server among the dependencies)".to_string()
+                    }
+                    name => format!("{name}, which the dependencies install"),
+                },
+                evidence: evidence.into_iter().collect(),
+            });
+            match server {
+                "waitress" => vec![
+                    python,
+                    "-m".into(),
+                    "waitress".into(),
+                    format!("--listen={bind}"),
+                    target,
+                ],
+                "uvicorn" => vec![
+                    python,
+                    "-m".into(),
+                    "uvicorn".into(),
+                    asgi.unwrap_or(target),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port.to_string(),
+                ],
+                "hypercorn" => vec![
+                    python,
+                    "-m".into(),
+                    "hypercorn".into(),
+                    "--bind".into(),
+                    bind,
+                    asgi.unwrap_or(target),
+                ],
+                "daphne" => vec![
+                    python,
+                    "-m".into(),
+                    "daphne".into(),
+                    "--bind".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port.to_string(),
+                    asgi.unwrap_or(target),
+                ],
+                "runserver" => {
+                    warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
+                    vec![
+                        python,
+                        safe::relative_path(
+                            &entry.evidence.file,
+                            "manage.py",
+                            &entry.evidence.file,
+                        )?,
+                        "runserver".into(),
+                        "--noreload".into(),
+                        bind,
+                    ]
+                }
+                _ => {
+                    if !has("gunicorn") {
+                        warnings.push(format!(
+                            "gunicorn is not among the dependencies, but the image starts {framework} with it: add gunicorn"
+                        ));
+                    }
+                    vec![
+                        python,
+                        "-m".into(),
+                        "gunicorn".into(),
+                        "--bind".into(),
+                        bind,
+                        target,
+                    ]
+                }
             }
-            vec![
-                python,
-                "-m".into(),
-                "gunicorn".into(),
-                "--bind".into(),
-                bind,
-                target,
-            ]
         }
         Start::Uvicorn { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
