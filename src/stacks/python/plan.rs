@@ -212,6 +212,7 @@ pub fn plan(
     let port = settings.port.unwrap_or(SERVER_PORT);
     let bind = format!("0.0.0.0:{port}");
     let python = format!("{VENV}/bin/python");
+    let mut start_text = super::describe_start(&entry.start);
     let command: Vec<String> = match &entry.start {
         Start::Gunicorn { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
@@ -240,6 +241,16 @@ pub fn plan(
                 },
                 evidence: evidence.into_iter().collect(),
             });
+            if server != "gunicorn" {
+                let app = match server {
+                    "uvicorn" | "hypercorn" | "daphne" => asgi.as_deref().unwrap_or(&target),
+                    _ => &target,
+                };
+                start_text = match server {
+                    "runserver" => "manage.py runserver".to_string(),
+                    _ => format!("{server} {app}"),
+                };
+            }
             match server {
                 "waitress" => vec![
                     python,
@@ -559,7 +570,7 @@ pub fn plan(
             .framework
             .map(|f| format!("{f}, "))
             .unwrap_or_default(),
-        super::describe_start(&entry.start),
+        start_text,
         crate::detect::location(&entry.evidence.file, entry.evidence.line)
     ));
     if let Some(workspace) = &facts.workspace {
