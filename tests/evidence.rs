@@ -280,3 +280,49 @@ fn django_is_served_by_the_server_its_dependencies_carry() {
         );
     }
 }
+
+#[test]
+fn python_entry_points_the_project_declares() {
+    for (name, evidence, command) in [
+        (
+            "python-procfile",
+            "Procfile:1: starts gunicorn",
+            r#""-m", "gunicorn", "--bind", "0.0.0.0:8000", "shop:create_app()""#,
+        ),
+        (
+            "python-flaskenv",
+            ".flaskenv:1: FLASK_APP",
+            r#""-m", "flask", "--app", "hello:app", "run""#,
+        ),
+        (
+            "python-fastapi-factory",
+            "start.sh:3: starts uvicorn",
+            r#""-m", "uvicorn", "api.main:create_app", "--factory""#,
+        ),
+    ] {
+        let out = explain(name);
+        assert!(out.contains(evidence), "{name}: {out}");
+        let file = dockerfile(&fixture(name));
+        assert!(file.contains(command), "{name}: {file}");
+    }
+}
+
+#[test]
+fn a_dockerfile_shiplight_wrote_is_not_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("svc");
+    let files = [
+        ("requirements.txt", "flask==3.1.2\ngunicorn==23.0.0\n"),
+        (
+            "app.py",
+            "from flask import Flask\n\napp = Flask(__name__)\n",
+        ),
+    ];
+    for (name, text) in files {
+        fs::create_dir_all(&project).unwrap();
+        fs::write(project.join(name), text).unwrap();
+    }
+    run(shiplight().args(["init", "--yes"]).arg(&project), 0);
+    let (out, _) = run(shiplight().arg("check").arg(&project), 0);
+    assert!(out.contains("up to date"), "{out}");
+}

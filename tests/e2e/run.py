@@ -74,6 +74,10 @@ CASES = [
     dict(name="php-fpm-nginx", app="php-web", args=[], http=True, touch="src/Health.php",
          runtime="cgr.dev/chainguard/php:latest-fpm",
          expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
+    # Django with waitress and no gunicorn: the image runs the server the dependencies carry.
+    dict(name="python-django-waitress", app="python-django-waitress", args=[], http=True,
+         touch="mysite/urls.py", runtime="gcr.io/distroless/python3-debian13:nonroot",
+         expect="ok uid=65532 python=3.13 server=waitress"),
     # Credentials reach the install step as a secret mount and no layer of the image: the app's
     # preinstall script records whether it saw the .npmrc token, the answer reports it.
     dict(name="node-npmrc-secret", app="node-npmrc", args=[], http=True, touch="server.js",

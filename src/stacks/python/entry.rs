@@ -74,6 +74,17 @@ const SCRIPT_FILES: &[&str] = &[
 
 /// Finds the entry point of `project`.
 pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    if let Some(mut entry) = super::declared::find(repo, project)? {
+        if let Some(django) = django(repo, project)?
+            && let (Start::Gunicorn { target }, Start::Gunicorn { target: own }) =
+                (&entry.start, &django.start)
+            && target == own
+        {
+            entry.framework = django.framework;
+            entry.asgi = django.asgi;
+        }
+        return Ok(Some(entry));
+    }
     if let Some(entry) = django(repo, project)? {
         return Ok(Some(entry));
     }

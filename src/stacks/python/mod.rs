@@ -2,6 +2,7 @@
 //! workspace points at its members), the Python constraint, the entry point and framework, and
 //! the dependencies that need shared libraries no wheel carries.
 
+pub mod declared;
 pub mod entry;
 pub mod plan;
 pub mod project;

@@ -141,11 +141,20 @@ fn wsgi_server(has: &dyn Fn(&str) -> bool, asgi: bool, framework: &str) -> &'sta
             }
         }
     }
-    if framework == "Django" {
-        "runserver"
-    } else {
-        "gunicorn"
+    match framework {
+        "Django" => "runserver",
+        "Flask" => "flask",
+        _ => "gunicorn",
     }
+}
+
+/// The server that runs an ASGI application: the first the dependencies install, else uvicorn
+/// (with a warning).
+fn asgi_server(has: &dyn Fn(&str) -> bool) -> &'static str {
+    ["uvicorn", "hypercorn", "daphne", "granian"]
+        .into_iter()
+        .find(|server| has(server))
+        .unwrap_or("uvicorn")
 }
 
 /// Where a dependency is declared: the project's manifest, else the lock file.
@@ -248,6 +257,7 @@ pub fn plan(
                 };
                 start_text = match server {
                     "runserver" => "manage.py runserver".to_string(),
+                    "flask" => format!("flask --app {target} run"),
                     _ => format!("{server} {app}"),
                 };
             }
@@ -287,6 +297,21 @@ pub fn plan(
                     port.to_string(),
                     asgi.unwrap_or(target),
                 ],
+                "flask" => {
+                    warnings.push("gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production".to_string());
+                    vec![
+                        python,
+                        "-m".into(),
+                        "flask".into(),
+                        "--app".into(),
+                        target,
+                        "run".into(),
+                        "--host".into(),
+                        "0.0.0.0".into(),
+                        "--port".into(),
+                        port.to_string(),
+                    ]
+                }
                 "runserver" => {
                     warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
                     vec![
@@ -321,19 +346,66 @@ pub fn plan(
         Start::Uvicorn { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
                 .map_err(|e| e.at_line(entry.evidence.line))?;
-            if !has("uvicorn") {
-                warnings.push("uvicorn is not among the dependencies, but the image starts the FastAPI app with it: add uvicorn (or fastapi[standard])".to_string());
+            let server = asgi_server(&has);
+            if !has(server) {
+                warnings.push("uvicorn is not among the dependencies, but the image starts the ASGI app with it: add uvicorn (or fastapi[standard])".to_string());
             }
-            vec![
-                python,
-                "-m".into(),
-                "uvicorn".into(),
-                target,
-                "--host".into(),
-                "0.0.0.0".into(),
-                "--port".into(),
-                port.to_string(),
-            ]
+            if server != "uvicorn" {
+                start_text = format!("{server} {target}");
+                steps.push(Step {
+                    question: "Which server runs the application?".to_string(),
+                    answer: format!("{server}, which the dependencies install"),
+                    evidence: dependency_evidence(facts, project, server)
+                        .into_iter()
+                        .collect(),
+                });
+            }
+            match server {
+                "hypercorn" => vec![
+                    python,
+                    "-m".into(),
+                    "hypercorn".into(),
+                    "--bind".into(),
+                    bind,
+                    target,
+                ],
+                "daphne" => vec![
+                    python,
+                    "-m".into(),
+                    "daphne".into(),
+                    "--bind".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port.to_string(),
+                    target,
+                ],
+                "granian" => vec![
+                    python,
+                    "-m".into(),
+                    "granian".into(),
+                    "--interface".into(),
+                    "asgi".into(),
+                    "--host".into(),
+                    "0.0.0.0".into(),
+                    "--port".into(),
+                    port.to_string(),
+                    target,
+                ],
+                _ => {
+                    let mut command = vec![python, "-m".into(), "uvicorn".into()];
+                    match target.strip_suffix("()") {
+                        Some(factory) => command.extend([factory.to_string(), "--factory".into()]),
+                        None => command.push(target),
+                    }
+                    command.extend([
+                        "--host".into(),
+                        "0.0.0.0".into(),
+                        "--port".into(),
+                        port.to_string(),
+                    ]);
+                    command
+                }
+            }
         }
         Start::FlaskRun { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
