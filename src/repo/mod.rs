@@ -350,8 +350,12 @@ impl Repo {
 }
 
 /// Reads a file named by the person running shiplight (a flag or a variable): it may lie
-/// anywhere, but it must be a regular file of at most `cap` bytes of UTF-8 text.
+/// anywhere, but it must be a regular file of at most `cap` bytes of UTF-8 text (or
+/// `/dev/null`, read as empty: `--config /dev/null` means "no settings file").
 pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
+    if path == Path::new("/dev/null") {
+        return Ok(String::new());
+    }
     let meta = std::fs::metadata(path).map_err(|err| format!("cannot read it: {err}"))?;
     match Kind::of(&meta) {
         Kind::File => {}
