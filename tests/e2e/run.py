@@ -74,6 +74,13 @@ CASES = [
     dict(name="php-fpm-nginx", app="php-web", args=[], http=True, touch="src/Health.php",
          runtime="cgr.dev/chainguard/php:latest-fpm",
          expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
+    # Several main packages: cmd/shopd is chosen because the module is example.com/shopd.
+    dict(name="go-cmd-named", app="go-cmd-named", args=[], http=True, touch="cmd/shopd/main.go",
+         runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 binary=shopd"),
+    # A FastAPI application factory that start.sh runs with uvicorn --factory.
+    dict(name="python-fastapi-factory", app="python-fastapi-factory", args=[], http=True,
+         touch="api/main.py", runtime="gcr.io/distroless/python3-debian13:nonroot",
+         expect="ok uid=65532 python=3.13 factory=yes"),
     # Django with waitress and no gunicorn: the image runs the server the dependencies carry.
     dict(name="python-django-waitress", app="python-django-waitress", args=[], http=True,
          touch="mysite/urls.py", runtime="gcr.io/distroless/python3-debian13:nonroot",
