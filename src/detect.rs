@@ -2,6 +2,7 @@
 //! the facts with their evidence. Files are read through [`crate::repo`].
 //! What a stack looks for lives in `stacks/<name>`; this module owns the shared vocabulary.
 
+use crate::decide::Step;
 use crate::evidence::Evidence;
 use crate::repo::{Repo, RepoError};
 use crate::settings::Settings;
@@ -217,11 +218,13 @@ pub fn detect_all(repo: &Repo) -> Vec<Report> {
 
 /// Picks the one stack to generate for: the one the settings name, or the only one found.
 /// Several found without a choice is a question for the user, not an accident of order.
+/// When several are found and exactly one has something to run, that one is chosen, with the
+/// step that says why.
 pub fn choose(
     reports: Vec<Report>,
     root: &Path,
     settings: &Settings,
-) -> Result<Facts, DetectError> {
+) -> Result<(Facts, Option<Step>), DetectError> {
     let mut found = Vec::new();
     let mut broken = Vec::new();
     let mut looked_for = Vec::new();
@@ -245,12 +248,38 @@ pub fn choose(
             root: shown::line(&root.display().to_string()),
             looked_for,
         }),
-        1 => Ok(found.pop().expect("one element")),
-        _ => Err(DetectError::Several {
-            what: "stacks".to_string(),
-            candidates: found.iter().map(|f| f.stack().name().to_string()).collect(),
-            flag: "--stack".to_string(),
-        }),
+        1 => Ok((found.pop().expect("one element"), None)),
+        _ => {
+            let runnable: Vec<(usize, Evidence)> = found
+                .iter()
+                .enumerate()
+                .filter_map(|(index, facts)| Some((index, facts.runnable()?)))
+                .collect();
+            if let [(index, evidence)] = runnable.as_slice() {
+                let others: Vec<&str> = found
+                    .iter()
+                    .enumerate()
+                    .filter(|(other, _)| other != index)
+                    .map(|(_, facts)| facts.stack().title())
+                    .collect();
+                let facts = found.swap_remove(*index);
+                let step = Step {
+                    question: "Which stack runs?".to_string(),
+                    answer: format!(
+                        "{} (the only one with something to run; {} found nothing runnable)",
+                        facts.stack().title(),
+                        others.join(", ")
+                    ),
+                    evidence: vec![evidence.clone()],
+                };
+                return Ok((facts, Some(step)));
+            }
+            Err(DetectError::Several {
+                what: "stacks".to_string(),
+                candidates: found.iter().map(|f| f.stack().name().to_string()).collect(),
+                flag: "--stack".to_string(),
+            })
+        }
     }
 }
 

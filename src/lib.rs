@@ -238,10 +238,11 @@ pub fn generate_detected(
     flags: Layer,
 ) -> Result<Generated, Error> {
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
-    let facts = detect::choose(reports, root, &settings)?;
+    let (facts, chosen) = detect::choose(reports, root, &settings)?;
     let repo = repo::Repo::new(root);
     let credentials = credentials::present(&repo, facts.stack());
     let mut plan = plan::build(&facts, &credentials, &settings)?;
+    plan.trace.splice(0..0, chosen);
     if plan.compose
         && let Some(other) = OTHER_COMPOSE_FILES.iter().find(|file| repo.exists(file))
     {

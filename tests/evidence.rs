@@ -326,3 +326,27 @@ fn a_dockerfile_shiplight_wrote_is_not_evidence() {
     let (out, _) = run(shiplight().arg("check").arg(&project), 0);
     assert!(out.contains("up to date"), "{out}");
 }
+
+#[test]
+fn of_several_stacks_the_only_runnable_one_wins() {
+    let out = explain("rust-beside-setup-py");
+    assert!(
+        out.contains("Which stack runs? -> Rust (the only one with something to run; Python found nothing runnable)"),
+        "{out}"
+    );
+    assert!(out.contains("src/main.rs: binary ripper"), "{out}");
+    let both = project(&[
+        ("go.mod", "module example.com/x\n\ngo 1.26\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"start":"node s.js"}}"#,
+        ),
+        ("s.js", "x"),
+    ]);
+    let (_, err) = run(shiplight().args(["init", "--stdout"]).arg(both.path()), 2);
+    assert!(
+        err.contains("found several stacks: go, node"),
+        "a real tie still asks: {err}"
+    );
+}

@@ -491,8 +491,16 @@ mod tests {
     #[test]
     fn files_named_by_the_person_running_shiplight() {
         assert_eq!(read_outside(Path::new("/dev/null"), 10).unwrap(), "");
-        assert!(read_outside(Path::new("/dev/zero"), 10).unwrap_err().contains("device"));
-        assert!(read_outside(Path::new("/"), 10).unwrap_err().contains("directory"));
+        assert!(
+            read_outside(Path::new("/dev/zero"), 10)
+                .unwrap_err()
+                .contains("device")
+        );
+        assert!(
+            read_outside(Path::new("/"), 10)
+                .unwrap_err()
+                .contains("directory")
+        );
     }
 
     #[test]

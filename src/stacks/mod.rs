@@ -12,6 +12,7 @@ use crate::catalog::{Family, Vendor};
 use crate::decide::{self, Decision, Node};
 use crate::detect::{Detection, Fact};
 use crate::error::Error;
+use crate::evidence::Evidence;
 use crate::plan::StackOutput;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
@@ -52,6 +53,34 @@ impl Facts {
             Facts::Node(_) => Stack::Node,
             Facts::Java(_) => Stack::Java,
             Facts::Php(_) => Stack::Php,
+        }
+    }
+
+    /// Whether the project holds something to run (a main package, a binary, an entry point, a
+    /// runnable module, an application) and what it is, with its evidence; `None` when not.
+    pub fn runnable(&self) -> Option<Evidence> {
+        match self {
+            Facts::Go(facts) => facts.mains.first().map(|m| m.evidence.clone()),
+            Facts::Rust(facts) => facts
+                .bins
+                .first()
+                .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name))),
+            Facts::Python(facts) => facts
+                .apps
+                .iter()
+                .find_map(|a| a.entry.as_ref())
+                .map(|e| e.evidence.clone()),
+            Facts::Node(facts) => facts
+                .candidates()
+                .first()
+                .and_then(|p| p.entry.as_ref())
+                .map(|e| e.evidence.clone()),
+            Facts::Java(facts) => facts
+                .modules
+                .iter()
+                .find(|m| m.runnable.is_some())
+                .map(|m| Evidence::file(m.manifest.clone(), "a runnable artefact")),
+            Facts::Php(facts) => Some(facts.app_evidence.clone()),
         }
     }
 
