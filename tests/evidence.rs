@@ -350,3 +350,21 @@ fn of_several_stacks_the_only_runnable_one_wins() {
         "a real tie still asks: {err}"
     );
 }
+
+#[test]
+fn prisma_schema_is_there_when_the_client_is_generated() {
+    let file = dockerfile(&fixture("node-prisma"));
+    let schema = file
+        .find("COPY prisma/schema.prisma ./prisma/")
+        .expect("schema copied");
+    let install = file.find("npm ci").expect("install step");
+    assert!(
+        schema < install,
+        "the schema must be there before the install: {file}"
+    );
+    let out = explain("node-prisma");
+    assert!(
+        out.contains("prisma/schema.prisma: Prisma schema: the client is generated from it during the install"),
+        "{out}"
+    );
+}

@@ -88,6 +88,9 @@ pub struct Package {
     pub dev_dependencies: BTreeMap<String, Evidence>,
     /// binding.gyp beside package.json: the package compiles a native addon.
     pub gypfile: Option<Evidence>,
+    /// The Prisma schema `prisma generate` reads during the install (`postinstall` of
+    /// @prisma/client), relative to the root.
+    pub prisma_schema: Option<Evidence>,
     /// public/ exists (Next.js serves it).
     pub public_dir: bool,
     pub entry: Option<Entry>,
@@ -227,6 +230,26 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
             key_line(&text, "workspaces").unwrap_or(1),
             format!("workspaces {:?}", package.workspaces),
         ));
+    }
+    let uses_prisma = ["@prisma/client", "prisma"].iter().any(|name| {
+        package.dependencies.contains_key(*name) || package.dev_dependencies.contains_key(*name)
+    });
+    if uses_prisma {
+        let declared = json
+            .get("prisma")
+            .and_then(|p| p.get("schema"))
+            .and_then(|s| s.as_str());
+        let (schema, line) = match declared {
+            Some(path) => (path, key_line(&text, "schema")),
+            None => ("prisma/schema.prisma", None),
+        };
+        let schema = detect::inside(&file, line, "prisma schema", dir, schema)?;
+        if repo.is_file(&schema) {
+            package.prisma_schema = Some(Evidence::file(
+                schema,
+                "Prisma schema: the client is generated from it during the install",
+            ));
+        }
     }
     let gyp = repo::join(dir, "binding.gyp");
     if repo.is_file(&gyp) {

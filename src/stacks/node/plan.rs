@@ -383,6 +383,12 @@ pub fn plan(
     files.extend(facts.lock.iter().cloned());
     files.extend(facts.install_files.iter().cloned());
     files.extend(facts.members.iter().map(|m| m.manifest.clone()));
+    files.extend(
+        std::iter::once(&facts.root)
+            .chain(&facts.members)
+            .filter_map(|p| p.prisma_schema.as_ref())
+            .map(|schema| schema.file.clone()),
+    );
     for file in &files {
         safe::relative_path(file, "manifest path", file)?;
     }
@@ -419,6 +425,18 @@ pub fn plan(
             )
             .collect(),
     });
+    let schemas: Vec<Evidence> = std::iter::once(&facts.root)
+        .chain(&facts.members)
+        .filter_map(|p| p.prisma_schema.clone())
+        .collect();
+    if !schemas.is_empty() {
+        steps.push(Step {
+            question: "Does the install generate code from other files?".to_string(),
+            answer: "yes: the Prisma client, so its schema is copied with the manifests"
+                .to_string(),
+            evidence: schemas,
+        });
+    }
     if let Some((script, evidence)) = package.build_script() {
         steps.push(Step {
             question: "Is there a build step?".to_string(),
