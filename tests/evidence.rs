@@ -368,3 +368,16 @@ fn prisma_schema_is_there_when_the_client_is_generated() {
         "{out}"
     );
 }
+
+#[test]
+fn rust_root_package_binary_beside_member_tools_is_chosen() {
+    let out = explain("rust-root-package-tools");
+    assert!(
+        out.contains(
+            "-> taskd (the binary of the root package taskd; gen-docs belong to workspace members)"
+        ),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("rust-root-package-tools"));
+    assert!(file.contains("--package taskd --bin taskd"), "{file}");
+}

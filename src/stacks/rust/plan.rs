@@ -67,7 +67,7 @@ pub fn select<'a>(
         None => all.clone(),
     };
     if defaults.len() > 1
-        && let Some((bin, step)) = default_run(facts, &defaults)
+        && let Some((bin, step)) = default_run(facts, &defaults).or_else(|| root_binary(&defaults))
     {
         return Ok((bin, Some(step)));
     }
@@ -84,6 +84,44 @@ pub fn select<'a>(
             flag: "--rust-bin".to_string(),
         }),
     }
+}
+
+/// In a workspace whose root is itself a package, that package's binary (the only one, or the
+/// one named like the package) is the application; the members' binaries are its tools.
+fn root_binary<'a>(candidates: &[&'a RustBin]) -> Option<(&'a RustBin, Step)> {
+    let root: Vec<&RustBin> = candidates
+        .iter()
+        .copied()
+        .filter(|b| b.package_dir.is_empty())
+        .collect();
+    let members: Vec<&str> = candidates
+        .iter()
+        .filter(|b| !b.package_dir.is_empty())
+        .map(|b| b.name.as_str())
+        .collect();
+    if members.is_empty() {
+        return None;
+    }
+    let bin = match root.as_slice() {
+        [one] => *one,
+        several => several.iter().copied().find(|b| b.name == b.package)?,
+    };
+    Some((
+        bin,
+        Step {
+            question: "Which binary is the application?".to_string(),
+            answer: format!(
+                "{} (the binary of the root package {}; {} belong to workspace members)",
+                bin.name,
+                bin.package,
+                members.join(", ")
+            ),
+            evidence: vec![Evidence::file(
+                bin.src.clone(),
+                format!("binary {}", bin.name),
+            )],
+        },
+    ))
 }
 
 /// The binary a `default-run` names among `candidates`, when exactly one package's does.
