@@ -106,6 +106,9 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                     .push(read_package(repo, &dir, &file, &text, &member, &inherited)?);
             }
         }
+        if !workspace.contains_key("default-members") && manifest.contains_key("package") {
+            project.default_members = Some(vec![String::new()]);
+        }
         if workspace.contains_key("default-members") {
             let mut dirs = Vec::new();
             for pattern in string_list("Cargo.toml", workspace, "default-members")? {

@@ -72,6 +72,29 @@ pub fn select<'a>(
         return Ok((bin, Some(step)));
     }
     match (defaults.as_slice(), all.as_slice()) {
+        ([one], several) if several.len() > 1 => Ok((
+            one,
+            Some(Step {
+                question: "Which binary is the application?".to_string(),
+                answer: format!(
+                    "{} (the only binary of the workspace's default members{})",
+                    one.name,
+                    if one.package_dir.is_empty() {
+                        ": the root package"
+                    } else {
+                        ""
+                    }
+                ),
+                evidence: vec![Evidence::file(
+                    "Cargo.toml",
+                    if one.package_dir.is_empty() {
+                        "[package] beside [workspace]: cargo builds the root package by default"
+                    } else {
+                        "default-members"
+                    },
+                )],
+            }),
+        )),
         ([one], _) | (_, [one]) => Ok((one, None)),
         (_, []) => Err(DetectError::Broken {
             file: "Cargo.toml".to_string(),
