@@ -374,7 +374,7 @@ fn rust_root_package_binary_beside_member_tools_is_chosen() {
     let out = explain("rust-root-package-tools");
     assert!(
         out.contains(
-            "-> taskd (the binary of the root package taskd; gen-docs belong to workspace members)"
+            "-> taskd (the only binary of the workspace's default members: the root package)"
         ),
         "{out}"
     );
