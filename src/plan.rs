@@ -182,7 +182,46 @@ pub fn build(
     settings: &Settings,
 ) -> Result<Plan, Error> {
     let stack = facts.stack();
-    let (decision, output) = stacks::decide_and_plan(facts, settings)?;
+    let mut vendor_step = None;
+    let (decision, output) = match stacks::decide_and_plan(facts, settings) {
+        Err(Error::Decide(crate::decide::DecideError::Refused { reason, trace }))
+            if !settings.vendor_chosen && stack != Stack::Php =>
+        {
+            let other = Settings {
+                vendor: Vendor::Chainguard,
+                ..settings.clone()
+            };
+            match stacks::decide_and_plan(facts, &other) {
+                Ok((decision, output)) => {
+                    let refusal = trace
+                        .iter()
+                        .rev()
+                        .find(|step| !step.evidence.is_empty())
+                        .map(|step| step.evidence.clone())
+                        .unwrap_or_default()
+                        .into_iter()
+                        .filter(|evidence| evidence.file != "settings")
+                        .collect();
+                    vendor_step = Some(Step {
+                        question: "Which vendor can run it?".to_string(),
+                        answer: format!(
+                            "chainguard: no setting chose a vendor, and distroless cannot ({})",
+                            reason.split(". ").next().unwrap_or(&reason)
+                        ),
+                        evidence: refusal,
+                    });
+                    (decision, output)
+                }
+                Err(_) => {
+                    return Err(Error::Decide(crate::decide::DecideError::Refused {
+                        reason,
+                        trace,
+                    }));
+                }
+            }
+        }
+        other => other?,
+    };
     let builder_row = catalog::builder_variant(stack, decision.vendor, output.builder_variant)
         .ok_or_else(|| {
             Error::Usage(format!(
@@ -198,7 +237,8 @@ pub fn build(
     };
     let images = Images::new(&settings.mirrors, settings.digests.as_ref())?;
     let latest = builder.ends_with(":latest");
-    let mut trace = decision.trace.clone();
+    let mut trace: Vec<Step> = vendor_step.into_iter().collect();
+    trace.extend(decision.trace.iter().cloned());
     trace.extend(output.steps);
     trace.push(Step {
         question: "Builder image".to_string(),

@@ -417,7 +417,7 @@ fn node_workspace_packages_are_listed_with_the_flag() {
 fn python_constraint_names_the_vendor_that_fits() {
     let err = stderr_of(
         shiplight()
-            .args(["init", "--stdout"])
+            .args(["init", "--stdout", "--vendor", "distroless"])
             .arg(fixture("python-needs-314")),
         2,
     );
@@ -564,11 +564,16 @@ fn java_newer_than_distroless_is_refused_naming_the_vendor_that_fits() {
         "<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>svc</artifactId><version>1</version>\n<properties><maven.compiler.release>26</maven.compiler.release></properties>\n<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><mainClass>a.Main</mainClass></manifest></archive></configuration></plugin></plugins></build></project>\n",
     )
     .unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = stderr_of(
+        shiplight()
+            .args(["init", "--stdout", "--vendor", "distroless"])
+            .arg(dir.path()),
+        2,
+    );
     assert!(err.contains("UnsupportedClassVersionError"), "{err}");
     assert!(err.contains("--vendor chainguard (Java 26) fits"), "{err}");
     let out = shiplight()
-        .args(["init", "--stdout", "--vendor", "chainguard"])
+        .args(["init", "--stdout"])
         .arg(dir.path())
         .output()
         .unwrap();

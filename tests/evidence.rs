@@ -175,7 +175,7 @@ fn python_local_pins_warn_instead_of_refusing() {
     let (_, err) = run(
         shiplight()
             .args(["init", "--stdout"])
-            .arg(fixture("python-needs-314")),
+            .arg(fixture("python-constraint-excluded")),
         2,
     );
     assert!(
@@ -380,4 +380,31 @@ fn rust_root_package_binary_beside_member_tools_is_chosen() {
     );
     let file = dockerfile(&fixture("rust-root-package-tools"));
     assert!(file.contains("--package taskd --bin taskd"), "{file}");
+}
+
+#[test]
+fn when_only_chainguard_fits_and_no_vendor_was_chosen_it_is_used() {
+    let out = explain("python-needs-314");
+    assert!(
+        out.starts_with("Python project, vendor chainguard"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Which vendor can run it? -> chainguard: no setting chose a vendor, and distroless cannot"),
+        "{out}"
+    );
+    assert!(
+        out.contains("requires-python = \">=3.14\" excludes Python 3.13"),
+        "{out}"
+    );
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout", "--vendor", "distroless"])
+            .arg(fixture("python-needs-314")),
+        2,
+    );
+    assert!(
+        err.contains("--vendor chainguard"),
+        "a chosen vendor is kept: {err}"
+    );
 }
