@@ -408,3 +408,15 @@ fn when_only_chainguard_fits_and_no_vendor_was_chosen_it_is_used() {
         "a chosen vendor is kept: {err}"
     );
 }
+
+#[test]
+fn django_under_src_is_found_with_src_on_the_path() {
+    let file = dockerfile(&fixture("python-django-src"));
+    assert!(
+        file.contains(
+            "Detected: start: Django, gunicorn mysite.wsgi:application (src/manage.py:7)"
+        ),
+        "{file}"
+    );
+    assert!(file.contains("PYTHONPATH=/app/src"), "{file}");
+}

@@ -179,8 +179,19 @@ fn pick_script(project: &Project) -> Option<(String, String, Evidence)> {
         .cloned()
 }
 
+/// Django: manage.py at the project root, or in `src/` (then `src` goes on the path).
 fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    let manage = repo::join(&project.dir, "manage.py");
+    for base in ["", "src"] {
+        if let Some(entry) = django_in(repo, project, base)? {
+            return Ok(Some(entry));
+        }
+    }
+    Ok(None)
+}
+
+fn django_in(repo: &Repo, project: &Project, base: &str) -> Result<Option<Entry>, DetectError> {
+    let code_dir = repo::join(&project.dir, base);
+    let manage = repo::join(&code_dir, "manage.py");
     let Some(text) = repo.read_text(&manage, SOURCE_CAP)? else {
         return Ok(None);
     };
@@ -209,7 +220,7 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
             });
         }
         let wsgi = format!("{}/wsgi.py", package.replace('.', "/"));
-        if !repo.is_file(&repo::join(&project.dir, &wsgi)) {
+        if !repo.is_file(&repo::join(&code_dir, &wsgi)) {
             return Err(DetectError::Broken {
                 file: manage,
                 line: Some(index + 1),
@@ -218,10 +229,7 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
                 ),
             });
         }
-        let asgi_file = repo::join(
-            &project.dir,
-            &format!("{}/asgi.py", package.replace('.', "/")),
-        );
+        let asgi_file = repo::join(&code_dir, &format!("{}/asgi.py", package.replace('.', "/")));
         let asgi = repo
             .is_file(&asgi_file)
             .then(|| format!("{package}.asgi:application"));
@@ -230,7 +238,7 @@ fn django(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> 
             start: Start::Gunicorn {
                 target: format!("{package}.wsgi:application"),
             },
-            source_dir: None,
+            source_dir: (!base.is_empty()).then(|| base.to_string()),
             evidence: Evidence::line(
                 &manage,
                 index + 1,
