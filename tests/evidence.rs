@@ -420,3 +420,18 @@ fn django_under_src_is_found_with_src_on_the_path() {
     );
     assert!(file.contains("PYTHONPATH=/app/src"), "{file}");
 }
+
+#[test]
+fn node_start_through_npm_run_is_followed() {
+    let out = explain("node-start-indirect");
+    assert!(
+        out.contains("How does the application start? -> node server/server.js"),
+        "{out}"
+    );
+    assert!(
+        out.contains("package.json:6: start-server: \"node server/server.js\""),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("node-start-indirect"));
+    assert!(file.contains("CMD [\"server/server.js\"]"), "{file}");
+}

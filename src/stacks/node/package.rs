@@ -302,6 +302,24 @@ pub fn node_command(command: &str) -> Option<NodeCommand> {
     None
 }
 
+/// The command a script runs, following `npm run X`, `yarn X` and `pnpm X` to script `X` (a
+/// few hops at most), with the evidence of the script that holds the command.
+fn run_through<'a>(package: &'a Package, script: &str) -> Option<(&'a String, &'a Evidence)> {
+    let mut name = script.to_string();
+    for _ in 0..4 {
+        let (command, evidence) = package.scripts.get(&name)?;
+        let words: Vec<&str> = command.split_whitespace().collect();
+        let next = match words.as_slice() {
+            ["npm", "run" | "run-script", next] => next,
+            ["yarn" | "pnpm", "run", next] => next,
+            ["yarn" | "pnpm", next] if !matches!(*next, "install" | "build" | "add") => next,
+            _ => return Some((command, evidence)),
+        };
+        name = next.to_string();
+    }
+    None
+}
+
 fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     if let Some(evidence) = package.dependencies.get("next") {
         for config in NEXT_CONFIGS {
@@ -328,7 +346,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
         }));
     }
     for script in ["start", "start:prod", "serve"] {
-        if let Some((command, evidence)) = package.scripts.get(script)
+        if let Some((command, evidence)) = run_through(package, script)
             && let Some((options, path, args)) = node_command(command)
         {
             detect::inside(
