@@ -232,7 +232,7 @@ def ensure_standin(image, keys):
         key = digest(keys["builder"], recipe.read_bytes())
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
-    elif image == "python:3.13-slim-trixie":
+    elif image in ("python:3.13-slim-trixie", "python:3.13-trixie"):
         recipe = IMAGES / "python.Dockerfile"
         key = digest(keys["builder"], recipe.read_bytes())
         ensure(image, key, lambda key: docker_build(

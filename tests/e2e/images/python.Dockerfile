@@ -1,4 +1,5 @@
-# Stand-in for python:3.13-slim-trixie: Debian trixie's Python 3.13 moved to /usr/local/bin,
+# Stand-in for python:3.13-slim-trixie and python:3.13-trixie (the builder-base carries the C
+# toolchain the full variant adds): Debian trixie's Python 3.13 moved to /usr/local/bin,
 # where the official image keeps its interpreter (so the Dockerfile's link to the runtime's
 # /usr/bin/python3.13 is exercised), with venv support and pip pointed at this machine's CA.
 ARG BUILDER_BASE
