@@ -81,6 +81,10 @@ CASES = [
     dict(name="python-fastapi-factory", app="python-fastapi-factory", args=[], http=True,
          touch="api/main.py", runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 factory=yes"),
+    # psycopg2 built from source: libpq and what it links are copied into the runtime.
+    dict(name="python-psycopg2", app="python-psycopg2", args=[], http=True, touch="app.py",
+         runtime="gcr.io/distroless/python3-debian13:nonroot",
+         expect="ok uid=65532 python=3.13 libpq=17"),
     # Django with waitress and no gunicorn: the image runs the server the dependencies carry.
     dict(name="python-django-waitress", app="python-django-waitress", args=[], http=True,
          touch="mysite/urls.py", runtime="gcr.io/distroless/python3-debian13:nonroot",
@@ -249,7 +253,7 @@ def ensure_standin(image, keys):
             docker_build([image], lang, IMAGES, key, [f"BASE={base}"])
 
         ensure(image, key, build_python)
-    elif image == "node:22-trixie-slim":
+    elif image in ("node:22-trixie-slim", "node:22-trixie"):
         recipe = IMAGES / "node.Dockerfile"
         key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL)
         ensure(image, key, lambda key: docker_build(

@@ -56,6 +56,9 @@ pub struct PythonPlan {
     pub command: Vec<String>,
     /// PYTHONPATH for a src layout that is not installed.
     pub pythonpath: Option<String>,
+    /// Shared libraries compiled packages link that the runtime lacks (`libpq.so.5`): each,
+    /// with what it links beyond glibc, is copied from the builder into the runtime.
+    pub native_libraries: Vec<String>,
 }
 
 /// The app to containerise: the one `--package` names, or the only one.
@@ -531,19 +534,22 @@ pub fn plan(
     };
 
     let mut needs_compiler = Vec::new();
-    for (name, library, debian, instead) in NATIVE_LIBRARIES {
+    let mut native_libraries = Vec::new();
+    for (name, library, _debian, instead) in NATIVE_LIBRARIES {
         if let Some(found) = facts
             .packages
             .get(*name)
             .or_else(|| project.dependencies.get(*name))
         {
-            needs_compiler.push(found.clone());
-            warnings.push(format!(
-                "{name} ({}:{}) is built from source against {library}, which {} does not carry: use {instead}, or copy {debian}'s library into the runtime stage",
-                found.file,
-                found.line.unwrap_or(1),
-                decision.runtime.repository
-            ));
+            needs_compiler.push(Evidence {
+                detail: format!(
+                    "{}: built from source against {library}, which {} lacks; the library and what it links are copied into the runtime (or use {instead})",
+                    found.detail,
+                    decision.runtime.repository
+                ),
+                ..found.clone()
+            });
+            native_libraries.push(safe::name(&found.file, "shared library", library)?);
         }
     }
 
@@ -592,7 +598,10 @@ pub fn plan(
     if builder_full {
         steps.push(Step {
             question: "Does the builder need compilers and C headers?".to_string(),
-            answer: "yes".to_string(),
+            answer: format!(
+                "yes; the runtime gets {} and the libraries it links, which it lacks",
+                native_libraries.join(", ")
+            ),
             evidence: needs_compiler,
         });
     }
@@ -682,6 +691,7 @@ pub fn plan(
             package,
             locked,
             command,
+            native_libraries,
             pythonpath: entry
                 .source_dir
                 .as_ref()

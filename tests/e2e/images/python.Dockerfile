@@ -6,7 +6,7 @@ ARG BUILDER_BASE
 FROM ${BUILDER_BASE}
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      python3.13 python3.13-venv python3.13-dev > /dev/null \
+      python3.13 python3.13-venv python3.13-dev libpq-dev > /dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && mv /usr/bin/python3.13 /usr/local/bin/python3.13 \
  && ln -s python3.13 /usr/local/bin/python3 && ln -s python3.13 /usr/local/bin/python \
