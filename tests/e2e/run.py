@@ -559,7 +559,8 @@ def check_case(case, keys):
             raise RuntimeError("/bin/sh runs in the production image")
 
         if plan["stack"] in ("python", "node", "java", "php"):
-            artefact = sum(size for path, size in files.items() if path.startswith("app/"))
+            artefact = sum(size for path, size in files.items()
+                           if path.startswith(("app/", "usr/local/lib/native/")))
         else:
             artefact = files[f"app/{plan['app']['binary']}"]
         base, size = image_size(runtime["image"]), image_size(tag)
