@@ -155,6 +155,10 @@ pub struct Overrides {
     /// project (name or directory).
     #[arg(long, value_name = "NAME")]
     pub package: Option<String>,
+    /// Rust features to build beyond the defaults, comma-separated (also enables the optional
+    /// dependencies they turn on, which then count as native code).
+    #[arg(long, value_name = "LIST")]
+    pub features: Option<String>,
     /// Maven profile to activate for the build (its shade or assembly plugin then counts).
     #[arg(long, value_name = "ID")]
     pub profile: Option<String>,
@@ -203,12 +207,25 @@ impl Overrides {
             rust_bin: self.rust_bin.clone(),
             package: self.package.clone(),
             profile: self.profile.clone(),
+            features: None,
             port: self.port,
             no_syntax: self.no_syntax.then_some(true),
             compose: self.compose.then_some(true),
             templates: self.templates.as_deref().map(Place::from),
             mirrors,
             digests: self.digests.as_deref().map(Place::from),
+        })
+        .and_then(|mut layer| {
+            if let Some(features) = &self.features {
+                crate::config::set_text(
+                    &mut layer,
+                    "features",
+                    features,
+                    crate::config::Base::Anywhere(std::path::Path::new(".")),
+                )
+                .map_err(|err| format!("--features: {err}"))?;
+            }
+            Ok(layer)
         })
     }
 }

@@ -76,6 +76,11 @@ pub const KEYS: &[Key] = &[
         help: "Go main package, such as ./cmd/api",
     },
     Key {
+        name: "features",
+        kind: Kind::Text,
+        help: "Rust features to build, comma-separated",
+    },
+    Key {
         name: "rust-bin",
         kind: Kind::Text,
         help: "Rust binary to build",
@@ -301,6 +306,18 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<()
     })?;
     let bad = |what: &str| format!("`{name}` must be {what}");
     match key.kind {
+        Kind::Text if name == "features" => {
+            let text = text(&raw).ok_or_else(|| bad("a string"))?;
+            let features: Vec<String> = text
+                .split([',', ' '])
+                .filter(|f| !f.is_empty())
+                .map(|f| setting_text(name, f))
+                .collect::<Result<_, _>>()?;
+            if features.is_empty() {
+                return Err(bad("one or more feature names, comma-separated"));
+            }
+            layer.features = Some(features.join(","));
+        }
         Kind::Text => {
             let text = text(&raw).ok_or_else(|| bad("a string"))?;
             let text = setting_text(name, text)?;

@@ -64,6 +64,9 @@ pub struct Layer {
     pub package: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub profile: Option<String>,
+    /// Rust features to build, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub features: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -96,6 +99,7 @@ impl Layer {
             rust_bin: other.rust_bin.or(self.rust_bin),
             package: other.package.or(self.package),
             profile: other.profile.or(self.profile),
+            features: other.features.or(self.features),
             port: other.port.or(self.port),
             no_syntax: other.no_syntax.or(self.no_syntax),
             compose: other.compose.or(self.compose),
@@ -126,6 +130,8 @@ pub struct Settings {
     pub package: Option<String>,
     /// Maven profile to activate for the build (its plugins count).
     pub profile: Option<String>,
+    /// Rust features to build beyond the defaults.
+    pub features: Vec<String>,
     pub port: Option<u16>,
     /// Emit the `# syntax=docker/dockerfile:1` line.
     pub syntax: bool,
@@ -153,6 +159,10 @@ impl Settings {
             rust_bin: merged.rust_bin,
             package: merged.package,
             profile: merged.profile,
+            features: merged
+                .features
+                .map(|list| list.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
             port: merged.port,
             syntax: !merged.no_syntax.unwrap_or(false),
             compose: merged.compose.unwrap_or(false),

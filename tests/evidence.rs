@@ -435,3 +435,42 @@ fn node_start_through_npm_run_is_followed() {
     let file = dockerfile(&fixture("node-start-indirect"));
     assert!(file.contains("CMD [\"server/server.js\"]"), "{file}");
 }
+
+#[test]
+fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
+    let file = dockerfile(&fixture("rust-optional-feature"));
+    assert!(
+        file.contains("optional pq-sys off: no enabled feature turns it on"),
+        "{file}"
+    );
+    assert!(file.contains("gcr.io/distroless/static-debian13"), "{file}");
+    assert!(file.contains("--bin notes --target"), "default-run: {file}");
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout", "--features", "postgres"])
+            .arg(fixture("rust-optional-feature")),
+        2,
+    );
+    assert!(
+        err.contains("pq-sys without pq-src: links libpq.so.5"),
+        "{err}"
+    );
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout", "--features", "mysql"])
+            .arg(fixture("rust-optional-feature")),
+        2,
+    );
+    assert!(
+        err.contains("--features mysql: no such feature; found:"),
+        "{err}"
+    );
+    assert!(err.contains("postgres"), "{err}");
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout", "--features", "x;RUN y"])
+            .arg(fixture("rust-optional-feature")),
+        2,
+    );
+    assert!(err.contains("--features"), "{err}");
+}

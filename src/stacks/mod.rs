@@ -180,6 +180,7 @@ pub fn decide_and_plan(
             Ok((decision, output))
         }
         Facts::Rust(facts) => {
+            let facts = &rust::plan::with_features(facts, settings)?;
             let (bin, chosen) = rust::plan::select(facts, settings)?;
             let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
             let mut output = rust::plan::plan(facts, bin, &decision, settings)?;
@@ -275,7 +276,10 @@ impl StackPlan {
         let mut layer = Layer::default();
         match self {
             StackPlan::Go(plan) => layer.go_main = Some(plan.package.clone()),
-            StackPlan::Rust(plan) => layer.rust_bin = Some(plan.bin.clone()),
+            StackPlan::Rust(plan) => {
+                layer.rust_bin = Some(plan.bin.clone());
+                layer.features = plan.features.clone();
+            }
             StackPlan::Python(plan) => layer.package = plan.package.clone(),
             StackPlan::Node(plan) => layer.package = plan.workspace_package.clone(),
             StackPlan::Java(plan) => {

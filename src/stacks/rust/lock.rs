@@ -44,10 +44,19 @@ pub struct Native {
     pub system_libs: Vec<Evidence>,
 }
 
-/// Reads the package names of a Cargo.lock with the line of each `name = "..."`.
-pub fn packages(text: &str) -> Result<BTreeMap<String, usize>, DetectError> {
+/// What shiplight reads from a Cargo.lock: each package name with the line of its first
+/// `name = "..."`, and which packages each depends on (by name).
+#[derive(Debug, Clone, Default)]
+pub struct Lock {
+    pub lines: BTreeMap<String, usize>,
+    pub edges: BTreeMap<String, BTreeSet<String>>,
+}
+
+/// Reads a Cargo.lock once: package names with their lines, and the dependency edges.
+pub fn read(text: &str) -> Result<Lock, DetectError> {
     let lock = parse_toml("Cargo.lock", text)?;
     let mut names = BTreeSet::new();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     if let Some(list) = lock.get("package") {
         let list = list.as_array().ok_or_else(|| DetectError::Broken {
             file: "Cargo.lock".to_string(),
@@ -55,9 +64,18 @@ pub fn packages(text: &str) -> Result<BTreeMap<String, usize>, DetectError> {
             cause: "package must be an array of tables".to_string(),
         })?;
         for package in list {
-            if let Some(name) = package.get("name").and_then(|n| n.as_str()) {
-                names.insert(name.to_string());
-            }
+            let Some(name) = package.get("name").and_then(|n| n.as_str()) else {
+                continue;
+            };
+            names.insert(name.to_string());
+            let deps = package
+                .get("dependencies")
+                .and_then(|d| d.as_array())
+                .into_iter()
+                .flatten()
+                .filter_map(|d| d.as_str())
+                .map(|d| d.split(' ').next().unwrap_or(d).to_string());
+            edges.entry(name.to_string()).or_default().extend(deps);
         }
     }
     let mut lines = BTreeMap::new();
@@ -73,7 +91,44 @@ pub fn packages(text: &str) -> Result<BTreeMap<String, usize>, DetectError> {
     for name in names {
         lines.entry(name).or_insert(0);
     }
-    Ok(lines)
+    Ok(Lock { lines, edges })
+}
+
+/// The packages reachable from `roots` along the lock's edges, never along an edge from a root
+/// to one of its optional dependencies that no enabled feature turns on (`disabled`: root ->
+/// crate names).
+pub fn reachable(
+    lock: &Lock,
+    roots: &[String],
+    disabled: &BTreeMap<String, BTreeSet<String>>,
+) -> BTreeMap<String, usize> {
+    let linked = roots
+        .iter()
+        .any(|root| lock.edges.get(root).is_some_and(|deps| !deps.is_empty()));
+    if !linked {
+        // A lock without edges from the project's packages (written by hand, or by a tool
+        // that drops them): every package in it counts.
+        return lock.lines.clone();
+    }
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    let mut stack: Vec<String> = roots.to_vec();
+    while let Some(name) = stack.pop() {
+        if !seen.insert(name.clone()) {
+            continue;
+        }
+        let off = disabled.get(&name);
+        for next in lock.edges.get(&name).into_iter().flatten() {
+            if off.is_some_and(|off| off.contains(next)) {
+                continue;
+            }
+            stack.push(next.clone());
+        }
+    }
+    lock.lines
+        .iter()
+        .filter(|(name, _)| seen.contains(*name))
+        .map(|(name, line)| (name.clone(), *line))
+        .collect()
 }
 
 /// Classifies the graph. `sqlite_bundled` says whether the manifests ask for SQLite's bundled build.
@@ -127,7 +182,7 @@ mod tests {
             .iter()
             .map(|n| format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\n\n"))
             .collect();
-        packages(&format!("version = 4\n\n{text}")).unwrap()
+        read(&format!("version = 4\n\n{text}")).unwrap().lines
     }
 
     #[test]
@@ -142,6 +197,18 @@ mod tests {
         let native = classify("Cargo.lock", &lock(&["openssl-sys", "openssl-src"]), false);
         assert!(native.system_openssl.is_empty());
         assert_eq!(native.vendored_openssl.len(), 1);
+    }
+
+    #[test]
+    fn optional_dependencies_off_are_not_reached() {
+        let text = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"1.0.0\"\ndependencies = [\"pq-sys\", \"serde\"]\n\n[[package]]\nname = \"pq-sys\"\nversion = \"0.6.0\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n";
+        let lock = read(text).unwrap();
+        let roots = vec!["app".to_string()];
+        let all = reachable(&lock, &roots, &BTreeMap::new());
+        assert!(all.contains_key("pq-sys"));
+        let off = BTreeMap::from([("app".to_string(), BTreeSet::from(["pq-sys".to_string()]))]);
+        let some = reachable(&lock, &roots, &off);
+        assert!(!some.contains_key("pq-sys") && some.contains_key("serde"));
     }
 
     #[test]
@@ -190,7 +257,7 @@ mod tests {
 
     #[test]
     fn broken_lock_names_file() {
-        let err = packages("[[package]\nname=").unwrap_err();
+        let err = read("[[package]\nname=").unwrap_err();
         assert!(err.to_string().starts_with("Cargo.lock:1:"), "{err}");
     }
 }

@@ -7,7 +7,7 @@ pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -22,6 +22,10 @@ pub struct Package {
     pub default_run: Option<String>,
     /// The package's version (inherited from `[workspace.package]` when it says so).
     pub version: Option<String>,
+    /// Optional dependencies: the key a feature names them by -> the crate's name.
+    pub optional: BTreeMap<String, String>,
+    /// `[features]`: name -> what it enables.
+    pub features: BTreeMap<String, Vec<String>>,
 }
 
 /// A binary target.
@@ -245,6 +249,25 @@ fn read_package(
         .get("default-run")
         .and_then(Value::as_str)
         .map(str::to_string);
+    let features = manifest
+        .get("features")
+        .and_then(Value::as_table)
+        .map(|table| {
+            table
+                .iter()
+                .map(|(name, items)| {
+                    let items = items
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect();
+                    (name.clone(), items)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Package {
         name,
         dir: dir.to_string(),
@@ -252,6 +275,8 @@ fn read_package(
         rust_version,
         default_run,
         version,
+        optional: optional_dependencies(manifest),
+        features,
     })
 }
 
@@ -265,6 +290,70 @@ fn default_bin_path(repo: &Repo, dir: &str, package: &str, bin: &str) -> String 
     } else {
         single
     }
+}
+
+/// Optional dependencies of a manifest (all sections, all targets): the key features name them
+/// by -> the crate's name (`package = ...` renames it).
+fn optional_dependencies(manifest: &Table) -> BTreeMap<String, String> {
+    let mut tables: Vec<&Table> = Vec::new();
+    for key in ["dependencies", "build-dependencies"] {
+        tables.extend(manifest.get(key).and_then(Value::as_table));
+    }
+    if let Some(targets) = manifest.get("target").and_then(Value::as_table) {
+        for target in targets.values() {
+            tables.extend(target.get("dependencies").and_then(Value::as_table));
+        }
+    }
+    tables
+        .into_iter()
+        .flatten()
+        .filter(|(_, spec)| spec.get("optional").and_then(Value::as_bool) == Some(true))
+        .map(|(key, spec)| {
+            let name = spec.get("package").and_then(Value::as_str).unwrap_or(key);
+            (key.clone(), name.to_string())
+        })
+        .collect()
+}
+
+/// The crates of `package`'s optional dependencies that no feature of `requested` (with
+/// `default` first when it exists) turns on, following features that enable features.
+pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<String> {
+    let mut on: BTreeSet<&str> = BTreeSet::new();
+    let mut pending: Vec<&str> = requested.iter().map(String::as_str).collect();
+    if package.features.contains_key("default") {
+        pending.push("default");
+    }
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    while let Some(feature) = pending.pop() {
+        if !seen.insert(feature) {
+            continue;
+        }
+        match package.features.get(feature) {
+            Some(items) => {
+                for item in items {
+                    if let Some(dep) = item.strip_prefix("dep:") {
+                        on.insert(dep);
+                    } else if let Some((dep, _)) = item.split_once('/') {
+                        if !dep.ends_with('?') {
+                            on.insert(dep);
+                            pending.push(dep);
+                        }
+                    } else {
+                        pending.push(item);
+                    }
+                }
+            }
+            None => {
+                on.insert(feature);
+            }
+        }
+    }
+    package
+        .optional
+        .iter()
+        .filter(|(key, _)| !on.contains(key.as_str()))
+        .map(|(_, name)| name.clone())
+        .collect()
 }
 
 /// Direct dependencies (all sections, all targets) with the features each asks for.

@@ -53,6 +53,22 @@ pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
             }),
             default_run: package.default_run.clone(),
             version: Some(package.version.to_string()),
+            optional: package
+                .dependencies
+                .iter()
+                .filter(|d| d.optional)
+                .map(|d| {
+                    (
+                        d.rename.clone().unwrap_or_else(|| d.name.clone()),
+                        d.name.clone(),
+                    )
+                })
+                .collect(),
+            features: package
+                .features
+                .iter()
+                .map(|(name, items)| (name.clone(), items.clone()))
+                .collect(),
         });
     }
     packages.sort_by(|a, b| a.dir.cmp(&b.dir));

@@ -13,7 +13,7 @@ use crate::evidence::Evidence;
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything detected about a Rust project.
 #[derive(Debug, Clone, Serialize)]
@@ -36,6 +36,16 @@ pub struct RustFacts {
     pub system_libs: Vec<Evidence>,
     /// Which reading found the packages: `cargo metadata` or `Cargo.toml`.
     pub read_with: &'static str,
+    #[serde(skip)]
+    pub graph: Graph,
+    #[serde(skip)]
+    pub packages: Vec<manifest::Package>,
+    #[serde(skip)]
+    pub sqlite_bundled: bool,
+    /// Features asked for beyond each package's defaults (the `features` setting).
+    pub features: Vec<String>,
+    /// Optional dependencies no enabled feature turns on (not linked, so no evidence).
+    pub optional_off: Vec<String>,
 }
 
 /// A binary target of the project.
@@ -103,6 +113,45 @@ impl RustFacts {
             }
         }
         facts
+    }
+
+    /// These facts with the native needs judged for `features` (beyond each package's
+    /// defaults): an optional dependency no enabled feature turns on is not linked, so what it
+    /// would pull in (a `-sys` crate in Cargo.lock) is no evidence.
+    pub fn with_features(mut self, features: &[String]) -> RustFacts {
+        let disabled: BTreeMap<String, BTreeSet<String>> = self
+            .packages
+            .iter()
+            .map(|p| (p.name.clone(), manifest::disabled_optional(p, features)))
+            .collect();
+        let native = match &self.graph {
+            Graph::Lock(graph) => {
+                let roots: Vec<String> = self.packages.iter().map(|p| p.name.clone()).collect();
+                lock::classify(
+                    "Cargo.lock",
+                    &lock::reachable(graph, &roots, &disabled),
+                    self.sqlite_bundled,
+                )
+            }
+            Graph::Direct(direct) => {
+                let off: BTreeSet<&String> = disabled.values().flatten().collect();
+                let on: BTreeMap<String, usize> = direct
+                    .iter()
+                    .filter(|(name, _)| !off.contains(name))
+                    .map(|(name, line)| (name.clone(), *line))
+                    .collect();
+                lock::classify("Cargo.toml", &on, self.sqlite_bundled)
+            }
+        };
+        self.system_openssl = native.system_openssl;
+        self.vendored_openssl = native.vendored_openssl;
+        self.cxx = native.cxx;
+        self.system_libs = native.system_libs;
+        self.features = features.to_vec();
+        self.optional_off = disabled.into_values().flatten().collect();
+        self.optional_off.sort();
+        self.optional_off.dedup();
+        self
     }
 
     /// The signals the decision tree asks about (the graph is shared by every binary).
@@ -189,48 +238,58 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             .get(*name)
             .is_some_and(|features| features.iter().any(|f| f.starts_with("bundled")))
     });
-    let (lock, native) = match &lock_text {
-        Some(text) => (
-            Some(Evidence::file("Cargo.lock", "resolved dependency graph")),
-            lock::classify("Cargo.lock", &lock::packages(text)?, sqlite_bundled),
-        ),
-        None => (
-            None,
-            lock::classify(
-                "Cargo.toml",
-                &direct_graph(&project.dependencies),
-                sqlite_bundled,
-            ),
-        ),
+    let graph = match &lock_text {
+        Some(text) => Graph::Lock(lock::read(text)?),
+        None => Graph::Direct(direct_graph(&project.dependencies)),
     };
+    let lock = lock_text
+        .as_ref()
+        .map(|_| Evidence::file("Cargo.lock", "resolved dependency graph"));
 
-    Ok(Some(RustFacts {
-        manifest: Evidence::file(
-            "Cargo.toml",
-            if project.workspace {
-                "workspace manifest"
-            } else {
-                "package manifest"
-            },
-        ),
-        workspace: project.workspace.then(|| {
-            Evidence::file(
+    Ok(Some(
+        RustFacts {
+            manifest: Evidence::file(
                 "Cargo.toml",
-                format!("[workspace] with {} packages", packages.len()),
-            )
-        }),
-        bins,
-        default_runs,
-        default_members,
-        rust_version,
-        toolchain: toolchain(repo)?,
-        lock,
-        system_openssl: native.system_openssl,
-        vendored_openssl: native.vendored_openssl,
-        cxx: native.cxx,
-        system_libs: native.system_libs,
-        read_with,
-    }))
+                if project.workspace {
+                    "workspace manifest"
+                } else {
+                    "package manifest"
+                },
+            ),
+            workspace: project.workspace.then(|| {
+                Evidence::file(
+                    "Cargo.toml",
+                    format!("[workspace] with {} packages", packages.len()),
+                )
+            }),
+            bins,
+            default_runs,
+            default_members,
+            rust_version,
+            toolchain: toolchain(repo)?,
+            lock,
+            system_openssl: Vec::new(),
+            vendored_openssl: Vec::new(),
+            cxx: Vec::new(),
+            system_libs: Vec::new(),
+            read_with,
+            graph,
+            packages,
+            sqlite_bundled,
+            features: Vec::new(),
+            optional_off: Vec::new(),
+        }
+        .with_features(&[]),
+    ))
+}
+
+/// The dependency graph native needs are judged from.
+#[derive(Debug, Clone)]
+pub enum Graph {
+    /// Cargo.lock's whole resolved graph.
+    Lock(lock::Lock),
+    /// Without a lock file, the direct dependencies stand in for it.
+    Direct(BTreeMap<String, usize>),
 }
 
 /// The `--package` argument for a package among `count` (see [`RustBin::package_spec`]).

@@ -19,10 +19,50 @@ pub struct RustPlan {
     pub package: String,
     /// `--package` for cargo build, when the project has several packages.
     pub package_spec: Option<String>,
+    /// `--features` for cargo build: the features the settings ask for, comma-separated.
+    pub features: Option<String>,
     /// Pass `--locked` (Cargo.lock exists).
     pub locked: bool,
     /// Link statically with `-C target-feature=+crt-static` on the gnu target.
     pub crt_static: bool,
+}
+
+/// The facts with native needs judged for the features the settings ask for; a feature no
+/// package declares is refused, naming the ones that exist.
+pub fn with_features(facts: &RustFacts, settings: &Settings) -> Result<RustFacts, DetectError> {
+    let declared: Vec<String> = facts
+        .packages
+        .iter()
+        .flat_map(|p| {
+            p.features
+                .keys()
+                .cloned()
+                .chain(p.optional.keys().cloned())
+                .chain(p.optional.keys().map(|k| format!("{}/{k}", p.name)))
+        })
+        .filter(|f| f != "default")
+        .collect();
+    for feature in &settings.features {
+        let known = declared.contains(feature)
+            || feature.split_once('/').is_some_and(|(dep, _)| {
+                facts
+                    .packages
+                    .iter()
+                    .any(|p| p.name == dep || p.optional.contains_key(dep))
+            });
+        if !known {
+            let mut names = declared.clone();
+            names.sort();
+            names.dedup();
+            return Err(DetectError::NoSuchCandidate {
+                what: "feature".to_string(),
+                flag: "--features".to_string(),
+                value: feature.clone(),
+                candidates: names,
+            });
+        }
+    }
+    Ok(facts.clone().with_features(&settings.features))
 }
 
 /// The binary to build: the one the settings name, the only one among the default members,
@@ -216,6 +256,17 @@ pub fn plan(
     if native.is_empty() {
         native.push("no system OpenSSL, no C++".to_string());
     }
+    if !facts.optional_off.is_empty() {
+        native.push(format!(
+            "optional {} off: no enabled feature turns {} on",
+            facts.optional_off.join(", "),
+            if facts.optional_off.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+    }
     detected.push(format!(
         "native code ({}): {}",
         if locked {
@@ -253,6 +304,7 @@ pub fn plan(
             bin: name,
             package,
             package_spec,
+            features: (!facts.features.is_empty()).then(|| facts.features.join(",")),
             locked,
             crt_static,
         }),
