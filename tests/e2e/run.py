@@ -74,6 +74,11 @@ CASES = [
     dict(name="php-fpm-nginx", app="php-web", args=[], http=True, touch="src/Health.php",
          runtime="cgr.dev/chainguard/php:latest-fpm",
          expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
+    # default-run chooses among two binaries; an optional C dependency (pq-sys, behind the
+    # postgres feature) is in Cargo.lock but off, so the binary is static.
+    dict(name="rust-default-run", app="rust-default-run", args=[], http=True, touch="src/main.rs",
+         runtime="gcr.io/distroless/static-debian13:nonroot",
+         expect="ok uid=65532 bin=notes postgres=false"),
     # Several main packages: cmd/shopd is chosen because the module is example.com/shopd.
     dict(name="go-cmd-named", app="go-cmd-named", args=[], http=True, touch="cmd/shopd/main.go",
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 binary=shopd"),

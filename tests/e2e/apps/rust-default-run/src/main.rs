@@ -1,0 +1,25 @@
+use std::io::{Read, Write};
+use std::net::TcpListener;
+
+fn main() {
+    let listener = TcpListener::bind("0.0.0.0:8080").expect("bind :8080");
+    let uid = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Uid:"))
+                .and_then(|l| l.split_whitespace().nth(1).map(str::to_string))
+        })
+        .unwrap_or_default();
+    for stream in listener.incoming() {
+        let Ok(mut stream) = stream else { continue };
+        let mut buffer = [0u8; 1024];
+        let _ = stream.read(&mut buffer);
+        let body = format!("ok uid={uid} bin=notes postgres={}\n", cfg!(feature = "postgres"));
+        let _ = write!(
+            stream,
+            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        );
+    }
+}
