@@ -474,3 +474,33 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
     );
     assert!(err.contains("--features"), "{err}");
 }
+
+#[test]
+fn java_main_class_from_the_evidence_a_pom_carries() {
+    for (name, class, evidence) in [
+        (
+            "java-plugin-management",
+            "com.acme.Ledger",
+            "pom.xml:13: maven-jar-plugin",
+        ),
+        (
+            "java-exec-main",
+            "org.example.Relay",
+            "pom.xml:9: exec.mainClass property",
+        ),
+        (
+            "java-single-main",
+            "com.acme.tools.Indexer",
+            "src/main/java/com/acme/tools/Indexer.java:4: public static void main",
+        ),
+    ] {
+        let file = dockerfile(&fixture(name));
+        assert!(
+            file.contains(&format!(
+                r#"ENTRYPOINT ["/usr/bin/java", "-cp", "/app/lib/*", "{class}"]"#
+            )),
+            "{name}: {file}"
+        );
+        assert!(file.contains(evidence), "{name}: {file}");
+    }
+}

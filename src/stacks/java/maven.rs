@@ -162,19 +162,47 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                 .collect()
         })
         .unwrap_or_default();
+    let packaging = text_of(project, "packaging").unwrap_or_else(|| "jar".to_string());
     Ok(Pom {
         file: file.to_string(),
         dir: dir.to_string(),
         artifact_id,
         version: text_of(project, "version"),
-        packaging: text_of(project, "packaging").unwrap_or_else(|| "jar".to_string()),
         parent,
         properties,
         final_name,
-        plugins: plugins(&doc, build),
+        plugins: with_managed(
+            plugins(&doc, build),
+            plugins(&doc, build.and_then(|b| child(b, "pluginManagement"))),
+            &packaging,
+        ),
+        packaging,
         profiles,
         modules,
     })
+}
+
+/// The plugins that run, with the configuration `<pluginManagement>` gives them: a managed
+/// plugin's settings apply where the plugin runs, and maven-jar-plugin runs in every `jar`
+/// build, declared or not.
+fn with_managed(mut running: Vec<Plugin>, managed: Vec<Plugin>, packaging: &str) -> Vec<Plugin> {
+    for managed in managed {
+        match running.iter_mut().find(|p| p.artifact == managed.artifact) {
+            Some(plugin) => {
+                for (tag, value) in managed.texts {
+                    if plugin.get(&tag).is_none() {
+                        plugin.texts.push((tag, value));
+                    }
+                }
+                plugin.version = plugin.version.take().or(managed.version);
+            }
+            None if managed.artifact == "maven-jar-plugin" && packaging == "jar" => {
+                running.push(managed)
+            }
+            None => {}
+        }
+    }
+    running
 }
 
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
@@ -403,6 +431,19 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
                     };
                     Some((Artefact::FatJar, format!("target/{name}.jar")))
                 }
+                "exec-maven-plugin" if plugin.get("mainClass").is_some() => {
+                    let main = resolve(
+                        plugin.get("mainClass").unwrap_or_default(),
+                        "mainClass",
+                        plugin.line,
+                    )?;
+                    let main_class = safe::argument(&pom.file, "mainClass", &main)
+                        .map_err(|e| e.at_line(Some(plugin.line)))?;
+                    Some((
+                        Artefact::Classpath { main_class },
+                        format!("target/{final_name}.jar"),
+                    ))
+                }
                 "maven-jar-plugin" if plugin.get("mainClass").is_some() => {
                     let main = resolve(
                         plugin.get("mainClass").unwrap_or_default(),
@@ -447,6 +488,35 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         );
     }
     module.runnable = scan(&default)?;
+    if module.runnable.is_none() && pom.packaging == "jar" {
+        let declared = match props.get("exec.mainClass") {
+            Some((value, file, at)) => {
+                let main = resolve(value, "exec.mainClass", *at)?;
+                let main_class = safe::argument(file, "exec.mainClass", &main)
+                    .map_err(|e| e.at_line(Some(*at)))?;
+                Some((
+                    main_class,
+                    Evidence::line(file.clone(), *at, "exec.mainClass property"),
+                ))
+            }
+            None => match super::single_main_class(repo, &pom.dir)? {
+                Some((class, evidence)) => Some((
+                    safe::argument(&evidence.file, "main class", &class)
+                        .map_err(|e| e.at_line(evidence.line))?,
+                    evidence,
+                )),
+                None => None,
+            },
+        };
+        if let Some((main_class, evidence)) = declared {
+            module.runnable = Some(Runnable {
+                artefact: Artefact::Classpath { main_class },
+                evidence,
+                path: Some(format!("target/{final_name}.jar")),
+                profile: None,
+            });
+        }
+    }
     for profile in pom.profiles.iter().filter(|p| !p.active_by_default) {
         let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
         let mut active: Vec<(Option<&str>, &Plugin)> = profile

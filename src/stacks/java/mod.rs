@@ -225,6 +225,64 @@ pub fn detect(repo: &Repo) -> Detection {
     }
 }
 
+/// The one class under `dir/src/main/java` with `public static void main`, as its fully
+/// qualified name with the file and line; `None` when there is none or more than one. A bounded
+/// walk (200 files, 12 levels).
+pub fn single_main_class(
+    repo: &Repo,
+    dir: &str,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let root = repo::join(dir, "src/main/java");
+    let mut found = Vec::new();
+    let mut budget = 200usize;
+    let mut stack = vec![(root.clone(), 0usize)];
+    while let Some((current, depth)) = stack.pop() {
+        for name in repo.list_dir(&current, |_, kind| kind.is_dir() || kind.is_file()) {
+            let path = repo::join(&current, &name);
+            if repo.is_dir(&path) {
+                if depth < 12 {
+                    stack.push((path, depth + 1));
+                }
+                continue;
+            }
+            let Some(class) = name.strip_suffix(".java") else {
+                continue;
+            };
+            if budget == 0 {
+                return Ok(None);
+            }
+            budget -= 1;
+            let Some(text) = repo.read_text(&path, repo::SOURCE_CAP)? else {
+                continue;
+            };
+            let Some(line) = text.lines().position(|l| {
+                let squashed: String = l.split_whitespace().collect::<Vec<_>>().join(" ");
+                squashed.contains("public static void main(")
+                    || squashed.contains("static public void main(")
+            }) else {
+                continue;
+            };
+            let package = text.lines().find_map(|l| {
+                l.trim()
+                    .strip_prefix("package ")
+                    .map(|p| p.trim_end_matches(';').trim().to_string())
+            });
+            let fqcn = match package {
+                Some(package) => format!("{package}.{class}"),
+                None => class.to_string(),
+            };
+            found.push((
+                fqcn,
+                Evidence::line(path, line + 1, "public static void main"),
+            ));
+        }
+    }
+    Ok(match found.len() {
+        1 => found.pop(),
+        _ => None,
+    })
+}
+
 /// A wrapper script at the root, with whether its executable bit is set.
 pub fn wrapper(repo: &Repo, script: &str, properties: &str) -> Option<(String, bool)> {
     if !(repo.is_file(script) && repo.is_file(properties)) {
