@@ -499,6 +499,9 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
                     Evidence::line(file.clone(), *at, "exec.mainClass property"),
                 ))
             }
+            // A lone main class decides only for a project of one module with no profile that
+            // would build something runnable: in a reactor, a library may carry a main too.
+            None if poms.len() > 1 || !pom.profiles.is_empty() => None,
             None => match super::single_main_class(repo, &pom.dir)? {
                 Some((class, evidence)) => Some((
                     safe::argument(&evidence.file, "main class", &class)
