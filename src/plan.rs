@@ -57,6 +57,9 @@ pub struct App {
     pub port: Option<u16>,
     pub dir: &'static str,
     pub user: &'static str,
+    /// Copy the system libraries the binary links that the runtime lacks (and what they link)
+    /// from the builder into the runtime, instead of stopping the build.
+    pub copy_libraries: bool,
 }
 
 /// The build stage's image and where it works.
@@ -136,6 +139,8 @@ pub struct StackOutput {
     /// Steps that explain stack-specific choices (builder version, build mode).
     pub steps: Vec<Step>,
     pub build: StackPlan,
+    /// See [`App::copy_libraries`].
+    pub copy_libraries: bool,
 }
 
 impl Runtime {
@@ -276,6 +281,7 @@ pub fn build(
             port,
             dir: APP_DIR,
             user: APP_USER,
+            copy_libraries: output.copy_libraries,
         },
         builder: Builder {
             image: images.reference(&builder),

@@ -445,16 +445,46 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
     );
     assert!(file.contains("gcr.io/distroless/static-debian13"), "{file}");
     assert!(file.contains("--bin notes --target"), "default-run: {file}");
+    let (file, _) = run(
+        shiplight()
+            .args([
+                "init",
+                "--stdout",
+                "--only",
+                "dockerfile",
+                "--features",
+                "postgres",
+            ])
+            .arg(fixture("rust-optional-feature")),
+        0,
+    );
+    assert!(
+        file.contains("pq-sys without pq-src: links libpq.so.5"),
+        "{file}"
+    );
+    assert!(file.contains("--bin notes --features postgres"), "{file}");
+    assert!(
+        file.contains("FROM gcr.io/distroless/cc-debian13"),
+        "{file}"
+    );
+    assert!(
+        file.contains("COPY --from=build --chown=0:0 /out/native-libs /usr/local/lib/native"),
+        "the library is copied into the runtime: {file}"
+    );
     let (_, err) = run(
         shiplight()
-            .args(["init", "--stdout", "--features", "postgres"])
+            .args([
+                "init",
+                "--stdout",
+                "--features",
+                "postgres",
+                "--vendor",
+                "chainguard",
+            ])
             .arg(fixture("rust-optional-feature")),
         2,
     );
-    assert!(
-        err.contains("pq-sys without pq-src: links libpq.so.5"),
-        "{err}"
-    );
+    assert!(err.contains("no Chainguard runtime carries"), "{err}");
     let (_, err) = run(
         shiplight()
             .args(["init", "--stdout", "--features", "mysql"])

@@ -74,7 +74,15 @@ fn rust_rules() {
             .unwrap_err()
             .contains("no libssl")
     );
-    assert!(case(Stack::Rust, &[SYSTEM_LIBS], Vendor::Distroless).is_err());
+    assert_eq!(
+        case(Stack::Rust, &[SYSTEM_LIBS], Vendor::Distroless),
+        Ok(Family::Cc)
+    );
+    assert!(
+        case(Stack::Rust, &[SYSTEM_LIBS], Vendor::Chainguard)
+            .unwrap_err()
+            .contains("no Chainguard runtime carries")
+    );
     assert_eq!(
         case(Stack::Rust, &[CXX], Vendor::Chainguard),
         Ok(Family::Cc)

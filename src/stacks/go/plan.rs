@@ -203,6 +203,7 @@ pub fn plan(
         warnings.push("cgo binaries built on Chainguard's go image link Wolfi's glibc; run them only on Chainguard runtimes".to_string());
     }
     Ok(StackOutput {
+        copy_libraries: false,
         builder_variant: "",
         binary,
         port: main.port.as_ref().map(|(port, _)| *port),

@@ -370,6 +370,7 @@ pub fn plan(
         major: major.to_string(),
     };
     Ok(StackOutput {
+        copy_libraries: false,
         builder_variant: if wrapper.is_some() {
             "jdk"
         } else if facts.tool == Tool::Maven {

@@ -493,6 +493,7 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
+        copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),
         port,

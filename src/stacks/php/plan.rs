@@ -205,6 +205,7 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         nginx_file: NGINX_FILE,
     };
     Ok(StackOutput {
+        copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),
         port: web.then_some(catalog::PHP_FPM_PORT),

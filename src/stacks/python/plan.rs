@@ -663,6 +663,7 @@ pub fn plan(
     };
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
     Ok(StackOutput {
+        copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),
         port: app_port,

@@ -251,6 +251,7 @@ pub fn plan(
         .iter()
         .chain(&facts.vendored_openssl)
         .chain(&facts.cxx)
+        .chain(&facts.system_libs)
         .map(|e| e.detail.clone())
         .collect();
     if native.is_empty() {
@@ -291,7 +292,9 @@ pub fn plan(
             format!("runtime family {}", decision.family),
         )],
     };
+    let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
     Ok(StackOutput {
+        copy_libraries,
         builder_variant: "",
         binary: name.clone(),
         port: bin.port.as_ref().map(|(port, _)| *port),

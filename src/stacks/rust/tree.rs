@@ -1,4 +1,5 @@
-//! The Rust decision tree (field guide, section 3): system libraries no image has -> refuse;
+//! The Rust decision tree (field guide, section 3): system libraries no image has -> cc with
+//! the libraries copied from the builder (Chainguard: refuse);
 //! system OpenSSL -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
 //! otherwise a static binary with +crt-static.
 
@@ -20,9 +21,17 @@ pub fn tree() -> Node {
     Node::ask(
         "Does the graph link a system library no runtime image carries?",
         Condition::Signal(SYSTEM_LIBS),
-        Node::Refuse {
-            reason: "a dependency links a system library that no distroless or Chainguard runtime carries; enable its bundled/static feature (for example rusqlite's `bundled`, pq-sys's `bundled`)",
-        },
+        Node::ask(
+            "Is the vendor Chainguard?",
+            Condition::Vendor(Vendor::Chainguard),
+            Node::Refuse {
+                reason: "a dependency links a system library that no Chainguard runtime carries, and Chainguard's rust builder has no headers for it: enable its bundled/static feature (for example rusqlite's `bundled`, pq-sys's `bundled`), or use --vendor distroless",
+            },
+            Node::Use {
+                family: Family::Cc,
+                reason: "a dependency links a system library no runtime image carries: the binary links it dynamically on cc, and the build copies that library, with what it links, from the builder into the runtime",
+            },
+        ),
         Node::ask(
             "Does it link the system OpenSSL?",
             Condition::Signal(SYSTEM_OPENSSL),
