@@ -79,6 +79,10 @@ CASES = [
     dict(name="rust-default-run", app="rust-default-run", args=[], http=True, touch="src/main.rs",
          runtime="gcr.io/distroless/static-debian13:nonroot",
          expect="ok uid=65532 bin=notes postgres=false"),
+    # pq-sys links the system libpq: the binary runs on cc with libpq and what it links copied
+    # from the builder.
+    dict(name="rust-system-libpq", app="rust-system-libpq", args=[], http=True, touch="src/main.rs",
+         runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 libpq=17"),
     # Several main packages: cmd/shopd is chosen because the module is example.com/shopd.
     dict(name="go-cmd-named", app="go-cmd-named", args=[], http=True, touch="cmd/shopd/main.go",
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 binary=shopd"),
