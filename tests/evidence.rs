@@ -534,3 +534,26 @@ fn java_main_class_from_the_evidence_a_pom_carries() {
         assert!(file.contains(evidence), "{name}: {file}");
     }
 }
+
+#[test]
+fn go_cgo_linking_a_system_library_gets_it_copied() {
+    let out = explain("go-cgo-system-lib");
+    assert!(
+        out.contains("Does it link a system library the runtime lacks? -> yes"),
+        "{out}"
+    );
+    assert!(
+        out.contains("main.go:4: #cgo LDFLAGS links libwebp"),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("go-cgo-system-lib"));
+    assert!(
+        file.contains("COPY --from=build --chown=0:0 /out/native-libs /usr/local/lib/native"),
+        "{file}"
+    );
+    let plain = dockerfile(&fixture("go-cgo"));
+    assert!(
+        !plain.contains("native-libs"),
+        "libc alone needs no copy: {plain}"
+    );
+}

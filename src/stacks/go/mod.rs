@@ -80,6 +80,8 @@ pub struct MainPackage {
     pub cgo_imports: Vec<Evidence>,
     /// C++ sources or `-lstdc++` in those packages.
     pub cxx: Vec<Evidence>,
+    /// Libraries `#cgo LDFLAGS` directives link (`-lNAME`), by name.
+    pub cgo_libraries: Vec<(String, Evidence)>,
     pub port: Option<(u16, Evidence)>,
 }
 
@@ -378,6 +380,7 @@ fn analyse_main(
         cgo: Vec::new(),
         cgo_imports: Vec::new(),
         cxx: Vec::new(),
+        cgo_libraries: Vec::new(),
         port: None,
     };
 
@@ -416,6 +419,12 @@ fn collect_package(
             uses_cgo = true;
             main.cgo
                 .push(Evidence::line(rel.clone(), line, "import \"C\""));
+        }
+        for (name, line) in &file.cgo_libraries {
+            main.cgo_libraries.push((
+                name.clone(),
+                Evidence::line(rel.clone(), *line, format!("#cgo LDFLAGS links lib{name}")),
+            ));
         }
         if let Some(line) = file.cxx_directive {
             main.cxx.push(Evidence::line(

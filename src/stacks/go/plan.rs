@@ -127,6 +127,11 @@ fn by_convention<'a>(facts: &GoFacts, mains: &'a [MainPackage]) -> Option<(&'a M
     ))
 }
 
+/// Libraries (`-lNAME`) glibc and the base and cc runtimes carry.
+const BASE_LIBRARIES: &[&str] = &[
+    "c", "m", "pthread", "dl", "rt", "resolv", "stdc++", "gcc_s", "ssl", "crypto", "z", "zstd",
+];
+
 /// The Go part of the plan for the chosen main package and decision.
 pub fn plan(
     facts: &GoFacts,
@@ -202,8 +207,25 @@ pub fn plan(
     if decision.vendor == Vendor::Chainguard && cgo {
         warnings.push("cgo binaries built on Chainguard's go image link Wolfi's glibc; run them only on Chainguard runtimes".to_string());
     }
+    let missing: Vec<Evidence> = main
+        .cgo_libraries
+        .iter()
+        .filter(|(name, _)| cgo && !BASE_LIBRARIES.contains(&name.as_str()))
+        .map(|(_, evidence)| evidence.clone())
+        .collect();
+    let copy_libraries = !missing.is_empty();
+    let mut steps = vec![version_step];
+    if copy_libraries {
+        steps.push(Step {
+            question: "Does it link a system library the runtime lacks?".to_string(),
+            answer:
+                "yes: the build copies it, with what it links, from the builder into the runtime"
+                    .to_string(),
+            evidence: missing,
+        });
+    }
     Ok(StackOutput {
-        copy_libraries: false,
+        copy_libraries,
         builder_variant: "",
         binary,
         port: main.port.as_ref().map(|(port, _)| *port),
@@ -211,7 +233,7 @@ pub fn plan(
         builder_full: false,
         detected,
         warnings,
-        steps: vec![version_step],
+        steps,
         build: StackPlan::Go(GoPlan {
             package,
             cgo,

@@ -36,6 +36,8 @@ pub struct GoFile {
     pub cgo_import: Option<usize>,
     /// Line of a `#cgo` directive linking the C++ standard library.
     pub cxx_directive: Option<usize>,
+    /// Libraries `#cgo LDFLAGS: -lNAME` directives link, with their lines.
+    pub cgo_libraries: Vec<(String, usize)>,
     /// A listen-address literal such as `":8080"`, with its line.
     pub port: Option<(u16, usize)>,
 }
@@ -93,6 +95,18 @@ pub fn scan(text: &str) -> GoFile {
         }
         if header_done {
             continue;
+        }
+        if line.contains("#cgo") && line.contains("LDFLAGS:") {
+            for word in line.split_whitespace() {
+                if let Some(name) = word.strip_prefix("-l")
+                    && !name.is_empty()
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
+                {
+                    file.cgo_libraries.push((name.to_string(), line_no));
+                }
+            }
         }
         if line.starts_with('#') || (line.starts_with("//") && line.contains("#cgo")) {
             if line.contains("#cgo") && line.contains("-lstdc++") {
