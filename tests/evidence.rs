@@ -557,3 +557,32 @@ fn go_cgo_linking_a_system_library_gets_it_copied() {
         "libc alone needs no copy: {plain}"
     );
 }
+
+#[test]
+fn maven_profiles_count_as_their_activation_says() {
+    let out = explain("java-profile-activation");
+    assert!(
+        out.contains(
+            "maven-shade-plugin in profile release-jar, active by its <activation> at line 13"
+        ),
+        "{out}"
+    );
+    let file = dockerfile(&fixture("java-profile-activation"));
+    assert!(
+        file.contains("-P release-jar -DskipTests package"),
+        "{file}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path().join("gateway");
+    fs::create_dir_all(project.join("src/main/java/com/acme")).unwrap();
+    fs::copy(
+        format!("{}/pom.xml", fixture("java-profile-activation")),
+        project.join("pom.xml"),
+    )
+    .unwrap();
+    let (_, err) = run(shiplight().args(["init", "--stdout"]).arg(&project), 2);
+    assert!(
+        err.contains("runs only in profile release-jar") && err.contains("--profile release-jar"),
+        "without the file the profile is off, and the refusal names it: {err}"
+    );
+}

@@ -40,7 +40,94 @@ impl Plugin {
 struct Profile {
     id: String,
     active_by_default: bool,
+    /// `<activation>` conditions other than activeByDefault, with the line of `<activation>`.
+    activation: Option<(Activation, usize)>,
     plugins: Vec<Plugin>,
+}
+
+/// The conditions of a profile's `<activation>` that shiplight evaluates; all must hold.
+#[derive(Debug, Clone, Default)]
+struct Activation {
+    file_exists: Option<String>,
+    file_missing: Option<String>,
+    jdk: Option<String>,
+    /// `<property><name>`: a leading `!` means "when not set".
+    property: Option<String>,
+}
+
+impl Activation {
+    fn read(node: roxmltree::Node) -> Option<Activation> {
+        let file = child(node, "file");
+        let property = child(node, "property").and_then(|p| text_of(p, "name"));
+        let activation = Activation {
+            file_exists: file.and_then(|f| text_of(f, "exists")),
+            file_missing: file.and_then(|f| text_of(f, "missing")),
+            jdk: text_of(node, "jdk"),
+            property,
+        };
+        let any = activation.file_exists.is_some()
+            || activation.file_missing.is_some()
+            || activation.jdk.is_some()
+            || activation.property.is_some();
+        any.then_some(activation)
+    }
+
+    /// Whether the conditions hold for the module in `dir`, built with Java `release`: files
+    /// are looked up inside the project, no `-D` property is set, and the JDK is the release.
+    fn holds(&self, repo: &Repo, dir: &str, release: Option<u32>) -> bool {
+        let path = |value: &str| {
+            let value = value
+                .trim()
+                .trim_start_matches("${project.basedir}/")
+                .trim_start_matches("${basedir}/");
+            repo::within(dir, value).ok()
+        };
+        let exists = |value: &str| path(value).is_some_and(|p| repo.exists(&p));
+        self.file_exists.as_deref().is_none_or(exists)
+            && self
+                .file_missing
+                .as_deref()
+                .is_none_or(|v| path(v).is_some() && !exists(v))
+            && self
+                .property
+                .as_deref()
+                .is_none_or(|name| name.starts_with('!'))
+            && self
+                .jdk
+                .as_deref()
+                .is_none_or(|jdk| release.is_some_and(|r| jdk_matches(jdk, r)))
+    }
+}
+
+/// Whether a `<jdk>` activation (`17`, `1.8`, `!1.8`, `[17,)`, `[11,21)`) admits major `release`.
+fn jdk_matches(spec: &str, release: u32) -> bool {
+    let spec = spec.trim();
+    if let Some(negated) = spec.strip_prefix('!') {
+        return !jdk_matches(negated, release);
+    }
+    let major = |v: &str| -> Option<u32> {
+        let v = v.trim();
+        let v = v.strip_prefix("1.").unwrap_or(v);
+        v.split('.').next()?.parse().ok()
+    };
+    if let Some(inner) = spec
+        .strip_prefix(['[', '('])
+        .and_then(|rest| rest.strip_suffix([']', ')']))
+    {
+        let (low, high) = inner.split_once(',').unwrap_or((inner, inner));
+        let low_ok = match major(low) {
+            Some(low) if spec.starts_with('[') => release >= low,
+            Some(low) => release > low,
+            None => true,
+        };
+        let high_ok = match major(high) {
+            Some(high) if spec.ends_with(']') => release <= high,
+            Some(high) => release < high,
+            None => true,
+        };
+        return low_ok && high_ok;
+    }
+    major(spec) == Some(release)
 }
 
 /// What one pom.xml says that shiplight uses.
@@ -149,6 +236,8 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                     active_by_default: child(profile, "activation")
                         .and_then(|a| text_of(a, "activeByDefault"))
                         .is_some_and(|v| v == "true"),
+                    activation: child(profile, "activation")
+                        .and_then(|a| Some((Activation::read(a)?, line(&doc, a)))),
                     plugins: plugins(&doc, child(profile, "build")),
                 })
                 .collect()
@@ -460,12 +549,20 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
                 _ => None,
             };
             if let Some((artefact, path)) = found {
+                let activated = profile.and_then(|id| {
+                    pom.profiles
+                        .iter()
+                        .find(|p| p.id == id && !p.active_by_default)
+                        .and_then(|p| p.activation.as_ref())
+                        .map(|(_, at)| format!(", active by its <activation> at line {at}"))
+                });
                 let detail = format!(
-                    "{}{}",
+                    "{}{}{}",
                     plugin.artifact,
                     profile
                         .map(|p| format!(" in profile {p}"))
-                        .unwrap_or_default()
+                        .unwrap_or_default(),
+                    activated.unwrap_or_default()
                 );
                 return Ok(Some(Runnable {
                     artefact,
@@ -479,7 +576,15 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
     };
     let mut default: Vec<(Option<&str>, &Plugin)> =
         pom.plugins.iter().map(|plugin| (None, plugin)).collect();
-    for profile in pom.profiles.iter().filter(|p| p.active_by_default) {
+    let release_major = module.release.as_ref().map(|(major, _)| *major);
+    let active = |profile: &Profile| {
+        profile.active_by_default
+            || profile
+                .activation
+                .as_ref()
+                .is_some_and(|(activation, _)| activation.holds(repo, &pom.dir, release_major))
+    };
+    for profile in pom.profiles.iter().filter(|p| active(p)) {
         default.extend(
             profile
                 .plugins
@@ -520,7 +625,7 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
             });
         }
     }
-    for profile in pom.profiles.iter().filter(|p| !p.active_by_default) {
+    for profile in pom.profiles.iter().filter(|p| !active(p)) {
         let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
         let mut active: Vec<(Option<&str>, &Plugin)> = profile
             .plugins
