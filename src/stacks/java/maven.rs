@@ -722,3 +722,16 @@ fn release(
     }
     Ok(None)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jdk_activation_ranges() {
+        assert!(jdk_matches("17", 17) && !jdk_matches("17", 21));
+        assert!(jdk_matches("1.8", 8) && jdk_matches("!1.8", 21));
+        assert!(jdk_matches("[17,)", 21) && !jdk_matches("[17,)", 11));
+        assert!(jdk_matches("[11,21)", 17) && !jdk_matches("[11,21)", 21));
+    }
+}
