@@ -245,6 +245,15 @@ def _():
     return [] if run.out == twin.out else ["the linked manifest gives another Dockerfile"]
 
 
+@case("a .env linking outside is passed over as evidence, never read")
+def _():
+    _, project, _ = setup(PY)
+    os.symlink("../outside/secret.txt", project / ".env")
+    run = shiplight("init", project, "--stdout", "--only", "dockerfile")
+    problems = [] if run.code == 0 else [f"exit {run.code}: {run.err.strip()!r}"]
+    return problems + no_canary(run)
+
+
 @case("symbolic link loop")
 def _():
     _, project, _ = setup({"main.go": GO["main.go"]})
