@@ -520,20 +520,7 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
                     };
                     Some((Artefact::FatJar, format!("target/{name}.jar")))
                 }
-                "exec-maven-plugin" if plugin.get("mainClass").is_some() => {
-                    let main = resolve(
-                        plugin.get("mainClass").unwrap_or_default(),
-                        "mainClass",
-                        plugin.line,
-                    )?;
-                    let main_class = safe::argument(&pom.file, "mainClass", &main)
-                        .map_err(|e| e.at_line(Some(plugin.line)))?;
-                    Some((
-                        Artefact::Classpath { main_class },
-                        format!("target/{final_name}.jar"),
-                    ))
-                }
-                "maven-jar-plugin" if plugin.get("mainClass").is_some() => {
+                "maven-jar-plugin" | "exec-maven-plugin" if plugin.get("mainClass").is_some() => {
                     let main = resolve(
                         plugin.get("mainClass").unwrap_or_default(),
                         "mainClass",

@@ -128,6 +128,25 @@ pub fn select<'a>(
     }
 }
 
+/// The warning when Flask's own server runs the application.
+const FLASK_SERVER_WARNING: &str = "gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production";
+
+/// Flask's own server for `target`, bound on all interfaces at `port`.
+fn flask_run(python: String, target: String, port: u16) -> Vec<String> {
+    vec![
+        python,
+        "-m".into(),
+        "flask".into(),
+        "--app".into(),
+        target,
+        "run".into(),
+        "--host".into(),
+        "0.0.0.0".into(),
+        "--port".into(),
+        port.to_string(),
+    ]
+}
+
 /// The server that runs a WSGI application: gunicorn or waitress when a dependency installs
 /// it; else an ASGI server (uvicorn, hypercorn, daphne) for the ASGI module beside it; else
 /// Django's own server for Django, or gunicorn (with a warning) for anything else.
@@ -301,19 +320,8 @@ pub fn plan(
                     asgi.unwrap_or(target),
                 ],
                 "flask" => {
-                    warnings.push("gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production".to_string());
-                    vec![
-                        python,
-                        "-m".into(),
-                        "flask".into(),
-                        "--app".into(),
-                        target,
-                        "run".into(),
-                        "--host".into(),
-                        "0.0.0.0".into(),
-                        "--port".into(),
-                        port.to_string(),
-                    ]
+                    warnings.push(FLASK_SERVER_WARNING.to_string());
+                    flask_run(python, target, port)
                 }
                 "runserver" => {
                     warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
@@ -413,19 +421,8 @@ pub fn plan(
         Start::FlaskRun { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
                 .map_err(|e| e.at_line(entry.evidence.line))?;
-            warnings.push("gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production".to_string());
-            vec![
-                python,
-                "-m".into(),
-                "flask".into(),
-                "--app".into(),
-                target,
-                "run".into(),
-                "--host".into(),
-                "0.0.0.0".into(),
-                "--port".into(),
-                port.to_string(),
-            ]
+            warnings.push(FLASK_SERVER_WARNING.to_string());
+            flask_run(python, target, port)
         }
         Start::Script { name } => {
             vec![format!(

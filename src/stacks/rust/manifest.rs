@@ -292,9 +292,9 @@ fn default_bin_path(repo: &Repo, dir: &str, package: &str, bin: &str) -> String 
     }
 }
 
-/// Optional dependencies of a manifest (all sections, all targets): the key features name them
-/// by -> the crate's name (`package = ...` renames it).
-fn optional_dependencies(manifest: &Table) -> BTreeMap<String, String> {
+/// The dependency tables of a manifest: `[dependencies]`, `[build-dependencies]` and every
+/// `[target.*.dependencies]`.
+fn dependency_tables(manifest: &Table) -> Vec<&Table> {
     let mut tables: Vec<&Table> = Vec::new();
     for key in ["dependencies", "build-dependencies"] {
         tables.extend(manifest.get(key).and_then(Value::as_table));
@@ -305,6 +305,12 @@ fn optional_dependencies(manifest: &Table) -> BTreeMap<String, String> {
         }
     }
     tables
+}
+
+/// Optional dependencies of a manifest (all sections, all targets): the key features name them
+/// by -> the crate's name (`package = ...` renames it).
+fn optional_dependencies(manifest: &Table) -> BTreeMap<String, String> {
+    dependency_tables(manifest)
         .into_iter()
         .flatten()
         .filter(|(_, spec)| spec.get("optional").and_then(Value::as_bool) == Some(true))
@@ -358,16 +364,7 @@ pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<St
 
 /// Direct dependencies (all sections, all targets) with the features each asks for.
 fn collect_dependencies(manifest: &Table, out: &mut BTreeMap<String, Vec<String>>) {
-    let mut tables: Vec<&Table> = Vec::new();
-    for key in ["dependencies", "build-dependencies"] {
-        tables.extend(manifest.get(key).and_then(Value::as_table));
-    }
-    if let Some(targets) = manifest.get("target").and_then(Value::as_table) {
-        for target in targets.values() {
-            tables.extend(target.get("dependencies").and_then(Value::as_table));
-        }
-    }
-    for table in tables {
+    for table in dependency_tables(manifest) {
         for (key, spec) in table {
             let name = spec
                 .get("package")
