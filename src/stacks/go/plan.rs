@@ -127,11 +127,6 @@ fn by_convention<'a>(facts: &GoFacts, mains: &'a [MainPackage]) -> Option<(&'a M
     ))
 }
 
-/// Libraries (`-lNAME`) glibc and the base and cc runtimes carry.
-const BASE_LIBRARIES: &[&str] = &[
-    "c", "m", "pthread", "dl", "rt", "resolv", "stdc++", "gcc_s", "ssl", "crypto", "z", "zstd",
-];
-
 /// The Go part of the plan for the chosen main package and decision.
 pub fn plan(
     facts: &GoFacts,
@@ -210,7 +205,14 @@ pub fn plan(
     let missing: Vec<Evidence> = main
         .cgo_libraries
         .iter()
-        .filter(|(name, _)| cgo && !BASE_LIBRARIES.contains(&name.as_str()))
+        .filter(|(name, _)| {
+            let soname = format!("lib{name}.so");
+            cgo && !decision
+                .runtime
+                .library_names()
+                .iter()
+                .any(|carried| carried.starts_with(&soname))
+        })
         .map(|(_, evidence)| evidence.clone())
         .collect();
     let copy_libraries = !missing.is_empty();
