@@ -217,27 +217,10 @@ impl Repo {
         let Some(found) = self.resolve(rel)? else {
             return Ok(None);
         };
-        let fail = |cause: String| refusal(rel, &cause);
-        match found.kind {
-            Kind::File => {}
-            Kind::Dir => return Err(fail("is a directory, not a file".to_string())),
-            Kind::Special(what) => {
-                return Err(fail(format!(
-                    "is {what}, not a regular file; shiplight reads only regular files"
-                )));
-            }
-        }
-        let file = open_regular(&self.root.join(&found.real))
-            .map_err(|err| fail(format!("cannot read it: {err}")))?;
-        let mut bytes = Vec::new();
-        file.take(cap + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|err| fail(format!("cannot read it: {err}")))?;
-        if bytes.len() as u64 > cap {
-            return Err(fail(format!(
-                "is larger than {} KiB, more than any real manifest; refusing to read it",
-                cap / 1024
-            )));
+        let (bytes, whole) = read_regular(&self.root.join(&found.real), found.kind, cap)
+            .map_err(|cause| refusal(rel, &cause))?;
+        if !whole {
+            return Err(refusal(rel, &too_large(cap)));
         }
         Ok(Some(bytes))
     }
@@ -250,19 +233,8 @@ impl Repo {
             return Ok(None);
         };
         let fail = |cause: String| refusal(rel, &cause);
-        if !found.kind.is_file() {
-            return Err(fail(
-                "is not a regular file; shiplight reads only regular files".to_string(),
-            ));
-        }
-        let file = open_regular(&self.root.join(&found.real))
-            .map_err(|err| fail(format!("cannot read it: {err}")))?;
-        let mut bytes = Vec::new();
-        file.take(limit + 1)
-            .read_to_end(&mut bytes)
-            .map_err(|err| fail(format!("cannot read it: {err}")))?;
-        let whole = bytes.len() as u64 <= limit;
-        bytes.truncate(limit as usize);
+        let (mut bytes, whole) =
+            read_regular(&self.root.join(&found.real), found.kind, limit).map_err(fail)?;
         if !whole
             && let Err(err) = std::str::from_utf8(&bytes)
             && err.error_len().is_none()
@@ -357,23 +329,41 @@ pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
         return Ok(String::new());
     }
     let meta = std::fs::metadata(path).map_err(|err| format!("cannot read it: {err}"))?;
-    match Kind::of(&meta) {
+    let (bytes, whole) = read_regular(path, Kind::of(&meta), cap)?;
+    if !whole {
+        return Err(too_large(cap));
+    }
+    text(bytes)
+}
+
+/// The bytes of `path`, which resolution found to be of `kind`: at most `limit` of them, with
+/// whether that is the whole file. Only a regular file is opened.
+fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), String> {
+    match kind {
         Kind::File => {}
         Kind::Dir => return Err("is a directory, not a file".to_string()),
-        Kind::Special(what) => return Err(format!("is {what}, not a regular file")),
+        Kind::Special(what) => {
+            return Err(format!(
+                "is {what}, not a regular file; shiplight reads only regular files"
+            ));
+        }
     }
     let file = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
     let mut bytes = Vec::new();
-    file.take(cap + 1)
+    file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| format!("cannot read it: {err}"))?;
-    if bytes.len() as u64 > cap {
-        return Err(format!(
-            "is larger than {} KiB; refusing to read it",
-            cap / 1024
-        ));
-    }
-    text(bytes)
+    let whole = bytes.len() as u64 <= limit;
+    bytes.truncate(limit as usize);
+    Ok((bytes, whole))
+}
+
+/// Why a file over `cap` bytes is refused.
+fn too_large(cap: u64) -> String {
+    format!(
+        "is larger than {} KiB, more than any real manifest; refusing to read it",
+        cap / 1024
+    )
 }
 
 /// Text from bytes: UTF-8, a leading byte-order mark dropped.
