@@ -147,6 +147,44 @@ fn flask_run(python: String, target: String, port: u16) -> Vec<String> {
     ]
 }
 
+/// An ASGI server started on `target` (`module:object`, or `module:factory()`) and all
+/// interfaces at `port`: uvicorn (with `--factory` for a factory), hypercorn, daphne or granian.
+fn asgi_run(server: &str, python: String, target: String, port: u16) -> Vec<String> {
+    let mut command = vec![python, "-m".into(), server.to_string()];
+    match server {
+        "hypercorn" => command.extend(["--bind".into(), format!("0.0.0.0:{port}"), target]),
+        "daphne" => command.extend([
+            "--bind".into(),
+            "0.0.0.0".into(),
+            "--port".into(),
+            port.to_string(),
+            target,
+        ]),
+        "granian" => command.extend([
+            "--interface".into(),
+            "asgi".into(),
+            "--host".into(),
+            "0.0.0.0".into(),
+            "--port".into(),
+            port.to_string(),
+            target,
+        ]),
+        _ => {
+            match target.strip_suffix("()") {
+                Some(factory) => command.extend([factory.to_string(), "--factory".into()]),
+                None => command.push(target),
+            }
+            command.extend([
+                "--host".into(),
+                "0.0.0.0".into(),
+                "--port".into(),
+                port.to_string(),
+            ]);
+        }
+    }
+    command
+}
+
 /// The server that runs a WSGI application: gunicorn or waitress when a dependency installs
 /// it; else an ASGI server (uvicorn, hypercorn, daphne) for the ASGI module beside it; else
 /// Django's own server for Django, or gunicorn (with a warning) for anything else.
@@ -291,34 +329,9 @@ pub fn plan(
                     format!("--listen={bind}"),
                     target,
                 ],
-                "uvicorn" => vec![
-                    python,
-                    "-m".into(),
-                    "uvicorn".into(),
-                    asgi.unwrap_or(target),
-                    "--host".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port.to_string(),
-                ],
-                "hypercorn" => vec![
-                    python,
-                    "-m".into(),
-                    "hypercorn".into(),
-                    "--bind".into(),
-                    bind,
-                    asgi.unwrap_or(target),
-                ],
-                "daphne" => vec![
-                    python,
-                    "-m".into(),
-                    "daphne".into(),
-                    "--bind".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port.to_string(),
-                    asgi.unwrap_or(target),
-                ],
+                "uvicorn" | "hypercorn" | "daphne" => {
+                    asgi_run(server, python, asgi.unwrap_or(target), port)
+                }
                 "flask" => {
                     warnings.push(FLASK_SERVER_WARNING.to_string());
                     flask_run(python, target, port)
@@ -371,52 +384,7 @@ pub fn plan(
                         .collect(),
                 });
             }
-            match server {
-                "hypercorn" => vec![
-                    python,
-                    "-m".into(),
-                    "hypercorn".into(),
-                    "--bind".into(),
-                    bind,
-                    target,
-                ],
-                "daphne" => vec![
-                    python,
-                    "-m".into(),
-                    "daphne".into(),
-                    "--bind".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port.to_string(),
-                    target,
-                ],
-                "granian" => vec![
-                    python,
-                    "-m".into(),
-                    "granian".into(),
-                    "--interface".into(),
-                    "asgi".into(),
-                    "--host".into(),
-                    "0.0.0.0".into(),
-                    "--port".into(),
-                    port.to_string(),
-                    target,
-                ],
-                _ => {
-                    let mut command = vec![python, "-m".into(), "uvicorn".into()];
-                    match target.strip_suffix("()") {
-                        Some(factory) => command.extend([factory.to_string(), "--factory".into()]),
-                        None => command.push(target),
-                    }
-                    command.extend([
-                        "--host".into(),
-                        "0.0.0.0".into(),
-                        "--port".into(),
-                        port.to_string(),
-                    ]);
-                    command
-                }
-            }
+            asgi_run(server, python, target, port)
         }
         Start::FlaskRun { target } => {
             let target = safe::python_target(&entry.evidence.file, "application", target)
