@@ -180,7 +180,8 @@ pub fn decide_and_plan(
             Ok((decision, output))
         }
         Facts::Rust(facts) => {
-            let facts = &rust::plan::with_features(facts, settings)?;
+            let facts = rust::plan::with_features(facts, settings)?;
+            let facts = facts.as_ref();
             let (bin, chosen) = rust::plan::select(facts, settings)?;
             let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
             let mut output = rust::plan::plan(facts, bin, &decision, settings)?;

@@ -11,6 +11,7 @@ use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// What the Rust template reads.
 #[derive(Debug, Clone, Serialize)]
@@ -29,7 +30,14 @@ pub struct RustPlan {
 
 /// The facts with native needs judged for the features the settings ask for; a feature no
 /// package declares is refused, naming the ones that exist.
-pub fn with_features(facts: &RustFacts, settings: &Settings) -> Result<RustFacts, DetectError> {
+/// Without features asked for, the facts as detection judged them (for the defaults) serve.
+pub fn with_features<'a>(
+    facts: &'a RustFacts,
+    settings: &Settings,
+) -> Result<Cow<'a, RustFacts>, DetectError> {
+    if settings.features.is_empty() {
+        return Ok(Cow::Borrowed(facts));
+    }
     let declared: Vec<String> = facts
         .packages
         .iter()
@@ -62,7 +70,7 @@ pub fn with_features(facts: &RustFacts, settings: &Settings) -> Result<RustFacts
             });
         }
     }
-    Ok(facts.clone().with_features(&settings.features))
+    Ok(Cow::Owned(facts.clone().with_features(&settings.features)))
 }
 
 /// The binary to build: the one the settings name, the only one among the default members,
