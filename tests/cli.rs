@@ -1,31 +1,11 @@
 //! The binary's behaviour: exit codes, messages, and what it does to files on disk.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{copy_dir, fixture, project, shiplight};
 use std::fs;
 use std::path::Path;
-
-fn shiplight() -> Command {
-    let mut cmd = Command::cargo_bin("shiplight").unwrap();
-    cmd.env("SHIPLIGHT_CARGO_METADATA", "never");
-    cmd
-}
-
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
 
 fn stderr_of(cmd: &mut Command, code: i32) -> String {
     let output = cmd.output().unwrap();
@@ -375,16 +355,6 @@ fn stdout_of(cmd: &mut Command) -> String {
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8(output.stdout).unwrap()
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 #[test]

@@ -2,18 +2,11 @@
 //! version pins, lock files) decides where shiplight used to refuse, and `explain` shows it. A
 //! tie that no rule breaks still exits 2 with the candidates.
 
+mod common;
+
 use assert_cmd::Command;
+use common::{fixture, project, shiplight};
 use std::fs;
-
-fn shiplight() -> Command {
-    let mut cmd = Command::cargo_bin("shiplight").unwrap();
-    cmd.env("SHIPLIGHT_CARGO_METADATA", "never");
-    cmd
-}
-
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
 
 fn run(cmd: &mut Command, code: i32) -> (String, String) {
     let output = cmd.output().unwrap();
@@ -41,16 +34,6 @@ fn dockerfile(path: &str) -> String {
         0,
     )
     .0
-}
-
-fn project(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (path, text) in files {
-        let path = dir.path().join(path);
-        fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
-    }
-    dir
 }
 
 #[test]
