@@ -16,6 +16,7 @@ import tempfile
 import time
 
 import dockerfile
+from projects import split_outputs, write
 
 CASES = []
 HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
@@ -48,16 +49,6 @@ def shiplight(*args, timeout=20):
     return Run(result, time.time() - start)
 
 
-def write(root, files):
-    for path, content in files.items():
-        target = pathlib.Path(root, path)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(content, bytes):
-            target.write_bytes(content)
-        else:
-            target.write_text(content if isinstance(content, str) else json.dumps(content))
-
-
 def refused(run, *needles):
     """Exit 2, nothing on stdout, an error holding every needle, no hidden character."""
     problems = []
@@ -79,15 +70,7 @@ def clean(run):
 
 
 def outputs(run):
-    files, name = {}, None
-    for line in run.out.splitlines(keepends=True):
-        match = re.fullmatch(r"==> (\S+) <==\n", line)
-        if match:
-            name = match.group(1)
-            files[name] = ""
-        elif name:
-            files[name] += line
-    return files
+    return split_outputs(run.out)
 
 
 GO = {"go.mod": "module example.com/svc\n\ngo 1.26\n",
@@ -117,7 +100,7 @@ def setup(files):
 
 
 def no_canary(run):
-    return [f"printed a file from outside the project"] if OUTSIDE_SECRET in run.out + run.err else []
+    return ["printed a file from outside the project"] if OUTSIDE_SECRET in run.out + run.err else []
 
 
 # Paths from repository content --------------------------------------------------------------

@@ -25,7 +25,6 @@ Usage: python3 tests/structure/check.py [path/to/shiplight]
 """
 
 import itertools
-import json
 import pathlib
 import re
 import subprocess
@@ -36,6 +35,7 @@ import dockerfile
 
 sys.path.insert(0, str(pathlib.Path(__file__).resolve().parent))
 import boundary  # noqa: E402
+from projects import split_outputs, write  # noqa: E402
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 BIN = pathlib.Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT / "target" / "debug" / "shiplight"
@@ -57,18 +57,6 @@ def fail(message):
 def shiplight(*args):
     return subprocess.run([str(BIN), *map(str, args)], capture_output=True, text=True, env=ENV,
                           timeout=30)
-
-
-def split_outputs(stdout):
-    files, name = {}, None
-    for line in stdout.splitlines(keepends=True):
-        match = re.fullmatch(r"==> (\S+) <==\n", line)
-        if match:
-            name = match.group(1)
-            files[name] = ""
-        elif name:
-            files[name] += line
-    return files
 
 
 def stages(commands):
@@ -145,13 +133,6 @@ def flag_space():
             if port and f"EXPOSE {port}" not in files.get("Dockerfile", ""):
                 fail(f"{label}: --port {port} is not exposed")
     return count
-
-
-def write(root, files):
-    for path, content in files.items():
-        target = root / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(content if isinstance(content, str) else json.dumps(content))
 
 
 def instruction_list(text):
