@@ -48,6 +48,20 @@ pub enum DetectError {
         candidates: Vec<String>,
     },
     #[error(
+        "{}: the build stops unless one of the features {} is enabled, and no enabled feature turns one on. Features that do: {}. Choose one with {}",
+        location(file, *line),
+        shown::line(&features.join(", ")),
+        shown::line(&enablers.join(", ")),
+        crate::config::ways("features")
+    )]
+    FeatureNeeded {
+        file: String,
+        line: Option<usize>,
+        features: Vec<String>,
+        /// Every declared feature that turns one of `features` on (them included).
+        enablers: Vec<String>,
+    },
+    #[error(
         "{}: {field} {value:?} cannot be used in a Dockerfile: {allowed}",
         location(file, *line)
     )]

@@ -569,3 +569,47 @@ fn maven_profiles_count_as_their_activation_says() {
         "without the file the profile is off, and the refusal names it: {err}"
     );
 }
+
+#[test]
+fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("rust-backend-feature")),
+        2,
+    );
+    assert!(
+        err.contains(
+            "build.rs:4: the build stops unless one of the features sqlite, postgresql is enabled"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("--features"), "{err}");
+    let (out, _) = run(
+        shiplight()
+            .args(["explain", "--features", "postgresql"])
+            .arg(fixture("rust-backend-feature")),
+        0,
+    );
+    assert!(
+        out.contains("Does the build need a feature turned on? -> yes: postgresql is on (with --features postgresql)"),
+        "{out}"
+    );
+    assert!(out.contains("build.rs:4: compile_error!"), "{out}");
+    assert!(out.contains("cc-debian13"), "pq-sys links libpq: {out}");
+    let (file, _) = run(
+        shiplight()
+            .args([
+                "init",
+                "--stdout",
+                "--only",
+                "dockerfile",
+                "--features",
+                "sqlite",
+            ])
+            .arg(fixture("rust-backend-feature")),
+        0,
+    );
+    assert!(file.contains("--bin keeper --features sqlite"), "{file}");
+    assert!(file.contains("static-debian13"), "bundled SQLite: {file}");
+}

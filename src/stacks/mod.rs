@@ -23,8 +23,8 @@ use serde::Serialize;
 #[derive(Debug, Clone, Serialize)]
 #[serde(untagged)]
 pub enum Facts {
-    Go(go::GoFacts),
-    Rust(rust::RustFacts),
+    Go(Box<go::GoFacts>),
+    Rust(Box<rust::RustFacts>),
     Python(Box<python::PythonFacts>),
     Node(Box<node::NodeFacts>),
     Java(Box<java::JavaFacts>),

@@ -173,7 +173,7 @@ fn display_dir(dir: &str) -> String {
 pub fn detect(repo: &Repo) -> Detection {
     match read(repo) {
         Ok(Some(facts)) => Detection::Found {
-            facts: Box::new(crate::stacks::Facts::Go(facts)),
+            facts: Box::new(crate::stacks::Facts::Go(Box::new(facts))),
         },
         Ok(None) => Detection::Absent {
             looked_for: "go.mod or go.work".to_string(),

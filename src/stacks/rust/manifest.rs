@@ -324,6 +324,30 @@ fn optional_dependencies(manifest: &Table) -> BTreeMap<String, String> {
 /// The crates of `package`'s optional dependencies that no feature of `requested` (with
 /// `default` first when it exists) turns on, following features that enable features.
 pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<String> {
+    let (_, on) = enabled(package, requested);
+    package
+        .optional
+        .iter()
+        .filter(|(key, _)| !on.contains(key.as_str()))
+        .map(|(_, name)| name.clone())
+        .collect()
+}
+
+/// The features of `package` that `requested` (with `default` when it exists) turn on,
+/// following features that enable features.
+pub fn enabled_features(package: &Package, requested: &[String]) -> BTreeSet<String> {
+    enabled(package, requested)
+        .0
+        .into_iter()
+        .map(str::to_string)
+        .collect()
+}
+
+/// (features on, optional dependency keys on) for `requested` plus `default`.
+fn enabled<'a>(
+    package: &'a Package,
+    requested: &'a [String],
+) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
     let mut on: BTreeSet<&str> = BTreeSet::new();
     let mut pending: Vec<&str> = requested.iter().map(String::as_str).collect();
     if package.features.contains_key("default") {
@@ -354,12 +378,7 @@ pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<St
             }
         }
     }
-    package
-        .optional
-        .iter()
-        .filter(|(key, _)| !on.contains(key.as_str()))
-        .map(|(_, name)| name.clone())
-        .collect()
+    (seen, on)
 }
 
 /// Direct dependencies (all sections, all targets) with the features each asks for.

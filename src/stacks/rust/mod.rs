@@ -2,6 +2,7 @@
 //! and the native needs of the dependency graph. Works without a Rust toolchain (plain TOML
 //! reading); with cargo installed, packages and binaries come from `cargo metadata`.
 
+pub mod guard;
 pub mod lock;
 pub mod manifest;
 pub mod metadata;
@@ -46,6 +47,8 @@ pub struct RustFacts {
     pub features: Vec<String>,
     /// Optional dependencies no enabled feature turns on (not linked, so no evidence).
     pub optional_off: Vec<String>,
+    /// Build stops unless a feature is on (`compile_error!` under `cfg(not(feature))`).
+    pub guards: Vec<guard::Guard>,
 }
 
 /// A binary target of the project.
@@ -97,6 +100,13 @@ impl RustFacts {
                 "no: native needs judged from direct dependencies",
                 Evidence::file("Cargo.lock", "missing"),
             )),
+        }
+        for guard in &self.guards {
+            facts.push(Fact::new(
+                &format!("needs a feature ({})", guard.package),
+                guard.features.join(" | "),
+                guard.evidence.clone(),
+            ));
         }
         for (name, evidence) in [
             ("system OpenSSL", &self.system_openssl),
@@ -168,7 +178,7 @@ impl RustFacts {
 pub fn detect(repo: &Repo) -> Detection {
     match read(repo) {
         Ok(Some(facts)) => Detection::Found {
-            facts: Box::new(crate::stacks::Facts::Rust(facts)),
+            facts: Box::new(crate::stacks::Facts::Rust(Box::new(facts))),
         },
         Ok(None) => Detection::Absent {
             looked_for: "Cargo.toml".to_string(),
@@ -193,7 +203,12 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
     let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
     let mut bins = Vec::new();
     let mut default_runs = Vec::new();
+    let mut guards = Vec::new();
     for package in &packages {
+        let lib = repo::join(&package.dir, "src/lib.rs");
+        let mut roots: Vec<&str> = package.bins.iter().map(|b| b.src.as_str()).collect();
+        roots.push(&lib);
+        guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
         let spec = package_spec(package, packages.len(), lock_text.as_deref());
         for bin in &package.bins {
             bins.push(RustBin {
@@ -278,6 +293,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             sqlite_bundled,
             features: Vec::new(),
             optional_off: Vec::new(),
+            guards,
         }
         .with_features(&[]),
     ))

@@ -241,6 +241,7 @@ pub fn plan(
         }),
         None => None,
     };
+    let features_step = guarded_features(facts, bin)?;
     let crt_static = decision.family == Family::Static;
     let locked = facts.lock.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
@@ -310,7 +311,10 @@ pub fn plan(
         builder_full: false,
         detected,
         warnings,
-        steps: vec![version_step, build_step],
+        steps: [Some(version_step), features_step, Some(build_step)]
+            .into_iter()
+            .flatten()
+            .collect(),
         build: StackPlan::Rust(RustPlan {
             bin: name,
             package,
@@ -320,6 +324,64 @@ pub fn plan(
             crt_static,
         }),
     })
+}
+
+/// The build's feature guards for `bin`'s package: each needs one of its features enabled
+/// (by `default` or the `features` setting), else the build would stop at its `compile_error!`
+/// and the project is refused, naming the features that would let it build.
+fn guarded_features(facts: &RustFacts, bin: &RustBin) -> Result<Option<Step>, DetectError> {
+    let guards: Vec<&super::guard::Guard> = facts
+        .guards
+        .iter()
+        .filter(|g| g.package == bin.package)
+        .collect();
+    let Some(package) = facts.packages.iter().find(|p| p.name == bin.package) else {
+        return Ok(None);
+    };
+    if guards.is_empty() {
+        return Ok(None);
+    }
+    let on = super::manifest::enabled_features(package, &facts.features);
+    let mut answers = Vec::new();
+    for guard in &guards {
+        let chosen: Vec<&String> = guard.features.iter().filter(|f| on.contains(*f)).collect();
+        if chosen.is_empty() {
+            let enablers = package
+                .features
+                .keys()
+                .filter(|f| *f != "default")
+                .filter(|f| {
+                    super::manifest::enabled_features(package, std::slice::from_ref(*f))
+                        .iter()
+                        .any(|on| guard.features.contains(on))
+                })
+                .cloned()
+                .collect();
+            return Err(DetectError::FeatureNeeded {
+                file: guard.evidence.file.clone(),
+                line: guard.evidence.line,
+                features: guard.features.clone(),
+                enablers,
+            });
+        }
+        answers.push(
+            chosen
+                .iter()
+                .map(|f| f.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+        );
+    }
+    let how = if facts.features.is_empty() {
+        "by default".to_string()
+    } else {
+        format!("with --features {}", facts.features.join(","))
+    };
+    Ok(Some(Step {
+        question: "Does the build need a feature turned on?".to_string(),
+        answer: format!("yes: {} is on ({how})", answers.join("; ")),
+        evidence: guards.iter().map(|g| g.evidence.clone()).collect(),
+    }))
 }
 
 /// The Rust version in the builder tag: the settings' version, a numeric toolchain pin that has
