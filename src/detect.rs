@@ -161,7 +161,7 @@ fn list_or_none(items: &[String]) -> String {
 }
 
 /// What one stack's detector concluded.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum Detection {
     /// The stack's manifest is there and was understood.
@@ -173,7 +173,7 @@ pub enum Detection {
 }
 
 /// One stack's detection result.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub stack: Stack,
     #[serde(flatten)]

@@ -37,9 +37,30 @@ const SKIP: &[&str] = &[
 /// A service found under the root.
 #[derive(Debug, Clone)]
 pub struct Service {
-    /// Path relative to the root, `/`-separated; empty for the root itself.
+    /// Path relative to the root, `/`-separated; empty for the root itself: the build context.
     pub dir: String,
+    /// One application of several the build at `dir` holds (a reactor module), whose
+    /// Dockerfile lives in its own directory and is built from `dir`.
+    pub application: Option<Application>,
     pub generated: Generated,
+}
+
+/// One of several applications a build holds.
+#[derive(Debug, Clone)]
+pub struct Application {
+    pub name: String,
+    /// Its directory relative to the service's, `/`-separated; empty for the service's own.
+    pub dir: String,
+}
+
+impl Service {
+    /// Where the Dockerfile and its ignore file are written, relative to the root.
+    fn files_dir(&self) -> String {
+        match &self.application {
+            Some(app) => repo::join(&self.dir, &app.dir),
+            None => self.dir.clone(),
+        }
+    }
 }
 
 /// One bake target.
@@ -47,6 +68,8 @@ pub struct Service {
 struct Target {
     name: String,
     context: String,
+    /// The Dockerfile's path from the context.
+    dockerfile: String,
     /// A named stage to build instead of the last one.
     stage: Option<&'static str>,
 }
@@ -111,13 +134,43 @@ fn generate_all(
         } else {
             relative.clone()
         };
-        let result = base_layers(&dir, overrides, env)
-            .and_then(|base| generate_detected(&dir, reports, &base, flags.clone()));
+        let result = base_layers(&dir, overrides, env).and_then(|base| {
+            let settings = Settings::resolve(base.iter().cloned().chain([flags.clone()]));
+            let applications = match detect::choose(reports.clone(), &dir, &settings) {
+                Ok((facts, _)) => facts.applications(&settings),
+                Err(_) => Vec::new(),
+            };
+            if applications.is_empty() {
+                return Ok(vec![Service {
+                    dir: relative.clone(),
+                    application: None,
+                    generated: generate_detected(&dir, reports, &base, flags.clone())?,
+                }]);
+            }
+            applications
+                .into_iter()
+                .map(|(name, app_dir)| {
+                    let mut layer = flags.clone();
+                    layer.package = Some(name.clone());
+                    let mut generated = generate_detected(&dir, reports.clone(), &base, layer)?;
+                    let dockerfile = crate::safe::relative_path(
+                        "pom.xml",
+                        "module directory",
+                        &repo::join(&app_dir, "Dockerfile"),
+                    )?;
+                    generated.plan.app.dockerfile = Some(dockerfile);
+                    let templates = Templates::load(generated.settings.templates.as_ref())?;
+                    generated.outputs = crate::render::render(&generated.plan, &templates)?;
+                    Ok(Service {
+                        dir: relative.clone(),
+                        application: Some(Application { name, dir: app_dir }),
+                        generated,
+                    })
+                })
+                .collect()
+        });
         match result {
-            Ok(generated) => services.push(Service {
-                dir: relative,
-                generated,
-            }),
+            Ok(found) => services.extend(found),
             Err(err) => failures.push(format!("{shown}: {err}")),
         }
     }
@@ -157,12 +210,19 @@ fn outputs(
     let mut all = Vec::new();
     for service in services {
         for output in &service.generated.outputs {
+            let name = match (&service.application, output.name.as_str()) {
+                (None, name) => prefix(&service.dir, name),
+                (Some(_), ".dockerignore") => {
+                    prefix(&service.files_dir(), "Dockerfile.dockerignore")
+                }
+                (Some(_), name) => prefix(&service.files_dir(), name),
+            };
             all.push(Output {
-                name: prefix(&service.dir, &output.name),
+                name,
                 contents: output.contents.clone(),
             });
         }
-        if with_config(service) {
+        if service.application.is_none() && with_config(service) {
             all.push(Output {
                 name: prefix(&service.dir, config::FILE_NAME),
                 contents: service.generated.config.contents.clone(),
@@ -192,16 +252,25 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
             service.dir.clone()
         };
         let context = crate::safe::relative_path(BAKE_FILE, "service directory", &context)?;
+        let dockerfile = service
+            .generated
+            .plan
+            .app
+            .dockerfile
+            .clone()
+            .unwrap_or_else(|| "Dockerfile".to_string());
         if web {
             targets.push(Target {
                 name: format!("{name}-web"),
                 context: context.clone(),
+                dockerfile: dockerfile.clone(),
                 stage: Some("web"),
             });
         }
         targets.push(Target {
             name,
             context,
+            dockerfile,
             stage: None,
         });
     }
@@ -214,9 +283,13 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
     })
 }
 
-/// A bake target name from the service's directory (its image name for the root).
+/// A bake target name from the service's directory (its image name for the root), or the
+/// application's name.
 fn target_name(service: &Service) -> String {
-    let last = service.dir.rsplit('/').next().unwrap_or("");
+    let last = match &service.application {
+        Some(app) => app.name.as_str(),
+        None => service.dir.rsplit('/').next().unwrap_or(""),
+    };
     let source = if last.is_empty() {
         service.generated.plan.app.image_name.as_str()
     } else {
@@ -264,11 +337,27 @@ pub fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u
         } else {
             service.dir.as_str()
         };
-        writeln!(
-            out,
-            "{shown}: {} on {} ({})",
-            plan.stack_title, plan.runtime.image, plan.runtime.family
-        )?;
+        match &plan.app.dockerfile {
+            Some(dockerfile) => writeln!(
+                out,
+                "{shown}: {} on {} ({}), application {} built with -f {dockerfile}",
+                plan.stack_title,
+                plan.runtime.image,
+                plan.runtime.family,
+                crate::shown::line(
+                    &service
+                        .application
+                        .as_ref()
+                        .map(|a| a.name.clone())
+                        .unwrap_or_default()
+                )
+            )?,
+            None => writeln!(
+                out,
+                "{shown}: {} on {} ({})",
+                plan.stack_title, plan.runtime.image, plan.runtime.family
+            )?,
+        }
     }
     writeln!(
         out,

@@ -60,6 +60,11 @@ pub struct App {
     /// Copy the system libraries the binary links that the runtime lacks (and what they link)
     /// from the builder into the runtime, instead of stopping the build.
     pub copy_libraries: bool,
+    /// The Dockerfile's path from the build context when it is not the context's own
+    /// `Dockerfile` (one application of a reactor, built from the reactor's root): the `-f` of
+    /// the build commands. Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dockerfile: Option<String>,
 }
 
 /// The build stage's image and where it works.
@@ -277,6 +282,7 @@ pub fn build(
         compose: settings.compose || build.always_compose(),
         app: App {
             image_name: crate::safe::image_name(&output.binary),
+            dockerfile: None,
             binary: output.binary,
             port,
             dir: APP_DIR,

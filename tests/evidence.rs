@@ -613,3 +613,55 @@ fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
     assert!(file.contains("--bin keeper --features sqlite"), "{file}");
     assert!(file.contains("static-debian13"), "bundled SQLite: {file}");
 }
+
+#[test]
+fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() {
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("java-multimodule")),
+        2,
+    );
+    assert!(
+        err.contains("found several modules with a runnable artefact: api, worker"),
+        "{err}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        std::path::Path::new(&fixture("java-multimodule")),
+        dir.path(),
+    );
+    let (out, _) = run(shiplight().args(["init", "--all"]).arg(dir.path()), 0);
+    assert!(
+        out.contains("application api built with -f api/Dockerfile"),
+        "{out}"
+    );
+    assert!(
+        out.contains("application worker built with -f worker/Dockerfile"),
+        "{out}"
+    );
+    for app in ["api", "worker"] {
+        let file = fs::read_to_string(dir.path().join(app).join("Dockerfile")).unwrap();
+        assert!(
+            file.contains(&format!(
+                "# Build:    docker build -f {app}/Dockerfile -t {app} ."
+            )),
+            "{file}"
+        );
+        assert!(file.contains(&format!("module {app}")), "{file}");
+        let ignore = dir.path().join(app).join("Dockerfile.dockerignore");
+        assert!(ignore.is_file(), "BuildKit reads <Dockerfile>.dockerignore");
+    }
+    assert!(!dir.path().join("common/Dockerfile").exists(), "a library");
+    assert!(!dir.path().join("Dockerfile").exists());
+    let bake = fs::read_to_string(dir.path().join("docker-bake.hcl")).unwrap();
+    assert!(
+        bake.contains(
+            "target \"worker\" {\n  context    = \".\"\n  dockerfile = \"worker/Dockerfile\""
+        ),
+        "{bake}"
+    );
+    run(shiplight().args(["check", "--all"]).arg(dir.path()), 0);
+    fs::write(dir.path().join("worker/Dockerfile"), "FROM scratch\n").unwrap();
+    run(shiplight().args(["check", "--all"]).arg(dir.path()), 1);
+}

@@ -84,6 +84,25 @@ impl Facts {
         }
     }
 
+    /// The separate applications one build holds, as (name, directory), when there are
+    /// several and the settings choose none: the modules of a Maven or Gradle reactor that each
+    /// produce something runnable. `init --all` writes a Dockerfile for each.
+    pub fn applications(&self, settings: &Settings) -> Vec<(String, String)> {
+        match self {
+            Facts::Java(facts) if settings.package.is_none() => {
+                let candidates = facts.candidates(settings.profile.as_deref());
+                if candidates.len() < 2 {
+                    return Vec::new();
+                }
+                candidates
+                    .iter()
+                    .map(|m| (m.name.clone(), m.dir.clone()))
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
     /// The facts for display.
     pub fn listing(&self) -> Vec<Fact> {
         match self {
