@@ -665,3 +665,27 @@ fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() 
     fs::write(dir.path().join("worker/Dockerfile"), "FROM scratch\n").unwrap();
     run(shiplight().args(["check", "--all"]).arg(dir.path()), 1);
 }
+
+#[test]
+fn java_a_managed_plugin_bound_only_in_a_profile_names_that_profile() {
+    let (_, err) = run(
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture("java-profile-managed")),
+        2,
+    );
+    assert!(
+        err.contains("maven-shade-plugin (pom.xml:48) runs only in profile fat-jar, which is not active by default: pass --profile fat-jar"),
+        "{err}"
+    );
+    let (out, _) = run(
+        shiplight()
+            .args(["explain", "--profile", "fat-jar"])
+            .arg(fixture("java-profile-managed")),
+        0,
+    );
+    assert!(
+        out.contains("Which artefact runs? -> jar with its dependencies"),
+        "the shade configuration comes from pluginManagement: {out}"
+    );
+}

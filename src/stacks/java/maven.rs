@@ -227,6 +227,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
     let final_name = build
         .and_then(|b| child(b, "finalName"))
         .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&doc, n)));
+    let managed = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
     let profiles = child(project, "profiles")
         .map(|list| {
             list.children()
@@ -238,7 +239,12 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                         .is_some_and(|v| v == "true"),
                     activation: child(profile, "activation")
                         .and_then(|a| Some((Activation::read(a)?, line(&doc, a)))),
-                    plugins: plugins(&doc, child(profile, "build")),
+                    plugins: {
+                        let build = child(profile, "build");
+                        let own = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
+                        let managed = own.into_iter().chain(managed.iter().cloned()).collect();
+                        with_managed(plugins(&doc, build), managed, "")
+                    },
                 })
                 .collect()
         })
@@ -260,11 +266,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         parent,
         properties,
         final_name,
-        plugins: with_managed(
-            plugins(&doc, build),
-            plugins(&doc, build.and_then(|b| child(b, "pluginManagement"))),
-            &packaging,
-        ),
+        plugins: with_managed(plugins(&doc, build), managed, &packaging),
         packaging,
         profiles,
         modules,
