@@ -41,6 +41,8 @@ pub enum Family {
     Cc,
     /// The language's own runtime image (interpreter or JVM).
     Language,
+    /// A web server that serves files a build wrote; nothing of the project runs.
+    Web,
 }
 
 impl fmt::Display for Family {
@@ -50,6 +52,7 @@ impl fmt::Display for Family {
             Family::Base => "base",
             Family::Cc => "cc",
             Family::Language => "language",
+            Family::Web => "web",
         })
     }
 }
@@ -373,6 +376,34 @@ pub const RUNTIMES: &[RuntimeImage] = &[
     },
 ];
 
+/// The web server that serves a static site's files. Distroless publishes none, so its row is
+/// Chainguard's nginx too: it runs as 65532 without a shell, listens on 8080, and is what
+/// serves a PHP-FPM application's files already.
+const WEB_SERVER: RuntimeImage = RuntimeImage {
+    vendor: Vendor::Chainguard,
+    family: Family::Web,
+    repository: "cgr.dev/chainguard/nginx",
+    production_tag: "latest",
+    debug: CHAINGUARD_TAGS,
+    libraries: &[GLIBC, SSL_ZLIB],
+    language: None,
+};
+
+/// The static-site rows, one per vendor (see [`WEB_SERVER`]).
+pub const WEB_SERVERS: &[RuntimeImage] = &[
+    WEB_SERVER,
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        ..WEB_SERVER
+    },
+];
+
+/// The port the web server listens on.
+pub const WEB_PORT: u16 = 8080;
+
+/// Where the web server image serves files from.
+pub const WEB_ROOT: &str = "/usr/share/nginx/html";
+
 /// The runtime image for a stack, vendor and family, if the catalogue has one. For a language
 /// image, `version` picks among several (distroless nodejs22/24/26); a vendor with one image
 /// for the language (Chainguard's `latest`) answers with it whatever the version.
@@ -384,6 +415,7 @@ pub fn runtime(
 ) -> Option<&'static RuntimeImage> {
     let rows: Vec<&'static RuntimeImage> = RUNTIMES
         .iter()
+        .chain(WEB_SERVERS)
         .filter(|row| row.vendor == vendor && row.family == family)
         .filter(|row| row.language.is_none_or(|language| language.stack == stack))
         .collect();

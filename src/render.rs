@@ -94,6 +94,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/php/nginx.conf.j2"),
     ),
     (
+        "node/nginx.conf.j2",
+        include_str!("../templates/node/nginx.conf.j2"),
+    ),
+    (
         "common/compose.yaml.j2",
         include_str!("../templates/common/compose.yaml.j2"),
     ),

@@ -270,6 +270,7 @@ impl StackPlan {
     pub fn extra_files(&self) -> Vec<(&'static str, &'static str)> {
         match self {
             StackPlan::Php(plan) => php::plan::extra_files(plan),
+            StackPlan::Node(plan) => node::plan::extra_files(plan),
             _ => Vec::new(),
         }
     }

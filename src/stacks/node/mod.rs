@@ -2,6 +2,7 @@
 //! the Node version the project asks for, native addons, and each package's entry point.
 //! A package.json that carries only tooling (linters, asset builds) is not a Node service.
 
+pub mod frontend;
 pub mod package;
 pub mod plan;
 pub mod tree;
@@ -131,6 +132,11 @@ impl NodeFacts {
         let mut signals = Signals::default();
         signals.add(tree::NATIVE_ADDON, self.native.iter().cloned());
         signals.add(tree::NATIVE_ADDON, package.gypfile.iter().cloned());
+        if let Some(entry) = &package.entry
+            && let Start::Static(site) = &entry.start
+        {
+            signals.add(tree::STATIC_SITE, [site.evidence.clone()]);
+        }
         signals
     }
 }
@@ -141,6 +147,8 @@ pub fn describe_start(start: &Start) -> String {
         Start::NextStandalone => "Next.js standalone server.js".to_string(),
         Start::NextStart => "next start".to_string(),
         Start::Script { path, .. } => format!("node {path}"),
+        Start::Bin { package, bin, .. } => format!("{bin} (the bin of {package}) under node"),
+        Start::Static(site) => format!("static files in {}, served by nginx", site.dir),
     }
 }
 

@@ -2,6 +2,7 @@
 //! dependencies; and the entry point each one implies (Next.js, NestJS, a `node file` start
 //! script, main, or a conventional entry file).
 
+use super::frontend::{self, Frontend, Server, Site};
 use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
 use crate::manifest::{key_line, parse_json};
@@ -58,7 +59,51 @@ pub enum Start {
         options: Vec<String>,
         args: Vec<String>,
     },
+    /// A dependency's binary (`remix-serve build/server/index.js`): node runs the bin file that
+    /// `package`'s own package.json names, found in the build stage after the install.
+    Bin {
+        package: String,
+        bin: String,
+        args: Vec<String>,
+    },
+    /// Files a build writes, served by a web server; nothing of the project runs.
+    Static(Site),
 }
+
+/// Binaries of serve packages whose name differs from their package's.
+const SERVE_BINS: &[(&str, &str)] = &[
+    ("remix-serve", "@remix-run/serve"),
+    ("react-router-serve", "@react-router/serve"),
+];
+
+/// Development servers and build tools: a start script running one starts nothing fit for
+/// production, so the framework's build output decides instead.
+const DEV_TOOLS: &[&str] = &[
+    "vite",
+    "astro",
+    "nuxt",
+    "nuxi",
+    "ng",
+    "react-scripts",
+    "webpack",
+    "webpack-dev-server",
+    "parcel",
+    "nodemon",
+    "svelte-kit",
+    "remix",
+    "react-router",
+    "gatsby",
+    "vinxi",
+    "next",
+    "tsc",
+    "concurrently",
+    "npm-run-all",
+    "run-p",
+    "run-s",
+    "cross-env",
+    "dotenv",
+    "env-cmd",
+];
 
 /// The entry point and why.
 #[derive(Debug, Clone, Serialize)]
@@ -66,6 +111,8 @@ pub struct Entry {
     pub framework: Option<&'static str>,
     pub start: Start,
     pub evidence: Evidence,
+    /// A server-rendered framework's server: the variables it listens by, and its port.
+    pub server: Option<Server>,
 }
 
 /// One package.json.
@@ -335,6 +382,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                         framework: Some("Next.js"),
                         start: Start::NextStandalone,
                         evidence: Evidence::line(file, index + 1, "output: \"standalone\""),
+                        server: None,
                     }));
                 }
             }
@@ -343,12 +391,19 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
             framework: Some("Next.js"),
             start: Start::NextStart,
             evidence: evidence.clone(),
+            server: None,
         }));
     }
+    let frontend = frontend::detect(repo, package)?;
+    let server = match &frontend {
+        Some(Frontend::Server(server)) => Some(server.clone()),
+        _ => None,
+    };
     for script in ["start", "start:prod", "serve"] {
-        if let Some((command, evidence)) = run_through(package, script)
-            && let Some((options, path, args)) = node_command(command)
-        {
+        let Some((command, evidence)) = run_through(package, script) else {
+            continue;
+        };
+        if let Some((options, path, args)) = node_command(command) {
             detect::inside(
                 &evidence.file,
                 evidence.line,
@@ -356,19 +411,59 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                 &package.dir,
                 &path,
             )?;
+            let server = server.clone().filter(|s| same_path(&s.path, &path));
             return Ok(Some(Entry {
                 framework: package
                     .dependencies
                     .contains_key("@nestjs/core")
-                    .then_some("NestJS"),
+                    .then_some("NestJS")
+                    .or(server.as_ref().map(|s| s.framework)),
                 start: Start::Script {
                     path,
                     options,
                     args,
                 },
                 evidence: evidence.clone(),
+                server,
             }));
         }
+        if let Some(start) = bin_command(package, command, &frontend) {
+            let framework = match &start {
+                Start::Bin { bin, .. } if bin == "remix-serve" => Some("Remix"),
+                Start::Bin { bin, .. } if bin == "react-router-serve" => Some("React Router"),
+                Start::Static(site) => Some(site.framework),
+                _ => None,
+            };
+            return Ok(Some(Entry {
+                framework,
+                start,
+                evidence: evidence.clone(),
+                server: None,
+            }));
+        }
+    }
+    match frontend {
+        Some(Frontend::Server(server)) => {
+            return Ok(Some(Entry {
+                framework: Some(server.framework),
+                start: Start::Script {
+                    path: server.path.clone(),
+                    options: Vec::new(),
+                    args: Vec::new(),
+                },
+                evidence: server.evidence.clone(),
+                server: Some(server),
+            }));
+        }
+        Some(Frontend::Static(site)) => {
+            return Ok(Some(Entry {
+                framework: Some(site.framework),
+                evidence: site.evidence.clone(),
+                start: Start::Static(site),
+                server: None,
+            }));
+        }
+        None => {}
     }
     if let Some(evidence) = package.dependencies.get("@nestjs/core") {
         return Ok(Some(Entry {
@@ -382,6 +477,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                 detail: "@nestjs/core: nest build writes dist/main.js".to_string(),
                 ..evidence.clone()
             },
+            server: None,
         }));
     }
     if let Some((main, evidence)) = &package.main {
@@ -406,6 +502,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                     args: Vec::new(),
                 },
                 evidence: evidence.clone(),
+                server: None,
             }));
         }
     }
@@ -427,11 +524,83 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                         rel,
                         "entry file of a package with a server dependency",
                     ),
+                    server: None,
                 }));
             }
         }
     }
     Ok(None)
+}
+
+fn same_path(a: &str, b: &str) -> bool {
+    a.trim_start_matches("./") == b.trim_start_matches("./")
+}
+
+/// A start script that runs a dependency's binary, without a shell: a serve package's binary
+/// (`remix-serve build/server/index.js`), `serve [-s] DIR` (a static site), or a binary named
+/// like a production dependency. Development servers and build tools are not starts.
+fn bin_command(package: &Package, command: &str, frontend: &Option<Frontend>) -> Option<Start> {
+    if command.contains([
+        '&', '|', ';', '$', '`', '>', '<', '"', '\'', '\\', '\n', '(', ')', '=',
+    ]) {
+        return None;
+    }
+    let mut words = command.split_whitespace();
+    let bin = words.next()?;
+    let args: Vec<String> = words.map(str::to_string).collect();
+    if DEV_TOOLS.contains(&bin) {
+        return None;
+    }
+    if bin == "serve" && package.dependencies.contains_key("serve") {
+        let single = args.iter().any(|a| a == "-s" || a == "--single");
+        let mut dir = None;
+        let mut skip = false;
+        for arg in &args {
+            if skip {
+                skip = false;
+                continue;
+            }
+            match arg.as_str() {
+                "-l" | "--listen" | "-p" | "--port" | "-c" | "--config" => skip = true,
+                a if a.starts_with('-') => {}
+                a => dir = Some(a.trim_end_matches('/').to_string()),
+            }
+        }
+        let hashed = match frontend {
+            Some(Frontend::Static(site)) => site.hashed,
+            _ => "^/(?:assets|static)/",
+        };
+        let (_, evidence) = package.scripts.iter().find(|(_, (c, _))| c == command)?.1;
+        return Some(Start::Static(Site {
+            framework: "serve",
+            dir: dir.unwrap_or_else(|| ".".to_string()),
+            fallback: single.then(|| "index.html".to_string()),
+            spa_evidence: single.then(|| Evidence {
+                detail: "serve --single: unknown paths get index.html".to_string(),
+                ..evidence.clone()
+            }),
+            hashed,
+            evidence: evidence.clone(),
+        }));
+    }
+    let owner = SERVE_BINS
+        .iter()
+        .find(|(name, _)| *name == bin)
+        .map(|(_, owner)| owner.to_string())
+        .or_else(|| {
+            package
+                .dependencies
+                .contains_key(bin)
+                .then(|| bin.to_string())
+        })?;
+    if !package.dependencies.contains_key(&owner) {
+        return None;
+    }
+    Some(Start::Bin {
+        package: owner,
+        bin: bin.to_string(),
+        args,
+    })
 }
 
 /// The port from the entry's source, or from the TypeScript source a build compiles it from.

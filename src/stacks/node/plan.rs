@@ -49,7 +49,45 @@ pub struct NodePlan {
     pub public_dir: bool,
     /// CMD: node's options and the script (the runtime's entrypoint is node).
     pub command: Vec<String>,
+    /// Variables the server reads for its address (a framework's host variable).
+    pub env: Vec<(String, String)>,
+    /// A dependency's binary to start: linked at a fixed path in the build stage, from the
+    /// dependency's own package.json.
+    pub bin: Option<BinLink>,
+    /// A static site served by the web server instead of a node process.
+    pub site: Option<SitePlan>,
+    /// The web server's configuration file, for a static site.
+    pub nginx_file: Option<&'static str>,
 }
+
+/// A dependency's binary, found after the install and linked at `link`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BinLink {
+    pub package: String,
+    pub bin: String,
+    /// Relative to the package's directory.
+    pub link: String,
+}
+
+/// Where the built files are and how the web server answers.
+#[derive(Debug, Clone, Serialize)]
+pub struct SitePlan {
+    pub framework: &'static str,
+    /// The build's output, relative to the builder's working directory.
+    pub dir: String,
+    /// Page for paths that are not files (client-side routing); none for a site of pages.
+    pub fallback: Option<String>,
+    /// nginx location regex of hashed file names.
+    pub hashed: &'static str,
+    /// Where the web server serves from.
+    pub root: &'static str,
+}
+
+/// Where the nginx configuration of a static site is written, relative to the package.
+pub const NGINX_FILE: &str = "docker/nginx.conf";
+
+/// Where a dependency's binary is linked, relative to the package.
+const BIN_DIR: &str = "node_modules/.shiplight";
 
 /// The package to containerise: the one `--package` names, or the only runnable one.
 /// With several, the workspace's roles may choose; the step says which and why.
@@ -305,14 +343,21 @@ pub fn plan(
         _ => None,
     };
     let mut warnings = Vec::new();
-    let port = settings.port.or(package.port.as_ref().map(|(p, _)| *p)).or(
-        match (&entry.start, entry.framework) {
-            (Start::NextStandalone | Start::NextStart, _) | (_, Some("NestJS")) => {
-                Some(FRAMEWORK_PORT)
-            }
-            _ => None,
-        },
-    );
+    let static_site = matches!(entry.start, Start::Static(_));
+    let port = if static_site {
+        Some(settings.port.unwrap_or(catalog::WEB_PORT))
+    } else {
+        settings.port.or(package.port.as_ref().map(|(p, _)| *p)).or(
+            match (&entry.start, entry.framework, &entry.server) {
+                (_, _, Some(server)) => Some(server.port),
+                (Start::NextStandalone | Start::NextStart | Start::Bin { .. }, _, _)
+                | (_, Some("NestJS"), _) => Some(FRAMEWORK_PORT),
+                _ => None,
+            },
+        )
+    };
+    let mut bin = None;
+    let mut site = None;
     let command: Vec<String> = match &entry.start {
         Start::NextStandalone => vec!["server.js".to_string()],
         Start::NextStart => {
@@ -355,7 +400,53 @@ pub fn plan(
             }
             command
         }
+        Start::Bin {
+            package: owner,
+            bin: name,
+            args,
+        } => {
+            let at = |e: DetectError| e.at_line(entry.evidence.line);
+            let owner = safe::package_name(&entry.evidence.file, "package", owner).map_err(at)?;
+            let name = safe::name(&entry.evidence.file, "binary", name).map_err(at)?;
+            let link = format!("{BIN_DIR}/{name}");
+            let mut command = vec![link.clone()];
+            for arg in args {
+                command.push(
+                    safe::argument(&entry.evidence.file, "script argument", arg).map_err(at)?,
+                );
+            }
+            bin = Some(BinLink {
+                package: owner,
+                bin: name,
+                link,
+            });
+            command
+        }
+        Start::Static(found) => {
+            let at = |e: DetectError| e.at_line(found.evidence.line);
+            let dir = safe::relative_path(&found.evidence.file, "output directory", &found.dir)
+                .map_err(at)?;
+            let fallback = match &found.fallback {
+                Some(page) => Some(
+                    safe::relative_path(&found.evidence.file, "fallback page", page).map_err(at)?,
+                ),
+                None => None,
+            };
+            site = Some(SitePlan {
+                framework: found.framework,
+                dir: crate::repo::join(&package_dir, &dir),
+                fallback,
+                hashed: found.hashed,
+                root: catalog::WEB_ROOT,
+            });
+            Vec::new()
+        }
     };
+    let env: Vec<(String, String)> = entry
+        .server
+        .iter()
+        .map(|server| (server.host_variable.to_string(), "0.0.0.0".to_string()))
+        .collect();
     let locked = facts.lock.is_some();
     if !locked {
         warnings.push("no lock file: the build resolves dependencies afresh and cannot install them exactly; commit the lock file for reproducible images".to_string());
@@ -440,15 +531,72 @@ pub fn plan(
     if let Some((script, evidence)) = package.build_script() {
         steps.push(Step {
             question: "Is there a build step?".to_string(),
-            answer: format!("yes: {script}, then prune to production dependencies"),
+            answer: if static_site {
+                format!("yes: {script}; only its output reaches the image")
+            } else {
+                format!("yes: {script}, then prune to production dependencies")
+            },
             evidence: vec![evidence.clone()],
         });
     }
-    steps.push(Step {
-        question: "How does the application start?".to_string(),
-        answer: format!("node {}", command.join(" ")),
-        evidence: vec![entry.evidence.clone()],
-    });
+    match (&site, &bin, &entry.server) {
+        (Some(site), _, _) => {
+            let mut evidence = vec![entry.evidence.clone()];
+            if let Start::Static(found) = &entry.start {
+                evidence.extend(found.spa_evidence.iter().cloned());
+            }
+            steps.push(Step {
+                question: "What does the build write, and how is it served?".to_string(),
+                answer: format!(
+                    "{} files in {}, served by nginx on {}{}",
+                    site.framework,
+                    site.dir,
+                    port.unwrap_or(catalog::WEB_PORT),
+                    match &site.fallback {
+                        Some(page) =>
+                            format!("; paths that are not files get {page} (client-side routing)"),
+                        None => "; a missing path is a 404".to_string(),
+                    }
+                ),
+                evidence,
+            });
+        }
+        (None, Some(bin), _) => steps.push(Step {
+            question: "How does the application start?".to_string(),
+            answer: format!(
+                "node {} ({} of {}, linked in the build stage from the package's own bin entry)",
+                command.join(" "),
+                bin.bin,
+                bin.package
+            ),
+            evidence: vec![entry.evidence.clone()],
+        }),
+        (None, None, server) => steps.push(Step {
+            question: "How does the application start?".to_string(),
+            answer: format!(
+                "node {}{}",
+                command.join(" "),
+                server
+                    .as_ref()
+                    .map(|s| format!(
+                        " ({} server: {}=0.0.0.0 so it listens on every interface, {}={})",
+                        s.framework,
+                        s.host_variable,
+                        s.port_variable,
+                        port.unwrap_or(s.port)
+                    ))
+                    .unwrap_or_default()
+            ),
+            evidence: std::iter::once(entry.evidence.clone())
+                .chain(
+                    server
+                        .iter()
+                        .map(|s| s.evidence.clone())
+                        .filter(|e| *e != entry.evidence),
+                )
+                .collect(),
+        }),
+    }
     if native {
         steps.push(Step {
             question: "Does the builder need compilers?".to_string(),
@@ -518,6 +666,18 @@ pub fn plan(
             standalone,
             public_dir: package.public_dir,
             command,
+            env,
+            bin,
+            nginx_file: site.as_ref().map(|_| NGINX_FILE),
+            site,
         }),
     })
+}
+
+/// The nginx configuration of a static site, with its template id.
+pub fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
+    match plan.nginx_file {
+        Some(file) => vec![(file, "node/nginx.conf.j2")],
+        None => Vec::new(),
+    }
 }

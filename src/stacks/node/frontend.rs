@@ -1,0 +1,553 @@
+//! Front-end frameworks. A build that writes files and runs nothing on the server (Vite, Create
+//! React App, Angular, Astro, SvelteKit's adapter-static, `nuxt generate`) is a static site:
+//! where the files land, and whether the app routes on the client. A server-rendered framework
+//! (Nuxt, TanStack Start, SvelteKit's adapter-node, Astro's node adapter) has a server entry its
+//! build writes, and variables that make it listen on every interface and a port.
+
+use super::package::Package;
+use crate::detect::{self, DetectError};
+use crate::evidence::Evidence;
+use crate::manifest::{key_line, parse_json};
+use crate::repo::{self, MANIFEST_CAP, Repo, SOURCE_CAP};
+use serde::Serialize;
+
+/// Client-side routers: a site that uses one answers unknown paths with its index page.
+const ROUTERS: &[&str] = &[
+    "react-router",
+    "react-router-dom",
+    "vue-router",
+    "@angular/router",
+    "@tanstack/react-router",
+    "@tanstack/vue-router",
+    "@solidjs/router",
+    "svelte-spa-router",
+    "wouter",
+    "preact-router",
+];
+
+/// A static site: the directory the build writes, relative to the package.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Site {
+    pub framework: &'static str,
+    pub dir: String,
+    /// The page served for paths that are not files (client-side routing), when the site has
+    /// a client router or the framework names a fallback page.
+    pub fallback: Option<String>,
+    /// The router dependency or configuration that makes it a single-page app.
+    pub spa_evidence: Option<Evidence>,
+    /// nginx location regex of the file names a build hashes (cached for a year).
+    pub hashed: &'static str,
+    pub evidence: Evidence,
+}
+
+/// A server-rendered framework's server, started by node.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Server {
+    pub framework: &'static str,
+    /// The entry script the build writes, relative to the package.
+    pub path: String,
+    /// Variables the server reads for its address: every interface, and the port.
+    pub host_variable: &'static str,
+    pub port_variable: &'static str,
+    pub port: u16,
+    pub evidence: Evidence,
+}
+
+/// What a front-end framework builds.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Frontend {
+    Static(Site),
+    Server(Server),
+}
+
+fn dependency<'a>(package: &'a Package, names: &[&str]) -> Option<(&'a str, &'a Evidence)> {
+    names.iter().find_map(|name| {
+        package
+            .dependencies
+            .get_key_value(*name)
+            .or_else(|| package.dev_dependencies.get_key_value(*name))
+            .map(|(k, v)| (k.as_str(), v))
+    })
+}
+
+fn build_runs(package: &Package, words: &[&str]) -> Option<Evidence> {
+    let (script, evidence) = package.build_script()?;
+    words
+        .iter()
+        .any(|word| script.contains(word))
+        .then(|| evidence.clone())
+}
+
+/// The first configuration file of `names` in the package's directory, with its text.
+fn config(
+    repo: &Repo,
+    package: &Package,
+    names: &[&str],
+) -> Result<Option<(String, String)>, DetectError> {
+    for name in names {
+        let file = repo::join(&package.dir, name);
+        if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
+            return Ok(Some((file, text)));
+        }
+    }
+    Ok(None)
+}
+
+/// A string option in a JavaScript configuration (`outDir: 'build'`): its value and line.
+fn option(text: &str, key: &str) -> Option<(String, usize)> {
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") || trimmed.starts_with('*') {
+            continue;
+        }
+        let Some(at) = line.find(key) else { continue };
+        let before = line[..at].chars().last();
+        if before.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        let rest = line[at + key.len()..].trim_start();
+        let rest = rest
+            .strip_prefix(['"', '\''])
+            .map(|r| r.trim_start())
+            .unwrap_or(rest);
+        let Some(rest) = rest.strip_prefix(':') else {
+            continue;
+        };
+        let rest = rest.trim_start();
+        let Some(quote) = rest
+            .chars()
+            .next()
+            .filter(|c| matches!(c, '"' | '\'' | '`'))
+        else {
+            continue;
+        };
+        let value = &rest[1..];
+        if let Some(end) = value.find(quote) {
+            return Some((value[..end].to_string(), index + 1));
+        }
+    }
+    None
+}
+
+/// A directory named in a configuration, kept inside the package.
+fn configured_dir(
+    file: &str,
+    text: &str,
+    key: &str,
+    package: &Package,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some((value, line)) = option(text, key) else {
+        return Ok(None);
+    };
+    let relative = within_package(file, Some(line), key, package, &value)?;
+    Ok(Some((
+        relative.clone(),
+        Evidence::line(file, line, format!("{key}: {value:?}")),
+    )))
+}
+
+/// `value`, read from `file`, as a path relative to the package, refused when it leaves it.
+fn within_package(
+    file: &str,
+    line: Option<usize>,
+    key: &str,
+    package: &Package,
+    value: &str,
+) -> Result<String, DetectError> {
+    let inside = detect::inside(file, line, key, &package.dir, value)?;
+    if package.dir.is_empty() {
+        return Ok(inside);
+    }
+    inside
+        .strip_prefix(&format!("{}/", package.dir))
+        .map(str::to_string)
+        .ok_or_else(|| DetectError::Broken {
+            file: file.to_string(),
+            line,
+            cause: format!("{key} {value:?} leaves the package's directory"),
+        })
+}
+
+fn spa(package: &Package) -> Option<Evidence> {
+    dependency(package, ROUTERS).map(|(name, evidence)| Evidence {
+        detail: format!("{name}: routes on the client"),
+        ..evidence.clone()
+    })
+}
+
+/// A static site; with `routes`, a client router among the dependencies makes it a single-page
+/// app (frameworks that prerender every page answer a missing one with their 404 page).
+fn site(
+    framework: &'static str,
+    dir: String,
+    package: Option<&Package>,
+    hashed: &'static str,
+    evidence: Evidence,
+) -> Frontend {
+    let spa_evidence = package.and_then(spa);
+    Frontend::Static(Site {
+        framework,
+        dir,
+        fallback: spa_evidence.as_ref().map(|_| "index.html".to_string()),
+        spa_evidence,
+        hashed,
+        evidence,
+    })
+}
+
+fn server(
+    framework: &'static str,
+    path: &str,
+    host_variable: &'static str,
+    port: u16,
+    evidence: Evidence,
+) -> Frontend {
+    Frontend::Server(Server {
+        framework,
+        path: path.to_string(),
+        host_variable,
+        port_variable: "PORT",
+        port,
+        evidence,
+    })
+}
+
+/// What the package's front-end framework builds, if it uses one shiplight knows.
+pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
+    if let Some((_, evidence)) = dependency(package, &["nuxt"]) {
+        if let Some(build) = build_runs(package, &["nuxt generate", "nuxi generate"]) {
+            return Ok(Some(site(
+                "Nuxt",
+                ".output/public".to_string(),
+                None,
+                "^/_nuxt/",
+                Evidence {
+                    detail: "nuxt generate writes .output/public".to_string(),
+                    ..build
+                },
+            )));
+        }
+        return Ok(Some(server(
+            "Nuxt",
+            ".output/server/index.mjs",
+            "HOST",
+            3000,
+            Evidence {
+                detail: "nuxt: nuxt build writes .output/server/index.mjs".to_string(),
+                ..evidence.clone()
+            },
+        )));
+    }
+    if let Some((name, evidence)) = dependency(
+        package,
+        &[
+            "@tanstack/react-start",
+            "@tanstack/solid-start",
+            "@tanstack/start",
+        ],
+    ) {
+        return Ok(Some(server(
+            "TanStack Start",
+            ".output/server/index.mjs",
+            "HOST",
+            3000,
+            Evidence {
+                detail: format!("{name}: its build writes .output/server/index.mjs"),
+                ..evidence.clone()
+            },
+        )));
+    }
+    if dependency(package, &["@sveltejs/kit"]).is_some() {
+        return sveltekit(repo, package);
+    }
+    if let Some((_, evidence)) = dependency(package, &["astro"]) {
+        let found = config(
+            repo,
+            package,
+            &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
+        )?;
+        if let Some((_, adapter)) = dependency(package, &["@astrojs/node"]) {
+            return Ok(Some(server(
+                "Astro",
+                "dist/server/entry.mjs",
+                "HOST",
+                4321,
+                Evidence {
+                    detail: "@astrojs/node: the build writes dist/server/entry.mjs".to_string(),
+                    ..adapter.clone()
+                },
+            )));
+        }
+        let (dir, evidence) = match &found {
+            Some((file, text)) => configured_dir(file, text, "outDir", package)?,
+            None => None,
+        }
+        .unwrap_or_else(|| {
+            (
+                "dist".to_string(),
+                Evidence {
+                    detail: "astro without a server adapter: astro build writes dist/".to_string(),
+                    ..evidence.clone()
+                },
+            )
+        });
+        return Ok(Some(site("Astro", dir, None, "^/_astro/", evidence)));
+    }
+    if dependency(package, &["@angular/core"]).is_some() {
+        return angular(repo, package);
+    }
+    if let Some((_, evidence)) = dependency(package, &["react-scripts"])
+        && build_runs(package, &["react-scripts build"]).is_some()
+        && repo.is_file(&repo::join(&package.dir, "public/index.html"))
+    {
+        return Ok(Some(site(
+            "Create React App",
+            "build".to_string(),
+            Some(package),
+            "^/static/",
+            Evidence {
+                detail: "react-scripts build writes build/".to_string(),
+                ..evidence.clone()
+            },
+        )));
+    }
+    if let Some(build) = build_runs(package, &["vite build"])
+        && dependency(package, &["vite"]).is_some()
+        && repo.is_file(&repo::join(&package.dir, "index.html"))
+    {
+        let found = config(
+            repo,
+            package,
+            &[
+                "vite.config.ts",
+                "vite.config.js",
+                "vite.config.mjs",
+                "vite.config.mts",
+            ],
+        )?;
+        let (dir, evidence) = match &found {
+            Some((file, text)) => configured_dir(file, text, "outDir", package)?,
+            None => None,
+        }
+        .unwrap_or_else(|| {
+            (
+                "dist".to_string(),
+                Evidence {
+                    detail: "vite build writes dist/".to_string(),
+                    ..build
+                },
+            )
+        });
+        return Ok(Some(site(
+            "Vite",
+            dir,
+            Some(package),
+            "^/assets/",
+            evidence,
+        )));
+    }
+    Ok(None)
+}
+
+fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
+    let found = config(repo, package, &["svelte.config.js", "svelte.config.ts"])?;
+    let imports = |adapter: &str| {
+        found
+            .as_ref()
+            .and_then(|(file, text)| Some((file, key_line_of(text, adapter)?)))
+    };
+    let node = dependency(package, &["@sveltejs/adapter-node"]);
+    let files = dependency(package, &["@sveltejs/adapter-static"]);
+    let use_node = match (node, files) {
+        (Some(_), Some(_)) => imports("@sveltejs/adapter-static").is_none(),
+        (Some(_), None) => true,
+        (None, Some(_)) => false,
+        (None, None) => {
+            let file = found
+                .as_ref()
+                .map(|(file, _)| file.clone())
+                .unwrap_or_else(|| package.manifest.clone());
+            return Err(DetectError::Broken {
+                file,
+                line: None,
+                cause: "SvelteKit without @sveltejs/adapter-node or @sveltejs/adapter-static: adapter-auto builds nothing a container can run. Add adapter-node (a Node server) or adapter-static (files)".to_string(),
+            });
+        }
+    };
+    if use_node {
+        let (_, evidence) = node.expect("checked above");
+        let (dir, evidence) = match &found {
+            Some((file, text)) => configured_dir(file, text, "out", package)?,
+            None => None,
+        }
+        .unwrap_or_else(|| {
+            (
+                "build".to_string(),
+                Evidence {
+                    detail: "@sveltejs/adapter-node writes build/index.js".to_string(),
+                    ..evidence.clone()
+                },
+            )
+        });
+        return Ok(Some(server(
+            "SvelteKit",
+            &repo::join(&dir, "index.js"),
+            "HOST",
+            3000,
+            evidence,
+        )));
+    }
+    let (_, evidence) = files.expect("checked above");
+    let (dir, dir_evidence) = match &found {
+        Some((file, text)) => configured_dir(file, text, "pages", package)?,
+        None => None,
+    }
+    .unwrap_or_else(|| {
+        (
+            "build".to_string(),
+            Evidence {
+                detail: "@sveltejs/adapter-static writes build/".to_string(),
+                ..evidence.clone()
+            },
+        )
+    });
+    let fallback = found.as_ref().and_then(|(file, text)| {
+        let (value, line) = option(text, "fallback")?;
+        Some((
+            value.clone(),
+            Evidence::line(
+                file.clone(),
+                line,
+                format!("fallback: {value:?}: client-side routing"),
+            ),
+        ))
+    });
+    let fallback = match fallback {
+        Some((value, evidence)) => Some((
+            crate::safe::relative_path(&evidence.file, "fallback", &value)
+                .map_err(|e| e.at_line(evidence.line))?,
+            evidence,
+        )),
+        None => None,
+    };
+    Ok(Some(Frontend::Static(Site {
+        framework: "SvelteKit",
+        dir,
+        fallback: fallback.as_ref().map(|(value, _)| value.clone()),
+        spa_evidence: fallback.map(|(_, evidence)| evidence),
+        hashed: "^/_app/immutable/",
+        evidence: dir_evidence,
+    })))
+}
+
+fn key_line_of(text: &str, needle: &str) -> Option<usize> {
+    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
+}
+
+/// Angular: the application project of angular.json and where its build writes the browser
+/// files (`outputPath`, plus `browser/` for the application builder).
+fn angular(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
+    let file = repo::join(&package.dir, "angular.json");
+    let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    let json = parse_json(&file, &text)?;
+    let projects = json
+        .get("projects")
+        .and_then(|p| p.as_object())
+        .cloned()
+        .unwrap_or_default();
+    let applications: Vec<(&String, &serde_json::Value)> = projects
+        .iter()
+        .filter(|(_, p)| p.get("projectType").and_then(|t| t.as_str()) != Some("library"))
+        .collect();
+    let chosen = json
+        .get("defaultProject")
+        .and_then(|d| d.as_str())
+        .and_then(|name| applications.iter().find(|(n, _)| n.as_str() == name))
+        .or(applications.first().filter(|_| applications.len() == 1));
+    let Some((name, project)) = chosen else {
+        return Err(DetectError::Broken {
+            file: file.clone(),
+            line: None,
+            cause: format!(
+                "{} application projects and no defaultProject: shiplight builds one",
+                applications.len()
+            ),
+        });
+    };
+    let build = project.get("architect").and_then(|a| a.get("build"));
+    let builder = build
+        .and_then(|b| b.get("builder"))
+        .and_then(|b| b.as_str())
+        .unwrap_or("");
+    let output = build
+        .and_then(|b| b.get("options"))
+        .and_then(|o| o.get("outputPath"));
+    let (base, browser) = match output {
+        Some(serde_json::Value::String(path)) => (path.clone(), None),
+        Some(serde_json::Value::Object(parts)) => (
+            parts
+                .get("base")
+                .and_then(|b| b.as_str())
+                .unwrap_or("")
+                .to_string(),
+            parts
+                .get("browser")
+                .and_then(|b| b.as_str())
+                .map(str::to_string),
+        ),
+        _ => (format!("dist/{name}"), None),
+    };
+    let application = builder.ends_with(":application") || builder.ends_with(":browser-esbuild");
+    let browser = match (application, browser) {
+        (_, Some(browser)) if browser.is_empty() => None,
+        (_, Some(browser)) => Some(browser),
+        (true, None) => Some("browser".to_string()),
+        (false, None) => None,
+    };
+    let line = key_line(&text, "outputPath").or_else(|| key_line(&text, name));
+    let joined = match &browser {
+        Some(browser) => repo::join(&base, browser),
+        None => base.clone(),
+    };
+    let dir = within_package(&file, line, "outputPath", package, &joined)?;
+    let evidence = match line {
+        Some(line) => Evidence::line(
+            &file,
+            line,
+            format!("project {name}: the build writes {dir}"),
+        ),
+        None => Evidence::file(&file, format!("project {name}: the build writes {dir}")),
+    };
+    Ok(Some(site(
+        "Angular",
+        dir,
+        Some(package),
+        r"-[A-Z0-9]{8}\.(?:js|css)$|\.[0-9a-f]{16,20}\.(?:js|css)$",
+        evidence,
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn options_in_javascript_configurations() {
+        assert_eq!(
+            option("export default { build: { outDir: 'www' } }", "outDir"),
+            Some(("www".to_string(), 1))
+        );
+        assert_eq!(
+            option(
+                "// outDir: 'no'\nconst x = { \"outDir\": \"out\" }",
+                "outDir"
+            ),
+            Some(("out".to_string(), 2))
+        );
+        assert_eq!(option("myoutDir: 'x'", "outDir"), None);
+        assert_eq!(option("outDir: resolve('x')", "outDir"), None);
+    }
+}

@@ -1,0 +1,257 @@
+//! Front-end applications: static sites are served by nginx from the files their build writes
+//! (with client-side routing where the app has a router), server-rendered frameworks run their
+//! server entry with the variables that make it listen on every interface, and start scripts
+//! that run a dependency's binary run it under node without a shell.
+
+mod common;
+
+use common::{fixture, shiplight};
+
+fn run(args: &[&str], name: &str, code: i32) -> (String, String) {
+    let output = shiplight().args(args).arg(fixture(name)).output().unwrap();
+    let (out, err) = (
+        String::from_utf8(output.stdout).unwrap(),
+        String::from_utf8(output.stderr).unwrap(),
+    );
+    assert_eq!(output.status.code(), Some(code), "{name}: {out}\n{err}");
+    (out, err)
+}
+
+fn generated(name: &str) -> String {
+    run(&["init", "--stdout"], name, 0).0
+}
+
+#[test]
+fn static_sites_are_served_by_nginx_from_the_build_output() {
+    for (name, framework, dir, hashed, spa) in [
+        (
+            "node-vite-spa",
+            "Vite",
+            "/app/dist",
+            "^/assets/",
+            Some("index.html"),
+        ),
+        (
+            "node-cra",
+            "Create React App",
+            "/app/build",
+            "^/static/",
+            None,
+        ),
+        (
+            "node-angular",
+            "Angular",
+            "/app/dist/admin/browser",
+            "-[A-Z0-9]{8}",
+            Some("index.html"),
+        ),
+        (
+            "node-astro-static",
+            "Astro",
+            "/app/public-site",
+            "^/_astro/",
+            None,
+        ),
+        (
+            "node-sveltekit-static",
+            "SvelteKit",
+            "/app/build",
+            "^/_app/immutable/",
+            Some("200.html"),
+        ),
+        (
+            "node-nuxt-generate",
+            "Nuxt",
+            "/app/.output/public",
+            "^/_nuxt/",
+            None,
+        ),
+    ] {
+        let out = generated(name);
+        assert!(
+            out.contains(&format!(
+                "COPY --from=build --chown=0:0 {dir} /usr/share/nginx/html"
+            )),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"),
+            "{name}: {out}"
+        );
+        assert!(out.contains(&format!(
+            "Runtime: nginx serves the built {framework} files"
+        )));
+        assert!(out.contains("USER 65532:65532\nEXPOSE 8080\nENTRYPOINT [\"/usr/sbin/nginx\"]"));
+        assert!(
+            !out.contains("npm prune"),
+            "{name}: nothing of node_modules ships"
+        );
+        assert!(out.contains("==> docker/nginx.conf <=="), "{name}");
+        assert!(
+            out.contains(&format!("location ~ \"{hashed}")),
+            "{name}: {out}"
+        );
+        assert!(out.contains("location ~ /\\.(?!well-known/) {\n            return 404;"));
+        match spa {
+            Some(page) => {
+                assert!(
+                    out.contains(&format!("try_files $uri $uri/ /{page};")),
+                    "{name}: {out}"
+                );
+                assert!(
+                    out.contains("location ~ \\.[A-Za-z0-9]+$ {\n            try_files $uri =404;")
+                );
+            }
+            None => assert!(
+                out.contains("try_files $uri $uri/ $uri.html =404;"),
+                "{name}: {out}"
+            ),
+        }
+        let (explain, _) = run(&["explain"], name, 0);
+        assert!(
+            explain.contains("Does the build only write files (a static site)? -> yes"),
+            "{name}: {explain}"
+        );
+        assert!(explain.contains("What does the build write, and how is it served?"));
+    }
+}
+
+#[test]
+fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
+    let (out, _) = run(
+        &[
+            "init",
+            "--stdout",
+            "--vendor",
+            "chainguard",
+            "--port",
+            "8443",
+        ],
+        "node-vite-spa",
+        0,
+    );
+    assert!(out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"));
+    assert!(
+        out.contains("FROM cgr.dev/chainguard/node:latest-dev AS build"),
+        "{out}"
+    );
+    assert!(
+        out.contains("listen 8443;") && out.contains("EXPOSE 8443"),
+        "{out}"
+    );
+    let (explain, _) = run(&["explain"], "node-vite-spa", 0);
+    assert!(explain.contains("package.json:14: react-router-dom: routes on the client"));
+    assert!(explain.contains("debug:   --build-arg RUNTIME_TAG=latest-dev"));
+}
+
+#[test]
+fn server_rendered_frameworks_listen_on_every_interface() {
+    for (name, path, host, port) in [
+        ("node-nuxt", ".output/server/index.mjs", "HOST", 3000),
+        (
+            "node-tanstack-start",
+            ".output/server/index.mjs",
+            "HOST",
+            3000,
+        ),
+        ("node-sveltekit-server", "build/index.js", "HOST", 3000),
+        ("node-astro-server", "dist/server/entry.mjs", "HOST", 4321),
+    ] {
+        let out = generated(name);
+        assert!(out.contains(&format!("CMD [\"{path}\"]")), "{name}: {out}");
+        assert!(
+            out.contains(&format!("PORT={port} \\\n    {host}=0.0.0.0")),
+            "{name}: {out}"
+        );
+        assert!(out.contains(&format!("EXPOSE {port}")), "{name}");
+        assert!(out.contains("FROM gcr.io/distroless/nodejs22-debian13:${RUNTIME_TAG}"));
+    }
+}
+
+#[test]
+fn serve_binaries_run_under_node_from_the_bin_their_package_names() {
+    for (name, package, bin) in [
+        ("node-remix", "@remix-run/serve", "remix-serve"),
+        (
+            "node-react-router",
+            "@react-router/serve",
+            "react-router-serve",
+        ),
+    ] {
+        let out = generated(name);
+        assert!(
+            out.contains(&format!(
+                "CMD [\"node_modules/.shiplight/{bin}\", \"./build/server/index.js\"]"
+            )),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains(&format!(
+                "' \\\n        . {package} {bin} node_modules/.shiplight/{bin}"
+            )),
+            "{name}: {out}"
+        );
+        assert!(out.contains("EXPOSE 3000"), "{name}");
+    }
+}
+
+#[test]
+fn a_start_script_that_runs_a_development_server_is_not_the_start() {
+    let (explain, _) = run(&["explain"], "node-astro-static", 0);
+    assert!(!explain.contains("astro dev"), "{explain}");
+    let (explain, _) = run(&["explain"], "node-angular", 0);
+    assert!(!explain.contains("ng serve"), "{explain}");
+}
+
+#[test]
+fn sveltekit_without_a_container_adapter_is_refused_naming_the_adapters() {
+    let dir = common::project(&[
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"build":"vite build"},"devDependencies":{"@sveltejs/kit":"2","@sveltejs/adapter-auto":"3","vite":"6"}}"#,
+        ),
+        (
+            "svelte.config.js",
+            "import adapter from '@sveltejs/adapter-auto';\n",
+        ),
+    ]);
+    let output = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains(
+            "svelte.config.js: SvelteKit without @sveltejs/adapter-node or @sveltejs/adapter-static"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn output_directories_stay_inside_the_package() {
+    let dir = common::project(&[
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"build":"vite build"},"dependencies":{"react-router":"7"},"devDependencies":{"vite":"6"}}"#,
+        ),
+        ("index.html", "<!doctype html>"),
+        (
+            "vite.config.js",
+            "export default { build: { outDir: '../../etc' } }\n",
+        ),
+    ]);
+    let output = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        err.contains("vite.config.js:1: outDir \"../../etc\""),
+        "{err}"
+    );
+}
