@@ -10,6 +10,7 @@ no package manager, the debug build-arg gives a shell, and the image stays withi
 artefact + base + 10%.
 """
 
+import gzip
 import hashlib
 import json
 import os
@@ -115,6 +116,30 @@ CASES = [
                     "/vendor/autoload.php", "/vendor/composer/installed.json", "/docker/nginx.conf",
                     "/Dockerfile", "/.dockerignore", "/index.php.bak"],
          served=["/style.css"]),
+    # Front-ends. A Vite React app with client-side routing, served by nginx: a deep link gets
+    # index.html, a missing asset and a dotfile are 404s, hashed assets are immutable, a
+    # precompressed .gz is sent to gzip clients.
+    dict(name="node-vite-spa", app="node-vite-spa", args=[], http=True, touch="src/main.js",
+         runtime="cgr.dev/chainguard/nginx:latest", expect="ok spa-index",
+         pages={"/tasks/42": "ok spa-index", "/": "ok spa-index", "/robots.txt": "User-agent"},
+         not_found=["/.env", "/.secret-config", "/assets/missing-0000.js", "/favicon.ico",
+                    "/package.json", "/src/main.js"],
+         headers={"HASHED": ("Cache-Control", "immutable"), "/": ("Cache-Control", "no-cache")},
+         gzip={"/notes.txt": "precompressed notes"}),
+    # An Astro site of pages: PATH/ and PATH.html, the site's own 404 page, no fallback.
+    dict(name="node-astro-static", app="node-astro", args=[], http=True, touch="src/pages/index.astro",
+         runtime="cgr.dev/chainguard/nginx:latest", expect="ok static-site astro",
+         pages={"/guide/install": "ok astro-guide", "/guide/install/": "ok astro-guide",
+                "/": "ok astro-index"},
+         not_found=["/guide/missing", "/.secret-config", "/astro.config.mjs"]),
+    # SvelteKit with adapter-node: the server entry with HOST=0.0.0.0.
+    dict(name="node-sveltekit-ssr", app="node-sveltekit", args=[], http=True,
+         touch="src/routes/+page.svelte", runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 host=0.0.0.0 ssr=sveltekit"),
+    # React Router started through react-router-serve: the bin its package names, under node.
+    dict(name="node-react-router-serve", app="node-react-router", args=[], http=True,
+         touch="app/routes/home.jsx", runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 serve=react-router"),
 ]
 
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
@@ -301,8 +326,8 @@ def ensure_standin(image, keys):
         key = digest(label_of(base), recipe.read_bytes(), target)
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}"], target))
-    elif image == "cgr.dev/chainguard/nginx:latest":
-        base = "gcr.io/distroless/base-debian13:nonroot"
+    elif m := re.fullmatch(r"cgr\.dev/chainguard/nginx:latest(-dev)?", image):
+        base = "gcr.io/distroless/base-debian13:" + ("debug-nonroot" if m.group(1) else "nonroot")
         ensure_standin(base, keys)
         recipe = IMAGES / "nginx.Dockerfile"
         key = digest(label_of(base), recipe.read_bytes())
@@ -476,9 +501,59 @@ def answer_behind_nginx(tag, app, plan, case):
         run([DOCKER, "network", "rm", network], check=False)
 
 
+def http_response(port, path, headers=None):
+    """(status, headers, body) of one GET, errors included."""
+    request = urllib.request.Request(f"http://127.0.0.1:{port}{path}", headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers, err.read()
+
+
+def answer_static_site(tag, case, plan):
+    """A static site as it should run: read-only root filesystem, a tmpfs /tmp, as 65532. Checks
+    the pages, client-side routes, 404s, cache headers and precompressed files the case lists."""
+    port = plan["app"]["port"]
+    container = run([DOCKER, "run", "-d", "--read-only", "--tmpfs", "/tmp", "--user", USER,
+                     "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
+    try:
+        mapped = run([DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
+        try:
+            body = http_get(mapped, "/healthz")
+        except RuntimeError:
+            log(run([DOCKER, "logs", container], check=False).stderr[-2000:])
+            raise
+        for path, expected in case.get("pages", {}).items():
+            status, _, text = http_response(mapped, path)
+            if status != 200 or expected.encode() not in text:
+                raise RuntimeError(f"{path}: {status}, expected 200 with {expected!r}: {text[:200]!r}")
+        for path in case.get("not_found", []):
+            status, _, _ = http_response(mapped, path)
+            if status != 404:
+                raise RuntimeError(f"nginx answers {status} for {path}, not 404")
+        for path, (header, expected) in case.get("headers", {}).items():
+            if path == "HASHED":
+                index = http_response(mapped, "/")[2].decode()
+                path = re.search(r'src="(/assets/[^"]+)"', index).group(1)
+            status, headers, _ = http_response(mapped, path)
+            if status != 200 or expected not in (headers.get(header) or ""):
+                raise RuntimeError(f"{path}: {header} is {headers.get(header)!r}, expected {expected!r}")
+        for path, expected in case.get("gzip", {}).items():
+            status, headers, data = http_response(mapped, path, {"Accept-Encoding": "gzip"})
+            if (status != 200 or headers.get("Content-Encoding") != "gzip"
+                    or expected.encode() not in gzip.decompress(data)):
+                raise RuntimeError(f"{path}: the precompressed .gz was not served ({status}, {headers})")
+        return body
+    finally:
+        run([DOCKER, "rm", "-f", container], check=False)
+
+
 def answer(tag, case, plan, app):
     if plan["stack"] == "php" and plan["php"]["web"]:
         return answer_behind_nginx(tag, app, plan, case)
+    if plan["runtime"]["family"] == "web":
+        return answer_static_site(tag, case, plan)
     if not case["http"]:
         return run([DOCKER, "run", "--rm", tag], timeout=120).stdout
     port = plan["app"]["port"]
@@ -567,7 +642,10 @@ def check_case(case, keys):
         if run([DOCKER, "run", "--rm", "--entrypoint", "/bin/sh", tag, "-c", "true"], check=False).returncode == 0:
             raise RuntimeError("/bin/sh runs in the production image")
 
-        if plan["stack"] in ("python", "node", "java", "php"):
+        if runtime["family"] == "web":
+            artefact = sum(size for path, size in files.items()
+                           if path.startswith("usr/share/nginx/html/") or path == "etc/nginx/nginx.conf")
+        elif plan["stack"] in ("python", "node", "java", "php"):
             artefact = sum(size for path, size in files.items()
                            if path.startswith(("app/", "usr/local/lib/native/")))
         else:
