@@ -269,6 +269,29 @@ pub fn choose(
                 .enumerate()
                 .filter_map(|(index, facts)| Some((index, facts.runnable()?)))
                 .collect();
+            let servers: Vec<&(usize, Evidence)> = runnable
+                .iter()
+                .filter(|(index, _)| !found[*index].only_static_files())
+                .collect();
+            if runnable.len() > 1
+                && let [(index, evidence)] = servers.as_slice()
+            {
+                let sites: Vec<Evidence> = runnable
+                    .iter()
+                    .filter(|(other, _)| other != index)
+                    .map(|(_, evidence)| evidence.clone())
+                    .collect();
+                let facts = found.swap_remove(*index);
+                let step = Step {
+                    question: "Which stack runs?".to_string(),
+                    answer: format!(
+                        "{} (the front-end build beside it only writes static files: the server's assets, not an application of their own)",
+                        facts.stack().title()
+                    ),
+                    evidence: std::iter::once(evidence.clone()).chain(sites).collect(),
+                };
+                return Ok((facts, Some(step)));
+            }
             if let [(index, evidence)] = runnable.as_slice() {
                 let others: Vec<&str> = found
                     .iter()

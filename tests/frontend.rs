@@ -255,3 +255,56 @@ fn output_directories_stay_inside_the_package() {
         "{err}"
     );
 }
+
+#[test]
+fn a_front_end_build_beside_a_server_is_that_servers_assets() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        std::path::Path::new(&fixture("java-spring-maven")),
+        dir.path(),
+    );
+    std::fs::write(
+        dir.path().join("package.json"),
+        r#"{"name":"webapp","scripts":{"build":"vite build"},"dependencies":{"vue-router":"4"},"devDependencies":{"vite":"6"}}"#,
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    let output = shiplight().arg("explain").arg(dir.path()).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains(
+            "Which stack runs? -> Java (the front-end build beside it only writes static files"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("package.json:1: vite build writes dist/"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_member_whose_build_writes_into_another_application_is_not_a_site() {
+    let dir = common::project(&[
+        ("go.mod", "module example.com/app\n\ngo 1.24\n"),
+        ("main.go", "package main\n\nfunc main() {}\n"),
+        (
+            "package.json",
+            r#"{"name":"root","private":true,"workspaces":["web"]}"#,
+        ),
+        (
+            "web/package.json",
+            r#"{"name":"web","scripts":{"build":"vite build"},"devDependencies":{"vite":"6"}}"#,
+        ),
+        ("web/index.html", "<!doctype html>"),
+        (
+            "web/vite.config.ts",
+            "export default { build: { outDir: '../public/dist' } }\n",
+        ),
+    ]);
+    let output = shiplight().arg("explain").arg(dir.path()).output().unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{out}");
+    assert!(out.starts_with("Go project"), "{out}");
+}

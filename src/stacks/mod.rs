@@ -84,6 +84,23 @@ impl Facts {
         }
     }
 
+    /// Whether everything runnable here is a static site (files a front-end build writes):
+    /// beside a server of another stack, those files are that server's assets.
+    pub fn only_static_files(&self) -> bool {
+        match self {
+            Facts::Node(facts) => {
+                let candidates = facts.candidates();
+                !candidates.is_empty()
+                    && candidates.iter().all(|p| {
+                        p.entry
+                            .as_ref()
+                            .is_some_and(|e| matches!(e.start, node::package::Start::Static(_)))
+                    })
+            }
+            _ => false,
+        }
+    }
+
     /// The separate applications one build holds, as (name, directory), when there are
     /// several and the settings choose none: the modules of a Maven or Gradle reactor that each
     /// produce something runnable. `init --all` writes a Dockerfile for each.

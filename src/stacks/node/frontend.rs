@@ -130,43 +130,61 @@ fn option(text: &str, key: &str) -> Option<(String, usize)> {
     None
 }
 
-/// A directory named in a configuration, kept inside the package.
+/// A directory named in a configuration, relative to the package: `Err` when it leaves the
+/// project, `Ok(Some(None))` when it leaves only the package (the build writes another
+/// application's assets), `Ok(None)` when the configuration names none.
 fn configured_dir(
     file: &str,
     text: &str,
     key: &str,
     package: &Package,
-) -> Result<Option<(String, Evidence)>, DetectError> {
+) -> Result<Option<Option<(String, Evidence)>>, DetectError> {
     let Some((value, line)) = option(text, key) else {
         return Ok(None);
     };
-    let relative = within_package(file, Some(line), key, package, &value)?;
-    Ok(Some((
+    let Some(relative) = within_package(file, Some(line), key, package, &value)? else {
+        return Ok(Some(None));
+    };
+    Ok(Some(Some((
         relative.clone(),
         Evidence::line(file, line, format!("{key}: {value:?}")),
-    )))
+    ))))
 }
 
-/// `value`, read from `file`, as a path relative to the package, refused when it leaves it.
+/// `value`, read from `file`, as a path relative to the package: refused when it leaves the
+/// project, `None` when it leaves only the package.
 fn within_package(
     file: &str,
     line: Option<usize>,
     key: &str,
     package: &Package,
     value: &str,
-) -> Result<String, DetectError> {
+) -> Result<Option<String>, DetectError> {
     let inside = detect::inside(file, line, key, &package.dir, value)?;
     if package.dir.is_empty() {
-        return Ok(inside);
+        return Ok(Some(inside));
     }
-    inside
+    Ok(inside
         .strip_prefix(&format!("{}/", package.dir))
-        .map(str::to_string)
-        .ok_or_else(|| DetectError::Broken {
-            file: file.to_string(),
-            line,
-            cause: format!("{key} {value:?} leaves the package's directory"),
-        })
+        .map(str::to_string))
+}
+
+/// The output directory a configuration names under `key`, else `default`; `None` when it lies
+/// outside the package (the build writes another application's assets).
+fn output_dir(
+    found: &Option<(String, String)>,
+    key: &str,
+    package: &Package,
+    default: impl FnOnce() -> (String, Evidence),
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let configured = match found {
+        Some((file, text)) => configured_dir(file, text, key, package)?,
+        None => None,
+    };
+    Ok(match configured {
+        Some(inside) => inside,
+        None => Some(default()),
+    })
 }
 
 fn spa(package: &Package) -> Option<Evidence> {
@@ -279,11 +297,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
                 },
             )));
         }
-        let (dir, evidence) = match &found {
-            Some((file, text)) => configured_dir(file, text, "outDir", package)?,
-            None => None,
-        }
-        .unwrap_or_else(|| {
+        let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
             (
                 "dist".to_string(),
                 Evidence {
@@ -291,7 +305,10 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
                     ..evidence.clone()
                 },
             )
-        });
+        })?
+        else {
+            return Ok(None);
+        };
         return Ok(Some(site("Astro", dir, None, "^/_astro/", evidence)));
     }
     if dependency(package, &["@angular/core"]).is_some() {
@@ -326,11 +343,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
                 "vite.config.mts",
             ],
         )?;
-        let (dir, evidence) = match &found {
-            Some((file, text)) => configured_dir(file, text, "outDir", package)?,
-            None => None,
-        }
-        .unwrap_or_else(|| {
+        let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
             (
                 "dist".to_string(),
                 Evidence {
@@ -338,7 +351,10 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
                     ..build
                 },
             )
-        });
+        })?
+        else {
+            return Ok(None);
+        };
         return Ok(Some(site(
             "Vite",
             dir,
@@ -377,11 +393,7 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
     };
     if use_node {
         let (_, evidence) = node.expect("checked above");
-        let (dir, evidence) = match &found {
-            Some((file, text)) => configured_dir(file, text, "out", package)?,
-            None => None,
-        }
-        .unwrap_or_else(|| {
+        let Some((dir, evidence)) = output_dir(&found, "out", package, || {
             (
                 "build".to_string(),
                 Evidence {
@@ -389,7 +401,10 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
                     ..evidence.clone()
                 },
             )
-        });
+        })?
+        else {
+            return Ok(None);
+        };
         return Ok(Some(server(
             "SvelteKit",
             &repo::join(&dir, "index.js"),
@@ -399,11 +414,7 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
         )));
     }
     let (_, evidence) = files.expect("checked above");
-    let (dir, dir_evidence) = match &found {
-        Some((file, text)) => configured_dir(file, text, "pages", package)?,
-        None => None,
-    }
-    .unwrap_or_else(|| {
+    let Some((dir, dir_evidence)) = output_dir(&found, "pages", package, || {
         (
             "build".to_string(),
             Evidence {
@@ -411,7 +422,10 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
                 ..evidence.clone()
             },
         )
-    });
+    })?
+    else {
+        return Ok(None);
+    };
     let fallback = found.as_ref().and_then(|(file, text)| {
         let (value, line) = option(text, "fallback")?;
         Some((
@@ -512,7 +526,9 @@ fn angular(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectErr
         Some(browser) => repo::join(&base, browser),
         None => base.clone(),
     };
-    let dir = within_package(&file, line, "outputPath", package, &joined)?;
+    let Some(dir) = within_package(&file, line, "outputPath", package, &joined)? else {
+        return Ok(None);
+    };
     let evidence = match line {
         Some(line) => Evidence::line(
             &file,
