@@ -308,3 +308,32 @@ fn a_member_whose_build_writes_into_another_application_is_not_a_site() {
     assert_eq!(output.status.code(), Some(0), "{out}");
     assert!(out.starts_with("Go project"), "{out}");
 }
+
+#[test]
+fn native_addons_take_the_libraries_they_link_into_the_runtime() {
+    for name in ["node-native-addon", "node-native-bcrypt"] {
+        let out = generated(name);
+        assert!(
+            out.contains("FROM node:22-trixie AS build"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("&& find . -name '*.node' -type f > /tmp/addons"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("COPY --from=build --chown=0:0 /tmp/native-libs /usr/local/lib/native"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("LD_LIBRARY_PATH=/usr/local/lib/native"),
+            "{name}"
+        );
+    }
+    let own = generated("node-native-addon");
+    assert!(
+        own.contains("COPY . .\nRUN npm rebuild \\\n    && mkdir -p /tmp/native-libs"),
+        "its own binding.gyp arrives with the sources: {own}"
+    );
+    assert!(!generated("node-native-bcrypt").contains("npm rebuild"));
+}

