@@ -321,6 +321,8 @@ pub fn choose(
 }
 
 /// A port from a listen-address string literal on the line: `":8080"`, `"0.0.0.0:8080"`.
+/// A loopback address (`localhost:6060`, a profiler say) is no service port: nothing outside the
+/// container can reach it.
 pub fn listen_port(line: &str) -> Option<u16> {
     let mut rest = line;
     while let Some(start) = rest.find('"') {
@@ -331,7 +333,10 @@ pub fn listen_port(line: &str) -> Option<u16> {
             let host_ok = host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']');
+            let loopback =
+                matches!(host, "localhost" | "[::1]" | "::1") || host.starts_with("127.");
             if host_ok
+                && !loopback
                 && (2..=5).contains(&port.len())
                 && port.chars().all(|c| c.is_ascii_digit())
                 && let Ok(port) = port.parse::<u16>()
@@ -371,5 +376,11 @@ mod tests {
         assert_eq!(listen_port("\"0.0.0.0:3000\""), Some(3000));
         assert_eq!(listen_port("fmt.Println(\"a:b\")"), None);
         assert_eq!(listen_port("\"http://x:99999\""), None);
+        assert_eq!(
+            listen_port("http.ListenAndServe(\"localhost:6060\", nil)"),
+            None
+        );
+        assert_eq!(listen_port("\"127.0.0.1:6060\""), None);
+        assert_eq!(listen_port("\"[::1]:6060\""), None);
     }
 }

@@ -1,7 +1,8 @@
-//! Front-end applications: static sites are served by nginx from the files their build writes
+//! Node.js applications beyond a plain server: static sites are served by nginx from the files their build writes
 //! (with client-side routing where the app has a router), server-rendered frameworks run their
 //! server entry with the variables that make it listen on every interface, and start scripts
-//! that run a dependency's binary run it under node without a shell.
+//! that run a dependency's binary run it under node without a shell, native addons take the
+//! libraries they link, and Yarn Plug'n'Play ships its install state.
 
 mod common;
 
@@ -336,4 +337,32 @@ fn native_addons_take_the_libraries_they_link_into_the_runtime() {
         "its own binding.gyp arrives with the sources: {own}"
     );
     assert!(!generated("node-native-bcrypt").contains("npm rebuild"));
+}
+
+#[test]
+fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
+    let out = generated("node-yarn-pnp");
+    assert!(
+        out.contains("CMD [\"--require\", \"/app/.pnp.cjs\", \"server.js\"]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("node .yarn/releases/yarn-4.5.3.cjs workspaces focus --all --production"),
+        "the release the repository carries runs, no corepack download: {out}"
+    );
+    assert!(!out.contains("corepack"), "{out}");
+    assert!(out.contains("YARN_CACHE_FOLDER=/app/.yarn/cache"), "{out}");
+    assert!(
+        out.contains("\n.pnp.cjs\n"),
+        "a committed .pnp.cjs never replaces the install's: {out}"
+    );
+    let (explain, _) = run(&["explain"], "node-yarn-pnp", 0);
+    assert!(
+        explain.contains("Where are the dependencies? -> Yarn Plug'n'Play"),
+        "{explain}"
+    );
+    assert!(
+        explain.contains(".yarnrc.yml:1: nodeLinker: pnp"),
+        "{explain}"
+    );
 }

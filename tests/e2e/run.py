@@ -140,6 +140,11 @@ CASES = [
     # the builder into the runtime.
     dict(name="node-native-libpq", app="node-native-libpq", args=[], http=True, touch="server.js",
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot", expect="ok uid=65532 libpq=17"),
+    # Yarn Plug'n'Play with the Yarn release the project carries: the install state is the
+    # dependency tree, pruned to production, and node starts with the PnP runtime.
+    dict(name="node-yarn-pnp", app="node-yarn-pnp", args=[], http=True, touch="server.js",
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot", yarn_release="4.5.3",
+         expect="ok uid=65532 pnp=on devdeps=absent"),
     # React Router started through react-router-serve: the bin its package names, under node.
     dict(name="node-react-router-serve", app="node-react-router", args=[], http=True,
          touch="app/routes/home.jsx", runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
@@ -370,6 +375,18 @@ def node_tree():
     return _NODE_TREE
 
 
+def place_yarn_release(app, version):
+    """Yarn Berry projects carry their Yarn release (`yarnPath`); the sample's comes from the npm
+    registry (@yarnpkg/cli-dist) instead of being committed here."""
+    with tempfile.TemporaryDirectory() as tmp:
+        run(["npm", "pack", "--silent", f"@yarnpkg/cli-dist@{version}"], cwd=tmp)
+        with tarfile.open(pathlib.Path(tmp) / f"yarnpkg-cli-dist-{version}.tgz") as archive:
+            data = archive.extractfile("package/bin/yarn.js").read()
+    target = app / ".yarn" / "releases" / f"yarn-{version}.cjs"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+
+
 def shiplight(*args):
     return run([str(SHIPLIGHT), *map(str, args)])
 
@@ -586,6 +603,8 @@ def check_case(case, keys):
     try:
         app = work / case["app"]
         shutil.copytree(E2E / "apps" / case["app"], app)
+        if "yarn_release" in case:
+            place_yarn_release(app, case["yarn_release"])
         shiplight("init", app, "--no-syntax", *case["args"])
         plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *case["args"]).stdout)
         runtime = plan["runtime"]

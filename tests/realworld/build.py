@@ -73,7 +73,13 @@ def build_one(repo, commit, subdir, keys):
         if port:
             container = e2e.run([e2e.DOCKER, "run", "-d", "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
             try:
-                mapped = e2e.run([e2e.DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
+                time.sleep(1)
+                published = e2e.run([e2e.DOCKER, "port", container, f"{port}/tcp"], check=False)
+                if published.returncode != 0:
+                    logs = e2e.run([e2e.DOCKER, "logs", container], check=False)
+                    last = (logs.stderr or logs.stdout).strip().splitlines() or ["no output"]
+                    return f"built in {seconds:.0f} s, user {user}, exited: {last[-1][:120]}"
+                mapped = published.stdout.split(":")[-1].strip()
                 status = answers(mapped)
                 ran = f"answered {status} on {port}" if status and status < 500 else "did not answer"
                 logs = e2e.run([e2e.DOCKER, "logs", container], check=False)

@@ -73,6 +73,8 @@ pub struct NodeFacts {
     pub native: Vec<Evidence>,
     /// Yarn Plug'n'Play (no node_modules).
     pub pnp: Option<Evidence>,
+    /// `yarnPath` of .yarnrc.yml: the Yarn release the repository carries, run by node.
+    pub yarn_path: Option<(String, Evidence)>,
 }
 
 impl NodeFacts {
@@ -220,6 +222,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         }
     }
     let mut pnp = None;
+    let mut yarn_path = None;
     if let Some(text) = repo.read_text(".yarnrc.yml", MANIFEST_CAP)? {
         for (index, line) in text.lines().enumerate() {
             let line = line.trim();
@@ -227,7 +230,11 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
                 let path = path.trim().trim_matches(['"', '\'']);
                 let path = detect::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
                 if repo.is_file(&path) {
-                    install_files.push(path);
+                    install_files.push(path.clone());
+                    yarn_path = Some((
+                        path.clone(),
+                        Evidence::line(".yarnrc.yml", index + 1, format!("yarnPath: {path}")),
+                    ));
                 }
             }
             if let Some(linker) = line.strip_prefix("nodeLinker:")
@@ -294,6 +301,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         version_files,
         native,
         pnp,
+        yarn_path,
     }))
 }
 

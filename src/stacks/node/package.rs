@@ -140,6 +140,8 @@ pub struct Package {
     pub prisma_schema: Option<Evidence>,
     /// public/ exists (Next.js serves it).
     pub public_dir: bool,
+    /// `"type": "module"`: `.js` files are ES modules.
+    pub esm: bool,
     pub entry: Option<Entry>,
     /// A port found in the entry's source.
     pub port: Option<(u16, Evidence)>,
@@ -303,6 +305,7 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
         package.gypfile = Some(Evidence::file(gyp, "native addon built with node-gyp"));
     }
     package.public_dir = repo.is_dir(&repo::join(dir, "public"));
+    package.esm = json.get("type").and_then(Value::as_str) == Some("module");
     package.entry = entry(repo, &package)?;
     package.port = port(repo, &package)?;
     Ok(Some(package))

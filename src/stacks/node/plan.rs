@@ -64,6 +64,12 @@ pub struct NodePlan {
     /// The package builds its own addon (binding.gyp): its sources arrive with `COPY . .`, after
     /// the install, so `npm rebuild` compiles it then.
     pub own_addon: bool,
+    /// Yarn Plug'n'Play: the install state (.pnp.cjs, .yarn/cache, .yarn/unplugged) is the
+    /// dependency tree, and node starts with the PnP runtime.
+    pub pnp: bool,
+    /// How Yarn is run: the release the repository carries (`node .yarn/releases/...`), else
+    /// `yarn` from corepack.
+    pub yarn: String,
 }
 
 /// A dependency's binary, found after the install and linked at `link`.
@@ -92,6 +98,10 @@ pub struct SitePlan {
 /// Where the nginx configuration of a static site is written, relative to the package.
 pub const NGINX_FILE: &str = "docker/nginx.conf";
 
+/// Yarn's Plug'n'Play runtime and ESM loader in the image.
+const PNP_RUNTIME: &str = "/app/.pnp.cjs";
+const PNP_LOADER: &str = "file:///app/.pnp.loader.mjs";
+
 /// Where a dependency's binary is linked, relative to the package.
 const BIN_DIR: &str = "node_modules/.shiplight";
 
@@ -104,13 +114,6 @@ pub fn select<'a>(
     let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
     let candidates = facts.candidates();
     let names: Vec<String> = candidates.iter().map(|p| label(p)).collect();
-    if let Some(pnp) = &facts.pnp {
-        return Err(DetectError::Broken {
-            file: pnp.file.clone(),
-            line: pnp.line,
-            cause: "Yarn Plug'n'Play keeps no node_modules to copy into the image: set `nodeLinker: node-modules` in .yarnrc.yml".to_string(),
-        });
-    }
     if let Some(wanted) = &settings.package {
         return candidates
             .iter()
@@ -471,6 +474,7 @@ pub fn plan(
                 version,
             })
         }
+        (_, Manager::YarnBerry) if facts.yarn_path.is_some() => None,
         (_, Manager::YarnClassic | Manager::YarnBerry) => Some(Tool {
             name: "corepack",
             version: catalog::COREPACK_VERSION.to_string(),
@@ -644,6 +648,38 @@ pub fn plan(
             evidence.line.unwrap_or(1)
         ));
     }
+    let pnp = facts.pnp.is_some() && facts.manager == Manager::YarnBerry && site.is_none();
+    let yarn = match &facts.yarn_path {
+        Some((path, evidence)) if facts.manager == Manager::YarnBerry => format!(
+            "node {}",
+            safe::relative_path(&evidence.file, "yarnPath", path)
+                .map_err(|e| e.at_line(evidence.line))?
+        ),
+        _ => "yarn".to_string(),
+    };
+    let mut command = command;
+    if pnp {
+        let mut options = vec!["--require".to_string(), PNP_RUNTIME.to_string()];
+        let esm = package.esm || command.iter().any(|word| word.ends_with(".mjs"));
+        if esm {
+            options.push("--experimental-loader".to_string());
+            options.push(PNP_LOADER.to_string());
+        }
+        command.splice(0..0, options);
+        let pnp_evidence = facts.pnp.clone().expect("pnp is set");
+        steps.push(Step {
+            question: "Where are the dependencies?".to_string(),
+            answer: format!(
+                "Yarn Plug'n'Play: .pnp.cjs, .yarn/cache and .yarn/unplugged go into the image, pruned to production with `yarn workspaces focus --production`; node starts with --require {PNP_RUNTIME}{}",
+                if esm {
+                    format!(" and the ESM loader {PNP_LOADER}")
+                } else {
+                    String::new()
+                }
+            ),
+            evidence: vec![pnp_evidence],
+        });
+    }
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
@@ -677,6 +713,8 @@ pub fn plan(
             nginx_file: site.as_ref().map(|_| NGINX_FILE),
             native: native && site.is_none(),
             own_addon: package.gypfile.is_some() && site.is_none(),
+            pnp,
+            yarn,
             site,
         }),
     })
