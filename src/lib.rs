@@ -222,25 +222,21 @@ pub fn generate_in(
 
 /// Generates from settings layers (lowest first) and the flags layer on top.
 pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
-    generate_detected(
-        root,
-        detect::detect_all(&repo::Repo::new(root)),
-        base,
-        flags,
-    )
+    let repo = repo::Repo::new(root);
+    generate_detected(&repo, detect::detect_all(&repo), base, flags)
 }
 
-/// [`generate_layers`] for detection reports already made for `root`.
+/// [`generate_layers`] for detection reports already made for `repo` (whose reads they share).
 pub fn generate_detected(
-    root: &Path,
+    repo: &repo::Repo,
     reports: Vec<detect::Report>,
     base: &[Layer],
     flags: Layer,
 ) -> Result<Generated, Error> {
+    let root = repo.root();
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
-    let repo = repo::Repo::new(root);
-    let credentials = credentials::present(&repo, facts.stack());
+    let credentials = credentials::present(repo, facts.stack());
     let mut plan = plan::build(&facts, &credentials, &settings)?;
     plan.trace.splice(0..0, chosen);
     if plan.compose

@@ -77,7 +77,7 @@ struct Target {
 /// The directories under `root` where a stack is detected, sorted, with their detection
 /// reports, without descending into a found service, a skipped or hidden directory, or a link.
 /// Detection runs only where a directory lists one of the stacks' marker files.
-pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
+pub fn find(root: &Path) -> Vec<(PathBuf, Repo, Vec<detect::Report>)> {
     let repo = Repo::new(root);
     let mut found = Vec::new();
     let mut queue = VecDeque::from([(String::new(), 0usize)]);
@@ -85,12 +85,13 @@ pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
         let entries = repo.entries(&dir);
         if stacks::may_hold_project(&entries) {
             let path = root.join(&dir);
-            let reports = detect::detect_all(&Repo::new(&path));
+            let service = Repo::new(&path);
+            let reports = detect::detect_all(&service);
             let is_service = reports
                 .iter()
                 .any(|r| !matches!(r.detection, detect::Detection::Absent { .. }));
             if is_service {
-                found.push((dir, path, reports));
+                found.push((dir, path, service, reports));
                 continue;
             }
         }
@@ -105,7 +106,7 @@ pub fn find(root: &Path) -> Vec<(PathBuf, Vec<detect::Report>)> {
     found.sort_by(|a, b| a.0.cmp(&b.0));
     found
         .into_iter()
-        .map(|(_, path, reports)| (path, reports))
+        .map(|(_, path, service, reports)| (path, service, reports))
         .collect()
 }
 
@@ -127,7 +128,7 @@ fn generate_all(
     let flags = overrides.layer().map_err(Error::Usage)?;
     let mut services = Vec::new();
     let mut failures = Vec::new();
-    for (dir, reports) in dirs {
+    for (dir, service, reports) in dirs {
         let relative = relative(root, &dir);
         let shown = if relative.is_empty() {
             ".".to_string()
@@ -144,7 +145,7 @@ fn generate_all(
                 return Ok(vec![Service {
                     dir: relative.clone(),
                     application: None,
-                    generated: generate_detected(&dir, reports, &base, flags.clone())?,
+                    generated: generate_detected(&service, reports, &base, flags.clone())?,
                 }]);
             }
             applications
@@ -152,7 +153,7 @@ fn generate_all(
                 .map(|(name, app_dir)| {
                     let mut layer = flags.clone();
                     layer.package = Some(name.clone());
-                    let mut generated = generate_detected(&dir, reports.clone(), &base, layer)?;
+                    let mut generated = generate_detected(&service, reports.clone(), &base, layer)?;
                     let dockerfile = crate::safe::relative_path(
                         "pom.xml",
                         "module directory",

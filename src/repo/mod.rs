@@ -16,8 +16,11 @@ pub mod write;
 pub use path::{Escape, join, normalize, within};
 pub use write::WriteError;
 
+use std::cell::RefCell;
+use std::collections::HashMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 /// Largest manifest shiplight reads; larger files are refused, not truncated.
 pub const MANIFEST_CAP: u64 = 1 << 20;
@@ -95,12 +98,24 @@ struct Resolved {
 #[derive(Debug, Clone)]
 pub struct Repo {
     root: PathBuf,
+    /// Every whole-file read of this run, by path and cap: a file several questions ask about
+    /// is read once.
+    reads: RefCell<HashMap<(String, u64), WholeRead>>,
+    /// The same for reads of a file's head.
+    heads: RefCell<HashMap<(String, u64), HeadRead>>,
 }
+
+type HeadRead = Result<Option<(String, bool)>, RepoError>;
+type WholeRead = Result<Option<Rc<[u8]>>, RepoError>;
 
 impl Repo {
     /// The project at `root`.
     pub fn new(root: impl Into<PathBuf>) -> Repo {
-        Repo { root: root.into() }
+        Repo {
+            root: root.into(),
+            reads: RefCell::new(HashMap::new()),
+            heads: RefCell::new(HashMap::new()),
+        }
     }
 
     /// The root as given.
@@ -214,6 +229,22 @@ impl Repo {
     /// naming the file when it is a link leaving the project, not a regular file, unreadable or
     /// larger than `cap`.
     pub fn read(&self, rel: &str, cap: u64) -> Result<Option<Vec<u8>>, RepoError> {
+        let key = (rel.to_string(), cap);
+        if let Some(done) = self.reads.borrow().get(&key) {
+            return done.clone().map(|found| found.map(|bytes| bytes.to_vec()));
+        }
+        let result = self.read_uncached(rel, cap);
+        self.reads.borrow_mut().insert(
+            key,
+            result
+                .as_ref()
+                .map(|found| found.as_deref().map(Rc::from))
+                .map_err(Clone::clone),
+        );
+        result
+    }
+
+    fn read_uncached(&self, rel: &str, cap: u64) -> Result<Option<Vec<u8>>, RepoError> {
         let Some(found) = self.resolve(rel)? else {
             return Ok(None);
         };
@@ -228,7 +259,17 @@ impl Repo {
     /// Reads the first `limit` bytes of `rel` as UTF-8 text (a character cut at the end is
     /// dropped), with whether that is the whole file: for questions answered at the top of a
     /// file (Go's package clause and imports), however large the file is.
-    pub fn read_head(&self, rel: &str, limit: u64) -> Result<Option<(String, bool)>, RepoError> {
+    pub fn read_head(&self, rel: &str, limit: u64) -> HeadRead {
+        let key = (rel.to_string(), limit);
+        if let Some(done) = self.heads.borrow().get(&key) {
+            return done.clone();
+        }
+        let result = self.read_head_uncached(rel, limit);
+        self.heads.borrow_mut().insert(key, result.clone());
+        result
+    }
+
+    fn read_head_uncached(&self, rel: &str, limit: u64) -> HeadRead {
         let Some(found) = self.resolve(rel)? else {
             return Ok(None);
         };

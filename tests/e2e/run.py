@@ -278,9 +278,18 @@ def ensure_standin(image, keys):
             [image], recipe, goroot, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
     elif re.fullmatch(r"rust:[0-9.]+-trixie", image):
         recipe = IMAGES / "rust.Dockerfile"
-        key = digest(keys["builder"], recipe.read_bytes())
-        ensure(image, key, lambda key: docker_build(
-            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+        version = run(["rustc", "--version"]).stdout.strip()
+        key = digest(keys["builder"], recipe.read_bytes(), version)
+
+        def build_rust(key):
+            sysroot = pathlib.Path(run(["rustc", "--print", "sysroot"]).stdout.strip())
+            with tempfile.TemporaryDirectory() as tmp:
+                for part in ("bin", "lib", "libexec"):
+                    if (sysroot / part).exists():
+                        shutil.copytree(sysroot / part, pathlib.Path(tmp) / part, symlinks=True)
+                docker_build([image], recipe, tmp, key, [f"BUILDER_BASE={BUILDER_BASE}"])
+
+        ensure(image, key, build_rust)
     elif image in ("python:3.13-slim-trixie", "python:3.13-trixie"):
         recipe = IMAGES / "python.Dockerfile"
         key = digest(keys["builder"], recipe.read_bytes())
