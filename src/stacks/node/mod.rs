@@ -263,23 +263,10 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             (Manager::Pnpm, Some(lock), Some(text)) => pnpm_for_lockfile(lock, text),
             _ => None,
         });
-    let mut native = Vec::new();
-    if let (Some(lock), Some(text)) = (&lock, &lock_text) {
-        for name in NATIVE_PACKAGES {
-            let needles = [
-                format!("node_modules/{name}\""),
-                format!("\n{name}@"),
-                format!("\n\"{name}@"),
-                format!("\n  {name}@"),
-                format!("\n  /{name}@"),
-                format!("\n  '{name}@"),
-            ];
-            if let Some(at) = needles.iter().filter_map(|n| text.find(n.as_str())).min() {
-                let line = text[..at + 1].matches('\n').count() + 1;
-                native.push(Evidence::line(lock, line, format!("{name} (native addon)")));
-            }
-        }
-    }
+    let native = match (&lock, &lock_text) {
+        (Some(lock), Some(text)) => native_in_lock(lock, text),
+        _ => Vec::new(),
+    };
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = repo.read_text(file, MANIFEST_CAP)?
@@ -303,6 +290,61 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         pnp,
         yarn_path,
     }))
+}
+
+/// The native addon packages a lock file holds, each with the line of its first entry, found in
+/// one pass over the text whatever its size (npm, Yarn and pnpm spell an entry differently).
+fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
+    let mut needles = Vec::new();
+    let mut owners = Vec::new();
+    for (index, name) in NATIVE_PACKAGES.iter().enumerate() {
+        for needle in [
+            format!("node_modules/{name}\""),
+            format!("\n{name}@"),
+            format!("\n\"{name}@"),
+            format!("\n  {name}@"),
+            format!("\n  /{name}@"),
+            format!("\n  '{name}@"),
+        ] {
+            needles.push(needle);
+            owners.push(index);
+        }
+    }
+    let automaton = aho_corasick::AhoCorasick::new(&needles).expect("fixed needles build");
+    let mut first: Vec<Option<usize>> = vec![None; NATIVE_PACKAGES.len()];
+    for found in automaton.find_overlapping_iter(text) {
+        let owner = owners[found.pattern().as_usize()];
+        if first[owner].is_none_or(|at| found.start() < at) {
+            first[owner] = Some(found.start());
+        }
+    }
+    let mut lines = 1;
+    let mut counted = 0;
+    let mut at_sorted: Vec<(usize, usize)> = first
+        .iter()
+        .enumerate()
+        .filter_map(|(owner, at)| Some(((*at)?, owner)))
+        .collect();
+    at_sorted.sort();
+    let mut found: Vec<(usize, Evidence)> = Vec::new();
+    for (at, owner) in at_sorted {
+        lines += newlines(&text.as_bytes()[counted..=at]);
+        counted = at + 1;
+        found.push((
+            owner,
+            Evidence::line(
+                lock,
+                lines,
+                format!("{} (native addon)", NATIVE_PACKAGES[owner]),
+            ),
+        ));
+    }
+    found.sort_by_key(|(owner, _)| *owner);
+    found.into_iter().map(|(_, evidence)| evidence).collect()
+}
+
+fn newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 /// The pnpm release that reads an older pnpm-lock.yaml, from its `lockfileVersion`.
