@@ -689,3 +689,41 @@ fn java_a_managed_plugin_bound_only_in_a_profile_names_that_profile() {
         "the shade configuration comes from pluginManagement: {out}"
     );
 }
+
+#[test]
+fn cargo_metadata_is_asked_only_when_the_manifests_cannot_answer() {
+    let plain = project(&[
+        (
+            "Cargo.toml",
+            "[package]\nname = \"tool\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+    ]);
+    let detect = |dir: &std::path::Path| {
+        let output = Command::cargo_bin("shiplight")
+            .unwrap()
+            .env_remove("SHIPLIGHT_CARGO_METADATA")
+            .arg("detect")
+            .arg(dir)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let out = detect(plain.path());
+    assert!(out.contains("read with Cargo.toml"), "{out}");
+    let unstable = project(&[
+        (
+            "Cargo.toml",
+            "cargo-features = [\"edition2024\"]\n\n[package]\nname = \"tool\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
+        ),
+        ("src/main.rs", "fn main() {}\n"),
+    ]);
+    let cargo_present = std::process::Command::new("cargo")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let out = detect(unstable.path());
+    if cargo_present {
+        assert!(out.contains("read with cargo metadata"), "{out}");
+    }
+}

@@ -42,6 +42,9 @@ pub struct Project {
     pub packages: Vec<Package>,
     /// Whether the root manifest has a `[workspace]` table.
     pub workspace: bool,
+    /// What this reading does not model, with where it was read (`cargo-features`, an exclude
+    /// pattern, a member that names its own workspace root): `cargo metadata` answers instead.
+    pub unmodelled: Vec<String>,
     /// Directories of `default-members`, when set.
     pub default_members: Option<Vec<String>>,
     /// Direct dependencies of every package: crate name -> features asked for.
@@ -73,6 +76,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
     let inherited = (inherited_field("rust-version"), inherited_field("version"));
     let mut project = Project {
         packages: Vec::new(),
+        unmodelled: Vec::new(),
         workspace: workspace.is_some(),
         default_members: None,
         dependencies: BTreeMap::new(),
@@ -82,8 +86,18 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         collect_dependencies(&manifest, &mut project.dependencies);
         project.packages.push(package);
     }
+    if manifest.contains_key("cargo-features") {
+        project
+            .unmodelled
+            .push("Cargo.toml: cargo-features (unstable manifest keys)".to_string());
+    }
     if let Some(workspace) = workspace {
         let exclude = string_list("Cargo.toml", workspace, "exclude")?;
+        if exclude.iter().any(|e| e.contains(['*', '?', '['])) {
+            project
+                .unmodelled
+                .push("Cargo.toml: a workspace.exclude pattern".to_string());
+        }
         for pattern in string_list("Cargo.toml", workspace, "members")? {
             let line = key_line(&text, "members");
             for dir in expand(repo, "Cargo.toml", line, &pattern)? {
@@ -103,6 +117,15 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                 let member = parse_toml(&file, &text)?;
                 if !member.contains_key("package") {
                     continue;
+                }
+                if member
+                    .get("package")
+                    .and_then(|p| p.get("workspace"))
+                    .is_some()
+                {
+                    project.unmodelled.push(format!(
+                        "{file}: package.workspace names the workspace root"
+                    ));
                 }
                 collect_dependencies(&member, &mut project.dependencies);
                 project

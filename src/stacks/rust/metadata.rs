@@ -6,15 +6,23 @@ use super::manifest::{Bin, Package};
 use crate::repo::Repo;
 use std::path::Path;
 
-/// Environment variable that turns the cargo reading off (`never`), for speed or policy.
+/// Environment variable that chooses when cargo reads the project: `never`, `always`, or (unset
+/// or anything else) only when the manifest reading meets something it does not model.
 pub const SWITCH: &str = "SHIPLIGHT_CARGO_METADATA";
 
-/// Packages and default-member directories as cargo sees them; `None` when cargo is not
-/// installed, is switched off, or cannot read the project (the plain reading then stands).
-pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
-    if std::env::var(SWITCH).is_ok_and(|v| v == "never") {
-        return None;
+/// Whether to ask cargo, given what the manifest reading could not model. Cargo's start-up
+/// costs more than the whole of shiplight's own reading, so it is asked only when needed.
+pub fn wanted(unmodelled: &[String]) -> bool {
+    match std::env::var(SWITCH).as_deref() {
+        Ok("never") => false,
+        Ok("always") => true,
+        _ => !unmodelled.is_empty(),
     }
+}
+
+/// Packages and default-member directories as cargo sees them; `None` when cargo is not
+/// installed or cannot read the project (the plain reading then stands).
+pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
     let root = repo.root().canonicalize().ok()?;
     let metadata = cargo_metadata::MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))

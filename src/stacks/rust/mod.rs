@@ -1,6 +1,7 @@
 //! Rust: detection of packages and workspaces, their binaries, the toolchain and rust-version,
 //! and the native needs of the dependency graph. Works without a Rust toolchain (plain TOML
-//! reading); with cargo installed, packages and binaries come from `cargo metadata`.
+//! reading); `cargo metadata` is asked only when that reading meets something it does not model
+//! (see [`metadata::wanted`]).
 
 pub mod guard;
 pub mod lock;
@@ -191,7 +192,12 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
     let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
-    let (packages, default_members, read_with) = match metadata::read(repo) {
+    let cargo = if metadata::wanted(&project.unmodelled) {
+        metadata::read(repo)
+    } else {
+        None
+    };
+    let (packages, default_members, read_with) = match cargo {
         Some((packages, default_members)) => (packages, default_members, "cargo metadata"),
         None => (
             project.packages.clone(),
