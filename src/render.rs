@@ -156,20 +156,22 @@ impl Templates {
                 .build()
                 .expect("default delimiters are valid"),
         );
-        let mut sources: BTreeMap<String, String> = TEMPLATES
-            .iter()
-            .map(|(id, source)| (id.to_string(), source.to_string()))
-            .collect();
+        // Embedded templates are compiled when first used: compiling all of them took most of
+        // a run's instructions. A directory's templates are compiled at once, so a mistake in
+        // one is reported with its file even when this plan does not use it.
+        env.set_loader(|id| {
+            Ok(TEMPLATES
+                .iter()
+                .find(|(embedded, _)| *embedded == id)
+                .map(|(_, source)| source.to_string()))
+        });
         let mut files = BTreeMap::new();
         if let Some(dir) = dir {
             for (id, path, text) in custom_files(dir)? {
-                sources.insert(id.clone(), text);
-                files.insert(id, path);
+                files.insert(id.clone(), path);
+                env.add_template_owned(id.clone(), text)
+                    .map_err(|err| error(&files, &id, &err))?;
             }
-        }
-        for (id, source) in sources {
-            env.add_template_owned(id.clone(), source)
-                .map_err(|err| error(&files, &id, &err))?;
         }
         Ok(Templates { env, files })
     }
