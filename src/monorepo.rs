@@ -16,6 +16,10 @@ use std::path::{Path, PathBuf};
 
 /// How deep below the root the walk looks for services.
 pub const MAX_DEPTH: usize = 4;
+/// How many directories the walk lists at most: far more than a monorepo's source tree holds
+/// once dependencies and build output are skipped, and few enough that a tree of 100,000
+/// empty directories is walked well within a second.
+pub const MAX_DIRS: usize = 20_000;
 /// The bake file's name.
 pub const BAKE_FILE: &str = "docker-bake.hcl";
 /// Directories never entered: dependencies, build output, virtual environments, VCS data.
@@ -75,13 +79,19 @@ struct Target {
 }
 
 /// The directories under `root` where a stack is detected, sorted, with their detection
-/// reports, without descending into a found service, a skipped or hidden directory, or a link.
+/// reports, without descending into a found service, a skipped or hidden directory, or a link,
+/// listing at most [`MAX_DIRS`] directories (breadth first, so the shallow ones come first).
 /// Detection runs only where a directory lists one of the stacks' marker files.
-pub fn find(root: &Path) -> Vec<(PathBuf, Repo, Vec<detect::Report>)> {
+pub fn find(root: &Path) -> Walk {
     let repo = Repo::new(root);
     let mut found = Vec::new();
     let mut queue = VecDeque::from([(String::new(), 0usize)]);
+    let mut listed = 0;
     while let Some((dir, depth)) = queue.pop_front() {
+        if listed == MAX_DIRS {
+            break;
+        }
+        listed += 1;
         let entries = repo.entries(&dir);
         if stacks::may_hold_project(&entries) {
             let path = root.join(&dir);
@@ -96,18 +106,35 @@ pub fn find(root: &Path) -> Vec<(PathBuf, Repo, Vec<detect::Report>)> {
             }
         }
         if depth < MAX_DEPTH {
-            for (name, kind) in entries {
-                if kind == Entry::Dir && !name.starts_with('.') && !SKIP.contains(&name.as_str()) {
-                    queue.push_back((repo::join(&dir, &name), depth + 1));
-                }
-            }
+            let mut dirs: Vec<String> = entries
+                .into_iter()
+                .filter(|(name, kind)| {
+                    *kind == Entry::Dir && !name.starts_with('.') && !SKIP.contains(&name.as_str())
+                })
+                .map(|(name, _)| name)
+                .collect();
+            dirs.sort();
+            queue.extend(
+                dirs.into_iter()
+                    .map(|name| (repo::join(&dir, &name), depth + 1)),
+            );
         }
     }
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    found
-        .into_iter()
-        .map(|(_, path, service, reports)| (path, service, reports))
-        .collect()
+    Walk {
+        stopped: !queue.is_empty(),
+        services: found
+            .into_iter()
+            .map(|(_, path, service, reports)| (path, service, reports))
+            .collect(),
+    }
+}
+
+/// What the walk found: each service's path, repository and detection reports, and whether it
+/// stopped at [`MAX_DIRS`] with directories left unlisted.
+pub struct Walk {
+    pub services: Vec<(PathBuf, Repo, Vec<detect::Report>)>,
+    pub stopped: bool,
 }
 
 /// Generates every service under `root`; all errors are collected and reported together.
@@ -117,7 +144,13 @@ fn generate_all(
     env: &Environment,
 ) -> Result<Vec<Service>, Error> {
     crate::check_dir(root)?;
-    let dirs = find(root);
+    let walk = find(root);
+    if walk.stopped {
+        eprintln!(
+            "warning: the walk listed {MAX_DIRS} directories and stopped; a service beyond them is not included: run shiplight init in its directory, or from a directory closer to it"
+        );
+    }
+    let dirs = walk.services;
     if dirs.is_empty() {
         return Err(Error::Usage(format!(
             "no service found under {} (looked {MAX_DEPTH} levels deep for go.mod, Cargo.toml, pyproject.toml, requirements.txt, package.json, pom.xml, build.gradle and composer.json, skipping {} and hidden directories)",

@@ -637,3 +637,38 @@ fn php_web_writes_compose_and_nginx_and_never_clobbers_them() {
     );
     assert!(!dir.path().join("Dockerfile").exists());
 }
+
+#[test]
+fn the_monorepo_walk_is_bounded_and_says_where_it_stopped() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(
+        Path::new(&fixture("go-basic")),
+        &dir.path().join("a-service"),
+    );
+    for index in 0..20_100 {
+        fs::create_dir(dir.path().join(format!("empty{index:05}"))).unwrap();
+    }
+    fs::create_dir_all(dir.path().join("empty19999/late")).unwrap();
+    copy_dir(
+        Path::new(&fixture("go-basic")),
+        &dir.path().join("empty19999/late/service"),
+    );
+    let output = shiplight()
+        .args(["init", "--all"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let err = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("the walk listed 20000 directories and stopped"),
+        "{err}"
+    );
+    assert!(dir.path().join("a-service/Dockerfile").exists());
+    assert!(
+        !dir.path()
+            .join("empty19999/late/service/Dockerfile")
+            .exists(),
+        "beyond the bound"
+    );
+}

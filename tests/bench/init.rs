@@ -124,4 +124,29 @@ fn main() {
         );
     }
     println!("{} cases, {missed} missed their goal", cases.len());
+
+    let many = temp.path().join("many");
+    for index in 0..100_000 {
+        std::fs::create_dir_all(many.join(format!("d{index:06}"))).unwrap();
+    }
+    let service = many.join("app");
+    std::fs::create_dir_all(&service).unwrap();
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/go-basic");
+    for name in ["go.mod", "main.go"] {
+        std::fs::copy(fixture.join(name), service.join(name)).unwrap();
+    }
+    let all = median(11, || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+        command.args(["init", "--all", "--force"]).arg(&many);
+        command
+    });
+    println!(
+        "init --all over 100,000 empty directories: {:.1} ms ({})",
+        ms(all),
+        if all <= Duration::from_secs(1) {
+            "met 1 s"
+        } else {
+            "MISSED 1 s"
+        }
+    );
 }
