@@ -24,7 +24,7 @@ pub enum Base<'a> {
 }
 
 /// The configuration file's name in a project's root.
-pub const FILE_NAME: &str = "shiplight.toml";
+pub use crate::settings::{FILE_NAME, env_name, ways};
 /// Environment variable naming another configuration file.
 pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
 /// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
@@ -134,20 +134,6 @@ pub struct ConfigError {
     /// The file path, or the environment variable.
     pub source_name: String,
     pub message: String,
-}
-
-/// The environment variable of a key (`go-main` -> `SHIPLIGHT_GO_MAIN`).
-pub fn env_name(key: &str) -> String {
-    format!("SHIPLIGHT_{}", key.to_ascii_uppercase().replace('-', "_"))
-}
-
-/// How a key can be given, for messages: flag, file key and environment variable.
-pub fn ways(key: &str) -> String {
-    let flag = match key {
-        "mirrors" => "--mirror FROM=TO".to_string(),
-        _ => format!("--{key}"),
-    };
-    format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))
 }
 
 /// A value as a source gave it, before it is checked against its key.

@@ -1,7 +1,7 @@
 //! The top-level error: each area's error folded into one, with the process exit code.
 
 use crate::decide::DecideError;
-use crate::detect::DetectError;
+use crate::facts::DetectError;
 use crate::render::RenderError;
 use crate::write::WriteError;
 

@@ -1,9 +1,9 @@
 //! Text output of `detect` and `explain`: facts with evidence, and the decision path with the
 //! evidence of each step, ending in the builder and runtime images.
 
-use crate::detect::{Detection, Report};
 use crate::plan::Plan;
 use crate::shown::line;
+use crate::stacks::{Detection, Report};
 use std::fmt::Write as _;
 
 /// `detect` as text: each stack, found / broken / absent, and the facts with their evidence.

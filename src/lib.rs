@@ -14,6 +14,7 @@ pub mod detect;
 pub mod error;
 pub mod evidence;
 pub mod explain;
+pub mod facts;
 pub mod images;
 pub mod manifest;
 pub mod monorepo;
@@ -25,6 +26,7 @@ pub mod settings;
 pub mod shown;
 pub mod stack;
 pub mod stacks;
+pub mod trace;
 pub mod wizard;
 pub mod write;
 
@@ -190,7 +192,7 @@ fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, E
 /// An error of an unattended run: a choice left open says so, with what settles it.
 fn unattended(err: Error) -> Error {
     match err {
-        Error::Detect(detect::DetectError::Several { .. }) => Error::Usage(format!(
+        Error::Detect(crate::facts::DetectError::Several { .. }) => Error::Usage(format!(
             "{err}\n(no terminal to ask on, or --yes given: shiplight does not guess)"
         )),
         other => other,

@@ -2,7 +2,7 @@
 //! file and line, the line a key sits on, and workspace member patterns expanded into
 //! directories without following links or leaving the project.
 
-use crate::detect::{self, DetectError};
+use crate::facts::{self, DetectError};
 use crate::repo::{self, Repo};
 use globset::GlobBuilder;
 use toml::Table;
@@ -133,7 +133,7 @@ pub fn expand(
             "workspace member pattern is longer than {PATTERN_CAP} characters"
         )));
     }
-    let normal = detect::inside(file, line, "workspace member pattern", "", pattern)?;
+    let normal = facts::inside(file, line, "workspace member pattern", "", pattern)?;
     let mut dirs = vec![String::new()];
     for segment in normal.split('/').filter(|s| !s.is_empty()) {
         let mut next = Vec::new();

@@ -3,12 +3,12 @@
 
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
 use crate::credentials::{Credential, Secret};
-use crate::decide::{Decision, Step};
 use crate::error::Error;
 use crate::images::Images;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
 use crate::stacks::{self, Facts, StackPlan};
+use crate::trace::{Decision, Step};
 use serde::Serialize;
 
 /// Numeric user and group the runtime stage runs as (distroless and Chainguard `nonroot`).

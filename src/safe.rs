@@ -2,7 +2,7 @@
 //! files: each context allows a small, explicit alphabet, and anything else is refused with the
 //! file and field it came from. Nothing is escaped into shape; it is accepted or refused.
 
-use crate::detect::DetectError;
+use crate::facts::DetectError;
 
 /// The value when `ok`, else a refusal naming the file, field and what the context allows.
 fn accept(

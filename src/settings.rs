@@ -183,3 +183,20 @@ impl Settings {
         }
     }
 }
+
+/// The settings file of a project.
+pub const FILE_NAME: &str = "shiplight.toml";
+
+/// The environment variable of a key (`go-main` -> `SHIPLIGHT_GO_MAIN`).
+pub fn env_name(key: &str) -> String {
+    format!("SHIPLIGHT_{}", key.to_ascii_uppercase().replace('-', "_"))
+}
+
+/// How a key can be given, for messages: flag, file key and environment variable.
+pub fn ways(key: &str) -> String {
+    let flag = match key {
+        "mirrors" => "--mirror FROM=TO".to_string(),
+        _ => format!("--{key}"),
+    };
+    format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))
+}

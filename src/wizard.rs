@@ -6,8 +6,8 @@
 
 use crate::catalog::{Family, Vendor};
 use crate::config;
-use crate::detect::DetectError;
 use crate::error::{EXIT_OK, Error};
+use crate::facts::DetectError;
 use crate::settings::Layer;
 use crate::stack::Stack;
 use crate::{Generated, explain, generate_layers, stacks, write};

@@ -3,8 +3,8 @@
 
 use shiplight::catalog::{self, Family, Vendor};
 use shiplight::decide::{self, Node};
-use shiplight::detect::Signals;
 use shiplight::evidence::Evidence;
+use shiplight::facts::Signals;
 use shiplight::render;
 use shiplight::settings::Settings;
 use shiplight::stack::Stack;

@@ -10,9 +10,9 @@ pub mod rust;
 
 use crate::catalog::{Family, Vendor};
 use crate::decide::{self, Decision, Node};
-use crate::detect::{Detection, Fact};
 use crate::error::Error;
 use crate::evidence::Evidence;
+use crate::facts::{DetectError, Fact};
 use crate::plan::StackOutput;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
@@ -328,4 +328,24 @@ impl StackPlan {
         }
         layer
     }
+}
+
+/// What one stack's detector concluded.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+pub enum Detection {
+    /// The stack's manifest is there and was understood.
+    Found { facts: Box<Facts> },
+    /// The stack's manifest is there but cannot be used.
+    Broken { error: DetectError },
+    /// Nothing of this stack: what was looked for.
+    Absent { looked_for: String },
+}
+
+/// One stack's detection result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub stack: Stack,
+    #[serde(flatten)]
+    pub detection: Detection,
 }

@@ -2,7 +2,7 @@
 //! comments, following the syntax the go command accepts. Values are checked here, at the edge,
 //! so nothing unsafe reaches a plan.
 
-use crate::detect::DetectError;
+use crate::facts::DetectError;
 
 /// One directive: its verb, arguments and 1-based line.
 #[derive(Debug, Clone, PartialEq, Eq)]

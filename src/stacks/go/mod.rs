@@ -7,10 +7,11 @@ pub mod plan;
 pub mod source;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
+use crate::stacks::Detection;
 use serde::Serialize;
 use std::collections::{BTreeSet, VecDeque};
 
@@ -205,7 +206,7 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
             )
         }));
         for used in work.uses {
-            module_dirs.push(detect::inside(
+            module_dirs.push(facts::inside(
                 "go.work",
                 Some(used.line),
                 "use directive",
@@ -393,7 +394,7 @@ fn analyse_main(
                 let Some(local) = local_dir(modules, import) else {
                     continue;
                 };
-                let local = detect::inside(rel, Some(*line), "import", "", &local)?;
+                let local = facts::inside(rel, Some(*line), "import", "", &local)?;
                 if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
                     let files = package_files(repo, &local)?;
                     queue.push_back((local, files));

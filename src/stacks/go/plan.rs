@@ -3,13 +3,13 @@
 
 use super::{GoFacts, MainPackage, gomod};
 use crate::catalog::{self, Vendor};
-use crate::decide::{Decision, Step};
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::plan::StackOutput;
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::trace::{Decision, Step};
 use serde::Serialize;
 
 /// What the Go template reads.

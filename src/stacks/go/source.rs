@@ -91,7 +91,7 @@ pub fn scan(text: &str) -> GoFile {
         let line_no = index + 1;
         let line = raw.trim();
         if file.port.is_none() {
-            file.port = crate::detect::listen_port(line).map(|port| (port, line_no));
+            file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
         }
         if header_done {
             continue;

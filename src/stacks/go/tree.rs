@@ -1,7 +1,7 @@
 //! The Go decision tree (field guide, section 3): no cgo -> static; cgo -> base, or cc with C++.
 
 use crate::catalog::Family;
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// `import "C"` in a package the main package builds.
 pub const CGO_IMPORT: &str = "cgo-import";

@@ -3,8 +3,8 @@
 //! included projects), and the runnable artefact each project's plugins produce.
 
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;

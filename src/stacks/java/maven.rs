@@ -3,8 +3,8 @@
 //! artefact each module's default build, or its active profiles, produce.
 
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;

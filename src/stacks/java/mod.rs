@@ -7,9 +7,10 @@ pub mod maven;
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
+use crate::stacks::Detection;
 use serde::Serialize;
 
 /// Most modules a build may list; a reactor larger than this is refused, not walked.
@@ -308,7 +309,7 @@ pub fn port(
         let file = repo::join(&resources, name);
         if let Some(text) = repo.read_text(&file, repo::MANIFEST_CAP)? {
             let keys = ["server.port", "quarkus.http.port", "port:"];
-            if let Some((port, line)) = detect::port_after_word(&text, &keys) {
+            if let Some((port, line)) = facts::port_after_word(&text, &keys) {
                 return Ok(Some((
                     port,
                     Evidence::line(file, line, format!("port {port}")),
@@ -333,7 +334,7 @@ pub fn port(
                     continue;
                 };
                 if let Some((port, line)) =
-                    detect::port_after_word(&text, &["inetsocketaddress(", "port ="])
+                    facts::port_after_word(&text, &["inetsocketaddress(", "port ="])
                 {
                     return Ok(Some((
                         port,

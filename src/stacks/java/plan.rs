@@ -4,14 +4,14 @@
 
 use super::{Artefact, JavaFacts, Module, Runnable, Tool, tree};
 use crate::catalog::{self, Vendor};
-use crate::decide::Step;
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::plan::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::trace::Step;
 use serde::Serialize;
 
 /// Port of Spring Boot and Quarkus when the configuration names none.

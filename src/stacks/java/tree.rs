@@ -2,7 +2,7 @@
 //! compiles for a newer Java than that vendor's newest image runs.
 
 use crate::catalog::{Family, Vendor};
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// The build produces a runnable artefact (evidence: the plugin that produces it).
 pub const RUNNABLE: &str = "runnable-artefact";

@@ -5,8 +5,8 @@
 //! build writes, and variables that make it listen on every interface and a port.
 
 use super::package::Package;
-use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError};
 use crate::manifest::{key_line, parse_json};
 use crate::repo::{self, MANIFEST_CAP, Repo, SOURCE_CAP};
 use serde::Serialize;
@@ -160,7 +160,7 @@ fn within_package(
     package: &Package,
     value: &str,
 ) -> Result<Option<String>, DetectError> {
-    let inside = detect::inside(file, line, key, &package.dir, value)?;
+    let inside = facts::inside(file, line, key, &package.dir, value)?;
     if package.dir.is_empty() {
         return Ok(Some(inside));
     }

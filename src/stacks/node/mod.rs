@@ -8,11 +8,12 @@ pub mod plan;
 pub mod tree;
 
 use crate::credentials;
-use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::Repo;
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use crate::stack::Stack;
+use crate::stacks::Detection;
 use package::{Package, Start};
 use serde::Serialize;
 
@@ -228,7 +229,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             let line = line.trim();
             if let Some(path) = line.strip_prefix("yarnPath:") {
                 let path = path.trim().trim_matches(['"', '\'']);
-                let path = detect::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
+                let path = facts::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
                 if repo.is_file(&path) {
                     install_files.push(path.clone());
                     yarn_path = Some((

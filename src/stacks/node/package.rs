@@ -3,8 +3,8 @@
 //! script, main, or a conventional entry file).
 
 use super::frontend::{self, Frontend, Server, Site};
-use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError};
 use crate::manifest::{key_line, parse_json};
 use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
@@ -292,7 +292,7 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
             Some(path) => (path, key_line(&text, "schema")),
             None => ("prisma/schema.prisma", None),
         };
-        let schema = detect::inside(&file, line, "prisma schema", dir, schema)?;
+        let schema = facts::inside(&file, line, "prisma schema", dir, schema)?;
         if repo.is_file(&schema) {
             package.prisma_schema = Some(Evidence::file(
                 schema,
@@ -407,7 +407,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
             continue;
         };
         if let Some((options, path, args)) = node_command(command) {
-            detect::inside(
+            facts::inside(
                 &evidence.file,
                 evidence.line,
                 "entry script",
@@ -485,7 +485,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     }
     if let Some((main, evidence)) = &package.main {
         let path = main.trim_start_matches("./");
-        let inside = detect::inside(
+        let inside = facts::inside(
             &evidence.file,
             evidence.line,
             "entry script",
@@ -639,7 +639,7 @@ fn port(repo: &Repo, package: &Package) -> Result<Option<(u16, Evidence)>, Detec
 
 /// A port on a line that mentions a port or listens: `listen(3000)`, `PORT || 8080`.
 fn listen_port(text: &str) -> Option<(u16, usize)> {
-    detect::port_after_word(text, &["port", "listen("])
+    facts::port_after_word(text, &["port", "listen("])
 }
 
 #[cfg(test)]

@@ -4,14 +4,14 @@
 use super::package::{Package, Start};
 use super::{Manager, NodeFacts};
 use crate::catalog::{self, Vendor};
-use crate::decide::Step;
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::trace::Step;
 use nodejs_semver::Range;
 use serde::Serialize;
 
@@ -639,7 +639,7 @@ pub fn plan(
             .map(|f| format!("{f}, "))
             .unwrap_or_default(),
         super::describe_start(&entry.start),
-        crate::detect::location(&entry.evidence.file, entry.evidence.line)
+        crate::facts::location(&entry.evidence.file, entry.evidence.line)
     ));
     if let Some((port, evidence)) = &package.port {
         detected.push(format!(

@@ -3,7 +3,7 @@
 //! the same major), never the runtime.
 
 use crate::catalog::Family;
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// A native addon is compiled during the install.
 pub const NATIVE_ADDON: &str = "native-addon";

@@ -5,12 +5,13 @@
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{DetectError, Fact, Signals};
 use crate::manifest;
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use crate::safe;
+use crate::stacks::Detection;
 use serde::Serialize;
 
 /// What kind of application the project is.

@@ -5,13 +5,13 @@
 
 use super::{App, PhpFacts};
 use crate::catalog::{self, Family, Vendor};
-use crate::decide::Step;
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::plan::{APP_DIR, StackOutput};
 use crate::safe;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::trace::Step;
 use nodejs_semver::{Range, Version};
 use serde::Serialize;
 

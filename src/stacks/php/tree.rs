@@ -3,7 +3,7 @@
 //! `latest` (the CLI) for a script.
 
 use crate::catalog::Family;
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// The application is served over HTTP.
 pub const WEB: &str = "web-application";

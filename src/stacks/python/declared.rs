@@ -6,8 +6,8 @@
 
 use super::entry::{Entry, SERVER_PORT, Start};
 use super::project::Project;
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::repo::{self, MANIFEST_CAP, Repo};
 
 /// Files whose commands declare how the application starts, in order of authority.

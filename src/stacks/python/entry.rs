@@ -2,8 +2,8 @@
 //! application object, a console script, or a main.py / app.py script; and the port.
 
 use super::project::Project;
-use crate::detect::{self, DetectError};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError};
 use crate::repo::SOURCE_CAP;
 use crate::repo::{self, Repo};
 use serde::Serialize;
@@ -300,7 +300,7 @@ fn quoted_values(text: &str) -> Vec<String> {
 
 /// A port number on a line that mentions a port: `port=8080`, `PORT", "5000")`.
 pub fn source_port(text: &str) -> Option<(u16, usize)> {
-    detect::port_after_word(text, &["port"])
+    facts::port_after_word(text, &["port"])
 }
 
 #[cfg(test)]

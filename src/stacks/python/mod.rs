@@ -9,11 +9,12 @@ pub mod project;
 pub mod tree;
 
 use crate::catalog::{self, Vendor};
-use crate::detect::{DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{DetectError, Fact, Signals};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::Repo;
 use crate::stack::Stack;
+use crate::stacks::Detection;
 use entry::Entry;
 use pep440_rs::{Version, VersionSpecifiers};
 use project::Project;

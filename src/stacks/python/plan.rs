@@ -4,13 +4,13 @@
 use super::entry::{SERVER_PORT, Start};
 use super::{App, Manager, NATIVE_LIBRARIES, PythonFacts};
 use crate::catalog::{self, Vendor};
-use crate::decide::{Decision, Step};
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::trace::{Decision, Step};
 use serde::Serialize;
 
 /// Where the virtual environment lives, in the builder and in the runtime alike.
@@ -617,7 +617,7 @@ pub fn plan(
             .map(|f| format!("{f}, "))
             .unwrap_or_default(),
         start_text,
-        crate::detect::location(&entry.evidence.file, entry.evidence.line)
+        crate::facts::location(&entry.evidence.file, entry.evidence.line)
     ));
     if let Some(workspace) = &facts.workspace {
         detected.push(format!("uv workspace ({})", workspace.file));

@@ -2,8 +2,8 @@
 //! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
 //! lock files (uv.lock, poetry.lock, Pipfile.lock).
 
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::manifest::{self, key_line, parse_toml};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
@@ -395,7 +395,7 @@ fn read_requirements(
                     format!("includes {include:?}, which is outside the project"),
                 ));
             } else {
-                crate::detect::inside(file, Some(index + 1), "includes", dir, include)?
+                crate::facts::inside(file, Some(index + 1), "includes", dir, include)?
             };
             read_requirements(repo, &target, depth + 1, project)?;
             continue;

@@ -2,7 +2,7 @@
 //! the project's Python constraint excludes the interpreter it carries.
 
 use crate::catalog::{Family, Vendor};
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// The project's Python constraint excludes distroless python3's interpreter.
 pub const REJECTS_DISTROLESS: &str = "python-excludes-distroless";

@@ -2,8 +2,8 @@
 //! in a package's build script or crate root stops the build unless one of those features is on
 //! (a database backend chosen at build time, say). Read here, checked by the plan.
 
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use crate::repo::{self, Repo, SOURCE_CAP};
 use serde::Serialize;
 

@@ -2,8 +2,8 @@
 //! section 3): system OpenSSL versus vendored, C++ crates, and system libraries no runtime has.
 
 use super::manifest::parse_toml;
-use crate::detect::DetectError;
 use crate::evidence::Evidence;
+use crate::facts::DetectError;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Crates that link the C++ standard library.

@@ -2,7 +2,7 @@
 //! auto-discovered), workspace members and default members, rust-version and the direct
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
-use crate::detect::{self, DetectError};
+use crate::facts::{self, DetectError};
 pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
@@ -217,7 +217,7 @@ fn read_package(
                     let line = crate::manifest::line_of(text, |line| {
                         line.trim_start().starts_with("path") && line.contains(path)
                     });
-                    detect::inside(file, line, "[[bin]] path", dir, path)?
+                    facts::inside(file, line, "[[bin]] path", dir, path)?
                 }
                 None => default_bin_path(repo, dir, &name, bin_name),
             };

@@ -10,10 +10,11 @@ pub mod metadata;
 pub mod plan;
 pub mod tree;
 
-use crate::detect::{self, DetectError, Detection, Fact, Signals};
 use crate::evidence::Evidence;
+use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
+use crate::stacks::Detection;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -384,7 +385,7 @@ fn port_of(repo: &Repo, src: &str) -> Result<Option<(u16, Evidence)>, DetectErro
         return Ok(None);
     };
     for (index, line) in text.lines().enumerate() {
-        let port = detect::listen_port(line).or_else(|| socket_tuple_port(line));
+        let port = facts::listen_port(line).or_else(|| socket_tuple_port(line));
         if let Some(port) = port {
             return Ok(Some((
                 port,

@@ -4,7 +4,7 @@
 //! otherwise a static binary with +crt-static.
 
 use crate::catalog::{Family, Vendor};
-use crate::decide::{Condition, Node};
+use crate::trace::{Condition, Node};
 
 /// A `-sys` crate linking a system library that no runtime image carries.
 pub const SYSTEM_LIBS: &str = "system-libraries";

@@ -1,0 +1,260 @@
+//! The vocabulary every stack speaks, below the stacks: why detection stopped
+//! ([`DetectError`]), facts and signals with their evidence, and the small readings several
+//! stacks share (listen ports, paths from repository content kept inside the project).
+
+use crate::evidence::Evidence;
+use crate::repo::RepoError;
+use crate::shown;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// Why detection stopped, or why its result cannot be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+pub enum DetectError {
+    #[error(
+        "no supported project found in {root}: looked for {}. Run shiplight in the project's root, or pass its path",
+        looked_for.join("; ")
+    )]
+    NothingFound {
+        root: String,
+        looked_for: Vec<String>,
+    },
+    #[error("{}: {}", location(file, *line), shown::line(cause))]
+    Broken {
+        file: String,
+        line: Option<usize>,
+        cause: String,
+    },
+    #[error(
+        "found several {what}: {}. Choose one with {}",
+        shown::line(&candidates.join(", ")),
+        crate::settings::ways(flag.trim_start_matches("--"))
+    )]
+    Several {
+        what: String,
+        candidates: Vec<String>,
+        flag: String,
+    },
+    #[error("{flag} {}: no such {what}; found: {}", shown::line(value), shown::line(&list_or_none(candidates)))]
+    NoSuchCandidate {
+        what: String,
+        flag: String,
+        value: String,
+        candidates: Vec<String>,
+    },
+    #[error(
+        "{}: the build stops unless one of the features {} is enabled, and no enabled feature turns one on. Features that do: {}. Choose one with {}",
+        location(file, *line),
+        shown::line(&features.join(", ")),
+        shown::line(&enablers.join(", ")),
+        crate::settings::ways("features")
+    )]
+    FeatureNeeded {
+        file: String,
+        line: Option<usize>,
+        features: Vec<String>,
+        /// Every declared feature that turns one of `features` on (them included).
+        enablers: Vec<String>,
+    },
+    #[error(
+        "{}: {field} {value:?} cannot be used in a Dockerfile: {allowed}",
+        location(file, *line)
+    )]
+    Unsafe {
+        file: String,
+        line: Option<usize>,
+        field: String,
+        value: String,
+        allowed: String,
+    },
+}
+
+impl From<RepoError> for DetectError {
+    fn from(err: RepoError) -> DetectError {
+        DetectError::Broken {
+            file: err.file,
+            line: None,
+            cause: err.cause,
+        }
+    }
+}
+
+impl DetectError {
+    /// A value given in the settings (a flag) that cannot be used: names the setting.
+    pub fn setting(field: &str, value: &str, allowed: impl Into<String>) -> DetectError {
+        DetectError::Unsafe {
+            file: "settings".to_string(),
+            line: None,
+            field: field.to_string(),
+            value: value.to_string(),
+            allowed: allowed.into(),
+        }
+    }
+
+    /// The same error pointing at `line` of its file, when it names no line yet.
+    pub fn at_line(self, at: Option<usize>) -> DetectError {
+        match self {
+            DetectError::Unsafe {
+                file,
+                line: None,
+                field,
+                value,
+                allowed,
+            } => DetectError::Unsafe {
+                file,
+                line: at,
+                field,
+                value,
+                allowed,
+            },
+            DetectError::Broken {
+                file,
+                line: None,
+                cause,
+            } => DetectError::Broken {
+                file,
+                line: at,
+                cause,
+            },
+            other => other,
+        }
+    }
+}
+
+/// A path read from a repository file (`file`, at `line`), resolved against directory `dir`
+/// and kept inside the project: its normal form, or a refusal naming the file, line and field.
+/// Nothing is looked up; the value is refused before any file outside could be touched.
+pub fn inside(
+    file: &str,
+    line: Option<usize>,
+    field: &str,
+    dir: &str,
+    value: &str,
+) -> Result<String, DetectError> {
+    crate::repo::within(dir, value).map_err(|escape| DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause: format!("{field} {value:?} {escape}"),
+    })
+}
+
+/// `file:line`, or `file` when there is no line; shown safely.
+pub fn location(file: &str, line: Option<usize>) -> String {
+    let file = shown::line(file);
+    match line {
+        Some(line) => format!("{file}:{line}"),
+        None => file,
+    }
+}
+
+fn list_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        "none".to_string()
+    } else {
+        items.join(", ")
+    }
+}
+
+/// One fact for display: a name, its value, and where it was read.
+#[derive(Debug, Clone, Serialize)]
+pub struct Fact {
+    pub name: String,
+    pub value: String,
+    pub evidence: Vec<Evidence>,
+}
+
+impl Fact {
+    /// A fact with one piece of evidence.
+    pub fn new(name: &str, value: impl Into<String>, evidence: Evidence) -> Fact {
+        Fact {
+            name: name.to_string(),
+            value: value.into(),
+            evidence: vec![evidence],
+        }
+    }
+}
+
+/// Named yes/no observations the decision tree asks about, each with its evidence.
+/// A signal that is present is true.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Signals(BTreeMap<&'static str, Vec<Evidence>>);
+
+impl Signals {
+    /// Records a signal with its evidence (several calls add evidence).
+    pub fn add(&mut self, name: &'static str, evidence: impl IntoIterator<Item = Evidence>) {
+        let evidence: Vec<Evidence> = evidence.into_iter().collect();
+        if !evidence.is_empty() {
+            self.0.entry(name).or_default().extend(evidence);
+        }
+    }
+
+    /// The evidence for a signal, if it is present.
+    pub fn get(&self, name: &str) -> Option<&[Evidence]> {
+        self.0.get(name).map(Vec::as_slice)
+    }
+}
+
+/// A port from a listen-address string literal on the line: `":8080"`, `"0.0.0.0:8080"`.
+/// A loopback address (`localhost:6060`, a profiler say) is no service port: nothing outside the
+/// container can reach it.
+pub fn listen_port(line: &str) -> Option<u16> {
+    let mut rest = line;
+    while let Some(start) = rest.find('"') {
+        let after = &rest[start + 1..];
+        let end = after.find('"')?;
+        let literal = &after[..end];
+        if let Some((host, port)) = literal.rsplit_once(':') {
+            let host_ok = host
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']');
+            let loopback =
+                matches!(host, "localhost" | "[::1]" | "::1") || host.starts_with("127.");
+            if host_ok
+                && !loopback
+                && (2..=5).contains(&port.len())
+                && port.chars().all(|c| c.is_ascii_digit())
+                && let Ok(port) = port.parse::<u16>()
+                && port > 0
+            {
+                return Some(port);
+            }
+        }
+        rest = &after[end + 1..];
+    }
+    None
+}
+
+/// The first port number after one of `words` (matched case-insensitively) on a line, with the
+/// line number: `port=8080`, `PORT || 3000`, `listen(8080)`. Numbers below 80 are not ports.
+pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let lower = line.to_ascii_lowercase();
+        let at = words.iter().find_map(|word| lower.find(word))?;
+        let digits: String = line[at..]
+            .chars()
+            .skip_while(|c| !c.is_ascii_digit())
+            .take_while(char::is_ascii_digit)
+            .collect();
+        let port: u16 = digits.parse().ok()?;
+        (digits.len() >= 2 && port >= 80).then_some((port, index + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ports() {
+        assert_eq!(listen_port("addr := \":9090\""), Some(9090));
+        assert_eq!(listen_port("\"0.0.0.0:3000\""), Some(3000));
+        assert_eq!(listen_port("fmt.Println(\"a:b\")"), None);
+        assert_eq!(listen_port("\"http://x:99999\""), None);
+        assert_eq!(
+            listen_port("http.ListenAndServe(\"localhost:6060\", nil)"),
+            None
+        );
+        assert_eq!(listen_port("\"127.0.0.1:6060\""), None);
+        assert_eq!(listen_port("\"[::1]:6060\""), None);
+    }
+}
