@@ -1,7 +1,6 @@
 //! `check`: the generated files compared with the files on disk, with a unified diff for each
 //! one that drifted.
 
-use crate::error::Error;
 use crate::render::Output;
 use crate::repo::{MANIFEST_CAP, Repo};
 use similar::TextDiff;
@@ -12,7 +11,7 @@ use std::path::Path;
 /// for each difference and a summary. Returns whether anything drifted. A file on disk that
 /// cannot be read as a regular file inside the project (a link leaving it, a FIFO, a file
 /// over the cap) drifts, and its contents are never shown.
-pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> Result<bool, Error> {
+pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> std::io::Result<bool> {
     let repo = Repo::new(dir);
     let mut drifted = Vec::new();
     for output in outputs {

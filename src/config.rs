@@ -506,20 +506,17 @@ fn portable(root: &Path, place: &Place) -> Place {
     }
 }
 
-/// The text of the shiplight.toml that reproduces `plan` made with `settings` for the project
-/// at `root`: the plan's pins and the settings that are not decisions of the tree.
-pub fn written(
-    plan: &crate::plan::Plan,
-    settings: &crate::settings::Settings,
-    root: &Path,
-) -> String {
+/// The text of the shiplight.toml that reproduces a plan made with `settings` for the project
+/// at `root`: the plan's pins (its target as settings) and the settings that are not decisions
+/// of the tree.
+pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) -> String {
     let layer = Layer {
         no_syntax: (!settings.syntax).then_some(true),
         compose: settings.compose.then_some(true),
         templates: settings.templates.as_ref().map(|p| portable(root, p)),
         digests: settings.digests.as_ref().map(|p| portable(root, p)),
         mirrors: settings.mirrors.clone(),
-        ..plan.pins.clone()
+        ..pins.clone()
     };
     let body = toml::to_string(&layer).expect("plain data serializes as TOML");
     format!("{HEADER}\n{body}")

@@ -35,6 +35,18 @@ pub enum Error {
     Output(#[from] std::io::Error),
 }
 
+impl From<crate::plan::PlanError> for Error {
+    fn from(err: crate::plan::PlanError) -> Error {
+        use crate::plan::PlanError;
+        match err {
+            PlanError::Detect(err) => Error::Detect(err),
+            PlanError::Decide(err) => Error::Decide(err),
+            PlanError::Digests(err) => Error::Digests(err),
+            PlanError::Unavailable(message) => Error::Usage(message),
+        }
+    }
+}
+
 impl Error {
     /// The process exit code for this error: 2 for usage or input problems, 1 otherwise.
     pub fn exit_code(&self) -> u8 {

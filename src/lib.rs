@@ -253,7 +253,7 @@ pub fn generate_detected(
     let outputs = render::render(&plan, &templates)?;
     let config = Output {
         name: config::FILE_NAME.to_string(),
-        contents: config::written(&plan, &settings, root),
+        contents: config::written(&plan.pins, &settings, root),
     };
     Ok(Generated {
         plan,

@@ -3,18 +3,17 @@
 
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
 use crate::credentials::{Credential, Secret};
-use crate::error::Error;
+use crate::decide;
 use crate::images::Images;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
+pub use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
 use crate::stacks::{self, Facts, StackPlan};
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 
 /// Numeric user and group the runtime stage runs as (distroless and Chainguard `nonroot`).
 pub const APP_USER: &str = "65532:65532";
-/// Directory of the artefact in the runtime stage.
-pub const APP_DIR: &str = "/app";
 
 /// Everything the templates may read.
 #[derive(Debug, Clone, Serialize)]
@@ -100,54 +99,6 @@ pub struct Runtime {
     pub libraries: String,
 }
 
-/// One `COPY` of manifests (validated relative paths) into their directory, before the
-/// dependency step, so that step is cached until a manifest changes.
-#[derive(Debug, Clone, Serialize)]
-pub struct ManifestCopy {
-    pub sources: Vec<String>,
-    pub dest: String,
-}
-
-/// Groups files by directory into `COPY` steps, root first, keeping the files' order.
-pub fn manifest_copies(files: &[String]) -> Vec<ManifestCopy> {
-    let mut copies: Vec<ManifestCopy> = Vec::new();
-    for file in files {
-        let dest = match file.rsplit_once('/') {
-            Some((dir, _)) => format!("./{dir}/"),
-            None => "./".to_string(),
-        };
-        match copies.iter_mut().find(|copy| copy.dest == dest) {
-            Some(copy) => copy.sources.push(file.clone()),
-            None => copies.push(ManifestCopy {
-                sources: vec![file.clone()],
-                dest,
-            }),
-        }
-    }
-    copies.sort_by_key(|copy| copy.dest != "./");
-    copies
-}
-
-/// What a stack contributes to the plan once its target is chosen and the tree has decided.
-#[derive(Debug, Clone)]
-pub struct StackOutput {
-    pub binary: String,
-    pub port: Option<u16>,
-    /// The version put into the builder tag.
-    pub builder_version: String,
-    /// Use the builder variant with compilers and C headers.
-    pub builder_full: bool,
-    /// Which of the stack's builders (catalogue `variant`; empty for stacks with one).
-    pub builder_variant: &'static str,
-    pub detected: Vec<String>,
-    pub warnings: Vec<String>,
-    /// Steps that explain stack-specific choices (builder version, build mode).
-    pub steps: Vec<Step>,
-    pub build: StackPlan,
-    /// See [`App::copy_libraries`].
-    pub copy_libraries: bool,
-}
-
 impl Runtime {
     fn new(decision: &Decision, images: &Images) -> Runtime {
         let row = decision.runtime;
@@ -184,24 +135,39 @@ impl Runtime {
     }
 }
 
+/// Why no plan can be made: the stack's detection or target choice, the tree, the image
+/// catalogue or the digests file said no. Folded into the top-level error by the commands.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Detect(#[from] crate::facts::DetectError),
+    #[error(transparent)]
+    Decide(#[from] crate::decide::DecideError),
+    #[error(transparent)]
+    Digests(#[from] crate::images::DigestsError),
+    /// The catalogue has no image for what was asked.
+    #[error("{0}")]
+    Unavailable(String),
+}
+
 /// Builds the plan for detected facts and settings: picks the target, walks the tree, and lets
 /// the stack fill in its part.
 pub fn build(
     facts: &Facts,
     credentials: &[&'static Credential],
     settings: &Settings,
-) -> Result<Plan, Error> {
+) -> Result<Plan, PlanError> {
     let stack = facts.stack();
     let mut vendor_step = None;
-    let (decision, output) = match stacks::decide_and_plan(facts, settings) {
-        Err(Error::Decide(crate::decide::DecideError::Refused { reason, trace }))
+    let (decision, output) = match decide_and_plan(facts, settings) {
+        Err(PlanError::Decide(crate::decide::DecideError::Refused { reason, trace }))
             if !settings.vendor_chosen && stack != Stack::Php =>
         {
             let other = Settings {
                 vendor: Vendor::Chainguard,
                 ..settings.clone()
             };
-            match stacks::decide_and_plan(facts, &other) {
+            match decide_and_plan(facts, &other) {
                 Ok((decision, output)) => {
                     let refusal = trace
                         .iter()
@@ -223,7 +189,7 @@ pub fn build(
                     (decision, output)
                 }
                 Err(_) => {
-                    return Err(Error::Decide(crate::decide::DecideError::Refused {
+                    return Err(PlanError::Decide(crate::decide::DecideError::Refused {
                         reason,
                         trace,
                     }));
@@ -234,7 +200,7 @@ pub fn build(
     };
     let builder_row = catalog::builder_variant(stack, decision.vendor, output.builder_variant)
         .ok_or_else(|| {
-            Error::Usage(format!(
+            PlanError::Unavailable(format!(
                 "{} publishes no {} builder image",
                 decision.vendor,
                 stack.title()
@@ -315,4 +281,92 @@ pub fn build(
         build,
         pins,
     })
+}
+
+/// Chooses the target (main package, binary), walks the stack's tree and builds its plan part.
+fn decide_and_plan(
+    facts: &Facts,
+    settings: &Settings,
+) -> Result<(Decision, StackOutput), PlanError> {
+    let stack = facts.stack();
+    let tree = stacks::tree(stack);
+    let usable = stacks::usable_families(stack);
+    match facts {
+        Facts::Go(facts) => {
+            let (main, chosen) = stacks::go::plan::select(facts, settings)?;
+            let decision =
+                decide::decide(stack, &tree, &facts.signals(main), settings, usable, None)?;
+            let mut output = stacks::go::plan::plan(facts, main, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
+            Ok((decision, output))
+        }
+        Facts::Rust(facts) => {
+            let facts = stacks::rust::plan::with_features(facts, settings)?;
+            let facts = facts.as_ref();
+            let (bin, chosen) = stacks::rust::plan::select(facts, settings)?;
+            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
+            let mut output = stacks::rust::plan::plan(facts, bin, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
+            Ok((decision, output))
+        }
+        Facts::Python(facts) => {
+            let (app, chosen) = stacks::python::plan::select(facts, settings)?;
+            let decision =
+                decide::decide(stack, &tree, &facts.signals(app), settings, usable, None)?;
+            let mut output = stacks::python::plan::plan(facts, app, &decision, settings)?;
+            output.steps.splice(0..0, chosen);
+            Ok((decision, output))
+        }
+        Facts::Node(facts) => {
+            let (package, chosen) = stacks::node::plan::select(facts, settings)?;
+            let (major, mut steps, warnings) =
+                stacks::node::plan::runtime_major(facts, package, settings)?;
+            let decision = decide::decide(
+                stack,
+                &tree,
+                &facts.signals(package),
+                settings,
+                usable,
+                Some(&major),
+            )?;
+            let mut output = stacks::node::plan::plan(facts, package, settings, &major)?;
+            steps.splice(0..0, chosen);
+            steps.append(&mut output.steps);
+            output.steps = steps;
+            output.warnings.splice(0..0, warnings);
+            Ok((decision, output))
+        }
+        Facts::Java(facts) => {
+            let (module, runnable) = stacks::java::plan::select(facts, settings)?;
+            let (major, too_new, step, warnings) =
+                stacks::java::plan::runtime_major(module, settings)?;
+            let signals = stacks::java::JavaFacts::signals(runnable, &too_new);
+            let decision = decide::decide(stack, &tree, &signals, settings, usable, Some(&major))?;
+            let mut output = stacks::java::plan::plan(facts, module, runnable, settings, &major)?;
+            output.steps.insert(0, step);
+            output.warnings.splice(0..0, warnings);
+            Ok((decision, output))
+        }
+        Facts::Php(facts) => {
+            let mut settings = settings.clone();
+            let distroless = settings.vendor == Vendor::Distroless;
+            settings.vendor = Vendor::Chainguard;
+            let selector = if facts.app.is_web() { "fpm" } else { "cli" };
+            let mut decision = decide::decide(
+                stack,
+                &tree,
+                &facts.signals(),
+                &settings,
+                usable,
+                Some(selector),
+            )?;
+            if distroless {
+                decision
+                    .trace
+                    .insert(0, stacks::php::plan::no_distroless_php());
+            }
+            let output = stacks::php::plan::plan(facts)?;
+            Ok((decision, output))
+        }
+    }
 }

@@ -4,19 +4,18 @@
 pub mod go;
 pub mod java;
 pub mod node;
+pub mod output;
 pub mod php;
 pub mod python;
 pub mod rust;
 
-use crate::catalog::{Family, Vendor};
-use crate::decide::{self, Decision, Node};
-use crate::error::Error;
+use crate::catalog::Family;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact};
-use crate::plan::StackOutput;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
+use crate::trace::Node;
 use serde::Serialize;
 
 /// What a stack's detector found.
@@ -195,90 +194,6 @@ pub fn usable_families(stack: Stack) -> &'static [Family] {
         Stack::Node => node::tree::USABLE,
         Stack::Java => java::tree::USABLE,
         Stack::Php => php::tree::USABLE,
-    }
-}
-
-/// Chooses the target (main package, binary), walks the stack's tree and builds its plan part.
-pub fn decide_and_plan(
-    facts: &Facts,
-    settings: &Settings,
-) -> Result<(Decision, StackOutput), Error> {
-    let stack = facts.stack();
-    let tree = tree(stack);
-    let usable = usable_families(stack);
-    match facts {
-        Facts::Go(facts) => {
-            let (main, chosen) = go::plan::select(facts, settings)?;
-            let decision =
-                decide::decide(stack, &tree, &facts.signals(main), settings, usable, None)?;
-            let mut output = go::plan::plan(facts, main, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Rust(facts) => {
-            let facts = rust::plan::with_features(facts, settings)?;
-            let facts = facts.as_ref();
-            let (bin, chosen) = rust::plan::select(facts, settings)?;
-            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
-            let mut output = rust::plan::plan(facts, bin, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Python(facts) => {
-            let (app, chosen) = python::plan::select(facts, settings)?;
-            let decision =
-                decide::decide(stack, &tree, &facts.signals(app), settings, usable, None)?;
-            let mut output = python::plan::plan(facts, app, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Node(facts) => {
-            let (package, chosen) = node::plan::select(facts, settings)?;
-            let (major, mut steps, warnings) = node::plan::runtime_major(facts, package, settings)?;
-            let decision = decide::decide(
-                stack,
-                &tree,
-                &facts.signals(package),
-                settings,
-                usable,
-                Some(&major),
-            )?;
-            let mut output = node::plan::plan(facts, package, settings, &major)?;
-            steps.splice(0..0, chosen);
-            steps.append(&mut output.steps);
-            output.steps = steps;
-            output.warnings.splice(0..0, warnings);
-            Ok((decision, output))
-        }
-        Facts::Java(facts) => {
-            let (module, runnable) = java::plan::select(facts, settings)?;
-            let (major, too_new, step, warnings) = java::plan::runtime_major(module, settings)?;
-            let signals = java::JavaFacts::signals(runnable, &too_new);
-            let decision = decide::decide(stack, &tree, &signals, settings, usable, Some(&major))?;
-            let mut output = java::plan::plan(facts, module, runnable, settings, &major)?;
-            output.steps.insert(0, step);
-            output.warnings.splice(0..0, warnings);
-            Ok((decision, output))
-        }
-        Facts::Php(facts) => {
-            let mut settings = settings.clone();
-            let distroless = settings.vendor == Vendor::Distroless;
-            settings.vendor = Vendor::Chainguard;
-            let selector = if facts.app.is_web() { "fpm" } else { "cli" };
-            let mut decision = decide::decide(
-                stack,
-                &tree,
-                &facts.signals(),
-                &settings,
-                usable,
-                Some(selector),
-            )?;
-            if distroless {
-                decision.trace.insert(0, php::plan::no_distroless_php());
-            }
-            let output = php::plan::plan(facts)?;
-            Ok((decision, output))
-        }
     }
 }
 

@@ -5,10 +5,10 @@ use super::{GoFacts, MainPackage, gomod};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::plan::StackOutput;
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::stacks::output::StackOutput;
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 
@@ -25,7 +25,7 @@ pub struct GoPlan {
     pub manifests: Vec<ManifestCopy>,
 }
 
-pub use crate::plan::ManifestCopy;
+pub use crate::stacks::output::ManifestCopy;
 
 /// The main package to build: the one the settings name, or the only one.
 /// With several, a rule of the module's own layout may choose; the step says which and why.

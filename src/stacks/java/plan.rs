@@ -6,11 +6,11 @@ use super::{Artefact, JavaFacts, Module, Runnable, Tool, tree};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::plan::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::Step;
 use serde::Serialize;
 

@@ -6,11 +6,11 @@ use super::{Manager, NodeFacts};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::Step;
 use nodejs_semver::Range;
 use serde::Serialize;
@@ -696,9 +696,9 @@ pub fn plan(
             manager: facts.manager,
             locked,
             workdir: if package_dir.is_empty() {
-                crate::plan::APP_DIR.to_string()
+                crate::stacks::output::APP_DIR.to_string()
             } else {
-                format!("{}/{package_dir}", crate::plan::APP_DIR)
+                format!("{}/{package_dir}", crate::stacks::output::APP_DIR)
             },
             package_dir,
             workspace_package,

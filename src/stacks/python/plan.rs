@@ -6,10 +6,10 @@ use super::{App, Manager, NATIVE_LIBRARIES, PythonFacts};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::plan::{ManifestCopy, StackOutput, manifest_copies};
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 
@@ -640,9 +640,9 @@ pub fn plan(
         build: StackPlan::Python(PythonPlan {
             manager: facts.manager,
             workdir: if project_dir.is_empty() {
-                crate::plan::APP_DIR.to_string()
+                crate::stacks::output::APP_DIR.to_string()
             } else {
-                format!("{}/{project_dir}", crate::plan::APP_DIR)
+                format!("{}/{project_dir}", crate::stacks::output::APP_DIR)
             },
             project_dir,
             venv: VENV,
@@ -667,7 +667,7 @@ pub fn plan(
                 .map(|dir| {
                     format!(
                         "{}/{}",
-                        crate::plan::APP_DIR,
+                        crate::stacks::output::APP_DIR,
                         crate::repo::join(&app.dir, dir)
                     )
                 }),

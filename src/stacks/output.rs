@@ -1,0 +1,58 @@
+//! What a stack hands to the plan once its target is chosen and the tree has decided, and the
+//! pieces of the plan's shape every stack fills the same way (manifest copies, the app's
+//! directory). Above the stacks, [`crate::plan`] assembles these into the plan.
+
+use super::StackPlan;
+use crate::trace::Step;
+use serde::Serialize;
+
+/// Directory of the artefact in the runtime stage.
+pub const APP_DIR: &str = "/app";
+
+/// One `COPY` of manifests (validated relative paths) into their directory, before the
+/// dependency step, so that step is cached until a manifest changes.
+#[derive(Debug, Clone, Serialize)]
+pub struct ManifestCopy {
+    pub sources: Vec<String>,
+    pub dest: String,
+}
+
+/// Groups files by directory into `COPY` steps, root first, keeping the files' order.
+pub fn manifest_copies(files: &[String]) -> Vec<ManifestCopy> {
+    let mut copies: Vec<ManifestCopy> = Vec::new();
+    for file in files {
+        let dest = match file.rsplit_once('/') {
+            Some((dir, _)) => format!("./{dir}/"),
+            None => "./".to_string(),
+        };
+        match copies.iter_mut().find(|copy| copy.dest == dest) {
+            Some(copy) => copy.sources.push(file.clone()),
+            None => copies.push(ManifestCopy {
+                sources: vec![file.clone()],
+                dest,
+            }),
+        }
+    }
+    copies.sort_by_key(|copy| copy.dest != "./");
+    copies
+}
+
+/// What a stack contributes to the plan once its target is chosen and the tree has decided.
+#[derive(Debug, Clone)]
+pub struct StackOutput {
+    pub binary: String,
+    pub port: Option<u16>,
+    /// The version put into the builder tag.
+    pub builder_version: String,
+    /// Use the builder variant with compilers and C headers.
+    pub builder_full: bool,
+    /// Which of the stack's builders (catalogue `variant`; empty for stacks with one).
+    pub builder_variant: &'static str,
+    pub detected: Vec<String>,
+    pub warnings: Vec<String>,
+    /// Steps that explain stack-specific choices (builder version, build mode).
+    pub steps: Vec<Step>,
+    pub build: StackPlan,
+    /// See [`crate::stacks::output::App::copy_libraries`].
+    pub copy_libraries: bool,
+}
