@@ -30,12 +30,34 @@ pub struct Credential {
     pub what: &'static str,
 }
 
+/// What makes an `.npmrc` a credential: a token, a password, basic auth, a client certificate. A
+/// Node project's `.npmrc` without any (`legacy-peer-deps=true`, a registry URL) is an install
+/// setting the build copies like the manifests.
+const NPMRC_SECRETS: &[&str] = &[
+    "_authToken",
+    "_auth",
+    "_password",
+    "username",
+    "certfile",
+    "keyfile",
+    "cert=",
+    "key=",
+];
+
 /// The credential files shiplight mounts as secrets.
 pub const MOUNTED: &[Credential] = &[
     Credential {
         file: ".npmrc",
         id: "npmrc",
-        stacks: &[Stack::Node, Stack::Php],
+        stacks: &[Stack::Node],
+        target: Target::Workdir(".npmrc"),
+        when: Some(NPMRC_SECRETS),
+        what: "npm registry settings and tokens",
+    },
+    Credential {
+        file: ".npmrc",
+        id: "npmrc",
+        stacks: &[Stack::Php],
         target: Target::Workdir(".npmrc"),
         when: None,
         what: "npm registry settings and tokens",
@@ -103,8 +125,8 @@ fn carries(credential: &Credential, text: &str) -> bool {
         .is_none_or(|words| words.iter().any(|word| text.contains(word)))
 }
 
-/// Whether the project's `file` is a credential file of `stack` (a `.yarnrc.yml` counts only
-/// with a token in it).
+/// Whether the project's `file` is a credential file of `stack` (a `.yarnrc.yml`, and a Node
+/// project's `.npmrc`, count only with a token in them).
 pub fn is_credential(repo: &Repo, stack: Stack, file: &str) -> bool {
     MOUNTED
         .iter()

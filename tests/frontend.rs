@@ -366,3 +366,44 @@ fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
         "{explain}"
     );
 }
+
+#[test]
+fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
+    let settings = common::project(&[
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"start":"node server.js"},"dependencies":{"express":"5"}}"#,
+        ),
+        ("server.js", "require('express')().listen(3000);\n"),
+        (".npmrc", "legacy-peer-deps=true\n"),
+    ]);
+    let output = shiplight()
+        .args(["init", "--stdout"])
+        .arg(settings.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("COPY package.json .npmrc ./"), "{out}");
+    assert!(
+        out.contains("\n!.npmrc\n"),
+        "re-included in the context: {out}"
+    );
+    assert!(!out.contains("id=npmrc"), "{out}");
+    let token = common::project(&[
+        (
+            "package.json",
+            r#"{"name":"x","scripts":{"start":"node server.js"},"dependencies":{"express":"5"}}"#,
+        ),
+        ("server.js", "require('express')().listen(3000);\n"),
+        (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
+    ]);
+    let output = shiplight()
+        .args(["init", "--stdout"])
+        .arg(token.path())
+        .output()
+        .unwrap();
+    let out = String::from_utf8(output.stdout).unwrap();
+    assert!(out.contains("--mount=type=secret,id=npmrc"), "{out}");
+    assert!(!out.contains("!.npmrc"), "{out}");
+    assert!(!out.contains("COPY package.json .npmrc"), "{out}");
+}
