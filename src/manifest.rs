@@ -100,9 +100,11 @@ pub fn first_value_line(text: &str) -> Option<(usize, &str)> {
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
     line_of(text, |line| {
         let line = line.trim_start();
-        let rest = line
-            .strip_prefix(key)
-            .or_else(|| line.strip_prefix(&format!("\"{key}\"")));
+        let rest = line.strip_prefix(key).or_else(|| {
+            line.strip_prefix('"')
+                .and_then(|quoted| quoted.strip_prefix(key))
+                .and_then(|quoted| quoted.strip_prefix('"'))
+        });
         rest.is_some_and(|rest| {
             let rest = rest.trim_start();
             rest.starts_with('=') || rest.starts_with(':')

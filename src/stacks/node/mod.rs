@@ -293,59 +293,48 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     }))
 }
 
-/// The native addon packages a lock file holds, each with the line of its first entry, found in
-/// one pass over the text whatever its size (npm, Yarn and pnpm spell an entry differently).
+/// The native addon packages a lock file holds, each with the line of its first entry, in one
+/// pass over the lines whatever the lock's size: each line names at most one entry, and only
+/// that name is compared with the list.
 fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
-    let mut needles = Vec::new();
-    let mut owners = Vec::new();
-    for (index, name) in NATIVE_PACKAGES.iter().enumerate() {
-        for needle in [
-            format!("node_modules/{name}\""),
-            format!("\n{name}@"),
-            format!("\n\"{name}@"),
-            format!("\n  {name}@"),
-            format!("\n  /{name}@"),
-            format!("\n  '{name}@"),
-        ] {
-            needles.push(needle);
-            owners.push(index);
-        }
-    }
-    let automaton = aho_corasick::AhoCorasick::new(&needles).expect("fixed needles build");
     let mut first: Vec<Option<usize>> = vec![None; NATIVE_PACKAGES.len()];
-    for found in automaton.find_overlapping_iter(text) {
-        let owner = owners[found.pattern().as_usize()];
-        if first[owner].is_none_or(|at| found.start() < at) {
-            first[owner] = Some(found.start());
+    for (index, line) in text.lines().enumerate() {
+        let Some(name) = entry_name(line) else {
+            continue;
+        };
+        if let Some(owner) = NATIVE_PACKAGES.iter().position(|known| *known == name)
+            && first[owner].is_none()
+        {
+            first[owner] = Some(index + 1);
         }
     }
-    let mut lines = 1;
-    let mut counted = 0;
-    let mut at_sorted: Vec<(usize, usize)> = first
+    first
         .iter()
         .enumerate()
-        .filter_map(|(owner, at)| Some(((*at)?, owner)))
-        .collect();
-    at_sorted.sort();
-    let mut found: Vec<(usize, Evidence)> = Vec::new();
-    for (at, owner) in at_sorted {
-        lines += newlines(&text.as_bytes()[counted..=at]);
-        counted = at + 1;
-        found.push((
-            owner,
-            Evidence::line(
+        .filter_map(|(owner, line)| {
+            Some(Evidence::line(
                 lock,
-                lines,
+                (*line)?,
                 format!("{} (native addon)", NATIVE_PACKAGES[owner]),
-            ),
-        ));
-    }
-    found.sort_by_key(|(owner, _)| *owner);
-    found.into_iter().map(|(_, evidence)| evidence).collect()
+            ))
+        })
+        .collect()
 }
 
-fn newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
+/// The package an entry line of a lock file is about: package-lock.json's
+/// `"node_modules/.../NAME": {`, yarn.lock's `NAME@...` or `"NAME@...`, pnpm-lock.yaml's
+/// `  NAME@...`, `  /NAME@...` or `  'NAME@...`. Lines deeper than an entry name none.
+fn entry_name(line: &str) -> Option<&str> {
+    let trimmed = line.trim_start();
+    if let Some(path) = trimmed.strip_prefix("\"node_modules/") {
+        let path = &path[..path.find('"')?];
+        return path.rsplit("node_modules/").next();
+    }
+    if line.len() - trimmed.len() > 2 {
+        return None;
+    }
+    let name = trimmed.trim_start_matches(['"', '\'', '/']);
+    name.find('@').map(|end| &name[..end])
 }
 
 /// The pnpm release that reads an older pnpm-lock.yaml, from its `lockfileVersion`.
@@ -470,6 +459,28 @@ pub fn nvmrc_range(line: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lock_entry_names() {
+        assert_eq!(entry_name("    \"node_modules/bcrypt\": {"), Some("bcrypt"));
+        assert_eq!(
+            entry_name("    \"node_modules/a/node_modules/canvas\": {"),
+            Some("canvas")
+        );
+        assert_eq!(entry_name("bcrypt@^5.1.1:"), Some("bcrypt"));
+        assert_eq!(entry_name("\"bcrypt@npm:^5.1.1\":"), Some("bcrypt"));
+        assert_eq!(entry_name("  /bcrypt@5.1.1:"), Some("bcrypt"));
+        assert_eq!(entry_name("  'bcrypt@5.1.1':"), Some("bcrypt"));
+        assert_eq!(entry_name("      bcrypt: 5.1.1"), None);
+        assert_eq!(
+            entry_name("  resolved \"https://x/bcrypt/-/bcrypt-5.1.1.tgz\""),
+            None
+        );
+        assert_eq!(
+            native_in_lock("yarn.lock", "a@1:\n  version \"1\"\n\nbcrypt@^5:\n"),
+            vec![Evidence::line("yarn.lock", 4, "bcrypt (native addon)")]
+        );
+    }
 
     #[test]
     fn nvmrc() {
