@@ -389,7 +389,7 @@ const WEB_SERVER: RuntimeImage = RuntimeImage {
     language: None,
 };
 
-/// The static-site rows, one per vendor (see [`WEB_SERVER`]).
+/// The static-site rows, one per vendor: Chainguard's nginx for both.
 pub const WEB_SERVERS: &[RuntimeImage] = &[
     WEB_SERVER,
     RuntimeImage {

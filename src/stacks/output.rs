@@ -53,6 +53,7 @@ pub struct StackOutput {
     /// Steps that explain stack-specific choices (builder version, build mode).
     pub steps: Vec<Step>,
     pub build: StackPlan,
-    /// See [`crate::stacks::output::App::copy_libraries`].
+    /// Copy the system libraries the binary links that the runtime lacks (the plan's
+    /// `app.copy_libraries`).
     pub copy_libraries: bool,
 }
