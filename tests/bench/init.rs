@@ -98,6 +98,17 @@ fn main() {
     ));
 
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
+    let floor = median(RUNS, || Command::new("true"));
+    let version = median(RUNS, || {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+        command.arg("--version");
+        command
+    });
+    println!(
+        "process start on this machine: {:.2} ms (`true`), {:.2} ms (`shiplight --version`)",
+        ms(floor),
+        ms(version)
+    );
     println!(
         "{:<40} {:>10} {:>10} {:>8}  goal",
         "case", "shiplight", "nixpacks", "ratio"
