@@ -94,6 +94,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/php/nginx.conf.j2"),
     ),
     (
+        "node/bin-link.j2",
+        include_str!("../templates/node/bin-link.j2"),
+    ),
+    (
+        "node/native-copy.j2",
+        include_str!("../templates/node/native-copy.j2"),
+    ),
+    (
+        "node/site.j2",
+        include_str!("../templates/node/site.j2"),
+    ),
+    (
         "node/nginx.conf.j2",
         include_str!("../templates/node/nginx.conf.j2"),
     ),

@@ -3,6 +3,8 @@
 //! `nixpacks` is on the PATH (`cargo install nixpacks --version 1.41.0`), `nixpacks plan` is timed
 //! on the same trees in the same run, with the ratio. Run with `cargo bench --bench init`.
 //! Goals: every fixture within max(3 ms, nixpacks / 5); the 40,000-file tree within 15 ms.
+//! `BENCH_SHIPLIGHT_BIN` names another binary to time (`tests/bench/run.sh` builds the static
+//! binary shiplight's own Dockerfile ships and passes it).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -35,9 +37,16 @@ fn median(runs: usize, mut command: impl FnMut() -> Command) -> Duration {
     times[runs / 2]
 }
 
+/// The binary timed: `BENCH_SHIPLIGHT_BIN` (not a SHIPLIGHT_ variable, which shiplight would
+/// read as a setting), else the one cargo built for the bench.
+fn binary() -> String {
+    std::env::var("BENCH_SHIPLIGHT_BIN")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_shiplight").to_string())
+}
+
 fn shiplight(root: &Path, args: &[String]) -> Duration {
     median(RUNS, || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+        let mut command = Command::new(binary());
         command.args(["init", "--stdout"]).arg(root).args(args);
         command
     })
@@ -100,7 +109,7 @@ fn main() {
     let ms = |d: Duration| d.as_secs_f64() * 1000.0;
     let floor = median(RUNS, || Command::new("true"));
     let version = median(RUNS, || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+        let mut command = Command::new(binary());
         command.arg("--version");
         command
     });
@@ -147,7 +156,7 @@ fn main() {
         std::fs::copy(fixture.join(name), service.join(name)).unwrap();
     }
     let all = median(11, || {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+        let mut command = Command::new(binary());
         command.args(["init", "--all", "--force"]).arg(&many);
         command
     });
