@@ -94,6 +94,22 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/php/nginx.conf.j2"),
     ),
     (
+        "node/npm.j2",
+        include_str!("../templates/node/npm.j2"),
+    ),
+    (
+        "node/pnpm.j2",
+        include_str!("../templates/node/pnpm.j2"),
+    ),
+    (
+        "node/yarn-classic.j2",
+        include_str!("../templates/node/yarn-classic.j2"),
+    ),
+    (
+        "node/yarn-berry.j2",
+        include_str!("../templates/node/yarn-berry.j2"),
+    ),
+    (
         "node/bin-link.j2",
         include_str!("../templates/node/bin-link.j2"),
     ),

@@ -18,23 +18,29 @@ const NIXPACKS_RUNS: usize = 11;
 const TREE_AIM: Duration = Duration::from_millis(15);
 const FLOOR: Duration = Duration::from_millis(3);
 
-fn median(runs: usize, mut command: impl FnMut() -> Command) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let mut command = command();
-            let start = Instant::now();
-            let status = command
-                .stdout(std::process::Stdio::null())
-                .stderr(std::process::Stdio::null())
-                .status()
-                .expect("run");
-            let elapsed = start.elapsed();
-            assert!(status.success(), "{command:?}");
-            elapsed
-        })
-        .collect();
+/// One run's wall time; the command must succeed.
+fn once(command: impl FnOnce() -> Command) -> Duration {
+    let mut command = command();
+    let start = Instant::now();
+    let status = command
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .expect("run");
+    let elapsed = start.elapsed();
+    assert!(status.success(), "{command:?}");
+    elapsed
+}
+
+/// The median of `times`.
+fn middle(times: &mut [Duration]) -> Duration {
     times.sort();
-    times[runs / 2]
+    times[times.len() / 2]
+}
+
+fn median(runs: usize, mut command: impl FnMut() -> Command) -> Duration {
+    let mut times: Vec<Duration> = (0..runs).map(|_| once(&mut command)).collect();
+    middle(&mut times)
 }
 
 /// The binary timed: `BENCH_SHIPLIGHT_BIN` (not a SHIPLIGHT_ variable, which shiplight would
@@ -44,31 +50,15 @@ fn binary() -> String {
         .unwrap_or_else(|_| env!("CARGO_BIN_EXE_shiplight").to_string())
 }
 
-fn shiplight(root: &Path, args: &[String]) -> Duration {
-    median(RUNS, || {
-        let mut command = Command::new(binary());
-        command.args(["init", "--stdout"]).arg(root).args(args);
-        command
-    })
-}
-
-/// `nixpacks plan` on the same tree, when nixpacks is installed and can plan it.
-fn nixpacks(root: &Path) -> Option<Duration> {
-    let plans = Command::new("nixpacks")
+/// Whether nixpacks is installed and can plan the tree.
+fn nixpacks_plans(root: &Path) -> bool {
+    Command::new("nixpacks")
         .arg("plan")
         .arg(root)
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .status()
-        .ok()?
-        .success();
-    plans.then(|| {
-        median(NIXPACKS_RUNS, || {
-            let mut command = Command::new("nixpacks");
-            command.arg("plan").arg(root);
-            command
-        })
-    })
+        .is_ok_and(|status| status.success())
 }
 
 fn huge_tree(base: &Path) -> PathBuf {
@@ -122,10 +112,35 @@ fn main() {
         "{:<40} {:>10} {:>10} {:>8}  goal",
         "case", "shiplight", "nixpacks", "ratio"
     );
+    // Rounds: each round runs every case once, so a burst of load on the machine spreads over
+    // all cases instead of filling one case's whole sample.
+    let mut ours: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for _ in 0..RUNS {
+        for (index, (_, root, args)) in cases.iter().enumerate() {
+            ours[index].push(once(|| {
+                let mut command = Command::new(binary());
+                command.args(["init", "--stdout"]).arg(root).args(args);
+                command
+            }));
+        }
+    }
+    let plans: Vec<bool> = cases.iter().map(|(_, root, _)| nixpacks_plans(root)).collect();
+    let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
+    for _ in 0..NIXPACKS_RUNS {
+        for (index, (_, root, _)) in cases.iter().enumerate() {
+            if plans[index] {
+                theirs[index].push(once(|| {
+                    let mut command = Command::new("nixpacks");
+                    command.arg("plan").arg(root);
+                    command
+                }));
+            }
+        }
+    }
     let mut missed = 0;
-    for (index, (name, root, args)) in cases.iter().enumerate() {
-        let ours = shiplight(root, args);
-        let theirs = nixpacks(root);
+    for (index, (name, _, _)) in cases.iter().enumerate() {
+        let ours = middle(&mut ours[index]);
+        let theirs = (!theirs[index].is_empty()).then(|| middle(&mut theirs[index]));
         let tree = index + 1 == cases.len();
         let goal = if tree {
             TREE_AIM
