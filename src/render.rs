@@ -93,14 +93,8 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "php/nginx.conf.j2",
         include_str!("../templates/php/nginx.conf.j2"),
     ),
-    (
-        "node/npm.j2",
-        include_str!("../templates/node/npm.j2"),
-    ),
-    (
-        "node/pnpm.j2",
-        include_str!("../templates/node/pnpm.j2"),
-    ),
+    ("node/npm.j2", include_str!("../templates/node/npm.j2")),
+    ("node/pnpm.j2", include_str!("../templates/node/pnpm.j2")),
     (
         "node/yarn-classic.j2",
         include_str!("../templates/node/yarn-classic.j2"),
@@ -117,10 +111,7 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         "node/native-copy.j2",
         include_str!("../templates/node/native-copy.j2"),
     ),
-    (
-        "node/site.j2",
-        include_str!("../templates/node/site.j2"),
-    ),
+    ("node/site.j2", include_str!("../templates/node/site.j2")),
     (
         "node/nginx.conf.j2",
         include_str!("../templates/node/nginx.conf.j2"),

@@ -28,6 +28,9 @@ fn push_escaped(out: &mut String, c: char) {
 
 /// One value on one line: every hidden character escaped, newlines and tabs included.
 pub fn line(text: &str) -> String {
+    if text.bytes().all(|b| (0x20..0x7f).contains(&b)) {
+        return text.to_string();
+    }
     text.chars()
         .fold(String::with_capacity(text.len()), |mut out, c| {
             if hidden(c) {
@@ -41,6 +44,12 @@ pub fn line(text: &str) -> String {
 
 /// Several lines: hidden characters escaped, newlines and tabs kept.
 pub fn block(text: &str) -> String {
+    if text
+        .bytes()
+        .all(|b| (0x20..0x7f).contains(&b) || b == b'\n' || b == b'\t')
+    {
+        return text.to_string();
+    }
     text.chars()
         .fold(String::with_capacity(text.len()), |mut out, c| {
             if hidden(c) && c != '\n' && c != '\t' {

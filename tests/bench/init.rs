@@ -124,7 +124,10 @@ fn main() {
             }));
         }
     }
-    let plans: Vec<bool> = cases.iter().map(|(_, root, _)| nixpacks_plans(root)).collect();
+    let plans: Vec<bool> = cases
+        .iter()
+        .map(|(_, root, _)| nixpacks_plans(root))
+        .collect();
     let mut theirs: Vec<Vec<Duration>> = vec![Vec::new(); cases.len()];
     for _ in 0..NIXPACKS_RUNS {
         for (index, (_, root, _)) in cases.iter().enumerate() {
