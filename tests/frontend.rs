@@ -67,6 +67,13 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
             "^/_nuxt/",
             None,
         ),
+        (
+            "node-static-build",
+            "Parcel",
+            "/app/www",
+            r"\.[0-9a-f]{8}\.(?:js|css|mjs)$",
+            None,
+        ),
     ] {
         let out = generated(name);
         assert!(
@@ -115,6 +122,25 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
         );
         assert!(explain.contains("What does the build write, and how is it served?"));
     }
+}
+
+#[test]
+fn a_site_whose_build_hashes_nothing_gets_no_immutable_caching() {
+    let out = generated("node-eleventy");
+    assert!(
+        out.contains("COPY --from=build --chown=0:0 /app/_site /usr/share/nginx/html"),
+        "{out}"
+    );
+    assert!(!out.contains("immutable"), "{out}");
+    assert!(
+        out.contains("try_files $uri $uri/ $uri.html =404;"),
+        "{out}"
+    );
+    let (explain, _) = run(&["explain"], "node-eleventy", 0);
+    assert!(
+        explain.contains("package.json:10: @11ty/eleventy writes _site/"),
+        "{explain}"
+    );
 }
 
 #[test]

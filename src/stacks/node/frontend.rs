@@ -35,7 +35,8 @@ pub struct Site {
     pub fallback: Option<String>,
     /// The router dependency or configuration that makes it a single-page app.
     pub spa_evidence: Option<Evidence>,
-    /// nginx location regex of the file names a build hashes (cached for a year).
+    /// nginx location regex of the file names a build hashes (cached for a year); empty when
+    /// the build hashes none.
     pub hashed: &'static str,
     pub evidence: Evidence,
 }
@@ -363,7 +364,84 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
             evidence,
         )));
     }
+    if let Some(build) = build_runs(package, &["parcel build"])
+        && dependency(package, &["parcel"]).is_some()
+    {
+        let (dir, evidence) = match build_output(package)? {
+            Some(found) => found,
+            None => (
+                "dist".to_string(),
+                Evidence {
+                    detail: "parcel build writes dist/".to_string(),
+                    ..build
+                },
+            ),
+        };
+        return Ok(Some(site(
+            "Parcel",
+            dir,
+            Some(package),
+            r"\.[0-9a-f]{8}\.(?:js|css|mjs)$",
+            evidence,
+        )));
+    }
+    if let Some((_, evidence)) = dependency(package, &["@11ty/eleventy"])
+        && package.build_script().is_some()
+    {
+        let (dir, evidence) = match build_output(package)? {
+            Some(found) => found,
+            None => (
+                "_site".to_string(),
+                Evidence {
+                    detail: "@11ty/eleventy writes _site/".to_string(),
+                    ..evidence.clone()
+                },
+            ),
+        };
+        return Ok(Some(site("Eleventy", dir, None, "", evidence)));
+    }
+    if repo.is_file(&repo::join(&package.dir, "index.html"))
+        && let Some((dir, evidence)) = build_output(package)?
+    {
+        return Ok(Some(site("static site", dir, None, "", evidence)));
+    }
     Ok(None)
+}
+
+/// The output directory a build script names with `--output`, `--out-dir`, `--outdir`, `-o`
+/// (or `--output=DIR`), kept inside the package: a plain site's build (a CSS or bundler CLI
+/// beside an `index.html`) says where its files go.
+fn build_output(package: &Package) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some((script, evidence)) = package.build_script() else {
+        return Ok(None);
+    };
+    let words: Vec<&str> = script.split_whitespace().collect();
+    let mut found = None;
+    for (index, word) in words.iter().enumerate() {
+        for flag in ["--output", "--out-dir", "--outdir", "--dist-dir", "-o"] {
+            if *word == flag {
+                found = words.get(index + 1).map(|dir| dir.to_string());
+            } else if let Some(dir) = word.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+                found = Some(dir.to_string());
+            }
+        }
+    }
+    let Some(dir) = found else {
+        return Ok(None);
+    };
+    let dir = dir.trim_end_matches('/').to_string();
+    let Some(inside) =
+        within_package(&evidence.file, evidence.line, "build output", package, &dir)?
+    else {
+        return Ok(None);
+    };
+    Ok(Some((
+        inside.clone(),
+        Evidence {
+            detail: format!("the build script writes {inside}/"),
+            ..evidence.clone()
+        },
+    )))
 }
 
 fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
@@ -549,6 +627,37 @@ fn angular(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectErr
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_directories_named_by_build_scripts() {
+        let package = |script: &str| Package {
+            manifest: "package.json".to_string(),
+            scripts: [(
+                "build".to_string(),
+                (
+                    script.to_string(),
+                    Evidence::line("package.json", 3, "build"),
+                ),
+            )]
+            .into(),
+            ..Package::default()
+        };
+        let dir = |script: &str| build_output(&package(script)).unwrap().map(|(d, _)| d);
+        assert_eq!(
+            dir("esbuild app.js --bundle --outdir=www"),
+            Some("www".into())
+        );
+        assert_eq!(
+            dir("parcel build index.html --dist-dir site/"),
+            Some("site".into())
+        );
+        assert_eq!(
+            dir("tailwindcss -i a.css -o public/out"),
+            Some("public/out".into())
+        );
+        assert_eq!(dir("vite build"), None);
+        assert!(build_output(&package("x --output ../../etc")).is_err());
+    }
 
     #[test]
     fn options_in_javascript_configurations() {

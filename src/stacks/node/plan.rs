@@ -92,7 +92,7 @@ pub struct SitePlan {
     pub dir: String,
     /// Page for paths that are not files (client-side routing); none for a site of pages.
     pub fallback: Option<String>,
-    /// nginx location regex of hashed file names.
+    /// nginx location regex of hashed file names; empty when the build hashes none.
     pub hashed: &'static str,
     /// Where the web server serves from.
     pub root: &'static str,
