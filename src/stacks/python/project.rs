@@ -429,29 +429,47 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<BTreeMap<String, Evidenc
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
         let json = manifest::parse_json(file, &text)?;
+        let lines = first_lines(&text, |line| {
+            line.strip_prefix('"')
+                .and_then(|rest| rest.split_once("\":"))
+                .map(|(key, _)| key)
+        });
         if let Some(packages) = json.get("default").and_then(|s| s.as_object()) {
             for name in packages.keys() {
-                names.insert(
-                    normalize(name),
-                    Evidence::line(file, key_line(&text, name).unwrap_or(1), name.clone()),
-                );
+                let line = lines.get(name.as_str()).copied().unwrap_or(1);
+                names.insert(normalize(name), Evidence::line(file, line, name.clone()));
             }
         }
         return Ok(names);
     }
     let table = parse_toml(file, &text)?;
+    let lines = first_lines(&text, |line| {
+        line.strip_prefix("name = \"")
+            .and_then(|rest| rest.strip_suffix('"'))
+    });
     if let Some(packages) = table.get("package").and_then(Value::as_array) {
         for package in packages {
             if let Some(name) = package.get("name").and_then(Value::as_str) {
-                let line = manifest::line_of(&text, |l| l.trim() == format!("name = \"{name}\""));
-                names.insert(
-                    normalize(name),
-                    Evidence::line(file, line.unwrap_or(1), name),
-                );
+                let line = lines.get(name).copied().unwrap_or(1);
+                names.insert(normalize(name), Evidence::line(file, line, name));
             }
         }
     }
     Ok(names)
+}
+
+/// The first line each key appears on, in one pass: `key` reads a key from a trimmed line.
+fn first_lines<'a>(
+    text: &'a str,
+    key: impl Fn(&'a str) -> Option<&'a str>,
+) -> BTreeMap<&'a str, usize> {
+    let mut lines = BTreeMap::new();
+    for (index, line) in text.lines().enumerate() {
+        if let Some(found) = key(line.trim()) {
+            lines.entry(found).or_insert(index + 1);
+        }
+    }
+    lines
 }
 
 #[cfg(test)]
