@@ -80,6 +80,18 @@ pub fn decide(
                 reason: format!("{} runs on {} only", stack.title(), names.join(", ")),
             });
         }
+        if (wanted == Family::Web) != (family == Family::Web) {
+            return Err(DecideError::RuntimeNotUsable {
+                wanted,
+                reason: if family == Family::Web {
+                    "the build only writes files, which a web server serves; nothing of the project runs".to_string()
+                } else {
+                    format!(
+                        "the project runs a process ({family}: {reason}); a web server only serves files"
+                    )
+                },
+            });
+        }
         if wanted < family {
             return Err(DecideError::RuntimeNotUsable {
                 wanted,

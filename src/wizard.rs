@@ -59,7 +59,9 @@ pub fn run(
         let options: Vec<Family> = stacks::usable_families(generated.plan.stack)
             .iter()
             .copied()
-            .filter(|family| *family >= needed)
+            .filter(|family| {
+                *family >= needed && (*family == Family::Web) == (needed == Family::Web)
+            })
             .collect();
         if options.len() > 1 {
             let labels: Vec<String> = options

@@ -433,3 +433,19 @@ fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
     assert!(!out.contains("!.npmrc"), "{out}");
     assert!(!out.contains("COPY package.json .npmrc"), "{out}");
 }
+
+#[test]
+fn the_web_family_is_for_static_sites_only() {
+    let (_, err) = run(
+        &["init", "--stdout", "--runtime", "web"],
+        "node-express-npm",
+        2,
+    );
+    assert!(err.contains("a web server only serves files"), "{err}");
+    let (_, err) = run(
+        &["init", "--stdout", "--runtime", "language"],
+        "node-vite-spa",
+        2,
+    );
+    assert!(err.contains("nothing of the project runs"), "{err}");
+}
