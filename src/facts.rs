@@ -198,6 +198,9 @@ impl Signals {
 /// A loopback address (`localhost:6060`, a profiler say) is no service port: nothing outside the
 /// container can reach it.
 pub fn listen_port(line: &str) -> Option<u16> {
+    if !line.contains(':') {
+        return None;
+    }
     let mut rest = line;
     while let Some(start) = rest.find('"') {
         let after = &rest[start + 1..];

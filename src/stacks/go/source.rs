@@ -90,7 +90,7 @@ pub fn scan(text: &str) -> GoFile {
     for (index, raw) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = raw.trim();
-        if file.port.is_none() && line.contains("\"") && line.contains(':') {
+        if file.port.is_none() {
             file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
         }
         if header_done {

@@ -7,7 +7,7 @@
 use super::package::Package;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
-use crate::manifest::{key_line, parse_json};
+use crate::manifest::{key_line, line_of, parse_json};
 use crate::repo::{self, MANIFEST_CAP, Repo, SOURCE_CAP};
 use serde::Serialize;
 
@@ -449,7 +449,7 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
     let imports = |adapter: &str| {
         found
             .as_ref()
-            .and_then(|(file, text)| Some((file, key_line_of(text, adapter)?)))
+            .and_then(|(file, text)| Some((file, line_of(text, |line| line.contains(adapter))?)))
     };
     let node = dependency(package, &["@sveltejs/adapter-node"]);
     let files = dependency(package, &["@sveltejs/adapter-static"]);
@@ -531,10 +531,6 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
         hashed: "^/_app/immutable/",
         evidence: dir_evidence,
     })))
-}
-
-fn key_line_of(text: &str, needle: &str) -> Option<usize> {
-    text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
 }
 
 /// Angular: the application project of angular.json and where its build writes the browser

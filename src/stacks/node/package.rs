@@ -325,15 +325,21 @@ impl Package {
     }
 }
 
+/// Whether a script's command is plain words a program can be given without a shell: no shell
+/// operators, variables, quotes, escapes or subshells.
+fn plain_words(command: &str) -> bool {
+    !command.contains([
+        '&', '|', ';', '$', '`', '>', '<', '"', '\'', '\\', '\n', '(', ')',
+    ])
+}
+
 /// A `node` command line split into node's options, the script and the script's arguments.
 pub type NodeCommand = (Vec<String>, String, Vec<String>);
 
 /// Splits a `node ...` command line; `None` when the command is not a plain node invocation
 /// (another program, shell operators, variables, quotes).
 pub fn node_command(command: &str) -> Option<NodeCommand> {
-    if command.contains([
-        '&', '|', ';', '$', '`', '>', '<', '"', '\'', '\\', '\n', '(', ')',
-    ]) {
+    if !plain_words(command) {
         return None;
     }
     let mut words = command.split_whitespace();
@@ -430,7 +436,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                 server,
             }));
         }
-        if let Some(start) = bin_command(package, command, &frontend) {
+        if let Some(start) = bin_command(package, command, evidence, &frontend) {
             let framework = match &start {
                 Start::Bin { bin, .. } if bin == "remix-serve" => Some("Remix"),
                 Start::Bin { bin, .. } if bin == "react-router-serve" => Some("React Router"),
@@ -542,10 +548,14 @@ fn same_path(a: &str, b: &str) -> bool {
 /// A start script that runs a dependency's binary, without a shell: a serve package's binary
 /// (`remix-serve build/server/index.js`), `serve [-s] DIR` (a static site), or a binary named
 /// like a production dependency. Development servers and build tools are not starts.
-fn bin_command(package: &Package, command: &str, frontend: &Option<Frontend>) -> Option<Start> {
-    if command.contains([
-        '&', '|', ';', '$', '`', '>', '<', '"', '\'', '\\', '\n', '(', ')', '=',
-    ]) {
+fn bin_command(
+    package: &Package,
+    command: &str,
+    evidence: &Evidence,
+    frontend: &Option<Frontend>,
+) -> Option<Start> {
+    // `=` as well: `NAME=value bin` sets a variable, which only a shell does.
+    if !plain_words(command) || command.contains('=') {
         return None;
     }
     let mut words = command.split_whitespace();
@@ -573,7 +583,6 @@ fn bin_command(package: &Package, command: &str, frontend: &Option<Frontend>) ->
             Some(Frontend::Static(site)) => site.hashed,
             _ => "^/(?:assets|static)/",
         };
-        let (_, evidence) = package.scripts.iter().find(|(_, (c, _))| c == command)?.1;
         return Some(Start::Static(Site {
             framework: "serve",
             dir: dir.unwrap_or_else(|| ".".to_string()),
