@@ -8,14 +8,24 @@ mod common;
 
 use common::{fixture, shiplight};
 
-fn run(args: &[&str], name: &str, code: i32) -> (String, String) {
-    let output = shiplight().args(args).arg(fixture(name)).output().unwrap();
+/// shiplight with `args` on the project at `path`, which must exit with `code`: (stdout, stderr).
+fn run_at(args: &[&str], path: &std::path::Path, code: i32) -> (String, String) {
+    let output = shiplight().args(args).arg(path).output().unwrap();
     let (out, err) = (
         String::from_utf8(output.stdout).unwrap(),
         String::from_utf8(output.stderr).unwrap(),
     );
-    assert_eq!(output.status.code(), Some(code), "{name}: {out}\n{err}");
+    assert_eq!(
+        output.status.code(),
+        Some(code),
+        "{}: {out}\n{err}",
+        path.display()
+    );
     (out, err)
+}
+
+fn run(args: &[&str], name: &str, code: i32) -> (String, String) {
+    run_at(args, std::path::Path::new(&fixture(name)), code)
 }
 
 fn generated(name: &str) -> String {
@@ -242,13 +252,7 @@ fn sveltekit_without_a_container_adapter_is_refused_naming_the_adapters() {
             "import adapter from '@sveltejs/adapter-auto';\n",
         ),
     ]);
-    let output = shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8(output.stderr).unwrap();
+    let (_, err) = run_at(&["init", "--stdout"], dir.path(), 2);
     assert!(
         err.contains(
             "svelte.config.js: SvelteKit without @sveltejs/adapter-node or @sveltejs/adapter-static"
@@ -270,13 +274,7 @@ fn output_directories_stay_inside_the_package() {
             "export default { build: { outDir: '../../etc' } }\n",
         ),
     ]);
-    let output = shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    let err = String::from_utf8(output.stderr).unwrap();
+    let (_, err) = run_at(&["init", "--stdout"], dir.path(), 2);
     assert!(
         err.contains("vite.config.js:1: outDir \"../../etc\""),
         "{err}"
@@ -296,9 +294,7 @@ fn a_front_end_build_beside_a_server_is_that_servers_assets() {
     )
     .unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    let output = shiplight().arg("explain").arg(dir.path()).output().unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{out}");
+    let (out, _) = run_at(&["explain"], dir.path(), 0);
     assert!(
         out.contains(
             "Which stack runs? -> Java (the front-end build beside it only writes static files"
@@ -330,9 +326,7 @@ fn a_member_whose_build_writes_into_another_application_is_not_a_site() {
             "export default { build: { outDir: '../public/dist' } }\n",
         ),
     ]);
-    let output = shiplight().arg("explain").arg(dir.path()).output().unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{out}");
+    let (out, _) = run_at(&["explain"], dir.path(), 0);
     assert!(out.starts_with("Go project"), "{out}");
 }
 
@@ -403,12 +397,7 @@ fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
         ("server.js", "require('express')().listen(3000);\n"),
         (".npmrc", "legacy-peer-deps=true\n"),
     ]);
-    let output = shiplight()
-        .args(["init", "--stdout"])
-        .arg(settings.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
+    let (out, _) = run_at(&["init", "--stdout"], settings.path(), 0);
     assert!(out.contains("COPY package.json .npmrc ./"), "{out}");
     assert!(
         out.contains("\n!.npmrc\n"),
@@ -423,12 +412,7 @@ fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
         ("server.js", "require('express')().listen(3000);\n"),
         (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
     ]);
-    let output = shiplight()
-        .args(["init", "--stdout"])
-        .arg(token.path())
-        .output()
-        .unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
+    let (out, _) = run_at(&["init", "--stdout"], token.path(), 0);
     assert!(out.contains("--mount=type=secret,id=npmrc"), "{out}");
     assert!(!out.contains("!.npmrc"), "{out}");
     assert!(!out.contains("COPY package.json .npmrc"), "{out}");
