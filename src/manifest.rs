@@ -139,7 +139,17 @@ pub fn expand(
     let mut dirs = vec![String::new()];
     for segment in normal.split('/').filter(|s| !s.is_empty()) {
         let mut next = Vec::new();
-        if segment.contains(['*', '?', '[', '{']) {
+        if let Some((prefix, suffix)) = one_star(segment) {
+            for dir in &dirs {
+                next.extend(
+                    repo.list_dir(dir, |name, kind| {
+                        kind.is_dir() && star_fits(prefix, suffix, name)
+                    })
+                    .into_iter()
+                    .map(|name| repo::join(dir, &name)),
+                );
+            }
+        } else if segment.contains(['*', '?', '[', '{', '\\']) {
             let glob = GlobBuilder::new(segment)
                 .literal_separator(true)
                 .build()
@@ -171,6 +181,19 @@ pub fn expand(
     Ok(dirs)
 }
 
+/// The text before and after the only wildcard of a segment like `*`, `svc-*` or `*-api`, which
+/// is matched without building a glob; `None` for anything else.
+fn one_star(segment: &str) -> Option<(&str, &str)> {
+    let (prefix, suffix) = segment.split_once('*')?;
+    let plain = |part: &str| !part.contains(['*', '?', '[', ']', '{', '}', '\\']);
+    (plain(prefix) && plain(suffix)).then_some((prefix, suffix))
+}
+
+/// Whether `name` matches the one-wildcard segment `prefix*suffix`.
+fn star_fits(prefix: &str, suffix: &str, name: &str) -> bool {
+    name.len() >= prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,6 +223,9 @@ mod tests {
             expand("crates/*").unwrap(),
             ["crates/lib", "crates/svc-api"]
         );
+        assert_eq!(expand("crates/*-api").unwrap(), ["crates/svc-api"]);
+        assert_eq!(expand("crates/l*b").unwrap(), ["crates/lib"]);
+        assert_eq!(expand("crates/lib*lib").unwrap(), Vec::<String>::new());
         assert_eq!(expand("./tools/cli").unwrap(), ["tools/cli"]);
         let refused = expand("../*").unwrap_err().to_string();
         assert!(
@@ -211,6 +237,33 @@ mod tests {
         let hostile = format!("crates/{}b", "*a".repeat(100));
         assert!(expand(&hostile).unwrap().is_empty());
         assert!(started.elapsed() < std::time::Duration::from_millis(500));
+    }
+
+    #[test]
+    fn one_wildcard_matches_as_globset_does() {
+        let names = [
+            "", "a", "ab", "aab", "api", "svc-api", ".hidden", "lib", "libb", "b",
+        ];
+        for pattern in [
+            "*", "a*", "*b", "a*b", "ab*ab", ".*", "svc-*", "*-api", "lib*",
+        ] {
+            let (prefix, suffix) = one_star(pattern).unwrap();
+            let glob = GlobBuilder::new(pattern)
+                .literal_separator(true)
+                .build()
+                .unwrap()
+                .compile_matcher();
+            for name in names {
+                assert_eq!(
+                    star_fits(prefix, suffix, name),
+                    glob.is_match(name),
+                    "{pattern} on {name:?}"
+                );
+            }
+        }
+        for other in ["a*b*", "a?", "[ab]*", "{a,b}*", "a\\*", "plain"] {
+            assert_eq!(one_star(other), None, "{other}");
+        }
     }
 
     #[test]

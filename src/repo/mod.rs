@@ -89,6 +89,7 @@ pub enum Entry {
 }
 
 /// A path resolved inside the root: its real segments (no links left) and what is there.
+#[derive(Debug, Clone)]
 struct Resolved {
     real: String,
     kind: Kind,
@@ -103,6 +104,22 @@ pub struct Repo {
     reads: RefCell<HashMap<(String, u64), WholeRead>>,
     /// The same for reads of a file's head.
     heads: RefCell<HashMap<(String, u64), HeadRead>>,
+    /// What each real path under the root is, as one `lstat` found it: resolution walks the
+    /// same directories and misses the same files many times in a run.
+    looks: RefCell<HashMap<String, Look>>,
+    /// Every resolution of this run, by the path asked for.
+    resolved: RefCell<HashMap<String, Resolution>>,
+}
+
+type Resolution = Result<Option<Resolved>, RepoError>;
+
+/// One `lstat` of a real path under the root, links not followed.
+#[derive(Debug, Clone)]
+enum Look {
+    Missing,
+    Link(Result<String, String>),
+    Found(Kind),
+    Unreadable(String),
 }
 
 type HeadRead = Result<Option<(String, bool)>, RepoError>;
@@ -115,6 +132,8 @@ impl Repo {
             root: root.into(),
             reads: RefCell::new(HashMap::new()),
             heads: RefCell::new(HashMap::new()),
+            looks: RefCell::new(HashMap::new()),
+            resolved: RefCell::new(HashMap::new()),
         }
     }
 
@@ -132,7 +151,18 @@ impl Repo {
     }
 
     /// Follows `rel` from the root one segment at a time. `Ok(None)` when nothing is there.
-    fn resolve(&self, rel: &str) -> Result<Option<Resolved>, RepoError> {
+    fn resolve(&self, rel: &str) -> Resolution {
+        if let Some(done) = self.resolved.borrow().get(rel) {
+            return done.clone();
+        }
+        let found = self.resolve_uncached(rel);
+        self.resolved
+            .borrow_mut()
+            .insert(rel.to_string(), found.clone());
+        found
+    }
+
+    fn resolve_uncached(&self, rel: &str) -> Resolution {
         let fail = |cause: String| refusal(rel, &cause);
         let first = path::segments(rel).map_err(|escape| fail(escape.to_string()))?;
         let mut pending: Vec<String> = first.iter().rev().map(|s| s.to_string()).collect();
@@ -152,44 +182,75 @@ impl Repo {
                 kind = Kind::Dir;
                 continue;
             }
-            let full = self.root.join(done.join("/")).join(&segment);
-            let meta = match std::fs::symlink_metadata(&full) {
-                Ok(meta) => meta,
-                Err(err) if missing(&err) => return Ok(None),
-                Err(err) => return Err(fail(format!("cannot read it: {err}"))),
+            let real = join(&done.join("/"), &segment);
+            let target = match self.look(&real) {
+                Look::Missing => return Ok(None),
+                Look::Unreadable(err) => return Err(fail(format!("cannot read it: {err}"))),
+                Look::Found(found) => {
+                    kind = found;
+                    done.push(segment);
+                    continue;
+                }
+                Look::Link(target) => target,
             };
-            if meta.file_type().is_symlink() {
-                links += 1;
-                if links > MAX_LINKS {
-                    return Err(fail("is behind a loop of symbolic links".to_string()));
-                }
-                let target = std::fs::read_link(&full)
-                    .map_err(|err| fail(format!("cannot read the symbolic link: {err}")))?;
-                let target = target.to_str().ok_or_else(|| {
-                    fail("is a symbolic link whose target is not UTF-8".to_string())
-                })?;
-                if target.starts_with('/') {
-                    return Err(fail(
-                        "is a symbolic link to an absolute path; shiplight follows links only inside the project".to_string(),
-                    ));
-                }
-                let target_segments = target.split('/').filter(|s| !s.is_empty() && *s != ".");
-                pending.extend(
-                    target_segments
-                        .rev()
-                        .map(str::to_string)
-                        .collect::<Vec<_>>(),
-                );
-                kind = Kind::Dir;
-                continue;
+            links += 1;
+            if links > MAX_LINKS {
+                return Err(fail("is behind a loop of symbolic links".to_string()));
             }
-            kind = Kind::of(&meta);
-            done.push(segment);
+            let target = target.map_err(fail)?;
+            if target.starts_with('/') {
+                return Err(fail(
+                    "is a symbolic link to an absolute path; shiplight follows links only inside the project".to_string(),
+                ));
+            }
+            let target_segments = target.split('/').filter(|s| !s.is_empty() && *s != ".");
+            pending.extend(
+                target_segments
+                    .rev()
+                    .map(str::to_string)
+                    .collect::<Vec<_>>(),
+            );
+            kind = Kind::Dir;
         }
         Ok(Some(Resolved {
             real: done.join("/"),
             kind,
         }))
+    }
+
+    /// `lstat` of `real` (a path of real segments under the root), once per run.
+    fn look(&self, real: &str) -> Look {
+        if let Some(found) = self.looks.borrow().get(real) {
+            return found.clone();
+        }
+        let full = self.root.join(real);
+        let found = match std::fs::symlink_metadata(&full) {
+            Err(err) if missing(&err) => Look::Missing,
+            Err(err) => Look::Unreadable(err.to_string()),
+            Ok(meta) if meta.file_type().is_symlink() => Look::Link(
+                std::fs::read_link(&full)
+                    .map_err(|err| format!("cannot read the symbolic link: {err}"))
+                    .and_then(|target| {
+                        target
+                            .into_os_string()
+                            .into_string()
+                            .map_err(|_| "is a symbolic link whose target is not UTF-8".to_string())
+                    }),
+            ),
+            Ok(meta) => Look::Found(Kind::of(&meta)),
+        };
+        self.looks
+            .borrow_mut()
+            .insert(real.to_string(), found.clone());
+        found
+    }
+
+    /// Forgets what this run has seen, after shiplight itself changed the project.
+    pub(crate) fn forget(&self) {
+        self.looks.borrow_mut().clear();
+        self.resolved.borrow_mut().clear();
+        self.reads.borrow_mut().clear();
+        self.heads.borrow_mut().clear();
     }
 
     /// What is at `rel`: `Ok(None)` when nothing is, an error when it cannot be used.
@@ -389,8 +450,8 @@ fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), 
             ));
         }
     }
-    let file = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
-    let mut bytes = Vec::new();
+    let (file, size) = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
+    let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(|err| format!("cannot read it: {err}"))?;
@@ -418,16 +479,17 @@ fn text(bytes: Vec<u8>) -> Result<String, String> {
 
 /// Opens a path known to be a regular file without following a link or blocking on a FIFO
 /// swapped in since, and checks again what it opened.
-fn open_regular(path: &Path) -> std::io::Result<std::fs::File> {
+fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
     use std::os::unix::fs::OpenOptionsExt;
     let file = std::fs::OpenOptions::new()
         .read(true)
         .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
         .open(path)?;
-    if !file.metadata()?.is_file() {
+    let meta = file.metadata()?;
+    if !meta.is_file() {
         return Err(std::io::Error::other("not a regular file"));
     }
-    Ok(file)
+    Ok((file, meta.len()))
 }
 
 fn missing(err: &std::io::Error) -> bool {

@@ -77,7 +77,12 @@ pub fn join(dir: &str, name: &str) -> String {
     if dir.is_empty() || dir == "." {
         name.to_string()
     } else {
-        format!("{}/{}", dir.trim_end_matches('/'), name)
+        let dir = dir.trim_end_matches('/');
+        let mut joined = String::with_capacity(dir.len() + 1 + name.len());
+        joined.push_str(dir);
+        joined.push('/');
+        joined.push_str(name);
+        joined
     }
 }
 

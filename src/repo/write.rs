@@ -116,6 +116,7 @@ impl Repo {
         let result = self
             .create_dirs(&to_create, &mut created)
             .and_then(|()| self.stage_and_place(&targets));
+        self.forget();
         if result.is_err() {
             for dir in created.iter().rev() {
                 let _ = std::fs::remove_dir(dir);
