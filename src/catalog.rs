@@ -216,8 +216,8 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         language: Some(Language {
             stack: Stack::Python,
             version: "3.14.0",
-            interpreter: "/usr/bin/python3.14",
-            entrypoint: &["/usr/bin/python3.14"],
+            interpreter: "/usr/bin/python",
+            entrypoint: &["/usr/bin/python"],
             selector: "3.14",
         }),
     },
@@ -404,6 +404,83 @@ pub const WEB_PORT: u16 = 8080;
 /// Where the web server image serves files from.
 pub const WEB_ROOT: &str = "/usr/share/nginx/html";
 
+/// The release after `version`: the minor for dotted versions (`3.14.0` gives `3.15.0`, `1.27`
+/// gives `1.28`), the major otherwise (`26` gives `27`). What a floating `latest` tag moves to
+/// next, for warnings about a project's upper bound.
+pub fn next_release(version: &str) -> String {
+    let mut parts: Vec<String> = version.split('.').map(str::to_string).collect();
+    let index = usize::from(parts.len() > 1);
+    if let Ok(number) = parts[index].parse::<u64>() {
+        parts[index] = (number + 1).to_string();
+    }
+    parts.join(".")
+}
+
+/// The runtime rows in force: the catalogue, or (in tests) the catalogue as it will read once
+/// every Chainguard `latest` tag has moved to its next release.
+fn rows() -> &'static [RuntimeImage] {
+    #[cfg(test)]
+    if NEXT_RELEASE.get() {
+        return NEXT_ROWS.with(|rows| *rows);
+    }
+    RUNTIMES
+}
+
+/// A Chainguard version as the catalogue states it, or (in tests) its next release.
+fn floating(version: &'static str) -> &'static str {
+    #[cfg(test)]
+    if NEXT_RELEASE.get() {
+        return Box::leak(next_release(version).into_boxed_str());
+    }
+    version
+}
+
+#[cfg(test)]
+thread_local! {
+    static NEXT_RELEASE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static NEXT_ROWS: &'static [RuntimeImage] = Box::leak(
+        RUNTIMES.iter().map(moved).collect::<Vec<_>>().into_boxed_slice(),
+    );
+}
+
+/// Makes this thread's catalogue read as if every Chainguard `latest` tag had moved to its
+/// next release (versions, and any path that spells them), or restores it.
+#[cfg(test)]
+pub fn assume_next_release(on: bool) {
+    NEXT_RELEASE.set(on);
+}
+
+/// A Chainguard language row after its tag moved to the next release.
+#[cfg(test)]
+fn moved(row: &RuntimeImage) -> RuntimeImage {
+    let mut row = *row;
+    if row.vendor != Vendor::Chainguard {
+        return row;
+    }
+    if let Some(language) = &mut row.language {
+        let old = language.version;
+        let new = next_release(old);
+        let short = |v: &str| v.splitn(3, '.').take(2).collect::<Vec<_>>().join(".");
+        let (old_short, new_short) = (short(old), short(&new));
+        let leak = |text: String| -> &'static str { Box::leak(text.into_boxed_str()) };
+        let respell = |text: &str| leak(text.replace(&old_short, &new_short));
+        if language.selector == old_short {
+            language.selector = leak(new_short.clone());
+        }
+        language.interpreter = respell(language.interpreter);
+        language.entrypoint = Box::leak(
+            language
+                .entrypoint
+                .iter()
+                .map(|part| respell(part))
+                .collect::<Vec<_>>()
+                .into_boxed_slice(),
+        );
+        language.version = leak(new);
+    }
+    row
+}
+
 /// The runtime image for a stack, vendor and family, if the catalogue has one. For a language
 /// image, `version` picks among several (distroless nodejs22/24/26); a vendor with one image
 /// for the language (Chainguard's `latest`) answers with it whatever the version.
@@ -413,7 +490,7 @@ pub fn runtime(
     family: Family,
     version: Option<&str>,
 ) -> Option<&'static RuntimeImage> {
-    let rows: Vec<&'static RuntimeImage> = RUNTIMES
+    let rows: Vec<&'static RuntimeImage> = rows()
         .iter()
         .chain(WEB_SERVERS)
         .filter(|row| row.vendor == vendor && row.family == family)
@@ -430,7 +507,7 @@ pub fn runtime(
 
 /// The language runtime images of a stack for a vendor, in catalogue order (oldest first).
 pub fn language_runtimes(stack: Stack, vendor: Vendor) -> Vec<&'static RuntimeImage> {
-    RUNTIMES
+    rows()
         .iter()
         .filter(|row| {
             row.vendor == vendor && row.language.is_some_and(|language| language.stack == stack)
@@ -694,14 +771,26 @@ pub fn builder_variant(
 /// Go releases with published, supported `golang:X-trixie` images, oldest first.
 pub const GO_RELEASES: &[&str] = &["1.26", "1.27"];
 
-/// Go version of Chainguard's free `go:latest-dev`.
-pub const GO_CHAINGUARD_LATEST: &str = "1.27";
+/// Go version of Chainguard's free `go:latest-dev` when the catalogue was written.
+const GO_CHAINGUARD_LATEST: &str = "1.27";
+
+/// The Go version the catalogue assumes `cgr.dev/chainguard/go:latest-dev` carries. The tag
+/// floats: nothing generated may depend on it beyond a comment and a warning.
+pub fn go_chainguard_latest() -> &'static str {
+    floating(GO_CHAINGUARD_LATEST)
+}
 
 /// The Rust builder tag used when the project pins no toolchain: the newest stable 1.x.
 pub const RUST_DEFAULT_TAG: &str = "1";
 
-/// Rust version of Chainguard's free `rust:latest-dev`.
-pub const RUST_CHAINGUARD_LATEST: &str = "1.97";
+/// Rust version of Chainguard's free `rust:latest-dev` when the catalogue was written.
+const RUST_CHAINGUARD_LATEST: &str = "1.97";
+
+/// The Rust version the catalogue assumes `cgr.dev/chainguard/rust:latest-dev` carries (it
+/// floats, as [`go_chainguard_latest`]).
+pub fn rust_chainguard_latest() -> &'static str {
+    floating(RUST_CHAINGUARD_LATEST)
+}
 
 /// The first Rust release with `rust:X-trixie` images.
 pub const RUST_FIRST_TRIXIE: &str = "1.89";

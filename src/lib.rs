@@ -306,3 +306,85 @@ fn print_outputs(
 fn to_json(value: &impl serde::Serialize) -> String {
     serde_json::to_string_pretty(value).expect("plain data serializes")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// Every fixture rendered with `--vendor chainguard`, once with the catalogue as written
+    /// and once as it will read when each `latest` tag has moved to its next release: the files
+    /// must be the same apart from comments, or a Dockerfile depends on a floating version.
+    fn chainguard_outputs(next_release: bool) -> Vec<(String, String)> {
+        catalog::assume_next_release(next_release);
+        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+        let mut dirs: Vec<PathBuf> = std::fs::read_dir(&fixtures)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.is_dir())
+            .collect();
+        dirs.sort();
+        let mut out = Vec::new();
+        for dir in dirs {
+            let args = std::fs::read_to_string(dir.with_extension("args")).unwrap_or_default();
+            if args.contains("--vendor") {
+                continue;
+            }
+            let line = ["shiplight", "init", "--stdout", "--vendor", "chainguard"]
+                .into_iter()
+                .map(str::to_string)
+                .chain([dir.display().to_string()])
+                .chain(args.split_whitespace().map(str::to_string));
+            let Command::Init(init) = Cli::parse_from(line).command else {
+                unreachable!("init parses as init")
+            };
+            let env = Environment {
+                vars: Vec::new(),
+                cwd: dir.clone(),
+            };
+            let name = dir.file_name().unwrap().to_string_lossy().to_string();
+            match generate_in(&dir, &init.overrides, &env) {
+                Ok(generated) => {
+                    for output in generated.outputs {
+                        let text: Vec<&str> = output
+                            .contents
+                            .lines()
+                            .filter(|line| !line.trim_start().starts_with('#'))
+                            .collect();
+                        out.push((format!("{name}/{}", output.name), text.join("\n")));
+                    }
+                }
+                Err(err) => out.push((name, format!("refused: {}", err.exit_code()))),
+            }
+        }
+        catalog::assume_next_release(false);
+        out
+    }
+
+    #[test]
+    fn chainguard_output_survives_latest_moving_to_the_next_release() {
+        let today = chainguard_outputs(false);
+        let next = chainguard_outputs(true);
+        assert!(today.len() > 60, "{} outputs", today.len());
+        assert!(
+            today
+                .iter()
+                .any(|(name, text)| name.starts_with("python-") && text.contains("/usr/bin/python"))
+        );
+        assert_eq!(today.len(), next.len());
+        for ((name, now), (_, later)) in today.iter().zip(&next) {
+            assert_eq!(
+                now, later,
+                "{name} changes when Chainguard's latest moves to its next release"
+            );
+        }
+    }
+
+    #[test]
+    fn next_releases() {
+        assert_eq!(catalog::next_release("3.14.0"), "3.15.0");
+        assert_eq!(catalog::next_release("1.27"), "1.28");
+        assert_eq!(catalog::next_release("26"), "27");
+        assert_eq!(catalog::next_release("8.5"), "8.6");
+    }
+}

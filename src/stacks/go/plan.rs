@@ -298,13 +298,13 @@ fn builder_version(
     if settings.vendor == Vendor::Chainguard
         && let (Some(want), Some(latest)) = (
             gomod::major_minor(&version),
-            gomod::major_minor(catalog::GO_CHAINGUARD_LATEST),
+            gomod::major_minor(catalog::go_chainguard_latest()),
         )
         && want > latest
     {
         warnings.push(format!(
                     "Chainguard's free go:latest-dev has Go {}, older than the {version} the project asks for",
-                    catalog::GO_CHAINGUARD_LATEST
+                    catalog::go_chainguard_latest()
                 ));
     }
     let step = Step {

@@ -427,7 +427,7 @@ fn builder_version(
         if settings.vendor == Vendor::Chainguard && numeric {
             warnings.push(format!(
                 "Chainguard's free rust:latest-dev has Rust {}, not the pinned {channel}",
-                catalog::RUST_CHAINGUARD_LATEST
+                catalog::rust_chainguard_latest()
             ));
         }
     } else if let Some((msrv, found)) = &facts.rust_version {
