@@ -672,3 +672,52 @@ fn the_monorepo_walk_is_bounded_and_says_where_it_stopped() {
         "beyond the bound"
     );
 }
+
+#[test]
+fn chainguard_floating_tags_are_explained_and_upper_bounds_warned() {
+    let python = project(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"svc\"\nversion = \"1\"\nrequires-python = \">=3.12,<3.15\"\ndependencies = [\"flask\", \"gunicorn\"]\n",
+        ),
+        ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+    ]);
+    let run = |dir: &Path| {
+        let out = shiplight()
+            .args(["explain", "--vendor", "chainguard"])
+            .arg(dir)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+    };
+    let text = run(python.path());
+    assert!(text.contains("the tag floats to each new release"), "{text}");
+    assert!(
+        text.contains("excludes Python 3.15.0, which cgr.dev/chainguard/python:latest moves to"),
+        "{text}"
+    );
+    let open = project(&[
+        (
+            "pyproject.toml",
+            "[project]\nname = \"svc\"\nversion = \"1\"\nrequires-python = \">=3.12\"\ndependencies = [\"flask\", \"gunicorn\"]\n",
+        ),
+        ("app.py", "from flask import Flask\napp = Flask(__name__)\n"),
+    ]);
+    assert!(!run(open.path()).contains("excludes Python"));
+
+    let node = project(&[
+        (
+            "package.json",
+            "{\"name\": \"svc\", \"engines\": {\"node\": \">=22 <27\"}, \"scripts\": {\"start\": \"node server.js\"}}\n",
+        ),
+        ("package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {}}\n"),
+        ("server.js", "require('http').createServer().listen(3000)\n"),
+    ]);
+    let text = run(node.path());
+    assert!(
+        text.contains("Which Node does Chainguard's free node:latest carry? -> Node 26"),
+        "{text}"
+    );
+    assert!(text.contains("excludes Node 27"), "{text}");
+}

@@ -48,6 +48,29 @@ CASES = [
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 OpenSSL 3"),
     dict(name="go-static-chainguard", app="go-static", args=["--vendor", "chainguard"], http=True,
          touch="main.go", runtime="cgr.dev/chainguard/static:latest", expect="ok uid=65532 id="),
+    # Chainguard for every stack: the same apps on the Chainguard stand-ins
+    # (images/chainguard.Dockerfile), whose -dev builders run as 65532 like cgr.dev's.
+    dict(name="rust-static-chainguard", app="rust-static", args=["--vendor", "chainguard"],
+         http=True, touch="src/main.rs", runtime="cgr.dev/chainguard/static:latest",
+         expect="ok uid=65532 n="),
+    dict(name="python-flask-pip-chainguard", app="python-flask", args=["--vendor", "chainguard"],
+         http=True, touch="app.py", runtime="cgr.dev/chainguard/python:latest",
+         expect="ok uid=65532 python=3.13"),
+    dict(name="python-fastapi-uv-chainguard", app="python-fastapi-uv",
+         args=["--vendor", "chainguard"], http=True, touch="app/main.py",
+         runtime="cgr.dev/chainguard/python:latest", expect="ok uid=65532 python=3.13"),
+    dict(name="node-express-npm-chainguard", app="node-express", args=["--vendor", "chainguard"],
+         http=True, touch="server.js", runtime="cgr.dev/chainguard/node:latest",
+         expect="ok uid=65532 node=v22.20.0 devdeps=absent"),
+    dict(name="node-pnpm-chainguard", app="node-pnpm", args=["--vendor", "chainguard"], http=True,
+         touch="src/server.js", runtime="cgr.dev/chainguard/node:latest",
+         expect="ok uid=65532 pnpm-layout=true"),
+    dict(name="java-maven-chainguard", app="java-maven", args=["--vendor", "chainguard"],
+         http=True, touch="src/main/java/example/Server.java", runtime="cgr.dev/chainguard/jre:latest",
+         expect='ok uid=65532 java=25 ram-percentage=true json={"a":1}'),
+    dict(name="java-spring-boot-chainguard", app="java-spring", args=["--vendor", "chainguard"],
+         http=True, touch="src/main/java/example/demo/DemoApplication.java",
+         runtime="cgr.dev/chainguard/jre:latest", expect="ok uid=65532 java=25 layered=true"),
     dict(name="go-static-mirrored", app="go-static",
          args=["--mirror", "gcr.io/distroless=mirror.internal/distroless",
                "--mirror", "docker.io=mirror.internal/hub"], http=True, touch="main.go",
@@ -180,6 +203,25 @@ RUNTIMES = {
     "gcr.io/distroless/cc-debian13:debug-nonroot": ("debug", CC_LIBS),
     "cgr.dev/chainguard/static:latest": ("prod", ""),
     "cgr.dev/chainguard/busybox:latest": ("debug", ""),
+    # glibc-dynamic (images/glibc-dynamic/config): glibc, libgcc and libstdc++, no OpenSSL.
+    "cgr.dev/chainguard/glibc-dynamic:latest": ("prod", "libc6 libgcc-s1 libstdc++6"),
+    "cgr.dev/chainguard/glibc-dynamic:latest-dev": ("debug", "libc6 libgcc-s1 libstdc++6"),
+}
+
+# Chainguard language images: reference -> (target of chainguard.Dockerfile, the stand-in it
+# grows from, build context). A -dev tag is both the builder and the debug runtime, as on
+# cgr.dev. The JVM is Debian's newest (25); Chainguard's latest is 26.
+CHAINGUARD = {
+    "cgr.dev/chainguard/python:latest-dev": ("python-dev", BUILDER_BASE, "images"),
+    "cgr.dev/chainguard/python:latest": ("python", "gcr.io/distroless/python3-debian13:nonroot",
+                                         "images"),
+    "cgr.dev/chainguard/node:latest-dev": ("node-dev", "node:22-trixie", "images"),
+    "cgr.dev/chainguard/node:latest": ("node", "gcr.io/distroless/cc-debian13:nonroot", "node"),
+    "cgr.dev/chainguard/jre:latest": ("jre", "gcr.io/distroless/java25-debian13:nonroot", "images"),
+    "cgr.dev/chainguard/jre:latest-dev": ("jre", "gcr.io/distroless/java25-debian13:debug-nonroot",
+                                          "images"),
+    "cgr.dev/chainguard/maven:latest-dev": ("maven-dev", "maven:3.9-eclipse-temurin-25", "images"),
+    "cgr.dev/chainguard/rust:latest-dev": ("rust-dev", "rust:1-trixie", "images"),
 }
 
 
@@ -269,6 +311,15 @@ def ensure_standin(image, keys):
         key = digest(keys["minbase"], recipe.read_bytes(), target, packages)
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"PACKAGES={packages}"], target))
+    elif image in CHAINGUARD:
+        target, base, context = CHAINGUARD[image]
+        if base != BUILDER_BASE:
+            ensure_standin(base, keys)
+        recipe = IMAGES / "chainguard.Dockerfile"
+        key = digest(label_of(base), recipe.read_bytes(), target)
+        ensure(image, key, lambda key: docker_build(
+            [image], recipe, node_tree() if context == "node" else IMAGES, key,
+            [f"MINBASE={MINBASE}", f"BASE={base}"], target))
     elif re.fullmatch(r"golang:[0-9.]+-trixie|cgr\.dev/chainguard/go:latest-dev", image):
         goroot = run(["go", "env", "GOROOT"]).stdout.strip()
         version = run(["go", "env", "GOVERSION"]).stdout.strip()

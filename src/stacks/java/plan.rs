@@ -220,7 +220,9 @@ pub fn runtime_major(
     let answer = if module.release.is_none() {
         format!("{major} (no release declared: the build compiles for Java {major})")
     } else if settings.vendor == Vendor::Chainguard {
-        format!("{chainguard} (Chainguard's latest; the build targets Java {release})")
+        format!(
+            "{chainguard} (what the catalogue assumes Chainguard's jre:latest carries; the tag floats to each new release, which still runs the Java {release} the build targets)"
+        )
     } else {
         major.to_string()
     };

@@ -310,13 +310,18 @@ pub fn runtime_major(
             .first()
             .and_then(|row| row.language.map(|l| l.version))
             .unwrap_or("26");
+        let next = catalog::next_release(latest);
         if !admits(latest) {
             warnings.push(format!(
                 "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
             ));
+        } else if !evidence.is_empty() && !admits(&next) {
+            warnings.push(format!(
+                "the project's Node constraint excludes Node {next}, which Chainguard's free node:latest (Node {latest} in the catalogue) moves to with the next Node major; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then"
+            ));
         }
     }
-    let step = Step {
+    let mut steps = vec![Step {
         question,
         answer: if evidence.is_empty() {
             format!("{major} (no constraint: the oldest published major)")
@@ -324,8 +329,25 @@ pub fn runtime_major(
             major.clone()
         },
         evidence,
-    };
-    Ok((major, vec![step], warnings))
+    }];
+    if settings.vendor == Vendor::Chainguard
+        && let Some(latest) = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+            .first()
+            .and_then(|row| row.language)
+    {
+        steps.push(Step {
+            question: "Which Node does Chainguard's free node:latest carry?".to_string(),
+            answer: format!(
+                "Node {}, as the catalogue assumes; the tag floats to each new major, and nothing generated depends on the number",
+                latest.version
+            ),
+            evidence: vec![Evidence::file(
+                "catalog",
+                "the free tier publishes only latest and latest-dev",
+            )],
+        });
+    }
+    Ok((major, steps, warnings))
 }
 
 /// The Node part of the plan for the chosen package.

@@ -525,9 +525,26 @@ pub fn plan(
                 evidence.file, language.version
             ));
         }
+        let answer = match settings.vendor {
+            Vendor::Distroless => format!("yes, Python {}", language.version),
+            Vendor::Chainguard => format!(
+                "yes, Python {}: what the catalogue assumes {}:{} carries; the tag floats to each new release",
+                language.version, decision.runtime.repository, decision.runtime.production_tag
+            ),
+        };
+        if settings.vendor == Vendor::Chainguard
+            && let Ok(specifiers) = pep440_rs::VersionSpecifiers::from_str(&spec)
+            && let Ok(next) = pep440_rs::Version::from_str(&catalog::next_release(language.version))
+            && !specifiers.contains(&next)
+        {
+            warnings.push(format!(
+                "{}: requires-python {spec:?} excludes Python {next}, which {}:{} moves to with the next Python release; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then",
+                evidence.file, decision.runtime.repository, decision.runtime.production_tag
+            ));
+        }
         steps.push(Step {
             question: "Does the Python constraint admit the runtime's interpreter?".to_string(),
-            answer: format!("yes, Python {}", language.version),
+            answer,
             evidence: vec![evidence],
         });
     }
@@ -553,7 +570,10 @@ pub fn plan(
         answer: if settings.vendor == Vendor::Distroless {
             minor.clone()
         } else {
-            format!("latest-dev (Python {})", language.version)
+            format!(
+                "latest-dev (Python {} as the catalogue assumes; the tag floats to each new release, and the venv is made by whichever Python it carries)",
+                language.version
+            )
         },
         evidence: vec![Evidence::file(
             "catalog",
