@@ -42,10 +42,13 @@ USER 65532:65532
 ENTRYPOINT ["/usr/bin/python"]
 
 # node (images/node/config/template.apko.yaml): /usr/bin/node, account node 65532, /app owned by
-# it and the work-dir, NODE_PORT=3000, npm's update notifier off, cmd --help.
+# it and the work-dir, NODE_PORT=3000, npm's update notifier off, cmd --help. The -dev variant
+# adds build-base, corepack, pnpm and yarn (images/node/main.tf, extra_dev_packages).
 FROM ${BASE} AS node-dev
 USER 0:0
-RUN for tool in node npm npx corepack; do ln -sf "$(readlink -f /usr/local/bin/$tool)" /usr/bin/$tool; done \
+ARG PNPM=10.34.8
+RUN npm install --global --silent "pnpm@${PNPM}" yarn@1 > /dev/null \
+ && for tool in node npm npx corepack pnpm yarn; do ln -sf "$(readlink -f /usr/local/bin/$tool)" /usr/bin/$tool; done \
  && printf 'node:x:65532:65532:node:/home/node:/bin/sh\n' >> /etc/passwd \
  && printf 'node:x:65532:\n' >> /etc/group \
  && mkdir -p /app /home/node && chown 65532:65532 /app /home/node && chmod 777 /app
