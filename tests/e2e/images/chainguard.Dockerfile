@@ -17,7 +17,7 @@ FROM ${BASE} AS python-dev
 USER 0:0
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      python3.13 python3.13-venv python3.13-dev libpq-dev > /dev/null \
+      python3.13 python3.13-venv python3.13-dev > /dev/null \
  && rm -rf /var/lib/apt/lists/* \
  && ln -sf python3.13 /usr/bin/python3 && ln -sf python3.13 /usr/bin/python \
  && rm -f /usr/lib/python3.13/EXTERNALLY-MANAGED \
@@ -112,6 +112,24 @@ ENV LANG=en_US.UTF-8 \
 WORKDIR /home/build
 USER 65532:65532
 ENTRYPOINT ["/usr/bin/mvn"]
+
+# jdk:latest-dev (images/jdk/config/template.apko.yaml): the JDK with busybox (whose unzip the
+# Maven Wrapper uses) and no Maven of its own, account java 65532, work-dir /home/build,
+# JAVA_HOME=/usr/lib/jvm/default-jvm. BASE is the Maven stand-in, with its mvn taken off PATH.
+FROM ${BASE} AS jdk-dev
+USER 0:0
+RUN apt-get update -qq \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends unzip > /dev/null \
+ && rm -rf /var/lib/apt/lists/* \
+ && rm -f /usr/bin/mvn /usr/bin/mvnDebug \
+ && ln -s "$(dirname "$(dirname "$(readlink -f /usr/bin/javac)")")" /usr/lib/jvm/default-jvm \
+ && printf 'java:x:65532:65532:java:/home/build:/bin/sh\n' >> /etc/passwd \
+ && printf 'java:x:65532:\n' >> /etc/group \
+ && mkdir -p /home/build && chown 65532:65532 /home/build
+ENV LANG=en_US.UTF-8 \
+    JAVA_HOME=/usr/lib/jvm/default-jvm
+WORKDIR /home/build
+USER 65532:65532
 
 # rust:latest-dev (images/rust/config/main.tf): rustc as the entrypoint, work-dir /work (mode
 # 777), account nonroot 65532. BASE is the Rust stand-in (this machine's stable toolchain).
