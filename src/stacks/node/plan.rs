@@ -522,7 +522,7 @@ pub fn plan(
     let standalone = entry.start == Start::NextStandalone;
     let native = !facts.native.is_empty() || package.gypfile.is_some();
     if native && settings.vendor == Vendor::Chainguard {
-        warnings.push("a native addon is compiled during the install: node:latest-dev must carry python3, make and a C++ compiler for node-gyp".to_string());
+        warnings.push("a native addon is built during the install: Chainguard's node:latest-dev carries make and a C++ compiler (build-base) but no Python, which node-gyp needs to compile from source, so the install works only where the package fetches a prebuilt binary; otherwise use --vendor distroless".to_string());
     }
 
     let mut steps = Vec::new();
