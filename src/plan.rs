@@ -59,6 +59,8 @@ pub struct App {
     /// Copy the system libraries the binary links that the runtime lacks (and what they link)
     /// from the builder into the runtime, instead of stopping the build.
     pub copy_libraries: bool,
+    /// `STOPSIGNAL` for the runtime stage, when SIGTERM would not stop the process promptly.
+    pub stop_signal: Option<&'static str>,
     /// The Dockerfile's path from the build context when it is not the context's own
     /// `Dockerfile` (one application of a reactor, built from the reactor's root): the `-f` of
     /// the build commands. Absent otherwise.
@@ -254,6 +256,7 @@ pub fn build(
             dir: APP_DIR,
             user: APP_USER,
             copy_libraries: output.copy_libraries,
+            stop_signal: output.stop_signal,
         },
         builder: Builder {
             image: images.reference(&builder),

@@ -467,7 +467,10 @@ fn hostile_node_and_python_values_never_reach_the_dockerfile() {
             .args(["init", "--stdout", "--only", "dockerfile"])
             .arg(dir.path()),
     );
-    assert!(out.contains("CMD [\"server.js\"]"), "{out}");
+    assert!(
+        out.contains("|process.exit(143)})\", \"server.js\"]"),
+        "{out}"
+    );
     assert!(!out.contains("curl"), "{out}");
 
     let dir = project(&[
@@ -692,7 +695,10 @@ fn chainguard_floating_tags_are_explained_and_upper_bounds_warned() {
         String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
     };
     let text = run(python.path());
-    assert!(text.contains("the tag floats to each new release"), "{text}");
+    assert!(
+        text.contains("the tag floats to each new release"),
+        "{text}"
+    );
     assert!(
         text.contains("excludes Python 3.15.0, which cgr.dev/chainguard/python:latest moves to"),
         "{text}"
@@ -711,7 +717,10 @@ fn chainguard_floating_tags_are_explained_and_upper_bounds_warned() {
             "package.json",
             "{\"name\": \"svc\", \"engines\": {\"node\": \">=22 <27\"}, \"scripts\": {\"start\": \"node server.js\"}}\n",
         ),
-        ("package-lock.json", "{\"lockfileVersion\": 3, \"packages\": {}}\n"),
+        (
+            "package-lock.json",
+            "{\"lockfileVersion\": 3, \"packages\": {}}\n",
+        ),
         ("server.js", "require('http').createServer().listen(3000)\n"),
     ]);
     let text = run(node.path());

@@ -416,7 +416,7 @@ fn node_start_through_npm_run_is_followed() {
         "{out}"
     );
     let file = dockerfile(&fixture("node-start-indirect"));
-    assert!(file.contains("CMD [\"server/server.js\"]"), "{file}");
+    assert!(file.contains("143)})\", \"server/server.js\"]"), "{file}");
 }
 
 #[test]

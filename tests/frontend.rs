@@ -99,7 +99,9 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
         assert!(out.contains(&format!(
             "Runtime: nginx serves the built {framework} files"
         )));
-        assert!(out.contains("USER 65532:65532\nEXPOSE 8080\nENTRYPOINT [\"/usr/sbin/nginx\"]"));
+        assert!(out.contains(
+            "USER 65532:65532\nEXPOSE 8080\nSTOPSIGNAL SIGQUIT\nENTRYPOINT [\"/usr/sbin/nginx\"]"
+        ));
         assert!(
             !out.contains("npm prune"),
             "{name}: nothing of node_modules ships"
@@ -195,7 +197,10 @@ fn server_rendered_frameworks_listen_on_every_interface() {
         ("node-astro-server", "dist/server/entry.mjs", "HOST", 4321),
     ] {
         let out = generated(name);
-        assert!(out.contains(&format!("CMD [\"{path}\"]")), "{name}: {out}");
+        assert!(
+            out.contains(&format!("143)}})\", \"{path}\"]")),
+            "{name}: {out}"
+        );
         assert!(
             out.contains(&format!("PORT={port} \\\n    {host}=0.0.0.0")),
             "{name}: {out}"
@@ -218,7 +223,7 @@ fn serve_binaries_run_under_node_from_the_bin_their_package_names() {
         let out = generated(name);
         assert!(
             out.contains(&format!(
-                "CMD [\"node_modules/.shiplight/{bin}\", \"./build/server/index.js\"]"
+                "143)}})\", \"node_modules/.shiplight/{bin}\", \"./build/server/index.js\"]"
             )),
             "{name}: {out}"
         );
@@ -363,7 +368,7 @@ fn native_addons_take_the_libraries_they_link_into_the_runtime() {
 fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
     let out = generated("node-yarn-pnp");
     assert!(
-        out.contains("CMD [\"--require\", \"/app/.pnp.cjs\", \"server.js\"]"),
+        out.contains("143)})\", \"--require\", \"/app/.pnp.cjs\", \"server.js\"]"),
         "{out}"
     );
     assert!(

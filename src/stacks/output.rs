@@ -56,4 +56,7 @@ pub struct StackOutput {
     /// Copy the system libraries the binary links that the runtime lacks (the plan's
     /// `app.copy_libraries`).
     pub copy_libraries: bool,
+    /// The signal `docker stop` sends when SIGTERM would not stop the process promptly (the
+    /// plan's `app.stop_signal`); `None` keeps SIGTERM.
+    pub stop_signal: Option<&'static str>,
 }

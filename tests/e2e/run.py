@@ -618,11 +618,27 @@ def answer_behind_nginx(tag, app, plan, case):
             status = http_status(mapped, path)
             if status != 200:
                 raise RuntimeError(f"nginx answers {status} for the static asset {path}, not 200")
+        stop_promptly(web, "the nginx stage")
+        stop_promptly(containers[0], "PHP-FPM")
         return body
     finally:
         for container in containers:
             run([DOCKER, "rm", "-f", container], check=False)
         run([DOCKER, "network", "rm", network], check=False)
+
+
+STOP_WITHIN = 2.0
+
+
+def stop_promptly(container, what):
+    """`docker stop` with the default 10 s grace: the container must exit within STOP_WITHIN
+    seconds, so its process handled the stop signal rather than being killed after the grace."""
+    start = time.time()
+    run([DOCKER, "stop", container])
+    elapsed = time.time() - start
+    if elapsed > STOP_WITHIN:
+        raise RuntimeError(f"{what} took {elapsed:.1f} s to stop (limit {STOP_WITHIN:.0f} s): "
+                           "the stop signal was not handled")
 
 
 def http_response(port, path, headers=None):
@@ -668,6 +684,7 @@ def answer_static_site(tag, case, plan):
             if (status != 200 or headers.get("Content-Encoding") != "gzip"
                     or expected.encode() not in gzip.decompress(data)):
                 raise RuntimeError(f"{path}: the precompressed .gz was not served ({status}, {headers})")
+        stop_promptly(container, "nginx")
         return body
     finally:
         run([DOCKER, "rm", "-f", container], check=False)
@@ -684,7 +701,9 @@ def answer(tag, case, plan, app):
     container = run([DOCKER, "run", "-d", "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
     try:
         mapped = run([DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
-        return http_get(mapped, "/healthz")
+        body = http_get(mapped, "/healthz")
+        stop_promptly(container, "the application")
+        return body
     finally:
         run([DOCKER, "rm", "-f", container], check=False)
 

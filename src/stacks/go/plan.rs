@@ -227,6 +227,7 @@ pub fn plan(
         });
     }
     Ok(StackOutput {
+        stop_signal: None,
         copy_libraries,
         builder_variant: "",
         binary,

@@ -372,6 +372,7 @@ pub fn plan(
         major: major.to_string(),
     };
     Ok(StackOutput {
+        stop_signal: None,
         copy_libraries: false,
         builder_variant: if wrapper.is_some() {
             "jdk"

@@ -101,6 +101,10 @@ pub struct SitePlan {
 /// Where the nginx configuration of a static site is written, relative to the package.
 pub const NGINX_FILE: &str = "docker/nginx.conf";
 
+/// The node option that makes SIGTERM end the process when the application installs no handler
+/// of its own (node as PID 1 would ignore it): a module given inline, so no file is added.
+const STOP_ON_SIGTERM: &str = r#"--import=data:text/javascript,process.once("SIGTERM",function(){process.listenerCount("SIGTERM")||process.exit(143)})"#;
+
 /// Yarn's Plug'n'Play runtime and ESM loader in the image.
 const PNP_RUNTIME: &str = "/app/.pnp.cjs";
 const PNP_LOADER: &str = "file:///app/.pnp.loader.mjs";
@@ -705,9 +709,30 @@ pub fn plan(
             evidence: vec![pnp_evidence],
         });
     }
+    if site.is_none() {
+        command.insert(0, STOP_ON_SIGTERM.to_string());
+        steps.push(Step {
+            question: "How does docker stop end the container?".to_string(),
+            answer: "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs".to_string(),
+            evidence: vec![Evidence::file(
+                "catalog",
+                "node installs no SIGTERM handler of its own",
+            )],
+        });
+    } else {
+        steps.push(Step {
+            question: "How does docker stop end the container?".to_string(),
+            answer: "SIGQUIT: nginx finishes the requests it is serving and exits".to_string(),
+            evidence: vec![Evidence::file(
+                "catalog",
+                "nginx treats SIGQUIT as a graceful stop, SIGTERM as a fast one",
+            )],
+        });
+    }
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
+        stop_signal: site.as_ref().map(|_| "SIGQUIT"),
         copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),

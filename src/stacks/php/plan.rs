@@ -204,7 +204,15 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         web_image: catalog::PHP_WEB_SERVER.to_string(),
         nginx_file: NGINX_FILE,
     };
+    if web {
+        steps.push(Step {
+            question: "How does docker stop end the container?".to_string(),
+            answer: "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
+            evidence: vec![Evidence::file("catalog", "php-fpm and nginx treat SIGQUIT as a graceful stop")],
+        });
+    }
     Ok(StackOutput {
+        stop_signal: web.then_some("SIGQUIT"),
         copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),

@@ -128,6 +128,9 @@ pub fn select<'a>(
     }
 }
 
+/// Servers that stop gracefully on SIGTERM; anything else is stopped with SIGINT.
+const SIGTERM_SERVERS: &[&str] = &["gunicorn", "uvicorn", "hypercorn", "daphne", "granian"];
+
 /// The warning when Flask's own server runs the application.
 const FLASK_SERVER_WARNING: &str = "gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production";
 
@@ -406,6 +409,21 @@ pub fn plan(
         }
     };
 
+    let handles_sigterm = matches!(
+        command.get(1..3),
+        Some([flag, server]) if flag == "-m" && SIGTERM_SERVERS.contains(&server.as_str())
+    );
+    let stop_signal = (!handles_sigterm).then_some("SIGINT");
+    steps.push(Step {
+        question: "How does docker stop end the container?".to_string(),
+        answer: if handles_sigterm {
+            format!("SIGTERM, which {} handles with a graceful shutdown", command[2])
+        } else {
+            "SIGINT: Python runs as PID 1, where SIGTERM without a handler is ignored, while SIGINT raises KeyboardInterrupt and ends the server".to_string()
+        },
+        evidence: vec![entry.evidence.clone()],
+    });
+
     let mut files: Vec<String> = Vec::new();
     let mut requirements = None;
     let mut pyproject_dependencies = false;
@@ -648,6 +666,7 @@ pub fn plan(
     };
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
     Ok(StackOutput {
+        stop_signal,
         copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary),

@@ -303,6 +303,7 @@ pub fn plan(
     };
     let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
     Ok(StackOutput {
+        stop_signal: None,
         copy_libraries,
         builder_variant: "",
         binary: name.clone(),
