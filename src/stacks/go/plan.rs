@@ -226,6 +226,11 @@ pub fn plan(
             evidence: missing,
         });
     }
+    steps.push(Step {
+        question: "How does docker stop end the container?".to_string(),
+        answer: "SIGTERM: the Go runtime ends the program on it, also as PID 1, unless the program handles it with signal.Notify".to_string(),
+        evidence: vec![Evidence::file("catalog", "Go installs its own handlers for SIGTERM and SIGINT")],
+    });
     Ok(StackOutput {
         stop_signal: None,
         copy_libraries,

@@ -371,6 +371,15 @@ pub fn plan(
         java_options: JAVA_TOOL_OPTIONS,
         major: major.to_string(),
     };
+    steps.push(Step {
+        question: "How does docker stop end the container?".to_string(),
+        answer: "SIGTERM: the JVM runs the application's shutdown hooks and exits, also as PID 1"
+            .to_string(),
+        evidence: vec![Evidence::file(
+            "catalog",
+            "the JVM installs its own SIGTERM handler",
+        )],
+    });
     Ok(StackOutput {
         stop_signal: None,
         copy_libraries: false,

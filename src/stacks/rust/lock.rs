@@ -42,7 +42,15 @@ pub struct Native {
     pub vendored_openssl: Vec<Evidence>,
     pub cxx: Vec<Evidence>,
     pub system_libs: Vec<Evidence>,
+    /// Crates through which the program can handle SIGTERM (tokio's signal support, signal-hook,
+    /// ctrlc).
+    pub signal_handling: Vec<Evidence>,
 }
+
+/// Crates in a dependency graph that install signal handlers for the program: tokio's `signal`
+/// feature (which actix-web, Rocket and axum's graceful shutdown use) and signal-hook go through
+/// signal-hook-registry; ctrlc installs its own.
+const SIGNAL_CRATES: &[&str] = &["signal-hook-registry", "signal-hook", "ctrlc"];
 
 /// What shiplight reads from a Cargo.lock: each package name with the line of its first
 /// `name = "..."`, and which packages each depends on (by name).
@@ -164,6 +172,12 @@ pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bo
             ));
         }
     }
+    for name in SIGNAL_CRATES.iter().filter(|name| has(name)) {
+        native.signal_handling.push(at(
+            name,
+            format!("{name}: the program can handle SIGTERM itself"),
+        ));
+    }
     if has("libsqlite3-sys") && !sqlite_bundled && !has("sqlx-sqlite") {
         native.system_libs.push(at(
             "libsqlite3-sys",
@@ -183,6 +197,19 @@ mod tests {
             .map(|n| format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\n\n"))
             .collect();
         read(&format!("version = 4\n\n{text}")).unwrap().lines
+    }
+
+    #[test]
+    fn signal_handling_crates() {
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["app", "tokio", "signal-hook-registry"]),
+            false,
+        );
+        assert_eq!(native.signal_handling.len(), 1);
+        assert!(native.signal_handling[0].detail.starts_with("signal-hook-registry"));
+        let native = classify("Cargo.lock", &lock(&["app", "tokio", "mio"]), false);
+        assert!(native.signal_handling.is_empty());
     }
 
     #[test]

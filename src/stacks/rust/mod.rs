@@ -37,6 +37,8 @@ pub struct RustFacts {
     pub vendored_openssl: Vec<Evidence>,
     pub cxx: Vec<Evidence>,
     pub system_libs: Vec<Evidence>,
+    /// Dependencies through which the program handles signals (lock::SIGNAL_CRATES).
+    pub signal_handling: Vec<Evidence>,
     /// Which reading found the packages: `cargo metadata` or `Cargo.toml`.
     pub read_with: &'static str,
     #[serde(skip)]
@@ -159,6 +161,7 @@ impl RustFacts {
         self.vendored_openssl = native.vendored_openssl;
         self.cxx = native.cxx;
         self.system_libs = native.system_libs;
+        self.signal_handling = native.signal_handling;
         self.features = features.to_vec();
         self.optional_off = disabled.into_values().flatten().collect();
         self.optional_off.sort();
@@ -294,6 +297,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             vendored_openssl: Vec::new(),
             cxx: Vec::new(),
             system_libs: Vec::new(),
+            signal_handling: Vec::new(),
             read_with,
             graph,
             packages,

@@ -302,8 +302,29 @@ pub fn plan(
         )],
     };
     let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
+    let handles_signals = !facts.signal_handling.is_empty();
+    let stop_step = Step {
+        question: "How does docker stop end the container?".to_string(),
+        answer: if handles_signals {
+            "SIGTERM, which the program can handle (a signal crate is among its dependencies)"
+                .to_string()
+        } else {
+            "SIGKILL: no dependency installs a signal handler, and as PID 1 a program without one ignores SIGTERM until the grace period ends in SIGKILL; sending it at once ends the container the same way, without the wait".to_string()
+        },
+        evidence: if handles_signals {
+            facts.signal_handling.clone()
+        } else {
+            vec![Evidence::file(
+                facts
+                    .lock
+                    .as_ref()
+                    .map_or("Cargo.toml", |lock| lock.file.as_str()),
+                "no signal-hook-registry (tokio's signal support), signal-hook or ctrlc",
+            )]
+        },
+    };
     Ok(StackOutput {
-        stop_signal: None,
+        stop_signal: (!handles_signals).then_some("SIGKILL"),
         copy_libraries,
         builder_variant: "",
         binary: name.clone(),
@@ -312,10 +333,15 @@ pub fn plan(
         builder_full: false,
         detected,
         warnings,
-        steps: [Some(version_step), features_step, Some(build_step)]
-            .into_iter()
-            .flatten()
-            .collect(),
+        steps: [
+            Some(version_step),
+            features_step,
+            Some(build_step),
+            Some(stop_step),
+        ]
+        .into_iter()
+        .flatten()
+        .collect(),
         build: StackPlan::Rust(RustPlan {
             bin: name,
             package,
