@@ -165,6 +165,9 @@ pub struct Overrides {
     /// Port the application listens on (EXPOSE).
     #[arg(long, value_parser = clap::value_parser!(u16).range(1..))]
     pub port: Option<u16>,
+    /// HTTP path the image's HEALTHCHECK asks, such as /healthz (any answer below 500 counts).
+    #[arg(long, value_name = "PATH")]
+    pub health_path: Option<String>,
     /// Omit the `# syntax=docker/dockerfile:1` line (for builders that cannot pull it).
     #[arg(long)]
     pub no_syntax: bool,
@@ -209,6 +212,7 @@ impl Overrides {
             profile: self.profile.clone(),
             features: None,
             port: self.port,
+            health_path: None,
             no_syntax: self.no_syntax.then_some(true),
             compose: self.compose.then_some(true),
             templates: self.templates.as_deref().map(Place::from),
@@ -216,6 +220,11 @@ impl Overrides {
             digests: self.digests.as_deref().map(Place::from),
         })
         .and_then(|mut layer| {
+            if let Some(path) = &self.health_path {
+                layer.health_path = Some(
+                    crate::safe::url_path(path).map_err(|err| format!("--health-path: {err}"))?,
+                );
+            }
             if let Some(features) = &self.features {
                 crate::config::set_text(
                     &mut layer,

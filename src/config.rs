@@ -101,6 +101,11 @@ pub const KEYS: &[Key] = &[
         help: "port the application listens on",
     },
     Key {
+        name: "health-path",
+        kind: Kind::Text,
+        help: "HTTP path the image's HEALTHCHECK asks, such as /healthz",
+    },
+    Key {
         name: "no-syntax",
         kind: Kind::Bool,
         help: "omit the # syntax= line",
@@ -316,6 +321,7 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<()
                 "rust-bin" => layer.rust_bin = Some(text),
                 "package" => layer.package = Some(text),
                 "profile" => layer.profile = Some(text),
+                "health-path" => layer.health_path = Some(crate::safe::url_path(&text)?),
                 _ => unreachable!("every text key is handled"),
             }
         }
@@ -516,6 +522,7 @@ pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) 
         templates: settings.templates.as_ref().map(|p| portable(root, p)),
         digests: settings.digests.as_ref().map(|p| portable(root, p)),
         mirrors: settings.mirrors.clone(),
+        health_path: settings.health_path.clone(),
         ..pins.clone()
     };
     let body = toml::to_string(&layer).expect("plain data serializes as TOML");

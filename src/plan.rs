@@ -61,6 +61,8 @@ pub struct App {
     pub copy_libraries: bool,
     /// `STOPSIGNAL` for the runtime stage, when SIGTERM would not stop the process promptly.
     pub stop_signal: Option<&'static str>,
+    /// The runtime stage's HEALTHCHECK and compose.yaml's healthcheck.
+    pub health: Option<crate::stacks::health::Health>,
     /// The Dockerfile's path from the build context when it is not the context's own
     /// `Dockerfile` (one application of a reactor, built from the reactor's root): the `-f` of
     /// the build commands. Absent otherwise.
@@ -257,6 +259,7 @@ pub fn build(
             user: APP_USER,
             copy_libraries: output.copy_libraries,
             stop_signal: output.stop_signal,
+            health: output.health,
         },
         builder: Builder {
             image: images.reference(&builder),

@@ -34,6 +34,18 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/manifests.j2"),
     ),
     (
+        "partials/healthcheck.j2",
+        include_str!("../templates/partials/healthcheck.j2"),
+    ),
+    (
+        "partials/probe-go.j2",
+        include_str!("../templates/partials/probe-go.j2"),
+    ),
+    (
+        "partials/probe-java.j2",
+        include_str!("../templates/partials/probe-java.j2"),
+    ),
+    (
         "partials/dockerignore.j2",
         include_str!("../templates/partials/dockerignore.j2"),
     ),

@@ -25,6 +25,24 @@ fn accept(
     }
 }
 
+/// The path of an HTTP request the health check makes: `/` then URL path characters only
+/// (letters, digits, `/ . _ - ~`), so it can sit in a URL inside any generated command.
+pub fn url_path(value: &str) -> Result<String, String> {
+    let ok = value.starts_with('/')
+        && value.len() <= 256
+        && !value.contains("//")
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-' | '~'));
+    if ok {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "health path {value:?} cannot be used: a path starting with / of letters, digits and / . _ - ~"
+        ))
+    }
+}
+
 /// A file or binary name: letters, digits, `.`, `_`, `-`, starting with a letter or digit.
 pub fn name(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
     let ok = !value.is_empty()

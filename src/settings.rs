@@ -69,6 +69,9 @@ pub struct Layer {
     pub features: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub port: Option<u16>,
+    /// HTTP path of the health check.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub health_path: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub no_syntax: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,6 +104,7 @@ impl Layer {
             profile: other.profile.or(self.profile),
             features: other.features.or(self.features),
             port: other.port.or(self.port),
+            health_path: other.health_path.or(self.health_path),
             no_syntax: other.no_syntax.or(self.no_syntax),
             compose: other.compose.or(self.compose),
             templates: other.templates.or(self.templates),
@@ -133,6 +137,8 @@ pub struct Settings {
     /// Rust features to build beyond the defaults.
     pub features: Vec<String>,
     pub port: Option<u16>,
+    /// HTTP path the HEALTHCHECK asks, instead of the one detection found.
+    pub health_path: Option<String>,
     /// Emit the `# syntax=docker/dockerfile:1` line.
     pub syntax: bool,
     /// Also generate compose.yaml.
@@ -164,6 +170,7 @@ impl Settings {
                 .map(|list| list.split(',').map(str::to_string).collect())
                 .unwrap_or_default(),
             port: merged.port,
+            health_path: merged.health_path,
             syntax: !merged.no_syntax.unwrap_or(false),
             compose: merged.compose.unwrap_or(false),
             templates: merged.templates,

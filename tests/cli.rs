@@ -730,3 +730,44 @@ fn chainguard_floating_tags_are_explained_and_upper_bounds_warned() {
     );
     assert!(text.contains("excludes Node 27"), "{text}");
 }
+
+#[test]
+fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
+    for bad in [
+        "healthz",
+        "/a b",
+        "/x\"]\nRUN id",
+        "//evil.example/x",
+        "/a?b=$HOME",
+    ] {
+        let err = stderr_of(
+            shiplight()
+                .args(["init", "--stdout", "--health-path", bad])
+                .arg(fixture("go-basic")),
+            2,
+        );
+        assert!(err.contains("--health-path"), "{bad}: {err}");
+    }
+    let out = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--health-path",
+            "/api/health",
+        ])
+        .arg(fixture("python-flask-pip"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\\n    CMD [\"/app/venv/bin/python\", \"-c\", \"import sys, urllib.request"),
+        "{text}"
+    );
+    assert!(text.contains("127.0.0.1:8000/api/health"), "{text}");
+    assert!(
+        !text.contains("curl") && !text.contains("/bin/sh"),
+        "{text}"
+    );
+}

@@ -2,6 +2,7 @@
 //! plan. This module only dispatches on the stack; adding a stack adds a folder and one arm here.
 
 pub mod go;
+pub mod health;
 pub mod java;
 pub mod node;
 pub mod output;

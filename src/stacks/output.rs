@@ -59,4 +59,7 @@ pub struct StackOutput {
     /// The signal `docker stop` sends when SIGTERM would not stop the process promptly (the
     /// plan's `app.stop_signal`); `None` keeps SIGTERM.
     pub stop_signal: Option<&'static str>,
+    /// The HEALTHCHECK (the plan's `app.health`), when a health path and a port are known and
+    /// the runtime can ask it.
+    pub health: Option<crate::stacks::health::Health>,
 }

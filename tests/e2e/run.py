@@ -37,8 +37,12 @@ MINBASE = "shiplight-e2e/trixie-minbase:latest"
 BUILDER_BASE = "shiplight-e2e/builder-base:latest"
 USER = "65532:65532"
 
+# The health check's path for the cases that ask the image's HEALTHCHECK to turn healthy (one
+# service per stack that has a probe); the samples answer on any path.
+HEALTH = ["--health-path", "/healthz"]
+
 CASES = [
-    dict(name="go-static", app="go-static", args=[], http=True, touch="main.go",
+    dict(name="go-static", app="go-static", args=HEALTH, http=True, touch="main.go",
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 id="),
     dict(name="go-cgo", app="go-cgo", args=[], http=True, touch="main.go",
          runtime="gcr.io/distroless/base-debian13:nonroot", expect="ok uid=65532 cgo=5"),
@@ -56,11 +60,11 @@ CASES = [
          args=["--mirror", "gcr.io/distroless=mirror.internal/distroless",
                "--mirror", "docker.io=mirror.internal/hub"], http=True, touch="main.go",
          runtime="mirror.internal/distroless/static-debian13:nonroot", expect="ok uid=65532 id="),
-    dict(name="python-flask-pip", app="python-flask", args=[], http=True, touch="app.py",
+    dict(name="python-flask-pip", app="python-flask", args=HEALTH, http=True, touch="app.py",
          runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
     dict(name="python-fastapi-uv", app="python-fastapi-uv", args=[], http=True, touch="app/main.py",
          runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
-    dict(name="node-express-npm", app="node-express", args=[], http=True, touch="server.js",
+    dict(name="node-express-npm", app="node-express", args=HEALTH, http=True, touch="server.js",
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 node=v22.20.0 devdeps=absent"),
     dict(name="node-typescript", app="node-typescript", args=[], http=True, touch="src/index.ts",
@@ -68,7 +72,7 @@ CASES = [
          expect="ok uid=65532 ms=60000 typescript=absent"),
     dict(name="node-pnpm", app="node-pnpm", args=[], http=True, touch="src/server.js",
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot", expect="ok uid=65532 pnpm-layout=true"),
-    dict(name="java-maven", app="java-maven", args=[], http=True,
+    dict(name="java-maven", app="java-maven", args=HEALTH, http=True,
          touch="src/main/java/example/Server.java", runtime="gcr.io/distroless/java21-debian13:nonroot",
          expect='ok uid=65532 java=21 ram-percentage=true json={"a":1}'),
     dict(name="java-spring-boot", app="java-spring", args=[], http=True,
@@ -630,6 +634,19 @@ def answer_behind_nginx(tag, app, plan, case):
 STOP_WITHIN = 2.0
 
 
+def turns_healthy(container, deadline=30):
+    """The image's own HEALTHCHECK (exec form, no shell) must report the container healthy."""
+    end = time.time() + deadline
+    status = None
+    while time.time() < end:
+        status = run([DOCKER, "inspect", "-f", "{{.State.Health.Status}}", container]).stdout.strip()
+        if status == "healthy":
+            return
+        time.sleep(0.5)
+    log_text = run([DOCKER, "inspect", "-f", "{{json .State.Health.Log}}", container], check=False).stdout
+    raise RuntimeError(f"health status is {status!r} after {deadline} s: {log_text[-1500:]}")
+
+
 def stop_promptly(container, what):
     """`docker stop` with the default 10 s grace: the container must exit within STOP_WITHIN
     seconds, so its process handled the stop signal rather than being killed after the grace."""
@@ -698,10 +715,14 @@ def answer(tag, case, plan, app):
     if not case["http"]:
         return run([DOCKER, "run", "--rm", tag], timeout=120).stdout
     port = plan["app"]["port"]
-    container = run([DOCKER, "run", "-d", "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
+    # The image's HEALTHCHECK runs as written; only its timing is shortened for the test.
+    timing = ["--health-interval", "1s", "--health-start-period", "0s"] if plan["app"]["health"] else []
+    container = run([DOCKER, "run", "-d", *timing, "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
     try:
         mapped = run([DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
         body = http_get(mapped, "/healthz")
+        if plan["app"]["health"]:
+            turns_healthy(container)
         stop_promptly(container, "the application")
         return body
     finally:
@@ -794,10 +815,11 @@ def check_case(case, keys):
                            if path.startswith("usr/share/nginx/html/") or path == "etc/nginx/nginx.conf")
         elif plan["stack"] in ("python", "node", "java", "php"):
             artefact = sum(size for path, size in files.items()
-                           if path.startswith(("app/", "usr/local/lib/native/")))
+                           if path.startswith(("app/", "usr/local/lib/native/", "usr/local/lib/shiplight/")))
         else:
             artefact = files[f"app/{plan['app']['binary']}"] + sum(
-                size for path, size in files.items() if path.startswith("usr/local/lib/native/"))
+                size for path, size in files.items()
+                if path.startswith(("usr/local/lib/native/", "usr/local/lib/shiplight/")))
         base, size = image_size(runtime["image"]), image_size(tag)
         if size > (artefact + base) * 1.10:
             raise RuntimeError(f"image {size} B exceeds artefact {artefact} B + base {base} B + 10%")

@@ -8,6 +8,7 @@ use crate::facts::DetectError;
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::stacks::health;
 use crate::stacks::output::StackOutput;
 use crate::trace::{Decision, Step};
 use serde::Serialize;
@@ -226,12 +227,21 @@ pub fn plan(
             evidence: missing,
         });
     }
+    let (health, health_step) = health::choose(
+        settings.health_path.as_deref(),
+        None,
+        settings.port.or(main.port.as_ref().map(|(port, _)| *port)),
+        health::Asker::GoProbe,
+        "a static probe built from a few lines of Go in the build stage (the runtime has no shell or HTTP client)",
+    );
+    steps.push(health_step);
     steps.push(Step {
         question: "How does docker stop end the container?".to_string(),
         answer: "SIGTERM: the Go runtime ends the program on it, also as PID 1, unless the program handles it with signal.Notify".to_string(),
         evidence: vec![Evidence::file("catalog", "Go installs its own handlers for SIGTERM and SIGINT")],
     });
     Ok(StackOutput {
+        health,
         stop_signal: None,
         copy_libraries,
         builder_variant: "",

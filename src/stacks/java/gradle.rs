@@ -217,6 +217,7 @@ fn project(
         profiles: Vec::new(),
         hint: None,
         port: None,
+        health: None,
     };
     let found = if let Some((line, at)) = plugin_line(text, &["org.springframework.boot"]) {
         let version = version_after(&line)
@@ -265,6 +266,7 @@ fn project(
         Some((artefact, at, plugin)) => {
             let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
             module.port = super::port(repo, dir, framework)?;
+            module.health = super::health(repo, &module.manifest)?;
             module.runnable = Some(Runnable {
                 artefact,
                 evidence: Evidence::line(file, at, format!("plugin {plugin}")),

@@ -453,6 +453,7 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         profiles: Vec::new(),
         hint: None,
         port: None,
+        health: None,
     };
     if pom.packaging == "pom" {
         module.hint = Some("packaging pom: an aggregator".to_string());
@@ -634,6 +635,7 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
             Artefact::SpringBoot { .. } | Artefact::Quarkus
         );
         module.port = super::port(repo, &pom.dir, framework)?;
+        module.health = super::health(repo, &module.manifest)?;
     }
     if module.runnable.is_none() {
         module.hint = Some(match (module.profiles.first(), pom.packaging.as_str()) {

@@ -71,6 +71,8 @@ pub struct Module {
     /// Why the default build has nothing runnable, when it has not.
     pub hint: Option<String>,
     pub port: Option<(u16, Evidence)>,
+    /// The health endpoint a framework dependency serves (Spring Boot Actuator, SmallRye Health).
+    pub health: Option<(String, Evidence)>,
 }
 
 impl Module {
@@ -295,6 +297,26 @@ pub fn wrapper(repo: &Repo, script: &str, properties: &str) -> Option<(String, b
 
 /// The server port from Spring or Quarkus configuration, or from the Java sources of a plain
 /// server (`new InetSocketAddress(8080)`), searched in a bounded number of files.
+/// Health endpoints that a dependency named in the build file serves by default.
+const HEALTH_DEPENDENCIES: &[(&str, &str)] = &[
+    ("spring-boot-starter-actuator", "/actuator/health"),
+    ("quarkus-smallrye-health", "/q/health"),
+];
+
+/// The health endpoint the module's build file brings in through a framework dependency.
+pub fn health(repo: &Repo, manifest: &str) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some(text) = repo.read_text(manifest, repo::MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    Ok(HEALTH_DEPENDENCIES.iter().find_map(|(dependency, path)| {
+        let line = text.lines().position(|line| line.contains(dependency))?;
+        Some((
+            path.to_string(),
+            Evidence::line(manifest, line + 1, format!("{dependency} serves {path}")),
+        ))
+    }))
+}
+
 pub fn port(
     repo: &Repo,
     dir: &str,

@@ -10,6 +10,7 @@ use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::stacks::health;
 use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::Step;
 use serde::Serialize;
@@ -371,6 +372,14 @@ pub fn plan(
         java_options: JAVA_TOOL_OPTIONS,
         major: major.to_string(),
     };
+    let (health, health_step) = health::choose(
+        settings.health_path.as_deref(),
+        module.health.as_ref(),
+        port,
+        health::Asker::Java(runtime.interpreter),
+        "a probe class compiled in the build stage and run by the image's java",
+    );
+    steps.push(health_step);
     steps.push(Step {
         question: "How does docker stop end the container?".to_string(),
         answer: "SIGTERM: the JVM runs the application's shutdown hooks and exits, also as PID 1"
@@ -381,6 +390,7 @@ pub fn plan(
         )],
     });
     Ok(StackOutput {
+        health,
         stop_signal: None,
         copy_libraries: false,
         builder_variant: if wrapper.is_some() {

@@ -10,6 +10,7 @@ use crate::safe;
 use crate::settings::Settings;
 use crate::stack::Stack;
 use crate::stacks::StackPlan;
+use crate::stacks::health;
 use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::Step;
 use nodejs_semver::Range;
@@ -709,7 +710,25 @@ pub fn plan(
             evidence: vec![pnp_evidence],
         });
     }
+    let mut health = None;
     if site.is_none() {
+        let node = catalog::runtime(
+            Stack::Node,
+            settings.vendor,
+            catalog::Family::Language,
+            Some(major),
+        )
+        .and_then(|row| row.language)
+        .map_or("node", |language| language.interpreter);
+        let (check, health_step) = health::choose(
+            settings.health_path.as_deref(),
+            None,
+            port,
+            health::Asker::Node(node),
+            "the image's node and its fetch",
+        );
+        health = check;
+        steps.push(health_step);
         command.insert(0, STOP_ON_SIGTERM.to_string());
         steps.push(Step {
             question: "How does docker stop end the container?".to_string(),
@@ -732,6 +751,7 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
+        health,
         stop_signal: site.as_ref().map(|_| "SIGQUIT"),
         copy_libraries: false,
         builder_variant: "",

@@ -212,6 +212,7 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         });
     }
     Ok(StackOutput {
+        health: None,
         stop_signal: web.then_some("SIGQUIT"),
         copy_libraries: false,
         builder_variant: "",

@@ -9,6 +9,7 @@ use crate::facts::DetectError;
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::stacks::health;
 use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::{Decision, Step};
 use serde::Serialize;
@@ -665,7 +666,16 @@ pub fn plan(
         _ => entry.port.as_ref().map(|(p, _)| *p),
     };
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
+    let (health, health_step) = health::choose(
+        settings.health_path.as_deref(),
+        None,
+        app_port,
+        health::Asker::Python(&format!("{VENV}/bin/python")),
+        "the venv's python and urllib",
+    );
+    steps.push(health_step);
     Ok(StackOutput {
+        health,
         stop_signal,
         copy_libraries: false,
         builder_variant: "",

@@ -207,7 +207,11 @@ mod tests {
             false,
         );
         assert_eq!(native.signal_handling.len(), 1);
-        assert!(native.signal_handling[0].detail.starts_with("signal-hook-registry"));
+        assert!(
+            native.signal_handling[0]
+                .detail
+                .starts_with("signal-hook-registry")
+        );
         let native = classify("Cargo.lock", &lock(&["app", "tokio", "mio"]), false);
         assert!(native.signal_handling.is_empty());
     }

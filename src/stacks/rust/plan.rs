@@ -324,6 +324,7 @@ pub fn plan(
         },
     };
     Ok(StackOutput {
+        health: None,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
         copy_libraries,
         builder_variant: "",

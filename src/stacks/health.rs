@@ -1,0 +1,139 @@
+//! The image's health check: an exec-form command that asks the application's health path over
+//! HTTP with what the runtime image already carries (node, python, java), or with a small static
+//! probe built in the build stage where it carries no interpreter (Go). Never a shell, never
+//! curl. Any answer below 500 counts as healthy, as an orchestrator's HTTP check does.
+
+use crate::evidence::Evidence;
+use crate::trace::Step;
+use serde::Serialize;
+
+/// Where a probe built in the build stage lives in the runtime image.
+pub const PROBE_DIR: &str = "/usr/local/lib/shiplight";
+
+/// The HEALTHCHECK of the runtime stage (and compose.yaml's healthcheck).
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    /// The HTTP path asked.
+    pub path: String,
+    pub port: u16,
+    /// The exec-form command.
+    pub command: Vec<String>,
+    /// The probe the build stage makes for it: `go` or `java`; `None` when the runtime's own
+    /// interpreter asks.
+    pub probe: Option<&'static str>,
+    /// Where a probe lives in the runtime image.
+    pub dir: &'static str,
+}
+
+/// How a runtime asks the health path.
+#[derive(Debug, Clone, Copy)]
+pub enum Asker<'a> {
+    /// The node binary at this path.
+    Node(&'a str),
+    /// The python interpreter at this path.
+    Python(&'a str),
+    /// The java launcher at this path, with a probe class compiled in the build stage.
+    Java(&'a str),
+    /// A static probe built from Go source in the build stage.
+    GoProbe,
+}
+
+impl Health {
+    /// The check asking `path` on `port` with `asker`.
+    pub fn new(asker: Asker<'_>, port: u16, path: &str) -> Health {
+        let url = format!("http://127.0.0.1:{port}{path}");
+        let (command, probe) = match asker {
+            Asker::Node(node) => (
+                vec![
+                    node.to_string(),
+                    "-e".to_string(),
+                    format!(
+                        "fetch(\"{url}\").then(function(r){{process.exit(Math.floor(r.status/500))}},function(){{process.exit(1)}})"
+                    ),
+                ],
+                None,
+            ),
+            Asker::Python(python) => (
+                vec![
+                    python.to_string(),
+                    "-c".to_string(),
+                    format!(
+                        "import sys, urllib.request, urllib.error\ntry:\n    urllib.request.urlopen(\"{url}\", timeout=4)\nexcept urllib.error.HTTPError as error:\n    sys.exit(error.code // 500)\nexcept Exception:\n    sys.exit(1)"
+                    ),
+                ],
+                None,
+            ),
+            Asker::Java(java) => (
+                vec![
+                    java.to_string(),
+                    "-cp".to_string(),
+                    PROBE_DIR.to_string(),
+                    "Health".to_string(),
+                    url,
+                ],
+                Some("java"),
+            ),
+            Asker::GoProbe => (
+                vec![
+                    format!("{PROBE_DIR}/health"),
+                    format!("127.0.0.1:{port}"),
+                    path.to_string(),
+                ],
+                Some("go"),
+            ),
+        };
+        Health {
+            path: path.to_string(),
+            port,
+            command,
+            probe,
+            dir: PROBE_DIR,
+        }
+    }
+}
+
+/// The health check for a service: the path a setting gives, else the one detection found;
+/// none without a path or a port. Returns the check and the step that explains it.
+pub fn choose(
+    setting: Option<&str>,
+    detected: Option<&(String, Evidence)>,
+    port: Option<u16>,
+    asker: Asker<'_>,
+    how: &str,
+) -> (Option<Health>, Step) {
+    let question = "Health check?".to_string();
+    let (path, evidence) = match (setting, detected) {
+        (Some(path), _) => (
+            path.to_string(),
+            Evidence::file("settings", format!("health-path = {path}")),
+        ),
+        (None, Some((path, evidence))) => (path.clone(), evidence.clone()),
+        (None, None) => {
+            return (
+                None,
+                Step {
+                    question,
+                    answer: "none: no health endpoint is known; name one with --health-path (or health-path in shiplight.toml)".to_string(),
+                    evidence: Vec::new(),
+                },
+            );
+        }
+    };
+    let Some(port) = port else {
+        return (
+            None,
+            Step {
+                question,
+                answer: format!("none: {path} is known but no port is; set --port"),
+                evidence: vec![evidence],
+            },
+        );
+    };
+    let health = Health::new(asker, port, &path);
+    let step = Step {
+        question,
+        answer: format!("GET {path} on port {port} with {how}, in exec form; below 500 is healthy"),
+        evidence: vec![evidence],
+    };
+    (Some(health), step)
+}
