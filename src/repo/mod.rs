@@ -17,7 +17,7 @@ pub use path::{Escape, join, normalize, within};
 pub use write::WriteError;
 
 use std::cell::RefCell;
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -109,7 +109,22 @@ pub struct Repo {
     looks: RefCell<HashMap<String, Look>>,
     /// Every resolution of this run, by the path asked for.
     resolved: RefCell<HashMap<String, Resolution>>,
+    /// Directories (real paths) asked about more than once for a name they lack: their listing,
+    /// which answers further misses without an lstat each (`None`: too large to list).
+    listings: RefCell<HashMap<String, Listing>>,
 }
+
+/// What is known of a directory's names for lookups.
+#[derive(Debug, Clone)]
+enum Listing {
+    /// One name was missing there.
+    Missed,
+    /// Its names (`None`: too many to list, or unreadable).
+    Listed(Option<Rc<BTreeSet<String>>>),
+}
+
+/// A directory with more entries than this is not listed for lookups.
+const LISTED_MAX: usize = 512;
 
 type Resolution = Result<Option<Resolved>, RepoError>;
 
@@ -134,6 +149,7 @@ impl Repo {
             heads: RefCell::new(HashMap::new()),
             looks: RefCell::new(HashMap::new()),
             resolved: RefCell::new(HashMap::new()),
+            listings: RefCell::new(HashMap::new()),
         }
     }
 
@@ -223,6 +239,12 @@ impl Repo {
         if let Some(found) = self.looks.borrow().get(real) {
             return found.clone();
         }
+        let (dir, name) = real.rsplit_once('/').unwrap_or(("", real));
+        if let Some(Listing::Listed(Some(names))) = self.listings.borrow().get(dir)
+            && !names.contains(name)
+        {
+            return Look::Missing;
+        }
         let full = self.root.join(real);
         let found = match std::fs::symlink_metadata(&full) {
             Err(err) if missing(&err) => Look::Missing,
@@ -239,16 +261,48 @@ impl Repo {
             ),
             Ok(meta) => Look::Found(Kind::of(&meta)),
         };
+        if matches!(found, Look::Missing) {
+            self.miss_in(dir);
+        }
         self.looks
             .borrow_mut()
             .insert(real.to_string(), found.clone());
         found
     }
 
+    /// Records a miss in directory `dir`: on its second, the directory is listed once, so that
+    /// the many names detection asks about and a project lacks cost no lstat each.
+    fn miss_in(&self, dir: &str) {
+        let mut listings = self.listings.borrow_mut();
+        match listings.get(dir) {
+            Some(Listing::Listed(_)) => return,
+            Some(Listing::Missed) => {}
+            None => {
+                listings.insert(dir.to_string(), Listing::Missed);
+                return;
+            }
+        }
+        let names = std::fs::read_dir(self.root.join(dir))
+            .ok()
+            .and_then(|entries| {
+                let mut names = BTreeSet::new();
+                for entry in entries {
+                    let name = entry.ok()?.file_name().into_string().ok()?;
+                    names.insert(name);
+                    if names.len() > LISTED_MAX {
+                        return None;
+                    }
+                }
+                Some(Rc::new(names))
+            });
+        listings.insert(dir.to_string(), Listing::Listed(names));
+    }
+
     /// Forgets what this run has seen, after shiplight itself changed the project.
     pub(crate) fn forget(&self) {
         self.looks.borrow_mut().clear();
         self.resolved.borrow_mut().clear();
+        self.listings.borrow_mut().clear();
         self.reads.borrow_mut().clear();
         self.heads.borrow_mut().clear();
     }
