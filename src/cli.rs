@@ -26,6 +26,11 @@ pub enum Command {
     /// Regenerate in memory and compare with the files on disk: exit 0 when equal, 1 with a
     /// unified diff when they drift.
     Check(CheckArgs),
+    /// Build the project's Dockerfile with the local engine, run the image and check it: builds,
+    /// runs as 65532, no shell or package manager, answers, debug variant, size, stops within
+    /// 2 s, warm rebuild from the cache. Exit 0 when every check holds, 1 otherwise, 2 without
+    /// an engine.
+    Verify(VerifyArgs),
     /// The embedded templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -65,6 +70,25 @@ pub struct CheckArgs {
     /// Check every service under PATH and the docker-bake.hcl, as `init --all` wrote them.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub overrides: Overrides,
+}
+
+/// Arguments of `verify`.
+#[derive(Debug, Args)]
+pub struct VerifyArgs {
+    /// Project root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Print the checks as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Keep the images built (containers are always removed).
+    #[arg(long)]
+    pub keep: bool,
+    /// The engine's command (docker with BuildKit, podman): default `docker`, else `podman`.
+    #[arg(long, value_name = "COMMAND")]
+    pub engine: Option<PathBuf>,
     #[command(flatten)]
     pub overrides: Overrides,
 }

@@ -37,6 +37,7 @@ pub mod shown;
 pub mod stack;
 pub mod stacks;
 pub mod trace;
+pub mod verify;
 pub mod wizard;
 pub mod write;
 
@@ -99,6 +100,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     match cli.command {
         Command::Init(args) if args.all => monorepo::init(&args, &env, out),
         Command::Init(args) => init(&args, &env, out),
+        Command::Verify(args) => verify::run(&args, &env, out),
         Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
         Command::Check(args) => {
             let generated = generate_in(&args.path, &args.overrides, &env)?;

@@ -191,6 +191,24 @@ impl Repo {
     }
 
     /// What is at `rel` itself, links not followed.
+    /// Removes the regular file `rel` at the root of the project that shiplight itself wrote
+    /// (verify's marker); never a link, a directory or anything outside the root.
+    pub fn remove(&self, rel: &str) -> Result<(), WriteError> {
+        let rel = path::normalize(rel)
+            .ok()
+            .filter(|rel| !rel.is_empty() && !rel.contains('/'))
+            .ok_or_else(|| self.refused(rel, "is not a file name at the project's root"))?;
+        match self.entry(&rel)? {
+            Some(Entry::Other("a regular file")) => {}
+            None => return Ok(()),
+            Some(_) => return Err(self.refused(&rel, "is not a regular file")),
+        }
+        let full = self.root.join(&rel);
+        std::fs::remove_file(&full).map_err(|source| WriteError::Io { path: full, source })?;
+        self.forget();
+        Ok(())
+    }
+
     fn entry(&self, rel: &str) -> Result<Option<Entry>, WriteError> {
         match std::fs::symlink_metadata(self.root.join(rel)) {
             Ok(meta) if meta.file_type().is_symlink() => Ok(Some(Entry::Link)),

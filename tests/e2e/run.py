@@ -835,9 +835,69 @@ def check_case(case, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# `shiplight verify` on samples, where every check must hold, and on planted faults, where it
+# must fail and name the check: a Dockerfile edited to run as root, one that adds a shell, and
+# an application that never listens.
+VERIFY_CASES = [
+    dict(name="verify-go-static", app="go-static", args=HEALTH, fails=None),
+    dict(name="verify-python-flask", app="python-flask", args=HEALTH, fails=None),
+    dict(name="verify-node-express", app="node-express", args=HEALTH, fails=None),
+    dict(name="verify-php-cli", app="php-cli", args=[], fails=None),
+    dict(name="verify-fault-root", app="go-static", args=[], plant="root", fails="runs as 65532"),
+    dict(name="verify-fault-shell", app="go-static", args=[], plant="shell",
+         fails="no shell or package manager"),
+    dict(name="verify-fault-silent", app="go-static", args=[], plant="silent", fails="answers"),
+]
+
+
+def plant(app, fault):
+    dockerfile = app / "Dockerfile"
+    text = dockerfile.read_text()
+    head, user, tail = text.rpartition("USER 65532:65532\n")
+    if fault == "root":
+        dockerfile.write_text(head + "USER 0:0\n" + tail)
+    elif fault == "shell":
+        dockerfile.write_text(head + "COPY --from=build /bin/dash /bin/sh\n" + user + tail)
+    elif fault == "silent":
+        (app / "main.go").write_text('package main\n\nimport "time"\n\nfunc main() { time.Sleep(time.Hour) }\n')
+
+
+def verify_case(case, keys):
+    """Runs `shiplight verify --json` on the app; returns the failed checks' names."""
+    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-verify-"))
+    try:
+        app = work / "app"
+        shutil.copytree(E2E / "apps" / case["app"], app)
+        shiplight("init", app, "--no-syntax", *case["args"])
+        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *case["args"]).stdout)
+        for image in plan_images(plan):
+            ensure_standin(image, keys)
+        if case.get("plant"):
+            plant(app, case["plant"])
+        before = run([DOCKER, "ps", "-aq"]).stdout.split()
+        result = run([str(SHIPLIGHT), "verify", "--engine", DOCKER, "--json", "--no-syntax",
+                      *case["args"], app], check=False, timeout=900)
+        report = json.loads(result.stdout)
+        failed = [check["name"] for check in report["checks"] if not check["ok"]]
+        left = set(run([DOCKER, "ps", "-aq"]).stdout.split()) - set(before)
+        if left:
+            raise RuntimeError(f"verify left containers behind: {sorted(left)}")
+        if run([DOCKER, "images", "-q", report["image"]]).stdout.strip():
+            raise RuntimeError(f"verify left its image {report['image']} behind")
+        if case["fails"] is None and (result.returncode != 0 or failed):
+            raise RuntimeError(f"verify failed {failed}: {result.stdout[-2000:]}")
+        if case["fails"] is not None and (result.returncode != 1 or case["fails"] not in failed):
+            raise RuntimeError(f"verify did not fail {case['fails']!r} (exit {result.returncode}, "
+                               f"failed {failed})")
+        return failed
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     selected = sys.argv[1:]
     cases = [c for c in CASES if not selected or c["name"] in selected]
+    verify_cases = [c for c in VERIFY_CASES if not selected or c["name"] in selected]
     started = time.time()
     keys = {"minbase": ensure_minbase()}
     keys["builder"] = ensure_builder_base(keys["minbase"])
@@ -857,7 +917,18 @@ def main():
     for name, r in rows:
         print(f"{name:<34} {r['runtime']:<44} {mb(r['size']):>9} {mb(r['artefact']):>9} {mb(r['base']):>9} "
               f"{r['cold']:>7.1f} {r['warm']:>7.1f}  {r['result']}")
-    failed = sum(r["result"] != "pass" for _, r in rows)
+    verify_failed = 0
+    for case in verify_cases:
+        log(f"case {case['name']}")
+        try:
+            failed_checks = verify_case(case, keys)
+            print(f"{case['name']:<34} verify {'failed ' + ', '.join(failed_checks) if failed_checks else 'passed'}"
+                  f"{' as planted' if case['fails'] else ''}  pass")
+        except Exception as err:
+            log(f"FAIL {case['name']}: {err}")
+            verify_failed += 1
+    failed = sum(r["result"] != "pass" for _, r in rows) + verify_failed
+    rows += [(case["name"], None) for case in verify_cases]
     print(f"\nreal-build suite: {time.time() - started:.0f} s")
     print(f"{len(rows) - failed} passed, {failed} failed")
     return 1 if failed else 0
