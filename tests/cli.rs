@@ -771,3 +771,15 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
         "{text}"
     );
 }
+
+#[test]
+fn verify_without_an_engine_exits_2_and_says_what_it_needs() {
+    let err = stderr_of(
+        shiplight()
+            .args(["verify", "--engine", "/nonexistent/docker"])
+            .arg(fixture("go-basic")),
+        2,
+    );
+    assert!(err.contains("no container engine answered"), "{err}");
+    assert!(err.contains("/nonexistent/docker info"), "{err}");
+}
