@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Lints with hadolint (zero findings allowed) every Dockerfile in snapshots/, and the Dockerfile
-# of every fixture under each vendor and runtime override.
+# of every fixture under each vendor, with the cc runtime override and with a health path.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=${SHIPLIGHT_BIN:-target/debug/shiplight}
@@ -18,9 +18,14 @@ for fixture in tests/fixtures/*/; do
   args=()
   [[ -f tests/fixtures/$name.args ]] && read -r -a args < "tests/fixtures/$name.args"
   for vendor in distroless chainguard; do
-    for runtime in "" cc; do
+    for runtime in "" cc health; do
+      extra=()
+      case $runtime in
+        cc) extra=(--runtime cc) ;;
+        health) extra=(--health-path /healthz) ;;
+      esac
       file="$out/$name-$vendor${runtime:+-$runtime}.Dockerfile"
-      if ! "$bin" init "$fixture" "${args[@]}" --vendor "$vendor" ${runtime:+--runtime "$runtime"} \
+      if ! "$bin" init "$fixture" "${args[@]}" --vendor "$vendor" "${extra[@]}" \
           --stdout --only dockerfile > "$file" 2> "$file.err"; then
         # A refusal (exit 2) is a decision, not a Dockerfile: nothing to lint.
         grep -q '^error: ' "$file.err" || { cat "$file.err"; exit 1; }
