@@ -42,6 +42,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/probe-go.j2"),
     ),
     (
+        "partials/probe-rust.j2",
+        include_str!("../templates/partials/probe-rust.j2"),
+    ),
+    (
         "partials/probe-java.j2",
         include_str!("../templates/partials/probe-java.j2"),
     ),

@@ -1,6 +1,6 @@
 //! The image's health check: an exec-form command that asks the application's health path over
 //! HTTP with what the runtime image already carries (node, python, java), or with a small static
-//! probe built in the build stage where it carries no interpreter (Go). Never a shell, never
+//! probe built in the build stage where it carries no interpreter (Go, Rust). Never a shell, never
 //! curl. Any answer below 500 counts as healthy, as an orchestrator's HTTP check does.
 
 use crate::evidence::Evidence;
@@ -18,8 +18,8 @@ pub struct Health {
     pub port: u16,
     /// The exec-form command.
     pub command: Vec<String>,
-    /// The probe the build stage makes for it: `go` or `java`; `None` when the runtime's own
-    /// interpreter asks.
+    /// The probe the build stage makes for it: `go`, `rust` or `java`; `None` when the
+    /// runtime's own interpreter asks.
     pub probe: Option<&'static str>,
     /// Where a probe lives in the runtime image.
     pub dir: &'static str,
@@ -34,8 +34,9 @@ pub enum Asker<'a> {
     Python(&'a str),
     /// The java launcher at this path, with a probe class compiled in the build stage.
     Java(&'a str),
-    /// A static probe built from Go source in the build stage.
-    GoProbe,
+    /// A static probe built in the build stage from a few lines of the stack's own language:
+    /// `go` or `rust`.
+    Probe(&'static str),
 }
 
 impl Health {
@@ -73,13 +74,13 @@ impl Health {
                 ],
                 Some("java"),
             ),
-            Asker::GoProbe => (
+            Asker::Probe(language) => (
                 vec![
                     format!("{PROBE_DIR}/health"),
                     format!("127.0.0.1:{port}"),
                     path.to_string(),
                 ],
-                Some("go"),
+                Some(language),
             ),
         };
         Health {

@@ -38,7 +38,7 @@ BUILDER_BASE = "shiplight-e2e/builder-base:latest"
 USER = "65532:65532"
 
 # The health check's path for the cases that ask the image's HEALTHCHECK to turn healthy (one
-# service per stack that has a probe); the samples answer on any path.
+# service per stack that has one); the samples answer on any path.
 HEALTH = ["--health-path", "/healthz"]
 
 CASES = [
@@ -46,7 +46,7 @@ CASES = [
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 id="),
     dict(name="go-cgo", app="go-cgo", args=[], http=True, touch="main.go",
          runtime="gcr.io/distroless/base-debian13:nonroot", expect="ok uid=65532 cgo=5"),
-    dict(name="rust-static", app="rust-static", args=[], http=True, touch="src/main.rs",
+    dict(name="rust-static", app="rust-static", args=HEALTH, http=True, touch="src/main.rs",
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 n="),
     dict(name="rust-openssl", app="rust-openssl", args=[], http=False, touch="src/main.rs",
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 OpenSSL 3"),

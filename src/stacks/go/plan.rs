@@ -231,7 +231,7 @@ pub fn plan(
         settings.health_path.as_deref(),
         None,
         settings.port.or(main.port.as_ref().map(|(port, _)| *port)),
-        health::Asker::GoProbe,
+        health::Asker::Probe("go"),
         "a static probe built from a few lines of Go in the build stage (the runtime has no shell or HTTP client)",
     );
     steps.push(health_step);

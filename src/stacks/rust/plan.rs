@@ -8,6 +8,7 @@ use crate::facts::DetectError;
 use crate::safe;
 use crate::settings::Settings;
 use crate::stacks::StackPlan;
+use crate::stacks::health;
 use crate::stacks::output::StackOutput;
 use crate::trace::{Decision, Step};
 use serde::Serialize;
@@ -323,8 +324,15 @@ pub fn plan(
             )]
         },
     };
+    let (health, health_step) = health::choose(
+        settings.health_path.as_deref(),
+        None,
+        settings.port.or(bin.port.as_ref().map(|(port, _)| *port)),
+        health::Asker::Probe("rust"),
+        "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
+    );
     Ok(StackOutput {
-        health: None,
+        health,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
         copy_libraries,
         builder_variant: "",
@@ -338,6 +346,7 @@ pub fn plan(
             Some(version_step),
             features_step,
             Some(build_step),
+            Some(health_step),
             Some(stop_step),
         ]
         .into_iter()
