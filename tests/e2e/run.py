@@ -92,6 +92,9 @@ CASES = [
     # from the builder.
     dict(name="rust-system-libpq", app="rust-system-libpq", args=[], http=True, touch="src/main.rs",
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 libpq=17"),
+    # C++ through cxx: the binary links libstdc++, so it runs on cc (glibc-dynamic on Chainguard).
+    dict(name="rust-cxx", app="rust-cxx", args=[], http=True, touch="src/main.rs",
+         runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 cxx=42"),
     # Several main packages: cmd/shopd is chosen because the module is example.com/shopd.
     dict(name="go-cmd-named", app="go-cmd-named", args=[], http=True, touch="cmd/shopd/main.go",
          runtime="gcr.io/distroless/static-debian13:nonroot", expect="ok uid=65532 binary=shopd"),
@@ -165,7 +168,8 @@ CASES = [
 # Chainguard (no libssl or libpq in its runtimes, no headers in its builders), and
 # node-native-libpq, whose node-gyp build needs Python that node:latest-dev lacks.
 CHAINGUARD_SAMPLES = [
-    "go-static", "go-cgo", "go-cmd-named", "rust-static", "rust-default-run", "python-flask-pip",
+    "go-static", "go-cgo", "go-cmd-named", "rust-static", "rust-default-run", "rust-cxx",
+    "python-flask-pip",
     "python-fastapi-uv", "python-fastapi-factory", "python-django-waitress", "node-express-npm",
     "node-typescript", "node-pnpm", "node-npmrc-secret", "node-sveltekit-ssr",
     "node-react-router-serve", "node-yarn-pnp", "java-maven", "java-spring-boot",
@@ -173,6 +177,7 @@ CHAINGUARD_SAMPLES = [
 CHAINGUARD_RUNTIMES = {
     "gcr.io/distroless/static-debian13:nonroot": "cgr.dev/chainguard/static:latest",
     "gcr.io/distroless/base-debian13:nonroot": "cgr.dev/chainguard/glibc-dynamic:latest",
+    "gcr.io/distroless/cc-debian13:nonroot": "cgr.dev/chainguard/glibc-dynamic:latest",
     "gcr.io/distroless/python3-debian13:nonroot": "cgr.dev/chainguard/python:latest",
     "gcr.io/distroless/nodejs22-debian13:nonroot": "cgr.dev/chainguard/node:latest",
     "gcr.io/distroless/java21-debian13:nonroot": "cgr.dev/chainguard/jre:latest",

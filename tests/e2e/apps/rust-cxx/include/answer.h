@@ -1,0 +1,4 @@
+#pragma once
+#include <cstdint>
+
+int32_t answer();
