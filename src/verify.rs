@@ -78,15 +78,16 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
     let engine = engine(args.engine.as_deref())?;
     let generated = generate_in(&args.path, &args.overrides, env)?;
     let plan = &generated.plan;
-    let on_disk = args.path.join("Dockerfile");
-    let dockerfile = match std::fs::read_to_string(&on_disk) {
-        Ok(text) if on_disk.is_file() => text,
-        _ => generated
+    let repo = Repo::new(&args.path);
+    let dockerfile = match repo.read_text("Dockerfile", crate::repo::MANIFEST_CAP) {
+        Ok(Some(text)) => text,
+        Ok(None) => generated
             .outputs
             .iter()
             .find(|output| output.name == "Dockerfile")
             .map(|output| output.contents.clone())
             .unwrap_or_default(),
+        Err(err) => return Err(Error::Usage(err.to_string())),
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
@@ -104,16 +105,6 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
     };
     let mut checks = Vec::new();
     let context = args.path.as_path();
-    let stop = |checks: &mut Vec<Check>| {
-        interrupted.load(Ordering::SeqCst) && {
-            checks.push(Check {
-                name: "interrupted",
-                ok: false,
-                detail: "Ctrl-C: containers removed".to_string(),
-            });
-            true
-        }
-    };
 
     made.images.push(tag.clone());
     let built = build(&engine, context, &dockerfile, &tag, &[]);
@@ -130,23 +121,33 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             detail: failed_part(&log),
         },
     });
-    if built_ok && !stop(&mut checks) {
-        checks.push(no_shell(&engine, &tag, &mut made));
-        checks.extend(runs(&engine, &tag, plan, &mut made));
-        if !stop(&mut checks) {
-            checks.push(debug_variant(
+    type Stage<'a> = &'a dyn Fn(&mut Made) -> Vec<Check>;
+    let stages: [Stage; 5] = [
+        &|made| vec![no_shell(&engine, &tag, made)],
+        &|made| runs(&engine, &tag, plan, made),
+        &|made| {
+            vec![debug_variant(
                 &engine,
                 context,
                 &dockerfile,
                 &tag,
                 plan,
-                &mut made,
-            ));
+                made,
+            )]
+        },
+        &|_| vec![size(&engine, &tag, plan)],
+        &|_| vec![warm_rebuild(&engine, &args.path, &dockerfile, &tag)],
+    ];
+    for stage in stages.iter().filter(|_| built_ok) {
+        if interrupted.load(Ordering::SeqCst) {
+            checks.push(Check {
+                name: "interrupted",
+                ok: false,
+                detail: "Ctrl-C: the remaining checks were not run".to_string(),
+            });
+            break;
         }
-        checks.push(size(&engine, &tag, plan));
-        if !stop(&mut checks) {
-            checks.push(warm_rebuild(&engine, &args.path, &dockerfile, &tag));
-        }
+        checks.extend(stage(&mut made));
     }
     let ok = checks.iter().all(|check| check.ok);
     if args.json {

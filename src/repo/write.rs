@@ -190,7 +190,6 @@ impl Repo {
         Ok(temp)
     }
 
-    /// What is at `rel` itself, links not followed.
     /// Removes the regular file `rel` at the root of the project that shiplight itself wrote
     /// (verify's marker); never a link, a directory or anything outside the root.
     pub fn remove(&self, rel: &str) -> Result<(), WriteError> {
@@ -209,6 +208,7 @@ impl Repo {
         Ok(())
     }
 
+    /// What is at `rel` itself, links not followed.
     fn entry(&self, rel: &str) -> Result<Option<Entry>, WriteError> {
         match std::fs::symlink_metadata(self.root.join(rel)) {
             Ok(meta) if meta.file_type().is_symlink() => Ok(Some(Entry::Link)),
