@@ -3,11 +3,22 @@
 //! directory). Above the stacks, [`crate::plan`] assembles these into the plan.
 
 use super::StackPlan;
+use crate::evidence::Evidence;
 use crate::trace::Step;
 use serde::Serialize;
 
 /// Directory of the artefact in the runtime stage.
 pub const APP_DIR: &str = "/app";
+
+/// The trace step saying how `docker stop` ends the container (which signal, and why it works
+/// for the process that is PID 1).
+pub fn stop_step(answer: impl Into<String>, evidence: Vec<Evidence>) -> Step {
+    Step {
+        question: "How does docker stop end the container?".to_string(),
+        answer: answer.into(),
+        evidence,
+    }
+}
 
 /// One `COPY` of manifests (validated relative paths) into their directory, before the
 /// dependency step, so that step is cached until a manifest changes.

@@ -235,11 +235,10 @@ pub fn plan(
         "a static probe built from a few lines of Go in the build stage (the runtime has no shell or HTTP client)",
     );
     steps.push(health_step);
-    steps.push(Step {
-        question: "How does docker stop end the container?".to_string(),
-        answer: "SIGTERM: the Go runtime ends the program on it, also as PID 1, unless the program handles it with signal.Notify".to_string(),
-        evidence: vec![Evidence::file("catalog", "Go installs its own handlers for SIGTERM and SIGINT")],
-    });
+    steps.push(crate::stacks::output::stop_step(
+        "SIGTERM: the Go runtime ends the program on it, also as PID 1, unless the program handles it with signal.Notify".to_string(),
+        vec![Evidence::file("catalog", "Go installs its own handlers for SIGTERM and SIGINT")],
+    ));
     Ok(StackOutput {
         health,
         stop_signal: None,

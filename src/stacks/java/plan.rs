@@ -380,15 +380,14 @@ pub fn plan(
         "a probe class compiled in the build stage and run by the image's java",
     );
     steps.push(health_step);
-    steps.push(Step {
-        question: "How does docker stop end the container?".to_string(),
-        answer: "SIGTERM: the JVM runs the application's shutdown hooks and exits, also as PID 1"
+    steps.push(crate::stacks::output::stop_step(
+        "SIGTERM: the JVM runs the application's shutdown hooks and exits, also as PID 1"
             .to_string(),
-        evidence: vec![Evidence::file(
+        vec![Evidence::file(
             "catalog",
             "the JVM installs its own SIGTERM handler",
         )],
-    });
+    ));
     Ok(StackOutput {
         health,
         stop_signal: None,

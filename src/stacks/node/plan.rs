@@ -730,23 +730,21 @@ pub fn plan(
         health = check;
         steps.push(health_step);
         command.insert(0, STOP_ON_SIGTERM.to_string());
-        steps.push(Step {
-            question: "How does docker stop end the container?".to_string(),
-            answer: "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs".to_string(),
-            evidence: vec![Evidence::file(
+        steps.push(crate::stacks::output::stop_step(
+            "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs".to_string(),
+            vec![Evidence::file(
                 "catalog",
                 "node installs no SIGTERM handler of its own",
             )],
-        });
+        ));
     } else {
-        steps.push(Step {
-            question: "How does docker stop end the container?".to_string(),
-            answer: "SIGQUIT: nginx finishes the requests it is serving and exits".to_string(),
-            evidence: vec![Evidence::file(
+        steps.push(crate::stacks::output::stop_step(
+            "SIGQUIT: nginx finishes the requests it is serving and exits".to_string(),
+            vec![Evidence::file(
                 "catalog",
                 "nginx treats SIGQUIT as a graceful stop, SIGTERM as a fast one",
             )],
-        });
+        ));
     }
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();

@@ -205,11 +205,10 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         nginx_file: NGINX_FILE,
     };
     if web {
-        steps.push(Step {
-            question: "How does docker stop end the container?".to_string(),
-            answer: "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
-            evidence: vec![Evidence::file("catalog", "php-fpm and nginx treat SIGQUIT as a graceful stop")],
-        });
+        steps.push(crate::stacks::output::stop_step(
+            "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
+            vec![Evidence::file("catalog", "php-fpm and nginx treat SIGQUIT as a graceful stop")],
+        ));
     }
     Ok(StackOutput {
         health: None,

@@ -415,15 +415,14 @@ pub fn plan(
         Some([flag, server]) if flag == "-m" && SIGTERM_SERVERS.contains(&server.as_str())
     );
     let stop_signal = (!handles_sigterm).then_some("SIGINT");
-    steps.push(Step {
-        question: "How does docker stop end the container?".to_string(),
-        answer: if handles_sigterm {
+    steps.push(crate::stacks::output::stop_step(
+        if handles_sigterm {
             format!("SIGTERM, which {} handles with a graceful shutdown", command[2])
         } else {
             "SIGINT: Python runs as PID 1, where SIGTERM without a handler is ignored, while SIGINT raises KeyboardInterrupt and ends the server".to_string()
         },
-        evidence: vec![entry.evidence.clone()],
-    });
+        vec![entry.evidence.clone()],
+    ));
 
     let mut files: Vec<String> = Vec::new();
     let mut requirements = None;

@@ -304,15 +304,14 @@ pub fn plan(
     };
     let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
     let handles_signals = !facts.signal_handling.is_empty();
-    let stop_step = Step {
-        question: "How does docker stop end the container?".to_string(),
-        answer: if handles_signals {
+    let stop_step = crate::stacks::output::stop_step(
+        if handles_signals {
             "SIGTERM, which the program can handle (a signal crate is among its dependencies)"
                 .to_string()
         } else {
             "SIGKILL: no dependency installs a signal handler, and as PID 1 a program without one ignores SIGTERM until the grace period ends in SIGKILL; sending it at once ends the container the same way, without the wait".to_string()
         },
-        evidence: if handles_signals {
+        if handles_signals {
             facts.signal_handling.clone()
         } else {
             vec![Evidence::file(
@@ -323,7 +322,7 @@ pub fn plan(
                 "no signal-hook-registry (tokio's signal support), signal-hook or ctrlc",
             )]
         },
-    };
+    );
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
         None,
