@@ -22,9 +22,12 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::str::FromStr;
 
+/// One row of [`NATIVE_LIBRARIES`].
+pub type NativeLibrary = (&'static str, &'static str, &'static str, &'static str);
+
 /// Packages that, built from source, link a shared library the runtime image lacks:
 /// (package, library, Debian package of the library, what to use instead).
-pub const NATIVE_LIBRARIES: &[(&str, &str, &str, &str)] = &[
+pub const NATIVE_LIBRARIES: &[NativeLibrary] = &[
     (
         "psycopg2",
         "libpq.so.5",
@@ -172,25 +175,38 @@ impl PythonFacts {
                 );
             }
         }
-        for (name, library, _debian, instead) in NATIVE_LIBRARIES {
-            if let Some(found) = self
-                .packages
-                .get(*name)
-                .or_else(|| app.project.dependencies.get(*name))
-            {
-                signals.add(
-                    tree::SYSTEM_LIBRARY,
-                    [Evidence {
-                        detail: format!(
-                            "{}: built from source against {library}; {instead}",
-                            found.detail
-                        ),
-                        ..found.clone()
-                    }],
-                );
-            }
+        for ((_, library, _, instead), found) in self.native_libraries(app) {
+            signals.add(
+                tree::SYSTEM_LIBRARY,
+                [Evidence {
+                    detail: format!(
+                        "{}: built from source against {library}; {instead}",
+                        found.detail
+                    ),
+                    ..found.clone()
+                }],
+            );
         }
         signals
+    }
+
+    /// The NATIVE_LIBRARIES rows whose package the app installs (locked or declared), each with
+    /// the evidence that it does.
+    pub fn native_libraries<'a>(
+        &'a self,
+        app: &'a App,
+    ) -> impl Iterator<
+        Item = (
+            &'static (&'static str, &'static str, &'static str, &'static str),
+            &'a Evidence,
+        ),
+    > {
+        NATIVE_LIBRARIES.iter().filter_map(move |row| {
+            self.packages
+                .get(row.0)
+                .or_else(|| app.project.dependencies.get(row.0))
+                .map(|found| (row, found))
+        })
     }
 }
 

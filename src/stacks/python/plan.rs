@@ -2,7 +2,7 @@
 //! whose interpreter path exists in the runtime image, and the exec-form start command.
 
 use super::entry::{SERVER_PORT, Start};
-use super::{App, Manager, NATIVE_LIBRARIES, PythonFacts};
+use super::{App, Manager, PythonFacts};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
@@ -518,22 +518,16 @@ pub fn plan(
 
     let mut needs_compiler = Vec::new();
     let mut native_libraries = Vec::new();
-    for (name, library, _debian, instead) in NATIVE_LIBRARIES {
-        if let Some(found) = facts
-            .packages
-            .get(*name)
-            .or_else(|| project.dependencies.get(*name))
-        {
-            needs_compiler.push(Evidence {
-                detail: format!(
-                    "{}: built from source against {library}, which {} lacks; the library and what it links are copied into the runtime (or use {instead})",
-                    found.detail,
-                    decision.runtime.repository
-                ),
-                ..found.clone()
-            });
-            native_libraries.push(safe::name(&found.file, "shared library", library)?);
-        }
+    for ((_, library, _, instead), found) in facts.native_libraries(app) {
+        needs_compiler.push(Evidence {
+            detail: format!(
+                "{}: built from source against {library}, which {} lacks; the library and what it links are copied into the runtime (or use {instead})",
+                found.detail,
+                decision.runtime.repository
+            ),
+            ..found.clone()
+        });
+        native_libraries.push(safe::name(&found.file, "shared library", library)?);
     }
 
     if let Some((spec, evidence)) = facts.constraint(Some(app)) {
