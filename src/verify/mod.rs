@@ -1,0 +1,161 @@
+//! `shiplight verify`: builds the project's Dockerfile (the one on disk, else the one shiplight
+//! would write) with the local engine, runs the image and checks what the real-build suite
+//! relies on: it builds, runs as 65532, carries no shell, compiler or package manager, answers,
+//! turns healthy, has a debug variant with a shell, stops promptly and rebuilds from the cache.
+//! It never pushes, tags what it builds under a name it prints, and removes containers, networks
+//! and images when it ends (also on Ctrl-C) unless `--keep`.
+
+mod engine;
+mod image;
+mod service;
+
+use crate::cli::VerifyArgs;
+use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::repo::Repo;
+use crate::{Environment, generate_in};
+use engine::{Engine, Job, Made};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+/// One check's outcome.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Check {
+    pub name: &'static str,
+    pub ok: bool,
+    pub detail: String,
+}
+
+impl Check {
+    fn new(name: &'static str, ok: bool, detail: String) -> Check {
+        Check { name, ok, detail }
+    }
+}
+
+/// What `verify` measured, for `--json`.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Measures {
+    /// The first build, in seconds.
+    pub build_seconds: Option<f64>,
+    /// The rebuild after a change, in seconds.
+    pub rebuild_seconds: Option<f64>,
+    /// The image, in bytes.
+    pub size: Option<u64>,
+    /// The runtime base image, in bytes.
+    pub base: Option<u64>,
+}
+
+/// Runs `verify` for the project at `args.path`.
+pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
+    let engine = Engine::find(args.engine.as_deref())?;
+    let generated = generate_in(&args.path, &args.overrides, env)?;
+    let plan = &generated.plan;
+    let repo = Repo::new(&args.path);
+    let dockerfile = match repo.read_text("Dockerfile", crate::repo::MANIFEST_CAP) {
+        Ok(Some(text)) => text,
+        Ok(None) => generated
+            .outputs
+            .iter()
+            .find(|output| output.name == "Dockerfile")
+            .map(|output| output.contents.clone())
+            .unwrap_or_default(),
+        Err(err) => return Err(Error::Usage(err.to_string())),
+    };
+    let job = Job {
+        context: args.path.as_path(),
+        dockerfile: &dockerfile,
+        secrets: plan
+            .secrets
+            .iter()
+            .filter_map(|secret| engine::secret(&repo, secret.id, &secret.file))
+            .collect(),
+    };
+    let interrupted = Arc::new(AtomicBool::new(false));
+    let flag = interrupted.clone();
+    let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let tag = format!(
+        "shiplight-verify/{}:{}",
+        plan.app.image_name,
+        std::process::id()
+    );
+    let mut made = Made::new(&engine, args.keep);
+    let mut measures = Measures::default();
+    let seconds = |took: Duration| (took.as_secs_f64() * 10.0).round() / 10.0;
+
+    made.image(&tag);
+    let built = engine.build(&job, &tag, &[]);
+    let built_ok = built.is_ok();
+    let mut checks = vec![match built {
+        Ok((_, took)) => {
+            measures.build_seconds = Some(seconds(took));
+            Check::new(
+                "builds",
+                true,
+                format!("tagged {tag} in {:.0} s", took.as_secs_f64()),
+            )
+        }
+        Err(log) => Check::new("builds", false, image::failed_part(&log)),
+    }];
+    type Stage<'a> = &'a dyn Fn(&mut Made, &mut Measures) -> Vec<Check>;
+    let stages: [Stage; 5] = [
+        &|made, _| vec![image::no_shell(&engine, &tag, made)],
+        &|made, _| service::runs(&engine, &job, &tag, plan, made),
+        &|made, _| vec![image::debug_variant(&engine, &job, &tag, plan, made)],
+        &|_, measures| {
+            let sizes = image::sizes(&engine, &tag, plan);
+            (measures.size, measures.base) = sizes;
+            vec![image::size(sizes, plan)]
+        },
+        &|_, measures| {
+            let (check, took) = image::warm_rebuild(&engine, &job, &tag, plan);
+            measures.rebuild_seconds = took.map(seconds);
+            vec![check]
+        },
+    ];
+    for stage in stages.iter().filter(|_| built_ok) {
+        if interrupted.load(Ordering::SeqCst) {
+            checks.push(Check::new(
+                "interrupted",
+                false,
+                "Ctrl-C: the remaining checks were not run".to_string(),
+            ));
+            break;
+        }
+        checks.extend(stage(&mut made, &mut measures));
+    }
+    let ok = checks.iter().all(|check| check.ok);
+    if args.json {
+        let report = serde_json::json!({
+            "image": tag,
+            "ok": ok,
+            "checks": checks,
+            "measures": measures,
+        });
+        writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&report).expect("plain data")
+        )?;
+    } else {
+        for check in &checks {
+            writeln!(
+                out,
+                "{} {}: {}",
+                if check.ok { "ok  " } else { "FAIL" },
+                check.name,
+                check.detail
+            )?;
+        }
+        let failed = checks.iter().filter(|check| !check.ok).count();
+        writeln!(
+            out,
+            "{}: {} checks, {failed} failed{}",
+            tag,
+            checks.len(),
+            if args.keep { " (images kept)" } else { "" }
+        )?;
+    }
+    drop(made);
+    Ok(if ok { EXIT_OK } else { EXIT_FAILURE })
+}

@@ -1,0 +1,288 @@
+//! The checks `verify` makes by running the image: who its processes run as, whether it answers
+//! (on its port, through the nginx stage of a PHP-FPM application, or to `--help`), whether its
+//! own HEALTHCHECK turns healthy, and whether it stops promptly.
+
+use super::Check;
+use super::engine::{Engine, Job, Made};
+use super::image::failed_part;
+use crate::plan::Plan;
+use crate::stacks::StackPlan;
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
+
+/// How long a service may take to answer after it starts.
+const ANSWER_WITHIN: Duration = Duration::from_secs(30);
+/// How long the image's HEALTHCHECK, run every second, may take to report healthy.
+const HEALTHY_WITHIN: Duration = Duration::from_secs(30);
+/// How long `docker stop` may take.
+const STOP_WITHIN: Duration = Duration::from_secs(2);
+
+/// The check's names the real-build suite and the planted faults refer to.
+pub const RUNS_AS: &str = "runs as 65532";
+pub const ANSWERS: &str = "answers";
+
+/// Runs the image as its kind of application asks, and checks it.
+pub fn runs(engine: &Engine, job: &Job<'_>, tag: &str, plan: &Plan, made: &mut Made) -> Vec<Check> {
+    if let StackPlan::Php(php) = &plan.build
+        && php.web
+    {
+        return behind_nginx(engine, job, tag, php, made);
+    }
+    match plan.app.port {
+        Some(port) => service(engine, tag, plan, port, made),
+        None => program(engine, tag),
+    }
+}
+
+/// A program: runs as 65532 (the image's user) and exits 0 on `--help` or `--version`.
+fn program(engine: &Engine, tag: &str) -> Vec<Check> {
+    let answer = ["--help", "--version"]
+        .iter()
+        .find(|flag| engine.output(&["run", "--rm", tag, flag]).is_ok());
+    let user = engine
+        .output(&["image", "inspect", "-f", "{{.Config.User}}", tag])
+        .unwrap_or_default();
+    vec![
+        Check::new(
+            RUNS_AS,
+            user.starts_with("65532"),
+            format!("the image's user is {user:?}"),
+        ),
+        Check::new(
+            ANSWERS,
+            answer.is_some(),
+            match answer {
+                Some(flag) => format!("the program exits 0 on {flag}"),
+                None => "the program fails on --help and --version".to_string(),
+            },
+        ),
+    ]
+}
+
+/// A service: runs as 65532 (every process, seen from the running container), answers below
+/// 500 on its health path or `/`, turns healthy when it has a HEALTHCHECK, stops promptly.
+fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) -> Vec<Check> {
+    let publish = format!("127.0.0.1::{port}");
+    let mut args = vec!["run", "-d", "-p", &publish];
+    if plan.app.health.is_some() {
+        args.extend(["--health-interval", "1s", "--health-start-period", "0s"]);
+    }
+    args.push(tag);
+    let container = match engine.output(&args) {
+        Ok(id) => id,
+        Err(err) => {
+            return vec![Check::new(
+                "runs",
+                false,
+                format!("the container does not start: {err}"),
+            )];
+        }
+    };
+    made.container(&container);
+    let path = plan
+        .app
+        .health
+        .as_ref()
+        .map_or("/".to_string(), |health| health.path.clone());
+    let status = mapped(engine, &container, port).and_then(|mapped| answer(mapped, &path));
+    let mut checks = vec![
+        uid_check(engine, &[&container]),
+        answer_check(status, &path, port),
+    ];
+    if plan.app.health.is_some() {
+        checks.push(healthy(engine, &container));
+    }
+    checks.push(stops(engine, &[&container]));
+    checks
+}
+
+/// A PHP-FPM application as compose.yaml runs it: the image and the Dockerfile's `web` stage
+/// on one network, the request going through nginx.
+fn behind_nginx(
+    engine: &Engine,
+    job: &Job<'_>,
+    tag: &str,
+    php: &crate::stacks::php::plan::PhpPlan,
+    made: &mut Made,
+) -> Vec<Check> {
+    let web = format!("{tag}-web");
+    made.image(&web);
+    if let Err(log) = engine.build(job, &web, &["--target", "web"]) {
+        return vec![Check::new(
+            ANSWERS,
+            false,
+            format!("the web stage does not build: {}", failed_part(&log)),
+        )];
+    }
+    let network = format!("shiplight-verify-{}", std::process::id());
+    if let Err(err) = engine.output(&["network", "create", &network]) {
+        return vec![Check::new(
+            ANSWERS,
+            false,
+            format!("cannot create a network: {err}"),
+        )];
+    }
+    made.network(&network);
+    let app = engine.output(&[
+        "run",
+        "-d",
+        "--network",
+        &network,
+        "--network-alias",
+        "app",
+        tag,
+    ]);
+    let app = match app {
+        Ok(id) => id,
+        Err(err) => {
+            return vec![Check::new(
+                "runs",
+                false,
+                format!("PHP-FPM does not start: {err}"),
+            )];
+        }
+    };
+    made.container(&app);
+    let publish = format!("127.0.0.1::{}", php.web_port);
+    let server = match engine.output(&["run", "-d", "--network", &network, "-p", &publish, &web]) {
+        Ok(id) => id,
+        Err(err) => {
+            return vec![Check::new(
+                "runs",
+                false,
+                format!("nginx does not start: {err}"),
+            )];
+        }
+    };
+    made.container(&server);
+    let status = mapped(engine, &server, php.web_port).and_then(|mapped| answer(mapped, "/"));
+    vec![
+        uid_check(engine, &[&app, &server]),
+        answer_check(status, "/ through nginx", php.web_port),
+        stops(engine, &[&server, &app]),
+    ]
+}
+
+/// Every process of the containers runs as uid 65532.
+fn uid_check(engine: &Engine, containers: &[&str]) -> Check {
+    let uids: Vec<String> = containers
+        .iter()
+        .flat_map(|container| {
+            let table = engine
+                .output(&["top", container, "-eo", "pid,uid"])
+                .unwrap_or_default();
+            table
+                .lines()
+                .skip(1)
+                .filter_map(|line| line.split_whitespace().nth(1).map(str::to_string))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    Check::new(
+        RUNS_AS,
+        !uids.is_empty() && uids.iter().all(|uid| uid == "65532"),
+        format!("processes in the container run as uid {}", uids.join(", ")),
+    )
+}
+
+fn answer_check(status: Option<u16>, path: &str, port: u16) -> Check {
+    Check::new(
+        ANSWERS,
+        status.is_some_and(|code| code < 500),
+        match status {
+            Some(code) => format!("GET {path} on port {port}: {code}"),
+            None => format!(
+                "nothing answered GET {path} on port {port} within {} s",
+                ANSWER_WITHIN.as_secs()
+            ),
+        },
+    )
+}
+
+/// The host port the engine published `port` of `container` on.
+fn mapped(engine: &Engine, container: &str, port: u16) -> Option<u16> {
+    engine
+        .output(&["port", container, &format!("{port}/tcp")])
+        .ok()
+        .and_then(|text| text.lines().next()?.rsplit(':').next()?.parse::<u16>().ok())
+}
+
+/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until ANSWER_WITHIN.
+fn answer(port: u16, path: &str) -> Option<u16> {
+    let end = Instant::now() + ANSWER_WITHIN;
+    while Instant::now() < end {
+        if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
+            let request = format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n");
+            if stream.write_all(request.as_bytes()).is_ok() {
+                let mut head = [0u8; 12];
+                if stream.read_exact(&mut head).is_ok()
+                    && let Ok(code) = std::str::from_utf8(&head[9..12]).unwrap_or("").parse()
+                {
+                    return Some(code);
+                }
+            }
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    None
+}
+
+/// The image's own HEALTHCHECK, run every second, reports the container healthy.
+fn healthy(engine: &Engine, container: &str) -> Check {
+    let name = "health check turns healthy";
+    let end = Instant::now() + HEALTHY_WITHIN;
+    let mut status = String::new();
+    while Instant::now() < end {
+        status = engine
+            .output(&["inspect", "-f", "{{.State.Health.Status}}", container])
+            .unwrap_or_default();
+        if status == "healthy" {
+            return Check::new(
+                name,
+                true,
+                "the image's HEALTHCHECK, run every second".to_string(),
+            );
+        }
+        std::thread::sleep(Duration::from_millis(500));
+    }
+    let log = engine
+        .output(&["inspect", "-f", "{{json .State.Health.Log}}", container])
+        .unwrap_or_default();
+    let tail: String = log
+        .chars()
+        .rev()
+        .take(600)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+        .collect();
+    Check::new(
+        name,
+        false,
+        format!(
+            "still {status:?} after {} s: {tail}",
+            HEALTHY_WITHIN.as_secs()
+        ),
+    )
+}
+
+/// `docker stop` (default grace) ends each container within STOP_WITHIN.
+fn stops(engine: &Engine, containers: &[&str]) -> Check {
+    let mut slowest = Duration::ZERO;
+    let mut stopped = true;
+    for container in containers {
+        let started = Instant::now();
+        stopped &= engine.quiet(&["stop", container]);
+        slowest = slowest.max(started.elapsed());
+    }
+    Check::new(
+        "stops promptly",
+        stopped && slowest <= STOP_WITHIN,
+        format!(
+            "docker stop took {:.1} s (limit {} s)",
+            slowest.as_secs_f64(),
+            STOP_WITHIN.as_secs()
+        ),
+    )
+}
