@@ -227,6 +227,36 @@ pub fn listen_port(line: &str) -> Option<u16> {
     None
 }
 
+/// The health routes a service's source may name, most specific first.
+pub const HEALTH_ROUTES: &[&str] = &["/healthz", "/api/health", "/health"];
+
+/// The first health route the text names as a whole string literal (`"/healthz"`, `'/health'`,
+/// `` `/api/health` ``), with its line.
+pub fn health_route(text: &str) -> Option<(&'static str, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        HEALTH_ROUTES
+            .iter()
+            .find(|route| {
+                line.match_indices(*route).any(|(at, _)| {
+                    let before = line[..at].chars().next_back();
+                    let after = line[at + route.len()..].chars().next();
+                    matches!(before, Some('"' | '\'' | '`')) && before == after
+                })
+            })
+            .map(|route| (*route, index + 1))
+    })
+}
+
+/// The health route the project's source file `file` names, as evidence.
+pub fn health_in(repo: &crate::repo::Repo, file: &str, cap: u64) -> Option<(String, Evidence)> {
+    let text = repo.read_text(file, cap).ok()??;
+    let (route, line) = health_route(&text)?;
+    Some((
+        route.to_string(),
+        Evidence::line(file, line, format!("route {route}")),
+    ))
+}
+
 /// The first port number after one of `words` (matched case-insensitively) on a line, with the
 /// line number: `port=8080`, `PORT || 3000`, `listen(8080)`. Numbers below 80 are not ports.
 pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
@@ -246,6 +276,25 @@ pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn health_routes_are_whole_literals() {
+        assert_eq!(
+            health_route("app.get('/healthz', (req, res) => res.send('ok'))"),
+            Some(("/healthz", 1))
+        );
+        assert_eq!(
+            health_route("x\n    http.HandleFunc(\"/health\", health)"),
+            Some(("/health", 2))
+        );
+        assert_eq!(
+            health_route("@app.get(`/api/health`)"),
+            Some(("/api/health", 1))
+        );
+        assert_eq!(health_route("fetch('/healthcheck')"), None);
+        assert_eq!(health_route("\"/health\\'"), None);
+        assert_eq!(health_route("// see /health"), None);
+    }
 
     #[test]
     fn ports() {

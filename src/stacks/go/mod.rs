@@ -84,6 +84,8 @@ pub struct MainPackage {
     /// Libraries `#cgo LDFLAGS` directives link (`-lNAME`), by name.
     pub cgo_libraries: Vec<(String, Evidence)>,
     pub port: Option<(u16, Evidence)>,
+    /// A health route the main package names.
+    pub health: Option<(String, Evidence)>,
 }
 
 impl GoFacts {
@@ -383,6 +385,7 @@ fn analyse_main(
         cxx: Vec::new(),
         cgo_libraries: Vec::new(),
         port: None,
+        health: None,
     };
 
     let mut seen = BTreeSet::from([dir.to_string()]);
@@ -449,6 +452,14 @@ fn collect_package(
             main.port = Some((
                 port,
                 Evidence::line(rel.clone(), line, format!("listen address :{port}")),
+            ));
+        }
+        if main.health.is_none()
+            && let Some((route, line)) = file.health
+        {
+            main.health = Some((
+                route.to_string(),
+                Evidence::line(rel.clone(), line, format!("route {route}")),
             ));
         }
     }

@@ -229,7 +229,7 @@ pub fn plan(
     }
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
-        None,
+        main.health.as_ref(),
         settings.port.or(main.port.as_ref().map(|(port, _)| *port)),
         health::Asker::Probe("go"),
         "a static probe built from a few lines of Go in the build stage (the runtime has no shell or HTTP client)",

@@ -40,6 +40,8 @@ pub struct GoFile {
     pub cgo_libraries: Vec<(String, usize)>,
     /// A listen-address literal such as `":8080"`, with its line.
     pub port: Option<(u16, usize)>,
+    /// A health route literal such as `"/healthz"`, with its line.
+    pub health: Option<(&'static str, usize)>,
 }
 
 impl GoFile {
@@ -92,6 +94,9 @@ pub fn scan(text: &str) -> GoFile {
         let line = raw.trim();
         if file.port.is_none() {
             file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
+        }
+        if file.health.is_none() {
+            file.health = crate::facts::health_route(line).map(|(route, _)| (route, line_no));
         }
         if header_done {
             continue;

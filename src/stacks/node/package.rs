@@ -145,6 +145,8 @@ pub struct Package {
     pub entry: Option<Entry>,
     /// A port found in the entry's source.
     pub port: Option<(u16, Evidence)>,
+    /// A health route the entry's source names.
+    pub health: Option<(String, Evidence)>,
 }
 
 fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
@@ -308,6 +310,9 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
     package.esm = json.get("type").and_then(Value::as_str) == Some("module");
     package.entry = entry(repo, &package)?;
     package.port = port(repo, &package)?;
+    package.health = entry_sources(&package)
+        .iter()
+        .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
     Ok(Some(package))
 }
 
@@ -615,25 +620,31 @@ fn bin_command(
     })
 }
 
-/// The port from the entry's source, or from the TypeScript source a build compiles it from.
-fn port(repo: &Repo, package: &Package) -> Result<Option<(u16, Evidence)>, DetectError> {
-    let Some(entry) = &package.entry else {
-        return Ok(None);
+/// The entry's source file, and the TypeScript sources a build may compile it from, relative
+/// to the root.
+fn entry_sources(package: &Package) -> Vec<String> {
+    let Some(Entry {
+        start: Start::Script { path, .. },
+        ..
+    }) = &package.entry
+    else {
+        return Vec::new();
     };
-    let Start::Script { path, .. } = &entry.start else {
-        return Ok(None);
-    };
-    let mut candidates = vec![path.clone()];
     let ts = path
         .replacen("dist/", "src/", 1)
         .replacen("build/", "src/", 1)
         .trim_end_matches(".js")
         .to_string();
-    candidates.push(format!("{ts}.ts"));
-    candidates
-        .extend(["src/main.ts", "src/index.ts", "src/server.ts", "src/app.ts"].map(String::from));
-    for candidate in candidates {
-        let file = repo::join(&package.dir, &candidate);
+    [path.clone(), format!("{ts}.ts")]
+        .into_iter()
+        .chain(["src/main.ts", "src/index.ts", "src/server.ts", "src/app.ts"].map(String::from))
+        .map(|candidate| repo::join(&package.dir, &candidate))
+        .collect()
+}
+
+/// The port from the entry's source, or from the TypeScript source a build compiles it from.
+fn port(repo: &Repo, package: &Package) -> Result<Option<(u16, Evidence)>, DetectError> {
+    for file in entry_sources(package) {
         if let Some(text) = repo.read_text(&file, SOURCE_CAP)?
             && let Some((port, line)) = listen_port(&text)
         {

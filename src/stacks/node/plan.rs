@@ -722,7 +722,7 @@ pub fn plan(
         .map_or("node", |language| language.interpreter);
         let (check, health_step) = health::choose(
             settings.health_path.as_deref(),
-            None,
+            package.health.as_ref(),
             port,
             health::Asker::Node(node),
             "the image's node and its fetch",

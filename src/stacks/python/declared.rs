@@ -43,6 +43,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
             };
             if let Some((start, server)) = start_of(&command) {
                 return Ok(Some(Entry {
+                    health: None,
                     framework: None,
                     start,
                     source_dir: None,
@@ -73,6 +74,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
             && let Some(target) = flask_target(value)
         {
             return Ok(Some(Entry {
+                health: None,
                 framework: Some("Flask"),
                 start: Start::Gunicorn { target },
                 source_dir: None,

@@ -36,6 +36,8 @@ pub struct Entry {
     pub source_dir: Option<String>,
     pub evidence: Evidence,
     pub port: Option<(u16, Evidence)>,
+    /// A health route the entry's source file names.
+    pub health: Option<(String, Evidence)>,
     /// The ASGI application beside a Django WSGI one (`site.asgi:application`), for an ASGI
     /// server when the dependencies carry no WSGI server.
     pub asgi: Option<String>,
@@ -74,6 +76,17 @@ const SCRIPT_FILES: &[&str] = &[
 
 /// Finds the entry point of `project`.
 pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let mut entry = start(repo, project)?;
+    if let Some(entry) = entry.as_mut()
+        && entry.evidence.file.ends_with(".py")
+    {
+        entry.health = crate::facts::health_in(repo, &entry.evidence.file, SOURCE_CAP);
+    }
+    Ok(entry)
+}
+
+/// How the application starts, without its health route.
+fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     if let Some(mut entry) = super::declared::find(repo, project)? {
         if let Some(django) = django(repo, project)?
             && let (Start::Gunicorn { target }, Start::Gunicorn { target: own }) =
@@ -120,6 +133,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
                 _ => Start::FlaskRun { target },
             };
             return Ok(Some(Entry {
+                health: None,
                 framework: Some(framework),
                 start,
                 source_dir,
@@ -133,6 +147,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
         && let Some((name, _, evidence)) = pick_script(project)
     {
         return Ok(Some(Entry {
+            health: None,
             framework: None,
             start: Start::Script { name },
             source_dir: None,
@@ -147,6 +162,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
             let port = source_port(&text)
                 .map(|(port, line)| (port, Evidence::line(&file, line, format!("port {port}"))));
             return Ok(Some(Entry {
+                health: None,
                 framework: None,
                 start: Start::File {
                     path: rel.to_string(),
@@ -234,6 +250,7 @@ fn django_in(repo: &Repo, project: &Project, base: &str) -> Result<Option<Entry>
             .is_file(&asgi_file)
             .then(|| format!("{package}.asgi:application"));
         return Ok(Some(Entry {
+            health: None,
             framework: Some("Django"),
             start: Start::Gunicorn {
                 target: format!("{package}.wsgi:application"),

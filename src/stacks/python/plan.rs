@@ -661,7 +661,7 @@ pub fn plan(
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
-        None,
+        entry.health.as_ref(),
         app_port,
         health::Asker::Python(&format!("{VENV}/bin/python")),
         "the venv's python and urllib",

@@ -68,6 +68,8 @@ pub struct RustBin {
     pub package_dir: String,
     pub src: String,
     pub port: Option<(u16, Evidence)>,
+    /// A health route the binary's main source file names.
+    pub health: Option<(String, Evidence)>,
 }
 
 impl RustFacts {
@@ -228,6 +230,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
                 package_dir: package.dir.clone(),
                 src: bin.src.clone(),
                 port: port_of(repo, &bin.src)?,
+                health: facts::health_in(repo, &bin.src, SOURCE_CAP),
             });
         }
         if let Some(bin) = &package.default_run {

@@ -325,7 +325,7 @@ pub fn plan(
     );
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
-        None,
+        bin.health.as_ref(),
         settings.port.or(bin.port.as_ref().map(|(port, _)| *port)),
         health::Asker::Probe("rust"),
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
