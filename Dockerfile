@@ -39,3 +39,14 @@ WORKDIR /app
 COPY --from=build --chown=65532:65532 /out/shiplight /app/shiplight
 USER 65532:65532
 ENTRYPOINT ["/app/shiplight"]
+
+# OCI labels: CI sets OCI_SOURCE, OCI_REVISION and OCI_CREATED from git (see the README).
+ARG OCI_SOURCE=
+ARG OCI_REVISION=
+ARG OCI_CREATED=
+ARG OCI_VERSION=0.1.0
+LABEL org.opencontainers.image.title="shiplight" \
+      org.opencontainers.image.version="${OCI_VERSION}" \
+      org.opencontainers.image.source="${OCI_SOURCE}" \
+      org.opencontainers.image.revision="${OCI_REVISION}" \
+      org.opencontainers.image.created="${OCI_CREATED}"

@@ -2,10 +2,67 @@
 //! file and line, the line a key sits on, and workspace member patterns expanded into
 //! directories without following links or leaving the project.
 
+use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
 use crate::repo::{self, Repo};
 use globset::GlobBuilder;
 use toml::Table;
+
+/// What a manifest says of the project itself, for the image's OCI labels: its version and its
+/// licence (an SPDX expression), each with the line it was read from. Only plain strings count;
+/// whether they are safe to write into a Dockerfile is decided by the plan.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize)]
+pub struct About {
+    pub version: Option<(String, Evidence)>,
+    pub licenses: Option<(String, Evidence)>,
+}
+
+impl About {
+    /// `version` and `license` of a manifest whose text is `text`, given as strings.
+    pub fn new(file: &str, text: &str, version: Option<&str>, license: Option<&str>) -> About {
+        let read = |key: &str, value: Option<&str>| {
+            value.filter(|value| !value.trim().is_empty()).map(|value| {
+                (
+                    value.to_string(),
+                    Evidence::line(
+                        file,
+                        key_line(text, key).unwrap_or(1),
+                        format!("{key} {}", crate::shown::line(value)),
+                    ),
+                )
+            })
+        };
+        About {
+            version: read("version", version),
+            licenses: read("license", license),
+        }
+    }
+
+    /// The top-level `version` and `license` strings of a JSON manifest (package.json,
+    /// composer.json; a list of licences is read as a choice among them).
+    pub fn from_json(file: &str, text: &str, json: &serde_json::Value) -> About {
+        let license = match json.get("license") {
+            Some(serde_json::Value::String(license)) => Some(license.clone()),
+            Some(serde_json::Value::Array(items)) => {
+                let names: Vec<&str> = items.iter().filter_map(|item| item.as_str()).collect();
+                (!names.is_empty() && names.len() == items.len()).then(|| names.join(" OR "))
+            }
+            _ => None,
+        };
+        About::new(
+            file,
+            text,
+            json.get("version").and_then(|v| v.as_str()),
+            license.as_deref(),
+        )
+    }
+
+    /// The `version` and `license` strings of a TOML table (`[project]`, `[tool.poetry]`).
+    pub fn from_table(file: &str, text: &str, table: Option<&Table>) -> About {
+        let get = |key: &str| table.and_then(|t| t.get(key)).and_then(|v| v.as_str());
+        About::new(file, text, get("version"), get("license"))
+    }
+}
 
 /// Parses TOML, turning an error into one that names the file and line.
 pub fn parse_toml(file: &str, text: &str) -> Result<Table, DetectError> {

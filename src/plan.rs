@@ -38,12 +38,67 @@ pub struct Plan {
     pub secrets: Vec<Secret>,
     /// The secret mount options for an install step's `RUN`, each after a space (or empty).
     pub secret_mounts: String,
+    /// The runtime stage's OCI labels.
+    pub labels: Labels,
     /// The stack's own part, under the stack's name (`go`, `rust`).
     #[serde(flatten)]
     pub build: StackPlan,
     /// The settings that reproduce this plan, for shiplight.toml.
     #[serde(skip)]
     pub pins: Layer,
+}
+
+/// The runtime stage's OCI labels (`org.opencontainers.image.*`): the title, and the version
+/// and licences the manifest states when they pass [`crate::safe::label_value`]. Source,
+/// revision and creation time come from build args a CI sets.
+#[derive(Debug, Clone, Serialize)]
+pub struct Labels {
+    pub title: String,
+    pub version: Option<String>,
+    pub licenses: Option<String>,
+}
+
+impl Labels {
+    /// The labels for the image `title` of a project `about` says this of, with the trace step
+    /// that explains them and a warning for each value left out.
+    fn new(title: &str, about: &crate::manifest::About) -> (Labels, Step, Vec<String>) {
+        let mut warnings = Vec::new();
+        let mut evidence = Vec::new();
+        let mut take = |read: &Option<(String, crate::evidence::Evidence)>,
+                        licence: bool,
+                        what: &str| {
+            let (value, seen) = read.as_ref()?;
+            evidence.push(seen.clone());
+            let safe = crate::safe::label_value(value, licence);
+            if safe.is_none() {
+                warnings.push(format!(
+                    "the {what} in {} is left out of the image's labels: only letters, digits and . _ + -{} can be written there",
+                    seen.file,
+                    if licence { " ( ) : and spaces" } else { "" }
+                ));
+            }
+            safe
+        };
+        let labels = Labels {
+            title: title.to_string(),
+            version: take(&about.version, false, "version"),
+            licenses: take(&about.licenses, true, "licence"),
+        };
+        let stated = match (&labels.version, &labels.licenses) {
+            (Some(version), Some(licenses)) => format!("version {version}, licences {licenses}"),
+            (Some(version), None) => format!("version {version}; no licence stated"),
+            (None, Some(licenses)) => format!("licences {licenses}; no version stated"),
+            (None, None) => "no version or licence stated".to_string(),
+        };
+        let step = Step {
+            question: "Image labels?".to_string(),
+            answer: format!(
+                "org.opencontainers.image.* with title {title}, {stated}; source, revision and created from the build args OCI_SOURCE, OCI_REVISION and OCI_CREATED (OCI_VERSION overrides the version), which CI sets from git"
+            ),
+            evidence,
+        };
+        (labels, step, warnings)
+    }
 }
 
 /// The application as it runs in the final stage.
@@ -230,6 +285,9 @@ pub fn build(
         *image = images.reference(image);
     }
     let port = settings.port.or(output.port);
+    let image_name = crate::safe::image_name(&output.binary);
+    let (labels, labels_step, label_warnings) = Labels::new(&image_name, &output.about);
+    trace.push(labels_step);
     let mut pins = build.pins();
     pins.stack = Some(stack);
     pins.vendor = Some(decision.vendor);
@@ -251,7 +309,7 @@ pub fn build(
         syntax: settings.syntax,
         compose: settings.compose || build.always_compose(),
         app: App {
-            image_name: crate::safe::image_name(&output.binary),
+            image_name,
             dockerfile: None,
             binary: output.binary,
             port,
@@ -280,8 +338,10 @@ pub fn build(
         warnings: output
             .warnings
             .iter()
+            .chain(&label_warnings)
             .map(|line| crate::safe::comment(line))
             .collect(),
+        labels,
         secret_mounts: secrets.iter().map(|s| format!(" {}", s.mount)).collect(),
         secrets,
         build,

@@ -50,6 +50,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/probe-java.j2"),
     ),
     (
+        "partials/labels.j2",
+        include_str!("../templates/partials/labels.j2"),
+    ),
+    (
         "partials/dockerignore.j2",
         include_str!("../templates/partials/dockerignore.j2"),
     ),

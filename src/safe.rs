@@ -186,6 +186,24 @@ pub fn image_name(value: &str) -> String {
     }
 }
 
+/// A version or an SPDX licence expression for an OCI label, written between double quotes:
+/// letters, digits and `. _ + -` (a licence also spaces, `( ) :`), starting with a letter or
+/// digit, at most 128 characters; `None` when the value has anything else (a quote, `$`, a
+/// newline, a Maven `${revision}`).
+pub fn label_value(value: &str, licence: bool) -> Option<String> {
+    let ok = value.len() <= 128
+        && value
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric())
+        && value.chars().all(|c| {
+            c.is_ascii_alphanumeric()
+                || matches!(c, '.' | '_' | '+' | '-')
+                || (licence && matches!(c, ' ' | '(' | ')' | ':'))
+        });
+    ok.then(|| value.to_string())
+}
+
 /// Text for a `#` comment line: control characters (newlines above all), bidirectional
 /// overrides, zero-width characters and line separators are shown escaped, so the text can
 /// never end the comment, start an instruction, or read differently from what it is.
@@ -196,6 +214,23 @@ pub fn comment(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn label_values() {
+        assert_eq!(
+            label_value("1.2.3-rc.1+build5", false).as_deref(),
+            Some("1.2.3-rc.1+build5")
+        );
+        assert_eq!(
+            label_value("MIT OR Apache-2.0", true).as_deref(),
+            Some("MIT OR Apache-2.0")
+        );
+        assert_eq!(label_value("MIT OR Apache-2.0", false), None);
+        assert_eq!(label_value("${revision}", false), None);
+        assert_eq!(label_value("1.0\" \\\nRUN x", false), None);
+        assert_eq!(label_value("MIT\"", true), None);
+        assert_eq!(label_value("", true), None);
+    }
 
     #[test]
     fn names() {

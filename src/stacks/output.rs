@@ -73,4 +73,6 @@ pub struct StackOutput {
     /// The HEALTHCHECK (the plan's `app.health`), when a health path and a port are known and
     /// the runtime can ask it.
     pub health: Option<crate::stacks::health::Health>,
+    /// The project's version and licence as its manifest states them, for the OCI labels.
+    pub about: crate::manifest::About,
 }

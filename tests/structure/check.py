@@ -93,6 +93,7 @@ def check_hardening(label, files):
             fail(f"{label}: final stage copies from the build context: {command.original}")
         if command.cmd == "RUN":
             fail(f"{label}: final stage runs a command (no shell there): {command.original}")
+    check_labels(label, final)
     for command in commands:
         if command.cmd == "ADD":
             fail(f"{label}: ADD is used: {command.original}")
@@ -100,6 +101,29 @@ def check_hardening(label, files):
     missing = [entry for entry in IGNORED if entry not in lines]
     if missing:
         fail(f"{label}: .dockerignore lacks {missing}")
+
+
+OCI = "org.opencontainers.image."
+# Each label's value: a build arg shiplight declares, or a literal of the safe alphabet.
+LABEL_VALUE = re.compile(r'"(\$\{OCI_(SOURCE|REVISION|CREATED|VERSION)\}|[A-Za-z0-9][A-Za-z0-9._+() :-]*)"')
+
+
+def check_labels(label, final):
+    """The final stage's OCI labels: title, version, source, revision and created present, every
+    value double-quoted and either one of shiplight's build args or a literal of the safe
+    alphabet."""
+    pairs = {}
+    for command in final:
+        if command.cmd == "LABEL":
+            values = command.value
+            pairs.update(zip(values[0::2], values[1::2]))
+    missing = [key for key in ("title", "version", "source", "revision", "created")
+               if OCI + key not in pairs]
+    if missing:
+        fail(f"{label}: final stage lacks the OCI labels {missing}")
+    for key, value in pairs.items():
+        if not key.startswith(OCI) or not LABEL_VALUE.fullmatch(value):
+            fail(f"{label}: label {key}={value} is not a quoted safe value")
 
 
 def flag_space():
@@ -236,6 +260,19 @@ HOSTILE = [
                  "site/wsgi.py": "application = None\n"}), [], "manage.py"),
     ("pyproject name with a newline",
      PY, dict(PY, **{"pyproject.toml": f'[project]\nname = "svc\\nRUN {PAYLOAD}"\nversion = "1"\n'}), [], "pyproject.toml"),
+    ("package.json license with a quote and a RUN line (passed over)",
+     dict(NODE, **{"package.json": dict(PJ, license="MIT")}),
+     dict(NODE, **{"package.json": dict(PJ, license=f'MIT" \\\nRUN {PAYLOAD}')}), [], "package.json"),
+    ("package.json version with a shell substitution (passed over)",
+     NODE, dict(NODE, **{"package.json": dict(PJ, version=f"1.0.0$({PAYLOAD})")}), [], "package.json"),
+    ("Cargo license with a newline (passed over)",
+     RUST, dict(RUST, **{"Cargo.toml": CARGO + f'license = "MIT\\nRUN {PAYLOAD}"\n'}), [], "Cargo.toml"),
+    ("pyproject license with quotes (passed over)",
+     PY, dict(PY, **{"pyproject.toml": f'[project]\nname = "svc"\nversion = "1"\nlicense = "MIT\\" {PAYLOAD}"\n'}),
+     [], "pyproject.toml"),
+    ("composer licence list with a newline (passed over)",
+     PHP, dict(PHP, **{"composer.json": dict(COMPOSER, license=["MIT", f"GPL\nRUN {PAYLOAD}"])}), [],
+     "composer.json"),
     ("--lang-version with a newline", GO, GO, ["--lang-version", f"1.26\nRUN {PAYLOAD}"], "lang-version"),
     ("--package with quotes",
      {"package.json": {"name": "root", "workspaces": ["apps/*"]}, "package-lock.json": {},
@@ -350,10 +387,20 @@ def self_test():
     caught = len(failures)
     failures.clear()
     quiet = False
-    if caught != 6:
-        print(f"FAIL self-test: the checks caught {caught} of 6 planted faults")
+    if caught != 7:
+        print(f"FAIL self-test: the checks caught {caught} of 7 planted faults")
         return False
-    print("ok   self-test: 6 of 6 planted faults caught")
+    quiet = True
+    check_labels("self-test", dockerfile.parse_string(
+        'FROM x\nLABEL org.opencontainers.image.title="a" org.opencontainers.image.version=1 '
+        'org.opencontainers.image.source="$(x)"\n'))
+    caught = len(failures)
+    failures.clear()
+    quiet = False
+    if caught != 3:
+        print(f"FAIL self-test: the label check caught {caught} of 3 planted faults")
+        return False
+    print("ok   self-test: 7 of 7 planted faults caught, and 3 of 3 in labels")
     return True
 
 

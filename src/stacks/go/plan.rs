@@ -240,6 +240,7 @@ pub fn plan(
         vec![Evidence::file("catalog", "Go installs its own handlers for SIGTERM and SIGINT")],
     ));
     Ok(StackOutput {
+        about: crate::manifest::About::default(),
         health,
         stop_signal: None,
         copy_libraries,

@@ -218,6 +218,7 @@ fn project(
         hint: None,
         port: None,
         health: None,
+        about: crate::manifest::About::default(),
     };
     let found = if let Some((line, at)) = plugin_line(text, &["org.springframework.boot"]) {
         let version = version_after(&line)

@@ -454,6 +454,18 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         hint: None,
         port: None,
         health: None,
+        about: crate::manifest::About {
+            version: (raw_version != "0").then(|| {
+                (
+                    version.clone(),
+                    Evidence::file(
+                        &pom.file,
+                        format!("version {}", crate::shown::line(&version)),
+                    ),
+                )
+            }),
+            licenses: None,
+        },
     };
     if pom.packaging == "pom" {
         module.hint = Some("packaging pom: an aggregator".to_string());

@@ -73,6 +73,8 @@ pub struct Module {
     pub port: Option<(u16, Evidence)>,
     /// The health endpoint a framework dependency serves (Spring Boot Actuator, SmallRye Health).
     pub health: Option<(String, Evidence)>,
+    /// The project's version, for the image's labels.
+    pub about: crate::manifest::About,
 }
 
 impl Module {

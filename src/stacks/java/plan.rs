@@ -389,6 +389,7 @@ pub fn plan(
         )],
     ));
     Ok(StackOutput {
+        about: module.about.clone(),
         health,
         stop_signal: None,
         copy_libraries: false,

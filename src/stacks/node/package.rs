@@ -147,6 +147,8 @@ pub struct Package {
     pub port: Option<(u16, Evidence)>,
     /// A health route the entry's source names.
     pub health: Option<(String, Evidence)>,
+    /// `version` and `license`, for the image's labels.
+    pub about: crate::manifest::About,
 }
 
 fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
@@ -240,6 +242,7 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
         scripts: string_map(&file, &text, &json, "scripts")?,
         main: string_field(&file, &text, &json, "main")?,
         package_manager: string_field(&file, &text, &json, "packageManager")?,
+        about: crate::manifest::About::from_json(&file, &text, &json),
         ..Package::default()
     };
     if let Some(engines) = json.get("engines").filter(|e| e.is_object()) {

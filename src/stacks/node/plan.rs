@@ -749,6 +749,7 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
+        about: package.about.clone(),
         health,
         stop_signal: site.as_ref().map(|_| "SIGQUIT"),
         copy_libraries: false,

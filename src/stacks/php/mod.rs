@@ -58,6 +58,8 @@ pub struct PhpFacts {
     /// `ext-*` requirements (name without the prefix).
     pub extensions: Vec<(String, Evidence)>,
     pub app: App,
+    /// composer.json's `version` and `license`, for the image's labels.
+    pub about: crate::manifest::About,
     pub app_evidence: Evidence,
     /// The web root relative to the project (`public`, or `""` for index.php at the root).
     pub document_root: String,
@@ -221,6 +223,7 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         (None, false)
     };
     Ok(Some(PhpFacts {
+        about: manifest::About::from_json("composer.json", &text, &json),
         composer: true,
         locked: lock.is_some(),
         php,
@@ -312,6 +315,7 @@ fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         }
     };
     Ok(Some(PhpFacts {
+        about: manifest::About::default(),
         composer: false,
         locked: false,
         php: None,

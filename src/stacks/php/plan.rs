@@ -211,6 +211,7 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         ));
     }
     Ok(StackOutput {
+        about: facts.about.clone(),
         health: None,
         stop_signal: web.then_some("SIGQUIT"),
         copy_libraries: false,

@@ -668,6 +668,7 @@ pub fn plan(
     );
     steps.push(health_step);
     Ok(StackOutput {
+        about: project.about.clone(),
         health,
         stop_signal,
         copy_libraries: false,

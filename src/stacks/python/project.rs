@@ -53,6 +53,8 @@ pub struct Project {
     pub scripts: Vec<(String, String, Evidence)>,
     /// `[tool.poetry]` table present.
     pub poetry: bool,
+    /// `[project]` (else `[tool.poetry]`) version and license, for the image's labels.
+    pub about: crate::manifest::About,
     /// Poetry's `package-mode = false`.
     pub poetry_no_package: bool,
     /// `[tool.uv.workspace] members` patterns, on a workspace root.
@@ -163,6 +165,7 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
             .as_table()
             .ok_or_else(|| broken(file, key_line(text, "project"), "[project] is not a table"))?;
         project.pep621 = true;
+        project.about = crate::manifest::About::from_table(file, text, Some(pep621));
         project.name = pep621
             .get("name")
             .and_then(Value::as_str)
@@ -217,6 +220,9 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
     let tool = table.get("tool").and_then(Value::as_table);
     if let Some(poetry) = tool.and_then(|t| t.get("poetry")).and_then(Value::as_table) {
         project.poetry = true;
+        if !project.pep621 {
+            project.about = crate::manifest::About::from_table(file, text, Some(poetry));
+        }
         project.poetry_no_package =
             poetry.get("package-mode").and_then(Value::as_bool) == Some(false);
         if project.name.is_none() {

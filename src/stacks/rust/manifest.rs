@@ -22,6 +22,8 @@ pub struct Package {
     pub default_run: Option<String>,
     /// The package's version (inherited from `[workspace.package]` when it says so).
     pub version: Option<String>,
+    /// The licence, an SPDX expression (inherited likewise).
+    pub license: Option<String>,
     /// Optional dependencies: the key a feature names them by -> the crate's name.
     pub optional: BTreeMap<String, String>,
     /// `[features]`: name -> what it enables.
@@ -73,7 +75,11 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
             .and_then(Value::as_str)
             .map(str::to_string)
     };
-    let inherited = (inherited_field("rust-version"), inherited_field("version"));
+    let inherited = (
+        inherited_field("rust-version"),
+        inherited_field("version"),
+        inherited_field("license"),
+    );
     let mut project = Project {
         packages: Vec::new(),
         unmodelled: Vec::new(),
@@ -182,7 +188,7 @@ fn read_package(
     file: &str,
     text: &str,
     manifest: &Table,
-    inherited: &(Option<String>, Option<String>),
+    inherited: &(Option<String>, Option<String>, Option<String>),
 ) -> Result<Package, DetectError> {
     let inherited_rust_version = &inherited.0;
     let package = manifest
@@ -268,6 +274,13 @@ fn read_package(
         None => Some("0.0.0".to_string()),
         _ => None,
     };
+    let license = match package.get("license") {
+        Some(Value::String(license)) => Some(license.clone()),
+        Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
+            inherited.2.clone()
+        }
+        _ => None,
+    };
     let default_run = package
         .get("default-run")
         .and_then(Value::as_str)
@@ -298,6 +311,7 @@ fn read_package(
         rust_version,
         default_run,
         version,
+        license,
         optional: optional_dependencies(manifest),
         features,
     })

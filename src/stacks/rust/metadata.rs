@@ -61,6 +61,7 @@ pub fn read(repo: &Repo) -> Option<(Vec<Package>, Option<Vec<String>>)> {
             }),
             default_run: package.default_run.clone(),
             version: Some(package.version.to_string()),
+            license: package.license.clone(),
             optional: package
                 .dependencies
                 .iter()

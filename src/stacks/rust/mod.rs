@@ -70,6 +70,8 @@ pub struct RustBin {
     pub port: Option<(u16, Evidence)>,
     /// A health route the binary's main source file names.
     pub health: Option<(String, Evidence)>,
+    /// The package's version and licence, for the image's labels.
+    pub about: crate::manifest::About,
 }
 
 impl RustFacts {
@@ -222,6 +224,15 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         roots.push(&lib);
         guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
         let spec = package_spec(package, packages.len(), lock_text.as_deref());
+        let manifest_file = repo::join(&package.dir, "Cargo.toml");
+        let about = crate::manifest::About::new(
+            &manifest_file,
+            &repo
+                .read_text(&manifest_file, MANIFEST_CAP)?
+                .unwrap_or_default(),
+            package.version.as_deref(),
+            package.license.as_deref(),
+        );
         for bin in &package.bins {
             bins.push(RustBin {
                 name: bin.name.clone(),
@@ -231,6 +242,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
                 src: bin.src.clone(),
                 port: port_of(repo, &bin.src)?,
                 health: facts::health_in(repo, &bin.src, SOURCE_CAP),
+                about: about.clone(),
             });
         }
         if let Some(bin) = &package.default_run {

@@ -331,6 +331,7 @@ pub fn plan(
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
     Ok(StackOutput {
+        about: bin.about.clone(),
         health,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
         copy_libraries,
