@@ -31,6 +31,9 @@ pub enum Command {
     /// 2 s, warm rebuild from the cache. Exit 0 when every check holds, 1 otherwise, 2 without
     /// an engine.
     Verify(VerifyArgs),
+    /// Print the digests file for the images the Dockerfile uses: pinned ones as they are, the
+    /// others with an empty digest to fill. `--check` exits 1 while any is unpinned.
+    Pins(PinsArgs),
     /// The embedded templates.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -70,6 +73,19 @@ pub struct CheckArgs {
     /// Check every service under PATH and the docker-bake.hcl, as `init --all` wrote them.
     #[arg(long)]
     pub all: bool,
+    #[command(flatten)]
+    pub overrides: Overrides,
+}
+
+/// Arguments of `pins`.
+#[derive(Debug, Args)]
+pub struct PinsArgs {
+    /// Project root.
+    #[arg(default_value = ".")]
+    pub path: PathBuf,
+    /// Exit 1 while any image the Dockerfile uses is not pinned by digest.
+    #[arg(long)]
+    pub check: bool,
     #[command(flatten)]
     pub overrides: Overrides,
 }

@@ -28,6 +28,7 @@ pub mod facts;
 pub mod images;
 pub mod manifest;
 pub mod monorepo;
+pub mod pins;
 pub mod plan;
 pub mod render;
 pub mod repo;
@@ -101,6 +102,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Init(args) if args.all => monorepo::init(&args, &env, out),
         Command::Init(args) => init(&args, &env, out),
         Command::Verify(args) => verify::run(&args, &env, out),
+        Command::Pins(args) => pins::run(&args, &env, out),
         Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
         Command::Check(args) => {
             let generated = generate_in(&args.path, &args.overrides, &env)?;

@@ -156,6 +156,18 @@ pub struct Runtime {
     pub has_libc: bool,
     /// Shared libraries the image carries, space separated (empty without a C library).
     pub libraries: String,
+    /// Set when the digests file pins the production image: both runtime images as stages of
+    /// their own, and the final stage starts from the one the build-arg names.
+    pub pinned: Option<PinnedStages>,
+}
+
+/// The runtime images on `FROM image:tag@sha256:... AS runtime-production` and
+/// `... AS runtime-debug` lines: whole pinned references, the form Renovate and Dependabot
+/// update, instead of a tag in a build-arg.
+#[derive(Debug, Clone, Serialize)]
+pub struct PinnedStages {
+    pub production: String,
+    pub debug: String,
 }
 
 impl Runtime {
@@ -180,7 +192,26 @@ impl Runtime {
                 "${RUNTIME_IMAGE}".to_string(),
             ),
         };
+        let debug_image = match row.debug {
+            DebugSwitch::Tag { .. } => format!("{repository}:{arg_debug}"),
+            DebugSwitch::Image { .. } => arg_debug.clone(),
+        };
+        let (arg_name, arg_default, arg_debug, from, pinned) = if image.contains('@') {
+            (
+                "RUNTIME",
+                "production".to_string(),
+                "debug".to_string(),
+                "runtime-${RUNTIME}".to_string(),
+                Some(PinnedStages {
+                    production: image.clone(),
+                    debug: debug_image,
+                }),
+            )
+        } else {
+            (arg_name, arg_default, arg_debug, from, None)
+        };
         Runtime {
+            pinned,
             family: decision.family,
             repository,
             image,

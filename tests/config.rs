@@ -348,10 +348,12 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
     assert!(!text.contains("# syntax="), "no-syntax from the file");
     assert!(!text.contains("cgr.dev"), "{text}");
     for wanted in [
-        format!("ARG RUNTIME_TAG=latest-fpm@{digest}\n"),
+        "ARG RUNTIME=production\n".to_string(),
+        format!("FROM registry.example.com/cg/php:latest-fpm@{digest} AS runtime-production\n"),
+        "FROM registry.example.com/cg/php:latest-fpm-dev AS runtime-debug\n".to_string(),
         "FROM registry.example.com/cg/php:latest-dev AS build\n".to_string(),
         format!("FROM registry.example.com/cg/nginx:latest@{digest} AS web\n"),
-        "FROM registry.example.com/cg/php:${RUNTIME_TAG}\n".to_string(),
+        "# hadolint ignore=DL3006\nFROM runtime-${RUNTIME}\n".to_string(),
     ] {
         assert!(text.contains(&wanted), "{wanted}\n{text}");
     }
@@ -373,6 +375,72 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
         result.stderr.contains("expected FROM=TO"),
         "{}",
         result.stderr
+    );
+}
+
+#[test]
+fn pins_lists_every_image_to_fill_and_the_filled_file_pins_every_from_line() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let listed = run(shiplight().arg("pins").arg(&project).arg("--check"));
+    assert_eq!(
+        listed.code, 1,
+        "unpinned images fail --check: {}",
+        listed.stderr
+    );
+    let lines: Vec<&str> = listed
+        .stdout
+        .lines()
+        .filter(|line| !line.starts_with('#'))
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            "gcr.io/distroless/static-debian13:debug-nonroot@sha256:",
+            "gcr.io/distroless/static-debian13:nonroot@sha256:",
+            "golang:1.26-trixie@sha256:",
+        ]
+    );
+    let pins = project.join("images.lock");
+    std::fs::write(&pins, &listed.stdout).unwrap();
+    let unfilled = run(shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--stdout", "--digests"])
+        .arg(&pins));
+    assert_eq!(unfilled.code, 2, "an empty digest is refused");
+    assert!(
+        unfilled.stderr.contains("images.lock:3"),
+        "{}",
+        unfilled.stderr
+    );
+
+    let filled = listed
+        .stdout
+        .replace("@sha256:\n", &format!("@sha256:{}\n", "0f".repeat(32)));
+    std::fs::write(&pins, filled).unwrap();
+    let checked = run(shiplight()
+        .arg("pins")
+        .arg(&project)
+        .arg("--check")
+        .arg("--digests")
+        .arg(&pins));
+    assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
+    let text = run(shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--stdout", "--only", "dockerfile", "--digests"])
+        .arg(&pins))
+    .stdout;
+    let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
+    let digest = "0f".repeat(32);
+    assert_eq!(
+        froms,
+        [
+            format!("FROM gcr.io/distroless/static-debian13:nonroot@sha256:{digest} AS runtime-production").as_str(),
+            format!("FROM gcr.io/distroless/static-debian13:debug-nonroot@sha256:{digest} AS runtime-debug").as_str(),
+            format!("FROM --platform=$BUILDPLATFORM golang:1.26-trixie@sha256:{digest} AS build").as_str(),
+            "FROM runtime-${RUNTIME}",
+        ]
     );
 }
 

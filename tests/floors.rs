@@ -32,7 +32,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "lib", "main", "cli", "error", "explain", "monorepo", "verify", "wizard",
+            "lib", "main", "cli", "error", "explain", "monorepo", "pins", "verify", "wizard",
         ],
     ),
 ];
