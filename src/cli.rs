@@ -214,6 +214,10 @@ pub struct Overrides {
     /// Also generate compose.yaml.
     #[arg(long)]
     pub compose: bool,
+    /// Also generate docker-bake.hcl for a release build: SBOM and provenance attestations,
+    /// the platforms the build can cross-compile for, cache settings for CI.
+    #[arg(long)]
+    pub bake: bool,
     /// Directory whose templates override the embedded ones, by path (see `templates export`).
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
@@ -255,6 +259,7 @@ impl Overrides {
             health_path: None,
             no_syntax: self.no_syntax.then_some(true),
             compose: self.compose.then_some(true),
+            bake: self.bake.then_some(true),
             templates: self.templates.as_deref().map(Place::from),
             mirrors,
             digests: self.digests.as_deref().map(Place::from),

@@ -116,6 +116,11 @@ pub const KEYS: &[Key] = &[
         help: "also generate compose.yaml",
     },
     Key {
+        name: "bake",
+        kind: Kind::Bool,
+        help: "also generate docker-bake.hcl for a release build",
+    },
+    Key {
         name: "templates",
         kind: Kind::Path,
         help: "directory of templates overriding the embedded ones",
@@ -348,6 +353,7 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<()
             match name {
                 "no-syntax" => layer.no_syntax = Some(value),
                 "compose" => layer.compose = Some(value),
+                "bake" => layer.bake = Some(value),
                 _ => unreachable!("every boolean key is handled"),
             }
         }
@@ -519,6 +525,7 @@ pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) 
     let layer = Layer {
         no_syntax: (!settings.syntax).then_some(true),
         compose: settings.compose.then_some(true),
+        bake: settings.bake.then_some(true),
         templates: settings.templates.as_ref().map(|p| portable(root, p)),
         digests: settings.digests.as_ref().map(|p| portable(root, p)),
         mirrors: settings.mirrors.clone(),

@@ -2,6 +2,7 @@
 //! where a stack is detected; its own subdirectories belong to it), each is generated with its
 //! own shiplight.toml, and one docker-bake.hcl builds them all.
 
+use crate::render::BakeTarget;
 use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::render::{Output, Templates};
@@ -9,7 +10,6 @@ use crate::repo::{self, Entry, Repo};
 use crate::settings::Settings;
 use crate::stacks;
 use crate::{Environment, Generated, base_layers, check, config, detect, generate_detected, write};
-use serde::Serialize;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -21,7 +21,7 @@ pub const MAX_DEPTH: usize = 4;
 /// empty directories is walked well within a second.
 pub const MAX_DIRS: usize = 20_000;
 /// The bake file's name.
-pub const BAKE_FILE: &str = "docker-bake.hcl";
+pub use crate::render::BAKE_FILE;
 /// Directories never entered: dependencies, build output, virtual environments, VCS data.
 const SKIP: &[&str] = &[
     "node_modules",
@@ -65,17 +65,6 @@ impl Service {
             None => self.dir.clone(),
         }
     }
-}
-
-/// One bake target.
-#[derive(Debug, Clone, Serialize)]
-struct Target {
-    name: String,
-    context: String,
-    /// The Dockerfile's path from the context.
-    dockerfile: String,
-    /// A named stage to build instead of the last one.
-    stage: Option<&'static str>,
 }
 
 /// The directories under `root` where a stack is detected, sorted, with their detection
@@ -243,7 +232,12 @@ fn outputs(
     };
     let mut all = Vec::new();
     for service in services {
-        for output in &service.generated.outputs {
+        for output in service
+            .generated
+            .outputs
+            .iter()
+            .filter(|output| output.name != BAKE_FILE)
+        {
             let name = match (&service.application, output.name.as_str()) {
                 (None, name) => prefix(&service.dir, name),
                 (Some(_), ".dockerignore") => {
@@ -269,11 +263,11 @@ fn outputs(
 
 /// docker-bake.hcl: one target per service (two for PHP-FPM: the app and its nginx stage).
 fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
-    let mut targets: Vec<Target> = Vec::new();
+    let mut targets: Vec<BakeTarget> = Vec::new();
     for service in services {
         let base = target_name(service);
         let web = service.generated.plan.build.always_compose();
-        let taken = |name: &str| targets.iter().any(|t: &Target| t.name == name);
+        let taken = |name: &str| targets.iter().any(|t: &BakeTarget| t.name == name);
         let mut name = base.clone();
         let mut n = 2;
         while taken(&name) || (web && taken(&format!("{name}-web"))) {
@@ -286,34 +280,12 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
             service.dir.clone()
         };
         let context = crate::safe::relative_path(BAKE_FILE, "service directory", &context)?;
-        let dockerfile = service
-            .generated
-            .plan
-            .app
-            .dockerfile
-            .clone()
-            .unwrap_or_else(|| "Dockerfile".to_string());
-        if web {
-            targets.push(Target {
-                name: format!("{name}-web"),
-                context: context.clone(),
-                dockerfile: dockerfile.clone(),
-                stage: Some("web"),
-            });
-        }
-        targets.push(Target {
-            name,
-            context,
-            dockerfile,
-            stage: None,
-        });
+        targets.extend(BakeTarget::of(&service.generated.plan, &name, &context));
     }
-    targets.sort_by(|a, b| a.name.cmp(&b.name));
     let templates = Templates::load(settings.templates.as_ref())?;
-    let context = minijinja::context! { targets => minijinja::value::Serde(&targets) };
     Ok(Output {
         name: BAKE_FILE.to_string(),
-        contents: templates.render("common/docker-bake.hcl.j2", &context)?,
+        contents: crate::render::bake(&templates, &mut targets)?,
     })
 }
 

@@ -25,6 +25,10 @@ pub struct Plan {
     pub syntax: bool,
     /// Also generate compose.yaml.
     pub compose: bool,
+    /// Also generate docker-bake.hcl for a release build.
+    pub bake: bool,
+    /// The platforms a release build targets; empty: the build machine's.
+    pub platforms: &'static [&'static str],
     pub app: App,
     pub builder: Builder,
     pub runtime: Runtime,
@@ -319,6 +323,11 @@ pub fn build(
     let image_name = crate::safe::image_name(&output.binary);
     let (labels, labels_step, label_warnings) = Labels::new(&image_name, &output.about);
     trace.push(labels_step);
+    trace.push(Step {
+        question: "Platforms of a release build (docker-bake.hcl)?".to_string(),
+        answer: output.platforms.why.clone(),
+        evidence: Vec::new(),
+    });
     let mut pins = build.pins();
     pins.stack = Some(stack);
     pins.vendor = Some(decision.vendor);
@@ -339,6 +348,8 @@ pub fn build(
         vendor: decision.vendor,
         syntax: settings.syntax,
         compose: settings.compose || build.always_compose(),
+        bake: settings.bake,
+        platforms: output.platforms.list,
         app: App {
             image_name,
             dockerfile: None,

@@ -7,6 +7,7 @@ use crate::repo::{self, Repo};
 use crate::settings::Place;
 use crate::stack::Stack;
 use minijinja::syntax::SyntaxConfig;
+use serde::Serialize;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -291,8 +292,63 @@ pub fn embedded() -> Vec<Output> {
         .collect()
 }
 
-/// Renders the Dockerfile, the .dockerignore, compose.yaml when the plan asks for it, and the
-/// stack's extra files.
+/// The bake file's name.
+pub const BAKE_FILE: &str = "docker-bake.hcl";
+
+/// One target of docker-bake.hcl: a service's image (or the named stage of one), built from
+/// its context for the platforms its plan can cross-compile for.
+#[derive(Debug, Clone, Serialize)]
+pub struct BakeTarget {
+    pub name: String,
+    pub context: String,
+    /// The Dockerfile's path from the context.
+    pub dockerfile: String,
+    /// A named stage to build instead of the last one.
+    pub stage: Option<&'static str>,
+    /// Empty: the build machine's platform.
+    pub platforms: &'static [&'static str],
+}
+
+impl BakeTarget {
+    /// The targets of the service `plan` describes, named `name`, built from `context` (a
+    /// validated relative path): its image, and for a PHP-FPM application its nginx stage as
+    /// `NAME-web`.
+    pub fn of(plan: &Plan, name: &str, context: &str) -> Vec<BakeTarget> {
+        let dockerfile = plan
+            .app
+            .dockerfile
+            .clone()
+            .unwrap_or_else(|| "Dockerfile".to_string());
+        let mut targets = Vec::new();
+        if plan.build.always_compose() {
+            targets.push(BakeTarget {
+                name: format!("{name}-web"),
+                context: context.to_string(),
+                dockerfile: dockerfile.clone(),
+                stage: Some("web"),
+                platforms: plan.platforms,
+            });
+        }
+        targets.push(BakeTarget {
+            name: name.to_string(),
+            context: context.to_string(),
+            dockerfile,
+            stage: None,
+            platforms: plan.platforms,
+        });
+        targets
+    }
+}
+
+/// docker-bake.hcl for `targets`, sorted by name.
+pub fn bake(templates: &Templates, targets: &mut [BakeTarget]) -> Result<String, RenderError> {
+    targets.sort_by(|a, b| a.name.cmp(&b.name));
+    let context = minijinja::context! { targets => minijinja::value::Serde(&targets) };
+    templates.render("common/docker-bake.hcl.j2", &context)
+}
+
+/// Renders the Dockerfile, the .dockerignore, compose.yaml when the plan asks for it,
+/// docker-bake.hcl when it asks for a release build, and the stack's extra files.
 pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderError> {
     let [dockerfile, dockerignore] = stack_templates(plan.stack);
     let context = Value::from(minijinja::value::Serde(plan));
@@ -312,7 +368,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
     for (name, id) in plan.build.extra_files() {
         files.push((name.to_string(), id.to_string()));
     }
-    files
+    let mut outputs = files
         .into_iter()
         .map(|(name, id)| {
             Ok(Output {
@@ -320,7 +376,15 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
                 contents: templates.render(&id, &context)?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<Output>, RenderError>>()?;
+    if plan.bake {
+        let mut targets = BakeTarget::of(plan, &plan.app.image_name, ".");
+        outputs.push(Output {
+            name: BAKE_FILE.to_string(),
+            contents: bake(templates, &mut targets)?,
+        });
+    }
+    Ok(outputs)
 }
 
 /// The error naming template `id` as its file when it came from the templates directory, or

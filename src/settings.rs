@@ -76,6 +76,9 @@ pub struct Layer {
     pub no_syntax: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub compose: Option<bool>,
+    /// Also generate docker-bake.hcl for a release build.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bake: Option<bool>,
     /// Directory whose templates override the embedded ones (already resolved against the
     /// source's base directory).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -107,6 +110,7 @@ impl Layer {
             health_path: other.health_path.or(self.health_path),
             no_syntax: other.no_syntax.or(self.no_syntax),
             compose: other.compose.or(self.compose),
+            bake: other.bake.or(self.bake),
             templates: other.templates.or(self.templates),
             mirrors,
             digests: other.digests.or(self.digests),
@@ -143,6 +147,8 @@ pub struct Settings {
     pub syntax: bool,
     /// Also generate compose.yaml.
     pub compose: bool,
+    /// Also generate docker-bake.hcl (SBOM and provenance, platforms, cache settings).
+    pub bake: bool,
     /// Directory of templates overriding the embedded ones.
     pub templates: Option<Place>,
     /// Registry prefix rewrites (`gcr.io/distroless` -> `mirror.example/distroless`).
@@ -173,6 +179,7 @@ impl Settings {
             health_path: merged.health_path,
             syntax: !merged.no_syntax.unwrap_or(false),
             compose: merged.compose.unwrap_or(false),
+            bake: merged.bake.unwrap_or(false),
             templates: merged.templates,
             mirrors: merged.mirrors,
             digests: merged.digests,

@@ -20,6 +20,27 @@ pub fn stop_step(answer: impl Into<String>, evidence: Vec<Evidence>) -> Step {
     }
 }
 
+/// The platforms a multi-platform build (docker-bake.hcl) targets when the build stage
+/// cross-compiles from `$BUILDPLATFORM`.
+pub const MULTI_ARCH: &[&str] = &["linux/amd64", "linux/arm64"];
+
+/// The platforms a release build targets (empty: the build machine's own), and why.
+#[derive(Debug, Clone)]
+pub struct Platforms {
+    pub list: &'static [&'static str],
+    pub why: String,
+}
+
+impl Platforms {
+    /// Built for the build machine's platform only, because of `why`.
+    pub fn native(why: impl Into<String>) -> Platforms {
+        Platforms {
+            list: &[],
+            why: why.into(),
+        }
+    }
+}
+
 /// One `COPY` of manifests (validated relative paths) into their directory, before the
 /// dependency step, so that step is cached until a manifest changes.
 #[derive(Debug, Clone, Serialize)]
@@ -75,4 +96,6 @@ pub struct StackOutput {
     pub health: Option<crate::stacks::health::Health>,
     /// The project's version and licence as its manifest states them, for the OCI labels.
     pub about: crate::manifest::About,
+    /// The platforms of a release build.
+    pub platforms: Platforms,
 }

@@ -373,8 +373,40 @@ def documents():
                 fail(f"monorepo: bake target {name} has no Dockerfile in {context}")
         if sorted(targets) != ["api", "web", "worker"]:
             fail(f"monorepo: bake targets {sorted(targets)}")
-    print(f"ok   documents: {count} compose files parse as hardened YAML; the bake file parses as HCL")
+        for name, body in targets.items():
+            check_release(f"monorepo {name}", body, None)
+    releases = 0
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
+        args_file = fixture.with_suffix(".args")
+        args = args_file.read_text().split() if args_file.exists() else []
+        result = shiplight("init", fixture, "--stdout", "--bake", *args)
+        if result.returncode != 0:
+            continue
+        plan = shiplight("explain", fixture, "--json", *args)
+        import json
+        multi = json.loads(plan.stdout)["platforms"] if plan.returncode == 0 else []
+        bake = hcl2.loads(split_outputs(result.stdout)["docker-bake.hcl"])
+        for block in bake["target"]:
+            for name, body in block.items():
+                check_release(f"{fixture.name} bake {name}", body, multi)
+        releases += 1
+    print(f"ok   documents: {count} compose files parse as hardened YAML; the monorepo bake file and "
+          f"{releases} release bake files parse as HCL with attestations, platforms and cache settings")
     return count
+
+
+def check_release(label, body, platforms):
+    """A bake target for release: SBOM and max-mode provenance attestations, cache import and
+    export from CI's variables, and the plan's platforms (when `platforms` is given)."""
+    attest = [a.strip('"') for a in body.get("attest", [])]
+    if sorted(attest) != ["type=provenance,mode=max", "type=sbom"]:
+        fail(f"{label}: attest is {attest}")
+    for key, variable in (("cache-from", "CACHE_FROM"), ("cache-to", "CACHE_TO")):
+        if variable not in str(body.get(key, "")):
+            fail(f"{label}: {key} does not come from {variable}: {body.get(key)}")
+    got = [p.strip('"') for p in body.get("platforms", [])]
+    if platforms is not None and got != platforms:
+        fail(f"{label}: platforms {got}, the plan says {platforms}")
 
 
 def self_test():

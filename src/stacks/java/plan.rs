@@ -389,6 +389,9 @@ pub fn plan(
         )],
     ));
     Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::native(
+            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
+        ),
         about: module.about.clone(),
         health,
         stop_signal: None,

@@ -749,6 +749,9 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::native(
+            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
+        ),
         about: package.about.clone(),
         health,
         stop_signal: site.as_ref().map(|_| "SIGQUIT"),

@@ -211,6 +211,9 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         ));
     }
     Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::native(
+            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
+        ),
         about: facts.about.clone(),
         health: None,
         stop_signal: web.then_some("SIGQUIT"),

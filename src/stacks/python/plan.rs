@@ -668,6 +668,9 @@ pub fn plan(
     );
     steps.push(health_step);
     Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::native(
+            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
+        ),
         about: project.about.clone(),
         health,
         stop_signal,

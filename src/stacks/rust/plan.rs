@@ -331,6 +331,9 @@ pub fn plan(
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
     Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::native(
+            "the build machine's: cargo builds for the build stage's own host, and cross-compiling needs the target's standard library (`rustup target add`) and C linker, which the builder image does not carry; another platform needs emulation (QEMU) on the builder",
+        ),
         about: bin.about.clone(),
         health,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
