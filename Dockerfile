@@ -24,7 +24,7 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/src/target,sharing=locked \
     rustc -vV > /tmp/rustc-version \
     && host="$(sed -n 's/^host: //p' /tmp/rustc-version)" \
-    && RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked --bin shiplight --target "$host" \
+    && RUSTFLAGS="-C target-feature=+crt-static --remap-path-prefix=/src=/src --remap-path-prefix=$CARGO_HOME=/cargo" cargo build --release --locked --bin shiplight --target "$host" \
     && mkdir -p /out \
     && cp "target/$host/release/shiplight" /out/shiplight \
     && readelf -lW /out/shiplight > /tmp/program-headers \
@@ -32,11 +32,17 @@ RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
          echo "shiplight: /out/shiplight is dynamically linked, but gcr.io/distroless/static-debian13:nonroot has no C library" >&2; \
          exit 1; \
        fi
+# Reproducible output: the runtime's files as two trees, every file and directory at one time,
+# SOURCE_DATE_EPOCH (0 when unset), so two builds of one commit give the same layers.
+ARG SOURCE_DATE_EPOCH
+RUN mkdir -p /out/approot/app \
+    && mv /out/shiplight /out/approot/app/shiplight \
+    && find /out/approot -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
 
 # Runtime: the artefact only, owned by and run as the numeric non-root user; no shell needed.
 FROM gcr.io/distroless/static-debian13:${RUNTIME_TAG}
+COPY --from=build --chown=65532:65532 /out/approot/ /
 WORKDIR /app
-COPY --from=build --chown=65532:65532 /out/shiplight /app/shiplight
 USER 65532:65532
 ENTRYPOINT ["/app/shiplight"]
 

@@ -7,6 +7,10 @@ use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
+/// Why Docker Hardened Images are not a vendor, from Docker's documentation (docs.docker.com/dhi,
+/// "Use a Docker Hardened Image"): the `explain` step and `explain --tree` say it.
+pub const DHI_NOT_OFFERED: &str = "Docker Hardened Images (dhi.io) are not offered: their naming would fit the catalogue (dhi.io/python:3.13-debian13, a -dev tag for the builder), but Docker's documentation requires `docker login dhi.io` to pull even the free Community images, so a Dockerfile naming them would fail for anyone building without a Docker account, anonymous CI included; use --mirror to point a vendor's images at a registry you log in to instead";
+
 /// Who publishes the runtime (and matching builder) images.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, ValueEnum)]
 #[serde(rename_all = "lowercase")]

@@ -124,6 +124,11 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         }
         Command::Explain(args) => {
             if args.tree {
+                writeln!(
+                    out,
+                    "Vendors: distroless (default) and chainguard (--vendor). {}\n",
+                    catalog::DHI_NOT_OFFERED
+                )?;
                 for &stack in stack::Stack::ALL {
                     if args.overrides.stack.is_none_or(|wanted| wanted == stack) {
                         write!(out, "{}", decide::print_tree(stack, &stacks::tree(stack)))?;

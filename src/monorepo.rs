@@ -2,9 +2,9 @@
 //! where a stack is detected; its own subdirectories belong to it), each is generated with its
 //! own shiplight.toml, and one docker-bake.hcl builds them all.
 
-use crate::render::BakeTarget;
 use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::render::BakeTarget;
 use crate::render::{Output, Templates};
 use crate::repo::{self, Entry, Repo};
 use crate::settings::Settings;

@@ -307,7 +307,20 @@ pub fn build(
     };
     let images = Images::new(&settings.mirrors, settings.digests.as_ref())?;
     let latest = builder.ends_with(":latest");
-    let mut trace: Vec<Step> = vendor_step.into_iter().collect();
+    let mut trace: Vec<Step> = vec![vendor_step.unwrap_or_else(|| Step {
+        question: "Which vendor?".to_string(),
+        answer: format!(
+            "{}: {}. {}",
+            decision.vendor,
+            if settings.vendor_chosen {
+                "the settings choose it"
+            } else {
+                "the default"
+            },
+            catalog::DHI_NOT_OFFERED
+        ),
+        evidence: Vec::new(),
+    })];
     trace.extend(decision.trace.iter().cloned());
     trace.extend(output.steps);
     trace.push(Step {

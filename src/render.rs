@@ -7,8 +7,8 @@ use crate::repo::{self, Repo};
 use crate::settings::Place;
 use crate::stack::Stack;
 use minijinja::syntax::SyntaxConfig;
-use serde::Serialize;
 use minijinja::{Environment, UndefinedBehavior, Value};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -49,6 +49,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
     (
         "partials/probe-java.j2",
         include_str!("../templates/partials/probe-java.j2"),
+    ),
+    (
+        "partials/epoch.j2",
+        include_str!("../templates/partials/epoch.j2"),
     ),
     (
         "partials/labels.j2",

@@ -451,7 +451,8 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
         "{file}"
     );
     assert!(
-        file.contains("COPY --from=build --chown=0:0 /out/native-libs /usr/local/lib/native"),
+        file.contains("mv /out/native-libs /out/sysroot/usr/local/lib/native")
+            && file.contains("COPY --from=build --chown=0:0 /out/sysroot/ /"),
         "the library is copied into the runtime: {file}"
     );
     let (_, err) = run(
@@ -531,7 +532,8 @@ fn go_cgo_linking_a_system_library_gets_it_copied() {
     );
     let file = dockerfile(&fixture("go-cgo-system-lib"));
     assert!(
-        file.contains("COPY --from=build --chown=0:0 /out/native-libs /usr/local/lib/native"),
+        file.contains("mv /out/native-libs /out/sysroot/usr/local/lib/native")
+            && file.contains("COPY --from=build --chown=0:0 /out/sysroot/ /"),
         "{file}"
     );
     let plain = dockerfile(&fixture("go-cgo"));

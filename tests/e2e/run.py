@@ -159,7 +159,10 @@ CASES = [
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot", yarn_release="4.5.3",
          expect="ok uid=65532 pnp=on devdeps=absent"),
     # React Router started through react-router-serve: the bin its package names, under node.
-    dict(name="node-react-router-serve", app="node-react-router", args=[], http=True,
+    # react-router-serve handles SIGTERM itself; its server entry aborts a page render after
+    # 6 s with a timer that holds the process, so a page served just before `docker stop` delays
+    # the stop by up to 6 s: the health path, a resource route, keeps the stop prompt.
+    dict(name="node-react-router-serve", app="node-react-router", args=HEALTH, http=True,
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 serve=react-router"),
 ]
@@ -802,6 +805,108 @@ def verify_case(case, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# Reproducible builds: each sample is built twice from a clean cache with one SOURCE_DATE_EPOCH,
+# and the layers the Dockerfile adds on top of the runtime base must have the same digests.
+REPRODUCIBLE = ["go-static", "rust-static"]
+EPOCH = "1700000000"
+
+
+def added_layers(tag, base):
+    layers = json.loads(run([DOCKER, "image", "inspect", "-f", "{{json .RootFS.Layers}}", tag]).stdout)
+    below = json.loads(run([DOCKER, "image", "inspect", "-f", "{{json .RootFS.Layers}}", base]).stdout)
+    if layers[:len(below)] != below:
+        raise RuntimeError(f"{tag} is not built on {base}")
+    return layers[len(below):]
+
+
+def reproducible_case(app_name, keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-repro-"))
+    tags = [f"shiplight-e2e/repro-{app_name}:{n}" for n in (1, 2)]
+    try:
+        app = work / app_name
+        shutil.copytree(E2E / "apps" / app_name, app)
+        shiplight("init", app, "--no-syntax")
+        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax").stdout)
+        for image in plan_images(plan):
+            ensure_standin(image, keys)
+        layers = []
+        for tag in tags:
+            run([DOCKER, "builder", "prune", "-af"], check=False)
+            run([DOCKER, "build", "--no-cache", "--build-arg", f"SOURCE_DATE_EPOCH={EPOCH}", "-t", tag,
+                 str(app)])
+            layers.append(added_layers(tag, plan["runtime"]["image"]))
+        if layers[0] != layers[1]:
+            raise RuntimeError(f"two clean builds differ in their own layers: {layers[0]} vs {layers[1]}")
+        return len(layers[0])
+    finally:
+        for tag in tags:
+            run([DOCKER, "rmi", "-f", tag], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+# A multi-platform build: the Go sample built for linux/arm64 on this amd64 machine. The build
+# stage runs on $BUILDPLATFORM and cross-compiles; the runtime stand-in for arm64 is the amd64
+# stand-in's files (no program of its own) under a tag of its own, given through RUNTIME_TAG,
+# so the Dockerfile is the one shiplight wrote.
+ARM64_TAG = "nonroot-arm64"
+
+
+def arm64_case(keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-arm64-"))
+    tag = "shiplight-e2e/arm64-go-static:latest"
+    try:
+        app = work / "go-static"
+        shutil.copytree(E2E / "apps" / "go-static", app)
+        shiplight("init", app, "--no-syntax")
+        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax").stdout)
+        if plan["platforms"] != ["linux/amd64", "linux/arm64"]:
+            raise RuntimeError(f"the plan's platforms are {plan['platforms']}")
+        for image in plan_images(plan):
+            ensure_standin(image, keys)
+        runtime = plan["runtime"]
+        arm64_base = f"{runtime['repository']}:{ARM64_TAG}"
+        base_key = label_of(runtime["image"])
+        if label_of(arm64_base) != base_key:
+            rootfs = work / "rootfs"
+            rootfs.mkdir()
+            container = run([DOCKER, "create", runtime["image"], "/nothing"]).stdout.strip()
+            try:
+                with tempfile.TemporaryFile() as tmp:
+                    subprocess.run([DOCKER, "export", container], stdout=tmp, check=True, env=ENV)
+                    tmp.seek(0)
+                    with tarfile.open(fileobj=tmp) as tar:
+                        tar.extractall(rootfs, filter="tar")
+            finally:
+                run([DOCKER, "rm", container], check=False)
+            (work / "Dockerfile.arm64").write_text(
+                "FROM scratch\nCOPY rootfs/ /\nUSER 65532:65532\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
+            run([DOCKER, "build", "--platform", "linux/arm64", "--label", f"{LABEL}={base_key}",
+                 "-f", str(work / "Dockerfile.arm64"), "-t", arm64_base, str(work)])
+        run([DOCKER, "build", "--platform", "linux/arm64", "--build-arg", f"RUNTIME_TAG={ARM64_TAG}",
+             "-t", tag, str(app)])
+        arch = run([DOCKER, "image", "inspect", "-f", "{{.Architecture}}", tag]).stdout.strip()
+        if arch != "arm64":
+            raise RuntimeError(f"the image's architecture is {arch}, not arm64")
+        files = work / "out"
+        files.mkdir()
+        container = run([DOCKER, "create", tag]).stdout.strip()
+        try:
+            run([DOCKER, "cp", f"{container}:/app/{plan['app']['binary']}", str(files / "app")])
+        finally:
+            run([DOCKER, "rm", container], check=False)
+        header = (files / "app").read_bytes()[:20]
+        if header[:4] != b"\x7fELF" or int.from_bytes(header[18:20], "little") != 183:
+            raise RuntimeError("the binary in the arm64 image is not an AArch64 ELF")
+        if pathlib.Path("/proc/sys/fs/binfmt_misc/qemu-aarch64").exists():
+            out = run([DOCKER, "run", "--rm", "--platform", "linux/arm64", tag, "--version"],
+                      check=False)
+            return f"built; ran under emulation (exit {out.returncode})"
+        return "built, AArch64 binary; not run: no arm64 emulator (binfmt qemu-aarch64) here"
+    finally:
+        run([DOCKER, "rmi", "-f", tag], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 def main():
     selected = sys.argv[1:]
     cases = [c for c in CASES if not selected or c["name"] in selected]
@@ -834,8 +939,27 @@ def main():
         except Exception as err:
             log(f"FAIL {case['name']}: {err}")
             verify_failed += 1
-    failed = sum(r["result"] != "pass" for _, r in rows) + verify_failed
-    rows += [(case["name"], None) for case in verify_cases]
+    extra_failed = 0
+    extra_names = []
+    for app_name in [a for a in REPRODUCIBLE if not selected or f"reproducible-{a}" in selected]:
+        log(f"case reproducible-{app_name}")
+        extra_names.append(f"reproducible-{app_name}")
+        try:
+            count = reproducible_case(app_name, keys)
+            print(f"{'reproducible-' + app_name:<34} two clean builds, same digests for its {count} layers  pass")
+        except Exception as err:
+            log(f"FAIL reproducible-{app_name}: {err}")
+            extra_failed += 1
+    if not selected or "arm64-go-static" in selected:
+        log("case arm64-go-static")
+        extra_names.append("arm64-go-static")
+        try:
+            print(f"{'arm64-go-static':<34} {arm64_case(keys)}  pass")
+        except Exception as err:
+            log(f"FAIL arm64-go-static: {err}")
+            extra_failed += 1
+    failed = sum(r["result"] != "pass" for _, r in rows) + verify_failed + extra_failed
+    rows += [(case["name"], None) for case in verify_cases] + [(name, None) for name in extra_names]
     print(f"\nreal-build suite: {time.time() - started:.0f} s")
     print(f"{len(rows) - failed} passed, {failed} failed")
     return 1 if failed else 0
