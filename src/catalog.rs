@@ -869,3 +869,6 @@ pub const PHP_WEB_PORT: u16 = 8080;
 
 /// The port PHP-FPM listens on in Chainguard's php:latest-fpm.
 pub const PHP_FPM_PORT: u16 = 9000;
+
+/// The php CLI in Chainguard's php images, the FPM variant included (its health check runs it).
+pub const PHP_CLI: &str = "/usr/bin/php";

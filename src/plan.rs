@@ -486,7 +486,7 @@ fn decide_and_plan(
                     .trace
                     .insert(0, stacks::php::plan::no_distroless_php());
             }
-            let output = stacks::php::plan::plan(facts)?;
+            let output = stacks::php::plan::plan(facts, settings.health_path.as_deref())?;
             Ok((decision, output))
         }
     }

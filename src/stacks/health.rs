@@ -34,6 +34,13 @@ pub enum Asker<'a> {
     Python(&'a str),
     /// The java launcher at this path, with a probe class compiled in the build stage.
     Java(&'a str),
+    /// The php CLI at this path asking PHP-FPM over FastCGI, as nginx does, for the front
+    /// controller at `script` under the web root `root`.
+    PhpFpm {
+        php: &'a str,
+        script: &'a str,
+        root: &'a str,
+    },
     /// A static probe built in the build stage from a few lines of the stack's own language:
     /// `go` or `rust`.
     Probe(&'static str),
@@ -73,6 +80,16 @@ impl Health {
                     url,
                 ],
                 Some("java"),
+            ),
+            Asker::PhpFpm { php, script, root } => (
+                vec![
+                    php.to_string(),
+                    "-r".to_string(),
+                    format!(
+                        "$s=fsockopen('127.0.0.1',{port},$n,$e,3);if(!$s)exit(1);stream_set_timeout($s,4);$b='';foreach(['SCRIPT_FILENAME'=>'{script}','SCRIPT_NAME'=>'/index.php','DOCUMENT_ROOT'=>'{root}','REQUEST_METHOD'=>'GET','REQUEST_URI'=>'{path}','QUERY_STRING'=>'','SERVER_NAME'=>'localhost','SERVER_PORT'=>'80','SERVER_PROTOCOL'=>'HTTP/1.1','GATEWAY_INTERFACE'=>'CGI/1.1','REMOTE_ADDR'=>'127.0.0.1'] as $k=>$v)$b.=chr(strlen($k)).chr(strlen($v)).$k.$v;$r=function($t,$c){{return pack('CCnnCx',1,$t,1,strlen($c),0).$c;}};fwrite($s,$r(1,pack('nCx5',1,0)).$r(4,$b).$r(4,'').$r(5,''));$o='';while(strlen($h=(string)stream_get_contents($s,8))==8){{$u=unpack('Cv/Ct/nid/nlen/Cpad',$h);$c=$u['len']?(string)stream_get_contents($s,$u['len']):'';if($u['pad'])stream_get_contents($s,$u['pad']);if($u['t']==6)$o.=$c;if($u['t']==3)break;}}exit($o===''||preg_match('/^Status: *5/mi',$o)?1:0);"
+                    ),
+                ],
+                None,
             ),
             Asker::Probe(language) => (
                 vec![

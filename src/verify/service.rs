@@ -26,7 +26,7 @@ pub fn runs(engine: &Engine, job: &Job<'_>, tag: &str, plan: &Plan, made: &mut M
     if let StackPlan::Php(php) = &plan.build
         && php.web
     {
-        return behind_nginx(engine, job, tag, php, made);
+        return behind_nginx(engine, job, tag, plan, php, made);
     }
     match plan.app.port {
         Some(port) => service(engine, tag, plan, port, made),
@@ -102,6 +102,7 @@ fn behind_nginx(
     engine: &Engine,
     job: &Job<'_>,
     tag: &str,
+    plan: &Plan,
     php: &crate::stacks::php::plan::PhpPlan,
     made: &mut Made,
 ) -> Vec<Check> {
@@ -123,15 +124,12 @@ fn behind_nginx(
         )];
     }
     made.network(&network);
-    let app = engine.output(&[
-        "run",
-        "-d",
-        "--network",
-        &network,
-        "--network-alias",
-        "app",
-        tag,
-    ]);
+    let mut args = vec!["run", "-d", "--network", &network, "--network-alias", "app"];
+    if plan.app.health.is_some() {
+        args.extend(["--health-interval", "1s", "--health-start-period", "0s"]);
+    }
+    args.push(tag);
+    let app = engine.output(&args);
     let app = match app {
         Ok(id) => id,
         Err(err) => {
@@ -155,12 +153,21 @@ fn behind_nginx(
         }
     };
     made.container(&server);
-    let status = mapped(engine, &server, php.web_port).and_then(|mapped| answer(mapped, "/"));
-    vec![
+    let path = plan
+        .app
+        .health
+        .as_ref()
+        .map_or("/".to_string(), |health| health.path.clone());
+    let status = mapped(engine, &server, php.web_port).and_then(|mapped| answer(mapped, &path));
+    let mut checks = vec![
         uid_check(engine, &[&app, &server]),
-        answer_check(status, "/ through nginx", php.web_port),
-        stops(engine, &[&server, &app]),
-    ]
+        answer_check(status, &format!("{path} through nginx"), php.web_port),
+    ];
+    if plan.app.health.is_some() {
+        checks.push(healthy(engine, &app));
+    }
+    checks.push(stops(engine, &[&server, &app]));
+    checks
 }
 
 /// Every process of the containers runs as uid 65532.

@@ -82,7 +82,7 @@ CASES = [
          runtime="gcr.io/distroless/java21-debian13:nonroot", expect="ok uid=65532 java=21 layered=true"),
     dict(name="php-cli", app="php-cli", args=[], http=False,
          runtime="cgr.dev/chainguard/php:latest", expect="ok uid=65532 php=8.4 sapi=cli autoload=yes"),
-    dict(name="php-fpm-nginx", app="php-web", args=[], http=True,
+    dict(name="php-fpm-nginx", app="php-web", args=HEALTH, http=True,
          runtime="cgr.dev/chainguard/php:latest-fpm",
          expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no"),
     # default-run chooses among two binaries; an optional C dependency (pq-sys, behind the

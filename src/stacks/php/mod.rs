@@ -58,6 +58,8 @@ pub struct PhpFacts {
     /// `ext-*` requirements (name without the prefix).
     pub extensions: Vec<(String, Evidence)>,
     pub app: App,
+    /// The health route the routes or the front controller name, or Laravel's `health:` route.
+    pub health: Option<(String, Evidence)>,
     /// composer.json's `version` and `license`, for the image's labels.
     pub about: crate::manifest::About,
     pub app_evidence: Evidence,
@@ -69,6 +71,33 @@ pub struct PhpFacts {
     pub assets: Option<Evidence>,
     /// package-lock.json beside it.
     pub assets_locked: bool,
+}
+
+/// The health route a web application names: a literal in routes/web.php, routes/api.php or
+/// the front controller, else the path Laravel's `health:` setting in bootstrap/app.php gives.
+fn health_route(repo: &Repo, document_root: &str) -> Option<(String, Evidence)> {
+    let front = repo::join(document_root, "index.php");
+    ["routes/web.php", "routes/api.php", front.as_str()]
+        .iter()
+        .find_map(|file| crate::facts::health_in(repo, file, MANIFEST_CAP))
+        .or_else(|| {
+            let file = "bootstrap/app.php";
+            let text = repo.read_text(file, MANIFEST_CAP).ok()??;
+            text.lines().enumerate().find_map(|(index, line)| {
+                let rest = &line[line.find("health:")? + "health:".len()..];
+                let quote = rest
+                    .trim_start()
+                    .chars()
+                    .next()
+                    .filter(|c| matches!(c, '\'' | '"'))?;
+                let path = rest.trim_start()[1..].split(quote).next()?;
+                let path = safe::url_path(path).ok()?;
+                Some((
+                    path.clone(),
+                    Evidence::line(file, index + 1, format!("Laravel health route {path}")),
+                ))
+            })
+        })
 }
 
 impl PhpFacts {
@@ -222,7 +251,9 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
     } else {
         (None, false)
     };
+    let health = health_route(repo, document_root);
     Ok(Some(PhpFacts {
+        health,
         about: manifest::About::from_json("composer.json", &text, &json),
         composer: true,
         locked: lock.is_some(),
@@ -314,7 +345,9 @@ fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
             _ => return Ok(None),
         }
     };
+    let health = health_route(repo, document_root);
     Ok(Some(PhpFacts {
+        health,
         about: manifest::About::default(),
         composer: false,
         locked: false,

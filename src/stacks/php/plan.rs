@@ -68,7 +68,7 @@ fn composer_range(constraint: &str) -> Option<Range> {
 }
 
 /// The PHP part of the plan.
-pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
+pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, DetectError> {
     let web = facts.app.is_web();
     let row = catalog::runtime(
         Stack::Php,
@@ -204,6 +204,24 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
         web_image: catalog::PHP_WEB_SERVER.to_string(),
         nginx_file: NGINX_FILE,
     };
+    let web_root = if php.document_root.is_empty() {
+        APP_DIR.to_string()
+    } else {
+        format!("{APP_DIR}/{}", php.document_root)
+    };
+    let front_controller = format!("{web_root}/index.php");
+    let (health, health_step) = crate::stacks::health::choose(
+        health_path,
+        facts.health.as_ref(),
+        web.then_some(catalog::PHP_FPM_PORT),
+        crate::stacks::health::Asker::PhpFpm {
+            php: catalog::PHP_CLI,
+            script: &front_controller,
+            root: &web_root,
+        },
+        "the image's php asking PHP-FPM over FastCGI for the front controller, as nginx does",
+    );
+    steps.push(health_step);
     if web {
         steps.push(crate::stacks::output::stop_step(
             "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
@@ -215,7 +233,7 @@ pub fn plan(facts: &PhpFacts) -> Result<StackOutput, DetectError> {
             "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
         ),
         about: facts.about.clone(),
-        health: None,
+        health,
         stop_signal: web.then_some("SIGQUIT"),
         copy_libraries: false,
         builder_variant: "",
