@@ -351,7 +351,8 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
         "ARG RUNTIME=production\n".to_string(),
         format!("FROM registry.example.com/cg/php:latest-fpm@{digest} AS runtime-production\n"),
         "FROM registry.example.com/cg/php:latest-fpm-dev AS runtime-debug\n".to_string(),
-        "FROM registry.example.com/cg/php:latest-dev AS build\n".to_string(),
+        "FROM --platform=$BUILDPLATFORM registry.example.com/cg/php:latest-dev AS build\n"
+            .to_string(),
         format!("FROM registry.example.com/cg/nginx:latest@{digest} AS web\n"),
         "# hadolint ignore=DL3006\nFROM runtime-${RUNTIME}\n".to_string(),
     ] {

@@ -171,7 +171,7 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
     );
     assert!(out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"));
     assert!(
-        out.contains("FROM cgr.dev/chainguard/node:latest-dev AS build"),
+        out.contains("FROM --platform=$BUILDPLATFORM cgr.dev/chainguard/node:latest-dev AS build"),
         "{out}"
     );
     assert!(

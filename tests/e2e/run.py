@@ -844,64 +844,75 @@ def reproducible_case(app_name, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
-# A multi-platform build: the Go sample built for linux/arm64 on this amd64 machine. The build
-# stage runs on $BUILDPLATFORM and cross-compiles; the runtime stand-in for arm64 is the amd64
-# stand-in's files (no program of its own) under a tag of its own, given through RUNTIME_TAG,
-# so the Dockerfile is the one shiplight wrote.
-ARM64_TAG = "nonroot-arm64"
+# Multi-platform builds on this amd64 machine: the Go sample (cross-compiled) and a static site
+# (its build stage runs on $BUILDPLATFORM) built for linux/arm64. The arm64 runtime stand-in is
+# the amd64 stand-in's files (no program of it runs in the build) under a tag of its own, given
+# through RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
+ARM64_TAG = "arm64-standin"
+# The file each arm64 image must hold ({binary}: the plan's artefact).
+ARM64_CASES = {"go-static": "app/{binary}", "node-vite-spa": "usr/share/nginx/html/index.html"}
 
 
-def arm64_case(keys):
-    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-arm64-"))
-    tag = "shiplight-e2e/arm64-go-static:latest"
+def arm64_standin(runtime, work):
+    """The runtime stand-in's files as a linux/arm64 image, tagged ARM64_TAG."""
+    arm64_base = f"{runtime['repository']}:{ARM64_TAG}"
+    base_key = label_of(runtime["image"])
+    if label_of(arm64_base) == base_key:
+        return
+    rootfs = work / "rootfs"
+    rootfs.mkdir()
+    container = run([DOCKER, "create", runtime["image"], "/nothing"]).stdout.strip()
     try:
-        app = work / "go-static"
-        shutil.copytree(E2E / "apps" / "go-static", app)
+        with tempfile.TemporaryFile() as tmp:
+            subprocess.run([DOCKER, "export", container], stdout=tmp, check=True, env=ENV)
+            tmp.seek(0)
+            with tarfile.open(fileobj=tmp) as tar:
+                tar.extractall(rootfs, filter="tar")
+    finally:
+        run([DOCKER, "rm", container], check=False)
+    (work / "Dockerfile.arm64").write_text(
+        "FROM scratch\nCOPY rootfs/ /\nUSER 65532:65532\n"
+        "ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
+    run([DOCKER, "build", "--platform", "linux/arm64", "--label", f"{LABEL}={base_key}",
+         "-f", str(work / "Dockerfile.arm64"), "-t", arm64_base, str(work)])
+
+
+def arm64_case(app_name, keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-arm64-"))
+    tag = f"shiplight-e2e/arm64-{app_name}:latest"
+    try:
+        app = work / app_name
+        shutil.copytree(E2E / "apps" / app_name, app)
         shiplight("init", app, "--no-syntax")
         plan = json.loads(shiplight("explain", app, "--json", "--no-syntax").stdout)
         if plan["platforms"] != ["linux/amd64", "linux/arm64"]:
             raise RuntimeError(f"the plan's platforms are {plan['platforms']}")
         for image in plan_images(plan):
             ensure_standin(image, keys)
-        runtime = plan["runtime"]
-        arm64_base = f"{runtime['repository']}:{ARM64_TAG}"
-        base_key = label_of(runtime["image"])
-        if label_of(arm64_base) != base_key:
-            rootfs = work / "rootfs"
-            rootfs.mkdir()
-            container = run([DOCKER, "create", runtime["image"], "/nothing"]).stdout.strip()
-            try:
-                with tempfile.TemporaryFile() as tmp:
-                    subprocess.run([DOCKER, "export", container], stdout=tmp, check=True, env=ENV)
-                    tmp.seek(0)
-                    with tarfile.open(fileobj=tmp) as tar:
-                        tar.extractall(rootfs, filter="tar")
-            finally:
-                run([DOCKER, "rm", container], check=False)
-            (work / "Dockerfile.arm64").write_text(
-                "FROM scratch\nCOPY rootfs/ /\nUSER 65532:65532\nENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\n")
-            run([DOCKER, "build", "--platform", "linux/arm64", "--label", f"{LABEL}={base_key}",
-                 "-f", str(work / "Dockerfile.arm64"), "-t", arm64_base, str(work)])
-        run([DOCKER, "build", "--platform", "linux/arm64", "--build-arg", f"RUNTIME_TAG={ARM64_TAG}",
-             "-t", tag, str(app)])
+        arm64_standin(plan["runtime"], work)
+        run([DOCKER, "build", "--platform", "linux/arm64", "--build-arg",
+             f"{plan['runtime']['arg_name']}={ARM64_TAG}", "-t", tag, str(app)])
         arch = run([DOCKER, "image", "inspect", "-f", "{{.Architecture}}", tag]).stdout.strip()
         if arch != "arm64":
             raise RuntimeError(f"the image's architecture is {arch}, not arm64")
         files = work / "out"
         files.mkdir()
-        container = run([DOCKER, "create", tag]).stdout.strip()
+        expected = ARM64_CASES[app_name].format(binary=plan["app"]["binary"])
+        container = run([DOCKER, "create", tag, "/nothing"]).stdout.strip()
         try:
-            run([DOCKER, "cp", f"{container}:/app/{plan['app']['binary']}", str(files / "app")])
+            run([DOCKER, "cp", f"{container}:/{expected}", str(files / "file")])
         finally:
             run([DOCKER, "rm", container], check=False)
-        header = (files / "app").read_bytes()[:20]
-        if header[:4] != b"\x7fELF" or int.from_bytes(header[18:20], "little") != 183:
-            raise RuntimeError("the binary in the arm64 image is not an AArch64 ELF")
+        header = (files / "file").read_bytes()[:20]
+        if app_name == "go-static":
+            if header[:4] != b"\x7fELF" or int.from_bytes(header[18:20], "little") != 183:
+                raise RuntimeError("the binary in the arm64 image is not an AArch64 ELF")
+            what = "AArch64 binary"
+        else:
+            what = f"/{expected} present"
         if pathlib.Path("/proc/sys/fs/binfmt_misc/qemu-aarch64").exists():
-            out = run([DOCKER, "run", "--rm", "--platform", "linux/arm64", tag, "--version"],
-                      check=False)
-            return f"built; ran under emulation (exit {out.returncode})"
-        return "built, AArch64 binary; not run: no arm64 emulator (binfmt qemu-aarch64) here"
+            return f"built, {what}; an arm64 emulator is installed, run it by hand"
+        return f"built, {what}; not run: no arm64 emulator (binfmt qemu-aarch64) here"
     finally:
         run([DOCKER, "rmi", "-f", tag], check=False)
         shutil.rmtree(work, ignore_errors=True)
@@ -950,13 +961,13 @@ def main():
         except Exception as err:
             log(f"FAIL reproducible-{app_name}: {err}")
             extra_failed += 1
-    if not selected or "arm64-go-static" in selected:
-        log("case arm64-go-static")
-        extra_names.append("arm64-go-static")
+    for app_name in [a for a in ARM64_CASES if not selected or f"arm64-{a}" in selected]:
+        log(f"case arm64-{app_name}")
+        extra_names.append(f"arm64-{app_name}")
         try:
-            print(f"{'arm64-go-static':<34} {arm64_case(keys)}  pass")
+            print(f"{'arm64-' + app_name:<34} {arm64_case(app_name, keys)}  pass")
         except Exception as err:
-            log(f"FAIL arm64-go-static: {err}")
+            log(f"FAIL arm64-{app_name}: {err}")
             extra_failed += 1
     failed = sum(r["result"] != "pass" for _, r in rows) + verify_failed + extra_failed
     rows += [(case["name"], None) for case in verify_cases] + [(name, None) for name in extra_names]

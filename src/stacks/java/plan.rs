@@ -389,9 +389,10 @@ pub fn plan(
         )],
     ));
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::native(
-            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
-        ),
+        platforms: crate::stacks::output::Platforms {
+            list: crate::stacks::output::MULTI_ARCH,
+            why: "linux/amd64 and linux/arm64: the build stage runs on $BUILDPLATFORM, since the jar it makes is the same for every platform, and the JRE image is published for both".to_string(),
+        },
         about: module.about.clone(),
         health,
         stop_signal: None,

@@ -749,9 +749,16 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::native(
-            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
-        ),
+        platforms: if site.is_some() {
+            crate::stacks::output::Platforms {
+                list: crate::stacks::output::MULTI_ARCH,
+                why: "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both".to_string(),
+            }
+        } else {
+            crate::stacks::output::Platforms::native(
+                "the build machine's: npm, pnpm and Yarn install the platform's own builds of packages with native code or per-platform binaries, so the install runs on the target platform; another platform needs emulation (QEMU) on the builder",
+            )
+        },
         about: package.about.clone(),
         health,
         stop_signal: site.as_ref().map(|_| "SIGQUIT"),

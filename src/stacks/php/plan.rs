@@ -229,9 +229,10 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         ));
     }
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::native(
-            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
-        ),
+        platforms: crate::stacks::output::Platforms {
+            list: crate::stacks::output::MULTI_ARCH,
+            why: "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both".to_string(),
+        },
         about: facts.about.clone(),
         health,
         stop_signal: web.then_some("SIGQUIT"),
