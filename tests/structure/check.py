@@ -25,6 +25,7 @@ Usage: python3 tests/structure/check.py [path/to/shiplight]
 """
 
 import itertools
+import json
 import pathlib
 import re
 import subprocess
@@ -379,11 +380,10 @@ def documents():
     for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         args_file = fixture.with_suffix(".args")
         args = args_file.read_text().split() if args_file.exists() else []
-        result = shiplight("init", fixture, "--stdout", "--bake", *args)
+        result = shiplight("init", fixture, "--stdout", *args, *([] if "--bake" in args else ["--bake"]))
         if result.returncode != 0:
             continue
         plan = shiplight("explain", fixture, "--json", *args)
-        import json
         multi = json.loads(plan.stdout)["platforms"] if plan.returncode == 0 else []
         bake = hcl2.loads(split_outputs(result.stdout)["docker-bake.hcl"])
         for block in bake["target"]:
