@@ -32,6 +32,14 @@ pub struct Platforms {
 }
 
 impl Platforms {
+    /// Built for linux/amd64 and linux/arm64 from `$BUILDPLATFORM`, because of `why`.
+    pub fn multi(why: impl Into<String>) -> Platforms {
+        Platforms {
+            list: MULTI_ARCH,
+            why: why.into(),
+        }
+    }
+
     /// Built for the build machine's platform only, because of `why`.
     pub fn native(why: impl Into<String>) -> Platforms {
         Platforms {

@@ -63,27 +63,12 @@ fn program(engine: &Engine, tag: &str) -> Vec<Check> {
 /// 500 on its health path or `/`, turns healthy when it has a HEALTHCHECK, stops promptly.
 fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) -> Vec<Check> {
     let publish = format!("127.0.0.1::{port}");
-    let mut args = vec!["run", "-d", "-p", &publish];
-    if plan.app.health.is_some() {
-        args.extend(["--health-interval", "1s", "--health-start-period", "0s"]);
-    }
-    args.push(tag);
-    let container = match engine.output(&args) {
+    let args = [&["run", "-d", "-p", &publish], health_timing(plan), &[tag]].concat();
+    let container = match start(engine, &args, "the container", made) {
         Ok(id) => id,
-        Err(err) => {
-            return vec![Check::new(
-                "runs",
-                false,
-                format!("the container does not start: {err}"),
-            )];
-        }
+        Err(check) => return vec![check],
     };
-    made.container(&container);
-    let path = plan
-        .app
-        .health
-        .as_ref()
-        .map_or("/".to_string(), |health| health.path.clone());
+    let path = asked_path(plan);
     let status = mapped(engine, &container, port).and_then(|mapped| answer(mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&container]),
@@ -124,40 +109,23 @@ fn behind_nginx(
         )];
     }
     made.network(&network);
-    let mut args = vec!["run", "-d", "--network", &network, "--network-alias", "app"];
-    if plan.app.health.is_some() {
-        args.extend(["--health-interval", "1s", "--health-start-period", "0s"]);
-    }
-    args.push(tag);
-    let app = engine.output(&args);
-    let app = match app {
+    let alias = ["run", "-d", "--network", &network, "--network-alias", "app"];
+    let app = match start(
+        engine,
+        &[&alias, health_timing(plan), &[tag]].concat(),
+        "PHP-FPM",
+        made,
+    ) {
         Ok(id) => id,
-        Err(err) => {
-            return vec![Check::new(
-                "runs",
-                false,
-                format!("PHP-FPM does not start: {err}"),
-            )];
-        }
+        Err(check) => return vec![check],
     };
-    made.container(&app);
     let publish = format!("127.0.0.1::{}", php.web_port);
-    let server = match engine.output(&["run", "-d", "--network", &network, "-p", &publish, &web]) {
+    let server_args = ["run", "-d", "--network", &network, "-p", &publish, &web];
+    let server = match start(engine, &server_args, "nginx", made) {
         Ok(id) => id,
-        Err(err) => {
-            return vec![Check::new(
-                "runs",
-                false,
-                format!("nginx does not start: {err}"),
-            )];
-        }
+        Err(check) => return vec![check],
     };
-    made.container(&server);
-    let path = plan
-        .app
-        .health
-        .as_ref()
-        .map_or("/".to_string(), |health| health.path.clone());
+    let path = asked_path(plan);
     let status = mapped(engine, &server, php.web_port).and_then(|mapped| answer(mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&app, &server]),
@@ -168,6 +136,33 @@ fn behind_nginx(
     }
     checks.push(stops(engine, &[&server, &app]));
     checks
+}
+
+/// Starts a detached container with `args` (the image last) and records it; the failed check
+/// naming `what` when it does not start.
+fn start(engine: &Engine, args: &[&str], what: &str, made: &mut Made) -> Result<String, Check> {
+    let id = engine
+        .output(args)
+        .map_err(|err| Check::new("runs", false, format!("{what} does not start: {err}")))?;
+    made.container(&id);
+    Ok(id)
+}
+
+/// The `docker run` options that run the image's HEALTHCHECK every second, when it has one.
+fn health_timing(plan: &Plan) -> &'static [&'static str] {
+    if plan.app.health.is_some() {
+        &["--health-interval", "1s", "--health-start-period", "0s"]
+    } else {
+        &[]
+    }
+}
+
+/// The path a service is asked: its health path, else `/`.
+fn asked_path(plan: &Plan) -> String {
+    plan.app
+        .health
+        .as_ref()
+        .map_or("/".to_string(), |health| health.path.clone())
 }
 
 /// Every process of the containers runs as uid 65532.

@@ -921,7 +921,6 @@ def arm64_case(app_name, keys):
 def main():
     selected = sys.argv[1:]
     cases = [c for c in CASES if not selected or c["name"] in selected]
-    verify_cases = [c for c in VERIFY_CASES if not selected or c["name"] in selected]
     started = time.time()
     keys = {"minbase": ensure_minbase()}
     keys["builder"] = ensure_builder_base(keys["minbase"])
@@ -941,36 +940,23 @@ def main():
     for name, r in rows:
         print(f"{name:<34} {r['runtime']:<44} {mb(r['size']):>9} {mb(r['artefact']):>9} {mb(r['base']):>9} "
               f"{r['cold']:>7.1f} {r['warm']:>7.1f}  {r['result']}")
-    verify_failed = 0
-    for case in verify_cases:
-        log(f"case {case['name']}")
+    # The other cases, each a name and what it prints when it passes.
+    others = [(case["name"], lambda case=case: "verify failed " + ", ".join(verify_case(case, keys))
+               + " as planted") for case in VERIFY_CASES]
+    others += [(f"reproducible-{a}", lambda a=a: "two clean builds, same digests for its "
+                f"{reproducible_case(a, keys)} layers") for a in REPRODUCIBLE]
+    others += [(f"arm64-{a}", lambda a=a: arm64_case(a, keys)) for a in ARM64_CASES]
+    others = [(name, check) for name, check in others if not selected or name in selected]
+    others_failed = 0
+    for name, check in others:
+        log(f"case {name}")
         try:
-            failed_checks = verify_case(case, keys)
-            print(f"{case['name']:<34} verify failed {', '.join(failed_checks)} as planted  pass")
+            print(f"{name:<34} {check()}  pass")
         except Exception as err:
-            log(f"FAIL {case['name']}: {err}")
-            verify_failed += 1
-    extra_failed = 0
-    extra_names = []
-    for app_name in [a for a in REPRODUCIBLE if not selected or f"reproducible-{a}" in selected]:
-        log(f"case reproducible-{app_name}")
-        extra_names.append(f"reproducible-{app_name}")
-        try:
-            count = reproducible_case(app_name, keys)
-            print(f"{'reproducible-' + app_name:<34} two clean builds, same digests for its {count} layers  pass")
-        except Exception as err:
-            log(f"FAIL reproducible-{app_name}: {err}")
-            extra_failed += 1
-    for app_name in [a for a in ARM64_CASES if not selected or f"arm64-{a}" in selected]:
-        log(f"case arm64-{app_name}")
-        extra_names.append(f"arm64-{app_name}")
-        try:
-            print(f"{'arm64-' + app_name:<34} {arm64_case(app_name, keys)}  pass")
-        except Exception as err:
-            log(f"FAIL arm64-{app_name}: {err}")
-            extra_failed += 1
-    failed = sum(r["result"] != "pass" for _, r in rows) + verify_failed + extra_failed
-    rows += [(case["name"], None) for case in verify_cases] + [(name, None) for name in extra_names]
+            log(f"FAIL {name}: {err}")
+            others_failed += 1
+    failed = sum(r["result"] != "pass" for _, r in rows) + others_failed
+    rows += [(name, None) for name, _ in others]
     print(f"\nreal-build suite: {time.time() - started:.0f} s")
     print(f"{len(rows) - failed} passed, {failed} failed")
     return 1 if failed else 0

@@ -241,10 +241,9 @@ pub fn plan(
     ));
     Ok(StackOutput {
         platforms: if !cgo {
-            crate::stacks::output::Platforms {
-                list: crate::stacks::output::MULTI_ARCH,
-                why: "linux/amd64 and linux/arm64: with CGO_ENABLED=0 the build stage runs on $BUILDPLATFORM and cross-compiles through GOOS=$TARGETOS GOARCH=$TARGETARCH, no emulation".to_string(),
-            }
+            crate::stacks::output::Platforms::multi(
+                "linux/amd64 and linux/arm64: with CGO_ENABLED=0 the build stage runs on $BUILDPLATFORM and cross-compiles through GOOS=$TARGETOS GOARCH=$TARGETARCH, no emulation",
+            )
         } else {
             crate::stacks::output::Platforms::native(
                 "the build machine's: cgo needs a C toolchain for the target platform, so the build stage runs on it; another platform needs emulation (QEMU) on the builder",

@@ -389,10 +389,9 @@ pub fn plan(
         )],
     ));
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms {
-            list: crate::stacks::output::MULTI_ARCH,
-            why: "linux/amd64 and linux/arm64: the build stage runs on $BUILDPLATFORM, since the jar it makes is the same for every platform, and the JRE image is published for both".to_string(),
-        },
+        platforms: crate::stacks::output::Platforms::multi(
+            "linux/amd64 and linux/arm64: the build stage runs on $BUILDPLATFORM, since the jar it makes is the same for every platform, and the JRE image is published for both",
+        ),
         about: module.about.clone(),
         health,
         stop_signal: None,

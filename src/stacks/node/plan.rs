@@ -750,10 +750,9 @@ pub fn plan(
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
         platforms: if site.is_some() {
-            crate::stacks::output::Platforms {
-                list: crate::stacks::output::MULTI_ARCH,
-                why: "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both".to_string(),
-            }
+            crate::stacks::output::Platforms::multi(
+                "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both",
+            )
         } else {
             crate::stacks::output::Platforms::native(
                 "the build machine's: npm, pnpm and Yarn install the platform's own builds of packages with native code or per-platform binaries, so the install runs on the target platform; another platform needs emulation (QEMU) on the builder",

@@ -229,10 +229,9 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         ));
     }
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms {
-            list: crate::stacks::output::MULTI_ARCH,
-            why: "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both".to_string(),
-        },
+        platforms: crate::stacks::output::Platforms::multi(
+            "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both",
+        ),
         about: facts.about.clone(),
         health,
         stop_signal: web.then_some("SIGQUIT"),
