@@ -2,7 +2,7 @@
 //!
 //! Data flows one way: [`detect`] (facts and evidence per stack) -> [`decide`] (the tree as
 //! data, with its trace) -> [`plan`] (one serializable struct) -> [`render`] (embedded minijinja
-//! templates) -> [`write`] (atomic, no clobbering).
+//! templates) -> [`write`](mod@write) (atomic, no clobbering).
 //!
 //! The modules stand on four floors; a module imports only from its own floor or those below
 //! (`tests/floors.rs` checks it):
@@ -10,7 +10,7 @@
 //!    [`trace`], [`safe`], [`shown`], [`manifest`], [`catalog`], [`settings`], [`config`],
 //!    [`images`], [`credentials`], [`stack`];
 //! 2. stacks: [`stacks`] (one directory per stack, and what a stack hands the plan);
-//! 3. pipeline: [`detect`], [`decide`], [`plan`], [`render`], [`write`], [`check`];
+//! 3. pipeline: [`detect`], [`decide`], [`plan`], [`render`], [`write`](mod@write), [`check`];
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
 //!    [`explain`], [`cli`], [`error`] (every area's error folded into one, with its exit code).
 

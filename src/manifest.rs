@@ -88,7 +88,7 @@ pub fn parse_json(file: &str, text: &str) -> Result<serde_json::Value, DetectErr
 const YAML_DEPTH: usize = 64;
 
 /// Parses YAML, turning an error into one that names the file and line. Nesting deeper than
-/// [`YAML_DEPTH`] is refused by a linear scan first (the YAML parser's time grows much faster
+/// `YAML_DEPTH` is refused by a linear scan first (the YAML parser's time grows much faster
 /// than the input with deep flow nesting); alias expansion is bounded by the parser itself.
 pub fn parse_yaml(file: &str, text: &str) -> Result<serde_yaml_ng::Value, DetectError> {
     if let Some(line) = yaml_too_deep(text) {
