@@ -20,16 +20,9 @@ pub fn run(args: &PinsArgs, env: &Environment, out: &mut dyn Write) -> Result<u8
         .unwrap_or_default();
     let runtime = &generated.plan.runtime;
     let mut images = from_images(dockerfile);
-    let debug = match &runtime.pinned {
-        Some(stages) => stages.debug.clone(),
-        None if runtime.arg_name == "RUNTIME_TAG" => {
-            format!("{}:{}", runtime.repository, runtime.arg_debug)
-        }
-        None => runtime.arg_debug.clone(),
-    };
-    for image in [runtime.image.clone(), debug] {
-        if !images.contains(&image) {
-            images.push(image);
+    for image in [&runtime.image, &runtime.debug_image] {
+        if !images.contains(image) {
+            images.push(image.clone());
         }
     }
     images.sort();

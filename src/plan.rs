@@ -160,18 +160,13 @@ pub struct Runtime {
     pub has_libc: bool,
     /// Shared libraries the image carries, space separated (empty without a C library).
     pub libraries: String,
-    /// Set when the digests file pins the production image: both runtime images as stages of
-    /// their own, and the final stage starts from the one the build-arg names.
-    pub pinned: Option<PinnedStages>,
-}
-
-/// The runtime images on `FROM image:tag@sha256:... AS runtime-production` and
-/// `... AS runtime-debug` lines: whole pinned references, the form Renovate and Dependabot
-/// update, instead of a tag in a build-arg.
-#[derive(Debug, Clone, Serialize)]
-pub struct PinnedStages {
-    pub production: String,
-    pub debug: String,
+    /// The debug variant's whole reference.
+    pub debug_image: String,
+    /// The digests file pins the production image: both runtime images are written as stages
+    /// of their own, `FROM image:tag@sha256:... AS runtime-production` and `FROM debug_image
+    /// AS runtime-debug` (whole pinned references, the form Renovate and Dependabot update),
+    /// and the final stage starts from the one the build-arg names.
+    pub pinned: bool,
 }
 
 impl Runtime {
@@ -182,40 +177,36 @@ impl Runtime {
             "{repository}:{}",
             images.tag(row.repository, row.production_tag)
         );
+        let debug_image = match row.debug {
+            DebugSwitch::Tag { debug, .. } => {
+                format!("{repository}:{}", images.tag(row.repository, debug))
+            }
+            DebugSwitch::Image { debug } => images.reference(debug),
+        };
+        let pinned = image.contains('@');
         let (arg_name, arg_default, arg_debug, from) = match row.debug {
+            _ if pinned => (
+                "RUNTIME",
+                "production".to_string(),
+                "debug".to_string(),
+                "runtime-${RUNTIME}".to_string(),
+            ),
             DebugSwitch::Tag { production, debug } => (
                 "RUNTIME_TAG",
                 images.tag(row.repository, production),
                 images.tag(row.repository, debug),
                 format!("{repository}:${{RUNTIME_TAG}}"),
             ),
-            DebugSwitch::Image { debug } => (
+            DebugSwitch::Image { .. } => (
                 "RUNTIME_IMAGE",
                 image.clone(),
-                images.reference(debug),
+                debug_image.clone(),
                 "${RUNTIME_IMAGE}".to_string(),
             ),
         };
-        let debug_image = match row.debug {
-            DebugSwitch::Tag { .. } => format!("{repository}:{arg_debug}"),
-            DebugSwitch::Image { .. } => arg_debug.clone(),
-        };
-        let (arg_name, arg_default, arg_debug, from, pinned) = if image.contains('@') {
-            (
-                "RUNTIME",
-                "production".to_string(),
-                "debug".to_string(),
-                "runtime-${RUNTIME}".to_string(),
-                Some(PinnedStages {
-                    production: image.clone(),
-                    debug: debug_image,
-                }),
-            )
-        } else {
-            (arg_name, arg_default, arg_debug, from, None)
-        };
         Runtime {
             pinned,
+            debug_image,
             family: decision.family,
             repository,
             image,

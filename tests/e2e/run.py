@@ -665,9 +665,7 @@ def answer(tag, case, plan):
 
 def plan_images(plan):
     runtime = plan["runtime"]
-    debug_image = (f"{runtime['repository']}:{runtime['arg_debug']}"
-                   if runtime["arg_name"] == "RUNTIME_TAG" else runtime["arg_debug"])
-    images = [plan["builder"]["image"], runtime["image"], debug_image]
+    images = [plan["builder"]["image"], runtime["image"], runtime["debug_image"]]
     if plan["stack"] == "php" and plan["php"]["web"]:
         images.append(plan["php"]["web_image"])
     return images
