@@ -15,18 +15,41 @@ ARG RUNTIME_TAG=nonroot
 
 # Build: registry and target directory live in cache mounts, so a source change rebuilds only
 # the project's own crates; the binary is copied out of the cache.
-FROM rust:1-trixie AS build
+# A static binary, cross-compiled on the build platform for the target platform.
+FROM --platform=$BUILDPLATFORM rust:1-trixie AS build
 WORKDIR /src
+# The target platform's Rust target. Another platform than the build machine's gets that target's
+# standard library and Debian's cross gcc and static glibc (the linker, and the compiler for the C
+# of -sys crates). They are not pinned: the builder's tag fixes the Debian release, a point
+# release replaces their versions, and nothing of them reaches the runtime.
+ARG TARGETARCH
+# hadolint ignore=DL3008
+RUN rustc -vV > /tmp/rustc-version \
+    && host="$(sed -n 's/^host: //p' /tmp/rustc-version)" \
+    && case "${TARGETARCH:-}" in \
+         amd64) target=x86_64-unknown-linux-gnu gcc=gcc-x86-64-linux-gnu libc=libc6-dev-amd64-cross ;; \
+         arm64) target=aarch64-unknown-linux-gnu gcc=gcc-aarch64-linux-gnu libc=libc6-dev-arm64-cross ;; \
+         "") target="$host" ;; \
+         *) echo "shiplight: no Rust target for linux/$TARGETARCH: build for linux/amd64 or linux/arm64" >&2; exit 1 ;; \
+       esac \
+    && echo "$target" > /tmp/rust-target \
+    && if [ "$target" != "$host" ]; then \
+         rustup target add "$target" \
+         && apt-get update -qq \
+         && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$gcc" "$libc" \
+         && rm -rf /var/lib/apt/lists/*; \
+       fi
+ENV CARGO_TARGET_X86_64_UNKNOWN_LINUX_GNU_LINKER=x86_64-linux-gnu-gcc \
+    CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc
 ENV CARGO_HOME=/usr/local/cargo
 COPY . .
 RUN --mount=type=cache,target=/usr/local/cargo/registry,sharing=locked \
     --mount=type=cache,target=/usr/local/cargo/git,sharing=locked \
     --mount=type=cache,target=/src/target,sharing=locked \
-    rustc -vV > /tmp/rustc-version \
-    && host="$(sed -n 's/^host: //p' /tmp/rustc-version)" \
-    && RUSTFLAGS="-C target-feature=+crt-static --remap-path-prefix=/src=/src --remap-path-prefix=$CARGO_HOME=/cargo" cargo build --release --locked --bin shiplight --target "$host" \
+    target="$(cat /tmp/rust-target)" \
+    && RUSTFLAGS="-C target-feature=+crt-static --remap-path-prefix=/src=/src --remap-path-prefix=$CARGO_HOME=/cargo" cargo build --release --locked --bin shiplight --target "$target" \
     && mkdir -p /out \
-    && cp "target/$host/release/shiplight" /out/shiplight \
+    && cp "target/$target/release/shiplight" /out/shiplight \
     && readelf -lW /out/shiplight > /tmp/program-headers \
     && if grep -q 'Requesting program interpreter' /tmp/program-headers; then \
          echo "shiplight: /out/shiplight is dynamically linked, but gcr.io/distroless/static-debian13:nonroot has no C library" >&2; \

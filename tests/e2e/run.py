@@ -359,11 +359,16 @@ def ensure_standin(image, keys):
 
         def build_rust(key):
             sysroot = pathlib.Path(run(["rustc", "--print", "sysroot"]).stdout.strip())
+            host = re.search(r"^host: (\S+)$", run(["rustc", "-vV"]).stdout, re.M).group(1)
+            toolchain = f"{version.split()[1]}-{host}"
             with tempfile.TemporaryDirectory() as tmp:
                 for part in ("bin", "lib", "libexec"):
                     if (sysroot / part).exists():
-                        shutil.copytree(sysroot / part, pathlib.Path(tmp) / part, symlinks=True)
-                docker_build([image], recipe, tmp, key, [f"BUILDER_BASE={BUILDER_BASE}"])
+                        shutil.copytree(sysroot / part, pathlib.Path(tmp) / "toolchain" / part,
+                                        symlinks=True)
+                shutil.copy(shutil.which("rustup"), pathlib.Path(tmp) / "rustup")
+                docker_build([image], recipe, tmp, key,
+                             [f"BUILDER_BASE={BUILDER_BASE}", f"TOOLCHAIN={toolchain}"])
 
         ensure(image, key, build_rust)
     elif image in ("python:3.13-slim-trixie", "python:3.13-trixie"):
@@ -842,13 +847,19 @@ def reproducible_case(app_name, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
-# Multi-platform builds on this amd64 machine: the Go sample (cross-compiled) and a static site
-# (its build stage runs on $BUILDPLATFORM) built for linux/arm64. The arm64 runtime stand-in is
-# the amd64 stand-in's files (no program of it runs in the build) under a tag of its own, given
-# through RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
+# Multi-platform builds on this amd64 machine: the Go and Rust samples (cross-compiled, with
+# their health probes) and a static site (its build stage runs on $BUILDPLATFORM) built for
+# linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
+# stand-in's files (no program of it runs in the build) under a tag of its own, given through
+# RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
 ARM64_TAG = "arm64-standin"
-# The file each arm64 image must hold ({binary}: the plan's artefact).
-ARM64_CASES = {"go-static": "app/{binary}", "node-vite-spa": "usr/share/nginx/html/index.html"}
+# The files each arm64 image must hold ({binary}: the plan's artefact, {probe}: its health
+# probe), and whether they are programs, which must be AArch64 ELF files.
+ARM64_CASES = {
+    "go-static": (["app/{binary}", "{probe}"], True),
+    "rust-static": (["app/{binary}", "{probe}"], True),
+    "node-vite-spa": (["usr/share/nginx/html/index.html"], False),
+}
 
 
 def arm64_standin(runtime, work):
@@ -881,8 +892,9 @@ def arm64_case(app_name, keys):
     try:
         app = work / app_name
         shutil.copytree(E2E / "apps" / app_name, app)
-        shiplight("init", app, "--no-syntax")
-        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax").stdout)
+        args = next(c["args"] for c in CASES if c["name"] == app_name)
+        shiplight("init", app, "--no-syntax", *args)
+        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *args).stdout)
         if plan["platforms"] != ["linux/amd64", "linux/arm64"]:
             raise RuntimeError(f"the plan's platforms are {plan['platforms']}")
         for image in plan_images(plan):
@@ -895,19 +907,25 @@ def arm64_case(app_name, keys):
             raise RuntimeError(f"the image's architecture is {arch}, not arm64")
         files = work / "out"
         files.mkdir()
-        expected = ARM64_CASES[app_name].format(binary=plan["app"]["binary"])
+        paths, programs = ARM64_CASES[app_name]
+        health = plan["app"].get("health")
+        if programs and not (health and health.get("probe")):
+            raise RuntimeError("the plan has no health probe to cross-compile")
+        expected = [path.format(binary=plan["app"]["binary"],
+                                probe=(health or {}).get("command", ["/"])[0].lstrip("/"))
+                    for path in paths]
         container = run([DOCKER, "create", tag, "/nothing"]).stdout.strip()
         try:
-            run([DOCKER, "cp", f"{container}:/{expected}", str(files / "file")])
+            for n, path in enumerate(expected):
+                run([DOCKER, "cp", f"{container}:/{path}", str(files / str(n))])
         finally:
             run([DOCKER, "rm", container], check=False)
-        header = (files / "file").read_bytes()[:20]
-        if app_name == "go-static":
-            if header[:4] != b"\x7fELF" or int.from_bytes(header[18:20], "little") != 183:
-                raise RuntimeError("the binary in the arm64 image is not an AArch64 ELF")
-            what = "AArch64 binary"
-        else:
-            what = f"/{expected} present"
+        for n, path in enumerate(expected):
+            header = (files / str(n)).read_bytes()[:20]
+            if programs and (header[:4] != b"\x7fELF"
+                             or int.from_bytes(header[18:20], "little") != 183):
+                raise RuntimeError(f"/{path} in the arm64 image is not an AArch64 ELF")
+        what = ("AArch64 " if programs else "") + " and ".join(f"/{p}" for p in expected)
         if pathlib.Path("/proc/sys/fs/binfmt_misc/qemu-aarch64").exists():
             return f"built, {what}; an arm64 emulator is installed, run it by hand"
         return f"built, {what}; not run: no arm64 emulator (binfmt qemu-aarch64) here"

@@ -385,14 +385,44 @@ def documents():
             continue
         plan = shiplight("explain", fixture, "--json", *args)
         multi = json.loads(plan.stdout)["platforms"] if plan.returncode == 0 else []
-        bake = hcl2.loads(split_outputs(result.stdout)["docker-bake.hcl"])
+        outputs = split_outputs(result.stdout)
+        bake = hcl2.loads(outputs["docker-bake.hcl"])
         for block in bake["target"]:
             for name, body in block.items():
                 check_release(f"{fixture.name} bake {name}", body, multi)
+        check_cross(f"{fixture.name} Dockerfile", dockerfile.parse_string(outputs["Dockerfile"]), multi)
         releases += 1
     print(f"ok   documents: {count} compose files parse as hardened YAML; the monorepo bake file and "
           f"{releases} release bake files parse as HCL with attestations, platforms and cache settings")
     return count
+
+
+COMPILERS = re.compile(r"\b(go build|cargo build)\b")
+
+
+def check_cross(label, commands, platforms):
+    """A stage that compiles (go build, cargo build) on $BUILDPLATFORM must compile for the
+    target, naming TARGETARCH, and only a plan with several platforms may have one; a plan with
+    several platforms compiles only on $BUILDPLATFORM (no emulated build)."""
+    stage = None
+    stages = []
+    for command in commands:
+        if command.cmd == "FROM":
+            stage = dict(cross="--platform=$BUILDPLATFORM" in command.flags, arch=False, compiles=False)
+            stages.append(stage)
+        elif stage is not None and command.cmd == "ARG" and command.value[0].split("=")[0] == "TARGETARCH":
+            stage["arch"] = True
+        elif stage is not None and command.cmd == "RUN" and COMPILERS.search(" ".join(command.value)):
+            stage["compiles"] = True
+    for n, stage in enumerate(stages):
+        if not stage["compiles"]:
+            continue
+        if stage["cross"] and not stage["arch"]:
+            fail(f"{label}: stage {n} compiles on $BUILDPLATFORM without TARGETARCH")
+        if stage["cross"] and not platforms:
+            fail(f"{label}: stage {n} cross-compiles, but the plan names no platforms")
+        if platforms and not stage["cross"]:
+            fail(f"{label}: the plan names {platforms}, but stage {n} compiles under emulation")
 
 
 def check_release(label, body, platforms):
@@ -432,7 +462,18 @@ def self_test():
     if caught != 3:
         print(f"FAIL self-test: the label check caught {caught} of 3 planted faults")
         return False
-    print("ok   self-test: 7 of 7 planted faults caught, and 3 of 3 in labels")
+    quiet = True
+    check_cross("self-test", dockerfile.parse_string(
+        "FROM --platform=$BUILDPLATFORM rust AS build\nRUN cargo build\n"), [])
+    check_cross("self-test", dockerfile.parse_string(
+        "FROM golang AS build\nARG TARGETARCH\nRUN go build\n"), ["linux/amd64", "linux/arm64"])
+    caught = len(failures)
+    failures.clear()
+    quiet = False
+    if caught != 3:
+        print(f"FAIL self-test: the cross-compilation check caught {caught} of 3 planted faults")
+        return False
+    print("ok   self-test: 7 of 7 planted faults caught, 3 of 3 in labels, 3 of 3 in cross builds")
     return True
 
 

@@ -27,6 +27,12 @@ pub struct RustPlan {
     pub locked: bool,
     /// Link statically with `-C target-feature=+crt-static` on the gnu target.
     pub crt_static: bool,
+    /// The build stage runs on `$BUILDPLATFORM` and compiles for `$TARGETARCH`, adding that
+    /// target's standard library and Debian's cross C toolchain when the two differ.
+    pub cross_compile: bool,
+    /// rust-toolchain(.toml), copied before the target is added so rustup adds it to the
+    /// pinned toolchain (cross-compiling builds only).
+    pub toolchain_file: Option<String>,
 }
 
 /// The facts with native needs judged for the features the settings ask for; a feature no
@@ -244,6 +250,7 @@ pub fn plan(
     };
     let features_step = guarded_features(facts, bin)?;
     let crt_static = decision.family == Family::Static;
+    let cross_compile = crt_static && settings.vendor == Vendor::Distroless;
     let locked = facts.lock.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
     if !locked {
@@ -331,9 +338,7 @@ pub fn plan(
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::native(
-            "the build machine's: cargo builds for the build stage's own host, and cross-compiling needs the target's standard library (`rustup target add`) and C linker, which the builder image does not carry; another platform needs emulation (QEMU) on the builder",
-        ),
+        platforms: platforms(decision.family, settings.vendor),
         about: bin.about.clone(),
         health,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
@@ -362,8 +367,33 @@ pub fn plan(
             features: (!facts.features.is_empty()).then(|| facts.features.join(",")),
             locked,
             crt_static,
+            cross_compile,
+            toolchain_file: facts
+                .toolchain
+                .as_ref()
+                .filter(|_| cross_compile)
+                .map(|(_, found)| found.file.clone()),
         }),
     })
+}
+
+/// The platforms of a release build. A static binary cross-compiles on the build platform:
+/// rust:*-trixie has rustup for the target's standard library and Debian's cross gcc and libc
+/// for the linker and the C of -sys crates. A binary linking system libraries or C++ would need
+/// them for the target too, and Chainguard's builder has no rustup.
+fn platforms(family: Family, vendor: Vendor) -> crate::stacks::output::Platforms {
+    use crate::stacks::output::Platforms;
+    match (family, vendor) {
+        (Family::Static, Vendor::Distroless) => Platforms::multi(
+            "linux/amd64 and linux/arm64: the build stage runs on $BUILDPLATFORM and compiles for $TARGETARCH; for another platform than its own it adds that target's standard library (rustup target add) and Debian's cross gcc and static glibc, the linker and the compiler for C built by -sys crates; no emulation",
+        ),
+        (Family::Static, _) => Platforms::native(
+            "the build machine's: Chainguard's rust builder has Wolfi's Rust with its own platform's standard library and no rustup to add another's, and no cross C toolchain; another platform needs emulation (QEMU) on the builder",
+        ),
+        _ => Platforms::native(
+            "the build machine's: the binary links C++ or system libraries, which a cross build would need built for the target platform; the build stage runs on the target platform, so another platform needs emulation (QEMU) on the builder",
+        ),
+    }
 }
 
 /// The build's feature guards for `bin`'s package: each needs one of its features enabled

@@ -132,9 +132,11 @@ WORKDIR /home/build
 USER 65532:65532
 
 # rust:latest-dev (images/rust/config/main.tf): rustc as the entrypoint, work-dir /work (mode
-# 777), account nonroot 65532. BASE is the Rust stand-in (this machine's stable toolchain).
+# 777), account nonroot 65532; Wolfi's rust package, without rustup. BASE is the Rust stand-in
+# (this machine's stable toolchain), whose rustup and its proxies leave PATH.
 FROM ${BASE} AS rust-dev
 USER 0:0
+ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 RUN for tool in rustc cargo rustdoc; do ln -sf "/usr/local/rust/bin/$tool" "/usr/bin/$tool"; done \
  && printf 'nonroot:x:65532:65532:nonroot:/home/nonroot:/bin/sh\n' >> /etc/passwd \
  && printf 'nonroot:x:65532:\n' >> /etc/group \
