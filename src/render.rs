@@ -55,6 +55,10 @@ pub const TEMPLATES: &[(&str, &str)] = &[
         include_str!("../templates/partials/epoch.j2"),
     ),
     (
+        "partials/epoch-tree.j2",
+        include_str!("../templates/partials/epoch-tree.j2"),
+    ),
+    (
         "partials/labels.j2",
         include_str!("../templates/partials/labels.j2"),
     ),

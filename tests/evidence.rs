@@ -192,7 +192,14 @@ fn node_build_caches_never_reach_the_runtime() {
         "{file}"
     );
     let runtime = file.rsplit("FROM ").next().unwrap();
-    assert!(runtime.contains("COPY --from=build /app /app"), "{runtime}");
+    assert!(
+        file.contains("&& cp -a /app/. /tmp/epoch/approot/app/ \\\n"),
+        "{file}"
+    );
+    assert!(
+        runtime.contains("COPY --from=build /tmp/epoch/approot/ /\n"),
+        "{runtime}"
+    );
 }
 
 #[test]

@@ -348,7 +348,11 @@ fn native_addons_take_the_libraries_they_link_into_the_runtime() {
             "{name}: {out}"
         );
         assert!(
-            out.contains("COPY --from=build --chown=0:0 /tmp/native-libs /usr/local/lib/native"),
+            out.contains("&& cp -a /tmp/native-libs /tmp/epoch/sysroot/usr/local/lib/native"),
+            "{name}: {out}"
+        );
+        assert!(
+            out.contains("COPY --from=build --chown=0:0 /tmp/epoch/sysroot/ /"),
             "{name}: {out}"
         );
         assert!(

@@ -809,8 +809,10 @@ def verify_case(case, keys):
 
 
 # Reproducible builds: each sample is built twice from a clean cache with one SOURCE_DATE_EPOCH,
-# and the layers the Dockerfile adds on top of the runtime base must have the same digests.
-REPRODUCIBLE = ["go-static", "rust-static"]
+# the second time from a checkout whose files have other times, and the layers the Dockerfile
+# adds on top of the runtime base must have the same digests.
+REPRODUCIBLE = ["go-static", "rust-static", "python-flask", "python-fastapi-uv", "node-express",
+                "node-typescript"]
 EPOCH = "1700000000"
 
 
@@ -833,7 +835,10 @@ def reproducible_case(app_name, keys):
         for image in plan_images(plan):
             ensure_standin(image, keys)
         layers = []
-        for tag in tags:
+        for n, tag in enumerate(tags):
+            if n:
+                for path in app.rglob("*"):
+                    os.utime(path, (1600000000 + n, 1600000000 + n), follow_symlinks=False)
             run([DOCKER, "builder", "prune", "-af"], check=False)
             run([DOCKER, "build", "--no-cache", "--build-arg", f"SOURCE_DATE_EPOCH={EPOCH}", "-t", tag,
                  str(app)])
