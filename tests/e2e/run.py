@@ -853,8 +853,8 @@ def reproducible_case(app_name, keys):
 
 
 # Multi-platform builds on this amd64 machine: the Go and Rust samples (cross-compiled, with
-# their health probes) and a static site (its build stage runs on $BUILDPLATFORM) built for
-# linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
+# their health probes), a static site and an Express server whose production packages are the
+# same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
 # stand-in's files (no program of it runs in the build) under a tag of its own, given through
 # RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
 ARM64_TAG = "arm64-standin"
@@ -864,6 +864,7 @@ ARM64_CASES = {
     "go-static": (["app/{binary}", "{probe}"], True),
     "rust-static": (["app/{binary}", "{probe}"], True),
     "node-vite-spa": (["usr/share/nginx/html/index.html"], False),
+    "node-express": (["app/server.js", "app/node_modules/express/package.json"], False),
 }
 
 
@@ -897,7 +898,7 @@ def arm64_case(app_name, keys):
     try:
         app = work / app_name
         shutil.copytree(E2E / "apps" / app_name, app)
-        args = next(c["args"] for c in CASES if c["name"] == app_name)
+        args = next(c["args"] for c in CASES if c["app"] == app_name)
         shiplight("init", app, "--no-syntax", *args)
         plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *args).stdout)
         if plan["platforms"] != ["linux/amd64", "linux/arm64"]:

@@ -5,6 +5,7 @@
 pub mod frontend;
 pub mod package;
 pub mod plan;
+pub mod platform;
 pub mod tree;
 
 use crate::credentials;
@@ -72,6 +73,8 @@ pub struct NodeFacts {
     pub version_files: Vec<(String, Evidence)>,
     /// Native addon packages found in the lock file.
     pub native: Vec<Evidence>,
+    /// The production packages' platform-specific code, as package-lock.json records it.
+    pub platform_code: platform::PlatformCode,
     /// Yarn Plug'n'Play (no node_modules).
     pub pnp: Option<Evidence>,
     /// `yarnPath` of .yarnrc.yml: the Yarn release the repository carries, run by node.
@@ -268,6 +271,10 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         (Some(lock), Some(text)) => native_in_lock(lock, text),
         _ => Vec::new(),
     };
+    let platform_code = match (&lock, &lock_text) {
+        (Some(lock), Some(text)) => platform::platform_code(lock, text),
+        _ => platform::PlatformCode::Unknown("there is no lock file".to_string()),
+    };
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = repo.read_text(file, MANIFEST_CAP)?
@@ -288,6 +295,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         members,
         version_files,
         native,
+        platform_code,
         pnp,
         yarn_path,
     }))

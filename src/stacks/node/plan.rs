@@ -749,15 +749,7 @@ pub fn plan(
     let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
     let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
     Ok(StackOutput {
-        platforms: if site.is_some() {
-            crate::stacks::output::Platforms::multi(
-                "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both",
-            )
-        } else {
-            crate::stacks::output::Platforms::native(
-                "the build machine's: npm, pnpm and Yarn install the platform's own builds of packages with native code or per-platform binaries, so the install runs on the target platform; another platform needs emulation (QEMU) on the builder",
-            )
-        },
+        platforms: platforms(facts, package, site.is_some()),
         about: package.about.clone(),
         health,
         stop_signal: site.as_ref().map(|_| "SIGQUIT"),
@@ -809,5 +801,68 @@ pub fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
     match plan.nginx_file {
         Some(file) => vec![(file, "node/nginx.conf.j2")],
         None => Vec::new(),
+    }
+}
+
+/// The platforms of a release build. A static site's output and a production node_modules that
+/// package-lock.json shows free of install scripts and per-CPU builds are the same on every
+/// platform, so the build runs on $BUILDPLATFORM; otherwise the install runs on the target.
+fn platforms(facts: &NodeFacts, package: &Package, site: bool) -> crate::stacks::output::Platforms {
+    use super::platform::PlatformCode;
+    use crate::stacks::output::Platforms;
+    const NATIVE: &str = "so the install runs on the target platform; another platform needs emulation (QEMU) on the builder";
+    if site {
+        return Platforms::multi(
+            "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both",
+        );
+    }
+    let at = |found: &Evidence| {
+        format!(
+            "{}{}",
+            found.file,
+            found.line.map(|n| format!(":{n}")).unwrap_or_default()
+        )
+    };
+    if let Some(found) = facts.native.first().or(package.gypfile.as_ref()) {
+        return Platforms::native(format!(
+            "the build machine's: {}, {}, is built for the platform it installs on, {NATIVE}",
+            found.detail,
+            at(found)
+        ));
+    }
+    if let Some(found) = &package.prisma_schema {
+        return Platforms::native(format!(
+            "the build machine's: Prisma ({}) generates its query engine for the platform it runs on, {NATIVE}",
+            at(found)
+        ));
+    }
+    for root in [&facts.root, package] {
+        for script in ["preinstall", "install", "postinstall"] {
+            if let Some((_, found)) = root.scripts.get(script) {
+                return Platforms::native(format!(
+                    "the build machine's: the `{script}` script ({}) runs during the install and may fetch or build for that platform, {NATIVE}",
+                    at(found)
+                ));
+            }
+        }
+    }
+    match &facts.platform_code {
+        PlatformCode::Packages(found) if found.is_empty() => Platforms::multi(format!(
+            "linux/amd64 and linux/arm64: {} shows no production package with an install script or a per-CPU build, so node_modules is the same on every platform and the build stage runs on $BUILDPLATFORM",
+            super::platform::LOCK
+        )),
+        PlatformCode::Packages(found) => Platforms::native(format!(
+            "the build machine's: {} ({}){}, and npm installs the platform's own build, {NATIVE}",
+            found[0].detail,
+            at(&found[0]),
+            if found.len() > 1 {
+                format!(" and {} more", found.len() - 1)
+            } else {
+                String::new()
+            }
+        )),
+        PlatformCode::Unknown(why) => Platforms::native(format!(
+            "the build machine's: which packages run install scripts or have per-CPU builds is known from a package-lock.json only, and {why}, {NATIVE}"
+        )),
     }
 }

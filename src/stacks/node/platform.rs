@@ -1,0 +1,193 @@
+//! Whether a Node application's production dependencies are the same on every platform, read
+//! from package-lock.json (v2 or later), the one lock file that records per package whether it
+//! runs an install script (`hasInstallScript`) or is built for some CPUs only (`cpu`).
+
+use crate::evidence::Evidence;
+use serde::Serialize;
+
+/// The lock file this module reads.
+pub const LOCK: &str = "package-lock.json";
+
+/// What the lock says of the production packages' platform-specific code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum PlatformCode {
+    /// No lock records it (yarn.lock, pnpm-lock.yaml, a v1 package-lock.json), or this one
+    /// lists no installed package: why.
+    Unknown(String),
+    /// The production packages with an install script or a per-CPU build, each with its entry's
+    /// line; empty: node_modules is the same on every platform.
+    Packages(Vec<Evidence>),
+}
+
+/// Reads package-lock.json's `packages` entries in one pass over its lines: npm writes each
+/// entry as `"node_modules/NAME": {` four spaces in, its fields six spaces in.
+pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
+    if lock != LOCK {
+        return PlatformCode::Unknown(format!("{lock} does not record them"));
+    }
+    if !(2..=3).contains(&lock_version(text).unwrap_or(0)) {
+        return PlatformCode::Unknown(format!(
+            "{lock} is not of lockfileVersion 2 or 3, which record them"
+        ));
+    }
+    let mut found = Vec::new();
+    let mut entry: Option<Entry> = None;
+    let mut entries = 0;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim_start();
+        let indent = line.len() - trimmed.len();
+        if indent == 4 && trimmed.starts_with('"') {
+            if let Some(done) = entry.take() {
+                done.judge(&mut found);
+            }
+            if let Some(path) = trimmed.strip_prefix("\"node_modules/")
+                && trimmed.ends_with('{')
+                && let Some(end) = path.find('"')
+            {
+                let name = path[..end].rsplit("node_modules/").next().unwrap_or("");
+                entry = Some(Entry::new(index + 1, name));
+                entries += 1;
+            }
+        } else if indent < 4 {
+            if let Some(done) = entry.take() {
+                done.judge(&mut found);
+            }
+        } else if indent == 6
+            && let Some(current) = entry.as_mut()
+        {
+            current.dev |= trimmed.starts_with("\"dev\": true");
+            current.script |= trimmed.starts_with("\"hasInstallScript\": true");
+            current.cpu |= trimmed.starts_with("\"cpu\":");
+        }
+    }
+    if let Some(done) = entry.take() {
+        done.judge(&mut found);
+    }
+    if entries == 0 {
+        return PlatformCode::Unknown(format!("{lock} lists no installed package"));
+    }
+    PlatformCode::Packages(found)
+}
+
+/// `"lockfileVersion": N` among the first lines.
+fn lock_version(text: &str) -> Option<u32> {
+    let at = text.find("\"lockfileVersion\":")?;
+    if at > 4096 {
+        return None;
+    }
+    let rest = text[at + "\"lockfileVersion\":".len()..].trim_start();
+    let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+    digits.parse().ok()
+}
+
+struct Entry<'a> {
+    line: usize,
+    name: &'a str,
+    dev: bool,
+    script: bool,
+    cpu: bool,
+}
+
+impl<'a> Entry<'a> {
+    fn new(line: usize, name: &'a str) -> Entry<'a> {
+        Entry {
+            line,
+            name,
+            dev: false,
+            script: false,
+            cpu: false,
+        }
+    }
+
+    /// A production entry with an install script or a per-CPU build is evidence.
+    fn judge(self, found: &mut Vec<Evidence>) {
+        if self.dev || !(self.script || self.cpu) {
+            return;
+        }
+        let what = if self.script {
+            "runs an install script"
+        } else {
+            "is built for some CPUs only"
+        };
+        found.push(Evidence::line(
+            LOCK,
+            self.line,
+            format!("{} {what}", self.name),
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const LOCK_TEXT: &str = r#"{
+  "name": "a",
+  "lockfileVersion": 3,
+  "packages": {
+    "": {
+      "dependencies": {
+        "express": "5"
+      }
+    },
+    "node_modules/esbuild": {
+      "version": "0.25.0",
+      "dev": true,
+      "hasInstallScript": true
+    },
+    "node_modules/@img/sharp-linux-x64": {
+      "version": "0.34.0",
+      "cpu": [
+        "x64"
+      ],
+      "optional": true
+    },
+    "node_modules/express": {
+      "version": "5.1.0"
+    },
+    "node_modules/a/node_modules/bcrypt": {
+      "hasInstallScript": true,
+      "version": "5.1.1"
+    }
+  }
+}
+"#;
+
+    #[test]
+    fn production_packages_with_install_scripts_or_cpus_are_named() {
+        assert_eq!(
+            platform_code(LOCK, LOCK_TEXT),
+            PlatformCode::Packages(vec![
+                Evidence::line(LOCK, 15, "@img/sharp-linux-x64 is built for some CPUs only"),
+                Evidence::line(LOCK, 25, "bcrypt runs an install script"),
+            ])
+        );
+    }
+
+    #[test]
+    fn dev_packages_and_plain_packages_are_the_same_everywhere() {
+        let text = LOCK_TEXT.replace(
+            "    \"node_modules/@img/sharp-linux-x64\": {\n      \"version\": \"0.34.0\",\n      \"cpu\": [\n        \"x64\"\n      ],\n      \"optional\": true\n    },\n",
+            "",
+        );
+        let text = text.replace(
+            "      \"hasInstallScript\": true,\n      \"version\": \"5.1.1\"",
+            "      \"version\": \"5.1.1\"",
+        );
+        assert_eq!(platform_code(LOCK, &text), PlatformCode::Packages(vec![]));
+    }
+
+    #[test]
+    fn other_locks_and_versions_say_nothing() {
+        let unknown =
+            |lock: &str, text: &str| matches!(platform_code(lock, text), PlatformCode::Unknown(_));
+        assert!(unknown("yarn.lock", LOCK_TEXT));
+        let v1 = LOCK_TEXT.replace("\"lockfileVersion\": 3", "\"lockfileVersion\": 1");
+        assert!(unknown(LOCK, &v1));
+        let compact =
+            r#"{"lockfileVersion":3,"packages":{"node_modules/bcrypt":{"hasInstallScript":true}}}"#;
+        assert!(unknown(LOCK, compact));
+        assert!(unknown(LOCK, "{\"lockfileVersion\": 3, \"packages\": {}}"));
+    }
+}
