@@ -66,6 +66,10 @@ CASES = [
          runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
     dict(name="python-fastapi-uv", app="python-fastapi-uv", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
+    # Starlette with packages that are all -none-any wheels: its build stage runs on
+    # $BUILDPLATFORM, and it is also built for linux/arm64.
+    dict(name="python-starlette-uv", app="python-starlette-uv", args=[], http=True,
+         runtime="gcr.io/distroless/python3-debian13:nonroot", expect="ok uid=65532 python=3.13"),
     dict(name="node-express-npm", app="node-express", args=HEALTH, http=True,
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 node=v22.20.0 devdeps=absent"),
@@ -853,8 +857,8 @@ def reproducible_case(app_name, keys):
 
 
 # Multi-platform builds on this amd64 machine: the Go and Rust samples (cross-compiled, with
-# their health probes), a static site and an Express server whose production packages are the
-# same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
+# their health probes), a static site, and an Express and a Starlette server whose packages are
+# the same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
 # stand-in's files (no program of it runs in the build) under a tag of its own, given through
 # RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
 ARM64_TAG = "arm64-standin"
@@ -865,6 +869,8 @@ ARM64_CASES = {
     "rust-static": (["app/{binary}", "{probe}"], True),
     "node-vite-spa": (["usr/share/nginx/html/index.html"], False),
     "node-express": (["app/server.js", "app/node_modules/express/package.json"], False),
+    "python-starlette-uv": (["app/app/main.py",
+                             "app/venv/lib/python3.13/site-packages/starlette/__init__.py"], False),
 }
 
 

@@ -1,5 +1,6 @@
-//! How a Python project starts: Django (manage.py and its settings module), a FastAPI or Flask
-//! application object, a console script, or a main.py / app.py script; and the port.
+//! How a Python project starts: Django (manage.py and its settings module), a FastAPI,
+//! Starlette or Flask application object, a console script, or a main.py / app.py script; and
+//! the port.
 
 use super::project::Project;
 use crate::evidence::Evidence;
@@ -43,7 +44,7 @@ pub struct Entry {
     pub asgi: Option<String>,
 }
 
-/// Files searched for a FastAPI or Flask application object; `{pkg}` is the project's import name.
+/// Files searched for a FastAPI, Starlette or Flask application object; `{pkg}` is the project's import name.
 const APP_FILES: &[&str] = &[
     "main.py",
     "app.py",
@@ -108,7 +109,11 @@ fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
         .filter(|n| identifier(n))
         .unwrap_or_default();
     let has = |name: &str| project.dependencies.contains_key(name);
-    for (framework, constructor) in [("FastAPI", "FastAPI("), ("Flask", "Flask(")] {
+    for (framework, constructor) in [
+        ("FastAPI", "FastAPI("),
+        ("Starlette", "Starlette("),
+        ("Flask", "Flask("),
+    ] {
         if !has(&framework.to_lowercase()) {
             continue;
         }
@@ -128,7 +133,7 @@ fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
             let target = format!("{module}:{object}");
             let evidence = Evidence::line(&file, line, format!("{object} = {constructor}...)"));
             let start = match framework {
-                "FastAPI" => Start::Uvicorn { target },
+                "FastAPI" | "Starlette" => Start::Uvicorn { target },
                 _ if has("gunicorn") => Start::Gunicorn { target },
                 _ => Start::FlaskRun { target },
             };

@@ -97,6 +97,9 @@ pub struct PythonFacts {
     pub python_version_file: Option<(String, Evidence)>,
     /// Every package of the lock file, or the direct dependencies without one.
     pub packages: BTreeMap<String, Evidence>,
+    /// The lock's packages that install differently by platform; None: the lock does not
+    /// record the files it installs, or there is no lock.
+    pub platform_specific: Option<Vec<Evidence>>,
 }
 
 impl PythonFacts {
@@ -290,12 +293,17 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
             project,
         });
     }
-    let packages = match &lock {
-        Some(lock) => project::lock_packages(repo, lock)?,
-        None => apps
-            .iter()
-            .flat_map(|app| app.project.dependencies.clone())
-            .collect(),
+    let (packages, platform_specific) = match &lock {
+        Some(lock) => {
+            let graph = project::lock_packages(repo, lock)?;
+            (graph.names, graph.platform_specific)
+        }
+        None => (
+            apps.iter()
+                .flat_map(|app| app.project.dependencies.clone())
+                .collect(),
+            None,
+        ),
     };
     Ok(Some(PythonFacts {
         manager,
@@ -306,6 +314,7 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
         apps,
         python_version_file: python_version_file(repo)?,
         packages,
+        platform_specific,
     }))
 }
 

@@ -264,7 +264,7 @@ pub fn plan(
             facts.manager_evidence.file.clone()
         },
         line: None,
-        cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
+        cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
     })?;
 
     if let Some(wanted) = &settings.lang_version
@@ -668,9 +668,7 @@ pub fn plan(
     );
     steps.push(health_step);
     Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::native(
-            "the build machine's: dependencies are installed in a build stage running on the target platform, so another platform needs emulation (QEMU) on the builder; add `platforms` to docker-bake.hcl where the builder has it",
-        ),
+        platforms: platforms(facts, &native_libraries),
         about: project.about.clone(),
         health,
         stop_signal,
@@ -722,3 +720,42 @@ pub fn plan(
 }
 
 use std::str::FromStr;
+
+/// The platforms of a release build. A venv whose every locked package installs the same
+/// `-none-any` wheels on every platform is built on $BUILDPLATFORM; otherwise the install runs
+/// on the target platform.
+fn platforms(
+    facts: &super::PythonFacts,
+    native_libraries: &[String],
+) -> crate::stacks::output::Platforms {
+    use crate::stacks::output::Platforms;
+    const NATIVE: &str = "so the install runs on the target platform; another platform needs emulation (QEMU) on the builder";
+    if let Some(library) = native_libraries.first() {
+        return Platforms::native(format!(
+            "the build machine's: a compiled package links {library}, copied from the builder, {NATIVE}"
+        ));
+    }
+    match (&facts.platform_specific, &facts.lock) {
+        (Some(found), Some(lock)) if found.is_empty() => Platforms::multi(format!(
+            "linux/amd64 and linux/arm64: every package {lock} holds installs a -none-any wheel, the same on every platform, so the build stage runs on $BUILDPLATFORM"
+        )),
+        (Some(found), _) if !found.is_empty() => Platforms::native(format!(
+            "the build machine's: {} ({}:{}){}, {NATIVE}",
+            found[0].detail,
+            found[0].file,
+            found[0].line.unwrap_or(0),
+            if found.len() > 1 {
+                format!(" and {} more", found.len() - 1)
+            } else {
+                String::new()
+            }
+        )),
+        (_, lock) => Platforms::native(format!(
+            "the build machine's: which wheels an install takes is recorded by uv.lock and poetry.lock only, and {}, {NATIVE}",
+            match lock {
+                Some(lock) => format!("{lock} does not record them"),
+                None => "there is no lock file".to_string(),
+            }
+        )),
+    }
+}

@@ -427,11 +427,22 @@ fn read_requirements(
     Ok(())
 }
 
-/// Package names in a lock file (uv.lock, poetry.lock, Pipfile.lock): the whole resolved graph.
-pub fn lock_packages(repo: &Repo, file: &str) -> Result<BTreeMap<String, Evidence>, DetectError> {
-    let mut names = BTreeMap::new();
+/// What a lock file holds: every package name of the resolved graph, and, where the lock
+/// records the files it installs (uv.lock, poetry.lock), the packages whose install differs by
+/// platform (a wheel other than `-none-any`, or a source distribution only, built during the
+/// install), each with its line.
+#[derive(Debug, Clone, Default)]
+pub struct LockGraph {
+    pub names: BTreeMap<String, Evidence>,
+    pub platform_specific: Option<Vec<Evidence>>,
+}
+
+/// Reads a lock file (uv.lock, poetry.lock, Pipfile.lock).
+pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> {
+    let mut graph = LockGraph::default();
+    let names = &mut graph.names;
     let Some(text) = repo.read_text(file, LOCK_CAP)? else {
-        return Ok(names);
+        return Ok(graph);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
         let json = manifest::parse_json(file, &text)?;
@@ -446,22 +457,63 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<BTreeMap<String, Evidenc
                 names.insert(normalize(name), Evidence::line(file, line, name.clone()));
             }
         }
-        return Ok(names);
+        return Ok(graph);
     }
     let table = parse_toml(file, &text)?;
     let lines = first_lines(&text, |line| {
         line.strip_prefix("name = \"")
             .and_then(|rest| rest.strip_suffix('"'))
     });
+    let mut specific = Vec::new();
     if let Some(packages) = table.get("package").and_then(Value::as_array) {
         for package in packages {
             if let Some(name) = package.get("name").and_then(Value::as_str) {
                 let line = lines.get(name).copied().unwrap_or(1);
                 names.insert(normalize(name), Evidence::line(file, line, name));
+                if let Some(why) = platform_specific(package) {
+                    specific.push(Evidence::line(file, line, format!("{name} {why}")));
+                }
             }
         }
     }
-    Ok(names)
+    graph.platform_specific = Some(specific);
+    Ok(graph)
+}
+
+/// Why a lock entry installs differently by platform, if it does: uv.lock's `wheels` (`url`,
+/// `path` or `filename`) and poetry.lock's `files` (`file`) name the wheels; a project's own
+/// package (uv's editable, virtual or directory source; Poetry's directory) is not installed
+/// from the lock.
+fn platform_specific(package: &Value) -> Option<&'static str> {
+    let source = package.get("source");
+    let local = source.and_then(Value::as_table).is_some_and(|source| {
+        ["editable", "virtual", "directory"]
+            .iter()
+            .any(|key| source.contains_key(*key))
+            || source.get("type").and_then(Value::as_str) == Some("directory")
+    });
+    if local {
+        return None;
+    }
+    let files: Vec<&str> = ["wheels", "files"]
+        .iter()
+        .filter_map(|key| package.get(*key).and_then(Value::as_array))
+        .flatten()
+        .filter_map(|file| {
+            ["url", "path", "filename", "file"]
+                .iter()
+                .find_map(|key| file.get(*key).and_then(Value::as_str))
+        })
+        .map(|name| name.rsplit('/').next().unwrap_or(name))
+        .collect();
+    let wheels: Vec<&&str> = files.iter().filter(|f| f.ends_with(".whl")).collect();
+    if wheels.is_empty() {
+        Some("has no wheel: its source is built during the install")
+    } else if wheels.iter().any(|f| !f.ends_with("-none-any.whl")) {
+        Some("has wheels built for each platform")
+    } else {
+        None
+    }
 }
 
 /// The first line each key appears on, in one pass: `key` reads a key from a trimmed line.
@@ -481,6 +533,83 @@ fn first_lines<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn judged(lock: &str) -> Vec<(String, Option<&'static str>)> {
+        let table: toml::Table = lock.parse().unwrap();
+        table["package"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                (
+                    p["name"].as_str().unwrap().to_string(),
+                    platform_specific(p),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn only_none_any_wheels_are_the_same_on_every_platform() {
+        let uv = r#"
+[[package]]
+name = "anyio"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/a/anyio-4.8.0.tar.gz" }
+wheels = [{ url = "https://files.pythonhosted.org/a/anyio-4.8.0-py3-none-any.whl" }]
+
+[[package]]
+name = "charset-normalizer"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.pythonhosted.org/c/charset_normalizer-3.4.1-cp313-cp313-manylinux_2_17_x86_64.whl" },
+    { url = "https://files.pythonhosted.org/c/charset_normalizer-3.4.1-py3-none-any.whl" },
+]
+
+[[package]]
+name = "legacy"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/l/legacy-1.0.tar.gz" }
+
+[[package]]
+name = "notes-api"
+source = { editable = "." }
+"#;
+        assert_eq!(
+            judged(uv),
+            vec![
+                ("anyio".to_string(), None),
+                (
+                    "charset-normalizer".to_string(),
+                    Some("has wheels built for each platform")
+                ),
+                (
+                    "legacy".to_string(),
+                    Some("has no wheel: its source is built during the install")
+                ),
+                ("notes-api".to_string(), None),
+            ]
+        );
+        let poetry = r#"
+[[package]]
+name = "idna"
+files = [{file = "idna-3.10-py3-none-any.whl", hash = "sha256:0"}, {file = "idna-3.10.tar.gz", hash = "sha256:1"}]
+
+[[package]]
+name = "pyyaml"
+files = [{file = "PyYAML-6.0.2-cp313-cp313-manylinux_2_17_aarch64.whl", hash = "sha256:2"}]
+"#;
+        assert_eq!(
+            judged(poetry),
+            vec![
+                ("idna".to_string(), None),
+                (
+                    "pyyaml".to_string(),
+                    Some("has wheels built for each platform")
+                ),
+            ]
+        );
+    }
 
     #[test]
     fn names_normalize() {
