@@ -3,7 +3,7 @@
 #
 # Detected: Rust binary shiplight of package shiplight (src/main.rs)
 # Detected: native code (Cargo.lock): no system OpenSSL, no C++
-# Runtime:  gcr.io/distroless/static-debian13:nonroot (static): pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static
+# Runtime:  gcr.io/distroless/static-debian13:nonroot (static): pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static; on distroless it is cross-compiled on the build platform for linux/amd64 and linux/arm64 (rustup adds the target, Debian's cross gcc links it)
 # Builder:  rust:1-trixie
 #
 # Build:    docker build -t shiplight .

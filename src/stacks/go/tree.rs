@@ -26,16 +26,16 @@ pub fn tree() -> Node {
             Condition::Signal(CXX),
             Node::Use {
                 family: Family::Cc,
-                reason: "cgo with C++ needs glibc and libstdc++",
+                reason: "cgo with C++ needs glibc and libstdc++; the build runs on the target platform (cross-compiling needs that platform's C and C++ toolchain)",
             },
             Node::Use {
                 family: Family::Base,
-                reason: "cgo links glibc dynamically",
+                reason: "cgo links glibc dynamically; the build runs on the target platform (cross-compiling needs that platform's C toolchain)",
             },
         ),
         Node::Use {
             family: Family::Static,
-            reason: "CGO_ENABLED=0 gives a static binary that needs no C library",
+            reason: "CGO_ENABLED=0 gives a static binary that needs no C library, cross-compiled on the build platform for linux/amd64 and linux/arm64",
         },
     )
 }

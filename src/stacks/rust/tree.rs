@@ -29,7 +29,7 @@ pub fn tree() -> Node {
             },
             Node::Use {
                 family: Family::Cc,
-                reason: "a dependency links a system library no runtime image carries: the binary links it dynamically on cc, and the build copies that library, with what it links, from the builder into the runtime",
+                reason: "a dependency links a system library no runtime image carries: the binary links it dynamically on cc, and the build copies that library, with what it links, from the builder into the runtime; the build runs on the target platform (cross-compiling needs the library built for it)",
             },
         ),
         Node::ask(
@@ -43,7 +43,7 @@ pub fn tree() -> Node {
                 },
                 Node::Use {
                     family: Family::Cc,
-                    reason: "links the system OpenSSL, and cc carries libssl3t64 with glibc and libgcc_s",
+                    reason: "links the system OpenSSL, and cc carries libssl3t64 with glibc and libgcc_s; the build runs on the target platform (cross-compiling needs its OpenSSL)",
                 },
             ),
             Node::ask(
@@ -51,11 +51,11 @@ pub fn tree() -> Node {
                 Condition::Signal(CXX),
                 Node::Use {
                     family: Family::Cc,
-                    reason: "C++ code needs libstdc++ and libgcc_s",
+                    reason: "C++ code needs libstdc++ and libgcc_s; the build runs on the target platform (cross-compiling needs its C++ toolchain)",
                 },
                 Node::Use {
                     family: Family::Static,
-                    reason: "pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static",
+                    reason: "pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static; on distroless it is cross-compiled on the build platform for linux/amd64 and linux/arm64 (rustup adds the target, Debian's cross gcc links it)",
                 },
             ),
         ),
