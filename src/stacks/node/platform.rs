@@ -21,7 +21,8 @@ pub enum PlatformCode {
 }
 
 /// Reads package-lock.json's `packages` entries in one pass over its lines: npm writes each
-/// entry as `"node_modules/NAME": {` four spaces in, its fields six spaces in.
+/// entry as `"node_modules/NAME": {` (or a workspace member's `"packages/NAME": {`) four spaces
+/// in, its fields six spaces in.
 pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
     if lock != LOCK {
         return PlatformCode::Unknown(format!("{lock} does not record them"));
@@ -41,13 +42,15 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
             if let Some(done) = entry.take() {
                 done.judge(&mut found);
             }
-            if let Some(path) = trimmed.strip_prefix("\"node_modules/")
+            if let Some(path) = trimmed.strip_prefix('"')
                 && trimmed.ends_with('{')
                 && let Some(end) = path.find('"')
+                && end > 0
             {
-                let name = path[..end].rsplit("node_modules/").next().unwrap_or("");
+                let path = &path[..end];
+                let name = path.rsplit("node_modules/").next().unwrap_or(path);
                 entry = Some(Entry::new(index + 1, name));
-                entries += 1;
+                entries += usize::from(path.starts_with("node_modules/"));
             }
         } else if indent < 4 {
             if let Some(done) = entry.take() {
@@ -176,6 +179,21 @@ mod tests {
             "      \"version\": \"5.1.1\"",
         );
         assert_eq!(platform_code(LOCK, &text), PlatformCode::Packages(vec![]));
+    }
+
+    #[test]
+    fn workspace_members_with_install_scripts_are_named() {
+        let text = LOCK_TEXT.replace(
+            "    \"node_modules/express\": {",
+            "    \"packages/api\": {\n      \"hasInstallScript\": true\n    },\n    \"node_modules/express\": {",
+        );
+        let PlatformCode::Packages(found) = platform_code(LOCK, &text) else {
+            panic!("known");
+        };
+        assert_eq!(
+            found[1],
+            Evidence::line(LOCK, 22, "packages/api runs an install script")
+        );
     }
 
     #[test]
