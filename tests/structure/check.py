@@ -439,40 +439,39 @@ def check_release(label, body, platforms):
         fail(f"{label}: platforms {got}, the plan says {platforms}")
 
 
-def self_test():
-    """The checks must catch what they look for: a Dockerfile breaking each rule fails each."""
+def planted(run):
+    """How many failures `run` records, quietly, leaving none behind."""
     global quiet
     quiet = True
+    run()
+    caught = len(failures)
+    failures.clear()
+    quiet = False
+    return caught
+
+
+def self_test():
+    """The checks must catch what they look for: a Dockerfile breaking each rule fails each."""
     bad = ("FROM golang AS build\nRUN go build\nFROM scratch\nADD https://x/y /y\nCOPY . /app\n"
            "RUN true\nUSER nonroot\nENTRYPOINT /app/y\n")
-    check_hardening("self-test", {"Dockerfile": bad, ".dockerignore": "Dockerfile\n"})
-    caught = len(failures)
-    failures.clear()
-    quiet = False
-    if caught != 7:
-        print(f"FAIL self-test: the checks caught {caught} of 7 planted faults")
-        return False
-    quiet = True
-    check_labels("self-test", dockerfile.parse_string(
+    labels = dockerfile.parse_string(
         'FROM x\nLABEL org.opencontainers.image.title="a" org.opencontainers.image.version=1 '
-        'org.opencontainers.image.source="$(x)"\n'))
-    caught = len(failures)
-    failures.clear()
-    quiet = False
-    if caught != 3:
-        print(f"FAIL self-test: the label check caught {caught} of 3 planted faults")
-        return False
-    quiet = True
-    check_cross("self-test", dockerfile.parse_string(
-        "FROM --platform=$BUILDPLATFORM rust AS build\nRUN cargo build\n"), [])
-    check_cross("self-test", dockerfile.parse_string(
-        "FROM golang AS build\nARG TARGETARCH\nRUN go build\n"), ["linux/amd64", "linux/arm64"])
-    caught = len(failures)
-    failures.clear()
-    quiet = False
-    if caught != 3:
-        print(f"FAIL self-test: the cross-compilation check caught {caught} of 3 planted faults")
-        return False
+        'org.opencontainers.image.source="$(x)"\n')
+    cross = [(dockerfile.parse_string("FROM --platform=$BUILDPLATFORM rust AS build\nRUN cargo build\n"), []),
+             (dockerfile.parse_string("FROM golang AS build\nARG TARGETARCH\nRUN go build\n"),
+              ["linux/amd64", "linux/arm64"])]
+    checks = [
+        ("the checks", 7, lambda: check_hardening("self-test", {"Dockerfile": bad,
+                                                               ".dockerignore": "Dockerfile\n"})),
+        ("the label check", 3, lambda: check_labels("self-test", labels)),
+        ("the cross-compilation check", 3,
+         lambda: [check_cross("self-test", commands, platforms) for commands, platforms in cross]),
+    ]
+    for what, expected, run in checks:
+        caught = planted(run)
+        if caught != expected:
+            print(f"FAIL self-test: {what} caught {caught} of {expected} planted faults")
+            return False
     print("ok   self-test: 7 of 7 planted faults caught, 3 of 3 in labels, 3 of 3 in cross builds")
     return True
 
