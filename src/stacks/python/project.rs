@@ -466,10 +466,14 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
     });
     let mut specific = Vec::new();
     if let Some(packages) = table.get("package").and_then(Value::as_array) {
+        let installed = installed(packages);
         for package in packages {
             if let Some(name) = package.get("name").and_then(Value::as_str) {
                 let line = lines.get(name).copied().unwrap_or(1);
                 names.insert(normalize(name), Evidence::line(file, line, name));
+                if !installed.contains(&normalize(name)) {
+                    continue;
+                }
                 if let Some(why) = platform_specific(package) {
                     specific.push(Evidence::line(file, line, format!("{name} {why}")));
                 }
@@ -478,6 +482,82 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
     }
     graph.platform_specific = Some(specific);
     Ok(graph)
+}
+
+/// The lock's packages a production install can take, by normalized name, erring on the side of
+/// more: without development dependencies and nothing else. poetry.lock (2.1) lists each
+/// package's `groups`: `poetry install --only main` takes those in `main`. uv.lock records the
+/// graph: from the project's own packages, every dependency, extra and group but `dev` (what
+/// `uv sync --no-dev` leaves out), then everything those reach. A lock without either, or whose
+/// own packages record no dependencies beside others, takes all.
+fn installed(packages: &[Value]) -> std::collections::BTreeSet<String> {
+    let name_of = |package: &Value| package.get("name").and_then(Value::as_str).map(normalize);
+    let all = || packages.iter().filter_map(name_of).collect();
+    if packages.iter().any(|p| p.get("groups").is_some()) {
+        return packages
+            .iter()
+            .filter(|p| {
+                p.get("groups")
+                    .and_then(Value::as_array)
+                    .is_none_or(|groups| groups.iter().any(|g| g.as_str() == Some("main")))
+            })
+            .filter_map(name_of)
+            .collect();
+    }
+    let mut by_name: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
+    for package in packages {
+        if let Some(name) = name_of(package) {
+            by_name.entry(name).or_default().push(package);
+        }
+    }
+    let local = |p: &Value| {
+        p.get("source")
+            .and_then(Value::as_table)
+            .is_some_and(|source| {
+                ["editable", "virtual", "directory"]
+                    .iter()
+                    .any(|key| source.contains_key(*key))
+            })
+    };
+    let mut queue: Vec<&Value> = packages.iter().filter(|p| local(p)).collect();
+    let edges = |p: &&Value| {
+        ["dependencies", "optional-dependencies", "dev-dependencies"]
+            .iter()
+            .any(|key| p.get(*key).is_some())
+    };
+    if queue.is_empty() || (queue.len() < packages.len() && !queue.iter().any(edges)) {
+        return all();
+    }
+    let mut seen: std::collections::BTreeSet<String> =
+        queue.iter().filter_map(|p| name_of(p)).collect();
+    while let Some(package) = queue.pop() {
+        let mut lists: Vec<&Value> = package.get("dependencies").into_iter().collect();
+        for key in ["optional-dependencies", "dev-dependencies"] {
+            if let Some(table) = package.get(key).and_then(Value::as_table) {
+                lists.extend(
+                    table
+                        .iter()
+                        .filter(|(group, _)| !(key == "dev-dependencies" && *group == "dev"))
+                        .map(|(_, list)| list),
+                );
+            }
+        }
+        for dependency in lists.iter().filter_map(|l| l.as_array()).flatten() {
+            let Some(name) = dependency
+                .get("name")
+                .and_then(Value::as_str)
+                .map(normalize)
+            else {
+                continue;
+            };
+            if let Some(next) = by_name.get(&name)
+                && seen.insert(name)
+            {
+                queue.extend(next);
+            }
+        }
+    }
+    seen
 }
 
 /// Why a lock entry installs differently by platform, if it does: uv.lock's `wheels` (`url`,
@@ -547,6 +627,78 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    fn installed_of(lock: &str) -> Vec<String> {
+        let table: toml::Table = lock.parse().unwrap();
+        installed(table["package"].as_array().unwrap())
+            .into_iter()
+            .collect()
+    }
+
+    #[test]
+    fn development_dependencies_are_not_installed() {
+        let uv = r#"
+[[package]]
+name = "api"
+source = { editable = "." }
+dependencies = [{ name = "uvicorn", extra = ["standard"] }]
+
+[package.optional-dependencies]
+cli = [{ name = "click" }]
+
+[package.dev-dependencies]
+dev = [{ name = "mypy" }]
+lint = [{ name = "ruff" }]
+
+[[package]]
+name = "uvicorn"
+dependencies = [{ name = "h11" }]
+
+[package.optional-dependencies]
+standard = [{ name = "uvloop" }]
+
+[[package]]
+name = "h11"
+
+[[package]]
+name = "uvloop"
+
+[[package]]
+name = "click"
+
+[[package]]
+name = "mypy"
+dependencies = [{ name = "mypy-extensions" }]
+
+[[package]]
+name = "mypy-extensions"
+
+[[package]]
+name = "ruff"
+"#;
+        assert_eq!(
+            installed_of(uv),
+            ["api", "click", "h11", "ruff", "uvicorn", "uvloop"]
+        );
+        let poetry = r#"
+[[package]]
+name = "flask"
+groups = ["main"]
+
+[[package]]
+name = "pytest"
+groups = ["dev"]
+
+[[package]]
+name = "black"
+groups = ["dev", "main"]
+"#;
+        assert_eq!(installed_of(poetry), ["black", "flask"]);
+        let unknown = "[[package]]\nname = \"a\"\n\n[[package]]\nname = \"b\"\n";
+        assert_eq!(installed_of(unknown), ["a", "b"]);
+        let no_edges = "[[package]]\nname = \"a\"\nsource = { virtual = \".\" }\n\n[[package]]\nname = \"b\"\n";
+        assert_eq!(installed_of(no_edges), ["a", "b"]);
     }
 
     #[test]
