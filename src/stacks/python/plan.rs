@@ -737,7 +737,7 @@ fn platforms(
     }
     match (&facts.platform_specific, &facts.lock) {
         (Some(found), Some(lock)) if found.is_empty() => Platforms::multi(format!(
-            "linux/amd64 and linux/arm64: every package {lock} holds installs a -none-any wheel, the same on every platform, so the build stage runs on $BUILDPLATFORM"
+            "linux/amd64 and linux/arm64: every package a production install takes from {lock} is a -none-any wheel, the same on every platform, so the build stage runs on $BUILDPLATFORM"
         )),
         (Some(found), _) if !found.is_empty() => Platforms::native(format!(
             "the build machine's: {} ({}:{}){}, {NATIVE}",
