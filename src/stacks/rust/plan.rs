@@ -338,7 +338,7 @@ pub fn plan(
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
     Ok(StackOutput {
-        platforms: platforms(decision.family, settings.vendor),
+        platforms: platforms(cross_compile, decision.family),
         about: bin.about.clone(),
         health,
         stop_signal: (!handles_signals).then_some("SIGKILL"),
@@ -377,17 +377,18 @@ pub fn plan(
     })
 }
 
-/// The platforms of a release build. A static binary cross-compiles on the build platform:
-/// rust:*-trixie has rustup for the target's standard library and Debian's cross gcc and libc
-/// for the linker and the C of -sys crates. A binary linking system libraries or C++ would need
-/// them for the target too, and Chainguard's builder has no rustup.
-fn platforms(family: Family, vendor: Vendor) -> crate::stacks::output::Platforms {
+/// The platforms of a release build, from whether the build cross-compiles (a static binary on
+/// distroless: rust:*-trixie has rustup for the target's standard library and Debian's cross
+/// gcc and libc for the linker and the C of -sys crates). A static binary otherwise is built on
+/// Chainguard's builder, which has no rustup; a binary linking system libraries or C++ would
+/// need them for the target too.
+fn platforms(cross_compile: bool, family: Family) -> crate::stacks::output::Platforms {
     use crate::stacks::output::Platforms;
-    match (family, vendor) {
-        (Family::Static, Vendor::Distroless) => Platforms::multi(
+    match family {
+        _ if cross_compile => Platforms::multi(
             "linux/amd64 and linux/arm64: the build stage runs on $BUILDPLATFORM and compiles for $TARGETARCH; for another platform than its own it adds that target's standard library (rustup target add) and Debian's cross gcc and static glibc, the linker and the compiler for C built by -sys crates; no emulation",
         ),
-        (Family::Static, _) => Platforms::native(
+        Family::Static => Platforms::native(
             "the build machine's: Chainguard's rust builder has Wolfi's Rust with its own platform's standard library and no rustup to add another's, and no cross C toolchain; another platform needs emulation (QEMU) on the builder",
         ),
         _ => Platforms::native(
