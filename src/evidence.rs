@@ -30,6 +30,14 @@ impl Evidence {
         Evidence::file("settings", format!("{key} = {value}"))
     }
 
+    /// Where it was seen: `file`, or `file:line`.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.file),
+            None => self.file.clone(),
+        }
+    }
+
     /// Evidence for one line of a file.
     pub fn line(file: impl Into<String>, line: usize, detail: impl Into<String>) -> Self {
         Evidence {

@@ -24,6 +24,23 @@ pub fn stop_step(answer: impl Into<String>, evidence: Vec<Evidence>) -> Step {
 /// cross-compiles from `$BUILDPLATFORM`.
 pub const MULTI_ARCH: &[&str] = &["linux/amd64", "linux/arm64"];
 
+/// How an explanation of a build for the build machine's platform ends when the install takes
+/// each platform's own builds of packages.
+pub const INSTALL_ON_TARGET: &str = "so the install runs on the target platform; another platform needs emulation (QEMU) on the builder";
+
+/// The first of `found` with its place, and how many more there are:
+/// `bcrypt runs an install script (package-lock.json:25) and 2 more`.
+pub fn first_of(found: &[Evidence]) -> String {
+    let Some(first) = found.first() else {
+        return String::new();
+    };
+    let more = match found.len() {
+        1 => String::new(),
+        n => format!(" and {} more", n - 1),
+    };
+    format!("{} ({}){more}", first.detail, first.place())
+}
+
 /// The platforms a release build targets (empty: the build machine's own), and why.
 #[derive(Debug, Clone)]
 pub struct Platforms {

@@ -809,31 +809,23 @@ pub fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
 /// platform, so the build runs on $BUILDPLATFORM; otherwise the install runs on the target.
 fn platforms(facts: &NodeFacts, package: &Package, site: bool) -> crate::stacks::output::Platforms {
     use super::platform::PlatformCode;
-    use crate::stacks::output::Platforms;
-    const NATIVE: &str = "so the install runs on the target platform; another platform needs emulation (QEMU) on the builder";
+    use crate::stacks::output::{INSTALL_ON_TARGET as NATIVE, Platforms, first_of};
     if site {
         return Platforms::multi(
             "linux/amd64 and linux/arm64: a static site's build runs on $BUILDPLATFORM, its output is the same for every platform, and nginx is published for both",
         );
     }
-    let at = |found: &Evidence| {
-        format!(
-            "{}{}",
-            found.file,
-            found.line.map(|n| format!(":{n}")).unwrap_or_default()
-        )
-    };
     if let Some(found) = facts.native.first().or(package.gypfile.as_ref()) {
         return Platforms::native(format!(
             "the build machine's: {}, {}, is built for the platform it installs on, {NATIVE}",
             found.detail,
-            at(found)
+            found.place()
         ));
     }
     if let Some(found) = &package.prisma_schema {
         return Platforms::native(format!(
             "the build machine's: Prisma ({}) generates its query engine for the platform it runs on, {NATIVE}",
-            at(found)
+            found.place()
         ));
     }
     for root in [&facts.root, package] {
@@ -841,7 +833,7 @@ fn platforms(facts: &NodeFacts, package: &Package, site: bool) -> crate::stacks:
             if let Some((_, found)) = root.scripts.get(script) {
                 return Platforms::native(format!(
                     "the build machine's: the `{script}` script ({}) runs during the install and may fetch or build for that platform, {NATIVE}",
-                    at(found)
+                    found.place()
                 ));
             }
         }
@@ -852,14 +844,8 @@ fn platforms(facts: &NodeFacts, package: &Package, site: bool) -> crate::stacks:
             super::platform::LOCK
         )),
         PlatformCode::Packages(found) => Platforms::native(format!(
-            "the build machine's: {} ({}){}, and npm installs the platform's own build, {NATIVE}",
-            found[0].detail,
-            at(&found[0]),
-            if found.len() > 1 {
-                format!(" and {} more", found.len() - 1)
-            } else {
-                String::new()
-            }
+            "the build machine's: {}, and npm installs the platform's own build, {NATIVE}",
+            first_of(found)
         )),
         PlatformCode::Unknown(why) => Platforms::native(format!(
             "the build machine's: which packages run install scripts or have per-CPU builds is known from a package-lock.json only, and {why}, {NATIVE}"

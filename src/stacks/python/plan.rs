@@ -728,8 +728,7 @@ fn platforms(
     facts: &super::PythonFacts,
     native_libraries: &[String],
 ) -> crate::stacks::output::Platforms {
-    use crate::stacks::output::Platforms;
-    const NATIVE: &str = "so the install runs on the target platform; another platform needs emulation (QEMU) on the builder";
+    use crate::stacks::output::{INSTALL_ON_TARGET as NATIVE, Platforms, first_of};
     if let Some(library) = native_libraries.first() {
         return Platforms::native(format!(
             "the build machine's: a compiled package links {library}, copied from the builder, {NATIVE}"
@@ -740,15 +739,8 @@ fn platforms(
             "linux/amd64 and linux/arm64: every package a production install takes from {lock} is a -none-any wheel, the same on every platform, so the build stage runs on $BUILDPLATFORM"
         )),
         (Some(found), _) if !found.is_empty() => Platforms::native(format!(
-            "the build machine's: {} ({}:{}){}, {NATIVE}",
-            found[0].detail,
-            found[0].file,
-            found[0].line.unwrap_or(0),
-            if found.len() > 1 {
-                format!(" and {} more", found.len() - 1)
-            } else {
-                String::new()
-            }
+            "the build machine's: {}, {NATIVE}",
+            first_of(found)
         )),
         (_, lock) => Platforms::native(format!(
             "the build machine's: which wheels an install takes is recorded by uv.lock and poetry.lock only, and {}, {NATIVE}",

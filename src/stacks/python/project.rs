@@ -470,8 +470,10 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
         for package in packages {
             if let Some(name) = package.get("name").and_then(Value::as_str) {
                 let line = lines.get(name).copied().unwrap_or(1);
-                names.insert(normalize(name), Evidence::line(file, line, name));
-                if !installed.contains(&normalize(name)) {
+                let key = normalize(name);
+                let taken = installed.contains(&key);
+                names.insert(key, Evidence::line(file, line, name));
+                if !taken {
                     continue;
                 }
                 if let Some(why) = platform_specific(package) {
@@ -510,16 +512,7 @@ fn installed(packages: &[Value]) -> std::collections::BTreeSet<String> {
             by_name.entry(name).or_default().push(package);
         }
     }
-    let local = |p: &Value| {
-        p.get("source")
-            .and_then(Value::as_table)
-            .is_some_and(|source| {
-                ["editable", "virtual", "directory"]
-                    .iter()
-                    .any(|key| source.contains_key(*key))
-            })
-    };
-    let mut queue: Vec<&Value> = packages.iter().filter(|p| local(p)).collect();
+    let mut queue: Vec<&Value> = packages.iter().filter(|p| uv_own(p)).collect();
     let edges = |p: &&Value| {
         ["dependencies", "optional-dependencies", "dev-dependencies"]
             .iter()
@@ -560,19 +553,30 @@ fn installed(packages: &[Value]) -> std::collections::BTreeSet<String> {
     seen
 }
 
+/// A uv.lock entry for one of the project's own packages: an editable, virtual or directory
+/// source.
+fn uv_own(package: &Value) -> bool {
+    package
+        .get("source")
+        .and_then(Value::as_table)
+        .is_some_and(|source| {
+            ["editable", "virtual", "directory"]
+                .iter()
+                .any(|key| source.contains_key(*key))
+        })
+}
+
 /// Why a lock entry installs differently by platform, if it does: uv.lock's `wheels` (`url`,
 /// `path` or `filename`) and poetry.lock's `files` (`file`) name the wheels; a project's own
 /// package (uv's editable, virtual or directory source; Poetry's directory) is not installed
 /// from the lock.
 fn platform_specific(package: &Value) -> Option<&'static str> {
-    let source = package.get("source");
-    let local = source.and_then(Value::as_table).is_some_and(|source| {
-        ["editable", "virtual", "directory"]
-            .iter()
-            .any(|key| source.contains_key(*key))
-            || source.get("type").and_then(Value::as_str) == Some("directory")
-    });
-    if local {
+    let poetry_directory = package
+        .get("source")
+        .and_then(|source| source.get("type"))
+        .and_then(Value::as_str)
+        == Some("directory");
+    if uv_own(package) || poetry_directory {
         return None;
     }
     let files: Vec<&str> = ["wheels", "files"]
