@@ -785,16 +785,23 @@ def plant(app, fault):
         (app / "main.go").write_text('package main\n\nimport "time"\n\nfunc main() { time.Sleep(time.Hour) }\n')
 
 
+def generated(app_name, app, args, keys):
+    """Copies the sample `app_name` to `app`, generates its files with `args`, builds the
+    stand-ins of the images the plan names, and returns the plan."""
+    shutil.copytree(E2E / "apps" / app_name, app)
+    shiplight("init", app, "--no-syntax", *args)
+    plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *args).stdout)
+    for image in plan_images(plan):
+        ensure_standin(image, keys)
+    return plan
+
+
 def verify_case(case, keys):
     """Runs `shiplight verify --json` on the app; returns the failed checks' names."""
     work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-verify-"))
     try:
         app = work / "app"
-        shutil.copytree(E2E / "apps" / case["app"], app)
-        shiplight("init", app, "--no-syntax", *case["args"])
-        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *case["args"]).stdout)
-        for image in plan_images(plan):
-            ensure_standin(image, keys)
+        generated(case["app"], app, case["args"], keys)
         if case.get("plant"):
             plant(app, case["plant"])
         before = run([DOCKER, "ps", "-aq"]).stdout.split()
@@ -833,11 +840,7 @@ def reproducible_case(app_name, keys):
     tags = [f"shiplight-e2e/repro-{app_name}:{n}" for n in (1, 2)]
     try:
         app = work / app_name
-        shutil.copytree(E2E / "apps" / app_name, app)
-        shiplight("init", app, "--no-syntax")
-        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax").stdout)
-        for image in plan_images(plan):
-            ensure_standin(image, keys)
+        plan = generated(app_name, app, [], keys)
         layers = []
         for n, tag in enumerate(tags):
             if n:
@@ -858,9 +861,10 @@ def reproducible_case(app_name, keys):
 
 # Multi-platform builds on this amd64 machine: the Go and Rust samples (cross-compiled, with
 # their health probes), a static site, and an Express and a Starlette server whose packages are
-# the same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64, with the flags of their real-build cases. The arm64 runtime stand-in is the amd64
-# stand-in's files (no program of it runs in the build) under a tag of its own, given through
-# RUNTIME_TAG, so the Dockerfile is the one shiplight wrote.
+# the same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64,
+# with the flags of their real-build cases. The arm64 runtime stand-in is the amd64 stand-in's
+# files (no program of it runs in the build) under a tag of its own, given through RUNTIME_TAG,
+# so the Dockerfile is the one shiplight wrote.
 ARM64_TAG = "arm64-standin"
 # The files each arm64 image must hold ({binary}: the plan's artefact, {probe}: its health
 # probe), and whether they are programs, which must be AArch64 ELF files.
@@ -903,14 +907,10 @@ def arm64_case(app_name, keys):
     tag = f"shiplight-e2e/arm64-{app_name}:latest"
     try:
         app = work / app_name
-        shutil.copytree(E2E / "apps" / app_name, app)
         args = next(c["args"] for c in CASES if c["app"] == app_name)
-        shiplight("init", app, "--no-syntax", *args)
-        plan = json.loads(shiplight("explain", app, "--json", "--no-syntax", *args).stdout)
+        plan = generated(app_name, app, args, keys)
         if plan["platforms"] != ["linux/amd64", "linux/arm64"]:
             raise RuntimeError(f"the plan's platforms are {plan['platforms']}")
-        for image in plan_images(plan):
-            ensure_standin(image, keys)
         arm64_standin(plan["runtime"], work)
         run([DOCKER, "build", "--platform", "linux/arm64", "--build-arg",
              f"{plan['runtime']['arg_name']}={ARM64_TAG}", "-t", tag, str(app)])
