@@ -105,6 +105,10 @@ pub struct VerifyArgs {
     /// The engine's command (docker with BuildKit, podman): default `docker`, else `podman`.
     #[arg(long, value_name = "COMMAND")]
     pub engine: Option<PathBuf>,
+    /// How long one build may take before it is stopped, in seconds.
+    #[arg(long, value_name = "SECONDS", default_value_t = 1800,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub timeout: u64,
     #[command(flatten)]
     pub overrides: Overrides,
 }

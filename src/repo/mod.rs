@@ -14,7 +14,7 @@ pub mod path;
 pub mod write;
 
 pub use path::{Escape, join, normalize, within};
-pub use write::WriteError;
+pub use write::{Fresh, WriteError};
 
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};

@@ -1,7 +1,8 @@
 //! Writing a set of files into a project, all or nothing: nothing existing is replaced without
 //! `force`; no write passes through a symbolic link (a `docker/` that links elsewhere is
 //! refused); every file is staged as a temporary file beside its target first, and when a
-//! rename fails part-way, the files already replaced are put back as they were.
+//! rename fails part-way, the files already replaced are put back as they were. A file made
+//! for a moment (`verify`'s marker) gets a name nothing has yet, and only that file is removed.
 
 use super::{Kind, Repo, path};
 use std::io::Write as _;
@@ -38,6 +39,21 @@ struct Target<'a> {
     rel: String,
     contents: &'a [u8],
     exists: bool,
+}
+
+/// A file [`Repo::create_fresh`] made at the root of a project: its name and identity.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fresh {
+    name: String,
+    dev: u64,
+    ino: u64,
+}
+
+impl Fresh {
+    /// Its name at the project's root.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
 }
 
 /// A file replaced so far, to put back if a later one fails.
@@ -190,21 +206,52 @@ impl Repo {
         Ok(temp)
     }
 
-    /// Removes the regular file `rel` at the root of the project that shiplight itself wrote
-    /// (verify's marker); never a link, a directory or anything outside the root.
-    pub fn remove(&self, rel: &str) -> Result<(), WriteError> {
-        let rel = path::normalize(rel)
-            .ok()
-            .filter(|rel| !rel.is_empty() && !rel.contains('/'))
-            .ok_or_else(|| self.refused(rel, "is not a file name at the project's root"))?;
-        match self.entry(&rel)? {
-            Some(Entry::Other("a regular file")) => {}
-            None => return Ok(()),
-            Some(_) => return Err(self.refused(&rel, "is not a regular file")),
+    /// Creates a file at the root of the project under a name nothing there has yet
+    /// (`PREFIX-<pid>-<n>`, made with create-new semantics, so that no existing file, link or
+    /// directory is ever replaced or written through), holding `contents`.
+    pub fn create_fresh(&self, prefix: &str, contents: &[u8]) -> Result<Fresh, WriteError> {
+        use std::os::unix::fs::{MetadataExt, OpenOptionsExt};
+        for n in 0..1000 {
+            let name = format!("{prefix}-{}-{n}", std::process::id());
+            let full = self.root.join(&name);
+            let opened = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .custom_flags(libc::O_NOFOLLOW)
+                .open(&full);
+            let mut file = match opened {
+                Ok(file) => file,
+                Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(source) => return Err(WriteError::Io { path: full, source }),
+            };
+            let made = file.metadata().map(|meta| Fresh {
+                name: name.clone(),
+                dev: meta.dev(),
+                ino: meta.ino(),
+            });
+            let written = made.and_then(|fresh| file.write_all(contents).map(|()| fresh));
+            self.forget();
+            return written.map_err(|source| {
+                let _ = std::fs::remove_file(&full);
+                WriteError::Io { path: full, source }
+            });
         }
-        let full = self.root.join(&rel);
-        std::fs::remove_file(&full).map_err(|source| WriteError::Io { path: full, source })?;
-        self.forget();
+        Err(self.refused(prefix, "every fresh name for it is taken"))
+    }
+
+    /// Removes the file [`Repo::create_fresh`] made, when it is still that very file (same
+    /// device and inode, not a link); anything else found under its name is left alone.
+    pub fn remove_fresh(&self, fresh: &Fresh) -> Result<(), WriteError> {
+        use std::os::unix::fs::MetadataExt;
+        let full = self.root.join(&fresh.name);
+        let same = std::fs::symlink_metadata(&full).is_ok_and(|meta| {
+            meta.file_type().is_file() && meta.dev() == fresh.dev && meta.ino() == fresh.ino
+        });
+        if same {
+            std::fs::remove_file(&full).map_err(|source| WriteError::Io { path: full, source })?;
+            self.forget();
+        }
         Ok(())
     }
 
@@ -322,5 +369,34 @@ mod tests {
         assert!(err.to_string().contains("symbolic link"), "{err}");
         assert!(!dir.path().join("Dockerfile").exists());
         assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn a_fresh_file_never_takes_an_existing_name_and_only_it_is_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let pid = std::process::id();
+        std::fs::write(dir.path().join(format!(".m-{pid}-0")), "OWN\n").unwrap();
+        std::os::unix::fs::symlink(
+            outside.path().join("target"),
+            dir.path().join(format!(".m-{pid}-1")),
+        )
+        .unwrap();
+        let repo = Repo::new(dir.path());
+        let fresh = repo.create_fresh(".m", b"stamp").unwrap();
+        assert_eq!(fresh.name(), format!(".m-{pid}-2"));
+        assert_eq!(
+            std::fs::read_to_string(dir.path().join(format!(".m-{pid}-0"))).unwrap(),
+            "OWN\n"
+        );
+        assert!(!outside.path().join("target").exists());
+        repo.remove_fresh(&fresh).unwrap();
+        assert!(!dir.path().join(fresh.name()).exists());
+
+        let again = repo.create_fresh(".m", b"stamp").unwrap();
+        std::fs::write(dir.path().join("other"), "SOMEONE ELSE\n").unwrap();
+        std::fs::rename(dir.path().join("other"), dir.path().join(again.name())).unwrap();
+        repo.remove_fresh(&again).unwrap();
+        assert!(dir.path().join(again.name()).exists());
     }
 }

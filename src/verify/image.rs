@@ -2,9 +2,8 @@
 //! variant, its size, and how a rebuild after a change uses the cache.
 
 use super::Check;
-use super::engine::{Engine, Job, Made};
+use super::engine::{ANSWER, EXPORT, Engine, Failure, Job, Made, QUICK, START};
 use crate::plan::Plan;
-use crate::repo::Repo;
 use crate::stacks::StackPlan;
 use std::path::Path;
 
@@ -17,23 +16,18 @@ const FORBIDDEN: &[&str] = &[
     "composer",
 ];
 
-/// The file written into the project for the warm rebuild, and removed after it.
-const TOUCH_FILE: &str = ".shiplight-verify";
-
 /// The check's name for the filesystem scan.
 pub const NO_SHELL: &str = "no shell or package manager";
 
 /// No shell, compiler or package manager in any `bin` or `sbin` directory of the image's
 /// filesystem (`export` of a container made from it, read as it streams).
 pub fn no_shell(engine: &Engine, tag: &str, made: &mut Made) -> Check {
-    let container = match engine.output(&["create", tag]) {
-        Ok(id) => id,
-        Err(err) => {
-            return Check::new(NO_SHELL, false, format!("cannot create a container: {err}"));
-        }
-    };
-    made.container(&container);
-    let scanned = engine.stream(&["export", &container], |stdout| {
+    let container = made.container();
+    if let Err(err) = engine.output(&["create", "--name", &container, tag], START) {
+        made.remove_container(&container);
+        return Check::new(NO_SHELL, false, format!("cannot create a container: {err}"));
+    }
+    let scanned = engine.stream(&["export", &container], EXPORT, |stdout| {
         let mut found = Vec::new();
         let mut files = 0usize;
         let mut archive = tar::Archive::new(stdout);
@@ -50,9 +44,9 @@ pub fn no_shell(engine: &Engine, tag: &str, made: &mut Made) -> Check {
         }
         Ok((found, files))
     });
-    engine.quiet(&["rm", "-f", &container]);
-    match scanned.and_then(|scan| scan) {
-        Ok((found, files)) => Check::new(
+    made.remove_container(&container);
+    match scanned {
+        Ok(Ok((found, files))) => Check::new(
             NO_SHELL,
             found.is_empty(),
             if found.is_empty() {
@@ -64,7 +58,8 @@ pub fn no_shell(engine: &Engine, tag: &str, made: &mut Made) -> Check {
                 format!("the image holds {}", found.join(", "))
             },
         ),
-        Err(err) => Check::new(NO_SHELL, false, err),
+        Ok(Err(err)) => Check::new(NO_SHELL, false, err),
+        Err(err) => Check::new(NO_SHELL, false, format!("`export` failed: {err}")),
     }
 }
 
@@ -95,26 +90,38 @@ pub fn debug_variant(
     let debug = format!("{tag}-debug");
     made.image(&debug);
     let arg = format!("{}={}", plan.runtime.arg_name, plan.runtime.arg_debug);
-    if let Err(log) = engine.build(job, &debug, &["--build-arg", &arg]) {
+    if let Err(failure) = engine.build(job, &debug, &["--build-arg", &arg]) {
         return Check::new(
             name,
             false,
-            format!("--build-arg {arg} fails: {}", failed_part(&log)),
+            format!("--build-arg {arg}: {}", build_failure(&failure)),
         );
     }
-    let shell = engine.output(&[
-        "run",
-        "--rm",
-        "--entrypoint",
-        "sh",
-        &debug,
-        "-c",
-        "echo shell",
-    ]);
+    let container = made.container();
+    let shell = engine.output(
+        &[
+            "run",
+            "--rm",
+            "--name",
+            &container,
+            "--entrypoint",
+            "sh",
+            &debug,
+            "-c",
+            "echo shell",
+        ],
+        ANSWER,
+    );
+    if shell.is_err() {
+        made.remove_container(&container);
+    }
     Check::new(
         name,
         shell.as_deref() == Ok("shell"),
-        format!("--build-arg {arg}, then sh -c"),
+        match shell {
+            Ok(_) => format!("--build-arg {arg}, then sh -c"),
+            Err(err) => format!("--build-arg {arg}, then sh -c: {err}"),
+        },
     )
 }
 
@@ -122,7 +129,7 @@ pub fn debug_variant(
 pub fn sizes(engine: &Engine, tag: &str, plan: &Plan) -> (Option<u64>, Option<u64>) {
     let bytes = |image: &str| {
         engine
-            .output(&["image", "inspect", "-f", "{{.Size}}", image])
+            .output(&["image", "inspect", "-f", "{{.Size}}", image], QUICK)
             .ok()
             .and_then(|text| text.parse::<u64>().ok())
     };
@@ -150,33 +157,35 @@ pub fn size(sizes: (Option<u64>, Option<u64>), plan: &Plan) -> Check {
     Check::new("size", true, detail)
 }
 
-/// A rebuild after a change in the project (a file written into it and removed after) takes
-/// its dependency step from the cache, downloads nothing and compiles none of the
-/// dependencies again; how long the rebuild took.
+/// A rebuild after a change in the project (a file of a fresh name made at its root and
+/// removed right after) takes its dependency step from the cache, downloads nothing and
+/// compiles none of the dependencies again; how long the rebuild took.
 pub fn warm_rebuild(
     engine: &Engine,
     job: &Job<'_>,
     tag: &str,
     plan: &Plan,
+    made: &mut Made,
 ) -> (Check, Option<std::time::Duration>) {
     let name = "warm rebuild reuses the dependency layer";
-    let repo = Repo::new(job.context);
     let stamp = format!("{}\n", std::process::id());
-    if let Err(err) = repo.write_all([(TOUCH_FILE, stamp.as_bytes())], true) {
+    if let Err(err) = made.marker(job.context, stamp.as_bytes()) {
         return (
             Check::new(
                 name,
                 true,
-                format!("skipped: cannot write {TOUCH_FILE} into the project: {err}"),
+                format!("skipped: cannot make a file in the project: {err}"),
             ),
             None,
         );
     }
     let rebuilt = engine.build(job, tag, &[]);
-    let _ = repo.remove(TOUCH_FILE);
+    made.remove_marker();
     let (log, took) = match rebuilt {
         Ok(done) => done,
-        Err(log) => return (Check::new(name, false, failed_part(&log)), None),
+        Err(failure) => {
+            return (Check::new(name, false, build_failure(&failure)), None);
+        }
     };
     let step = dependency_step(job.dockerfile);
     let check = if let Some(step) = step.as_ref().filter(|step| !cached(&log, step)) {
@@ -234,6 +243,19 @@ fn refetched(log: &str, plan: &Plan) -> Option<String> {
             downloads || compiles
         })
         .map(str::to_string)
+}
+
+/// What a failed build shows: the part of its log with the error, or that it was stopped at
+/// its time limit or by Ctrl-C.
+pub fn build_failure(failure: &Failure) -> String {
+    match failure {
+        Failure::Exit(log) => failed_part(log),
+        Failure::TimedOut(limit) => format!(
+            "the build did not finish within {} s (--timeout) and was stopped",
+            limit.as_secs()
+        ),
+        other => format!("the build did not finish: {other}"),
+    }
 }
 
 /// The part of a build log that shows what failed: from the first `ERROR` line on, else the

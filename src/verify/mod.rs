@@ -2,8 +2,12 @@
 //! would write) with the local engine, runs the image and checks what the real-build suite
 //! relies on: it builds, runs as 65532, carries no shell, compiler or package manager, answers,
 //! turns healthy, has a debug variant with a shell, stops promptly and rebuilds from the cache.
-//! It never pushes, tags what it builds under a name it prints, and removes containers, networks
-//! and images when it ends (also on Ctrl-C) unless `--keep`.
+//! It never pushes, tags what it builds under a name it prints, gives every container a name it
+//! chose before starting it, bounds every engine call in time (a build by `--timeout`), and
+//! removes containers, networks and images when it ends (also on a time limit or Ctrl-C) unless
+//! `--keep`. The project is left as it was: the warm rebuild's change is a file of a fresh name,
+//! removed after. A credential file whose path could change the meaning of the engine's
+//! `--secret` value is refused (exit 2) before anything is built.
 
 mod engine;
 mod image;
@@ -48,7 +52,6 @@ pub struct Measures {
 
 /// Runs `verify` for the project at `args.path`.
 pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
-    let engine = Engine::find(args.engine.as_deref())?;
     let generated = generate_in(&args.path, &args.overrides, env)?;
     let plan = &generated.plan;
     let repo = Repo::new(&args.path);
@@ -62,18 +65,25 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             .unwrap_or_default(),
         Err(err) => return Err(Error::Usage(err.to_string())),
     };
+    let mut secrets = Vec::new();
+    for secret in &plan.secrets {
+        if let Some(value) = engine::secret(&repo, secret.id, &secret.file).map_err(Error::Usage)? {
+            secrets.push(value);
+        }
+    }
     let job = Job {
         context: args.path.as_path(),
         dockerfile: &dockerfile,
-        secrets: plan
-            .secrets
-            .iter()
-            .filter_map(|secret| engine::secret(&repo, secret.id, &secret.file))
-            .collect(),
+        secrets,
     };
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
+    let engine = Engine::find(
+        args.engine.as_deref(),
+        Duration::from_secs(args.timeout),
+        interrupted.clone(),
+    )?;
     let tag = format!(
         "shiplight-verify/{}:{}",
         plan.app.image_name,
@@ -95,7 +105,7 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
                 format!("tagged {tag} in {:.0} s", took.as_secs_f64()),
             )
         }
-        Err(log) => Check::new("builds", false, image::failed_part(&log)),
+        Err(failure) => Check::new("builds", false, image::build_failure(&failure)),
     }];
     type Stage<'a> = &'a dyn Fn(&mut Made, &mut Measures) -> Vec<Check>;
     let stages: [Stage; 5] = [
@@ -107,22 +117,33 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             (measures.size, measures.base) = sizes;
             vec![image::size(sizes, plan)]
         },
-        &|_, measures| {
-            let (check, took) = image::warm_rebuild(&engine, &job, &tag, plan);
+        &|made, measures| {
+            let (check, took) = image::warm_rebuild(&engine, &job, &tag, plan, made);
             measures.rebuild_seconds = took.map(seconds);
             vec![check]
         },
     ];
     for stage in stages.iter().filter(|_| built_ok) {
-        if interrupted.load(Ordering::SeqCst) {
-            checks.push(Check::new(
-                "interrupted",
-                false,
-                "Ctrl-C: the remaining checks were not run".to_string(),
-            ));
+        if engine.interrupted() {
             break;
         }
         checks.extend(stage(&mut made, &mut measures));
+    }
+    if engine.interrupted() {
+        checks.push(Check::new(
+            "interrupted",
+            false,
+            "Ctrl-C: the engine call under way was stopped and the remaining checks were not run"
+                .to_string(),
+        ));
+    }
+    let timed_out = engine.timed_out();
+    if !timed_out.is_empty() {
+        checks.push(Check::new(
+            "time limits",
+            false,
+            format!("stopped at its limit: {}", timed_out.join("; ")),
+        ));
     }
     let ok = checks.iter().all(|check| check.ok);
     if args.json {
@@ -130,6 +151,7 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             "image": tag,
             "ok": ok,
             "checks": checks,
+            "timed_out": timed_out,
             "measures": measures,
         });
         writeln!(

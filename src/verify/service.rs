@@ -3,8 +3,8 @@
 //! own HEALTHCHECK turns healthy, and whether it stops promptly.
 
 use super::Check;
-use super::engine::{Engine, Job, Made};
-use super::image::failed_part;
+use super::engine::{ANSWER, Engine, Failure, Job, Made, QUICK, START};
+use super::image::build_failure;
 use crate::plan::Plan;
 use crate::stacks::StackPlan;
 use std::io::{Read, Write};
@@ -30,17 +30,44 @@ pub fn runs(engine: &Engine, job: &Job<'_>, tag: &str, plan: &Plan, made: &mut M
     }
     match plan.app.port {
         Some(port) => service(engine, tag, plan, port, made),
-        None => program(engine, tag),
+        None => program(engine, tag, made),
     }
 }
 
-/// A program: runs as 65532 (the image's user) and exits 0 on `--help` or `--version`.
-fn program(engine: &Engine, tag: &str) -> Vec<Check> {
-    let answer = ["--help", "--version"]
-        .iter()
-        .find(|flag| engine.output(&["run", "--rm", tag, flag]).is_ok());
+/// A program: runs as 65532 (the image's user) and exits 0 on `--help` or `--version`, each
+/// run under a name of its own and stopped after ANSWER; a program that does not exit on
+/// `--help` is not asked `--version`.
+fn program(engine: &Engine, tag: &str, made: &mut Made) -> Vec<Check> {
+    let mut tried = Vec::new();
+    let mut answer = None;
+    for flag in ["--help", "--version"] {
+        let container = made.container();
+        let ran = engine.output(&["run", "--rm", "--name", &container, tag, flag], ANSWER);
+        match ran {
+            Ok(_) => {
+                answer = Some(flag);
+                break;
+            }
+            Err(Failure::TimedOut(limit)) => {
+                made.remove_container(&container);
+                tried.push(format!(
+                    "did not exit on {flag} within {} s (stopped and removed)",
+                    limit.as_secs()
+                ));
+                break;
+            }
+            Err(Failure::Interrupted) => {
+                tried.push(format!("{flag}: stopped by Ctrl-C"));
+                break;
+            }
+            Err(_) => {
+                made.remove_container(&container);
+                tried.push(format!("fails on {flag}"));
+            }
+        }
+    }
     let user = engine
-        .output(&["image", "inspect", "-f", "{{.Config.User}}", tag])
+        .output(&["image", "inspect", "-f", "{{.Config.User}}", tag], QUICK)
         .unwrap_or_default();
     vec![
         Check::new(
@@ -53,7 +80,7 @@ fn program(engine: &Engine, tag: &str) -> Vec<Check> {
             answer.is_some(),
             match answer {
                 Some(flag) => format!("the program exits 0 on {flag}"),
-                None => "the program fails on --help and --version".to_string(),
+                None => format!("the program {}", tried.join(", ")),
             },
         ),
     ]
@@ -69,7 +96,7 @@ fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) 
         Err(check) => return vec![check],
     };
     let path = asked_path(plan);
-    let status = mapped(engine, &container, port).and_then(|mapped| answer(mapped, &path));
+    let status = mapped(engine, &container, port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&container]),
         answer_check(status, &path, port),
@@ -93,22 +120,22 @@ fn behind_nginx(
 ) -> Vec<Check> {
     let web = format!("{tag}-web");
     made.image(&web);
-    if let Err(log) = engine.build(job, &web, &["--target", "web"]) {
+    if let Err(failure) = engine.build(job, &web, &["--target", "web"]) {
         return vec![Check::new(
             ANSWERS,
             false,
-            format!("the web stage does not build: {}", failed_part(&log)),
+            format!("the web stage does not build: {}", build_failure(&failure)),
         )];
     }
-    let network = format!("shiplight-verify-{}", std::process::id());
-    if let Err(err) = engine.output(&["network", "create", &network]) {
+    let network = engine.name();
+    made.network(&network);
+    if let Err(err) = engine.output(&["network", "create", &network], QUICK) {
         return vec![Check::new(
             ANSWERS,
             false,
             format!("cannot create a network: {err}"),
         )];
     }
-    made.network(&network);
     let alias = ["run", "-d", "--network", &network, "--network-alias", "app"];
     let app = match start(
         engine,
@@ -126,7 +153,8 @@ fn behind_nginx(
         Err(check) => return vec![check],
     };
     let path = asked_path(plan);
-    let status = mapped(engine, &server, php.web_port).and_then(|mapped| answer(mapped, &path));
+    let status =
+        mapped(engine, &server, php.web_port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&app, &server]),
         answer_check(status, &format!("{path} through nginx"), php.web_port),
@@ -138,14 +166,17 @@ fn behind_nginx(
     checks
 }
 
-/// Starts a detached container with `args` (the image last) and records it; the failed check
-/// naming `what` when it does not start.
+/// Starts a detached container with `args` (`run -d` and its options, the image last) under a
+/// name recorded before the engine is asked, so that it is removed even when it was created but
+/// did not start; its name, or the failed check naming `what` when it does not start.
 fn start(engine: &Engine, args: &[&str], what: &str, made: &mut Made) -> Result<String, Check> {
-    let id = engine
-        .output(args)
+    let name = made.container();
+    let (run, rest) = args.split_at(2);
+    let named = [run, &["--name", name.as_str()], rest].concat();
+    engine
+        .output(&named, START)
         .map_err(|err| Check::new("runs", false, format!("{what} does not start: {err}")))?;
-    made.container(&id);
-    Ok(id)
+    Ok(name)
 }
 
 /// The `docker run` options that run the image's HEALTHCHECK every second, when it has one.
@@ -171,7 +202,7 @@ fn uid_check(engine: &Engine, containers: &[&str]) -> Check {
         .iter()
         .flat_map(|container| {
             let table = engine
-                .output(&["top", container, "-eo", "pid,uid"])
+                .output(&["top", container, "-eo", "pid,uid"], QUICK)
                 .unwrap_or_default();
             table
                 .lines()
@@ -204,15 +235,15 @@ fn answer_check(status: Option<u16>, path: &str, port: u16) -> Check {
 /// The host port the engine published `port` of `container` on.
 fn mapped(engine: &Engine, container: &str, port: u16) -> Option<u16> {
     engine
-        .output(&["port", container, &format!("{port}/tcp")])
+        .output(&["port", container, &format!("{port}/tcp")], QUICK)
         .ok()
         .and_then(|text| text.lines().next()?.rsplit(':').next()?.parse::<u16>().ok())
 }
 
-/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until ANSWER_WITHIN.
-fn answer(port: u16, path: &str) -> Option<u16> {
+/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until ANSWER_WITHIN or Ctrl-C.
+fn answer(engine: &Engine, port: u16, path: &str) -> Option<u16> {
     let end = Instant::now() + ANSWER_WITHIN;
-    while Instant::now() < end {
+    while Instant::now() < end && !engine.interrupted() {
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
             let request = format!("GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n");
@@ -235,9 +266,12 @@ fn healthy(engine: &Engine, container: &str) -> Check {
     let name = "health check turns healthy";
     let end = Instant::now() + HEALTHY_WITHIN;
     let mut status = String::new();
-    while Instant::now() < end {
+    while Instant::now() < end && !engine.interrupted() {
         status = engine
-            .output(&["inspect", "-f", "{{.State.Health.Status}}", container])
+            .output(
+                &["inspect", "-f", "{{.State.Health.Status}}", container],
+                QUICK,
+            )
             .unwrap_or_default();
         if status == "healthy" {
             return Check::new(
@@ -249,7 +283,10 @@ fn healthy(engine: &Engine, container: &str) -> Check {
         std::thread::sleep(Duration::from_millis(500));
     }
     let log = engine
-        .output(&["inspect", "-f", "{{json .State.Health.Log}}", container])
+        .output(
+            &["inspect", "-f", "{{json .State.Health.Log}}", container],
+            QUICK,
+        )
         .unwrap_or_default();
     let tail: String = log
         .chars()
@@ -275,7 +312,7 @@ fn stops(engine: &Engine, containers: &[&str]) -> Check {
     let mut stopped = true;
     for container in containers {
         let started = Instant::now();
-        stopped &= engine.quiet(&["stop", container]);
+        stopped &= engine.output(&["stop", container], START).is_ok();
         slowest = slowest.max(started.elapsed());
     }
     Check::new(
