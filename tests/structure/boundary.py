@@ -7,15 +7,18 @@ layer, parsers finish pathological input quickly, and messages name the right fi
 Used by check.py; each case returns a list of problems (empty when it holds).
 """
 
+import hashlib
 import json
 import os
 import pathlib
 import re
+import signal
 import subprocess
 import tempfile
 import time
 
 import dockerfile
+import standin_engine
 from projects import split_outputs, write
 
 CASES = []
@@ -584,6 +587,209 @@ def _():
     if "settings.xml" not in files.get(".dockerignore", "").splitlines():
         problems.append(".dockerignore does not keep settings.xml out")
     return problems
+
+
+# verify and its engine ----------------------------------------------------------------------
+# `verify --engine` runs a stand-in engine (standin_engine.py) that logs its argument vectors and
+# is told by a file beside it to hang or fail.
+
+NPMRC_TOKEN = "//registry.example/:_authToken=TOKEN-5eed\n"
+PROGRAM = {"go.mod": GO["go.mod"], "main.go": "package main\n\nfunc main() {}\n"}
+
+
+def tree_hash(root):
+    """A hash of everything under `root`: names, kinds, modes, contents and link targets."""
+    digest = hashlib.sha256()
+    for path in sorted(pathlib.Path(root).rglob("*")):
+        info = path.lstat()
+        digest.update(f"{path.relative_to(root)}\0{info.st_mode:o}\0".encode())
+        if path.is_symlink():
+            digest.update(os.readlink(path).encode())
+        elif path.is_file():
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def verify_with(files, mode="", *flags, timeout=60):
+    """verify --json on a project of `files` with a stand-in engine told `mode`: (run, engine,
+    project, problems), the problems holding a changed project, containers left behind and
+    hung stand-ins still alive."""
+    tmp, project, _ = setup(files)
+    engine = standin_engine.make(tmp / "engine", mode)
+    before = tree_hash(project)
+    with standin_engine.answering(engine):
+        run = shiplight("verify", "--engine", engine, "--json", *flags, project, timeout=timeout)
+    return run, engine, project, left_behind(engine, project, before)
+
+
+def left_behind(engine, project, before):
+    problems = []
+    if tree_hash(project) != before:
+        problems.append("the project changed")
+    if standin_engine.containers(engine):
+        problems.append(f"containers left behind: {standin_engine.containers(engine)}")
+    if standin_engine.hung(engine):
+        problems.append(f"hung engine processes still alive: {standin_engine.hung(engine)}")
+    return problems
+
+
+def argv(engine, *head):
+    """The argument vectors the engine got that start with `head`."""
+    return [c["argv"] for c in standin_engine.calls(engine) if tuple(c["argv"][:len(head)]) == head]
+
+
+def named_and_removed(engine, *head):
+    """The name given with --name in the first call starting with `head`, and whether the
+    engine was then asked to `rm -f` it."""
+    calls = argv(engine, *head)
+    if not calls or "--name" not in calls[0]:
+        return None, False
+    name = calls[0][calls[0].index("--name") + 1]
+    return name, ["rm", "-f", name] in argv(engine, "rm")
+
+
+def report(run):
+    try:
+        return json.loads(run.out)
+    except json.JSONDecodeError:
+        return {"checks": [], "timed_out": []}
+
+
+def check(run, name):
+    return next((c for c in report(run)["checks"] if c["name"] == name), {"ok": None, "detail": ""})
+
+
+@case("verify refuses an .npmrc leading to a name that would add a --secret field")
+def _():
+    problems = []
+    for target, parents in (("x,src=/etc/hostname", ["x,src=", "x,src=/etc"]), ("x,env=HOME", [])):
+        tmp, project, _ = setup(dict(NODE, **{target: NPMRC_TOKEN}))
+        (project / ".npmrc").symlink_to(target)
+        engine = standin_engine.make(tmp / "engine")
+        run = shiplight("verify", "--engine", engine, project)
+        problems += [f"{target}: {p}" for p in refused(run, ".npmrc", target, "a comma", "Rename")]
+        if argv(engine, "build"):
+            problems.append(f"{target}: the engine was asked to build: {argv(engine, 'build')}")
+    tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-boundary-"))
+    project = tmp / "pro,ject"
+    write(project, dict(NODE, **{".npmrc": NPMRC_TOKEN}))
+    engine = standin_engine.make(tmp / "engine")
+    run = shiplight("verify", "--engine", engine, project)
+    problems += [f"pro,ject: {p}" for p in refused(run, ".npmrc", "the project's path", "a comma")]
+    if argv(engine, "build"):
+        problems.append("pro,ject: the engine was asked to build")
+    return problems
+
+
+@case("verify gives a credential file as one type=file secret field")
+def _():
+    run, engine, project, problems = verify_with(dict(NODE, **{".npmrc": NPMRC_TOKEN}))
+    secrets = [b[b.index("--secret") + 1] for b in argv(engine, "build") if "--secret" in b]
+    want = f"type=file,id=npmrc,src={project}/.npmrc"
+    if not secrets or any(s != want for s in secrets):
+        problems.append(f"--secret values {secrets!r}, expected {want!r} on every build")
+    return problems + ([f"exit {run.code}: {run.err[:300]!r}"] if run.code not in (0, 1) else [])
+
+
+@case("verify stops a program that never exits on --help and removes its container")
+def _():
+    run, engine, _, problems = verify_with(PROGRAM, "hang-run", timeout=40)
+    name, removed = named_and_removed(engine, "run", "--rm")
+    if name is None:
+        problems.append(f"the --help run has no --name: {argv(engine, 'run')}")
+    elif not removed:
+        problems.append(f"{name} was never removed (rm -f)")
+    answers = check(run, "answers")
+    if answers["ok"] is not False or "did not exit on --help within" not in answers["detail"]:
+        problems.append(f"answers: {answers}")
+    if not any("--help" in t for t in report(run).get("timed_out", [])):
+        problems.append(f"the report does not name what timed out: {report(run).get('timed_out')}")
+    if run.code != 1 or run.elapsed > 30:
+        problems.append(f"exit {run.code} after {run.elapsed:.0f} s, expected 1 within the limit")
+    return problems
+
+
+@case("verify removes a container that was created but did not start (run -d)")
+def _():
+    run, engine, _, problems = verify_with(GO, "fail-run-d")
+    name, removed = named_and_removed(engine, "run", "-d")
+    if name is None:
+        problems.append(f"run -d has no --name: {argv(engine, 'run')}")
+    elif not removed:
+        problems.append(f"{name} was created and never removed (rm -f)")
+    if check(run, "runs")["ok"] is not False:
+        problems.append(f"no failed check for the container that did not start: {run.out[:400]!r}")
+    return problems
+
+
+@case("verify stops a build that never ends at --timeout")
+def _():
+    run, engine, _, problems = verify_with(GO, "hang-build", "--timeout", "2", timeout=30)
+    builds = check(run, "builds")
+    if builds["ok"] is not False or "did not finish within 2 s" not in builds["detail"]:
+        problems.append(f"builds: {builds}")
+    if report(run).get("timed_out") != ["build (limit 2 s)"]:
+        problems.append(f"timed_out: {report(run).get('timed_out')}")
+    if run.code != 1 or run.elapsed > 15:
+        problems.append(f"exit {run.code} after {run.elapsed:.0f} s, expected 1 soon after 2 s")
+    return problems
+
+
+@case("verify on Ctrl-C stops the engine, removes what it named and leaves the project as it was")
+def _():
+    problems = []
+    for files, mode, head in ((PROGRAM, "hang-run", ("run", "--rm")),
+                              (GO, "hang-marker-build", ("build",))):
+        tmp, project, _ = setup(dict(files, **{".shiplight-verify": "the project's own\n"}))
+        engine = standin_engine.make(tmp / "engine", mode)
+        before = tree_hash(project)
+        with standin_engine.answering(engine):
+            process = subprocess.Popen([str(BIN), "verify", "--engine", str(engine), "--json", str(project)],
+                                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                       stderr=subprocess.PIPE, env=ENV)
+            end = time.time() + 30
+            while time.time() < end and not standin_engine.hung(engine):
+                time.sleep(0.05)
+            if not standin_engine.hung(engine):
+                process.kill()
+                process.communicate()
+                problems.append(f"{mode}: the engine never hung: {argv(engine)}")
+                continue
+            process.send_signal(signal.SIGINT)
+            sent = time.time()
+            try:
+                out, _ = process.communicate(timeout=15)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                out, _ = process.communicate()
+                problems.append(f"{mode}: verify did not end within 15 s of Ctrl-C")
+            took = time.time() - sent
+        if took > 5:
+            problems.append(f"{mode}: verify took {took:.1f} s to end after Ctrl-C")
+        if head[0] == "run":
+            name, removed = named_and_removed(engine, *head)
+            if not removed:
+                problems.append(f"{mode}: the container {name} was not removed")
+        if ["rmi", "-f"] != argv(engine, "rmi")[0][:2] if argv(engine, "rmi") else True:
+            problems.append(f"{mode}: the image was not removed")
+        if '"interrupted"' not in out.decode():
+            problems.append(f"{mode}: the report does not say it was interrupted")
+        problems += [f"{mode}: {p}" for p in left_behind(engine, project, before)]
+    return problems
+
+
+@case("verify leaves the project byte for byte as it was, its own .shiplight-verify included")
+def _():
+    own = {".shiplight-verify": "the project's own marker\n", ".shiplight-verify-1-0": "also its own\n"}
+    run, engine, project, problems = verify_with(dict(GO, **own))
+    builds = [c for c in standin_engine.calls(engine) if c["argv"][0] == "build"]
+    markers = [set(b["context"] or []) - set(own) for b in builds]
+    if len(builds) < 2 or not any(any(n.startswith(".shiplight-verify-") for n in m) for m in markers):
+        problems.append(f"no build saw a fresh marker file in the context: {markers}")
+    for name, text in own.items():
+        if (project / name).read_text() != text:
+            problems.append(f"the project's {name} changed")
+    return problems + ([f"exit {run.code}: {run.err[:300]!r}"] if run.code not in (0, 1) else [])
 
 
 def run_all(binary, fail, ok):
