@@ -117,12 +117,13 @@ CASES = [
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 server=waitress"),
     # Credentials reach the install step as a secret mount and no layer of the image: the app's
-    # preinstall script records whether it saw the .npmrc token, the answer reports it.
+    # preinstall script records whether it saw the .npmrc token and the SHA-256 of the mounted
+    # file, the answer reports both, and the hash must be the project's own file's (`mounted`).
     dict(name="node-npmrc-secret", app="node-npmrc", args=[], http=True,
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 npmrc-at-install=true npmrc-shipped=false",
          secrets={"npmrc": ".npmrc"}, canaries=["shiplight-canary-npm-token-7c1f"],
-         present="npmrc-at-install"),
+         present="npmrc-at-install", mounted={"npmrc-sha256": ".npmrc"}),
     # A web root at the project root: nginx serves the front controller and static assets only.
     dict(name="php-root-web", app="php-root", args=[], http=True,
          runtime="cgr.dev/chainguard/php:latest-fpm",
@@ -741,6 +742,10 @@ def case_checks(case, plan, report, code, tag, before):
     body = answer(tag, case, plan)
     if case["expect"] not in body:
         raise RuntimeError(f"expected {case['expect']!r} in the answer, got {body!r}")
+    for key, file in case.get("mounted", {}).items():
+        own = hashlib.sha256((E2E / "apps" / case["app"] / file).read_bytes()).hexdigest()
+        if f"{key}={own}" not in body:
+            raise RuntimeError(f"the secret mount did not hold the project's {file} (sha256 {own}): {body!r}")
 
     runtime = plan["runtime"]
     files = filesystem(tag)

@@ -6,8 +6,9 @@ const port = process.env.PORT || 3000;
 
 app.get("/healthz", (req, res) => {
   const seen = fs.readFileSync(`${__dirname}/npmrc-seen.txt`, "utf8");
+  const hash = fs.readFileSync(`${__dirname}/npmrc-sha256.txt`, "utf8");
   const shipped = fs.existsSync(`${__dirname}/.npmrc`);
-  res.type("text").send(`ok uid=${process.getuid()} npmrc-at-install=${seen} npmrc-shipped=${shipped}\n`);
+  res.type("text").send(`ok uid=${process.getuid()} npmrc-at-install=${seen} npmrc-shipped=${shipped} npmrc-sha256=${hash}\n`);
 });
 
 app.listen(port);
