@@ -7,6 +7,14 @@ loader reads for it (/etc/ld.so.*, shared libraries, /proc/self), and paths the 
 shiplight names on the command line (--templates, --digests, --config). cargo metadata is
 switched off (SHIPLIGHT_CARGO_METADATA=never); it is cargo's reading, not shiplight's.
 
+`verify` runs a container engine as a child, which `strace -f` follows. The path check covers
+shiplight's own process (its threads included, and each child up to its execve) and stops at
+the execve of any other program: the engine is a program the person running verify named, and
+what it reads on its own (its interpreter, its own files beside it) is not shiplight's reading.
+What shiplight hands the engine is checked instead from the stand-in engine's log of its
+argument vectors: no path outside the project (other than the stand-in itself), every secret a
+`type=file` source inside the project, never `env=`.
+
 Usage: python3 tests/confinement/run.py [path/to/shiplight]
 """
 
@@ -25,7 +33,8 @@ sys.path.insert(0, str(ROOT / "tests" / "structure"))
 
 LOADER = ("/etc/ld.so.cache", "/etc/ld.so.preload", "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/",
           "/proc/self/", "/sys/devices/system/cpu", "/dev/null", "/dev/tty")
-CALL = re.compile(r"^\d+\s+(\w+)\((.*)\)\s+=")
+CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=")
+EXECVE = re.compile(r'^(\d+)\s+execve\("((?:[^"\\]|\\.)*)"')
 PATH_ARG = re.compile(r'(?:(AT_FDCWD|\d+)<([^>]*)>, )?"((?:[^"\\]|\\.)*)"')
 PATH_FLAGS = {"--templates", "--digests", "--config"}
 
@@ -50,12 +59,16 @@ def allowed(path, root, explicit):
 
 
 def check_trace(trace, root, cwd, explicit, label):
+    others = set()  # processes that have become another program (the engine verify runs)
     for line in trace.splitlines():
+        program = EXECVE.match(line)
+        if program and program.group(2) != str(BIN):
+            others.add(program.group(1))
         match = CALL.match(line)
         if not match:
             continue
-        name, args = match.groups()
-        if name in ("execve", "getcwd"):
+        pid, name, args = match.groups()
+        if pid in others or name in ("execve", "getcwd"):
             continue
         paths = PATH_ARG.findall(args)
         if name in ("readlink", "readlinkat"):
@@ -155,6 +168,59 @@ def boundary_cases():
             print(f"note {name}: {type(err).__name__}: {err}")
 
 
+def verify_runs():
+    """verify --engine with the stand-in on a Go service and on a Node service whose .npmrc
+    (a link to a file elsewhere in the project) is a credential; then, from the stand-in's
+    log, every argument the engine got."""
+    import standin_engine
+    from projects import write
+
+    node = {"package.json": '{"name": "svc", "version": "1.0.0", "scripts": {"start": "node server.js"},'
+                            ' "dependencies": {"express": "5.1.0"}}',
+            "package-lock.json": "{}", "server.js": "require('express')().listen(3000)\n",
+            "config/npmrc": "//registry.example/:_authToken=TOKEN-5eed\n"}
+    go = {"go.mod": "module example.com/svc\n\ngo 1.26\n",
+          "main.go": 'package main\n\nimport "net/http"\n\nfunc main() { http.ListenAndServe(":8080", nil) }\n'}
+    for label, files in (("go", go), ("node", node)):
+        with tempfile.TemporaryDirectory(prefix="shiplight-confine-") as tmp:
+            project = pathlib.Path(tmp, "project")
+            write(project, files)
+            if label == "node":
+                (project / ".npmrc").symlink_to("config/npmrc")
+            engine = standin_engine.make(pathlib.Path(tmp, "engine"))
+            with standin_engine.answering(engine):
+                result = traced_run(["verify", "--engine", engine, project], project, timeout=120)
+            if result.returncode != 0:
+                violations.append(f"verify {label}: exit {result.returncode}: {result.stdout.decode()[-400:]}"
+                                  f"{result.stderr.decode()[-400:]}")
+            engine_arguments(label, standin_engine.calls(engine), engine, project,
+                             secrets=1 if label == "node" else 0)
+
+
+def engine_arguments(label, calls, engine, project, secrets):
+    """No argument the engine got names a path outside the project (the stand-in itself aside);
+    each build passes `secrets` --secret values, each type=file with a source inside, no env=."""
+    root = os.path.normpath(str(project))
+    if not calls:
+        violations.append(f"verify {label}: the engine was never called")
+    for call in calls:
+        args = call["argv"]
+        for arg in args:
+            for path in re.findall(r"(?:^|[=,])(/[^,]*)", arg):
+                if os.path.normpath(path) != str(engine) and not inside(path, root):
+                    violations.append(f"verify {label}: the engine got {path} in {args}")
+        if args[0] != "build":
+            continue
+        values = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "--secret"]
+        if len(values) != secrets:
+            violations.append(f"verify {label}: {len(values)} --secret values, expected {secrets}: {args}")
+        for value in values:
+            fields = dict(field.split("=", 1) for field in value.split(","))
+            if "env" in fields or fields.get("type") != "file" or \
+                    not inside(fields.get("src", "/"), root) or len(fields) != len(value.split(",")):
+                violations.append(f"verify {label}: --secret {value!r} is not one type=file source inside")
+
+
 def self_test():
     """The check must catch what it looks for: declared a root one level too deep, the reads of
     the real project are all outside it."""
@@ -165,7 +231,21 @@ def self_test():
     caught = any("go.mod" in v for v in violations)
     violations.clear()
     print(f"{'ok  ' if caught else 'FAIL'} self-test: a read outside the declared root is caught")
-    return caught
+    trace = "\n".join([
+        '10 openat(AT_FDCWD, "/etc/passwd", O_RDONLY) = 3',
+        '11 execve("/tools/engine", ["/tools/engine", "info"], 0x0 /* 0 vars */) = 0',
+        '11 openat(AT_FDCWD, "/etc/group", O_RDONLY) = 3',
+    ])
+    check_trace(trace, "/p", "/p", [], "self-test")
+    engine_arguments("self-test", [{"argv": ["build", "--secret", "id=npmrc,src=/p/x,env=HOME", "/p"]},
+                                   {"argv": ["run", "-v", "/etc:/x", "img"]}], "/tools/engine", "/p", 1)
+    found = sorted(violations)
+    violations.clear()
+    split = (any("/etc/passwd" in v for v in found) and not any("/etc/group" in v for v in found)
+             and any("env=HOME" in v for v in found) and any("/etc:/x" in v for v in found))
+    print(f"{'ok  ' if split else 'FAIL'} self-test: shiplight's reads are caught and the engine's are "
+          f"not; an env= secret and an outside path given to the engine are caught")
+    return caught and split
 
 
 def main():
@@ -177,6 +257,7 @@ def main():
     fixtures()
     hostile()
     boundary_cases()
+    verify_runs()
     for violation in sorted(set(violations))[:50]:
         print(f"FAIL outside the project: {violation}")
     print(f"confinement: {traced} runs traced, {len(violations)} paths outside the project")
