@@ -688,7 +688,7 @@ def _():
     want = f"type=file,id=npmrc,src={project}/.npmrc"
     if not secrets or any(s != want for s in secrets):
         problems.append(f"--secret values {secrets!r}, expected {want!r} on every build")
-    return problems + ([f"exit {run.code}: {run.err[:300]!r}"] if run.code not in (0, 1) else [])
+    return problems + ([f"exit {run.code}: {run.out[-300:]!r} {run.err[:300]!r}"] if run.code else [])
 
 
 @case("verify stops a program that never exits on --help and removes its container")
@@ -789,7 +789,7 @@ def _():
     for name, text in own.items():
         if (project / name).read_text() != text:
             problems.append(f"the project's {name} changed")
-    return problems + ([f"exit {run.code}: {run.err[:300]!r}"] if run.code not in (0, 1) else [])
+    return problems + ([f"exit {run.code}: {run.out[-300:]!r} {run.err[:300]!r}"] if run.code else [])
 
 
 def run_all(binary, fail, ok):

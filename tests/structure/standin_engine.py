@@ -1,8 +1,8 @@
 """A stand-in container engine for `shiplight verify --engine PATH`: a small Python program that
-answers the docker commands verify uses, logs every argument vector it is given (with, for a
-build, the names at the root of the build context), keeps the containers it was asked to create
-in a list, and can be told to misbehave by a `mode` file in its own directory (never through
-the environment of the run):
+answers the docker commands verify uses (a build reports every RUN step CACHED), logs every
+argument vector it is given (with, for a build, the names at the root of the build context),
+keeps the containers it was asked to create in a list, and can be told to misbehave by a `mode`
+file in its own directory (never through the environment of the run):
 
 - `hang-build`: every build hangs; `hang-marker-build`: a build hangs when the context holds a
   `.shiplight-verify-*` file (the warm rebuild);
@@ -67,11 +67,14 @@ log(entry)
 if command == "info":
     print("stand-in engine")
 elif command == "build":
-    sys.stdin.read()
+    dockerfile = sys.stdin.read().replace("\\\n", " ")
     if "hang-build" in MODE or ("hang-marker-build" in MODE and any(
             name.startswith(".shiplight-verify-") for name in entry["context"] or [])):
         hang()
     print("#1 [internal] load build definition from Dockerfile\n#1 DONE 0.0s", file=sys.stderr)
+    steps = [line for line in dockerfile.splitlines() if line.startswith("RUN ")]
+    for number, step in enumerate(steps, 2):
+        print(f"#{number} [build {number}/{len(steps) + 1}] {step}\n#{number} CACHED", file=sys.stderr)
 elif command in ("create", "run"):
     name = option("--name") or f"anonymous-{os.getpid()}"
     keep(names() + [name])
