@@ -28,8 +28,9 @@ pub enum Command {
     Check(CheckArgs),
     /// Build the project's Dockerfile with the local engine, run the image and check it: builds,
     /// runs as 65532, no shell or package manager, answers, debug variant, size, stops within
-    /// 2 s, warm rebuild from the cache. Exit 0 when every check holds, 1 otherwise, 2 without
-    /// an engine.
+    /// 2 s, warm rebuild from the cache. Every engine call has a time limit and the project is
+    /// left as it was. Exit 0 when every check holds, 1 otherwise, 2 without an engine or when a
+    /// credential file's path would change the meaning of the engine's `--secret` value.
     Verify(VerifyArgs),
     /// Print the digests file for the images the Dockerfile uses: pinned ones as they are, the
     /// others with an empty digest to fill. `--check` exits 1 while any is unpinned.
