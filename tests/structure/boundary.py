@@ -199,6 +199,44 @@ def _():
     return refused(run, "--also-make")
 
 
+@case("a static site whose build output is the package itself")
+def _():
+    vite = {"name": "web", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "6.0.0"}}
+    site = {"index.html": "<html></html>\n", "package-lock.json": {}}
+    variants = []
+    for out in (".", "./", "", "src/.."):
+        variants.append((dict(site, **{"package.json": vite,
+                                      "vite.config.js": f"export default {{\n  build: {{ outDir: '{out}' }}\n}}\n"}),
+                         "vite.config.js:2"))
+    for out in ("--outdir=/", "--outdir=.", "--outdir ./", "-o ."):
+        pj = {"name": "web", "scripts": {"build": f"esbuild app.js --bundle {out}"}}
+        variants.append((dict(site, **{"package.json": pj}), "package.json:1"))
+    for start in ("serve -s ./", "serve -s", "serve .", "serve -s /"):
+        pj = {"name": "web", "scripts": {"start": start}, "dependencies": {"serve": "14.2.4"}}
+        variants.append((dict(site, **{"package.json": pj}), "package.json:1"))
+    svelte = {"name": "web", "scripts": {"build": "vite build"},
+              "devDependencies": {"@sveltejs/kit": "2.0.0", "@sveltejs/adapter-static": "3.0.0"}}
+    variants.append((dict(site, **{"package.json": svelte, "svelte.config.js":
+                                   "import adapter from '@sveltejs/adapter-static';\nexport default { kit: { adapter: adapter({ pages: '.' }) } };\n"}),
+                     "svelte.config.js:2"))
+    workspace = {"package.json": {"name": "root", "private": True, "workspaces": ["apps/*"]},
+                 "package-lock.json": {}, "apps/web/index.html": "<html></html>\n",
+                 "apps/web/package.json": vite,
+                 "apps/web/vite.config.js": "export default {\n  build: { outDir: './' }\n}\n"}
+    variants.append((workspace, "apps/web/vite.config.js:2"))
+    problems = []
+    for files, where in variants:
+        _, project, _ = setup(files)
+        run = shiplight("init", project, "--stdout")
+        found = refused(run, where)
+        if run.code == 2 and not any(why in run.err for why in ("absolute path", "package directory itself",
+                                                                   "a path inside the project")):
+            found.append(f"the refusal does not say why: {run.err.strip()!r}")
+        problems += [f"{where} {json.dumps(files.get('package.json', {}).get('scripts', {}))}: {p}"
+                     for p in found]
+    return problems
+
+
 # Links, special files, caps ----------------------------------------------------------------
 
 @case("manifest linking outside the project")
