@@ -205,8 +205,8 @@ pub fn label_value(value: &str, licence: bool) -> Option<String> {
 }
 
 /// Text for a `#` comment line: control characters (newlines above all), bidirectional
-/// overrides, zero-width characters and line separators are shown escaped, so the text can
-/// never end the comment, start an instruction, or read differently from what it is.
+/// overrides, zero-width and tag characters and line separators are shown escaped, so the text
+/// can never end the comment, start an instruction, or read differently from what it is.
 pub fn comment(value: &str) -> String {
     crate::shown::line(value)
 }
@@ -266,5 +266,6 @@ mod tests {
         assert_eq!(image_name("--"), "app");
         assert_eq!(comment("a\nRUN evil\r"), "a\\u000aRUN evil\\u000d");
         assert_eq!(comment("x\u{202e}y\u{2029}"), "x\\u202ey\\u2029");
+        assert_eq!(comment("a\u{e0041}\u{206b}"), "a\\udb40\\udc41\\u206b");
     }
 }

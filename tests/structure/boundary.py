@@ -19,7 +19,8 @@ import dockerfile
 from projects import split_outputs, write
 
 CASES = []
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+                    "\U000e0000-\U000e007f]")
 
 
 def case(name):
@@ -467,6 +468,38 @@ def _():
     except ValueError as err:
         return [f"detect --json is not JSON: {err}"]
     return clean(run)
+
+
+@case("a shiplight.toml key cannot forge a log line or a CI workflow command")
+def _():
+    key = '"x\\nerror: forged line\\n::error file=main.go::forged\\u202e\\U000E0041\\u001b[2J"'
+    problems = []
+    for text, needles in ((f'vendor = "distroless"\n{key} = 1\n', ("shiplight.toml", "line 2", "unknown key")),
+                          (f'[mirrors]\n{key} = 1\n', ("shiplight.toml", "line 1", "mirrors.")),
+                          (f'[mirrors]\n{key} = "registry.example.com"\n', ("shiplight.toml", "line 1"))):
+        _, project, _ = setup(dict(GO, **{"shiplight.toml": text}))
+        run = shiplight("init", project, "--stdout")
+        forged = [line for line in run.err.splitlines() if line.startswith(("error: forged", "::"))]
+        problems += refused(run, *needles, "\\n") + ([f"forged lines: {forged}"] if forged else [])
+    return problems
+
+
+@case("tag characters and deprecated format controls in a directory name are escaped")
+def _():
+    files = dict(GO, **{"cmd/api/main.go": "package main\n\nfunc main() {}\n",
+                        "cmd/x\U000e0041\U000e0042\u206ay\u206f/main.go": "package main\n\nfunc main() {}\n"})
+    files.pop("main.go")
+    _, project, _ = setup(files)
+    run = shiplight("init", project, "--stdout")
+    problems = refused(run, "main packages", "\\udb40\\udc41", "\\u206a")
+    chosen = shiplight("init", project, "--stdout", "--go-main", "./cmd/api")
+    problems += [] if chosen.code == 0 else [f"--go-main: exit {chosen.code} {chosen.err.strip()!r}"]
+    detected = shiplight("detect", project, "--json")
+    try:
+        json.loads(detected.out)
+    except ValueError as err:
+        problems.append(f"detect --json is not JSON: {err}")
+    return problems + clean(chosen) + clean(detected) + clean(shiplight("explain", project, "--go-main", "./cmd/api"))
 
 
 # Arguments, layers, documents ------------------------------------------------------------
