@@ -204,6 +204,7 @@ impl Templates {
                 .build()
                 .expect("default delimiters are valid"),
         );
+        env.add_filter("compose_literal", compose_literal);
         // Embedded templates are compiled when first used: compiling all of them took most of
         // a run's instructions. A directory's templates are compiled at once, so a mistake in
         // one is reported with its file even when this plan does not use it.
@@ -238,6 +239,26 @@ impl Templates {
             .render(context.clone())
             .map_err(|err| error(&self.files, err.name().unwrap_or(id), &err))
     }
+}
+
+/// The `compose_literal` filter: a value for compose.yaml with every `$` written `$$`, so Compose
+/// passes it on as written instead of interpolating a variable (a health check's `$s` stays
+/// `$s`). Lists are mapped item by item; other values are kept.
+fn compose_literal(value: Value) -> Result<Value, minijinja::Error> {
+    if let Some(text) = value.as_str() {
+        return Ok(Value::from(text.replace('$', "$$")));
+    }
+    if matches!(
+        value.kind(),
+        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Iterable
+    ) {
+        return value
+            .try_iter()?
+            .map(compose_literal)
+            .collect::<Result<Vec<Value>, _>>()
+            .map(Value::from);
+    }
+    Ok(value)
 }
 
 fn embedded_name(id: &str) -> String {

@@ -546,6 +546,39 @@ def _():
     return problems
 
 
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+@case("compose.yaml writes every literal $ as $$, so Compose interpolates nothing")
+def _():
+    import yaml
+
+    fixtures = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
+    problems = []
+    for name in ("php-laravel", "go-health"):
+        args_file = fixtures / f"{name}.args"
+        args = args_file.read_text().split() if args_file.exists() else []
+        run = shiplight("init", fixtures / name, "--stdout", "--compose", *args)
+        compose = yaml.safe_load(outputs(run).get("compose.yaml", "{}"))
+        tests = [service.get("healthcheck", {}).get("test") for service in compose.get("services", {}).values()]
+        if not any(tests):
+            problems.append(f"{name}: no health check in compose.yaml (exit {run.code} {run.err.strip()!r})")
+        single = [text for text in strings(compose) if "$" in text.replace("$$", "")]
+        problems += [f"{name}: a single $ Compose would interpolate: {text[:80]!r}" for text in single]
+        if name == "php-laravel" and not any("$$s=fsockopen" in text for text in strings(compose)):
+            problems.append(f"{name}: the PHP-FPM check does not keep its $s as $$s")
+    return problems
+
+
 @case("bake target names never collide")
 def _():
     files = {f"a/shop/{k}": v for k, v in PHP.items()}
