@@ -328,7 +328,10 @@ pub const BAKE_FILE: &str = "docker-bake.hcl";
 /// its context for the platforms its plan can cross-compile for.
 #[derive(Debug, Clone, Serialize)]
 pub struct BakeTarget {
+    /// The target's name, of buildx's alphabet (letters, digits, `_`, `-`).
     pub name: String,
+    /// The image the target tags.
+    pub image: String,
     pub context: String,
     /// The Dockerfile's path from the context.
     pub dockerfile: String,
@@ -339,10 +342,10 @@ pub struct BakeTarget {
 }
 
 impl BakeTarget {
-    /// The targets of the service `plan` describes, named `name`, built from `context` (a
-    /// validated relative path): its image, and for a PHP-FPM application its nginx stage as
-    /// `NAME-web`.
-    pub fn of(plan: &Plan, name: &str, context: &str) -> Vec<BakeTarget> {
+    /// The targets of the service `plan` describes, named `name` (a [`crate::safe::bake_target`]
+    /// name) and tagging `image`, built from `context` (a validated relative path): its image,
+    /// and for a PHP-FPM application its nginx stage as `NAME-web`.
+    pub fn of(plan: &Plan, name: &str, image: &str, context: &str) -> Vec<BakeTarget> {
         let dockerfile = plan
             .app
             .dockerfile
@@ -352,6 +355,7 @@ impl BakeTarget {
         if plan.build.always_compose() {
             targets.push(BakeTarget {
                 name: format!("{name}-web"),
+                image: format!("{image}-web"),
                 context: context.to_string(),
                 dockerfile: dockerfile.clone(),
                 stage: Some("web"),
@@ -360,6 +364,7 @@ impl BakeTarget {
         }
         targets.push(BakeTarget {
             name: name.to_string(),
+            image: image.to_string(),
             context: context.to_string(),
             dockerfile,
             stage: None,
@@ -407,7 +412,8 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
         })
         .collect::<Result<Vec<Output>, RenderError>>()?;
     if plan.bake {
-        let mut targets = BakeTarget::of(plan, &plan.app.image_name, ".");
+        let name = crate::safe::bake_target(&plan.app.image_name);
+        let mut targets = BakeTarget::of(plan, &name, &plan.app.image_name, ".");
         outputs.push(Output {
             name: BAKE_FILE.to_string(),
             contents: bake(templates, &mut targets)?,

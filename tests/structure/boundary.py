@@ -592,6 +592,32 @@ def _():
     return [] if len(names) == len(set(names)) == 4 else [f"bake targets {names}"]
 
 
+@case("bake target names follow buildx's rule and stay unique")
+def _():
+    rule = re.compile(r"^[a-zA-Z0-9_-]+$")
+    problems = []
+    _, single, _ = setup(dict(GO, **{"go.mod": "module example.com/web.app\n\ngo 1.26\n"}))
+    run = shiplight("init", single, "--stdout", "--bake")
+    text = outputs(run).get("docker-bake.hcl", "")
+    names = re.findall(r'^target "([^"]+)"', text, re.M)
+    if not names:
+        problems.append(f"no bake target: exit {run.code} {run.err.strip()!r}")
+    if 'tags       = ["web.app:${TAG}"]' not in text:
+        problems.append("the image keeps its name web.app in the tags")
+    files = {f"web.app/{k}": v for k, v in PHP.items()}
+    files.update({f"web-app/{k}": v for k, v in GO.items()})
+    files.update({f"_web_app_/{k}": v for k, v in GO.items()})
+    _, project, _ = setup(files)
+    run = shiplight("init", project, "--all", "--yes")
+    if run.code != 0:
+        return problems + [f"init --all: exit {run.code}: {run.err.strip()!r}"]
+    many = re.findall(r'^target "([^"]+)"', (project / "docker-bake.hcl").read_text(), re.M)
+    if len(many) != len(set(many)) or len(many) != 4:
+        problems.append(f"bake targets {many}")
+    names += many
+    return problems + [f"bake target {name!r} is refused by buildx" for name in names if not rule.match(name)]
+
+
 @case("a byte-order mark changes nothing")
 def _():
     problems = []
