@@ -299,6 +299,46 @@ def _():
     return refused(shiplight("init", project, "--stdout"), "package.json", "is a directory")
 
 
+@case("every stack's manifests and locks: a link leaving, a FIFO or a directory is refused, never skipped")
+def _():
+    pom = ('<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>svc</artifactId>'
+           '<version>1</version></project>')
+    gradle = "plugins { id 'java' }\n"
+    pyproject = '[project]\nname = "svc"\nversion = "1"\ndependencies = ["flask"]\n'
+    app = PY["app.py"]
+    projects = [
+        ("requirements.txt", {"app.py": app}),
+        ("uv.lock", {"app.py": app, "pyproject.toml": pyproject}),
+        ("poetry.lock", {"app.py": app, "pyproject.toml": pyproject}),
+        ("Pipfile.lock", {"app.py": app, "Pipfile": '[packages]\nflask = "*"\n'}),
+        ("setup.py", {"app.py": app}),
+        ("pom.xml", {"src/main/java/a/App.java": "package a;\n"}),
+        ("settings.gradle", {"build.gradle": gradle, "src/main/java/a/App.java": "package a;\n"}),
+        ("build.gradle.kts", {"src/main/java/a/App.java": "package a;\n"}),
+        ("gradle.properties", {"build.gradle": gradle, "src/main/java/a/App.java": "package a;\n"}),
+        ("mvnw", {"pom.xml": pom, ".mvn/wrapper/maven-wrapper.properties": "distributionUrl=x\n"}),
+        ("go.sum", GO),
+        ("go.mod", {"main.go": GO["main.go"]}),
+        ("Cargo.lock", RUST),
+        ("composer.lock", {"composer.json": PHP["composer.json"], "index.php": PHP["index.php"]}),
+    ]
+    problems = []
+    for manifest, files in projects:
+        for kind, needle in (("link", "symbolic link"), ("fifo", "is a FIFO"), ("dir", "is a directory")):
+            _, project, _ = setup(files)
+            path = project / manifest
+            if kind == "link":
+                os.symlink("../outside/secret.txt", path)
+            elif kind == "fifo":
+                os.mkfifo(path)
+            else:
+                path.mkdir()
+                (path / "x").write_text("flask\n")
+            run = shiplight("init", project, "--stdout", timeout=10)
+            problems += [f"{manifest} as a {kind}: {p}" for p in refused(run, manifest, needle) + no_canary(run)]
+    return problems
+
+
 @case("a manifest over the cap is refused and never echoed")
 def _():
     payload = "PAYLOAD-7f3e" * 10
