@@ -542,6 +542,39 @@ def _():
     return problems + clean(chosen) + clean(detected) + clean(shiplight("explain", project, "--go-main", "./cmd/api"))
 
 
+@case("two packages with one binary name: the hint names a flag that chooses")
+def _():
+    files = {"Cargo.toml": '[workspace]\nresolver = "2"\nmembers = ["a", "b"]\n'}
+    for member in ("a", "b"):
+        files[f"{member}/Cargo.toml"] = (CARGO.replace('"svc"', f'"{member}"')
+                                         + '\n[[bin]]\nname = "api"\npath = "src/main.rs"\n')
+        files[f"{member}/src/main.rs"] = "fn main() {}\n"
+    _, project, _ = setup(files)
+    problems = refused(shiplight("init", project, "--stdout"), "api (package a)", "--package")
+    named = shiplight("init", project, "--stdout", "--rust-bin", "api")
+    problems += refused(named, "packages with a binary named api: a, b", "Choose one with --package")
+    problems += [f"a broken hint: {line}" for line in named.err.splitlines() if "--a " in line]
+    chosen = shiplight("init", project, "--stdout", "--only", "dockerfile", "--rust-bin", "api", "--package", "b")
+    if chosen.code != 0 or "--package b --bin api" not in chosen.out:
+        problems.append(f"--package b does not choose: exit {chosen.code} {chosen.err.strip()!r}")
+    if shiplight("init", project, "--yes", "--rust-bin", "api", "--package", "b").code != 0:
+        problems.append("init --yes --package b failed")
+    elif 'package = "b"' not in (project / "shiplight.toml").read_text():
+        problems.append("shiplight.toml does not keep the package")
+    else:
+        check = shiplight("check", project)
+        problems += [] if check.code == 0 else [f"check after init: exit {check.code} {check.out.strip()!r}"]
+    go = {"go.work": "go 1.26\n\nuse (\n\t./one\n\t./two\n)\n"}
+    for module in ("one", "two"):
+        go[f"{module}/go.mod"] = f"module example.com/{module}\n\ngo 1.26\n"
+        go[f"{module}/cmd/api/main.go"] = "package main\n\nfunc main() {}\n"
+    _, project, _ = setup(go)
+    problems += refused(shiplight("init", project, "--stdout"), "Choose one with --go-main")
+    chosen = shiplight("init", project, "--stdout", "--only", "dockerfile", "--go-main", "./two/cmd/api")
+    problems += [] if chosen.code == 0 else [f"--go-main ./two/cmd/api: exit {chosen.code} {chosen.err.strip()!r}"]
+    return problems
+
+
 # Arguments, layers, documents ------------------------------------------------------------
 
 @case("--package that would read as an option")
