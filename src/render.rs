@@ -225,6 +225,11 @@ impl Templates {
         Ok(Templates { env, files })
     }
 
+    /// The files a templates directory put in place of the embedded templates, by id.
+    pub fn overrides(&self) -> &BTreeMap<String, PathBuf> {
+        &self.files
+    }
+
     fn has(&self, id: &str) -> bool {
         self.env.get_template(id).is_ok()
     }

@@ -383,6 +383,51 @@ def _():
     return []
 
 
+@case("custom templates that break a promise are written, with one warning per promise")
+def _():
+    variants = [
+        ('USER root\nENTRYPOINT ["/app"]\n', ["runs as root (USER root)"]),
+        ('USER 0\nENTRYPOINT ["/app"]\n', ["runs as root (USER 0)"]),
+        ('USER 65532:65532\nENTRYPOINT ["sh", "-c", "/app"]\n', ["starts through a shell"]),
+        ('USER 65532:65532\nCMD /app --port 8080\n', ["starts through a shell (CMD /app --port 8080)"]),
+        ('ENTRYPOINT ["/app"]\n', ["sets no USER"]),
+        ('USER root\nENTRYPOINT /app\n', ["runs as root", "starts through a shell"]),
+        ('USER 65532:65532\nENTRYPOINT ["/app"]\n', []),
+    ]
+    problems = []
+    for index, (tail, promises) in enumerate(variants):
+        template = "FROM scratch AS build\nUSER 0\n\nFROM scratch\nCOPY --from=build /x /app\n" + tail
+        for source in ("shiplight.toml", "--templates"):
+            _, project, outside = setup(GO)
+            if source == "shiplight.toml":
+                write(project, {"shiplight.toml": 'templates = "tpl"\n', "tpl/go/Dockerfile.j2": template})
+                run = shiplight("init", project, "--stdout", "--only", "dockerfile")
+                named = "tpl/go/Dockerfile.j2"
+            else:
+                write(outside, {"tpl/go/Dockerfile.j2": template})
+                run = shiplight("init", project, "--stdout", "--only", "dockerfile", "--templates", outside / "tpl")
+                named = str(outside / "tpl" / "go" / "Dockerfile.j2")
+            label = f"variant {index} ({source})"
+            if run.code != 0 or tail not in run.out:
+                problems.append(f"{label}: not written: exit {run.code} {run.err.strip()!r}")
+            warnings = [line for line in run.err.splitlines() if line.startswith("warning:")]
+            if len(warnings) != len(promises):
+                problems.append(f"{label}: {len(warnings)} warnings for {len(promises)} broken promises: {warnings}")
+            for promise in promises:
+                if not any(promise in line and named in line for line in warnings):
+                    problems.append(f"{label}: no warning names {promise!r} and {named}: {warnings}")
+    for files in (GO, NODE, PY, PHP, RUST):
+        _, project, outside = setup(files)
+        exported = shiplight("templates", "export", outside / "builtin")
+        plain = shiplight("init", project, "--stdout")
+        run = shiplight("init", project, "--stdout", "--templates", outside / "builtin")
+        if exported.code != 0 or run.code != 0 or run.out != plain.out:
+            problems.append(f"the built-in templates, exported: exit {exported.code}/{run.code} {run.err.strip()!r}")
+        problems += [f"the built-in templates warn: {line}" for line in run.err.splitlines()
+                     if "custom template" in line]
+    return problems
+
+
 @case("an oversized shiplight.toml")
 def _():
     _, project, _ = setup(dict(GO, **{"shiplight.toml": "# x\n" * 70000}))
