@@ -842,7 +842,9 @@ def compose_case(keys):
     work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-compose-"))
     project = f"shiplight-e2e-compose-{os.getpid()}"
     compose = compose_command() + ["--project-name", project]
-    env = dict(ENV, COMPOSE_DOCKER_CLI_BUILD="1")
+    # Compose runs `docker build` from PATH: the engine's own client, as the suite uses.
+    env = dict(ENV, COMPOSE_DOCKER_CLI_BUILD="1",
+               PATH=os.pathsep.join([os.path.dirname(DOCKER), ENV.get("PATH", "")]))
     try:
         app = work / "app"
         args = HEALTH + ["--compose"]
