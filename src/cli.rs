@@ -196,8 +196,9 @@ pub struct Overrides {
     /// Rust binary to build.
     #[arg(long, value_name = "NAME")]
     pub rust_bin: Option<String>,
-    /// Package to containerise: a Node or Python workspace member, a Maven module or a Gradle
-    /// project (name or directory).
+    /// Package to containerise: a Node or Python workspace member, a Maven module, a Gradle
+    /// project, or the Rust package whose binary --rust-bin names when several share that name
+    /// (name or directory).
     #[arg(long, value_name = "NAME")]
     pub package: Option<String>,
     /// Rust features to build beyond the defaults, comma-separated (also enables the optional

@@ -5,6 +5,7 @@
 use crate::catalog::{Family, Vendor};
 use crate::repo::{self, Repo};
 use crate::settings::{Layer, Place};
+use crate::shown;
 use crate::stack::Stack;
 use clap::ValueEnum;
 use std::path::{Path, PathBuf};
@@ -190,6 +191,19 @@ fn key_line(text: &str, key: &str) -> Option<usize> {
                 .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '=', '\t', '.']))
         })
         .map(|index| index + 1)
+        .or_else(|| {
+            let table = toml::de::DeTable::parse(text).ok()?;
+            let (found, _) = table
+                .get_ref()
+                .iter()
+                .find(|(name, _)| name.get_ref() == key)?;
+            Some(
+                text[..found.span().start.min(text.len())]
+                    .matches('\n')
+                    .count()
+                    + 1,
+            )
+        })
 }
 
 /// Reads the SHIPLIGHT_* variables among `vars`. An unknown SHIPLIGHT_ variable is an error, so
@@ -210,7 +224,7 @@ pub fn from_env(
             .iter()
             .find(|key| env_name(key.name) == name)
             .ok_or_else(|| ConfigError {
-                source_name: format!("environment variable {name}"),
+                source_name: format!("environment variable {}", shown::line(&name)),
                 message: format!(
                     "unknown setting; known: {}, {}",
                     KEYS.iter()
@@ -293,7 +307,8 @@ pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: Base<'_>) -> R
 fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<(), String> {
     let key = KEYS.iter().find(|key| key.name == name).ok_or_else(|| {
         format!(
-            "unknown key `{name}`; known keys: {}",
+            "unknown key `{}`; known keys: {}",
+            shown_key(name),
             KEYS.iter()
                 .map(|key| key.name)
                 .collect::<Vec<_>>()
@@ -378,7 +393,7 @@ fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<()
                     .map(|(from, to)| {
                         to.as_str()
                             .map(|to| (from.clone(), to.to_string()))
-                            .ok_or_else(|| format!("mirrors.\"{from}\" must be a string"))
+                            .ok_or_else(|| format!("mirrors.{} must be a string", shown_key(from)))
                     })
                     .collect::<Result<_, _>>()?,
                 Raw::Text(text) => text
@@ -421,6 +436,21 @@ fn place(name: &str, text: &str, base: Base<'_>) -> Result<Place, String> {
                 rel: real,
             })
         }
+    }
+}
+
+/// A key as a file gave it, for a message: a bare key (letters, digits, `-`, `_`) as it is,
+/// anything else quoted with its newlines, control, bidirectional and tag characters escaped
+/// like a value, so a key can never forge a line of the log or reorder what is read.
+fn shown_key(name: &str) -> String {
+    if !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+    {
+        name.to_string()
+    } else {
+        shown::line(&format!("{name:?}"))
     }
 }
 

@@ -30,6 +30,7 @@ pub mod manifest;
 pub mod monorepo;
 pub mod pins;
 pub mod plan;
+pub mod promise;
 pub mod render;
 pub mod repo;
 pub mod safe;
@@ -270,6 +271,8 @@ pub fn generate_detected(
     }
     let templates = Templates::load(settings.templates.as_ref())?;
     let outputs = render::render(&plan, &templates)?;
+    plan.warnings
+        .extend(custom_promises(&plan, &templates, &outputs));
     let config = Output {
         name: config::FILE_NAME.to_string(),
         contents: config::written(&plan.pins, &settings, root),
@@ -280,6 +283,35 @@ pub fn generate_detected(
         settings,
         config,
     })
+}
+
+/// One warning per promise the Dockerfile breaks, when a templates directory took part in
+/// rendering it, naming its Dockerfile template (or, when only partials were replaced, those).
+fn custom_promises(plan: &plan::Plan, templates: &Templates, outputs: &[Output]) -> Vec<String> {
+    let overrides = templates.overrides();
+    if overrides.is_empty() {
+        return Vec::new();
+    }
+    let Some(dockerfile) = outputs.iter().find(|output| output.name == "Dockerfile") else {
+        return Vec::new();
+    };
+    let [id, _] = render::stack_templates(plan.stack);
+    let template = match overrides.get(&id) {
+        Some(path) => path.display().to_string(),
+        None => overrides
+            .values()
+            .map(|path| path.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    promise::broken(&dockerfile.contents)
+        .into_iter()
+        .map(|broken| {
+            format!(
+                "the Dockerfile rendered with custom template {template} is written, but {broken}"
+            )
+        })
+        .collect()
 }
 
 pub(crate) fn check_dir(root: &Path) -> Result<(), Error> {

@@ -280,7 +280,12 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
             service.dir.clone()
         };
         let context = crate::safe::relative_path(BAKE_FILE, "service directory", &context)?;
-        targets.extend(BakeTarget::of(&service.generated.plan, &name, &context));
+        targets.extend(BakeTarget::of(
+            &service.generated.plan,
+            &name,
+            &name,
+            &context,
+        ));
     }
     let templates = Templates::load(settings.templates.as_ref())?;
     Ok(Output {
@@ -301,23 +306,7 @@ fn target_name(service: &Service) -> String {
     } else {
         last
     };
-    let name: String = source
-        .to_ascii_lowercase()
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let name = name.trim_matches('-').to_string();
-    if name.is_empty() {
-        "app".to_string()
-    } else {
-        name
-    }
+    crate::safe::bake_target(source)
 }
 
 /// `init --all`: writes every service's files and the bake file, all or nothing.

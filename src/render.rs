@@ -204,6 +204,7 @@ impl Templates {
                 .build()
                 .expect("default delimiters are valid"),
         );
+        env.add_filter("compose_literal", compose_literal);
         // Embedded templates are compiled when first used: compiling all of them took most of
         // a run's instructions. A directory's templates are compiled at once, so a mistake in
         // one is reported with its file even when this plan does not use it.
@@ -224,6 +225,11 @@ impl Templates {
         Ok(Templates { env, files })
     }
 
+    /// The files a templates directory put in place of the embedded templates, by id.
+    pub fn overrides(&self) -> &BTreeMap<String, PathBuf> {
+        &self.files
+    }
+
     fn has(&self, id: &str) -> bool {
         self.env.get_template(id).is_ok()
     }
@@ -238,6 +244,26 @@ impl Templates {
             .render(context.clone())
             .map_err(|err| error(&self.files, err.name().unwrap_or(id), &err))
     }
+}
+
+/// The `compose_literal` filter: a value for compose.yaml with every `$` written `$$`, so Compose
+/// passes it on as written instead of interpolating a variable (a health check's `$s` stays
+/// `$s`). Lists are mapped item by item; other values are kept.
+fn compose_literal(value: Value) -> Result<Value, minijinja::Error> {
+    if let Some(text) = value.as_str() {
+        return Ok(Value::from(text.replace('$', "$$")));
+    }
+    if matches!(
+        value.kind(),
+        minijinja::value::ValueKind::Seq | minijinja::value::ValueKind::Iterable
+    ) {
+        return value
+            .try_iter()?
+            .map(compose_literal)
+            .collect::<Result<Vec<Value>, _>>()
+            .map(Value::from);
+    }
+    Ok(value)
 }
 
 fn embedded_name(id: &str) -> String {
@@ -307,7 +333,10 @@ pub const BAKE_FILE: &str = "docker-bake.hcl";
 /// its context for the platforms its plan can cross-compile for.
 #[derive(Debug, Clone, Serialize)]
 pub struct BakeTarget {
+    /// The target's name, of buildx's alphabet (letters, digits, `_`, `-`).
     pub name: String,
+    /// The image the target tags.
+    pub image: String,
     pub context: String,
     /// The Dockerfile's path from the context.
     pub dockerfile: String,
@@ -318,10 +347,10 @@ pub struct BakeTarget {
 }
 
 impl BakeTarget {
-    /// The targets of the service `plan` describes, named `name`, built from `context` (a
-    /// validated relative path): its image, and for a PHP-FPM application its nginx stage as
-    /// `NAME-web`.
-    pub fn of(plan: &Plan, name: &str, context: &str) -> Vec<BakeTarget> {
+    /// The targets of the service `plan` describes, named `name` (a [`crate::safe::bake_target`]
+    /// name) and tagging `image`, built from `context` (a validated relative path): its image,
+    /// and for a PHP-FPM application its nginx stage as `NAME-web`.
+    pub fn of(plan: &Plan, name: &str, image: &str, context: &str) -> Vec<BakeTarget> {
         let dockerfile = plan
             .app
             .dockerfile
@@ -331,6 +360,7 @@ impl BakeTarget {
         if plan.build.always_compose() {
             targets.push(BakeTarget {
                 name: format!("{name}-web"),
+                image: format!("{image}-web"),
                 context: context.to_string(),
                 dockerfile: dockerfile.clone(),
                 stage: Some("web"),
@@ -339,6 +369,7 @@ impl BakeTarget {
         }
         targets.push(BakeTarget {
             name: name.to_string(),
+            image: image.to_string(),
             context: context.to_string(),
             dockerfile,
             stage: None,
@@ -386,7 +417,8 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
         })
         .collect::<Result<Vec<Output>, RenderError>>()?;
     if plan.bake {
-        let mut targets = BakeTarget::of(plan, &plan.app.image_name, ".");
+        let name = crate::safe::bake_target(&plan.app.image_name);
+        let mut targets = BakeTarget::of(plan, &name, &plan.app.image_name, ".");
         outputs.push(Output {
             name: BAKE_FILE.to_string(),
             contents: bake(templates, &mut targets)?,

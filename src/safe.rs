@@ -186,6 +186,29 @@ pub fn image_name(value: &str) -> String {
     }
 }
 
+/// A bake target name from an image or directory name, in buildx's alphabet for target names
+/// (`^[a-zA-Z0-9_-]+$`): lower-case, every other character `-` (`web.app` is `web-app`), no `-`
+/// or `_` at either end (it also tags an image), `app` when nothing is left.
+pub fn bake_target(value: &str) -> String {
+    let mapped: String = value
+        .to_ascii_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = mapped.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    if trimmed.is_empty() {
+        "app".to_string()
+    } else {
+        trimmed.to_string()
+    }
+}
+
 /// A version or an SPDX licence expression for an OCI label, written between double quotes:
 /// letters, digits and `. _ + -` (a licence also spaces, `( ) :`), starting with a letter or
 /// digit, at most 128 characters; `None` when the value has anything else (a quote, `$`, a
@@ -205,8 +228,8 @@ pub fn label_value(value: &str, licence: bool) -> Option<String> {
 }
 
 /// Text for a `#` comment line: control characters (newlines above all), bidirectional
-/// overrides, zero-width characters and line separators are shown escaped, so the text can
-/// never end the comment, start an instruction, or read differently from what it is.
+/// overrides, zero-width and tag characters and line separators are shown escaped, so the text
+/// can never end the comment, start an instruction, or read differently from what it is.
 pub fn comment(value: &str) -> String {
     crate::shown::line(value)
 }
@@ -264,7 +287,11 @@ mod tests {
         assert!(version("f", "v", "1.26;x").is_err());
         assert_eq!(image_name("My_Api"), "my_api");
         assert_eq!(image_name("--"), "app");
+        assert_eq!(bake_target("web.app"), "web-app");
+        assert_eq!(bake_target("_My.Api_"), "my-api");
+        assert_eq!(bake_target("..."), "app");
         assert_eq!(comment("a\nRUN evil\r"), "a\\u000aRUN evil\\u000d");
         assert_eq!(comment("x\u{202e}y\u{2029}"), "x\\u202ey\\u2029");
+        assert_eq!(comment("a\u{e0041}\u{206b}"), "a\\udb40\\udc41\\u206b");
     }
 }

@@ -1,9 +1,11 @@
 //! Text that reaches a person: a terminal, a CI log or a comment in a generated file. Control
 //! characters (escape sequences, OSC 52 clipboard writes, carriage returns), bidirectional
-//! overrides, zero-width characters and the Unicode line and paragraph separators are shown
-//! escaped as `\uXXXX`, so a directory or file name read from a repository cannot clear a
-//! screen, reorder what is read, or forge a line. The escape is also valid inside a JSON string,
-//! so `--json` output stays JSON with the same meaning.
+//! overrides, zero-width characters, the deprecated format controls (U+206A to U+206F), Unicode
+//! tag characters (U+E0000 to U+E007F, invisible text) and the Unicode line and paragraph
+//! separators are shown escaped as `\uXXXX` (a surrogate pair above U+FFFF), so a directory or
+//! file name read from a repository cannot clear a screen, reorder what is read, hide text or
+//! forge a line. The escape is also valid inside a JSON string, so `--json` output stays JSON
+//! with the same meaning.
 
 use std::fmt::Write as _;
 use std::io::{self, Write};
@@ -17,13 +19,16 @@ pub fn hidden(c: char) -> bool {
                 | '\u{180e}'
                 | '\u{200b}'..='\u{200f}'
                 | '\u{2028}'..='\u{202e}'
-                | '\u{2060}'..='\u{2069}'
+                | '\u{2060}'..='\u{206f}'
                 | '\u{feff}'
+                | '\u{e0000}'..='\u{e007f}'
         )
 }
 
 fn push_escaped(out: &mut String, c: char) {
-    let _ = write!(out, "\\u{:04x}", c as u32);
+    for unit in c.encode_utf16(&mut [0; 2]) {
+        let _ = write!(out, "\\u{unit:04x}");
+    }
 }
 
 /// One value on one line: every hidden character escaped, newlines and tabs included.
@@ -155,6 +160,13 @@ mod tests {
         assert_eq!(line("\u{202e}txt.exe"), "\\u202etxt.exe");
         assert_eq!(line("a\u{200b}b\u{2028}"), "a\\u200bb\\u2028");
         assert_eq!(line("plain café"), "plain café");
+        assert_eq!(line("a\u{206a}b\u{206f}"), "a\\u206ab\\u206f");
+        assert_eq!(
+            line("ok\u{e0001}\u{e0041}\u{e007f}"),
+            "ok\\udb40\\udc01\\udb40\\udc41\\udb40\\udc7f"
+        );
+        let json = format!("\"{}\"", line("x\u{e0041}"));
+        assert_eq!(serde_json::from_str::<String>(&json).unwrap(), "x\u{e0041}");
     }
 
     #[test]

@@ -27,7 +27,9 @@ const FLOORS: &[(&str, &[&str])] = &[
     ("stacks", &["stacks"]),
     (
         "pipeline: detect, decide, plan, render, write, check",
-        &["detect", "decide", "plan", "render", "write", "check"],
+        &[
+            "detect", "decide", "plan", "render", "promise", "write", "check",
+        ],
     ),
     (
         "commands",

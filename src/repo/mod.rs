@@ -323,6 +323,19 @@ impl Repo {
         matches!(self.kind(rel), Ok(Some(Kind::File)))
     }
 
+    /// Whether a manifest or lock file is at `rel`: `Ok(false)` when nothing is there, `Ok(true)`
+    /// for a regular file, and the refusal [`Repo::read`] would give for anything else (a link
+    /// leaving the project, a directory, a FIFO), so that such a file is never passed over for
+    /// another one.
+    pub fn has_file(&self, rel: &str) -> Result<bool, RepoError> {
+        match self.resolve(rel)? {
+            None => Ok(false),
+            Some(found) => regular(found.kind)
+                .map(|()| true)
+                .map_err(|cause| refusal(rel, &cause)),
+        }
+    }
+
     /// Whether `rel` is a directory inside the project.
     pub fn is_dir(&self, rel: &str) -> bool {
         matches!(self.kind(rel), Ok(Some(Kind::Dir)))
@@ -495,15 +508,7 @@ pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
 /// The bytes of `path`, which resolution found to be of `kind`: at most `limit` of them, with
 /// whether that is the whole file. Only a regular file is opened.
 fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), String> {
-    match kind {
-        Kind::File => {}
-        Kind::Dir => return Err("is a directory, not a file".to_string()),
-        Kind::Special(what) => {
-            return Err(format!(
-                "is {what}, not a regular file; shiplight reads only regular files"
-            ));
-        }
-    }
+    regular(kind)?;
     let (file, size) = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
     let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
     file.take(limit + 1)
@@ -512,6 +517,17 @@ fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), 
     let whole = bytes.len() as u64 <= limit;
     bytes.truncate(limit as usize);
     Ok((bytes, whole))
+}
+
+/// Why what is there cannot be read as a file, when it is not a regular file.
+fn regular(kind: Kind) -> Result<(), String> {
+    match kind {
+        Kind::File => Ok(()),
+        Kind::Dir => Err("is a directory, not a file".to_string()),
+        Kind::Special(what) => Err(format!(
+            "is {what}, not a regular file; shiplight reads only regular files"
+        )),
+    }
 }
 
 /// Why a file over `cap` bytes is refused.
@@ -609,6 +625,34 @@ mod tests {
             assert!(!repo.is_file(name));
         }
         assert!(repo.list_dir("", |_, _| true).iter().all(|n| n == "conf"));
+    }
+
+    #[test]
+    fn a_manifest_that_is_not_a_regular_file_is_refused_not_skipped() {
+        let (_dir, repo) = project();
+        symlink("../secret.txt", repo.root().join("up.txt")).unwrap();
+        let fifo = std::ffi::CString::new(repo.root().join("fifo").to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o644) }, 0);
+        assert_eq!(repo.has_file("conf/real.toml"), Ok(true));
+        assert_eq!(repo.has_file("missing.txt"), Ok(false));
+        assert!(
+            repo.has_file("up.txt")
+                .unwrap_err()
+                .cause
+                .contains("symbolic link")
+        );
+        assert!(
+            repo.has_file("fifo")
+                .unwrap_err()
+                .cause
+                .contains("is a FIFO")
+        );
+        assert!(
+            repo.has_file("conf")
+                .unwrap_err()
+                .cause
+                .contains("is a directory")
+        );
     }
 
     #[test]

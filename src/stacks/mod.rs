@@ -232,6 +232,7 @@ impl StackPlan {
             StackPlan::Go(plan) => layer.go_main = Some(plan.package.clone()),
             StackPlan::Rust(plan) => {
                 layer.rust_bin = Some(plan.bin.clone());
+                layer.package = plan.package_setting.clone();
                 layer.features = plan.features.clone();
             }
             StackPlan::Python(plan) => layer.package = plan.package.clone(),

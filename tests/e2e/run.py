@@ -9,7 +9,8 @@ own HEALTHCHECK, stops within 2 s, the debug build-arg gives a shell, and a warm
 its dependencies from the cache. On the images verify kept the suite then checks what only a
 sample can say: the answer the app gives, that the credentials verify passed as `--secret` are in
 no layer (`docker save`, every layer searched), and that the image stays within
-artefact + base + 10%. Planted faults check that verify fails, naming the check.
+artefact + base + 10%. Planted faults check that verify fails, naming the check. The PHP-FPM
+sample's compose.yaml is brought up with Compose: the app turns healthy and nginx answers.
 """
 
 import gzip
@@ -259,8 +260,8 @@ def log(message):
     print(f"[e2e] {message}", flush=True)
 
 
-def run(args, check=True, timeout=1800, **kwargs):
-    result = subprocess.run(args, env=ENV, capture_output=True, text=True, timeout=timeout, **kwargs)
+def run(args, check=True, timeout=1800, env=None, **kwargs):
+    result = subprocess.run(args, env=env or ENV, capture_output=True, text=True, timeout=timeout, **kwargs)
     if check and result.returncode != 0:
         raise RuntimeError(f"{' '.join(map(str, args))} failed ({result.returncode}):\n"
                            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
@@ -824,6 +825,61 @@ def verify_case(case, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# compose.yaml as users run it: the PHP-FPM sample's generated compose.yaml, built by Compose
+# itself (BuildKit, from the stand-ins already in the engine), brought up; the app must turn
+# healthy from the compose health check (every literal `$` of it written `$$`), so that nginx,
+# which waits for that, starts and answers through its published port. Only the host side of the
+# published port is changed (an ephemeral port on 127.0.0.1), so the case never collides with
+# another service on 8080.
+COMPOSE_APP = "php-web"
+
+
+def compose_command():
+    """`docker compose` when the engine has the plugin, else Debian's docker-compose."""
+    if run([DOCKER, "compose", "version"], check=False).returncode == 0:
+        return [DOCKER, "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    raise RuntimeError("neither `docker compose` nor docker-compose is installed (run.sh installs it)")
+
+
+def compose_case(keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-compose-"))
+    project = f"shiplight-e2e-compose-{os.getpid()}"
+    compose = compose_command() + ["--project-name", project]
+    # Compose runs `docker build` from PATH: the engine's own client, as the suite uses.
+    env = dict(ENV, COMPOSE_DOCKER_CLI_BUILD="1",
+               PATH=os.pathsep.join([os.path.dirname(DOCKER), ENV.get("PATH", "")]))
+    try:
+        app = work / "app"
+        args = HEALTH + ["--compose"]
+        plan = generated(COMPOSE_APP, app, args, keys)
+        port = plan["php"]["web_port"]
+        text = (app / "compose.yaml").read_text()
+        published = f'- "{port}:{port}"'
+        if published not in text or "$$s=" not in text:
+            raise RuntimeError(f"compose.yaml lacks {published} or the health check's $$s:\n{text}")
+        (app / "compose.yaml").write_text(text.replace(published, f'- "127.0.0.1::{port}"'))
+        up = run(compose + ["up", "-d", "--build"], check=False, cwd=app, env=env, timeout=1200)
+        if up.returncode != 0:
+            logs = run(compose + ["logs", "--no-color"], check=False, cwd=app, env=env).stdout
+            raise RuntimeError(f"compose up failed ({up.returncode}):\n{up.stderr[-3000:]}\n{logs[-2000:]}")
+        ids = {service: run(compose + ["ps", "-q", service], cwd=app, env=env).stdout.strip()
+               for service in ("app", "web")}
+        health = run([DOCKER, "inspect", "-f", "{{.State.Health.Status}}", ids["app"]]).stdout.strip()
+        if health != "healthy":
+            raise RuntimeError(f"the app is {health!r}, not healthy, although nginx started")
+        mapped = run(compose + ["port", "web", str(port)], cwd=app, env=env).stdout.strip().rsplit(":", 1)[-1]
+        body = http_get(mapped, "/healthz")
+        expect = next(c["expect"] for c in CASES if c["name"] == "php-fpm-nginx")
+        if expect not in body:
+            raise RuntimeError(f"expected {expect!r} through nginx, got {body!r}")
+        return f"app healthy, nginx on 127.0.0.1:{mapped} answers {body.strip()[:40]!r}"
+    finally:
+        run(compose + ["down", "-v", "--rmi", "local"], check=False, cwd=work / "app", env=env)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 # Reproducible builds: each sample is built twice from a clean cache with one SOURCE_DATE_EPOCH,
 # the second time from a checkout whose files have other times, and the layers the Dockerfile
 # adds on top of the runtime base must have the same digests.
@@ -979,6 +1035,7 @@ def main():
     others += [(f"reproducible-{a}", lambda a=a: "two clean builds, same digests for its "
                 f"{reproducible_case(a, keys)} layers") for a in REPRODUCIBLE]
     others += [(f"arm64-{a}", lambda a=a: arm64_case(a, keys)) for a in ARM64_CASES]
+    others += [("compose-php-fpm-nginx", lambda: compose_case(keys))]
     others = [(name, check) for name, check in others if not selected or name in selected]
     others_failed = 0
     for name, check in others:

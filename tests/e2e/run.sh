@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
-# Real-build suite. Installs Debian's docker.io and mmdebstrap when missing, starts dockerd when
-# no engine answers, builds shiplight, then runs tests/e2e/run.py (arguments: case names).
+# Real-build suite. Installs Debian's docker.io, docker-compose and mmdebstrap when missing,
+# starts dockerd when no engine answers, builds shiplight, then runs tests/e2e/run.py (arguments:
+# case names).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 need=()
 [[ -x /usr/bin/docker ]] && command -v dockerd >/dev/null || need+=(docker.io)
 command -v mmdebstrap >/dev/null || need+=(mmdebstrap)
+/usr/bin/docker compose version >/dev/null 2>&1 || command -v docker-compose >/dev/null || need+=(docker-compose)
 if ((${#need[@]})); then
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" > /dev/null

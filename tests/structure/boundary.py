@@ -22,7 +22,8 @@ import standin_engine
 from projects import split_outputs, write
 
 CASES = []
-HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+                    "\U000e0000-\U000e007f]")
 
 
 def case(name):
@@ -202,6 +203,44 @@ def _():
     return refused(run, "--also-make")
 
 
+@case("a static site whose build output is the package itself")
+def _():
+    vite = {"name": "web", "scripts": {"build": "vite build"}, "devDependencies": {"vite": "6.0.0"}}
+    site = {"index.html": "<html></html>\n", "package-lock.json": {}}
+    variants = []
+    for out in (".", "./", "", "src/.."):
+        variants.append((dict(site, **{"package.json": vite,
+                                      "vite.config.js": f"export default {{\n  build: {{ outDir: '{out}' }}\n}}\n"}),
+                         "vite.config.js:2"))
+    for out in ("--outdir=/", "--outdir=.", "--outdir ./", "-o ."):
+        pj = {"name": "web", "scripts": {"build": f"esbuild app.js --bundle {out}"}}
+        variants.append((dict(site, **{"package.json": pj}), "package.json:1"))
+    for start in ("serve -s ./", "serve -s", "serve .", "serve -s /"):
+        pj = {"name": "web", "scripts": {"start": start}, "dependencies": {"serve": "14.2.4"}}
+        variants.append((dict(site, **{"package.json": pj}), "package.json:1"))
+    svelte = {"name": "web", "scripts": {"build": "vite build"},
+              "devDependencies": {"@sveltejs/kit": "2.0.0", "@sveltejs/adapter-static": "3.0.0"}}
+    variants.append((dict(site, **{"package.json": svelte, "svelte.config.js":
+                                   "import adapter from '@sveltejs/adapter-static';\nexport default { kit: { adapter: adapter({ pages: '.' }) } };\n"}),
+                     "svelte.config.js:2"))
+    workspace = {"package.json": {"name": "root", "private": True, "workspaces": ["apps/*"]},
+                 "package-lock.json": {}, "apps/web/index.html": "<html></html>\n",
+                 "apps/web/package.json": vite,
+                 "apps/web/vite.config.js": "export default {\n  build: { outDir: './' }\n}\n"}
+    variants.append((workspace, "apps/web/vite.config.js:2"))
+    problems = []
+    for files, where in variants:
+        _, project, _ = setup(files)
+        run = shiplight("init", project, "--stdout")
+        found = refused(run, where)
+        if run.code == 2 and not any(why in run.err for why in ("absolute path", "package directory itself",
+                                                                   "a path inside the project")):
+            found.append(f"the refusal does not say why: {run.err.strip()!r}")
+        problems += [f"{where} {json.dumps(files.get('package.json', {}).get('scripts', {}))}: {p}"
+                     for p in found]
+    return problems
+
+
 # Links, special files, caps ----------------------------------------------------------------
 
 @case("manifest linking outside the project")
@@ -263,6 +302,46 @@ def _():
     return refused(shiplight("init", project, "--stdout"), "package.json", "is a directory")
 
 
+@case("every stack's manifests and locks: a link leaving, a FIFO or a directory is refused, never skipped")
+def _():
+    pom = ('<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>svc</artifactId>'
+           '<version>1</version></project>')
+    gradle = "plugins { id 'java' }\n"
+    pyproject = '[project]\nname = "svc"\nversion = "1"\ndependencies = ["flask"]\n'
+    app = PY["app.py"]
+    projects = [
+        ("requirements.txt", {"app.py": app}),
+        ("uv.lock", {"app.py": app, "pyproject.toml": pyproject}),
+        ("poetry.lock", {"app.py": app, "pyproject.toml": pyproject}),
+        ("Pipfile.lock", {"app.py": app, "Pipfile": '[packages]\nflask = "*"\n'}),
+        ("setup.py", {"app.py": app}),
+        ("pom.xml", {"src/main/java/a/App.java": "package a;\n"}),
+        ("settings.gradle", {"build.gradle": gradle, "src/main/java/a/App.java": "package a;\n"}),
+        ("build.gradle.kts", {"src/main/java/a/App.java": "package a;\n"}),
+        ("gradle.properties", {"build.gradle": gradle, "src/main/java/a/App.java": "package a;\n"}),
+        ("mvnw", {"pom.xml": pom, ".mvn/wrapper/maven-wrapper.properties": "distributionUrl=x\n"}),
+        ("go.sum", GO),
+        ("go.mod", {"main.go": GO["main.go"]}),
+        ("Cargo.lock", RUST),
+        ("composer.lock", {"composer.json": PHP["composer.json"], "index.php": PHP["index.php"]}),
+    ]
+    problems = []
+    for manifest, files in projects:
+        for kind, needle in (("link", "symbolic link"), ("fifo", "is a FIFO"), ("dir", "is a directory")):
+            _, project, _ = setup(files)
+            path = project / manifest
+            if kind == "link":
+                os.symlink("../outside/secret.txt", path)
+            elif kind == "fifo":
+                os.mkfifo(path)
+            else:
+                path.mkdir()
+                (path / "x").write_text("flask\n")
+            run = shiplight("init", project, "--stdout", timeout=10)
+            problems += [f"{manifest} as a {kind}: {p}" for p in refused(run, manifest, needle) + no_canary(run)]
+    return problems
+
+
 @case("a manifest over the cap is refused and never echoed")
 def _():
     payload = "PAYLOAD-7f3e" * 10
@@ -305,6 +384,51 @@ def _():
     if run.code != 0 or OUTSIDE_SECRET not in run.out:
         return [f"--templates outside the project was not used: exit {run.code} {run.err.strip()!r}"]
     return []
+
+
+@case("custom templates that break a promise are written, with one warning per promise")
+def _():
+    variants = [
+        ('USER root\nENTRYPOINT ["/app"]\n', ["runs as root (USER root)"]),
+        ('USER 0\nENTRYPOINT ["/app"]\n', ["runs as root (USER 0)"]),
+        ('USER 65532:65532\nENTRYPOINT ["sh", "-c", "/app"]\n', ["starts through a shell"]),
+        ('USER 65532:65532\nCMD /app --port 8080\n', ["starts through a shell (CMD /app --port 8080)"]),
+        ('ENTRYPOINT ["/app"]\n', ["sets no USER"]),
+        ('USER root\nENTRYPOINT /app\n', ["runs as root", "starts through a shell"]),
+        ('USER 65532:65532\nENTRYPOINT ["/app"]\n', []),
+    ]
+    problems = []
+    for index, (tail, promises) in enumerate(variants):
+        template = "FROM scratch AS build\nUSER 0\n\nFROM scratch\nCOPY --from=build /x /app\n" + tail
+        for source in ("shiplight.toml", "--templates"):
+            _, project, outside = setup(GO)
+            if source == "shiplight.toml":
+                write(project, {"shiplight.toml": 'templates = "tpl"\n', "tpl/go/Dockerfile.j2": template})
+                run = shiplight("init", project, "--stdout", "--only", "dockerfile")
+                named = "tpl/go/Dockerfile.j2"
+            else:
+                write(outside, {"tpl/go/Dockerfile.j2": template})
+                run = shiplight("init", project, "--stdout", "--only", "dockerfile", "--templates", outside / "tpl")
+                named = str(outside / "tpl" / "go" / "Dockerfile.j2")
+            label = f"variant {index} ({source})"
+            if run.code != 0 or tail not in run.out:
+                problems.append(f"{label}: not written: exit {run.code} {run.err.strip()!r}")
+            warnings = [line for line in run.err.splitlines() if line.startswith("warning:")]
+            if len(warnings) != len(promises):
+                problems.append(f"{label}: {len(warnings)} warnings for {len(promises)} broken promises: {warnings}")
+            for promise in promises:
+                if not any(promise in line and named in line for line in warnings):
+                    problems.append(f"{label}: no warning names {promise!r} and {named}: {warnings}")
+    for files in (GO, NODE, PY, PHP, RUST):
+        _, project, outside = setup(files)
+        exported = shiplight("templates", "export", outside / "builtin")
+        plain = shiplight("init", project, "--stdout")
+        run = shiplight("init", project, "--stdout", "--templates", outside / "builtin")
+        if exported.code != 0 or run.code != 0 or run.out != plain.out:
+            problems.append(f"the built-in templates, exported: exit {exported.code}/{run.code} {run.err.strip()!r}")
+        problems += [f"the built-in templates warn: {line}" for line in run.err.splitlines()
+                     if "custom template" in line]
+    return problems
 
 
 @case("an oversized shiplight.toml")
@@ -434,6 +558,71 @@ def _():
     return clean(run)
 
 
+@case("a shiplight.toml key cannot forge a log line or a CI workflow command")
+def _():
+    key = '"x\\nerror: forged line\\n::error file=main.go::forged\\u202e\\U000E0041\\u001b[2J"'
+    problems = []
+    for text, needles in ((f'vendor = "distroless"\n{key} = 1\n', ("shiplight.toml", "line 2", "unknown key")),
+                          (f'[mirrors]\n{key} = 1\n', ("shiplight.toml", "line 1", "mirrors.")),
+                          (f'[mirrors]\n{key} = "registry.example.com"\n', ("shiplight.toml", "line 1"))):
+        _, project, _ = setup(dict(GO, **{"shiplight.toml": text}))
+        run = shiplight("init", project, "--stdout")
+        forged = [line for line in run.err.splitlines() if line.startswith(("error: forged", "::"))]
+        problems += refused(run, *needles, "\\n") + ([f"forged lines: {forged}"] if forged else [])
+    return problems
+
+
+@case("tag characters and deprecated format controls in a directory name are escaped")
+def _():
+    files = dict(GO, **{"cmd/api/main.go": "package main\n\nfunc main() {}\n",
+                        "cmd/x\U000e0041\U000e0042\u206ay\u206f/main.go": "package main\n\nfunc main() {}\n"})
+    files.pop("main.go")
+    _, project, _ = setup(files)
+    run = shiplight("init", project, "--stdout")
+    problems = refused(run, "main packages", "\\udb40\\udc41", "\\u206a")
+    chosen = shiplight("init", project, "--stdout", "--go-main", "./cmd/api")
+    problems += [] if chosen.code == 0 else [f"--go-main: exit {chosen.code} {chosen.err.strip()!r}"]
+    detected = shiplight("detect", project, "--json")
+    try:
+        json.loads(detected.out)
+    except ValueError as err:
+        problems.append(f"detect --json is not JSON: {err}")
+    return problems + clean(chosen) + clean(detected) + clean(shiplight("explain", project, "--go-main", "./cmd/api"))
+
+
+@case("two packages with one binary name: the hint names a flag that chooses")
+def _():
+    files = {"Cargo.toml": '[workspace]\nresolver = "2"\nmembers = ["a", "b"]\n'}
+    for member in ("a", "b"):
+        files[f"{member}/Cargo.toml"] = (CARGO.replace('"svc"', f'"{member}"')
+                                         + '\n[[bin]]\nname = "api"\npath = "src/main.rs"\n')
+        files[f"{member}/src/main.rs"] = "fn main() {}\n"
+    _, project, _ = setup(files)
+    problems = refused(shiplight("init", project, "--stdout"), "api (package a)", "--package")
+    named = shiplight("init", project, "--stdout", "--rust-bin", "api")
+    problems += refused(named, "packages with a binary named api: a, b", "Choose one with --package")
+    problems += [f"a broken hint: {line}" for line in named.err.splitlines() if "--a " in line]
+    chosen = shiplight("init", project, "--stdout", "--only", "dockerfile", "--rust-bin", "api", "--package", "b")
+    if chosen.code != 0 or "--package b --bin api" not in chosen.out:
+        problems.append(f"--package b does not choose: exit {chosen.code} {chosen.err.strip()!r}")
+    if shiplight("init", project, "--yes", "--rust-bin", "api", "--package", "b").code != 0:
+        problems.append("init --yes --package b failed")
+    elif 'package = "b"' not in (project / "shiplight.toml").read_text():
+        problems.append("shiplight.toml does not keep the package")
+    else:
+        check = shiplight("check", project)
+        problems += [] if check.code == 0 else [f"check after init: exit {check.code} {check.out.strip()!r}"]
+    go = {"go.work": "go 1.26\n\nuse (\n\t./one\n\t./two\n)\n"}
+    for module in ("one", "two"):
+        go[f"{module}/go.mod"] = f"module example.com/{module}\n\ngo 1.26\n"
+        go[f"{module}/cmd/api/main.go"] = "package main\n\nfunc main() {}\n"
+    _, project, _ = setup(go)
+    problems += refused(shiplight("init", project, "--stdout"), "Choose one with --go-main")
+    chosen = shiplight("init", project, "--stdout", "--only", "dockerfile", "--go-main", "./two/cmd/api")
+    problems += [] if chosen.code == 0 else [f"--go-main ./two/cmd/api: exit {chosen.code} {chosen.err.strip()!r}"]
+    return problems
+
+
 # Arguments, layers, documents ------------------------------------------------------------
 
 @case("--package that would read as an option")
@@ -478,6 +667,39 @@ def _():
     return problems
 
 
+def strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from strings(key)
+            yield from strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from strings(item)
+
+
+@case("compose.yaml writes every literal $ as $$, so Compose interpolates nothing")
+def _():
+    import yaml
+
+    fixtures = pathlib.Path(__file__).resolve().parents[1] / "fixtures"
+    problems = []
+    for name in ("php-laravel", "go-health"):
+        args_file = fixtures / f"{name}.args"
+        args = args_file.read_text().split() if args_file.exists() else []
+        run = shiplight("init", fixtures / name, "--stdout", "--compose", *args)
+        compose = yaml.safe_load(outputs(run).get("compose.yaml", "{}"))
+        tests = [service.get("healthcheck", {}).get("test") for service in compose.get("services", {}).values()]
+        if not any(tests):
+            problems.append(f"{name}: no health check in compose.yaml (exit {run.code} {run.err.strip()!r})")
+        single = [text for text in strings(compose) if "$" in text.replace("$$", "")]
+        problems += [f"{name}: a single $ Compose would interpolate: {text[:80]!r}" for text in single]
+        if name == "php-laravel" and not any("$$s=fsockopen" in text for text in strings(compose)):
+            problems.append(f"{name}: the PHP-FPM check does not keep its $s as $$s")
+    return problems
+
+
 @case("bake target names never collide")
 def _():
     files = {f"a/shop/{k}": v for k, v in PHP.items()}
@@ -489,6 +711,32 @@ def _():
         return [f"exit {run.code}: {run.err.strip()!r}"]
     names = re.findall(r'^target "([^"]+)"', (project / "docker-bake.hcl").read_text(), re.M)
     return [] if len(names) == len(set(names)) == 4 else [f"bake targets {names}"]
+
+
+@case("bake target names follow buildx's rule and stay unique")
+def _():
+    rule = re.compile(r"^[a-zA-Z0-9_-]+$")
+    problems = []
+    _, single, _ = setup(dict(GO, **{"go.mod": "module example.com/web.app\n\ngo 1.26\n"}))
+    run = shiplight("init", single, "--stdout", "--bake")
+    text = outputs(run).get("docker-bake.hcl", "")
+    names = re.findall(r'^target "([^"]+)"', text, re.M)
+    if not names:
+        problems.append(f"no bake target: exit {run.code} {run.err.strip()!r}")
+    if 'tags       = ["web.app:${TAG}"]' not in text:
+        problems.append("the image keeps its name web.app in the tags")
+    files = {f"web.app/{k}": v for k, v in PHP.items()}
+    files.update({f"web-app/{k}": v for k, v in GO.items()})
+    files.update({f"_web_app_/{k}": v for k, v in GO.items()})
+    _, project, _ = setup(files)
+    run = shiplight("init", project, "--all", "--yes")
+    if run.code != 0:
+        return problems + [f"init --all: exit {run.code}: {run.err.strip()!r}"]
+    many = re.findall(r'^target "([^"]+)"', (project / "docker-bake.hcl").read_text(), re.M)
+    if len(many) != len(set(many)) or len(many) != 4:
+        problems.append(f"bake targets {many}")
+    names += many
+    return problems + [f"bake target {name!r} is refused by buildx" for name in names if not rule.match(name)]
 
 
 @case("a byte-order mark changes nothing")

@@ -272,12 +272,12 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
         modules.push(Module {
             dir: dir.clone(),
             path: parsed.module.value,
-            has_sum: repo.is_file(&repo::join(dir, "go.sum")),
+            has_sum: repo.has_file(&repo::join(dir, "go.sum"))?,
         });
     }
     let (module, module_evidence) = first_module.expect("at least one module");
 
-    let vendored = (workspace.is_none() && repo.is_file("vendor/modules.txt"))
+    let vendored = (workspace.is_none() && repo.has_file("vendor/modules.txt")?)
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
     let mut mains = Vec::new();
@@ -300,7 +300,7 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
                 .map(|(name, evidence)| (name.trim_start_matches("go").to_string(), evidence))
                 .collect(),
         ),
-        work_sum: workspace.is_some() && repo.is_file("go.work.sum"),
+        work_sum: workspace.is_some() && repo.has_file("go.work.sum")?,
         workspace,
         modules,
         vendored,

@@ -73,9 +73,13 @@ fn version_after(line: &str) -> Option<String> {
 
 /// Reads the settings file, then the build file of the root and of every included project.
 pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
-    let settings_file = ["settings.gradle.kts", "settings.gradle"]
-        .into_iter()
-        .find(|f| repo.is_file(f));
+    let mut settings_file = None;
+    for file in ["settings.gradle.kts", "settings.gradle"] {
+        if repo.has_file(file)? {
+            settings_file = Some(file);
+            break;
+        }
+    }
     let mut root_name = None;
     let mut dirs = vec![String::new()];
     let mut build_files = Vec::new();
@@ -112,11 +116,15 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut modules = Vec::new();
     let mut kotlin = settings_file.is_some_and(|f| f.ends_with(".kts"));
     for dir in &dirs {
-        let Some(file) = ["build.gradle.kts", "build.gradle"]
-            .into_iter()
-            .map(|name| repo::join(dir, name))
-            .find(|f| repo.is_file(f))
-        else {
+        let mut found = None;
+        for name in ["build.gradle.kts", "build.gradle"] {
+            let file = repo::join(dir, name);
+            if repo.has_file(&file)? {
+                found = Some(file);
+                break;
+            }
+        }
+        let Some(file) = found else {
             continue;
         };
         kotlin |= file.ends_with(".kts");
@@ -142,10 +150,10 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
             module.release.get_or_insert_with(|| root_release.clone());
         }
     }
-    if repo.is_file("gradle.properties") {
+    if repo.has_file("gradle.properties")? {
         build_files.push("gradle.properties".to_string());
     }
-    let wrapper = super::wrapper(repo, "gradlew", "gradle/wrapper/gradle-wrapper.properties");
+    let wrapper = super::wrapper(repo, "gradlew", "gradle/wrapper/gradle-wrapper.properties")?;
     if let Some((script, _)) = &wrapper {
         build_files.insert(0, script.clone());
     }

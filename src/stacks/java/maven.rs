@@ -333,7 +333,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         }
         poms.push((pom, parent));
     }
-    let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties");
+    let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties")?;
     let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
     let mut build_dirs = Vec::new();
     if repo

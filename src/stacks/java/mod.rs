@@ -213,14 +213,23 @@ pub fn parse_release(value: &str) -> Option<u32> {
 
 /// Runs Java detection on `root`.
 pub fn detect(repo: &Repo) -> Detection {
-    let result = if repo.is_file("pom.xml") {
-        maven::read(repo)
-    } else if gradle::BUILD_FILES.iter().any(|file| repo.is_file(file)) {
-        gradle::read(repo)
-    } else {
-        return Detection::Absent {
-            looked_for: "pom.xml, build.gradle(.kts) or settings.gradle(.kts)".to_string(),
-        };
+    let has = |file: &str| repo.has_file(file).map_err(DetectError::from);
+    let result = match has("pom.xml") {
+        Ok(true) => maven::read(repo),
+        Ok(false) => match gradle::BUILD_FILES
+            .iter()
+            .map(|file| has(file))
+            .find(|found| !matches!(found, Ok(false)))
+        {
+            Some(Ok(_)) => gradle::read(repo),
+            Some(Err(error)) => Err(error),
+            None => {
+                return Detection::Absent {
+                    looked_for: "pom.xml, build.gradle(.kts) or settings.gradle(.kts)".to_string(),
+                };
+            }
+        },
+        Err(error) => Err(error),
     };
     match result {
         Ok(facts) => Detection::Found {
@@ -289,12 +298,16 @@ pub fn single_main_class(
 }
 
 /// A wrapper script at the root, with whether its executable bit is set.
-pub fn wrapper(repo: &Repo, script: &str, properties: &str) -> Option<(String, bool)> {
-    if !(repo.is_file(script) && repo.is_file(properties)) {
-        return None;
+pub fn wrapper(
+    repo: &Repo,
+    script: &str,
+    properties: &str,
+) -> Result<Option<(String, bool)>, DetectError> {
+    if !(repo.has_file(script)? && repo.has_file(properties)?) {
+        return Ok(None);
     }
     let executable = repo.is_executable(script);
-    Some((script.to_string(), executable))
+    Ok(Some((script.to_string(), executable)))
 }
 
 /// The server port from Spring or Quarkus configuration, or from the Java sources of a plain

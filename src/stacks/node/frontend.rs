@@ -162,12 +162,27 @@ fn within_package(
     value: &str,
 ) -> Result<Option<String>, DetectError> {
     let inside = facts::inside(file, line, key, &package.dir, value)?;
+    if inside == package.dir {
+        return Err(whole_package(file, line, key, value));
+    }
     if package.dir.is_empty() {
         return Ok(Some(inside));
     }
     Ok(inside
         .strip_prefix(&format!("{}/", package.dir))
         .map(str::to_string))
+}
+
+/// The refusal of an output directory that is the package directory itself (`.`, `./`, empty):
+/// the image would serve or ship the source, package.json and node_modules.
+pub fn whole_package(file: &str, line: Option<usize>, key: &str, value: &str) -> DetectError {
+    DetectError::Broken {
+        file: file.to_string(),
+        line,
+        cause: format!(
+            "{key} {value:?} is the package directory itself, so the image would serve its source, package.json and node_modules; have the build write into a directory of its own (such as dist)"
+        ),
+    }
 }
 
 /// The output directory a configuration names under `key`, else `default`; `None` when it lies
@@ -429,7 +444,6 @@ fn build_output(package: &Package) -> Result<Option<(String, Evidence)>, DetectE
     let Some(dir) = found else {
         return Ok(None);
     };
-    let dir = dir.trim_end_matches('/').to_string();
     let Some(inside) =
         within_package(&evidence.file, evidence.line, "build output", package, &dir)?
     else {

@@ -584,7 +584,10 @@ fn bin_command(
             match arg.as_str() {
                 "-l" | "--listen" | "-p" | "--port" | "-c" | "--config" => skip = true,
                 a if a.starts_with('-') => {}
-                a => dir = Some(a.trim_end_matches('/').to_string()),
+                a => {
+                    let trimmed = a.trim_end_matches('/');
+                    dir = Some(if trimmed.is_empty() { a } else { trimmed }.to_string());
+                }
             }
         }
         let hashed = match frontend {

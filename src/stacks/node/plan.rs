@@ -465,6 +465,14 @@ pub fn plan(
             let at = |e: DetectError| e.at_line(found.evidence.line);
             let dir = safe::relative_path(&found.evidence.file, "output directory", &found.dir)
                 .map_err(at)?;
+            if crate::repo::normalize(&dir).is_ok_and(|dir| dir.is_empty()) {
+                return Err(super::frontend::whole_package(
+                    &found.evidence.file,
+                    found.evidence.line,
+                    "output directory",
+                    &found.dir,
+                ));
+            }
             let fallback = match &found.fallback {
                 Some(page) => Some(
                     safe::relative_path(&found.evidence.file, "fallback page", page).map_err(at)?,

@@ -309,7 +309,7 @@ fn assets(repo: &Repo) -> Result<(Option<Evidence>, bool), DetectError> {
                 manifest::key_line(&text, "build").unwrap_or(1),
                 format!("build script {script:?}"),
             )),
-            repo.is_file("package-lock.json"),
+            repo.has_file("package-lock.json")?,
         ),
         None => (None, false),
     })

@@ -261,7 +261,7 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
     let Some(root_project) = project::read(repo, "")? else {
         return Ok(None);
     };
-    let (manager, manager_evidence, lock) = manager(repo, &root_project);
+    let (manager, manager_evidence, lock) = manager(repo, &root_project)?;
     let workspace = (!root_project.workspace_members.is_empty()).then(|| {
         Evidence::line(
             "pyproject.toml",
@@ -318,37 +318,40 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
     }))
 }
 
-fn manager(repo: &Repo, project: &Project) -> (Manager, Evidence, Option<String>) {
-    if repo.is_file("uv.lock") {
-        return (
+fn manager(
+    repo: &Repo,
+    project: &Project,
+) -> Result<(Manager, Evidence, Option<String>), DetectError> {
+    if repo.has_file("uv.lock")? {
+        return Ok((
             Manager::Uv,
             Evidence::file("uv.lock", "locked with uv"),
             Some("uv.lock".to_string()),
-        );
+        ));
     }
-    if repo.is_file("poetry.lock") {
-        return (
+    if repo.has_file("poetry.lock")? {
+        return Ok((
             Manager::Poetry,
             Evidence::file("poetry.lock", "locked with Poetry"),
             Some("poetry.lock".to_string()),
-        );
+        ));
     }
     if project.poetry && project.requirements.is_empty() {
-        return (
+        return Ok((
             Manager::Poetry,
             Evidence::file("pyproject.toml", "[tool.poetry], no lock file"),
             None,
-        );
+        ));
     }
-    if repo.is_file("Pipfile") {
+    if repo.has_file("Pipfile")? {
         let lock = repo
-            .is_file("Pipfile.lock")
+            .has_file("Pipfile.lock")?
             .then(|| "Pipfile.lock".to_string());
-        return (
+        return Ok((
             Manager::Pipenv,
             Evidence::file("Pipfile", "Pipenv project"),
             lock,
-        );
+        ));
     }
     let evidence = match project.requirements.first() {
         Some(file) => Evidence::file(file, "requirements file"),
@@ -360,7 +363,7 @@ fn manager(repo: &Repo, project: &Project) -> (Manager, Evidence, Option<String>
             "setuptools project",
         ),
     };
-    (Manager::Pip, evidence, None)
+    Ok((Manager::Pip, evidence, None))
 }
 
 /// The developer's local interpreter pin, as a specifier: `.python-version` (`3.12` ->

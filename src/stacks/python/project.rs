@@ -110,14 +110,14 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
     }
     for candidate in REQUIREMENT_FILES {
         let file = repo::join(dir, candidate);
-        if repo.is_file(&file) {
+        if repo.has_file(&file)? {
             read_requirements(repo, &file, 0, &mut project)?;
             break;
         }
     }
     for script in ["setup.py", "setup.cfg"] {
         let file = repo::join(dir, script);
-        if project.setup_script.is_none() && !project.pep621 && repo.is_file(&file) {
+        if project.setup_script.is_none() && !project.pep621 && repo.has_file(&file)? {
             project.setup_script = Some(file);
         }
     }
@@ -153,7 +153,7 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
     let found = project.pyproject
         || !project.requirements.is_empty()
         || project.setup_script.is_some()
-        || repo.is_file(&pipfile);
+        || repo.has_file(&pipfile)?;
     Ok(found.then_some(project))
 }
 

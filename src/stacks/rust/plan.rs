@@ -19,6 +19,10 @@ use std::borrow::Cow;
 pub struct RustPlan {
     pub bin: String,
     pub package: String,
+    /// The `package` setting shiplight.toml keeps: the package, when another package of the
+    /// project has a binary of the same name (the binary's name alone does not choose).
+    #[serde(skip)]
+    pub package_setting: Option<String>,
     /// `--package` for cargo build, when the project has several packages.
     pub package_spec: Option<String>,
     /// `--features` for cargo build: the features the settings ask for, comma-separated.
@@ -87,8 +91,41 @@ pub fn select<'a>(
     facts: &'a RustFacts,
     settings: &Settings,
 ) -> Result<(&'a RustBin, Option<Step>), DetectError> {
-    let names = |bins: &[&RustBin]| bins.iter().map(|b| b.name.clone()).collect::<Vec<_>>();
-    let all: Vec<&RustBin> = facts.bins.iter().collect();
+    let names = |bins: &[&RustBin]| {
+        bins.iter()
+            .map(|b| {
+                if bins.iter().filter(|other| other.name == b.name).count() > 1 {
+                    format!("{} (package {})", b.name, b.package)
+                } else {
+                    b.name.clone()
+                }
+            })
+            .collect::<Vec<_>>()
+    };
+    let all: Vec<&RustBin> = match &settings.package {
+        Some(wanted) => {
+            let dir = wanted.trim_start_matches("./").trim_end_matches('/');
+            let chosen: Vec<&RustBin> = facts
+                .bins
+                .iter()
+                .filter(|b| &b.package == wanted || (!dir.is_empty() && b.package_dir == dir))
+                .collect();
+            if chosen.is_empty() {
+                let mut packages: Vec<String> =
+                    facts.bins.iter().map(|b| b.package.clone()).collect();
+                packages.sort();
+                packages.dedup();
+                return Err(DetectError::NoSuchCandidate {
+                    what: "package with a binary".to_string(),
+                    flag: "--package".to_string(),
+                    value: wanted.clone(),
+                    candidates: packages,
+                });
+            }
+            chosen
+        }
+        None => facts.bins.iter().collect(),
+    };
     if let Some(wanted) = &settings.rust_bin {
         let matching: Vec<&RustBin> = all.iter().copied().filter(|b| &b.name == wanted).collect();
         return match matching.as_slice() {
@@ -100,16 +137,9 @@ pub fn select<'a>(
                 candidates: names(&all),
             }),
             several => Err(DetectError::Several {
-                what: format!(
-                    "binaries named {wanted} (packages {})",
-                    several
-                        .iter()
-                        .map(|b| b.package.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
-                candidates: names(several),
-                flag: "a unique binary name".to_string(),
+                what: format!("packages with a binary named {wanted}"),
+                candidates: several.iter().map(|b| b.package.clone()).collect(),
+                flag: "--package".to_string(),
             }),
         };
     }
@@ -157,7 +187,15 @@ pub fn select<'a>(
             cause: "has no binary target: looked for src/main.rs, src/bin/ and [[bin]]; a library cannot be run".to_string(),
         }),
         _ => Err(DetectError::Several {
-            what: "binaries".to_string(),
+            what: if all
+                .iter()
+                .any(|b| all.iter().any(|o| o.name == b.name && o.package != b.package))
+            {
+                "binaries (where packages share a binary's name, --package chooses the package)"
+                    .to_string()
+            } else {
+                "binaries".to_string()
+            },
             candidates: names(&all),
             flag: "--rust-bin".to_string(),
         }),
@@ -361,6 +399,11 @@ pub fn plan(
         .flatten()
         .collect(),
         build: StackPlan::Rust(RustPlan {
+            package_setting: facts
+                .bins
+                .iter()
+                .any(|other| other.name == bin.name && other.package != bin.package)
+                .then(|| package.clone()),
             bin: name,
             package,
             package_spec,
