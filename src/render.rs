@@ -315,6 +315,9 @@ pub struct BakeTarget {
     pub stage: Option<&'static str>,
     /// Empty: the build machine's platform.
     pub platforms: &'static [&'static str],
+    /// The secrets the install steps mount, as `id=ID,src=FILE` with FILE from where
+    /// docker-bake.hcl is.
+    pub secrets: Vec<String>,
 }
 
 impl BakeTarget {
@@ -327,6 +330,18 @@ impl BakeTarget {
             .dockerfile
             .clone()
             .unwrap_or_else(|| "Dockerfile".to_string());
+        let secrets: Vec<String> = plan
+            .secrets
+            .iter()
+            .map(|secret| {
+                let src = if context == "." {
+                    secret.file.clone()
+                } else {
+                    format!("{}/{}", context.trim_end_matches('/'), secret.file)
+                };
+                format!("id={},src={src}", secret.id)
+            })
+            .collect();
         let mut targets = Vec::new();
         if plan.build.always_compose() {
             targets.push(BakeTarget {
@@ -335,6 +350,7 @@ impl BakeTarget {
                 dockerfile: dockerfile.clone(),
                 stage: Some("web"),
                 platforms: plan.platforms,
+                secrets: secrets.clone(),
             });
         }
         targets.push(BakeTarget {
@@ -343,6 +359,7 @@ impl BakeTarget {
             dockerfile,
             stage: None,
             platforms: plan.platforms,
+            secrets,
         });
         targets
     }

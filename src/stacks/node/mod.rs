@@ -8,12 +8,10 @@ pub mod plan;
 pub mod platform;
 pub mod tree;
 
-use crate::credentials;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::Repo;
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
-use crate::stack::Stack;
 use crate::stacks::Detection;
 use package::{Package, Start};
 use serde::Serialize;
@@ -64,7 +62,9 @@ pub struct NodeFacts {
     pub lock: Option<String>,
     /// pnpm-workspace.yaml or package.json `workspaces`.
     pub workspace: Option<Evidence>,
-    /// Extra files the install reads (.npmrc, .yarnrc.yml, pnpm-workspace.yaml, Yarn releases).
+    /// Extra files the install reads and the build copies (pnpm-workspace.yaml, the Yarn release
+    /// yarnPath names). Its settings files (.npmrc, .yarnrc, .yarnrc.yml) are secret mounts
+    /// instead (see `crate::credentials`).
     pub install_files: Vec<String>,
     pub root: Package,
     /// Workspace members (empty without workspaces).
@@ -219,11 +219,6 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         return Ok(Err(
             "package.json with a start script running node, a main file, a server dependency with an entry file, Next.js or NestJS (the package.json here carries only tooling)".to_string(),
         ));
-    }
-    for file in [".npmrc", ".yarnrc.yml", ".yarnrc"] {
-        if repo.is_file(file) && !credentials::is_credential(repo, Stack::Node, file) {
-            install_files.push(file.to_string());
-        }
     }
     let mut pnp = None;
     let mut yarn_path = None;
