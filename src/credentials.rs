@@ -170,6 +170,43 @@ fn userinfo_url(line: &str) -> bool {
     })
 }
 
+/// The first line of a file the build copies (a manifest, a lock file) that carries a credential
+/// in the open: a URL with a user name and password that are not all `${VARIABLE}` references,
+/// or a private key. Keys such as `password` are not looked for: in a manifest they name
+/// things.
+pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        if line.contains("PRIVATE KEY-----") {
+            Some((index + 1, "a private key"))
+        } else if literal_userinfo_url(line) {
+            Some((
+                index + 1,
+                "a URL with a user name and password (://user:password@host)",
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+/// [`userinfo_url`], leaving out userinfo made only of `${VARIABLE}` references (expanded by
+/// the tool from the environment, so no secret is in the file).
+fn literal_userinfo_url(line: &str) -> bool {
+    userinfo_url(line)
+        && line.match_indices("://").any(|(at, _)| {
+            let authority = line[at + 3..]
+                .split(['/', ' ', '\t', '"', '\'', '?', '#'])
+                .next()
+                .unwrap_or_default();
+            let Some((userinfo, _)) = authority.rsplit_once('@') else {
+                return false;
+            };
+            !userinfo.split(':').all(|part| {
+                part.starts_with("${") && part.ends_with('}') && !part[2..].contains('$')
+            })
+        })
+}
+
 /// The first line of `text` that makes it a credential, with what is there.
 pub fn first_secret(text: &str) -> Option<(usize, &'static str)> {
     text.lines()
@@ -377,6 +414,21 @@ mod tests {
                 "a URL with a user name and password (://user:password@host)"
             ))
         );
+    }
+
+    #[test]
+    fn credentials_in_copied_files() {
+        let lock = "{\n  \"resolved\": \"https://u:p@npm.example/a/-/a-1.tgz\"\n}\n";
+        assert_eq!(copied_secret(lock).map(|(line, _)| line), Some(2));
+        assert_eq!(
+            copied_secret("--extra-index-url https://${PIP_USER}:${PIP_PASSWORD}@pypi.example/\n"),
+            None
+        );
+        assert_eq!(
+            copied_secret("\"resolved\": \"git+ssh://git@github.com/a/b.git#abc\"\n"),
+            None
+        );
+        assert_eq!(copied_secret("\"password\": \"x\"\n"), None);
     }
 
     #[test]

@@ -729,6 +729,16 @@ def _():
     return problems
 
 
+@case("a lock file whose resolved URL carries user:password@ is refused by line, never echoed")
+def _():
+    lock = {"lockfileVersion": 3, "packages": {"": {"name": "svc"}, "node_modules/express": {
+        "version": "5.1.0", "resolved": "https://ci:PASS-5ca1ab1e@npm.example/express/-/express-5.1.0.tgz"}}}
+    _, project, _ = setup(dict(NODE, **{"package-lock.json": lock}))
+    run = shiplight("init", project, "--stdout")
+    problems = refused(run, "package-lock.json:", "user name and password", ".npmrc")
+    return problems + (["the password was printed"] if "PASS-5ca1ab1e" in run.out + run.err else [])
+
+
 def run_all(binary, fail, ok):
     global BIN
     BIN = binary
