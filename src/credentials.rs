@@ -9,7 +9,8 @@
 //! never quoting the value.
 
 use crate::evidence::Evidence;
-use crate::repo::{MANIFEST_CAP, Repo};
+use crate::facts::DetectError;
+use crate::repo::{LOCK_CAP, MANIFEST_CAP, Repo};
 use crate::stack::Stack;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -212,6 +213,74 @@ pub fn first_secret(text: &str) -> Option<(usize, &'static str)> {
     text.lines()
         .enumerate()
         .find_map(|(index, line)| secret_on_line(line).map(|what| (index + 1, what)))
+}
+
+/// Refuses a manifest or lock file that the image carries (a Python or PHP runtime holds the
+/// application's directory, with its manifests) when it holds a credential in the open, naming
+/// the file and line, never the value. Node's manifests and locks are looked at by its detector,
+/// which knows the workspace's members. A file that cannot be read is left to the detector.
+pub fn refuse_in_copied(repo: &Repo, stack: Stack) -> Result<(), DetectError> {
+    let (mut files, instead): (Vec<String>, &str) = match stack {
+        Stack::Python => (
+            [
+                "pyproject.toml",
+                "uv.lock",
+                "poetry.lock",
+                "Pipfile",
+                "Pipfile.lock",
+                "setup.cfg",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "pip reads index credentials from pip.conf, which the install step mounts as a secret, or from ${VARIABLE}s in the URL",
+        ),
+        Stack::Php => (
+            [
+                "composer.json",
+                "composer.lock",
+                "package.json",
+                "package-lock.json",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "Composer reads repository credentials from auth.json and npm from .npmrc, which the install steps mount as secrets",
+        ),
+        _ => return Ok(()),
+    };
+    if stack == Stack::Python {
+        let requirements = |name: &str, kind: &crate::repo::Kind| {
+            kind.is_file()
+                && name.ends_with(".txt")
+                && (name.starts_with("requirements") || name.starts_with("constraints"))
+        };
+        files.extend(repo.list_dir("", requirements));
+        files.extend(
+            repo.list_dir("requirements", |name, kind| {
+                kind.is_file() && name.ends_with(".txt")
+            })
+            .into_iter()
+            .map(|name| format!("requirements/{name}")),
+        );
+    }
+    for file in files {
+        let cap = if file.ends_with(".lock") {
+            LOCK_CAP
+        } else {
+            MANIFEST_CAP
+        };
+        if let Ok(Some(text)) = repo.read_text(&file, cap)
+            && let Some((line, what)) = copied_secret(&text)
+        {
+            return Err(DetectError::Broken {
+                file,
+                line: Some(line),
+                cause: format!(
+                    "holds {what}, and the image carries this file; take the credential out ({instead})"
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// A credential file found in a project, with the mount that gives it to the install steps.

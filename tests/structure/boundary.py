@@ -739,6 +739,26 @@ def _():
     return problems + (["the password was printed"] if "PASS-5ca1ab1e" in run.out + run.err else [])
 
 
+@case("a requirements file or composer.json with user:password@ in a URL is refused by line, never echoed")
+def _():
+    problems = []
+    reqs = "flask==3.1.2\n--extra-index-url https://deploy:PASS-c0ffee11@pypi.example/simple\n"
+    composer = {"require": {"php": ">=8.2"},
+                "repositories": [{"type": "composer", "url": "https://ci:PASS-c0ffee11@repo.example"}]}
+    for label, files, where in (("python", dict(PY, **{"requirements.txt": reqs}), "requirements.txt:2:"),
+                                ("php", dict(PHP, **{"composer.json": composer}), "composer.json:1:")):
+        _, project, _ = setup(files)
+        run = shiplight("init", project, "--stdout")
+        problems += [f"{label}: {p}" for p in refused(run, where, "user name and password")]
+        if "PASS-c0ffee11" in run.out + run.err:
+            problems.append(f"{label}: the password was printed")
+    vars_only = "flask==3.1.2\ngunicorn==23.0.0\n--extra-index-url https://${PIP_USER}:${PIP_PASSWORD}@pypi.example/simple\n"
+    _, project, _ = setup(dict(PY, **{"requirements.txt": vars_only}))
+    if shiplight("init", project, "--stdout").code != 0:
+        problems.append("a URL whose user and password are ${VARIABLE}s is refused")
+    return problems
+
+
 def run_all(binary, fail, ok):
     global BIN
     BIN = binary
