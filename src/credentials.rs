@@ -229,6 +229,8 @@ pub fn refuse_in_copied(repo: &Repo, stack: Stack) -> Result<(), DetectError> {
                 "Pipfile",
                 "Pipfile.lock",
                 "setup.cfg",
+                "uv.toml",
+                "poetry.toml",
             ]
             .map(String::from)
             .to_vec(),
