@@ -104,8 +104,10 @@ pub const MOUNTED: &[Credential] = &[
 /// Where Maven's settings secret is mounted (Maven reads it through `-s`).
 pub const MAVEN_SETTINGS: &str = "/run/secrets/maven-settings";
 
-/// Keys whose value is a credential, in npm's `.npmrc` (`//host/:_authToken=`), Yarn classic's
-/// `.yarnrc`, Yarn Berry's `.yarnrc.yml` (`npmAuthToken:`), pip.conf and Maven's settings.xml.
+/// Keys whose value is a credential, with what they hold in words: npm's `.npmrc`
+/// (`//host/:_authToken=`), Yarn classic's `.yarnrc`, Yarn Berry's `.yarnrc.yml`
+/// (`npmAuthToken:`), Composer's auth.json (`"http-basic"`) and Maven's settings.xml
+/// (`<password>`).
 const SECRET_KEYS: &[(&str, &str)] = &[
     ("_authToken", "a registry token (_authToken)"),
     ("_auth", "basic auth for a registry (_auth)"),
