@@ -1,16 +1,26 @@
-//! Registry credential files a repository may carry (`.npmrc`, Composer's `auth.json`, Maven's
-//! `settings.xml`, ...). They reach a build only as BuildKit secret mounts on the steps that
-//! install dependencies (`docker build --secret id=ID,src=FILE`), never through COPY, ARG or
-//! ENV; the generated .dockerignore keeps every one of them out of the build context.
+//! Registry credential files a repository may carry (`.npmrc`, `.yarnrc`, `.yarnrc.yml`,
+//! Composer's `auth.json`, Maven's `settings.xml`, ...). An install step that reads one gets it
+//! only as a BuildKit secret mount (`docker build --secret id=ID,src=FILE`), never through COPY,
+//! ARG or ENV, even when it holds only settings today: CI often adds a token just before the
+//! build (`npm config set`, `yarn config set npmAuthToken`). The generated .dockerignore keeps
+//! every one of them, and the rest of the credential family, out of the build context. Each file
+//! is read for what makes it a credential (a token, a password, a registry URL with a user and
+//! password, a private key) so the explanation can say why it is mounted, by file and line,
+//! never quoting the value.
 
-use crate::repo::{MANIFEST_CAP, Repo};
+use crate::evidence::Evidence;
+use crate::facts::DetectError;
+use crate::repo::{LOCK_CAP, MANIFEST_CAP, Repo};
 use crate::stack::Stack;
 use serde::Serialize;
+use std::collections::BTreeSet;
+use std::sync::Mutex;
 
 /// Where a credential file is mounted in the build stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Target {
-    /// At this path under the build stage's working directory.
+    /// At this path under the directory of the package that holds it (the build stage's
+    /// working directory for the root, the member's directory below it for a member).
     Workdir(&'static str),
     /// At this absolute path.
     Absolute(&'static str),
@@ -19,63 +29,50 @@ pub enum Target {
 /// A credential file the install steps of some stacks read.
 #[derive(Debug, Clone, Copy)]
 pub struct Credential {
-    /// Path relative to the project root.
+    /// Path relative to the project root, or to a workspace member's directory.
     pub file: &'static str,
-    /// The secret's id in `docker build --secret id=ID,src=FILE`.
+    /// The secret's id in `docker build --secret id=ID,src=FILE` (a member's file adds its
+    /// directory to it).
     pub id: &'static str,
     pub stacks: &'static [Stack],
     pub target: Target,
-    /// Words that make the file a credential; `None`: it always is one.
-    pub when: Option<&'static [&'static str]>,
+    /// Also read in each workspace member's directory.
+    pub members: bool,
     pub what: &'static str,
 }
-
-/// What makes an `.npmrc` a credential: a token, a password, basic auth, a client certificate. A
-/// Node project's `.npmrc` without any (`legacy-peer-deps=true`, a registry URL) is an install
-/// setting the build copies like the manifests.
-const NPMRC_SECRETS: &[&str] = &[
-    "_authToken",
-    "_auth",
-    "_password",
-    "username",
-    "certfile",
-    "keyfile",
-    "cert=",
-    "key=",
-];
 
 /// The credential files shiplight mounts as secrets.
 pub const MOUNTED: &[Credential] = &[
     Credential {
         file: ".npmrc",
         id: "npmrc",
-        stacks: &[Stack::Node],
+        stacks: &[Stack::Node, Stack::Php],
         target: Target::Workdir(".npmrc"),
-        when: Some(NPMRC_SECRETS),
+        members: true,
         what: "npm registry settings and tokens",
     },
     Credential {
-        file: ".npmrc",
-        id: "npmrc",
-        stacks: &[Stack::Php],
-        target: Target::Workdir(".npmrc"),
-        when: None,
-        what: "npm registry settings and tokens",
+        file: ".yarnrc",
+        id: "yarnrc",
+        stacks: &[Stack::Node],
+        target: Target::Workdir(".yarnrc"),
+        members: true,
+        what: "Yarn classic settings and tokens",
     },
     Credential {
         file: ".yarnrc.yml",
         id: "yarnrc-yml",
         stacks: &[Stack::Node],
         target: Target::Workdir(".yarnrc.yml"),
-        when: Some(&["npmAuthToken", "npmAuthIdent", "npmPassword"]),
-        what: "Yarn settings carrying a registry token",
+        members: true,
+        what: "Yarn settings and registry tokens",
     },
     Credential {
         file: "pip.conf",
         id: "pip-conf",
         stacks: &[Stack::Python],
         target: Target::Absolute("/etc/pip.conf"),
-        when: None,
+        members: false,
         what: "pip index settings and credentials",
     },
     Credential {
@@ -83,7 +80,7 @@ pub const MOUNTED: &[Credential] = &[
         id: "composer-auth",
         stacks: &[Stack::Php],
         target: Target::Workdir("auth.json"),
-        when: None,
+        members: false,
         what: "Composer repository credentials",
     },
     Credential {
@@ -91,7 +88,7 @@ pub const MOUNTED: &[Credential] = &[
         id: "maven-settings",
         stacks: &[Stack::Java],
         target: Target::Absolute(MAVEN_SETTINGS),
-        when: None,
+        members: false,
         what: "Maven settings with repository credentials",
     },
     Credential {
@@ -99,13 +96,196 @@ pub const MOUNTED: &[Credential] = &[
         id: "maven-settings",
         stacks: &[Stack::Java],
         target: Target::Absolute(MAVEN_SETTINGS),
-        when: None,
+        members: false,
         what: "Maven settings with repository credentials",
     },
 ];
 
 /// Where Maven's settings secret is mounted (Maven reads it through `-s`).
 pub const MAVEN_SETTINGS: &str = "/run/secrets/maven-settings";
+
+/// Keys whose value is a credential, with what they hold in words: npm's `.npmrc`
+/// (`//host/:_authToken=`), Yarn classic's `.yarnrc`, Yarn Berry's `.yarnrc.yml`
+/// (`npmAuthToken:`), Composer's auth.json (`"http-basic"`) and Maven's settings.xml
+/// (`<password>`).
+const SECRET_KEYS: &[(&str, &str)] = &[
+    ("_authToken", "a registry token (_authToken)"),
+    ("_auth", "basic auth for a registry (_auth)"),
+    ("_password", "a registry password (_password)"),
+    ("npmAuthToken", "a registry token (npmAuthToken)"),
+    ("npmAuthIdent", "basic auth for a registry (npmAuthIdent)"),
+    ("npmPassword", "a registry password (npmPassword)"),
+    ("certfile", "a client certificate (certfile)"),
+    ("keyfile", "a client key (keyfile)"),
+    ("cert", "a client certificate (cert)"),
+    ("key", "a client key (key)"),
+    ("httpsKeyFilePath", "a client key (httpsKeyFilePath)"),
+    (
+        "httpsCertFilePath",
+        "a client certificate (httpsCertFilePath)",
+    ),
+    ("password", "a password"),
+    ("<password>", "a password"),
+    ("<passphrase>", "a key passphrase"),
+    ("<privateKey>", "a private key"),
+    ("http-basic", "basic auth for a repository (http-basic)"),
+    ("bearer", "a repository token (bearer)"),
+    ("github-oauth", "a GitHub token (github-oauth)"),
+    ("gitlab-token", "a GitLab token (gitlab-token)"),
+];
+
+/// What on one line makes a file a credential, in words that never quote the value: a key from
+/// [`SECRET_KEYS`] given a value, a URL with a user name (and password) in it, a private key.
+pub fn secret_on_line(line: &str) -> Option<&'static str> {
+    if line.contains("PRIVATE KEY-----") {
+        return Some("a private key");
+    }
+    if userinfo_url(line) {
+        return Some("a URL with a user name and password (://user:password@host)");
+    }
+    let trimmed = line.trim_start();
+    if trimmed.starts_with(['#', ';']) {
+        return None;
+    }
+    SECRET_KEYS.iter().find_map(|(key, what)| {
+        let at = line.find(key)?;
+        let before = &line[..at];
+        let after = line[at + key.len()..].trim_start_matches(['"', '\'']);
+        let starts = key.starts_with('<')
+            || before.is_empty()
+            || before.ends_with([':', ' ', '\t', '"', '\'', '{', ',']);
+        let given = after.trim_start().starts_with(['=', ':'])
+            || (after.starts_with([' ', '\t']) && !after.trim().is_empty())
+            || key.starts_with('<');
+        (starts && given).then_some(*what)
+    })
+}
+
+/// Whether `line` holds a URL whose authority carries userinfo (`scheme://user[:pass]@host`).
+fn userinfo_url(line: &str) -> bool {
+    line.match_indices("://").any(|(at, _)| {
+        let rest = &line[at + 3..];
+        let authority = rest
+            .split(['/', ' ', '\t', '"', '\'', '?', '#'])
+            .next()
+            .unwrap_or_default();
+        authority.contains('@') && !authority.starts_with("git@") && !authority.ends_with('@')
+    })
+}
+
+/// The first line of a file the build copies (a manifest, a lock file) that carries a credential
+/// in the open: a URL with a user name and password that are not all `${VARIABLE}` references,
+/// or a private key. Keys such as `password` are not looked for: in a manifest they name
+/// things.
+pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        if line.contains("PRIVATE KEY-----") {
+            Some((index + 1, "a private key"))
+        } else if literal_userinfo_url(line) {
+            Some((
+                index + 1,
+                "a URL with a user name and password (://user:password@host)",
+            ))
+        } else {
+            None
+        }
+    })
+}
+
+/// [`userinfo_url`], leaving out userinfo made only of `${VARIABLE}` references (expanded by
+/// the tool from the environment, so no secret is in the file).
+fn literal_userinfo_url(line: &str) -> bool {
+    userinfo_url(line)
+        && line.match_indices("://").any(|(at, _)| {
+            let authority = line[at + 3..]
+                .split(['/', ' ', '\t', '"', '\'', '?', '#'])
+                .next()
+                .unwrap_or_default();
+            let Some((userinfo, _)) = authority.rsplit_once('@') else {
+                return false;
+            };
+            !userinfo.split(':').all(|part| {
+                part.starts_with("${") && part.ends_with('}') && !part[2..].contains('$')
+            })
+        })
+}
+
+/// The first line of `text` that makes it a credential, with what is there.
+pub fn first_secret(text: &str) -> Option<(usize, &'static str)> {
+    text.lines()
+        .enumerate()
+        .find_map(|(index, line)| secret_on_line(line).map(|what| (index + 1, what)))
+}
+
+/// Refuses a manifest or lock file that the image carries (a Python or PHP runtime holds the
+/// application's directory, with its manifests) when it holds a credential in the open, naming
+/// the file and line, never the value. Node's manifests and locks are looked at by its detector,
+/// which knows the workspace's members. A file that cannot be read is left to the detector.
+pub fn refuse_in_copied(repo: &Repo, stack: Stack) -> Result<(), DetectError> {
+    let (mut files, instead): (Vec<String>, &str) = match stack {
+        Stack::Python => (
+            [
+                "pyproject.toml",
+                "uv.lock",
+                "poetry.lock",
+                "Pipfile",
+                "Pipfile.lock",
+                "setup.cfg",
+                "uv.toml",
+                "poetry.toml",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "pip reads index credentials from pip.conf, which the install step mounts as a secret, or from ${VARIABLE}s in the URL",
+        ),
+        Stack::Php => (
+            [
+                "composer.json",
+                "composer.lock",
+                "package.json",
+                "package-lock.json",
+            ]
+            .map(String::from)
+            .to_vec(),
+            "Composer reads repository credentials from auth.json and npm from .npmrc, which the install steps mount as secrets",
+        ),
+        _ => return Ok(()),
+    };
+    if stack == Stack::Python {
+        let requirements = |name: &str, kind: &crate::repo::Kind| {
+            kind.is_file()
+                && name.ends_with(".txt")
+                && (name.starts_with("requirements") || name.starts_with("constraints"))
+        };
+        files.extend(repo.list_dir("", requirements));
+        files.extend(
+            repo.list_dir("requirements", |name, kind| {
+                kind.is_file() && name.ends_with(".txt")
+            })
+            .into_iter()
+            .map(|name| format!("requirements/{name}")),
+        );
+    }
+    for file in files {
+        let cap = if file.ends_with(".lock") {
+            LOCK_CAP
+        } else {
+            MANIFEST_CAP
+        };
+        if let Ok(Some(text)) = repo.read_text(&file, cap)
+            && let Some((line, what)) = copied_secret(&text)
+        {
+            return Err(DetectError::Broken {
+                file,
+                line: Some(line),
+                cause: format!(
+                    "holds {what}, and the image carries this file; take the credential out ({instead})"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
 
 /// A credential file found in a project, with the mount that gives it to the install steps.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -116,37 +296,116 @@ pub struct Secret {
     pub what: &'static str,
     /// The `--mount=type=secret,...` option.
     pub mount: String,
+    /// Why it is a secret: the line that holds a credential, or the file and the reason it is
+    /// mounted all the same. Never the value.
+    pub evidence: Evidence,
 }
 
-/// Whether `text` of a file that is a credential only `when` it holds one of the words is one.
-fn carries(credential: &Credential, text: &str) -> bool {
-    credential
-        .when
-        .is_none_or(|words| words.iter().any(|word| text.contains(word)))
+/// A credential file present in the project, before it is given a mount.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub credential: &'static Credential,
+    /// The directory of the package that holds it ("" for the root).
+    pub dir: String,
+    pub id: &'static str,
+    pub evidence: Evidence,
 }
 
-/// Whether the project's `file` is a credential file of `stack` (a `.yarnrc.yml`, and a Node
-/// project's `.npmrc`, count only with a token in them).
-pub fn is_credential(repo: &Repo, stack: Stack, file: &str) -> bool {
-    MOUNTED
-        .iter()
-        .filter(|c| c.file == file && c.stacks.contains(&stack))
-        .any(|c| match c.when {
-            None => repo.is_file(file),
-            Some(_) => {
-                matches!(repo.read_text(file, MANIFEST_CAP), Ok(Some(text)) if carries(c, &text))
-            }
-        })
+impl Found {
+    /// Path relative to the project root.
+    pub fn file(&self) -> String {
+        joined(&self.dir, self.credential.file)
+    }
 }
 
-/// The credential files of `stack` present in the project (one per secret id).
-pub fn present(repo: &Repo, stack: Stack) -> Vec<&'static Credential> {
-    let mut found: Vec<&'static Credential> = Vec::new();
+fn joined(dir: &str, file: &str) -> String {
+    if dir.is_empty() {
+        file.to_string()
+    } else {
+        format!("{}/{file}", dir.trim_end_matches('/'))
+    }
+}
+
+/// A secret id for the project's own paths, kept for the rest of the run (secret ids are
+/// `&'static str`, like the fixed ones); each distinct id is stored once.
+fn intern(id: String) -> &'static str {
+    static IDS: Mutex<BTreeSet<&'static str>> = Mutex::new(BTreeSet::new());
+    let mut ids = IDS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(known) = ids.get(id.as_str()) {
+        return known;
+    }
+    let id: &'static str = Box::leak(id.into_boxed_str());
+    ids.insert(id);
+    id
+}
+
+/// The secret id of a member's file: the credential's id and the member's directory, in the
+/// letters, digits and dashes a secret id takes (`npmrc-packages-api`).
+fn member_id(id: &str, dir: &str) -> String {
+    let mut out = String::from(id);
+    out.push('-');
+    for c in dir.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('-') {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+/// Why a present credential file is mounted: the first line with a credential on it, or, for a
+/// file of settings only, that a token may yet be added.
+fn evidence(repo: &Repo, file: &str) -> Evidence {
+    match repo.read_text(file, MANIFEST_CAP) {
+        Ok(Some(text)) => match first_secret(&text) {
+            Some((line, what)) => Evidence::line(file, line, format!("holds {what}")),
+            None => Evidence::file(
+                file,
+                "settings only, no credential yet; the install reads it, and CI may add a token before the build",
+            ),
+        },
+        _ => Evidence::file(file, "a credential file the install reads"),
+    }
+}
+
+/// The credential files the install steps of a `stack` project read (one per secret id): at the
+/// root, and in each of the workspace `members`' directories for the files read there too.
+pub fn present(repo: &Repo, stack: Stack, members: &[String]) -> Vec<Found> {
+    let dirs: Vec<String> = std::iter::once(String::new())
+        .chain(members.iter().cloned())
+        .collect();
+    let mut found: Vec<Found> = Vec::new();
     for credential in MOUNTED.iter().filter(|c| c.stacks.contains(&stack)) {
-        if !found.iter().any(|c| c.id == credential.id)
-            && is_credential(repo, stack, credential.file)
-        {
-            found.push(credential);
+        for dir in &dirs {
+            if !dir.is_empty() && !credential.members {
+                continue;
+            }
+            let file = joined(dir, credential.file);
+            if !repo.is_file(&file) {
+                continue;
+            }
+            let mut id = if dir.is_empty() {
+                credential.id.to_string()
+            } else {
+                member_id(credential.id, dir)
+            };
+            if found.iter().any(|f| f.id == id) {
+                if dir.is_empty() {
+                    continue;
+                }
+                let mut n = 2;
+                while found.iter().any(|f| f.id == format!("{id}-{n}")) {
+                    n += 1;
+                }
+                id = format!("{id}-{n}");
+            }
+            found.push(Found {
+                credential,
+                dir: dir.clone(),
+                id: intern(id),
+                evidence: evidence(repo, &file),
+            });
         }
     }
     found
@@ -154,23 +413,103 @@ pub fn present(repo: &Repo, stack: Stack) -> Vec<&'static Credential> {
 
 /// Secret mounts for `found` in a build stage working in `workdir` as the user the `owner`
 /// mount options name (`,uid=65532,gid=65532`, or empty for root).
-pub fn mounts(found: &[&'static Credential], workdir: &str, owner: &str) -> Vec<Secret> {
+pub fn mounts(found: &[Found], workdir: &str, owner: &str) -> Vec<Secret> {
     found
         .iter()
-        .map(|credential| {
-            let target = match credential.target {
-                Target::Workdir(rel) => format!("{}/{rel}", workdir.trim_end_matches('/')),
+        .map(|found| {
+            let target = match found.credential.target {
+                Target::Workdir(rel) => {
+                    joined(workdir.trim_end_matches('/'), &joined(&found.dir, rel))
+                }
                 Target::Absolute(path) => path.to_string(),
             };
             Secret {
-                id: credential.id,
-                file: credential.file.to_string(),
-                what: credential.what,
+                id: found.id,
+                file: found.file(),
+                what: found.credential.what,
                 mount: format!(
                     "--mount=type=secret,id={},target={target},mode=0400{owner}",
-                    credential.id
+                    found.id
                 ),
+                evidence: found.evidence.clone(),
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn credentials_by_content() {
+        for (line, what) in [
+            ("//npm.example/:_authToken=abc", "_authToken"),
+            ("_auth=dXNlcjpwYXNz", "_auth"),
+            ("//npm.example/:_password=cGFzcw==", "_password"),
+            (
+                "registry=https://user:pass@npm.example/",
+                "://user:password@host",
+            ),
+            ("npmRegistryServer: \"https://u:p@npm.example\"", "://user"),
+            ("  npmAuthToken: abc", "npmAuthToken"),
+            ("npmAuthIdent: \"u:p\"", "npmAuthIdent"),
+            ("key=\"-----BEGIN PRIVATE KEY-----\\nabc\"", "private key"),
+            ("cert = abc", "(cert)"),
+            ("\"_authToken\" \"abc\"", "_authToken"),
+            ("\"//npm.example/:_authToken\" abc", "_authToken"),
+            ("<password>p</password>", "a password"),
+            (
+                "<server><id>a</id><password>${env.T}</password>",
+                "a password",
+            ),
+        ] {
+            let found = secret_on_line(line).unwrap_or_else(|| panic!("{line}: none found"));
+            assert!(found.contains(what), "{line}: {found}");
+            assert!(!found.contains("abc") && !found.contains("pass@"));
+        }
+        for line in [
+            "registry=https://npm.example/",
+            "legacy-peer-deps=true",
+            "# _authToken=abc",
+            "nodeLinker: node-modules",
+            "yarnPath: .yarn/releases/yarn-4.5.3.cjs",
+            "engine-strict=true",
+            "keep-alive=true",
+            "git+ssh://git@github.com/a/b.git",
+        ] {
+            assert_eq!(secret_on_line(line), None, "{line}");
+        }
+        assert_eq!(
+            first_secret("a=b\n@s:registry=https://u:p@h/\n"),
+            Some((
+                2,
+                "a URL with a user name and password (://user:password@host)"
+            ))
+        );
+    }
+
+    #[test]
+    fn credentials_in_copied_files() {
+        let lock = "{\n  \"resolved\": \"https://u:p@npm.example/a/-/a-1.tgz\"\n}\n";
+        assert_eq!(copied_secret(lock).map(|(line, _)| line), Some(2));
+        assert_eq!(
+            copied_secret("--extra-index-url https://${PIP_USER}:${PIP_PASSWORD}@pypi.example/\n"),
+            None
+        );
+        assert_eq!(
+            copied_secret("\"resolved\": \"git+ssh://git@github.com/a/b.git#abc\"\n"),
+            None
+        );
+        assert_eq!(copied_secret("\"password\": \"x\"\n"), None);
+    }
+
+    #[test]
+    fn member_ids() {
+        assert_eq!(member_id("npmrc", "packages/api"), "npmrc-packages-api");
+        assert_eq!(
+            member_id("yarnrc-yml", "apps/Web_1/"),
+            "yarnrc-yml-apps-web-1"
+        );
+    }
 }

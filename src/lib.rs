@@ -258,7 +258,8 @@ pub fn generate_detected(
     let root = repo.root();
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
-    let credentials = credentials::present(repo, facts.stack());
+    credentials::refuse_in_copied(repo, facts.stack())?;
+    let credentials = credentials::present(repo, facts.stack(), &facts.member_dirs());
     let mut plan = plan::build(&facts, &credentials, &settings)?;
     plan.trace.splice(0..0, chosen);
     if plan.compose

@@ -2,7 +2,7 @@
 //! `explain --json`, snapshotted in tests, and is the only input of rendering.
 
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
-use crate::credentials::{Credential, Secret};
+use crate::credentials::{Found, Secret};
 use crate::decide;
 use crate::images::Images;
 use crate::settings::{Layer, Settings};
@@ -237,11 +237,7 @@ pub enum PlanError {
 
 /// Builds the plan for detected facts and settings: picks the target, walks the tree, and lets
 /// the stack fill in its part.
-pub fn build(
-    facts: &Facts,
-    credentials: &[&'static Credential],
-    settings: &Settings,
-) -> Result<Plan, PlanError> {
+pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Result<Plan, PlanError> {
     let stack = facts.stack();
     let mut vendor_step = None;
     let (decision, output) = match decide_and_plan(facts, settings) {
@@ -346,6 +342,20 @@ pub fn build(
         .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
         .unwrap_or_default();
     let secrets = crate::credentials::mounts(credentials, builder_row.workdir, &cache_owner);
+    if !secrets.is_empty() {
+        trace.push(Step {
+            question: "Which files reach the install steps as secrets?".to_string(),
+            answer: format!(
+                "{}: mounted on the steps that install and build, never copied into a layer (docker build --secret id=ID,src=FILE); the .dockerignore keeps them out of the build context",
+                secrets
+                    .iter()
+                    .map(|s| format!("{} (secret {}, {})", s.file, s.id, s.what))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            evidence: secrets.iter().map(|s| s.evidence.clone()).collect(),
+        });
+    }
     Ok(Plan {
         stack,
         stack_title: stack.title(),

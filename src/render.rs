@@ -344,6 +344,9 @@ pub struct BakeTarget {
     pub stage: Option<&'static str>,
     /// Empty: the build machine's platform.
     pub platforms: &'static [&'static str],
+    /// The secrets the install steps mount, as `id=ID,src=FILE` with FILE from where
+    /// docker-bake.hcl is.
+    pub secrets: Vec<String>,
 }
 
 impl BakeTarget {
@@ -356,6 +359,18 @@ impl BakeTarget {
             .dockerfile
             .clone()
             .unwrap_or_else(|| "Dockerfile".to_string());
+        let secrets: Vec<String> = plan
+            .secrets
+            .iter()
+            .map(|secret| {
+                let src = if context == "." {
+                    secret.file.clone()
+                } else {
+                    format!("{}/{}", context.trim_end_matches('/'), secret.file)
+                };
+                format!("id={},src={src}", secret.id)
+            })
+            .collect();
         let mut targets = Vec::new();
         if plan.build.always_compose() {
             targets.push(BakeTarget {
@@ -365,6 +380,7 @@ impl BakeTarget {
                 dockerfile: dockerfile.clone(),
                 stage: Some("web"),
                 platforms: plan.platforms,
+                secrets: secrets.clone(),
             });
         }
         targets.push(BakeTarget {
@@ -374,6 +390,7 @@ impl BakeTarget {
             dockerfile,
             stage: None,
             platforms: plan.platforms,
+            secrets,
         });
         targets
     }

@@ -397,7 +397,7 @@ fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
 }
 
 #[test]
-fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
+fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
     let settings = common::project(&[
         (
             "package.json",
@@ -407,24 +407,41 @@ fn an_npmrc_of_install_settings_is_copied_and_one_with_a_token_is_a_secret() {
         (".npmrc", "legacy-peer-deps=true\n"),
     ]);
     let (out, _) = run_at(&["init", "--stdout"], settings.path(), 0);
-    assert!(out.contains("COPY package.json .npmrc ./"), "{out}");
+    assert!(out.contains("COPY package.json ./"), "{out}");
     assert!(
-        out.contains("\n!.npmrc\n"),
+        !out.contains("!.npmrc"),
         "re-included in the context: {out}"
     );
-    assert!(!out.contains("id=npmrc"), "{out}");
+    assert!(
+        out.contains("--mount=type=secret,id=npmrc,target=/app/.npmrc"),
+        "{out}"
+    );
+    let (out, _) = run_at(&["explain"], settings.path(), 0);
+    assert!(
+        out.contains(".npmrc: settings only, no credential yet"),
+        "{out}"
+    );
     let token = common::project(&[
         (
             "package.json",
             r#"{"name":"x","scripts":{"start":"node server.js"},"dependencies":{"express":"5"}}"#,
         ),
         ("server.js", "require('express')().listen(3000);\n"),
-        (".npmrc", "//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n"),
+        (
+            ".npmrc",
+            "legacy-peer-deps=true\n//registry.npmjs.org/:_authToken=TOKEN-5e1f\n",
+        ),
     ]);
     let (out, _) = run_at(&["init", "--stdout"], token.path(), 0);
     assert!(out.contains("--mount=type=secret,id=npmrc"), "{out}");
     assert!(!out.contains("!.npmrc"), "{out}");
     assert!(!out.contains("COPY package.json .npmrc"), "{out}");
+    let (out, _) = run_at(&["explain"], token.path(), 0);
+    assert!(
+        out.contains(".npmrc:2: holds a registry token (_authToken)"),
+        "{out}"
+    );
+    assert!(!out.contains("TOKEN-5e1f"), "{out}");
 }
 
 #[test]

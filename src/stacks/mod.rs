@@ -56,6 +56,15 @@ impl Facts {
         }
     }
 
+    /// The directories of the workspace members whose install reads settings files of their
+    /// own (a Node member's `.npmrc`, `.yarnrc`, `.yarnrc.yml`).
+    pub fn member_dirs(&self) -> Vec<String> {
+        match self {
+            Facts::Node(facts) => facts.members.iter().map(|m| m.dir.clone()).collect(),
+            _ => Vec::new(),
+        }
+    }
+
     /// Whether the project holds something to run (a main package, a binary, an entry point, a
     /// runnable module, an application) and what it is, with its evidence; `None` when not.
     pub fn runnable(&self) -> Option<Evidence> {

@@ -15,6 +15,7 @@ sample's compose.yaml is brought up with Compose: the app turns healthy and ngin
 
 import gzip
 import hashlib
+import io
 import json
 import os
 import pathlib
@@ -171,6 +172,21 @@ CASES = [
     dict(name="node-react-router-serve", app="node-react-router", args=HEALTH, http=True,
          runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
          expect="ok uid=65532 serve=react-router"),
+    # An .npmrc of install settings only, to which CI appends a token after the Dockerfile is
+    # generated: the install step sees both through the secret mount, and no layer holds the
+    # file or the token.
+    dict(name="node-npmrc-settings", app="node-npmrc-settings", args=[], http=True,
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 npmrc-at-install=settings+token npmrc-shipped=false",
+         ci_append={".npmrc": "//127.0.0.1:9/:_authToken=shiplight-canary-npm-ci-token-4e8d\n"},
+         canaries=["shiplight-canary-npm-ci-token-4e8d"], present="npmrc-at-install"),
+    # Yarn Berry with node_modules and a scope's token in .yarnrc.yml: the file reaches every
+    # step that runs Yarn as a secret mount (without it Yarn would install Plug'n'Play and the
+    # app would find no node_modules), and no layer holds the file or the token.
+    dict(name="node-yarn-berry-secret", app="node-yarn-berry", args=[], http=True,
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot", yarn_release="4.5.3",
+         expect="ok uid=65532 pnp=off node_modules=yes devdeps=absent yarnrc-shipped=false",
+         canaries=["shiplight-canary-yarn-token-e41c"], present="yarnrc-shipped"),
 ]
 
 # Samples run again with --vendor chainguard (the `-chainguard` cases), on the Chainguard
@@ -572,6 +588,51 @@ def layers_holding(tag, canaries):
     return sorted(found)
 
 
+# Files that are credentials by their name wherever they are: the .dockerignore keeps each one
+# out of the build context, and the install steps read theirs as secret mounts. A Yarn Berry
+# settings file, Composer's auth.json and Maven's settings.xml count when they hold a token or a
+# password. What installed packages publish (node_modules, site-packages, vendor) is theirs.
+CREDENTIAL_NAME = re.compile(r"\.npmrc|\.yarnrc|\.dockercfg|\.git-credentials|\.netrc|\.pypirc"
+                             r"|\.vault-token|\.pgpass|\.env|\.env\..+|pip\.conf|kubeconfig"
+                             r"|.+\.kubeconfig|gha-creds-.+\.json|.+\.tfstate(\.backup)?")
+CREDENTIAL_CONTENT = {".yarnrc.yml": re.compile(rb"npmAuth(Token|Ident)|npmPassword"),
+                      "auth.json": re.compile(rb'"(http-basic|github-oauth|gitlab-token|bearer)"'),
+                      "settings.xml": re.compile(rb"<password>")}
+DEPENDENCY_TREES = ("node_modules/", "site-packages/", "dist-packages/", "vendor/")
+CANARY = b"shiplight-canary-"
+
+
+def credential_files(tag):
+    """The files in any layer of the image named like a credential (`docker save`, each layer's
+    tar listed), and any file holding a canary of the samples (`shiplight-canary-...`)."""
+    found = set()
+    with tempfile.TemporaryFile() as tmp:
+        subprocess.run([DOCKER, "save", tag], stdout=tmp, check=True, env=ENV)
+        tmp.seek(0)
+        with tarfile.open(fileobj=tmp) as outer:
+            for member in outer.getmembers():
+                if not member.isfile():
+                    continue
+                data = outer.extractfile(member).read()
+                if CANARY in data:
+                    found.add(f"a canary in {member.name}")
+                try:
+                    layer = tarfile.open(fileobj=io.BytesIO(data))
+                except tarfile.TarError:
+                    continue
+                with layer:
+                    for entry in layer.getmembers():
+                        path = entry.name.lstrip("./")
+                        name = path.rsplit("/", 1)[-1]
+                        if not entry.isfile() or any(tree in path for tree in DEPENDENCY_TREES):
+                            continue
+                        content = CREDENTIAL_CONTENT.get(name)
+                        if CREDENTIAL_NAME.fullmatch(name) or (
+                                content and content.search(layer.extractfile(entry).read())):
+                            found.add(f"{path} in {member.name}")
+    return sorted(found)
+
+
 def answer_behind_nginx(tag, plan, case):
     """PHP-FPM as compose.yaml runs it: the app and the web stage verify kept, on one network,
     both with read-only root filesystems and a tmpfs /tmp; the request goes through nginx, and
@@ -682,6 +743,14 @@ def plan_images(plan):
     return images
 
 
+def ci_append(app, case):
+    """What CI adds to the project's files after shiplight wrote its own and before the build
+    (a registry token appended to .npmrc)."""
+    for file, text in case.get("ci_append", {}).items():
+        with open(app / file, "a") as handle:
+            handle.write(text)
+
+
 def check_case(case, keys):
     work = pathlib.Path(tempfile.mkdtemp(prefix=f"shiplight-e2e-{case['name']}-"))
     try:
@@ -696,6 +765,7 @@ def check_case(case, keys):
         runtime = plan["runtime"]
         if runtime["image"] != case["runtime"]:
             raise RuntimeError(f"expected runtime {case['runtime']}, shiplight chose {runtime['image']}")
+        ci_append(app, case)
         images = plan_images(plan)
         if "--mirror" in case["args"]:
             # The stand-ins are made under their upstream names, then tagged as the mirror's.
@@ -738,6 +808,10 @@ def case_checks(case, plan, report, code, tag, before):
         leaked = layers_holding(image, case.get("canaries", []))
         if leaked:
             raise RuntimeError(f"{image} carries secrets: {leaked}")
+    for image in [tag, f"{tag}-web"] if web else [tag]:
+        named = credential_files(image)
+        if named:
+            raise RuntimeError(f"{image} carries credential files: {named}")
     if case.get("present") and not layers_holding(tag, [case["present"]]):
         raise RuntimeError(f"the layer search cannot find {case['present']!r}, which the image holds")
     body = answer(tag, case, plan)

@@ -1040,6 +1040,179 @@ def _():
     return problems + ([f"exit {run.code}: {run.out[-300:]!r} {run.err[:300]!r}"] if run.code else [])
 
 
+def ignore_regex(pattern):
+    """A .dockerignore pattern as a regular expression over context paths (Docker's rules: `*`
+    and `?` stay within one path segment, `**` spans any number of them)."""
+    out, i = "", 0
+    while i < len(pattern):
+        if pattern.startswith("**/", i):
+            out, i = out + "(?:.*/)?", i + 3
+        elif pattern.startswith("**", i):
+            out, i = out + ".*", i + 2
+        elif pattern[i] == "*":
+            out, i = out + "[^/]*", i + 1
+        elif pattern[i] == "?":
+            out, i = out + "[^/]", i + 1
+        else:
+            out, i = out + re.escape(pattern[i]), i + 1
+    return re.compile(out)
+
+
+def ignored(dockerignore, path):
+    """Whether the .dockerignore keeps `path` (or a directory above it) out of the context; the
+    last matching line wins, `!` lines re-include."""
+    parts = path.split("/")
+    prefixes = ["/".join(parts[:n]) for n in range(1, len(parts) + 1)]
+    verdict = False
+    for line in dockerignore.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        negated = line.startswith("!")
+        regex = ignore_regex(line.lstrip("!").strip("/"))
+        if any(regex.fullmatch(prefix) for prefix in prefixes):
+            verdict = not negated
+    return verdict
+
+
+def credential_outcome(project, files, token, mounts=(), runs=None):
+    """The credential `files` of the project reach no COPY or ADD of the Dockerfile and are kept
+    out of the build context; each (id, target) of `mounts` is a secret mount on every RUN whose
+    command holds `runs` (the install step when None); `token` is in nothing shiplight prints."""
+    init = shiplight("init", project, "--stdout")
+    generated = outputs(init)
+    text, ignore = generated.get("Dockerfile", ""), generated.get(".dockerignore", "")
+    problems = [] if init.code == 0 else [f"init exits {init.code}: {init.err.strip()[:300]}"]
+    commands = dockerfile.parse_string(text) if text else []
+    for file in files:
+        name = file.rsplit("/", 1)[-1]
+        copied = [c.original for c in commands
+                  if (c.cmd in ("COPY", "ADD") and file in [v.rstrip("/") for v in c.value[:-1]])
+                  or (c.cmd in ("ARG", "ENV") and name in c.original)]
+        if copied:
+            problems.append(f"{file} is in {copied}")
+        if not ignored(ignore, file):
+            problems.append(f"the .dockerignore lets {file} into the build context")
+    installs = [c.original for c in commands if c.cmd == "RUN"
+                and (runs in c.original if runs else "--mount=type=cache" in c.original)
+                and "--global" not in c.original]
+    if mounts and not installs:
+        problems.append(f"no RUN step runs {runs or 'the install'}")
+    for secret_id, target in mounts:
+        mount = f"--mount=type=secret,id={secret_id},target={target},"
+        for run in installs:
+            if mount not in run:
+                problems.append(f"no secret mount {mount} on {run[:120]!r}")
+    shown = [init] + [shiplight("explain", project, *args) for args in ([], ["--json"])]
+    if any(token in run.out + run.err for run in shown):
+        problems.append("the credential's text reached shiplight's output")
+    return problems
+
+
+@case("an .npmrc whose registry URL carries user:password@ is mounted, not copied")
+def _():
+    _, project, _ = setup(dict(NODE, **{".npmrc": "registry=https://user:PASS-a1b2c3@npm.example/\n"}))
+    problems = credential_outcome(project, [".npmrc"], "PASS-a1b2c3", [("npmrc", "/app/.npmrc")])
+    if ".npmrc:1: holds a URL with a user name and password" not in shiplight("explain", project).out:
+        problems.append("explain does not say which line of .npmrc holds the credential")
+    return problems
+
+
+@case("an .npmrc of settings only is mounted, not copied (CI may append a token)")
+def _():
+    _, project, _ = setup(dict(NODE, **{".npmrc": "legacy-peer-deps=true\nengine-strict=true\n"}))
+    problems = credential_outcome(project, [".npmrc"], "engine-strict", [("npmrc", "/app/.npmrc")])
+    if ".npmrc: settings only" not in shiplight("explain", project).out:
+        problems.append("explain does not say why a settings-only .npmrc is mounted")
+    return problems
+
+
+@case("a Yarn classic .yarnrc with _authToken is mounted, not copied")
+def _():
+    pj = dict(NODE["package.json"], packageManager="yarn@1.22.22")
+    node = {k: v for k, v in NODE.items() if k != "package-lock.json"}
+    _, project, _ = setup(dict(node, **{
+        "package.json": pj, "yarn.lock": "# yarn lockfile v1\n\n",
+        ".yarnrc": '"//npm.example/:_authToken" "TOKEN-d00d1e"\n'}))
+    return credential_outcome(project, [".yarnrc"], "TOKEN-d00d1e", [("yarnrc", "/app/.yarnrc")])
+
+
+@case("a workspace member's .yarnrc.yml with npmAuthToken is mounted at its path on every yarn step")
+def _():
+    root = {"name": "mono", "private": True, "workspaces": ["packages/*"], "packageManager": "yarn@4.5.0"}
+    api = {"name": "api", "version": "1.0.0", "scripts": {"build": "node build.js", "start": "node server.js"},
+           "dependencies": {"express": "5.1.0"}}
+    _, project, _ = setup({
+        "package.json": root, "yarn.lock": "__metadata:\n  version: 8\n",
+        ".yarnrc.yml": "nodeLinker: node-modules\n",
+        "packages/api/package.json": api, "packages/api/server.js": "require('express')().listen(3000)\n",
+        "packages/api/build.js": "\n",
+        "packages/api/.yarnrc.yml": "npmScopes:\n  acme:\n    npmAuthToken: TOKEN-feed42\n"})
+    return credential_outcome(
+        project, [".yarnrc.yml", "packages/api/.yarnrc.yml"], "TOKEN-feed42",
+        [("yarnrc-yml", "/app/.yarnrc.yml"),
+         ("yarnrc-yml-packages-api", "/app/packages/api/.yarnrc.yml")], runs="yarn ")
+
+
+@case("a pnpm workspace member's .npmrc is mounted at its path")
+def _():
+    root = {"name": "mono", "private": True, "packageManager": "pnpm@9.12.0"}
+    api = {"name": "api", "version": "1.0.0", "scripts": {"start": "node server.js"},
+           "dependencies": {"express": "5.1.0"}}
+    _, project, _ = setup({
+        "package.json": root, "pnpm-lock.yaml": "lockfileVersion: '9.0'\n",
+        "pnpm-workspace.yaml": "packages:\n  - packages/*\n",
+        "packages/api/package.json": api, "packages/api/server.js": "require('express')().listen(3000)\n",
+        "packages/api/.npmrc": "//npm.example/:_authToken=TOKEN-0ddba11\n"})
+    return credential_outcome(project, ["packages/api/.npmrc"], "TOKEN-0ddba11",
+                              [("npmrc-packages-api", "/app/packages/api/.npmrc")])
+
+
+@case("CI credential files (gha-creds, kubeconfig, .dockercfg, tfstate) stay out of the build context")
+def _():
+    planted = {"gha-creds-1a2b3c4d.json": '{"type": "external_account", "x": "CANARY-gha"}',
+               "kubeconfig": "users:\n- user:\n    token: CANARY-kube\n",
+               "deploy/prod.kubeconfig": "users:\n- user:\n    token: CANARY-kube\n",
+               ".dockercfg": '{"registry.example": {"auth": "CANARY-dockercfg"}}',
+               "infra/terraform.tfstate": '{"outputs": {"db_password": "CANARY-tfstate"}}',
+               "infra/terraform.tfstate.backup": '{"outputs": {"db_password": "CANARY-tfstate"}}'}
+    problems = []
+    for stack, files in (("node", NODE), ("python", PY), ("php", PHP)):
+        _, project, _ = setup(dict(files, **planted))
+        problems += [f"{stack}: {p}" for p in credential_outcome(project, list(planted), "CANARY-")]
+    return problems
+
+
+@case("a lock file whose resolved URL carries user:password@ is refused by line, never echoed")
+def _():
+    lock = {"lockfileVersion": 3, "packages": {"": {"name": "svc"}, "node_modules/express": {
+        "version": "5.1.0", "resolved": "https://ci:PASS-5ca1ab1e@npm.example/express/-/express-5.1.0.tgz"}}}
+    _, project, _ = setup(dict(NODE, **{"package-lock.json": lock}))
+    run = shiplight("init", project, "--stdout")
+    problems = refused(run, "package-lock.json:", "user name and password", ".npmrc")
+    return problems + (["the password was printed"] if "PASS-5ca1ab1e" in run.out + run.err else [])
+
+
+@case("a requirements file or composer.json with user:password@ in a URL is refused by line, never echoed")
+def _():
+    problems = []
+    reqs = "flask==3.1.2\n--extra-index-url https://deploy:PASS-c0ffee11@pypi.example/simple\n"
+    composer = {"require": {"php": ">=8.2"},
+                "repositories": [{"type": "composer", "url": "https://ci:PASS-c0ffee11@repo.example"}]}
+    for label, files, where in (("python", dict(PY, **{"requirements.txt": reqs}), "requirements.txt:2:"),
+                                ("php", dict(PHP, **{"composer.json": composer}), "composer.json:1:")):
+        _, project, _ = setup(files)
+        run = shiplight("init", project, "--stdout")
+        problems += [f"{label}: {p}" for p in refused(run, where, "user name and password")]
+        if "PASS-c0ffee11" in run.out + run.err:
+            problems.append(f"{label}: the password was printed")
+    vars_only = "flask==3.1.2\ngunicorn==23.0.0\n--extra-index-url https://${PIP_USER}:${PIP_PASSWORD}@pypi.example/simple\n"
+    _, project, _ = setup(dict(PY, **{"requirements.txt": vars_only}))
+    if shiplight("init", project, "--stdout").code != 0:
+        problems.append("a URL whose user and password are ${VARIABLE}s is refused")
+    return problems
+
+
 def run_all(binary, fail, ok):
     global BIN
     BIN = binary

@@ -8,12 +8,10 @@ pub mod plan;
 pub mod platform;
 pub mod tree;
 
-use crate::credentials;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::Repo;
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
-use crate::stack::Stack;
 use crate::stacks::Detection;
 use package::{Package, Start};
 use serde::Serialize;
@@ -64,7 +62,9 @@ pub struct NodeFacts {
     pub lock: Option<String>,
     /// pnpm-workspace.yaml or package.json `workspaces`.
     pub workspace: Option<Evidence>,
-    /// Extra files the install reads (.npmrc, .yarnrc.yml, pnpm-workspace.yaml, Yarn releases).
+    /// Extra files the install reads and the build copies (pnpm-workspace.yaml, the Yarn release
+    /// yarnPath names). Its settings files (.npmrc, .yarnrc, .yarnrc.yml) are secret mounts
+    /// instead (see `crate::credentials`).
     pub install_files: Vec<String>,
     pub root: Package,
     /// Workspace members (empty without workspaces).
@@ -220,11 +220,6 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             "package.json with a start script running node, a main file, a server dependency with an entry file, Next.js or NestJS (the package.json here carries only tooling)".to_string(),
         ));
     }
-    for file in [".npmrc", ".yarnrc.yml", ".yarnrc"] {
-        if repo.is_file(file) && !credentials::is_credential(repo, Stack::Node, file) {
-            install_files.push(file.to_string());
-        }
-    }
     let mut pnp = None;
     let mut yarn_path = None;
     if let Some(text) = repo.read_text(".yarnrc.yml", MANIFEST_CAP)? {
@@ -275,6 +270,22 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         (Some(lock), Some(text)) => platform::platform_code(lock, text),
         _ => platform::PlatformCode::Unknown("there is no lock file".to_string()),
     };
+    let mut copied: Vec<&str> = vec!["package.json"];
+    copied.extend(members.iter().map(|m| m.manifest.as_str()));
+    copied.extend(
+        install_files
+            .iter()
+            .map(String::as_str)
+            .filter(|file| *file == "pnpm-workspace.yaml"),
+    );
+    for file in copied {
+        if let Some(text) = repo.read_text(file, MANIFEST_CAP)? {
+            refuse_credential(file, &text)?;
+        }
+    }
+    if let (Some(lock), Some(text)) = (&lock, &lock_text) {
+        refuse_credential(lock, text)?;
+    }
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = repo.read_text(file, MANIFEST_CAP)?
@@ -299,6 +310,21 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         pnp,
         yarn_path,
     }))
+}
+
+/// Refuses a manifest or lock file the build copies (and the image carries) that holds a
+/// credential in the open, naming the line and never the value.
+fn refuse_credential(file: &str, text: &str) -> Result<(), DetectError> {
+    match crate::credentials::copied_secret(text) {
+        Some((line, what)) => Err(DetectError::Broken {
+            file: file.to_string(),
+            line: Some(line),
+            cause: format!(
+                "holds {what}, and the build copies this file into the image; take the credential out (npm, pnpm and Yarn read registry credentials from .npmrc or .yarnrc.yml, which the install steps mount as secrets)"
+            ),
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The native addon packages a lock file holds, each with the line of its first entry, in one

@@ -71,9 +71,6 @@ pub struct NodePlan {
     /// How Yarn is run: the release the repository carries (`node .yarn/releases/...`), else
     /// `yarn` from corepack.
     pub yarn: String,
-    /// Install files the shared .dockerignore keeps out as possible credentials, re-included
-    /// because they carry none (an `.npmrc` of install settings only).
-    pub reincluded: Vec<String>,
 }
 
 /// A dependency's binary, found after the install and linked at `link`.
@@ -793,12 +790,6 @@ pub fn plan(
             own_addon: package.gypfile.is_some() && site.is_none(),
             pnp,
             yarn,
-            reincluded: facts
-                .install_files
-                .iter()
-                .filter(|file| file.as_str() == ".npmrc")
-                .cloned()
-                .collect(),
             site,
         }),
     })
