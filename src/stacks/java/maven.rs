@@ -5,10 +5,11 @@
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
+use crate::lines::Starts;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// How deep `<modules>` may nest.
 const MAX_DEPTH: usize = 4;
@@ -159,11 +160,11 @@ fn text_of(node: roxmltree::Node, name: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-fn line(doc: &roxmltree::Document, node: roxmltree::Node) -> usize {
-    doc.text_pos_at(node.range().start).row as usize
+fn line(starts: &Starts, node: roxmltree::Node) -> usize {
+    starts.line(node.range().start)
 }
 
-fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plugin> {
+fn plugins(starts: &Starts, build: Option<roxmltree::Node>) -> Vec<Plugin> {
     let Some(list) = build.and_then(|b| child(b, "plugins")) else {
         return Vec::new();
     };
@@ -172,7 +173,7 @@ fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plu
         .map(|plugin| Plugin {
             artifact: text_of(plugin, "artifactId").unwrap_or_default(),
             version: text_of(plugin, "version"),
-            line: line(doc, plugin),
+            line: line(starts, plugin),
             texts: plugin
                 .descendants()
                 .filter(|d| d.is_element())
@@ -191,6 +192,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         line: Some(err.pos().row as usize),
         cause: format!("invalid XML: {err}"),
     })?;
+    let starts = Starts::new(text);
     let project = doc.root_element();
     if project.tag_name().name() != "project" {
         return Err(DetectError::Broken {
@@ -218,7 +220,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                 .filter(|c| c.is_element())
                 .map(|c| {
                     let value = c.text().unwrap_or("").trim().to_string();
-                    (c.tag_name().name().to_string(), (value, line(&doc, c)))
+                    (c.tag_name().name().to_string(), (value, line(&starts, c)))
                 })
                 .collect()
         })
@@ -226,8 +228,11 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
     let build = child(project, "build");
     let final_name = build
         .and_then(|b| child(b, "finalName"))
-        .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&doc, n)));
-    let managed = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
+        .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&starts, n)));
+    let global = managed(plugins(
+        &starts,
+        build.and_then(|b| child(b, "pluginManagement")),
+    ));
     let profiles = child(project, "profiles")
         .map(|list| {
             list.children()
@@ -238,12 +243,14 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                         .and_then(|a| text_of(a, "activeByDefault"))
                         .is_some_and(|v| v == "true"),
                     activation: child(profile, "activation")
-                        .and_then(|a| Some((Activation::read(a)?, line(&doc, a)))),
+                        .and_then(|a| Some((Activation::read(a)?, line(&starts, a)))),
                     plugins: {
                         let build = child(profile, "build");
-                        let own = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
-                        let managed = own.into_iter().chain(managed.iter().cloned()).collect();
-                        with_managed(plugins(&doc, build), managed, "")
+                        let own = managed(plugins(
+                            &starts,
+                            build.and_then(|b| child(b, "pluginManagement")),
+                        ));
+                        with_managed(plugins(&starts, build), &own, &global, "")
                     },
                 })
                 .collect()
@@ -253,7 +260,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         .map(|list| {
             list.children()
                 .filter(|c| c.is_element() && c.tag_name().name() == "module")
-                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&doc, m))))
+                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&starts, m))))
                 .collect()
         })
         .unwrap_or_default();
@@ -266,7 +273,12 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         parent,
         properties,
         final_name,
-        plugins: with_managed(plugins(&doc, build), managed, &packaging),
+        plugins: with_managed(
+            plugins(&starts, build),
+            &Managed::new(),
+            &global,
+            &packaging,
+        ),
         packaging,
         profiles,
         modules,
@@ -275,25 +287,81 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
 
 /// The plugins that run, with the configuration `<pluginManagement>` gives them: a managed
 /// plugin's settings apply where the plugin runs, and maven-jar-plugin runs in every `jar`
-/// build, declared or not.
-fn with_managed(mut running: Vec<Plugin>, managed: Vec<Plugin>, packaging: &str) -> Vec<Plugin> {
-    for managed in managed {
-        match running.iter_mut().find(|p| p.artifact == managed.artifact) {
-            Some(plugin) => {
-                for (tag, value) in managed.texts {
-                    if plugin.get(&tag).is_none() {
-                        plugin.texts.push((tag, value));
-                    }
-                }
-                plugin.version = plugin.version.take().or(managed.version);
-            }
-            None if managed.artifact == "maven-jar-plugin" && packaging == "jar" => {
-                running.push(managed)
-            }
-            None => {}
+/// build, declared or not. `own` (a profile's management) applies before `managed`.
+fn with_managed(
+    mut running: Vec<Plugin>,
+    own: &Managed,
+    managed: &Managed,
+    packaging: &str,
+) -> Vec<Plugin> {
+    let mut seen: HashSet<String> = HashSet::new();
+    for plugin in running.iter_mut() {
+        if !seen.insert(plugin.artifact.clone()) {
+            continue;
+        }
+        let sources: Vec<&Plugin> = [own, managed]
+            .iter()
+            .filter_map(|m| m.get(&plugin.artifact))
+            .collect();
+        if sources.is_empty() {
+            continue;
+        }
+        let mut tags = plugin.texts.iter().map(|(t, _)| t.clone()).collect();
+        for source in sources {
+            merge(plugin, &mut tags, source);
         }
     }
+    if packaging == "jar" && !seen.contains("maven-jar-plugin") {
+        let mut jar: Option<(Plugin, HashSet<String>)> = None;
+        for source in [own, managed]
+            .iter()
+            .filter_map(|m| m.get("maven-jar-plugin"))
+        {
+            match &mut jar {
+                Some((plugin, tags)) => merge(plugin, tags, source),
+                None => {
+                    let tags = source.texts.iter().map(|(t, _)| t.clone()).collect();
+                    jar = Some((source.clone(), tags));
+                }
+            }
+        }
+        running.extend(jar.map(|(plugin, _)| plugin));
+    }
     running
+}
+
+/// A `<pluginManagement>`'s plugins by artifact, the declarations of one artifact applied to
+/// its first in order (as applying each in turn where the plugin runs would).
+type Managed = HashMap<String, Plugin>;
+
+fn managed(plugins: Vec<Plugin>) -> Managed {
+    let mut folded: HashMap<String, (Plugin, HashSet<String>)> = HashMap::new();
+    for plugin in plugins {
+        match folded.get_mut(&plugin.artifact) {
+            Some((first, tags)) => merge(first, tags, &plugin),
+            None => {
+                let tags = plugin.texts.iter().map(|(t, _)| t.clone()).collect();
+                folded.insert(plugin.artifact.clone(), (plugin, tags));
+            }
+        }
+    }
+    folded
+        .into_iter()
+        .map(|(artifact, (plugin, _))| (artifact, plugin))
+        .collect()
+}
+
+/// Applies a managed declaration to a plugin whose tags are `tags`: each tag it lacks, with
+/// the managed value, and the managed version when it has none.
+fn merge(plugin: &mut Plugin, tags: &mut HashSet<String>, managed: &Plugin) {
+    for (tag, value) in &managed.texts {
+        if tags.insert(tag.clone()) {
+            plugin.texts.push((tag.clone(), value.clone()));
+        }
+    }
+    if plugin.version.is_none() {
+        plugin.version = managed.version.clone();
+    }
 }
 
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.

@@ -7,7 +7,7 @@ pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -378,6 +378,52 @@ pub fn enabled_features(package: &Package, requested: &[String]) -> BTreeSet<Str
         .into_iter()
         .map(str::to_string)
         .collect()
+}
+
+/// The features of `package` but `default` that turn on one of `wanted` when asked for alone
+/// (with `default`), in name order: those from which following features that enable features
+/// reaches one of `wanted`, found by walking those edges backwards once from `wanted`.
+pub fn enablers(package: &Package, wanted: &[String]) -> Vec<String> {
+    let mut enabled_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (feature, items) in &package.features {
+        for item in items {
+            if let Some(next) = next_feature(item) {
+                enabled_by.entry(next).or_default().push(feature);
+            }
+        }
+    }
+    let mut reaching: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    while let Some(feature) = pending.pop() {
+        if reaching.insert(feature)
+            && let Some(enablers) = enabled_by.get(feature)
+        {
+            pending.extend(enablers);
+        }
+    }
+    let by_default = enabled(package, &[])
+        .0
+        .iter()
+        .any(|on| reaching.contains(on));
+    package
+        .features
+        .keys()
+        .filter(|f| *f != "default")
+        .filter(|f| by_default || reaching.contains(f.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The feature an item of a feature's list turns on, if any: `name` itself, or `dep` of
+/// `dep/feature` (not of `dep?/feature`); `dep:name` turns on only the optional dependency.
+fn next_feature(item: &str) -> Option<&str> {
+    if item.starts_with("dep:") {
+        None
+    } else if let Some((dep, _)) = item.split_once('/') {
+        (!dep.ends_with('?')).then_some(dep)
+    } else {
+        Some(item)
+    }
 }
 
 /// (features on, optional dependency keys on) for `requested` plus `default`.

@@ -1,0 +1,370 @@
+//! Line numbers found in one pass over a text: where each line starts, the line of each key
+//! assignment, and the line of each quoted string. A manifest with many entries names every
+//! entry's line from these indexes instead of reading its text again per entry, so the time
+//! to read it grows with its size, not with its size times its entries. Each index answers
+//! exactly what the plain scan it replaces would ([`crate::manifest::key_line`],
+//! [`crate::manifest::line_of`]).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+
+/// Where each line of a text starts, turning byte offsets into 1-based line numbers.
+#[derive(Debug, Clone)]
+pub struct Starts {
+    starts: Vec<usize>,
+}
+
+impl Starts {
+    /// The line starts of `text`: its beginning and every offset after a `\n`.
+    pub fn new(text: &str) -> Starts {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(index, _)| index + 1),
+        );
+        Starts { starts }
+    }
+
+    /// The 1-based line of byte `offset`: one more than the `\n` before it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
+    }
+}
+
+/// Modulus of the polynomial hashes below (a Mersenne prime).
+const MODULUS: u64 = (1 << 61) - 1;
+
+/// A hash base chosen at random per run, so no text can be made to collide on purpose; a
+/// collision would only cost a plain scan, never a wrong answer.
+fn random_base() -> u64 {
+    RandomState::new().hash_one(0u8) % (MODULUS - 512) + 256
+}
+
+fn multiply(a: u64, b: u64) -> u64 {
+    let product = (a as u128).wrapping_mul(b as u128);
+    let folded = (product as u64 & MODULUS) + (product >> 61) as u64;
+    if folded >= MODULUS {
+        folded - MODULUS
+    } else {
+        folded
+    }
+}
+
+fn step(hash: u64, byte: u8, base: u64) -> u64 {
+    let next = multiply(hash, base) + byte as u64 + 1;
+    if next >= MODULUS {
+        next - MODULUS
+    } else {
+        next
+    }
+}
+
+fn hash(bytes: &[u8], base: u64) -> u64 {
+    bytes.iter().fold(0, |hash, byte| step(hash, *byte, base))
+}
+
+/// Hashes keys that are already hashes (a length and a polynomial hash with a random base).
+#[derive(Debug, Default, Clone, Copy)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(*byte as u64);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(29) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+type ByHash<V> = HashMap<(usize, u64), V, BuildHasherDefault<Mixed>>;
+
+/// Whether the character starting at byte `at` of `line` is whitespace as `str::trim_start`
+/// sees it (`None`: `at` is inside a character).
+fn whitespace_at(line: &str, at: usize) -> Option<bool> {
+    let byte = line.as_bytes()[at];
+    if byte < 0x80 {
+        Some(matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+    } else if byte < 0xc0 {
+        None
+    } else {
+        line[at..].chars().next().map(char::is_whitespace)
+    }
+}
+
+/// Whether `line` assigns `key`: `key =`, `key:`, `"key" =` or `"key":` after indentation.
+pub fn assigns(line: &str, key: &str) -> bool {
+    let line = line.trim_start();
+    let rest = line.strip_prefix(key).or_else(|| {
+        line.strip_prefix('"')
+            .and_then(|quoted| quoted.strip_prefix(key))
+            .and_then(|quoted| quoted.strip_prefix('"'))
+    });
+    rest.is_some_and(|rest| {
+        let rest = rest.trim_start();
+        rest.starts_with('=') || rest.starts_with(':')
+    })
+}
+
+/// The first line assigning each key of a TOML or JSON text, built in one pass: every prefix
+/// of a line that [`assigns`] would accept is recorded by its length and hash.
+#[derive(Debug)]
+pub struct KeyLines<'a> {
+    text: &'a str,
+    base: u64,
+    first: ByHash<(usize, &'a str)>,
+}
+
+impl<'a> KeyLines<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> KeyLines<'a> {
+        let base = random_base();
+        let mut first = ByHash::default();
+        let mut assigning: Vec<bool> = Vec::new();
+        for (index, whole) in text.lines().enumerate() {
+            let line = whole.trim_start();
+            let bytes = line.as_bytes();
+            if !line.contains(['=', ':']) {
+                continue;
+            }
+            assigning.clear();
+            assigning.resize(bytes.len() + 1, false);
+            let mut next = false;
+            let mut at = bytes.len();
+            while at > 0 {
+                at -= 1;
+                match whitespace_at(line, at) {
+                    None => continue,
+                    Some(true) => {}
+                    Some(false) => next = bytes[at] == b'=' || bytes[at] == b':',
+                }
+                assigning[at] = next;
+            }
+            let mut plain = 0;
+            let mut quoted = 0;
+            let starts_quoted = bytes.first() == Some(&b'"');
+            for at in 0..bytes.len() {
+                let byte = bytes[at];
+                if assigning[at] {
+                    first.entry((at, plain)).or_insert((index + 1, whole));
+                }
+                plain = step(plain, byte, base);
+                if starts_quoted && at > 0 {
+                    if byte == b'"' && assigning[at + 1] {
+                        first.entry((at - 1, quoted)).or_insert((index + 1, whole));
+                    }
+                    quoted = step(quoted, byte, base);
+                }
+            }
+        }
+        KeyLines { text, base, first }
+    }
+
+    /// The line of the first assignment of `key`, as [`crate::manifest::key_line`] finds it.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        let (line, text) = *self
+            .first
+            .get(&(key.len(), hash(key.as_bytes(), self.base)))?;
+        if assigns(text, key) {
+            Some(line)
+        } else {
+            crate::manifest::key_line(self.text, key)
+        }
+    }
+}
+
+/// The first line holding each double-quoted string of a text (`"name"`, quotes included),
+/// as [`crate::manifest::line_of`] with `contains` finds it.
+#[derive(Debug)]
+pub struct QuotedLines<'a> {
+    text: &'a str,
+    lines: Vec<&'a str>,
+    /// Every `"` of the text: (its line's index, its byte offset in the text).
+    quotes: Vec<(usize, usize)>,
+    /// The text between two consecutive quotes of a line -> the first such line's index.
+    between: HashMap<&'a str, usize>,
+    /// For strings holding quotes of their own, built on first use.
+    spans: RefCell<Option<Spans>>,
+}
+
+/// Hashes of every quote-to-quote span crossing a given number of quotes.
+#[derive(Debug)]
+struct Spans {
+    base: u64,
+    prefix: Vec<u64>,
+    powers: Vec<u64>,
+    by_inner: HashMap<usize, ByHash<usize>>,
+}
+
+impl<'a> QuotedLines<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> QuotedLines<'a> {
+        let mut lines = Vec::new();
+        let mut quotes = Vec::new();
+        let mut between = HashMap::new();
+        for (index, line) in text.lines().enumerate() {
+            lines.push(line);
+            let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+            let mut previous = None;
+            for (at, _) in line.match_indices('"') {
+                quotes.push((index, offset + at));
+                if let Some(start) = previous {
+                    between.entry(&line[start + 1..at]).or_insert(index);
+                }
+                previous = Some(at);
+            }
+        }
+        QuotedLines {
+            text,
+            lines,
+            quotes,
+            between,
+            spans: RefCell::new(None),
+        }
+    }
+
+    /// The 1-based number of the first line containing `"value"`.
+    pub fn line(&self, value: &str) -> Option<usize> {
+        let inner = value.matches('"').count();
+        let index = if inner == 0 {
+            *self.between.get(value)?
+        } else {
+            self.span_line(value, inner)?
+        };
+        if self.lines[index].contains(&format!("\"{value}\"")) {
+            Some(index + 1)
+        } else {
+            crate::manifest::line_of(self.text, |line| line.contains(&format!("\"{value}\"")))
+        }
+    }
+
+    fn span_line(&self, value: &str, inner: usize) -> Option<usize> {
+        let mut spans = self.spans.borrow_mut();
+        let spans = spans.get_or_insert_with(|| {
+            let base = random_base();
+            let mut prefix = vec![0];
+            let mut powers = vec![1];
+            for byte in self.text.bytes() {
+                prefix.push(step(*prefix.last().expect("non-empty"), byte, base));
+                powers.push(multiply(*powers.last().expect("non-empty"), base));
+            }
+            Spans {
+                base,
+                prefix,
+                powers,
+                by_inner: HashMap::new(),
+            }
+        });
+        let Spans {
+            base,
+            prefix,
+            powers,
+            by_inner,
+        } = spans;
+        let first = by_inner.entry(inner).or_insert_with(|| {
+            let mut first = ByHash::default();
+            for (at, &(line, start)) in self.quotes.iter().enumerate() {
+                let Some(&(end_line, end)) = self.quotes.get(at + inner + 1) else {
+                    break;
+                };
+                if end_line != line {
+                    continue;
+                }
+                let end = end + 1;
+                let hash = (prefix[end] + MODULUS - multiply(prefix[start], powers[end - start]))
+                    % MODULUS;
+                first.entry((end - start, hash)).or_insert(line);
+            }
+            first
+        });
+        let quoted = format!("\"{value}\"");
+        first
+            .get(&(quoted.len(), hash(quoted.as_bytes(), *base)))
+            .copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{key_line, line_of};
+
+    /// Texts and keys built from few characters, so that keys, quotes and separators meet in
+    /// every arrangement.
+    fn samples() -> (Vec<String>, Vec<String>) {
+        let alphabet = ['a', 'b', '"', '=', ':', ' ', '\t', '\u{a0}', '\n', 'é'];
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let mut texts = Vec::new();
+        let mut keys = vec![String::new()];
+        for _ in 0..400 {
+            let length = next(40);
+            let text: String = (0..length)
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            for _ in 0..4 {
+                let start = next(text.chars().count() + 1);
+                let take = next(6);
+                keys.push(text.chars().skip(start).take(take).collect());
+            }
+            texts.push(text);
+        }
+        texts.push("{\n  \"a\": 1,\n  \"b\" : {\"a\": 2}\n}\nb = 3\n\"a\"b\" = 4\r\n".to_string());
+        keys.extend(["a", "b", "a\"b", "\"a\"", " a", "a "].map(str::to_string));
+        (texts, keys)
+    }
+
+    #[test]
+    fn key_lines_answer_as_the_scan() {
+        let (texts, keys) = samples();
+        for text in &texts {
+            let index = KeyLines::new(text);
+            for key in &keys {
+                assert_eq!(index.line(key), key_line(text, key), "{text:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_lines_answer_as_the_scan() {
+        let (texts, keys) = samples();
+        for text in &texts {
+            let index = QuotedLines::new(text);
+            for key in &keys {
+                let scan = line_of(text, |line| line.contains(&format!("\"{key}\"")));
+                assert_eq!(index.line(key), scan, "{text:?} {key:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn starts_count_newlines() {
+        let text = "a\nbc\r\n\nd";
+        let starts = Starts::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(
+                starts.line(offset),
+                text[..offset].matches('\n').count() + 1,
+                "{offset}"
+            );
+        }
+    }
+}
