@@ -104,10 +104,13 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                 .unmodelled
                 .push("Cargo.toml: a workspace.exclude pattern".to_string());
         }
+        let line = key_line(&text, "members");
+        let exclude: HashSet<String> = exclude.into_iter().collect();
+        let mut member_dirs: HashSet<String> =
+            project.packages.iter().map(|p| p.dir.clone()).collect();
         for pattern in string_list("Cargo.toml", workspace, "members")? {
-            let line = key_line(&text, "members");
             for dir in expand(repo, "Cargo.toml", line, &pattern)? {
-                if exclude.contains(&dir) || project.packages.iter().any(|p| p.dir == dir) {
+                if exclude.contains(&dir) || member_dirs.contains(&dir) {
                     continue;
                 }
                 let file = repo::join(&dir, "Cargo.toml");
@@ -137,6 +140,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                 project
                     .packages
                     .push(read_package(repo, &dir, &file, &text, &member, &inherited)?);
+                member_dirs.insert(dir);
             }
         }
         if !workspace.contains_key("default-members") && manifest.contains_key("package") {
@@ -144,13 +148,9 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         }
         if workspace.contains_key("default-members") {
             let mut dirs = Vec::new();
+            let line = key_line(&text, "default-members");
             for pattern in string_list("Cargo.toml", workspace, "default-members")? {
-                dirs.extend(expand(
-                    repo,
-                    "Cargo.toml",
-                    key_line(&text, "default-members"),
-                    &pattern,
-                )?);
+                dirs.extend(expand(repo, "Cargo.toml", line, &pattern)?);
             }
             project.default_members = Some(dirs);
         }
@@ -220,10 +220,13 @@ fn read_package(
                 .ok_or_else(|| broken(file, "a [[bin]] has no name"))?;
             let src = match target.get("path").and_then(Value::as_str) {
                 Some(path) => {
-                    let line = crate::manifest::line_of(text, |line| {
-                        line.trim_start().starts_with("path") && line.contains(path)
-                    });
-                    facts::inside(file, line, "[[bin]] path", dir, path)?
+                    facts::inside(file, None, "[[bin]] path", dir, path).map_err(|_| {
+                        let line = crate::manifest::line_of(text, |line| {
+                            line.trim_start().starts_with("path") && line.contains(path)
+                        });
+                        facts::inside(file, line, "[[bin]] path", dir, path)
+                            .expect_err("refused without its line, so refused with it")
+                    })?
                 }
                 None => default_bin_path(repo, dir, &name, bin_name),
             };
@@ -259,8 +262,12 @@ fn read_package(
                 });
             }
         }
+        let mut names: HashSet<String> = bins.iter().map(|b| b.name.clone()).collect();
+        let mut sources: HashSet<String> = bins.iter().map(|b| b.src.clone()).collect();
         for bin in discovered {
-            if !bins.iter().any(|b| b.name == bin.name || b.src == bin.src) {
+            if !names.contains(&bin.name) && !sources.contains(&bin.src) {
+                names.insert(bin.name.clone());
+                sources.insert(bin.src.clone());
                 bins.push(bin);
             }
         }
