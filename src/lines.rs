@@ -5,7 +5,7 @@
 //! exactly what the plain scan it replaces would ([`crate::manifest::key_line`],
 //! [`crate::manifest::line_of`]).
 
-use std::cell::RefCell;
+use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
 use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
@@ -125,13 +125,21 @@ pub fn assigns(line: &str, key: &str) -> bool {
 pub struct KeyLines<'a> {
     text: &'a str,
     base: u64,
-    first: ByHash<(usize, &'a str)>,
+    /// Built on the first question.
+    first: OnceCell<ByHash<(usize, &'a str)>>,
 }
 
 impl<'a> KeyLines<'a> {
-    /// Indexes `text`.
+    /// An index of `text`, built when first asked.
     pub fn new(text: &'a str) -> KeyLines<'a> {
-        let base = random_base();
+        KeyLines {
+            text,
+            base: random_base(),
+            first: OnceCell::new(),
+        }
+    }
+
+    fn build(text: &'a str, base: u64) -> ByHash<(usize, &'a str)> {
         let mut first = ByHash::default();
         let mut assigning: Vec<bool> = Vec::new();
         for (index, whole) in text.lines().enumerate() {
@@ -170,14 +178,15 @@ impl<'a> KeyLines<'a> {
                 }
             }
         }
-        KeyLines { text, base, first }
+        first
     }
 
     /// The line of the first assignment of `key`, as [`crate::manifest::key_line`] finds it.
     pub fn line(&self, key: &str) -> Option<usize> {
-        let (line, text) = *self
+        let first = self
             .first
-            .get(&(key.len(), hash(key.as_bytes(), self.base)))?;
+            .get_or_init(|| KeyLines::build(self.text, self.base));
+        let (line, text) = *first.get(&(key.len(), hash(key.as_bytes(), self.base)))?;
         if assigns(text, key) {
             Some(line)
         } else {
@@ -191,19 +200,20 @@ impl<'a> KeyLines<'a> {
 #[derive(Debug)]
 pub struct QuotedLines<'a> {
     text: &'a str,
-    lines: Vec<&'a str>,
-    /// Every `"` of the text: (its line's index, its byte offset in the text).
-    quotes: Vec<(usize, usize)>,
-    /// The text between two consecutive quotes of a line -> the first such line's index.
-    between: HashMap<&'a str, usize>,
+    base: u64,
+    /// The text between two consecutive quotes of a line, by length and hash -> the first
+    /// such line's index and that text.
+    between: ByHash<(usize, &'a str)>,
     /// For strings holding quotes of their own, built on first use.
-    spans: RefCell<Option<Spans>>,
+    spans: RefCell<Option<Spans<'a>>>,
 }
 
 /// Hashes of every quote-to-quote span crossing a given number of quotes.
 #[derive(Debug)]
-struct Spans {
-    base: u64,
+struct Spans<'a> {
+    lines: Vec<&'a str>,
+    /// Every `"` of the text: (its line's index, its byte offset in the text).
+    quotes: Vec<(usize, usize)>,
     prefix: Vec<u64>,
     powers: Vec<u64>,
     by_inner: HashMap<usize, ByHash<usize>>,
@@ -212,25 +222,34 @@ struct Spans {
 impl<'a> QuotedLines<'a> {
     /// Indexes `text`.
     pub fn new(text: &'a str) -> QuotedLines<'a> {
-        let mut lines = Vec::new();
-        let mut quotes = Vec::new();
-        let mut between = HashMap::new();
-        for (index, line) in text.lines().enumerate() {
-            lines.push(line);
-            let offset = line.as_ptr() as usize - text.as_ptr() as usize;
-            let mut previous = None;
-            for (at, _) in line.match_indices('"') {
-                quotes.push((index, offset + at));
-                if let Some(start) = previous {
-                    between.entry(&line[start + 1..at]).or_insert(index);
+        let base = random_base();
+        let mut between = ByHash::default();
+        let bytes = text.as_bytes();
+        let mut line = 0;
+        let mut previous = None;
+        let mut hash = 0;
+        for at in 0..bytes.len() {
+            match bytes[at] {
+                b'\n' => {
+                    line += 1;
+                    previous = None;
                 }
-                previous = Some(at);
+                b'"' => {
+                    if let Some(start) = previous {
+                        let inside = &text[start + 1..at];
+                        between
+                            .entry((inside.len(), hash))
+                            .or_insert((line, inside));
+                    }
+                    previous = Some(at);
+                    hash = 0;
+                }
+                byte => hash = step(hash, byte, base),
             }
         }
         QuotedLines {
             text,
-            lines,
-            quotes,
+            base,
             between,
             spans: RefCell::new(None),
         }
@@ -238,46 +257,64 @@ impl<'a> QuotedLines<'a> {
 
     /// The 1-based number of the first line containing `"value"`.
     pub fn line(&self, value: &str) -> Option<usize> {
-        let inner = value.matches('"').count();
-        let index = if inner == 0 {
-            *self.between.get(value)?
-        } else {
-            self.span_line(value, inner)?
-        };
-        if self.lines[index].contains(&format!("\"{value}\"")) {
+        let scan =
+            || crate::manifest::line_of(self.text, |line| line.contains(&format!("\"{value}\"")));
+        let inner = value.bytes().filter(|byte| *byte == b'"').count();
+        if inner == 0 {
+            let (index, inside) = self
+                .between
+                .get(&(value.len(), hash(value.as_bytes(), self.base)))?;
+            return if *inside == value {
+                Some(index + 1)
+            } else {
+                scan()
+            };
+        }
+        let (index, line) = self.span_line(value, inner)?;
+        if line.contains(&format!("\"{value}\"")) {
             Some(index + 1)
         } else {
-            crate::manifest::line_of(self.text, |line| line.contains(&format!("\"{value}\"")))
+            scan()
         }
     }
 
-    fn span_line(&self, value: &str, inner: usize) -> Option<usize> {
+    fn span_line(&self, value: &str, inner: usize) -> Option<(usize, &'a str)> {
         let mut spans = self.spans.borrow_mut();
+        let base = self.base;
+        let text = self.text;
         let spans = spans.get_or_insert_with(|| {
-            let base = random_base();
+            let mut lines = Vec::new();
+            let mut quotes = Vec::new();
+            for (index, line) in text.lines().enumerate() {
+                lines.push(line);
+                let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+                quotes.extend(line.match_indices('"').map(|(at, _)| (index, offset + at)));
+            }
             let mut prefix = vec![0];
             let mut powers = vec![1];
-            for byte in self.text.bytes() {
+            for byte in text.bytes() {
                 prefix.push(step(*prefix.last().expect("non-empty"), byte, base));
                 powers.push(multiply(*powers.last().expect("non-empty"), base));
             }
             Spans {
-                base,
+                lines,
+                quotes,
                 prefix,
                 powers,
                 by_inner: HashMap::new(),
             }
         });
         let Spans {
-            base,
+            lines,
+            quotes,
             prefix,
             powers,
             by_inner,
         } = spans;
         let first = by_inner.entry(inner).or_insert_with(|| {
             let mut first = ByHash::default();
-            for (at, &(line, start)) in self.quotes.iter().enumerate() {
-                let Some(&(end_line, end)) = self.quotes.get(at + inner + 1) else {
+            for (at, &(line, start)) in quotes.iter().enumerate() {
+                let Some(&(end_line, end)) = quotes.get(at + inner + 1) else {
                     break;
                 };
                 if end_line != line {
@@ -291,9 +328,8 @@ impl<'a> QuotedLines<'a> {
             first
         });
         let quoted = format!("\"{value}\"");
-        first
-            .get(&(quoted.len(), hash(quoted.as_bytes(), *base)))
-            .copied()
+        let index = *first.get(&(quoted.len(), hash(quoted.as_bytes(), base)))?;
+        Some((index, lines[index]))
     }
 }
 

@@ -64,7 +64,7 @@ pub struct Project {
 
 /// Normalizes a distribution name (PEP 503): lower case, runs of `-_.` become `-`.
 pub fn normalize(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in name.trim().chars() {
         if matches!(c, '-' | '_' | '.') {
@@ -74,7 +74,11 @@ pub fn normalize(name: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
     out
