@@ -145,13 +145,13 @@ impl<'a> KeyLines<'a> {
         for (index, whole) in text.lines().enumerate() {
             let line = whole.trim_start();
             let bytes = line.as_bytes();
-            if !line.contains(['=', ':']) {
+            let Some(last) = line.rfind(['=', ':']) else {
                 continue;
-            }
+            };
             assigning.clear();
-            assigning.resize(bytes.len() + 1, false);
+            assigning.resize(last + 2, false);
             let mut next = false;
-            let mut at = bytes.len();
+            let mut at = last + 1;
             while at > 0 {
                 at -= 1;
                 match whitespace_at(line, at) {
@@ -164,14 +164,17 @@ impl<'a> KeyLines<'a> {
             let mut plain = 0;
             let mut quoted = 0;
             let starts_quoted = bytes.first() == Some(&b'"');
-            for at in 0..bytes.len() {
+            // `"key"` counts only where the line does not start with `key` itself, which for
+            // a key ending at a quote means within the line's opening run of quotes.
+            let opening = bytes.iter().take_while(|byte| **byte == b'"').count();
+            for at in 0..=last {
                 let byte = bytes[at];
                 if assigning[at] {
                     first.entry((at, plain)).or_insert((index + 1, whole));
                 }
                 plain = step(plain, byte, base);
                 if starts_quoted && at > 0 {
-                    if byte == b'"' && assigning[at + 1] {
+                    if byte == b'"' && assigning[at + 1] && at >= opening {
                         first.entry((at - 1, quoted)).or_insert((index + 1, whole));
                     }
                     quoted = step(quoted, byte, base);
@@ -341,7 +344,9 @@ mod tests {
     /// Texts and keys built from few characters, so that keys, quotes and separators meet in
     /// every arrangement.
     fn samples() -> (Vec<String>, Vec<String>) {
-        let alphabet = ['a', 'b', '"', '=', ':', ' ', '\t', '\u{a0}', '\n', 'é'];
+        let alphabet = [
+            'a', 'b', '"', '=', ':', ' ', '\t', '\r', '\u{a0}', '\n', 'é',
+        ];
         let mut state = 7u64;
         let mut next = |n: usize| {
             state = state
@@ -351,7 +356,7 @@ mod tests {
         };
         let mut texts = Vec::new();
         let mut keys = vec![String::new()];
-        for _ in 0..400 {
+        for _ in 0..600 {
             let length = next(40);
             let text: String = (0..length)
                 .map(|_| alphabet[next(alphabet.len())])
@@ -374,7 +379,15 @@ mod tests {
         for text in &texts {
             let index = KeyLines::new(text);
             for key in &keys {
-                assert_eq!(index.line(key), key_line(text, key), "{text:?} {key:?}");
+                let scan = key_line(text, key);
+                assert_eq!(index.line(key), scan, "{text:?} {key:?}");
+                let first = index.first.get().expect("built by the first question");
+                let found = first.get(&(key.len(), hash(key.as_bytes(), index.base)));
+                assert_eq!(
+                    found.map(|(line, _)| *line),
+                    scan,
+                    "indexed {text:?} {key:?}"
+                );
             }
         }
     }
@@ -387,6 +400,12 @@ mod tests {
             for key in &keys {
                 let scan = line_of(text, |line| line.contains(&format!("\"{key}\"")));
                 assert_eq!(index.line(key), scan, "{text:?} {key:?}");
+                if !key.contains('"') {
+                    let found = index
+                        .between
+                        .get(&(key.len(), hash(key.as_bytes(), index.base)));
+                    assert_eq!(found.map(|(line, _)| line + 1), scan, "indexed {key:?}");
+                }
             }
         }
     }
