@@ -798,6 +798,74 @@ fn release(
 mod tests {
     use super::*;
 
+    /// Each managed declaration applied in turn, as the plugins are given: the reading
+    /// [`with_managed`] answers as.
+    fn applied_in_turn(
+        mut running: Vec<Plugin>,
+        managed: Vec<Plugin>,
+        packaging: &str,
+    ) -> Vec<Plugin> {
+        for managed in managed {
+            match running.iter_mut().find(|p| p.artifact == managed.artifact) {
+                Some(plugin) => {
+                    for (tag, value) in managed.texts {
+                        if plugin.get(&tag).is_none() {
+                            plugin.texts.push((tag, value));
+                        }
+                    }
+                    plugin.version = plugin.version.take().or(managed.version);
+                }
+                None if managed.artifact == "maven-jar-plugin" && packaging == "jar" => {
+                    running.push(managed)
+                }
+                None => {}
+            }
+        }
+        running
+    }
+
+    fn shown(plugins: &[Plugin]) -> Vec<String> {
+        plugins
+            .iter()
+            .map(|p| format!("{} {:?} {} {:?}", p.artifact, p.version, p.line, p.texts))
+            .collect()
+    }
+
+    #[test]
+    fn managed_plugins_fold_as_applied_in_turn() {
+        let mut state = 11u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let artifacts = ["a", "b", "maven-jar-plugin"];
+        for _ in 0..500 {
+            let mut plugins = |count: u64| -> Vec<Plugin> {
+                (0..count)
+                    .map(|line| Plugin {
+                        artifact: artifacts[next(3) as usize].to_string(),
+                        version: (next(2) == 0).then(|| format!("v{}", next(3))),
+                        line: line as usize,
+                        texts: (0..next(4))
+                            .map(|_| (format!("t{}", next(3)), format!("x{}", next(3))))
+                            .collect(),
+                    })
+                    .collect()
+            };
+            let (running, own, global) = (plugins(3), plugins(3), plugins(4));
+            let packaging = ["jar", "war", ""][next(3) as usize];
+            let expected = applied_in_turn(
+                running.clone(),
+                own.iter().chain(&global).cloned().collect(),
+                packaging,
+            );
+            let folded = with_managed(running, &managed(own), &managed(global), packaging);
+            assert_eq!(shown(&folded), shown(&expected));
+        }
+    }
+
     #[test]
     fn jdk_activation_ranges() {
         assert!(jdk_matches("17", 17) && !jdk_matches("17", 21));

@@ -500,6 +500,70 @@ fn collect_dependencies(manifest: &Table, out: &mut BTreeMap<String, Vec<String>
 mod tests {
     use super::*;
 
+    /// A small pseudo-random feature graph: features naming features, `dep:` items,
+    /// `dep/feature` and `dep?/feature` items, names that are no feature, and cycles.
+    fn graph(seed: u64) -> Package {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut features = BTreeMap::new();
+        for feature in 0..8 {
+            let items = (0..next(4))
+                .map(|_| {
+                    let target = format!("f{}", next(10));
+                    match next(4) {
+                        0 => format!("dep:{target}"),
+                        1 => format!("{target}/x"),
+                        2 => format!("{target}?/x"),
+                        _ => target,
+                    }
+                })
+                .collect();
+            let name = if feature == 0 && next(2) == 0 {
+                "default".to_string()
+            } else {
+                format!("f{feature}")
+            };
+            features.insert(name, items);
+        }
+        Package {
+            name: "p".to_string(),
+            dir: String::new(),
+            bins: Vec::new(),
+            rust_version: None,
+            default_run: None,
+            version: None,
+            license: None,
+            optional: BTreeMap::new(),
+            features,
+        }
+    }
+
+    #[test]
+    fn enablers_are_the_features_whose_expansion_reaches_a_wanted_one() {
+        for seed in 0..500 {
+            let package = graph(seed);
+            for wanted in [vec!["f3".to_string()], vec!["f1".into(), "f9".into()]] {
+                let expanded: Vec<String> = package
+                    .features
+                    .keys()
+                    .filter(|f| *f != "default")
+                    .filter(|f| {
+                        enabled_features(&package, std::slice::from_ref(*f))
+                            .iter()
+                            .any(|on| wanted.contains(on))
+                    })
+                    .cloned()
+                    .collect();
+                assert_eq!(enablers(&package, &wanted), expanded, "{package:?}");
+            }
+        }
+    }
+
     #[test]
     fn toml_errors_carry_the_line() {
         let err = parse_toml("Cargo.toml", "[package]\nname = \"x\"\nversion = \n").unwrap_err();
