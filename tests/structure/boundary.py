@@ -682,6 +682,12 @@ def _():
     profiles = filled(managed, lambda i: f"<profile><id>p{i}</id><build><plugins><plugin><artifactId>x{i}"
                                          f"</artifactId></plugin></plugins></build></profile>\n",
                       "</profiles></project>\n")
+    configured = filled(head + "<build><pluginManagement><plugins><plugin><artifactId>x</artifactId><configuration>\n",
+                        lambda i: f"<t{i}>1</t{i}>\n",
+                        "</configuration></plugin></plugins></pluginManagement></build><profiles>\n",
+                        cap=NEAR_CAP // 2)
+    shared = filled(configured, lambda i: f"<profile><id>p{i}</id><build><plugins><plugin><artifactId>x</artifactId>"
+                                        f"</plugin></plugins></build></profile>\n", "</profiles></project>\n")
     java = {"src/main/java/a/App.java": "package a;\n"}
     gradle = filled("plugins {\n    id 'org.springframework.boot' version '3.4.0'\n    id 'java'\n}\n",
                     lambda i: f"dependencies {{ implementation 'g:a{i}:1' }}\n", "")
@@ -696,6 +702,7 @@ def _():
         ({"pom.xml": modules}, "!pom.xml"),
         ({"pom.xml": properties, **java}, "!pom.xml"),
         ({"pom.xml": profiles, **java}, "!pom.xml"),
+        ({"pom.xml": shared, **java}, "!pom.xml"),
         ({"build.gradle": gradle, **java}, "build.gradle"),
         ({"settings.gradle": settings, "build.gradle": "plugins { id 'java' }\n", **java}, "!settings.gradle"),
     ])

@@ -10,29 +10,43 @@ use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// How deep `<modules>` may nest.
 const MAX_DEPTH: usize = 4;
 
-/// One `<plugin>`: its coordinates, line, and the text of every element inside it.
+/// One `<plugin>`: its coordinates, line, and the text of every element inside it, then the
+/// `<pluginManagement>` declarations that apply to it (shared, not copied, between the
+/// profiles that run the same plugin).
 #[derive(Debug, Clone)]
 struct Plugin {
     artifact: String,
     version: Option<String>,
     line: usize,
     texts: Vec<(String, String)>,
+    managed: Vec<Rc<Plugin>>,
 }
 
 impl Plugin {
+    /// The first text of `tag`: its own, else the first its management gives.
     fn get(&self, tag: &str) -> Option<&str> {
+        self.own(tag)
+            .or_else(|| self.managed.iter().find_map(|m| m.get(tag)))
+    }
+
+    /// Whether `tag` has `value`: among its own texts, or (for a tag it lacks) as its
+    /// management first gives it.
+    fn has(&self, tag: &str, value: &str) -> bool {
+        self.texts.iter().any(|(t, v)| t == tag && v == value)
+            || (self.own(tag).is_none()
+                && self.managed.iter().find_map(|m| m.get(tag)) == Some(value))
+    }
+
+    fn own(&self, tag: &str) -> Option<&str> {
         self.texts
             .iter()
             .find(|(t, _)| t == tag)
             .map(|(_, v)| v.as_str())
-    }
-
-    fn has(&self, tag: &str, value: &str) -> bool {
-        self.texts.iter().any(|(t, v)| t == tag && v == value)
     }
 }
 
@@ -182,6 +196,7 @@ fn plugins(starts: &Starts, build: Option<roxmltree::Node>) -> Vec<Plugin> {
                     (!text.is_empty()).then(|| (d.tag_name().name().to_string(), text.to_string()))
                 })
                 .collect(),
+            managed: Vec::new(),
         })
         .collect()
 }
@@ -299,46 +314,55 @@ fn with_managed(
         if !seen.insert(plugin.artifact.clone()) {
             continue;
         }
-        let sources: Vec<&Plugin> = [own, managed]
+        for source in [own, managed]
             .iter()
             .filter_map(|m| m.get(&plugin.artifact))
-            .collect();
-        if sources.is_empty() {
-            continue;
-        }
-        let mut tags = plugin.texts.iter().map(|(t, _)| t.clone()).collect();
-        for source in sources {
-            merge(plugin, &mut tags, source);
+        {
+            if plugin.version.is_none() {
+                plugin.version = source.version.clone();
+            }
+            plugin.managed.push(Rc::clone(source));
         }
     }
     if packaging == "jar" && !seen.contains("maven-jar-plugin") {
-        let mut jar: Option<(Plugin, HashSet<String>)> = None;
+        let mut jar: Option<Plugin> = None;
         for source in [own, managed]
             .iter()
             .filter_map(|m| m.get("maven-jar-plugin"))
         {
             match &mut jar {
-                Some((plugin, tags)) => merge(plugin, tags, source),
-                None => {
-                    let tags = source.texts.iter().map(|(t, _)| t.clone()).collect();
-                    jar = Some((source.clone(), tags));
+                Some(plugin) => {
+                    if plugin.version.is_none() {
+                        plugin.version = source.version.clone();
+                    }
+                    plugin.managed.push(Rc::clone(source));
                 }
+                None => jar = Some(Plugin::clone(source)),
             }
         }
-        running.extend(jar.map(|(plugin, _)| plugin));
+        running.extend(jar);
     }
     running
 }
 
 /// A `<pluginManagement>`'s plugins by artifact, the declarations of one artifact applied to
 /// its first in order (as applying each in turn where the plugin runs would).
-type Managed = HashMap<String, Plugin>;
+type Managed = HashMap<String, Rc<Plugin>>;
 
 fn managed(plugins: Vec<Plugin>) -> Managed {
     let mut folded: HashMap<String, (Plugin, HashSet<String>)> = HashMap::new();
     for plugin in plugins {
         match folded.get_mut(&plugin.artifact) {
-            Some((first, tags)) => merge(first, tags, &plugin),
+            Some((first, tags)) => {
+                for (tag, value) in plugin.texts {
+                    if tags.insert(tag.clone()) {
+                        first.texts.push((tag, value));
+                    }
+                }
+                if first.version.is_none() {
+                    first.version = plugin.version;
+                }
+            }
             None => {
                 let tags = plugin.texts.iter().map(|(t, _)| t.clone()).collect();
                 folded.insert(plugin.artifact.clone(), (plugin, tags));
@@ -347,21 +371,8 @@ fn managed(plugins: Vec<Plugin>) -> Managed {
     }
     folded
         .into_iter()
-        .map(|(artifact, (plugin, _))| (artifact, plugin))
+        .map(|(artifact, (plugin, _))| (artifact, Rc::new(plugin)))
         .collect()
-}
-
-/// Applies a managed declaration to a plugin whose tags are `tags`: each tag it lacks, with
-/// the managed value, and the managed version when it has none.
-fn merge(plugin: &mut Plugin, tags: &mut HashSet<String>, managed: &Plugin) {
-    for (tag, value) in &managed.texts {
-        if tags.insert(tag.clone()) {
-            plugin.texts.push((tag.clone(), value.clone()));
-        }
-    }
-    if plugin.version.is_none() {
-        plugin.version = managed.version.clone();
-    }
 }
 
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
@@ -809,7 +820,7 @@ mod tests {
             match running.iter_mut().find(|p| p.artifact == managed.artifact) {
                 Some(plugin) => {
                     for (tag, value) in managed.texts {
-                        if plugin.get(&tag).is_none() {
+                        if plugin.own(&tag).is_none() {
                             plugin.texts.push((tag, value));
                         }
                     }
@@ -824,10 +835,21 @@ mod tests {
         running
     }
 
+    /// What the plan can ask of each plugin: coordinates, line, each tag's text and values.
     fn shown(plugins: &[Plugin]) -> Vec<String> {
         plugins
             .iter()
-            .map(|p| format!("{} {:?} {} {:?}", p.artifact, p.version, p.line, p.texts))
+            .map(|p| {
+                let tags: Vec<_> = ["t0", "t1", "t2", "t3"]
+                    .iter()
+                    .map(|t| {
+                        let values: Vec<bool> =
+                            ["x0", "x1", "x2"].iter().map(|v| p.has(t, v)).collect();
+                        (p.get(t), values)
+                    })
+                    .collect();
+                format!("{} {:?} {} {tags:?}", p.artifact, p.version, p.line)
+            })
             .collect()
     }
 
@@ -851,6 +873,7 @@ mod tests {
                         texts: (0..next(4))
                             .map(|_| (format!("t{}", next(3)), format!("x{}", next(3))))
                             .collect(),
+                        managed: Vec::new(),
                     })
                     .collect()
             };
