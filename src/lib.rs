@@ -26,6 +26,7 @@ pub mod evidence;
 pub mod explain;
 pub mod facts;
 pub mod images;
+pub mod lines;
 pub mod manifest;
 pub mod monorepo;
 pub mod pins;

@@ -153,20 +153,10 @@ pub fn first_value_line(text: &str) -> Option<(usize, &str)> {
         .map(|(index, line)| (index + 1, line))
 }
 
-/// The line of the first `key =` or `"key":` assignment in a TOML or JSON text.
+/// The line of the first `key =` or `"key":` assignment in a TOML or JSON text. A reader
+/// asking for many keys of one text builds a [`crate::lines::KeyLines`] instead.
 pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    line_of(text, |line| {
-        let line = line.trim_start();
-        let rest = line.strip_prefix(key).or_else(|| {
-            line.strip_prefix('"')
-                .and_then(|quoted| quoted.strip_prefix(key))
-                .and_then(|quoted| quoted.strip_prefix('"'))
-        });
-        rest.is_some_and(|rest| {
-            let rest = rest.trim_start();
-            rest.starts_with('=') || rest.starts_with(':')
-        })
-    })
+    line_of(text, |line| crate::lines::assigns(line, key))
 }
 
 /// Longest workspace member pattern read, and most directories one pattern may give.

@@ -20,6 +20,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "credentials",
             "safe",
             "manifest",
+            "lines",
             "facts",
             "trace",
         ],

@@ -780,6 +780,210 @@ def _():
     return problems
 
 
+
+NEAR_CAP = (1 << 20) - 256
+
+
+def padded(text, comment="#"):
+    """`text` with a last comment line that brings it just under the 1 MiB manifest cap."""
+    room = NEAR_CAP - len(text.encode())
+    return text + comment + "x" * (room - len(comment) - 1) + "\n" if room > len(comment) + 1 else text
+
+
+def filled(head, item, tail, sep="", cap=NEAR_CAP):
+    """`head`, then as many `item(i)` joined by `sep` as fit under `cap`, then `tail`."""
+    parts, size, count = [], len(head.encode()) + len(tail.encode()), 0
+    while True:
+        piece = item(count)
+        grow = len(piece.encode()) + (len(sep) if parts else 0)
+        if size + grow > cap:
+            return head + sep.join(parts) + tail
+        parts.append(piece)
+        size += grow
+        count += 1
+
+
+def quick(inputs):
+    """Each (files, file) project, whose largest file is just under the 1 MiB manifest cap,
+    runs `init` in under a second and exits 0, or 2 naming `file` when `file` starts with `!`."""
+    problems = []
+    for files, named in inputs:
+        refused, named = named.startswith("!"), named.lstrip("!")
+        sizes = [len(c.encode()) for c in files.values() if isinstance(c, str)]
+        if max(sizes) < NEAR_CAP - (1 << 14) or max(sizes) >= 1 << 20:
+            problems.append(f"{named}: the input is {max(sizes)} bytes, not just under the cap")
+        _, project, _ = setup(files)
+        run = shiplight("init", project, "--stdout", timeout=60)
+        if run.elapsed >= 1.0:
+            problems.append(f"{named}: {run.elapsed:.2f} s")
+        if run.code != (2 if refused else 0) or (refused and named not in run.err):
+            problems.append(f"{named}: exit {run.code} {run.err.strip()[:200]!r}")
+    return problems
+
+
+SERVER = "require('express')().listen(3000)\n"
+FLASK = "from flask import Flask\n\napp = Flask(__name__)\n"
+DEPS = 60000
+
+
+@case("package.json with 60,000 dependencies at the cap finishes in well under a second")
+def _():
+    deps = ",\n".join(f'"d{i}":"1"' for i in range(DEPS))
+    text = '{"name": "svc", "scripts": {"start": "node server.js"},\n"dependencies": {\n' + deps + "\n}"
+    text += ',\n"description": "' + "x" * (NEAR_CAP - len(text) - 24) + '"\n}\n'
+    return quick([({"package.json": text, "server.js": SERVER}, "package.json")])
+
+
+@case("pyproject.toml with 60,000 dependencies (PEP 621 and Poetry) at the cap finishes in well under a second")
+def _():
+    pep621 = '[project]\nname = "svc"\nversion = "1.0"\ndependencies = [\n    "flask",\n'
+    pep621 += "".join(f'"d{i}>=1",\n' for i in range(DEPS)) + "]\n"
+    poetry = '[tool.poetry]\nname = "svc"\nversion = "1.0"\n\n[tool.poetry.dependencies]\npython = "^3.12"\nflask = "*"\n'
+    poetry += "".join(f'd{i} = "^1"\n' for i in range(DEPS))
+    return quick([({"pyproject.toml": padded(pep621), "app.py": FLASK}, "pyproject.toml"),
+                  ({"pyproject.toml": padded(poetry), "app.py": FLASK}, "pyproject.toml")])
+
+
+@case("requirements.txt and Pipfile with 60,000 lines at the cap finish in well under a second")
+def _():
+    requirements = "flask==3.1.2\ngunicorn==23.0.0\n" + "".join(f"d{i}==1.0\n" for i in range(DEPS))
+    pipfile = '[packages]\nflask = "*"\n' + "".join(f'd{i} = "*"\n' for i in range(DEPS))
+    return quick([({"requirements.txt": padded(requirements), "app.py": FLASK}, "requirements.txt"),
+                  ({"Pipfile": padded(pipfile), "Pipfile.lock": {"default": {}}, "app.py": FLASK},
+                   "Pipfile")])
+
+
+@case("Cargo.toml with 20,000 chained features and an unmet guard finishes in well under a second")
+def _():
+    features = "".join(f'f{i} = ["f{i + 1}"]\n' for i in range(20000))
+    cargo = padded(CARGO + "\n[features]\n" + features)
+    guard = '#[cfg(not(feature = "f0"))]\ncompile_error!("enable f0");\n\nfn main() {}\n'
+    # every feature enables the last one: each is an enabler to list
+    last = '#[cfg(not(feature = "f20000"))]\ncompile_error!("enable f20000");\n\nfn main() {}\n'
+    return quick([({"Cargo.toml": cargo, "src/main.rs": guard}, "!src/main.rs"),
+                  ({"Cargo.toml": cargo, "src/main.rs": last}, "!src/main.rs")])
+
+
+@case("lock files with many packages finish in well under a second")
+def _():
+    package = {"name": "svc", "scripts": {"start": "node server.js"}, "dependencies": {"express": "5"}}
+    node = {"package.json": package, "server.js": SERVER}
+    cargo_lock = filled('version = 4\n\n[[package]]\nname = "svc"\nversion = "0.1.0"\n',
+                        lambda i: f'\n[[package]]\nname = "c{i}"\nversion = "1.0.0"\n'
+                                  f'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
+                                  f'dependencies = ["c{i + 1}"]\n', "")
+    package_lock = filled('{"name": "svc", "lockfileVersion": 3, "packages": {"": {"name": "svc"},\n',
+                          lambda i: f'  "node_modules/p{i}": {{"version": "1.0.0"}}', "\n}}", sep=",\n")
+    yarn = filled("# yarn lockfile v1\n\n",
+                  lambda i: f'p{i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p{i}.tgz"\n\n', "")
+    berry = filled("__metadata:\n  version: 8\n\n",
+                   lambda i: f'"p{i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p{i}@npm:1.0.0"\n\n', "")
+    pnpm = filled("lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      express:\n"
+                  "        specifier: '5'\n        version: 5.1.0\n\npackages:\n\n",
+                  lambda i: f"  p{i}@1.0.0:\n    resolution: {{integrity: sha512-x}}\n\n", "")
+    uv = filled('version = 1\n\n[[package]]\nname = "svc"\nversion = "1.0"\nsource = { editable = "." }\n'
+                'dependencies = [{ name = "flask" }, { name = "p0" }]\n\n',
+                lambda i: f'[[package]]\nname = "p{i}"\nversion = "1.0"\n'
+                          f'source = {{ registry = "https://pypi.org/simple" }}\n'
+                          f'dependencies = [{{ name = "p{i + 1}" }}]\n'
+                          f'wheels = [{{ url = "https://x/p{i}-1.0-py3-none-any.whl" }}]\n\n', "")
+    poetry_lock = filled("", lambda i: f'[[package]]\nname = "p{i}"\nversion = "1.0"\ngroups = ["main"]\n'
+                                       f'files = [{{file = "p{i}-1.0-py3-none-any.whl", hash = "sha256:0"}}]\n\n',
+                         '[metadata]\nlock-version = "2.1"\n')
+    poetry = ('[tool.poetry]\nname = "svc"\nversion = "1.0"\npackage-mode = false\n\n'
+              '[tool.poetry.dependencies]\npython = "^3.12"\nflask = "*"\n')
+    composer_lock = filled('{"packages": [\n', lambda i: f'{{"name": "v/p{i}", "version": "1.0.0"}}', "\n]}",
+                           sep=",\n")
+    return quick([
+        ({**RUST, "Cargo.lock": cargo_lock}, "Cargo.lock"),
+        ({**node, "package-lock.json": package_lock}, "package-lock.json"),
+        ({**node, "yarn.lock": yarn}, "yarn.lock"),
+        ({**node, "package.json": dict(package, packageManager="yarn@4.5.0"), "yarn.lock": berry}, "yarn.lock"),
+        ({**node, "pnpm-lock.yaml": pnpm}, "pnpm-lock.yaml"),
+        ({"pyproject.toml": '[project]\nname = "svc"\nversion = "1.0"\ndependencies = ["flask"]\n',
+          "app.py": FLASK, "uv.lock": uv}, "uv.lock"),
+        ({"pyproject.toml": poetry, "app.py": FLASK, "poetry.lock": poetry_lock}, "poetry.lock"),
+        ({**PHP, "composer.lock": composer_lock}, "composer.lock"),
+    ])
+
+
+@case("go.mod, composer.json, pom.xml and Gradle files with many entries finish in well under a second")
+def _():
+    go = GO["main.go"]
+    requires = filled("module example.com/svc\n\ngo 1.26\n\nrequire (\n",
+                      lambda i: f"\texample.com/m{i} v1.0.0\n", ")\n")
+    replaces = filled("module example.com/svc\n\ngo 1.26\n\n",
+                      lambda i: f"replace example.com/m{i} => example.com/n{i} v1.0.0\n", "")
+    work = filled("go 1.26\n\nuse (\n", lambda i: f"\t./m{i}\n", ")\n")
+    extensions = ",\n".join(f'"ext-e{i}": "*"' for i in range(2000))
+    composer = filled('{"require": {"php": ">=8.2",\n', lambda i: f'"v/p{i}": "^1"', ",\n" + extensions + "\n}}",
+                      sep=",\n")
+    vendors = filled('{"require": {"php": ">=8.2",\n', lambda i: f'  "v/p{i}": "^1"', "\n}}", sep=",\n")
+    head = ("<project><modelVersion>4.0.0</modelVersion><groupId>g</groupId><artifactId>svc</artifactId>"
+            "<version>1</version>")
+    dependencies = filled(head + "<dependencies>\n",
+                          lambda i: f"<dependency><groupId>g</groupId><artifactId>a{i}</artifactId></dependency>\n",
+                          "</dependencies></project>\n")
+    modules = filled(head + "<packaging>pom</packaging><modules>\n", lambda i: f"<module>m{i}</module>\n",
+                     "</modules></project>\n")
+    properties = filled(head + "<properties>\n", lambda i: f"<p{i}>v</p{i}>\n", "</properties></project>\n")
+    managed = filled(head + "<build><pluginManagement><plugins>\n",
+                     lambda i: f"<plugin><artifactId>x{i}</artifactId><configuration><a>1</a></configuration></plugin>\n",
+                     "</plugins></pluginManagement></build><profiles>\n", cap=NEAR_CAP // 2)
+    profiles = filled(managed, lambda i: f"<profile><id>p{i}</id><build><plugins><plugin><artifactId>x{i}"
+                                         f"</artifactId></plugin></plugins></build></profile>\n",
+                      "</profiles></project>\n")
+    configured = filled(head + "<build><pluginManagement><plugins><plugin><artifactId>x</artifactId><configuration>\n",
+                        lambda i: f"<t{i}>1</t{i}>\n",
+                        "</configuration></plugin></plugins></pluginManagement></build><profiles>\n",
+                        cap=NEAR_CAP // 2)
+    shared = filled(configured, lambda i: f"<profile><id>p{i}</id><build><plugins><plugin><artifactId>x</artifactId>"
+                                        f"</plugin></plugins></build></profile>\n", "</profiles></project>\n")
+    java = {"src/main/java/a/App.java": "package a;\n"}
+    gradle = filled("plugins {\n    id 'org.springframework.boot' version '3.4.0'\n    id 'java'\n}\n",
+                    lambda i: f"dependencies {{ implementation 'g:a{i}:1' }}\n", "")
+    settings = filled("rootProject.name = 'svc'\n", lambda i: f"include 'm{i}'\n", "")
+    return quick([
+        ({"go.mod": requires, "main.go": go}, "go.mod"),
+        ({"go.mod": replaces, "main.go": go}, "go.mod"),
+        ({**GO, "go.work": work}, "!go.work"),
+        ({**PHP, "composer.json": composer}, "composer.json"),
+        ({**PHP, "composer.json": vendors}, "composer.json"),
+        ({"pom.xml": dependencies, **java}, "!pom.xml"),
+        ({"pom.xml": modules}, "!pom.xml"),
+        ({"pom.xml": properties, **java}, "!pom.xml"),
+        ({"pom.xml": profiles, **java}, "!pom.xml"),
+        ({"pom.xml": shared, **java}, "!pom.xml"),
+        ({"build.gradle": gradle, **java}, "build.gradle"),
+        ({"settings.gradle": settings, "build.gradle": "plugins { id 'java' }\n", **java}, "!settings.gradle"),
+    ])
+
+
+@case("workspaces, .yarnrc.yml, Procfile and sources at the cap finish in well under a second")
+def _():
+    package = {"name": "svc", "scripts": {"start": "node server.js"}, "dependencies": {"express": "5"}}
+    patterns = filled('{"name": "root", "private": true, "workspaces": [\n', lambda i: '  "a"', "\n]}", sep=",\n")
+    yarnrc = filled("nodeLinker: node-modules\n", lambda i: f"k{i}: v\n", "")
+    procfile = filled("web: gunicorn app:app\n", lambda i: f"w{i}: python x{i}.py\n", "")
+    members = filled('[workspace]\nmembers = [\n', lambda i: '  "a",\n', "]\n")
+    routes = filled("const app = require('express')();\n",
+                    lambda i: f"app.get('/p{i}', (q, s) => s.send('x'));\n", "app.listen(3000);\n")
+    views = filled(FLASK, lambda i: f"\n@app.route('/p{i}')\ndef p{i}():\n    return 'x'\n", "")
+    handlers = filled('package main\n\nimport "net/http"\n\nfunc main() {\n',
+                      lambda i: f'\thttp.HandleFunc("/p{i}", nil)\n', '\thttp.ListenAndServe(":8080", nil)\n}\n')
+    guards = filled("fn main() {}\n",
+                    lambda i: '#[cfg(not(any(feature = "a", feature = "b")))]\ncompile_error!("x");\n', "")
+    return quick([
+        ({"package.json": patterns, "a/package.json": package, "a/server.js": SERVER}, "package.json"),
+        ({"package.json": package, "server.js": SERVER, ".yarnrc.yml": yarnrc}, ".yarnrc.yml"),
+        ({**PY, "Procfile": procfile}, "Procfile"),
+        ({"Cargo.toml": members, "a/Cargo.toml": CARGO, "a/src/main.rs": "fn main() {}\n"}, "Cargo.toml"),
+        ({"package.json": package, "server.js": routes}, "server.js"),
+        ({"requirements.txt": "flask\ngunicorn\n", "app.py": views}, "app.py"),
+        ({"go.mod": GO["go.mod"], "main.go": handlers}, "main.go"),
+        ({"Cargo.toml": CARGO + '\n[features]\na = []\n', "src/main.rs": guards}, "!src/main.rs"),
+    ])
+
 # Credentials -------------------------------------------------------------------------------
 
 @case("an .npmrc reaches the install step only as a secret mount")

@@ -5,33 +5,48 @@
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
+use crate::lines::Starts;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
 
 /// How deep `<modules>` may nest.
 const MAX_DEPTH: usize = 4;
 
-/// One `<plugin>`: its coordinates, line, and the text of every element inside it.
+/// One `<plugin>`: its coordinates, line, and the text of every element inside it, then the
+/// `<pluginManagement>` declarations that apply to it (shared, not copied, between the
+/// profiles that run the same plugin).
 #[derive(Debug, Clone)]
 struct Plugin {
     artifact: String,
     version: Option<String>,
     line: usize,
     texts: Vec<(String, String)>,
+    managed: Vec<Rc<Plugin>>,
 }
 
 impl Plugin {
+    /// The first text of `tag`: its own, else the first its management gives.
     fn get(&self, tag: &str) -> Option<&str> {
+        self.own(tag)
+            .or_else(|| self.managed.iter().find_map(|m| m.get(tag)))
+    }
+
+    /// Whether `tag` has `value`: among its own texts, or (for a tag it lacks) as its
+    /// management first gives it.
+    fn has(&self, tag: &str, value: &str) -> bool {
+        self.texts.iter().any(|(t, v)| t == tag && v == value)
+            || (self.own(tag).is_none()
+                && self.managed.iter().find_map(|m| m.get(tag)) == Some(value))
+    }
+
+    fn own(&self, tag: &str) -> Option<&str> {
         self.texts
             .iter()
             .find(|(t, _)| t == tag)
             .map(|(_, v)| v.as_str())
-    }
-
-    fn has(&self, tag: &str, value: &str) -> bool {
-        self.texts.iter().any(|(t, v)| t == tag && v == value)
     }
 }
 
@@ -159,11 +174,11 @@ fn text_of(node: roxmltree::Node, name: &str) -> Option<String> {
         .filter(|t| !t.is_empty())
 }
 
-fn line(doc: &roxmltree::Document, node: roxmltree::Node) -> usize {
-    doc.text_pos_at(node.range().start).row as usize
+fn line(starts: &Starts, node: roxmltree::Node) -> usize {
+    starts.line(node.range().start)
 }
 
-fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plugin> {
+fn plugins(starts: &Starts, build: Option<roxmltree::Node>) -> Vec<Plugin> {
     let Some(list) = build.and_then(|b| child(b, "plugins")) else {
         return Vec::new();
     };
@@ -172,7 +187,7 @@ fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plu
         .map(|plugin| Plugin {
             artifact: text_of(plugin, "artifactId").unwrap_or_default(),
             version: text_of(plugin, "version"),
-            line: line(doc, plugin),
+            line: line(starts, plugin),
             texts: plugin
                 .descendants()
                 .filter(|d| d.is_element())
@@ -181,6 +196,7 @@ fn plugins(doc: &roxmltree::Document, build: Option<roxmltree::Node>) -> Vec<Plu
                     (!text.is_empty()).then(|| (d.tag_name().name().to_string(), text.to_string()))
                 })
                 .collect(),
+            managed: Vec::new(),
         })
         .collect()
 }
@@ -191,6 +207,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         line: Some(err.pos().row as usize),
         cause: format!("invalid XML: {err}"),
     })?;
+    let starts = Starts::new(text);
     let project = doc.root_element();
     if project.tag_name().name() != "project" {
         return Err(DetectError::Broken {
@@ -218,7 +235,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                 .filter(|c| c.is_element())
                 .map(|c| {
                     let value = c.text().unwrap_or("").trim().to_string();
-                    (c.tag_name().name().to_string(), (value, line(&doc, c)))
+                    (c.tag_name().name().to_string(), (value, line(&starts, c)))
                 })
                 .collect()
         })
@@ -226,8 +243,11 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
     let build = child(project, "build");
     let final_name = build
         .and_then(|b| child(b, "finalName"))
-        .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&doc, n)));
-    let managed = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
+        .map(|n| (n.text().unwrap_or("").trim().to_string(), line(&starts, n)));
+    let global = managed(plugins(
+        &starts,
+        build.and_then(|b| child(b, "pluginManagement")),
+    ));
     let profiles = child(project, "profiles")
         .map(|list| {
             list.children()
@@ -238,12 +258,14 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
                         .and_then(|a| text_of(a, "activeByDefault"))
                         .is_some_and(|v| v == "true"),
                     activation: child(profile, "activation")
-                        .and_then(|a| Some((Activation::read(a)?, line(&doc, a)))),
+                        .and_then(|a| Some((Activation::read(a)?, line(&starts, a)))),
                     plugins: {
                         let build = child(profile, "build");
-                        let own = plugins(&doc, build.and_then(|b| child(b, "pluginManagement")));
-                        let managed = own.into_iter().chain(managed.iter().cloned()).collect();
-                        with_managed(plugins(&doc, build), managed, "")
+                        let own = managed(plugins(
+                            &starts,
+                            build.and_then(|b| child(b, "pluginManagement")),
+                        ));
+                        with_managed(plugins(&starts, build), &own, &global, "")
                     },
                 })
                 .collect()
@@ -253,7 +275,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         .map(|list| {
             list.children()
                 .filter(|c| c.is_element() && c.tag_name().name() == "module")
-                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&doc, m))))
+                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&starts, m))))
                 .collect()
         })
         .unwrap_or_default();
@@ -266,7 +288,12 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         parent,
         properties,
         final_name,
-        plugins: with_managed(plugins(&doc, build), managed, &packaging),
+        plugins: with_managed(
+            plugins(&starts, build),
+            &Managed::new(),
+            &global,
+            &packaging,
+        ),
         packaging,
         profiles,
         modules,
@@ -275,25 +302,77 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
 
 /// The plugins that run, with the configuration `<pluginManagement>` gives them: a managed
 /// plugin's settings apply where the plugin runs, and maven-jar-plugin runs in every `jar`
-/// build, declared or not.
-fn with_managed(mut running: Vec<Plugin>, managed: Vec<Plugin>, packaging: &str) -> Vec<Plugin> {
-    for managed in managed {
-        match running.iter_mut().find(|p| p.artifact == managed.artifact) {
-            Some(plugin) => {
-                for (tag, value) in managed.texts {
-                    if plugin.get(&tag).is_none() {
-                        plugin.texts.push((tag, value));
-                    }
-                }
-                plugin.version = plugin.version.take().or(managed.version);
+/// build, declared or not. `own` (a profile's management) applies before `managed`.
+fn with_managed(
+    mut running: Vec<Plugin>,
+    own: &Managed,
+    managed: &Managed,
+    packaging: &str,
+) -> Vec<Plugin> {
+    let mut seen: HashSet<String> = HashSet::new();
+    for plugin in running.iter_mut() {
+        if !seen.insert(plugin.artifact.clone()) {
+            continue;
+        }
+        for source in [own, managed]
+            .iter()
+            .filter_map(|m| m.get(&plugin.artifact))
+        {
+            if plugin.version.is_none() {
+                plugin.version = source.version.clone();
             }
-            None if managed.artifact == "maven-jar-plugin" && packaging == "jar" => {
-                running.push(managed)
-            }
-            None => {}
+            plugin.managed.push(Rc::clone(source));
         }
     }
+    if packaging == "jar" && !seen.contains("maven-jar-plugin") {
+        let mut jar: Option<Plugin> = None;
+        for source in [own, managed]
+            .iter()
+            .filter_map(|m| m.get("maven-jar-plugin"))
+        {
+            match &mut jar {
+                Some(plugin) => {
+                    if plugin.version.is_none() {
+                        plugin.version = source.version.clone();
+                    }
+                    plugin.managed.push(Rc::clone(source));
+                }
+                None => jar = Some(Plugin::clone(source)),
+            }
+        }
+        running.extend(jar);
+    }
     running
+}
+
+/// A `<pluginManagement>`'s plugins by artifact, the declarations of one artifact applied to
+/// its first in order (as applying each in turn where the plugin runs would).
+type Managed = HashMap<String, Rc<Plugin>>;
+
+fn managed(plugins: Vec<Plugin>) -> Managed {
+    let mut folded: HashMap<String, (Plugin, HashSet<String>)> = HashMap::new();
+    for plugin in plugins {
+        match folded.get_mut(&plugin.artifact) {
+            Some((first, tags)) => {
+                for (tag, value) in plugin.texts {
+                    if tags.insert(tag.clone()) {
+                        first.texts.push((tag, value));
+                    }
+                }
+                if first.version.is_none() {
+                    first.version = plugin.version;
+                }
+            }
+            None => {
+                let tags = plugin.texts.iter().map(|(t, _)| t.clone()).collect();
+                folded.insert(plugin.artifact.clone(), (plugin, tags));
+            }
+        }
+    }
+    folded
+        .into_iter()
+        .map(|(artifact, (plugin, _))| (artifact, Rc::new(plugin)))
+        .collect()
 }
 
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
@@ -729,6 +808,86 @@ fn release(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Each managed declaration applied in turn, as the plugins are given: the reading
+    /// [`with_managed`] answers as.
+    fn applied_in_turn(
+        mut running: Vec<Plugin>,
+        managed: Vec<Plugin>,
+        packaging: &str,
+    ) -> Vec<Plugin> {
+        for managed in managed {
+            match running.iter_mut().find(|p| p.artifact == managed.artifact) {
+                Some(plugin) => {
+                    for (tag, value) in managed.texts {
+                        if plugin.own(&tag).is_none() {
+                            plugin.texts.push((tag, value));
+                        }
+                    }
+                    plugin.version = plugin.version.take().or(managed.version);
+                }
+                None if managed.artifact == "maven-jar-plugin" && packaging == "jar" => {
+                    running.push(managed)
+                }
+                None => {}
+            }
+        }
+        running
+    }
+
+    /// What the plan can ask of each plugin: coordinates, line, each tag's text and values.
+    fn shown(plugins: &[Plugin]) -> Vec<String> {
+        plugins
+            .iter()
+            .map(|p| {
+                let tags: Vec<_> = ["t0", "t1", "t2", "t3"]
+                    .iter()
+                    .map(|t| {
+                        let values: Vec<bool> =
+                            ["x0", "x1", "x2"].iter().map(|v| p.has(t, v)).collect();
+                        (p.get(t), values)
+                    })
+                    .collect();
+                format!("{} {:?} {} {tags:?}", p.artifact, p.version, p.line)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn managed_plugins_fold_as_applied_in_turn() {
+        let mut state = 11u64;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let artifacts = ["a", "b", "maven-jar-plugin"];
+        for _ in 0..500 {
+            let mut plugins = |count: u64| -> Vec<Plugin> {
+                (0..count)
+                    .map(|line| Plugin {
+                        artifact: artifacts[next(3) as usize].to_string(),
+                        version: (next(2) == 0).then(|| format!("v{}", next(3))),
+                        line: line as usize,
+                        texts: (0..next(4))
+                            .map(|_| (format!("t{}", next(3)), format!("x{}", next(3))))
+                            .collect(),
+                        managed: Vec::new(),
+                    })
+                    .collect()
+            };
+            let (running, own, global) = (plugins(3), plugins(3), plugins(4));
+            let packaging = ["jar", "war", ""][next(3) as usize];
+            let expected = applied_in_turn(
+                running.clone(),
+                own.iter().chain(&global).cloned().collect(),
+                packaging,
+            );
+            let folded = with_managed(running, &managed(own), &managed(global), packaging);
+            assert_eq!(shown(&folded), shown(&expected));
+        }
+    }
 
     #[test]
     fn jdk_activation_ranges() {

@@ -200,16 +200,22 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         }
     }
     let mut members = Vec::new();
+    let mut expanded = std::collections::HashSet::new();
+    let mut member_dirs = std::collections::HashSet::new();
     for pattern in &patterns {
         if pattern.starts_with('!') {
             continue;
         }
         let pattern = pattern.replace("**", "*");
+        if !expanded.insert(pattern.clone()) {
+            continue;
+        }
         for dir in crate::manifest::expand(repo, &pattern_file, None, &pattern)? {
-            if dir.is_empty() || members.iter().any(|m: &Package| m.dir == dir) {
+            if dir.is_empty() || member_dirs.contains(&dir) {
                 continue;
             }
             if let Some(member) = package::read(repo, &dir)? {
+                member_dirs.insert(dir);
                 members.push(member);
             }
         }

@@ -5,6 +5,7 @@
 use super::frontend::{self, Frontend, Server, Site};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
+use crate::lines::KeyLines;
 use crate::manifest::{key_line, parse_json};
 use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
@@ -161,7 +162,7 @@ fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectEr
 
 fn string_field(
     file: &str,
-    text: &str,
+    keys: &KeyLines,
     json: &Value,
     key: &str,
 ) -> Result<Option<(String, Evidence)>, DetectError> {
@@ -171,13 +172,13 @@ fn string_field(
             value.clone(),
             Evidence::line(
                 file,
-                key_line(text, key).unwrap_or(1),
+                keys.line(key).unwrap_or(1),
                 format!("{key}: {value:?}"),
             ),
         ))),
         Some(_) => Err(broken(
             file,
-            key_line(text, key),
+            keys.line(key),
             format!("\"{key}\" is not a string"),
         )),
     }
@@ -185,7 +186,7 @@ fn string_field(
 
 fn string_map(
     file: &str,
-    text: &str,
+    keys: &KeyLines,
     json: &Value,
     key: &str,
 ) -> Result<BTreeMap<String, (String, Evidence)>, DetectError> {
@@ -197,7 +198,7 @@ fn string_map(
                 let value = value.as_str().ok_or_else(|| {
                     broken(
                         file,
-                        key_line(text, name),
+                        keys.line(name),
                         format!("\"{key}\".\"{name}\" is not a string"),
                     )
                 })?;
@@ -207,7 +208,7 @@ fn string_map(
                         value.to_string(),
                         Evidence::line(
                             file,
-                            key_line(text, name).unwrap_or(1),
+                            keys.line(name).unwrap_or(1),
                             format!("{name}: {value:?}"),
                         ),
                     ),
@@ -217,7 +218,7 @@ fn string_map(
         Some(_) => {
             return Err(broken(
                 file,
-                key_line(text, key),
+                keys.line(key),
                 format!("\"{key}\" is not an object"),
             ));
         }
@@ -235,27 +236,28 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
     if !json.is_object() {
         return Err(broken(&file, Some(1), "is not a JSON object"));
     }
+    let keys = KeyLines::new(&text);
     let mut package = Package {
         dir: dir.to_string(),
         manifest: file.clone(),
-        name: string_field(&file, &text, &json, "name")?.map(|(n, _)| n),
-        scripts: string_map(&file, &text, &json, "scripts")?,
-        main: string_field(&file, &text, &json, "main")?,
-        package_manager: string_field(&file, &text, &json, "packageManager")?,
+        name: string_field(&file, &keys, &json, "name")?.map(|(n, _)| n),
+        scripts: string_map(&file, &keys, &json, "scripts")?,
+        main: string_field(&file, &keys, &json, "main")?,
+        package_manager: string_field(&file, &keys, &json, "packageManager")?,
         about: crate::manifest::About::from_json(&file, &text, &json),
         ..Package::default()
     };
     if let Some(engines) = json.get("engines").filter(|e| e.is_object()) {
-        package.engines = string_field(&file, &text, engines, "node")?;
+        package.engines = string_field(&file, &keys, engines, "node")?;
     }
     if let Some(volta) = json.get("volta").filter(|v| v.is_object()) {
-        package.volta = string_field(&file, &text, volta, "node")?;
+        package.volta = string_field(&file, &keys, volta, "node")?;
     }
     for (key, target) in [
         ("dependencies", &mut package.dependencies),
         ("devDependencies", &mut package.dev_dependencies),
     ] {
-        for (name, (_, evidence)) in string_map(&file, &text, &json, key)? {
+        for (name, (_, evidence)) in string_map(&file, &keys, &json, key)? {
             target.insert(name, evidence);
         }
     }

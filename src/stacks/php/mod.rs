@@ -149,7 +149,8 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
     };
     let json = manifest::parse_json("composer.json", &text)?;
     let require = json.get("require").and_then(|r| r.as_object());
-    let line = |key: &str| manifest::key_line(&text, key);
+    let keys = crate::lines::KeyLines::new(&text);
+    let line = |key: &str| keys.line(key);
     let php = require
         .and_then(|r| r.get("php"))
         .and_then(|v| v.as_str())

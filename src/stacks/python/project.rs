@@ -4,10 +4,11 @@
 
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
+use crate::lines::{KeyLines, QuotedLines};
 use crate::manifest::{self, key_line, parse_toml};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use toml::{Table, Value};
 
 /// Requirement files that name the production dependencies, in order of preference.
@@ -63,7 +64,7 @@ pub struct Project {
 
 /// Normalizes a distribution name (PEP 503): lower case, runs of `-_.` become `-`.
 pub fn normalize(name: &str) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(name.len());
     let mut dash = false;
     for c in name.trim().chars() {
         if matches!(c, '-' | '_' | '.') {
@@ -73,7 +74,11 @@ pub fn normalize(name: &str) -> String {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         }
     }
     out
@@ -125,12 +130,13 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
     if let Some(text) = repo.read_text(&pipfile, MANIFEST_CAP)? {
         let table = parse_toml(&pipfile, &text)?;
         if let Some(packages) = table.get("packages").and_then(Value::as_table) {
+            let keys = KeyLines::new(&text);
             for name in packages.keys() {
                 project
                     .dependencies
                     .entry(normalize(name))
                     .or_insert_with(|| {
-                        Evidence::line(&pipfile, key_line(&text, name).unwrap_or(1), name.clone())
+                        Evidence::line(&pipfile, keys.line(name).unwrap_or(1), name.clone())
                     });
             }
         }
@@ -159,6 +165,7 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
 
 fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), DetectError> {
     let table = parse_toml(file, text)?;
+    let keys = KeyLines::new(text);
     project.build_system = table.contains_key("build-system");
     if let Some(pep621) = table.get("project") {
         let pep621 = pep621
@@ -196,6 +203,7 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
                     "[project].dependencies is not a list",
                 )
             })?;
+            let quoted = QuotedLines::new(text);
             for dep in deps {
                 let Some(dep) = dep.as_str() else {
                     return Err(broken(
@@ -205,7 +213,7 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
                     ));
                 };
                 if let Some(name) = requirement_name(dep) {
-                    let line = manifest::line_of(text, |l| l.contains(&format!("\"{dep}\"")));
+                    let line = quoted.line(dep);
                     project
                         .dependencies
                         .entry(name)
@@ -214,7 +222,7 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
             }
         }
         if let Some(scripts) = pep621.get("scripts").and_then(Value::as_table) {
-            collect_scripts(file, text, scripts, project);
+            collect_scripts(file, &keys, scripts, project);
         }
     }
     let tool = table.get("tool").and_then(Value::as_table);
@@ -255,12 +263,12 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
                     .dependencies
                     .entry(normalize(name))
                     .or_insert_with(|| {
-                        Evidence::line(file, key_line(text, name).unwrap_or(1), name.clone())
+                        Evidence::line(file, keys.line(name).unwrap_or(1), name.clone())
                     });
             }
         }
         if let Some(scripts) = poetry.get("scripts").and_then(Value::as_table) {
-            collect_scripts(file, text, scripts, project);
+            collect_scripts(file, &keys, scripts, project);
         }
     }
     if let Some(members) = tool
@@ -289,7 +297,8 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
     Ok(())
 }
 
-fn collect_scripts(file: &str, text: &str, scripts: &Table, project: &mut Project) {
+fn collect_scripts(file: &str, keys: &KeyLines, scripts: &Table, project: &mut Project) {
+    let known: HashSet<String> = project.scripts.iter().map(|(n, _, _)| n.clone()).collect();
     for (name, target) in scripts {
         let target = match target {
             Value::String(target) => target.clone(),
@@ -300,10 +309,10 @@ fn collect_scripts(file: &str, text: &str, scripts: &Table, project: &mut Projec
                 .to_string(),
             _ => String::new(),
         };
-        if project.scripts.iter().any(|(n, _, _)| n == name) {
+        if known.contains(name) {
             continue;
         }
-        let line = key_line(text, name).unwrap_or(1);
+        let line = keys.line(name).unwrap_or(1);
         project.scripts.push((
             name.clone(),
             target.clone(),

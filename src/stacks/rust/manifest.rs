@@ -7,7 +7,7 @@ pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -104,10 +104,13 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                 .unmodelled
                 .push("Cargo.toml: a workspace.exclude pattern".to_string());
         }
+        let line = key_line(&text, "members");
+        let exclude: HashSet<String> = exclude.into_iter().collect();
+        let mut member_dirs: HashSet<String> =
+            project.packages.iter().map(|p| p.dir.clone()).collect();
         for pattern in string_list("Cargo.toml", workspace, "members")? {
-            let line = key_line(&text, "members");
             for dir in expand(repo, "Cargo.toml", line, &pattern)? {
-                if exclude.contains(&dir) || project.packages.iter().any(|p| p.dir == dir) {
+                if exclude.contains(&dir) || member_dirs.contains(&dir) {
                     continue;
                 }
                 let file = repo::join(&dir, "Cargo.toml");
@@ -137,6 +140,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
                 project
                     .packages
                     .push(read_package(repo, &dir, &file, &text, &member, &inherited)?);
+                member_dirs.insert(dir);
             }
         }
         if !workspace.contains_key("default-members") && manifest.contains_key("package") {
@@ -144,13 +148,9 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         }
         if workspace.contains_key("default-members") {
             let mut dirs = Vec::new();
+            let line = key_line(&text, "default-members");
             for pattern in string_list("Cargo.toml", workspace, "default-members")? {
-                dirs.extend(expand(
-                    repo,
-                    "Cargo.toml",
-                    key_line(&text, "default-members"),
-                    &pattern,
-                )?);
+                dirs.extend(expand(repo, "Cargo.toml", line, &pattern)?);
             }
             project.default_members = Some(dirs);
         }
@@ -220,10 +220,13 @@ fn read_package(
                 .ok_or_else(|| broken(file, "a [[bin]] has no name"))?;
             let src = match target.get("path").and_then(Value::as_str) {
                 Some(path) => {
-                    let line = crate::manifest::line_of(text, |line| {
-                        line.trim_start().starts_with("path") && line.contains(path)
-                    });
-                    facts::inside(file, line, "[[bin]] path", dir, path)?
+                    facts::inside(file, None, "[[bin]] path", dir, path).map_err(|_| {
+                        let line = crate::manifest::line_of(text, |line| {
+                            line.trim_start().starts_with("path") && line.contains(path)
+                        });
+                        facts::inside(file, line, "[[bin]] path", dir, path)
+                            .expect_err("refused without its line, so refused with it")
+                    })?
                 }
                 None => default_bin_path(repo, dir, &name, bin_name),
             };
@@ -259,8 +262,12 @@ fn read_package(
                 });
             }
         }
+        let mut names: HashSet<String> = bins.iter().map(|b| b.name.clone()).collect();
+        let mut sources: HashSet<String> = bins.iter().map(|b| b.src.clone()).collect();
         for bin in discovered {
-            if !bins.iter().any(|b| b.name == bin.name || b.src == bin.src) {
+            if !names.contains(&bin.name) && !sources.contains(&bin.src) {
+                names.insert(bin.name.clone());
+                sources.insert(bin.src.clone());
                 bins.push(bin);
             }
         }
@@ -380,6 +387,52 @@ pub fn enabled_features(package: &Package, requested: &[String]) -> BTreeSet<Str
         .collect()
 }
 
+/// The features of `package` but `default` that turn on one of `wanted` when asked for alone
+/// (with `default`), in name order: those from which following features that enable features
+/// reaches one of `wanted`, found by walking those edges backwards once from `wanted`.
+pub fn enablers(package: &Package, wanted: &[String]) -> Vec<String> {
+    let mut enabled_by: HashMap<&str, Vec<&str>> = HashMap::new();
+    for (feature, items) in &package.features {
+        for item in items {
+            if let Some(next) = next_feature(item) {
+                enabled_by.entry(next).or_default().push(feature);
+            }
+        }
+    }
+    let mut reaching: HashSet<&str> = HashSet::new();
+    let mut pending: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    while let Some(feature) = pending.pop() {
+        if reaching.insert(feature)
+            && let Some(enablers) = enabled_by.get(feature)
+        {
+            pending.extend(enablers);
+        }
+    }
+    let by_default = enabled(package, &[])
+        .0
+        .iter()
+        .any(|on| reaching.contains(on));
+    package
+        .features
+        .keys()
+        .filter(|f| *f != "default")
+        .filter(|f| by_default || reaching.contains(f.as_str()))
+        .cloned()
+        .collect()
+}
+
+/// The feature an item of a feature's list turns on, if any: `name` itself, or `dep` of
+/// `dep/feature` (not of `dep?/feature`); `dep:name` turns on only the optional dependency.
+fn next_feature(item: &str) -> Option<&str> {
+    if item.starts_with("dep:") {
+        None
+    } else if let Some((dep, _)) = item.split_once('/') {
+        (!dep.ends_with('?')).then_some(dep)
+    } else {
+        Some(item)
+    }
+}
+
 /// (features on, optional dependency keys on) for `requested` plus `default`.
 fn enabled<'a>(
     package: &'a Package,
@@ -446,6 +499,70 @@ fn collect_dependencies(manifest: &Table, out: &mut BTreeMap<String, Vec<String>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A small pseudo-random feature graph: features naming features, `dep:` items,
+    /// `dep/feature` and `dep?/feature` items, names that are no feature, and cycles.
+    fn graph(seed: u64) -> Package {
+        let mut state = seed;
+        let mut next = |n: u64| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) % n
+        };
+        let mut features = BTreeMap::new();
+        for feature in 0..8 {
+            let items = (0..next(4))
+                .map(|_| {
+                    let target = format!("f{}", next(10));
+                    match next(4) {
+                        0 => format!("dep:{target}"),
+                        1 => format!("{target}/x"),
+                        2 => format!("{target}?/x"),
+                        _ => target,
+                    }
+                })
+                .collect();
+            let name = if feature == 0 && next(2) == 0 {
+                "default".to_string()
+            } else {
+                format!("f{feature}")
+            };
+            features.insert(name, items);
+        }
+        Package {
+            name: "p".to_string(),
+            dir: String::new(),
+            bins: Vec::new(),
+            rust_version: None,
+            default_run: None,
+            version: None,
+            license: None,
+            optional: BTreeMap::new(),
+            features,
+        }
+    }
+
+    #[test]
+    fn enablers_are_the_features_whose_expansion_reaches_a_wanted_one() {
+        for seed in 0..500 {
+            let package = graph(seed);
+            for wanted in [vec!["f3".to_string()], vec!["f1".into(), "f9".into()]] {
+                let expanded: Vec<String> = package
+                    .features
+                    .keys()
+                    .filter(|f| *f != "default")
+                    .filter(|f| {
+                        enabled_features(&package, std::slice::from_ref(*f))
+                            .iter()
+                            .any(|on| wanted.contains(on))
+                    })
+                    .cloned()
+                    .collect();
+                assert_eq!(enablers(&package, &wanted), expanded, "{package:?}");
+            }
+        }
+    }
 
     #[test]
     fn toml_errors_carry_the_line() {

@@ -16,7 +16,7 @@ use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Everything detected about a Rust project.
 #[derive(Debug, Clone, Serialize)]
@@ -215,6 +215,14 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
     };
 
     let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
+    let mut entries: HashMap<&str, usize> = HashMap::new();
+    if packages.len() > 1 {
+        for line in lock_text.iter().flat_map(|text| text.lines()) {
+            if line.starts_with("name = \"") {
+                *entries.entry(line).or_default() += 1;
+            }
+        }
+    }
     let mut bins = Vec::new();
     let mut default_runs = Vec::new();
     let mut guards = Vec::new();
@@ -223,7 +231,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         let mut roots: Vec<&str> = package.bins.iter().map(|b| b.src.as_str()).collect();
         roots.push(&lib);
         guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
-        let spec = package_spec(package, packages.len(), lock_text.as_deref());
+        let spec = package_spec(package, packages.len(), &entries);
         let manifest_file = repo::join(&package.dir, "Cargo.toml");
         let about = crate::manifest::About::new(
             &manifest_file,
@@ -334,13 +342,18 @@ pub enum Graph {
     Direct(BTreeMap<String, usize>),
 }
 
-/// The `--package` argument for a package among `count` (see [`RustBin::package_spec`]).
-fn package_spec(package: &manifest::Package, count: usize, lock: Option<&str>) -> Option<String> {
+/// The `--package` argument for a package among `count` (see [`RustBin::package_spec`]);
+/// `entries` counts each `name = "..."` line of Cargo.lock.
+fn package_spec(
+    package: &manifest::Package,
+    count: usize,
+    entries: &HashMap<&str, usize>,
+) -> Option<String> {
     if count == 1 {
         return None;
     }
     let entry = format!("name = \"{}\"", package.name);
-    let namesakes = lock.map_or(0, |text| text.lines().filter(|l| *l == entry).count());
+    let namesakes = entries.get(entry.as_str()).copied().unwrap_or(0);
     match &package.version {
         Some(version) if namesakes > 1 => Some(format!("{}@{version}", package.name)),
         _ => Some(package.name.clone()),

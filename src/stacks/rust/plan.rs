@@ -460,17 +460,7 @@ fn guarded_features(facts: &RustFacts, bin: &RustBin) -> Result<Option<Step>, De
     for guard in &guards {
         let chosen: Vec<&String> = guard.features.iter().filter(|f| on.contains(*f)).collect();
         if chosen.is_empty() {
-            let enablers = package
-                .features
-                .keys()
-                .filter(|f| *f != "default")
-                .filter(|f| {
-                    super::manifest::enabled_features(package, std::slice::from_ref(*f))
-                        .iter()
-                        .any(|on| guard.features.contains(on))
-                })
-                .cloned()
-                .collect();
+            let enablers = super::manifest::enablers(package, &guard.features);
             return Err(DetectError::FeatureNeeded {
                 file: guard.evidence.file.clone(),
                 line: guard.evidence.line,

@@ -1,0 +1,425 @@
+//! Line numbers found in one pass over a text: where each line starts, the line of each key
+//! assignment, and the line of each quoted string. A manifest with many entries names every
+//! entry's line from these indexes instead of reading its text again per entry, so the time
+//! to read it grows with its size, not with its size times its entries. Each index answers
+//! exactly what the plain scan it replaces would ([`crate::manifest::key_line`],
+//! [`crate::manifest::line_of`]).
+
+use std::cell::{OnceCell, RefCell};
+use std::collections::HashMap;
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
+
+/// Where each line of a text starts, turning byte offsets into 1-based line numbers.
+#[derive(Debug, Clone)]
+pub struct Starts {
+    starts: Vec<usize>,
+}
+
+impl Starts {
+    /// The line starts of `text`: its beginning and every offset after a `\n`.
+    pub fn new(text: &str) -> Starts {
+        let mut starts = vec![0];
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, byte)| *byte == b'\n')
+                .map(|(index, _)| index + 1),
+        );
+        Starts { starts }
+    }
+
+    /// The 1-based line of byte `offset`: one more than the `\n` before it.
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|start| *start <= offset)
+    }
+}
+
+/// Modulus of the polynomial hashes below (a Mersenne prime).
+const MODULUS: u64 = (1 << 61) - 1;
+
+/// A hash base chosen at random per run, so no text can be made to collide on purpose; a
+/// collision would only cost a plain scan, never a wrong answer.
+fn random_base() -> u64 {
+    RandomState::new().hash_one(0u8) % (MODULUS - 512) + 256
+}
+
+fn multiply(a: u64, b: u64) -> u64 {
+    let product = (a as u128).wrapping_mul(b as u128);
+    let folded = (product as u64 & MODULUS) + (product >> 61) as u64;
+    if folded >= MODULUS {
+        folded - MODULUS
+    } else {
+        folded
+    }
+}
+
+fn step(hash: u64, byte: u8, base: u64) -> u64 {
+    let next = multiply(hash, base) + byte as u64 + 1;
+    if next >= MODULUS {
+        next - MODULUS
+    } else {
+        next
+    }
+}
+
+fn hash(bytes: &[u8], base: u64) -> u64 {
+    bytes.iter().fold(0, |hash, byte| step(hash, *byte, base))
+}
+
+/// Hashes keys that are already hashes (a length and a polynomial hash with a random base).
+#[derive(Debug, Default, Clone, Copy)]
+struct Mixed(u64);
+
+impl Hasher for Mixed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.write_u64(*byte as u64);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = (self.0.rotate_left(29) ^ value).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+
+    fn write_usize(&mut self, value: usize) {
+        self.write_u64(value as u64);
+    }
+}
+
+type ByHash<V> = HashMap<(usize, u64), V, BuildHasherDefault<Mixed>>;
+
+/// Whether the character starting at byte `at` of `line` is whitespace as `str::trim_start`
+/// sees it (`None`: `at` is inside a character).
+fn whitespace_at(line: &str, at: usize) -> Option<bool> {
+    let byte = line.as_bytes()[at];
+    if byte < 0x80 {
+        Some(matches!(byte, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r'))
+    } else if byte < 0xc0 {
+        None
+    } else {
+        line[at..].chars().next().map(char::is_whitespace)
+    }
+}
+
+/// Whether `line` assigns `key`: `key =`, `key:`, `"key" =` or `"key":` after indentation.
+pub fn assigns(line: &str, key: &str) -> bool {
+    let line = line.trim_start();
+    let rest = line.strip_prefix(key).or_else(|| {
+        line.strip_prefix('"')
+            .and_then(|quoted| quoted.strip_prefix(key))
+            .and_then(|quoted| quoted.strip_prefix('"'))
+    });
+    rest.is_some_and(|rest| {
+        let rest = rest.trim_start();
+        rest.starts_with('=') || rest.starts_with(':')
+    })
+}
+
+/// The first line assigning each key of a TOML or JSON text, built in one pass: every prefix
+/// of a line that [`assigns`] would accept is recorded by its length and hash.
+#[derive(Debug)]
+pub struct KeyLines<'a> {
+    text: &'a str,
+    base: u64,
+    /// Built on the first question.
+    first: OnceCell<ByHash<(usize, &'a str)>>,
+}
+
+impl<'a> KeyLines<'a> {
+    /// An index of `text`, built when first asked.
+    pub fn new(text: &'a str) -> KeyLines<'a> {
+        KeyLines {
+            text,
+            base: random_base(),
+            first: OnceCell::new(),
+        }
+    }
+
+    fn build(text: &'a str, base: u64) -> ByHash<(usize, &'a str)> {
+        let mut first = ByHash::default();
+        let mut assigning: Vec<bool> = Vec::new();
+        for (index, whole) in text.lines().enumerate() {
+            let line = whole.trim_start();
+            let bytes = line.as_bytes();
+            let Some(last) = line.rfind(['=', ':']) else {
+                continue;
+            };
+            assigning.clear();
+            assigning.resize(last + 2, false);
+            let mut next = false;
+            let mut at = last + 1;
+            while at > 0 {
+                at -= 1;
+                match whitespace_at(line, at) {
+                    None => continue,
+                    Some(true) => {}
+                    Some(false) => next = bytes[at] == b'=' || bytes[at] == b':',
+                }
+                assigning[at] = next;
+            }
+            let mut plain = 0;
+            let mut quoted = 0;
+            let starts_quoted = bytes.first() == Some(&b'"');
+            // `"key"` counts only where the line does not start with `key` itself, which for
+            // a key ending at a quote means within the line's opening run of quotes.
+            let opening = bytes.iter().take_while(|byte| **byte == b'"').count();
+            for at in 0..=last {
+                let byte = bytes[at];
+                if assigning[at] {
+                    first.entry((at, plain)).or_insert((index + 1, whole));
+                }
+                plain = step(plain, byte, base);
+                if starts_quoted && at > 0 {
+                    if byte == b'"' && assigning[at + 1] && at >= opening {
+                        first.entry((at - 1, quoted)).or_insert((index + 1, whole));
+                    }
+                    quoted = step(quoted, byte, base);
+                }
+            }
+        }
+        first
+    }
+
+    /// The line of the first assignment of `key`, as [`crate::manifest::key_line`] finds it.
+    pub fn line(&self, key: &str) -> Option<usize> {
+        let first = self
+            .first
+            .get_or_init(|| KeyLines::build(self.text, self.base));
+        let (line, text) = *first.get(&(key.len(), hash(key.as_bytes(), self.base)))?;
+        if assigns(text, key) {
+            Some(line)
+        } else {
+            crate::manifest::key_line(self.text, key)
+        }
+    }
+}
+
+/// The first line holding each double-quoted string of a text (`"name"`, quotes included),
+/// as [`crate::manifest::line_of`] with `contains` finds it.
+#[derive(Debug)]
+pub struct QuotedLines<'a> {
+    text: &'a str,
+    base: u64,
+    /// The text between two consecutive quotes of a line, by length and hash -> the first
+    /// such line's index and that text.
+    between: ByHash<(usize, &'a str)>,
+    /// For strings holding quotes of their own, built on first use.
+    spans: RefCell<Option<Spans<'a>>>,
+}
+
+/// Hashes of every quote-to-quote span crossing a given number of quotes.
+#[derive(Debug)]
+struct Spans<'a> {
+    lines: Vec<&'a str>,
+    /// Every `"` of the text: (its line's index, its byte offset in the text).
+    quotes: Vec<(usize, usize)>,
+    prefix: Vec<u64>,
+    powers: Vec<u64>,
+    by_inner: HashMap<usize, ByHash<usize>>,
+}
+
+impl<'a> QuotedLines<'a> {
+    /// Indexes `text`.
+    pub fn new(text: &'a str) -> QuotedLines<'a> {
+        let base = random_base();
+        let mut between = ByHash::default();
+        let bytes = text.as_bytes();
+        let mut line = 0;
+        let mut previous = None;
+        let mut hash = 0;
+        for at in 0..bytes.len() {
+            match bytes[at] {
+                b'\n' => {
+                    line += 1;
+                    previous = None;
+                }
+                b'"' => {
+                    if let Some(start) = previous {
+                        let inside = &text[start + 1..at];
+                        between
+                            .entry((inside.len(), hash))
+                            .or_insert((line, inside));
+                    }
+                    previous = Some(at);
+                    hash = 0;
+                }
+                byte => hash = step(hash, byte, base),
+            }
+        }
+        QuotedLines {
+            text,
+            base,
+            between,
+            spans: RefCell::new(None),
+        }
+    }
+
+    /// The 1-based number of the first line containing `"value"`.
+    pub fn line(&self, value: &str) -> Option<usize> {
+        let scan =
+            || crate::manifest::line_of(self.text, |line| line.contains(&format!("\"{value}\"")));
+        let inner = value.bytes().filter(|byte| *byte == b'"').count();
+        if inner == 0 {
+            let (index, inside) = self
+                .between
+                .get(&(value.len(), hash(value.as_bytes(), self.base)))?;
+            return if *inside == value {
+                Some(index + 1)
+            } else {
+                scan()
+            };
+        }
+        let (index, line) = self.span_line(value, inner)?;
+        if line.contains(&format!("\"{value}\"")) {
+            Some(index + 1)
+        } else {
+            scan()
+        }
+    }
+
+    fn span_line(&self, value: &str, inner: usize) -> Option<(usize, &'a str)> {
+        let mut spans = self.spans.borrow_mut();
+        let base = self.base;
+        let text = self.text;
+        let spans = spans.get_or_insert_with(|| {
+            let mut lines = Vec::new();
+            let mut quotes = Vec::new();
+            for (index, line) in text.lines().enumerate() {
+                lines.push(line);
+                let offset = line.as_ptr() as usize - text.as_ptr() as usize;
+                quotes.extend(line.match_indices('"').map(|(at, _)| (index, offset + at)));
+            }
+            let mut prefix = vec![0];
+            let mut powers = vec![1];
+            for byte in text.bytes() {
+                prefix.push(step(*prefix.last().expect("non-empty"), byte, base));
+                powers.push(multiply(*powers.last().expect("non-empty"), base));
+            }
+            Spans {
+                lines,
+                quotes,
+                prefix,
+                powers,
+                by_inner: HashMap::new(),
+            }
+        });
+        let Spans {
+            lines,
+            quotes,
+            prefix,
+            powers,
+            by_inner,
+        } = spans;
+        let first = by_inner.entry(inner).or_insert_with(|| {
+            let mut first = ByHash::default();
+            for (at, &(line, start)) in quotes.iter().enumerate() {
+                let Some(&(end_line, end)) = quotes.get(at + inner + 1) else {
+                    break;
+                };
+                if end_line != line {
+                    continue;
+                }
+                let end = end + 1;
+                let hash = (prefix[end] + MODULUS - multiply(prefix[start], powers[end - start]))
+                    % MODULUS;
+                first.entry((end - start, hash)).or_insert(line);
+            }
+            first
+        });
+        let quoted = format!("\"{value}\"");
+        let index = *first.get(&(quoted.len(), hash(quoted.as_bytes(), base)))?;
+        Some((index, lines[index]))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::{key_line, line_of};
+
+    /// Texts and keys built from few characters, so that keys, quotes and separators meet in
+    /// every arrangement.
+    fn samples() -> (Vec<String>, Vec<String>) {
+        let alphabet = [
+            'a', 'b', '"', '=', ':', ' ', '\t', '\r', '\u{a0}', '\n', 'é',
+        ];
+        let mut state = 7u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let mut texts = Vec::new();
+        let mut keys = vec![String::new()];
+        for _ in 0..600 {
+            let length = next(40);
+            let text: String = (0..length)
+                .map(|_| alphabet[next(alphabet.len())])
+                .collect();
+            for _ in 0..4 {
+                let start = next(text.chars().count() + 1);
+                let take = next(6);
+                keys.push(text.chars().skip(start).take(take).collect());
+            }
+            texts.push(text);
+        }
+        texts.push("{\n  \"a\": 1,\n  \"b\" : {\"a\": 2}\n}\nb = 3\n\"a\"b\" = 4\r\n".to_string());
+        keys.extend(["a", "b", "a\"b", "\"a\"", " a", "a "].map(str::to_string));
+        (texts, keys)
+    }
+
+    #[test]
+    fn key_lines_answer_as_the_scan() {
+        let (texts, keys) = samples();
+        for text in &texts {
+            let index = KeyLines::new(text);
+            for key in &keys {
+                let scan = key_line(text, key);
+                assert_eq!(index.line(key), scan, "{text:?} {key:?}");
+                let first = index.first.get().expect("built by the first question");
+                let found = first.get(&(key.len(), hash(key.as_bytes(), index.base)));
+                assert_eq!(
+                    found.map(|(line, _)| *line),
+                    scan,
+                    "indexed {text:?} {key:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn quoted_lines_answer_as_the_scan() {
+        let (texts, keys) = samples();
+        for text in &texts {
+            let index = QuotedLines::new(text);
+            for key in &keys {
+                let scan = line_of(text, |line| line.contains(&format!("\"{key}\"")));
+                assert_eq!(index.line(key), scan, "{text:?} {key:?}");
+                if !key.contains('"') {
+                    let found = index
+                        .between
+                        .get(&(key.len(), hash(key.as_bytes(), index.base)));
+                    assert_eq!(found.map(|(line, _)| line + 1), scan, "indexed {key:?}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn starts_count_newlines() {
+        let text = "a\nbc\r\n\nd";
+        let starts = Starts::new(text);
+        for offset in 0..=text.len() {
+            assert_eq!(
+                starts.line(offset),
+                text[..offset].matches('\n').count() + 1,
+                "{offset}"
+            );
+        }
+    }
+}
