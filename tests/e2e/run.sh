@@ -18,4 +18,4 @@ if ! /usr/bin/docker info > /dev/null 2>&1; then
   /usr/bin/docker info > /dev/null || { tail -20 /tmp/shiplight-dockerd.log; exit 1; }
 fi
 cargo build --quiet
-timeout 1800 python3 tests/e2e/run.py "$@"
+timeout 2700 python3 tests/e2e/run.py "$@"
