@@ -11,7 +11,6 @@
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, Repo};
-use crate::stack::Stack;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::sync::Mutex;
@@ -26,7 +25,7 @@ pub enum Target {
     Absolute(&'static str),
 }
 
-/// A credential file the install steps of some stacks read.
+/// A credential file some install steps read (each stack lists the ones its steps read).
 #[derive(Debug, Clone, Copy)]
 pub struct Credential {
     /// Path relative to the project root, or to a workspace member's directory.
@@ -34,72 +33,74 @@ pub struct Credential {
     /// The secret's id in `docker build --secret id=ID,src=FILE` (a member's file adds its
     /// directory to it).
     pub id: &'static str,
-    pub stacks: &'static [Stack],
     pub target: Target,
     /// Also read in each workspace member's directory.
     pub members: bool,
     pub what: &'static str,
 }
 
-/// The credential files shiplight mounts as secrets.
-pub const MOUNTED: &[Credential] = &[
-    Credential {
-        file: ".npmrc",
-        id: "npmrc",
-        stacks: &[Stack::Node, Stack::Php],
-        target: Target::Workdir(".npmrc"),
-        members: true,
-        what: "npm registry settings and tokens",
-    },
-    Credential {
-        file: ".yarnrc",
-        id: "yarnrc",
-        stacks: &[Stack::Node],
-        target: Target::Workdir(".yarnrc"),
-        members: true,
-        what: "Yarn classic settings and tokens",
-    },
-    Credential {
-        file: ".yarnrc.yml",
-        id: "yarnrc-yml",
-        stacks: &[Stack::Node],
-        target: Target::Workdir(".yarnrc.yml"),
-        members: true,
-        what: "Yarn settings and registry tokens",
-    },
-    Credential {
-        file: "pip.conf",
-        id: "pip-conf",
-        stacks: &[Stack::Python],
-        target: Target::Absolute("/etc/pip.conf"),
-        members: false,
-        what: "pip index settings and credentials",
-    },
-    Credential {
-        file: "auth.json",
-        id: "composer-auth",
-        stacks: &[Stack::Php],
-        target: Target::Workdir("auth.json"),
-        members: false,
-        what: "Composer repository credentials",
-    },
-    Credential {
-        file: "settings.xml",
-        id: "maven-settings",
-        stacks: &[Stack::Java],
-        target: Target::Absolute(MAVEN_SETTINGS),
-        members: false,
-        what: "Maven settings with repository credentials",
-    },
-    Credential {
-        file: ".mvn/settings.xml",
-        id: "maven-settings",
-        stacks: &[Stack::Java],
-        target: Target::Absolute(MAVEN_SETTINGS),
-        members: false,
-        what: "Maven settings with repository credentials",
-    },
-];
+/// npm's settings file.
+pub const NPMRC: Credential = Credential {
+    file: ".npmrc",
+    id: "npmrc",
+    target: Target::Workdir(".npmrc"),
+    members: true,
+    what: "npm registry settings and tokens",
+};
+
+/// Yarn classic's settings file.
+pub const YARNRC: Credential = Credential {
+    file: ".yarnrc",
+    id: "yarnrc",
+    target: Target::Workdir(".yarnrc"),
+    members: true,
+    what: "Yarn classic settings and tokens",
+};
+
+/// Yarn Berry's settings file.
+pub const YARNRC_YML: Credential = Credential {
+    file: ".yarnrc.yml",
+    id: "yarnrc-yml",
+    target: Target::Workdir(".yarnrc.yml"),
+    members: true,
+    what: "Yarn settings and registry tokens",
+};
+
+/// pip's settings file, mounted where pip reads it.
+pub const PIP_CONF: Credential = Credential {
+    file: "pip.conf",
+    id: "pip-conf",
+    target: Target::Absolute("/etc/pip.conf"),
+    members: false,
+    what: "pip index settings and credentials",
+};
+
+/// Composer's credentials file.
+pub const COMPOSER_AUTH: Credential = Credential {
+    file: "auth.json",
+    id: "composer-auth",
+    target: Target::Workdir("auth.json"),
+    members: false,
+    what: "Composer repository credentials",
+};
+
+/// Maven's settings in the project's root.
+pub const MAVEN_SETTINGS_ROOT: Credential = Credential {
+    file: "settings.xml",
+    id: "maven-settings",
+    target: Target::Absolute(MAVEN_SETTINGS),
+    members: false,
+    what: "Maven settings with repository credentials",
+};
+
+/// Maven's settings under `.mvn/`.
+pub const MAVEN_SETTINGS_MVN: Credential = Credential {
+    file: ".mvn/settings.xml",
+    id: "maven-settings",
+    target: Target::Absolute(MAVEN_SETTINGS),
+    members: false,
+    what: "Maven settings with repository credentials",
+};
 
 /// Where Maven's settings secret is mounted (Maven reads it through `-s`).
 pub const MAVEN_SETTINGS: &str = "/run/secrets/maven-settings";
@@ -217,55 +218,12 @@ pub fn first_secret(text: &str) -> Option<(usize, &'static str)> {
         .find_map(|(index, line)| secret_on_line(line).map(|what| (index + 1, what)))
 }
 
-/// Refuses a manifest or lock file that the image carries (a Python or PHP runtime holds the
-/// application's directory, with its manifests) when it holds a credential in the open, naming
-/// the file and line, never the value. Node's manifests and locks are looked at by its detector,
-/// which knows the workspace's members. A file that cannot be read is left to the detector.
-pub fn refuse_in_copied(repo: &Repo, stack: Stack) -> Result<(), DetectError> {
-    let (mut files, instead): (Vec<String>, &str) = match stack {
-        Stack::Python => (
-            [
-                "pyproject.toml",
-                "uv.lock",
-                "poetry.lock",
-                "Pipfile",
-                "Pipfile.lock",
-                "setup.cfg",
-                "uv.toml",
-                "poetry.toml",
-            ]
-            .map(String::from)
-            .to_vec(),
-            "pip reads index credentials from pip.conf, which the install step mounts as a secret, or from ${VARIABLE}s in the URL",
-        ),
-        Stack::Php => (
-            [
-                "composer.json",
-                "composer.lock",
-                "package.json",
-                "package-lock.json",
-            ]
-            .map(String::from)
-            .to_vec(),
-            "Composer reads repository credentials from auth.json and npm from .npmrc, which the install steps mount as secrets",
-        ),
-        _ => return Ok(()),
-    };
-    if stack == Stack::Python {
-        let requirements = |name: &str, kind: &crate::repo::Kind| {
-            kind.is_file()
-                && name.ends_with(".txt")
-                && (name.starts_with("requirements") || name.starts_with("constraints"))
-        };
-        files.extend(repo.list_dir("", requirements));
-        files.extend(
-            repo.list_dir("requirements", |name, kind| {
-                kind.is_file() && name.ends_with(".txt")
-            })
-            .into_iter()
-            .map(|name| format!("requirements/{name}")),
-        );
-    }
+/// Refuses a manifest or lock file that the image carries (`files`, which the stack names: a
+/// Python or PHP runtime holds the application's directory, with its manifests) when it holds a
+/// credential in the open, naming the file and line, never the value; `instead` says where the
+/// credential belongs. Node's manifests and locks are looked at by its detector, which knows the
+/// workspace's members. A file that cannot be read is left to the detector.
+pub fn refuse_in_copied(repo: &Repo, files: Vec<String>, instead: &str) -> Result<(), DetectError> {
     for file in files {
         let cap = if file.ends_with(".lock") {
             LOCK_CAP
@@ -371,12 +329,12 @@ fn evidence(repo: &Repo, file: &str) -> Evidence {
 
 /// The credential files the install steps of a `stack` project read (one per secret id): at the
 /// root, and in each of the workspace `members`' directories for the files read there too.
-pub fn present(repo: &Repo, stack: Stack, members: &[String]) -> Vec<Found> {
+pub fn present(repo: &Repo, read: &'static [Credential], members: &[String]) -> Vec<Found> {
     let dirs: Vec<String> = std::iter::once(String::new())
         .chain(members.iter().cloned())
         .collect();
     let mut found: Vec<Found> = Vec::new();
-    for credential in MOUNTED.iter().filter(|c| c.stacks.contains(&stack)) {
+    for credential in read {
         for dir in &dirs {
             if !dir.is_empty() && !credential.members {
                 continue;

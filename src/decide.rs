@@ -7,28 +7,8 @@ use crate::evidence::Evidence;
 use crate::facts::Signals;
 use crate::settings::Settings;
 use crate::stack::Stack;
-pub use crate::trace::{Condition, Context, Decision, Node, Step};
+pub use crate::trace::{Condition, Context, DecideError, Decision, Node, Step};
 use std::fmt::Write as _;
-
-/// Why no Dockerfile can be generated for the facts and settings.
-#[derive(Debug, Clone, thiserror::Error)]
-pub enum DecideError {
-    #[error("{reason}\n{}", format_trace(trace))]
-    Refused { reason: String, trace: Vec<Step> },
-    #[error("--runtime {wanted}: {reason}")]
-    RuntimeNotUsable { wanted: Family, reason: String },
-}
-
-fn format_trace(trace: &[Step]) -> String {
-    let mut out = String::from("decision path:");
-    for step in trace {
-        let _ = write!(out, "\n  {} -> {}", step.question, step.answer);
-        for evidence in &step.evidence {
-            let _ = write!(out, "\n      {evidence}");
-        }
-    }
-    out
-}
 
 /// Walks `tree` for the signals and settings, then applies a `--runtime` override if it is at
 /// least what the tree requires and one of the families the stack can run on. `version` picks

@@ -30,6 +30,7 @@ pub mod lines;
 pub mod manifest;
 pub mod monorepo;
 pub mod pins;
+pub mod pipeline;
 pub mod plan;
 pub mod promise;
 pub mod render;
@@ -47,55 +48,10 @@ pub mod write;
 use clap::CommandFactory;
 use cli::{Cli, Command, InitArgs, OnlyFile, Overrides, TemplatesCommand};
 use error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Error};
-use render::{Output, Templates};
-use settings::{Layer, Settings};
+pub use pipeline::{Environment, Generated, check_dir, generate_detected, generate_layers};
+use render::Output;
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
-
-/// Where settings come from besides the flags: the process environment and working directory.
-#[derive(Debug, Clone, Default)]
-pub struct Environment {
-    pub vars: Vec<(String, String)>,
-    pub cwd: PathBuf,
-}
-
-impl Environment {
-    /// The current process's environment.
-    pub fn current() -> Environment {
-        Environment {
-            vars: std::env::vars().collect(),
-            cwd: std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
-        }
-    }
-}
-
-/// Everything generated for one project: the plan, the files, the settings it was made with and
-/// the shiplight.toml that reproduces it.
-#[derive(Debug, Clone)]
-pub struct Generated {
-    pub plan: plan::Plan,
-    pub outputs: Vec<Output>,
-    pub settings: Settings,
-    pub config: Output,
-}
-
-/// The settings layers below the flags for a project: shiplight.toml (or the file `--config` or
-/// SHIPLIGHT_CONFIG names), then the SHIPLIGHT_* environment.
-pub fn base_layers(
-    root: &Path,
-    overrides: &Overrides,
-    env: &Environment,
-) -> Result<Vec<Layer>, Error> {
-    let explicit = overrides.config.clone().or_else(|| {
-        env.vars
-            .iter()
-            .find(|(name, _)| name == config::CONFIG_ENV)
-            .map(|(_, value)| env.cwd.join(value))
-    });
-    let file = config::file_layer(root, explicit.as_deref())?;
-    let environment = config::from_env(env.vars.iter().cloned(), &env.cwd)?;
-    Ok(vec![file, environment])
-}
+use std::path::Path;
 
 /// Runs a parsed command, writing its normal output to `out`; returns the exit code.
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
@@ -170,7 +126,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
 
 fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
     check_dir(&args.path)?;
-    let base = base_layers(&args.path, &args.overrides, env)?;
+    let base = pipeline::base_layers(&args.path, args.overrides.config.as_deref(), env)?;
     let flags = args.overrides.layer().map_err(Error::Usage)?;
     let interactive = !args.yes
         && !args.stdout
@@ -187,7 +143,7 @@ fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, E
         );
     }
     let generated = generate_layers(&args.path, &base, flags).map_err(unattended)?;
-    for warning in &generated.plan.warnings {
+    for warning in &generated.warnings {
         shown::warn(warning);
     }
     if args.stdout {
@@ -220,10 +176,6 @@ fn unattended(err: Error) -> Error {
     }
 }
 
-/// Compose files of a project other than the compose.yaml shiplight writes: when one exists,
-/// compose.yaml would shadow it.
-const OTHER_COMPOSE_FILES: &[&str] = &["compose.yml", "docker-compose.yaml", "docker-compose.yml"];
-
 /// Detects, decides, plans and renders for the project at `root` with the given flags, reading
 /// shiplight.toml and the SHIPLIGHT_* environment of this process.
 pub fn generate(root: &Path, overrides: &Overrides) -> Result<(plan::Plan, Vec<Output>), Error> {
@@ -237,94 +189,8 @@ pub fn generate_in(
     overrides: &Overrides,
     env: &Environment,
 ) -> Result<Generated, Error> {
-    check_dir(root)?;
-    let base = base_layers(root, overrides, env)?;
     let flags = overrides.layer().map_err(Error::Usage)?;
-    generate_layers(root, &base, flags)
-}
-
-/// Generates from settings layers (lowest first) and the flags layer on top.
-pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
-    let repo = repo::Repo::new(root);
-    generate_detected(&repo, detect::detect_all(&repo), base, flags)
-}
-
-/// [`generate_layers`] for detection reports already made for `repo` (whose reads they share).
-pub fn generate_detected(
-    repo: &repo::Repo,
-    reports: Vec<detect::Report>,
-    base: &[Layer],
-    flags: Layer,
-) -> Result<Generated, Error> {
-    let root = repo.root();
-    let settings = Settings::resolve(base.iter().cloned().chain([flags]));
-    let (facts, chosen) = detect::choose(reports, root, &settings)?;
-    credentials::refuse_in_copied(repo, facts.stack())?;
-    let credentials = credentials::present(repo, facts.stack(), &facts.member_dirs());
-    let mut plan = plan::build(&facts, &credentials, &settings)?;
-    plan.trace.splice(0..0, chosen);
-    if plan.compose
-        && let Some(other) = OTHER_COMPOSE_FILES.iter().find(|file| repo.exists(file))
-    {
-        plan.compose = false;
-        plan.warnings.push(format!(
-            "{other} exists, so compose.yaml is not generated: Compose would prefer compose.yaml and silently stop reading {other}. Merge the service from `shiplight init --stdout --compose` into it"
-        ));
-    }
-    let templates = Templates::load(settings.templates.as_ref())?;
-    let outputs = render::render(&plan, &templates)?;
-    plan.warnings
-        .extend(custom_promises(&plan, &templates, &outputs));
-    let config = Output {
-        name: config::FILE_NAME.to_string(),
-        contents: config::written(&plan.pins, &settings, root),
-    };
-    Ok(Generated {
-        plan,
-        outputs,
-        settings,
-        config,
-    })
-}
-
-/// One warning per promise the Dockerfile breaks, when a templates directory took part in
-/// rendering it, naming its Dockerfile template (or, when only partials were replaced, those).
-fn custom_promises(plan: &plan::Plan, templates: &Templates, outputs: &[Output]) -> Vec<String> {
-    let overrides = templates.overrides();
-    if overrides.is_empty() {
-        return Vec::new();
-    }
-    let Some(dockerfile) = outputs.iter().find(|output| output.name == "Dockerfile") else {
-        return Vec::new();
-    };
-    let [id, _] = render::stack_templates(plan.stack);
-    let template = match overrides.get(&id) {
-        Some(path) => path.display().to_string(),
-        None => overrides
-            .values()
-            .map(|path| path.display().to_string())
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
-    promise::broken(&dockerfile.contents)
-        .into_iter()
-        .map(|broken| {
-            format!(
-                "the Dockerfile rendered with custom template {template} is written, but {broken}"
-            )
-        })
-        .collect()
-}
-
-pub(crate) fn check_dir(root: &Path) -> Result<(), Error> {
-    if root.is_dir() {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "{} is not a directory: pass the project's root",
-            root.display()
-        )))
-    }
+    pipeline::generate(root, overrides.config.as_deref(), flags, env)
 }
 
 fn print_outputs(
@@ -354,6 +220,7 @@ fn to_json(value: &impl serde::Serialize) -> String {
 mod tests {
     use super::*;
     use clap::Parser;
+    use std::path::PathBuf;
 
     /// Every fixture rendered with `--vendor chainguard`, once with the catalogue as written
     /// and once as it will read when each `latest` tag has moved to its next release: the files

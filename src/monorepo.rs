@@ -4,12 +4,13 @@
 
 use crate::cli::{InitArgs, Overrides};
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::pipeline::{Environment, Generated, base_layers, check_dir, generate_detected};
 use crate::render::BakeTarget;
 use crate::render::{Output, Templates};
 use crate::repo::{self, Entry, Repo};
 use crate::settings::Settings;
 use crate::stacks;
-use crate::{Environment, Generated, base_layers, check, config, detect, generate_detected, write};
+use crate::{check, config, detect, write};
 use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -132,7 +133,7 @@ fn generate_all(
     overrides: &Overrides,
     env: &Environment,
 ) -> Result<Vec<Service>, Error> {
-    crate::check_dir(root)?;
+    check_dir(root)?;
     let walk = find(root);
     if walk.stopped {
         eprintln!(
@@ -157,7 +158,7 @@ fn generate_all(
         } else {
             relative.clone()
         };
-        let result = base_layers(&dir, overrides, env).and_then(|base| {
+        let result = base_layers(&dir, overrides.config.as_deref(), env).and_then(|base| {
             let settings = Settings::resolve(base.iter().cloned().chain([flags.clone()]));
             let applications = match detect::choose(reports.clone(), &dir, &settings) {
                 Ok((facts, _)) => facts.applications(&settings),
@@ -378,7 +379,7 @@ pub fn check(
 
 /// Settings at the root (for the bake file's templates): the environment and the flags.
 fn root_settings(root: &Path, overrides: &Overrides, env: &Environment) -> Result<Settings, Error> {
-    let mut layers = base_layers(root, overrides, env)?;
+    let mut layers = base_layers(root, overrides.config.as_deref(), env)?;
     layers.push(overrides.layer().map_err(Error::Usage)?);
     Ok(Settings::resolve(layers))
 }

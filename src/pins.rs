@@ -5,13 +5,14 @@
 
 use crate::cli::PinsArgs;
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
-use crate::{Environment, generate_in};
+use crate::pipeline::{self, Environment};
 use std::io::Write;
 
 /// Prints the pin file for the project at `args.path`; with `--check`, exit 1 when an image is
 /// not pinned yet.
 pub fn run(args: &PinsArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
-    let generated = generate_in(&args.path, &args.overrides, env)?;
+    let flags = args.overrides.layer().map_err(Error::Usage)?;
+    let generated = pipeline::generate(&args.path, args.overrides.config.as_deref(), flags, env)?;
     let dockerfile = generated
         .outputs
         .iter()

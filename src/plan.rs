@@ -7,9 +7,10 @@ use crate::decide;
 use crate::images::Images;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
+pub use crate::stacks::PlanError;
 pub use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies};
-use crate::stacks::{self, Facts, StackPlan};
-use crate::trace::{Decision, Step};
+use crate::stacks::{self, Decider, Facts, Planned, StackPlan};
+use crate::trace::{DecideError, Decision, Step};
 use serde::Serialize;
 
 /// Numeric user and group the runtime stage runs as (distroless and Chainguard `nonroot`).
@@ -220,36 +221,62 @@ impl Runtime {
     }
 }
 
-/// Why no plan can be made: the stack's detection or target choice, the tree, the image
-/// catalogue or the digests file said no. Folded into the top-level error by the commands.
-#[derive(Debug, thiserror::Error)]
-pub enum PlanError {
-    #[error(transparent)]
-    Detect(#[from] crate::facts::DetectError),
-    #[error(transparent)]
-    Decide(#[from] crate::decide::DecideError),
-    #[error(transparent)]
-    Digests(#[from] crate::images::DigestsError),
-    /// The catalogue has no image for what was asked.
-    #[error("{0}")]
-    Unavailable(String),
+/// The tree walk a stack's plan calls: the stack's tree and usable families, with the
+/// `--runtime` override applied.
+struct Walk {
+    stack: Stack,
+    tree: crate::trace::Node,
 }
 
-/// Builds the plan for detected facts and settings: picks the target, walks the tree, and lets
-/// the stack fill in its part.
-pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Result<Plan, PlanError> {
+impl Decider for Walk {
+    fn decide(
+        &self,
+        signals: &crate::facts::Signals,
+        settings: &Settings,
+        version: Option<&str>,
+    ) -> Result<Decision, DecideError> {
+        decide::decide(
+            self.stack,
+            &self.tree,
+            signals,
+            settings,
+            stacks::usable_families(self.stack),
+            version,
+        )
+    }
+}
+
+/// What the plan is built from besides the settings: the detected facts with the steps that
+/// chose them, the credential files found, and another compose file of the project's.
+pub struct Inputs<'a> {
+    pub facts: &'a Facts,
+    /// The detection step that chose these facts among several stacks or directories.
+    pub chosen: Option<Step>,
+    pub credentials: &'a [Found],
+    /// A compose file of the project's own that a generated compose.yaml would shadow.
+    pub other_compose: Option<&'static str>,
+}
+
+/// Builds the plan for detected facts and settings: the stack chooses its target and walks its
+/// tree, then the plan is assembled, its trace in this one place.
+pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError> {
+    let facts = inputs.facts;
     let stack = facts.stack();
+    let walk = Walk {
+        stack,
+        tree: stacks::tree(stack),
+    };
     let mut vendor_step = None;
-    let (decision, output) = match decide_and_plan(facts, settings) {
-        Err(PlanError::Decide(crate::decide::DecideError::Refused { reason, trace }))
-            if !settings.vendor_chosen && stack != Stack::Php =>
+    let planned = match facts.plan(settings, &walk) {
+        Err(PlanError::Decide(DecideError::Refused { reason, trace }))
+            if !settings.vendor_chosen && stacks::vendor_choice(stack) =>
         {
             let other = Settings {
                 vendor: Vendor::Chainguard,
                 ..settings.clone()
             };
-            match decide_and_plan(facts, &other) {
-                Ok((decision, output)) => {
+            match facts.plan(&other, &walk) {
+                Ok(planned) => {
                     let refusal = trace
                         .iter()
                         .rev()
@@ -267,18 +294,20 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
                         ),
                         evidence: refusal,
                     });
-                    (decision, output)
+                    planned
                 }
                 Err(_) => {
-                    return Err(PlanError::Decide(crate::decide::DecideError::Refused {
-                        reason,
-                        trace,
-                    }));
+                    return Err(PlanError::Decide(DecideError::Refused { reason, trace }));
                 }
             }
         }
         other => other?,
     };
+    let Planned {
+        decision,
+        preface,
+        output,
+    } = planned;
     let builder_row = catalog::builder_variant(stack, decision.vendor, output.builder_variant)
         .ok_or_else(|| {
             PlanError::Unavailable(format!(
@@ -294,7 +323,8 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
     };
     let images = Images::new(&settings.mirrors, settings.digests.as_ref())?;
     let latest = builder.ends_with(":latest");
-    let mut trace: Vec<Step> = vec![vendor_step.unwrap_or_else(|| Step {
+    let mut trace: Vec<Step> = inputs.chosen.into_iter().collect();
+    trace.push(vendor_step.unwrap_or_else(|| Step {
         question: "Which vendor?".to_string(),
         answer: format!(
             "{}: {}. {}",
@@ -307,7 +337,8 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
             catalog::DHI_NOT_OFFERED
         ),
         evidence: Vec::new(),
-    })];
+    }));
+    trace.extend(preface);
     trace.extend(decision.trace.iter().cloned());
     trace.extend(output.steps);
     trace.push(Step {
@@ -332,7 +363,7 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
     pins.stack = Some(stack);
     pins.vendor = Some(decision.vendor);
     pins.runtime = Some(decision.family);
-    if stack.has_lang_version() {
+    if stacks::has_lang_version(stack) {
         pins.lang_version = Some(output.builder_version.clone());
     }
     pins.port = port;
@@ -341,7 +372,7 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
         .and_then(|user| user.split_once(':'))
         .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
         .unwrap_or_default();
-    let secrets = crate::credentials::mounts(credentials, builder_row.workdir, &cache_owner);
+    let secrets = crate::credentials::mounts(inputs.credentials, builder_row.workdir, &cache_owner);
     if !secrets.is_empty() {
         trace.push(Step {
             question: "Which files reach the install steps as secrets?".to_string(),
@@ -356,12 +387,28 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
             evidence: secrets.iter().map(|s| s.evidence.clone()).collect(),
         });
     }
+    let mut warnings: Vec<String> = output
+        .warnings
+        .iter()
+        .chain(&label_warnings)
+        .map(|line| crate::safe::comment(line))
+        .collect();
+    let wants_compose = settings.compose || build.always_compose();
+    let compose = match inputs.other_compose {
+        Some(other) if wants_compose => {
+            warnings.push(format!(
+                "{other} exists, so compose.yaml is not generated: Compose would prefer compose.yaml and silently stop reading {other}. Merge the service from `shiplight init --stdout --compose` into it"
+            ));
+            false
+        }
+        _ => wants_compose,
+    };
     Ok(Plan {
         stack,
         stack_title: stack.title(),
         vendor: decision.vendor,
         syntax: settings.syntax,
-        compose: settings.compose || build.always_compose(),
+        compose,
         bake: settings.bake,
         platforms: output.platforms.list,
         app: App {
@@ -391,104 +438,11 @@ pub fn build(facts: &Facts, credentials: &[Found], settings: &Settings) -> Resul
             .collect(),
         reason: crate::safe::comment(&decision.reason),
         trace,
-        warnings: output
-            .warnings
-            .iter()
-            .chain(&label_warnings)
-            .map(|line| crate::safe::comment(line))
-            .collect(),
+        warnings,
         labels,
         secret_mounts: secrets.iter().map(|s| format!(" {}", s.mount)).collect(),
         secrets,
         build,
         pins,
     })
-}
-
-/// Chooses the target (main package, binary), walks the stack's tree and builds its plan part.
-fn decide_and_plan(
-    facts: &Facts,
-    settings: &Settings,
-) -> Result<(Decision, StackOutput), PlanError> {
-    let stack = facts.stack();
-    let tree = stacks::tree(stack);
-    let usable = stacks::usable_families(stack);
-    match facts {
-        Facts::Go(facts) => {
-            let (main, chosen) = stacks::go::plan::select(facts, settings)?;
-            let decision =
-                decide::decide(stack, &tree, &facts.signals(main), settings, usable, None)?;
-            let mut output = stacks::go::plan::plan(facts, main, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Rust(facts) => {
-            let facts = stacks::rust::plan::with_features(facts, settings)?;
-            let facts = facts.as_ref();
-            let (bin, chosen) = stacks::rust::plan::select(facts, settings)?;
-            let decision = decide::decide(stack, &tree, &facts.signals(), settings, usable, None)?;
-            let mut output = stacks::rust::plan::plan(facts, bin, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Python(facts) => {
-            let (app, chosen) = stacks::python::plan::select(facts, settings)?;
-            let decision =
-                decide::decide(stack, &tree, &facts.signals(app), settings, usable, None)?;
-            let mut output = stacks::python::plan::plan(facts, app, &decision, settings)?;
-            output.steps.splice(0..0, chosen);
-            Ok((decision, output))
-        }
-        Facts::Node(facts) => {
-            let (package, chosen) = stacks::node::plan::select(facts, settings)?;
-            let (major, mut steps, warnings) =
-                stacks::node::plan::runtime_major(facts, package, settings)?;
-            let decision = decide::decide(
-                stack,
-                &tree,
-                &facts.signals(package),
-                settings,
-                usable,
-                Some(&major),
-            )?;
-            let mut output = stacks::node::plan::plan(facts, package, settings, &major)?;
-            steps.splice(0..0, chosen);
-            steps.append(&mut output.steps);
-            output.steps = steps;
-            output.warnings.splice(0..0, warnings);
-            Ok((decision, output))
-        }
-        Facts::Java(facts) => {
-            let (module, runnable) = stacks::java::plan::select(facts, settings)?;
-            let (major, too_new, step, warnings) =
-                stacks::java::plan::runtime_major(module, settings)?;
-            let signals = stacks::java::JavaFacts::signals(runnable, &too_new);
-            let decision = decide::decide(stack, &tree, &signals, settings, usable, Some(&major))?;
-            let mut output = stacks::java::plan::plan(facts, module, runnable, settings, &major)?;
-            output.steps.insert(0, step);
-            output.warnings.splice(0..0, warnings);
-            Ok((decision, output))
-        }
-        Facts::Php(facts) => {
-            let mut settings = settings.clone();
-            let distroless = settings.vendor == Vendor::Distroless;
-            settings.vendor = Vendor::Chainguard;
-            let selector = if facts.app.is_web() { "fpm" } else { "cli" };
-            let mut decision = decide::decide(
-                stack,
-                &tree,
-                &facts.signals(),
-                &settings,
-                usable,
-                Some(selector),
-            )?;
-            if distroless {
-                decision
-                    .trace
-                    .insert(0, stacks::php::plan::no_distroless_php());
-            }
-            let output = stacks::php::plan::plan(facts, settings.health_path.as_deref())?;
-            Ok((decision, output))
-        }
-    }
 }

@@ -1,72 +1,70 @@
-//! The stacks shiplight knows, as one enum; the knowledge of each lives in `stacks/<name>`.
+//! The registry: the one list of the stacks shiplight knows. The [`Stack`] enum is made from it
+//! here, and `stacks/mod.rs` makes every dispatch from it (the facts and plan enums, the calls
+//! into each stack's [`StackKind`](crate::stacks::StackKind) implementation). Adding a stack adds
+//! one row here, its folder under `src/stacks/`, its templates folder and its catalogue rows.
 
-use clap::ValueEnum;
-use serde::{Deserialize, Serialize};
-use std::fmt;
-
-/// A language ecosystem shiplight can containerise.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, ValueEnum,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Stack {
-    /// Go modules and workspaces.
-    Go,
-    /// Rust packages and Cargo workspaces.
-    Rust,
-    /// Python applications (pip, uv, Poetry, Pipenv).
-    Python,
-    /// Node.js applications (npm, Yarn, pnpm).
-    Node,
-    /// JVM applications built with Maven or Gradle.
-    Java,
-    /// PHP applications (Composer, or plain PHP).
-    Php,
+/// Calls macro `$then` with the registry's rows: `module Variant "Title" "what it covers"`.
+macro_rules! with_stacks {
+    ($then:ident) => {
+        $then! {
+            go Go "Go" "Go modules and workspaces.",
+            rust Rust "Rust" "Rust packages and Cargo workspaces.",
+            python Python "Python" "Python applications (pip, uv, Poetry, Pipenv).",
+            node Node "Node.js" "Node.js applications (npm, Yarn, pnpm).",
+            java Java "Java" "JVM applications built with Maven or Gradle.",
+            php Php "PHP" "PHP applications (Composer, or plain PHP).",
+        }
+    };
 }
 
-impl Stack {
-    /// Whether `lang-version` applies to this stack (PHP's version follows its runtime image).
-    pub fn has_lang_version(self) -> bool {
-        self != Stack::Php
-    }
+pub(crate) use with_stacks;
 
-    /// Every stack, in the order detection reports them.
-    pub const ALL: &'static [Stack] = &[
-        Stack::Go,
-        Stack::Rust,
-        Stack::Python,
-        Stack::Node,
-        Stack::Java,
-        Stack::Php,
-    ];
-
-    /// Lower-case name used in flags, templates and output.
-    pub fn name(self) -> &'static str {
-        match self {
-            Stack::Go => "go",
-            Stack::Rust => "rust",
-            Stack::Python => "python",
-            Stack::Node => "node",
-            Stack::Java => "java",
-            Stack::Php => "php",
+macro_rules! stack_enum {
+    ($($module:ident $variant:ident $title:literal $doc:literal,)*) => {
+        /// A language ecosystem shiplight can containerise.
+        #[derive(
+            Debug,
+            Clone,
+            Copy,
+            PartialEq,
+            Eq,
+            PartialOrd,
+            Ord,
+            Hash,
+            serde::Serialize,
+            serde::Deserialize,
+            clap::ValueEnum,
+        )]
+        #[serde(rename_all = "lowercase")]
+        pub enum Stack {
+            $(#[doc = $doc] $variant,)*
         }
-    }
 
-    /// Human name used in messages.
-    pub fn title(self) -> &'static str {
-        match self {
-            Stack::Go => "Go",
-            Stack::Rust => "Rust",
-            Stack::Python => "Python",
-            Stack::Node => "Node.js",
-            Stack::Java => "Java",
-            Stack::Php => "PHP",
+        impl Stack {
+            /// Every stack, in the order detection reports them.
+            pub const ALL: &'static [Stack] = &[$(Stack::$variant,)*];
+
+            /// Lower-case name used in flags, templates and output (the stack's folder).
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Stack::$variant => stringify!($module),)*
+                }
+            }
+
+            /// Human name used in messages.
+            pub fn title(self) -> &'static str {
+                match self {
+                    $(Stack::$variant => $title,)*
+                }
+            }
         }
-    }
+    };
 }
 
-impl fmt::Display for Stack {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+with_stacks!(stack_enum);
+
+impl std::fmt::Display for Stack {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
 }

@@ -165,3 +165,24 @@ pub struct Decision {
     #[serde(skip)]
     pub runtime: &'static RuntimeImage,
 }
+
+/// Why no Dockerfile can be generated for the facts and settings.
+#[derive(Debug, Clone, thiserror::Error)]
+pub enum DecideError {
+    #[error("{reason}\n{}", format_trace(trace))]
+    Refused { reason: String, trace: Vec<Step> },
+    #[error("--runtime {wanted}: {reason}")]
+    RuntimeNotUsable { wanted: Family, reason: String },
+}
+
+fn format_trace(trace: &[Step]) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from("decision path:");
+    for step in trace {
+        let _ = write!(out, "\n  {} -> {}", step.question, step.answer);
+        for evidence in &step.evidence {
+            let _ = write!(out, "\n      {evidence}");
+        }
+    }
+    out
+}

@@ -8,9 +8,9 @@ use crate::catalog::{Family, Vendor};
 use crate::config;
 use crate::error::{EXIT_OK, Error};
 use crate::facts::DetectError;
+use crate::pipeline::{Generated, generate_layers};
 use crate::settings::Layer;
-use crate::stack::Stack;
-use crate::{Generated, explain, generate_layers, stacks, write};
+use crate::{explain, stacks, write};
 use dialoguer::theme::SimpleTheme;
 use dialoguer::{Confirm, Input, Select};
 use std::io::Write;
@@ -35,7 +35,7 @@ pub fn run(
     write!(out, "\n{}\n", explain::plan(&generated.plan))?;
 
     let mut changed = false;
-    if !generated.settings.vendor_chosen && generated.plan.stack != Stack::Php {
+    if !generated.settings.vendor_chosen && stacks::vendor_choice(generated.plan.stack) {
         let vendors = [Vendor::Distroless, Vendor::Chainguard];
         let current = vendors
             .iter()

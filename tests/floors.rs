@@ -29,13 +29,13 @@ const FLOORS: &[(&str, &[&str])] = &[
     (
         "pipeline: detect, decide, plan, render, write, check",
         &[
-            "detect", "decide", "plan", "render", "promise", "write", "check",
+            "detect", "decide", "plan", "render", "promise", "write", "check", "pipeline", "error",
         ],
     ),
     (
         "commands",
         &[
-            "lib", "main", "cli", "error", "explain", "monorepo", "pins", "verify", "wizard",
+            "lib", "main", "cli", "explain", "monorepo", "pins", "verify", "wizard",
         ],
     ),
 ];

@@ -1,260 +1,292 @@
-//! The stacks: one folder each (`go`, `rust`, `python`, `node`, `java`, `php`) holding that stack's detection, decision tree and
-//! plan. This module only dispatches on the stack; adding a stack adds a folder and one arm here.
+//! The stacks: one folder each holding that stack's detection, decision tree and plan, behind
+//! one trait, [`StackKind`]. The registry ([`crate::stack`]) lists them; the enums of facts and
+//! plans and every dispatch below are made from it, so no code here names a particular stack.
 
-pub mod go;
 pub mod health;
-pub mod java;
-pub mod node;
 pub mod output;
-pub mod php;
-pub mod python;
-pub mod rust;
 
 use crate::catalog::Family;
+use crate::credentials::Credential;
 use crate::evidence::Evidence;
-use crate::facts::{DetectError, Fact};
+use crate::facts::{DetectError, Fact, Signals};
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
-use crate::trace::Node;
+use crate::trace::{DecideError, Decision, Node, Step};
+use output::StackOutput;
 use serde::Serialize;
 
-/// What a stack's detector found.
-#[derive(Debug, Clone, Serialize)]
-#[serde(untagged)]
-pub enum Facts {
-    Go(Box<go::GoFacts>),
-    Rust(Box<rust::RustFacts>),
-    Python(Box<python::PythonFacts>),
-    Node(Box<node::NodeFacts>),
-    Java(Box<java::JavaFacts>),
-    Php(Box<php::PhpFacts>),
+/// Why no plan can be made: the stack's detection or target choice, the tree, the image
+/// catalogue or the digests file said no. Folded into the top-level error by the commands.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    #[error(transparent)]
+    Detect(#[from] DetectError),
+    #[error(transparent)]
+    Decide(#[from] DecideError),
+    #[error(transparent)]
+    Digests(#[from] crate::images::DigestsError),
+    /// The catalogue has no image for what was asked.
+    #[error("{0}")]
+    Unavailable(String),
 }
 
-/// The stack's own part of the plan, serialized under the stack's name.
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum StackPlan {
-    Go(go::plan::GoPlan),
-    Rust(rust::plan::RustPlan),
-    Python(python::plan::PythonPlan),
-    Node(node::plan::NodePlan),
-    Java(java::plan::JavaPlan),
-    Php(php::plan::PhpPlan),
+/// The walk of a stack's decision tree, handed to the stack's plan by the pipeline: the plan
+/// calls it once, with the signals of the target it chose (and, for a language runtime with
+/// several majors, the one it needs).
+pub trait Decider {
+    /// Walks the tree for `signals` under `settings`.
+    fn decide(
+        &self,
+        signals: &Signals,
+        settings: &Settings,
+        version: Option<&str>,
+    ) -> Result<Decision, DecideError>;
 }
 
-impl Facts {
-    /// The stack these facts belong to.
-    pub fn stack(&self) -> Stack {
-        match self {
-            Facts::Go(_) => Stack::Go,
-            Facts::Rust(_) => Stack::Rust,
-            Facts::Python(_) => Stack::Python,
-            Facts::Node(_) => Stack::Node,
-            Facts::Java(_) => Stack::Java,
-            Facts::Php(_) => Stack::Php,
-        }
-    }
+/// What a stack's plan hands back: the tree's decision, the steps that come before the tree's
+/// in the trace (a rule the stack applies before walking it), and the stack's part of the plan.
+pub struct Planned {
+    pub decision: Decision,
+    pub preface: Vec<Step>,
+    pub output: StackOutput,
+}
 
-    /// The directories of the workspace members whose install reads settings files of their
-    /// own (a Node member's `.npmrc`, `.yarnrc`, `.yarnrc.yml`).
-    pub fn member_dirs(&self) -> Vec<String> {
-        match self {
-            Facts::Node(facts) => facts.members.iter().map(|m| m.dir.clone()).collect(),
-            _ => Vec::new(),
-        }
-    }
+/// One stack: everything shiplight knows about it, reached only through the registry.
+pub trait StackKind {
+    /// What the detector found.
+    type Facts: std::fmt::Debug + Clone + Serialize;
+    /// The stack's own part of the plan.
+    type Plan: std::fmt::Debug + Clone + Serialize;
 
-    /// Whether the project holds something to run (a main package, a binary, an entry point, a
-    /// runnable module, an application) and what it is, with its evidence; `None` when not.
-    pub fn runnable(&self) -> Option<Evidence> {
-        match self {
-            Facts::Go(facts) => facts.mains.first().map(|m| m.evidence.clone()),
-            Facts::Rust(facts) => facts
-                .bins
-                .first()
-                .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name))),
-            Facts::Python(facts) => facts
-                .apps
-                .iter()
-                .find_map(|a| a.entry.as_ref())
-                .map(|e| e.evidence.clone()),
-            Facts::Node(facts) => facts
-                .candidates()
-                .first()
-                .and_then(|p| p.entry.as_ref())
-                .map(|e| e.evidence.clone()),
-            Facts::Java(facts) => facts
-                .modules
-                .iter()
-                .find(|m| m.runnable.is_some())
-                .map(|m| Evidence::file(m.manifest.clone(), "a runnable artefact")),
-            Facts::Php(facts) => Some(facts.app_evidence.clone()),
-        }
-    }
+    /// Files whose presence lets the detector find a project.
+    const MARKERS: &'static [&'static str];
+    /// The runtime families the stack's artefacts can run on.
+    const USABLE: &'static [Family];
+    /// The credential files the stack's install steps read, mounted as secrets.
+    const CREDENTIALS: &'static [Credential];
+    /// Whether `lang-version` applies (it does not where the version follows the runtime image).
+    const LANG_VERSION: bool = true;
+    /// Whether the vendor is a choice: not for a stack planned on one vendor whatever is asked
+    /// (then a refusal is not tried again on the other vendor, and the wizard does not ask).
+    const VENDOR_CHOICE: bool = true;
 
-    /// Whether everything runnable here is a static site (files a front-end build writes):
-    /// beside a server of another stack, those files are that server's assets.
-    pub fn only_static_files(&self) -> bool {
-        match self {
-            Facts::Node(facts) => {
-                let candidates = facts.candidates();
-                !candidates.is_empty()
-                    && candidates.iter().all(|p| {
-                        p.entry
-                            .as_ref()
-                            .is_some_and(|e| matches!(e.start, node::package::Start::Static(_)))
-                    })
-            }
-            _ => false,
-        }
+    /// Whether a file name in a directory lets the detector find a project there.
+    fn marks(name: &str) -> bool {
+        Self::MARKERS.contains(&name)
     }
-
-    /// The separate applications one build holds, as (name, directory), when there are
-    /// several and the settings choose none: the modules of a Maven or Gradle reactor that each
-    /// produce something runnable. `init --all` writes a Dockerfile for each.
-    pub fn applications(&self, settings: &Settings) -> Vec<(String, String)> {
-        match self {
-            Facts::Java(facts) if settings.package.is_none() => {
-                let candidates = facts.candidates(settings.profile.as_deref());
-                if candidates.len() < 2 {
-                    return Vec::new();
-                }
-                candidates
-                    .iter()
-                    .map(|m| (m.name.clone(), m.dir.clone()))
-                    .collect()
-            }
-            _ => Vec::new(),
-        }
-    }
-
+    /// Runs the detector.
+    fn detect(repo: &Repo) -> Detection;
+    /// The decision tree.
+    fn tree() -> Node;
+    /// Chooses the target, walks the tree through `decider` and plans the stack's part.
+    fn plan(
+        facts: &Self::Facts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError>;
     /// The facts for display.
-    pub fn listing(&self) -> Vec<Fact> {
-        match self {
-            Facts::Go(facts) => facts.listing(),
-            Facts::Rust(facts) => facts.listing(),
-            Facts::Python(facts) => facts.listing(),
-            Facts::Node(facts) => facts.listing(),
-            Facts::Java(facts) => facts.listing(),
-            Facts::Php(facts) => facts.listing(),
-        }
+    fn listing(facts: &Self::Facts) -> Vec<Fact>;
+    /// What the project holds to run, with its evidence; `None` when nothing.
+    fn runnable(facts: &Self::Facts) -> Option<Evidence>;
+    /// Files the image carries whose credentials in the open refuse the project, and where the
+    /// credential belongs instead.
+    fn carried(_repo: &Repo) -> Option<(Vec<String>, &'static str)> {
+        None
     }
-}
-
-/// Files whose presence lets some stack's detector find a project (a `public` directory or any
-/// `.php` file too); a directory without any of them holds no project.
-pub const MARKERS: &[&str] = &[
-    "go.mod",
-    "go.work",
-    "Cargo.toml",
-    "pyproject.toml",
-    "requirements.txt",
-    "requirements",
-    "Pipfile",
-    "setup.py",
-    "setup.cfg",
-    "package.json",
-    "pom.xml",
-    "build.gradle",
-    "build.gradle.kts",
-    "settings.gradle",
-    "settings.gradle.kts",
-    "composer.json",
-    "public",
-];
-
-/// Whether a directory listing holds anything a detector could find a project by.
-pub fn may_hold_project(entries: &[(String, crate::repo::Entry)]) -> bool {
-    entries
-        .iter()
-        .any(|(name, _)| MARKERS.contains(&name.as_str()) || name.ends_with(".php"))
-}
-
-/// Runs one stack's detector.
-pub fn detect(stack: Stack, repo: &Repo) -> Detection {
-    match stack {
-        Stack::Go => go::detect(repo),
-        Stack::Rust => rust::detect(repo),
-        Stack::Python => python::detect(repo),
-        Stack::Node => node::detect(repo),
-        Stack::Java => java::detect(repo),
-        Stack::Php => php::detect(repo),
+    /// Directories of workspace members whose install reads settings files of their own.
+    fn member_dirs(_facts: &Self::Facts) -> Vec<String> {
+        Vec::new()
     }
-}
-
-/// A stack's decision tree.
-pub fn tree(stack: Stack) -> Node {
-    match stack {
-        Stack::Go => go::tree::tree(),
-        Stack::Rust => rust::tree::tree(),
-        Stack::Python => python::tree::tree(),
-        Stack::Node => node::tree::tree(),
-        Stack::Java => java::tree::tree(),
-        Stack::Php => php::tree::tree(),
+    /// Whether everything runnable here is a static site.
+    fn only_static_files(_facts: &Self::Facts) -> bool {
+        false
     }
-}
-
-/// The runtime families a stack's artefacts can run on.
-pub fn usable_families(stack: Stack) -> &'static [Family] {
-    match stack {
-        Stack::Go => go::tree::USABLE,
-        Stack::Rust => rust::tree::USABLE,
-        Stack::Python => python::tree::USABLE,
-        Stack::Node => node::tree::USABLE,
-        Stack::Java => java::tree::USABLE,
-        Stack::Php => php::tree::USABLE,
+    /// The separate applications one build holds, as (name, directory), when there are several
+    /// and the settings choose none.
+    fn applications(_facts: &Self::Facts, _settings: &Settings) -> Vec<(String, String)> {
+        Vec::new()
     }
-}
-
-impl StackPlan {
-    /// Files the stack generates besides the Dockerfile and .dockerignore: (file, template id).
-    pub fn extra_files(&self) -> Vec<(&'static str, &'static str)> {
-        match self {
-            StackPlan::Php(plan) => php::plan::extra_files(plan),
-            StackPlan::Node(plan) => node::plan::extra_files(plan),
-            _ => Vec::new(),
-        }
+    /// Files generated besides the Dockerfile and .dockerignore: (file, template id).
+    fn extra_files(_plan: &Self::Plan) -> Vec<(&'static str, &'static str)> {
+        Vec::new()
     }
-
-    /// Whether the application needs compose.yaml to run at all (PHP-FPM behind nginx).
-    pub fn always_compose(&self) -> bool {
-        match self {
-            StackPlan::Php(plan) => plan.web,
-            _ => false,
-        }
+    /// Whether the application needs compose.yaml to run at all.
+    fn always_compose(_plan: &Self::Plan) -> bool {
+        false
     }
-
     /// Image references of the stack's own stages, for mirrors and digest pins.
-    pub fn images_mut(&mut self) -> Vec<&mut String> {
-        match self {
-            StackPlan::Php(plan) => vec![&mut plan.node_image, &mut plan.web_image],
-            _ => Vec::new(),
-        }
+    fn images_mut(_plan: &mut Self::Plan) -> Vec<&mut String> {
+        Vec::new()
     }
-
-    /// The stack's target as settings (main package, binary, workspace package, profile), so
-    /// shiplight.toml reproduces the choice.
-    pub fn pins(&self) -> Layer {
-        let mut layer = Layer::default();
-        match self {
-            StackPlan::Go(plan) => layer.go_main = Some(plan.package.clone()),
-            StackPlan::Rust(plan) => {
-                layer.rust_bin = Some(plan.bin.clone());
-                layer.package = plan.package_setting.clone();
-                layer.features = plan.features.clone();
-            }
-            StackPlan::Python(plan) => layer.package = plan.package.clone(),
-            StackPlan::Node(plan) => layer.package = plan.workspace_package.clone(),
-            StackPlan::Java(plan) => {
-                layer.package = java::plan::module_setting(plan);
-                layer.profile = plan.profile.clone();
-            }
-            StackPlan::Php(_) => {}
-        }
-        layer
-    }
+    /// The stack's target as settings, so shiplight.toml reproduces the choice.
+    fn pins(plan: &Self::Plan) -> Layer;
 }
+
+macro_rules! stack_dispatch {
+    ($($module:ident $variant:ident $title:literal $doc:literal,)*) => {
+        $(pub mod $module;)*
+
+        /// What a stack's detector found.
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(untagged)]
+        pub enum Facts {
+            $($variant(Box<<$module::Kind as StackKind>::Facts>),)*
+        }
+
+        /// The stack's own part of the plan, serialized under the stack's name.
+        #[derive(Debug, Clone, Serialize)]
+        #[serde(rename_all = "lowercase")]
+        pub enum StackPlan {
+            $($variant(<$module::Kind as StackKind>::Plan),)*
+        }
+
+        impl Facts {
+            /// The stack these facts belong to.
+            pub fn stack(&self) -> Stack {
+                match self {
+                    $(Facts::$variant(_) => Stack::$variant,)*
+                }
+            }
+
+            /// The facts for display.
+            pub fn listing(&self) -> Vec<Fact> {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::listing(facts),)*
+                }
+            }
+
+            /// Whether the project holds something to run (a main package, a binary, an entry
+            /// point, a runnable module, an application) and what it is, with its evidence.
+            pub fn runnable(&self) -> Option<Evidence> {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::runnable(facts),)*
+                }
+            }
+
+            /// The directories of the workspace members whose install reads settings files of
+            /// their own.
+            pub fn member_dirs(&self) -> Vec<String> {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::member_dirs(facts),)*
+                }
+            }
+
+            /// Whether everything runnable here is a static site (files a front-end build
+            /// writes): beside a server of another stack, those files are that server's assets.
+            pub fn only_static_files(&self) -> bool {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::only_static_files(facts),)*
+                }
+            }
+
+            /// The separate applications one build holds, as (name, directory), when there are
+            /// several and the settings choose none; `init --all` writes a Dockerfile for each.
+            pub fn applications(&self, settings: &Settings) -> Vec<(String, String)> {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::applications(facts, settings),)*
+                }
+            }
+
+            /// Chooses the target, walks the tree through `decider` and plans the stack's part.
+            pub fn plan(
+                &self,
+                settings: &Settings,
+                decider: &dyn Decider,
+            ) -> Result<Planned, PlanError> {
+                match self {
+                    $(Facts::$variant(facts) => $module::Kind::plan(facts, settings, decider),)*
+                }
+            }
+        }
+
+        impl StackPlan {
+            /// Files the stack generates besides the Dockerfile and .dockerignore.
+            pub fn extra_files(&self) -> Vec<(&'static str, &'static str)> {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::extra_files(plan),)*
+                }
+            }
+
+            /// Whether the application needs compose.yaml to run at all.
+            pub fn always_compose(&self) -> bool {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::always_compose(plan),)*
+                }
+            }
+
+            /// Image references of the stack's own stages, for mirrors and digest pins.
+            pub fn images_mut(&mut self) -> Vec<&mut String> {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::images_mut(plan),)*
+                }
+            }
+
+            /// The stack's target as settings, so shiplight.toml reproduces the choice.
+            pub fn pins(&self) -> Layer {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::pins(plan),)*
+                }
+            }
+        }
+
+        /// Runs one stack's detector.
+        pub fn detect(stack: Stack, repo: &Repo) -> Detection {
+            match stack {
+                $(Stack::$variant => $module::Kind::detect(repo),)*
+            }
+        }
+
+        /// A stack's decision tree.
+        pub fn tree(stack: Stack) -> Node {
+            match stack {
+                $(Stack::$variant => $module::Kind::tree(),)*
+            }
+        }
+
+        /// The runtime families a stack's artefacts can run on.
+        pub fn usable_families(stack: Stack) -> &'static [Family] {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::USABLE,)*
+            }
+        }
+
+        /// The credential files a stack's install steps read.
+        pub fn credentials(stack: Stack) -> &'static [Credential] {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::CREDENTIALS,)*
+            }
+        }
+
+        /// Whether `lang-version` applies to a stack.
+        pub fn has_lang_version(stack: Stack) -> bool {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::LANG_VERSION,)*
+            }
+        }
+
+        /// Whether the vendor is a choice for a stack.
+        pub fn vendor_choice(stack: Stack) -> bool {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::VENDOR_CHOICE,)*
+            }
+        }
+
+        /// Files a stack's image carries, refused when they hold a credential in the open.
+        pub fn carried(stack: Stack, repo: &Repo) -> Option<(Vec<String>, &'static str)> {
+            match stack {
+                $(Stack::$variant => $module::Kind::carried(repo),)*
+            }
+        }
+
+        /// Whether a directory listing holds anything a detector could find a project by.
+        pub fn may_hold_project(entries: &[(String, crate::repo::Entry)]) -> bool {
+            entries.iter().any(|(name, _)| false $(|| $module::Kind::marks(name))*)
+        }
+    };
+}
+
+crate::stack::with_stacks!(stack_dispatch);
 
 /// What one stack's detector concluded.
 #[derive(Debug, Clone, Serialize)]

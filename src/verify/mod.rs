@@ -15,8 +15,8 @@ mod service;
 
 use crate::cli::VerifyArgs;
 use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
+use crate::pipeline::{self, Environment};
 use crate::repo::Repo;
-use crate::{Environment, generate_in};
 use engine::{Engine, Job, Made};
 use std::io::Write;
 use std::sync::Arc;
@@ -52,7 +52,8 @@ pub struct Measures {
 
 /// Runs `verify` for the project at `args.path`.
 pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
-    let generated = generate_in(&args.path, &args.overrides, env)?;
+    let flags = args.overrides.layer().map_err(Error::Usage)?;
+    let generated = pipeline::generate(&args.path, args.overrides.config.as_deref(), flags, env)?;
     let plan = &generated.plan;
     let repo = Repo::new(&args.path);
     let dockerfile = match repo.read_text("Dockerfile", crate::repo::MANIFEST_CAP) {

@@ -6,6 +6,8 @@ pub mod gradle;
 pub mod maven;
 pub mod plan;
 pub mod tree;
+pub mod kind;
+pub use kind::Kind;
 
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};

@@ -7,6 +7,8 @@ pub mod package;
 pub mod plan;
 pub mod platform;
 pub mod tree;
+pub mod kind;
+pub use kind::Kind;
 
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};

@@ -4,6 +4,8 @@
 
 pub mod plan;
 pub mod tree;
+pub mod kind;
+pub use kind::Kind;
 
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};

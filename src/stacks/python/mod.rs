@@ -7,6 +7,8 @@ pub mod entry;
 pub mod plan;
 pub mod project;
 pub mod tree;
+pub mod kind;
+pub use kind::Kind;
 
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;

@@ -9,6 +9,8 @@ pub mod manifest;
 pub mod metadata;
 pub mod plan;
 pub mod tree;
+pub mod kind;
+pub use kind::Kind;
 
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};

@@ -1,0 +1,62 @@
+//! Go behind the stack trait: markers, detection, tree and plan as the registry reaches them.
+
+use super::plan::{self, GoPlan};
+use super::{GoFacts, tree};
+use crate::catalog::Family;
+use crate::credentials::Credential;
+use crate::evidence::Evidence;
+use crate::facts::Fact;
+use crate::repo::Repo;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::trace::Node;
+
+/// The Go stack.
+pub struct Kind;
+
+impl StackKind for Kind {
+    type Facts = GoFacts;
+    type Plan = GoPlan;
+    const MARKERS: &'static [&'static str] = &["go.mod", "go.work"];
+    const USABLE: &'static [Family] = tree::USABLE;
+    const CREDENTIALS: &'static [Credential] = &[];
+
+    fn detect(repo: &Repo) -> Detection {
+        super::detect(repo)
+    }
+
+    fn tree() -> Node {
+        tree::tree()
+    }
+
+    fn plan(
+        facts: &GoFacts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError> {
+        let (main, chosen) = plan::select(facts, settings)?;
+        let decision = decider.decide(&facts.signals(main), settings, None)?;
+        let mut output = plan::plan(facts, main, &decision, settings)?;
+        output.steps.splice(0..0, chosen);
+        Ok(Planned {
+            decision,
+            preface: Vec::new(),
+            output,
+        })
+    }
+
+    fn listing(facts: &GoFacts) -> Vec<Fact> {
+        facts.listing()
+    }
+
+    fn runnable(facts: &GoFacts) -> Option<Evidence> {
+        facts.mains.first().map(|m| m.evidence.clone())
+    }
+
+    fn pins(plan: &GoPlan) -> Layer {
+        Layer {
+            go_main: Some(plan.package.clone()),
+            ..Layer::default()
+        }
+    }
+}

@@ -1,0 +1,95 @@
+//! Java behind the stack trait: markers, detection, tree and plan as the registry reaches them,
+//! and the applications of a reactor.
+
+use super::plan::{self, JavaPlan};
+use super::{JavaFacts, tree};
+use crate::catalog::Family;
+use crate::credentials::{self, Credential};
+use crate::evidence::Evidence;
+use crate::facts::Fact;
+use crate::repo::Repo;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::trace::Node;
+
+/// The Java stack.
+pub struct Kind;
+
+impl StackKind for Kind {
+    type Facts = JavaFacts;
+    type Plan = JavaPlan;
+    const MARKERS: &'static [&'static str] = &[
+        "pom.xml",
+        "build.gradle",
+        "build.gradle.kts",
+        "settings.gradle",
+        "settings.gradle.kts",
+    ];
+    const USABLE: &'static [Family] = tree::USABLE;
+    const CREDENTIALS: &'static [Credential] = &[
+        credentials::MAVEN_SETTINGS_ROOT,
+        credentials::MAVEN_SETTINGS_MVN,
+    ];
+
+    fn detect(repo: &Repo) -> Detection {
+        super::detect(repo)
+    }
+
+    fn tree() -> Node {
+        tree::tree()
+    }
+
+    fn plan(
+        facts: &JavaFacts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError> {
+        let (module, runnable) = plan::select(facts, settings)?;
+        let (major, too_new, step, warnings) = plan::runtime_major(module, settings)?;
+        let signals = JavaFacts::signals(runnable, &too_new);
+        let decision = decider.decide(&signals, settings, Some(&major))?;
+        let mut output = plan::plan(facts, module, runnable, settings, &major)?;
+        output.steps.insert(0, step);
+        output.warnings.splice(0..0, warnings);
+        Ok(Planned {
+            decision,
+            preface: Vec::new(),
+            output,
+        })
+    }
+
+    fn listing(facts: &JavaFacts) -> Vec<Fact> {
+        facts.listing()
+    }
+
+    fn runnable(facts: &JavaFacts) -> Option<Evidence> {
+        facts
+            .modules
+            .iter()
+            .find(|m| m.runnable.is_some())
+            .map(|m| Evidence::file(m.manifest.clone(), "a runnable artefact"))
+    }
+
+    /// The modules of a Maven or Gradle reactor that each produce something runnable.
+    fn applications(facts: &JavaFacts, settings: &Settings) -> Vec<(String, String)> {
+        if settings.package.is_some() {
+            return Vec::new();
+        }
+        let candidates = facts.candidates(settings.profile.as_deref());
+        if candidates.len() < 2 {
+            return Vec::new();
+        }
+        candidates
+            .iter()
+            .map(|m| (m.name.clone(), m.dir.clone()))
+            .collect()
+    }
+
+    fn pins(plan: &JavaPlan) -> Layer {
+        Layer {
+            package: plan::module_setting(plan),
+            profile: plan.profile.clone(),
+            ..Layer::default()
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! Node.js behind the stack trait: markers, detection, tree and plan as the registry reaches
+//! them, the members' settings files and the static sites.
+
+use super::plan::{self, NodePlan};
+use super::{NodeFacts, package::Start, tree};
+use crate::catalog::Family;
+use crate::credentials::{self, Credential};
+use crate::evidence::Evidence;
+use crate::facts::Fact;
+use crate::repo::Repo;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::trace::Node;
+
+/// The Node.js stack.
+pub struct Kind;
+
+impl StackKind for Kind {
+    type Facts = NodeFacts;
+    type Plan = NodePlan;
+    const MARKERS: &'static [&'static str] = &["package.json"];
+    const USABLE: &'static [Family] = tree::USABLE;
+    const CREDENTIALS: &'static [Credential] = &[
+        credentials::NPMRC,
+        credentials::YARNRC,
+        credentials::YARNRC_YML,
+    ];
+
+    fn detect(repo: &Repo) -> Detection {
+        super::detect(repo)
+    }
+
+    fn tree() -> Node {
+        tree::tree()
+    }
+
+    fn plan(
+        facts: &NodeFacts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError> {
+        let (package, chosen) = plan::select(facts, settings)?;
+        let (major, mut steps, warnings) = plan::runtime_major(facts, package, settings)?;
+        let decision = decider.decide(&facts.signals(package), settings, Some(&major))?;
+        let mut output = plan::plan(facts, package, settings, &major)?;
+        steps.splice(0..0, chosen);
+        steps.append(&mut output.steps);
+        output.steps = steps;
+        output.warnings.splice(0..0, warnings);
+        Ok(Planned {
+            decision,
+            preface: Vec::new(),
+            output,
+        })
+    }
+
+    fn listing(facts: &NodeFacts) -> Vec<Fact> {
+        facts.listing()
+    }
+
+    fn runnable(facts: &NodeFacts) -> Option<Evidence> {
+        facts
+            .candidates()
+            .first()
+            .and_then(|p| p.entry.as_ref())
+            .map(|e| e.evidence.clone())
+    }
+
+    fn member_dirs(facts: &NodeFacts) -> Vec<String> {
+        facts.members.iter().map(|m| m.dir.clone()).collect()
+    }
+
+    fn only_static_files(facts: &NodeFacts) -> bool {
+        let candidates = facts.candidates();
+        !candidates.is_empty()
+            && candidates.iter().all(|p| {
+                p.entry
+                    .as_ref()
+                    .is_some_and(|e| matches!(e.start, Start::Static(_)))
+            })
+    }
+
+    fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
+        plan::extra_files(plan)
+    }
+
+    fn pins(plan: &NodePlan) -> Layer {
+        Layer {
+            package: plan.workspace_package.clone(),
+            ..Layer::default()
+        }
+    }
+}

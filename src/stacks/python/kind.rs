@@ -1,0 +1,108 @@
+//! Python behind the stack trait: markers, detection, tree and plan as the registry reaches
+//! them, and the manifests the image carries.
+
+use super::plan::{self, PythonPlan};
+use super::{PythonFacts, tree};
+use crate::catalog::Family;
+use crate::credentials::{self, Credential};
+use crate::evidence::Evidence;
+use crate::facts::Fact;
+use crate::repo::Repo;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::trace::Node;
+
+/// The Python stack.
+pub struct Kind;
+
+impl StackKind for Kind {
+    type Facts = PythonFacts;
+    type Plan = PythonPlan;
+    const MARKERS: &'static [&'static str] = &[
+        "pyproject.toml",
+        "requirements.txt",
+        "requirements",
+        "Pipfile",
+        "setup.py",
+        "setup.cfg",
+    ];
+    const USABLE: &'static [Family] = tree::USABLE;
+    const CREDENTIALS: &'static [Credential] = &[credentials::PIP_CONF];
+
+    fn detect(repo: &Repo) -> Detection {
+        super::detect(repo)
+    }
+
+    fn tree() -> Node {
+        tree::tree()
+    }
+
+    fn plan(
+        facts: &PythonFacts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError> {
+        let (app, chosen) = plan::select(facts, settings)?;
+        let decision = decider.decide(&facts.signals(app), settings, None)?;
+        let mut output = plan::plan(facts, app, &decision, settings)?;
+        output.steps.splice(0..0, chosen);
+        Ok(Planned {
+            decision,
+            preface: Vec::new(),
+            output,
+        })
+    }
+
+    fn listing(facts: &PythonFacts) -> Vec<Fact> {
+        facts.listing()
+    }
+
+    fn runnable(facts: &PythonFacts) -> Option<Evidence> {
+        facts
+            .apps
+            .iter()
+            .find_map(|a| a.entry.as_ref())
+            .map(|e| e.evidence.clone())
+    }
+
+    /// The runtime holds the application's directory with its manifests, locks and
+    /// requirements files.
+    fn carried(repo: &Repo) -> Option<(Vec<String>, &'static str)> {
+        let mut files: Vec<String> = [
+            "pyproject.toml",
+            "uv.lock",
+            "poetry.lock",
+            "Pipfile",
+            "Pipfile.lock",
+            "setup.cfg",
+            "uv.toml",
+            "poetry.toml",
+        ]
+        .map(String::from)
+        .to_vec();
+        let requirements = |name: &str, kind: &crate::repo::Kind| {
+            kind.is_file()
+                && name.ends_with(".txt")
+                && (name.starts_with("requirements") || name.starts_with("constraints"))
+        };
+        files.extend(repo.list_dir("", requirements));
+        files.extend(
+            repo.list_dir("requirements", |name, kind| {
+                kind.is_file() && name.ends_with(".txt")
+            })
+            .into_iter()
+            .map(|name| format!("requirements/{name}")),
+        );
+        Some((
+            files,
+            "pip reads index credentials from pip.conf, which the install step mounts as a secret, or from ${VARIABLE}s in the URL",
+        ))
+    }
+
+    fn pins(plan: &PythonPlan) -> Layer {
+        Layer {
+            package: plan.package.clone(),
+            ..Layer::default()
+        }
+    }
+}

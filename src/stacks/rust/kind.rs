@@ -1,0 +1,69 @@
+//! Rust behind the stack trait: markers, detection, tree and plan as the registry reaches them.
+
+use super::plan::{self, RustPlan};
+use super::{RustFacts, tree};
+use crate::catalog::Family;
+use crate::credentials::Credential;
+use crate::evidence::Evidence;
+use crate::facts::Fact;
+use crate::repo::Repo;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::trace::Node;
+
+/// The Rust stack.
+pub struct Kind;
+
+impl StackKind for Kind {
+    type Facts = RustFacts;
+    type Plan = RustPlan;
+    const MARKERS: &'static [&'static str] = &["Cargo.toml"];
+    const USABLE: &'static [Family] = tree::USABLE;
+    const CREDENTIALS: &'static [Credential] = &[];
+
+    fn detect(repo: &Repo) -> Detection {
+        super::detect(repo)
+    }
+
+    fn tree() -> Node {
+        tree::tree()
+    }
+
+    fn plan(
+        facts: &RustFacts,
+        settings: &Settings,
+        decider: &dyn Decider,
+    ) -> Result<Planned, PlanError> {
+        let facts = plan::with_features(facts, settings)?;
+        let facts = facts.as_ref();
+        let (bin, chosen) = plan::select(facts, settings)?;
+        let decision = decider.decide(&facts.signals(), settings, None)?;
+        let mut output = plan::plan(facts, bin, &decision, settings)?;
+        output.steps.splice(0..0, chosen);
+        Ok(Planned {
+            decision,
+            preface: Vec::new(),
+            output,
+        })
+    }
+
+    fn listing(facts: &RustFacts) -> Vec<Fact> {
+        facts.listing()
+    }
+
+    fn runnable(facts: &RustFacts) -> Option<Evidence> {
+        facts
+            .bins
+            .first()
+            .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name)))
+    }
+
+    fn pins(plan: &RustPlan) -> Layer {
+        Layer {
+            rust_bin: Some(plan.bin.clone()),
+            package: plan.package_setting.clone(),
+            features: plan.features.clone(),
+            ..Layer::default()
+        }
+    }
+}
