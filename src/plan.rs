@@ -51,6 +51,13 @@ pub struct Plan {
     /// The settings that reproduce this plan, for shiplight.toml.
     #[serde(skip)]
     pub pins: Layer,
+    /// Files the stack generates besides the Dockerfile and .dockerignore: (file, template id).
+    #[serde(skip)]
+    pub extra_files: Vec<(&'static str, &'static str)>,
+    /// The Dockerfile has a `web` stage of its own (a web server in front of the application)
+    /// that a release build makes an image of too.
+    #[serde(skip)]
+    pub web_stage: bool,
 }
 
 /// The runtime stage's OCI labels (`org.opencontainers.image.*`): the title, and the version
@@ -393,7 +400,8 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         .chain(&label_warnings)
         .map(|line| crate::safe::comment(line))
         .collect();
-    let wants_compose = settings.compose || build.always_compose();
+    let web_stage = build.always_compose();
+    let wants_compose = settings.compose || web_stage;
     let compose = match inputs.other_compose {
         Some(other) if wants_compose => {
             warnings.push(format!(
@@ -442,6 +450,8 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         labels,
         secret_mounts: secrets.iter().map(|s| format!(" {}", s.mount)).collect(),
         secrets,
+        extra_files: build.extra_files(),
+        web_stage,
         build,
         pins,
     })

@@ -12,148 +12,35 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-/// Every embedded template, by id (its path under `templates/`).
-pub const TEMPLATES: &[(&str, &str)] = &[
-    (
-        "partials/header.j2",
-        include_str!("../templates/partials/header.j2"),
-    ),
-    (
-        "partials/runtime.j2",
-        include_str!("../templates/partials/runtime.j2"),
-    ),
-    (
-        "partials/linkage.j2",
-        include_str!("../templates/partials/linkage.j2"),
-    ),
-    (
-        "partials/exec.j2",
-        include_str!("../templates/partials/exec.j2"),
-    ),
-    (
-        "partials/manifests.j2",
-        include_str!("../templates/partials/manifests.j2"),
-    ),
-    (
-        "partials/healthcheck.j2",
-        include_str!("../templates/partials/healthcheck.j2"),
-    ),
-    (
-        "partials/probe-go.j2",
-        include_str!("../templates/partials/probe-go.j2"),
-    ),
-    (
-        "partials/probe-rust.j2",
-        include_str!("../templates/partials/probe-rust.j2"),
-    ),
-    (
-        "partials/probe-java.j2",
-        include_str!("../templates/partials/probe-java.j2"),
-    ),
-    (
-        "partials/epoch.j2",
-        include_str!("../templates/partials/epoch.j2"),
-    ),
-    (
-        "partials/epoch-tree.j2",
-        include_str!("../templates/partials/epoch-tree.j2"),
-    ),
-    (
-        "partials/labels.j2",
-        include_str!("../templates/partials/labels.j2"),
-    ),
-    (
-        "partials/dockerignore.j2",
-        include_str!("../templates/partials/dockerignore.j2"),
-    ),
-    (
-        "go/Dockerfile.j2",
-        include_str!("../templates/go/Dockerfile.j2"),
-    ),
-    (
-        "go/dockerignore.j2",
-        include_str!("../templates/go/dockerignore.j2"),
-    ),
-    (
-        "rust/Dockerfile.j2",
-        include_str!("../templates/rust/Dockerfile.j2"),
-    ),
-    (
-        "rust/dockerignore.j2",
-        include_str!("../templates/rust/dockerignore.j2"),
-    ),
-    (
-        "python/Dockerfile.j2",
-        include_str!("../templates/python/Dockerfile.j2"),
-    ),
-    (
-        "python/dockerignore.j2",
-        include_str!("../templates/python/dockerignore.j2"),
-    ),
-    (
-        "node/Dockerfile.j2",
-        include_str!("../templates/node/Dockerfile.j2"),
-    ),
-    (
-        "node/dockerignore.j2",
-        include_str!("../templates/node/dockerignore.j2"),
-    ),
-    (
-        "java/Dockerfile.j2",
-        include_str!("../templates/java/Dockerfile.j2"),
-    ),
-    (
-        "java/dockerignore.j2",
-        include_str!("../templates/java/dockerignore.j2"),
-    ),
-    (
-        "php/Dockerfile.j2",
-        include_str!("../templates/php/Dockerfile.j2"),
-    ),
-    (
-        "php/dockerignore.j2",
-        include_str!("../templates/php/dockerignore.j2"),
-    ),
-    (
-        "php/compose.yaml.j2",
-        include_str!("../templates/php/compose.yaml.j2"),
-    ),
-    (
-        "php/nginx.conf.j2",
-        include_str!("../templates/php/nginx.conf.j2"),
-    ),
-    ("node/npm.j2", include_str!("../templates/node/npm.j2")),
-    ("node/pnpm.j2", include_str!("../templates/node/pnpm.j2")),
-    (
-        "node/yarn-classic.j2",
-        include_str!("../templates/node/yarn-classic.j2"),
-    ),
-    (
-        "node/yarn-berry.j2",
-        include_str!("../templates/node/yarn-berry.j2"),
-    ),
-    (
-        "node/bin-link.j2",
-        include_str!("../templates/node/bin-link.j2"),
-    ),
-    (
-        "node/native-copy.j2",
-        include_str!("../templates/node/native-copy.j2"),
-    ),
-    ("node/site.j2", include_str!("../templates/node/site.j2")),
-    (
-        "node/nginx.conf.j2",
-        include_str!("../templates/node/nginx.conf.j2"),
-    ),
-    (
-        "common/compose.yaml.j2",
-        include_str!("../templates/common/compose.yaml.j2"),
-    ),
-    (
-        "common/docker-bake.hcl.j2",
-        include_str!("../templates/common/docker-bake.hcl.j2"),
-    ),
-];
+/// The `templates/` folder, embedded whole: a template's id is its path under it (a stack's
+/// templates are in the folder named after it).
+static TEMPLATES: include_dir::Dir<'static> =
+    include_dir::include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// The embedded template `id`.
+pub fn template(id: &str) -> Option<&'static str> {
+    TEMPLATES.get_file(id).and_then(|file| file.contents_utf8())
+}
+
+/// Every embedded template as (id, text), sorted by id.
+fn all_templates() -> Vec<(String, &'static str)> {
+    fn walk(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+        for file in dir.files() {
+            if let Some(text) = file.contents_utf8()
+                && file.path().extension().is_some_and(|ext| ext == "j2")
+            {
+                out.push((file.path().to_string_lossy().replace('\\', "/"), text));
+            }
+        }
+        for sub in dir.dirs() {
+            walk(sub, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&TEMPLATES, &mut out);
+    out.sort();
+    out
+}
 
 /// Largest template file read from a templates directory.
 const TEMPLATE_CAP: u64 = 1 << 20;
@@ -208,12 +95,7 @@ impl Templates {
         // Embedded templates are compiled when first used: compiling all of them took most of
         // a run's instructions. A directory's templates are compiled at once, so a mistake in
         // one is reported with its file even when this plan does not use it.
-        env.set_loader(|id| {
-            Ok(TEMPLATES
-                .iter()
-                .find(|(embedded, _)| *embedded == id)
-                .map(|(_, source)| source.to_string()))
-        });
+        env.set_loader(|id| Ok(template(id).map(str::to_string)));
         let mut files = BTreeMap::new();
         if let Some(dir) = dir {
             for (id, path, text) in custom_files(dir)? {
@@ -317,10 +199,10 @@ fn custom_files(dir: &Place) -> Result<Vec<(String, PathBuf, String)>, RenderErr
 
 /// The embedded templates as files named by id, for `templates export`.
 pub fn embedded() -> Vec<Output> {
-    TEMPLATES
-        .iter()
+    all_templates()
+        .into_iter()
         .map(|(id, source)| Output {
-            name: id.to_string(),
+            name: id,
             contents: source.to_string(),
         })
         .collect()
@@ -372,7 +254,7 @@ impl BakeTarget {
             })
             .collect();
         let mut targets = Vec::new();
-        if plan.build.always_compose() {
+        if plan.web_stage {
             targets.push(BakeTarget {
                 name: format!("{name}-web"),
                 image: format!("{image}-web"),
@@ -421,7 +303,7 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
         };
         files.push(("compose.yaml".to_string(), id));
     }
-    for (name, id) in plan.build.extra_files() {
+    for (name, id) in &plan.extra_files {
         files.push((name.to_string(), id.to_string()));
     }
     let mut outputs = files
