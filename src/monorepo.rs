@@ -267,7 +267,7 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
     let mut targets: Vec<BakeTarget> = Vec::new();
     for service in services {
         let base = target_name(service);
-        let web = service.generated.plan.web_stage;
+        let web = service.generated.plan.web_stage.is_some();
         let taken = |name: &str| targets.iter().any(|t: &BakeTarget| t.name == name);
         let mut name = base.clone();
         let mut n = 2;

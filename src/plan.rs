@@ -54,10 +54,13 @@ pub struct Plan {
     /// Files the stack generates besides the Dockerfile and .dockerignore: (file, template id).
     #[serde(skip)]
     pub extra_files: Vec<(&'static str, &'static str)>,
-    /// The Dockerfile has a `web` stage of its own (a web server in front of the application)
-    /// that a release build makes an image of too.
+    /// The port of the Dockerfile's own `web` stage (a web server in front of the application,
+    /// run beside it by compose.yaml, of which a release build makes an image too), if any.
     #[serde(skip)]
-    pub web_stage: bool,
+    pub web_stage: Option<u16>,
+    /// The project's own build unit, which a warm rebuild may compile again.
+    #[serde(skip)]
+    pub own_unit: Option<String>,
 }
 
 /// The runtime stage's OCI labels (`org.opencontainers.image.*`): the title, and the version
@@ -400,8 +403,8 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         .chain(&label_warnings)
         .map(|line| crate::safe::comment(line))
         .collect();
-    let web_stage = build.always_compose();
-    let wants_compose = settings.compose || web_stage;
+    let web_stage = build.web_stage();
+    let wants_compose = settings.compose || web_stage.is_some();
     let compose = match inputs.other_compose {
         Some(other) if wants_compose => {
             warnings.push(format!(
@@ -452,6 +455,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         secrets,
         extra_files: build.extra_files(),
         web_stage,
+        own_unit: build.own_unit().map(str::to_string),
         build,
         pins,
     })

@@ -254,7 +254,7 @@ impl BakeTarget {
             })
             .collect();
         let mut targets = Vec::new();
-        if plan.web_stage {
+        if plan.web_stage.is_some() {
             targets.push(BakeTarget {
                 name: format!("{name}-web"),
                 image: format!("{image}-web"),

@@ -65,6 +65,9 @@ pub trait StackKind {
     const USABLE: &'static [Family];
     /// The credential files the stack's install steps read, mounted as secrets.
     const CREDENTIALS: &'static [Credential];
+    /// The stack's build tools (compilers, package managers), which no production image may
+    /// carry.
+    const BUILD_TOOLS: &'static [&'static str];
     /// Whether `lang-version` applies (it does not where the version follows the runtime image).
     const LANG_VERSION: bool = true;
     /// Whether the vendor is a choice: not for a stack planned on one vendor whatever is asked
@@ -111,9 +114,15 @@ pub trait StackKind {
     fn extra_files(_plan: &Self::Plan) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
-    /// Whether the application needs compose.yaml to run at all.
-    fn always_compose(_plan: &Self::Plan) -> bool {
-        false
+    /// The port of the Dockerfile's own `web` stage (a web server in front of the application,
+    /// which then needs compose.yaml to run at all), when it has one.
+    fn web_stage(_plan: &Self::Plan) -> Option<u16> {
+        None
+    }
+    /// The name of the project's own build unit, which a warm rebuild may compile again while
+    /// every dependency stays cached (a Rust package).
+    fn own_unit(_plan: &Self::Plan) -> Option<&str> {
+        None
     }
     /// Image references of the stack's own stages, for mirrors and digest pins.
     fn images_mut(_plan: &mut Self::Plan) -> Vec<&mut String> {
@@ -208,10 +217,17 @@ macro_rules! stack_dispatch {
                 }
             }
 
-            /// Whether the application needs compose.yaml to run at all.
-            pub fn always_compose(&self) -> bool {
+        /// The port of the Dockerfile's own `web` stage, when it has one.
+            pub fn web_stage(&self) -> Option<u16> {
                 match self {
-                    $(StackPlan::$variant(plan) => $module::Kind::always_compose(plan),)*
+                    $(StackPlan::$variant(plan) => $module::Kind::web_stage(plan),)*
+                }
+            }
+
+            /// The name of the project's own build unit.
+            pub fn own_unit(&self) -> Option<&str> {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::own_unit(plan),)*
                 }
             }
 
@@ -256,6 +272,11 @@ macro_rules! stack_dispatch {
             match stack {
                 $(Stack::$variant => <$module::Kind as StackKind>::CREDENTIALS,)*
             }
+        }
+
+        /// The build tools of every stack.
+        pub fn build_tools() -> Vec<&'static str> {
+            [$(<$module::Kind as StackKind>::BUILD_TOOLS,)*].concat()
         }
 
         /// Whether `lang-version` applies to a stack.

@@ -4,17 +4,21 @@
 use super::Check;
 use super::engine::{ANSWER, EXPORT, Engine, Failure, Job, Made, QUICK, START};
 use crate::plan::Plan;
-use crate::stacks::StackPlan;
 use std::path::Path;
 
 /// File names that must not be in a production image's `bin` or `sbin` directories: shells,
-/// compilers and package managers.
+/// C compilers and system package managers; every stack's build tools are added to them.
 const FORBIDDEN: &[&str] = &[
     "sh", "bash", "dash", "ash", "zsh", "busybox", "gcc", "cc", "c++", "g++", "clang", "ld",
-    "make", "go", "gofmt", "cargo", "rustc", "apt", "apt-get", "dpkg", "apk", "pip", "pip3", "uv",
-    "poetry", "pipenv", "npm", "npx", "corepack", "pnpm", "yarn", "javac", "mvn", "gradle",
-    "composer",
+    "make", "apt", "apt-get", "dpkg", "apk",
 ];
+
+/// [`FORBIDDEN`] and every stack's build tools.
+static FORBIDDEN_ALL: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    let mut all = FORBIDDEN.to_vec();
+    all.extend(crate::stacks::build_tools());
+    all
+});
 
 /// The check's name for the filesystem scan.
 pub const NO_SHELL: &str = "no shell or package manager";
@@ -52,7 +56,7 @@ pub fn no_shell(engine: &Engine, tag: &str, made: &mut Made) -> Check {
             if found.is_empty() {
                 format!(
                     "none of {} shells, compilers and package managers among {files} files",
-                    FORBIDDEN.len()
+                    FORBIDDEN_ALL.len()
                 )
             } else {
                 format!("the image holds {}", found.join(", "))
@@ -72,7 +76,7 @@ fn forbidden(path: &Path) -> bool {
         .collect();
     match parts.split_last() {
         Some((name, dirs)) => {
-            FORBIDDEN.contains(name) && dirs.iter().any(|dir| *dir == "bin" || *dir == "sbin")
+            FORBIDDEN_ALL.contains(name) && dirs.iter().any(|dir| *dir == "bin" || *dir == "sbin")
         }
         None => false,
     }
@@ -225,10 +229,7 @@ pub fn warm_rebuild(
 /// A line of a rebuild's log showing a dependency downloaded (Go modules, crates, Maven
 /// artefacts) or a crate other than the project's own compiled.
 fn refetched(log: &str, plan: &Plan) -> Option<String> {
-    let own = match &plan.build {
-        StackPlan::Rust(rust) => Some(rust.package.as_str()),
-        _ => None,
-    };
+    let own = plan.own_unit.as_deref();
     log.lines()
         .find(|line| {
             let downloads = line.contains("go: downloading")

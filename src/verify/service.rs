@@ -6,7 +6,6 @@ use super::Check;
 use super::engine::{ANSWER, Engine, Failure, Job, Made, QUICK, START};
 use super::image::build_failure;
 use crate::plan::Plan;
-use crate::stacks::StackPlan;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
@@ -23,10 +22,8 @@ pub const ANSWERS: &str = "answers";
 
 /// Runs the image as its kind of application asks, and checks it.
 pub fn runs(engine: &Engine, job: &Job<'_>, tag: &str, plan: &Plan, made: &mut Made) -> Vec<Check> {
-    if let StackPlan::Php(php) = &plan.build
-        && php.web
-    {
-        return behind_nginx(engine, job, tag, plan, php, made);
+    if let Some(web_port) = plan.web_stage {
+        return behind_nginx(engine, job, tag, plan, web_port, made);
     }
     match plan.app.port {
         Some(port) => service(engine, tag, plan, port, made),
@@ -108,14 +105,15 @@ fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) 
     checks
 }
 
-/// A PHP-FPM application as compose.yaml runs it: the image and the Dockerfile's `web` stage
-/// on one network, the request going through nginx.
+/// An application behind the Dockerfile's own `web` stage (PHP-FPM behind nginx) as
+/// compose.yaml runs it: the image and the `web` stage on one network, the request going
+/// through the web server.
 fn behind_nginx(
     engine: &Engine,
     job: &Job<'_>,
     tag: &str,
     plan: &Plan,
-    php: &crate::stacks::php::plan::PhpPlan,
+    web_port: u16,
     made: &mut Made,
 ) -> Vec<Check> {
     let web = format!("{tag}-web");
@@ -146,18 +144,17 @@ fn behind_nginx(
         Ok(id) => id,
         Err(check) => return vec![check],
     };
-    let publish = format!("127.0.0.1::{}", php.web_port);
+    let publish = format!("127.0.0.1::{}", web_port);
     let server_args = ["run", "-d", "--network", &network, "-p", &publish, &web];
     let server = match start(engine, &server_args, "nginx", made) {
         Ok(id) => id,
         Err(check) => return vec![check],
     };
     let path = asked_path(plan);
-    let status =
-        mapped(engine, &server, php.web_port).and_then(|mapped| answer(engine, mapped, &path));
+    let status = mapped(engine, &server, web_port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&app, &server]),
-        answer_check(status, &format!("{path} through nginx"), php.web_port),
+        answer_check(status, &format!("{path} through nginx"), web_port),
     ];
     if plan.app.health.is_some() {
         checks.push(healthy(engine, &app));

@@ -20,6 +20,7 @@ impl StackKind for Kind {
     const MARKERS: &'static [&'static str] = &["go.mod", "go.work"];
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[];
+    const BUILD_TOOLS: &'static [&'static str] = &["go", "gofmt"];
 
     fn detect(repo: &Repo) -> Detection {
         super::detect(repo)

@@ -30,6 +30,7 @@ impl StackKind for Kind {
         credentials::MAVEN_SETTINGS_ROOT,
         credentials::MAVEN_SETTINGS_MVN,
     ];
+    const BUILD_TOOLS: &'static [&'static str] = &["javac", "mvn", "gradle"];
 
     fn detect(repo: &Repo) -> Detection {
         super::detect(repo)

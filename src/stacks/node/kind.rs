@@ -25,6 +25,7 @@ impl StackKind for Kind {
         credentials::YARNRC,
         credentials::YARNRC_YML,
     ];
+    const BUILD_TOOLS: &'static [&'static str] = &["npm", "npx", "corepack", "pnpm", "yarn"];
 
     fn detect(repo: &Repo) -> Detection {
         super::detect(repo)

@@ -21,6 +21,7 @@ impl StackKind for Kind {
     const MARKERS: &'static [&'static str] = &["composer.json", "public"];
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[credentials::NPMRC, credentials::COMPOSER_AUTH];
+    const BUILD_TOOLS: &'static [&'static str] = &["composer"];
     const LANG_VERSION: bool = false;
     const VENDOR_CHOICE: bool = false;
 
@@ -87,8 +88,8 @@ impl StackKind for Kind {
         plan::extra_files(plan)
     }
 
-    fn always_compose(plan: &PhpPlan) -> bool {
-        plan.web
+    fn web_stage(plan: &PhpPlan) -> Option<u16> {
+        plan.web.then_some(plan.web_port)
     }
 
     fn images_mut(plan: &mut PhpPlan) -> Vec<&mut String> {

@@ -28,6 +28,7 @@ impl StackKind for Kind {
     ];
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[credentials::PIP_CONF];
+    const BUILD_TOOLS: &'static [&'static str] = &["pip", "pip3", "uv", "poetry", "pipenv"];
 
     fn detect(repo: &Repo) -> Detection {
         super::detect(repo)

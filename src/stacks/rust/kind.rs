@@ -20,6 +20,7 @@ impl StackKind for Kind {
     const MARKERS: &'static [&'static str] = &["Cargo.toml"];
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[];
+    const BUILD_TOOLS: &'static [&'static str] = &["cargo", "rustc"];
 
     fn detect(repo: &Repo) -> Detection {
         super::detect(repo)
@@ -56,6 +57,10 @@ impl StackKind for Kind {
             .bins
             .first()
             .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name)))
+    }
+
+    fn own_unit(plan: &RustPlan) -> Option<&str> {
+        Some(&plan.package)
     }
 
     fn pins(plan: &RustPlan) -> Layer {
