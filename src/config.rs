@@ -79,7 +79,7 @@ struct Values<V> {
 }
 
 /// Every key shiplight.toml and the environment accept, in order: the names serde gives the
-/// fields of [`Values`].
+/// fields of the struct they are read into.
 pub fn keys() -> &'static [&'static str] {
     let mut names: &'static [&'static str] = &[];
     let _ = Values::<String>::deserialize(FieldNames(&mut names));
