@@ -24,10 +24,7 @@ pub enum Vendor {
 
 impl fmt::Display for Vendor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Vendor::Distroless => "distroless",
-            Vendor::Chainguard => "chainguard",
-        })
+        write_value_name(self, f)
     }
 }
 
@@ -51,14 +48,16 @@ pub enum Family {
 
 impl fmt::Display for Family {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Family::Static => "static",
-            Family::Base => "base",
-            Family::Cc => "cc",
-            Family::Language => "language",
-            Family::Web => "web",
-        })
+        write_value_name(self, f)
     }
+}
+
+/// Writes the name a value has on the command line (and in shiplight.toml).
+fn write_value_name(value: &impl ValueEnum, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+    let name = value
+        .to_possible_value()
+        .expect("every variant has a command-line name");
+    f.write_str(name.get_name())
 }
 
 /// How the debug variant of a runtime is selected by the Dockerfile's global build-arg.

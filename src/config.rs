@@ -1,6 +1,7 @@
-//! shiplight.toml and the SHIPLIGHT_* environment: the setting keys (one table shared by the
-//! file, the environment and the messages that name them), reading both into a [`Layer`] with
-//! errors naming the key and its source, and writing the file `init` leaves behind.
+//! shiplight.toml and the SHIPLIGHT_* environment: the setting keys (one serde struct shared by
+//! the file, the environment and the messages that name them), reading both into a [`Layer`]
+//! with errors naming the key and its source (a file's line from the value's span), and writing
+//! the file `init` leaves behind.
 
 use crate::catalog::{Family, Vendor};
 use crate::repo::{self, Repo};
@@ -8,7 +9,11 @@ use crate::settings::{Layer, Place};
 use crate::shown;
 use crate::stack::Stack;
 use clap::ValueEnum;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::ops::Range;
 use std::path::{Path, PathBuf};
+use toml::Spanned;
 
 /// Largest shiplight.toml read.
 pub const FILE_CAP: u64 = 256 << 10;
@@ -31,112 +36,86 @@ pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
 /// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
 const OTHER_ENV: &[&str] = &[CONFIG_ENV, "SHIPLIGHT_CARGO_METADATA"];
 
-/// The type of a key's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    Text,
-    Port,
-    Bool,
-    Path,
-    Mirrors,
+/// The keys of shiplight.toml, each value as its source gave it (`V`): a spanned TOML value
+/// from the file, text from the environment, a flag or the wizard. Serde names the keys
+/// (kebab-case) and refuses any other; [`Values::layer`] checks the values.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct Values<V> {
+    /// The stack, by its flag name ([`Stack`]).
+    stack: Option<V>,
+    /// The image vendor, by its flag name ([`Vendor`]).
+    vendor: Option<V>,
+    /// The runtime image family, by its flag name ([`Family`]).
+    runtime: Option<V>,
+    /// Language version for the builder.
+    lang_version: Option<V>,
+    /// Go main package, such as ./cmd/api.
+    go_main: Option<V>,
+    /// Rust features to build, comma-separated.
+    features: Option<V>,
+    /// Rust binary to build.
+    rust_bin: Option<V>,
+    /// Workspace package or module.
+    package: Option<V>,
+    /// Maven profile to activate.
+    profile: Option<V>,
+    /// Port the application listens on.
+    port: Option<V>,
+    /// HTTP path the image's HEALTHCHECK asks, such as /healthz.
+    health_path: Option<V>,
+    /// Omit the # syntax= line.
+    no_syntax: Option<V>,
+    /// Also generate compose.yaml.
+    compose: Option<V>,
+    /// Also generate docker-bake.hcl for a release build.
+    bake: Option<V>,
+    /// Directory of templates overriding the embedded ones.
+    templates: Option<V>,
+    /// File of image digest pins.
+    digests: Option<V>,
+    /// Registry prefix rewrites, FROM = TO.
+    mirrors: Option<V>,
 }
 
-/// A setting key: its name in shiplight.toml, and what it does.
-#[derive(Debug, Clone, Copy)]
-pub struct Key {
-    pub name: &'static str,
-    pub kind: Kind,
-    pub help: &'static str,
+/// Every key shiplight.toml and the environment accept, in order: the names serde gives the
+/// fields of the struct they are read into.
+pub fn keys() -> &'static [&'static str] {
+    let mut names: &'static [&'static str] = &[];
+    let _ = Values::<String>::deserialize(FieldNames(&mut names));
+    names
 }
 
-/// Every key shiplight.toml and the environment accept.
-pub const KEYS: &[Key] = &[
-    Key {
-        name: "stack",
-        kind: Kind::Text,
-        help: "go, rust, python, node, java or php",
-    },
-    Key {
-        name: "vendor",
-        kind: Kind::Text,
-        help: "distroless or chainguard",
-    },
-    Key {
-        name: "runtime",
-        kind: Kind::Text,
-        help: "static, base, cc or language",
-    },
-    Key {
-        name: "lang-version",
-        kind: Kind::Text,
-        help: "language version for the builder",
-    },
-    Key {
-        name: "go-main",
-        kind: Kind::Text,
-        help: "Go main package, such as ./cmd/api",
-    },
-    Key {
-        name: "features",
-        kind: Kind::Text,
-        help: "Rust features to build, comma-separated",
-    },
-    Key {
-        name: "rust-bin",
-        kind: Kind::Text,
-        help: "Rust binary to build",
-    },
-    Key {
-        name: "package",
-        kind: Kind::Text,
-        help: "workspace package or module",
-    },
-    Key {
-        name: "profile",
-        kind: Kind::Text,
-        help: "Maven profile to activate",
-    },
-    Key {
-        name: "port",
-        kind: Kind::Port,
-        help: "port the application listens on",
-    },
-    Key {
-        name: "health-path",
-        kind: Kind::Text,
-        help: "HTTP path the image's HEALTHCHECK asks, such as /healthz",
-    },
-    Key {
-        name: "no-syntax",
-        kind: Kind::Bool,
-        help: "omit the # syntax= line",
-    },
-    Key {
-        name: "compose",
-        kind: Kind::Bool,
-        help: "also generate compose.yaml",
-    },
-    Key {
-        name: "bake",
-        kind: Kind::Bool,
-        help: "also generate docker-bake.hcl for a release build",
-    },
-    Key {
-        name: "templates",
-        kind: Kind::Path,
-        help: "directory of templates overriding the embedded ones",
-    },
-    Key {
-        name: "digests",
-        kind: Kind::Path,
-        help: "file of image digest pins",
-    },
-    Key {
-        name: "mirrors",
-        kind: Kind::Mirrors,
-        help: "registry prefix rewrites, FROM = TO",
-    },
-];
+/// A deserializer that gives no value and records the field names of the struct asked of it.
+struct FieldNames<'a>(&'a mut &'static [&'static str]);
+
+impl<'de> serde::Deserializer<'de> for FieldNames<'_> {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+        Err(serde::de::Error::custom(
+            "only a struct's field names are read",
+        ))
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        _: &'static str,
+        fields: &'static [&'static str],
+        _: V,
+    ) -> Result<V::Value, Self::Error> {
+        *self.0 = fields;
+        Err(serde::de::Error::custom(
+            "only a struct's field names are read",
+        ))
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map enum identifier
+        ignored_any
+    }
+}
 
 /// A configuration source that cannot be used; names the source and the key.
 #[derive(Debug, thiserror::Error)]
@@ -148,62 +127,70 @@ pub struct ConfigError {
 }
 
 /// A value as a source gave it, before it is checked against its key.
+#[derive(Clone, Copy)]
 enum Raw<'a> {
     Text(&'a str),
     Toml(&'a toml::Value),
 }
 
+/// A value of [`Values`] as one kind of source holds it.
+trait Given {
+    fn raw(&self) -> Raw<'_>;
+}
+
+impl Given for String {
+    fn raw(&self) -> Raw<'_> {
+        Raw::Text(self)
+    }
+}
+
+impl Given for Spanned<toml::Value> {
+    fn raw(&self) -> Raw<'_> {
+        Raw::Toml(self.get_ref())
+    }
+}
+
 /// Parses shiplight.toml text; `source_name` names it in errors, and relative paths resolve
 /// against `base`.
 pub fn parse(text: &str, source_name: &str, base: Base<'_>) -> Result<Layer, ConfigError> {
-    let fail = |message: String| ConfigError {
+    let fail = |span: Option<Range<usize>>, message: &str| ConfigError {
         source_name: source_name.to_string(),
-        message,
+        message: match span {
+            Some(span) => format!("line {}: {message}", line(text, span.start)),
+            None => message.to_string(),
+        },
     };
-    let table: toml::Table = toml::from_str(text).map_err(|err| {
-        let line = err
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        let message = err.message().trim().to_string();
-        fail(match line {
-            Some(line) => format!("line {line}: {message}"),
-            None => message,
-        })
-    })?;
-    let mut layer = Layer::default();
-    for (name, value) in &table {
-        let at = key_line(text, name)
-            .map(|line| format!("line {line}: "))
-            .unwrap_or_default();
-        set(&mut layer, name, Raw::Toml(value), base)
-            .map_err(|message| fail(format!("{at}{message}")))?;
-    }
-    Ok(layer)
+    let root =
+        toml::de::DeTable::parse(text).map_err(|err| fail(err.span(), err.message().trim()))?;
+    let values =
+        Values::<Spanned<toml::Value>>::deserialize(toml::Deserializer::from(root.clone()))
+            .map_err(|err| {
+                let unknown = root
+                    .get_ref()
+                    .keys()
+                    .find(|key| Some(key.span()) == err.span());
+                match unknown {
+                    Some(key) => fail(err.span(), &unknown_key(key.get_ref())),
+                    None => fail(err.span(), err.message().trim()),
+                }
+            })?;
+    values
+        .layer(base)
+        .map_err(|(value, message)| fail(Some(value.span()), &message))
 }
 
-fn key_line(text: &str, key: &str) -> Option<usize> {
-    text.lines()
-        .position(|line| {
-            let line = line.trim_start();
-            line.strip_prefix(key)
-                .or_else(|| line.strip_prefix(&format!("[{key}]")))
-                .or_else(|| line.strip_prefix(&format!("\"{key}\"")))
-                .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '=', '\t', '.']))
-        })
-        .map(|index| index + 1)
-        .or_else(|| {
-            let table = toml::de::DeTable::parse(text).ok()?;
-            let (found, _) = table
-                .get_ref()
-                .iter()
-                .find(|(name, _)| name.get_ref() == key)?;
-            Some(
-                text[..found.span().start.min(text.len())]
-                    .matches('\n')
-                    .count()
-                    + 1,
-            )
-        })
+/// The line of `text` that byte `at` is on, from 1.
+fn line(text: &str, at: usize) -> usize {
+    text[..at.min(text.len())].matches('\n').count() + 1
+}
+
+/// The refusal of a key no source accepts, with the ones they do.
+fn unknown_key(name: &str) -> String {
+    format!(
+        "unknown key `{}`; known keys: {}",
+        shown_key(name),
+        keys().join(", ")
+    )
 }
 
 /// Reads the SHIPLIGHT_* variables among `vars`. An unknown SHIPLIGHT_ variable is an error, so
@@ -220,21 +207,22 @@ pub fn from_env(
         .collect();
     vars.sort();
     for (name, value) in vars {
-        let key = KEYS
+        let key = keys()
             .iter()
-            .find(|key| env_name(key.name) == name)
+            .find(|key| env_name(key) == name)
             .ok_or_else(|| ConfigError {
                 source_name: format!("environment variable {}", shown::line(&name)),
                 message: format!(
                     "unknown setting; known: {}, {}",
-                    KEYS.iter()
-                        .map(|key| env_name(key.name))
+                    keys()
+                        .iter()
+                        .map(|key| env_name(key))
                         .collect::<Vec<_>>()
                         .join(", "),
                     OTHER_ENV.join(", ")
                 ),
             })?;
-        set_text(&mut layer, key.name, &value, cwd).map_err(|message| ConfigError {
+        set_text(&mut layer, key, &value, cwd).map_err(|message| ConfigError {
             source_name: format!("environment variable {name}"),
             message,
         })?;
@@ -301,118 +289,151 @@ pub fn init_writes(dir: &Path, explicit: bool, force: bool) -> bool {
 
 /// Sets key `name` from a text value, as the environment gives it (the wizard's answers too).
 pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: Base<'_>) -> Result<(), String> {
-    set(layer, name, Raw::Text(value), base)
+    let pair = toml::Table::from_iter([(name.to_string(), toml::Value::from(value))]);
+    let values =
+        Values::<String>::deserialize(toml::Value::Table(pair)).map_err(|_| unknown_key(name))?;
+    let given = values.layer(base).map_err(|(_, message)| message)?;
+    *layer = std::mem::take(layer).overlay(given);
+    Ok(())
 }
 
-fn set(layer: &mut Layer, name: &str, raw: Raw<'_>, base: Base<'_>) -> Result<(), String> {
-    let key = KEYS.iter().find(|key| key.name == name).ok_or_else(|| {
-        format!(
-            "unknown key `{}`; known keys: {}",
-            shown_key(name),
-            KEYS.iter()
-                .map(|key| key.name)
-                .collect::<Vec<_>>()
-                .join(", ")
-        )
-    })?;
-    let bad = |what: &str| format!("`{name}` must be {what}");
-    match key.kind {
-        Kind::Text if name == "features" => {
-            let text = text(&raw).ok_or_else(|| bad("a string"))?;
-            let features: Vec<String> = text
-                .split([',', ' '])
-                .filter(|f| !f.is_empty())
-                .map(|f| setting_text(name, f))
-                .collect::<Result<_, _>>()?;
-            if features.is_empty() {
-                return Err(bad("one or more feature names, comma-separated"));
-            }
-            layer.features = Some(features.join(","));
+impl<V: Given> Values<V> {
+    /// The layer these values give, each checked against its key; a refused value comes back
+    /// with its reason.
+    fn layer(&self, base: Base<'_>) -> Result<Layer, (&V, String)> {
+        fn check<'v, V: Given, T>(
+            value: &'v Option<V>,
+            read: impl FnOnce(Raw<'v>) -> Result<T, String>,
+        ) -> Result<Option<T>, (&'v V, String)> {
+            value
+                .as_ref()
+                .map(|given| read(given.raw()).map_err(|message| (given, message)))
+                .transpose()
         }
-        Kind::Text => {
-            let text = text(&raw).ok_or_else(|| bad("a string"))?;
-            let text = setting_text(name, text)?;
-            match name {
-                "stack" => layer.stack = Some(choice::<Stack>(name, &text)?),
-                "vendor" => layer.vendor = Some(choice::<Vendor>(name, &text)?),
-                "runtime" => layer.runtime = Some(choice::<Family>(name, &text)?),
-                "lang-version" => layer.lang_version = Some(text),
-                "go-main" => layer.go_main = Some(text),
-                "rust-bin" => layer.rust_bin = Some(text),
-                "package" => layer.package = Some(text),
-                "profile" => layer.profile = Some(text),
-                "health-path" => layer.health_path = Some(crate::safe::url_path(&text)?),
-                _ => unreachable!("every text key is handled"),
-            }
-        }
-        Kind::Port => {
-            let port = match raw {
-                Raw::Toml(value) => value.as_integer().and_then(|n| u16::try_from(n).ok()),
-                Raw::Text(text) => text.trim().parse::<u16>().ok(),
-            };
-            layer.port = Some(
-                port.filter(|p| *p > 0)
-                    .ok_or_else(|| bad("a port number from 1 to 65535"))?,
-            );
-        }
-        Kind::Bool => {
-            let value = match raw {
-                Raw::Toml(value) => value.as_bool(),
-                Raw::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
-                    "1" | "true" | "yes" | "on" => Some(true),
-                    "0" | "false" | "no" | "off" | "" => Some(false),
-                    _ => None,
-                },
-            };
-            let value = value.ok_or_else(|| bad("true or false"))?;
-            match name {
-                "no-syntax" => layer.no_syntax = Some(value),
-                "compose" => layer.compose = Some(value),
-                "bake" => layer.bake = Some(value),
-                _ => unreachable!("every boolean key is handled"),
-            }
-        }
-        Kind::Path => {
-            let text = text(&raw).ok_or_else(|| bad("a path (string)"))?;
-            if text.is_empty() || text.chars().any(char::is_control) {
-                return Err(bad("a non-empty path without control characters"));
-            }
-            let place = place(name, text, base)?;
-            match name {
-                "templates" => layer.templates = Some(place),
-                "digests" => layer.digests = Some(place),
-                _ => unreachable!("every path key is handled"),
-            }
-        }
-        Kind::Mirrors => {
-            let pairs: Vec<(String, String)> = match raw {
-                Raw::Toml(value) => value
-                    .as_table()
-                    .ok_or_else(|| bad("a table of \"FROM\" = \"TO\" registry prefixes"))?
-                    .iter()
-                    .map(|(from, to)| {
-                        to.as_str()
-                            .map(|to| (from.clone(), to.to_string()))
-                            .ok_or_else(|| format!("mirrors.{} must be a string", shown_key(from)))
-                    })
-                    .collect::<Result<_, _>>()?,
-                Raw::Text(text) => text
-                    .split(',')
-                    .filter(|pair| !pair.trim().is_empty())
-                    .map(|pair| {
-                        pair.split_once('=')
-                            .map(|(from, to)| (from.trim().to_string(), to.trim().to_string()))
-                            .ok_or_else(|| bad("FROM=TO pairs separated by commas"))
-                    })
-                    .collect::<Result<_, _>>()?,
-            };
-            for (from, to) in pairs {
-                let (from, to) = mirror(&from, &to)?;
-                layer.mirrors.insert(from, to);
-            }
-        }
+        Ok(Layer {
+            stack: check(&self.stack, |raw| choice::<Stack>("stack", raw))?,
+            vendor: check(&self.vendor, |raw| choice::<Vendor>("vendor", raw))?,
+            runtime: check(&self.runtime, |raw| choice::<Family>("runtime", raw))?,
+            lang_version: check(&self.lang_version, |raw| word("lang-version", raw))?,
+            go_main: check(&self.go_main, |raw| word("go-main", raw))?,
+            features: check(&self.features, |raw| features("features", raw))?,
+            rust_bin: check(&self.rust_bin, |raw| word("rust-bin", raw))?,
+            package: check(&self.package, |raw| word("package", raw))?,
+            profile: check(&self.profile, |raw| word("profile", raw))?,
+            port: check(&self.port, |raw| port("port", raw))?,
+            health_path: check(&self.health_path, |raw| {
+                crate::safe::url_path(&word("health-path", raw)?)
+            })?,
+            no_syntax: check(&self.no_syntax, |raw| boolean("no-syntax", raw))?,
+            compose: check(&self.compose, |raw| boolean("compose", raw))?,
+            bake: check(&self.bake, |raw| boolean("bake", raw))?,
+            templates: check(&self.templates, |raw| path("templates", raw, base))?,
+            digests: check(&self.digests, |raw| path("digests", raw, base))?,
+            mirrors: check(&self.mirrors, |raw| mirrors("mirrors", raw))?.unwrap_or_default(),
+        })
     }
-    Ok(())
+}
+
+fn must(key: &str, what: &str) -> String {
+    format!("`{key}` must be {what}")
+}
+
+/// A string value.
+fn string<'a>(key: &str, raw: Raw<'a>, what: &str) -> Result<&'a str, String> {
+    match raw {
+        Raw::Text(text) => Some(text),
+        Raw::Toml(value) => value.as_str(),
+    }
+    .ok_or_else(|| must(key, what))
+}
+
+/// A word value, checked by [`setting_text`].
+fn word(key: &str, raw: Raw<'_>) -> Result<String, String> {
+    setting_text(key, string(key, raw, "a string")?)
+}
+
+/// One of the value names of `T`.
+fn choice<T: ValueEnum>(key: &str, raw: Raw<'_>) -> Result<T, String> {
+    let text = word(key, raw)?;
+    T::from_str(&text, true).map_err(|_| {
+        let names: Vec<String> = T::value_variants()
+            .iter()
+            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
+            .collect();
+        format!("`{key}` = {text:?} is not one of {}", names.join(", "))
+    })
+}
+
+/// A list of words separated by commas or spaces, kept comma-separated.
+fn features(key: &str, raw: Raw<'_>) -> Result<String, String> {
+    let features: Vec<String> = string(key, raw, "a string")?
+        .split([',', ' '])
+        .filter(|f| !f.is_empty())
+        .map(|f| setting_text(key, f))
+        .collect::<Result<_, _>>()?;
+    if features.is_empty() {
+        return Err(must(key, "one or more feature names, comma-separated"));
+    }
+    Ok(features.join(","))
+}
+
+fn port(key: &str, raw: Raw<'_>) -> Result<u16, String> {
+    match raw {
+        Raw::Toml(value) => value.as_integer().and_then(|n| u16::try_from(n).ok()),
+        Raw::Text(text) => text.trim().parse::<u16>().ok(),
+    }
+    .filter(|p| *p > 0)
+    .ok_or_else(|| must(key, "a port number from 1 to 65535"))
+}
+
+fn boolean(key: &str, raw: Raw<'_>) -> Result<bool, String> {
+    match raw {
+        Raw::Toml(value) => value.as_bool(),
+        Raw::Text(text) => match text.trim().to_ascii_lowercase().as_str() {
+            "1" | "true" | "yes" | "on" => Some(true),
+            "0" | "false" | "no" | "off" | "" => Some(false),
+            _ => None,
+        },
+    }
+    .ok_or_else(|| must(key, "true or false"))
+}
+
+fn path(key: &str, raw: Raw<'_>, base: Base<'_>) -> Result<Place, String> {
+    let text = string(key, raw, "a path (string)")?;
+    if text.is_empty() || text.chars().any(char::is_control) {
+        return Err(must(key, "a non-empty path without control characters"));
+    }
+    place(key, text, base)
+}
+
+/// Registry prefix rewrites: a TOML table of `"FROM" = "TO"`, or text `FROM=TO` pairs
+/// separated by commas.
+fn mirrors(key: &str, raw: Raw<'_>) -> Result<BTreeMap<String, String>, String> {
+    let pairs: Vec<(String, String)> = match raw {
+        Raw::Toml(value) => value
+            .as_table()
+            .ok_or_else(|| must(key, "a table of \"FROM\" = \"TO\" registry prefixes"))?
+            .iter()
+            .map(|(from, to)| {
+                to.as_str()
+                    .map(|to| (from.clone(), to.to_string()))
+                    .ok_or_else(|| format!("mirrors.{} must be a string", shown_key(from)))
+            })
+            .collect::<Result<_, _>>()?,
+        Raw::Text(text) => text
+            .split(',')
+            .filter(|pair| !pair.trim().is_empty())
+            .map(|pair| {
+                pair.split_once('=')
+                    .map(|(from, to)| (from.trim().to_string(), to.trim().to_string()))
+                    .ok_or_else(|| must(key, "FROM=TO pairs separated by commas"))
+            })
+            .collect::<Result<_, _>>()?,
+    };
+    pairs
+        .into_iter()
+        .map(|(from, to)| mirror(&from, &to))
+        .collect()
 }
 
 /// The place a path setting names, kept inside the project when the source is repository
@@ -459,13 +480,6 @@ fn ways_outside(key: &str) -> String {
     format!("--{key} or {}", env_name(key))
 }
 
-fn text<'a>(raw: &'a Raw<'a>) -> Option<&'a str> {
-    match raw {
-        Raw::Text(text) => Some(text),
-        Raw::Toml(value) => value.as_str(),
-    }
-}
-
 /// A setting value before its stack checks it in context: a short word of letters, digits and
 /// `. _ - / @ : +`. Anything that could shape a file (quotes, `$`, spaces, newlines) is refused.
 pub fn setting_text(key: &str, value: &str) -> Result<String, String> {
@@ -481,16 +495,6 @@ pub fn setting_text(key: &str, value: &str) -> Result<String, String> {
             "`{key}` = {value:?} cannot be used: letters, digits and . _ - / @ : + only"
         ))
     }
-}
-
-fn choice<T: ValueEnum>(key: &str, value: &str) -> Result<T, String> {
-    T::from_str(value, true).map_err(|_| {
-        let names: Vec<String> = T::value_variants()
-            .iter()
-            .filter_map(|v| v.to_possible_value().map(|p| p.get_name().to_string()))
-            .collect();
-        format!("`{key}` = {value:?} is not one of {}", names.join(", "))
-    })
 }
 
 /// A registry prefix rewrite, both sides checked as image name prefixes.
@@ -564,4 +568,53 @@ pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) 
     };
     let body = toml::to_string(&layer).expect("plain data serializes as TOML");
     format!("{HEADER}\n{body}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn refusal(text: &str) -> String {
+        parse(text, FILE_NAME, Base::Anywhere(Path::new(".")))
+            .unwrap_err()
+            .to_string()
+    }
+
+    #[test]
+    fn keys_are_the_fields_in_order() {
+        assert_eq!(
+            keys().join(" "),
+            "stack vendor runtime lang-version go-main features rust-bin package profile port \
+             health-path no-syntax compose bake templates digests mirrors"
+        );
+    }
+
+    #[test]
+    fn refusals_name_the_line_of_the_key_or_of_its_table() {
+        assert!(
+            refusal("port = 1\n\n[stak]\nx = 1\n")
+                .starts_with("shiplight.toml: line 3: unknown key `stak`; known keys: stack, ")
+        );
+        assert_eq!(
+            refusal("port = 1\n[mirrors]\n\"a\" = 1\n"),
+            "shiplight.toml: line 2: mirrors.a must be a string"
+        );
+        assert_eq!(
+            refusal("port = 1\nbake = \"\"\"\nyes\"\"\"\n"),
+            "shiplight.toml: line 2: `bake` must be true or false"
+        );
+    }
+
+    #[test]
+    fn text_values_read_as_the_environment_gives_them() {
+        let mut layer = Layer::default();
+        let here = Base::Anywhere(Path::new("."));
+        set_text(&mut layer, "mirrors", "a.io=b.io, c.io=d.io", here).unwrap();
+        set_text(&mut layer, "port", " 8081 ", here).unwrap();
+        set_text(&mut layer, "no-syntax", "on", here).unwrap();
+        assert_eq!(layer.mirrors.len(), 2);
+        assert_eq!((layer.port, layer.no_syntax), (Some(8081), Some(true)));
+        let unknown = set_text(&mut layer, "go_main", "x", here).unwrap_err();
+        assert!(unknown.starts_with("unknown key `go_main`; known keys: stack, "));
+    }
 }
