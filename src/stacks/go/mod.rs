@@ -188,95 +188,24 @@ pub fn detect(repo: &Repo) -> Detection {
 }
 
 fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
-    let work_text = repo.read_text("go.work", MANIFEST_CAP)?;
-    let mut module_dirs = Vec::new();
-    let mut workspace = None;
-    let mut versions = Vec::new();
-    let mut toolchains = Vec::new();
-    if let Some(text) = work_text {
-        let work = gomod::parse_go_work("go.work", &text)?;
-        workspace = Some(Evidence::file(
-            "go.work",
-            format!("{} modules", work.uses.len()),
-        ));
-        versions.extend(
-            work.go
-                .map(|go| (go.value, Evidence::line("go.work", go.line, "go directive"))),
-        );
-        toolchains.extend(work.toolchain.map(|t| {
-            (
-                t.value,
-                Evidence::line("go.work", t.line, "toolchain directive"),
-            )
-        }));
-        for used in work.uses {
-            module_dirs.push(facts::inside(
-                "go.work",
-                Some(used.line),
-                "use directive",
-                "",
-                &used.value,
-            )?);
-        }
-    } else if repo.exists("go.mod") {
-        module_dirs.push(String::new());
-    } else {
+    let mut directives = Directives::default();
+    let Some(module_dirs) = directives.work(repo)? else {
         return Ok(None);
-    }
-
+    };
     let mut modules = Vec::new();
-    let mut cgo_requires = Vec::new();
-    let mut cxx_requires = Vec::new();
     let mut first_module = None;
     for dir in &module_dirs {
-        let file = repo::join(dir, "go.mod");
-        let text = repo
-            .read_text(&file, MANIFEST_CAP)?
-            .ok_or_else(|| DetectError::Broken {
-                file: "go.work".to_string(),
-                line: None,
-                cause: format!("uses {}, which has no go.mod", display_dir(dir)),
-            })?;
-        let parsed = gomod::parse_go_mod(&file, &text)?;
-        if first_module.is_none() {
-            first_module = Some((
-                parsed.module.value.clone(),
-                Evidence::line(&file, parsed.module.line, "module directive"),
-            ));
-        }
-        versions.extend(
-            parsed
-                .go
-                .map(|go| (go.value, Evidence::line(&file, go.line, "go directive"))),
-        );
-        toolchains.extend(parsed.toolchain.map(|t| {
-            (
-                t.value,
-                Evidence::line(&file, t.line, "toolchain directive"),
-            )
-        }));
-        for require in &parsed.requires {
-            if let Some(cgo) = matching_module(CGO_MODULES, &require.value) {
-                cgo_requires.push(Evidence::line(
-                    &file,
-                    require.line,
-                    format!("requires {cgo}, which builds only with cgo"),
-                ));
-            }
-            if let Some(cxx) = matching_module(CXX_MODULES, &require.value) {
-                cxx_requires.push(Evidence::line(
-                    &file,
-                    require.line,
-                    format!("requires {cxx}, which links C++"),
-                ));
-            }
-        }
-        modules.push(Module {
-            dir: dir.clone(),
-            path: parsed.module.value,
-            has_sum: repo.has_file(&repo::join(dir, "go.sum"))?,
-        });
+        let (module, directive) = directives.module(repo, dir)?;
+        first_module.get_or_insert(directive);
+        modules.push(module);
     }
+    let Directives {
+        workspace,
+        versions,
+        toolchains,
+        cgo_requires,
+        cxx_requires,
+    } = directives;
     let (module, module_evidence) = first_module.expect("at least one module");
 
     let vendored = (workspace.is_none() && repo.has_file("vendor/modules.txt")?)
@@ -310,6 +239,108 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
         cgo_requires,
         cxx_requires,
     }))
+}
+
+/// What go.work and the go.mod files declare across the modules: the workspace, `go` and
+/// `toolchain` lines, and requirements that need cgo or link C++.
+#[derive(Default)]
+struct Directives {
+    workspace: Option<Evidence>,
+    versions: Vec<(String, Evidence)>,
+    toolchains: Vec<(String, Evidence)>,
+    cgo_requires: Vec<Evidence>,
+    cxx_requires: Vec<Evidence>,
+}
+
+impl Directives {
+    /// The module directories: go.work's `use` directives (the workspace), else the root when
+    /// go.mod is there, else `None` (no Go project).
+    fn work(&mut self, repo: &Repo) -> Result<Option<Vec<String>>, DetectError> {
+        let Some(text) = repo.read_text("go.work", MANIFEST_CAP)? else {
+            return Ok(repo.exists("go.mod").then(|| vec![String::new()]));
+        };
+        let work = gomod::parse_go_work("go.work", &text)?;
+        self.workspace = Some(Evidence::file(
+            "go.work",
+            format!("{} modules", work.uses.len()),
+        ));
+        self.versions.extend(
+            work.go
+                .map(|go| (go.value, Evidence::line("go.work", go.line, "go directive"))),
+        );
+        self.toolchains.extend(work.toolchain.map(|t| {
+            (
+                t.value,
+                Evidence::line("go.work", t.line, "toolchain directive"),
+            )
+        }));
+        let mut module_dirs = Vec::new();
+        for used in work.uses {
+            module_dirs.push(facts::inside(
+                "go.work",
+                Some(used.line),
+                "use directive",
+                "",
+                &used.value,
+            )?);
+        }
+        Ok(Some(module_dirs))
+    }
+
+    /// The module in `dir` read from its go.mod, with its `module` directive; its `go`,
+    /// `toolchain` and cgo or C++ requirements join the others.
+    fn module(
+        &mut self,
+        repo: &Repo,
+        dir: &str,
+    ) -> Result<(Module, (String, Evidence)), DetectError> {
+        let file = repo::join(dir, "go.mod");
+        let text = repo
+            .read_text(&file, MANIFEST_CAP)?
+            .ok_or_else(|| DetectError::Broken {
+                file: "go.work".to_string(),
+                line: None,
+                cause: format!("uses {}, which has no go.mod", display_dir(dir)),
+            })?;
+        let parsed = gomod::parse_go_mod(&file, &text)?;
+        let directive = (
+            parsed.module.value.clone(),
+            Evidence::line(&file, parsed.module.line, "module directive"),
+        );
+        self.versions.extend(
+            parsed
+                .go
+                .map(|go| (go.value, Evidence::line(&file, go.line, "go directive"))),
+        );
+        self.toolchains.extend(parsed.toolchain.map(|t| {
+            (
+                t.value,
+                Evidence::line(&file, t.line, "toolchain directive"),
+            )
+        }));
+        for require in &parsed.requires {
+            if let Some(cgo) = matching_module(CGO_MODULES, &require.value) {
+                self.cgo_requires.push(Evidence::line(
+                    &file,
+                    require.line,
+                    format!("requires {cgo}, which builds only with cgo"),
+                ));
+            }
+            if let Some(cxx) = matching_module(CXX_MODULES, &require.value) {
+                self.cxx_requires.push(Evidence::line(
+                    &file,
+                    require.line,
+                    format!("requires {cxx}, which links C++"),
+                ));
+            }
+        }
+        let module = Module {
+            dir: dir.to_string(),
+            path: parsed.module.value,
+            has_sum: repo.has_file(&repo::join(dir, "go.sum"))?,
+        };
+        Ok((module, directive))
+    }
 }
 
 fn matching_module<'a>(table: &[&'a str], path: &str) -> Option<&'a str> {

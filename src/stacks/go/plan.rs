@@ -143,79 +143,12 @@ pub fn plan(
     let vendored = facts.vendored.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
 
-    let manifests = if vendored {
-        Vec::new()
-    } else {
-        let mut copies = Vec::new();
-        if facts.workspace.is_some() {
-            let mut sources = vec!["go.work".to_string()];
-            if facts.work_sum {
-                sources.push("go.work.sum".to_string());
-            }
-            copies.push(ManifestCopy {
-                sources,
-                dest: "./".to_string(),
-            });
-        }
-        for module in &facts.modules {
-            let dir = safe::relative_path("go.work", "use directory", &module.dir)?;
-            let mut sources = vec![crate::repo::join(&dir, "go.mod")];
-            if module.has_sum {
-                sources.push(crate::repo::join(&dir, "go.sum"));
-            }
-            let dest = if dir.is_empty() {
-                "./".to_string()
-            } else {
-                format!("./{dir}/")
-            };
-            copies.push(ManifestCopy { sources, dest });
-        }
-        copies
-    };
-
-    let mut detected = vec![format!(
-        "Go module {} ({})",
-        facts.module, facts.module_evidence.file
-    )];
-    if let Some(work) = &facts.workspace {
-        detected.push(format!(
-            "workspace of {} modules ({})",
-            facts.modules.len(),
-            work.file
-        ));
-    }
-    detected.push(format!("main package {} ({})", package, main.evidence.file));
-    detected.push(if cgo {
-        "cgo: yes, built with CGO_ENABLED=1 on the target platform".to_string()
-    } else {
-        "cgo: no, built with CGO_ENABLED=0".to_string()
-    });
-    if vendored {
-        detected.push("vendored modules (vendor/modules.txt), built with -mod=vendor".to_string());
-    }
-    if let Some((port, evidence)) = &main.port {
-        detected.push(format!(
-            "port {port} ({}:{})",
-            evidence.file,
-            evidence.line.unwrap_or(0)
-        ));
-    }
+    let manifests = manifests(facts)?;
+    let detected = detected(facts, main, &package, cgo);
     if decision.vendor == Vendor::Chainguard && cgo {
         warnings.push("cgo binaries built on Chainguard's go image link Wolfi's glibc; run them only on Chainguard runtimes".to_string());
     }
-    let missing: Vec<Evidence> = main
-        .cgo_libraries
-        .iter()
-        .filter(|(name, _)| {
-            let soname = format!("lib{name}.so");
-            cgo && !decision
-                .runtime
-                .library_names()
-                .iter()
-                .any(|carried| carried.starts_with(&soname))
-        })
-        .map(|(_, evidence)| evidence.clone())
-        .collect();
+    let missing = missing_libraries(main, decision, cgo);
     let copy_libraries = !missing.is_empty();
     let mut steps = vec![version_step];
     if copy_libraries {
@@ -269,6 +202,90 @@ pub fn plan(
             manifests,
         }),
     })
+}
+
+/// The module files copied before the download step (none when the modules are vendored):
+/// go.work and go.work.sum, then each module's go.mod and go.sum at its directory.
+fn manifests(facts: &GoFacts) -> Result<Vec<ManifestCopy>, DetectError> {
+    if facts.vendored.is_some() {
+        return Ok(Vec::new());
+    }
+    let mut copies = Vec::new();
+    if facts.workspace.is_some() {
+        let mut sources = vec!["go.work".to_string()];
+        if facts.work_sum {
+            sources.push("go.work.sum".to_string());
+        }
+        copies.push(ManifestCopy {
+            sources,
+            dest: "./".to_string(),
+        });
+    }
+    for module in &facts.modules {
+        let dir = safe::relative_path("go.work", "use directory", &module.dir)?;
+        let mut sources = vec![crate::repo::join(&dir, "go.mod")];
+        if module.has_sum {
+            sources.push(crate::repo::join(&dir, "go.sum"));
+        }
+        let dest = if dir.is_empty() {
+            "./".to_string()
+        } else {
+            format!("./{dir}/")
+        };
+        copies.push(ManifestCopy { sources, dest });
+    }
+    Ok(copies)
+}
+
+/// What the plan reports as detected: the module, the workspace, the main `package`, whether
+/// it builds with `cgo`, vendoring, and the port.
+fn detected(facts: &GoFacts, main: &MainPackage, package: &str, cgo: bool) -> Vec<String> {
+    let vendored = facts.vendored.is_some();
+    let mut detected = vec![format!(
+        "Go module {} ({})",
+        facts.module, facts.module_evidence.file
+    )];
+    if let Some(work) = &facts.workspace {
+        detected.push(format!(
+            "workspace of {} modules ({})",
+            facts.modules.len(),
+            work.file
+        ));
+    }
+    detected.push(format!("main package {} ({})", package, main.evidence.file));
+    detected.push(if cgo {
+        "cgo: yes, built with CGO_ENABLED=1 on the target platform".to_string()
+    } else {
+        "cgo: no, built with CGO_ENABLED=0".to_string()
+    });
+    if vendored {
+        detected.push("vendored modules (vendor/modules.txt), built with -mod=vendor".to_string());
+    }
+    if let Some((port, evidence)) = &main.port {
+        detected.push(format!(
+            "port {port} ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+    }
+    detected
+}
+
+/// The system libraries a `cgo` build links that the decided runtime does not carry, which
+/// the build then copies from the builder.
+fn missing_libraries(main: &MainPackage, decision: &Decision, cgo: bool) -> Vec<Evidence> {
+    main.cgo_libraries
+        .iter()
+        .filter(|(name, _)| {
+            let soname = format!("lib{name}.so");
+            cgo && !decision
+                .runtime
+                .library_names()
+                .iter()
+                .any(|carried| carried.starts_with(&soname))
+        })
+        .map(|(_, evidence)| evidence.clone())
+        .collect()
 }
 
 /// The Go version in the builder tag: the settings' version, else the oldest supported release

@@ -85,22 +85,38 @@ pub fn is_buildable_name(name: &str) -> bool {
 
 /// Reads a Go file's build-relevant header and its listen-address literals.
 pub fn scan(text: &str) -> GoFile {
-    let mut file = GoFile::default();
-    let mut in_block_comment = false;
-    let mut in_import_block = false;
-    let mut header_done = false;
+    let mut header = Header::default();
     for (index, raw) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = raw.trim();
-        if file.port.is_none() {
-            file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
+        if header.file.port.is_none() {
+            header.file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
         }
-        if file.health.is_none() {
-            file.health = crate::facts::health_route(line).map(|(route, _)| (route, line_no));
+        if header.file.health.is_none() {
+            header.file.health =
+                crate::facts::health_route(line).map(|(route, _)| (route, line_no));
         }
-        if header_done {
-            continue;
+        if !header.done {
+            header.line(line, line_no);
         }
+    }
+    header.file
+}
+
+/// A file's header read line by line: what it says so far, whether a block comment or an
+/// import block is open, and whether the header has ended.
+#[derive(Default)]
+struct Header {
+    file: GoFile,
+    in_block_comment: bool,
+    in_import_block: bool,
+    done: bool,
+}
+
+impl Header {
+    /// Reads one trimmed line of the header: cgo directives, comments and the build
+    /// constraint, then the package clause and imports.
+    fn line(&mut self, line: &str, line_no: usize) {
         if line.contains("#cgo") && line.contains("LDFLAGS:") {
             for word in line.split_whitespace() {
                 if let Some(name) = word.strip_prefix("-l")
@@ -109,84 +125,95 @@ pub fn scan(text: &str) -> GoFile {
                         .chars()
                         .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | '+'))
                 {
-                    file.cgo_libraries.push((name.to_string(), line_no));
+                    self.file.cgo_libraries.push((name.to_string(), line_no));
                 }
             }
         }
-        if line.starts_with('#') || (line.starts_with("//") && line.contains("#cgo")) {
-            if line.contains("#cgo") && line.contains("-lstdc++") {
-                file.cxx_directive = Some(line_no);
-            }
-            continue;
+        if !self.comment(line, line_no) {
+            self.code(line, line_no);
         }
-        if in_block_comment {
-            if line.contains("#cgo") && line.contains("-lstdc++") {
-                file.cxx_directive = Some(line_no);
+    }
+
+    /// Whether the line is blank, a cgo directive, a comment or the `//go:build` constraint
+    /// (keeping the constraint, and a directive that links C++).
+    fn comment(&mut self, line: &str, line_no: usize) -> bool {
+        let cxx = line.contains("#cgo") && line.contains("-lstdc++");
+        if line.starts_with('#') || (line.starts_with("//") && line.contains("#cgo")) {
+            if cxx {
+                self.file.cxx_directive = Some(line_no);
+            }
+            return true;
+        }
+        if self.in_block_comment {
+            if cxx {
+                self.file.cxx_directive = Some(line_no);
             }
             if line.contains("*/") {
-                in_block_comment = false;
+                self.in_block_comment = false;
             }
-            continue;
+            return true;
         }
         if line.is_empty() {
-            continue;
+            return true;
         }
         if let Some(expr) = line.strip_prefix("//go:build ") {
-            if file.package.is_none() {
-                file.constraint = Some(expr.trim().to_string());
+            if self.file.package.is_none() {
+                self.file.constraint = Some(expr.trim().to_string());
             }
-            continue;
+            return true;
         }
         if line.starts_with("//") {
-            continue;
+            return true;
         }
         if line.starts_with("/*") {
-            if line.contains("#cgo") && line.contains("-lstdc++") {
-                file.cxx_directive = Some(line_no);
+            if cxx {
+                self.file.cxx_directive = Some(line_no);
             }
-            in_block_comment = !line.contains("*/");
-            continue;
+            self.in_block_comment = !line.contains("*/");
+            return true;
         }
-        if file.package.is_none() {
+        false
+    }
+
+    /// Reads a line of code: the package clause, then imports, single or in a block; any
+    /// other line ends the header.
+    fn code(&mut self, line: &str, line_no: usize) {
+        if self.file.package.is_none() {
             match line.strip_prefix("package ") {
                 Some(name) => {
                     let name = name.split("//").next().unwrap_or("").trim();
-                    file.package = Some(name.trim_end_matches(';').to_string());
-                    continue;
+                    self.file.package = Some(name.trim_end_matches(';').to_string());
                 }
-                None => {
-                    header_done = true;
-                    continue;
-                }
+                None => self.done = true,
             }
+            return;
         }
-        if in_import_block {
+        if self.in_import_block {
             if line.starts_with(')') {
-                in_import_block = false;
+                self.in_import_block = false;
             } else if let Some(path) = import_path(line) {
-                file.add_import(path, line_no);
+                self.file.add_import(path, line_no);
             }
-            continue;
+            return;
         }
-        if let Some(rest) = line.strip_prefix("import") {
-            let rest = rest.trim();
-            if rest.starts_with('(') {
-                in_import_block = true;
-                let inner = rest.trim_start_matches('(').trim();
-                if let Some(path) = import_path(inner) {
-                    file.add_import(path, line_no);
-                }
-                if inner.ends_with(')') {
-                    in_import_block = false;
-                }
-            } else if let Some(path) = import_path(rest) {
-                file.add_import(path, line_no);
+        let Some(rest) = line.strip_prefix("import") else {
+            self.done = true;
+            return;
+        };
+        let rest = rest.trim();
+        if rest.starts_with('(') {
+            self.in_import_block = true;
+            let inner = rest.trim_start_matches('(').trim();
+            if let Some(path) = import_path(inner) {
+                self.file.add_import(path, line_no);
             }
-            continue;
+            if inner.ends_with(')') {
+                self.in_import_block = false;
+            }
+        } else if let Some(path) = import_path(rest) {
+            self.file.add_import(path, line_no);
         }
-        header_done = true;
     }
-    file
 }
 
 impl GoFile {

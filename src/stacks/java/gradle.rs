@@ -73,65 +73,23 @@ fn version_after(line: &str) -> Option<String> {
 
 /// Reads the settings file, then the build file of the root and of every included project.
 pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
-    let mut settings_file = None;
-    for file in ["settings.gradle.kts", "settings.gradle"] {
-        if repo.has_file(file)? {
-            settings_file = Some(file);
-            break;
-        }
-    }
-    let mut root_name = None;
-    let mut dirs = vec![String::new()];
-    let mut build_files = Vec::new();
-    if let Some(file) = settings_file {
-        build_files.push(file.to_string());
-        let text = repo.read_text(file, MANIFEST_CAP)?.unwrap_or_default();
-        for (index, line) in text.lines().enumerate() {
-            let line = code(line);
-            if line.starts_with("rootProject.name") {
-                root_name = quoted(line).first().map(|n| n.to_string());
-            }
-            if !line.starts_with("include") || line.starts_with("includeBuild") {
-                continue;
-            }
-            for project in quoted(line) {
-                let dir = project.trim_start_matches(':').replace(':', "/");
-                let dir = safe::relative_path(file, "include", &dir)
-                    .map_err(|e| e.at_line(Some(index + 1)))?;
-                if dirs.len() >= MAX_MODULES {
-                    return Err(DetectError::Broken {
-                        file: file.to_string(),
-                        line: Some(index + 1),
-                        cause: format!(
-                            "more than {MAX_MODULES} projects; shiplight does not walk them"
-                        ),
-                    });
-                }
-                if !dirs.contains(&dir) {
-                    dirs.push(dir);
-                }
-            }
-        }
-    }
+    let settings = SettingsFile::read(repo)?;
+    let settings_file = settings.file;
+    let mut build_files: Vec<String> = settings_file.iter().map(|f| f.to_string()).collect();
     let mut modules = Vec::new();
     let mut kotlin = settings_file.is_some_and(|f| f.ends_with(".kts"));
-    for dir in &dirs {
-        let mut found = None;
-        for name in ["build.gradle.kts", "build.gradle"] {
-            let file = repo::join(dir, name);
-            if repo.has_file(&file)? {
-                found = Some(file);
-                break;
-            }
-        }
-        let Some(file) = found else {
+    for dir in &settings.dirs {
+        let Some(file) = build_file(repo, dir)? else {
             continue;
         };
         kotlin |= file.ends_with(".kts");
         let text = repo.read_text(&file, MANIFEST_CAP)?.unwrap_or_default();
         build_files.push(file.clone());
         let name = if dir.is_empty() {
-            root_name.clone().unwrap_or_else(|| "app".to_string())
+            settings
+                .root_name
+                .clone()
+                .unwrap_or_else(|| "app".to_string())
         } else {
             dir.rsplit('/').next().unwrap_or(dir).to_string()
         };
@@ -182,6 +140,78 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     })
 }
 
+/// What the settings file declares: which one it is, the root project's name, and the
+/// directories of the root and every included project.
+struct SettingsFile {
+    file: Option<&'static str>,
+    root_name: Option<String>,
+    dirs: Vec<String>,
+}
+
+impl SettingsFile {
+    /// Reads settings.gradle(.kts) if there is one; without it the build is the root alone.
+    fn read(repo: &Repo) -> Result<SettingsFile, DetectError> {
+        let mut settings = SettingsFile {
+            file: None,
+            root_name: None,
+            dirs: vec![String::new()],
+        };
+        for file in ["settings.gradle.kts", "settings.gradle"] {
+            if repo.has_file(file)? {
+                settings.file = Some(file);
+                break;
+            }
+        }
+        let Some(file) = settings.file else {
+            return Ok(settings);
+        };
+        let text = repo.read_text(file, MANIFEST_CAP)?.unwrap_or_default();
+        for (index, line) in text.lines().enumerate() {
+            let line = code(line);
+            if line.starts_with("rootProject.name") {
+                settings.root_name = quoted(line).first().map(|n| n.to_string());
+            }
+            if !line.starts_with("include") || line.starts_with("includeBuild") {
+                continue;
+            }
+            for project in quoted(line) {
+                settings.include(file, index + 1, project)?;
+            }
+        }
+        Ok(settings)
+    }
+
+    /// Adds the directory of the project `include` names at `line`, once, within the bound.
+    fn include(&mut self, file: &str, line: usize, project: &str) -> Result<(), DetectError> {
+        let dir = project.trim_start_matches(':').replace(':', "/");
+        let dir = safe::relative_path(file, "include", &dir).map_err(|e| e.at_line(Some(line)))?;
+        if self.dirs.len() >= MAX_MODULES {
+            return Err(DetectError::Broken {
+                file: file.to_string(),
+                line: Some(line),
+                cause: format!("more than {MAX_MODULES} projects; shiplight does not walk them"),
+            });
+        }
+        if !self.dirs.contains(&dir) {
+            self.dirs.push(dir);
+        }
+        Ok(())
+    }
+}
+
+/// The build file of the project in `dir`: build.gradle.kts, else build.gradle, else none.
+fn build_file(repo: &Repo, dir: &str) -> Result<Option<String>, DetectError> {
+    for name in ["build.gradle.kts", "build.gradle"] {
+        let file = repo::join(dir, name);
+        if repo.has_file(&file)? {
+            return Ok(Some(file));
+        }
+    }
+    Ok(None)
+}
+
+/// The module of the project in `dir`: its release, runnable artefact, port and health check,
+/// or why it builds nothing runnable.
 fn project(
     repo: &Repo,
     dir: &str,
@@ -189,7 +219,43 @@ fn project(
     file: &str,
     text: &str,
 ) -> Result<Module, DetectError> {
-    let release = find_line(text, |line| {
+    let mut module = Module {
+        dir: dir.to_string(),
+        name: safe::name(file, "project name", name)?,
+        manifest: file.to_string(),
+        release: release(file, text),
+        runnable: None,
+        profiles: Vec::new(),
+        hint: None,
+        port: None,
+        health: None,
+        about: crate::manifest::About::default(),
+    };
+    match artefact(file, text, &mut module.hint)? {
+        Some((artefact, at, plugin)) => {
+            let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
+            module.port = super::port(repo, dir, framework)?;
+            module.health = super::health(repo, &module.manifest)?;
+            module.runnable = Some(Runnable {
+                artefact,
+                evidence: Evidence::line(file, at, format!("plugin {plugin}")),
+                path: None,
+                profile: None,
+            });
+        }
+        None => {
+            module.hint.get_or_insert_with(|| {
+                "no runnable artefact: apply the Spring Boot, Quarkus, shadow or application plugin".to_string()
+            });
+        }
+    }
+    Ok(module)
+}
+
+/// The Java release the build file sets: the toolchain's language version, jvmToolchain,
+/// sourceCompatibility or options.release, whichever comes first.
+fn release(file: &str, text: &str) -> Option<(u32, Evidence)> {
+    find_line(text, |line| {
         let after = [
             "JavaLanguageVersion.of(",
             "jvmToolchain(",
@@ -209,85 +275,66 @@ fn project(
             release,
             Evidence::line(file, line, format!("Java {release}")),
         )
-    });
+    })
+}
+
+/// The runnable artefact the build file's plugins produce, with the plugin's line and name:
+/// Spring Boot, Quarkus, shadow, or the application plugin with a mainClass (without one,
+/// `hint` says so).
+fn artefact(
+    file: &str,
+    text: &str,
+    hint: &mut Option<String>,
+) -> Result<Option<(Artefact, usize, &'static str)>, DetectError> {
     let main_class = find_line(text, |line| {
         if !line.starts_with("mainClass") {
             return None;
         }
         quoted(line).first().map(|v| v.to_string())
     });
-    let mut module = Module {
-        dir: dir.to_string(),
-        name: safe::name(file, "project name", name)?,
-        manifest: file.to_string(),
-        release,
-        runnable: None,
-        profiles: Vec::new(),
-        hint: None,
-        port: None,
-        health: None,
-        about: crate::manifest::About::default(),
-    };
-    let found = if let Some((line, at)) = plugin_line(text, &["org.springframework.boot"]) {
-        let version = version_after(&line)
-            .map(|v| {
-                safe::version(file, "Spring Boot plugin version", &v)
-                    .map_err(|e| e.at_line(Some(at)))
-            })
-            .transpose()?;
-        let layered = version.as_deref().is_some_and(super::boot_layered);
-        Some((
-            Artefact::SpringBoot { version, layered },
-            at,
-            "org.springframework.boot",
-        ))
-    } else if let Some((_, at)) = plugin_line(text, &["io.quarkus"]) {
-        Some((Artefact::Quarkus, at, "io.quarkus"))
-    } else if let Some((_, at)) = plugin_line(
-        text,
-        &["com.gradleup.shadow", "com.github.johnrengelman.shadow"],
-    ) {
-        Some((Artefact::FatJar, at, "shadow"))
-    } else if let Some((_, at)) = find_line(text, |line| {
-        (line == "application"
-            || line == "`application`"
-            || (line.starts_with("id") || line.starts_with("apply"))
-                && quoted(line).contains(&"application"))
-        .then_some(())
-    }) {
-        match &main_class {
-            Some((main, main_at)) => {
-                let main_class = safe::argument(file, "mainClass", main)
-                    .map_err(|e| e.at_line(Some(*main_at)))?;
-                Some((Artefact::Classpath { main_class }, at, "application"))
+    Ok(
+        if let Some((line, at)) = plugin_line(text, &["org.springframework.boot"]) {
+            let version = version_after(&line)
+                .map(|v| {
+                    safe::version(file, "Spring Boot plugin version", &v)
+                        .map_err(|e| e.at_line(Some(at)))
+                })
+                .transpose()?;
+            let layered = version.as_deref().is_some_and(super::boot_layered);
+            Some((
+                Artefact::SpringBoot { version, layered },
+                at,
+                "org.springframework.boot",
+            ))
+        } else if let Some((_, at)) = plugin_line(text, &["io.quarkus"]) {
+            Some((Artefact::Quarkus, at, "io.quarkus"))
+        } else if let Some((_, at)) = plugin_line(
+            text,
+            &["com.gradleup.shadow", "com.github.johnrengelman.shadow"],
+        ) {
+            Some((Artefact::FatJar, at, "shadow"))
+        } else if let Some((_, at)) = find_line(text, |line| {
+            (line == "application"
+                || line == "`application`"
+                || (line.starts_with("id") || line.starts_with("apply"))
+                    && quoted(line).contains(&"application"))
+            .then_some(())
+        }) {
+            match &main_class {
+                Some((main, main_at)) => {
+                    let main_class = safe::argument(file, "mainClass", main)
+                        .map_err(|e| e.at_line(Some(*main_at)))?;
+                    Some((Artefact::Classpath { main_class }, at, "application"))
+                }
+                None => {
+                    *hint = Some(format!(
+                        "{file}:{at}: the application plugin without a mainClass; set application {{ mainClass = \"...\" }}"
+                    ));
+                    None
+                }
             }
-            None => {
-                module.hint = Some(format!(
-                    "{file}:{at}: the application plugin without a mainClass; set application {{ mainClass = \"...\" }}"
-                ));
-                None
-            }
-        }
-    } else {
-        None
-    };
-    match found {
-        Some((artefact, at, plugin)) => {
-            let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
-            module.port = super::port(repo, dir, framework)?;
-            module.health = super::health(repo, &module.manifest)?;
-            module.runnable = Some(Runnable {
-                artefact,
-                evidence: Evidence::line(file, at, format!("plugin {plugin}")),
-                path: None,
-                profile: None,
-            });
-        }
-        None => {
-            module.hint.get_or_insert_with(|| {
-                "no runnable artefact: apply the Spring Boot, Quarkus, shadow or application plugin".to_string()
-            });
-        }
-    }
-    Ok(module)
+        } else {
+            None
+        },
+    )
 }

@@ -228,18 +228,6 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         line: None,
         cause: "has no <artifactId>".to_string(),
     })?;
-    let properties = child(project, "properties")
-        .map(|props| {
-            props
-                .children()
-                .filter(|c| c.is_element())
-                .map(|c| {
-                    let value = c.text().unwrap_or("").trim().to_string();
-                    (c.tag_name().name().to_string(), (value, line(&starts, c)))
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let build = child(project, "build");
     let final_name = build
         .and_then(|b| child(b, "finalName"))
@@ -248,29 +236,6 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         &starts,
         build.and_then(|b| child(b, "pluginManagement")),
     ));
-    let profiles = child(project, "profiles")
-        .map(|list| {
-            list.children()
-                .filter(|c| c.is_element() && c.tag_name().name() == "profile")
-                .map(|profile| Profile {
-                    id: text_of(profile, "id").unwrap_or_default(),
-                    active_by_default: child(profile, "activation")
-                        .and_then(|a| text_of(a, "activeByDefault"))
-                        .is_some_and(|v| v == "true"),
-                    activation: child(profile, "activation")
-                        .and_then(|a| Some((Activation::read(a)?, line(&starts, a)))),
-                    plugins: {
-                        let build = child(profile, "build");
-                        let own = managed(plugins(
-                            &starts,
-                            build.and_then(|b| child(b, "pluginManagement")),
-                        ));
-                        with_managed(plugins(&starts, build), &own, &global, "")
-                    },
-                })
-                .collect()
-        })
-        .unwrap_or_default();
     let modules = child(project, "modules")
         .map(|list| {
             list.children()
@@ -286,7 +251,7 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         artifact_id,
         version: text_of(project, "version"),
         parent,
-        properties,
+        properties: pom_properties(&starts, project),
         final_name,
         plugins: with_managed(
             plugins(&starts, build),
@@ -295,9 +260,53 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
             &packaging,
         ),
         packaging,
-        profiles,
+        profiles: profiles(&starts, project, &global),
         modules,
     })
+}
+
+/// A pom's `<properties>`: each name with its text and line.
+fn pom_properties(starts: &Starts, project: roxmltree::Node) -> BTreeMap<String, (String, usize)> {
+    child(project, "properties")
+        .map(|props| {
+            props
+                .children()
+                .filter(|c| c.is_element())
+                .map(|c| {
+                    let value = c.text().unwrap_or("").trim().to_string();
+                    (c.tag_name().name().to_string(), (value, line(starts, c)))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// A pom's `<profiles>`: each with its activation and the plugins it runs, configured by its
+/// own `<pluginManagement>` and then the pom's (`global`).
+fn profiles(starts: &Starts, project: roxmltree::Node, global: &Managed) -> Vec<Profile> {
+    child(project, "profiles")
+        .map(|list| {
+            list.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "profile")
+                .map(|profile| Profile {
+                    id: text_of(profile, "id").unwrap_or_default(),
+                    active_by_default: child(profile, "activation")
+                        .and_then(|a| text_of(a, "activeByDefault"))
+                        .is_some_and(|v| v == "true"),
+                    activation: child(profile, "activation")
+                        .and_then(|a| Some((Activation::read(a)?, line(starts, a)))),
+                    plugins: {
+                        let build = child(profile, "build");
+                        let own = managed(plugins(
+                            starts,
+                            build.and_then(|b| child(b, "pluginManagement")),
+                        ));
+                        with_managed(plugins(starts, build), &own, global, "")
+                    },
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The plugins that run, with the configuration `<pluginManagement>` gives them: a managed
@@ -509,6 +518,9 @@ fn expand(
     })
 }
 
+/// The module the pom at `index` builds: its release and version, the runnable artefact of
+/// its default build and of each other profile, its port and health check, or why it builds
+/// nothing runnable.
 fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
     let pom = &poms[index].0;
     let chain = chain(poms, index);
@@ -550,176 +562,18 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         module.hint = Some("packaging pom: an aggregator".to_string());
         return Ok(module);
     }
-    let final_name = match &pom.final_name {
-        Some((value, at)) => {
-            let resolved = resolve(value, "<finalName>", *at)?;
-            safe::name(&pom.file, "<finalName>", &resolved).map_err(|e| e.at_line(Some(*at)))?
-        }
-        None => safe::name(
-            &pom.file,
-            "artifactId and version",
-            &format!("{}-{version}", pom.artifact_id),
-        )?,
+    let build = Build {
+        pom,
+        final_name: final_name(pom, &version, &resolve)?,
+        boot_version: boot_version(pom, &props),
+        resolve: &resolve,
     };
-    let boot_version = match &pom.parent {
-        Some((group, artifact, Some(version)))
-            if group == "org.springframework.boot" && artifact == "spring-boot-starter-parent" =>
-        {
-            Some(version.clone())
-        }
-        _ => props.get("spring-boot.version").map(|(v, _, _)| v.clone()),
-    };
-    let scan = |active: &[(Option<&str>, &Plugin)]| -> Result<Option<Runnable>, DetectError> {
-        for (profile, plugin) in active {
-            let found = match plugin.artifact.as_str() {
-                "spring-boot-maven-plugin" => {
-                    let classifier = plugin
-                        .get("classifier")
-                        .map(|c| format!("-{c}"))
-                        .unwrap_or_default();
-                    let version = match boot_version.as_deref().or(plugin.version.as_deref()) {
-                        Some(v) => Some(resolve(v, "Spring Boot version", plugin.line)?),
-                        None => None,
-                    };
-                    let layered = version.as_deref().is_some_and(super::boot_layered);
-                    let path = format!("target/{final_name}{classifier}.jar");
-                    let path = safe::relative_path(&pom.file, "<classifier>", &path)
-                        .map_err(|e| e.at_line(Some(plugin.line)))?;
-                    Some((Artefact::SpringBoot { version, layered }, path))
-                }
-                "quarkus-maven-plugin" => {
-                    Some((Artefact::Quarkus, "target/quarkus-app".to_string()))
-                }
-                "maven-shade-plugin" if plugin.has("goal", "shade") => {
-                    let name = if plugin.get("shadedArtifactAttached") == Some("true") {
-                        format!(
-                            "{final_name}-{}",
-                            plugin.get("shadedClassifierName").unwrap_or("shaded")
-                        )
-                    } else {
-                        final_name.clone()
-                    };
-                    let name = safe::name(&pom.file, "shadedClassifierName", &name)
-                        .map_err(|e| e.at_line(Some(plugin.line)))?;
-                    Some((Artefact::FatJar, format!("target/{name}.jar")))
-                }
-                "maven-assembly-plugin"
-                    if plugin.has("descriptorRef", "jar-with-dependencies")
-                        && plugin.has("goal", "single") =>
-                {
-                    let name = if plugin.get("appendAssemblyId") == Some("false") {
-                        final_name.clone()
-                    } else {
-                        format!("{final_name}-jar-with-dependencies")
-                    };
-                    Some((Artefact::FatJar, format!("target/{name}.jar")))
-                }
-                "maven-jar-plugin" | "exec-maven-plugin" if plugin.get("mainClass").is_some() => {
-                    let main = resolve(
-                        plugin.get("mainClass").unwrap_or_default(),
-                        "mainClass",
-                        plugin.line,
-                    )?;
-                    let main_class = safe::argument(&pom.file, "mainClass", &main)
-                        .map_err(|e| e.at_line(Some(plugin.line)))?;
-                    Some((
-                        Artefact::Classpath { main_class },
-                        format!("target/{final_name}.jar"),
-                    ))
-                }
-                _ => None,
-            };
-            if let Some((artefact, path)) = found {
-                let activated = profile.and_then(|id| {
-                    pom.profiles
-                        .iter()
-                        .find(|p| p.id == id && !p.active_by_default)
-                        .and_then(|p| p.activation.as_ref())
-                        .map(|(_, at)| format!(", active by its <activation> at line {at}"))
-                });
-                let detail = format!(
-                    "{}{}{}",
-                    plugin.artifact,
-                    profile
-                        .map(|p| format!(" in profile {p}"))
-                        .unwrap_or_default(),
-                    activated.unwrap_or_default()
-                );
-                return Ok(Some(Runnable {
-                    artefact,
-                    evidence: Evidence::line(pom.file.clone(), plugin.line, detail),
-                    path: Some(path),
-                    profile: profile.map(str::to_string),
-                }));
-            }
-        }
-        Ok(None)
-    };
-    let mut default: Vec<(Option<&str>, &Plugin)> =
-        pom.plugins.iter().map(|plugin| (None, plugin)).collect();
     let release_major = module.release.as_ref().map(|(major, _)| *major);
-    let active = |profile: &Profile| {
-        profile.active_by_default
-            || profile
-                .activation
-                .as_ref()
-                .is_some_and(|(activation, _)| activation.holds(repo, &pom.dir, release_major))
-    };
-    for profile in pom.profiles.iter().filter(|p| active(p)) {
-        default.extend(
-            profile
-                .plugins
-                .iter()
-                .map(|p| (Some(profile.id.as_str()), p)),
-        );
-    }
-    module.runnable = scan(&default)?;
+    module.runnable = build.runnable(&build.default_plugins(repo, release_major))?;
     if module.runnable.is_none() && pom.packaging == "jar" {
-        let declared = match props.get("exec.mainClass") {
-            Some((value, file, at)) => {
-                let main = resolve(value, "exec.mainClass", *at)?;
-                let main_class = safe::argument(file, "exec.mainClass", &main)
-                    .map_err(|e| e.at_line(Some(*at)))?;
-                Some((
-                    main_class,
-                    Evidence::line(file.clone(), *at, "exec.mainClass property"),
-                ))
-            }
-            // A lone main class decides only for a project of one module with no profile that
-            // would build something runnable: in a reactor, a library may carry a main too.
-            None if poms.len() > 1 || !pom.profiles.is_empty() => None,
-            None => match super::single_main_class(repo, &pom.dir)? {
-                Some((class, evidence)) => Some((
-                    safe::argument(&evidence.file, "main class", &class)
-                        .map_err(|e| e.at_line(evidence.line))?,
-                    evidence,
-                )),
-                None => None,
-            },
-        };
-        if let Some((main_class, evidence)) = declared {
-            module.runnable = Some(Runnable {
-                artefact: Artefact::Classpath { main_class },
-                evidence,
-                path: Some(format!("target/{final_name}.jar")),
-                profile: None,
-            });
-        }
+        module.runnable = build.main_class(repo, &props, poms.len() > 1)?;
     }
-    for profile in pom.profiles.iter().filter(|p| !active(p)) {
-        let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
-        let mut active: Vec<(Option<&str>, &Plugin)> = profile
-            .plugins
-            .iter()
-            .map(|p| (Some(id.as_str()), p))
-            .collect();
-        active.extend(pom.plugins.iter().map(|plugin| (None, plugin)));
-        if let Some(runnable) = scan(&active)?
-            && runnable.profile.is_some()
-        {
-            module.profiles.push(runnable);
-        }
-    }
+    module.profiles = build.profile_runnables(repo, release_major)?;
     if let Some(runnable) = module.runnable.as_ref().or(module.profiles.first()) {
         let framework = matches!(
             runnable.artefact,
@@ -729,21 +583,268 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         module.health = super::health(repo, &module.manifest)?;
     }
     if module.runnable.is_none() {
-        module.hint = Some(match (module.profiles.first(), pom.packaging.as_str()) {
-            (Some(runnable), _) => {
-                let profile = runnable.profile.as_deref().unwrap_or_default();
-                format!(
-                    "{} ({}:{}) runs only in profile {profile}, which is not active by default: pass --profile {profile}",
-                    runnable.evidence.detail.split(" in profile").next().unwrap_or_default(),
-                    runnable.evidence.file,
-                    runnable.evidence.line.unwrap_or(1),
-                )
-            }
-            (None, "war") => "packaging war needs a servlet container; shiplight builds runnable jars (Spring Boot, Quarkus, shade, assembly, or a main class)".to_string(),
-            (None, _) => "no runnable artefact: add the Spring Boot or Quarkus plugin, maven-shade-plugin or maven-assembly-plugin (jar-with-dependencies), or a <mainClass> in maven-jar-plugin's manifest".to_string(),
-        });
+        module.hint = Some(hint(module.profiles.first(), &pom.packaging));
     }
     Ok(module)
+}
+
+/// The name of the jar a module builds: its `<finalName>` resolved, else `artifactId-version`.
+fn final_name(
+    pom: &Pom,
+    version: &str,
+    resolve: &dyn Fn(&str, &str, usize) -> Result<String, DetectError>,
+) -> Result<String, DetectError> {
+    match &pom.final_name {
+        Some((value, at)) => {
+            let resolved = resolve(value, "<finalName>", *at)?;
+            safe::name(&pom.file, "<finalName>", &resolved).map_err(|e| e.at_line(Some(*at)))
+        }
+        None => safe::name(
+            &pom.file,
+            "artifactId and version",
+            &format!("{}-{version}", pom.artifact_id),
+        ),
+    }
+}
+
+/// The Spring Boot version in force: spring-boot-starter-parent's, else the
+/// `spring-boot.version` property.
+fn boot_version(pom: &Pom, props: &BTreeMap<String, (String, String, usize)>) -> Option<String> {
+    match &pom.parent {
+        Some((group, artifact, Some(version)))
+            if group == "org.springframework.boot" && artifact == "spring-boot-starter-parent" =>
+        {
+            Some(version.clone())
+        }
+        _ => props.get("spring-boot.version").map(|(v, _, _)| v.clone()),
+    }
+}
+
+impl Profile {
+    /// Whether the profile runs in the default build of the module in `dir` built with Java
+    /// `release`: active by default, or by an `<activation>` whose conditions hold.
+    fn active(&self, repo: &Repo, dir: &str, release: Option<u32>) -> bool {
+        self.active_by_default
+            || self
+                .activation
+                .as_ref()
+                .is_some_and(|(activation, _)| activation.holds(repo, dir, release))
+    }
+}
+
+/// What a module's runnable artefact is decided from once its pom is read: the pom, the jar
+/// name its build gives, the Spring Boot version in force, and how `${...}` values resolve.
+struct Build<'a> {
+    pom: &'a Pom,
+    final_name: String,
+    boot_version: Option<String>,
+    resolve: &'a dyn Fn(&str, &str, usize) -> Result<String, DetectError>,
+}
+
+impl Build<'_> {
+    /// The plugins the default build runs: the pom's own, then those of each profile active
+    /// for Java `release`, each with the profile that adds it.
+    fn default_plugins(&self, repo: &Repo, release: Option<u32>) -> Vec<(Option<&str>, &Plugin)> {
+        let pom = self.pom;
+        let mut default: Vec<(Option<&str>, &Plugin)> =
+            pom.plugins.iter().map(|plugin| (None, plugin)).collect();
+        for profile in pom
+            .profiles
+            .iter()
+            .filter(|p| p.active(repo, &pom.dir, release))
+        {
+            default.extend(
+                profile
+                    .plugins
+                    .iter()
+                    .map(|p| (Some(profile.id.as_str()), p)),
+            );
+        }
+        default
+    }
+
+    /// The first runnable artefact the `active` plugins build, with evidence naming the plugin,
+    /// its profile, and the `<activation>` that turns that profile on.
+    fn runnable(
+        &self,
+        active: &[(Option<&str>, &Plugin)],
+    ) -> Result<Option<Runnable>, DetectError> {
+        let pom = self.pom;
+        for (profile, plugin) in active {
+            let Some((artefact, path)) = self.artefact(plugin)? else {
+                continue;
+            };
+            let activated = profile.and_then(|id| {
+                pom.profiles
+                    .iter()
+                    .find(|p| p.id == id && !p.active_by_default)
+                    .and_then(|p| p.activation.as_ref())
+                    .map(|(_, at)| format!(", active by its <activation> at line {at}"))
+            });
+            let detail = format!(
+                "{}{}{}",
+                plugin.artifact,
+                profile
+                    .map(|p| format!(" in profile {p}"))
+                    .unwrap_or_default(),
+                activated.unwrap_or_default()
+            );
+            return Ok(Some(Runnable {
+                artefact,
+                evidence: Evidence::line(pom.file.clone(), plugin.line, detail),
+                path: Some(path),
+                profile: profile.map(str::to_string),
+            }));
+        }
+        Ok(None)
+    }
+
+    /// The runnable artefact `plugin` builds and its path, if it builds one.
+    fn artefact(&self, plugin: &Plugin) -> Result<Option<(Artefact, String)>, DetectError> {
+        let (pom, final_name, resolve) = (self.pom, &self.final_name, self.resolve);
+        Ok(match plugin.artifact.as_str() {
+            "spring-boot-maven-plugin" => {
+                let classifier = plugin
+                    .get("classifier")
+                    .map(|c| format!("-{c}"))
+                    .unwrap_or_default();
+                let version = match self.boot_version.as_deref().or(plugin.version.as_deref()) {
+                    Some(v) => Some(resolve(v, "Spring Boot version", plugin.line)?),
+                    None => None,
+                };
+                let layered = version.as_deref().is_some_and(super::boot_layered);
+                let path = format!("target/{final_name}{classifier}.jar");
+                let path = safe::relative_path(&pom.file, "<classifier>", &path)
+                    .map_err(|e| e.at_line(Some(plugin.line)))?;
+                Some((Artefact::SpringBoot { version, layered }, path))
+            }
+            "quarkus-maven-plugin" => Some((Artefact::Quarkus, "target/quarkus-app".to_string())),
+            "maven-shade-plugin" if plugin.has("goal", "shade") => {
+                let name = if plugin.get("shadedArtifactAttached") == Some("true") {
+                    format!(
+                        "{final_name}-{}",
+                        plugin.get("shadedClassifierName").unwrap_or("shaded")
+                    )
+                } else {
+                    final_name.clone()
+                };
+                let name = safe::name(&pom.file, "shadedClassifierName", &name)
+                    .map_err(|e| e.at_line(Some(plugin.line)))?;
+                Some((Artefact::FatJar, format!("target/{name}.jar")))
+            }
+            "maven-assembly-plugin"
+                if plugin.has("descriptorRef", "jar-with-dependencies")
+                    && plugin.has("goal", "single") =>
+            {
+                let name = if plugin.get("appendAssemblyId") == Some("false") {
+                    final_name.clone()
+                } else {
+                    format!("{final_name}-jar-with-dependencies")
+                };
+                Some((Artefact::FatJar, format!("target/{name}.jar")))
+            }
+            "maven-jar-plugin" | "exec-maven-plugin" if plugin.get("mainClass").is_some() => {
+                let main = resolve(
+                    plugin.get("mainClass").unwrap_or_default(),
+                    "mainClass",
+                    plugin.line,
+                )?;
+                let main_class = safe::argument(&pom.file, "mainClass", &main)
+                    .map_err(|e| e.at_line(Some(plugin.line)))?;
+                Some((
+                    Artefact::Classpath { main_class },
+                    format!("target/{final_name}.jar"),
+                ))
+            }
+            _ => None,
+        })
+    }
+
+    /// The plain jar a `jar` module with no runnable plugin runs: the class the
+    /// `exec.mainClass` property names, else the project's single main class.
+    fn main_class(
+        &self,
+        repo: &Repo,
+        props: &BTreeMap<String, (String, String, usize)>,
+        reactor: bool,
+    ) -> Result<Option<Runnable>, DetectError> {
+        let declared = match props.get("exec.mainClass") {
+            Some((value, file, at)) => {
+                let main = (self.resolve)(value, "exec.mainClass", *at)?;
+                let main_class = safe::argument(file, "exec.mainClass", &main)
+                    .map_err(|e| e.at_line(Some(*at)))?;
+                Some((
+                    main_class,
+                    Evidence::line(file.clone(), *at, "exec.mainClass property"),
+                ))
+            }
+            // A lone main class decides only for a project of one module with no profile that
+            // would build something runnable: in a reactor, a library may carry a main too.
+            None if reactor || !self.pom.profiles.is_empty() => None,
+            None => match super::single_main_class(repo, &self.pom.dir)? {
+                Some((class, evidence)) => Some((
+                    safe::argument(&evidence.file, "main class", &class)
+                        .map_err(|e| e.at_line(evidence.line))?,
+                    evidence,
+                )),
+                None => None,
+            },
+        };
+        Ok(declared.map(|(main_class, evidence)| Runnable {
+            artefact: Artefact::Classpath { main_class },
+            evidence,
+            path: Some(format!("target/{}.jar", self.final_name)),
+            profile: None,
+        }))
+    }
+
+    /// The runnable artefact each profile not active by default builds when passed with
+    /// `--profile`, its plugins before the pom's own.
+    fn profile_runnables(
+        &self,
+        repo: &Repo,
+        release: Option<u32>,
+    ) -> Result<Vec<Runnable>, DetectError> {
+        let pom = self.pom;
+        let mut found = Vec::new();
+        for profile in pom
+            .profiles
+            .iter()
+            .filter(|p| !p.active(repo, &pom.dir, release))
+        {
+            let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
+            let mut active: Vec<(Option<&str>, &Plugin)> = profile
+                .plugins
+                .iter()
+                .map(|p| (Some(id.as_str()), p))
+                .collect();
+            active.extend(pom.plugins.iter().map(|plugin| (None, plugin)));
+            if let Some(runnable) = self.runnable(&active)?
+                && runnable.profile.is_some()
+            {
+                found.push(runnable);
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// Why a module builds nothing runnable by default and what would: the first profile that
+/// does, else what its packaging lacks.
+fn hint(profile: Option<&Runnable>, packaging: &str) -> String {
+    match (profile, packaging) {
+        (Some(runnable), _) => {
+            let profile = runnable.profile.as_deref().unwrap_or_default();
+            format!(
+                "{} ({}:{}) runs only in profile {profile}, which is not active by default: pass --profile {profile}",
+                runnable.evidence.detail.split(" in profile").next().unwrap_or_default(),
+                runnable.evidence.file,
+                runnable.evidence.line.unwrap_or(1),
+            )
+        }
+        (None, "war") => "packaging war needs a servlet container; shiplight builds runnable jars (Spring Boot, Quarkus, shade, assembly, or a main class)".to_string(),
+        (None, _) => "no runnable artefact: add the Spring Boot or Quarkus plugin, maven-shade-plugin or maven-assembly-plugin (jar-with-dependencies), or a <mainClass> in maven-jar-plugin's manifest".to_string(),
+    }
 }
 
 /// The release: maven.compiler.release, the compiler plugin's release, maven.compiler.source or

@@ -145,32 +145,15 @@ pub fn runtime_major(
         .and_then(|row| row.language.and_then(|l| l.version.parse().ok()))
         .unwrap_or(26);
     let question = "Java major for the builder and runtime?".to_string();
-    let mut warnings = Vec::new();
-    let mut too_new = Vec::new();
     if let Some(wanted) = &settings.lang_version {
         if let Ok(found) = runtime_major(module, &settings.detecting_version())
             && found.0 == *wanted
         {
             return Ok(found);
         }
-        let major: Option<u32> = wanted.parse().ok();
-        let fits = match settings.vendor {
-            Vendor::Distroless => major.is_some_and(|m| published.contains(&m)),
-            Vendor::Chainguard => major == Some(chainguard),
-        };
-        if !fits {
-            let list: Vec<String> = published.iter().map(u32::to_string).collect();
-            return Err(DetectError::setting(
-                "lang-version",
-                wanted,
-                format!(
-                    "a published Java runtime major: {} on distroless, {chainguard} on chainguard",
-                    list.join(", ")
-                ),
-            ));
-        }
+        published_major(wanted, settings.vendor, &published, chainguard)?;
         let step = Step::setting(question, "lang-version", wanted);
-        return Ok((wanted.clone(), too_new, step, warnings));
+        return Ok((wanted.clone(), Vec::new(), step, Vec::new()));
     }
     let (release, evidence) = match &module.release {
         Some((release, evidence)) => (*release, vec![evidence.clone()]),
@@ -178,36 +161,13 @@ pub fn runtime_major(
     };
     let oldest = published.first().copied().unwrap_or(17);
     let newest = published.last().copied().unwrap_or(25);
-    if release > newest {
-        too_new.push((
-            tree::TOO_NEW_DISTROLESS,
-            Evidence::file(
-                module.manifest.clone(),
-                format!(
-                    "Java {release} is newer than distroless' newest image (java{newest}){}",
-                    if release <= chainguard {
-                        format!("; --vendor chainguard (Java {chainguard}) fits")
-                    } else {
-                        String::new()
-                    }
-                ),
-            ),
-        ));
-    }
-    if release > chainguard {
-        too_new.push((
-            tree::TOO_NEW_CHAINGUARD,
-            Evidence::file(
-                module.manifest.clone(),
-                format!("Java {release} is newer than Chainguard's jre:latest (Java {chainguard})"),
-            ),
-        ));
-    }
+    let too_new = too_new(module, release, newest, chainguard);
     let major = published
         .iter()
         .copied()
         .find(|m| *m >= release)
         .unwrap_or(newest);
+    let mut warnings = Vec::new();
     if release < oldest {
         warnings.push(format!(
             "the build compiles for Java {release}, which has no runtime image; it runs on Java {major} (the oldest distroless Java image), which runs older class files: test it there"
@@ -235,6 +195,70 @@ pub fn runtime_major(
     Ok((major.to_string(), too_new, step, warnings))
 }
 
+/// Whether `--lang-version` `wanted` is a major `vendor` publishes a runtime image of
+/// (`published` on distroless, `chainguard` on Chainguard); an error listing them if not.
+fn published_major(
+    wanted: &str,
+    vendor: Vendor,
+    published: &[u32],
+    chainguard: u32,
+) -> Result<(), DetectError> {
+    let major: Option<u32> = wanted.parse().ok();
+    let fits = match vendor {
+        Vendor::Distroless => major.is_some_and(|m| published.contains(&m)),
+        Vendor::Chainguard => major == Some(chainguard),
+    };
+    if fits {
+        return Ok(());
+    }
+    let list: Vec<String> = published.iter().map(u32::to_string).collect();
+    Err(DetectError::setting(
+        "lang-version",
+        wanted,
+        format!(
+            "a published Java runtime major: {} on distroless, {chainguard} on chainguard",
+            list.join(", ")
+        ),
+    ))
+}
+
+/// The signals that make the tree refuse `release` on a vendor whose newest image is older:
+/// distroless's `newest`, Chainguard's `chainguard`.
+fn too_new(
+    module: &Module,
+    release: u32,
+    newest: u32,
+    chainguard: u32,
+) -> Vec<(&'static str, Evidence)> {
+    let mut too_new = Vec::new();
+    if release > newest {
+        too_new.push((
+            tree::TOO_NEW_DISTROLESS,
+            Evidence::file(
+                module.manifest.clone(),
+                format!(
+                    "Java {release} is newer than distroless' newest image (java{newest}){}",
+                    if release <= chainguard {
+                        format!("; --vendor chainguard (Java {chainguard}) fits")
+                    } else {
+                        String::new()
+                    }
+                ),
+            ),
+        ));
+    }
+    if release > chainguard {
+        too_new.push((
+            tree::TOO_NEW_CHAINGUARD,
+            Evidence::file(
+                module.manifest.clone(),
+                format!("Java {release} is newer than Chainguard's jre:latest (Java {chainguard})"),
+            ),
+        ));
+    }
+    too_new
+}
+
 /// The Java part of the plan for the chosen module and artefact.
 pub fn plan(
     facts: &JavaFacts,
@@ -251,60 +275,8 @@ pub fn plan(
     )
     .and_then(|row| row.language)
     .expect("the catalogue has a Java runtime for each vendor");
+    let java = java_plan(facts, module, runnable, &runtime, major)?;
     let wrapper = facts.wrapper.as_ref();
-    let command = match (facts.tool, wrapper) {
-        (_, Some((script, true))) => format!("./{script}"),
-        (_, Some((script, false))) => format!("sh ./{script}"),
-        (Tool::Maven, None) => "mvn".to_string(),
-        (Tool::Gradle, None) => "gradle".to_string(),
-    };
-    let mut files = Vec::new();
-    for file in &facts.build_files {
-        files.push(safe::relative_path(file, "build file", file)?);
-    }
-    let mut dirs = Vec::new();
-    for dir in &facts.build_dirs {
-        dirs.push(safe::relative_path(dir, "build directory", dir)?);
-    }
-    let module_dir = safe::relative_path(&module.manifest, "module directory", &module.dir)?;
-    let jar = format!("{APP_DIR}/app.jar");
-    let (kind, layered, gradle_task) = match &runnable.artefact {
-        Artefact::SpringBoot { layered, .. } => ("spring-boot", *layered, "bootJar"),
-        Artefact::Quarkus => ("quarkus", false, "quarkusBuild"),
-        Artefact::FatJar => ("fat-jar", false, "shadowJar"),
-        Artefact::Classpath { .. } => ("classpath", false, "installDist"),
-    };
-    let launch = |path: &str| -> Vec<String> {
-        if runtime.entrypoint.last() == Some(&"-jar") {
-            vec![path.to_string()]
-        } else {
-            vec!["-jar".to_string(), path.to_string()]
-        }
-    };
-    let (entrypoint, command_args) = match &runnable.artefact {
-        Artefact::Classpath { main_class } => (
-            Some(vec![
-                runtime.interpreter.to_string(),
-                "-cp".to_string(),
-                format!("{APP_DIR}/lib/*"),
-                main_class.clone(),
-            ]),
-            Vec::new(),
-        ),
-        Artefact::Quarkus => (None, launch(&format!("{APP_DIR}/quarkus-run.jar"))),
-        _ => (None, launch(&jar)),
-    };
-    let artefact = runnable
-        .path
-        .as_ref()
-        .map(|path| {
-            safe::relative_path(
-                &module.manifest,
-                "artefact",
-                &crate::repo::join(&module_dir, path),
-            )
-        })
-        .transpose()?;
     let port = settings
         .port
         .or(module.port.as_ref().map(|(p, _)| *p))
@@ -313,22 +285,6 @@ pub fn plan(
             Artefact::SpringBoot { .. } | Artefact::Quarkus
         )
         .then_some(FRAMEWORK_PORT));
-    let mut detected = vec![format!(
-        "{} build, module {}: {} ({})",
-        match facts.tool {
-            Tool::Maven => "Maven",
-            Tool::Gradle => "Gradle",
-        },
-        module.name,
-        super::describe(&runnable.artefact),
-        runnable.evidence
-    )];
-    if let Some((release, evidence)) = &module.release {
-        detected.push(format!("Java release {release} ({evidence})"));
-    }
-    if let Some((script, _)) = wrapper {
-        detected.push(format!("build tool wrapper {script}"));
-    }
     let mut steps = vec![Step {
         question: "Which artefact runs?".to_string(),
         answer: super::describe(&runnable.artefact),
@@ -344,34 +300,6 @@ pub fn plan(
             .map(|(script, _)| vec![Evidence::file(script.clone(), "wrapper script")])
             .unwrap_or_default(),
     });
-    let gradle_prefix = if module.dir.is_empty() {
-        ":".to_string()
-    } else {
-        format!(":{}:", module_dir.replace('/', ":"))
-    };
-    let java = JavaPlan {
-        tool: facts.tool,
-        command,
-        manifests: manifest_copies(&files),
-        dirs,
-        maven_projects: (!module.dir.is_empty()).then(|| module_dir.clone()),
-        module_dirs: facts
-            .modules
-            .iter()
-            .map(|m| safe::relative_path(&m.manifest, "module directory", &m.dir))
-            .collect::<Result<_, _>>()?,
-        module_dir,
-        gradle_prefix,
-        gradle_task,
-        profile: runnable.profile.clone(),
-        kind,
-        layered,
-        artefact,
-        entrypoint,
-        command_args,
-        java_options: JAVA_TOOL_OPTIONS,
-        major: major.to_string(),
-    };
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
         module.health.as_ref(),
@@ -407,11 +335,130 @@ pub fn plan(
         port,
         builder_version: major.to_string(),
         builder_full: false,
-        detected,
+        detected: detected(facts, module, runnable),
         warnings: Vec::new(),
         steps,
         build: StackPlan::Java(java),
     })
+}
+
+/// How the template builds and lays out the module: the build command, the build files copied
+/// first, the module's selection in the build, the task and artefact, and how it starts.
+fn java_plan(
+    facts: &JavaFacts,
+    module: &Module,
+    runnable: &Runnable,
+    runtime: &catalog::Language,
+    major: &str,
+) -> Result<JavaPlan, DetectError> {
+    let command = match (facts.tool, facts.wrapper.as_ref()) {
+        (_, Some((script, true))) => format!("./{script}"),
+        (_, Some((script, false))) => format!("sh ./{script}"),
+        (Tool::Maven, None) => "mvn".to_string(),
+        (Tool::Gradle, None) => "gradle".to_string(),
+    };
+    let mut files = Vec::new();
+    for file in &facts.build_files {
+        files.push(safe::relative_path(file, "build file", file)?);
+    }
+    let mut dirs = Vec::new();
+    for dir in &facts.build_dirs {
+        dirs.push(safe::relative_path(dir, "build directory", dir)?);
+    }
+    let module_dir = safe::relative_path(&module.manifest, "module directory", &module.dir)?;
+    let (kind, layered, gradle_task) = match &runnable.artefact {
+        Artefact::SpringBoot { layered, .. } => ("spring-boot", *layered, "bootJar"),
+        Artefact::Quarkus => ("quarkus", false, "quarkusBuild"),
+        Artefact::FatJar => ("fat-jar", false, "shadowJar"),
+        Artefact::Classpath { .. } => ("classpath", false, "installDist"),
+    };
+    let (entrypoint, command_args) = launch(runtime, &runnable.artefact);
+    let artefact = runnable
+        .path
+        .as_ref()
+        .map(|path| {
+            safe::relative_path(
+                &module.manifest,
+                "artefact",
+                &crate::repo::join(&module_dir, path),
+            )
+        })
+        .transpose()?;
+    let gradle_prefix = if module.dir.is_empty() {
+        ":".to_string()
+    } else {
+        format!(":{}:", module_dir.replace('/', ":"))
+    };
+    Ok(JavaPlan {
+        tool: facts.tool,
+        command,
+        manifests: manifest_copies(&files),
+        dirs,
+        maven_projects: (!module.dir.is_empty()).then(|| module_dir.clone()),
+        module_dirs: facts
+            .modules
+            .iter()
+            .map(|m| safe::relative_path(&m.manifest, "module directory", &m.dir))
+            .collect::<Result<_, _>>()?,
+        module_dir,
+        gradle_prefix,
+        gradle_task,
+        profile: runnable.profile.clone(),
+        kind,
+        layered,
+        artefact,
+        entrypoint,
+        command_args,
+        java_options: JAVA_TOOL_OPTIONS,
+        major: major.to_string(),
+    })
+}
+
+/// How `artefact` starts on `runtime`: an ENTRYPOINT putting the libraries on the classpath
+/// for a main class, else the jar as CMD (after `-jar` when the image's entrypoint lacks it).
+fn launch(runtime: &catalog::Language, artefact: &Artefact) -> (Option<Vec<String>>, Vec<String>) {
+    let launch = |path: &str| -> Vec<String> {
+        if runtime.entrypoint.last() == Some(&"-jar") {
+            vec![path.to_string()]
+        } else {
+            vec!["-jar".to_string(), path.to_string()]
+        }
+    };
+    match artefact {
+        Artefact::Classpath { main_class } => (
+            Some(vec![
+                runtime.interpreter.to_string(),
+                "-cp".to_string(),
+                format!("{APP_DIR}/lib/*"),
+                main_class.clone(),
+            ]),
+            Vec::new(),
+        ),
+        Artefact::Quarkus => (None, launch(&format!("{APP_DIR}/quarkus-run.jar"))),
+        _ => (None, launch(&format!("{APP_DIR}/app.jar"))),
+    }
+}
+
+/// What the plan reports as detected: the build tool, module and artefact, the release and
+/// the wrapper.
+fn detected(facts: &JavaFacts, module: &Module, runnable: &Runnable) -> Vec<String> {
+    let mut detected = vec![format!(
+        "{} build, module {}: {} ({})",
+        match facts.tool {
+            Tool::Maven => "Maven",
+            Tool::Gradle => "Gradle",
+        },
+        module.name,
+        super::describe(&runnable.artefact),
+        runnable.evidence
+    )];
+    if let Some((release, evidence)) = &module.release {
+        detected.push(format!("Java release {release} ({evidence})"));
+    }
+    if let Some((script, _)) = &facts.wrapper {
+        detected.push(format!("build tool wrapper {script}"));
+    }
+    detected
 }
 
 /// The chosen module as a `package` setting: its directory, or `None` for the root project.

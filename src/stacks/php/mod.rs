@@ -152,7 +152,6 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
     let json = manifest::parse_json("composer.json", &text)?;
     let require = json.get("require").and_then(|r| r.as_object());
     let keys = crate::lines::KeyLines::new(&text);
-    let line = |key: &str| keys.line(key);
     let php = require
         .and_then(|r| r.get("php"))
         .and_then(|v| v.as_str())
@@ -161,94 +160,16 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
                 v.to_string(),
                 Evidence::line(
                     "composer.json",
-                    line("php").unwrap_or(1),
+                    keys.line("php").unwrap_or(1),
                     format!("require.php {v}"),
                 ),
             )
         });
-    let mut extensions = Vec::new();
-    for name in require.into_iter().flat_map(|r| r.keys()) {
-        if let Some(extension) = name.strip_prefix("ext-") {
-            let extension = safe::name("composer.json", "require ext-*", extension)?;
-            extensions.push((
-                extension.to_ascii_lowercase(),
-                Evidence::line(
-                    "composer.json",
-                    line(name).unwrap_or(1),
-                    format!("requires {name}"),
-                ),
-            ));
-        }
-    }
+    let extensions = extensions(require, &keys)?;
     let lock = repo.read_text("composer.lock", LOCK_CAP)?;
-    let locked_packages: Vec<String> = match &lock {
-        Some(text) => manifest::parse_json("composer.lock", text)?
-            .get("packages")
-            .and_then(|p| p.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        None => Vec::new(),
-    };
-    let requires = |package: &str| {
-        require.is_some_and(|r| r.contains_key(package))
-            || locked_packages.iter().any(|p| p == package)
-    };
-    let requirement = |package: &str| {
-        Evidence::line(
-            "composer.json",
-            line(package).unwrap_or(1),
-            format!("requires {package}"),
-        )
-    };
-    let index = |dir: &str| repo.is_file(&repo::join(dir, "index.php"));
-    let (app, app_evidence, document_root, writable) = if requires("laravel/framework")
-        && repo.is_file("artisan")
-    {
-        (
-            App::Laravel,
-            requirement("laravel/framework"),
-            "public",
-            vec!["storage", "bootstrap/cache"],
-        )
-    } else if (requires("symfony/framework-bundle") || requires("symfony/runtime"))
-        && repo.is_file("bin/console")
-    {
-        let package = if requires("symfony/framework-bundle") {
-            "symfony/framework-bundle"
-        } else {
-            "symfony/runtime"
-        };
-        (App::Symfony, requirement(package), "public", vec!["var"])
-    } else if requires("slim/slim") && index("public") {
-        (App::Slim, requirement("slim/slim"), "public", Vec::new())
-    } else if index("public") {
-        (
-            App::Web,
-            Evidence::file("public/index.php", "web root public/"),
-            "public",
-            Vec::new(),
-        )
-    } else if let Some((script, evidence)) = composer_bin(&json, &text)? {
-        (App::Cli { script }, evidence, "", Vec::new())
-    } else if index("") {
-        (
-            App::Web,
-            Evidence::file("index.php", "web root at the project root"),
-            "",
-            Vec::new(),
-        )
-    } else {
-        return Err(DetectError::Broken {
-                file: "composer.json".to_string(),
-                line: None,
-                cause: "found no entry: looked for Laravel (artisan), Symfony (bin/console), public/index.php, a \"bin\" script, and index.php".to_string(),
-            });
-    };
+    let locked_packages = locked_packages(lock.as_deref())?;
+    let (app, app_evidence, document_root, writable) =
+        shape(repo, &json, &text, &keys, require, &locked_packages)?;
     let (assets, assets_locked) = if matches!(app, App::Laravel | App::Symfony) {
         assets(repo)?
     } else {
@@ -269,6 +190,115 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         assets,
         assets_locked,
     }))
+}
+
+/// The `ext-*` requirements of composer.json, lower-cased, each with its line.
+fn extensions(
+    require: Option<&serde_json::Map<String, serde_json::Value>>,
+    keys: &crate::lines::KeyLines,
+) -> Result<Vec<(String, Evidence)>, DetectError> {
+    let mut extensions = Vec::new();
+    for name in require.into_iter().flat_map(|r| r.keys()) {
+        if let Some(extension) = name.strip_prefix("ext-") {
+            let extension = safe::name("composer.json", "require ext-*", extension)?;
+            extensions.push((
+                extension.to_ascii_lowercase(),
+                Evidence::line(
+                    "composer.json",
+                    keys.line(name).unwrap_or(1),
+                    format!("requires {name}"),
+                ),
+            ));
+        }
+    }
+    Ok(extensions)
+}
+
+/// The names of the packages composer.lock (`lock`, its text) locks.
+fn locked_packages(lock: Option<&str>) -> Result<Vec<String>, DetectError> {
+    Ok(match lock {
+        Some(text) => manifest::parse_json("composer.lock", text)?
+            .get("packages")
+            .and_then(|p| p.as_array())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default(),
+        None => Vec::new(),
+    })
+}
+
+/// The application's shape, with its evidence, web root and the directories it writes to:
+/// Laravel, Symfony, Slim, a public/ web root, a composer `bin` script, or index.php at the
+/// root, the first that the requirements (`require` or the lock's `locked_packages`) and
+/// files show.
+#[allow(clippy::type_complexity)]
+fn shape(
+    repo: &Repo,
+    json: &serde_json::Value,
+    text: &str,
+    keys: &crate::lines::KeyLines,
+    require: Option<&serde_json::Map<String, serde_json::Value>>,
+    locked_packages: &[String],
+) -> Result<(App, Evidence, &'static str, Vec<&'static str>), DetectError> {
+    let requires = |package: &str| {
+        require.is_some_and(|r| r.contains_key(package))
+            || locked_packages.iter().any(|p| p == package)
+    };
+    let requirement = |package: &str| {
+        Evidence::line(
+            "composer.json",
+            keys.line(package).unwrap_or(1),
+            format!("requires {package}"),
+        )
+    };
+    let index = |dir: &str| repo.is_file(&repo::join(dir, "index.php"));
+    Ok(
+        if requires("laravel/framework") && repo.is_file("artisan") {
+            (
+                App::Laravel,
+                requirement("laravel/framework"),
+                "public",
+                vec!["storage", "bootstrap/cache"],
+            )
+        } else if (requires("symfony/framework-bundle") || requires("symfony/runtime"))
+            && repo.is_file("bin/console")
+        {
+            let package = if requires("symfony/framework-bundle") {
+                "symfony/framework-bundle"
+            } else {
+                "symfony/runtime"
+            };
+            (App::Symfony, requirement(package), "public", vec!["var"])
+        } else if requires("slim/slim") && index("public") {
+            (App::Slim, requirement("slim/slim"), "public", Vec::new())
+        } else if index("public") {
+            (
+                App::Web,
+                Evidence::file("public/index.php", "web root public/"),
+                "public",
+                Vec::new(),
+            )
+        } else if let Some((script, evidence)) = composer_bin(json, text)? {
+            (App::Cli { script }, evidence, "", Vec::new())
+        } else if index("") {
+            (
+                App::Web,
+                Evidence::file("index.php", "web root at the project root"),
+                "",
+                Vec::new(),
+            )
+        } else {
+            return Err(DetectError::Broken {
+                file: "composer.json".to_string(),
+                line: None,
+                cause: "found no entry: looked for Laravel (artisan), Symfony (bin/console), public/index.php, a \"bin\" script, and index.php".to_string(),
+            });
+        },
+    )
 }
 
 /// The first composer.json `bin` script, validated as a path inside the project.

@@ -78,6 +78,70 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
     )
     .and_then(|row| row.language)
     .expect("the catalogue has Chainguard's php images");
+    let (warnings, mut steps) = checks(facts, &row);
+    let php = php_plan(facts, &row)?;
+    steps.push(Step {
+        question: "How does it run?".to_string(),
+        answer: if web {
+            format!(
+                "PHP-FPM on port {}, behind nginx ({}) on port {}",
+                catalog::PHP_FPM_PORT,
+                catalog::PHP_WEB_SERVER,
+                catalog::PHP_WEB_PORT
+            )
+        } else {
+            format!("php {}", php.entrypoint[1])
+        },
+        evidence: vec![facts.app_evidence.clone()],
+    });
+    let web_root = if php.document_root.is_empty() {
+        APP_DIR.to_string()
+    } else {
+        format!("{APP_DIR}/{}", php.document_root)
+    };
+    let front_controller = format!("{web_root}/index.php");
+    let (health, health_step) = crate::stacks::health::choose(
+        health_path,
+        facts.health.as_ref(),
+        web.then_some(catalog::PHP_FPM_PORT),
+        crate::stacks::health::Asker::PhpFpm {
+            php: catalog::PHP_CLI,
+            script: &front_controller,
+            root: &web_root,
+        },
+        "the image's php asking PHP-FPM over FastCGI for the front controller, as nginx does",
+    );
+    steps.push(health_step);
+    if web {
+        steps.push(crate::stacks::output::stop_step(
+            "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
+            vec![Evidence::file("catalog", "php-fpm and nginx treat SIGQUIT as a graceful stop")],
+        ));
+    }
+    Ok(StackOutput {
+        platforms: crate::stacks::output::Platforms::multi(
+            "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both",
+        ),
+        about: facts.about.clone(),
+        health,
+        stop_signal: web.then_some("SIGQUIT"),
+        copy_libraries: false,
+        builder_variant: "",
+        binary: safe::image_name(&binary(&facts.app)),
+        port: web.then_some(catalog::PHP_FPM_PORT),
+        builder_version: row.version.to_string(),
+        builder_full: false,
+        detected: detected(facts),
+        warnings,
+        steps,
+        build: StackPlan::Php(php),
+    })
+}
+
+/// What the image `row` may not satisfy, as warnings: the PHP constraint excluding (or not
+/// reading as admitting) its PHP, extensions not known to be in it, and no composer.lock; with
+/// the constraint's step.
+fn checks(facts: &PhpFacts, row: &catalog::Language) -> (Vec<String>, Vec<Step>) {
     let mut warnings = Vec::new();
     let mut steps = Vec::new();
     if let Some((constraint, evidence)) = &facts.php {
@@ -122,6 +186,13 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
             "composer.json has no composer.lock beside it: versions are resolved at build time; commit composer.lock for repeatable builds".to_string(),
         );
     }
+    (warnings, steps)
+}
+
+/// What the PHP templates read: the install, the web root and the directories the app writes
+/// to (Laravel's whole storage tree made in the build stage), the assets stage, and the start
+/// on the image `row`.
+fn php_plan(facts: &PhpFacts, row: &catalog::Language) -> Result<PhpPlan, DetectError> {
     let mut writable = Vec::new();
     for dir in &facts.writable {
         writable.push(safe::relative_path(
@@ -155,42 +226,12 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         ],
         _ => vec![row.interpreter.to_string(), "--nodaemonize".to_string()],
     };
-    steps.push(Step {
-        question: "How does it run?".to_string(),
-        answer: if web {
-            format!(
-                "PHP-FPM on port {}, behind nginx ({}) on port {}",
-                catalog::PHP_FPM_PORT,
-                catalog::PHP_WEB_SERVER,
-                catalog::PHP_WEB_PORT
-            )
-        } else {
-            format!("php {}", entrypoint[1])
-        },
-        evidence: vec![facts.app_evidence.clone()],
-    });
-    let mut detected = vec![format!("{} ({})", facts.app.name(), facts.app_evidence)];
-    if let Some((constraint, evidence)) = &facts.php {
-        detected.push(format!("PHP {constraint} ({evidence})"));
-    }
-    if let Some(evidence) = &facts.assets {
-        detected.push(format!("front-end assets ({evidence})"));
-    }
-    let binary = match &facts.app {
-        App::Cli { script } => script
-            .rsplit('/')
-            .next()
-            .unwrap_or(script)
-            .trim_end_matches(".php")
-            .to_string(),
-        _ => "web".to_string(),
-    };
     let node =
         catalog::builder(Stack::Node, Vendor::Chainguard).expect("Chainguard publishes node");
-    let php = PhpPlan {
+    Ok(PhpPlan {
         composer: facts.composer,
         locked: facts.locked,
-        web,
+        web: facts.app.is_web(),
         framework: facts.app.name(),
         document_root,
         writable,
@@ -203,49 +244,32 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         web_port: catalog::PHP_WEB_PORT,
         web_image: catalog::PHP_WEB_SERVER.to_string(),
         nginx_file: NGINX_FILE,
-    };
-    let web_root = if php.document_root.is_empty() {
-        APP_DIR.to_string()
-    } else {
-        format!("{APP_DIR}/{}", php.document_root)
-    };
-    let front_controller = format!("{web_root}/index.php");
-    let (health, health_step) = crate::stacks::health::choose(
-        health_path,
-        facts.health.as_ref(),
-        web.then_some(catalog::PHP_FPM_PORT),
-        crate::stacks::health::Asker::PhpFpm {
-            php: catalog::PHP_CLI,
-            script: &front_controller,
-            root: &web_root,
-        },
-        "the image's php asking PHP-FPM over FastCGI for the front controller, as nginx does",
-    );
-    steps.push(health_step);
-    if web {
-        steps.push(crate::stacks::output::stop_step(
-            "SIGQUIT: PHP-FPM finishes the requests it is serving and exits (SIGTERM would cut them off); the nginx stage stops the same way".to_string(),
-            vec![Evidence::file("catalog", "php-fpm and nginx treat SIGQUIT as a graceful stop")],
-        ));
-    }
-    Ok(StackOutput {
-        platforms: crate::stacks::output::Platforms::multi(
-            "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both",
-        ),
-        about: facts.about.clone(),
-        health,
-        stop_signal: web.then_some("SIGQUIT"),
-        copy_libraries: false,
-        builder_variant: "",
-        binary: safe::image_name(&binary),
-        port: web.then_some(catalog::PHP_FPM_PORT),
-        builder_version: row.version.to_string(),
-        builder_full: false,
-        detected,
-        warnings,
-        steps,
-        build: StackPlan::Php(php),
     })
+}
+
+/// What the plan reports as detected: the application, the PHP constraint and the assets.
+fn detected(facts: &PhpFacts) -> Vec<String> {
+    let mut detected = vec![format!("{} ({})", facts.app.name(), facts.app_evidence)];
+    if let Some((constraint, evidence)) = &facts.php {
+        detected.push(format!("PHP {constraint} ({evidence})"));
+    }
+    if let Some(evidence) = &facts.assets {
+        detected.push(format!("front-end assets ({evidence})"));
+    }
+    detected
+}
+
+/// The image's name: a CLI script's file name without `.php`, else `web`.
+fn binary(app: &App) -> String {
+    match app {
+        App::Cli { script } => script
+            .rsplit('/')
+            .next()
+            .unwrap_or(script)
+            .trim_end_matches(".php")
+            .to_string(),
+        _ => "web".to_string(),
+    }
 }
 
 /// The files a PHP plan adds to the Dockerfile and .dockerignore: for a web application, the

@@ -53,6 +53,9 @@ pub struct Project {
     pub dependencies: BTreeMap<String, Vec<String>>,
 }
 
+/// What members inherit from `[workspace.package]`: rust-version, version and license.
+type Inherited = (Option<String>, Option<String>, Option<String>);
+
 fn broken(file: &str, cause: impl Into<String>) -> DetectError {
     DetectError::Broken {
         file: file.to_string(),
@@ -98,62 +101,9 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
             .push("Cargo.toml: cargo-features (unstable manifest keys)".to_string());
     }
     if let Some(workspace) = workspace {
-        let exclude = string_list("Cargo.toml", workspace, "exclude")?;
-        if exclude.iter().any(|e| e.contains(['*', '?', '['])) {
-            project
-                .unmodelled
-                .push("Cargo.toml: a workspace.exclude pattern".to_string());
-        }
-        let line = key_line(&text, "members");
-        let exclude: HashSet<String> = exclude.into_iter().collect();
-        let mut member_dirs: HashSet<String> =
-            project.packages.iter().map(|p| p.dir.clone()).collect();
-        for pattern in string_list("Cargo.toml", workspace, "members")? {
-            for dir in expand(repo, "Cargo.toml", line, &pattern)? {
-                if exclude.contains(&dir) || member_dirs.contains(&dir) {
-                    continue;
-                }
-                let file = repo::join(&dir, "Cargo.toml");
-                let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
-                    if pattern.contains('*') {
-                        continue;
-                    }
-                    return Err(broken(
-                        "Cargo.toml",
-                        format!("workspace member {dir} has no Cargo.toml"),
-                    ));
-                };
-                let member = parse_toml(&file, &text)?;
-                if !member.contains_key("package") {
-                    continue;
-                }
-                if member
-                    .get("package")
-                    .and_then(|p| p.get("workspace"))
-                    .is_some()
-                {
-                    project.unmodelled.push(format!(
-                        "{file}: package.workspace names the workspace root"
-                    ));
-                }
-                collect_dependencies(&member, &mut project.dependencies);
-                project
-                    .packages
-                    .push(read_package(repo, &dir, &file, &text, &member, &inherited)?);
-                member_dirs.insert(dir);
-            }
-        }
-        if !workspace.contains_key("default-members") && manifest.contains_key("package") {
-            project.default_members = Some(vec![String::new()]);
-        }
-        if workspace.contains_key("default-members") {
-            let mut dirs = Vec::new();
-            let line = key_line(&text, "default-members");
-            for pattern in string_list("Cargo.toml", workspace, "default-members")? {
-                dirs.extend(expand(repo, "Cargo.toml", line, &pattern)?);
-            }
-            project.default_members = Some(dirs);
-        }
+        read_members(repo, &text, workspace, &inherited, &mut project)?;
+        project.default_members =
+            default_members(repo, &text, workspace, manifest.contains_key("package"))?;
     }
     if project.packages.is_empty() {
         return Err(broken(
@@ -162,6 +112,81 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         ));
     }
     Ok(Some(project))
+}
+
+/// Adds the workspace's members (each `members` pattern expanded, less `exclude`) to
+/// `project`, with their dependencies and what of them this reading does not model.
+fn read_members(
+    repo: &Repo,
+    text: &str,
+    workspace: &Table,
+    inherited: &Inherited,
+    project: &mut Project,
+) -> Result<(), DetectError> {
+    let exclude = string_list("Cargo.toml", workspace, "exclude")?;
+    if exclude.iter().any(|e| e.contains(['*', '?', '['])) {
+        project
+            .unmodelled
+            .push("Cargo.toml: a workspace.exclude pattern".to_string());
+    }
+    let line = key_line(text, "members");
+    let exclude: HashSet<String> = exclude.into_iter().collect();
+    let mut member_dirs: HashSet<String> = project.packages.iter().map(|p| p.dir.clone()).collect();
+    for pattern in string_list("Cargo.toml", workspace, "members")? {
+        for dir in expand(repo, "Cargo.toml", line, &pattern)? {
+            if exclude.contains(&dir) || member_dirs.contains(&dir) {
+                continue;
+            }
+            let file = repo::join(&dir, "Cargo.toml");
+            let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+                if pattern.contains('*') {
+                    continue;
+                }
+                return Err(broken(
+                    "Cargo.toml",
+                    format!("workspace member {dir} has no Cargo.toml"),
+                ));
+            };
+            let member = parse_toml(&file, &text)?;
+            if !member.contains_key("package") {
+                continue;
+            }
+            if member
+                .get("package")
+                .and_then(|p| p.get("workspace"))
+                .is_some()
+            {
+                project.unmodelled.push(format!(
+                    "{file}: package.workspace names the workspace root"
+                ));
+            }
+            collect_dependencies(&member, &mut project.dependencies);
+            project
+                .packages
+                .push(read_package(repo, &dir, &file, &text, &member, inherited)?);
+            member_dirs.insert(dir);
+        }
+    }
+    Ok(())
+}
+
+/// The directories cargo builds by default: `default-members` expanded, else the root
+/// package beside `[workspace]` (`root_package`), else every member (`None`).
+fn default_members(
+    repo: &Repo,
+    text: &str,
+    workspace: &Table,
+    root_package: bool,
+) -> Result<Option<Vec<String>>, DetectError> {
+    if !workspace.contains_key("default-members") {
+        return Ok(root_package.then(|| vec![String::new()]));
+    }
+    let mut dirs = Vec::new();
+    let line = key_line(text, "default-members");
+    for pattern in string_list("Cargo.toml", workspace, "default-members")? {
+        dirs.extend(expand(repo, "Cargo.toml", line, &pattern)?);
+    }
+    Ok(Some(dirs))
 }
 
 fn string_list(file: &str, table: &Table, key: &str) -> Result<Vec<String>, DetectError> {
@@ -188,9 +213,8 @@ fn read_package(
     file: &str,
     text: &str,
     manifest: &Table,
-    inherited: &(Option<String>, Option<String>, Option<String>),
+    inherited: &Inherited,
 ) -> Result<Package, DetectError> {
-    let inherited_rust_version = &inherited.0;
     let package = manifest
         .get("package")
         .and_then(Value::as_table)
@@ -200,14 +224,56 @@ fn read_package(
         .and_then(Value::as_str)
         .ok_or_else(|| broken(file, "[package] has no name"))?
         .to_string();
-    let rust_version = match package.get("rust-version") {
-        Some(Value::String(version)) => Some(version.clone()),
+    let rust_version = own_or_inherited(package.get("rust-version"), &inherited.0);
+    let mut bins = explicit_bins(repo, dir, file, text, manifest, &name)?;
+    if package.get("autobins").and_then(Value::as_bool) != Some(false) {
+        add_discovered(repo, dir, &name, &mut bins);
+    }
+    bins.sort_by(|a, b| a.name.cmp(&b.name));
+    let version = match package.get("version") {
+        None => Some("0.0.0".to_string()),
+        value => own_or_inherited(value, &inherited.1),
+    };
+    let license = own_or_inherited(package.get("license"), &inherited.2);
+    let default_run = package
+        .get("default-run")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    Ok(Package {
+        name,
+        dir: dir.to_string(),
+        bins,
+        rust_version,
+        default_run,
+        version,
+        license,
+        optional: optional_dependencies(manifest),
+        features: features(manifest),
+    })
+}
+
+/// A package field's value: its own string, or the workspace's (`inherited`) when it says
+/// `{ workspace = true }`.
+fn own_or_inherited(value: Option<&Value>, inherited: &Option<String>) -> Option<String> {
+    match value {
+        Some(Value::String(value)) => Some(value.clone()),
         Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
-            inherited_rust_version.clone()
+            inherited.clone()
         }
         _ => None,
-    };
-    let autobins = package.get("autobins").and_then(Value::as_bool) != Some(false);
+    }
+}
+
+/// The `[[bin]]` targets of package `name` in `dir`, each with its source: its `path`, checked
+/// to stay inside the package, else where cargo looks for it.
+fn explicit_bins(
+    repo: &Repo,
+    dir: &str,
+    file: &str,
+    text: &str,
+    manifest: &Table,
+    name: &str,
+) -> Result<Vec<Bin>, DetectError> {
     let mut bins: Vec<Bin> = Vec::new();
     if let Some(explicit) = manifest.get("bin") {
         let explicit = explicit
@@ -228,7 +294,7 @@ fn read_package(
                             .expect_err("refused without its line, so refused with it")
                     })?
                 }
-                None => default_bin_path(repo, dir, &name, bin_name),
+                None => default_bin_path(repo, dir, name, bin_name),
             };
             bins.push(Bin {
                 name: bin_name.to_string(),
@@ -236,63 +302,51 @@ fn read_package(
             });
         }
     }
-    if autobins {
-        let mut discovered = Vec::new();
-        let main = repo::join(dir, "src/main.rs");
-        if repo.is_file(&main) {
-            discovered.push(Bin {
-                name: name.clone(),
-                src: main,
-            });
-        }
-        let bin_dir = repo::join(dir, "src/bin");
-        for entry in repo.list_dir(&bin_dir, |_, _| true) {
-            let path = repo::join(&bin_dir, &entry);
-            if let Some(stem) = entry.strip_suffix(".rs") {
-                if repo.is_file(&path) {
-                    discovered.push(Bin {
-                        name: stem.to_string(),
-                        src: path,
-                    });
-                }
-            } else if repo.is_file(&repo::join(&path, "main.rs")) {
+    Ok(bins)
+}
+
+/// Adds the binaries cargo discovers (src/main.rs, src/bin/*.rs, src/bin/*/main.rs) to `bins`,
+/// but none whose name or source a `[[bin]]` already has.
+fn add_discovered(repo: &Repo, dir: &str, name: &str, bins: &mut Vec<Bin>) {
+    let mut discovered = Vec::new();
+    let main = repo::join(dir, "src/main.rs");
+    if repo.is_file(&main) {
+        discovered.push(Bin {
+            name: name.to_string(),
+            src: main,
+        });
+    }
+    let bin_dir = repo::join(dir, "src/bin");
+    for entry in repo.list_dir(&bin_dir, |_, _| true) {
+        let path = repo::join(&bin_dir, &entry);
+        if let Some(stem) = entry.strip_suffix(".rs") {
+            if repo.is_file(&path) {
                 discovered.push(Bin {
-                    name: entry.clone(),
-                    src: repo::join(&path, "main.rs"),
+                    name: stem.to_string(),
+                    src: path,
                 });
             }
-        }
-        let mut names: HashSet<String> = bins.iter().map(|b| b.name.clone()).collect();
-        let mut sources: HashSet<String> = bins.iter().map(|b| b.src.clone()).collect();
-        for bin in discovered {
-            if !names.contains(&bin.name) && !sources.contains(&bin.src) {
-                names.insert(bin.name.clone());
-                sources.insert(bin.src.clone());
-                bins.push(bin);
-            }
+        } else if repo.is_file(&repo::join(&path, "main.rs")) {
+            discovered.push(Bin {
+                name: entry.clone(),
+                src: repo::join(&path, "main.rs"),
+            });
         }
     }
-    bins.sort_by(|a, b| a.name.cmp(&b.name));
-    let version = match package.get("version") {
-        Some(Value::String(version)) => Some(version.clone()),
-        Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
-            inherited.1.clone()
+    let mut names: HashSet<String> = bins.iter().map(|b| b.name.clone()).collect();
+    let mut sources: HashSet<String> = bins.iter().map(|b| b.src.clone()).collect();
+    for bin in discovered {
+        if !names.contains(&bin.name) && !sources.contains(&bin.src) {
+            names.insert(bin.name.clone());
+            sources.insert(bin.src.clone());
+            bins.push(bin);
         }
-        None => Some("0.0.0".to_string()),
-        _ => None,
-    };
-    let license = match package.get("license") {
-        Some(Value::String(license)) => Some(license.clone()),
-        Some(Value::Table(t)) if t.get("workspace").and_then(Value::as_bool) == Some(true) => {
-            inherited.2.clone()
-        }
-        _ => None,
-    };
-    let default_run = package
-        .get("default-run")
-        .and_then(Value::as_str)
-        .map(str::to_string);
-    let features = manifest
+    }
+}
+
+/// `[features]`: each feature with what it enables.
+fn features(manifest: &Table) -> BTreeMap<String, Vec<String>> {
+    manifest
         .get("features")
         .and_then(Value::as_table)
         .map(|table| {
@@ -310,18 +364,7 @@ fn read_package(
                 })
                 .collect()
         })
-        .unwrap_or_default();
-    Ok(Package {
-        name,
-        dir: dir.to_string(),
-        bins,
-        rust_version,
-        default_run,
-        version,
-        license,
-        optional: optional_dependencies(manifest),
-        features,
-    })
+        .unwrap_or_default()
 }
 
 fn default_bin_path(repo: &Repo, dir: &str, package: &str, bin: &str) -> String {

@@ -217,14 +217,7 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
     };
 
     let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
-    let mut entries: HashMap<&str, usize> = HashMap::new();
-    if packages.len() > 1 {
-        for line in lock_text.iter().flat_map(|text| text.lines()) {
-            if line.starts_with("name = \"") {
-                *entries.entry(line).or_default() += 1;
-            }
-        }
-    }
+    let entries = lock_entries(lock_text.as_deref(), packages.len());
     let mut bins = Vec::new();
     let mut default_runs = Vec::new();
     let mut guards = Vec::new();
@@ -234,54 +227,10 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         roots.push(&lib);
         guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
         let spec = package_spec(package, packages.len(), &entries);
-        let manifest_file = repo::join(&package.dir, "Cargo.toml");
-        let about = crate::manifest::About::new(
-            &manifest_file,
-            &repo
-                .read_text(&manifest_file, MANIFEST_CAP)?
-                .unwrap_or_default(),
-            package.version.as_deref(),
-            package.license.as_deref(),
-        );
-        for bin in &package.bins {
-            bins.push(RustBin {
-                name: bin.name.clone(),
-                package: package.name.clone(),
-                package_spec: spec.clone(),
-                package_dir: package.dir.clone(),
-                src: bin.src.clone(),
-                port: port_of(repo, &bin.src)?,
-                health: facts::health_in(repo, &bin.src, SOURCE_CAP),
-                about: about.clone(),
-            });
-        }
-        if let Some(bin) = &package.default_run {
-            let file = repo::join(&package.dir, "Cargo.toml");
-            let line = match repo.read_text(&file, MANIFEST_CAP)? {
-                Some(text) => crate::manifest::key_line(&text, "default-run"),
-                None => None,
-            };
-            let evidence = match line {
-                Some(line) => Evidence::line(file, line, format!("default-run = {bin}")),
-                None => Evidence::file(file, format!("default-run = {bin}")),
-            };
-            default_runs.push((package.name.clone(), bin.clone(), evidence));
-        }
+        bins.extend(package_bins(repo, package, spec)?);
+        default_runs.extend(default_run(repo, package)?);
     }
-    let rust_version = packages
-        .iter()
-        .filter_map(|p| {
-            let version = p.rust_version.clone()?;
-            Some((
-                version.clone(),
-                Evidence::file(
-                    repo::join(&p.dir, "Cargo.toml"),
-                    format!("rust-version = {version}"),
-                ),
-            ))
-        })
-        .min_by(|a, b| version_key(&a.0).cmp(&version_key(&b.0)));
-
+    let rust_version = rust_version(&packages);
     let sqlite_bundled = ["rusqlite", "libsqlite3-sys"].iter().any(|name| {
         project
             .dependencies
@@ -360,6 +309,89 @@ fn package_spec(
         Some(version) if namesakes > 1 => Some(format!("{}@{version}", package.name)),
         _ => Some(package.name.clone()),
     }
+}
+
+/// How many times Cargo.lock (`lock_text`) has each `name = "..."` line, counted only when
+/// the project has several packages (`count`), for [`package_spec`].
+fn lock_entries(lock_text: Option<&str>, count: usize) -> HashMap<&str, usize> {
+    let mut entries: HashMap<&str, usize> = HashMap::new();
+    if count > 1 {
+        for line in lock_text.iter().flat_map(|text| text.lines()) {
+            if line.starts_with("name = \"") {
+                *entries.entry(line).or_default() += 1;
+            }
+        }
+    }
+    entries
+}
+
+/// The binaries of `package`, each with the `--package` argument `spec`, its port and health
+/// route, and the package's version and licence.
+fn package_bins(
+    repo: &Repo,
+    package: &manifest::Package,
+    spec: Option<String>,
+) -> Result<Vec<RustBin>, DetectError> {
+    let manifest_file = repo::join(&package.dir, "Cargo.toml");
+    let about = crate::manifest::About::new(
+        &manifest_file,
+        &repo
+            .read_text(&manifest_file, MANIFEST_CAP)?
+            .unwrap_or_default(),
+        package.version.as_deref(),
+        package.license.as_deref(),
+    );
+    let mut bins = Vec::new();
+    for bin in &package.bins {
+        bins.push(RustBin {
+            name: bin.name.clone(),
+            package: package.name.clone(),
+            package_spec: spec.clone(),
+            package_dir: package.dir.clone(),
+            src: bin.src.clone(),
+            port: port_of(repo, &bin.src)?,
+            health: facts::health_in(repo, &bin.src, SOURCE_CAP),
+            about: about.clone(),
+        });
+    }
+    Ok(bins)
+}
+
+/// The `default-run` of `package`, if it sets one: (package, binary, the line that sets it).
+fn default_run(
+    repo: &Repo,
+    package: &manifest::Package,
+) -> Result<Option<(String, String, Evidence)>, DetectError> {
+    let Some(bin) = &package.default_run else {
+        return Ok(None);
+    };
+    let file = repo::join(&package.dir, "Cargo.toml");
+    let line = match repo.read_text(&file, MANIFEST_CAP)? {
+        Some(text) => crate::manifest::key_line(&text, "default-run"),
+        None => None,
+    };
+    let evidence = match line {
+        Some(line) => Evidence::line(file, line, format!("default-run = {bin}")),
+        None => Evidence::file(file, format!("default-run = {bin}")),
+    };
+    Ok(Some((package.name.clone(), bin.clone(), evidence)))
+}
+
+/// The lowest rust-version among the packages, with the manifest that sets it.
+fn rust_version(packages: &[manifest::Package]) -> Option<(String, Evidence)> {
+    packages
+        .iter()
+        .filter_map(|p| {
+            let version = p.rust_version.clone()?;
+            Some((
+                version.clone(),
+                Evidence::file(
+                    repo::join(&p.dir, "Cargo.toml"),
+                    format!("rust-version = {version}"),
+                ),
+            ))
+        })
+        .min_by(|a, b| version_key(&a.0).cmp(&version_key(&b.0)))
 }
 
 /// Without a lock file, the direct dependencies stand in for the graph: `openssl` and

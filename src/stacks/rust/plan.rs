@@ -91,57 +91,9 @@ pub fn select<'a>(
     facts: &'a RustFacts,
     settings: &Settings,
 ) -> Result<(&'a RustBin, Option<Step>), DetectError> {
-    let names = |bins: &[&RustBin]| {
-        bins.iter()
-            .map(|b| {
-                if bins.iter().filter(|other| other.name == b.name).count() > 1 {
-                    format!("{} (package {})", b.name, b.package)
-                } else {
-                    b.name.clone()
-                }
-            })
-            .collect::<Vec<_>>()
-    };
-    let all: Vec<&RustBin> = match &settings.package {
-        Some(wanted) => {
-            let dir = wanted.trim_start_matches("./").trim_end_matches('/');
-            let chosen: Vec<&RustBin> = facts
-                .bins
-                .iter()
-                .filter(|b| &b.package == wanted || (!dir.is_empty() && b.package_dir == dir))
-                .collect();
-            if chosen.is_empty() {
-                let mut packages: Vec<String> =
-                    facts.bins.iter().map(|b| b.package.clone()).collect();
-                packages.sort();
-                packages.dedup();
-                return Err(DetectError::NoSuchCandidate {
-                    what: "package with a binary".to_string(),
-                    flag: "--package".to_string(),
-                    value: wanted.clone(),
-                    candidates: packages,
-                });
-            }
-            chosen
-        }
-        None => facts.bins.iter().collect(),
-    };
+    let all = package_bins(facts, settings)?;
     if let Some(wanted) = &settings.rust_bin {
-        let matching: Vec<&RustBin> = all.iter().copied().filter(|b| &b.name == wanted).collect();
-        return match matching.as_slice() {
-            [one] => Ok((one, None)),
-            [] => Err(DetectError::NoSuchCandidate {
-                what: "binary".to_string(),
-                flag: "--rust-bin".to_string(),
-                value: wanted.clone(),
-                candidates: names(&all),
-            }),
-            several => Err(DetectError::Several {
-                what: format!("packages with a binary named {wanted}"),
-                candidates: several.iter().map(|b| b.package.clone()).collect(),
-                flag: "--package".to_string(),
-            }),
-        };
+        return named_bin(&all, wanted).map(|bin| (bin, None));
     }
     let defaults: Vec<&RustBin> = match &facts.default_members {
         Some(dirs) => all
@@ -157,29 +109,7 @@ pub fn select<'a>(
         return Ok((bin, Some(step)));
     }
     match (defaults.as_slice(), all.as_slice()) {
-        ([one], several) if several.len() > 1 => Ok((
-            one,
-            Some(Step {
-                question: "Which binary is the application?".to_string(),
-                answer: format!(
-                    "{} (the only binary of the workspace's default members{})",
-                    one.name,
-                    if one.package_dir.is_empty() {
-                        ": the root package"
-                    } else {
-                        ""
-                    }
-                ),
-                evidence: vec![Evidence::file(
-                    "Cargo.toml",
-                    if one.package_dir.is_empty() {
-                        "[package] beside [workspace]: cargo builds the root package by default"
-                    } else {
-                        "default-members"
-                    },
-                )],
-            }),
-        )),
+        ([one], several) if several.len() > 1 => Ok((one, Some(only_default_member(one)))),
         ([one], _) | (_, [one]) => Ok((one, None)),
         (_, []) => Err(DetectError::Broken {
             file: "Cargo.toml".to_string(),
@@ -196,9 +126,96 @@ pub fn select<'a>(
             } else {
                 "binaries".to_string()
             },
-            candidates: names(&all),
+            candidates: bin_names(&all),
             flag: "--rust-bin".to_string(),
         }),
+    }
+}
+
+/// The binaries a choice is made among: those of the package `--package` names (by name or
+/// directory), else every binary; a package with none is refused, naming those with one.
+fn package_bins<'a>(
+    facts: &'a RustFacts,
+    settings: &Settings,
+) -> Result<Vec<&'a RustBin>, DetectError> {
+    let Some(wanted) = &settings.package else {
+        return Ok(facts.bins.iter().collect());
+    };
+    let dir = wanted.trim_start_matches("./").trim_end_matches('/');
+    let chosen: Vec<&RustBin> = facts
+        .bins
+        .iter()
+        .filter(|b| &b.package == wanted || (!dir.is_empty() && b.package_dir == dir))
+        .collect();
+    if chosen.is_empty() {
+        let mut packages: Vec<String> = facts.bins.iter().map(|b| b.package.clone()).collect();
+        packages.sort();
+        packages.dedup();
+        return Err(DetectError::NoSuchCandidate {
+            what: "package with a binary".to_string(),
+            flag: "--package".to_string(),
+            value: wanted.clone(),
+            candidates: packages,
+        });
+    }
+    Ok(chosen)
+}
+
+/// The binary `--rust-bin` names among `all`: refused when none has the name, or when
+/// several packages have a binary of that name (`--package` then chooses).
+fn named_bin<'a>(all: &[&'a RustBin], wanted: &str) -> Result<&'a RustBin, DetectError> {
+    let matching: Vec<&RustBin> = all.iter().copied().filter(|b| b.name == wanted).collect();
+    match matching.as_slice() {
+        [one] => Ok(one),
+        [] => Err(DetectError::NoSuchCandidate {
+            what: "binary".to_string(),
+            flag: "--rust-bin".to_string(),
+            value: wanted.to_string(),
+            candidates: bin_names(all),
+        }),
+        several => Err(DetectError::Several {
+            what: format!("packages with a binary named {wanted}"),
+            candidates: several.iter().map(|b| b.package.clone()).collect(),
+            flag: "--package".to_string(),
+        }),
+    }
+}
+
+/// The binaries' names as a choice lists them: with the package where two share a name.
+fn bin_names(bins: &[&RustBin]) -> Vec<String> {
+    bins.iter()
+        .map(|b| {
+            if bins.iter().filter(|other| other.name == b.name).count() > 1 {
+                format!("{} (package {})", b.name, b.package)
+            } else {
+                b.name.clone()
+            }
+        })
+        .collect()
+}
+
+/// The step choosing `one`, the only binary of the workspace's default members (the root
+/// package's, when the root is a package beside `[workspace]`).
+fn only_default_member(one: &RustBin) -> Step {
+    Step {
+        question: "Which binary is the application?".to_string(),
+        answer: format!(
+            "{} (the only binary of the workspace's default members{})",
+            one.name,
+            if one.package_dir.is_empty() {
+                ": the root package"
+            } else {
+                ""
+            }
+        ),
+        evidence: vec![Evidence::file(
+            "Cargo.toml",
+            if one.package_dir.is_empty() {
+                "[package] beside [workspace]: cargo builds the root package by default"
+            } else {
+                "default-members"
+            },
+        )],
     }
 }
 
@@ -275,17 +292,7 @@ pub fn plan(
     let manifest = crate::repo::join(&bin.package_dir, "Cargo.toml");
     let name = safe::name(&manifest, "binary name", &bin.name)?;
     let package = safe::name(&manifest, "package name", &bin.package)?;
-    let package_spec = match &bin.package_spec {
-        Some(spec) => Some(match spec.split_once('@') {
-            Some((name, version)) => format!(
-                "{}@{}",
-                safe::name(&manifest, "package name", name)?,
-                safe::argument(&manifest, "package version", version)?
-            ),
-            None => safe::name(&manifest, "package name", spec)?,
-        }),
-        None => None,
-    };
+    let package_spec = package_spec(&manifest, bin)?;
     let features_step = guarded_features(facts, bin)?;
     let crt_static = decision.family == Family::Static;
     let cross_compile = crt_static && settings.vendor == Vendor::Distroless;
@@ -294,51 +301,7 @@ pub fn plan(
     if !locked {
         warnings.push("no Cargo.lock: the build resolves dependencies afresh and cannot use --locked; native needs were judged from direct dependencies only. Commit Cargo.lock for reproducible images".to_string());
     }
-    let mut detected = vec![format!(
-        "Rust binary {name} of package {package} ({})",
-        bin.src
-    )];
-    if facts.workspace.is_some() {
-        detected.push("Cargo workspace (Cargo.toml)".to_string());
-    }
-    let mut native: Vec<String> = facts
-        .system_openssl
-        .iter()
-        .chain(&facts.vendored_openssl)
-        .chain(&facts.cxx)
-        .chain(&facts.system_libs)
-        .map(|e| e.detail.clone())
-        .collect();
-    if native.is_empty() {
-        native.push("no system OpenSSL, no C++".to_string());
-    }
-    if !facts.optional_off.is_empty() {
-        native.push(format!(
-            "optional {} off: no enabled feature turns {} on",
-            facts.optional_off.join(", "),
-            if facts.optional_off.len() == 1 {
-                "it"
-            } else {
-                "them"
-            }
-        ));
-    }
-    detected.push(format!(
-        "native code ({}): {}",
-        if locked {
-            "Cargo.lock"
-        } else {
-            "Cargo.toml, no lock"
-        },
-        native.join("; ")
-    ));
-    if let Some((port, evidence)) = &bin.port {
-        detected.push(format!(
-            "port {port} ({}:{})",
-            evidence.file,
-            evidence.line.unwrap_or(0)
-        ));
-    }
+    let detected = detected(facts, bin, &name, &package);
     let build_step = Step {
         question: "Link statically (+crt-static)?".to_string(),
         answer: if crt_static { "yes" } else { "no" }.to_string(),
@@ -349,25 +312,7 @@ pub fn plan(
     };
     let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
     let handles_signals = !facts.signal_handling.is_empty();
-    let stop_step = crate::stacks::output::stop_step(
-        if handles_signals {
-            "SIGTERM, which the program can handle (a signal crate is among its dependencies)"
-                .to_string()
-        } else {
-            "SIGKILL: no dependency installs a signal handler, and as PID 1 a program without one ignores SIGTERM until the grace period ends in SIGKILL; sending it at once ends the container the same way, without the wait".to_string()
-        },
-        if handles_signals {
-            facts.signal_handling.clone()
-        } else {
-            vec![Evidence::file(
-                facts
-                    .lock
-                    .as_ref()
-                    .map_or("Cargo.toml", |lock| lock.file.as_str()),
-                "no signal-hook-registry (tokio's signal support), signal-hook or ctrlc",
-            )]
-        },
-    );
+    let stop_step = stop_step(facts);
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
         bin.health.as_ref(),
@@ -418,6 +363,98 @@ pub fn plan(
                 .map(|(_, found)| found.file.clone()),
         }),
     })
+}
+
+/// `--package` for cargo build: the package spec, name and version checked as arguments.
+fn package_spec(manifest: &str, bin: &RustBin) -> Result<Option<String>, DetectError> {
+    Ok(match &bin.package_spec {
+        Some(spec) => Some(match spec.split_once('@') {
+            Some((name, version)) => format!(
+                "{}@{}",
+                safe::name(manifest, "package name", name)?,
+                safe::argument(manifest, "package version", version)?
+            ),
+            None => safe::name(manifest, "package name", spec)?,
+        }),
+        None => None,
+    })
+}
+
+/// What the plan reports as detected: the binary `name` of `package`, the workspace, the
+/// native code the build links (or that optional dependencies stay off), and the port.
+fn detected(facts: &RustFacts, bin: &RustBin, name: &str, package: &str) -> Vec<String> {
+    let locked = facts.lock.is_some();
+    let mut detected = vec![format!(
+        "Rust binary {name} of package {package} ({})",
+        bin.src
+    )];
+    if facts.workspace.is_some() {
+        detected.push("Cargo workspace (Cargo.toml)".to_string());
+    }
+    let mut native: Vec<String> = facts
+        .system_openssl
+        .iter()
+        .chain(&facts.vendored_openssl)
+        .chain(&facts.cxx)
+        .chain(&facts.system_libs)
+        .map(|e| e.detail.clone())
+        .collect();
+    if native.is_empty() {
+        native.push("no system OpenSSL, no C++".to_string());
+    }
+    if !facts.optional_off.is_empty() {
+        native.push(format!(
+            "optional {} off: no enabled feature turns {} on",
+            facts.optional_off.join(", "),
+            if facts.optional_off.len() == 1 {
+                "it"
+            } else {
+                "them"
+            }
+        ));
+    }
+    detected.push(format!(
+        "native code ({}): {}",
+        if locked {
+            "Cargo.lock"
+        } else {
+            "Cargo.toml, no lock"
+        },
+        native.join("; ")
+    ));
+    if let Some((port, evidence)) = &bin.port {
+        detected.push(format!(
+            "port {port} ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+    }
+    detected
+}
+
+/// How the container stops: SIGTERM when a dependency installs a signal handler, else
+/// SIGKILL at once (PID 1 without a handler ignores SIGTERM).
+fn stop_step(facts: &RustFacts) -> Step {
+    let handles_signals = !facts.signal_handling.is_empty();
+    crate::stacks::output::stop_step(
+        if handles_signals {
+            "SIGTERM, which the program can handle (a signal crate is among its dependencies)"
+                .to_string()
+        } else {
+            "SIGKILL: no dependency installs a signal handler, and as PID 1 a program without one ignores SIGTERM until the grace period ends in SIGKILL; sending it at once ends the container the same way, without the wait".to_string()
+        },
+        if handles_signals {
+            facts.signal_handling.clone()
+        } else {
+            vec![Evidence::file(
+                facts
+                    .lock
+                    .as_ref()
+                    .map_or("Cargo.toml", |lock| lock.file.as_str()),
+                "no signal-hook-registry (tokio's signal support), signal-hook or ctrlc",
+            )]
+        },
+    )
 }
 
 /// The platforms of a release build, from whether the build cross-compiles (a static binary on
