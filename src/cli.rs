@@ -190,12 +190,8 @@ pub struct Overrides {
     /// Language version for the builder image (Go 1.26, Rust 1.90.0, Node 24).
     #[arg(long, value_name = "VERSION")]
     pub lang_version: Option<String>,
-    /// Go main package to build, such as ./cmd/api.
-    #[arg(long, value_name = "PACKAGE")]
-    pub go_main: Option<String>,
-    /// Rust binary to build.
-    #[arg(long, value_name = "NAME")]
-    pub rust_bin: Option<String>,
+    #[command(flatten)]
+    pub targets: crate::settings::Targets,
     /// Package to containerise: a Node or Python workspace member, a Maven module, a Gradle
     /// project, or the Rust package whose binary --rust-bin names when several share that name
     /// (name or directory).
@@ -256,8 +252,7 @@ impl Overrides {
             vendor: self.vendor,
             runtime: self.runtime,
             lang_version: self.lang_version.clone(),
-            go_main: self.go_main.clone(),
-            rust_bin: self.rust_bin.clone(),
+            targets: self.targets.clone(),
             package: self.package.clone(),
             profile: self.profile.clone(),
             features: None,

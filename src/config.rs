@@ -36,47 +36,92 @@ pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
 /// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
 const OTHER_ENV: &[&str] = &[CONFIG_ENV, "SHIPLIGHT_CARGO_METADATA"];
 
-/// The keys of shiplight.toml, each value as its source gave it (`V`): a spanned TOML value
-/// from the file, text from the environment, a flag or the wizard. Serde names the keys
-/// (kebab-case) and refuses any other; [`Values::layer`] checks the values.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields, rename_all = "kebab-case")]
-struct Values<V> {
-    /// The stack, by its flag name ([`Stack`]).
-    stack: Option<V>,
-    /// The image vendor, by its flag name ([`Vendor`]).
-    vendor: Option<V>,
-    /// The runtime image family, by its flag name ([`Family`]).
-    runtime: Option<V>,
-    /// Language version for the builder.
-    lang_version: Option<V>,
-    /// Go main package, such as ./cmd/api.
-    go_main: Option<V>,
-    /// Rust features to build, comma-separated.
-    features: Option<V>,
-    /// Rust binary to build.
-    rust_bin: Option<V>,
-    /// Workspace package or module.
-    package: Option<V>,
-    /// Maven profile to activate.
-    profile: Option<V>,
-    /// Port the application listens on.
-    port: Option<V>,
-    /// HTTP path the image's HEALTHCHECK asks, such as /healthz.
-    health_path: Option<V>,
-    /// Omit the # syntax= line.
-    no_syntax: Option<V>,
-    /// Also generate compose.yaml.
-    compose: Option<V>,
-    /// Also generate docker-bake.hcl for a release build.
-    bake: Option<V>,
-    /// Directory of templates overriding the embedded ones.
-    templates: Option<V>,
-    /// File of image digest pins.
-    digests: Option<V>,
-    /// Registry prefix rewrites, FROM = TO.
-    mirrors: Option<V>,
+macro_rules! values {
+    ($($module:ident $variant:ident $title:literal $doc:literal
+        [$($field:ident $key:literal $value:literal $help:literal)?],)*) => {
+        /// The keys of shiplight.toml, each value as its source gave it (`V`): a spanned TOML value
+        /// from the file, text from the environment, a flag or the wizard. Serde names the keys
+        /// (kebab-case) and refuses any other; [`Values::layer`] checks the values.
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields, rename_all = "kebab-case")]
+        struct Values<V> {
+            /// The stack, by its flag name ([`Stack`]).
+            stack: Option<V>,
+            /// The image vendor, by its flag name ([`Vendor`]).
+            vendor: Option<V>,
+            /// The runtime image family, by its flag name ([`Family`]).
+            runtime: Option<V>,
+            /// Language version for the builder.
+            lang_version: Option<V>,
+            $($(
+                #[doc = $help]
+                $field: Option<V>,
+            )?)*
+            /// Rust features to build, comma-separated.
+            features: Option<V>,
+            /// Workspace package or module.
+            package: Option<V>,
+            /// Maven profile to activate.
+            profile: Option<V>,
+            /// Port the application listens on.
+            port: Option<V>,
+            /// HTTP path the image's HEALTHCHECK asks, such as /healthz.
+            health_path: Option<V>,
+            /// Omit the # syntax= line.
+            no_syntax: Option<V>,
+            /// Also generate compose.yaml.
+            compose: Option<V>,
+            /// Also generate docker-bake.hcl for a release build.
+            bake: Option<V>,
+            /// Directory of templates overriding the embedded ones.
+            templates: Option<V>,
+            /// File of image digest pins.
+            digests: Option<V>,
+            /// Registry prefix rewrites, FROM = TO.
+            mirrors: Option<V>,
+        }
+
+        impl<V: Given> Values<V> {
+            /// The layer these values give, each checked against its key; a refused value comes back
+            /// with its reason.
+            fn layer(&self, base: Base<'_>) -> Result<Layer, (&V, String)> {
+                fn check<'v, V: Given, T>(
+                    value: &'v Option<V>,
+                    read: impl FnOnce(Raw<'v>) -> Result<T, String>,
+                ) -> Result<Option<T>, (&'v V, String)> {
+                    value
+                        .as_ref()
+                        .map(|given| read(given.raw()).map_err(|message| (given, message)))
+                        .transpose()
+                }
+                Ok(Layer {
+                    stack: check(&self.stack, |raw| choice::<Stack>("stack", raw))?,
+                    vendor: check(&self.vendor, |raw| choice::<Vendor>("vendor", raw))?,
+                    runtime: check(&self.runtime, |raw| choice::<Family>("runtime", raw))?,
+                    lang_version: check(&self.lang_version, |raw| word("lang-version", raw))?,
+                    targets: crate::settings::Targets {
+                        $($($field: check(&self.$field, |raw| word($key, raw))?,)?)*
+                    },
+                    features: check(&self.features, |raw| features("features", raw))?,
+                    package: check(&self.package, |raw| word("package", raw))?,
+                    profile: check(&self.profile, |raw| word("profile", raw))?,
+                    port: check(&self.port, |raw| port("port", raw))?,
+                    health_path: check(&self.health_path, |raw| {
+                        crate::safe::url_path(&word("health-path", raw)?)
+                    })?,
+                    no_syntax: check(&self.no_syntax, |raw| boolean("no-syntax", raw))?,
+                    compose: check(&self.compose, |raw| boolean("compose", raw))?,
+                    bake: check(&self.bake, |raw| boolean("bake", raw))?,
+                    templates: check(&self.templates, |raw| path("templates", raw, base))?,
+                    digests: check(&self.digests, |raw| path("digests", raw, base))?,
+                    mirrors: check(&self.mirrors, |raw| mirrors("mirrors", raw))?.unwrap_or_default(),
+                })
+            }
+        }
+    };
 }
+
+crate::stack::with_stacks!(values);
 
 /// Every key shiplight.toml and the environment accept, in order: the names serde gives the
 /// fields of the struct they are read into.
@@ -295,43 +340,6 @@ pub fn set_text(layer: &mut Layer, name: &str, value: &str, base: Base<'_>) -> R
     let given = values.layer(base).map_err(|(_, message)| message)?;
     *layer = std::mem::take(layer).overlay(given);
     Ok(())
-}
-
-impl<V: Given> Values<V> {
-    /// The layer these values give, each checked against its key; a refused value comes back
-    /// with its reason.
-    fn layer(&self, base: Base<'_>) -> Result<Layer, (&V, String)> {
-        fn check<'v, V: Given, T>(
-            value: &'v Option<V>,
-            read: impl FnOnce(Raw<'v>) -> Result<T, String>,
-        ) -> Result<Option<T>, (&'v V, String)> {
-            value
-                .as_ref()
-                .map(|given| read(given.raw()).map_err(|message| (given, message)))
-                .transpose()
-        }
-        Ok(Layer {
-            stack: check(&self.stack, |raw| choice::<Stack>("stack", raw))?,
-            vendor: check(&self.vendor, |raw| choice::<Vendor>("vendor", raw))?,
-            runtime: check(&self.runtime, |raw| choice::<Family>("runtime", raw))?,
-            lang_version: check(&self.lang_version, |raw| word("lang-version", raw))?,
-            go_main: check(&self.go_main, |raw| word("go-main", raw))?,
-            features: check(&self.features, |raw| features("features", raw))?,
-            rust_bin: check(&self.rust_bin, |raw| word("rust-bin", raw))?,
-            package: check(&self.package, |raw| word("package", raw))?,
-            profile: check(&self.profile, |raw| word("profile", raw))?,
-            port: check(&self.port, |raw| port("port", raw))?,
-            health_path: check(&self.health_path, |raw| {
-                crate::safe::url_path(&word("health-path", raw)?)
-            })?,
-            no_syntax: check(&self.no_syntax, |raw| boolean("no-syntax", raw))?,
-            compose: check(&self.compose, |raw| boolean("compose", raw))?,
-            bake: check(&self.bake, |raw| boolean("bake", raw))?,
-            templates: check(&self.templates, |raw| path("templates", raw, base))?,
-            digests: check(&self.digests, |raw| path("digests", raw, base))?,
-            mirrors: check(&self.mirrors, |raw| mirrors("mirrors", raw))?.unwrap_or_default(),
-        })
-    }
 }
 
 fn must(key: &str, what: &str) -> String {
@@ -584,7 +592,7 @@ mod tests {
     fn keys_are_the_fields_in_order() {
         assert_eq!(
             keys().join(" "),
-            "stack vendor runtime lang-version go-main features rust-bin package profile port \
+            "stack vendor runtime lang-version go-main rust-bin features package profile port \
              health-path no-syntax compose bake templates digests mirrors"
         );
     }
@@ -614,7 +622,7 @@ mod tests {
         set_text(&mut layer, "no-syntax", "on", here).unwrap();
         assert_eq!(layer.mirrors.len(), 2);
         assert_eq!((layer.port, layer.no_syntax), (Some(8081), Some(true)));
-        let unknown = set_text(&mut layer, "go_main", "x", here).unwrap_err();
-        assert!(unknown.starts_with("unknown key `go_main`; known keys: stack, "));
+        let unknown = set_text(&mut layer, "lang_version", "x", here).unwrap_err();
+        assert!(unknown.starts_with("unknown key `lang_version`; known keys: stack, "));
     }
 }

@@ -56,10 +56,9 @@ pub struct Layer {
     pub runtime: Option<Family>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lang_version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub go_main: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub rust_bin: Option<String>,
+    /// The artefact to build among several, by the key of the stack that owns it.
+    #[serde(flatten)]
+    pub targets: Targets,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub package: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -101,8 +100,7 @@ impl Layer {
             vendor: other.vendor.or(self.vendor),
             runtime: other.runtime.or(self.runtime),
             lang_version: other.lang_version.or(self.lang_version),
-            go_main: other.go_main.or(self.go_main),
-            rust_bin: other.rust_bin.or(self.rust_bin),
+            targets: self.targets.overlay(other.targets),
             package: other.package.or(self.package),
             profile: other.profile.or(self.profile),
             features: other.features.or(self.features),
@@ -130,10 +128,8 @@ pub struct Settings {
     pub runtime: Option<Family>,
     /// Language version for the builder instead of the detected one.
     pub lang_version: Option<String>,
-    /// Go main package (`./cmd/api`) when a module has several.
-    pub go_main: Option<String>,
-    /// Rust binary name when a package or workspace has several.
-    pub rust_bin: Option<String>,
+    /// The artefact to build when a project has several, by the key of the stack that owns it.
+    pub targets: Targets,
     /// Workspace member (Node or Python package name) when a workspace has several.
     pub package: Option<String>,
     /// Maven profile to activate for the build (its plugins count).
@@ -167,8 +163,7 @@ impl Settings {
             vendor_chosen: merged.vendor.is_some(),
             runtime: merged.runtime,
             lang_version: merged.lang_version,
-            go_main: merged.go_main,
-            rust_bin: merged.rust_bin,
+            targets: merged.targets,
             package: merged.package,
             profile: merged.profile,
             features: merged
@@ -197,6 +192,35 @@ impl Settings {
         }
     }
 }
+
+macro_rules! targets {
+    ($($module:ident $variant:ident $title:literal $doc:literal
+        [$($field:ident $key:literal $value:literal $help:literal)?],)*) => {
+        /// The settings the stacks own: for a stack whose project can hold several artefacts,
+        /// the one to build (a flag, a shiplight.toml key and a SHIPLIGHT_* variable each, named
+        /// by the registry).
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, clap::Args)]
+        pub struct Targets {
+            $($(
+                #[doc = $help]
+                #[arg(long = $key, value_name = $value)]
+                #[serde(rename = $key, skip_serializing_if = "Option::is_none")]
+                pub $field: Option<String>,
+            )?)*
+        }
+
+        impl Targets {
+            /// These targets with every one `other` sets taken from `other`.
+            pub fn overlay(self, other: Targets) -> Targets {
+                Targets {
+                    $($($field: other.$field.or(self.$field),)?)*
+                }
+            }
+        }
+    };
+}
+
+crate::stack::with_stacks!(targets);
 
 /// The settings file of a project.
 pub const FILE_NAME: &str = "shiplight.toml";

@@ -3,16 +3,21 @@
 //! into each stack's [`StackKind`](crate::stacks::StackKind) implementation). Adding a stack adds
 //! one row here, its folder under `src/stacks/`, its templates folder and its catalogue rows.
 
-/// Calls macro `$then` with the registry's rows: `module Variant "Title" "what it covers"`.
+/// Calls macro `$then` with the registry's rows: `module Variant "Title" "what it covers"
+/// [target]`, where a stack whose project can hold several artefacts names the setting that
+/// chooses one (`field "key" "VALUE" "help"`: the Layer field, the shiplight.toml key and
+/// flag, the flag's value name and its help).
 macro_rules! with_stacks {
     ($then:ident) => {
         $then! {
-            go Go "Go" "Go modules and workspaces.",
-            rust Rust "Rust" "Rust packages and Cargo workspaces.",
-            python Python "Python" "Python applications (pip, uv, Poetry, Pipenv).",
-            node Node "Node.js" "Node.js applications (npm, Yarn, pnpm).",
-            java Java "Java" "JVM applications built with Maven or Gradle.",
-            php Php "PHP" "PHP applications (Composer, or plain PHP).",
+            go Go "Go" "Go modules and workspaces."
+                [go_main "go-main" "PACKAGE" "Go main package to build, such as ./cmd/api."],
+            rust Rust "Rust" "Rust packages and Cargo workspaces."
+                [rust_bin "rust-bin" "NAME" "Rust binary to build."],
+            python Python "Python" "Python applications (pip, uv, Poetry, Pipenv)." [],
+            node Node "Node.js" "Node.js applications (npm, Yarn, pnpm)." [],
+            java Java "Java" "JVM applications built with Maven or Gradle." [],
+            php Php "PHP" "PHP applications (Composer, or plain PHP)." [],
         }
     };
 }
@@ -20,7 +25,7 @@ macro_rules! with_stacks {
 pub(crate) use with_stacks;
 
 macro_rules! stack_enum {
-    ($($module:ident $variant:ident $title:literal $doc:literal,)*) => {
+    ($($module:ident $variant:ident $title:literal $doc:literal [$($target:tt)*],)*) => {
         /// A language ecosystem shiplight can containerise.
         #[derive(
             Debug,

@@ -133,7 +133,7 @@ pub trait StackKind {
 }
 
 macro_rules! stack_dispatch {
-    ($($module:ident $variant:ident $title:literal $doc:literal,)*) => {
+    ($($module:ident $variant:ident $title:literal $doc:literal [$($target:tt)*],)*) => {
         $(pub mod $module;)*
 
         /// What a stack's detector found.

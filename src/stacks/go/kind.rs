@@ -56,7 +56,10 @@ impl StackKind for Kind {
 
     fn pins(plan: &GoPlan) -> Layer {
         Layer {
-            go_main: Some(plan.package.clone()),
+            targets: crate::settings::Targets {
+                go_main: Some(plan.package.clone()),
+                ..Default::default()
+            },
             ..Layer::default()
         }
     }

@@ -41,7 +41,7 @@ pub fn select<'a>(
             .map(|m| m.package.clone())
             .collect::<Vec<_>>()
     };
-    if let Some(wanted) = &settings.go_main {
+    if let Some(wanted) = &settings.targets.go_main {
         let wanted_clean = format!(
             "./{}",
             wanted.trim_start_matches("./").trim_end_matches('/')

@@ -65,7 +65,10 @@ impl StackKind for Kind {
 
     fn pins(plan: &RustPlan) -> Layer {
         Layer {
-            rust_bin: Some(plan.bin.clone()),
+            targets: crate::settings::Targets {
+                rust_bin: Some(plan.bin.clone()),
+                ..Default::default()
+            },
             package: plan.package_setting.clone(),
             features: plan.features.clone(),
             ..Layer::default()

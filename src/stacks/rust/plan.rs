@@ -92,7 +92,7 @@ pub fn select<'a>(
     settings: &Settings,
 ) -> Result<(&'a RustBin, Option<Step>), DetectError> {
     let all = package_bins(facts, settings)?;
-    if let Some(wanted) = &settings.rust_bin {
+    if let Some(wanted) = &settings.targets.rust_bin {
         return named_bin(&all, wanted).map(|bin| (bin, None));
     }
     let defaults: Vec<&RustBin> = match &facts.default_members {
