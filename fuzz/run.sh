@@ -11,13 +11,19 @@ export CARGO_TARGET_DIR=${SHIPLIGHT_FUZZ_TARGET:-$HOME/.cache/shiplight/fuzz-tar
 rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal
 command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked --quiet
 
-declare -A seeds=(
-  [go_mod]=go.mod [go_source]=main.go [cargo_toml]=Cargo.toml [cargo_lock]=Cargo.lock
-  [pyproject]=pyproject.toml [requirements]=requirements.txt [package_json]=package.json
-  [pnpm_workspace]=pnpm-workspace.yaml [pom_xml]=pom.xml [gradle_build]=build.gradle.kts [composer_json]=composer.json [shiplight_toml]=shiplight.toml
-)
+# Each target is a file of fuzz_targets/ whose first line names the file it fuzzes
+# ("//! Fuzzes FILE: ..."), which picks its seeds; a new target needs no line here.
+declare -A seeds=()
+all=()
+for file in fuzz_targets/*.rs; do
+  seed=$(sed -n '1s|^//! Fuzzes \([^:]*\):.*|\1|p' "$file")
+  [[ -n "$seed" ]] || continue
+  name=$(basename "$file" .rs)
+  seeds[$name]=$seed
+  all+=("$name")
+done
 targets=("$@")
-((${#targets[@]})) || targets=(go_mod go_source cargo_toml cargo_lock pyproject requirements package_json pnpm_workspace pom_xml gradle_build composer_json shiplight_toml)
+((${#targets[@]})) || targets=("${all[@]}")
 
 cargo +nightly fuzz build -O 2>&1 | grep -v "^ *Compiling" || true
 corpus_root=$(mktemp -d)
