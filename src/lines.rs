@@ -2,8 +2,7 @@
 //! assignment, and the line of each quoted string. A manifest with many entries names every
 //! entry's line from these indexes instead of reading its text again per entry, so the time
 //! to read it grows with its size, not with its size times its entries. Each index answers
-//! exactly what the plain scan it replaces would ([`crate::manifest::key_line`],
-//! [`crate::manifest::line_of`]).
+//! exactly what the plain scans here would ([`key_line`], [`line_of`]).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -105,6 +104,17 @@ fn whitespace_at(line: &str, at: usize) -> Option<bool> {
     }
 }
 
+/// The 1-based number of the first line for which `matches` holds.
+pub fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
+    text.lines().position(matches).map(|i| i + 1)
+}
+
+/// The line of the first `key =` or `"key":` assignment in a TOML or JSON text. A reader
+/// asking for many keys of one text builds a [`KeyLines`] instead.
+pub fn key_line(text: &str, key: &str) -> Option<usize> {
+    line_of(text, |line| assigns(line, key))
+}
+
 /// Whether `line` assigns `key`: `key =`, `key:`, `"key" =` or `"key":` after indentation.
 pub fn assigns(line: &str, key: &str) -> bool {
     let line = line.trim_start();
@@ -184,7 +194,7 @@ impl<'a> KeyLines<'a> {
         first
     }
 
-    /// The line of the first assignment of `key`, as [`crate::manifest::key_line`] finds it.
+    /// The line of the first assignment of `key`, as [`key_line`] finds it.
     pub fn line(&self, key: &str) -> Option<usize> {
         let first = self
             .first
@@ -193,13 +203,13 @@ impl<'a> KeyLines<'a> {
         if assigns(text, key) {
             Some(line)
         } else {
-            crate::manifest::key_line(self.text, key)
+            key_line(self.text, key)
         }
     }
 }
 
 /// The first line holding each double-quoted string of a text (`"name"`, quotes included),
-/// as [`crate::manifest::line_of`] with `contains` finds it.
+/// as [`line_of`] with `contains` finds it.
 #[derive(Debug)]
 pub struct QuotedLines<'a> {
     text: &'a str,
@@ -260,8 +270,7 @@ impl<'a> QuotedLines<'a> {
 
     /// The 1-based number of the first line containing `"value"`.
     pub fn line(&self, value: &str) -> Option<usize> {
-        let scan =
-            || crate::manifest::line_of(self.text, |line| line.contains(&format!("\"{value}\"")));
+        let scan = || line_of(self.text, |line| line.contains(&format!("\"{value}\"")));
         let inner = value.bytes().filter(|byte| *byte == b'"').count();
         if inner == 0 {
             let (index, inside) = self
@@ -339,7 +348,6 @@ impl<'a> QuotedLines<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::manifest::{key_line, line_of};
 
     /// Texts and keys built from few characters, so that keys, quotes and separators meet in
     /// every arrangement.

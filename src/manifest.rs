@@ -4,6 +4,7 @@
 
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
+pub use crate::lines::{key_line, line_of};
 use crate::repo::{self, Repo};
 use globset::GlobBuilder;
 use toml::Table;
@@ -138,11 +139,6 @@ fn yaml_too_deep(text: &str) -> Option<usize> {
     None
 }
 
-/// The 1-based number of the first line for which `matches` holds.
-pub fn line_of(text: &str, matches: impl Fn(&str) -> bool) -> Option<usize> {
-    text.lines().position(matches).map(|i| i + 1)
-}
-
 /// The first line that is neither blank nor a `#` comment, trimmed, with its 1-based number
 /// (version files such as .nvmrc, .node-version and .python-version).
 pub fn first_value_line(text: &str) -> Option<(usize, &str)> {
@@ -151,12 +147,6 @@ pub fn first_value_line(text: &str) -> Option<(usize, &str)> {
         .enumerate()
         .find(|(_, line)| !line.is_empty() && !line.starts_with('#'))
         .map(|(index, line)| (index + 1, line))
-}
-
-/// The line of the first `key =` or `"key":` assignment in a TOML or JSON text. A reader
-/// asking for many keys of one text builds a [`crate::lines::KeyLines`] instead.
-pub fn key_line(text: &str, key: &str) -> Option<usize> {
-    line_of(text, |line| crate::lines::assigns(line, key))
 }
 
 /// Longest workspace member pattern read, and most directories one pattern may give.
