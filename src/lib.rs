@@ -1,18 +1,22 @@
 //! shiplight turns a source repository into a production container recipe.
 //!
-//! Data flows one way: [`detect`] (facts and evidence per stack) -> [`decide`] (the tree as
-//! data, with its trace) -> [`plan`] (one serializable struct) -> [`render`] (embedded minijinja
-//! templates) -> [`write`](mod@write) (atomic, no clobbering).
+//! Data flows one way, in one pass ([`pipeline`]): [`detect`] (facts and evidence per stack) ->
+//! the stack's plan, which walks its tree through [`decide`] -> [`plan`] (one serializable
+//! struct, its trace assembled there) -> [`render`] (templates embedded by folder) ->
+//! [`write`](mod@write) (atomic, no clobbering) or [`check`].
 //!
-//! The modules stand on four floors; a module imports only from its own floor or those below
-//! (`tests/floors.rs` checks it):
+//! The modules stand on four floors; a module imports only from its own floor or those below,
+//! and no modules import from each other in a circle (`tests/integration/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
-//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`catalog`], [`settings`], [`config`],
-//!    [`images`], [`credentials`], [`stack`];
-//! 2. stacks: [`stacks`] (one directory per stack, and what a stack hands the plan);
-//! 3. pipeline: [`detect`], [`decide`], [`plan`], [`render`], [`write`](mod@write), [`check`];
+//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
+//!    [`config`], [`images`], [`credentials`], and [`stack`], the registry that lists the stacks;
+//! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
+//!    dispatch, made from the registry);
+//! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
+//!    [`write`](mod@write), [`check`], [`error`] (every area's error folded into one, with its
+//!    exit code);
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
-//!    [`explain`], [`cli`], [`error`] (every area's error folded into one, with its exit code).
+//!    [`explain`], [`pins`], [`verify`], [`cli`].
 
 pub mod catalog;
 pub mod check;
