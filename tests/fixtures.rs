@@ -2,11 +2,11 @@
 //! any other generated file and the shiplight.toml `init` writes, so a review shows everything a
 //! change does to the output at once. Each shiplight.toml must reproduce the files byte for byte.
 
-mod common;
-
+use crate::common::{args, fixtures, refused};
+use crate::harness::shiplight;
 use clap::Parser;
-use common::{args, fixtures, refused};
 use shiplight::cli::{Cli, Command};
+use shiplight::repo::Repo;
 use shiplight::{Environment, Generated, config, settings::Layer};
 use std::path::Path;
 
@@ -45,7 +45,7 @@ fn assert_reproduced(fixture: &Path, generated: &Generated) {
         &generated.config.contents,
         config::FILE_NAME,
         config::Base::Project {
-            repo: &shiplight::repo::Repo::new(fixture),
+            repo: &Repo::new(fixture),
             dir: "",
         },
     )
@@ -98,23 +98,16 @@ fn cargo_metadata_and_plain_reading_agree() {
         if !fixture.join("Cargo.toml").exists() {
             continue;
         }
-        let run = |mode: &str| {
-            let output = std::process::Command::new(env!("CARGO_BIN_EXE_shiplight"))
+        let explain = |mode: &str| {
+            shiplight()
                 .arg("explain")
                 .arg(&fixture)
                 .arg("--json")
                 .args(args(&fixture))
                 .env("SHIPLIGHT_CARGO_METADATA", mode)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{}: {}",
-                fixture.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-            String::from_utf8(output.stdout).unwrap()
+                .run()
+                .stdout
         };
-        assert_eq!(run("always"), run("never"), "{}", fixture.display());
+        assert_eq!(explain("always"), explain("never"), "{}", fixture.display());
     }
 }
