@@ -7,6 +7,7 @@ use crate::harness::shiplight;
 use clap::Parser;
 use shiplight::cli::{Cli, Command};
 use shiplight::repo::Repo;
+use shiplight::stacks::rust::metadata;
 use shiplight::{Environment, Generated, config, settings::Layer};
 use std::path::Path;
 
@@ -92,22 +93,33 @@ fn every_fixture_matches_its_snapshot() {
     }
 }
 
+/// Each Rust fixture reads the same through `cargo metadata` as through the plain reading; the
+/// metadata side must really be cargo's (a failing `cargo metadata` falls back to the plain
+/// reading, which would make the two agree trivially).
 #[test]
 fn cargo_metadata_and_plain_reading_agree() {
+    let mut read = 0;
     for fixture in fixtures() {
         if !fixture.join("Cargo.toml").exists() {
             continue;
         }
+        assert!(
+            metadata::read(&Repo::new(&fixture)).is_some(),
+            "{}: cargo metadata cannot read it",
+            fixture.display()
+        );
         let explain = |mode: &str| {
             shiplight()
                 .arg("explain")
                 .arg(&fixture)
                 .arg("--json")
                 .args(args(&fixture))
-                .env("SHIPLIGHT_CARGO_METADATA", mode)
+                .env(metadata::SWITCH, mode)
                 .run()
                 .stdout
         };
         assert_eq!(explain("always"), explain("never"), "{}", fixture.display());
+        read += 1;
     }
+    assert!(read > 0, "no Rust fixture");
 }
