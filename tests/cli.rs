@@ -157,8 +157,7 @@ fn init_writes_both_files_and_stdout_writes_none() {
     copy_dir(Path::new(&fixture("rust-basic")), dir.path());
     shiplight().args(["init", "--stdout"]).arg(dir.path()).run();
     assert!(!dir.path().join("Dockerfile").exists());
-    let out = shiplight().arg("init").arg(dir.path()).run();
-    let stdout = out.stdout;
+    let stdout = shiplight().arg("init").arg(dir.path()).run().stdout;
     assert!(
         stdout.contains("wrote") && stdout.contains("static-debian13"),
         "{stdout}"
@@ -194,7 +193,7 @@ fn two_stacks_need_a_choice() {
             "rust",
         ])
         .arg(dir.path())
-        .output();
+        .run();
     assert!(out.stdout.contains("cargo build"));
 }
 
@@ -233,20 +232,23 @@ fn no_syntax_drops_the_frontend_line() {
     let with = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("go-basic"))
-        .output();
+        .run();
     assert!(with.stdout.starts_with("# syntax=docker/dockerfile:1\n"));
-    let without = shiplight()
+    let text = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile", "--no-syntax"])
         .arg(fixture("go-basic"))
-        .output();
-    let text = without.stdout;
+        .run()
+        .stdout;
     assert!(!text.contains("syntax="), "{text}");
 }
 
 #[test]
 fn explain_shows_evidence_and_images() {
-    let out = shiplight().arg("explain").arg(fixture("go-cgo")).output();
-    let text = out.stdout;
+    let text = shiplight()
+        .arg("explain")
+        .arg(fixture("go-cgo"))
+        .run()
+        .stdout;
     assert!(
         text.contains("Does the main package need cgo? -> yes"),
         "{text}"
@@ -264,8 +266,7 @@ fn explain_shows_evidence_and_images() {
 
 #[test]
 fn explain_tree_prints_every_stack() {
-    let out = shiplight().args(["explain", "--tree"]).output();
-    let text = out.stdout;
+    let text = shiplight().args(["explain", "--tree"]).run().stdout;
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
         insta::assert_snapshot!("explain-tree", text);
     });
@@ -273,15 +274,18 @@ fn explain_tree_prints_every_stack() {
 
 #[test]
 fn detect_lists_facts_with_evidence() {
-    let out = shiplight().arg("detect").arg(fixture("rust-openssl")).run();
-    let text = out.stdout;
+    let text = shiplight()
+        .arg("detect")
+        .arg(fixture("rust-openssl"))
+        .run()
+        .stdout;
     assert!(text.contains("go: absent (no go.mod or go.work)"), "{text}");
     assert!(text.contains("rust: found"), "{text}");
     assert!(text.contains("Cargo.lock:"), "{text}");
     let json = shiplight()
         .args(["detect", "--json"])
         .arg(fixture("go-pure-sqlite"))
-        .output();
+        .run();
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value[0]["status"], "found");
     assert_eq!(value[0]["facts"]["cgo_requires"], serde_json::json!([]));
@@ -456,11 +460,11 @@ fn several_java_modules_are_listed_with_the_flag() {
         ),
         "{err}"
     );
-    let out = shiplight()
+    let text = shiplight()
         .args(["init", "--stdout", "--package", "worker"])
         .arg(fixture("java-multimodule"))
-        .output();
-    let text = out.stdout;
+        .run()
+        .stdout;
     assert!(
         text.contains(
             r#"ENTRYPOINT ["/usr/bin/java", "-cp", "/app/lib/*", "com.example.worker.Worker"]"#
@@ -534,11 +538,11 @@ fn a_malformed_pom_names_the_file_and_line() {
 
 #[test]
 fn php_runs_on_chainguard_and_the_trace_says_why() {
-    let out = shiplight()
+    let text = shiplight()
         .args(["explain"])
         .arg(fixture("php-plain"))
-        .run();
-    let text = out.stdout;
+        .run()
+        .stdout;
     assert!(
         text.contains(
             "Does distroless publish a PHP image? -> no: Chainguard's php images are used"
@@ -550,11 +554,11 @@ fn php_runs_on_chainguard_and_the_trace_says_why() {
 
 #[test]
 fn php_constraint_excluding_the_image_warns() {
-    let out = shiplight()
+    let err = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("php-slim"))
-        .run();
-    let err = out.stderr;
+        .run()
+        .stderr;
     assert!(
         err.contains("require.php \"8.4.*\" excludes PHP 8.5 of Chainguard's php:latest"),
         "{err}"
@@ -562,7 +566,7 @@ fn php_constraint_excluding_the_image_warns() {
     let cli = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("php-cli"))
-        .output();
+        .run();
     assert!(
         !cli.stderr.contains("excludes"),
         "composer's ~8.3 means >=8.3 <9 and admits 8.5"
@@ -693,7 +697,7 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
             .stderr;
         assert!(err.contains("--health-path"), "{bad}: {err}");
     }
-    let out = shiplight()
+    let text = shiplight()
         .args([
             "init",
             "--stdout",
@@ -703,8 +707,8 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
             "/api/health",
         ])
         .arg(fixture("python-flask-pip"))
-        .output();
-    let text = out.stdout;
+        .run()
+        .stdout;
     assert!(
         text.contains("HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\\n    CMD [\"/app/venv/bin/python\", \"-c\", \"import sys, urllib.request"),
         "{text}"

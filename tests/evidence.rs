@@ -7,18 +7,14 @@ use crate::harness::{Run, shiplight};
 use std::fs;
 
 fn explain(name: &str) -> String {
-    shiplight()
-        .arg("explain")
-        .arg(fixture(name))
-        .status(0)
-        .stdout
+    shiplight().arg("explain").arg(fixture(name)).run().stdout
 }
 
 fn dockerfile(path: &str) -> String {
     shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(path)
-        .status(0)
+        .run()
         .stdout
 }
 
@@ -134,7 +130,7 @@ fn python_local_pins_warn_instead_of_refusing() {
         } = shiplight()
             .args(["init", "--stdout", "--only", "dockerfile"])
             .arg(fixture(name))
-            .status(0);
+            .run();
         assert!(err.contains(file), "{name}: {err}");
         assert!(err.contains("is a local interpreter pin"), "{name}: {err}");
         assert!(
@@ -298,8 +294,8 @@ fn a_dockerfile_shiplight_wrote_is_not_evidence() {
         fs::create_dir_all(&project).unwrap();
         fs::write(project.join(name), text).unwrap();
     }
-    shiplight().args(["init", "--yes"]).arg(&project).status(0);
-    let out = shiplight().arg("check").arg(&project).status(0).stdout;
+    shiplight().args(["init", "--yes"]).arg(&project).run();
+    let out = shiplight().arg("check").arg(&project).run().stdout;
     assert!(out.contains("up to date"), "{out}");
 }
 
@@ -434,7 +430,7 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
             "postgres",
         ])
         .arg(fixture("rust-optional-feature"))
-        .status(0)
+        .run()
         .stdout;
     assert!(
         file.contains("pq-sys without pq-src: links libpq.so.5"),
@@ -585,7 +581,7 @@ fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
     let out = shiplight()
         .args(["explain", "--features", "postgresql"])
         .arg(fixture("rust-backend-feature"))
-        .status(0)
+        .run()
         .stdout;
     assert!(
         out.contains("Does the build need a feature turned on? -> yes: postgresql is on (with --features postgresql)"),
@@ -603,7 +599,7 @@ fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
             "sqlite",
         ])
         .arg(fixture("rust-backend-feature"))
-        .status(0)
+        .run()
         .stdout;
     assert!(file.contains("--bin keeper --features sqlite"), "{file}");
     assert!(file.contains("static-debian13"), "bundled SQLite: {file}");
@@ -628,7 +624,7 @@ fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() 
     let out = shiplight()
         .args(["init", "--all"])
         .arg(dir.path())
-        .status(0)
+        .run()
         .stdout;
     assert!(
         out.contains("application api built with -f api/Dockerfile"),
@@ -659,10 +655,7 @@ fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() 
         ),
         "{bake}"
     );
-    shiplight()
-        .args(["check", "--all"])
-        .arg(dir.path())
-        .status(0);
+    shiplight().args(["check", "--all"]).arg(dir.path()).run();
     fs::write(dir.path().join("worker/Dockerfile"), "FROM scratch\n").unwrap();
     shiplight()
         .args(["check", "--all"])
@@ -684,7 +677,7 @@ fn java_a_managed_plugin_bound_only_in_a_profile_names_that_profile() {
     let out = shiplight()
         .args(["explain", "--profile", "fat-jar"])
         .arg(fixture("java-profile-managed"))
-        .status(0)
+        .run()
         .stdout;
     assert!(
         out.contains("Which artefact runs? -> jar with its dependencies"),

@@ -11,7 +11,7 @@ fn generated(name: &str) -> String {
     shiplight()
         .args(["init", "--stdout"])
         .arg(fixture(name))
-        .status(0)
+        .run()
         .stdout
 }
 
@@ -113,7 +113,7 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
         let explain = shiplight()
             .args(["explain"])
             .arg(fixture(name))
-            .status(0)
+            .run()
             .stdout;
         assert!(
             explain.contains("Does the build only write files (a static site)? -> yes"),
@@ -138,7 +138,7 @@ fn a_site_whose_build_hashes_nothing_gets_no_immutable_caching() {
     let explain = shiplight()
         .args(["explain"])
         .arg(fixture("node-eleventy"))
-        .status(0)
+        .run()
         .stdout;
     assert!(
         explain.contains("package.json:10: @11ty/eleventy writes _site/"),
@@ -158,7 +158,7 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
             "8443",
         ])
         .arg(fixture("node-vite-spa"))
-        .status(0)
+        .run()
         .stdout;
     assert!(out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"));
     assert!(
@@ -172,7 +172,7 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
     let explain = shiplight()
         .args(["explain"])
         .arg(fixture("node-vite-spa"))
-        .status(0)
+        .run()
         .stdout;
     assert!(explain.contains("package.json:14: react-router-dom: routes on the client"));
     assert!(explain.contains("debug:   --build-arg RUNTIME_TAG=latest-dev"));
@@ -237,13 +237,13 @@ fn a_start_script_that_runs_a_development_server_is_not_the_start() {
     let explain = shiplight()
         .args(["explain"])
         .arg(fixture("node-astro-static"))
-        .status(0)
+        .run()
         .stdout;
     assert!(!explain.contains("astro dev"), "{explain}");
     let explain = shiplight()
         .args(["explain"])
         .arg(fixture("node-angular"))
-        .status(0)
+        .run()
         .stdout;
     assert!(!explain.contains("ng serve"), "{explain}");
 }
@@ -310,11 +310,7 @@ fn a_front_end_build_beside_a_server_is_that_servers_assets() {
     )
     .unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    let out = shiplight()
-        .args(["explain"])
-        .arg(dir.path())
-        .status(0)
-        .stdout;
+    let out = shiplight().args(["explain"]).arg(dir.path()).run().stdout;
     assert!(
         out.contains(
             "Which stack runs? -> Java (the front-end build beside it only writes static files"
@@ -346,11 +342,7 @@ fn a_member_whose_build_writes_into_another_application_is_not_a_site() {
             "export default { build: { outDir: '../public/dist' } }\n",
         ),
     ]);
-    let out = shiplight()
-        .args(["explain"])
-        .arg(dir.path())
-        .status(0)
-        .stdout;
+    let out = shiplight().args(["explain"]).arg(dir.path()).run().stdout;
     assert!(out.starts_with("Go project"), "{out}");
 }
 
@@ -407,7 +399,7 @@ fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
     let explain = shiplight()
         .args(["explain"])
         .arg(fixture("node-yarn-pnp"))
-        .status(0)
+        .run()
         .stdout;
     assert!(
         explain.contains("Where are the dependencies? -> Yarn Plug'n'Play"),
@@ -432,7 +424,7 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
     let out = shiplight()
         .args(["init", "--stdout"])
         .arg(settings.path())
-        .status(0)
+        .run()
         .stdout;
     assert!(out.contains("COPY package.json ./"), "{out}");
     assert!(
@@ -446,7 +438,7 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
     let out = shiplight()
         .args(["explain"])
         .arg(settings.path())
-        .status(0)
+        .run()
         .stdout;
     assert!(
         out.contains(".npmrc: settings only, no credential yet"),
@@ -466,16 +458,12 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
     let out = shiplight()
         .args(["init", "--stdout"])
         .arg(token.path())
-        .status(0)
+        .run()
         .stdout;
     assert!(out.contains("--mount=type=secret,id=npmrc"), "{out}");
     assert!(!out.contains("!.npmrc"), "{out}");
     assert!(!out.contains("COPY package.json .npmrc"), "{out}");
-    let out = shiplight()
-        .args(["explain"])
-        .arg(token.path())
-        .status(0)
-        .stdout;
+    let out = shiplight().args(["explain"]).arg(token.path()).run().stdout;
     assert!(
         out.contains(".npmrc:2: holds a registry token (_authToken)"),
         "{out}"
