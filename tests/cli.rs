@@ -1,27 +1,14 @@
 //! The binary's behaviour: exit codes, messages, and what it does to files on disk.
 
-mod common;
-
-use assert_cmd::Command;
-use common::{copy_dir, fixture, project, shiplight};
+use crate::common::{copy_dir, fixture, project};
+use crate::harness::shiplight;
 use std::fs;
 use std::path::Path;
-
-fn stderr_of(cmd: &mut Command, code: i32) -> String {
-    let output = cmd.output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stderr).unwrap()
-}
 
 #[test]
 fn nothing_detected_says_what_was_looked_for() {
     let dir = tempfile::tempdir().unwrap();
-    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    let err = shiplight().arg("init").arg(dir.path()).status(2).stderr;
     assert!(err.contains("no supported project found"), "{err}");
     assert!(err.contains("go.mod or go.work (Go)"), "{err}");
     assert!(err.contains("Cargo.toml (Rust)"), "{err}");
@@ -30,12 +17,11 @@ fn nothing_detected_says_what_was_looked_for() {
 
 #[test]
 fn several_main_packages_are_listed_with_the_flag() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("go-cmd-multi")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("go-cmd-multi"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("several main packages: ./cmd/api, ./cmd/worker"),
         "{err}"
@@ -45,12 +31,11 @@ fn several_main_packages_are_listed_with_the_flag() {
 
 #[test]
 fn several_rust_binaries_are_listed_with_the_flag() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("rust-workspace")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("rust-workspace"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("several binaries: api, reindex, worker"),
         "{err}"
@@ -60,12 +45,11 @@ fn several_rust_binaries_are_listed_with_the_flag() {
 
 #[test]
 fn unknown_main_package_lists_the_real_ones() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--go-main", "./cmd/nope"])
-            .arg(fixture("go-cmd-multi")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--go-main", "./cmd/nope"])
+        .arg(fixture("go-cmd-multi"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("--go-main ./cmd/nope: no such main package; found: ./cmd/api, ./cmd/worker"),
         "{err}"
@@ -80,7 +64,7 @@ fn broken_go_mod_names_file_and_line() {
         "module example.com/x\n\nrequire (\n\tgithub.com/a/b v1.0.0\n",
     )
     .unwrap();
-    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    let err = shiplight().arg("init").arg(dir.path()).status(2).stderr;
     assert!(
         err.contains("go.mod:3: the require block is never closed"),
         "{err}"
@@ -95,7 +79,7 @@ fn broken_cargo_toml_names_file_and_line() {
         "[package]\nname = \"x\"\nversion = \"0.1.0\n",
     )
     .unwrap();
-    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 2);
+    let err = shiplight().arg("init").arg(dir.path()).status(2).stderr;
     assert!(err.contains("Cargo.toml:3: invalid TOML"), "{err}");
 }
 
@@ -108,7 +92,11 @@ fn hostile_module_path_is_refused_naming_the_file() {
     )
     .unwrap();
     fs::write(dir.path().join("main.go"), "package main\nfunc main() {}\n").unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.contains("go.mod:1: module path"), "{err}");
 }
 
@@ -118,7 +106,11 @@ fn hostile_binary_name_is_refused() {
     fs::create_dir_all(dir.path().join("src/bin")).unwrap();
     fs::write(dir.path().join("Cargo.toml"), "[package]\nname = \"x\"\nversion = \"0.1.0\"\nedition = \"2021\"\n\n[[bin]]\nname = \"a\\\"]\\nRUN id #\"\npath = \"src/main.rs\"\n").unwrap();
     fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(
         err.contains("binary name") && err.contains("cannot be used in a Dockerfile"),
         "{err}"
@@ -130,7 +122,7 @@ fn existing_dockerfile_is_left_untouched_and_nothing_is_written() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new(&fixture("go-basic")), dir.path());
     fs::write(dir.path().join("Dockerfile"), "FROM scratch\n# mine\n").unwrap();
-    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 1);
+    let err = shiplight().arg("init").arg(dir.path()).status(1).stderr;
     assert!(
         err.contains("already exists") && err.contains("--force"),
         "{err}"
@@ -144,11 +136,7 @@ fn existing_dockerfile_is_left_untouched_and_nothing_is_written() {
         "all or nothing: .dockerignore was written"
     );
 
-    shiplight()
-        .args(["init", "--force"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    shiplight().args(["init", "--force"]).arg(dir.path()).run();
     let written = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert!(
         written.contains("FROM gcr.io/distroless/static-debian13:${RUNTIME_TAG}"),
@@ -167,15 +155,9 @@ fn existing_dockerfile_is_left_untouched_and_nothing_is_written() {
 fn init_writes_both_files_and_stdout_writes_none() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new(&fixture("rust-basic")), dir.path());
-    shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .assert()
-        .success();
+    shiplight().args(["init", "--stdout"]).arg(dir.path()).run();
     assert!(!dir.path().join("Dockerfile").exists());
-    let out = shiplight().arg("init").arg(dir.path()).output().unwrap();
-    assert!(out.status.success());
-    let stdout = String::from_utf8(out.stdout).unwrap();
+    let stdout = shiplight().arg("init").arg(dir.path()).run().stdout;
     assert!(
         stdout.contains("wrote") && stdout.contains("static-debian13"),
         "{stdout}"
@@ -192,7 +174,11 @@ fn two_stacks_need_a_choice() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new(&fixture("go-basic")), dir.path());
     copy_dir(Path::new(&fixture("rust-basic")), dir.path());
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(
         err.contains("several stacks: go, rust") && err.contains("--stack"),
         "{err}"
@@ -207,23 +193,17 @@ fn two_stacks_need_a_choice() {
             "rust",
         ])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
-            .contains("cargo build")
-    );
+        .run();
+    assert!(out.stdout.contains("cargo build"));
 }
 
 #[test]
 fn chainguard_with_system_openssl_is_refused_with_the_way_out() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--vendor", "chainguard"])
-            .arg(fixture("rust-openssl")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--vendor", "chainguard"])
+        .arg(fixture("rust-openssl"))
+        .status(2)
+        .stderr;
     assert!(err.contains("glibc-dynamic has no libssl"), "{err}");
     assert!(
         err.contains("Cargo.lock:"),
@@ -233,19 +213,17 @@ fn chainguard_with_system_openssl_is_refused_with_the_way_out() {
 
 #[test]
 fn runtime_below_what_the_project_needs_is_refused() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--runtime", "static"])
-            .arg(fixture("go-cgo")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime", "static"])
+        .arg(fixture("go-cgo"))
+        .status(2)
+        .stderr;
     assert!(err.contains("needs at least base"), "{err}");
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--runtime", "base"])
-            .arg(fixture("rust-basic")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime", "base"])
+        .arg(fixture("rust-basic"))
+        .status(2)
+        .stderr;
     assert!(err.contains("Rust runs on static, cc only"), "{err}");
 }
 
@@ -254,30 +232,23 @@ fn no_syntax_drops_the_frontend_line() {
     let with = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("go-basic"))
-        .output()
-        .unwrap();
-    assert!(
-        String::from_utf8(with.stdout)
-            .unwrap()
-            .starts_with("# syntax=docker/dockerfile:1\n")
-    );
-    let without = shiplight()
+        .run();
+    assert!(with.stdout.starts_with("# syntax=docker/dockerfile:1\n"));
+    let text = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile", "--no-syntax"])
         .arg(fixture("go-basic"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(without.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(!text.contains("syntax="), "{text}");
 }
 
 #[test]
 fn explain_shows_evidence_and_images() {
-    let out = shiplight()
+    let text = shiplight()
         .arg("explain")
         .arg(fixture("go-cgo"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(
         text.contains("Does the main package need cgo? -> yes"),
         "{text}"
@@ -295,8 +266,7 @@ fn explain_shows_evidence_and_images() {
 
 #[test]
 fn explain_tree_prints_every_stack() {
-    let out = shiplight().args(["explain", "--tree"]).output().unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+    let text = shiplight().args(["explain", "--tree"]).run().stdout;
     insta::with_settings!({snapshot_path => "../snapshots", prepend_module_to_snapshot => false, omit_expression => true}, {
         insta::assert_snapshot!("explain-tree", text);
     });
@@ -304,22 +274,19 @@ fn explain_tree_prints_every_stack() {
 
 #[test]
 fn detect_lists_facts_with_evidence() {
-    let out = shiplight()
+    let text = shiplight()
         .arg("detect")
         .arg(fixture("rust-openssl"))
-        .output()
-        .unwrap();
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(text.contains("go: absent (no go.mod or go.work)"), "{text}");
     assert!(text.contains("rust: found"), "{text}");
     assert!(text.contains("Cargo.lock:"), "{text}");
     let json = shiplight()
         .args(["detect", "--json"])
         .arg(fixture("go-pure-sqlite"))
-        .output()
-        .unwrap();
-    let value: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+        .run();
+    let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
     assert_eq!(value[0]["status"], "found");
     assert_eq!(value[0]["facts"]["cgo_requires"], serde_json::json!([]));
 }
@@ -327,7 +294,7 @@ fn detect_lists_facts_with_evidence() {
 #[test]
 fn detect_in_an_empty_directory_exits_2() {
     let dir = tempfile::tempdir().unwrap();
-    shiplight().arg("detect").arg(dir.path()).assert().code(2);
+    shiplight().arg("detect").arg(dir.path()).status(2);
 }
 
 #[cfg(unix)]
@@ -342,29 +309,21 @@ fn symlinked_manifest_is_not_followed_out_of_the_project() {
     .unwrap();
     std::os::unix::fs::symlink(outside.path().join("go.mod"), dir.path().join("go.mod")).unwrap();
     fs::write(dir.path().join("main.go"), "package main\nfunc main() {}\n").unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.contains("go.mod: is a symbolic link"), "{err}");
-}
-
-fn stdout_of(cmd: &mut Command) -> String {
-    let output = cmd.output().unwrap();
-    assert_eq!(
-        output.status.code(),
-        Some(0),
-        "stderr: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8(output.stdout).unwrap()
 }
 
 #[test]
 fn node_workspace_packages_are_listed_with_the_flag() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("node-workspaces")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("node-workspaces"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("runnable workspace packages: @acme/api, @acme/worker"),
         "{err}"
@@ -374,57 +333,57 @@ fn node_workspace_packages_are_listed_with_the_flag() {
         !err.contains("@acme/shared"),
         "a library is not a candidate: {err}"
     );
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--package", "@acme/nope"])
-            .arg(fixture("node-workspaces")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--package", "@acme/nope"])
+        .arg(fixture("node-workspaces"))
+        .status(2)
+        .stderr;
     assert!(err.contains("found: @acme/api, @acme/worker"), "{err}");
 }
 
 #[test]
 fn python_constraint_names_the_vendor_that_fits() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--vendor", "distroless"])
-            .arg(fixture("python-needs-314")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--vendor", "distroless"])
+        .arg(fixture("python-needs-314"))
+        .status(2)
+        .stderr;
     assert!(err.contains("pyproject.toml:4"), "{err}");
     assert!(err.contains("--vendor chainguard (Python 3.14"), "{err}");
-    let out = stdout_of(
-        shiplight()
-            .args([
-                "init",
-                "--stdout",
-                "--only",
-                "dockerfile",
-                "--vendor",
-                "chainguard",
-            ])
-            .arg(fixture("python-needs-314")),
-    );
+    let out = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--vendor",
+            "chainguard",
+        ])
+        .arg(fixture("python-needs-314"))
+        .run()
+        .stdout;
     assert!(
         out.contains("FROM cgr.dev/chainguard/python:${RUNTIME_TAG}"),
         "{out}"
     );
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--vendor", "chainguard"])
-            .arg(fixture("python-constraint-excluded")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--vendor", "chainguard"])
+        .arg(fixture("python-constraint-excluded"))
+        .status(2)
+        .stderr;
     assert!(err.contains("no runtime image fits"), "{err}");
 }
 
 #[test]
 fn tooling_package_json_does_not_make_a_node_service() {
     for name in ["python-lint-package-json", "go-lint-package-json"] {
-        let out = stdout_of(shiplight().args(["detect"]).arg(fixture(name)));
+        let out = shiplight().args(["detect"]).arg(fixture(name)).run().stdout;
         assert!(out.contains("node: absent"), "{name}: {out}");
         assert!(out.contains("carries only tooling"), "{name}: {out}");
-        stdout_of(shiplight().args(["init", "--stdout"]).arg(fixture(name)));
+        shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture(name))
+            .run();
     }
 }
 
@@ -433,11 +392,9 @@ fn retired_node_major_warns_and_uses_the_oldest_published() {
     let output = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("node-retired-engines"))
-        .output()
-        .unwrap();
-    assert!(output.status.success());
-    let err = String::from_utf8(output.stderr).unwrap();
-    let out = String::from_utf8(output.stdout).unwrap();
+        .run();
+    let err = output.stderr;
+    let out = output.stdout;
     assert!(err.contains("\"16.x\""), "{err}");
     assert!(out.contains(" node:22-trixie-slim AS build"), "{out}");
     assert!(out.contains("gcr.io/distroless/nodejs22-debian13"), "{out}");
@@ -452,7 +409,11 @@ fn hostile_node_and_python_values_never_reach_the_dockerfile() {
         ),
         ("package-lock.json", "{}"),
     ]);
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.contains("package.json:1: entry script"), "{err}");
 
     let dir = project(&[
@@ -462,11 +423,11 @@ fn hostile_node_and_python_values_never_reach_the_dockerfile() {
         ),
         ("server.js", "require('express')().listen(3000)"),
     ]);
-    let out = stdout_of(
-        shiplight()
-            .args(["init", "--stdout", "--only", "dockerfile"])
-            .arg(dir.path()),
-    );
+    let out = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(dir.path())
+        .run()
+        .stdout;
     assert!(
         out.contains("|process.exit(143)})\", \"server.js\"]"),
         "{out}"
@@ -478,34 +439,32 @@ fn hostile_node_and_python_values_never_reach_the_dockerfile() {
         ("app.py", "app = Flask(__name__)\n"),
         ("pyproject.toml", "[project]\nname = \"a\\\"b\\nRUN x\"\n"),
     ]);
-    let out = stdout_of(
-        shiplight()
-            .args(["init", "--stdout", "--only", "dockerfile"])
-            .arg(dir.path()),
-    );
+    let out = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(dir.path())
+        .run()
+        .stdout;
     assert!(!out.contains("\nRUN x"), "{out}");
 }
 
 #[test]
 fn several_java_modules_are_listed_with_the_flag() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("java-multimodule")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("java-multimodule"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains(
             "several modules with a runnable artefact: api, worker. Choose one with --package"
         ),
         "{err}"
     );
-    let out = shiplight()
+    let text = shiplight()
         .args(["init", "--stdout", "--package", "worker"])
         .arg(fixture("java-multimodule"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(
         text.contains(
             r#"ENTRYPOINT ["/usr/bin/java", "-cp", "/app/lib/*", "com.example.worker.Worker"]"#
@@ -517,12 +476,11 @@ fn several_java_modules_are_listed_with_the_flag() {
 
 #[test]
 fn a_shade_plugin_only_in_a_profile_needs_the_profile_named() {
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("java-shade-profile")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("java-shade-profile"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("maven-shade-plugin (pom.xml:22) runs only in profile fat, which is not active by default: pass --profile fat"),
         "{err}"
@@ -537,23 +495,16 @@ fn java_newer_than_distroless_is_refused_naming_the_vendor_that_fits() {
         "<project><modelVersion>4.0.0</modelVersion><groupId>a</groupId><artifactId>svc</artifactId><version>1</version>\n<properties><maven.compiler.release>26</maven.compiler.release></properties>\n<build><plugins><plugin><artifactId>maven-jar-plugin</artifactId><configuration><archive><manifest><mainClass>a.Main</mainClass></manifest></archive></configuration></plugin></plugins></build></project>\n",
     )
     .unwrap();
-    let err = stderr_of(
-        shiplight()
-            .args(["init", "--stdout", "--vendor", "distroless"])
-            .arg(dir.path()),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--vendor", "distroless"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.contains("UnsupportedClassVersionError"), "{err}");
     assert!(err.contains("--vendor chainguard (Java 26) fits"), "{err}");
-    let out = shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
+    let out = shiplight().args(["init", "--stdout"]).arg(dir.path()).run();
     assert!(
-        String::from_utf8(out.stdout)
-            .unwrap()
+        out.stdout
             .contains("FROM cgr.dev/chainguard/jre:${RUNTIME_TAG}")
     );
 }
@@ -566,26 +517,32 @@ fn a_malformed_pom_names_the_file_and_line() {
         "<project>\n  <artifactId>svc</artifactId>\n  <version>1</oops>\n</project>\n",
     )
     .unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.starts_with("error: pom.xml:3: invalid XML"), "{err}");
     fs::write(
         dir.path().join("pom.xml"),
         "<!DOCTYPE project [<!ENTITY x SYSTEM \"file:///etc/passwd\">]>\n<project><artifactId>&x;</artifactId></project>\n",
     )
     .unwrap();
-    let err = stderr_of(shiplight().args(["init", "--stdout"]).arg(dir.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(err.contains("pom.xml:1: invalid XML"), "{err}");
 }
 
 #[test]
 fn php_runs_on_chainguard_and_the_trace_says_why() {
-    let out = shiplight()
+    let text = shiplight()
         .args(["explain"])
         .arg(fixture("php-plain"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(
         text.contains(
             "Does distroless publish a PHP image? -> no: Chainguard's php images are used"
@@ -597,13 +554,11 @@ fn php_runs_on_chainguard_and_the_trace_says_why() {
 
 #[test]
 fn php_constraint_excluding_the_image_warns() {
-    let out = shiplight()
+    let err = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("php-slim"))
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0));
-    let err = String::from_utf8(out.stderr).unwrap();
+        .run()
+        .stderr;
     assert!(
         err.contains("require.php \"8.4.*\" excludes PHP 8.5 of Chainguard's php:latest"),
         "{err}"
@@ -611,10 +566,9 @@ fn php_constraint_excluding_the_image_warns() {
     let cli = shiplight()
         .args(["init", "--stdout", "--only", "dockerfile"])
         .arg(fixture("php-cli"))
-        .output()
-        .unwrap();
+        .run();
     assert!(
-        !String::from_utf8(cli.stderr).unwrap().contains("excludes"),
+        !cli.stderr.contains("excludes"),
         "composer's ~8.3 means >=8.3 <9 and admits 8.5"
     );
 }
@@ -623,7 +577,7 @@ fn php_constraint_excluding_the_image_warns() {
 fn php_web_writes_compose_and_nginx_and_never_clobbers_them() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(Path::new(&fixture("php-slim")), dir.path());
-    shiplight().arg("init").arg(dir.path()).assert().success();
+    shiplight().arg("init").arg(dir.path()).run();
     let compose = fs::read_to_string(dir.path().join("compose.yaml")).unwrap();
     assert!(compose.contains("target: web"), "{compose}");
     assert!(compose.contains("user: \"65532:65532\""), "{compose}");
@@ -632,7 +586,7 @@ fn php_web_writes_compose_and_nginx_and_never_clobbers_them() {
     assert!(nginx.contains("root /app/public;"), "{nginx}");
     fs::remove_file(dir.path().join("Dockerfile")).unwrap();
     fs::write(dir.path().join("compose.yaml"), "mine\n").unwrap();
-    let err = stderr_of(shiplight().arg("init").arg(dir.path()), 1);
+    let err = shiplight().arg("init").arg(dir.path()).status(1).stderr;
     assert!(err.contains("compose.yaml"), "{err}");
     assert_eq!(
         fs::read_to_string(dir.path().join("compose.yaml")).unwrap(),
@@ -656,13 +610,11 @@ fn the_monorepo_walk_is_bounded_and_says_where_it_stopped() {
         Path::new(&fixture("go-basic")),
         &dir.path().join("empty19999/late/service"),
     );
-    let output = shiplight()
+    let err = shiplight()
         .args(["init", "--all"])
         .arg(dir.path())
-        .output()
-        .unwrap();
-    let err = String::from_utf8(output.stderr).unwrap();
-    assert_eq!(output.status.code(), Some(0), "{err}");
+        .run()
+        .stderr;
     assert!(
         err.contains("the walk listed 20000 directories and stopped"),
         "{err}"
@@ -689,10 +641,8 @@ fn chainguard_floating_tags_are_explained_and_upper_bounds_warned() {
         let out = shiplight()
             .args(["explain", "--vendor", "chainguard"])
             .arg(dir)
-            .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(0));
-        String::from_utf8(out.stdout).unwrap() + &String::from_utf8(out.stderr).unwrap()
+            .run();
+        out.stdout + &out.stderr
     };
     let text = run(python.path());
     assert!(
@@ -740,15 +690,14 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
         "//evil.example/x",
         "/a?b=$HOME",
     ] {
-        let err = stderr_of(
-            shiplight()
-                .args(["init", "--stdout", "--health-path", bad])
-                .arg(fixture("go-basic")),
-            2,
-        );
+        let err = shiplight()
+            .args(["init", "--stdout", "--health-path", bad])
+            .arg(fixture("go-basic"))
+            .status(2)
+            .stderr;
         assert!(err.contains("--health-path"), "{bad}: {err}");
     }
-    let out = shiplight()
+    let text = shiplight()
         .args([
             "init",
             "--stdout",
@@ -758,9 +707,8 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
             "/api/health",
         ])
         .arg(fixture("python-flask-pip"))
-        .output()
-        .unwrap();
-    let text = String::from_utf8(out.stdout).unwrap();
+        .run()
+        .stdout;
     assert!(
         text.contains("HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \\\n    CMD [\"/app/venv/bin/python\", \"-c\", \"import sys, urllib.request"),
         "{text}"
@@ -774,12 +722,11 @@ fn health_paths_are_checked_and_reach_the_dockerfile_in_exec_form() {
 
 #[test]
 fn verify_without_an_engine_exits_2_and_says_what_it_needs() {
-    let err = stderr_of(
-        shiplight()
-            .args(["verify", "--engine", "/nonexistent/docker"])
-            .arg(fixture("go-basic")),
-        2,
-    );
+    let err = shiplight()
+        .args(["verify", "--engine", "/nonexistent/docker"])
+        .arg(fixture("go-basic"))
+        .status(2)
+        .stderr;
     assert!(err.contains("no container engine answered"), "{err}");
     assert!(err.contains("/nonexistent/docker info"), "{err}");
 }

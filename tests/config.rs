@@ -2,10 +2,8 @@
 //! custom templates, mirrors and digest pins, compose.yaml on request, monorepos with a bake
 //! file, completions and the man page. Every case runs the binary on a copy of a fixture.
 
-mod common;
-
-use assert_cmd::Command;
-use common::copy_dir;
+use crate::common::copy_dir;
+use crate::harness::shiplight;
 use std::path::{Path, PathBuf};
 
 fn copy(relative: &str) -> (tempfile::TempDir, PathBuf) {
@@ -18,31 +16,6 @@ fn copy(relative: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, target)
 }
 
-fn shiplight() -> Command {
-    let mut command = Command::cargo_bin("shiplight").unwrap();
-    for (name, _) in std::env::vars() {
-        if name.starts_with("SHIPLIGHT_") {
-            command.env_remove(name);
-        }
-    }
-    command
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(command: &mut Command) -> Run {
-    let output = command.output().unwrap();
-    Run {
-        code: output.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
-    }
-}
-
 fn exposed(project: &Path, extra: &[&str], env: &[(&str, &str)]) -> String {
     let mut command = shiplight();
     command
@@ -53,9 +26,8 @@ fn exposed(project: &Path, extra: &[&str], env: &[(&str, &str)]) -> String {
     for (name, value) in env {
         command.env(name, value);
     }
-    let result = run(&mut command);
-    assert_eq!(result.code, 0, "{}", result.stderr);
-    result
+    command
+        .run()
         .stdout
         .lines()
         .find(|line| line.starts_with("EXPOSE "))
@@ -124,7 +96,7 @@ fn unknown_keys_and_bad_values_name_the_key_and_the_source() {
         ("port = \n", "line 1:"),
     ] {
         std::fs::write(&config, text).unwrap();
-        let result = run(shiplight().arg("init").arg(&project).arg("--yes"));
+        let result = shiplight().arg("init").arg(&project).arg("--yes").output();
         assert_eq!(result.code, 2, "{text}: {}", result.stderr);
         assert!(
             result.stderr.contains("shiplight.toml"),
@@ -147,7 +119,11 @@ fn unknown_keys_and_bad_values_name_the_key_and_the_source() {
         ),
         ("SHIPLIGHT_STACK", "cobol", "is not one of go, rust"),
     ] {
-        let result = run(shiplight().arg("init").arg(&project).env(name, value));
+        let result = shiplight()
+            .arg("init")
+            .arg(&project)
+            .env(name, value)
+            .output();
         assert_eq!(result.code, 2, "{name}: {}", result.stderr);
         assert!(result.stderr.contains(wanted), "{name}: {}", result.stderr);
     }
@@ -157,18 +133,18 @@ fn unknown_keys_and_bad_values_name_the_key_and_the_source() {
 #[test]
 fn init_then_check_round_trip() {
     let (_keep, project) = copy("fixtures/go-cmd-multi");
-    let result =
-        run(shiplight()
-            .arg("init")
-            .arg(&project)
-            .args(["--go-main", "./cmd/worker", "--compose"]));
+    let result = shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--go-main", "./cmd/worker", "--compose"])
+        .output();
     assert_eq!(result.code, 0, "{}", result.stderr);
     let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
     assert!(config.contains("go-main = \"./cmd/worker\"\n"), "{config}");
     assert!(config.contains("compose = true\n"), "{config}");
 
     // The flags live on in shiplight.toml: check needs none of them.
-    let result = run(shiplight().arg("check").arg(&project));
+    let result = shiplight().arg("check").arg(&project).output();
     assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
     assert!(
         result.stdout.contains("up to date: 3 files"),
@@ -180,7 +156,7 @@ fn init_then_check_round_trip() {
     let text = std::fs::read_to_string(&dockerfile).unwrap();
     std::fs::write(&dockerfile, text.replace("USER 65532:65532", "USER root")).unwrap();
     std::fs::remove_file(project.join("compose.yaml")).unwrap();
-    let result = run(shiplight().arg("check").arg(&project));
+    let result = shiplight().arg("check").arg(&project).output();
     assert_eq!(result.code, 1, "{}", result.stderr);
     assert!(result.stdout.contains("(on disk)") && result.stdout.contains("(generated)"));
     assert!(
@@ -196,22 +172,27 @@ fn init_then_check_round_trip() {
     assert!(result.stdout.contains("drift: "), "{}", result.stdout);
 
     // init keeps the existing shiplight.toml and refuses to clobber without --force.
-    let result = run(shiplight().arg("init").arg(&project));
+    let result = shiplight().arg("init").arg(&project).output();
     assert_eq!(result.code, 1, "{}", result.stderr);
     assert!(result.stderr.contains("already exist"), "{}", result.stderr);
-    let result = run(shiplight().arg("init").arg(&project).arg("--force"));
+    let result = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--force")
+        .output();
     assert_eq!(result.code, 0, "{}", result.stderr);
-    let result = run(shiplight().arg("check").arg(&project));
+    let result = shiplight().arg("check").arg(&project).output();
     assert_eq!(result.code, 0, "{}", result.stdout);
 }
 
 #[test]
 fn compose_on_request_for_any_stack() {
     let (_keep, project) = copy("fixtures/python-fastapi-uv");
-    let result = run(shiplight()
+    let result = shiplight()
         .arg("init")
         .arg(&project)
-        .args(["--compose", "--stdout"]));
+        .args(["--compose", "--stdout"])
+        .output();
     assert_eq!(result.code, 0, "{}", result.stderr);
     let compose = result
         .stdout
@@ -228,7 +209,11 @@ fn compose_on_request_for_any_stack() {
     ] {
         assert!(compose.contains(wanted), "{wanted}\n{compose}");
     }
-    let without = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let without = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
     assert!(!without.stdout.contains("compose.yaml"));
 }
 
@@ -236,7 +221,10 @@ fn compose_on_request_for_any_stack() {
 fn templates_override_by_path_and_export() {
     let (_keep, project) = copy("fixtures/go-basic");
     let templates = project.parent().unwrap().join("templates");
-    let result = run(shiplight().args(["templates", "export"]).arg(&templates));
+    let result = shiplight()
+        .args(["templates", "export"])
+        .arg(&templates)
+        .output();
     assert_eq!(result.code, 0, "{}", result.stderr);
     for id in [
         "go/Dockerfile.j2",
@@ -245,17 +233,25 @@ fn templates_override_by_path_and_export() {
     ] {
         assert!(templates.join(id).is_file(), "{id}");
     }
-    let again = run(shiplight().args(["templates", "export"]).arg(&templates));
+    let again = shiplight()
+        .args(["templates", "export"])
+        .arg(&templates)
+        .output();
     assert_eq!(again.code, 1, "export never clobbers without --force");
 
     // The exported set renders exactly what the embedded one does.
-    let embedded = run(shiplight().arg("init").arg(&project).arg("--stdout"));
-    let exported = run(shiplight()
+    let embedded = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
+    let exported = shiplight()
         .arg("init")
         .arg(&project)
         .arg("--stdout")
         .arg("--templates")
-        .arg(&templates));
+        .arg(&templates)
+        .output();
     assert_eq!(embedded.stdout, exported.stdout);
 
     let header = templates.join("partials/header.j2");
@@ -267,7 +263,11 @@ fn templates_override_by_path_and_export() {
         format!("templates = {:?}\n", templates.to_str().unwrap()),
     )
     .unwrap();
-    let outside = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let outside = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
     assert_eq!(outside.code, 2, "{}", outside.stderr);
     assert!(
         outside
@@ -286,11 +286,11 @@ fn templates_override_by_path_and_export() {
         "templates = \"platform-templates\"\n",
     )
     .unwrap();
-    let custom =
-        run(shiplight()
-            .arg("init")
-            .arg(&project)
-            .args(["--stdout", "--only", "dockerfile"]));
+    let custom = shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--stdout", "--only", "dockerfile"])
+        .output();
     assert_eq!(custom.code, 0, "{}", custom.stderr);
     assert!(
         custom.stdout.starts_with("# Owned by the platform team.\n"),
@@ -300,7 +300,11 @@ fn templates_override_by_path_and_export() {
 
     let dockerfile = templates.join("go/Dockerfile.j2");
     std::fs::write(&dockerfile, "FROM {{ builder.image }}\n{% if %}\n").unwrap();
-    let broken = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let broken = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
     assert_eq!(broken.code, 2, "{}", broken.stderr);
     assert!(
         broken.stderr.contains("go/Dockerfile.j2: line 2:"),
@@ -312,7 +316,11 @@ fn templates_override_by_path_and_export() {
         "FROM {{ builder.image }}\n\n{{ builder.nope }}\n",
     )
     .unwrap();
-    let broken = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let broken = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
     assert_eq!(broken.code, 2, "{}", broken.stderr);
     assert!(
         broken.stderr.contains("go/Dockerfile.j2: line 3:"),
@@ -338,11 +346,11 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
         "digests = \"images.lock\"\nno-syntax = true\n\n[mirrors]\n\"cgr.dev/chainguard\" = \"registry.example.com/cg\"\n",
     )
     .unwrap();
-    let result =
-        run(shiplight()
-            .arg("init")
-            .arg(&project)
-            .args(["--stdout", "--only", "dockerfile"]));
+    let result = shiplight()
+        .arg("init")
+        .arg(&project)
+        .args(["--stdout", "--only", "dockerfile"])
+        .output();
     assert_eq!(result.code, 0, "{}", result.stderr);
     let text = result.stdout;
     assert!(!text.contains("# syntax="), "no-syntax from the file");
@@ -360,17 +368,22 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
     }
 
     std::fs::write(&pins, "cgr.dev/chainguard/php:latest-fpm@sha256:1234\n").unwrap();
-    let result = run(shiplight().arg("init").arg(&project).arg("--stdout"));
+    let result = shiplight()
+        .arg("init")
+        .arg(&project)
+        .arg("--stdout")
+        .output();
     assert_eq!(result.code, 2);
     assert!(
         result.stderr.contains("images.lock:1:"),
         "{}",
         result.stderr
     );
-    let result = run(shiplight()
+    let result = shiplight()
         .arg("init")
         .arg(&project)
-        .args(["--stdout", "--mirror", "gcr.io"]));
+        .args(["--stdout", "--mirror", "gcr.io"])
+        .output();
     assert_eq!(result.code, 2);
     assert!(
         result.stderr.contains("expected FROM=TO"),
@@ -382,7 +395,11 @@ fn mirrors_rewrite_and_digests_pin_every_image() {
 #[test]
 fn pins_lists_every_image_to_fill_and_the_filled_file_pins_every_from_line() {
     let (_keep, project) = copy("fixtures/go-basic");
-    let listed = run(shiplight().arg("pins").arg(&project).arg("--check"));
+    let listed = shiplight()
+        .arg("pins")
+        .arg(&project)
+        .arg("--check")
+        .output();
     assert_eq!(
         listed.code, 1,
         "unpinned images fail --check: {}",
@@ -403,11 +420,12 @@ fn pins_lists_every_image_to_fill_and_the_filled_file_pins_every_from_line() {
     );
     let pins = project.join("images.lock");
     std::fs::write(&pins, &listed.stdout).unwrap();
-    let unfilled = run(shiplight()
+    let unfilled = shiplight()
         .arg("init")
         .arg(&project)
         .args(["--stdout", "--digests"])
-        .arg(&pins));
+        .arg(&pins)
+        .output();
     assert_eq!(unfilled.code, 2, "an empty digest is refused");
     assert!(
         unfilled.stderr.contains("images.lock:3"),
@@ -419,19 +437,21 @@ fn pins_lists_every_image_to_fill_and_the_filled_file_pins_every_from_line() {
         .stdout
         .replace("@sha256:\n", &format!("@sha256:{}\n", "0f".repeat(32)));
     std::fs::write(&pins, filled).unwrap();
-    let checked = run(shiplight()
+    let checked = shiplight()
         .arg("pins")
         .arg(&project)
         .arg("--check")
         .arg("--digests")
-        .arg(&pins));
+        .arg(&pins)
+        .output();
     assert_eq!(checked.code, 0, "{}{}", checked.stdout, checked.stderr);
-    let text = run(shiplight()
+    let text = shiplight()
         .arg("init")
         .arg(&project)
         .args(["--stdout", "--only", "dockerfile", "--digests"])
-        .arg(&pins))
-    .stdout;
+        .arg(&pins)
+        .output()
+        .stdout;
     let froms: Vec<&str> = text.lines().filter(|l| l.starts_with("FROM ")).collect();
     let digest = "0f".repeat(32);
     assert_eq!(
@@ -448,7 +468,7 @@ fn pins_lists_every_image_to_fill_and_the_filled_file_pins_every_from_line() {
 #[test]
 fn monorepo_init_all_writes_every_service_and_a_bake_file() {
     let (_keep, root) = copy("monorepo/shop");
-    let result = run(shiplight().arg("init").arg(&root).arg("--all"));
+    let result = shiplight().arg("init").arg(&root).arg("--all").output();
     assert_eq!(result.code, 0, "{}", result.stderr);
     let mut snapshot = String::new();
     for name in [
@@ -479,12 +499,12 @@ fn monorepo_init_all_writes_every_service_and_a_bake_file() {
         insta::assert_snapshot!("monorepo-shop", snapshot);
     });
 
-    let result = run(shiplight().arg("check").arg(&root).arg("--all"));
+    let result = shiplight().arg("check").arg(&root).arg("--all").output();
     assert_eq!(result.code, 0, "{}", result.stdout);
     let bake = root.join("docker-bake.hcl");
     let text = std::fs::read_to_string(&bake).unwrap();
     std::fs::write(&bake, text.replace("\"worker\"", "\"jobs\"")).unwrap();
-    let result = run(shiplight().arg("check").arg(&root).arg("--all"));
+    let result = shiplight().arg("check").arg(&root).arg("--all").output();
     assert_eq!(result.code, 1, "{}", result.stdout);
     assert!(
         result.stdout.contains("docker-bake.hcl (generated)"),
@@ -501,7 +521,7 @@ fn monorepo_reports_every_open_choice_at_once() {
     copy_dir(&fixtures.join("go-cmd-multi"), &root.join("jobs"));
     copy_dir(&fixtures.join("rust-workspace"), &root.join("engine"));
     copy_dir(&fixtures.join("go-basic"), &root.join("api"));
-    let result = run(shiplight().arg("init").arg(root).arg("--all"));
+    let result = shiplight().arg("init").arg(root).arg("--all").output();
     assert_eq!(result.code, 2, "{}", result.stderr);
     assert!(
         result.stderr.contains("2 of 3 services"),
@@ -523,18 +543,18 @@ fn monorepo_reports_every_open_choice_at_once() {
 
 #[test]
 fn completions_and_man_page_come_from_the_cli_definitions() {
-    let bash = run(shiplight().args(["completions", "bash"]));
+    let bash = shiplight().args(["completions", "bash"]).output();
     assert_eq!(bash.code, 0);
     for word in ["init", "check", "--go-main", "--mirror", "templates"] {
         assert!(bash.stdout.contains(word), "{word}");
     }
-    let zsh = run(shiplight().args(["completions", "zsh"]));
+    let zsh = shiplight().args(["completions", "zsh"]).output();
     assert!(
         zsh.stdout.starts_with("#compdef shiplight"),
         "{}",
         &zsh.stdout[..40]
     );
-    let man = run(shiplight().arg("man"));
+    let man = shiplight().arg("man").output();
     assert_eq!(man.code, 0);
     assert!(
         man.stdout.contains(".TH shiplight"),

@@ -2,38 +2,20 @@
 //! version pins, lock files) decides where shiplight used to refuse, and `explain` shows it. A
 //! tie that no rule breaks still exits 2 with the candidates.
 
-mod common;
-
-use assert_cmd::Command;
-use common::{fixture, project, shiplight};
+use crate::common::{fixture, project};
+use crate::harness::{Run, shiplight};
 use std::fs;
 
-fn run(cmd: &mut Command, code: i32) -> (String, String) {
-    let output = cmd.output().unwrap();
-    let (out, err) = (
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "stdout: {out}\nstderr: {err}"
-    );
-    (out, err)
-}
-
 fn explain(name: &str) -> String {
-    run(shiplight().arg("explain").arg(fixture(name)), 0).0
+    shiplight().arg("explain").arg(fixture(name)).run().stdout
 }
 
 fn dockerfile(path: &str) -> String {
-    run(
-        shiplight()
-            .args(["init", "--stdout", "--only", "dockerfile"])
-            .arg(path),
-        0,
-    )
-    .0
+    shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(path)
+        .run()
+        .stdout
 }
 
 #[test]
@@ -64,12 +46,11 @@ fn go_root_main_beside_cmd_tools_is_chosen() {
 
 #[test]
 fn go_mains_that_no_rule_separates_are_still_a_question() {
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("go-cmd-multi")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("go-cmd-multi"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("several main packages: ./cmd/api, ./cmd/worker"),
         "{err}"
@@ -142,12 +123,14 @@ fn python_local_pins_warn_instead_of_refusing() {
         ("python-version-file", ".python-version:1"),
         ("python-runtime-txt", "runtime.txt:1"),
     ] {
-        let (out, err) = run(
-            shiplight()
-                .args(["init", "--stdout", "--only", "dockerfile"])
-                .arg(fixture(name)),
-            0,
-        );
+        let Run {
+            stdout: out,
+            stderr: err,
+            ..
+        } = shiplight()
+            .args(["init", "--stdout", "--only", "dockerfile"])
+            .arg(fixture(name))
+            .run();
         assert!(err.contains(file), "{name}: {err}");
         assert!(err.contains("is a local interpreter pin"), "{name}: {err}");
         assert!(
@@ -155,12 +138,11 @@ fn python_local_pins_warn_instead_of_refusing() {
             "{name}: {out}"
         );
     }
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("python-constraint-excluded")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("python-constraint-excluded"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("requires-python"),
         "a requires-python bound still refuses: {err}"
@@ -312,8 +294,8 @@ fn a_dockerfile_shiplight_wrote_is_not_evidence() {
         fs::create_dir_all(&project).unwrap();
         fs::write(project.join(name), text).unwrap();
     }
-    run(shiplight().args(["init", "--yes"]).arg(&project), 0);
-    let (out, _) = run(shiplight().arg("check").arg(&project), 0);
+    shiplight().args(["init", "--yes"]).arg(&project).run();
+    let out = shiplight().arg("check").arg(&project).run().stdout;
     assert!(out.contains("up to date"), "{out}");
 }
 
@@ -334,7 +316,11 @@ fn of_several_stacks_the_only_runnable_one_wins() {
         ),
         ("s.js", "x"),
     ]);
-    let (_, err) = run(shiplight().args(["init", "--stdout"]).arg(both.path()), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(both.path())
+        .status(2)
+        .stderr;
     assert!(
         err.contains("found several stacks: go, node"),
         "a real tie still asks: {err}"
@@ -387,12 +373,11 @@ fn when_only_chainguard_fits_and_no_vendor_was_chosen_it_is_used() {
         out.contains("requires-python = \">=3.14\" excludes Python 3.13"),
         "{out}"
     );
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout", "--vendor", "distroless"])
-            .arg(fixture("python-needs-314")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--vendor", "distroless"])
+        .arg(fixture("python-needs-314"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("--vendor chainguard"),
         "a chosen vendor is kept: {err}"
@@ -435,19 +420,18 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
     );
     assert!(file.contains("gcr.io/distroless/static-debian13"), "{file}");
     assert!(file.contains("--bin notes --target"), "default-run: {file}");
-    let (file, _) = run(
-        shiplight()
-            .args([
-                "init",
-                "--stdout",
-                "--only",
-                "dockerfile",
-                "--features",
-                "postgres",
-            ])
-            .arg(fixture("rust-optional-feature")),
-        0,
-    );
+    let file = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--features",
+            "postgres",
+        ])
+        .arg(fixture("rust-optional-feature"))
+        .run()
+        .stdout;
     assert!(
         file.contains("pq-sys without pq-src: links libpq.so.5"),
         "{file}"
@@ -462,37 +446,34 @@ fn rust_optional_dependencies_count_only_when_a_feature_turns_them_on() {
             && file.contains("COPY --from=build --chown=0:0 /out/sysroot/ /"),
         "the library is copied into the runtime: {file}"
     );
-    let (_, err) = run(
-        shiplight()
-            .args([
-                "init",
-                "--stdout",
-                "--features",
-                "postgres",
-                "--vendor",
-                "chainguard",
-            ])
-            .arg(fixture("rust-optional-feature")),
-        2,
-    );
+    let err = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--features",
+            "postgres",
+            "--vendor",
+            "chainguard",
+        ])
+        .arg(fixture("rust-optional-feature"))
+        .status(2)
+        .stderr;
     assert!(err.contains("no Chainguard runtime carries"), "{err}");
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout", "--features", "mysql"])
-            .arg(fixture("rust-optional-feature")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--features", "mysql"])
+        .arg(fixture("rust-optional-feature"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("--features mysql: no such feature; found:"),
         "{err}"
     );
     assert!(err.contains("postgres"), "{err}");
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout", "--features", "x;RUN y"])
-            .arg(fixture("rust-optional-feature")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--features", "x;RUN y"])
+        .arg(fixture("rust-optional-feature"))
+        .status(2)
+        .stderr;
     assert!(err.contains("--features"), "{err}");
 }
 
@@ -572,7 +553,11 @@ fn maven_profiles_count_as_their_activation_says() {
         project.join("pom.xml"),
     )
     .unwrap();
-    let (_, err) = run(shiplight().args(["init", "--stdout"]).arg(&project), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(&project)
+        .status(2)
+        .stderr;
     assert!(
         err.contains("runs only in profile release-jar") && err.contains("--profile release-jar"),
         "without the file the profile is off, and the refusal names it: {err}"
@@ -581,12 +566,11 @@ fn maven_profiles_count_as_their_activation_says() {
 
 #[test]
 fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("rust-backend-feature")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("rust-backend-feature"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains(
             "build.rs:4: the build stops unless one of the features sqlite, postgresql is enabled"
@@ -594,53 +578,54 @@ fn rust_a_build_that_needs_a_backend_feature_is_refused_naming_the_features() {
         "{err}"
     );
     assert!(err.contains("--features"), "{err}");
-    let (out, _) = run(
-        shiplight()
-            .args(["explain", "--features", "postgresql"])
-            .arg(fixture("rust-backend-feature")),
-        0,
-    );
+    let out = shiplight()
+        .args(["explain", "--features", "postgresql"])
+        .arg(fixture("rust-backend-feature"))
+        .run()
+        .stdout;
     assert!(
         out.contains("Does the build need a feature turned on? -> yes: postgresql is on (with --features postgresql)"),
         "{out}"
     );
     assert!(out.contains("build.rs:4: compile_error!"), "{out}");
     assert!(out.contains("cc-debian13"), "pq-sys links libpq: {out}");
-    let (file, _) = run(
-        shiplight()
-            .args([
-                "init",
-                "--stdout",
-                "--only",
-                "dockerfile",
-                "--features",
-                "sqlite",
-            ])
-            .arg(fixture("rust-backend-feature")),
-        0,
-    );
+    let file = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--features",
+            "sqlite",
+        ])
+        .arg(fixture("rust-backend-feature"))
+        .run()
+        .stdout;
     assert!(file.contains("--bin keeper --features sqlite"), "{file}");
     assert!(file.contains("static-debian13"), "bundled SQLite: {file}");
 }
 
 #[test]
 fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() {
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("java-multimodule")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("java-multimodule"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("found several modules with a runnable artefact: api, worker"),
         "{err}"
     );
     let dir = tempfile::tempdir().unwrap();
-    common::copy_dir(
+    crate::common::copy_dir(
         std::path::Path::new(&fixture("java-multimodule")),
         dir.path(),
     );
-    let (out, _) = run(shiplight().args(["init", "--all"]).arg(dir.path()), 0);
+    let out = shiplight()
+        .args(["init", "--all"])
+        .arg(dir.path())
+        .run()
+        .stdout;
     assert!(
         out.contains("application api built with -f api/Dockerfile"),
         "{out}"
@@ -670,29 +655,30 @@ fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() 
         ),
         "{bake}"
     );
-    run(shiplight().args(["check", "--all"]).arg(dir.path()), 0);
+    shiplight().args(["check", "--all"]).arg(dir.path()).run();
     fs::write(dir.path().join("worker/Dockerfile"), "FROM scratch\n").unwrap();
-    run(shiplight().args(["check", "--all"]).arg(dir.path()), 1);
+    shiplight()
+        .args(["check", "--all"])
+        .arg(dir.path())
+        .status(1);
 }
 
 #[test]
 fn java_a_managed_plugin_bound_only_in_a_profile_names_that_profile() {
-    let (_, err) = run(
-        shiplight()
-            .args(["init", "--stdout"])
-            .arg(fixture("java-profile-managed")),
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture("java-profile-managed"))
+        .status(2)
+        .stderr;
     assert!(
         err.contains("maven-shade-plugin (pom.xml:48) runs only in profile fat-jar, which is not active by default: pass --profile fat-jar"),
         "{err}"
     );
-    let (out, _) = run(
-        shiplight()
-            .args(["explain", "--profile", "fat-jar"])
-            .arg(fixture("java-profile-managed")),
-        0,
-    );
+    let out = shiplight()
+        .args(["explain", "--profile", "fat-jar"])
+        .arg(fixture("java-profile-managed"))
+        .run()
+        .stdout;
     assert!(
         out.contains("Which artefact runs? -> jar with its dependencies"),
         "the shade configuration comes from pluginManagement: {out}"
@@ -709,14 +695,12 @@ fn cargo_metadata_is_asked_only_when_the_manifests_cannot_answer() {
         ("src/main.rs", "fn main() {}\n"),
     ]);
     let detect = |dir: &std::path::Path| {
-        let output = Command::cargo_bin("shiplight")
-            .unwrap()
+        shiplight()
             .env_remove("SHIPLIGHT_CARGO_METADATA")
             .arg("detect")
             .arg(dir)
             .output()
-            .unwrap();
-        String::from_utf8(output.stdout).unwrap()
+            .stdout
     };
     let out = detect(plain.path());
     assert!(out.contains("read with Cargo.toml"), "{out}");

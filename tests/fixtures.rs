@@ -1,14 +1,38 @@
 //! One snapshot per fixture under tests/fixtures/: the plan, the Dockerfile, the .dockerignore,
 //! any other generated file and the shiplight.toml `init` writes, so a review shows everything a
 //! change does to the output at once. Each shiplight.toml must reproduce the files byte for byte.
+//! Sentences of the library that many plans carry are kept once, in snapshots/prose.snap; a plan
+//! snapshot names each by its place in the library (`[catalog::DHI_NOT_OFFERED]`).
 
-mod common;
-
+use crate::common::{args, fixtures, refused};
+use crate::harness::shiplight;
 use clap::Parser;
-use common::{args, fixtures, refused};
 use shiplight::cli::{Cli, Command};
+use shiplight::repo::Repo;
+use shiplight::stacks::rust::metadata;
 use shiplight::{Environment, Generated, config, settings::Layer};
 use std::path::Path;
+
+/// The library's sentences that many plans carry, by their place in the library.
+const PROSE: &[(&str, &str)] = &[
+    (
+        "catalog::DHI_NOT_OFFERED",
+        shiplight::catalog::DHI_NOT_OFFERED,
+    ),
+    (
+        "stacks::output::INSTALL_ON_TARGET",
+        shiplight::stacks::output::INSTALL_ON_TARGET,
+    ),
+];
+
+/// The plan's JSON with each sentence of `PROSE` replaced by its name in brackets.
+fn plan_json(plan: &impl serde::Serialize) -> String {
+    let json = serde_json::to_string_pretty(plan).unwrap();
+    PROSE.iter().fold(json, |json, (name, sentence)| {
+        let quoted = serde_json::to_string(sentence).unwrap();
+        json.replace(&quoted[1..quoted.len() - 1], &format!("[{name}]"))
+    })
+}
 
 fn generate(fixture: &Path) -> String {
     let mut argv = vec![
@@ -29,10 +53,7 @@ fn generate(fixture: &Path) -> String {
     }
     let generated = result.unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
     assert_reproduced(fixture, &generated);
-    let mut snapshot = format!(
-        "==> plan.json <==\n{}\n",
-        serde_json::to_string_pretty(&generated.plan).unwrap()
-    );
+    let mut snapshot = format!("==> plan.json <==\n{}\n", plan_json(&generated.plan));
     for output in generated.outputs.iter().chain([&generated.config]) {
         snapshot.push_str(&format!("==> {} <==\n{}", output.name, output.contents));
     }
@@ -45,7 +66,7 @@ fn assert_reproduced(fixture: &Path, generated: &Generated) {
         &generated.config.contents,
         config::FILE_NAME,
         config::Base::Project {
-            repo: &shiplight::repo::Repo::new(fixture),
+            repo: &Repo::new(fixture),
             dir: "",
         },
     )
@@ -64,6 +85,21 @@ fn assert_reproduced(fixture: &Path, generated: &Generated) {
         "{}: shiplight.toml is not stable",
         fixture.display()
     );
+}
+
+#[test]
+fn sentences_many_plans_carry_match_their_snapshot() {
+    let prose: String = PROSE
+        .iter()
+        .map(|(name, sentence)| format!("==> {name} <==\n{sentence}\n"))
+        .collect();
+    insta::with_settings!({
+        snapshot_path => "../snapshots",
+        prepend_module_to_snapshot => false,
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("prose", prose);
+    });
 }
 
 #[test]
@@ -92,29 +128,33 @@ fn every_fixture_matches_its_snapshot() {
     }
 }
 
+/// Each Rust fixture reads the same through `cargo metadata` as through the plain reading; the
+/// metadata side must really be cargo's (a failing `cargo metadata` falls back to the plain
+/// reading, which would make the two agree trivially).
 #[test]
 fn cargo_metadata_and_plain_reading_agree() {
+    let mut read = 0;
     for fixture in fixtures() {
         if !fixture.join("Cargo.toml").exists() {
             continue;
         }
-        let run = |mode: &str| {
-            let output = std::process::Command::new(env!("CARGO_BIN_EXE_shiplight"))
+        assert!(
+            metadata::read(&Repo::new(&fixture)).is_some(),
+            "{}: cargo metadata cannot read it",
+            fixture.display()
+        );
+        let explain = |mode: &str| {
+            shiplight()
                 .arg("explain")
                 .arg(&fixture)
                 .arg("--json")
                 .args(args(&fixture))
-                .env("SHIPLIGHT_CARGO_METADATA", mode)
-                .output()
-                .unwrap();
-            assert!(
-                output.status.success(),
-                "{}: {}",
-                fixture.display(),
-                String::from_utf8_lossy(&output.stderr)
-            );
-            String::from_utf8(output.stdout).unwrap()
+                .env(metadata::SWITCH, mode)
+                .run()
+                .stdout
         };
-        assert_eq!(run("always"), run("never"), "{}", fixture.display());
+        assert_eq!(explain("always"), explain("never"), "{}", fixture.display());
+        read += 1;
     }
+    assert!(read > 0, "no Rust fixture");
 }

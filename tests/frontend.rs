@@ -4,32 +4,15 @@
 //! that run a dependency's binary run it under node without a shell, native addons take the
 //! libraries they link, and Yarn Plug'n'Play ships its install state.
 
-mod common;
-
-use common::{fixture, shiplight};
-
-/// shiplight with `args` on the project at `path`, which must exit with `code`: (stdout, stderr).
-fn run_at(args: &[&str], path: &std::path::Path, code: i32) -> (String, String) {
-    let output = shiplight().args(args).arg(path).output().unwrap();
-    let (out, err) = (
-        String::from_utf8(output.stdout).unwrap(),
-        String::from_utf8(output.stderr).unwrap(),
-    );
-    assert_eq!(
-        output.status.code(),
-        Some(code),
-        "{}: {out}\n{err}",
-        path.display()
-    );
-    (out, err)
-}
-
-fn run(args: &[&str], name: &str, code: i32) -> (String, String) {
-    run_at(args, std::path::Path::new(&fixture(name)), code)
-}
+use crate::common::{self, fixture};
+use crate::harness::shiplight;
 
 fn generated(name: &str) -> String {
-    run(&["init", "--stdout"], name, 0).0
+    shiplight()
+        .args(["init", "--stdout"])
+        .arg(fixture(name))
+        .run()
+        .stdout
 }
 
 #[test]
@@ -127,7 +110,11 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
                 "{name}: {out}"
             ),
         }
-        let (explain, _) = run(&["explain"], name, 0);
+        let explain = shiplight()
+            .args(["explain"])
+            .arg(fixture(name))
+            .run()
+            .stdout;
         assert!(
             explain.contains("Does the build only write files (a static site)? -> yes"),
             "{name}: {explain}"
@@ -148,7 +135,11 @@ fn a_site_whose_build_hashes_nothing_gets_no_immutable_caching() {
         out.contains("try_files $uri $uri/ $uri.html =404;"),
         "{out}"
     );
-    let (explain, _) = run(&["explain"], "node-eleventy", 0);
+    let explain = shiplight()
+        .args(["explain"])
+        .arg(fixture("node-eleventy"))
+        .run()
+        .stdout;
     assert!(
         explain.contains("package.json:10: @11ty/eleventy writes _site/"),
         "{explain}"
@@ -157,18 +148,18 @@ fn a_site_whose_build_hashes_nothing_gets_no_immutable_caching() {
 
 #[test]
 fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
-    let (out, _) = run(
-        &[
+    let out = shiplight()
+        .args([
             "init",
             "--stdout",
             "--vendor",
             "chainguard",
             "--port",
             "8443",
-        ],
-        "node-vite-spa",
-        0,
-    );
+        ])
+        .arg(fixture("node-vite-spa"))
+        .run()
+        .stdout;
     assert!(out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"));
     assert!(
         out.contains("FROM --platform=$BUILDPLATFORM cgr.dev/chainguard/node:latest-dev AS build"),
@@ -178,7 +169,11 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
         out.contains("listen 8443;") && out.contains("EXPOSE 8443"),
         "{out}"
     );
-    let (explain, _) = run(&["explain"], "node-vite-spa", 0);
+    let explain = shiplight()
+        .args(["explain"])
+        .arg(fixture("node-vite-spa"))
+        .run()
+        .stdout;
     assert!(explain.contains("package.json:14: react-router-dom: routes on the client"));
     assert!(explain.contains("debug:   --build-arg RUNTIME_TAG=latest-dev"));
 }
@@ -239,9 +234,17 @@ fn serve_binaries_run_under_node_from_the_bin_their_package_names() {
 
 #[test]
 fn a_start_script_that_runs_a_development_server_is_not_the_start() {
-    let (explain, _) = run(&["explain"], "node-astro-static", 0);
+    let explain = shiplight()
+        .args(["explain"])
+        .arg(fixture("node-astro-static"))
+        .run()
+        .stdout;
     assert!(!explain.contains("astro dev"), "{explain}");
-    let (explain, _) = run(&["explain"], "node-angular", 0);
+    let explain = shiplight()
+        .args(["explain"])
+        .arg(fixture("node-angular"))
+        .run()
+        .stdout;
     assert!(!explain.contains("ng serve"), "{explain}");
 }
 
@@ -257,7 +260,11 @@ fn sveltekit_without_a_container_adapter_is_refused_naming_the_adapters() {
             "import adapter from '@sveltejs/adapter-auto';\n",
         ),
     ]);
-    let (_, err) = run_at(&["init", "--stdout"], dir.path(), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(
         err.contains(
             "svelte.config.js: SvelteKit without @sveltejs/adapter-node or @sveltejs/adapter-static"
@@ -279,7 +286,11 @@ fn output_directories_stay_inside_the_package() {
             "export default { build: { outDir: '../../etc' } }\n",
         ),
     ]);
-    let (_, err) = run_at(&["init", "--stdout"], dir.path(), 2);
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
     assert!(
         err.contains("vite.config.js:1: outDir \"../../etc\""),
         "{err}"
@@ -299,7 +310,7 @@ fn a_front_end_build_beside_a_server_is_that_servers_assets() {
     )
     .unwrap();
     std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    let (out, _) = run_at(&["explain"], dir.path(), 0);
+    let out = shiplight().args(["explain"]).arg(dir.path()).run().stdout;
     assert!(
         out.contains(
             "Which stack runs? -> Java (the front-end build beside it only writes static files"
@@ -331,7 +342,7 @@ fn a_member_whose_build_writes_into_another_application_is_not_a_site() {
             "export default { build: { outDir: '../public/dist' } }\n",
         ),
     ]);
-    let (out, _) = run_at(&["explain"], dir.path(), 0);
+    let out = shiplight().args(["explain"]).arg(dir.path()).run().stdout;
     assert!(out.starts_with("Go project"), "{out}");
 }
 
@@ -385,7 +396,11 @@ fn yarn_plug_n_play_ships_its_install_state_and_starts_with_the_pnp_runtime() {
         out.contains("\n.pnp.cjs\n"),
         "a committed .pnp.cjs never replaces the install's: {out}"
     );
-    let (explain, _) = run(&["explain"], "node-yarn-pnp", 0);
+    let explain = shiplight()
+        .args(["explain"])
+        .arg(fixture("node-yarn-pnp"))
+        .run()
+        .stdout;
     assert!(
         explain.contains("Where are the dependencies? -> Yarn Plug'n'Play"),
         "{explain}"
@@ -406,7 +421,11 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
         ("server.js", "require('express')().listen(3000);\n"),
         (".npmrc", "legacy-peer-deps=true\n"),
     ]);
-    let (out, _) = run_at(&["init", "--stdout"], settings.path(), 0);
+    let out = shiplight()
+        .args(["init", "--stdout"])
+        .arg(settings.path())
+        .run()
+        .stdout;
     assert!(out.contains("COPY package.json ./"), "{out}");
     assert!(
         !out.contains("!.npmrc"),
@@ -416,7 +435,11 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
         out.contains("--mount=type=secret,id=npmrc,target=/app/.npmrc"),
         "{out}"
     );
-    let (out, _) = run_at(&["explain"], settings.path(), 0);
+    let out = shiplight()
+        .args(["explain"])
+        .arg(settings.path())
+        .run()
+        .stdout;
     assert!(
         out.contains(".npmrc: settings only, no credential yet"),
         "{out}"
@@ -432,11 +455,15 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
             "legacy-peer-deps=true\n//registry.npmjs.org/:_authToken=TOKEN-5e1f\n",
         ),
     ]);
-    let (out, _) = run_at(&["init", "--stdout"], token.path(), 0);
+    let out = shiplight()
+        .args(["init", "--stdout"])
+        .arg(token.path())
+        .run()
+        .stdout;
     assert!(out.contains("--mount=type=secret,id=npmrc"), "{out}");
     assert!(!out.contains("!.npmrc"), "{out}");
     assert!(!out.contains("COPY package.json .npmrc"), "{out}");
-    let (out, _) = run_at(&["explain"], token.path(), 0);
+    let out = shiplight().args(["explain"]).arg(token.path()).run().stdout;
     assert!(
         out.contains(".npmrc:2: holds a registry token (_authToken)"),
         "{out}"
@@ -446,16 +473,16 @@ fn an_npmrc_is_a_secret_mount_whether_it_holds_a_token_or_settings_only() {
 
 #[test]
 fn the_web_family_is_for_static_sites_only() {
-    let (_, err) = run(
-        &["init", "--stdout", "--runtime", "web"],
-        "node-express-npm",
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime", "web"])
+        .arg(fixture("node-express-npm"))
+        .status(2)
+        .stderr;
     assert!(err.contains("a web server only serves files"), "{err}");
-    let (_, err) = run(
-        &["init", "--stdout", "--runtime", "language"],
-        "node-vite-spa",
-        2,
-    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime", "language"])
+        .arg(fixture("node-vite-spa"))
+        .status(2)
+        .stderr;
     assert!(err.contains("nothing of the project runs"), "{err}");
 }

@@ -1,12 +1,11 @@
 //! The interactive `init`, driven for real in a pseudo-terminal, and the unattended runs that
 //! must never wait for an answer.
 
-mod common;
-
-use common::copy_dir;
+use crate::common::copy_dir;
+use crate::harness::shiplight;
 use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
@@ -20,9 +19,9 @@ fn fixture_copy(name: &str) -> (tempfile::TempDir, PathBuf) {
 }
 
 fn spawn(args: &[&str]) -> PtySession {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_shiplight"));
+    let mut command = shiplight();
     command.args(args).env("TERM", "xterm").env("NO_COLOR", "1");
-    spawn_command(command, Some(10_000)).unwrap()
+    spawn_command(command.command(), Some(10_000)).unwrap()
 }
 
 #[test]
@@ -65,16 +64,7 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     assert!(config.contains("vendor = \"distroless\""), "{config}");
     assert!(config.contains("port = 8081"), "{config}");
 
-    let check = Command::new(env!("CARGO_BIN_EXE_shiplight"))
-        .args(["check", project.to_str().unwrap()])
-        .output()
-        .unwrap();
-    assert_eq!(
-        check.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&check.stdout)
-    );
+    shiplight().arg("check").arg(&project).run();
 }
 
 #[test]
@@ -136,8 +126,10 @@ fn unattended_runs_finish_within_seconds() {
     ] {
         let (_keep, project) = fixture_copy(fixture);
         let started = Instant::now();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_shiplight"))
-            .args(["init", project.to_str().unwrap()])
+        let mut command = shiplight();
+        command.args(["init", project.to_str().unwrap()]);
+        let mut child = command
+            .command()
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())

@@ -43,14 +43,6 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The shiplight binary, with the cargo metadata reading off (the plain reading is what the
-/// tests pin down).
-pub fn shiplight() -> assert_cmd::Command {
-    let mut cmd = assert_cmd::Command::cargo_bin("shiplight").unwrap();
-    cmd.env("SHIPLIGHT_CARGO_METADATA", "never");
-    cmd
-}
-
 /// The path of fixture `name`.
 pub fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))

@@ -1,4 +1,4 @@
-//! The Go decision tree (field guide, section 3): no cgo -> static; cgo -> base, or cc with C++.
+//! The Go decision tree: no cgo -> static; cgo -> base, or cc with C++.
 
 use crate::catalog::Family;
 use crate::trace::{Condition, Node};

@@ -1,4 +1,4 @@
-//! The Java decision tree (field guide, section 3): the vendor's JRE image, unless the project
+//! The Java decision tree: the vendor's JRE image, unless the project
 //! compiles for a newer Java than that vendor's newest image runs.
 
 use crate::catalog::{Family, Vendor};

@@ -1,4 +1,4 @@
-//! The Node.js decision tree (field guide, section 3): a static site is served by nginx; else
+//! The Node.js decision tree: a static site is served by nginx; else
 //! the vendor's node runtime image, and native addons change the builder (full trixie image of
 //! the same major), never the runtime.
 

@@ -1,4 +1,4 @@
-//! The PHP decision tree (field guide, section 3): distroless publishes no PHP image, so PHP
+//! The PHP decision tree: distroless publishes no PHP image, so PHP
 //! always runs on Chainguard's php images: `latest-fpm` behind nginx for a web application,
 //! `latest` (the CLI) for a script.
 

@@ -1,4 +1,4 @@
-//! The Python decision tree (field guide, section 3): the vendor's python runtime image, unless
+//! The Python decision tree: the vendor's python runtime image, unless
 //! the project's Python constraint excludes the interpreter it carries.
 
 use crate::catalog::{Family, Vendor};

@@ -1,5 +1,5 @@
-//! Classifying native needs from Cargo.lock, which holds the whole resolved graph (field guide,
-//! section 3): system OpenSSL versus vendored, C++ crates, and system libraries no runtime has.
+//! Classifying native needs from Cargo.lock, which holds the whole resolved graph:
+//! system OpenSSL versus vendored, C++ crates, and system libraries no runtime has.
 
 use super::manifest::parse_toml;
 use crate::evidence::Evidence;

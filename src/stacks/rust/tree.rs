@@ -1,4 +1,4 @@
-//! The Rust decision tree (field guide, section 3): system libraries no image has -> cc with
+//! The Rust decision tree: system libraries no image has -> cc with
 //! the libraries copied from the builder (Chainguard: refuse);
 //! system OpenSSL -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
 //! otherwise a static binary with +crt-static.

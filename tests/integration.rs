@@ -1,0 +1,14 @@
+//! The integration tests, built as one binary: each module below is one area of shiplight, and
+//! all of them run the binary through `harness` and share the fixtures of `common`.
+
+mod common;
+mod harness;
+
+mod cli;
+mod config;
+mod evidence;
+mod fixtures;
+mod floors;
+mod frontend;
+mod tree;
+mod wizard;
