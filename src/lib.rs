@@ -6,7 +6,7 @@
 //! [`write`](mod@write) (atomic, no clobbering) or [`check`].
 //!
 //! The modules stand on four floors; a module imports only from its own floor or those below,
-//! and no modules import from each other in a circle (`tests/integration/floors.rs`):
+//! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
 //!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
 //!    [`config`], [`images`], [`credentials`], and [`stack`], the registry that lists the stacks;

@@ -9,6 +9,7 @@ mod config;
 mod evidence;
 mod fixtures;
 mod floors;
+mod one_folder;
 mod frontend;
 mod tree;
 mod wizard;
