@@ -235,24 +235,81 @@ pub fn runtime_major(
         .iter()
         .filter_map(|row| row.language.map(|l| l.version))
         .collect();
-    let mut warnings = Vec::new();
-    let question = "Node major for the runtime?".to_string();
     if let Some(wanted) = &settings.lang_version {
-        if let Ok(found) = runtime_major(facts, package, &settings.detecting_version())
-            && found.0 == *wanted
-        {
-            return Ok(found);
-        }
-        if !published.contains(&wanted.as_str()) {
-            return Err(DetectError::setting(
-                "lang-version",
-                wanted,
-                format!("a published Node runtime major: {}", published.join(", ")),
-            ));
-        }
-        let step = Step::setting(question, "lang-version", wanted);
-        return Ok((wanted.clone(), vec![step], warnings));
+        return requested_major(facts, package, settings, wanted, &published);
     }
+    let mut warnings = Vec::new();
+    let constraints = constraints(facts, package, &mut warnings);
+    let evidence: Vec<Evidence> = constraints.iter().map(|(_, e)| e.clone()).collect();
+    let major = match published.iter().find(|m| admits(&constraints, m)) {
+        Some(major) => major.to_string(),
+        None => {
+            let chosen = unpublished_major(&constraints, &published);
+            warnings.push(format!(
+                "{} asks for a Node version no published runtime image has (distroless publishes {}); using Node {chosen}: test the app on it and update the constraint",
+                evidence
+                    .iter()
+                    .map(|e| format!("{} ({})", e.detail, e.file))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                published.join(", ")
+            ));
+            chosen.to_string()
+        }
+    };
+    if settings.vendor == Vendor::Chainguard {
+        warnings.extend(chainguard_warning(&constraints, &major));
+    }
+    let mut steps = vec![Step {
+        question: MAJOR_QUESTION.to_string(),
+        answer: if evidence.is_empty() {
+            format!("{major} (no constraint: the oldest published major)")
+        } else {
+            major.clone()
+        },
+        evidence,
+    }];
+    if settings.vendor == Vendor::Chainguard {
+        steps.extend(chainguard_step());
+    }
+    Ok((major, steps, warnings))
+}
+
+/// The question the Node major's step answers.
+const MAJOR_QUESTION: &str = "Node major for the runtime?";
+
+/// The major a `lang-version` setting asks for: what the constraints choose anyway (with their
+/// steps), else the setting itself, which must be a published major.
+fn requested_major(
+    facts: &NodeFacts,
+    package: &Package,
+    settings: &Settings,
+    wanted: &str,
+    published: &[&str],
+) -> Result<(String, Vec<Step>, Vec<String>), DetectError> {
+    if let Ok(found) = runtime_major(facts, package, &settings.detecting_version())
+        && found.0 == wanted
+    {
+        return Ok(found);
+    }
+    if !published.contains(&wanted) {
+        return Err(DetectError::setting(
+            "lang-version",
+            wanted,
+            format!("a published Node runtime major: {}", published.join(", ")),
+        ));
+    }
+    let step = Step::setting(MAJOR_QUESTION.to_string(), "lang-version", wanted);
+    Ok((wanted.to_string(), vec![step], Vec::new()))
+}
+
+/// The Node version constraints that apply to `package`: its engines and Volta pin, the
+/// root's, and the version files; a warning for each that cannot be read.
+fn constraints(
+    facts: &NodeFacts,
+    package: &Package,
+    warnings: &mut Vec<String>,
+) -> Vec<(Range, Evidence)> {
     let mut constraints: Vec<(Range, Evidence)> = Vec::new();
     let mut sources: Vec<&(String, Evidence)> = Vec::new();
     sources.extend(package.engines.iter());
@@ -278,79 +335,70 @@ pub fn runtime_major(
             )),
         }
     }
-    let admits = |major: &str| {
-        let whole = Range::parse(format!("{major}.x")).expect("a major is a valid range");
-        constraints
-            .iter()
-            .all(|(range, _)| range.allows_any(&whole))
-    };
-    let evidence: Vec<Evidence> = constraints.iter().map(|(_, e)| e.clone()).collect();
-    let major = match published.iter().find(|m| admits(m)) {
-        Some(major) => major.to_string(),
-        None => {
-            let lowest = published.first().copied().unwrap_or("22");
-            let highest = published.last().copied().unwrap_or("26");
-            let asks_older = constraints.iter().any(|(range, _)| {
-                range
-                    .min_version()
-                    .is_some_and(|v| v.major() < lowest.parse::<u64>().unwrap_or(0))
-            });
-            let chosen = if asks_older { lowest } else { highest };
-            warnings.push(format!(
-                "{} asks for a Node version no published runtime image has (distroless publishes {}); using Node {chosen}: test the app on it and update the constraint",
-                evidence
-                    .iter()
-                    .map(|e| format!("{} ({})", e.detail, e.file))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                published.join(", ")
-            ));
-            chosen.to_string()
-        }
-    };
-    if settings.vendor == Vendor::Chainguard {
-        let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
-            .first()
-            .and_then(|row| row.language.map(|l| l.version))
-            .unwrap_or("26");
-        let next = catalog::next_release(latest);
-        if !admits(latest) {
-            warnings.push(format!(
-                "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
-            ));
-        } else if !evidence.is_empty() && !admits(&next) {
-            warnings.push(format!(
-                "the project's Node constraint excludes Node {next}, which Chainguard's free node:latest (Node {latest} in the catalogue) moves to with the next Node major; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then"
-            ));
-        }
+    constraints
+}
+
+/// Whether every constraint admits some release of `major`.
+fn admits(constraints: &[(Range, Evidence)], major: &str) -> bool {
+    let whole = Range::parse(format!("{major}.x")).expect("a major is a valid range");
+    constraints
+        .iter()
+        .all(|(range, _)| range.allows_any(&whole))
+}
+
+/// The major when no published one satisfies the constraints: the lowest when they ask for an
+/// older Node, else the highest.
+fn unpublished_major(
+    constraints: &[(Range, Evidence)],
+    published: &[&'static str],
+) -> &'static str {
+    let lowest = published.first().copied().unwrap_or("22");
+    let highest = published.last().copied().unwrap_or("26");
+    let asks_older = constraints.iter().any(|(range, _)| {
+        range
+            .min_version()
+            .is_some_and(|v| v.major() < lowest.parse::<u64>().unwrap_or(0))
+    });
+    if asks_older { lowest } else { highest }
+}
+
+/// A warning when the constraints exclude the Node of Chainguard's free node:latest, or the
+/// next major it moves to.
+fn chainguard_warning(constraints: &[(Range, Evidence)], major: &str) -> Option<String> {
+    let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+        .first()
+        .and_then(|row| row.language.map(|l| l.version))
+        .unwrap_or("26");
+    let next = catalog::next_release(latest);
+    if !admits(constraints, latest) {
+        Some(format!(
+            "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
+        ))
+    } else if !constraints.is_empty() && !admits(constraints, &next) {
+        Some(format!(
+            "the project's Node constraint excludes Node {next}, which Chainguard's free node:latest (Node {latest} in the catalogue) moves to with the next Node major; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then"
+        ))
+    } else {
+        None
     }
-    let mut steps = vec![Step {
-        question,
-        answer: if evidence.is_empty() {
-            format!("{major} (no constraint: the oldest published major)")
-        } else {
-            major.clone()
-        },
-        evidence,
-    }];
-    if settings.vendor == Vendor::Chainguard
-        && let Some(latest) = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
-            .first()
-            .and_then(|row| row.language)
-    {
-        steps.push(Step {
-            question: "Which Node does Chainguard's free node:latest carry?".to_string(),
-            answer: format!(
-                "Node {}, as the catalogue assumes; the tag floats to each new major, and nothing generated depends on the number",
-                latest.version
-            ),
-            evidence: vec![Evidence::file(
-                "catalog",
-                "the free tier publishes only latest and latest-dev",
-            )],
-        });
-    }
-    Ok((major, steps, warnings))
+}
+
+/// The step saying which Node Chainguard's free node:latest carries, as the catalogue assumes.
+fn chainguard_step() -> Option<Step> {
+    let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+        .first()
+        .and_then(|row| row.language)?;
+    Some(Step {
+        question: "Which Node does Chainguard's free node:latest carry?".to_string(),
+        answer: format!(
+            "Node {}, as the catalogue assumes; the tag floats to each new major, and nothing generated depends on the number",
+            latest.version
+        ),
+        evidence: vec![Evidence::file(
+            "catalog",
+            "the free tier publishes only latest and latest-dev",
+        )],
+    })
 }
 
 /// The Node part of the plan for the chosen package.
