@@ -250,28 +250,7 @@ fn server(
 /// What the package's front-end framework builds, if it uses one shiplight knows.
 pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
     if let Some((_, evidence)) = dependency(package, &["nuxt"]) {
-        if let Some(build) = build_runs(package, &["nuxt generate", "nuxi generate"]) {
-            return Ok(Some(site(
-                "Nuxt",
-                ".output/public".to_string(),
-                None,
-                "^/_nuxt/",
-                Evidence {
-                    detail: "nuxt generate writes .output/public".to_string(),
-                    ..build
-                },
-            )));
-        }
-        return Ok(Some(server(
-            "Nuxt",
-            ".output/server/index.mjs",
-            "HOST",
-            3000,
-            Evidence {
-                detail: "nuxt: nuxt build writes .output/server/index.mjs".to_string(),
-                ..evidence.clone()
-            },
-        )));
+        return Ok(Some(nuxt(package, evidence)));
     }
     if let Some((name, evidence)) = dependency(
         package,
@@ -296,36 +275,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
         return sveltekit(repo, package);
     }
     if let Some((_, evidence)) = dependency(package, &["astro"]) {
-        let found = config(
-            repo,
-            package,
-            &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
-        )?;
-        if let Some((_, adapter)) = dependency(package, &["@astrojs/node"]) {
-            return Ok(Some(server(
-                "Astro",
-                "dist/server/entry.mjs",
-                "HOST",
-                4321,
-                Evidence {
-                    detail: "@astrojs/node: the build writes dist/server/entry.mjs".to_string(),
-                    ..adapter.clone()
-                },
-            )));
-        }
-        let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
-            (
-                "dist".to_string(),
-                Evidence {
-                    detail: "astro without a server adapter: astro build writes dist/".to_string(),
-                    ..evidence.clone()
-                },
-            )
-        })?
-        else {
-            return Ok(None);
-        };
-        return Ok(Some(site("Astro", dir, None, "^/_astro/", evidence)));
+        return astro(repo, package, evidence);
     }
     if dependency(package, &["@angular/core"]).is_some() {
         return angular(repo, package);
@@ -349,71 +299,17 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
         && dependency(package, &["vite"]).is_some()
         && repo.is_file(&repo::join(&package.dir, "index.html"))
     {
-        let found = config(
-            repo,
-            package,
-            &[
-                "vite.config.ts",
-                "vite.config.js",
-                "vite.config.mjs",
-                "vite.config.mts",
-            ],
-        )?;
-        let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
-            (
-                "dist".to_string(),
-                Evidence {
-                    detail: "vite build writes dist/".to_string(),
-                    ..build
-                },
-            )
-        })?
-        else {
-            return Ok(None);
-        };
-        return Ok(Some(site(
-            "Vite",
-            dir,
-            Some(package),
-            "^/assets/",
-            evidence,
-        )));
+        return vite(repo, package, build);
     }
     if let Some(build) = build_runs(package, &["parcel build"])
         && dependency(package, &["parcel"]).is_some()
     {
-        let (dir, evidence) = match build_output(package)? {
-            Some(found) => found,
-            None => (
-                "dist".to_string(),
-                Evidence {
-                    detail: "parcel build writes dist/".to_string(),
-                    ..build
-                },
-            ),
-        };
-        return Ok(Some(site(
-            "Parcel",
-            dir,
-            Some(package),
-            r"\.[0-9a-f]{8}\.(?:js|css|mjs)$",
-            evidence,
-        )));
+        return parcel(package, build);
     }
     if let Some((_, evidence)) = dependency(package, &["@11ty/eleventy"])
         && package.build_script().is_some()
     {
-        let (dir, evidence) = match build_output(package)? {
-            Some(found) => found,
-            None => (
-                "_site".to_string(),
-                Evidence {
-                    detail: "@11ty/eleventy writes _site/".to_string(),
-                    ..evidence.clone()
-                },
-            ),
-        };
-        return Ok(Some(site("Eleventy", dir, None, "", evidence)));
+        return eleventy(package, evidence);
     }
     if repo.is_file(&repo::join(&package.dir, "index.html"))
         && let Some((dir, evidence)) = build_output(package)?
@@ -421,6 +317,139 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
         return Ok(Some(site("static site", dir, None, "", evidence)));
     }
     Ok(None)
+}
+
+/// Nuxt: the static site `nuxt generate` writes, else the server `nuxt build` writes.
+fn nuxt(package: &Package, evidence: &Evidence) -> Frontend {
+    if let Some(build) = build_runs(package, &["nuxt generate", "nuxi generate"]) {
+        return site(
+            "Nuxt",
+            ".output/public".to_string(),
+            None,
+            "^/_nuxt/",
+            Evidence {
+                detail: "nuxt generate writes .output/public".to_string(),
+                ..build
+            },
+        );
+    }
+    server(
+        "Nuxt",
+        ".output/server/index.mjs",
+        "HOST",
+        3000,
+        Evidence {
+            detail: "nuxt: nuxt build writes .output/server/index.mjs".to_string(),
+            ..evidence.clone()
+        },
+    )
+}
+
+/// Astro: the server its Node adapter builds, else the static site in its `outDir`.
+fn astro(
+    repo: &Repo,
+    package: &Package,
+    evidence: &Evidence,
+) -> Result<Option<Frontend>, DetectError> {
+    let found = config(
+        repo,
+        package,
+        &["astro.config.mjs", "astro.config.ts", "astro.config.js"],
+    )?;
+    if let Some((_, adapter)) = dependency(package, &["@astrojs/node"]) {
+        return Ok(Some(server(
+            "Astro",
+            "dist/server/entry.mjs",
+            "HOST",
+            4321,
+            Evidence {
+                detail: "@astrojs/node: the build writes dist/server/entry.mjs".to_string(),
+                ..adapter.clone()
+            },
+        )));
+    }
+    let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
+        (
+            "dist".to_string(),
+            Evidence {
+                detail: "astro without a server adapter: astro build writes dist/".to_string(),
+                ..evidence.clone()
+            },
+        )
+    })?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(site("Astro", dir, None, "^/_astro/", evidence)))
+}
+
+/// Vite: the static site in the config's `outDir`, else dist/.
+fn vite(repo: &Repo, package: &Package, build: Evidence) -> Result<Option<Frontend>, DetectError> {
+    let found = config(
+        repo,
+        package,
+        &[
+            "vite.config.ts",
+            "vite.config.js",
+            "vite.config.mjs",
+            "vite.config.mts",
+        ],
+    )?;
+    let Some((dir, evidence)) = output_dir(&found, "outDir", package, || {
+        (
+            "dist".to_string(),
+            Evidence {
+                detail: "vite build writes dist/".to_string(),
+                ..build
+            },
+        )
+    })?
+    else {
+        return Ok(None);
+    };
+    Ok(Some(site(
+        "Vite",
+        dir,
+        Some(package),
+        "^/assets/",
+        evidence,
+    )))
+}
+
+/// Parcel: the static site in the build script's output directory, else dist/.
+fn parcel(package: &Package, build: Evidence) -> Result<Option<Frontend>, DetectError> {
+    let (dir, evidence) = match build_output(package)? {
+        Some(found) => found,
+        None => (
+            "dist".to_string(),
+            Evidence {
+                detail: "parcel build writes dist/".to_string(),
+                ..build
+            },
+        ),
+    };
+    Ok(Some(site(
+        "Parcel",
+        dir,
+        Some(package),
+        r"\.[0-9a-f]{8}\.(?:js|css|mjs)$",
+        evidence,
+    )))
+}
+
+/// Eleventy: the static site in the build script's output directory, else _site/.
+fn eleventy(package: &Package, evidence: &Evidence) -> Result<Option<Frontend>, DetectError> {
+    let (dir, evidence) = match build_output(package)? {
+        Some(found) => found,
+        None => (
+            "_site".to_string(),
+            Evidence {
+                detail: "@11ty/eleventy writes _site/".to_string(),
+                ..evidence.clone()
+            },
+        ),
+    };
+    Ok(Some(site("Eleventy", dir, None, "", evidence)))
 }
 
 /// The output directory a build script names with `--output`, `--out-dir`, `--outdir`, `-o`

@@ -171,86 +171,23 @@ pub fn detect(repo: &Repo) -> Detection {
     }
 }
 
+/// Reads the Node facts of the repository: `Err` says what was looked for when there is no
+/// runnable package.
 fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     let Some(root_package) = package::read(repo, "")? else {
         return Ok(Err("package.json".to_string()));
     };
-    let mut patterns = root_package.workspaces.clone();
-    let mut workspace = root_package.workspaces_evidence.clone();
-    let mut pattern_file = "package.json".to_string();
     let mut install_files = Vec::new();
-    if let Some(text) = repo.read_text("pnpm-workspace.yaml", MANIFEST_CAP)? {
-        install_files.push("pnpm-workspace.yaml".to_string());
-        let yaml = crate::manifest::parse_yaml("pnpm-workspace.yaml", &text)?;
-        let listed: Vec<String> = yaml
-            .get("packages")
-            .and_then(|p| p.as_sequence())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default();
-        if !listed.is_empty() {
-            workspace = Some(Evidence::file(
-                "pnpm-workspace.yaml",
-                format!("packages {listed:?}"),
-            ));
-            patterns = listed;
-            pattern_file = "pnpm-workspace.yaml".to_string();
-        }
-    }
-    let mut members = Vec::new();
-    let mut expanded = std::collections::HashSet::new();
-    let mut member_dirs = std::collections::HashSet::new();
-    for pattern in &patterns {
-        if pattern.starts_with('!') {
-            continue;
-        }
-        let pattern = pattern.replace("**", "*");
-        if !expanded.insert(pattern.clone()) {
-            continue;
-        }
-        for dir in crate::manifest::expand(repo, &pattern_file, None, &pattern)? {
-            if dir.is_empty() || member_dirs.contains(&dir) {
-                continue;
-            }
-            if let Some(member) = package::read(repo, &dir)? {
-                member_dirs.insert(dir);
-                members.push(member);
-            }
-        }
-    }
+    let (patterns, workspace, pattern_file) =
+        workspace_patterns(repo, &root_package, &mut install_files)?;
+    let members = members(repo, &patterns, &pattern_file)?;
     let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable {
         return Ok(Err(
             "package.json with a start script running node, a main file, a server dependency with an entry file, Next.js or NestJS (the package.json here carries only tooling)".to_string(),
         ));
     }
-    let mut pnp = None;
-    let mut yarn_path = None;
-    if let Some(text) = repo.read_text(".yarnrc.yml", MANIFEST_CAP)? {
-        for (index, line) in text.lines().enumerate() {
-            let line = line.trim();
-            if let Some(path) = line.strip_prefix("yarnPath:") {
-                let path = path.trim().trim_matches(['"', '\'']);
-                let path = facts::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
-                if repo.is_file(&path) {
-                    install_files.push(path.clone());
-                    yarn_path = Some((
-                        path.clone(),
-                        Evidence::line(".yarnrc.yml", index + 1, format!("yarnPath: {path}")),
-                    ));
-                }
-            }
-            if let Some(linker) = line.strip_prefix("nodeLinker:")
-                && linker.trim().trim_matches(['"', '\'']) == "pnp"
-            {
-                pnp = Some(Evidence::line(".yarnrc.yml", index + 1, "nodeLinker: pnp"));
-            }
-        }
-    }
+    let Yarnrc { mut pnp, yarn_path } = yarnrc(repo, &mut install_files)?;
     let (manager, manager_evidence, lock, lock_text) = manager(repo, &root_package)?;
     if manager == Manager::YarnBerry && pnp.is_none() && !repo.is_file(".yarnrc.yml") {
         pnp = Some(Evidence::file(
@@ -278,6 +215,138 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         (Some(lock), Some(text)) => platform::platform_code(lock, text),
         _ => platform::PlatformCode::Unknown("there is no lock file".to_string()),
     };
+    refuse_copied_credentials(repo, &members, &install_files)?;
+    if let (Some(lock), Some(text)) = (&lock, &lock_text) {
+        refuse_credential(lock, text)?;
+    }
+    Ok(Ok(NodeFacts {
+        manager,
+        manager_evidence,
+        manager_version,
+        lock,
+        workspace,
+        install_files,
+        root: root_package,
+        members,
+        version_files: version_files(repo)?,
+        native,
+        platform_code,
+        pnp,
+        yarn_path,
+    }))
+}
+
+/// The workspace patterns, where they are declared, and the file they are relative to:
+/// pnpm-workspace.yaml's `packages` (the file is then copied for the install), else
+/// package.json's `workspaces`.
+fn workspace_patterns(
+    repo: &Repo,
+    root_package: &Package,
+    install_files: &mut Vec<String>,
+) -> Result<(Vec<String>, Option<Evidence>, String), DetectError> {
+    let mut patterns = root_package.workspaces.clone();
+    let mut workspace = root_package.workspaces_evidence.clone();
+    let mut pattern_file = "package.json".to_string();
+    if let Some(text) = repo.read_text("pnpm-workspace.yaml", MANIFEST_CAP)? {
+        install_files.push("pnpm-workspace.yaml".to_string());
+        let yaml = crate::manifest::parse_yaml("pnpm-workspace.yaml", &text)?;
+        let listed: Vec<String> = yaml
+            .get("packages")
+            .and_then(|p| p.as_sequence())
+            .map(|items| {
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if !listed.is_empty() {
+            workspace = Some(Evidence::file(
+                "pnpm-workspace.yaml",
+                format!("packages {listed:?}"),
+            ));
+            patterns = listed;
+            pattern_file = "pnpm-workspace.yaml".to_string();
+        }
+    }
+    Ok((patterns, workspace, pattern_file))
+}
+
+/// The workspace members: each directory the patterns match (negations skipped) that holds a
+/// package.json, once.
+fn members(
+    repo: &Repo,
+    patterns: &[String],
+    pattern_file: &str,
+) -> Result<Vec<Package>, DetectError> {
+    let mut members = Vec::new();
+    let mut expanded = std::collections::HashSet::new();
+    let mut member_dirs = std::collections::HashSet::new();
+    for pattern in patterns {
+        if pattern.starts_with('!') {
+            continue;
+        }
+        let pattern = pattern.replace("**", "*");
+        if !expanded.insert(pattern.clone()) {
+            continue;
+        }
+        for dir in crate::manifest::expand(repo, pattern_file, None, &pattern)? {
+            if dir.is_empty() || member_dirs.contains(&dir) {
+                continue;
+            }
+            if let Some(member) = package::read(repo, &dir)? {
+                member_dirs.insert(dir);
+                members.push(member);
+            }
+        }
+    }
+    Ok(members)
+}
+
+/// What .yarnrc.yml says.
+struct Yarnrc {
+    /// `nodeLinker: pnp`.
+    pnp: Option<Evidence>,
+    /// `yarnPath`: the Yarn release the repository carries.
+    yarn_path: Option<(String, Evidence)>,
+}
+
+/// What .yarnrc.yml says: Plug'n'Play (`nodeLinker: pnp`) and the Yarn release the repository
+/// carries (`yarnPath`, then copied for the install).
+fn yarnrc(repo: &Repo, install_files: &mut Vec<String>) -> Result<Yarnrc, DetectError> {
+    let mut pnp = None;
+    let mut yarn_path = None;
+    if let Some(text) = repo.read_text(".yarnrc.yml", MANIFEST_CAP)? {
+        for (index, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if let Some(path) = line.strip_prefix("yarnPath:") {
+                let path = path.trim().trim_matches(['"', '\'']);
+                let path = facts::inside(".yarnrc.yml", Some(index + 1), "yarnPath", "", path)?;
+                if repo.is_file(&path) {
+                    install_files.push(path.clone());
+                    yarn_path = Some((
+                        path.clone(),
+                        Evidence::line(".yarnrc.yml", index + 1, format!("yarnPath: {path}")),
+                    ));
+                }
+            }
+            if let Some(linker) = line.strip_prefix("nodeLinker:")
+                && linker.trim().trim_matches(['"', '\'']) == "pnp"
+            {
+                pnp = Some(Evidence::line(".yarnrc.yml", index + 1, "nodeLinker: pnp"));
+            }
+        }
+    }
+    Ok(Yarnrc { pnp, yarn_path })
+}
+
+/// Refuses a credential in the manifests the build copies: the root's and each member's
+/// package.json, and pnpm-workspace.yaml.
+fn refuse_copied_credentials(
+    repo: &Repo,
+    members: &[Package],
+    install_files: &[String],
+) -> Result<(), DetectError> {
     let mut copied: Vec<&str> = vec!["package.json"];
     copied.extend(members.iter().map(|m| m.manifest.as_str()));
     copied.extend(
@@ -291,9 +360,11 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             refuse_credential(file, &text)?;
         }
     }
-    if let (Some(lock), Some(text)) = (&lock, &lock_text) {
-        refuse_credential(lock, text)?;
-    }
+    Ok(())
+}
+
+/// The Node versions .nvmrc and .node-version pin, as ranges.
+fn version_files(repo: &Repo) -> Result<Vec<(String, Evidence)>, DetectError> {
     let mut version_files = Vec::new();
     for file in [".nvmrc", ".node-version"] {
         if let Some(text) = repo.read_text(file, MANIFEST_CAP)?
@@ -303,21 +374,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
             version_files.push((range, Evidence::line(file, number, line.to_string())));
         }
     }
-    Ok(Ok(NodeFacts {
-        manager,
-        manager_evidence,
-        manager_version,
-        lock,
-        workspace,
-        install_files,
-        root: root_package,
-        members,
-        version_files,
-        native,
-        platform_code,
-        pnp,
-        yarn_path,
-    }))
+    Ok(version_files)
 }
 
 /// Refuses a manifest or lock file the build copies (and the image carries) that holds a

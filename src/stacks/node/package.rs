@@ -261,52 +261,8 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
             target.insert(name, evidence);
         }
     }
-    let workspaces = match json.get("workspaces") {
-        Some(Value::Array(items)) => items.clone(),
-        Some(Value::Object(map)) => map
-            .get("packages")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default(),
-        _ => Vec::new(),
-    };
-    for item in workspaces {
-        let pattern = item.as_str().ok_or_else(|| {
-            broken(
-                &file,
-                key_line(&text, "workspaces"),
-                "\"workspaces\" holds a value that is not a string",
-            )
-        })?;
-        package.workspaces.push(pattern.to_string());
-    }
-    if !package.workspaces.is_empty() {
-        package.workspaces_evidence = Some(Evidence::line(
-            &file,
-            key_line(&text, "workspaces").unwrap_or(1),
-            format!("workspaces {:?}", package.workspaces),
-        ));
-    }
-    let uses_prisma = ["@prisma/client", "prisma"].iter().any(|name| {
-        package.dependencies.contains_key(*name) || package.dev_dependencies.contains_key(*name)
-    });
-    if uses_prisma {
-        let declared = json
-            .get("prisma")
-            .and_then(|p| p.get("schema"))
-            .and_then(|s| s.as_str());
-        let (schema, line) = match declared {
-            Some(path) => (path, key_line(&text, "schema")),
-            None => ("prisma/schema.prisma", None),
-        };
-        let schema = facts::inside(&file, line, "prisma schema", dir, schema)?;
-        if repo.is_file(&schema) {
-            package.prisma_schema = Some(Evidence::file(
-                schema,
-                "Prisma schema: the client is generated from it during the install",
-            ));
-        }
-    }
+    read_workspaces(&file, &text, &json, &mut package)?;
+    package.prisma_schema = prisma_schema(repo, &package, &text, &json)?;
     let gyp = repo::join(dir, "binding.gyp");
     if repo.is_file(&gyp) {
         package.gypfile = Some(Evidence::file(gyp, "native addon built with node-gyp"));
@@ -319,6 +275,80 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
         .iter()
         .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
     Ok(Some(package))
+}
+
+/// `workspaces` (a list, or Yarn's `{ packages }`): the workspace patterns and where they
+/// are declared.
+fn read_workspaces(
+    file: &str,
+    text: &str,
+    json: &Value,
+    package: &mut Package,
+) -> Result<(), DetectError> {
+    let workspaces = match json.get("workspaces") {
+        Some(Value::Array(items)) => items.clone(),
+        Some(Value::Object(map)) => map
+            .get("packages")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    for item in workspaces {
+        let pattern = item.as_str().ok_or_else(|| {
+            broken(
+                file,
+                key_line(text, "workspaces"),
+                "\"workspaces\" holds a value that is not a string",
+            )
+        })?;
+        package.workspaces.push(pattern.to_string());
+    }
+    if !package.workspaces.is_empty() {
+        package.workspaces_evidence = Some(Evidence::line(
+            file,
+            key_line(text, "workspaces").unwrap_or(1),
+            format!("workspaces {:?}", package.workspaces),
+        ));
+    }
+    Ok(())
+}
+
+/// The Prisma schema of a package that uses Prisma (the client is generated from it during
+/// the install): `prisma.schema`, else the default path, when the file exists.
+fn prisma_schema(
+    repo: &Repo,
+    package: &Package,
+    text: &str,
+    json: &Value,
+) -> Result<Option<Evidence>, DetectError> {
+    let uses_prisma = ["@prisma/client", "prisma"].iter().any(|name| {
+        package.dependencies.contains_key(*name) || package.dev_dependencies.contains_key(*name)
+    });
+    if !uses_prisma {
+        return Ok(None);
+    }
+    let declared = json
+        .get("prisma")
+        .and_then(|p| p.get("schema"))
+        .and_then(|s| s.as_str());
+    let (schema, line) = match declared {
+        Some(path) => (path, key_line(text, "schema")),
+        None => ("prisma/schema.prisma", None),
+    };
+    let schema = facts::inside(
+        &package.manifest,
+        line,
+        "prisma schema",
+        &package.dir,
+        schema,
+    )?;
+    Ok(repo.is_file(&schema).then(|| {
+        Evidence::file(
+            schema,
+            "Prisma schema: the client is generated from it during the install",
+        )
+    }))
 }
 
 impl Package {
@@ -386,35 +416,77 @@ fn run_through<'a>(package: &'a Package, script: &str) -> Option<(&'a String, &'
     None
 }
 
+/// How the package starts, in order of preference: Next.js, a start script running node or a
+/// dependency's binary, a front-end framework's build output, NestJS's build, the main file,
+/// and the entry file of a package with a server dependency.
 fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     if let Some(evidence) = package.dependencies.get("next") {
-        for config in NEXT_CONFIGS {
-            let file = repo::join(&package.dir, config);
-            if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
-                let standalone = text.lines().enumerate().find(|(_, line)| {
-                    let squashed: String = line.split_whitespace().collect();
-                    squashed.contains("output:\"standalone\"")
-                        || squashed.contains("output:'standalone'")
-                });
-                if let Some((index, _)) = standalone {
-                    return Ok(Some(Entry {
-                        framework: Some("Next.js"),
-                        start: Start::NextStandalone,
-                        evidence: Evidence::line(file, index + 1, "output: \"standalone\""),
-                        server: None,
-                    }));
-                }
-            }
-        }
+        return next_entry(repo, package, evidence).map(Some);
+    }
+    let frontend = frontend::detect(repo, package)?;
+    if let Some(entry) = start_script_entry(package, &frontend)? {
+        return Ok(Some(entry));
+    }
+    if let Some(entry) = frontend.map(frontend_entry) {
+        return Ok(Some(entry));
+    }
+    if let Some(evidence) = package.dependencies.get("@nestjs/core") {
         return Ok(Some(Entry {
-            framework: Some("Next.js"),
-            start: Start::NextStart,
-            evidence: evidence.clone(),
+            framework: Some("NestJS"),
+            start: Start::Script {
+                path: "dist/main.js".to_string(),
+                options: Vec::new(),
+                args: Vec::new(),
+            },
+            evidence: Evidence {
+                detail: "@nestjs/core: nest build writes dist/main.js".to_string(),
+                ..evidence.clone()
+            },
             server: None,
         }));
     }
-    let frontend = frontend::detect(repo, package)?;
-    let server = match &frontend {
+    if let Some(entry) = main_entry(repo, package)? {
+        return Ok(Some(entry));
+    }
+    Ok(server_dependency_entry(repo, package))
+}
+
+/// Next.js: its standalone server when a next.config sets `output: "standalone"`, else
+/// `next start`.
+fn next_entry(repo: &Repo, package: &Package, evidence: &Evidence) -> Result<Entry, DetectError> {
+    for config in NEXT_CONFIGS {
+        let file = repo::join(&package.dir, config);
+        if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
+            let standalone = text.lines().enumerate().find(|(_, line)| {
+                let squashed: String = line.split_whitespace().collect();
+                squashed.contains("output:\"standalone\"")
+                    || squashed.contains("output:'standalone'")
+            });
+            if let Some((index, _)) = standalone {
+                return Ok(Entry {
+                    framework: Some("Next.js"),
+                    start: Start::NextStandalone,
+                    evidence: Evidence::line(file, index + 1, "output: \"standalone\""),
+                    server: None,
+                });
+            }
+        }
+    }
+    Ok(Entry {
+        framework: Some("Next.js"),
+        start: Start::NextStart,
+        evidence: evidence.clone(),
+        server: None,
+    })
+}
+
+/// The first of the start scripts (`start`, `start:prod`, `serve`) that runs node on a script
+/// or a dependency's binary without a shell.
+fn start_script_entry(
+    package: &Package,
+    frontend: &Option<Frontend>,
+) -> Result<Option<Entry>, DetectError> {
+    let server = match frontend {
         Some(Frontend::Server(server)) => Some(server.clone()),
         _ => None,
     };
@@ -446,7 +518,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                 server,
             }));
         }
-        if let Some(start) = bin_command(package, command, evidence, &frontend) {
+        if let Some(start) = bin_command(package, command, evidence, frontend) {
             let framework = match &start {
                 Start::Bin { bin, .. } if bin == "remix-serve" => Some("Remix"),
                 Start::Bin { bin, .. } if bin == "react-router-serve" => Some("React Router"),
@@ -461,94 +533,84 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
             }));
         }
     }
+    Ok(None)
+}
+
+/// A front-end framework's build output: its server run by node, or its static site.
+fn frontend_entry(frontend: Frontend) -> Entry {
     match frontend {
-        Some(Frontend::Server(server)) => {
-            return Ok(Some(Entry {
-                framework: Some(server.framework),
-                start: Start::Script {
-                    path: server.path.clone(),
-                    options: Vec::new(),
-                    args: Vec::new(),
-                },
-                evidence: server.evidence.clone(),
-                server: Some(server),
-            }));
-        }
-        Some(Frontend::Static(site)) => {
-            return Ok(Some(Entry {
-                framework: Some(site.framework),
-                evidence: site.evidence.clone(),
-                start: Start::Static(site),
-                server: None,
-            }));
-        }
-        None => {}
-    }
-    if let Some(evidence) = package.dependencies.get("@nestjs/core") {
-        return Ok(Some(Entry {
-            framework: Some("NestJS"),
+        Frontend::Server(server) => Entry {
+            framework: Some(server.framework),
             start: Start::Script {
-                path: "dist/main.js".to_string(),
+                path: server.path.clone(),
                 options: Vec::new(),
                 args: Vec::new(),
             },
-            evidence: Evidence {
-                detail: "@nestjs/core: nest build writes dist/main.js".to_string(),
-                ..evidence.clone()
+            evidence: server.evidence.clone(),
+            server: Some(server),
+        },
+        Frontend::Static(site) => Entry {
+            framework: Some(site.framework),
+            evidence: site.evidence.clone(),
+            start: Start::Static(site),
+            server: None,
+        },
+    }
+}
+
+/// The package's `main` file, when it is JavaScript that exists or that the build writes.
+fn main_entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
+    let Some((main, evidence)) = &package.main else {
+        return Ok(None);
+    };
+    let path = main.trim_start_matches("./");
+    let inside = facts::inside(
+        &evidence.file,
+        evidence.line,
+        "entry script",
+        &package.dir,
+        path,
+    )?;
+    let exists = repo.is_file(&inside);
+    let javascript = [".js", ".mjs", ".cjs"]
+        .iter()
+        .any(|ext| path.ends_with(ext));
+    if javascript && (exists || package.build_script().is_some()) {
+        return Ok(Some(Entry {
+            framework: None,
+            start: Start::Script {
+                path: path.to_string(),
+                options: Vec::new(),
+                args: Vec::new(),
             },
+            evidence: evidence.clone(),
             server: None,
         }));
     }
-    if let Some((main, evidence)) = &package.main {
-        let path = main.trim_start_matches("./");
-        let inside = facts::inside(
-            &evidence.file,
-            evidence.line,
-            "entry script",
-            &package.dir,
-            path,
-        )?;
-        let exists = repo.is_file(&inside);
-        let javascript = [".js", ".mjs", ".cjs"]
-            .iter()
-            .any(|ext| path.ends_with(ext));
-        if javascript && (exists || package.build_script().is_some()) {
-            return Ok(Some(Entry {
-                framework: None,
-                start: Start::Script {
-                    path: path.to_string(),
-                    options: Vec::new(),
-                    args: Vec::new(),
-                },
-                evidence: evidence.clone(),
-                server: None,
-            }));
-        }
-    }
+    Ok(None)
+}
+
+/// The usual entry file of a package that depends on a server framework.
+fn server_dependency_entry(repo: &Repo, package: &Package) -> Option<Entry> {
     let serves = SERVER_DEPENDENCIES
         .iter()
         .any(|dep| package.dependencies.contains_key(*dep));
-    if serves {
-        for file in ENTRY_FILES {
-            let rel = repo::join(&package.dir, file);
-            if repo.is_file(&rel) {
-                return Ok(Some(Entry {
-                    framework: None,
-                    start: Start::Script {
-                        path: file.to_string(),
-                        options: Vec::new(),
-                        args: Vec::new(),
-                    },
-                    evidence: Evidence::file(
-                        rel,
-                        "entry file of a package with a server dependency",
-                    ),
-                    server: None,
-                }));
-            }
-        }
+    if !serves {
+        return None;
     }
-    Ok(None)
+    ENTRY_FILES.iter().find_map(|file| {
+        let rel = repo::join(&package.dir, file);
+        repo.is_file(&rel).then(|| Entry {
+            framework: None,
+            start: Start::Script {
+                path: file.to_string(),
+                options: Vec::new(),
+                args: Vec::new(),
+            },
+            evidence: Evidence::file(rel, "entry file of a package with a server dependency"),
+            server: None,
+        })
+    })
 }
 
 fn same_path(a: &str, b: &str) -> bool {

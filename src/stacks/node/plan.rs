@@ -1,7 +1,8 @@
 //! The Node.js part of the plan: which package, which Node major (the lowest published one the
 //! project admits), how dependencies are installed and pruned to production, and the CMD.
 
-use super::package::{Package, Start};
+use super::frontend::Site;
+use super::package::{Entry, Package, Start};
 use super::{Manager, NodeFacts};
 use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
@@ -234,24 +235,81 @@ pub fn runtime_major(
         .iter()
         .filter_map(|row| row.language.map(|l| l.version))
         .collect();
-    let mut warnings = Vec::new();
-    let question = "Node major for the runtime?".to_string();
     if let Some(wanted) = &settings.lang_version {
-        if let Ok(found) = runtime_major(facts, package, &settings.detecting_version())
-            && found.0 == *wanted
-        {
-            return Ok(found);
-        }
-        if !published.contains(&wanted.as_str()) {
-            return Err(DetectError::setting(
-                "lang-version",
-                wanted,
-                format!("a published Node runtime major: {}", published.join(", ")),
-            ));
-        }
-        let step = Step::setting(question, "lang-version", wanted);
-        return Ok((wanted.clone(), vec![step], warnings));
+        return requested_major(facts, package, settings, wanted, &published);
     }
+    let mut warnings = Vec::new();
+    let constraints = constraints(facts, package, &mut warnings);
+    let evidence: Vec<Evidence> = constraints.iter().map(|(_, e)| e.clone()).collect();
+    let major = match published.iter().find(|m| admits(&constraints, m)) {
+        Some(major) => major.to_string(),
+        None => {
+            let chosen = unpublished_major(&constraints, &published);
+            warnings.push(format!(
+                "{} asks for a Node version no published runtime image has (distroless publishes {}); using Node {chosen}: test the app on it and update the constraint",
+                evidence
+                    .iter()
+                    .map(|e| format!("{} ({})", e.detail, e.file))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                published.join(", ")
+            ));
+            chosen.to_string()
+        }
+    };
+    if settings.vendor == Vendor::Chainguard {
+        warnings.extend(chainguard_warning(&constraints, &major));
+    }
+    let mut steps = vec![Step {
+        question: MAJOR_QUESTION.to_string(),
+        answer: if evidence.is_empty() {
+            format!("{major} (no constraint: the oldest published major)")
+        } else {
+            major.clone()
+        },
+        evidence,
+    }];
+    if settings.vendor == Vendor::Chainguard {
+        steps.extend(chainguard_step());
+    }
+    Ok((major, steps, warnings))
+}
+
+/// The question the Node major's step answers.
+const MAJOR_QUESTION: &str = "Node major for the runtime?";
+
+/// The major a `lang-version` setting asks for: what the constraints choose anyway (with their
+/// steps), else the setting itself, which must be a published major.
+fn requested_major(
+    facts: &NodeFacts,
+    package: &Package,
+    settings: &Settings,
+    wanted: &str,
+    published: &[&str],
+) -> Result<(String, Vec<Step>, Vec<String>), DetectError> {
+    if let Ok(found) = runtime_major(facts, package, &settings.detecting_version())
+        && found.0 == wanted
+    {
+        return Ok(found);
+    }
+    if !published.contains(&wanted) {
+        return Err(DetectError::setting(
+            "lang-version",
+            wanted,
+            format!("a published Node runtime major: {}", published.join(", ")),
+        ));
+    }
+    let step = Step::setting(MAJOR_QUESTION.to_string(), "lang-version", wanted);
+    Ok((wanted.to_string(), vec![step], Vec::new()))
+}
+
+/// The Node version constraints that apply to `package`: its engines and Volta pin, the
+/// root's, and the version files; a warning for each that cannot be read.
+fn constraints(
+    facts: &NodeFacts,
+    package: &Package,
+    warnings: &mut Vec<String>,
+) -> Vec<(Range, Evidence)> {
     let mut constraints: Vec<(Range, Evidence)> = Vec::new();
     let mut sources: Vec<&(String, Evidence)> = Vec::new();
     sources.extend(package.engines.iter());
@@ -277,79 +335,70 @@ pub fn runtime_major(
             )),
         }
     }
-    let admits = |major: &str| {
-        let whole = Range::parse(format!("{major}.x")).expect("a major is a valid range");
-        constraints
-            .iter()
-            .all(|(range, _)| range.allows_any(&whole))
-    };
-    let evidence: Vec<Evidence> = constraints.iter().map(|(_, e)| e.clone()).collect();
-    let major = match published.iter().find(|m| admits(m)) {
-        Some(major) => major.to_string(),
-        None => {
-            let lowest = published.first().copied().unwrap_or("22");
-            let highest = published.last().copied().unwrap_or("26");
-            let asks_older = constraints.iter().any(|(range, _)| {
-                range
-                    .min_version()
-                    .is_some_and(|v| v.major() < lowest.parse::<u64>().unwrap_or(0))
-            });
-            let chosen = if asks_older { lowest } else { highest };
-            warnings.push(format!(
-                "{} asks for a Node version no published runtime image has (distroless publishes {}); using Node {chosen}: test the app on it and update the constraint",
-                evidence
-                    .iter()
-                    .map(|e| format!("{} ({})", e.detail, e.file))
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                published.join(", ")
-            ));
-            chosen.to_string()
-        }
-    };
-    if settings.vendor == Vendor::Chainguard {
-        let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
-            .first()
-            .and_then(|row| row.language.map(|l| l.version))
-            .unwrap_or("26");
-        let next = catalog::next_release(latest);
-        if !admits(latest) {
-            warnings.push(format!(
-                "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
-            ));
-        } else if !evidence.is_empty() && !admits(&next) {
-            warnings.push(format!(
-                "the project's Node constraint excludes Node {next}, which Chainguard's free node:latest (Node {latest} in the catalogue) moves to with the next Node major; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then"
-            ));
-        }
+    constraints
+}
+
+/// Whether every constraint admits some release of `major`.
+fn admits(constraints: &[(Range, Evidence)], major: &str) -> bool {
+    let whole = Range::parse(format!("{major}.x")).expect("a major is a valid range");
+    constraints
+        .iter()
+        .all(|(range, _)| range.allows_any(&whole))
+}
+
+/// The major when no published one satisfies the constraints: the lowest when they ask for an
+/// older Node, else the highest.
+fn unpublished_major(
+    constraints: &[(Range, Evidence)],
+    published: &[&'static str],
+) -> &'static str {
+    let lowest = published.first().copied().unwrap_or("22");
+    let highest = published.last().copied().unwrap_or("26");
+    let asks_older = constraints.iter().any(|(range, _)| {
+        range
+            .min_version()
+            .is_some_and(|v| v.major() < lowest.parse::<u64>().unwrap_or(0))
+    });
+    if asks_older { lowest } else { highest }
+}
+
+/// A warning when the constraints exclude the Node of Chainguard's free node:latest, or the
+/// next major it moves to.
+fn chainguard_warning(constraints: &[(Range, Evidence)], major: &str) -> Option<String> {
+    let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+        .first()
+        .and_then(|row| row.language.map(|l| l.version))
+        .unwrap_or("26");
+    let next = catalog::next_release(latest);
+    if !admits(constraints, latest) {
+        Some(format!(
+            "Chainguard's free node:latest is Node {latest}, which the project's Node constraint excludes; pinned majors are a paid Chainguard tier, or use --vendor distroless (Node {major})"
+        ))
+    } else if !constraints.is_empty() && !admits(constraints, &next) {
+        Some(format!(
+            "the project's Node constraint excludes Node {next}, which Chainguard's free node:latest (Node {latest} in the catalogue) moves to with the next Node major; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then"
+        ))
+    } else {
+        None
     }
-    let mut steps = vec![Step {
-        question,
-        answer: if evidence.is_empty() {
-            format!("{major} (no constraint: the oldest published major)")
-        } else {
-            major.clone()
-        },
-        evidence,
-    }];
-    if settings.vendor == Vendor::Chainguard
-        && let Some(latest) = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
-            .first()
-            .and_then(|row| row.language)
-    {
-        steps.push(Step {
-            question: "Which Node does Chainguard's free node:latest carry?".to_string(),
-            answer: format!(
-                "Node {}, as the catalogue assumes; the tag floats to each new major, and nothing generated depends on the number",
-                latest.version
-            ),
-            evidence: vec![Evidence::file(
-                "catalog",
-                "the free tier publishes only latest and latest-dev",
-            )],
-        });
-    }
-    Ok((major, steps, warnings))
+}
+
+/// The step saying which Node Chainguard's free node:latest carries, as the catalogue assumes.
+fn chainguard_step() -> Option<Step> {
+    let latest = catalog::language_runtimes(Stack::Node, Vendor::Chainguard)
+        .first()
+        .and_then(|row| row.language)?;
+    Some(Step {
+        question: "Which Node does Chainguard's free node:latest carry?".to_string(),
+        answer: format!(
+            "Node {}, as the catalogue assumes; the tag floats to each new major, and nothing generated depends on the number",
+            latest.version
+        ),
+        evidence: vec![Evidence::file(
+            "catalog",
+            "the free tier publishes only latest and latest-dev",
+        )],
+    })
 }
 
 /// The Node part of the plan for the chosen package.
@@ -366,7 +415,81 @@ pub fn plan(
         cause: "has no entry point".to_string(),
     })?;
     let package_dir = safe::relative_path(manifest, "workspace directory", &package.dir)?;
-    let workspace_package = match (&facts.workspace, package.dir.is_empty()) {
+    let workspace_package = workspace_package(facts, package)?;
+    let mut planner = Planner::new(facts, package, entry);
+    let port = port(package, entry, settings);
+    let launch = planner.launch(&package_dir, workspace_package.is_some())?;
+    let locked = facts.lock.is_some();
+    if !locked {
+        planner.warnings.push("no lock file: the build resolves dependencies afresh and cannot install them exactly; commit the lock file for reproducible images".to_string());
+    }
+    let tool = tool(facts, settings)?;
+    let files = manifest_files(facts)?;
+    let native = !facts.native.is_empty() || package.gypfile.is_some();
+    if native && settings.vendor == Vendor::Chainguard {
+        planner.warnings.push("a native addon is built during the install: Chainguard's node:latest-dev carries make and a C++ compiler (build-base) but no Python, which node-gyp needs to compile from source, so the install works only where the package fetches a prebuilt binary; otherwise use --vendor distroless".to_string());
+    }
+    planner.install_steps(tool.as_ref(), locked);
+    planner.start_step(&launch, port);
+    if native {
+        planner.steps.push(native_step(facts, package));
+    }
+    let detected = detected(facts, package, entry);
+    let Launch {
+        mut command,
+        bin,
+        site,
+    } = launch;
+    let pnp = facts.pnp.is_some() && facts.manager == Manager::YarnBerry && site.is_none();
+    let yarn = yarn(facts)?;
+    if pnp {
+        planner.plug_n_play(&mut command);
+    }
+    let health = planner.health_and_stop(settings, major, port, site.is_some(), &mut command);
+    let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
+    let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
+    Ok(StackOutput {
+        platforms: platforms(facts, package, site.is_some()),
+        about: package.about.clone(),
+        health,
+        stop_signal: site.as_ref().map(|_| "SIGQUIT"),
+        copy_libraries: false,
+        builder_variant: "",
+        binary: safe::image_name(&binary),
+        port,
+        builder_version: major.to_string(),
+        builder_full: native,
+        detected,
+        warnings: planner.warnings,
+        steps: planner.steps,
+        build: StackPlan::Node(NodePlan {
+            manager: facts.manager,
+            locked,
+            workdir: workdir(&package_dir),
+            package_dir,
+            workspace_package,
+            tool,
+            manifests: manifest_copies(&files),
+            build: package.build_script().is_some(),
+            standalone: entry.start == Start::NextStandalone,
+            public_dir: package.public_dir,
+            command,
+            env: server_env(entry),
+            bin,
+            nginx_file: site.as_ref().map(|_| NGINX_FILE),
+            native: native && site.is_none(),
+            own_addon: package.gypfile.is_some() && site.is_none(),
+            pnp,
+            yarn,
+            site,
+        }),
+    })
+}
+
+/// The workspace package's name, by which a member is installed and built; none at the root.
+fn workspace_package(facts: &NodeFacts, package: &Package) -> Result<Option<String>, DetectError> {
+    let manifest = &package.manifest;
+    match (&facts.workspace, package.dir.is_empty()) {
         (Some(_), false) => {
             let name = package.name.as_deref().ok_or_else(|| DetectError::Broken {
                 file: manifest.clone(),
@@ -374,128 +497,129 @@ pub fn plan(
                 cause: "has no \"name\"; a workspace package is installed and built by name"
                     .to_string(),
             })?;
-            Some(safe::package_name(manifest, "name", name)?)
+            Ok(Some(safe::package_name(manifest, "name", name)?))
         }
-        _ => None,
-    };
-    let mut warnings = Vec::new();
-    let static_site = matches!(entry.start, Start::Static(_));
-    let port = if static_site {
-        Some(settings.port.unwrap_or(catalog::WEB_PORT))
-    } else {
-        settings.port.or(package.port.as_ref().map(|(p, _)| *p)).or(
-            match (&entry.start, entry.framework, &entry.server) {
-                (_, _, Some(server)) => Some(server.port),
-                (Start::NextStandalone | Start::NextStart | Start::Bin { .. }, _, _)
-                | (_, Some("NestJS"), _) => Some(FRAMEWORK_PORT),
-                _ => None,
-            },
-        )
-    };
-    let mut bin = None;
-    let mut site = None;
-    let command: Vec<String> = match &entry.start {
-        Start::NextStandalone => vec!["server.js".to_string()],
-        Start::NextStart => {
-            warnings.push(
-                "Next.js without `output: \"standalone\"`: the image carries every production dependency; set output: \"standalone\" in next.config for an image a fraction of the size"
-            .to_string(),
-            );
-            let hoisted = workspace_package.is_some() && facts.manager != Manager::Pnpm;
-            let prefix = if hoisted {
-                "../".repeat(package_dir.split('/').count())
-            } else {
-                String::new()
-            };
-            vec![
-                format!("{prefix}node_modules/next/dist/bin/next"),
-                "start".to_string(),
-            ]
-        }
-        Start::Script {
-            path,
-            options,
-            args,
-        } => {
-            let mut command = Vec::new();
-            for option in options {
-                command.push(
-                    safe::argument(&entry.evidence.file, "node option", option)
-                        .map_err(|e| e.at_line(entry.evidence.line))?,
-                );
-            }
-            command.push(
-                safe::relative_path(&entry.evidence.file, "entry script", path)
-                    .map_err(|e| e.at_line(entry.evidence.line))?,
-            );
-            for arg in args {
-                command.push(
-                    safe::argument(&entry.evidence.file, "script argument", arg)
-                        .map_err(|e| e.at_line(entry.evidence.line))?,
-                );
-            }
-            command
-        }
-        Start::Bin {
-            package: owner,
-            bin: name,
-            args,
-        } => {
-            let at = |e: DetectError| e.at_line(entry.evidence.line);
-            let owner = safe::package_name(&entry.evidence.file, "package", owner).map_err(at)?;
-            let name = safe::name(&entry.evidence.file, "binary", name).map_err(at)?;
-            let link = format!("{BIN_DIR}/{name}");
-            let mut command = vec![link.clone()];
-            for arg in args {
-                command.push(
-                    safe::argument(&entry.evidence.file, "script argument", arg).map_err(at)?,
-                );
-            }
-            bin = Some(BinLink {
-                package: owner,
-                bin: name,
-                link,
-            });
-            command
-        }
-        Start::Static(found) => {
-            let at = |e: DetectError| e.at_line(found.evidence.line);
-            let dir = safe::relative_path(&found.evidence.file, "output directory", &found.dir)
-                .map_err(at)?;
-            if crate::repo::normalize(&dir).is_ok_and(|dir| dir.is_empty()) {
-                return Err(super::frontend::whole_package(
-                    &found.evidence.file,
-                    found.evidence.line,
-                    "output directory",
-                    &found.dir,
-                ));
-            }
-            let fallback = match &found.fallback {
-                Some(page) => Some(
-                    safe::relative_path(&found.evidence.file, "fallback page", page).map_err(at)?,
-                ),
-                None => None,
-            };
-            site = Some(SitePlan {
-                framework: found.framework,
-                dir: crate::repo::join(&package_dir, &dir),
-                fallback,
-                hashed: found.hashed,
-                root: catalog::WEB_ROOT,
-            });
-            Vec::new()
-        }
-    };
-    let env: Vec<(String, String)> = entry
+        _ => Ok(None),
+    }
+}
+
+/// The port: the web server's for a static site; else the setting's, the source's, the
+/// server-rendered framework's, or the framework default.
+fn port(package: &Package, entry: &Entry, settings: &Settings) -> Option<u16> {
+    if matches!(entry.start, Start::Static(_)) {
+        return Some(settings.port.unwrap_or(catalog::WEB_PORT));
+    }
+    settings.port.or(package.port.as_ref().map(|(p, _)| *p)).or(
+        match (&entry.start, entry.framework, &entry.server) {
+            (_, _, Some(server)) => Some(server.port),
+            (Start::NextStandalone | Start::NextStart | Start::Bin { .. }, _, _)
+            | (_, Some("NestJS"), _) => Some(FRAMEWORK_PORT),
+            _ => None,
+        },
+    )
+}
+
+/// The variables a server-rendered framework's server reads to listen on every interface.
+fn server_env(entry: &Entry) -> Vec<(String, String)> {
+    entry
         .server
         .iter()
         .map(|server| (server.host_variable.to_string(), "0.0.0.0".to_string()))
-        .collect();
-    let locked = facts.lock.is_some();
-    if !locked {
-        warnings.push("no lock file: the build resolves dependencies afresh and cannot install them exactly; commit the lock file for reproducible images".to_string());
+        .collect()
+}
+
+/// The runtime stage's working directory: the package's directory under the app directory.
+fn workdir(package_dir: &str) -> String {
+    if package_dir.is_empty() {
+        crate::stacks::output::APP_DIR.to_string()
+    } else {
+        format!("{}/{package_dir}", crate::stacks::output::APP_DIR)
     }
-    let tool = match (settings.vendor, facts.manager) {
+}
+
+/// node's options, the entry script and its arguments, each checked as a command word.
+fn script_command(
+    entry: &Entry,
+    path: &str,
+    options: &[String],
+    args: &[String],
+) -> Result<Vec<String>, DetectError> {
+    let mut command = Vec::new();
+    for option in options {
+        command.push(
+            safe::argument(&entry.evidence.file, "node option", option)
+                .map_err(|e| e.at_line(entry.evidence.line))?,
+        );
+    }
+    command.push(
+        safe::relative_path(&entry.evidence.file, "entry script", path)
+            .map_err(|e| e.at_line(entry.evidence.line))?,
+    );
+    for arg in args {
+        command.push(
+            safe::argument(&entry.evidence.file, "script argument", arg)
+                .map_err(|e| e.at_line(entry.evidence.line))?,
+        );
+    }
+    Ok(command)
+}
+
+/// A dependency's binary, linked at a fixed path, with its arguments.
+fn bin_command(
+    entry: &Entry,
+    owner: &str,
+    name: &str,
+    args: &[String],
+) -> Result<(Vec<String>, BinLink), DetectError> {
+    let at = |e: DetectError| e.at_line(entry.evidence.line);
+    let owner = safe::package_name(&entry.evidence.file, "package", owner).map_err(at)?;
+    let name = safe::name(&entry.evidence.file, "binary", name).map_err(at)?;
+    let link = format!("{BIN_DIR}/{name}");
+    let mut command = vec![link.clone()];
+    for arg in args {
+        command.push(safe::argument(&entry.evidence.file, "script argument", arg).map_err(at)?);
+    }
+    let bin = BinLink {
+        package: owner,
+        bin: name,
+        link,
+    };
+    Ok((command, bin))
+}
+
+/// Where a static site's build output is, relative to the builder's working directory, and
+/// its fallback page; an output directory that is the whole package is refused.
+fn site_plan(found: &Site, package_dir: &str) -> Result<SitePlan, DetectError> {
+    let at = |e: DetectError| e.at_line(found.evidence.line);
+    let dir =
+        safe::relative_path(&found.evidence.file, "output directory", &found.dir).map_err(at)?;
+    if crate::repo::normalize(&dir).is_ok_and(|dir| dir.is_empty()) {
+        return Err(super::frontend::whole_package(
+            &found.evidence.file,
+            found.evidence.line,
+            "output directory",
+            &found.dir,
+        ));
+    }
+    let fallback = match &found.fallback {
+        Some(page) => {
+            Some(safe::relative_path(&found.evidence.file, "fallback page", page).map_err(at)?)
+        }
+        None => None,
+    };
+    Ok(SitePlan {
+        framework: found.framework,
+        dir: crate::repo::join(package_dir, &dir),
+        fallback,
+        hashed: found.hashed,
+        root: catalog::WEB_ROOT,
+    })
+}
+
+/// The package-manager tool the builder installs: pnpm at the declared version, corepack for
+/// Yarn without a release in the repository; none for npm or on Chainguard.
+fn tool(facts: &NodeFacts, settings: &Settings) -> Result<Option<Tool>, DetectError> {
+    Ok(match (settings.vendor, facts.manager) {
         (Vendor::Chainguard, _) | (_, Manager::Npm) => None,
         (_, Manager::Pnpm) => {
             let version = match &facts.manager_version {
@@ -514,7 +638,12 @@ pub fn plan(
             name: "corepack",
             version: catalog::COREPACK_VERSION.to_string(),
         }),
-    };
+    })
+}
+
+/// The files copied before the install: package.json, the lock, the manager's own files,
+/// every member's package.json and the Prisma schemas.
+fn manifest_files(facts: &NodeFacts) -> Result<Vec<String>, DetectError> {
     let mut files = vec!["package.json".to_string()];
     files.extend(facts.lock.iter().cloned());
     files.extend(facts.install_files.iter().cloned());
@@ -528,139 +657,33 @@ pub fn plan(
     for file in &files {
         safe::relative_path(file, "manifest path", file)?;
     }
-    let build = package.build_script().is_some();
-    let standalone = entry.start == Start::NextStandalone;
-    let native = !facts.native.is_empty() || package.gypfile.is_some();
-    if native && settings.vendor == Vendor::Chainguard {
-        warnings.push("a native addon is built during the install: Chainguard's node:latest-dev carries make and a C++ compiler (build-base) but no Python, which node-gyp needs to compile from source, so the install works only where the package fetches a prebuilt binary; otherwise use --vendor distroless".to_string());
-    }
+    Ok(files)
+}
 
-    let mut steps = Vec::new();
-    steps.push(Step {
-        question: "How are the dependencies installed?".to_string(),
-        answer: format!(
-            "{}{}{}",
-            facts.manager.name(),
-            tool.as_ref()
-                .filter(|t| t.name == "pnpm")
-                .map(|t| format!(" {}", t.version))
-                .unwrap_or_default(),
-            if locked {
-                ", from the lock file"
-            } else {
-                ", without a lock file"
-            }
-        ),
-        evidence: std::iter::once(facts.manager_evidence.clone())
-            .chain(
-                facts
-                    .manager_version
-                    .iter()
-                    .map(|(_, evidence)| evidence.clone())
-                    .filter(|evidence| *evidence != facts.manager_evidence),
-            )
+/// The step saying the builder compiles native addons and copies the libraries they link.
+fn native_step(facts: &NodeFacts, package: &Package) -> Step {
+    Step {
+        question: "Does the builder need compilers?".to_string(),
+        answer: "yes: node-gyp builds the addon; the shared libraries the built addons (*.node) link that the runtime lacks are copied from the builder, with what they link".to_string(),
+        evidence: facts
+            .native
+            .iter()
+            .chain(package.gypfile.iter())
+            .cloned()
             .collect(),
-    });
-    let schemas: Vec<Evidence> = std::iter::once(&facts.root)
-        .chain(&facts.members)
-        .filter_map(|p| p.prisma_schema.clone())
-        .collect();
-    if !schemas.is_empty() {
-        steps.push(Step {
-            question: "Does the install generate code from other files?".to_string(),
-            answer: "yes: the Prisma client, so its schema is copied with the manifests"
-                .to_string(),
-            evidence: schemas,
-        });
     }
-    if let Some((script, evidence)) = package.build_script() {
-        steps.push(Step {
-            question: "Is there a build step?".to_string(),
-            answer: if static_site {
-                format!("yes: {script}; only its output reaches the image")
-            } else {
-                format!("yes: {script}, then prune to production dependencies")
-            },
-            evidence: vec![evidence.clone()],
-        });
-    }
-    match (&site, &bin, &entry.server) {
-        (Some(site), _, _) => {
-            let mut evidence = vec![entry.evidence.clone()];
-            if let Start::Static(found) = &entry.start {
-                evidence.extend(found.spa_evidence.iter().cloned());
-            }
-            steps.push(Step {
-                question: "What does the build write, and how is it served?".to_string(),
-                answer: format!(
-                    "{} files in {}, served by nginx on {}{}",
-                    site.framework,
-                    site.dir,
-                    port.unwrap_or(catalog::WEB_PORT),
-                    match &site.fallback {
-                        Some(page) =>
-                            format!("; paths that are not files get {page} (client-side routing)"),
-                        None => "; a missing path is a 404".to_string(),
-                    }
-                ),
-                evidence,
-            });
-        }
-        (None, Some(bin), _) => steps.push(Step {
-            question: "How does the application start?".to_string(),
-            answer: format!(
-                "node {} ({} of {}, linked in the build stage from the package's own bin entry)",
-                command.join(" "),
-                bin.bin,
-                bin.package
-            ),
-            evidence: vec![entry.evidence.clone()],
-        }),
-        (None, None, server) => steps.push(Step {
-            question: "How does the application start?".to_string(),
-            answer: format!(
-                "node {}{}",
-                command.join(" "),
-                server
-                    .as_ref()
-                    .map(|s| format!(
-                        " ({} server: {}=0.0.0.0 so it listens on every interface, {}={})",
-                        s.framework,
-                        s.host_variable,
-                        s.port_variable,
-                        port.unwrap_or(s.port)
-                    ))
-                    .unwrap_or_default()
-            ),
-            evidence: std::iter::once(entry.evidence.clone())
-                .chain(
-                    server
-                        .iter()
-                        .map(|s| s.evidence.clone())
-                        .filter(|e| *e != entry.evidence),
-                )
-                .collect(),
-        }),
-    }
-    if native {
-        steps.push(Step {
-            question: "Does the builder need compilers?".to_string(),
-            answer: "yes: node-gyp builds the addon; the shared libraries the built addons (*.node) link that the runtime lacks are copied from the builder, with what they link".to_string(),
-            evidence: facts
-                .native
-                .iter()
-                .chain(package.gypfile.iter())
-                .cloned()
-                .collect(),
-        });
-    }
+}
+
+/// The summary's lines: the package, its manager and lock, the start, the port.
+fn detected(facts: &NodeFacts, package: &Package, entry: &Entry) -> Vec<String> {
     let mut detected = vec![format!(
-        "Node.js package{} ({manifest})",
+        "Node.js package{} ({})",
         package
             .name
             .as_deref()
             .map(|n| format!(" {n}"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        package.manifest
     )];
     detected.push(format!(
         "dependencies: {} ({})",
@@ -683,26 +706,209 @@ pub fn plan(
             evidence.line.unwrap_or(1)
         ));
     }
-    let pnp = facts.pnp.is_some() && facts.manager == Manager::YarnBerry && site.is_none();
-    let yarn = match &facts.yarn_path {
+    detected
+}
+
+/// How Yarn is run: the release the repository carries, else `yarn` from corepack.
+fn yarn(facts: &NodeFacts) -> Result<String, DetectError> {
+    Ok(match &facts.yarn_path {
         Some((path, evidence)) if facts.manager == Manager::YarnBerry => format!(
             "node {}",
             safe::relative_path(&evidence.file, "yarnPath", path)
                 .map_err(|e| e.at_line(evidence.line))?
         ),
         _ => "yarn".to_string(),
-    };
-    let mut command = command;
-    if pnp {
+    })
+}
+
+/// What starts the package: node's arguments, with the dependency's binary they name or the
+/// static site served instead.
+struct Launch {
+    command: Vec<String>,
+    bin: Option<BinLink>,
+    site: Option<SitePlan>,
+}
+
+/// The package being planned, with the steps and warnings the plan has gathered so far.
+struct Planner<'a> {
+    facts: &'a NodeFacts,
+    package: &'a Package,
+    entry: &'a Entry,
+    steps: Vec<Step>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Planner<'a> {
+    /// A plan for `package` started by `entry`, with no steps or warnings yet.
+    fn new(facts: &'a NodeFacts, package: &'a Package, entry: &'a Entry) -> Self {
+        Planner {
+            facts,
+            package,
+            entry,
+            steps: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// How the package starts: node's arguments, the binary they link, or the static site.
+    fn launch(&mut self, package_dir: &str, workspace: bool) -> Result<Launch, DetectError> {
+        let entry = self.entry;
+        let mut launch = Launch {
+            command: Vec::new(),
+            bin: None,
+            site: None,
+        };
+        match &entry.start {
+            Start::NextStandalone => launch.command = vec!["server.js".to_string()],
+            Start::NextStart => launch.command = self.next_start(package_dir, workspace),
+            Start::Script {
+                path,
+                options,
+                args,
+            } => launch.command = script_command(entry, path, options, args)?,
+            Start::Bin {
+                package: owner,
+                bin: name,
+                args,
+            } => {
+                let (command, bin) = bin_command(entry, owner, name, args)?;
+                launch.command = command;
+                launch.bin = Some(bin);
+            }
+            Start::Static(found) => launch.site = Some(site_plan(found, package_dir)?),
+        }
+        Ok(launch)
+    }
+
+    /// `next start` from node_modules (hoisted to the root in an npm or Yarn workspace), with
+    /// the warning that standalone output makes a smaller image.
+    fn next_start(&mut self, package_dir: &str, workspace: bool) -> Vec<String> {
+        self.warnings.push(
+            "Next.js without `output: \"standalone\"`: the image carries every production dependency; set output: \"standalone\" in next.config for an image a fraction of the size"
+        .to_string(),
+        );
+        let hoisted = workspace && self.facts.manager != Manager::Pnpm;
+        let prefix = if hoisted {
+            "../".repeat(package_dir.split('/').count())
+        } else {
+            String::new()
+        };
+        vec![
+            format!("{prefix}node_modules/next/dist/bin/next"),
+            "start".to_string(),
+        ]
+    }
+
+    /// The steps of the install: the manager and lock, code generated from the Prisma schema,
+    /// and the build script.
+    fn install_steps(&mut self, tool: Option<&Tool>, locked: bool) {
+        let facts = self.facts;
+        self.steps.push(Step {
+            question: "How are the dependencies installed?".to_string(),
+            answer: format!(
+                "{}{}{}",
+                facts.manager.name(),
+                tool.filter(|t| t.name == "pnpm")
+                    .map(|t| format!(" {}", t.version))
+                    .unwrap_or_default(),
+                if locked {
+                    ", from the lock file"
+                } else {
+                    ", without a lock file"
+                }
+            ),
+            evidence: std::iter::once(facts.manager_evidence.clone())
+                .chain(
+                    facts
+                        .manager_version
+                        .iter()
+                        .map(|(_, evidence)| evidence.clone())
+                        .filter(|evidence| *evidence != facts.manager_evidence),
+                )
+                .collect(),
+        });
+        let schemas: Vec<Evidence> = std::iter::once(&facts.root)
+            .chain(&facts.members)
+            .filter_map(|p| p.prisma_schema.clone())
+            .collect();
+        if !schemas.is_empty() {
+            self.steps.push(Step {
+                question: "Does the install generate code from other files?".to_string(),
+                answer: "yes: the Prisma client, so its schema is copied with the manifests"
+                    .to_string(),
+                evidence: schemas,
+            });
+        }
+        if let Some((script, evidence)) = self.package.build_script() {
+            self.steps.push(Step {
+                question: "Is there a build step?".to_string(),
+                answer: if matches!(self.entry.start, Start::Static(_)) {
+                    format!("yes: {script}; only its output reaches the image")
+                } else {
+                    format!("yes: {script}, then prune to production dependencies")
+                },
+                evidence: vec![evidence.clone()],
+            });
+        }
+    }
+
+    /// The step saying how the package starts: the static site and how nginx serves it, the
+    /// linked binary, or node's command with the server's address variables.
+    fn start_step(&mut self, launch: &Launch, port: Option<u16>) {
+        let entry = self.entry;
+        let step = match (&launch.site, &launch.bin, &entry.server) {
+            (Some(site), _, _) => site_step(entry, site, port),
+            (None, Some(bin), _) => Step {
+                question: "How does the application start?".to_string(),
+                answer: format!(
+                    "node {} ({} of {}, linked in the build stage from the package's own bin entry)",
+                    launch.command.join(" "),
+                    bin.bin,
+                    bin.package
+                ),
+                evidence: vec![entry.evidence.clone()],
+            },
+            (None, None, server) => Step {
+                question: "How does the application start?".to_string(),
+                answer: format!(
+                    "node {}{}",
+                    launch.command.join(" "),
+                    server
+                        .as_ref()
+                        .map(|s| format!(
+                            " ({} server: {}=0.0.0.0 so it listens on every interface, {}={})",
+                            s.framework,
+                            s.host_variable,
+                            s.port_variable,
+                            port.unwrap_or(s.port)
+                        ))
+                        .unwrap_or_default()
+                ),
+                evidence: std::iter::once(entry.evidence.clone())
+                    .chain(
+                        server
+                            .iter()
+                            .map(|s| s.evidence.clone())
+                            .filter(|e| *e != entry.evidence),
+                    )
+                    .collect(),
+            },
+        };
+        self.steps.push(step);
+    }
+
+    /// Yarn Plug'n'Play: node starts with the PnP runtime (and its ESM loader for ES modules);
+    /// the step says where the dependencies are.
+    fn plug_n_play(&mut self, command: &mut Vec<String>) {
         let mut options = vec!["--require".to_string(), PNP_RUNTIME.to_string()];
-        let esm = package.esm || command.iter().any(|word| word.ends_with(".mjs"));
+        let esm = self.package.esm || command.iter().any(|word| word.ends_with(".mjs"));
         if esm {
             options.push("--experimental-loader".to_string());
             options.push(PNP_LOADER.to_string());
         }
         command.splice(0..0, options);
-        let pnp_evidence = facts.pnp.clone().expect("pnp is set");
-        steps.push(Step {
+        let pnp_evidence = self.facts.pnp.clone().expect("pnp is set");
+        self.steps.push(Step {
             question: "Where are the dependencies?".to_string(),
             answer: format!(
                 "Yarn Plug'n'Play: .pnp.cjs, .yarn/cache and .yarn/unplugged go into the image, pruned to production with `yarn workspaces focus --production`; node starts with --require {PNP_RUNTIME}{}",
@@ -715,8 +921,27 @@ pub fn plan(
             evidence: vec![pnp_evidence],
         });
     }
-    let mut health = None;
-    if site.is_none() {
+
+    /// The health check and the stop signal: for node, a check through its fetch and a
+    /// preloaded module that ends on SIGTERM; for a static site, nginx's graceful SIGQUIT.
+    fn health_and_stop(
+        &mut self,
+        settings: &Settings,
+        major: &str,
+        port: Option<u16>,
+        static_site: bool,
+        command: &mut Vec<String>,
+    ) -> Option<health::Health> {
+        if static_site {
+            self.steps.push(crate::stacks::output::stop_step(
+                "SIGQUIT: nginx finishes the requests it is serving and exits".to_string(),
+                vec![Evidence::file(
+                    "catalog",
+                    "nginx treats SIGQUIT as a graceful stop, SIGTERM as a fast one",
+                )],
+            ));
+            return None;
+        }
         let node = catalog::runtime(
             Stack::Node,
             settings.vendor,
@@ -727,72 +952,45 @@ pub fn plan(
         .map_or("node", |language| language.interpreter);
         let (check, health_step) = health::choose(
             settings.health_path.as_deref(),
-            package.health.as_ref(),
+            self.package.health.as_ref(),
             port,
             health::Asker::Node(node),
             "the image's node and its fetch",
         );
-        health = check;
-        steps.push(health_step);
+        self.steps.push(health_step);
         command.insert(0, STOP_ON_SIGTERM.to_string());
-        steps.push(crate::stacks::output::stop_step(
+        self.steps.push(crate::stacks::output::stop_step(
             "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs".to_string(),
             vec![Evidence::file(
                 "catalog",
                 "node installs no SIGTERM handler of its own",
             )],
         ));
-    } else {
-        steps.push(crate::stacks::output::stop_step(
-            "SIGQUIT: nginx finishes the requests it is serving and exits".to_string(),
-            vec![Evidence::file(
-                "catalog",
-                "nginx treats SIGQUIT as a graceful stop, SIGTERM as a fast one",
-            )],
-        ));
+        check
     }
-    let binary = package.name.clone().unwrap_or_else(|| "app".to_string());
-    let binary = binary.rsplit('/').next().unwrap_or("app").to_string();
-    Ok(StackOutput {
-        platforms: platforms(facts, package, site.is_some()),
-        about: package.about.clone(),
-        health,
-        stop_signal: site.as_ref().map(|_| "SIGQUIT"),
-        copy_libraries: false,
-        builder_variant: "",
-        binary: safe::image_name(&binary),
-        port,
-        builder_version: major.to_string(),
-        builder_full: native,
-        detected,
-        warnings,
-        steps,
-        build: StackPlan::Node(NodePlan {
-            manager: facts.manager,
-            locked,
-            workdir: if package_dir.is_empty() {
-                crate::stacks::output::APP_DIR.to_string()
-            } else {
-                format!("{}/{package_dir}", crate::stacks::output::APP_DIR)
-            },
-            package_dir,
-            workspace_package,
-            tool,
-            manifests: manifest_copies(&files),
-            build,
-            standalone,
-            public_dir: package.public_dir,
-            command,
-            env,
-            bin,
-            nginx_file: site.as_ref().map(|_| NGINX_FILE),
-            native: native && site.is_none(),
-            own_addon: package.gypfile.is_some() && site.is_none(),
-            pnp,
-            yarn,
-            site,
-        }),
-    })
+}
+
+/// The step saying what a static site's build writes and how nginx serves it.
+fn site_step(entry: &Entry, site: &SitePlan, port: Option<u16>) -> Step {
+    let mut evidence = vec![entry.evidence.clone()];
+    if let Start::Static(found) = &entry.start {
+        evidence.extend(found.spa_evidence.iter().cloned());
+    }
+    Step {
+        question: "What does the build write, and how is it served?".to_string(),
+        answer: format!(
+            "{} files in {}, served by nginx on {}{}",
+            site.framework,
+            site.dir,
+            port.unwrap_or(catalog::WEB_PORT),
+            match &site.fallback {
+                Some(page) =>
+                    format!("; paths that are not files get {page} (client-side routing)"),
+                None => "; a missing path is a 404".to_string(),
+            }
+        ),
+        evidence,
+    }
 }
 
 /// The nginx configuration of a static site, with its template id.

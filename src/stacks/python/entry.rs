@@ -102,6 +102,28 @@ fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     if let Some(entry) = django(repo, project)? {
         return Ok(Some(entry));
     }
+    if let Some(entry) = application_object(repo, project)? {
+        return Ok(Some(entry));
+    }
+    if project.build_system
+        && let Some((name, _, evidence)) = pick_script(project)
+    {
+        return Ok(Some(Entry {
+            health: None,
+            framework: None,
+            start: Start::Script { name },
+            source_dir: None,
+            evidence,
+            asgi: None,
+            port: None,
+        }));
+    }
+    script_file(repo, project)
+}
+
+/// A FastAPI, Starlette or Flask application object (of a framework the project depends on)
+/// in one of the usual files, and the server that runs it.
+fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     let pkg = project
         .name
         .as_deref()
@@ -148,19 +170,11 @@ fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
             }));
         }
     }
-    if project.build_system
-        && let Some((name, _, evidence)) = pick_script(project)
-    {
-        return Ok(Some(Entry {
-            health: None,
-            framework: None,
-            start: Start::Script { name },
-            source_dir: None,
-            evidence,
-            asgi: None,
-            port: None,
-        }));
-    }
+    Ok(None)
+}
+
+/// A script the interpreter runs directly, with the port its source names.
+fn script_file(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     for rel in SCRIPT_FILES {
         let file = repo::join(&project.dir, rel);
         if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {

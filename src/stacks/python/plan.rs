@@ -1,9 +1,9 @@
 //! The Python part of the plan: which project, how its dependencies are installed into a venv
 //! whose interpreter path exists in the runtime image, and the exec-form start command.
 
-use super::entry::{SERVER_PORT, Start};
+use super::entry::{Entry, SERVER_PORT, Start};
 use super::{App, Manager, PythonFacts};
-use crate::catalog::{self, Vendor};
+use crate::catalog::{self, Language, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::safe;
@@ -242,33 +242,124 @@ pub fn plan(
     settings: &Settings,
 ) -> Result<StackOutput, DetectError> {
     let project = &app.project;
-    let pyproject = crate::repo::join(&project.dir, "pyproject.toml");
-    let project_dir = safe::relative_path(&pyproject, "workspace member", &project.dir)?;
+    let mut planner = Planner::new(facts, app);
+    let project_dir = safe::relative_path(&planner.pyproject, "workspace member", &project.dir)?;
     let language = decision
         .runtime
         .language
         .expect("the Python runtime rows carry their interpreter");
-    let interpreter = language.interpreter.to_string();
-    let minor = language
+    let minor = minor_version(language);
+    let entry = planner.entry()?;
+    requested_version(settings, &minor)?;
+    let port = settings.port.unwrap_or(SERVER_PORT);
+    let (command, start_text) = planner.start_command(entry, port)?;
+    let stop_signal = planner.stop_signal(&command, entry);
+    let install = planner.install()?;
+    let (needs_compiler, native_libraries) = planner.native_libraries(decision)?;
+    planner.constraint_step(language, decision, settings);
+    planner.version_file_warning(language);
+    let builder_full = !needs_compiler.is_empty();
+    planner.builder_steps(
+        settings,
+        language,
+        &minor,
+        needs_compiler,
+        &native_libraries,
+    );
+    planner.steps.push(planner.install_step());
+    planner.steps.push(Step {
+        question: "How does the application start?".to_string(),
+        answer: command.join(" "),
+        evidence: vec![entry.evidence.clone()],
+    });
+    let detected = planner.detected(entry, &start_text);
+    let app_port = app_port(entry, port);
+    let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
+    let (health, health_step) = health::choose(
+        settings.health_path.as_deref(),
+        entry.health.as_ref(),
+        app_port,
+        health::Asker::Python(&format!("{VENV}/bin/python")),
+        "the venv's python and urllib",
+    );
+    planner.steps.push(health_step);
+    let pythonpath = planner.pythonpath(entry, install.install_project);
+    Ok(StackOutput {
+        platforms: platforms(facts, &native_libraries),
+        about: project.about.clone(),
+        health,
+        stop_signal,
+        copy_libraries: false,
+        builder_variant: "",
+        binary: safe::image_name(&binary),
+        port: app_port,
+        builder_version: minor.clone(),
+        builder_full,
+        detected,
+        warnings: planner.warnings,
+        steps: planner.steps,
+        build: StackPlan::Python(PythonPlan {
+            manager: facts.manager,
+            workdir: workdir(&project_dir),
+            project_dir,
+            venv: VENV,
+            interpreter: language.interpreter.to_string(),
+            link_from: link_from(settings, &minor),
+            tool: install.tool,
+            manifests: manifest_copies(&install.files),
+            requirements: install.requirements,
+            pyproject_dependencies: install.pyproject_dependencies,
+            source_first: install.source_first,
+            install_project: install.install_project,
+            package: install.package,
+            locked: install.locked,
+            command,
+            native_libraries,
+            pythonpath,
+        }),
+    })
+}
+
+/// The interpreter's minor version (`3.12` of `3.12.4`): the builder's tag.
+fn minor_version(language: Language) -> String {
+    language
         .version
         .rsplit_once('.')
         .map_or(language.version, |(minor, _)| minor)
-        .to_string();
-    let mut warnings = Vec::new();
-    let mut steps = Vec::new();
+        .to_string()
+}
 
-    let entry = app.entry.as_ref().ok_or_else(|| DetectError::Broken {
-        file: if project.pyproject {
-            pyproject.clone()
-        } else {
-            facts.manager_evidence.file.clone()
-        },
-        line: None,
-        cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
-    })?;
+/// The builder's interpreter to link at the runtime's path, where the two differ (distroless).
+fn link_from(settings: &Settings, minor: &str) -> Option<String> {
+    match settings.vendor {
+        Vendor::Distroless => Some(format!("/usr/local/bin/python{minor}")),
+        Vendor::Chainguard => None,
+    }
+}
 
+/// The runtime stage's working directory: the project's directory under the app directory.
+fn workdir(project_dir: &str) -> String {
+    if project_dir.is_empty() {
+        crate::stacks::output::APP_DIR.to_string()
+    } else {
+        format!("{}/{project_dir}", crate::stacks::output::APP_DIR)
+    }
+}
+
+/// The port the application listens on: the server's for a server start, else the one the
+/// source names, if any.
+fn app_port(entry: &Entry, port: u16) -> Option<u16> {
+    match entry.start {
+        Start::Gunicorn { .. } | Start::Uvicorn { .. } | Start::FlaskRun { .. } => Some(port),
+        _ => entry.port.as_ref().map(|(p, _)| *p),
+    }
+}
+
+/// A `lang-version` setting the runtime cannot honour: the distroless python3 image carries one
+/// Python, and the builder must match it.
+fn requested_version(settings: &Settings, minor: &str) -> Result<(), DetectError> {
     if let Some(wanted) = &settings.lang_version
-        && wanted != &minor
+        && wanted != minor
         && settings.vendor == Vendor::Distroless
     {
         return Err(DetectError::setting(
@@ -279,260 +370,403 @@ pub fn plan(
             ),
         ));
     }
+    Ok(())
+}
 
-    let has =
-        |name: &str| facts.packages.contains_key(name) || project.dependencies.contains_key(name);
-    let port = settings.port.unwrap_or(SERVER_PORT);
-    let bind = format!("0.0.0.0:{port}");
-    let python = format!("{VENV}/bin/python");
-    let mut start_text = super::describe_start(&entry.start);
-    let command: Vec<String> = match &entry.start {
-        Start::Gunicorn { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)
-                .map_err(|e| e.at_line(entry.evidence.line))?;
-            let asgi = match &entry.asgi {
-                Some(asgi) => Some(
-                    safe::python_target(&entry.evidence.file, "application", asgi)
-                        .map_err(|e| e.at_line(entry.evidence.line))?,
-                ),
-                None => None,
-            };
-            let framework = entry.framework.unwrap_or("the app");
-            let server = wsgi_server(&has, asgi.is_some(), framework);
-            let evidence = dependency_evidence(facts, project, server);
-            steps.push(Step {
-                question: "Which server runs the application?".to_string(),
-                answer: match server {
-                    "runserver" => {
-                        "Django's own server (no WSGI or ASGI server among the dependencies)"
-                            .to_string()
-                    }
-                    "gunicorn" if !has("gunicorn") => {
-                        "gunicorn (no WSGI or ASGI server among the dependencies)".to_string()
-                    }
-                    name => format!("{name}, which the dependencies install"),
-                },
-                evidence: evidence.into_iter().collect(),
-            });
-            if server != "gunicorn" {
-                let app = match server {
-                    "uvicorn" | "hypercorn" | "daphne" => asgi.as_deref().unwrap_or(&target),
-                    _ => &target,
-                };
-                start_text = match server {
-                    "runserver" => "manage.py runserver".to_string(),
-                    "flask" => format!("flask --app {target} run"),
-                    _ => format!("{server} {app}"),
-                };
+/// The application target an entry names (`module:object`), checked as a Python target.
+fn application(entry: &Entry, target: &str) -> Result<String, DetectError> {
+    safe::python_target(&entry.evidence.file, "application", target)
+        .map_err(|e| e.at_line(entry.evidence.line))
+}
+
+/// How the dependencies get into the venv.
+#[derive(Default)]
+struct Install {
+    /// Manifests copied before the dependency step.
+    files: Vec<String>,
+    requirements: Option<String>,
+    pyproject_dependencies: bool,
+    source_first: bool,
+    tool: Option<Tool>,
+    package: Option<String>,
+    locked: bool,
+    install_project: bool,
+}
+
+/// The app being planned, with the steps and warnings the plan has gathered so far.
+struct Planner<'a> {
+    facts: &'a PythonFacts,
+    app: &'a App,
+    /// The project's `pyproject.toml`, relative to the root.
+    pyproject: String,
+    steps: Vec<Step>,
+    warnings: Vec<String>,
+}
+
+impl<'a> Planner<'a> {
+    /// A plan for `app`, with no steps or warnings yet.
+    fn new(facts: &'a PythonFacts, app: &'a App) -> Self {
+        Planner {
+            facts,
+            app,
+            pyproject: crate::repo::join(&app.project.dir, "pyproject.toml"),
+            steps: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The app's entry point; without one the app cannot be planned.
+    fn entry(&self) -> Result<&'a Entry, DetectError> {
+        self.app.entry.as_ref().ok_or_else(|| self.no_entry())
+    }
+
+    /// The manifest that names the project: its pyproject.toml, else the manager's file.
+    fn manifest(&self) -> String {
+        if self.app.project.pyproject {
+            self.pyproject.clone()
+        } else {
+            self.facts.manager_evidence.file.clone()
+        }
+    }
+
+    /// The error when the app has no entry point, listing where one was looked for.
+    fn no_entry(&self) -> DetectError {
+        DetectError::Broken {
+            file: self.manifest(),
+            line: None,
+            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
+        }
+    }
+
+    /// Whether a dependency (locked or declared) installs `name`.
+    fn has(&self, name: &str) -> bool {
+        self.facts.packages.contains_key(name) || self.app.project.dependencies.contains_key(name)
+    }
+
+    /// The exec-form start command, and how the summary names the start.
+    fn start_command(
+        &mut self,
+        entry: &Entry,
+        port: u16,
+    ) -> Result<(Vec<String>, String), DetectError> {
+        let python = format!("{VENV}/bin/python");
+        let start_text = super::describe_start(&entry.start);
+        let command = match &entry.start {
+            Start::Gunicorn { target } => {
+                return self.wsgi_command(entry, target, port, start_text);
             }
-            match server {
-                "waitress" => vec![
+            Start::Uvicorn { target } => return self.asgi_command(entry, target, port),
+            Start::FlaskRun { target } => {
+                let target = application(entry, target)?;
+                self.warnings.push(FLASK_SERVER_WARNING.to_string());
+                flask_run(python, target, port)
+            }
+            Start::Script { name } => {
+                vec![format!(
+                    "{VENV}/bin/{}",
+                    safe::name(&self.pyproject, "console script", name)?
+                )]
+            }
+            Start::File { path } => {
+                vec![
+                    python,
+                    safe::relative_path(&entry.evidence.file, "script", path)?,
+                ]
+            }
+        };
+        Ok((command, start_text))
+    }
+
+    /// A WSGI application's server (the step says which) and the start's name in the summary.
+    fn wsgi_command(
+        &mut self,
+        entry: &Entry,
+        target: &str,
+        port: u16,
+        start_text: String,
+    ) -> Result<(Vec<String>, String), DetectError> {
+        let target = application(entry, target)?;
+        let asgi = entry
+            .asgi
+            .as_deref()
+            .map(|asgi| application(entry, asgi))
+            .transpose()?;
+        let framework = entry.framework.unwrap_or("the app");
+        let server = wsgi_server(&|name| self.has(name), asgi.is_some(), framework);
+        self.steps.push(Step {
+            question: "Which server runs the application?".to_string(),
+            answer: match server {
+                "runserver" => {
+                    "Django's own server (no WSGI or ASGI server among the dependencies)"
+                        .to_string()
+                }
+                "gunicorn" if !self.has("gunicorn") => {
+                    "gunicorn (no WSGI or ASGI server among the dependencies)".to_string()
+                }
+                name => format!("{name}, which the dependencies install"),
+            },
+            evidence: dependency_evidence(self.facts, &self.app.project, server)
+                .into_iter()
+                .collect(),
+        });
+        let start_text = match server {
+            "gunicorn" => start_text,
+            "runserver" => "manage.py runserver".to_string(),
+            "flask" => format!("flask --app {target} run"),
+            "uvicorn" | "hypercorn" | "daphne" => {
+                format!("{server} {}", asgi.as_deref().unwrap_or(&target))
+            }
+            _ => format!("{server} {target}"),
+        };
+        let command = self.wsgi_run(entry, server, target, asgi, port)?;
+        Ok((command, start_text))
+    }
+
+    /// The command that runs a WSGI application with `server`, warning when that server is
+    /// a development one or is not among the dependencies.
+    fn wsgi_run(
+        &mut self,
+        entry: &Entry,
+        server: &str,
+        target: String,
+        asgi: Option<String>,
+        port: u16,
+    ) -> Result<Vec<String>, DetectError> {
+        let python = format!("{VENV}/bin/python");
+        let bind = format!("0.0.0.0:{port}");
+        Ok(match server {
+            "waitress" => vec![
+                python,
+                "-m".into(),
+                "waitress".into(),
+                format!("--listen={bind}"),
+                target,
+            ],
+            "uvicorn" | "hypercorn" | "daphne" => {
+                asgi_run(server, python, asgi.unwrap_or(target), port)
+            }
+            "flask" => {
+                self.warnings.push(FLASK_SERVER_WARNING.to_string());
+                flask_run(python, target, port)
+            }
+            "runserver" => {
+                self.warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
+                vec![
+                    python,
+                    safe::relative_path(&entry.evidence.file, "manage.py", &entry.evidence.file)?,
+                    "runserver".into(),
+                    "--noreload".into(),
+                    bind,
+                ]
+            }
+            _ => {
+                if !self.has("gunicorn") {
+                    let framework = entry.framework.unwrap_or("the app");
+                    self.warnings.push(format!(
+                        "gunicorn is not among the dependencies, but the image starts {framework} with it: add gunicorn"
+                    ));
+                }
+                vec![
                     python,
                     "-m".into(),
-                    "waitress".into(),
-                    format!("--listen={bind}"),
+                    "gunicorn".into(),
+                    "--bind".into(),
+                    bind,
                     target,
-                ],
-                "uvicorn" | "hypercorn" | "daphne" => {
-                    asgi_run(server, python, asgi.unwrap_or(target), port)
-                }
-                "flask" => {
-                    warnings.push(FLASK_SERVER_WARNING.to_string());
-                    flask_run(python, target, port)
-                }
-                "runserver" => {
-                    warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
-                    vec![
-                        python,
-                        safe::relative_path(
-                            &entry.evidence.file,
-                            "manage.py",
-                            &entry.evidence.file,
-                        )?,
-                        "runserver".into(),
-                        "--noreload".into(),
-                        bind,
-                    ]
-                }
-                _ => {
-                    if !has("gunicorn") {
-                        warnings.push(format!(
-                            "gunicorn is not among the dependencies, but the image starts {framework} with it: add gunicorn"
-                        ));
-                    }
-                    vec![
-                        python,
-                        "-m".into(),
-                        "gunicorn".into(),
-                        "--bind".into(),
-                        bind,
-                        target,
-                    ]
-                }
+                ]
             }
-        }
-        Start::Uvicorn { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)
-                .map_err(|e| e.at_line(entry.evidence.line))?;
-            let server = asgi_server(&has);
-            if !has(server) {
-                warnings.push("uvicorn is not among the dependencies, but the image starts the ASGI app with it: add uvicorn (or fastapi[standard])".to_string());
-            }
-            if server != "uvicorn" {
-                start_text = format!("{server} {target}");
-                steps.push(Step {
-                    question: "Which server runs the application?".to_string(),
-                    answer: format!("{server}, which the dependencies install"),
-                    evidence: dependency_evidence(facts, project, server)
-                        .into_iter()
-                        .collect(),
-                });
-            }
-            asgi_run(server, python, target, port)
-        }
-        Start::FlaskRun { target } => {
-            let target = safe::python_target(&entry.evidence.file, "application", target)
-                .map_err(|e| e.at_line(entry.evidence.line))?;
-            warnings.push(FLASK_SERVER_WARNING.to_string());
-            flask_run(python, target, port)
-        }
-        Start::Script { name } => {
-            vec![format!(
-                "{VENV}/bin/{}",
-                safe::name(&pyproject, "console script", name)?
-            )]
-        }
-        Start::File { path } => {
-            vec![
-                python,
-                safe::relative_path(&entry.evidence.file, "script", path)?,
-            ]
-        }
-    };
+        })
+    }
 
-    let handles_sigterm = matches!(
-        command.get(1..3),
-        Some([flag, server]) if flag == "-m" && SIGTERM_SERVERS.contains(&server.as_str())
-    );
-    let stop_signal = (!handles_sigterm).then_some("SIGINT");
-    steps.push(crate::stacks::output::stop_step(
-        if handles_sigterm {
-            format!("SIGTERM, which {} handles with a graceful shutdown", command[2])
-        } else {
-            "SIGINT: Python runs as PID 1, where SIGTERM without a handler is ignored, while SIGINT raises KeyboardInterrupt and ends the server".to_string()
-        },
-        vec![entry.evidence.clone()],
-    ));
-
-    let mut files: Vec<String> = Vec::new();
-    let mut requirements = None;
-    let mut pyproject_dependencies = false;
-    let mut source_first = false;
-    let mut tool = None;
-    let mut package = None;
-    let locked = facts.lock.is_some();
-    let root_pyproject = facts.root.pyproject;
-    match facts.manager {
-        Manager::Pip => {
-            if let Some(evidence) = &project.installs_itself {
-                source_first = true;
-                warnings.push(format!(
-                    "{evidence}: the dependency step needs the whole source, so any change reinstalls every dependency; list the dependencies without the local path to get a cached layer"
-                ));
-            } else if let Some(top) = project.requirements.first() {
-                requirements = Some(safe::relative_path(top, "requirement file", top)?);
-                files.extend(project.requirements.iter().cloned());
-            } else if project.pep621 {
-                pyproject_dependencies = project.pep621_dependencies;
-                files.push(pyproject.clone());
-                warnings.push(format!(
-                    "no lock file: {pyproject} dependencies are resolved afresh at every build; pin them in a lock (uv lock) or requirements.txt for reproducible images"
-                ));
-            } else {
-                source_first = true;
-                warnings.push(format!(
-                    "{} declares the dependencies only by running setup code, so they install after the source copy, uncached; move them to pyproject.toml",
-                    project.setup_script.as_deref().unwrap_or("setup.py")
-                ));
-            }
+    /// An ASGI application's server (a step names it when it is not uvicorn) and the start's
+    /// name in the summary.
+    fn asgi_command(
+        &mut self,
+        entry: &Entry,
+        target: &str,
+        port: u16,
+    ) -> Result<(Vec<String>, String), DetectError> {
+        let target = application(entry, target)?;
+        let server = asgi_server(&|name| self.has(name));
+        if !self.has(server) {
+            self.warnings.push("uvicorn is not among the dependencies, but the image starts the ASGI app with it: add uvicorn (or fastapi[standard])".to_string());
         }
-        Manager::Uv => {
-            tool = Some(Tool {
-                name: "uv",
-                version: catalog::UV_VERSION,
+        let mut start_text = super::describe_start(&entry.start);
+        if server != "uvicorn" {
+            start_text = format!("{server} {target}");
+            self.steps.push(Step {
+                question: "Which server runs the application?".to_string(),
+                answer: format!("{server}, which the dependencies install"),
+                evidence: dependency_evidence(self.facts, &self.app.project, server)
+                    .into_iter()
+                    .collect(),
             });
-            files.push("uv.lock".to_string());
-            if root_pyproject {
-                files.insert(0, "pyproject.toml".to_string());
-            }
-            for other in &facts.apps {
-                if !other.dir.is_empty() {
-                    files.push(crate::repo::join(&other.dir, "pyproject.toml"));
+        }
+        let python = format!("{VENV}/bin/python");
+        Ok((asgi_run(server, python, target, port), start_text))
+    }
+
+    /// The stop signal: none (SIGTERM) for a server that shuts down gracefully on it, else
+    /// SIGINT; the step says why.
+    fn stop_signal(&mut self, command: &[String], entry: &Entry) -> Option<&'static str> {
+        let handles_sigterm = matches!(
+            command.get(1..3),
+            Some([flag, server]) if flag == "-m" && SIGTERM_SERVERS.contains(&server.as_str())
+        );
+        self.steps.push(crate::stacks::output::stop_step(
+            if handles_sigterm {
+                format!("SIGTERM, which {} handles with a graceful shutdown", command[2])
+            } else {
+                "SIGINT: Python runs as PID 1, where SIGTERM without a handler is ignored, while SIGINT raises KeyboardInterrupt and ends the server".to_string()
+            },
+            vec![entry.evidence.clone()],
+        ));
+        (!handles_sigterm).then_some("SIGINT")
+    }
+
+    /// How the manager installs the dependencies: the tool, the manifests copied first, and
+    /// whether the project itself is installed.
+    fn install(&mut self) -> Result<Install, DetectError> {
+        let facts = self.facts;
+        let project = &self.app.project;
+        let mut install = Install {
+            locked: facts.lock.is_some(),
+            ..Install::default()
+        };
+        match facts.manager {
+            Manager::Pip => self.pip_install(&mut install)?,
+            Manager::Uv => self.uv_install(&mut install)?,
+            Manager::Poetry => {
+                install.tool = Some(Tool {
+                    name: "poetry",
+                    version: catalog::POETRY_VERSION,
+                });
+                install.files.push("pyproject.toml".to_string());
+                if install.locked {
+                    install.files.push("poetry.lock".to_string());
+                } else {
+                    self.warnings.push("no poetry.lock: Poetry resolves the dependencies afresh at every build; commit poetry.lock for reproducible images".to_string());
                 }
             }
-            if facts.workspace.is_some() {
-                let name = project.name.as_deref().ok_or_else(|| DetectError::Broken {
-                    file: pyproject.clone(),
+            Manager::Pipenv => {
+                if !install.locked {
+                    return Err(DetectError::Broken {
+                        file: "Pipfile".to_string(),
+                        line: None,
+                        cause: "has no Pipfile.lock beside it: the image installs exactly what the lock says. Run `pipenv lock` and commit Pipfile.lock".to_string(),
+                    });
+                }
+                install.tool = Some(Tool {
+                    name: "pipenv",
+                    version: catalog::PIPENV_VERSION,
+                });
+                install.files.push("Pipfile".to_string());
+                install.files.push("Pipfile.lock".to_string());
+            }
+        }
+        for file in &install.files {
+            safe::relative_path(file, "manifest path", file)?;
+        }
+        install.install_project = match facts.manager {
+            Manager::Pip => project.build_system && !install.source_first,
+            Manager::Poetry => project.build_system && !project.poetry_no_package,
+            _ => false,
+        };
+        Ok(install)
+    }
+
+    /// pip: what the dependency step reads (a requirement file, pyproject.toml's
+    /// dependencies) or that it needs the whole source.
+    fn pip_install(&mut self, install: &mut Install) -> Result<(), DetectError> {
+        let project = &self.app.project;
+        if let Some(evidence) = &project.installs_itself {
+            install.source_first = true;
+            self.warnings.push(format!(
+                "{evidence}: the dependency step needs the whole source, so any change reinstalls every dependency; list the dependencies without the local path to get a cached layer"
+            ));
+        } else if let Some(top) = project.requirements.first() {
+            install.requirements = Some(safe::relative_path(top, "requirement file", top)?);
+            install.files.extend(project.requirements.iter().cloned());
+        } else if project.pep621 {
+            install.pyproject_dependencies = project.pep621_dependencies;
+            install.files.push(self.pyproject.clone());
+            self.warnings.push(format!(
+                "no lock file: {} dependencies are resolved afresh at every build; pin them in a lock (uv lock) or requirements.txt for reproducible images",
+                self.pyproject
+            ));
+        } else {
+            install.source_first = true;
+            self.warnings.push(format!(
+                "{} declares the dependencies only by running setup code, so they install after the source copy, uncached; move them to pyproject.toml",
+                project.setup_script.as_deref().unwrap_or("setup.py")
+            ));
+        }
+        Ok(())
+    }
+
+    /// uv: the lock and every member's pyproject.toml, and the workspace member to sync.
+    fn uv_install(&self, install: &mut Install) -> Result<(), DetectError> {
+        install.tool = Some(Tool {
+            name: "uv",
+            version: catalog::UV_VERSION,
+        });
+        install.files.push("uv.lock".to_string());
+        if self.facts.root.pyproject {
+            install.files.insert(0, "pyproject.toml".to_string());
+        }
+        for other in &self.facts.apps {
+            if !other.dir.is_empty() {
+                install
+                    .files
+                    .push(crate::repo::join(&other.dir, "pyproject.toml"));
+            }
+        }
+        if self.facts.workspace.is_some() {
+            let name = self
+                .app
+                .project
+                .name
+                .as_deref()
+                .ok_or_else(|| DetectError::Broken {
+                    file: self.pyproject.clone(),
                     line: None,
                     cause: "has no [project] name; uv sync --package needs it".to_string(),
                 })?;
-                package = Some(safe::name(&pyproject, "project name", name)?);
-            }
+            install.package = Some(safe::name(&self.pyproject, "project name", name)?);
         }
-        Manager::Poetry => {
-            tool = Some(Tool {
-                name: "poetry",
-                version: catalog::POETRY_VERSION,
-            });
-            files.push("pyproject.toml".to_string());
-            if locked {
-                files.push("poetry.lock".to_string());
-            } else {
-                warnings.push("no poetry.lock: Poetry resolves the dependencies afresh at every build; commit poetry.lock for reproducible images".to_string());
-            }
-        }
-        Manager::Pipenv => {
-            if !locked {
-                return Err(DetectError::Broken {
-                    file: "Pipfile".to_string(),
-                    line: None,
-                    cause: "has no Pipfile.lock beside it: the image installs exactly what the lock says. Run `pipenv lock` and commit Pipfile.lock".to_string(),
-                });
-            }
-            tool = Some(Tool {
-                name: "pipenv",
-                version: catalog::PIPENV_VERSION,
-            });
-            files.push("Pipfile".to_string());
-            files.push("Pipfile.lock".to_string());
-        }
-    }
-    for file in &files {
-        safe::relative_path(file, "manifest path", file)?;
-    }
-    let install_project = match facts.manager {
-        Manager::Pip => project.build_system && !source_first,
-        Manager::Poetry => project.build_system && !project.poetry_no_package,
-        _ => false,
-    };
-
-    let mut needs_compiler = Vec::new();
-    let mut native_libraries = Vec::new();
-    for ((_, library, _, instead), found) in facts.native_libraries(app) {
-        needs_compiler.push(Evidence {
-            detail: format!(
-                "{}: built from source against {library}, which {} lacks; the library and what it links are copied into the runtime (or use {instead})",
-                found.detail,
-                decision.runtime.repository
-            ),
-            ..found.clone()
-        });
-        native_libraries.push(safe::name(&found.file, "shared library", library)?);
+        Ok(())
     }
 
-    if let Some((spec, evidence)) = facts.constraint(Some(app)) {
+    /// The shared libraries compiled packages link that the runtime lacks, with the evidence
+    /// that the builder needs compilers for them.
+    fn native_libraries(
+        &self,
+        decision: &Decision,
+    ) -> Result<(Vec<Evidence>, Vec<String>), DetectError> {
+        let mut needs_compiler = Vec::new();
+        let mut native_libraries = Vec::new();
+        for ((_, library, _, instead), found) in self.facts.native_libraries(self.app) {
+            needs_compiler.push(Evidence {
+                detail: format!(
+                    "{}: built from source against {library}, which {} lacks; the library and what it links are copied into the runtime (or use {instead})",
+                    found.detail,
+                    decision.runtime.repository
+                ),
+                ..found.clone()
+            });
+            native_libraries.push(safe::name(&found.file, "shared library", library)?);
+        }
+        Ok((needs_compiler, native_libraries))
+    }
+
+    /// Whether the project's Python constraint admits the runtime's interpreter, warning when
+    /// it cannot be read or excludes the next release a floating tag moves to.
+    fn constraint_step(&mut self, language: Language, decision: &Decision, settings: &Settings) {
+        let Some((spec, evidence)) = self.facts.constraint(Some(self.app)) else {
+            return;
+        };
         if pep440_rs::VersionSpecifiers::from_str(&spec).is_err() {
-            warnings.push(format!(
+            self.warnings.push(format!(
                 "{}: the Python constraint {spec:?} could not be read; check it admits Python {}",
                 evidence.file, language.version
             ));
@@ -549,174 +783,137 @@ pub fn plan(
             && let Ok(next) = pep440_rs::Version::from_str(&catalog::next_release(language.version))
             && !specifiers.contains(&next)
         {
-            warnings.push(format!(
+            self.warnings.push(format!(
                 "{}: requires-python {spec:?} excludes Python {next}, which {}:{} moves to with the next Python release; pin the image digests (`digests = \"FILE\"` in shiplight.toml) or widen the bound before then",
                 evidence.file, decision.runtime.repository, decision.runtime.production_tag
             ));
         }
-        steps.push(Step {
+        self.steps.push(Step {
             question: "Does the Python constraint admit the runtime's interpreter?".to_string(),
             answer,
             evidence: vec![evidence],
         });
     }
-    if let Some((file_spec, file_evidence)) = &facts.python_version_file
-        && let Ok(spec) = pep440_rs::VersionSpecifiers::from_str(file_spec)
-        && let Ok(version) = pep440_rs::Version::from_str(language.version)
-        && !spec.contains(&version)
-    {
-        let bound = if facts.constraint(Some(app)).is_some() {
-            "requires-python admits it"
-        } else {
-            "no requires-python excludes it"
-        };
-        warnings.push(format!(
-            "{file_evidence} is a local interpreter pin and differs from the runtime's Python {}; {bound}, so the image uses it. Declare requires-python if the project needs a bound",
-            language.version
-        ));
-    }
 
-    let builder_full = !needs_compiler.is_empty();
-    steps.push(Step {
-        question: "Python version for the builder?".to_string(),
-        answer: if settings.vendor == Vendor::Distroless {
-            minor.clone()
-        } else {
-            format!(
-                "latest-dev (Python {} as the catalogue assumes; the tag floats to each new release, and the venv is made by whichever Python it carries)",
-                language.version
-            )
-        },
-        evidence: vec![Evidence::file(
-            "catalog",
-            format!("the runtime's interpreter is {interpreter}; the venv must be built by the same Python"),
-        )],
-    });
-    if builder_full {
-        steps.push(Step {
-            question: "Does the builder need compilers and C headers?".to_string(),
-            answer: format!(
-                "yes; the runtime gets {} and the libraries it links, which it lacks",
-                native_libraries.join(", ")
-            ),
-            evidence: needs_compiler,
-        });
-    }
-    steps.push(Step {
-        question: "How are the dependencies installed?".to_string(),
-        answer: match facts.manager {
-            Manager::Pip => "pip into the venv".to_string(),
-            Manager::Uv => "uv sync --frozen --no-dev".to_string(),
-            Manager::Poetry => "poetry install --only main".to_string(),
-            Manager::Pipenv => "pipenv requirements, then pip".to_string(),
-        },
-        evidence: vec![facts.manager_evidence.clone()],
-    });
-    steps.push(Step {
-        question: "How does the application start?".to_string(),
-        answer: command.join(" "),
-        evidence: vec![entry.evidence.clone()],
-    });
-
-    let link_from = match settings.vendor {
-        Vendor::Distroless => Some(format!("/usr/local/bin/python{minor}")),
-        Vendor::Chainguard => None,
-    };
-    let mut detected = vec![format!(
-        "Python project{} ({})",
-        app.name
-            .as_deref()
-            .map(|n| format!(" {n}"))
-            .unwrap_or_default(),
-        if project.pyproject {
-            pyproject.clone()
-        } else {
-            facts.manager_evidence.file.clone()
-        }
-    )];
-    detected.push(format!(
-        "dependencies: {} ({})",
-        facts.manager.name(),
-        facts
-            .lock
-            .as_deref()
-            .unwrap_or(&facts.manager_evidence.file)
-    ));
-    detected.push(format!(
-        "start: {}{} ({})",
-        entry
-            .framework
-            .map(|f| format!("{f}, "))
-            .unwrap_or_default(),
-        start_text,
-        crate::facts::location(&entry.evidence.file, entry.evidence.line)
-    ));
-    if let Some(workspace) = &facts.workspace {
-        detected.push(format!("uv workspace ({})", workspace.file));
-    }
-    let app_port = match entry.start {
-        Start::Gunicorn { .. } | Start::Uvicorn { .. } | Start::FlaskRun { .. } => Some(port),
-        _ => entry.port.as_ref().map(|(p, _)| *p),
-    };
-    let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
-    let (health, health_step) = health::choose(
-        settings.health_path.as_deref(),
-        entry.health.as_ref(),
-        app_port,
-        health::Asker::Python(&format!("{VENV}/bin/python")),
-        "the venv's python and urllib",
-    );
-    steps.push(health_step);
-    Ok(StackOutput {
-        platforms: platforms(facts, &native_libraries),
-        about: project.about.clone(),
-        health,
-        stop_signal,
-        copy_libraries: false,
-        builder_variant: "",
-        binary: safe::image_name(&binary),
-        port: app_port,
-        builder_version: minor,
-        builder_full,
-        detected,
-        warnings,
-        steps,
-        build: StackPlan::Python(PythonPlan {
-            manager: facts.manager,
-            workdir: if project_dir.is_empty() {
-                crate::stacks::output::APP_DIR.to_string()
+    /// A warning when a local interpreter pin (.python-version) differs from the runtime's.
+    fn version_file_warning(&mut self, language: Language) {
+        if let Some((file_spec, file_evidence)) = &self.facts.python_version_file
+            && let Ok(spec) = pep440_rs::VersionSpecifiers::from_str(file_spec)
+            && let Ok(version) = pep440_rs::Version::from_str(language.version)
+            && !spec.contains(&version)
+        {
+            let bound = if self.facts.constraint(Some(self.app)).is_some() {
+                "requires-python admits it"
             } else {
-                format!("{}/{project_dir}", crate::stacks::output::APP_DIR)
+                "no requires-python excludes it"
+            };
+            self.warnings.push(format!(
+                "{file_evidence} is a local interpreter pin and differs from the runtime's Python {}; {bound}, so the image uses it. Declare requires-python if the project needs a bound",
+                language.version
+            ));
+        }
+    }
+
+    /// The builder's Python version, and whether it needs compilers and C headers.
+    fn builder_steps(
+        &mut self,
+        settings: &Settings,
+        language: Language,
+        minor: &str,
+        needs_compiler: Vec<Evidence>,
+        native_libraries: &[String],
+    ) {
+        self.steps.push(Step {
+            question: "Python version for the builder?".to_string(),
+            answer: if settings.vendor == Vendor::Distroless {
+                minor.to_string()
+            } else {
+                format!(
+                    "latest-dev (Python {} as the catalogue assumes; the tag floats to each new release, and the venv is made by whichever Python it carries)",
+                    language.version
+                )
             },
-            project_dir,
-            venv: VENV,
-            interpreter,
-            link_from,
-            tool,
-            manifests: manifest_copies(&files),
-            requirements,
-            pyproject_dependencies,
-            source_first,
-            install_project,
-            package,
-            locked,
-            command,
-            native_libraries,
-            pythonpath: entry
-                .source_dir
-                .as_ref()
-                .filter(|_| {
-                    !(install_project || (facts.manager == Manager::Uv && project.build_system))
-                })
-                .map(|dir| {
-                    format!(
-                        "{}/{}",
-                        crate::stacks::output::APP_DIR,
-                        crate::repo::join(&app.dir, dir)
-                    )
-                }),
-        }),
-    })
+            evidence: vec![Evidence::file(
+                "catalog",
+                format!(
+                    "the runtime's interpreter is {}; the venv must be built by the same Python",
+                    language.interpreter
+                ),
+            )],
+        });
+        if !needs_compiler.is_empty() {
+            self.steps.push(Step {
+                question: "Does the builder need compilers and C headers?".to_string(),
+                answer: format!(
+                    "yes; the runtime gets {} and the libraries it links, which it lacks",
+                    native_libraries.join(", ")
+                ),
+                evidence: needs_compiler,
+            });
+        }
+    }
+
+    /// The step naming the manager's install command.
+    fn install_step(&self) -> Step {
+        Step {
+            question: "How are the dependencies installed?".to_string(),
+            answer: match self.facts.manager {
+                Manager::Pip => "pip into the venv".to_string(),
+                Manager::Uv => "uv sync --frozen --no-dev".to_string(),
+                Manager::Poetry => "poetry install --only main".to_string(),
+                Manager::Pipenv => "pipenv requirements, then pip".to_string(),
+            },
+            evidence: vec![self.facts.manager_evidence.clone()],
+        }
+    }
+
+    /// The summary's lines: the project, its manager and lock, the start, the uv workspace.
+    fn detected(&self, entry: &Entry, start_text: &str) -> Vec<String> {
+        let facts = self.facts;
+        let mut detected = vec![format!(
+            "Python project{} ({})",
+            self.app
+                .name
+                .as_deref()
+                .map(|n| format!(" {n}"))
+                .unwrap_or_default(),
+            self.manifest()
+        )];
+        detected.push(format!(
+            "dependencies: {} ({})",
+            facts.manager.name(),
+            facts
+                .lock
+                .as_deref()
+                .unwrap_or(&facts.manager_evidence.file)
+        ));
+        detected.push(format!(
+            "start: {}{} ({})",
+            entry
+                .framework
+                .map(|f| format!("{f}, "))
+                .unwrap_or_default(),
+            start_text,
+            crate::facts::location(&entry.evidence.file, entry.evidence.line)
+        ));
+        if let Some(workspace) = &facts.workspace {
+            detected.push(format!("uv workspace ({})", workspace.file));
+        }
+        detected
+    }
+
+    /// PYTHONPATH for a src layout whose project is not installed into the venv.
+    fn pythonpath(&self, entry: &Entry, install_project: bool) -> Option<String> {
+        let installed =
+            install_project || (self.facts.manager == Manager::Uv && self.app.project.build_system);
+        entry.source_dir.as_ref().filter(|_| !installed).map(|dir| {
+            format!(
+                "{}/{}",
+                crate::stacks::output::APP_DIR,
+                crate::repo::join(&self.app.dir, dir)
+            )
+        })
+    }
 }
 
 use std::str::FromStr;

@@ -163,6 +163,8 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
     Ok(found.then_some(project))
 }
 
+/// Reads pyproject.toml into `project`: the build system, `[project]`, `[tool.poetry]` and
+/// the uv workspace members.
 fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), DetectError> {
     let table = parse_toml(file, text)?;
     let keys = KeyLines::new(text);
@@ -171,128 +173,167 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
         let pep621 = pep621
             .as_table()
             .ok_or_else(|| broken(file, key_line(text, "project"), "[project] is not a table"))?;
-        project.pep621 = true;
-        project.about = crate::manifest::About::from_table(file, text, Some(pep621));
-        project.name = pep621
-            .get("name")
-            .and_then(Value::as_str)
-            .map(str::to_string);
-        if let Some(spec) = pep621.get("requires-python") {
-            let spec = spec.as_str().ok_or_else(|| {
-                broken(
-                    file,
-                    key_line(text, "requires-python"),
-                    "requires-python is not a string",
-                )
-            })?;
-            project.requires_python = Some((
-                spec.to_string(),
-                Evidence::line(
-                    file,
-                    key_line(text, "requires-python").unwrap_or(1),
-                    format!("requires-python = \"{spec}\""),
-                ),
-            ));
-        }
-        if let Some(deps) = pep621.get("dependencies") {
-            project.pep621_dependencies = true;
-            let deps = deps.as_array().ok_or_else(|| {
-                broken(
-                    file,
-                    key_line(text, "dependencies"),
-                    "[project].dependencies is not a list",
-                )
-            })?;
-            let quoted = QuotedLines::new(text);
-            for dep in deps {
-                let Some(dep) = dep.as_str() else {
-                    return Err(broken(
-                        file,
-                        key_line(text, "dependencies"),
-                        "[project].dependencies holds a value that is not a string",
-                    ));
-                };
-                if let Some(name) = requirement_name(dep) {
-                    let line = quoted.line(dep);
-                    project
-                        .dependencies
-                        .entry(name)
-                        .or_insert_with(|| Evidence::line(file, line.unwrap_or(1), dep));
-                }
-            }
-        }
-        if let Some(scripts) = pep621.get("scripts").and_then(Value::as_table) {
-            collect_scripts(file, &keys, scripts, project);
-        }
+        read_pep621(file, text, &keys, pep621, project)?;
     }
     let tool = table.get("tool").and_then(Value::as_table);
     if let Some(poetry) = tool.and_then(|t| t.get("poetry")).and_then(Value::as_table) {
-        project.poetry = true;
-        if !project.pep621 {
-            project.about = crate::manifest::About::from_table(file, text, Some(poetry));
-        }
-        project.poetry_no_package =
-            poetry.get("package-mode").and_then(Value::as_bool) == Some(false);
-        if project.name.is_none() {
-            project.name = poetry
-                .get("name")
-                .and_then(Value::as_str)
-                .map(str::to_string);
-        }
-        if !project.pep621 {
-            project.build_system = project.build_system || !project.poetry_no_package;
-        }
-        if let Some(deps) = poetry.get("dependencies").and_then(Value::as_table) {
-            for (name, spec) in deps {
-                if name == "python" {
-                    if project.requires_python.is_none()
-                        && let Some(spec) = spec.as_str()
-                    {
-                        project.requires_python = Some((
-                            poetry_to_pep440(spec),
-                            Evidence::line(
-                                file,
-                                key_line(text, "python").unwrap_or(1),
-                                format!("python = \"{spec}\""),
-                            ),
-                        ));
-                    }
-                    continue;
-                }
-                project
-                    .dependencies
-                    .entry(normalize(name))
-                    .or_insert_with(|| {
-                        Evidence::line(file, keys.line(name).unwrap_or(1), name.clone())
-                    });
-            }
-        }
-        if let Some(scripts) = poetry.get("scripts").and_then(Value::as_table) {
-            collect_scripts(file, &keys, scripts, project);
-        }
+        read_poetry(file, text, &keys, poetry, project);
     }
     if let Some(members) = tool
         .and_then(|t| t.get("uv"))
         .and_then(|uv| uv.get("workspace"))
         .and_then(|w| w.get("members"))
     {
-        let members = members.as_array().ok_or_else(|| {
+        read_workspace_members(file, text, members, project)?;
+    }
+    Ok(())
+}
+
+/// The `[project]` table (PEP 621): name, labels, requires-python, dependencies and scripts.
+fn read_pep621(
+    file: &str,
+    text: &str,
+    keys: &KeyLines,
+    pep621: &Table,
+    project: &mut Project,
+) -> Result<(), DetectError> {
+    project.pep621 = true;
+    project.about = crate::manifest::About::from_table(file, text, Some(pep621));
+    project.name = pep621
+        .get("name")
+        .and_then(Value::as_str)
+        .map(str::to_string);
+    if let Some(spec) = pep621.get("requires-python") {
+        let spec = spec.as_str().ok_or_else(|| {
+            broken(
+                file,
+                key_line(text, "requires-python"),
+                "requires-python is not a string",
+            )
+        })?;
+        project.requires_python = Some((
+            spec.to_string(),
+            Evidence::line(
+                file,
+                key_line(text, "requires-python").unwrap_or(1),
+                format!("requires-python = \"{spec}\""),
+            ),
+        ));
+    }
+    if let Some(deps) = pep621.get("dependencies") {
+        read_pep621_dependencies(file, text, deps, project)?;
+    }
+    if let Some(scripts) = pep621.get("scripts").and_then(Value::as_table) {
+        collect_scripts(file, keys, scripts, project);
+    }
+    Ok(())
+}
+
+/// `[project].dependencies`: each requirement's name, with the line that declares it.
+fn read_pep621_dependencies(
+    file: &str,
+    text: &str,
+    deps: &Value,
+    project: &mut Project,
+) -> Result<(), DetectError> {
+    project.pep621_dependencies = true;
+    let deps = deps.as_array().ok_or_else(|| {
+        broken(
+            file,
+            key_line(text, "dependencies"),
+            "[project].dependencies is not a list",
+        )
+    })?;
+    let quoted = QuotedLines::new(text);
+    for dep in deps {
+        let Some(dep) = dep.as_str() else {
+            return Err(broken(
+                file,
+                key_line(text, "dependencies"),
+                "[project].dependencies holds a value that is not a string",
+            ));
+        };
+        if let Some(name) = requirement_name(dep) {
+            let line = quoted.line(dep);
+            project
+                .dependencies
+                .entry(name)
+                .or_insert_with(|| Evidence::line(file, line.unwrap_or(1), dep));
+        }
+    }
+    Ok(())
+}
+
+/// The `[tool.poetry]` table: what `[project]` left unsaid (name, labels, python), package
+/// mode, dependencies and scripts.
+fn read_poetry(file: &str, text: &str, keys: &KeyLines, poetry: &Table, project: &mut Project) {
+    project.poetry = true;
+    if !project.pep621 {
+        project.about = crate::manifest::About::from_table(file, text, Some(poetry));
+    }
+    project.poetry_no_package = poetry.get("package-mode").and_then(Value::as_bool) == Some(false);
+    if project.name.is_none() {
+        project.name = poetry
+            .get("name")
+            .and_then(Value::as_str)
+            .map(str::to_string);
+    }
+    if !project.pep621 {
+        project.build_system = project.build_system || !project.poetry_no_package;
+    }
+    if let Some(deps) = poetry.get("dependencies").and_then(Value::as_table) {
+        for (name, spec) in deps {
+            if name == "python" {
+                if project.requires_python.is_none()
+                    && let Some(spec) = spec.as_str()
+                {
+                    project.requires_python = Some((
+                        poetry_to_pep440(spec),
+                        Evidence::line(
+                            file,
+                            key_line(text, "python").unwrap_or(1),
+                            format!("python = \"{spec}\""),
+                        ),
+                    ));
+                }
+                continue;
+            }
+            project
+                .dependencies
+                .entry(normalize(name))
+                .or_insert_with(|| {
+                    Evidence::line(file, keys.line(name).unwrap_or(1), name.clone())
+                });
+        }
+    }
+    if let Some(scripts) = poetry.get("scripts").and_then(Value::as_table) {
+        collect_scripts(file, keys, scripts, project);
+    }
+}
+
+/// `[tool.uv.workspace] members`: the member patterns of a workspace root.
+fn read_workspace_members(
+    file: &str,
+    text: &str,
+    members: &Value,
+    project: &mut Project,
+) -> Result<(), DetectError> {
+    let members = members.as_array().ok_or_else(|| {
+        broken(
+            file,
+            key_line(text, "members"),
+            "[tool.uv.workspace] members is not a list",
+        )
+    })?;
+    for member in members {
+        let member = member.as_str().ok_or_else(|| {
             broken(
                 file,
                 key_line(text, "members"),
-                "[tool.uv.workspace] members is not a list",
+                "[tool.uv.workspace] members holds a value that is not a string",
             )
         })?;
-        for member in members {
-            let member = member.as_str().ok_or_else(|| {
-                broken(
-                    file,
-                    key_line(text, "members"),
-                    "[tool.uv.workspace] members holds a value that is not a string",
-                )
-            })?;
-            project.workspace_members.push(member.to_string());
-        }
+        project.workspace_members.push(member.to_string());
     }
     Ok(())
 }
