@@ -5,7 +5,7 @@
 use crate::facts::DetectError;
 
 /// The value when `ok`, else a refusal naming the file, field and what the context allows.
-fn accept(
+pub fn accept(
     ok: bool,
     file: &str,
     field: &str,
@@ -94,31 +94,6 @@ pub fn version(file: &str, field: &str, value: &str) -> Result<String, DetectErr
         && value.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
         && !value.contains("..");
     accept(ok, file, field, value, "a version such as 1.26 or 1.90.0")
-}
-
-/// A Python application reference for gunicorn, uvicorn or flask: `package.module:object`, or
-/// `module:factory()` for an application factory.
-pub fn python_target(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
-    let identifier = |s: &str| {
-        !s.is_empty()
-            && s.len() <= 128
-            && !s.starts_with(|c: char| c.is_ascii_digit())
-            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-    };
-    let ok = match value.split_once(':') {
-        Some((module, object)) => {
-            module.split('.').all(identifier)
-                && identifier(object.strip_suffix("()").unwrap_or(object))
-        }
-        None => false,
-    };
-    accept(
-        ok,
-        file,
-        field,
-        value,
-        "a Python reference such as package.module:app or module:create_app()",
-    )
 }
 
 /// An npm package name: `name` or `@scope/name`, lower-case letters, digits, `.`, `_`, `-`, `~`,

@@ -9,7 +9,7 @@ mod config;
 mod evidence;
 mod fixtures;
 mod floors;
-mod one_folder;
 mod frontend;
+mod one_folder;
 mod tree;
 mod wizard;

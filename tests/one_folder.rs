@@ -110,7 +110,11 @@ fn no_file_outside_a_stacks_folders_names_it() {
     files(&root.join("templates"), &mut all);
     let mut offences = Vec::new();
     for file in all {
-        let rel = file.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = file
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let own = stacks.iter().any(|(module, _, _)| {
             rel.starts_with(&format!("src/stacks/{module}/"))
                 || rel.starts_with(&format!("templates/{module}/"))

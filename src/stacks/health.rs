@@ -1,7 +1,7 @@
 //! The image's health check: an exec-form command that asks the application's health path over
-//! HTTP with what the runtime image already carries (node, python, java), or with a small static
-//! probe built in the build stage where it carries no interpreter (Go, Rust). Never a shell, never
-//! curl. Any answer below 500 counts as healthy, as an orchestrator's HTTP check does.
+//! HTTP with what the runtime image already carries (an interpreter), or with a small static
+//! probe built in the build stage where it carries none; each stack says which. Never a shell,
+//! never curl. Any answer below 500 counts as healthy, as an orchestrator's HTTP check does.
 
 use crate::evidence::Evidence;
 use crate::trace::Step;
@@ -18,93 +18,71 @@ pub struct Health {
     pub port: u16,
     /// The exec-form command.
     pub command: Vec<String>,
-    /// The probe the build stage makes for it: `go`, `rust` or `java`; `None` when the
-    /// runtime's own interpreter asks.
+    /// The probe the build stage makes for it, by the name the stack's templates know; `None`
+    /// when the runtime's own interpreter asks.
     pub probe: Option<&'static str>,
     /// Where a probe lives in the runtime image.
     pub dir: &'static str,
 }
 
-/// How a runtime asks the health path.
+/// What a health command asks: the whole URL, and its port and path.
 #[derive(Debug, Clone, Copy)]
-pub enum Asker<'a> {
-    /// The node binary at this path.
-    Node(&'a str),
-    /// The python interpreter at this path.
-    Python(&'a str),
-    /// The java launcher at this path, with a probe class compiled in the build stage.
-    Java(&'a str),
-    /// The php CLI at this path asking PHP-FPM over FastCGI, as nginx does, for the front
-    /// controller at `script` under the web root `root`.
-    PhpFpm {
-        php: &'a str,
-        script: &'a str,
-        root: &'a str,
-    },
-    /// A static probe built in the build stage from a few lines of the stack's own language:
-    /// `go` or `rust`.
-    Probe(&'static str),
+pub struct Ask<'a> {
+    pub url: &'a str,
+    pub port: u16,
+    pub path: &'a str,
+}
+
+/// How a runtime asks the health path: the exec-form command for an [`Ask`], and the probe the
+/// build stage makes for it (its name, which the stack's templates know), if any.
+pub struct Asker<'a> {
+    command: Box<dyn Fn(Ask<'_>) -> Vec<String> + 'a>,
+    probe: Option<&'static str>,
+}
+
+impl<'a> Asker<'a> {
+    /// A program the runtime image carries (an interpreter) asks, with the command `command`
+    /// gives; `probe` names what the build stage makes for it, if anything.
+    pub fn program(
+        command: impl Fn(Ask<'_>) -> Vec<String> + 'a,
+        probe: Option<&'static str>,
+    ) -> Asker<'a> {
+        Asker {
+            command: Box::new(command),
+            probe,
+        }
+    }
+
+    /// A static probe built in the build stage from a few lines of the stack's own language,
+    /// named `probe`, asks: `PROBE_DIR/health HOST:PORT PATH`.
+    pub fn probe(probe: &'static str) -> Asker<'a> {
+        Asker::program(
+            |ask| {
+                vec![
+                    format!("{PROBE_DIR}/health"),
+                    format!("127.0.0.1:{}", ask.port),
+                    ask.path.to_string(),
+                ]
+            },
+            Some(probe),
+        )
+    }
 }
 
 impl Health {
     /// The check asking `path` on `port` with `asker`.
     pub fn new(asker: Asker<'_>, port: u16, path: &str) -> Health {
         let url = format!("http://127.0.0.1:{port}{path}");
-        let (command, probe) = match asker {
-            Asker::Node(node) => (
-                vec![
-                    node.to_string(),
-                    "-e".to_string(),
-                    format!(
-                        "fetch(\"{url}\").then(function(r){{process.exit(Math.floor(r.status/500))}},function(){{process.exit(1)}})"
-                    ),
-                ],
-                None,
-            ),
-            Asker::Python(python) => (
-                vec![
-                    python.to_string(),
-                    "-c".to_string(),
-                    format!(
-                        "import sys, urllib.request, urllib.error\ntry:\n    urllib.request.urlopen(\"{url}\", timeout=4)\nexcept urllib.error.HTTPError as error:\n    sys.exit(error.code // 500)\nexcept Exception:\n    sys.exit(1)"
-                    ),
-                ],
-                None,
-            ),
-            Asker::Java(java) => (
-                vec![
-                    java.to_string(),
-                    "-cp".to_string(),
-                    PROBE_DIR.to_string(),
-                    "Health".to_string(),
-                    url,
-                ],
-                Some("java"),
-            ),
-            Asker::PhpFpm { php, script, root } => (
-                vec![
-                    php.to_string(),
-                    "-r".to_string(),
-                    format!(
-                        "$s=fsockopen('127.0.0.1',{port},$n,$e,3);if(!$s)exit(1);stream_set_timeout($s,4);$b='';foreach(['SCRIPT_FILENAME'=>'{script}','SCRIPT_NAME'=>'/index.php','DOCUMENT_ROOT'=>'{root}','REQUEST_METHOD'=>'GET','REQUEST_URI'=>'{path}','QUERY_STRING'=>'','SERVER_NAME'=>'localhost','SERVER_PORT'=>'80','SERVER_PROTOCOL'=>'HTTP/1.1','GATEWAY_INTERFACE'=>'CGI/1.1','REMOTE_ADDR'=>'127.0.0.1'] as $k=>$v)$b.=chr(strlen($k)).chr(strlen($v)).$k.$v;$r=function($t,$c){{return pack('CCnnCx',1,$t,1,strlen($c),0).$c;}};fwrite($s,$r(1,pack('nCx5',1,0)).$r(4,$b).$r(4,'').$r(5,''));$o='';while(strlen($h=(string)stream_get_contents($s,8))==8){{$u=unpack('Cv/Ct/nid/nlen/Cpad',$h);$c=$u['len']?(string)stream_get_contents($s,$u['len']):'';if($u['pad'])stream_get_contents($s,$u['pad']);if($u['t']==6)$o.=$c;if($u['t']==3)break;}}exit($o===''||preg_match('/^Status: *5/mi',$o)?1:0);"
-                    ),
-                ],
-                None,
-            ),
-            Asker::Probe(language) => (
-                vec![
-                    format!("{PROBE_DIR}/health"),
-                    format!("127.0.0.1:{port}"),
-                    path.to_string(),
-                ],
-                Some(language),
-            ),
-        };
+        let command = (asker.command)(Ask {
+            url: &url,
+            port,
+            path,
+        });
         Health {
             path: path.to_string(),
             port,
             command,
-            probe,
+            probe: asker.probe,
             dir: PROBE_DIR,
         }
     }

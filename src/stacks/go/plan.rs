@@ -164,7 +164,7 @@ pub fn plan(
         settings.health_path.as_deref(),
         main.health.as_ref(),
         settings.port.or(main.port.as_ref().map(|(port, _)| *port)),
-        health::Asker::Probe("go"),
+        health::Asker::probe("go"),
         "a static probe built from a few lines of Go in the build stage (the runtime has no shell or HTTP client)",
     );
     steps.push(health_step);

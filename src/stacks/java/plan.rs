@@ -304,7 +304,18 @@ pub fn plan(
         settings.health_path.as_deref(),
         module.health.as_ref(),
         port,
-        health::Asker::Java(runtime.interpreter),
+        health::Asker::program(
+            |ask| {
+                vec![
+                    runtime.interpreter.to_string(),
+                    "-cp".to_string(),
+                    health::PROBE_DIR.to_string(),
+                    "Health".to_string(),
+                    ask.url.to_string(),
+                ]
+            },
+            Some("java"),
+        ),
         "a probe class compiled in the build stage and run by the image's java",
     );
     steps.push(health_step);

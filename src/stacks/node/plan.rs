@@ -954,7 +954,19 @@ impl<'a> Planner<'a> {
             settings.health_path.as_deref(),
             self.package.health.as_ref(),
             port,
-            health::Asker::Node(node),
+            health::Asker::program(
+                |ask| {
+                    vec![
+                        node.to_string(),
+                        "-e".to_string(),
+                        format!(
+                            "fetch(\"{}\").then(function(r){{process.exit(Math.floor(r.status/500))}},function(){{process.exit(1)}})",
+                            ask.url
+                        ),
+                    ]
+                },
+                None,
+            ),
             "the image's node and its fetch",
         );
         self.steps.push(health_step);

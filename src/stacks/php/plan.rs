@@ -104,11 +104,7 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         health_path,
         facts.health.as_ref(),
         web.then_some(catalog::PHP_FPM_PORT),
-        crate::stacks::health::Asker::PhpFpm {
-            php: catalog::PHP_CLI,
-            script: &front_controller,
-            root: &web_root,
-        },
+        fastcgi_asker(catalog::PHP_CLI, &front_controller, &web_root),
         "the image's php asking PHP-FPM over FastCGI for the front controller, as nginx does",
     );
     steps.push(health_step);
@@ -292,4 +288,22 @@ pub fn no_distroless_php() -> Step {
             "distroless publishes static, base, cc, python3, nodejs and java images; no php",
         )],
     }
+}
+
+/// The health command of a PHP-FPM application: the image's php CLI (`php`) asking PHP-FPM over
+/// FastCGI, as nginx does, for the front controller `script` under the web root `root`.
+fn fastcgi_asker<'a>(php: &'a str, script: &'a str, root: &'a str) -> crate::stacks::health::Asker<'a> {
+    crate::stacks::health::Asker::program(
+        move |ask| {
+            let (port, path) = (ask.port, ask.path);
+            vec![
+                php.to_string(),
+                "-r".to_string(),
+                format!(
+                    "$s=fsockopen('127.0.0.1',{port},$n,$e,3);if(!$s)exit(1);stream_set_timeout($s,4);$b='';foreach(['SCRIPT_FILENAME'=>'{script}','SCRIPT_NAME'=>'/index.php','DOCUMENT_ROOT'=>'{root}','REQUEST_METHOD'=>'GET','REQUEST_URI'=>'{path}','QUERY_STRING'=>'','SERVER_NAME'=>'localhost','SERVER_PORT'=>'80','SERVER_PROTOCOL'=>'HTTP/1.1','GATEWAY_INTERFACE'=>'CGI/1.1','REMOTE_ADDR'=>'127.0.0.1'] as $k=>$v)$b.=chr(strlen($k)).chr(strlen($v)).$k.$v;$r=function($t,$c){{return pack('CCnnCx',1,$t,1,strlen($c),0).$c;}};fwrite($s,$r(1,pack('nCx5',1,0)).$r(4,$b).$r(4,'').$r(5,''));$o='';while(strlen($h=(string)stream_get_contents($s,8))==8){{$u=unpack('Cv/Ct/nid/nlen/Cpad',$h);$c=$u['len']?(string)stream_get_contents($s,$u['len']):'';if($u['pad'])stream_get_contents($s,$u['pad']);if($u['t']==6)$o.=$c;if($u['t']==3)break;}}exit($o===''||preg_match('/^Status: *5/mi',$o)?1:0);"
+                ),
+            ]
+        },
+        None,
+    )
 }

@@ -279,7 +279,19 @@ pub fn plan(
         settings.health_path.as_deref(),
         entry.health.as_ref(),
         app_port,
-        health::Asker::Python(&format!("{VENV}/bin/python")),
+        health::Asker::program(
+            |ask| {
+                vec![
+                    format!("{VENV}/bin/python"),
+                    "-c".to_string(),
+                    format!(
+                        "import sys, urllib.request, urllib.error\ntry:\n    urllib.request.urlopen(\"{}\", timeout=4)\nexcept urllib.error.HTTPError as error:\n    sys.exit(error.code // 500)\nexcept Exception:\n    sys.exit(1)",
+                        ask.url
+                    ),
+                ]
+            },
+            None,
+        ),
         "the venv's python and urllib",
     );
     planner.steps.push(health_step);
@@ -375,7 +387,7 @@ fn requested_version(settings: &Settings, minor: &str) -> Result<(), DetectError
 
 /// The application target an entry names (`module:object`), checked as a Python target.
 fn application(entry: &Entry, target: &str) -> Result<String, DetectError> {
-    safe::python_target(&entry.evidence.file, "application", target)
+    application_reference(&entry.evidence.file, "application", target)
         .map_err(|e| e.at_line(entry.evidence.line))
 }
 
@@ -947,4 +959,29 @@ fn platforms(
             }
         )),
     }
+}
+
+/// A Python application reference for gunicorn, uvicorn or flask: `package.module:object`, or
+/// `module:factory()` for an application factory.
+fn application_reference(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    let identifier = |s: &str| {
+        !s.is_empty()
+            && s.len() <= 128
+            && !s.starts_with(|c: char| c.is_ascii_digit())
+            && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    };
+    let ok = match value.split_once(':') {
+        Some((module, object)) => {
+            module.split('.').all(identifier)
+                && identifier(object.strip_suffix("()").unwrap_or(object))
+        }
+        None => false,
+    };
+    safe::accept(
+        ok,
+        file,
+        field,
+        value,
+        "a Python reference such as package.module:app or module:create_app()",
+    )
 }

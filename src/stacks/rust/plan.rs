@@ -317,7 +317,7 @@ pub fn plan(
         settings.health_path.as_deref(),
         bin.health.as_ref(),
         settings.port.or(bin.port.as_ref().map(|(port, _)| *port)),
-        health::Asker::Probe("rust"),
+        health::Asker::probe("rust"),
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
     Ok(StackOutput {
