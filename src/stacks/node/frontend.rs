@@ -4,12 +4,23 @@
 //! (Nuxt, TanStack Start, SvelteKit's adapter-node, Astro's node adapter) has a server entry its
 //! build writes, and variables that make it listen on every interface and a port.
 
-use super::package::Package;
 use crate::evidence::Evidence;
+use std::collections::BTreeMap;
 use crate::facts::{self, DetectError};
 use crate::manifest::{key_line, line_of, parse_json};
 use crate::repo::{self, MANIFEST_CAP, Repo, SOURCE_CAP};
 use serde::Serialize;
+
+/// What front-end detection reads of a package.json: the package's directory and manifest, its
+/// dependencies and its build script.
+#[derive(Debug, Clone, Copy)]
+pub struct Declared<'a> {
+    pub dir: &'a str,
+    pub manifest: &'a str,
+    pub dependencies: &'a BTreeMap<String, Evidence>,
+    pub dev_dependencies: &'a BTreeMap<String, Evidence>,
+    pub build_script: Option<&'a (String, Evidence)>,
+}
 
 /// Client-side routers: a site that uses one answers unknown paths with its index page.
 const ROUTERS: &[&str] = &[
@@ -62,7 +73,7 @@ pub enum Frontend {
     Server(Server),
 }
 
-fn dependency<'a>(package: &'a Package, names: &[&str]) -> Option<(&'a str, &'a Evidence)> {
+fn dependency<'a>(package: &Declared<'a>, names: &[&str]) -> Option<(&'a str, &'a Evidence)> {
     names.iter().find_map(|name| {
         package
             .dependencies
@@ -72,8 +83,8 @@ fn dependency<'a>(package: &'a Package, names: &[&str]) -> Option<(&'a str, &'a 
     })
 }
 
-fn build_runs(package: &Package, words: &[&str]) -> Option<Evidence> {
-    let (script, evidence) = package.build_script()?;
+fn build_runs(package: &Declared<'_>, words: &[&str]) -> Option<Evidence> {
+    let (script, evidence) = package.build_script?;
     words
         .iter()
         .any(|word| script.contains(word))
@@ -83,11 +94,11 @@ fn build_runs(package: &Package, words: &[&str]) -> Option<Evidence> {
 /// The first configuration file of `names` in the package's directory, with its text.
 fn config(
     repo: &Repo,
-    package: &Package,
+    package: &Declared<'_>,
     names: &[&str],
 ) -> Result<Option<(String, String)>, DetectError> {
     for name in names {
-        let file = repo::join(&package.dir, name);
+        let file = repo::join(package.dir, name);
         if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
             return Ok(Some((file, text)));
         }
@@ -138,7 +149,7 @@ fn configured_dir(
     file: &str,
     text: &str,
     key: &str,
-    package: &Package,
+    package: &Declared<'_>,
 ) -> Result<Option<Option<(String, Evidence)>>, DetectError> {
     let Some((value, line)) = option(text, key) else {
         return Ok(None);
@@ -158,10 +169,10 @@ fn within_package(
     file: &str,
     line: Option<usize>,
     key: &str,
-    package: &Package,
+    package: &Declared<'_>,
     value: &str,
 ) -> Result<Option<String>, DetectError> {
-    let inside = facts::inside(file, line, key, &package.dir, value)?;
+    let inside = facts::inside(file, line, key, package.dir, value)?;
     if inside == package.dir {
         return Err(whole_package(file, line, key, value));
     }
@@ -190,7 +201,7 @@ pub fn whole_package(file: &str, line: Option<usize>, key: &str, value: &str) ->
 fn output_dir(
     found: &Option<(String, String)>,
     key: &str,
-    package: &Package,
+    package: &Declared<'_>,
     default: impl FnOnce() -> (String, Evidence),
 ) -> Result<Option<(String, Evidence)>, DetectError> {
     let configured = match found {
@@ -203,7 +214,7 @@ fn output_dir(
     })
 }
 
-fn spa(package: &Package) -> Option<Evidence> {
+fn spa(package: &Declared<'_>) -> Option<Evidence> {
     dependency(package, ROUTERS).map(|(name, evidence)| Evidence {
         detail: format!("{name}: routes on the client"),
         ..evidence.clone()
@@ -215,7 +226,7 @@ fn spa(package: &Package) -> Option<Evidence> {
 fn site(
     framework: &'static str,
     dir: String,
-    package: Option<&Package>,
+    package: Option<&Declared<'_>>,
     hashed: &'static str,
     evidence: Evidence,
 ) -> Frontend {
@@ -248,7 +259,7 @@ fn server(
 }
 
 /// What the package's front-end framework builds, if it uses one shiplight knows.
-pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
+pub fn detect(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, DetectError> {
     if let Some((_, evidence)) = dependency(package, &["nuxt"]) {
         return Ok(Some(nuxt(package, evidence)));
     }
@@ -282,7 +293,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
     }
     if let Some((_, evidence)) = dependency(package, &["react-scripts"])
         && build_runs(package, &["react-scripts build"]).is_some()
-        && repo.is_file(&repo::join(&package.dir, "public/index.html"))
+        && repo.is_file(&repo::join(package.dir, "public/index.html"))
     {
         return Ok(Some(site(
             "Create React App",
@@ -297,7 +308,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
     }
     if let Some(build) = build_runs(package, &["vite build"])
         && dependency(package, &["vite"]).is_some()
-        && repo.is_file(&repo::join(&package.dir, "index.html"))
+        && repo.is_file(&repo::join(package.dir, "index.html"))
     {
         return vite(repo, package, build);
     }
@@ -307,11 +318,11 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
         return parcel(package, build);
     }
     if let Some((_, evidence)) = dependency(package, &["@11ty/eleventy"])
-        && package.build_script().is_some()
+        && package.build_script.is_some()
     {
         return eleventy(package, evidence);
     }
-    if repo.is_file(&repo::join(&package.dir, "index.html"))
+    if repo.is_file(&repo::join(package.dir, "index.html"))
         && let Some((dir, evidence)) = build_output(package)?
     {
         return Ok(Some(site("static site", dir, None, "", evidence)));
@@ -320,7 +331,7 @@ pub fn detect(repo: &Repo, package: &Package) -> Result<Option<Frontend>, Detect
 }
 
 /// Nuxt: the static site `nuxt generate` writes, else the server `nuxt build` writes.
-fn nuxt(package: &Package, evidence: &Evidence) -> Frontend {
+fn nuxt(package: &Declared<'_>, evidence: &Evidence) -> Frontend {
     if let Some(build) = build_runs(package, &["nuxt generate", "nuxi generate"]) {
         return site(
             "Nuxt",
@@ -348,7 +359,7 @@ fn nuxt(package: &Package, evidence: &Evidence) -> Frontend {
 /// Astro: the server its Node adapter builds, else the static site in its `outDir`.
 fn astro(
     repo: &Repo,
-    package: &Package,
+    package: &Declared<'_>,
     evidence: &Evidence,
 ) -> Result<Option<Frontend>, DetectError> {
     let found = config(
@@ -384,7 +395,7 @@ fn astro(
 }
 
 /// Vite: the static site in the config's `outDir`, else dist/.
-fn vite(repo: &Repo, package: &Package, build: Evidence) -> Result<Option<Frontend>, DetectError> {
+fn vite(repo: &Repo, package: &Declared<'_>, build: Evidence) -> Result<Option<Frontend>, DetectError> {
     let found = config(
         repo,
         package,
@@ -417,7 +428,7 @@ fn vite(repo: &Repo, package: &Package, build: Evidence) -> Result<Option<Fronte
 }
 
 /// Parcel: the static site in the build script's output directory, else dist/.
-fn parcel(package: &Package, build: Evidence) -> Result<Option<Frontend>, DetectError> {
+fn parcel(package: &Declared<'_>, build: Evidence) -> Result<Option<Frontend>, DetectError> {
     let (dir, evidence) = match build_output(package)? {
         Some(found) => found,
         None => (
@@ -438,7 +449,7 @@ fn parcel(package: &Package, build: Evidence) -> Result<Option<Frontend>, Detect
 }
 
 /// Eleventy: the static site in the build script's output directory, else _site/.
-fn eleventy(package: &Package, evidence: &Evidence) -> Result<Option<Frontend>, DetectError> {
+fn eleventy(package: &Declared<'_>, evidence: &Evidence) -> Result<Option<Frontend>, DetectError> {
     let (dir, evidence) = match build_output(package)? {
         Some(found) => found,
         None => (
@@ -455,8 +466,8 @@ fn eleventy(package: &Package, evidence: &Evidence) -> Result<Option<Frontend>, 
 /// The output directory a build script names with `--output`, `--out-dir`, `--outdir`, `-o`
 /// (or `--output=DIR`), kept inside the package: a plain site's build (a CSS or bundler CLI
 /// beside an `index.html`) says where its files go.
-fn build_output(package: &Package) -> Result<Option<(String, Evidence)>, DetectError> {
-    let Some((script, evidence)) = package.build_script() else {
+fn build_output(package: &Declared<'_>) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some((script, evidence)) = package.build_script else {
         return Ok(None);
     };
     let words: Vec<&str> = script.split_whitespace().collect();
@@ -487,7 +498,7 @@ fn build_output(package: &Package) -> Result<Option<(String, Evidence)>, DetectE
     )))
 }
 
-fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
+fn sveltekit(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, DetectError> {
     let found = config(repo, package, &["svelte.config.js", "svelte.config.ts"])?;
     let imports = |adapter: &str| {
         found
@@ -504,7 +515,7 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
             let file = found
                 .as_ref()
                 .map(|(file, _)| file.clone())
-                .unwrap_or_else(|| package.manifest.clone());
+                .unwrap_or_else(|| package.manifest.to_string());
             return Err(DetectError::Broken {
                 file,
                 line: None,
@@ -578,8 +589,8 @@ fn sveltekit(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectE
 
 /// Angular: the application project of angular.json and where its build writes the browser
 /// files (`outputPath`, plus `browser/` for the application builder).
-fn angular(repo: &Repo, package: &Package) -> Result<Option<Frontend>, DetectError> {
-    let file = repo::join(&package.dir, "angular.json");
+fn angular(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, DetectError> {
+    let file = repo::join(package.dir, "angular.json");
     let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
         return Ok(None);
     };
@@ -669,33 +680,32 @@ mod tests {
 
     #[test]
     fn output_directories_named_by_build_scripts() {
-        let package = |script: &str| Package {
-            manifest: "package.json".to_string(),
-            scripts: [(
-                "build".to_string(),
-                (
-                    script.to_string(),
-                    Evidence::line("package.json", 3, "build"),
-                ),
-            )]
-            .into(),
-            ..Package::default()
+        let none = BTreeMap::new();
+        let dir = |script: &str| {
+            let build = (script.to_string(), Evidence::line("package.json", 3, "build"));
+            let package = Declared {
+                dir: "",
+                manifest: "package.json",
+                dependencies: &none,
+                dev_dependencies: &none,
+                build_script: Some(&build),
+            };
+            build_output(&package).map(|found| found.map(|(dir, _)| dir))
         };
-        let dir = |script: &str| build_output(&package(script)).unwrap().map(|(d, _)| d);
         assert_eq!(
-            dir("esbuild app.js --bundle --outdir=www"),
+            dir("esbuild app.js --bundle --outdir=www").unwrap(),
             Some("www".into())
         );
         assert_eq!(
-            dir("parcel build index.html --dist-dir site/"),
+            dir("parcel build index.html --dist-dir site/").unwrap(),
             Some("site".into())
         );
         assert_eq!(
-            dir("tailwindcss -i a.css -o public/out"),
+            dir("tailwindcss -i a.css -o public/out").unwrap(),
             Some("public/out".into())
         );
-        assert_eq!(dir("vite build"), None);
-        assert!(build_output(&package("x --output ../../etc")).is_err());
+        assert_eq!(dir("vite build").unwrap(), None);
+        assert!(dir("x --output ../../etc").is_err());
     }
 
     #[test]

@@ -363,6 +363,17 @@ impl Package {
     pub fn build_script(&self) -> Option<&(String, Evidence)> {
         self.scripts.get("build")
     }
+
+    /// What front-end detection reads of this package.
+    pub fn declared(&self) -> frontend::Declared<'_> {
+        frontend::Declared {
+            dir: &self.dir,
+            manifest: &self.manifest,
+            dependencies: &self.dependencies,
+            dev_dependencies: &self.dev_dependencies,
+            build_script: self.build_script(),
+        }
+    }
 }
 
 /// Whether a script's command is plain words a program can be given without a shell: no shell
@@ -423,7 +434,7 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     if let Some(evidence) = package.dependencies.get("next") {
         return next_entry(repo, package, evidence).map(Some);
     }
-    let frontend = frontend::detect(repo, package)?;
+    let frontend = frontend::detect(repo, &package.declared())?;
     if let Some(entry) = start_script_entry(package, &frontend)? {
         return Ok(Some(entry));
     }

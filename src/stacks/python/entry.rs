@@ -75,9 +75,14 @@ const SCRIPT_FILES: &[&str] = &[
     "__main__.py",
 ];
 
-/// Finds the entry point of `project`.
-pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    let mut entry = start(repo, project)?;
+/// Finds the entry point of `project`, given the one its own files declare (a Procfile, a
+/// Dockerfile, console scripts), which comes first.
+pub fn find(
+    repo: &Repo,
+    project: &Project,
+    declared: Option<Entry>,
+) -> Result<Option<Entry>, DetectError> {
+    let mut entry = start(repo, project, declared)?;
     if let Some(entry) = entry.as_mut()
         && entry.evidence.file.ends_with(".py")
     {
@@ -87,8 +92,12 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
 }
 
 /// How the application starts, without its health route.
-fn start(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    if let Some(mut entry) = super::declared::find(repo, project)? {
+fn start(
+    repo: &Repo,
+    project: &Project,
+    declared: Option<Entry>,
+) -> Result<Option<Entry>, DetectError> {
+    if let Some(mut entry) = declared {
         if let Some(django) = django(repo, project)?
             && let (Start::Gunicorn { target }, Start::Gunicorn { target: own }) =
                 (&entry.start, &django.start)

@@ -287,7 +287,8 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
     }
     let mut apps = Vec::new();
     for project in projects {
-        let entry = entry::find(repo, &project)?;
+        let declared = declared::find(repo, &project)?;
+        let entry = entry::find(repo, &project, declared)?;
         apps.push(App {
             dir: project.dir.clone(),
             name: project.name.clone(),
