@@ -1,5 +1,6 @@
-//! The plan: one serializable struct holding everything the templates may read. It is printed by
-//! `explain --json`, snapshotted in tests, and is the only input of rendering.
+//! The plan: one serializable struct holding everything the templates may read, built once
+//! from the stack's part and the settings, with the whole trace assembled here. It is printed
+//! by `explain --json`, snapshotted in tests, and is the only input of rendering.
 
 use crate::catalog::{self, DebugSwitch, Family, Vendor};
 use crate::credentials::{Found, Secret};
@@ -270,49 +271,8 @@ pub struct Inputs<'a> {
 /// Builds the plan for detected facts and settings: the stack chooses its target and walks its
 /// tree, then the plan is assembled, its trace in this one place.
 pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError> {
-    let facts = inputs.facts;
-    let stack = facts.stack();
-    let walk = Walk {
-        stack,
-        tree: stacks::tree(stack),
-    };
-    let mut vendor_step = None;
-    let planned = match facts.plan(settings, &walk) {
-        Err(PlanError::Decide(DecideError::Refused { reason, trace }))
-            if !settings.vendor_chosen && stacks::vendor_choice(stack) =>
-        {
-            let other = Settings {
-                vendor: Vendor::Chainguard,
-                ..settings.clone()
-            };
-            match facts.plan(&other, &walk) {
-                Ok(planned) => {
-                    let refusal = trace
-                        .iter()
-                        .rev()
-                        .find(|step| !step.evidence.is_empty())
-                        .map(|step| step.evidence.clone())
-                        .unwrap_or_default()
-                        .into_iter()
-                        .filter(|evidence| evidence.file != "settings")
-                        .collect();
-                    vendor_step = Some(Step {
-                        question: "Which vendor can run it?".to_string(),
-                        answer: format!(
-                            "chainguard: no setting chose a vendor, and distroless cannot ({})",
-                            reason.split(". ").next().unwrap_or(&reason)
-                        ),
-                        evidence: refusal,
-                    });
-                    planned
-                }
-                Err(_) => {
-                    return Err(PlanError::Decide(DecideError::Refused { reason, trace }));
-                }
-            }
-        }
-        other => other?,
-    };
+    let stack = inputs.facts.stack();
+    let (planned, vendor_step) = stack_plan(inputs.facts, settings)?;
     let Planned {
         decision,
         preface,
@@ -332,22 +292,21 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         builder_row.reference(&output.builder_version)
     };
     let images = Images::new(&settings.mirrors, settings.digests.as_ref())?;
-    let latest = builder.ends_with(":latest");
+    let mut build = output.build;
+    for image in build.images_mut() {
+        *image = images.reference(image);
+    }
+    let port = settings.port.or(output.port);
+    let image_name = crate::safe::image_name(&output.binary);
+    let (labels, labels_step, label_warnings) = Labels::new(&image_name, &output.about);
+    let cache_owner = builder_row
+        .user
+        .and_then(|user| user.split_once(':'))
+        .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
+        .unwrap_or_default();
+    let secrets = crate::credentials::mounts(inputs.credentials, builder_row.workdir, &cache_owner);
     let mut trace: Vec<Step> = inputs.chosen.into_iter().collect();
-    trace.push(vendor_step.unwrap_or_else(|| Step {
-        question: "Which vendor?".to_string(),
-        answer: format!(
-            "{}: {}. {}",
-            decision.vendor,
-            if settings.vendor_chosen {
-                "the settings choose it"
-            } else {
-                "the default"
-            },
-            catalog::DHI_NOT_OFFERED
-        ),
-        evidence: Vec::new(),
-    }));
+    trace.push(vendor_step.unwrap_or_else(|| default_vendor_step(decision.vendor, settings)));
     trace.extend(preface);
     trace.extend(decision.trace.iter().cloned());
     trace.extend(output.steps);
@@ -356,19 +315,13 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         answer: builder.clone(),
         evidence: Vec::new(),
     });
-    let mut build = output.build;
-    for image in build.images_mut() {
-        *image = images.reference(image);
-    }
-    let port = settings.port.or(output.port);
-    let image_name = crate::safe::image_name(&output.binary);
-    let (labels, labels_step, label_warnings) = Labels::new(&image_name, &output.about);
     trace.push(labels_step);
     trace.push(Step {
         question: "Platforms of a release build (docker-bake.hcl)?".to_string(),
         answer: output.platforms.why.clone(),
         evidence: Vec::new(),
     });
+    trace.extend(secrets_step(&secrets));
     let mut pins = build.pins();
     pins.stack = Some(stack);
     pins.vendor = Some(decision.vendor);
@@ -377,26 +330,6 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         pins.lang_version = Some(output.builder_version.clone());
     }
     pins.port = port;
-    let cache_owner = builder_row
-        .user
-        .and_then(|user| user.split_once(':'))
-        .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
-        .unwrap_or_default();
-    let secrets = crate::credentials::mounts(inputs.credentials, builder_row.workdir, &cache_owner);
-    if !secrets.is_empty() {
-        trace.push(Step {
-            question: "Which files reach the install steps as secrets?".to_string(),
-            answer: format!(
-                "{}: mounted on the steps that install and build, never copied into a layer (docker build --secret id=ID,src=FILE); the .dockerignore keeps them out of the build context",
-                secrets
-                    .iter()
-                    .map(|s| format!("{} (secret {}, {})", s.file, s.id, s.what))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
-            evidence: secrets.iter().map(|s| s.evidence.clone()).collect(),
-        });
-    }
     let mut warnings: Vec<String> = output
         .warnings
         .iter()
@@ -404,16 +337,11 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         .map(|line| crate::safe::comment(line))
         .collect();
     let web_stage = build.web_stage();
-    let wants_compose = settings.compose || web_stage.is_some();
-    let compose = match inputs.other_compose {
-        Some(other) if wants_compose => {
-            warnings.push(format!(
-                "{other} exists, so compose.yaml is not generated: Compose would prefer compose.yaml and silently stop reading {other}. Merge the service from `shiplight init --stdout --compose` into it"
-            ));
-            false
-        }
-        _ => wants_compose,
-    };
+    let compose = compose(
+        settings.compose || web_stage.is_some(),
+        inputs.other_compose,
+        &mut warnings,
+    );
     Ok(Plan {
         stack,
         stack_title: stack.title(),
@@ -435,7 +363,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         },
         builder: Builder {
             image: images.reference(&builder),
-            latest,
+            latest: builder.ends_with(":latest"),
             user: builder_row.user,
             cache_owner,
             workdir: builder_row.workdir,
@@ -459,4 +387,95 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         build,
         pins,
     })
+}
+
+/// The stack's plan, walking its tree once; when distroless refuses and no setting chose the
+/// vendor (for a stack where the vendor is a choice), planned again on Chainguard, with the
+/// step that says why.
+fn stack_plan(facts: &Facts, settings: &Settings) -> Result<(Planned, Option<Step>), PlanError> {
+    let stack = facts.stack();
+    let walk = Walk {
+        stack,
+        tree: stacks::tree(stack),
+    };
+    match facts.plan(settings, &walk) {
+        Err(PlanError::Decide(DecideError::Refused { reason, trace }))
+            if !settings.vendor_chosen && stacks::vendor_choice(stack) =>
+        {
+            let other = Settings {
+                vendor: Vendor::Chainguard,
+                ..settings.clone()
+            };
+            let Ok(planned) = facts.plan(&other, &walk) else {
+                return Err(PlanError::Decide(DecideError::Refused { reason, trace }));
+            };
+            let refusal = trace
+                .iter()
+                .rev()
+                .find(|step| !step.evidence.is_empty())
+                .map(|step| step.evidence.clone())
+                .unwrap_or_default()
+                .into_iter()
+                .filter(|evidence| evidence.file != "settings")
+                .collect();
+            let step = Step {
+                question: "Which vendor can run it?".to_string(),
+                answer: format!(
+                    "chainguard: no setting chose a vendor, and distroless cannot ({})",
+                    reason.split(". ").next().unwrap_or(&reason)
+                ),
+                evidence: refusal,
+            };
+            Ok((planned, Some(step)))
+        }
+        other => Ok((other?, None)),
+    }
+}
+
+/// The vendor step when the first vendor planned: chosen by the settings, or the default.
+fn default_vendor_step(vendor: Vendor, settings: &Settings) -> Step {
+    Step {
+        question: "Which vendor?".to_string(),
+        answer: format!(
+            "{}: {}. {}",
+            vendor,
+            if settings.vendor_chosen {
+                "the settings choose it"
+            } else {
+                "the default"
+            },
+            catalog::DHI_NOT_OFFERED
+        ),
+        evidence: Vec::new(),
+    }
+}
+
+/// The step naming the credential files mounted as secrets, when there are any.
+fn secrets_step(secrets: &[Secret]) -> Option<Step> {
+    (!secrets.is_empty()).then(|| Step {
+        question: "Which files reach the install steps as secrets?".to_string(),
+        answer: format!(
+            "{}: mounted on the steps that install and build, never copied into a layer (docker build --secret id=ID,src=FILE); the .dockerignore keeps them out of the build context",
+            secrets
+                .iter()
+                .map(|s| format!("{} (secret {}, {})", s.file, s.id, s.what))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        evidence: secrets.iter().map(|s| s.evidence.clone()).collect(),
+    })
+}
+
+/// Whether compose.yaml is generated when it is `wanted`: not when the project has a compose
+/// file of its own that it would shadow, which a warning says.
+fn compose(wanted: bool, other: Option<&'static str>, warnings: &mut Vec<String>) -> bool {
+    match other {
+        Some(other) if wanted => {
+            warnings.push(format!(
+                "{other} exists, so compose.yaml is not generated: Compose would prefer compose.yaml and silently stop reading {other}. Merge the service from `shiplight init --stdout --compose` into it"
+            ));
+            false
+        }
+        _ => wanted,
+    }
 }
