@@ -168,7 +168,7 @@ fn generate_all(
                 return Ok(vec![Service {
                     dir: relative.clone(),
                     application: None,
-                    generated: generate_detected(&service, reports, &base, flags.clone())?,
+                    generated: generate_detected(&service, reports, &base, flags.clone(), None)?,
                 }]);
             }
             applications
@@ -176,15 +176,18 @@ fn generate_all(
                 .map(|(name, app_dir)| {
                     let mut layer = flags.clone();
                     layer.package = Some(name.clone());
-                    let mut generated = generate_detected(&service, reports.clone(), &base, layer)?;
                     let dockerfile = crate::safe::relative_path(
                         "pom.xml",
                         "module directory",
                         &repo::join(&app_dir, "Dockerfile"),
                     )?;
-                    generated.plan.app.dockerfile = Some(dockerfile);
-                    let templates = Templates::load(generated.settings.templates.as_ref())?;
-                    generated.outputs = crate::render::render(&generated.plan, &templates)?;
+                    let generated = generate_detected(
+                        &service,
+                        reports.clone(),
+                        &base,
+                        layer,
+                        Some(dockerfile),
+                    )?;
                     Ok(Service {
                         dir: relative.clone(),
                         application: Some(Application { name, dir: app_dir }),

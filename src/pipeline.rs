@@ -76,15 +76,17 @@ pub fn generate(
 /// Generates from settings layers (lowest first) and the flags layer on top.
 pub fn generate_layers(root: &Path, base: &[Layer], flags: Layer) -> Result<Generated, Error> {
     let repo = repo::Repo::new(root);
-    generate_detected(&repo, detect::detect_all(&repo), base, flags)
+    generate_detected(&repo, detect::detect_all(&repo), base, flags, None)
 }
 
-/// [`generate_layers`] for detection reports already made for `repo` (whose reads they share).
+/// [`generate_layers`] for detection reports already made for `repo` (whose reads they share),
+/// with the Dockerfile's path from the build context when it is not `Dockerfile` there.
 pub fn generate_detected(
     repo: &repo::Repo,
     reports: Vec<detect::Report>,
     base: &[Layer],
     flags: Layer,
+    dockerfile: Option<String>,
 ) -> Result<Generated, Error> {
     let root = repo.root();
     let settings = Settings::resolve(base.iter().cloned().chain([flags]));
@@ -102,6 +104,7 @@ pub fn generate_detected(
             .iter()
             .copied()
             .find(|file| repo.exists(file)),
+        dockerfile,
     };
     let plan = plan::build(inputs, &settings)?;
     let templates = Templates::load(settings.templates.as_ref())?;

@@ -266,6 +266,9 @@ pub struct Inputs<'a> {
     pub credentials: &'a [Found],
     /// A compose file of the project's own that a generated compose.yaml would shadow.
     pub other_compose: Option<&'static str>,
+    /// The Dockerfile's path from the build context, when it is not the context's own
+    /// `Dockerfile` (one application of a reactor, built from the reactor's root).
+    pub dockerfile: Option<String>,
 }
 
 /// Builds the plan for detected facts and settings: the stack chooses its target and walks its
@@ -352,7 +355,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         platforms: output.platforms.list,
         app: App {
             image_name,
-            dockerfile: None,
+            dockerfile: inputs.dockerfile,
             binary: output.binary,
             port,
             dir: APP_DIR,
