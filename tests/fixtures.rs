@@ -23,6 +23,14 @@ const PROSE: &[(&str, &str)] = &[
         "stacks::output::INSTALL_ON_TARGET",
         shiplight::stacks::output::INSTALL_ON_TARGET,
     ),
+    (
+        "stacks::health::NO_ENDPOINT",
+        shiplight::stacks::health::NO_ENDPOINT,
+    ),
+    (
+        "stacks::node::plan::PRELOADED_STOP",
+        shiplight::stacks::node::plan::PRELOADED_STOP,
+    ),
 ];
 
 /// The plan's JSON with each sentence of `PROSE` replaced by its name in brackets.

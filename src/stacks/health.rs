@@ -7,6 +7,9 @@ use crate::evidence::Evidence;
 use crate::trace::Step;
 use serde::Serialize;
 
+/// The health step's answer when no endpoint is known.
+pub const NO_ENDPOINT: &str = "none: no health endpoint is known; name one with --health-path (or health-path in shiplight.toml)";
+
 /// Where a probe built in the build stage lives in the runtime image.
 pub const PROBE_DIR: &str = "/usr/local/lib/shiplight";
 
@@ -109,7 +112,7 @@ pub fn choose(
                 None,
                 Step {
                     question,
-                    answer: "none: no health endpoint is known; name one with --health-path (or health-path in shiplight.toml)".to_string(),
+                    answer: NO_ENDPOINT.to_string(),
                     evidence: Vec::new(),
                 },
             );

@@ -17,6 +17,9 @@ use crate::trace::Step;
 use nodejs_semver::Range;
 use serde::Serialize;
 
+/// How docker stop ends a Node server: the stop step's answer.
+pub const PRELOADED_STOP: &str = "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs";
+
 /// Port of Next.js and NestJS when the source names none.
 pub const FRAMEWORK_PORT: u16 = 3000;
 
@@ -972,7 +975,7 @@ impl<'a> Planner<'a> {
         self.steps.push(health_step);
         command.insert(0, STOP_ON_SIGTERM.to_string());
         self.steps.push(crate::stacks::output::stop_step(
-            "SIGTERM, through a module node preloads: node runs as PID 1, where a signal without a handler is ignored and the container would be killed after the grace period; the module exits on SIGTERM unless the application handles SIGTERM itself, whose shutdown then runs".to_string(),
+            PRELOADED_STOP.to_string(),
             vec![Evidence::file(
                 "catalog",
                 "node installs no SIGTERM handler of its own",
