@@ -104,7 +104,13 @@ fn named_stacks(text: &str, stacks: &[(String, String, String)]) -> Vec<(usize, 
 fn no_file_outside_a_stacks_folders_names_it() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let stacks = stacks();
-    assert_eq!(stacks.len(), 6, "registry rows: {stacks:?}");
+    assert!(
+        stacks.len() >= 2
+            && stacks
+                .iter()
+                .all(|(module, _, title)| !module.is_empty() && !title.is_empty()),
+        "registry rows: {stacks:?}"
+    );
     let mut all = Vec::new();
     files(&root.join("src"), &mut all);
     files(&root.join("templates"), &mut all);

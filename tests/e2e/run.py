@@ -827,7 +827,7 @@ def case_checks(case, plan, report, code, tag, before):
     if runtime["family"] == "web":
         artefact = sum(size for path, size in files.items()
                        if path.startswith("usr/share/nginx/html/") or path == "etc/nginx/nginx.conf")
-    elif plan["stack"] in ("python", "node", "java", "php"):
+    elif runtime["family"] == "language":
         artefact = sum(size for path, size in files.items()
                        if path.startswith(("app/", "usr/local/lib/native/", "usr/local/lib/shiplight/")))
     else:
