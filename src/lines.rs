@@ -631,64 +631,111 @@ pub fn toml_entries(value: &str) -> Option<Vec<(&str, &str)>> {
 
 /// The value of `key` in an inline table value.
 pub fn toml_field<'a>(value: &'a str, key: &str) -> Option<&'a str> {
-    toml_entries(value)?
-        .into_iter()
-        .rev()
-        .find_map(|(name, value)| (name == key).then_some(value))
+    toml_fields(value, [key])?[0]
+}
+
+/// The values of `keys` in an inline table value (the last, should a key repeat), in one pass
+/// and without allocating; None when `value` is not an inline table.
+pub fn toml_fields<'a, const N: usize>(
+    value: &'a str,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let inner = toml_trim(value).strip_prefix('{')?.strip_suffix('}')?;
+    let mut found = [None; N];
+    let mut pieces = Pieces::new(inner);
+    for entry in pieces.by_ref() {
+        let (key, at) = toml_key(entry, 0)?;
+        if let Some(index) = keys.iter().position(|wanted| *wanted == key) {
+            found[index] = Some(toml_trim(&entry[at..]));
+        }
+    }
+    (!pieces.broken).then_some(found)
 }
 
 /// The comma-separated pieces of the inside of an array or inline table, at its top level,
 /// each trimmed, comments left out; None when a bracket or string inside does not close.
 fn split_top(inner: &str) -> Option<Vec<&str>> {
-    let bytes = inner.as_bytes();
-    let mut pieces = Vec::new();
-    let mut depth = 0usize;
-    let mut first: Option<usize> = None;
-    let mut last = 0;
-    let mut at = 0;
-    let mut lines = 0;
-    while at < bytes.len() {
-        let byte = bytes[at];
-        match byte {
-            b',' if depth == 0 => {
-                if let Some(first) = first.take() {
-                    pieces.push(&inner[first..last]);
+    let mut pieces = Pieces::new(inner);
+    let all: Vec<&str> = pieces.by_ref().collect();
+    (!pieces.broken).then_some(all)
+}
+
+/// The top-level pieces of the inside of an array or inline table, one at a time; `broken`
+/// once a bracket or string inside does not close (and no piece comes after).
+struct Pieces<'a> {
+    inner: &'a str,
+    at: usize,
+    broken: bool,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(inner: &'a str) -> Pieces<'a> {
+        Pieces {
+            inner,
+            at: 0,
+            broken: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.inner.as_bytes();
+        let mut depth = 0usize;
+        let mut first: Option<usize> = None;
+        let mut last = 0;
+        let mut lines = 0;
+        while self.at < bytes.len() {
+            let at = self.at;
+            let byte = bytes[at];
+            match byte {
+                b',' if depth == 0 => {
+                    self.at += 1;
+                    match first {
+                        Some(first) => return Some(&self.inner[first..last]),
+                        None => continue,
+                    }
                 }
-                at += 1;
-                continue;
+                b'#' => {
+                    self.at = line_end(bytes, at);
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {
+                    self.at += 1;
+                    continue;
+                }
+                _ => {}
             }
-            b'#' => {
-                at = line_end(bytes, at);
-                continue;
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => {
-                at += 1;
-                continue;
-            }
-            _ => {}
+            first.get_or_insert(at);
+            self.at = match byte {
+                b'"' | b'\'' => match string_end(bytes, at, &mut lines) {
+                    Some(end) => end,
+                    None => break,
+                },
+                b'[' | b'{' => {
+                    depth += 1;
+                    at + 1
+                }
+                b']' | b'}' => match depth.checked_sub(1) {
+                    Some(up) => {
+                        depth = up;
+                        at + 1
+                    }
+                    None => break,
+                },
+                _ => at + 1,
+            };
+            last = self.at;
         }
-        first.get_or_insert(at);
-        match byte {
-            b'"' | b'\'' => at = string_end(bytes, at, &mut lines)?,
-            b'[' | b'{' => {
-                depth += 1;
-                at += 1;
-            }
-            b']' | b'}' => {
-                depth = depth.checked_sub(1)?;
-                at += 1;
-            }
-            _ => at += 1,
+        if self.at < bytes.len() || depth != 0 {
+            self.broken = true;
+            self.at = bytes.len();
+            return None;
         }
-        last = at;
+        first.map(|first| &self.inner[first..last])
     }
-    if depth != 0 {
-        return None;
-    }
-    if let Some(first) = first {
-        pieces.push(&inner[first..last]);
-    }
-    Some(pieces)
 }
 
 #[cfg(test)]

@@ -5,7 +5,8 @@
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
-    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_string, toml_trim,
+    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields, toml_string,
+    toml_trim,
 };
 use crate::manifest::{self, key_line, parse_toml};
 use crate::repo::{self, Repo};
@@ -929,13 +930,13 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
             if !value.starts_with('{') {
                 return true;
             }
-            let Some(entries) = toml_entries(value) else {
-                return false;
-            };
-            for (key, value) in entries {
-                package.own |= OWN_SOURCES.contains(&key);
-                package.directory |= key == "type" && toml_string(value) == Some("directory");
-            }
+            let [editable, r#virtual, directory, kind] =
+                match toml_fields(value, ["editable", "virtual", "directory", "type"]) {
+                    Some(fields) => fields,
+                    None => return false,
+                };
+            package.own |= editable.is_some() || r#virtual.is_some() || directory.is_some();
+            package.directory |= kind.and_then(toml_string) == Some("directory");
             true
         }
         "dependencies" => {
@@ -963,21 +964,16 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
                 return false;
             };
             for file in files.into_iter().filter(|f| f.starts_with('{')) {
-                let Some(entries) = toml_entries(file) else {
+                let Some(fields) = toml_fields(file, FILE_KEYS) else {
                     return false;
                 };
-                let named = FILE_KEYS.iter().find_map(|wanted| {
-                    entries
-                        .iter()
-                        .rev()
-                        .find(|(key, _)| key == wanted)
-                        .and_then(|(_, value)| toml_string(value))
-                });
+                let named = fields.into_iter().flatten().find_map(toml_string);
                 package.files.extend(named.map(file_name));
             }
             true
         }
-        _ => ![
+        _ => !key.contains('.')
+            || ![
             "name.",
             "groups.",
             "source.",
@@ -1002,15 +998,10 @@ fn add_dependencies<'a>(package: &mut Locked<'a>, value: &'a str) -> bool {
         return false;
     };
     for dependency in dependencies.into_iter().filter(|d| d.starts_with('{')) {
-        let Some(entries) = toml_entries(dependency) else {
+        let Some([name]) = toml_fields(dependency, ["name"]) else {
             return false;
         };
-        let name = entries
-            .iter()
-            .rev()
-            .find(|(key, _)| *key == "name")
-            .and_then(|(_, value)| toml_string(value));
-        package.deps.extend(name);
+        package.deps.extend(name.and_then(toml_string));
     }
     true
 }
