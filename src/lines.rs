@@ -423,24 +423,7 @@ impl<'a> Iterator for TomlItems<'a> {
                 b'[' => {
                     let end = line_end(bytes, at);
                     self.at = end + 1;
-                    let trimmed = toml_trim(&text[at..end]);
-                    let (inner, array) = match trimmed.strip_prefix("[[") {
-                        Some(rest) => (rest.split_once("]]"), true),
-                        None => (trimmed[1..].split_once(']'), false),
-                    };
-                    let after = inner.map(|(_, rest)| toml_trim(rest));
-                    return Some(match (inner, after) {
-                        (Some((name, _)), Some(rest))
-                            if rest.is_empty() || rest.starts_with('#') =>
-                        {
-                            TomlItem::Table {
-                                name: toml_trim(name),
-                                array,
-                                line,
-                            }
-                        }
-                        _ => TomlItem::Unread { line },
-                    });
+                    return Some(toml_header(toml_trim(&text[at..end]), line));
                 }
                 _ => {}
             }
@@ -489,7 +472,47 @@ fn toml_key(text: &str, at: usize) -> Option<(&str, usize)> {
     while end < bytes.len() && bytes[end] != b'=' && bytes[end] != b'\n' {
         end += 1;
     }
-    (bytes.get(end) == Some(&b'=')).then(|| (toml_trim(&text[at..end]), end + 1))
+    if bytes.get(end) == Some(&b'=') {
+        Some((toml_trim(&text[at..end]), end + 1))
+    } else {
+        None
+    }
+}
+
+/// The header on a trimmed `line` (`[name]` or `[[name]]`, then at most a comment), or
+/// [`TomlItem::Unread`].
+fn toml_header(line: &str, number: usize) -> TomlItem<'_> {
+    let bytes = line.as_bytes();
+    let array = bytes.len() > 1 && bytes[1] == b'[';
+    let open = if array { 2 } else { 1 };
+    let mut close = open;
+    while close < bytes.len() && bytes[close] != b']' {
+        close += 1;
+    }
+    let rest = close + if array { 2 } else { 1 };
+    let closed = rest <= bytes.len() && (!array || bytes[close + 1] == b']');
+    if closed {
+        let after = toml_trim(&line[rest..]);
+        if after.is_empty() || after.as_bytes()[0] == b'#' {
+            return TomlItem::Table {
+                name: toml_trim(&line[open..close]),
+                array,
+                line: number,
+            };
+        }
+    }
+    TomlItem::Unread { line: number }
+}
+
+/// The inside of `value` between `open` and `close` bytes at its ends (trimmed first).
+fn inside(value: &str, open: u8, close: u8) -> Option<&str> {
+    let value = toml_trim(value);
+    let bytes = value.as_bytes();
+    if bytes.len() >= 2 && bytes[0] == open && bytes[bytes.len() - 1] == close {
+        Some(&value[1..value.len() - 1])
+    } else {
+        None
+    }
 }
 
 /// Where the value starting at `at` ends: just after its last significant byte, and the start
@@ -612,14 +635,14 @@ pub fn toml_trim(text: &str) -> &str {
 
 /// The elements of an array value, each trimmed; None when `value` is not an array.
 pub fn toml_elements(value: &str) -> Option<Vec<&str>> {
-    let inner = toml_trim(value).strip_prefix('[')?.strip_suffix(']')?;
+    let inner = inside(value, b'[', b']')?;
     split_top(inner)
 }
 
 /// The `key = value` entries of an inline table value, keys as [`TomlItem::Pair`] gives them;
 /// None when `value` is not an inline table.
 pub fn toml_entries(value: &str) -> Option<Vec<(&str, &str)>> {
-    let inner = toml_trim(value).strip_prefix('{')?.strip_suffix('}')?;
+    let inner = inside(value, b'{', b'}')?;
     split_top(inner)?
         .into_iter()
         .map(|entry| {
@@ -640,13 +663,17 @@ pub fn toml_fields<'a, const N: usize>(
     value: &'a str,
     keys: [&str; N],
 ) -> Option<[Option<&'a str>; N]> {
-    let inner = toml_trim(value).strip_prefix('{')?.strip_suffix('}')?;
+    let inner = inside(value, b'{', b'}')?;
     let mut found = [None; N];
     let mut pieces = Pieces::new(inner);
     for entry in pieces.by_ref() {
         let (key, at) = toml_key(entry, 0)?;
-        if let Some(index) = keys.iter().position(|wanted| *wanted == key) {
-            found[index] = Some(toml_trim(&entry[at..]));
+        let mut index = 0;
+        while index < N {
+            if keys[index] == key {
+                found[index] = Some(toml_trim(&entry[at..]));
+            }
+            index += 1;
         }
     }
     (!pieces.broken).then_some(found)

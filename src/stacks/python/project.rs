@@ -917,7 +917,7 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
         },
         "groups" => {
             package.grouped = true;
-            if !value.starts_with('[') {
+            if value.as_bytes().first() != Some(&b'[') {
                 return true;
             }
             let Some(groups) = toml_elements(value) else {
@@ -927,7 +927,7 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
             true
         }
         "source" => {
-            if !value.starts_with('{') {
+            if value.as_bytes().first() != Some(&b'{') {
                 return true;
             }
             let [editable, r#virtual, directory, kind] =
@@ -945,7 +945,7 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
         }
         "optional-dependencies" | "dev-dependencies" => {
             package.edges = true;
-            if !value.starts_with('{') {
+            if value.as_bytes().first() != Some(&b'{') {
                 return true;
             }
             let Some(entries) = toml_entries(value) else {
@@ -957,17 +957,24 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
                 .all(|(_, list)| add_dependencies(package, list))
         }
         "wheels" | "files" => {
-            if !value.starts_with('[') {
+            if value.as_bytes().first() != Some(&b'[') {
                 return true;
             }
             let Some(files) = toml_elements(value) else {
                 return false;
             };
-            for file in files.into_iter().filter(|f| f.starts_with('{')) {
+            for file in files.into_iter().filter(|f| f.as_bytes()[0] == b'{') {
                 let Some(fields) = toml_fields(file, FILE_KEYS) else {
                     return false;
                 };
-                let named = fields.into_iter().flatten().find_map(toml_string);
+                let mut named = None;
+                for field in fields {
+                    if named.is_none()
+                        && let Some(field) = field
+                    {
+                        named = toml_string(field);
+                    }
+                }
                 package.files.extend(named.map(file_name));
             }
             true
@@ -991,13 +998,13 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
 /// Adds the names of a list of dependencies (`[{ name = "..." }, ...]`) to `package`; false
 /// when the list is not of the shape the tools write.
 fn add_dependencies<'a>(package: &mut Locked<'a>, value: &'a str) -> bool {
-    if !value.starts_with('[') {
+    if value.as_bytes().first() != Some(&b'[') {
         return true;
     }
     let Some(dependencies) = toml_elements(value) else {
         return false;
     };
-    for dependency in dependencies.into_iter().filter(|d| d.starts_with('{')) {
+    for dependency in dependencies.into_iter().filter(|d| d.as_bytes()[0] == b'{') {
         let Some([name]) = toml_fields(dependency, ["name"]) else {
             return false;
         };
