@@ -380,6 +380,9 @@ pub struct TomlItems<'a> {
     text: &'a str,
     at: usize,
     line: usize,
+    /// Set once a value has not closed: from then on a value must close on its own line, so
+    /// no stretch of the text is searched for a closing bracket more than once.
+    one_line: bool,
 }
 
 impl<'a> TomlItems<'a> {
@@ -389,6 +392,7 @@ impl<'a> TomlItems<'a> {
             text,
             at: 0,
             line: 0,
+            one_line: false,
         }
     }
 }
@@ -432,7 +436,9 @@ impl<'a> Iterator for TomlItems<'a> {
                 self.at = line_end(bytes, at) + 1;
                 return Some(TomlItem::Unread { line });
             };
-            let Some((last, next)) = value_end(bytes, value_start, &mut lines) else {
+            let Some((last, next)) = value_end(bytes, value_start, &mut lines, self.one_line)
+            else {
+                self.one_line = true;
                 self.at = line_end(bytes, at) + 1;
                 return Some(TomlItem::Unread { line });
             };
@@ -455,7 +461,7 @@ fn toml_key(text: &str, at: usize) -> Option<(&str, usize)> {
     let bytes = text.as_bytes();
     if matches!(bytes.get(at), Some(b'"' | b'\'')) {
         let mut lines = 0;
-        if let Some(close) = string_end(bytes, at, &mut lines)
+        if let Some(close) = string_end(bytes, at, &mut lines, true)
             && lines == 0
         {
             let mut after = close;
@@ -517,20 +523,26 @@ fn inside(value: &str, open: u8, close: u8) -> Option<&str> {
 
 /// Where the value starting at `at` ends: just after its last significant byte, and the start
 /// of the line after it. `lines` counts the line breaks inside it. None when a bracket or a
-/// string does not close.
-fn value_end(bytes: &[u8], mut at: usize, lines: &mut usize) -> Option<(usize, usize)> {
+/// string does not close (on its line, with `one_line`).
+fn value_end(
+    bytes: &[u8],
+    mut at: usize,
+    lines: &mut usize,
+    one_line: bool,
+) -> Option<(usize, usize)> {
     let mut depth = 0usize;
     let mut last = at;
     while at < bytes.len() {
         match bytes[at] {
             b'\n' if depth == 0 => return Some((last, at + 1)),
+            b'\n' if one_line => return None,
             b'\n' => {
                 *lines += 1;
                 at += 1;
             }
             b'#' => at = line_end(bytes, at),
             b'"' | b'\'' => {
-                at = string_end(bytes, at, lines)?;
+                at = string_end(bytes, at, lines, one_line)?;
                 last = at;
             }
             b'[' | b'{' => {
@@ -563,8 +575,9 @@ fn line_end(bytes: &[u8], at: usize) -> usize {
 }
 
 /// The offset just after the string opening at `at` (basic or literal, single- or multi-line);
-/// `lines` counts the line breaks inside a multi-line one. None when it does not close.
-fn string_end(bytes: &[u8], at: usize, lines: &mut usize) -> Option<usize> {
+/// `lines` counts the line breaks inside a multi-line one. None when it does not close (on its
+/// line, with `one_line`).
+fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Option<usize> {
     let quote = bytes[at];
     let triple = bytes.len() >= at + 3 && bytes[at + 1] == quote && bytes[at + 2] == quote;
     let mut at = at + if triple { 3 } else { 1 };
@@ -572,13 +585,16 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize) -> Option<usize> {
         let byte = bytes[at];
         if byte == b'\\' && quote == b'"' {
             if bytes.get(at + 1) == Some(&b'\n') {
+                if !triple || one_line {
+                    return None;
+                }
                 *lines += 1;
             }
             at += 2;
             continue;
         }
         if byte == b'\n' {
-            if !triple {
+            if !triple || one_line {
                 return None;
             }
             *lines += 1;
@@ -737,7 +753,7 @@ impl<'a> Iterator for Pieces<'a> {
             }
             first.get_or_insert(at);
             self.at = match byte {
-                b'"' | b'\'' => match string_end(bytes, at, &mut lines) {
+                b'"' | b'\'' => match string_end(bytes, at, &mut lines, false) {
                     Some(end) => end,
                     None => break,
                 },
@@ -768,6 +784,33 @@ impl<'a> Iterator for Pieces<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_left_open_is_searched_once() {
+        let text = "a = [\nb = \"\"\"\nc = [1]\nname = \"x\"\nd = [\n2]\n";
+        let items: Vec<TomlItem> = TomlItems::new(text).collect();
+        assert_eq!(items[0], TomlItem::Unread { line: 1 });
+        assert_eq!(items[1], TomlItem::Unread { line: 2 });
+        assert!(matches!(
+            items[2],
+            TomlItem::Pair {
+                key: "c",
+                line: 3,
+                ..
+            }
+        ));
+        assert!(matches!(
+            items[3],
+            TomlItem::Pair {
+                key: "name",
+                line: 4,
+                ..
+            }
+        ));
+        assert_eq!(items[4], TomlItem::Unread { line: 5 });
+        assert_eq!(items.len(), 6);
+        assert_eq!(toml_string("\"a\\\nb\""), None);
+    }
 
     #[test]
     fn toml_items_by_lines() {
