@@ -3,7 +3,7 @@
 use crate::facts::DetectError;
 use crate::manifest;
 use crate::repo::MANIFEST_CAP;
-use serde::de::{Deserialize, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// The names of the packages a composer.lock (`text`) locks: each string `name` of an object in
@@ -50,8 +50,8 @@ struct MaybeString(Option<String>);
 /// One entry of `packages`: its name, when it is an object with a string `name`.
 struct Package(Option<String>);
 
-/// Implements the visits of every JSON value but the ones a visitor reads, each giving
-/// `Default::default()` (`$seq` and `$map` say whether lists and objects are skipped too).
+/// Implements the visits of the JSON values a visitor skips (booleans, numbers, null), each
+/// giving `Default::default()`.
 macro_rules! skip_other_values {
     ($value:ty) => {
         fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
@@ -72,15 +72,43 @@ macro_rules! skip_other_values {
     };
 }
 
+/// Any JSON value, skipped without keeping any of it. Unlike serde's `IgnoredAny` it goes
+/// through `deserialize_any`, so serde_json's nesting limit holds as it does for a document.
+#[derive(Default)]
+struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SkipVisitor;
+        impl<'de> Visitor<'de> for SkipVisitor {
+            type Value = Skip;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            skip_other_values!(Skip);
+            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
+                skip_seq(seq).map(|_| Skip)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
+                skip_map(map).map(|_| Skip)
+            }
+        }
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
 /// Skips every element of a list.
 fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    while seq.next_element::<Skip>()?.is_some() {}
     Ok(())
 }
 
 /// Skips every entry of an object.
 fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    while map.next_entry::<Skip, Skip>()?.is_some() {}
     Ok(())
 }
 
@@ -144,7 +172,7 @@ impl<'de> Deserialize<'de> for Package {
                     if wanted {
                         name = map.next_value::<MaybeString>()?.0;
                     } else {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value::<Skip>()?;
                     }
                 }
                 Ok(name)
@@ -206,7 +234,7 @@ impl<'de> Deserialize<'de> for Names {
                     if wanted {
                         names = map.next_value::<Packages>()?.0;
                     } else {
-                        map.next_value::<IgnoredAny>()?;
+                        map.next_value::<Skip>()?;
                     }
                 }
                 Ok(names)
@@ -238,6 +266,10 @@ mod tests {
             locked_packages(locks[0]).unwrap(),
             ["laravel/framework", "c/d"]
         );
+        let deep = format!("{{\"packages\": [{{\"x\": {}", "[".repeat(200));
+        let document = locked_packages(&deep).unwrap_err().to_string();
+        let names = serde_json::from_str::<Names>(&deep).unwrap_err();
+        assert!(document.contains(&names.to_string()), "{document} / {names}");
         let broken = "{\n\"packages\": [\n{\"name\": \"a/b\",}\n]}";
         let document = locked_packages(broken).unwrap_err().to_string();
         let names = serde_json::from_str::<Names>(broken).unwrap_err();
