@@ -897,6 +897,10 @@ def lock_projects(cap):
               '[tool.poetry.dependencies]\npython = "^3.12"\nflask = "*"\n')
     composer_lock = filled('{"packages": [\n', lambda i: f'{{"name": "v/p{i}", "version": "1.0.0"}}', "\n]}",
                            sep=",\n", cap=cap)
+    pipfile_lock = filled('{\n    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {}, "sources": []},\n'
+                          '    "default": {\n',
+                          lambda i: f'        "p{i}": {{\n            "hashes": ["sha256:0"],\n            "version": "==1.0"\n        }}',
+                          '\n    },\n    "develop": {}\n}\n', sep=",\n", cap=cap)
     return [
         ({**RUST, "Cargo.lock": cargo_lock}, "Cargo.lock"),
         ({**node, "package-lock.json": package_lock}, "package-lock.json"),
@@ -906,6 +910,7 @@ def lock_projects(cap):
         ({"pyproject.toml": '[project]\nname = "svc"\nversion = "1.0"\ndependencies = ["flask"]\n',
           "app.py": FLASK, "uv.lock": uv}, "uv.lock"),
         ({"pyproject.toml": poetry, "app.py": FLASK, "poetry.lock": poetry_lock}, "poetry.lock"),
+        ({"Pipfile": '[packages]\nflask = "*"\n', "app.py": FLASK, "Pipfile.lock": pipfile_lock}, "Pipfile.lock"),
         ({**PHP, "composer.lock": composer_lock}, "composer.lock"),
     ]
 

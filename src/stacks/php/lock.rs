@@ -1,7 +1,7 @@
 //! Reading composer.lock: the names of the packages it locks.
 
 use crate::facts::DetectError;
-use crate::manifest;
+use crate::manifest::{self, Skip, skip_map, skip_scalars, skip_seq};
 use crate::repo::MANIFEST_CAP;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -50,68 +50,6 @@ struct MaybeString(Option<String>);
 /// One entry of `packages`: its name, when it is an object with a string `name`.
 struct Package(Option<String>);
 
-/// Implements the visits of the JSON values a visitor skips (booleans, numbers, null), each
-/// giving `Default::default()`.
-macro_rules! skip_other_values {
-    ($value:ty) => {
-        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_unit<E>(self) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-    };
-}
-
-/// Any JSON value, skipped without keeping any of it. Unlike serde's `IgnoredAny` it goes
-/// through `deserialize_any`, so serde_json's nesting limit holds as it does for a document.
-#[derive(Default)]
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct SkipVisitor;
-        impl<'de> Visitor<'de> for SkipVisitor {
-            type Value = Skip;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any value")
-            }
-            skip_other_values!(Skip);
-            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-                Ok(Skip)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
-                skip_seq(seq).map(|_| Skip)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
-                skip_map(map).map(|_| Skip)
-            }
-        }
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
-
-/// Skips every element of a list.
-fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
-    while seq.next_element::<Skip>()?.is_some() {}
-    Ok(())
-}
-
-/// Skips every entry of an object.
-fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
-    while map.next_entry::<Skip, Skip>()?.is_some() {}
-    Ok(())
-}
-
 impl<'de, const NAME: bool> Deserialize<'de> for Key<NAME> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         struct KeyVisitor<const NAME: bool>;
@@ -136,7 +74,7 @@ impl<'de> Deserialize<'de> for MaybeString {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any value")
             }
-            skip_other_values!(Option<String>);
+            skip_scalars!(Option<String>);
             fn visit_str<E>(self, value: &str) -> Result<Option<String>, E> {
                 Ok(Some(value.to_string()))
             }
@@ -159,7 +97,7 @@ impl<'de> Deserialize<'de> for Package {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any value")
             }
-            skip_other_values!(Option<String>);
+            skip_scalars!(Option<String>);
             fn visit_str<E>(self, _: &str) -> Result<Option<String>, E> {
                 Ok(None)
             }
@@ -194,7 +132,7 @@ impl<'de> Deserialize<'de> for Names {
                     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                         f.write_str("any value")
                     }
-                    skip_other_values!(Vec<String>);
+                    skip_scalars!(Vec<String>);
                     fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
                         Ok(Vec::new())
                     }
@@ -221,7 +159,7 @@ impl<'de> Deserialize<'de> for Names {
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("any value")
             }
-            skip_other_values!(Vec<String>);
+            skip_scalars!(Vec<String>);
             fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
                 Ok(Vec::new())
             }

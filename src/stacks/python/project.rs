@@ -501,17 +501,18 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
         return Ok(graph);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
-        let json = manifest::parse_json(file, &text)?;
+        let defaults = pipfile_defaults(file, &text)?;
+        let wanted: std::collections::HashSet<&str> =
+            defaults.iter().map(String::as_str).collect();
         let lines = first_lines(&text, |line| {
             line.strip_prefix('"')
                 .and_then(|rest| rest.split_once("\":"))
                 .map(|(key, _)| key)
+                .filter(|key| wanted.contains(key))
         });
-        if let Some(packages) = json.get("default").and_then(|s| s.as_object()) {
-            for name in packages.keys() {
-                let line = lines.get(name.as_str()).copied().unwrap_or(1);
-                names.insert(normalize(name), Evidence::line(file, line, name.clone()));
-            }
+        for name in defaults {
+            let line = lines.get(name.as_str()).copied().unwrap_or(1);
+            names.insert(normalize(&name), Evidence::line(file, line, name));
         }
         return Ok(graph);
     }
@@ -519,6 +520,97 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
         return Ok(lock_by_lines(file, &text));
     }
     parsed_lock(file, &text)
+}
+
+/// The packages the `default` section of a Pipfile.lock (`text`) lists, as the parsed document
+/// gives them: nothing when the lock is not an object or its `default` is not an object. A lock
+/// no larger than a manifest may be is parsed into a JSON document as every manifest is; a
+/// larger one is deserialized into those names alone ([`Defaults`]), skipping every other value.
+fn pipfile_defaults(file: &str, text: &str) -> Result<Vec<String>, DetectError> {
+    if text.len() as u64 > MANIFEST_CAP {
+        return serde_json::from_str::<Defaults>(text)
+            .map(|defaults| defaults.0)
+            .map_err(|err| DetectError::Broken {
+                file: file.to_string(),
+                line: Some(err.line()),
+                cause: format!("invalid JSON: {err}"),
+            });
+    }
+    Ok(manifest::parse_json(file, text)?
+        .get("default")
+        .and_then(|s| s.as_object())
+        .map(|packages| packages.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// The keys of a Pipfile.lock's `default` object (the last `default` counts), every other
+/// value skipped.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Defaults(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Defaults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::manifest::{Skip, skip_scalars, skip_seq};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        /// An object's keys, sorted, or nothing for any other value.
+        struct Keys(Vec<String>);
+        impl<'de> serde::Deserialize<'de> for Keys {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeysVisitor;
+                impl<'de> Visitor<'de> for KeysVisitor {
+                    type Value = Vec<String>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("any value")
+                    }
+                    skip_scalars!(Vec<String>);
+                    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                        Ok(Vec::new())
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+                        skip_seq(seq).map(|_| Vec::new())
+                    }
+                    fn visit_map<A: MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Vec<String>, A::Error> {
+                        let mut keys = std::collections::BTreeSet::new();
+                        while let Some(key) = map.next_key::<String>()? {
+                            map.next_value::<Skip>()?;
+                            keys.insert(key);
+                        }
+                        Ok(keys.into_iter().collect())
+                    }
+                }
+                deserializer.deserialize_any(KeysVisitor).map(Keys)
+            }
+        }
+        struct LockVisitor;
+        impl<'de> Visitor<'de> for LockVisitor {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Vec<String>);
+            fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+                skip_seq(seq).map(|_| Vec::new())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+                let mut defaults = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "default" {
+                        defaults = map.next_value::<Keys>()?.0;
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
+                }
+                Ok(defaults)
+            }
+        }
+        deserializer.deserialize_any(LockVisitor).map(Defaults)
+    }
 }
 
 /// The graph of a uv.lock or poetry.lock parsed whole.
@@ -1091,6 +1183,30 @@ fn first_lines<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn pipfile_defaults_as_the_document_gives_them() {
+        let locks = [
+            r#"{"_meta": {"hash": {"sha256": "0"}}, "default": {"flask": {"hashes": ["sha256:0"], "version": "==3.0"}, "Psycopg2": {}, "flask": 1}, "develop": {"pytest": {}}}"#,
+            r#"{"default": {"a": {}}, "default": {"b": {}}}"#,
+            r#"{"default": ["a"]}"#,
+            r#"[{"default": {"a": {}}}]"#,
+            r#"{"default": {"caf\u00e9\"x": {"default": {"no": 1}}}}"#,
+        ];
+        for lock in locks {
+            let document = pipfile_defaults("Pipfile.lock", lock).unwrap();
+            let names = serde_json::from_str::<Defaults>(lock).unwrap().0;
+            assert_eq!(names, document, "{lock}");
+        }
+        assert_eq!(
+            pipfile_defaults("Pipfile.lock", locks[0]).unwrap(),
+            ["Psycopg2", "flask"]
+        );
+        let broken = "{\n\"default\": {\n\"a\": {},\n}}";
+        let document = pipfile_defaults("Pipfile.lock", broken).unwrap_err().to_string();
+        let names = serde_json::from_str::<Defaults>(broken).unwrap_err();
+        assert!(document.contains(&names.to_string()), "{document} / {names}");
+    }
 
     fn judged(lock: &str) -> Vec<(String, Option<&'static str>)> {
         let table: toml::Table = lock.parse().unwrap();
