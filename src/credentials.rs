@@ -177,20 +177,43 @@ fn userinfo_url(line: &str) -> bool {
 /// The first line of a file the build copies (a manifest, a lock file) that carries a credential
 /// in the open: a URL with a user name and password that are not all `${VARIABLE}` references,
 /// or a private key. Keys such as `password` are not looked for: in a manifest they name
-/// things.
+/// things. Only the lines holding an `@` are looked at for a URL, so a lock file of many lines
+/// is read at the speed of a byte search.
 pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        if line.contains("PRIVATE KEY-----") {
-            Some((index + 1, "a private key"))
-        } else if literal_userinfo_url(line) {
-            Some((
-                index + 1,
+    let key = text
+        .find("PRIVATE KEY-----")
+        .map(|at| text[..at].rfind('\n').map_or(0, |n| n + 1));
+    let before = key.unwrap_or(text.len());
+    let mut from = 0;
+    while from < before
+        && let Some(at) = text[from..before].find('@')
+    {
+        let at = from + at;
+        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+        let line = &text[start..end];
+        let line = match end < text.len() {
+            true => line.strip_suffix('\r').unwrap_or(line),
+            false => line,
+        };
+        if literal_userinfo_url(line) {
+            return Some((
+                line_number(text, start),
                 "a URL with a user name and password (://user:password@host)",
-            ))
-        } else {
-            None
+            ));
         }
-    })
+        from = end + 1;
+    }
+    key.map(|start| (line_number(text, start), "a private key"))
+}
+
+/// The 1-based line of `text` that byte `offset` is on.
+fn line_number(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset]
+        .iter()
+        .filter(|byte| **byte == b'\n')
+        .count()
+        + 1
 }
 
 /// [`userinfo_url`], leaving out userinfo made only of `${VARIABLE}` references (expanded by
@@ -460,6 +483,11 @@ mod tests {
             None
         );
         assert_eq!(copied_secret("\"password\": \"x\"\n"), None);
+        let key = "a = 1\nb = \"https://u:p@h/ -----BEGIN PRIVATE KEY-----\"\n";
+        assert_eq!(copied_secret(key), Some((2, "a private key")));
+        let later = "a@b\r\nx = \"https://u@\"\r\n\nurl = \"https://u:p@h/\"\r\nPRIVATE KEY-----\n";
+        assert_eq!(copied_secret(later).map(|(line, _)| line), Some(4));
+        assert_eq!(copied_secret("x = \"https://u@\"\r\n"), None);
     }
 
     #[test]

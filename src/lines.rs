@@ -2,7 +2,8 @@
 //! assignment, and the line of each quoted string. A manifest with many entries names every
 //! entry's line from these indexes instead of reading its text again per entry, so the time
 //! to read it grows with its size, not with its size times its entries. Each index answers
-//! exactly what the plain scans here would ([`key_line`], [`line_of`]).
+//! exactly what the plain scans here would ([`key_line`], [`line_of`]). Also a TOML text read
+//! by lines ([`TomlItems`]), for lock files too large to parse whole in time.
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -345,9 +346,519 @@ impl<'a> QuotedLines<'a> {
     }
 }
 
+/// One item of a TOML text read by lines ([`TomlItems`]); `line` is 1-based.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TomlItem<'a> {
+    /// A `[table]` header, or `[[table]]` (`array`), with its name as written, trimmed.
+    Table {
+        name: &'a str,
+        array: bool,
+        line: usize,
+    },
+    /// A `key = value` pair: the key without its quotes when quoted, else as written (a dotted
+    /// key stays whole); the value's text, spanning lines where an array or inline table does,
+    /// without a trailing comment.
+    Pair {
+        key: &'a str,
+        value: &'a str,
+        /// The pair as written, from the start of its line to the end of its value.
+        written: &'a str,
+        line: usize,
+    },
+    /// A line that is neither: no `=`, a header with more after it, or a value whose brackets
+    /// or strings do not close. Reading goes on at the next line.
+    Unread { line: usize },
+}
+
+/// The items of a TOML text in one pass, without building the document: the lock readers take
+/// a lock file too large to parse whole this way. It reads TOML as the lock tools write it, a
+/// header or a pair per line, arrays and inline tables spanning lines; strings and comments
+/// are skipped wherever they are, so a bracket, `#` or `=` inside a string never misleads it.
+/// It does not check that the text is valid TOML.
+#[derive(Debug, Clone)]
+pub struct TomlItems<'a> {
+    text: &'a str,
+    at: usize,
+    line: usize,
+    /// Set once a value has not closed: from then on a value must close on its own line, so
+    /// no stretch of the text is searched for a closing bracket more than once.
+    one_line: bool,
+}
+
+impl<'a> TomlItems<'a> {
+    /// The items of `text`, from its first line.
+    pub fn new(text: &'a str) -> TomlItems<'a> {
+        TomlItems {
+            text,
+            at: 0,
+            line: 0,
+            one_line: false,
+        }
+    }
+}
+
+impl<'a> Iterator for TomlItems<'a> {
+    type Item = TomlItem<'a>;
+
+    fn next(&mut self) -> Option<TomlItem<'a>> {
+        let text = self.text;
+        let bytes = text.as_bytes();
+        while self.at < bytes.len() {
+            let start = self.at;
+            self.line += 1;
+            let line = self.line;
+            let mut at = start;
+            while at < bytes.len() && matches!(bytes[at], b' ' | b'\t' | b'\r') {
+                at += 1;
+            }
+            if at == bytes.len() {
+                self.at = at;
+                return None;
+            }
+            match bytes[at] {
+                b'\n' => {
+                    self.at = at + 1;
+                    continue;
+                }
+                b'#' => {
+                    self.at = line_end(bytes, at) + 1;
+                    continue;
+                }
+                b'[' => {
+                    let end = line_end(bytes, at);
+                    self.at = end + 1;
+                    return Some(toml_header(toml_trim(&text[at..end]), line));
+                }
+                _ => {}
+            }
+            let mut lines = 0;
+            let Some((key, value_start)) = toml_key(text, at) else {
+                self.at = line_end(bytes, at) + 1;
+                return Some(TomlItem::Unread { line });
+            };
+            let Some((last, next)) = value_end(bytes, value_start, &mut lines, self.one_line)
+            else {
+                self.one_line = true;
+                self.at = line_end(bytes, at) + 1;
+                return Some(TomlItem::Unread { line });
+            };
+            self.at = next;
+            self.line += lines;
+            return Some(TomlItem::Pair {
+                key,
+                value: toml_trim(&text[value_start..last]),
+                written: &text[start..last],
+                line,
+            });
+        }
+        None
+    }
+}
+
+/// The key of the pair starting at `at` and where its value starts (just after the `=`); None
+/// when the line has no `=`.
+fn toml_key(text: &str, at: usize) -> Option<(&str, usize)> {
+    let bytes = text.as_bytes();
+    if matches!(bytes.get(at), Some(b'"' | b'\'')) {
+        let mut lines = 0;
+        if let Some(close) = string_end(bytes, at, &mut lines, true)
+            && lines == 0
+        {
+            let mut after = close;
+            while after < bytes.len() && matches!(bytes[after], b' ' | b'\t') {
+                after += 1;
+            }
+            let key = &text[at + 1..close - 1];
+            if bytes.get(after) == Some(&b'=') && !key.contains('\\') {
+                return Some((key, after + 1));
+            }
+        }
+    }
+    let mut end = at;
+    while end < bytes.len() && bytes[end] != b'=' && bytes[end] != b'\n' {
+        end += 1;
+    }
+    if bytes.get(end) == Some(&b'=') {
+        Some((toml_trim(&text[at..end]), end + 1))
+    } else {
+        None
+    }
+}
+
+/// The header on a trimmed `line` (`[name]` or `[[name]]`, then at most a comment), or
+/// [`TomlItem::Unread`].
+fn toml_header(line: &str, number: usize) -> TomlItem<'_> {
+    let bytes = line.as_bytes();
+    let array = bytes.len() > 1 && bytes[1] == b'[';
+    let open = if array { 2 } else { 1 };
+    let mut close = open;
+    while close < bytes.len() && bytes[close] != b']' {
+        close += 1;
+    }
+    let rest = close + if array { 2 } else { 1 };
+    let closed = rest <= bytes.len() && (!array || bytes[close + 1] == b']');
+    if closed {
+        let after = toml_trim(&line[rest..]);
+        if after.is_empty() || after.as_bytes()[0] == b'#' {
+            return TomlItem::Table {
+                name: toml_trim(&line[open..close]),
+                array,
+                line: number,
+            };
+        }
+    }
+    TomlItem::Unread { line: number }
+}
+
+/// The inside of `value` between `open` and `close` bytes at its ends (trimmed first).
+fn inside(value: &str, open: u8, close: u8) -> Option<&str> {
+    let value = toml_trim(value);
+    let bytes = value.as_bytes();
+    if bytes.len() >= 2 && bytes[0] == open && bytes[bytes.len() - 1] == close {
+        Some(&value[1..value.len() - 1])
+    } else {
+        None
+    }
+}
+
+/// Where the value starting at `at` ends: just after its last significant byte, and the start
+/// of the line after it. `lines` counts the line breaks inside it. None when a bracket or a
+/// string does not close (on its line, with `one_line`).
+fn value_end(
+    bytes: &[u8],
+    mut at: usize,
+    lines: &mut usize,
+    one_line: bool,
+) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut last = at;
+    while at < bytes.len() {
+        match bytes[at] {
+            b'\n' if depth == 0 => return Some((last, at + 1)),
+            b'\n' if one_line => return None,
+            b'\n' => {
+                *lines += 1;
+                at += 1;
+            }
+            b'#' => at = line_end(bytes, at),
+            b'"' | b'\'' => {
+                at = string_end(bytes, at, lines, one_line)?;
+                last = at;
+            }
+            b'[' | b'{' => {
+                depth += 1;
+                at += 1;
+                last = at;
+            }
+            b']' | b'}' => {
+                depth = depth.checked_sub(1)?;
+                at += 1;
+                last = at;
+            }
+            b' ' | b'\t' | b'\r' => at += 1,
+            _ => {
+                at += 1;
+                last = at;
+            }
+        }
+    }
+    (depth == 0).then_some((last, bytes.len()))
+}
+
+/// The offset of the line break ending the line that `at` is on (or the end of the text).
+fn line_end(bytes: &[u8], at: usize) -> usize {
+    let mut at = at;
+    while at < bytes.len() && bytes[at] != b'\n' {
+        at += 1;
+    }
+    at
+}
+
+/// The offset just after the string opening at `at` (basic or literal, single- or multi-line);
+/// `lines` counts the line breaks inside a multi-line one. None when it does not close (on its
+/// line, with `one_line`).
+fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Option<usize> {
+    let quote = bytes[at];
+    let triple = bytes.len() >= at + 3 && bytes[at + 1] == quote && bytes[at + 2] == quote;
+    let mut at = at + if triple { 3 } else { 1 };
+    while at < bytes.len() {
+        let byte = bytes[at];
+        if byte == b'\\' && quote == b'"' {
+            if bytes.get(at + 1) == Some(&b'\n') {
+                if !triple || one_line {
+                    return None;
+                }
+                *lines += 1;
+            }
+            at += 2;
+            continue;
+        }
+        if byte == b'\n' {
+            if !triple || one_line {
+                return None;
+            }
+            *lines += 1;
+        } else if byte == quote {
+            if !triple {
+                return Some(at + 1);
+            }
+            if bytes.len() >= at + 3 && bytes[at + 1] == quote && bytes[at + 2] == quote {
+                let mut close = at + 3;
+                while close < bytes.len() && bytes[close] == quote && close < at + 5 {
+                    close += 1;
+                }
+                return Some(close);
+            }
+        }
+        at += 1;
+    }
+    None
+}
+
+/// The text of a one-line string value, `"..."` without escapes or `'...'`; None for any
+/// other value.
+pub fn toml_string(value: &str) -> Option<&str> {
+    let value = toml_trim(value);
+    let bytes = value.as_bytes();
+    let quote = *bytes.first()?;
+    if bytes.len() < 2 || !matches!(quote, b'"' | b'\'') || bytes[bytes.len() - 1] != quote {
+        return None;
+    }
+    let mut at = 1;
+    while at < bytes.len() - 1 {
+        let byte = bytes[at];
+        if byte == quote || byte == b'\n' || (byte == b'\\' && quote == b'"') {
+            return None;
+        }
+        at += 1;
+    }
+    Some(&value[1..bytes.len() - 1])
+}
+
+/// `text` without the spaces, tabs and line breaks around it (TOML's whitespace).
+pub fn toml_trim(text: &str) -> &str {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    let mut end = bytes.len();
+    while start < end && matches!(bytes[start], b' ' | b'\t' | b'\r' | b'\n') {
+        start += 1;
+    }
+    while end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\r' | b'\n') {
+        end -= 1;
+    }
+    &text[start..end]
+}
+
+/// The elements of an array value, each trimmed; None when `value` is not an array.
+pub fn toml_elements(value: &str) -> Option<Vec<&str>> {
+    let inner = inside(value, b'[', b']')?;
+    split_top(inner)
+}
+
+/// The `key = value` entries of an inline table value, keys as [`TomlItem::Pair`] gives them;
+/// None when `value` is not an inline table.
+pub fn toml_entries(value: &str) -> Option<Vec<(&str, &str)>> {
+    let inner = inside(value, b'{', b'}')?;
+    split_top(inner)?
+        .into_iter()
+        .map(|entry| {
+            let (key, at) = toml_key(entry, 0)?;
+            Some((key, toml_trim(&entry[at..])))
+        })
+        .collect()
+}
+
+/// The value of `key` in an inline table value.
+pub fn toml_field<'a>(value: &'a str, key: &str) -> Option<&'a str> {
+    toml_fields(value, [key])?[0]
+}
+
+/// The values of `keys` in an inline table value (the last, should a key repeat), in one pass
+/// and without allocating; None when `value` is not an inline table.
+pub fn toml_fields<'a, const N: usize>(
+    value: &'a str,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let inner = inside(value, b'{', b'}')?;
+    let mut found = [None; N];
+    let mut pieces = Pieces::new(inner);
+    for entry in pieces.by_ref() {
+        let (key, at) = toml_key(entry, 0)?;
+        let mut index = 0;
+        while index < N {
+            if keys[index] == key {
+                found[index] = Some(toml_trim(&entry[at..]));
+            }
+            index += 1;
+        }
+    }
+    (!pieces.broken).then_some(found)
+}
+
+/// The comma-separated pieces of the inside of an array or inline table, at its top level,
+/// each trimmed, comments left out; None when a bracket or string inside does not close.
+fn split_top(inner: &str) -> Option<Vec<&str>> {
+    let mut pieces = Pieces::new(inner);
+    let all: Vec<&str> = pieces.by_ref().collect();
+    (!pieces.broken).then_some(all)
+}
+
+/// The top-level pieces of the inside of an array or inline table, one at a time; `broken`
+/// once a bracket or string inside does not close (and no piece comes after).
+struct Pieces<'a> {
+    inner: &'a str,
+    at: usize,
+    broken: bool,
+}
+
+impl<'a> Pieces<'a> {
+    fn new(inner: &'a str) -> Pieces<'a> {
+        Pieces {
+            inner,
+            at: 0,
+            broken: false,
+        }
+    }
+}
+
+impl<'a> Iterator for Pieces<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.inner.as_bytes();
+        let mut depth = 0usize;
+        let mut first: Option<usize> = None;
+        let mut last = 0;
+        let mut lines = 0;
+        while self.at < bytes.len() {
+            let at = self.at;
+            let byte = bytes[at];
+            match byte {
+                b',' if depth == 0 => {
+                    self.at += 1;
+                    match first {
+                        Some(first) => return Some(&self.inner[first..last]),
+                        None => continue,
+                    }
+                }
+                b'#' => {
+                    self.at = line_end(bytes, at);
+                    continue;
+                }
+                b' ' | b'\t' | b'\r' | b'\n' => {
+                    self.at += 1;
+                    continue;
+                }
+                _ => {}
+            }
+            first.get_or_insert(at);
+            self.at = match byte {
+                b'"' | b'\'' => match string_end(bytes, at, &mut lines, false) {
+                    Some(end) => end,
+                    None => break,
+                },
+                b'[' | b'{' => {
+                    depth += 1;
+                    at + 1
+                }
+                b']' | b'}' => match depth.checked_sub(1) {
+                    Some(up) => {
+                        depth = up;
+                        at + 1
+                    }
+                    None => break,
+                },
+                _ => at + 1,
+            };
+            last = self.at;
+        }
+        if self.at < bytes.len() || depth != 0 {
+            self.broken = true;
+            self.at = bytes.len();
+            return None;
+        }
+        first.map(|first| &self.inner[first..last])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_value_left_open_is_searched_once() {
+        let text = "a = [\nb = \"\"\"\nc = [1]\nname = \"x\"\nd = [\n2]\n";
+        let items: Vec<TomlItem> = TomlItems::new(text).collect();
+        assert_eq!(items[0], TomlItem::Unread { line: 1 });
+        assert_eq!(items[1], TomlItem::Unread { line: 2 });
+        assert!(matches!(
+            items[2],
+            TomlItem::Pair {
+                key: "c",
+                line: 3,
+                ..
+            }
+        ));
+        assert!(matches!(
+            items[3],
+            TomlItem::Pair {
+                key: "name",
+                line: 4,
+                ..
+            }
+        ));
+        assert_eq!(items[4], TomlItem::Unread { line: 5 });
+        assert_eq!(items.len(), 6);
+        assert_eq!(toml_string("\"a\\\nb\""), None);
+    }
+
+    #[test]
+    fn toml_items_by_lines() {
+        let text = "# head\nversion = 4 # four\n\n[[package]]\nname = \"a\"\n\"quoted key\" = 'lit'\nlist = [\n  { url = \"x]#\", n = 1 }, # ]\n  \"b\",\n]\n[table] # note\nbroken\nopen = [\n";
+        let items: Vec<TomlItem> = TomlItems::new(text).collect();
+        let pair = |key, value, written, line| TomlItem::Pair {
+            key,
+            value,
+            written,
+            line,
+        };
+        assert_eq!(
+            items,
+            vec![
+                pair("version", "4", "version = 4", 2),
+                TomlItem::Table {
+                    name: "package",
+                    array: true,
+                    line: 4
+                },
+                pair("name", "\"a\"", "name = \"a\"", 5),
+                pair("quoted key", "'lit'", "\"quoted key\" = 'lit'", 6),
+                pair(
+                    "list",
+                    "[\n  { url = \"x]#\", n = 1 }, # ]\n  \"b\",\n]",
+                    "list = [\n  { url = \"x]#\", n = 1 }, # ]\n  \"b\",\n]",
+                    7
+                ),
+                TomlItem::Table {
+                    name: "table",
+                    array: false,
+                    line: 11
+                },
+                TomlItem::Unread { line: 12 },
+                TomlItem::Unread { line: 13 },
+            ]
+        );
+        let list = toml_elements("[\n  { url = \"x]#\", n = 1 }, # ]\n  \"b\",\n]").unwrap();
+        assert_eq!(list, ["{ url = \"x]#\", n = 1 }", "\"b\""]);
+        assert_eq!(
+            toml_field(list[0], "url").and_then(toml_string),
+            Some("x]#")
+        );
+        assert_eq!(toml_field(list[0], "n"), Some("1"));
+        assert_eq!(toml_string("'a\"b'"), Some("a\"b"));
+        assert_eq!(toml_string("\"a\\\"b\""), None);
+        assert_eq!(toml_string("\"\"\"a\"\"\""), None);
+    }
 
     /// Texts and keys built from few characters, so that keys, quotes and separators meet in
     /// every arrangement.

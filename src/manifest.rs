@@ -7,6 +7,7 @@ use crate::facts::{self, DetectError};
 pub use crate::lines::{key_line, line_of};
 use crate::repo::{self, Repo};
 use globset::GlobBuilder;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Table;
 
 /// What a manifest says of the project itself, for the image's OCI labels: its version and its
@@ -229,6 +230,70 @@ fn one_star(segment: &str) -> Option<(&str, &str)> {
 /// Whether `name` matches the one-wildcard segment `prefix*suffix`.
 fn star_fits(prefix: &str, suffix: &str, name: &str) -> bool {
     name.len() >= prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix)
+}
+
+/// Implements the visits of the JSON values a visitor skips (booleans, numbers, null), each
+/// giving `Default::default()`.
+macro_rules! skip_scalars {
+    ($value:ty) => {
+        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
+            Ok(Default::default())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
+            Ok(Default::default())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
+            Ok(Default::default())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
+            Ok(Default::default())
+        }
+        fn visit_unit<E>(self) -> Result<$value, E> {
+            Ok(Default::default())
+        }
+    };
+}
+
+pub(crate) use skip_scalars;
+
+/// Any JSON value, skipped without keeping any of it. Unlike serde's `IgnoredAny` it goes
+/// through `deserialize_any`, so serde_json's nesting limit holds as it does for a document.
+#[derive(Default)]
+pub struct Skip;
+
+impl<'de> Deserialize<'de> for Skip {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct SkipVisitor;
+        impl<'de> Visitor<'de> for SkipVisitor {
+            type Value = Skip;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Skip);
+            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
+                Ok(Skip)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
+                skip_seq(seq).map(|_| Skip)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
+                skip_map(map).map(|_| Skip)
+            }
+        }
+        deserializer.deserialize_any(SkipVisitor)
+    }
+}
+
+/// Skips every element of a list.
+pub fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<Skip>()?.is_some() {}
+    Ok(())
+}
+
+/// Skips every entry of an object.
+pub fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<Skip, Skip>()?.is_some() {}
+    Ok(())
 }
 
 #[cfg(test)]

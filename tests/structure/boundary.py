@@ -782,6 +782,7 @@ def _():
 
 
 NEAR_CAP = (1 << 20) - 256
+LOCK_NEAR_CAP = (16 << 20) - 256
 
 
 def padded(text, comment="#"):
@@ -803,14 +804,15 @@ def filled(head, item, tail, sep="", cap=NEAR_CAP):
         count += 1
 
 
-def quick(inputs):
-    """Each (files, file) project, whose largest file is just under the 1 MiB manifest cap,
-    runs `init` in under a second and exits 0, or 2 naming `file` when `file` starts with `!`."""
+def quick(inputs, cap=NEAR_CAP):
+    """Each (files, file) project, whose largest file is just under `cap` (by default the 1 MiB
+    manifest cap), runs `init` in under a second and exits 0, or 2 naming `file` when `file`
+    starts with `!`."""
     problems = []
     for files, named in inputs:
         refused, named = named.startswith("!"), named.lstrip("!")
         sizes = [len(c.encode()) for c in files.values() if isinstance(c, str)]
-        if max(sizes) < NEAR_CAP - (1 << 14) or max(sizes) >= 1 << 20:
+        if max(sizes) < cap - (1 << 14) or max(sizes) >= cap + 256:
             problems.append(f"{named}: the input is {max(sizes)} bytes, not just under the cap")
         _, project, _ = setup(files)
         run = shiplight("init", project, "--stdout", timeout=60)
@@ -864,37 +866,42 @@ def _():
                   ({"Cargo.toml": cargo, "src/main.rs": last}, "!src/main.rs")])
 
 
-@case("lock files with many packages finish in well under a second")
-def _():
+def lock_projects(cap):
+    """A project per lock kind, its lock filled with packages just under `cap`."""
     package = {"name": "svc", "scripts": {"start": "node server.js"}, "dependencies": {"express": "5"}}
     node = {"package.json": package, "server.js": SERVER}
     cargo_lock = filled('version = 4\n\n[[package]]\nname = "svc"\nversion = "0.1.0"\n',
                         lambda i: f'\n[[package]]\nname = "c{i}"\nversion = "1.0.0"\n'
                                   f'source = "registry+https://github.com/rust-lang/crates.io-index"\n'
-                                  f'dependencies = ["c{i + 1}"]\n', "")
+                                  f'dependencies = ["c{i + 1}"]\n', "", cap=cap)
     package_lock = filled('{"name": "svc", "lockfileVersion": 3, "packages": {"": {"name": "svc"},\n',
-                          lambda i: f'  "node_modules/p{i}": {{"version": "1.0.0"}}', "\n}}", sep=",\n")
+                          lambda i: f'  "node_modules/p{i}": {{"version": "1.0.0"}}', "\n}}", sep=",\n", cap=cap)
     yarn = filled("# yarn lockfile v1\n\n",
-                  lambda i: f'p{i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p{i}.tgz"\n\n', "")
+                  lambda i: f'p{i}@^1.0.0:\n  version "1.0.0"\n  resolved "https://r/p{i}.tgz"\n\n', "", cap=cap)
     berry = filled("__metadata:\n  version: 8\n\n",
-                   lambda i: f'"p{i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p{i}@npm:1.0.0"\n\n', "")
+                   lambda i: f'"p{i}@npm:^1.0.0":\n  version: 1.0.0\n  resolution: "p{i}@npm:1.0.0"\n\n', "",
+                   cap=cap)
     pnpm = filled("lockfileVersion: '9.0'\n\nimporters:\n  .:\n    dependencies:\n      express:\n"
                   "        specifier: '5'\n        version: 5.1.0\n\npackages:\n\n",
-                  lambda i: f"  p{i}@1.0.0:\n    resolution: {{integrity: sha512-x}}\n\n", "")
+                  lambda i: f"  p{i}@1.0.0:\n    resolution: {{integrity: sha512-x}}\n\n", "", cap=cap)
     uv = filled('version = 1\n\n[[package]]\nname = "svc"\nversion = "1.0"\nsource = { editable = "." }\n'
                 'dependencies = [{ name = "flask" }, { name = "p0" }]\n\n',
                 lambda i: f'[[package]]\nname = "p{i}"\nversion = "1.0"\n'
                           f'source = {{ registry = "https://pypi.org/simple" }}\n'
                           f'dependencies = [{{ name = "p{i + 1}" }}]\n'
-                          f'wheels = [{{ url = "https://x/p{i}-1.0-py3-none-any.whl" }}]\n\n', "")
+                          f'wheels = [{{ url = "https://x/p{i}-1.0-py3-none-any.whl" }}]\n\n', "", cap=cap)
     poetry_lock = filled("", lambda i: f'[[package]]\nname = "p{i}"\nversion = "1.0"\ngroups = ["main"]\n'
                                        f'files = [{{file = "p{i}-1.0-py3-none-any.whl", hash = "sha256:0"}}]\n\n',
-                         '[metadata]\nlock-version = "2.1"\n')
+                         '[metadata]\nlock-version = "2.1"\n', cap=cap)
     poetry = ('[tool.poetry]\nname = "svc"\nversion = "1.0"\npackage-mode = false\n\n'
               '[tool.poetry.dependencies]\npython = "^3.12"\nflask = "*"\n')
     composer_lock = filled('{"packages": [\n', lambda i: f'{{"name": "v/p{i}", "version": "1.0.0"}}', "\n]}",
-                           sep=",\n")
-    return quick([
+                           sep=",\n", cap=cap)
+    pipfile_lock = filled('{\n    "_meta": {"hash": {"sha256": "0"}, "pipfile-spec": 6, "requires": {}, "sources": []},\n'
+                          '    "default": {\n',
+                          lambda i: f'        "p{i}": {{\n            "hashes": ["sha256:0"],\n            "version": "==1.0"\n        }}',
+                          '\n    },\n    "develop": {}\n}\n', sep=",\n", cap=cap)
+    return [
         ({**RUST, "Cargo.lock": cargo_lock}, "Cargo.lock"),
         ({**node, "package-lock.json": package_lock}, "package-lock.json"),
         ({**node, "yarn.lock": yarn}, "yarn.lock"),
@@ -903,8 +910,15 @@ def _():
         ({"pyproject.toml": '[project]\nname = "svc"\nversion = "1.0"\ndependencies = ["flask"]\n',
           "app.py": FLASK, "uv.lock": uv}, "uv.lock"),
         ({"pyproject.toml": poetry, "app.py": FLASK, "poetry.lock": poetry_lock}, "poetry.lock"),
+        ({"Pipfile": '[packages]\nflask = "*"\n', "app.py": FLASK, "Pipfile.lock": pipfile_lock}, "Pipfile.lock"),
         ({**PHP, "composer.lock": composer_lock}, "composer.lock"),
-    ])
+    ]
+
+
+@case("lock files with many packages, at 1 MiB and at the 16 MiB lock cap, finish in well under a second")
+def _():
+    large = quick(lock_projects(LOCK_NEAR_CAP), cap=LOCK_NEAR_CAP)
+    return quick(lock_projects(NEAR_CAP)) + [f"at 16 MiB: {problem}" for problem in large]
 
 
 @case("go.mod, composer.json, pom.xml and Gradle files with many entries finish in well under a second")

@@ -5,6 +5,7 @@
 pub mod plan;
 pub mod tree;
 pub mod kind;
+mod lock;
 pub use kind::Kind;
 
 use crate::evidence::Evidence;
@@ -216,19 +217,10 @@ fn extensions(
 
 /// The names of the packages composer.lock (`lock`, its text) locks.
 fn locked_packages(lock: Option<&str>) -> Result<Vec<String>, DetectError> {
-    Ok(match lock {
-        Some(text) => manifest::parse_json("composer.lock", text)?
-            .get("packages")
-            .and_then(|p| p.as_array())
-            .map(|items| {
-                items
-                    .iter()
-                    .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default(),
-        None => Vec::new(),
-    })
+    match lock {
+        Some(text) => lock::locked_packages(text),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The application's shape, with its evidence, web root and the directories it writes to:

@@ -4,10 +4,14 @@
 
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::lines::{KeyLines, QuotedLines};
+use crate::lines::{
+    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields, toml_string,
+    toml_trim,
+};
 use crate::manifest::{self, key_line, parse_toml};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use toml::{Table, Value};
 
@@ -481,13 +485,15 @@ fn read_requirements(
 /// records the files it installs (uv.lock, poetry.lock), the packages whose install differs by
 /// platform (a wheel other than `-none-any`, or a source distribution only, built during the
 /// install), each with its line.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LockGraph {
     pub names: BTreeMap<String, Evidence>,
     pub platform_specific: Option<Vec<Evidence>>,
 }
 
-/// Reads a lock file (uv.lock, poetry.lock, Pipfile.lock).
+/// Reads a lock file (uv.lock, poetry.lock, Pipfile.lock). A uv.lock or poetry.lock no
+/// larger than a manifest may be ([`MANIFEST_CAP`]) is parsed whole as TOML; a larger one is
+/// read by lines ([`locked_by_lines`]), since parsing a document that size takes seconds.
 pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> {
     let mut graph = LockGraph::default();
     let names = &mut graph.names;
@@ -495,45 +501,608 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
         return Ok(graph);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
-        let json = manifest::parse_json(file, &text)?;
+        let defaults = pipfile_defaults(file, &text)?;
+        let wanted: std::collections::HashSet<&str> =
+            defaults.iter().map(String::as_str).collect();
         let lines = first_lines(&text, |line| {
             line.strip_prefix('"')
                 .and_then(|rest| rest.split_once("\":"))
                 .map(|(key, _)| key)
+                .filter(|key| wanted.contains(key))
         });
-        if let Some(packages) = json.get("default").and_then(|s| s.as_object()) {
-            for name in packages.keys() {
-                let line = lines.get(name.as_str()).copied().unwrap_or(1);
-                names.insert(normalize(name), Evidence::line(file, line, name.clone()));
-            }
+        for name in defaults {
+            let line = lines.get(name.as_str()).copied().unwrap_or(1);
+            names.insert(normalize(&name), Evidence::line(file, line, name));
         }
         return Ok(graph);
     }
-    let table = parse_toml(file, &text)?;
-    let lines = first_lines(&text, |line| {
+    if text.len() as u64 > MANIFEST_CAP {
+        return Ok(lock_by_lines(file, &text));
+    }
+    parsed_lock(file, &text)
+}
+
+/// The packages the `default` section of a Pipfile.lock (`text`) lists, as the parsed document
+/// gives them: nothing when the lock is not an object or its `default` is not an object. A lock
+/// no larger than a manifest may be is parsed into a JSON document as every manifest is; a
+/// larger one is deserialized into those names alone ([`Defaults`]), skipping every other value.
+fn pipfile_defaults(file: &str, text: &str) -> Result<Vec<String>, DetectError> {
+    if text.len() as u64 > MANIFEST_CAP {
+        return serde_json::from_str::<Defaults>(text)
+            .map(|defaults| defaults.0)
+            .map_err(|err| DetectError::Broken {
+                file: file.to_string(),
+                line: Some(err.line()),
+                cause: format!("invalid JSON: {err}"),
+            });
+    }
+    Ok(manifest::parse_json(file, text)?
+        .get("default")
+        .and_then(|s| s.as_object())
+        .map(|packages| packages.keys().cloned().collect())
+        .unwrap_or_default())
+}
+
+/// The keys of a Pipfile.lock's `default` object (the last `default` counts), every other
+/// value skipped.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Defaults(Vec<String>);
+
+impl<'de> serde::Deserialize<'de> for Defaults {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use crate::manifest::{Skip, skip_scalars, skip_seq};
+        use serde::de::{MapAccess, SeqAccess, Visitor};
+        /// An object's keys, sorted, or nothing for any other value.
+        struct Keys(Vec<String>);
+        impl<'de> serde::Deserialize<'de> for Keys {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct KeysVisitor;
+                impl<'de> Visitor<'de> for KeysVisitor {
+                    type Value = Vec<String>;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("any value")
+                    }
+                    skip_scalars!(Vec<String>);
+                    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                        Ok(Vec::new())
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+                        skip_seq(seq).map(|_| Vec::new())
+                    }
+                    fn visit_map<A: MapAccess<'de>>(
+                        self,
+                        mut map: A,
+                    ) -> Result<Vec<String>, A::Error> {
+                        let mut keys = std::collections::BTreeSet::new();
+                        while let Some(key) = map.next_key::<String>()? {
+                            map.next_value::<Skip>()?;
+                            keys.insert(key);
+                        }
+                        Ok(keys.into_iter().collect())
+                    }
+                }
+                deserializer.deserialize_any(KeysVisitor).map(Keys)
+            }
+        }
+        struct LockVisitor;
+        impl<'de> Visitor<'de> for LockVisitor {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Vec<String>);
+            fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+                skip_seq(seq).map(|_| Vec::new())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+                let mut defaults = Vec::new();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == "default" {
+                        defaults = map.next_value::<Keys>()?.0;
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
+                }
+                Ok(defaults)
+            }
+        }
+        deserializer.deserialize_any(LockVisitor).map(Defaults)
+    }
+}
+
+/// The graph of a uv.lock or poetry.lock parsed whole.
+fn parsed_lock(file: &str, text: &str) -> Result<LockGraph, DetectError> {
+    let table = parse_toml(file, text)?;
+    let lines = first_lines(text, |line| {
         line.strip_prefix("name = \"")
             .and_then(|rest| rest.strip_suffix('"'))
     });
+    let packages: Vec<Locked> = table
+        .get("package")
+        .and_then(Value::as_array)
+        .map(|packages| packages.iter().map(locked).collect())
+        .unwrap_or_default();
+    Ok(lock_graph(file, &packages, Some(&lines), None))
+}
+
+/// The graph of a uv.lock or poetry.lock read by lines ([`locked_by_lines`]).
+fn lock_by_lines(file: &str, text: &str) -> LockGraph {
+    let (packages, unread) = locked_by_lines(text);
+    lock_graph(file, &packages, None, unread)
+}
+
+/// The lock's graph from its `packages`, each at the line of the first `name = "..."` with its
+/// name (`first_lines`, by name), or, for a lock read by lines, as [`ByName::lines`] has it.
+/// `unread`: the lock was read by lines and this line of it was not, so every package counts
+/// as installed, and as installing differently by platform.
+fn lock_graph(
+    file: &str,
+    packages: &[Locked],
+    first_lines: Option<&BTreeMap<&str, usize>>,
+    unread: Option<usize>,
+) -> LockGraph {
+    let by_name = ByName::new(packages);
+    let lines = match first_lines {
+        Some(first) => packages
+            .iter()
+            .map(|p| p.name.and_then(|n| first.get(n)).copied().unwrap_or(1))
+            .collect(),
+        None => by_name.lines(packages),
+    };
+    let taken = match unread {
+        None => installed(packages, &by_name),
+        Some(_) => vec![true; by_name.groups.len()],
+    };
+    let names = by_name
+        .groups
+        .iter()
+        .filter_map(|(key, members)| {
+            let last = *members.last()?;
+            let name = packages[last].name?;
+            Some((key.to_string(), Evidence::line(file, lines[last], name)))
+        })
+        .collect();
     let mut specific = Vec::new();
-    if let Some(packages) = table.get("package").and_then(Value::as_array) {
-        let installed = installed(packages);
-        for package in packages {
-            if let Some(name) = package.get("name").and_then(Value::as_str) {
-                let line = lines.get(name).copied().unwrap_or(1);
-                let key = normalize(name);
-                let taken = installed.contains(&key);
-                names.insert(key, Evidence::line(file, line, name));
-                if !taken {
-                    continue;
-                }
-                if let Some(why) = platform_specific(package) {
-                    specific.push(Evidence::line(file, line, format!("{name} {why}")));
-                }
-            }
+    if let Some(line) = unread {
+        specific.push(Evidence::line(
+            file,
+            line,
+            format!(
+                "{file} is larger than {} MiB and was read by lines, and this line is not in the form uv and Poetry write: every package counts as installed, and as built for each platform",
+                MANIFEST_CAP >> 20
+            ),
+        ));
+    }
+    for ((package, group), line) in packages.iter().zip(&by_name.group_of).zip(lines) {
+        let (Some(name), Some(group)) = (package.name, group) else {
+            continue;
+        };
+        if !taken[*group] {
+            continue;
+        }
+        if let Some(why) = platform_specific(package) {
+            specific.push(Evidence::line(file, line, format!("{name} {why}")));
         }
     }
-    graph.platform_specific = Some(specific);
-    Ok(graph)
+    LockGraph {
+        names,
+        platform_specific: Some(specific),
+    }
+}
+
+/// The packages of a lock by normalized name: each name with its packages (indexes, in the
+/// lock's order), in name order, and each package's group.
+#[derive(Debug)]
+struct ByName<'a> {
+    groups: Vec<(Cow<'a, str>, Vec<usize>)>,
+    group_of: Vec<Option<usize>>,
+}
+
+impl<'a> ByName<'a> {
+    fn new(packages: &[Locked<'a>]) -> ByName<'a> {
+        let mut named: Vec<(Cow<'a, str>, usize)> = packages
+            .iter()
+            .enumerate()
+            .filter_map(|(index, package)| Some((normalized(package.name?), index)))
+            .collect();
+        named.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut groups: Vec<(Cow<'a, str>, Vec<usize>)> = Vec::new();
+        let mut group_of = vec![None; packages.len()];
+        for (key, index) in named {
+            match groups.last_mut() {
+                Some((last, members)) if *last == key => members.push(index),
+                _ => groups.push((key, vec![index])),
+            }
+            group_of[index] = Some(groups.len() - 1);
+        }
+        ByName { groups, group_of }
+    }
+
+    /// The line of each package of a lock read by lines: the first `name = "..."` line of the
+    /// packages of its group with the same name as the group's first (the line of its own
+    /// otherwise), 1 when there is none.
+    fn lines(&self, packages: &[Locked]) -> Vec<usize> {
+        let mut lines = vec![1; packages.len()];
+        for (_, members) in &self.groups {
+            let first = packages[members[0]].name;
+            let first_line = members
+                .iter()
+                .map(|index| &packages[*index])
+                .find(|package| package.name == first && package.line > 0)
+                .map_or(1, |package| package.line);
+            for index in members {
+                let package = &packages[*index];
+                lines[*index] = match package.line {
+                    _ if package.name == first => first_line,
+                    0 => 1,
+                    line => line,
+                };
+            }
+        }
+        lines
+    }
+
+    /// The group of the packages named `key` (normalized).
+    fn find(&self, key: &str) -> Option<usize> {
+        self.groups
+            .binary_search_by(|(name, _)| name.as_ref().cmp(key))
+            .ok()
+    }
+}
+
+/// [`normalize`], without a copy for a name that is already normalized.
+fn normalized(name: &str) -> Cow<'_, str> {
+    let bytes = name.as_bytes();
+    let mut plain = !bytes.is_empty() && bytes[0] != b'-' && bytes[bytes.len() - 1] != b'-';
+    let mut at = 0;
+    while plain && at < bytes.len() {
+        let byte = bytes[at];
+        plain = byte.is_ascii_lowercase()
+            || byte.is_ascii_digit()
+            || (byte == b'-' && bytes[at - 1] != b'-');
+        at += 1;
+    }
+    if plain {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(normalize(name))
+    }
+}
+
+/// One `[[package]]` of a uv.lock or poetry.lock, with what the install judgement reads of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Locked<'a> {
+    name: Option<&'a str>,
+    /// In a lock read by lines, the line of its `name = "..."` when written so (else 0).
+    line: usize,
+    /// It has `groups` (poetry.lock 2.1).
+    grouped: bool,
+    /// Its `groups` hold `main`, or are not a list (or absent).
+    main: bool,
+    /// One of the project's own packages in a uv.lock: an editable, virtual or directory source.
+    own: bool,
+    /// A directory source in a poetry.lock.
+    directory: bool,
+    /// It records `dependencies`, `optional-dependencies` or `dev-dependencies`.
+    edges: bool,
+    /// The names it depends on along what a production install takes: its dependencies, every
+    /// extra, and every dependency group but `dev`.
+    deps: Vec<&'a str>,
+    /// The file names of its wheels and files (after the last `/`).
+    files: Vec<&'a str>,
+}
+
+impl Default for Locked<'_> {
+    fn default() -> Self {
+        Locked {
+            name: None,
+            line: 0,
+            grouped: false,
+            main: true,
+            own: false,
+            directory: false,
+            edges: false,
+            deps: Vec::new(),
+            files: Vec::new(),
+        }
+    }
+}
+
+/// Keys of a uv.lock `source` that make the package one of the project's own.
+const OWN_SOURCES: [&str; 3] = ["editable", "virtual", "directory"];
+
+/// Keys of a wheel or file entry that name the file, in order of preference.
+const FILE_KEYS: [&str; 4] = ["url", "path", "filename", "file"];
+
+/// The file name at the end of a URL or path.
+fn file_name(path: &str) -> &str {
+    path.rsplit('/').next().unwrap_or(path)
+}
+
+/// A package of a parsed lock.
+fn locked(package: &Value) -> Locked<'_> {
+    let groups = package.get("groups");
+    let source = package.get("source");
+    let mut lists: Vec<&Value> = package.get("dependencies").into_iter().collect();
+    for key in ["optional-dependencies", "dev-dependencies"] {
+        if let Some(table) = package.get(key).and_then(Value::as_table) {
+            lists.extend(
+                table
+                    .iter()
+                    .filter(|(group, _)| !(key == "dev-dependencies" && *group == "dev"))
+                    .map(|(_, list)| list),
+            );
+        }
+    }
+    Locked {
+        name: package.get("name").and_then(Value::as_str),
+        line: 0,
+        grouped: groups.is_some(),
+        main: groups
+            .and_then(Value::as_array)
+            .is_none_or(|groups| groups.iter().any(|g| g.as_str() == Some("main"))),
+        own: source
+            .and_then(Value::as_table)
+            .is_some_and(|source| OWN_SOURCES.iter().any(|key| source.contains_key(*key))),
+        directory: source
+            .and_then(|source| source.get("type"))
+            .and_then(Value::as_str)
+            == Some("directory"),
+        edges: ["dependencies", "optional-dependencies", "dev-dependencies"]
+            .iter()
+            .any(|key| package.get(*key).is_some()),
+        deps: lists
+            .iter()
+            .filter_map(|list| list.as_array())
+            .flatten()
+            .filter_map(|dependency| dependency.get("name").and_then(Value::as_str))
+            .collect(),
+        files: ["wheels", "files"]
+            .iter()
+            .filter_map(|key| package.get(*key).and_then(Value::as_array))
+            .flatten()
+            .filter_map(|file| {
+                FILE_KEYS
+                    .iter()
+                    .find_map(|key| file.get(*key).and_then(Value::as_str))
+            })
+            .map(file_name)
+            .collect(),
+    }
+}
+
+/// Where a line of a lock read by lines belongs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Section {
+    /// Outside any package.
+    Outside,
+    /// A `[[package]]` table itself.
+    Package,
+    /// `[package.optional-dependencies]`: every extra's list.
+    Extras,
+    /// `[package.dev-dependencies]`: each group's list.
+    Groups,
+    /// `[package.source]`.
+    Source,
+    /// Another table of the package (`[package.metadata]`, Poetry's `[package.dependencies]`
+    /// and `[package.extras]`, ...).
+    Other,
+}
+
+/// Reads a uv.lock or poetry.lock by lines, in one pass, as uv and Poetry write them: each
+/// `[[package]]` with what [`locked`] takes from the parsed document, and the line of each
+/// name written as `name = "..."`. The file is not checked to be valid TOML. Also the first
+/// line of a package that is not read that way (a table or dotted key where a list or an
+/// inline table is read, a value of another shape, a bracket or string that does not close).
+fn locked_by_lines(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
+    let mut packages: Vec<Locked> = Vec::new();
+    let mut unread: Option<usize> = None;
+    let mut section = Section::Outside;
+    for item in TomlItems::new(text) {
+        let (key, value, line) = match item {
+            TomlItem::Table { name, array, line } => {
+                let inside = section != Section::Outside;
+                let edges = inside
+                    && !array
+                    && matches!(
+                        name,
+                        "package.optional-dependencies"
+                            | "package.dev-dependencies"
+                            | "package.dependencies"
+                    );
+                section = match (array, name) {
+                    (true, "package") => {
+                        packages.push(Locked::default());
+                        Section::Package
+                    }
+                    (false, "package.optional-dependencies") if inside => Section::Extras,
+                    (false, "package.dev-dependencies") if inside => Section::Groups,
+                    (false, "package.source") if inside => Section::Source,
+                    (false, "package.dependencies" | "package.metadata" | "package.extras")
+                        if inside =>
+                    {
+                        Section::Other
+                    }
+                    (false, other)
+                        if inside
+                            && other.starts_with("package.metadata.")
+                            && !other.contains(['"', '\'']) =>
+                    {
+                        Section::Other
+                    }
+                    (_, other) if other == "package" || other.starts_with("package.") => {
+                        unread.get_or_insert(line);
+                        Section::Other
+                    }
+                    _ => Section::Outside,
+                };
+                if edges && let Some(package) = packages.last_mut() {
+                    package.edges = true;
+                }
+                continue;
+            }
+            TomlItem::Pair {
+                key,
+                value,
+                written,
+                line,
+            } => {
+                if key == "name"
+                    && section == Section::Package
+                    && let Some(package) = packages.last_mut()
+                    && package.name.is_none()
+                    && let Some(name) = toml_trim(written)
+                        .strip_prefix("name = \"")
+                        .and_then(|rest| rest.strip_suffix('"'))
+                {
+                    package.line = line;
+                    package.name = Some(name);
+                }
+                (key, value, line)
+            }
+            TomlItem::Unread { line } => {
+                unread.get_or_insert(line);
+                continue;
+            }
+        };
+        let Some(package) = packages.last_mut().filter(|_| section != Section::Outside) else {
+            if key == "package" || key.starts_with("package.") {
+                unread.get_or_insert(line);
+            }
+            continue;
+        };
+        let read = match section {
+            Section::Package => read_package_pair(package, key, value),
+            Section::Extras => add_dependencies(package, value),
+            Section::Groups if key == "dev" => true,
+            Section::Groups => add_dependencies(package, value),
+            Section::Source => {
+                if OWN_SOURCES.contains(&key) {
+                    package.own = true;
+                }
+                if key == "type" && toml_string(value) == Some("directory") {
+                    package.directory = true;
+                }
+                !key.contains('.')
+            }
+            Section::Outside | Section::Other => true,
+        };
+        if !read {
+            unread.get_or_insert(line);
+        }
+    }
+    (packages, unread)
+}
+/// Reads a pair of a `[[package]]` table into `package`; false when its value is not of the
+/// shape the tools write.
+fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) -> bool {
+    match key {
+        "name" => match toml_string(value) {
+            Some(name) => {
+                package.name.get_or_insert(name);
+                true
+            }
+            None => false,
+        },
+        "groups" => {
+            package.grouped = true;
+            if value.as_bytes().first() != Some(&b'[') {
+                return true;
+            }
+            let Some(groups) = toml_elements(value) else {
+                return false;
+            };
+            package.main = groups.iter().any(|g| toml_string(g) == Some("main"));
+            true
+        }
+        "source" => {
+            if value.as_bytes().first() != Some(&b'{') {
+                return true;
+            }
+            let [editable, r#virtual, directory, kind] =
+                match toml_fields(value, ["editable", "virtual", "directory", "type"]) {
+                    Some(fields) => fields,
+                    None => return false,
+                };
+            package.own |= editable.is_some() || r#virtual.is_some() || directory.is_some();
+            package.directory |= kind.and_then(toml_string) == Some("directory");
+            true
+        }
+        "dependencies" => {
+            package.edges = true;
+            add_dependencies(package, value)
+        }
+        "optional-dependencies" | "dev-dependencies" => {
+            package.edges = true;
+            if value.as_bytes().first() != Some(&b'{') {
+                return true;
+            }
+            let Some(entries) = toml_entries(value) else {
+                return false;
+            };
+            entries
+                .into_iter()
+                .filter(|(group, _)| !(key == "dev-dependencies" && *group == "dev"))
+                .all(|(_, list)| add_dependencies(package, list))
+        }
+        "wheels" | "files" => {
+            if value.as_bytes().first() != Some(&b'[') {
+                return true;
+            }
+            let Some(files) = toml_elements(value) else {
+                return false;
+            };
+            for file in files.into_iter().filter(|f| f.as_bytes()[0] == b'{') {
+                let Some(fields) = toml_fields(file, FILE_KEYS) else {
+                    return false;
+                };
+                let mut named = None;
+                for field in fields {
+                    if named.is_none()
+                        && let Some(field) = field
+                    {
+                        named = toml_string(field);
+                    }
+                }
+                package.files.extend(named.map(file_name));
+            }
+            true
+        }
+        _ => !key.contains('.')
+            || ![
+            "name.",
+            "groups.",
+            "source.",
+            "dependencies.",
+            "optional-dependencies.",
+            "dev-dependencies.",
+            "wheels.",
+            "files.",
+        ]
+        .iter()
+        .any(|dotted| key.starts_with(dotted)),
+    }
+}
+
+/// Adds the names of a list of dependencies (`[{ name = "..." }, ...]`) to `package`; false
+/// when the list is not of the shape the tools write.
+fn add_dependencies<'a>(package: &mut Locked<'a>, value: &'a str) -> bool {
+    if value.as_bytes().first() != Some(&b'[') {
+        return true;
+    }
+    let Some(dependencies) = toml_elements(value) else {
+        return false;
+    };
+    for dependency in dependencies.into_iter().filter(|d| d.as_bytes()[0] == b'{') {
+        let Some([name]) = toml_fields(dependency, ["name"]) else {
+            return false;
+        };
+        package.deps.extend(name.and_then(toml_string));
+    }
+    true
 }
 
 /// The lock's packages a production install can take, by normalized name, erring on the side of
@@ -542,105 +1111,52 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
 /// graph: from the project's own packages, every dependency, extra and group but `dev` (what
 /// `uv sync --no-dev` leaves out), then everything those reach. A lock without either, or whose
 /// own packages record no dependencies beside others, takes all.
-fn installed(packages: &[Value]) -> std::collections::BTreeSet<String> {
-    let name_of = |package: &Value| package.get("name").and_then(Value::as_str).map(normalize);
-    let all = || packages.iter().filter_map(name_of).collect();
-    if packages.iter().any(|p| p.get("groups").is_some()) {
-        return packages
+fn installed(packages: &[Locked], by_name: &ByName) -> Vec<bool> {
+    let groups = &by_name.groups;
+    if packages.iter().any(|p| p.grouped) {
+        return groups
             .iter()
-            .filter(|p| {
-                p.get("groups")
-                    .and_then(Value::as_array)
-                    .is_none_or(|groups| groups.iter().any(|g| g.as_str() == Some("main")))
-            })
-            .filter_map(name_of)
+            .map(|(_, members)| members.iter().any(|index| packages[*index].main))
             .collect();
     }
-    let mut by_name: BTreeMap<String, Vec<&Value>> = BTreeMap::new();
-    for package in packages {
-        if let Some(name) = name_of(package) {
-            by_name.entry(name).or_default().push(package);
+    let mut queue: Vec<usize> = (0..packages.len()).filter(|i| packages[*i].own).collect();
+    if queue.is_empty()
+        || (queue.len() < packages.len() && !queue.iter().any(|i| packages[*i].edges))
+    {
+        return vec![true; groups.len()];
+    }
+    let mut seen = vec![false; groups.len()];
+    for index in &queue {
+        if let Some(group) = by_name.group_of[*index] {
+            seen[group] = true;
         }
     }
-    let mut queue: Vec<&Value> = packages.iter().filter(|p| uv_own(p)).collect();
-    let edges = |p: &&Value| {
-        ["dependencies", "optional-dependencies", "dev-dependencies"]
-            .iter()
-            .any(|key| p.get(*key).is_some())
-    };
-    if queue.is_empty() || (queue.len() < packages.len() && !queue.iter().any(edges)) {
-        return all();
-    }
-    let mut seen: std::collections::BTreeSet<String> =
-        queue.iter().filter_map(|p| name_of(p)).collect();
-    while let Some(package) = queue.pop() {
-        let mut lists: Vec<&Value> = package.get("dependencies").into_iter().collect();
-        for key in ["optional-dependencies", "dev-dependencies"] {
-            if let Some(table) = package.get(key).and_then(Value::as_table) {
-                lists.extend(
-                    table
-                        .iter()
-                        .filter(|(group, _)| !(key == "dev-dependencies" && *group == "dev"))
-                        .map(|(_, list)| list),
-                );
-            }
-        }
-        for dependency in lists.iter().filter_map(|l| l.as_array()).flatten() {
-            let Some(name) = dependency
-                .get("name")
-                .and_then(Value::as_str)
-                .map(normalize)
-            else {
-                continue;
-            };
-            if let Some(next) = by_name.get(&name)
-                && seen.insert(name)
+    while let Some(index) = queue.pop() {
+        for dependency in &packages[index].deps {
+            if let Some(group) = by_name.find(&normalized(dependency))
+                && !seen[group]
             {
-                queue.extend(next);
+                seen[group] = true;
+                queue.extend(&groups[group].1);
             }
         }
     }
     seen
 }
 
-/// A uv.lock entry for one of the project's own packages: an editable, virtual or directory
-/// source.
-fn uv_own(package: &Value) -> bool {
-    package
-        .get("source")
-        .and_then(Value::as_table)
-        .is_some_and(|source| {
-            ["editable", "virtual", "directory"]
-                .iter()
-                .any(|key| source.contains_key(*key))
-        })
-}
-
 /// Why a lock entry installs differently by platform, if it does: uv.lock's `wheels` (`url`,
 /// `path` or `filename`) and poetry.lock's `files` (`file`) name the wheels; a project's own
 /// package (uv's editable, virtual or directory source; Poetry's directory) is not installed
 /// from the lock.
-fn platform_specific(package: &Value) -> Option<&'static str> {
-    let poetry_directory = package
-        .get("source")
-        .and_then(|source| source.get("type"))
-        .and_then(Value::as_str)
-        == Some("directory");
-    if uv_own(package) || poetry_directory {
+fn platform_specific(package: &Locked) -> Option<&'static str> {
+    if package.own || package.directory {
         return None;
     }
-    let files: Vec<&str> = ["wheels", "files"]
+    let wheels: Vec<&&str> = package
+        .files
         .iter()
-        .filter_map(|key| package.get(*key).and_then(Value::as_array))
-        .flatten()
-        .filter_map(|file| {
-            ["url", "path", "filename", "file"]
-                .iter()
-                .find_map(|key| file.get(*key).and_then(Value::as_str))
-        })
-        .map(|name| name.rsplit('/').next().unwrap_or(name))
+        .filter(|f| f.ends_with(".whl"))
         .collect();
-    let wheels: Vec<&&str> = files.iter().filter(|f| f.ends_with(".whl")).collect();
     if wheels.is_empty() {
         Some("has no wheel: its source is built during the install")
     } else if wheels.iter().any(|f| !f.ends_with("-none-any.whl")) {
@@ -668,6 +1184,30 @@ fn first_lines<'a>(
 mod tests {
     use super::*;
 
+    #[test]
+    fn pipfile_defaults_as_the_document_gives_them() {
+        let locks = [
+            r#"{"_meta": {"hash": {"sha256": "0"}}, "default": {"flask": {"hashes": ["sha256:0"], "version": "==3.0"}, "Psycopg2": {}, "flask": 1}, "develop": {"pytest": {}}}"#,
+            r#"{"default": {"a": {}}, "default": {"b": {}}}"#,
+            r#"{"default": ["a"]}"#,
+            r#"[{"default": {"a": {}}}]"#,
+            r#"{"default": {"caf\u00e9\"x": {"default": {"no": 1}}}}"#,
+        ];
+        for lock in locks {
+            let document = pipfile_defaults("Pipfile.lock", lock).unwrap();
+            let names = serde_json::from_str::<Defaults>(lock).unwrap().0;
+            assert_eq!(names, document, "{lock}");
+        }
+        assert_eq!(
+            pipfile_defaults("Pipfile.lock", locks[0]).unwrap(),
+            ["Psycopg2", "flask"]
+        );
+        let broken = "{\n\"default\": {\n\"a\": {},\n}}";
+        let document = pipfile_defaults("Pipfile.lock", broken).unwrap_err().to_string();
+        let names = serde_json::from_str::<Defaults>(broken).unwrap_err();
+        assert!(document.contains(&names.to_string()), "{document} / {names}");
+    }
+
     fn judged(lock: &str) -> Vec<(String, Option<&'static str>)> {
         let table: toml::Table = lock.parse().unwrap();
         table["package"]
@@ -677,7 +1217,7 @@ mod tests {
             .map(|p| {
                 (
                     p["name"].as_str().unwrap().to_string(),
-                    platform_specific(p),
+                    platform_specific(&locked(p)),
                 )
             })
             .collect()
@@ -685,8 +1225,20 @@ mod tests {
 
     fn installed_of(lock: &str) -> Vec<String> {
         let table: toml::Table = lock.parse().unwrap();
-        installed(table["package"].as_array().unwrap())
-            .into_iter()
+        let packages: Vec<Locked> = table["package"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(locked)
+            .collect();
+        let by_name = ByName::new(&packages);
+        let taken = installed(&packages, &by_name);
+        by_name
+            .groups
+            .iter()
+            .zip(taken)
+            .filter(|(_, taken)| *taken)
+            .map(|((name, _), _)| name.to_string())
             .collect()
     }
 
@@ -815,6 +1367,201 @@ files = [{file = "PyYAML-6.0.2-cp313-cp313-manylinux_2_17_aarch64.whl", hash = "
                 ),
             ]
         );
+    }
+
+    #[test]
+    fn locks_read_by_lines_as_parsed() {
+        let uv = r#"version = 1
+revision = 2
+requires-python = ">=3.12"
+
+[manifest]
+members = ["api", "worker"]
+
+[[package]]
+name = "api"
+version = "0.1.0"
+source = { editable = "api" }
+dependencies = [
+    { name = "uvicorn", extra = ["standard"] },
+    { name = "Flask_Login" },
+    { name = "numpy", version = "2.0.0", source = { registry = "https://pypi.org/simple" }, marker = "python_full_version < '3.13'" },
+]
+
+[package.optional-dependencies]
+cli = [
+    { name = "click" },
+]
+
+[package.dev-dependencies]
+dev = [
+    { name = "mypy" },
+]
+lint = [{ name = "ruff" }]
+
+[package.metadata]
+requires-dist = [
+    { name = "uvicorn", extras = ["standard"], specifier = ">=0.30" },
+    { name = "mypy-extensions" },
+]
+
+[package.metadata.requires-dev]
+dev = [{ name = "mypy", specifier = ">=1" }]
+
+[[package]]
+name = "uvicorn"
+version = "0.30.0"
+source = { registry = "https://pypi.org/simple" }
+dependencies = [
+    { name = "h11" },
+]
+sdist = { url = "https://files.pythonhosted.org/u/uvicorn-0.30.0.tar.gz", hash = "sha256:0", size = 1 }
+wheels = [
+    { url = "https://files.pythonhosted.org/u/uvicorn-0.30.0-py3-none-any.whl", hash = "sha256:0", size = 1, upload-time = "2024-01-01T00:00:00Z" },
+]
+
+[package.optional-dependencies]
+standard = [
+    { name = "uvloop", marker = "sys_platform != 'win32' and platform_python_implementation != 'PyPy'" },
+]
+
+[[package]]
+name = "h11"
+version = "0.14.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ filename = "h11-0.14.0-py3-none-any.whl" }]
+
+[[package]]
+name = "uvloop"
+version = "0.21.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [
+    { url = "https://files.pythonhosted.org/u/uvloop-0.21.0-cp312-cp312-manylinux_2_17_x86_64.whl", hash = "sha256:0" },
+]
+
+[[package]]
+name = "flask-login"
+version = "0.6.3"
+source = { registry = "https://pypi.org/simple" }
+sdist = { url = "https://files.pythonhosted.org/f/flask-login-0.6.3.tar.gz" }
+
+[[package]]
+name = "numpy"
+version = "1.26.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ path = "wheels/numpy-1.26.0-cp312-cp312-manylinux_2_17_x86_64.whl" }]
+
+[[package]]
+name = "numpy"
+version = "2.0.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://x/numpy-2.0.0-cp313-cp313-manylinux_2_17_x86_64.whl" }]
+
+[[package]]
+name = "click"
+version = "8.1.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "mypy"
+version = "1.0.0"
+source = { registry = "https://pypi.org/simple" }
+
+[[package]]
+name = "ruff"
+version = "0.5.0"
+source = { registry = "https://pypi.org/simple" }
+wheels = [{ url = "https://x/ruff-0.5.0-py3-none-musllinux_1_2_x86_64.whl" }]
+
+[[package]]
+name = "worker"
+version = "0.1.0"
+source = { virtual = "worker" }
+"#;
+        let poetry = r#"# This file is automatically @generated by Poetry 2.1.1 and should not be changed by hand.
+
+[[package]]
+name = "flask"
+version = "3.1.0"
+description = "A simple framework for building complex web applications. [name = \"x\"]"
+optional = false
+python-versions = ">=3.9"
+groups = ["main"]
+files = [
+    {file = "flask-3.1.0-py3-none-any.whl", hash = "sha256:0"},
+    {file = "flask-3.1.0.tar.gz", hash = "sha256:1"},
+]
+
+[package.dependencies]
+blinker = ">=1.9"
+importlib-metadata = {version = ">=3.6", markers = "python_version < \"3.10\""}
+
+[package.extras]
+async = ["asgiref (>=3.2)"]
+
+[[package]]
+name = "pytest"
+version = "8.0.0"
+groups = ["dev"]
+files = [
+    {file = "pytest-8.0.0-py3-none-any.whl", hash = "sha256:2"},
+]
+
+[[package]]
+name = "PyYAML"
+version = "6.0.2"
+groups = ["main", "dev"]
+files = [
+    {file = "PyYAML-6.0.2-cp313-cp313-manylinux_2_17_aarch64.whl", hash = "sha256:3"},
+]
+
+[[package]]
+name = "app"
+version = "0.1.0"
+groups = ["main"]
+files = []
+
+[package.source]
+type = "directory"
+url = "."
+
+[metadata]
+lock-version = "2.1"
+python-versions = "^3.12"
+content-hash = "0"
+"#;
+        for (file, text) in [("uv.lock", uv), ("poetry.lock", poetry)] {
+            let parsed = parsed_lock(file, text).unwrap();
+            assert_eq!(lock_by_lines(file, text), parsed, "{file}");
+            assert!(!parsed.platform_specific.as_ref().unwrap().is_empty(), "{file}");
+        }
+        let parsed = parsed_lock("uv.lock", uv).unwrap();
+        let specific: Vec<&str> = parsed.platform_specific.as_ref().unwrap().iter().map(|e| e.detail.as_str()).collect();
+        assert_eq!(
+            specific,
+            [
+                "uvloop has wheels built for each platform",
+                "flask-login has no wheel: its source is built during the install",
+                "numpy has wheels built for each platform",
+                "numpy has wheels built for each platform",
+                "click has no wheel: its source is built during the install",
+                "ruff has wheels built for each platform",
+            ]
+        );
+        assert!(!parsed.names.contains_key("flask_login") && parsed.names.contains_key("flask-login"));
+    }
+
+    #[test]
+    fn a_lock_line_not_read_counts_every_package() {
+        let uv = "[[package]]\nname = \"api\"\nsource = { editable = \".\" }\ndependencies = [{ name = \"a\" }]\n\n[[package]]\nname = \"a\"\nwheels = [{ url = \"https://x/a-1-py3-none-any.whl\" }]\n\n[[package]]\nname = \"dev-only\"\nwheels = [{ url = \"https://x/d-1-py3-none-any.whl\" }]\nsource.registry = \"https://pypi.org/simple\"\n";
+        let parsed = parsed_lock("uv.lock", uv).unwrap();
+        assert_eq!(parsed.platform_specific, Some(Vec::new()));
+        let lined = lock_by_lines("uv.lock", uv);
+        assert_eq!(lined.names, parsed.names);
+        let specific = lined.platform_specific.unwrap();
+        assert_eq!(specific.len(), 1);
+        assert_eq!(specific[0].line, Some(13));
+        assert!(specific[0].detail.starts_with("uv.lock is larger than 1 MiB and was read by lines"));
     }
 
     #[test]

@@ -4,7 +4,9 @@
 use super::manifest::parse_toml;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::lines::{TomlItem, TomlItems, toml_elements, toml_string};
+use crate::repo::MANIFEST_CAP;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Crates that link the C++ standard library.
 pub const CXX_CRATES: &[&str] = &[
@@ -58,10 +60,19 @@ const SIGNAL_CRATES: &[&str] = &["signal-hook-registry", "signal-hook", "ctrlc"]
 pub struct Lock {
     pub lines: BTreeMap<String, usize>,
     pub edges: BTreeMap<String, BTreeSet<String>>,
+    /// Set when the file was too large to parse whole and was read by lines instead: says so,
+    /// at the first line not in the form cargo writes when there is one (then `edges` is
+    /// empty, and every locked package counts).
+    pub by_lines: Option<Evidence>,
 }
 
-/// Reads a Cargo.lock once: package names with their lines, and the dependency edges.
+/// Reads a Cargo.lock once: package names with their lines, and the dependency edges. A lock
+/// no larger than a manifest may be ([`MANIFEST_CAP`]) is parsed whole as TOML; a larger one
+/// is read by lines ([`by_lines`]), since parsing a document that size takes seconds.
 pub fn read(text: &str) -> Result<Lock, DetectError> {
+    if text.len() as u64 > MANIFEST_CAP {
+        return Ok(by_lines(text));
+    }
     let lock = parse_toml("Cargo.lock", text)?;
     let mut names = BTreeSet::new();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -86,20 +97,156 @@ pub fn read(text: &str) -> Result<Lock, DetectError> {
             edges.entry(name.to_string()).or_default().extend(deps);
         }
     }
-    let mut lines = BTreeMap::new();
+    Ok(Lock {
+        lines: name_lines(text, names),
+        edges,
+        by_lines: None,
+    })
+}
+
+/// Each of `names` with the line of its first unindented `name = "..."` (0 when none is).
+fn name_lines(text: &str, names: BTreeSet<String>) -> BTreeMap<String, usize> {
+    let mut first: HashMap<&str, usize> = names.iter().map(|name| (name.as_str(), 0)).collect();
     for (index, line) in text.lines().enumerate() {
         if let Some(name) = line
             .strip_prefix("name = \"")
             .and_then(|rest| rest.strip_suffix('"'))
-            && names.contains(name)
+            && let Some(line) = first.get_mut(name)
+            && *line == 0
         {
-            lines.entry(name.to_string()).or_insert(index + 1);
+            *line = index + 1;
         }
     }
-    for name in names {
-        lines.entry(name).or_insert(0);
+    let lines: Vec<usize> = names.iter().map(|name| first[name.as_str()]).collect();
+    names.into_iter().zip(lines).collect()
+}
+
+/// Reads a Cargo.lock by lines, in one pass, as cargo writes it: each `[[package]]` table's
+/// `name` and the first word of each string of its `dependencies` array, which is what
+/// [`read`] takes from the parsed document. The file is not checked to be valid TOML. A line
+/// of a package that is not read that way (a `[package.*]` table, a `name` or `dependencies`
+/// of another shape, a bracket or string that does not close) drops the edges, so every
+/// locked package counts, and [`Lock::by_lines`] names it.
+pub fn by_lines(text: &str) -> Lock {
+    let mut packages: Vec<Package> = Vec::new();
+    let mut unread: Option<usize> = None;
+    let mut block: Option<Package> = None;
+    for item in TomlItems::new(text) {
+        match item {
+            TomlItem::Table { name, array, line } => {
+                packages.extend(block.take().filter(|p| !p.name.is_empty()));
+                if array && name == "package" {
+                    block = Some(Package::default());
+                } else if name == "package" || name.starts_with("package.") {
+                    unread.get_or_insert(line);
+                }
+            }
+            TomlItem::Pair {
+                key,
+                value,
+                written,
+                line,
+            } => {
+                let Some(package) = &mut block else {
+                    if key == "package" || key.starts_with("package.") {
+                        unread.get_or_insert(line);
+                    }
+                    continue;
+                };
+                match key {
+                    "name" => match toml_string(value) {
+                        Some(name) if package.name.is_empty() && !name.is_empty() => {
+                            package.name = name;
+                            let plain = written
+                                .strip_prefix("name = \"")
+                                .and_then(|rest| rest.strip_suffix('"'));
+                            package.line = if plain == Some(name) { line } else { 0 };
+                        }
+                        Some(_) => {}
+                        None => {
+                            unread.get_or_insert(line);
+                        }
+                    },
+                    "dependencies" => {
+                        let Some(elements) = toml_elements(value) else {
+                            unread.get_or_insert(line);
+                            continue;
+                        };
+                        for element in elements {
+                            match toml_string(element) {
+                                Some(dep) => package.deps.push(dep.split(' ').next().unwrap_or(dep)),
+                                None if element.starts_with(['"', '\'']) => {
+                                    unread.get_or_insert(line);
+                                }
+                                None => {}
+                            }
+                        }
+                    }
+                    _ if key.starts_with("name.") || key.starts_with("dependencies.") => {
+                        unread.get_or_insert(line);
+                    }
+                    _ => {}
+                }
+            }
+            TomlItem::Unread { line } => {
+                unread.get_or_insert(line);
+            }
+        }
     }
-    Ok(Lock { lines, edges })
+    packages.extend(block.filter(|p| !p.name.is_empty()));
+    packages.sort_by(|a, b| a.name.cmp(b.name));
+    let mut graph: Vec<(String, usize, BTreeSet<String>)> = Vec::with_capacity(packages.len());
+    for package in packages {
+        let deps = package.deps.into_iter().map(str::to_string);
+        match graph.last_mut() {
+            Some((name, line, known)) if name == package.name => {
+                if *line == 0 {
+                    *line = package.line;
+                }
+                known.extend(deps);
+            }
+            _ => graph.push((package.name.to_string(), package.line, deps.collect())),
+        }
+    }
+    let lines = graph
+        .iter()
+        .map(|(name, line, _)| (name.clone(), *line))
+        .collect();
+    let mut edges: BTreeMap<String, BTreeSet<String>> = graph
+        .into_iter()
+        .map(|(name, _, deps)| (name, deps))
+        .collect();
+    let size = MANIFEST_CAP >> 20;
+    let by_lines = match unread {
+        None => Evidence::file(
+            "Cargo.lock",
+            format!("resolved dependency graph, read by lines: the file is larger than {size} MiB"),
+        ),
+        Some(line) => {
+            edges.clear();
+            Evidence::line(
+                "Cargo.lock",
+                line,
+                format!(
+                    "resolved dependency graph, read by lines since the file is larger than {size} MiB; this line is not in the form cargo writes, so every locked package counts"
+                ),
+            )
+        }
+    };
+    Lock {
+        lines,
+        edges,
+        by_lines: Some(by_lines),
+    }
+}
+
+/// One `[[package]]` table of a Cargo.lock read by lines: its name, the line of its
+/// `name = "..."` when written plainly (else 0), and the first words of its dependencies.
+#[derive(Debug, Default)]
+struct Package<'a> {
+    name: &'a str,
+    line: usize,
+    deps: Vec<&'a str>,
 }
 
 /// The packages reachable from `roots` along the lock's edges, never along an edge from a root
@@ -284,6 +431,80 @@ mod tests {
                 && native.cxx.is_empty()
                 && native.system_libs.is_empty()
         );
+    }
+
+    #[test]
+    fn read_by_lines_as_parsed() {
+        let text = r#"# This file is automatically @generated by Cargo.
+# It is not intended for manual editing.
+version = 4
+
+[[package]]
+name = "app"
+version = "0.1.0"
+dependencies = [
+ "openssl",
+ "serde 1.0.0",
+ "serde 2.0.0 (registry+https://github.com/rust-lang/crates.io-index)",
+]
+
+[[package]]
+name = "openssl"
+version = "0.10.0"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "00"
+dependencies = ["openssl-sys", "libc"]
+
+[[package]]
+name = "openssl-sys"
+version = "0.9.0"
+dependencies = [
+ "libc", # the ] in this comment closes nothing
+]
+
+[[package]]
+name = "libc"
+version = "0.2.0"
+
+[[package]]
+name = "serde"
+version = "1.0.0"
+
+[[package]]
+name = "serde"
+version = "2.0.0"
+dependencies = [
+ "serde_derive",
+]
+
+[[package]]
+name = "serde_derive"
+version = "2.0.0"
+
+[metadata]
+"checksum serde 1.0.0" = "name = \"x\""
+"#;
+        let parsed = read(text).unwrap();
+        let lined = by_lines(text);
+        assert_eq!(parsed.lines, lined.lines);
+        assert_eq!(parsed.edges, lined.edges);
+        assert_eq!(lined.edges["app"].len(), 2);
+        assert_eq!(lined.by_lines.unwrap().line, None);
+        let big = format!("{text}#{}\n", "x".repeat(MANIFEST_CAP as usize));
+        assert!(read(&big).unwrap().by_lines.is_some());
+    }
+
+    #[test]
+    fn a_line_not_read_counts_every_package() {
+        let text = "[[package]]\nname = \"app\"\ndependencies = [\"a\"]\n\n[package.extra]\nx = 1\n\n[[package]]\nname = \"a\"\n\n[[package]]\nname = \"b\"\n";
+        let lock = by_lines(text);
+        assert!(lock.edges.is_empty());
+        assert_eq!(lock.lines.len(), 3);
+        assert_eq!(lock.by_lines.as_ref().unwrap().line, Some(5));
+        let all = reachable(&lock, &["app".to_string()], &BTreeMap::new());
+        assert_eq!(all.len(), 3);
+        let unclosed = by_lines("[[package]]\nname = \"app\"\ndependencies = [\n \"a\",\n");
+        assert_eq!(unclosed.by_lines.unwrap().line, Some(3));
     }
 
     #[test]

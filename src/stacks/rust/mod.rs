@@ -241,9 +241,14 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         Some(text) => Graph::Lock(lock::read(text)?),
         None => Graph::Direct(direct_graph(&project.dependencies)),
     };
-    let lock = lock_text
-        .as_ref()
-        .map(|_| Evidence::file("Cargo.lock", "resolved dependency graph"));
+    let lock = match &graph {
+        Graph::Lock(lock) => Some(
+            lock.by_lines
+                .clone()
+                .unwrap_or_else(|| Evidence::file("Cargo.lock", "resolved dependency graph")),
+        ),
+        Graph::Direct(_) => None,
+    };
 
     Ok(Some(
         RustFacts {

@@ -1,0 +1,216 @@
+//! Reading composer.lock: the names of the packages it locks.
+
+use crate::facts::DetectError;
+use crate::manifest::{self, Skip, skip_map, skip_scalars, skip_seq};
+use crate::repo::MANIFEST_CAP;
+use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use std::fmt;
+
+/// The names of the packages a composer.lock (`text`) locks: each string `name` of an object in
+/// its `packages` list. A lock no larger than a manifest may be ([`MANIFEST_CAP`]) is parsed into
+/// a JSON document as every manifest is; a larger one is deserialized into the names alone
+/// ([`Names`]), skipping every other value, since building the document of a lock that size
+/// takes most of a second. Both take the same names from the same text and refuse the same
+/// invalid JSON.
+pub fn locked_packages(text: &str) -> Result<Vec<String>, DetectError> {
+    if text.len() as u64 > MANIFEST_CAP {
+        return serde_json::from_str::<Names>(text)
+            .map(|names| names.0)
+            .map_err(|err| DetectError::Broken {
+                file: "composer.lock".to_string(),
+                line: Some(err.line()),
+                cause: format!("invalid JSON: {err}"),
+            });
+    }
+    Ok(manifest::parse_json("composer.lock", text)?
+        .get("packages")
+        .and_then(|p| p.as_array())
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i.get("name").and_then(|n| n.as_str()).map(str::to_string))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+/// The package names of a composer.lock, read as the parsed document gives them: nothing when
+/// the lock is not an object or its `packages` is not a list (the last `packages` key counts,
+/// as the last `name` of a package does); a package that is not an object, or whose name is
+/// not a string, is left out.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Names(Vec<String>);
+
+/// A key, told apart only by whether it is the one wanted.
+struct Key<const NAME: bool>(bool);
+
+/// A value that is a string (`Some`), or anything else, skipped.
+struct MaybeString(Option<String>);
+
+/// One entry of `packages`: its name, when it is an object with a string `name`.
+struct Package(Option<String>);
+
+impl<'de, const NAME: bool> Deserialize<'de> for Key<NAME> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor<const NAME: bool>;
+        impl<const NAME: bool> Visitor<'_> for KeyVisitor<NAME> {
+            type Value = Key<NAME>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E>(self, key: &str) -> Result<Key<NAME>, E> {
+                Ok(Key(key == if NAME { "name" } else { "packages" }))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor::<NAME>)
+    }
+}
+
+impl<'de> Deserialize<'de> for MaybeString {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct StringVisitor;
+        impl<'de> Visitor<'de> for StringVisitor {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Option<String>);
+            fn visit_str<E>(self, value: &str) -> Result<Option<String>, E> {
+                Ok(Some(value.to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+                skip_seq(seq).map(|_| None)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
+                skip_map(map).map(|_| None)
+            }
+        }
+        deserializer.deserialize_any(StringVisitor).map(MaybeString)
+    }
+}
+
+impl<'de> Deserialize<'de> for Package {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct PackageVisitor;
+        impl<'de> Visitor<'de> for PackageVisitor {
+            type Value = Option<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Option<String>);
+            fn visit_str<E>(self, _: &str) -> Result<Option<String>, E> {
+                Ok(None)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
+                skip_seq(seq).map(|_| None)
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
+                let mut name = None;
+                while let Some(Key(wanted)) = map.next_key::<Key<true>>()? {
+                    if wanted {
+                        name = map.next_value::<MaybeString>()?.0;
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
+                }
+                Ok(name)
+            }
+        }
+        deserializer.deserialize_any(PackageVisitor).map(Package)
+    }
+}
+
+impl<'de> Deserialize<'de> for Names {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        /// The `packages` value: the names of a list, nothing for anything else.
+        struct Packages(Vec<String>);
+        impl<'de> Deserialize<'de> for Packages {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                struct ListVisitor;
+                impl<'de> Visitor<'de> for ListVisitor {
+                    type Value = Vec<String>;
+                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                        f.write_str("any value")
+                    }
+                    skip_scalars!(Vec<String>);
+                    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                        Ok(Vec::new())
+                    }
+                    fn visit_seq<A: SeqAccess<'de>>(
+                        self,
+                        mut seq: A,
+                    ) -> Result<Vec<String>, A::Error> {
+                        let mut names = Vec::new();
+                        while let Some(Package(name)) = seq.next_element::<Package>()? {
+                            names.extend(name);
+                        }
+                        Ok(names)
+                    }
+                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
+                        skip_map(map).map(|_| Vec::new())
+                    }
+                }
+                deserializer.deserialize_any(ListVisitor).map(Packages)
+            }
+        }
+        struct LockVisitor;
+        impl<'de> Visitor<'de> for LockVisitor {
+            type Value = Vec<String>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("any value")
+            }
+            skip_scalars!(Vec<String>);
+            fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
+                Ok(Vec::new())
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
+                skip_seq(seq).map(|_| Vec::new())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
+                let mut names = Vec::new();
+                while let Some(Key(wanted)) = map.next_key::<Key<false>>()? {
+                    if wanted {
+                        names = map.next_value::<Packages>()?.0;
+                    } else {
+                        map.next_value::<Skip>()?;
+                    }
+                }
+                Ok(names)
+            }
+        }
+        deserializer.deserialize_any(LockVisitor).map(Names)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_alone_as_the_document_gives_them() {
+        let locks = [
+            r#"{"_readme": ["x"], "packages": [{"name": "laravel/framework", "version": "v11.0.0", "require": {"php": "^8.2"}, "extra": {"name": 1}}, {"name": 2}, "x", [1], {"version": "1"}, {"name": "a/b", "name": "c/d"}], "packages-dev": [{"name": "phpunit/phpunit"}], "aliases": [], "minimum-stability": "stable", "stability-flags": {}, "prefer-stable": true, "platform": {"php": ">=8.2"}, "plugin-api-version": "2.6.0", "x": null, "y": 1.5, "z": -1}"#,
+            r#"{"packages": [{"name": "a/b"}], "packages": {"name": "c/d"}}"#,
+            r#"{"packages": "none"}"#,
+            r#"[{"packages": [{"name": "a/b"}]}]"#,
+            r#"{"packages": [{"name": "caf\u00e9/x\"y"}]}"#,
+        ];
+        for lock in locks {
+            let document = locked_packages(lock).unwrap();
+            let names = serde_json::from_str::<Names>(lock).unwrap().0;
+            assert_eq!(names, document, "{lock}");
+        }
+        assert_eq!(
+            locked_packages(locks[0]).unwrap(),
+            ["laravel/framework", "c/d"]
+        );
+        let deep = format!("{{\"packages\": [{{\"x\": {}", "[".repeat(200));
+        let document = locked_packages(&deep).unwrap_err().to_string();
+        let names = serde_json::from_str::<Names>(&deep).unwrap_err();
+        assert!(document.contains(&names.to_string()), "{document} / {names}");
+        let broken = "{\n\"packages\": [\n{\"name\": \"a/b\",}\n]}";
+        let document = locked_packages(broken).unwrap_err().to_string();
+        let names = serde_json::from_str::<Names>(broken).unwrap_err();
+        assert!(document.contains(&names.to_string()), "{document} / {names}");
+    }
+}
