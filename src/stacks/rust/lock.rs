@@ -128,6 +128,35 @@ fn name_lines(text: &str, names: BTreeSet<String>) -> BTreeMap<String, usize> {
 /// of another shape, a bracket or string that does not close) drops the edges, so every
 /// locked package counts, and [`Lock::by_lines`] names it.
 pub fn by_lines(text: &str) -> Lock {
+    let (packages, unread) = package_tables(text);
+    let (lines, mut edges) = merged(packages);
+    let size = MANIFEST_CAP >> 20;
+    let by_lines = match unread {
+        None => Evidence::file(
+            "Cargo.lock",
+            format!("resolved dependency graph, read by lines: the file is larger than {size} MiB"),
+        ),
+        Some(line) => {
+            edges.clear();
+            Evidence::line(
+                "Cargo.lock",
+                line,
+                format!(
+                    "resolved dependency graph, read by lines since the file is larger than {size} MiB; this line is not in the form cargo writes, so every locked package counts"
+                ),
+            )
+        }
+    };
+    Lock {
+        lines,
+        edges,
+        by_lines: Some(by_lines),
+    }
+}
+
+/// The `[[package]]` tables of a Cargo.lock read by lines, with the first line not read the way
+/// cargo writes it, if any.
+fn package_tables(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
     let mut packages: Vec<Package> = Vec::new();
     let mut unread: Option<usize> = None;
     let mut block: Option<Package> = None;
@@ -194,6 +223,12 @@ pub fn by_lines(text: &str) -> Lock {
         }
     }
     packages.extend(block.filter(|p| !p.name.is_empty()));
+    (packages, unread)
+}
+
+/// The packages by name (a name locked twice, in two versions, merges its dependencies), with
+/// the line of each and the edges of the graph.
+fn merged(mut packages: Vec<Package<'_>>) -> (BTreeMap<String, usize>, BTreeMap<String, BTreeSet<String>>) {
     packages.sort_by(|a, b| a.name.cmp(b.name));
     let mut graph: Vec<(String, usize, BTreeSet<String>)> = Vec::with_capacity(packages.len());
     for package in packages {
@@ -212,32 +247,11 @@ pub fn by_lines(text: &str) -> Lock {
         .iter()
         .map(|(name, line, _)| (name.clone(), *line))
         .collect();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = graph
+    let edges: BTreeMap<String, BTreeSet<String>> = graph
         .into_iter()
         .map(|(name, _, deps)| (name, deps))
         .collect();
-    let size = MANIFEST_CAP >> 20;
-    let by_lines = match unread {
-        None => Evidence::file(
-            "Cargo.lock",
-            format!("resolved dependency graph, read by lines: the file is larger than {size} MiB"),
-        ),
-        Some(line) => {
-            edges.clear();
-            Evidence::line(
-                "Cargo.lock",
-                line,
-                format!(
-                    "resolved dependency graph, read by lines since the file is larger than {size} MiB; this line is not in the form cargo writes, so every locked package counts"
-                ),
-            )
-        }
-    };
-    Lock {
-        lines,
-        edges,
-        by_lines: Some(by_lines),
-    }
+    (lines, edges)
 }
 
 /// One `[[package]]` table of a Cargo.lock read by lines: its name, the line of its
