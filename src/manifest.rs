@@ -7,7 +7,7 @@ use crate::facts::{self, DetectError};
 pub use crate::lines::{key_line, line_of};
 use crate::repo::{self, Repo};
 use globset::GlobBuilder;
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{Deserializer, MapAccess, SeqAccess, Visitor};
 use toml::Table;
 
 /// What a manifest says of the project itself, for the image's OCI labels: its version and its
@@ -232,57 +232,84 @@ fn star_fits(prefix: &str, suffix: &str, name: &str) -> bool {
     name.len() >= prefix.len() + suffix.len() && name.starts_with(prefix) && name.ends_with(suffix)
 }
 
-/// Implements the visits of the JSON values a visitor skips (booleans, numbers, null), each
-/// giving `Default::default()`.
-macro_rules! skip_scalars {
-    ($value:ty) => {
-        fn visit_bool<E>(self, _: bool) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_i64<E>(self, _: i64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_u64<E>(self, _: u64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_f64<E>(self, _: f64) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-        fn visit_unit<E>(self) -> Result<$value, E> {
-            Ok(Default::default())
-        }
-    };
+/// A value read from JSON by its shape: an object, a list or a string gives what the type reads
+/// of it, and any other value is skipped and gives the default. [`shaped`] reads one; every
+/// value goes through `deserialize_any`, so serde_json's nesting limit holds as it does for a
+/// document (which serde's `IgnoredAny` would not keep).
+pub trait Shaped<'de>: Default {
+    /// The value an object gives; by default it is skipped.
+    fn from_map<A: MapAccess<'de>>(map: A) -> Result<Self, A::Error> {
+        skip_map(map).map(|()| Self::default())
+    }
+    /// The value a list gives; by default it is skipped.
+    fn from_seq<A: SeqAccess<'de>>(seq: A) -> Result<Self, A::Error> {
+        skip_seq(seq).map(|()| Self::default())
+    }
+    /// The value a string gives; by default nothing.
+    fn from_text(_: &str) -> Self {
+        Self::default()
+    }
 }
 
-pub(crate) use skip_scalars;
+/// Deserializes a [`Shaped`] value.
+pub fn shaped<'de, T: Shaped<'de>, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+    struct ShapeVisitor<T>(std::marker::PhantomData<T>);
+    impl<'de, T: Shaped<'de>> Visitor<'de> for ShapeVisitor<T> {
+        type Value = T;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("any value")
+        }
+        fn visit_bool<E>(self, _: bool) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_i64<E>(self, _: i64) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_u64<E>(self, _: u64) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_f64<E>(self, _: f64) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_unit<E>(self) -> Result<T, E> {
+            Ok(T::default())
+        }
+        fn visit_str<E>(self, text: &str) -> Result<T, E> {
+            Ok(T::from_text(text))
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<T, A::Error> {
+            T::from_seq(seq)
+        }
+        fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<T, A::Error> {
+            T::from_map(map)
+        }
+    }
+    deserializer.deserialize_any(ShapeVisitor(std::marker::PhantomData))
+}
 
-/// Any JSON value, skipped without keeping any of it. Unlike serde's `IgnoredAny` it goes
-/// through `deserialize_any`, so serde_json's nesting limit holds as it does for a document.
+/// Implements `Deserialize` for [`Shaped`] types, through [`shaped`] (a blanket implementation
+/// over a foreign trait is not allowed).
+macro_rules! deserialize_shaped {
+    ($($ty:ty),*) => {$(
+        impl<'de> serde::Deserialize<'de> for $ty {
+            fn deserialize<D: serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> Result<Self, D::Error> {
+                $crate::manifest::shaped(deserializer)
+            }
+        }
+    )*};
+}
+
+pub(crate) use deserialize_shaped;
+
+/// Any JSON value, skipped without keeping any of it.
 #[derive(Default)]
 pub struct Skip;
 
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct SkipVisitor;
-        impl<'de> Visitor<'de> for SkipVisitor {
-            type Value = Skip;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any value")
-            }
-            skip_scalars!(Skip);
-            fn visit_str<E>(self, _: &str) -> Result<Skip, E> {
-                Ok(Skip)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Skip, A::Error> {
-                skip_seq(seq).map(|_| Skip)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Skip, A::Error> {
-                skip_map(map).map(|_| Skip)
-            }
-        }
-        deserializer.deserialize_any(SkipVisitor)
-    }
-}
+impl Shaped<'_> for Skip {}
+
+deserialize_shaped!(Skip);
 
 /// Skips every element of a list.
 pub fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {

@@ -1,7 +1,7 @@
 //! Reading composer.lock: the names of the packages it locks.
 
 use crate::facts::DetectError;
-use crate::manifest::{self, Skip, skip_map, skip_scalars, skip_seq};
+use crate::manifest::{self, Shaped, Skip, deserialize_shaped};
 use crate::repo::MANIFEST_CAP;
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
@@ -45,10 +45,16 @@ struct Names(Vec<String>);
 struct Key<const NAME: bool>(bool);
 
 /// A value that is a string (`Some`), or anything else, skipped.
+#[derive(Default)]
 struct MaybeString(Option<String>);
 
 /// One entry of `packages`: its name, when it is an object with a string `name`.
+#[derive(Default)]
 struct Package(Option<String>);
+
+/// The `packages` value: the names of a list, nothing for anything else.
+#[derive(Default)]
+struct Packages(Vec<String>);
 
 impl<'de, const NAME: bool> Deserialize<'de> for Key<NAME> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
@@ -66,121 +72,51 @@ impl<'de, const NAME: bool> Deserialize<'de> for Key<NAME> {
     }
 }
 
-impl<'de> Deserialize<'de> for MaybeString {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct StringVisitor;
-        impl<'de> Visitor<'de> for StringVisitor {
-            type Value = Option<String>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any value")
-            }
-            skip_scalars!(Option<String>);
-            fn visit_str<E>(self, value: &str) -> Result<Option<String>, E> {
-                Ok(Some(value.to_string()))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
-                skip_seq(seq).map(|_| None)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Option<String>, A::Error> {
-                skip_map(map).map(|_| None)
-            }
-        }
-        deserializer.deserialize_any(StringVisitor).map(MaybeString)
+impl Shaped<'_> for MaybeString {
+    fn from_text(text: &str) -> Self {
+        MaybeString(Some(text.to_string()))
     }
 }
 
-impl<'de> Deserialize<'de> for Package {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct PackageVisitor;
-        impl<'de> Visitor<'de> for PackageVisitor {
-            type Value = Option<String>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any value")
-            }
-            skip_scalars!(Option<String>);
-            fn visit_str<E>(self, _: &str) -> Result<Option<String>, E> {
-                Ok(None)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Option<String>, A::Error> {
-                skip_seq(seq).map(|_| None)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Option<String>, A::Error> {
-                let mut name = None;
-                while let Some(Key(wanted)) = map.next_key::<Key<true>>()? {
-                    if wanted {
-                        name = map.next_value::<MaybeString>()?.0;
-                    } else {
-                        map.next_value::<Skip>()?;
-                    }
-                }
-                Ok(name)
+impl<'de> Shaped<'de> for Package {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut name = None;
+        while let Some(Key(wanted)) = map.next_key::<Key<true>>()? {
+            if wanted {
+                name = map.next_value::<MaybeString>()?.0;
+            } else {
+                map.next_value::<Skip>()?;
             }
         }
-        deserializer.deserialize_any(PackageVisitor).map(Package)
+        Ok(Package(name))
     }
 }
 
-impl<'de> Deserialize<'de> for Names {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        /// The `packages` value: the names of a list, nothing for anything else.
-        struct Packages(Vec<String>);
-        impl<'de> Deserialize<'de> for Packages {
-            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct ListVisitor;
-                impl<'de> Visitor<'de> for ListVisitor {
-                    type Value = Vec<String>;
-                    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                        f.write_str("any value")
-                    }
-                    skip_scalars!(Vec<String>);
-                    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
-                        Ok(Vec::new())
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(
-                        self,
-                        mut seq: A,
-                    ) -> Result<Vec<String>, A::Error> {
-                        let mut names = Vec::new();
-                        while let Some(Package(name)) = seq.next_element::<Package>()? {
-                            names.extend(name);
-                        }
-                        Ok(names)
-                    }
-                    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Vec<String>, A::Error> {
-                        skip_map(map).map(|_| Vec::new())
-                    }
-                }
-                deserializer.deserialize_any(ListVisitor).map(Packages)
-            }
+impl<'de> Shaped<'de> for Packages {
+    fn from_seq<A: SeqAccess<'de>>(mut seq: A) -> Result<Self, A::Error> {
+        let mut names = Vec::new();
+        while let Some(Package(name)) = seq.next_element::<Package>()? {
+            names.extend(name);
         }
-        struct LockVisitor;
-        impl<'de> Visitor<'de> for LockVisitor {
-            type Value = Vec<String>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any value")
-            }
-            skip_scalars!(Vec<String>);
-            fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
-                skip_seq(seq).map(|_| Vec::new())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
-                let mut names = Vec::new();
-                while let Some(Key(wanted)) = map.next_key::<Key<false>>()? {
-                    if wanted {
-                        names = map.next_value::<Packages>()?.0;
-                    } else {
-                        map.next_value::<Skip>()?;
-                    }
-                }
-                Ok(names)
-            }
-        }
-        deserializer.deserialize_any(LockVisitor).map(Names)
+        Ok(Packages(names))
     }
 }
+
+impl<'de> Shaped<'de> for Names {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut names = Vec::new();
+        while let Some(Key(wanted)) = map.next_key::<Key<false>>()? {
+            if wanted {
+                names = map.next_value::<Packages>()?.0;
+            } else {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(Names(names))
+    }
+}
+
+deserialize_shaped!(MaybeString, Package, Packages, Names);
 
 #[cfg(test)]
 mod tests {

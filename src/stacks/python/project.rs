@@ -2,6 +2,8 @@
 //! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
 //! lock files (uv.lock, poetry.lock, Pipfile.lock).
 
+use crate::manifest::{Shaped, Skip, deserialize_shaped};
+use serde::de::MapAccess;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
@@ -548,70 +550,36 @@ fn pipfile_defaults(file: &str, text: &str) -> Result<Vec<String>, DetectError> 
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Defaults(Vec<String>);
 
-impl<'de> serde::Deserialize<'de> for Defaults {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        use crate::manifest::{Skip, skip_scalars, skip_seq};
-        use serde::de::{MapAccess, SeqAccess, Visitor};
-        /// An object's keys, sorted, or nothing for any other value.
-        struct Keys(Vec<String>);
-        impl<'de> serde::Deserialize<'de> for Keys {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                struct KeysVisitor;
-                impl<'de> Visitor<'de> for KeysVisitor {
-                    type Value = Vec<String>;
-                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                        f.write_str("any value")
-                    }
-                    skip_scalars!(Vec<String>);
-                    fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
-                        Ok(Vec::new())
-                    }
-                    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
-                        skip_seq(seq).map(|_| Vec::new())
-                    }
-                    fn visit_map<A: MapAccess<'de>>(
-                        self,
-                        mut map: A,
-                    ) -> Result<Vec<String>, A::Error> {
-                        let mut keys = std::collections::BTreeSet::new();
-                        while let Some(key) = map.next_key::<String>()? {
-                            map.next_value::<Skip>()?;
-                            keys.insert(key);
-                        }
-                        Ok(keys.into_iter().collect())
-                    }
-                }
-                deserializer.deserialize_any(KeysVisitor).map(Keys)
-            }
+/// An object's keys, sorted, or nothing for any other value.
+#[derive(Default)]
+struct Keys(Vec<String>);
+
+impl<'de> Shaped<'de> for Keys {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut keys = std::collections::BTreeSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            map.next_value::<Skip>()?;
+            keys.insert(key);
         }
-        struct LockVisitor;
-        impl<'de> Visitor<'de> for LockVisitor {
-            type Value = Vec<String>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any value")
-            }
-            skip_scalars!(Vec<String>);
-            fn visit_str<E>(self, _: &str) -> Result<Vec<String>, E> {
-                Ok(Vec::new())
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Vec<String>, A::Error> {
-                skip_seq(seq).map(|_| Vec::new())
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<String>, A::Error> {
-                let mut defaults = Vec::new();
-                while let Some(key) = map.next_key::<String>()? {
-                    if key == "default" {
-                        defaults = map.next_value::<Keys>()?.0;
-                    } else {
-                        map.next_value::<Skip>()?;
-                    }
-                }
-                Ok(defaults)
-            }
-        }
-        deserializer.deserialize_any(LockVisitor).map(Defaults)
+        Ok(Keys(keys.into_iter().collect()))
     }
 }
+
+impl<'de> Shaped<'de> for Defaults {
+    fn from_map<A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
+        let mut defaults = Vec::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "default" {
+                defaults = map.next_value::<Keys>()?.0;
+            } else {
+                map.next_value::<Skip>()?;
+            }
+        }
+        Ok(Defaults(defaults))
+    }
+}
+
+deserialize_shaped!(Keys, Defaults);
 
 /// The graph of a uv.lock or poetry.lock parsed whole.
 fn parsed_lock(file: &str, text: &str) -> Result<LockGraph, DetectError> {
