@@ -39,6 +39,9 @@ pub fn read(file: &str, text: &str, deployed: &mut Deployed) -> Vec<String> {
     let mut dockerfiles = Vec::new();
     for (name, service) in services {
         let Some(name) = name.as_str() else { continue };
+        if service.get("image").is_some() && service.get("build").is_none() {
+            continue;
+        }
         let at = line_of(text, 0, &format!("{name}:")).unwrap_or(1);
         if let Some(build) = service.get("build") {
             let (context, dockerfile) = match build {
@@ -59,7 +62,10 @@ pub fn read(file: &str, text: &str, deployed: &mut Deployed) -> Vec<String> {
         argv.extend(command(service.get("command")));
         if !argv.is_empty() {
             let (env, argv) = launched(&argv);
-            if !argv.is_empty() {
+            if argv
+                .first()
+                .is_some_and(|first| super::shell::is_program(first))
+            {
                 let line = line_of(text, at - 1, "command:")
                     .or_else(|| line_of(text, at - 1, "entrypoint:"))
                     .unwrap_or(at);

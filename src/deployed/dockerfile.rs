@@ -3,7 +3,7 @@
 //! the paths it copies out of build stages; and every stage's `RUN` commands with the stage's
 //! environment. An entrypoint script the repository holds is followed to the program it `exec`s.
 
-use super::shell::{self, launched};
+use super::shell::{self, expand, expanded, launched};
 use super::{Build, Deployed, Port, Run, Shipped, Source, base_name};
 use crate::evidence::Evidence;
 use crate::repo::{Kind, Repo, join};
@@ -26,6 +26,9 @@ const DIRS: &[&str] = &[
 /// `api.Dockerfile`, `Containerfile`.
 fn is_dockerfile(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
+    if lower.ends_with(".dockerignore") {
+        return false;
+    }
     lower.starts_with("dockerfile")
         || lower.starts_with("containerfile")
         || lower.ends_with(".dockerfile")
@@ -115,21 +118,6 @@ fn instruction_words(rest: &str) -> Option<Vec<String>> {
         return serde_json::from_str(rest).ok();
     }
     Some(vec!["/bin/sh".into(), "-c".into(), rest.to_string()])
-}
-
-/// `$NAME` and `${NAME}` replaced from `env` (others left as they are).
-fn expand(word: &str, env: &[(String, String)]) -> String {
-    if !word.contains('$') {
-        return word.to_string();
-    }
-    let mut out = word.to_string();
-    for (name, value) in env.iter().rev() {
-        out = out.replace(&format!("${{{name}}}"), value);
-        if !value.contains('$') {
-            out = out.replace(&format!("${name}"), value);
-        }
-    }
-    out
 }
 
 /// Reads one Dockerfile into `deployed`.
@@ -272,9 +260,10 @@ fn production(repo: &Repo, file: &str, stages: &[Stage], chain: &[usize], deploy
         (None, Some((words, line))) => (words, line, "CMD"),
         (None, None) => return,
     };
-    argv = argv.iter().map(|w| expand(w, &stage.env)).collect();
+    argv = expanded(&argv, &stage.env, &[]);
     let (env, argv) = launched(&argv);
-    if argv.is_empty() {
+    let argv = expanded(&argv, &stage.env, &[]);
+    if argv.first().is_none_or(|first| !shell::is_program(first)) {
         return;
     }
     let mut all_env = stage.env.clone();
@@ -368,20 +357,43 @@ fn script(repo: &Repo, file: &str, stage: &Stage, run: &Run) -> Option<Run> {
         .into_iter()
         .find(|place| matches!(repo.kind(place), Ok(Some(Kind::File))))?;
     let text = repo.read_text(&place, super::CAP).ok()??;
-    let (line, words) = text
-        .lines()
-        .enumerate()
-        .filter_map(|(index, line)| {
-            let line = line.trim();
-            let rest = line.strip_prefix("exec ")?;
-            let (_, words) = shell::commands(rest).pop()?;
-            let (_, words) = launched(&words);
-            let real = words
+    let mut passes_through = None;
+    let mut found = None;
+    for (index, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim().strip_prefix("exec ") else {
+            continue;
+        };
+        let Some((_, words)) = shell::commands(rest).pop() else {
+            continue;
+        };
+        let (_, words) = launched(&words);
+        let Some(first) = words.first() else {
+            continue;
+        };
+        if matches!(first.as_str(), "$@" | "$*") {
+            passes_through = Some(index + 1);
+            continue;
+        }
+        let words = expanded(&words, &run.env, run.args());
+        if words
+            .first()
+            .is_some_and(|first| shell::is_program(first) && !first.starts_with('$'))
+        {
+            found = Some((index + 1, words));
+        }
+    }
+    let (line, words) = match (found, passes_through) {
+        (Some(found), _) => found,
+        (None, Some(line))
+            if run
+                .args()
                 .first()
-                .is_some_and(|first| first != "\"$@\"" && first != "$@" && !first.starts_with('$'));
-            real.then_some((index + 1, words))
-        })
-        .last()?;
+                .is_some_and(|first| shell::is_program(first)) =>
+        {
+            (line, run.args().to_vec())
+        }
+        _ => return None,
+    };
     Some(Run {
         argv: words,
         env: run.env.clone(),

@@ -3,7 +3,7 @@
 //! render.yaml and railway start and build commands, and Kubernetes workloads' container
 //! commands and ports.
 
-use super::shell::{commands, launched, words};
+use super::shell::{commands, is_program, last_program, launched, words};
 use super::{Build, Deployed, Port, Run, Source, line_of};
 use crate::evidence::Evidence;
 use crate::repo::{Repo, join};
@@ -96,12 +96,12 @@ fn push_run(
     file: &str,
     at: Option<usize>,
 ) {
-    let Some((mut env, argv)) = commands(line).pop() else {
+    let Some((mut env, argv)) = last_program(line) else {
         return;
     };
     let (more, argv) = launched(&argv);
     env.extend(more);
-    if argv.is_empty() {
+    if argv.first().is_none_or(|first| !is_program(first)) {
         return;
     }
     let detail = match &role {
@@ -413,7 +413,7 @@ fn kubernetes(file: &str, text: &str, deployed: &mut Deployed) {
             argv.extend(list(container.get("args")));
             if !argv.is_empty() {
                 let (env, argv) = launched(&argv);
-                if !argv.is_empty() {
+                if argv.first().is_some_and(|first| is_program(first)) {
                     deployed.runs.push(Run {
                         argv,
                         env,

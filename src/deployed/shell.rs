@@ -1,6 +1,9 @@
 //! Command lines as a POSIX shell would split them, without running anything: words, the
 //! simple commands of a line (`a && b; c | d`), and the program a launcher starts.
 
+/// A simple command: the `VAR=value` assignments in front of it, and its words.
+pub type Command = (Vec<(String, String)>, Vec<String>);
+
 /// The words of a shell line; `None` when its quotes do not balance. Comments are dropped.
 pub fn words(line: &str) -> Option<Vec<String>> {
     let line = match line.find(" #") {
@@ -12,7 +15,7 @@ pub fn words(line: &str) -> Option<Vec<String>> {
 
 /// The simple commands of a line, split at `&&`, `||`, `;` and `|`, each as its leading
 /// `VAR=value` assignments and its words.
-pub fn commands(line: &str) -> Vec<(Vec<(String, String)>, Vec<String>)> {
+pub fn commands(line: &str) -> Vec<Command> {
     let Some(words) = words(line) else {
         return Vec::new();
     };
@@ -38,8 +41,23 @@ pub fn commands(line: &str) -> Vec<(Vec<(String, String)>, Vec<String>)> {
         .collect()
 }
 
+/// The last simple command of a line that starts a program, leading `then`/`else`/`do` taken
+/// off.
+pub fn last_program(line: &str) -> Option<Command> {
+    commands(line)
+        .into_iter()
+        .map(|(env, argv)| {
+            let skip = argv
+                .iter()
+                .take_while(|w| matches!(w.as_str(), "then" | "else" | "do" | "{" | "("))
+                .count();
+            (env, argv[skip..].to_vec())
+        })
+        .rfind(|(_, argv)| argv.first().is_some_and(|first| is_program(first)))
+}
+
 /// The `VAR=value` words in front of a command, and the command.
-fn assignments(argv: Vec<String>) -> (Vec<(String, String)>, Vec<String>) {
+fn assignments(argv: Vec<String>) -> Command {
     let mut env = Vec::new();
     let mut rest = argv.into_iter().peekable();
     while let Some(word) = rest.peek() {
@@ -61,6 +79,86 @@ pub fn assignment(word: &str) -> Option<(String, String)> {
         && !name.starts_with(|c: char| c.is_ascii_digit())
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     ok.then(|| (name.to_string(), value.to_string()))
+}
+
+/// Shell keywords and builtins, which start no program of the project's.
+const NOT_PROGRAMS: &[&str] = &[
+    "if", "then", "else", "elif", "fi", "for", "while", "until", "do", "done", "case", "esac", "[",
+    "[[", "test", "echo", "printf", "set", "export", "cd", ":", "true", "false", "ulimit", "umask",
+    "trap", "wait", "sleep", "source", ".", "{", "}", "(", ")", "!", "unset", "shift", "local",
+    "read", "return", "exit",
+];
+
+/// Whether a command's first word starts a program (not a shell keyword or builtin).
+pub fn is_program(word: &str) -> bool {
+    !NOT_PROGRAMS.contains(&word) && !word.starts_with('-') && !is_redirection(word)
+}
+
+/// Whether a word is a redirection (`>file`, `2>&1`, `3>/dev/null`, `<in`).
+fn is_redirection(word: &str) -> bool {
+    word.trim_start_matches(|c: char| c.is_ascii_digit())
+        .starts_with(['>', '<'])
+}
+
+/// The words of a command as the shell would pass them: variables of `env` expanded,
+/// `${NAME:-default}` given its default, a word that is only an unset variable dropped (the
+/// shell drops it too), `$@`-like words replaced by `args`, redirections dropped.
+pub fn expanded(words: &[String], env: &[(String, String)], args: &[String]) -> Vec<String> {
+    let mut out = Vec::new();
+    for word in words {
+        if matches!(word.as_str(), "$@" | "$*" | "${@}" | "${*}")
+            || (word.starts_with("${") && word.ends_with("[@]}"))
+        {
+            out.extend(args.iter().cloned());
+            continue;
+        }
+        if is_redirection(word) {
+            continue;
+        }
+        let word = expand(word, env);
+        match lone_variable(&word) {
+            Some(Some(default)) => out.push(default.to_string()),
+            Some(None) => {}
+            None => out.push(word),
+        }
+    }
+    out
+}
+
+/// `$NAME` and `${NAME}` replaced from `env` (others left as they are).
+pub fn expand(word: &str, env: &[(String, String)]) -> String {
+    if !word.contains('$') {
+        return word.to_string();
+    }
+    let mut out = word.to_string();
+    for (name, value) in env.iter().rev() {
+        out = out.replace(&format!("${{{name}}}"), value);
+        if !value.contains('$') {
+            out = out.replace(&format!("${name}"), value);
+        }
+    }
+    out
+}
+
+/// When `word` is one variable reference and nothing else: `Some(Some(default))` for
+/// `${NAME:-default}`, `Some(None)` for the others (their value is unknown here).
+fn lone_variable(word: &str) -> Option<Option<&str>> {
+    if let Some(inner) = word.strip_prefix("${").and_then(|w| w.strip_suffix('}')) {
+        let name_end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        if name_end == 0 || inner.matches('{').count() != inner.matches('}').count() {
+            return None;
+        }
+        return Some(
+            inner[name_end..]
+                .strip_prefix(":-")
+                .filter(|d| !d.is_empty() && !d.contains('$')),
+        );
+    }
+    let name = word.strip_prefix('$')?;
+    (!name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'))
+        .then_some(None)
 }
 
 /// Launchers that start the program after them: an init, a user switch, `exec`, `env`, a
@@ -101,6 +199,7 @@ pub fn launched(argv: &[String]) -> (Vec<(String, String)>, Vec<String>) {
                 }
                 at
             }
+            "sh" | "bash" | "ash" | "dash" if argv.get(1).is_some_and(|w| !w.starts_with('-')) => 1,
             "sh" | "bash" | "ash" | "dash"
                 if argv
                     .get(1)
@@ -109,7 +208,7 @@ pub fn launched(argv: &[String]) -> (Vec<(String, String)>, Vec<String>) {
                 let Some(line) = argv.get(2) else {
                     break;
                 };
-                let Some((assigned, last)) = commands(line).pop() else {
+                let Some((assigned, last)) = last_program(line) else {
                     break;
                 };
                 env.extend(assigned);

@@ -1,3 +1,4 @@
+use super::shell::{self, launched};
 use super::*;
 use std::fs;
 
@@ -172,4 +173,70 @@ fn heredocs_continuations_and_legacy_env_are_read() {
     assert_eq!(cargo[0].env("PROFILE"), Some("release"));
     assert_eq!(cargo[0].evidence.place(), "Containerfile:6");
     assert_eq!(argvs(&deployed), ["/server"]);
+}
+
+#[test]
+fn shell_lines_give_the_program_left_running() {
+    let line = |text: &str| {
+        let argv: Vec<String> = vec!["/bin/sh".into(), "-c".into(), text.into()];
+        let (env, argv) = launched(&argv);
+        (env, shell::expanded(&argv, &[], &[]).join(" "))
+    };
+    assert_eq!(
+        line("if [ -n \"$PROXY\" ]; then export X=1; node server.js; else node server.js; fi").1,
+        "node server.js"
+    );
+    assert_eq!(
+        line("java $JAVA_OPTS ${LOG:+-Dlog=$LOG} -jar ${JAR:-app.jar} \"$@\"").1,
+        "java -jar app.jar"
+    );
+    assert_eq!(
+        line("sh ./docker-entrypoint.sh").1,
+        "./docker-entrypoint.sh"
+    );
+    let (env, argv) = line("cd /app && PORT=80 exec gosu app env -i MODE=prod ./server --fast");
+    assert_eq!(argv, "./server --fast");
+    assert_eq!(
+        env,
+        [
+            ("PORT".to_string(), "80".to_string()),
+            ("MODE".to_string(), "prod".to_string())
+        ]
+    );
+}
+
+#[test]
+fn a_script_passing_its_arguments_through_runs_the_command_after_it() {
+    let (_dir, repo) = project(&[
+        (
+            "Dockerfile",
+            "FROM x\nENV PACKAGE=tool\nCOPY docker/entry.sh /usr/bin/entry.sh\nENTRYPOINT [\"/usr/bin/entry.sh\"]\nCMD [\"serve\", \"--all\"]\n",
+        ),
+        (
+            "docker/entry.sh",
+            "#!/bin/bash\nexec 3>/dev/null\nargs=(\"$@\")\nexec \"$PACKAGE\" \"${args[@]}\"\n",
+        ),
+        (
+            "compose.yaml",
+            "services:\n  db:\n    image: postgres\n    command: [\"postgres\", \"-c\", \"fsync=off\"]\n    ports: [\"5432:5432\"]\n",
+        ),
+    ]);
+    let deployed = Deployed::read(&repo);
+    assert_eq!(
+        argvs(&deployed),
+        ["/usr/bin/entry.sh serve --all", "tool serve --all"]
+    );
+    assert_eq!(deployed.runs[1].evidence.place(), "docker/entry.sh:4");
+    assert!(deployed.ports.is_empty(), "{:?}", deployed.ports);
+    let (_dir, repo) = project(&[
+        (
+            "Dockerfile",
+            "FROM x\nCOPY entrypoint.sh /\nENTRYPOINT [\"/entrypoint.sh\"]\nCMD [\"server\", \"-c\", \"/etc/x.json\"]\n",
+        ),
+        (
+            "entrypoint.sh",
+            "#!/bin/sh\nif [ \"${1#-}\" != \"$1\" ]; then set -- server \"$@\"; fi\nexec \"$@\"\n",
+        ),
+    ]);
+    assert_eq!(argvs(&Deployed::read(&repo))[1], "server -c /etc/x.json");
 }

@@ -13,6 +13,7 @@ artefact + base + 10%. Planted faults check that verify fails, naming the check.
 sample's compose.yaml is brought up with Compose: the app turns healthy and nginx answers.
 """
 
+import atexit
 import gzip
 import hashlib
 import io
@@ -470,6 +471,7 @@ def node_tree():
     global _NODE_TREE
     if _NODE_TREE is None:
         tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-e2e-node-"))
+        atexit.register(shutil.rmtree, tmp, ignore_errors=True)
         run([sys.executable, "-m", "pip", "download", "-q", "--no-deps", "--only-binary=:all:",
              NODE_WHEEL, "-d", str(tmp)])
         wheel = next(tmp.glob("*.whl"))

@@ -7,11 +7,13 @@ layer, parsers finish pathological input quickly, and messages name the right fi
 Used by check.py; each case returns a list of problems (empty when it holds).
 """
 
+import atexit
 import hashlib
 import json
 import os
 import pathlib
 import re
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -91,9 +93,14 @@ PHP = {"composer.json": {"require": {"php": ">=8.2"}}, "composer.lock": {"packag
 OUTSIDE_SECRET = "OUTSIDE-CANARY-d41d8cd9"
 
 
+# Every case's temporary place lives under one directory, removed when the run ends.
+SCRATCH = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-boundary-"))
+atexit.register(shutil.rmtree, SCRATCH, ignore_errors=True)
+
+
 def setup(files):
     """A temporary place with `project/` and a sibling `outside/` holding a canary file."""
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-boundary-"))
+    tmp = pathlib.Path(tempfile.mkdtemp(dir=SCRATCH))
     project, outside = tmp / "project", tmp / "outside"
     write(project, files)
     write(outside, {"secret.txt": OUTSIDE_SECRET + "\n", "main.go": "package main\n",
@@ -1136,7 +1143,7 @@ def _():
         problems += [f"{target}: {p}" for p in refused(run, ".npmrc", target, "a comma", "Rename")]
         if argv(engine, "build"):
             problems.append(f"{target}: the engine was asked to build: {argv(engine, 'build')}")
-    tmp = pathlib.Path(tempfile.mkdtemp(prefix="shiplight-boundary-"))
+    tmp = pathlib.Path(tempfile.mkdtemp(dir=SCRATCH))
     project = tmp / "pro,ject"
     write(project, dict(NODE, **{".npmrc": NPMRC_TOKEN}))
     engine = standin_engine.make(tmp / "engine")
