@@ -391,6 +391,9 @@ fn railway(file: &str, text: &str, deployed: &mut Deployed) {
 
 /// Workloads' containers: `command` + `args`, and `ports[].containerPort`.
 fn kubernetes(file: &str, text: &str, deployed: &mut Deployed) {
+    if !text.contains("containers:") {
+        return;
+    }
     for document in serde_yaml_ng::Deserializer::from_str(text) {
         let Ok(document) = <Value as serde::Deserialize>::deserialize(document) else {
             return;
