@@ -1,12 +1,15 @@
 #!/usr/bin/env python3
-"""Times shiplight against nixpacks on the real-world corpus: for each pinned repository (see
-run.py), the median wall time of `shiplight init --stdout --yes` and of `nixpacks plan` on the
-same exported tree, measured in the same run, with the ratio. nixpacks must be on the PATH
-(`cargo install nixpacks --version 1.41.0`).
+"""Times shiplight against nixpacks 1.41.0 on every repository of both corpora (corpus.tsv and
+next/*.tsv): for each pinned repository, the median wall time of `shiplight init --stdout
+--yes` and of `nixpacks plan` on the same exported tree, measured in the same run. The goal for
+each is max(3 ms, nixpacks / 5); the run exits 1 when any repository misses it. nixpacks must be
+on the PATH (`cargo install nixpacks --version 1.41.0`).
 
-Usage: python3 tests/realworld/speed.py BINARY   (a release build: cargo build --release)
+Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME] [--readme]
+       (BINARY: a release build, cargo build --release)
 """
 
+import argparse
 import importlib.util
 import pathlib
 import shutil
@@ -20,41 +23,87 @@ HERE = pathlib.Path(__file__).resolve().parent
 spec = importlib.util.spec_from_file_location("corpus", HERE / "run.py")
 corpus = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(corpus)
+FLOOR_MS = 3.0
+
+
+def every_repository():
+    """(repo, commit, directory) of corpus.tsv, then of each next/<stack>.tsv."""
+    yield from corpus.corpus()
+    for table in sorted((HERE / "next").glob("*.tsv")):
+        for line in table.read_text().splitlines():
+            if line.strip() and not line.startswith("#"):
+                repo, commit, subdir = (line.split("\t") + ["", ""])[:3]
+                yield repo, commit, subdir or "."
 
 
 def median(command, runs):
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                stdin=subprocess.DEVNULL)
         times.append(time.perf_counter() - start)
     return statistics.median(times) * 1000, result.returncode
 
 
+def record(text):
+    readme = HERE / "README.md"
+    begin, end = "<!-- speed:begin -->", "<!-- speed:end -->"
+    current = readme.read_text()
+    if begin not in current or end not in current:
+        sys.exit(f"{readme} has no {begin} ... {end} section")
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    readme.write_text(head + begin + "\n" + text + end + tail)
+
+
 def main():
-    binary = sys.argv[1]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("binary")
+    parser.add_argument("--only")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the table into README.md between its speed markers")
+    args = parser.parse_args()
+    binary = str(pathlib.Path(args.binary).resolve())
     if not shutil.which("nixpacks"):
         sys.exit("nixpacks is not on the PATH: cargo install nixpacks --version 1.41.0")
-    print("| repository | shiplight | nixpacks plan | ratio |\n|---|---|---|---|")
-    ratios = []
-    for repo, commit, subdir in corpus.corpus():
+    lines = ["| repository | shiplight | nixpacks plan | goal | |", "|---|---|---|---|---|"]
+    missed, measured, seen = [], 0, set()
+    for repo, commit, subdir in every_repository():
+        if (args.only and repo != args.only) or (repo, subdir) in seen:
+            continue
+        seen.add((repo, subdir))
         with tempfile.TemporaryDirectory(prefix="shiplight-speed-") as tmp:
-            root = corpus.export(repo, commit, pathlib.Path(tmp))
+            try:
+                root = corpus.export(repo, commit, pathlib.Path(tmp))
+            except subprocess.CalledProcessError:
+                root = None
             if root is None:
                 continue
             app = root / subdir
+            median([binary, "init", "--stdout", "--yes", str(app)], 1)
             ours, code = median([binary, "init", "--stdout", "--yes", str(app)], 11)
             theirs, their_code = median(["nixpacks", "plan", str(app)], 5)
-            note = "" if code == 0 else " (refused)"
-            theirs_note = "" if their_code == 0 else " (failed)"
-            ratio = theirs / ours
-            ratios.append(ratio)
-            name = repo + (f" ({subdir})" if subdir != "." else "")
-            print(f"| {name} | {ours:.1f} ms{note} | {theirs:.1f} ms{theirs_note} | {ratio:.1f}x |",
-                  flush=True)
-    print(f"\n{len(ratios)} repositories; shiplight faster on {sum(r > 1 for r in ratios)}; "
-          f"median ratio {statistics.median(ratios):.1f}x, lowest {min(ratios):.1f}x")
+        goal = max(FLOOR_MS, theirs / 5)
+        measured += 1
+        ok = ours <= goal
+        if not ok:
+            missed.append(repo)
+        name = repo + (f" ({subdir})" if subdir != "." else "")
+        note = "" if code == 0 else " (refused)"
+        their_note = "" if their_code == 0 else " (failed)"
+        line = (f"| {name} | {ours:.1f} ms{note} | {theirs:.1f} ms{their_note} | {goal:.1f} ms "
+                f"| {'ok' if ok else 'MISSED'} |")
+        lines.append(line)
+        print(line, file=sys.stderr, flush=True)
+    lines += ["", f"{measured} repositories; {measured - len(missed)} within "
+              f"max({FLOOR_MS:.0f} ms, nixpacks / 5); missed: {', '.join(missed) or 'none'}"]
+    text = "\n".join(lines) + "\n"
+    if args.readme:
+        record(text)
+    print(text)
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -417,6 +417,23 @@ def evaluate(binary, row):
     return row, found, blind
 
 
+def record(text, binary):
+    """Writes the table into tests/realworld/README.md between its score markers, with the
+    commit it was measured at."""
+    readme = HERE.parent / "README.md"
+    begin, end = "<!-- score:begin -->", "<!-- score:end -->"
+    current = readme.read_text()
+    if begin not in current or end not in current:
+        sys.exit(f"{readme} has no {begin} ... {end} section")
+    commit = subprocess.run(["git", "-C", str(HERE), "rev-parse", "--short", "HEAD"],
+                            capture_output=True, text=True).stdout.strip()
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    body = (f"\nMeasured at {commit} with `python3 tests/realworld/next/score.py "
+            f"{pathlib.Path(binary).name} --readme` (a release build).\n\n{text}")
+    readme.write_text(head + begin + body + end + tail)
+
+
 def cell(text):
     return text.replace("|", "/").replace("\n", " ")
 
@@ -427,6 +444,8 @@ def main():
     parser.add_argument("--stack", choices=STACKS)
     parser.add_argument("--only")
     parser.add_argument("--out")
+    parser.add_argument("--readme", action="store_true",
+                        help="write the table into ../README.md between its score markers")
     parser.add_argument("--jobs", type=int, default=2)
     args = parser.parse_args()
     binary = str(pathlib.Path(args.binary).resolve())
@@ -459,6 +478,10 @@ def main():
     if n:
         lines.append(f"| all | {n} | {f} ({100 * f // n}%) | {b} ({100 * b // n}%) |")
     text = "\n".join(lines) + "\n"
+    if args.readme:
+        if args.stack or args.only:
+            sys.exit("--readme records the whole corpus: drop --stack and --only")
+        record(text, binary)
     if args.out:
         pathlib.Path(args.out).write_text(text)
     else:
