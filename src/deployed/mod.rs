@@ -48,7 +48,8 @@ pub struct Run {
 }
 
 /// A build command of the deployment: a Dockerfile `RUN` (each simple command of it), a
-/// goreleaser build (as the `go build` it stands for), a platform's build command.
+/// goreleaser build (as `BUILDER build [-tags T] [-o BINARY] MAIN`, BUILDER being its `builder`,
+/// `goreleaser` when it names none), a platform's build command.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Build {
     pub argv: Vec<String>,
@@ -158,7 +159,7 @@ impl Deployed {
         self.runs.iter().filter(move |run| program(run.program()))
     }
 
-    /// The builds whose first word is `tool` (`go`, `cargo`, `mvn`, ...).
+    /// The builds whose first word is `tool` (a compiler or build tool).
     pub fn builds_with<'a>(&'a self, tool: &'a str) -> impl Iterator<Item = &'a Build> {
         self.builds.iter().filter(move |build| {
             build

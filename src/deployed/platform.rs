@@ -1,5 +1,6 @@
-//! The platforms' descriptors: a Procfile's processes, .goreleaser.yml builds (as the
-//! `go build` each stands for), fly.toml processes and ports, App Engine's app.yaml entrypoint,
+//! The platforms' descriptors: a Procfile's processes, .goreleaser.yml builds (each as
+//! `BUILDER build [-tags T] [-o BINARY] MAIN`, BUILDER being its `builder`, `goreleaser` when it
+//! names none), fly.toml processes and ports, App Engine's app.yaml entrypoint,
 //! render.yaml and railway start and build commands, and Kubernetes workloads' container
 //! commands and ports.
 
@@ -181,13 +182,10 @@ fn goreleaser(file: &str, text: &str, deployed: &mut Deployed) {
         if build.get("skip").and_then(Value::as_bool) == Some(true) {
             continue;
         }
-        if build
+        let builder = build
             .get("builder")
             .and_then(Value::as_str)
-            .is_some_and(|b| b != "go")
-        {
-            continue;
-        }
+            .unwrap_or("goreleaser");
         let main = build.get("main").and_then(Value::as_str).unwrap_or(".");
         let dir = build.get("dir").and_then(Value::as_str).unwrap_or("");
         let main = if dir.is_empty() {
@@ -195,7 +193,7 @@ fn goreleaser(file: &str, text: &str, deployed: &mut Deployed) {
         } else {
             format!("./{}", join(dir, main.trim_start_matches("./")))
         };
-        let mut argv = vec!["go".to_string(), "build".to_string()];
+        let mut argv = vec![builder.to_string(), "build".to_string()];
         let mut tags = strings(build.get("tags"));
         for flag in strings(build.get("flags")) {
             if let Some(list) = flag

@@ -21,7 +21,7 @@ fn argvs(deployed: &Deployed) -> Vec<String> {
 fn the_production_stage_inherits_entrypoint_and_takes_launchers_off() {
     let (_dir, repo) = project(&[(
         "Dockerfile",
-        "FROM golang:1.24 AS build\nENV CGO_ENABLED=0\nRUN go build -tags netgo -o /out/app ./cmd/app && strip /out/app\n\
+        "FROM golang:1.24 AS build\nENV CGO_ENABLED=0\nRUN mk build -tags netgo -o /out/app ./cmd/app && strip /out/app\n\
          FROM alpine AS base\nENTRYPOINT [\"/sbin/tini\", \"--\", \"/usr/bin/app\"]\n\
          FROM base\nCOPY --from=build /out/app /usr/bin/app\nCMD [\"serve\", \"--http\", \"0.0.0.0:8090\"]\nEXPOSE 8090/tcp\n",
     )]);
@@ -31,11 +31,11 @@ fn the_production_stage_inherits_entrypoint_and_takes_launchers_off() {
     assert_eq!(deployed.runs[0].evidence.place(), "Dockerfile:5");
     assert_eq!(deployed.ports[0].port, 8090);
     assert_eq!(deployed.shipped[0].path, "/out/app");
-    let go = deployed.builds_with("go").next().unwrap();
+    let build = deployed.builds_with("mk").next().unwrap();
     assert_eq!(
-        go.argv,
+        build.argv,
         [
-            "go",
+            "mk",
             "build",
             "-tags",
             "netgo",
@@ -44,8 +44,8 @@ fn the_production_stage_inherits_entrypoint_and_takes_launchers_off() {
             "./cmd/app"
         ]
     );
-    assert_eq!(go.env("CGO_ENABLED"), Some("0"));
-    assert_eq!(go.evidence.place(), "Dockerfile:3");
+    assert_eq!(build.env("CGO_ENABLED"), Some("0"));
+    assert_eq!(build.evidence.place(), "Dockerfile:3");
 }
 
 #[test]
@@ -112,11 +112,11 @@ fn compose_procfile_goreleaser_and_fly_are_read() {
     );
     assert_eq!(web.evidence.place(), "Procfile:1");
     assert_eq!(deployed.runs[1].evidence.place(), "docker-compose.yml:6");
-    let go = deployed.builds_with("go").next().unwrap();
+    let build = deployed.builds_with("goreleaser").next().unwrap();
     assert_eq!(
-        go.argv,
+        build.argv,
         [
-            "go",
+            "goreleaser",
             "build",
             "-tags",
             "osusergo",
@@ -125,7 +125,7 @@ fn compose_procfile_goreleaser_and_fly_are_read() {
             "./cmd/tool"
         ]
     );
-    assert_eq!(go.env("CGO_ENABLED"), Some("0"));
+    assert_eq!(build.env("CGO_ENABLED"), Some("0"));
     let ports: Vec<u16> = deployed.ports.iter().map(|p| p.port).collect();
     assert_eq!(ports, [8080, 8080]);
 }
