@@ -37,6 +37,14 @@ pub const SYSTEM_LIBRARY_CRATES: &[(&str, &str, &str)] = &[
     ("mysqlclient-sys", "mysqlclient-src", "libmysqlclient"),
 ];
 
+/// Crates that build jemalloc. Asked to replace the C allocator (`super::UNPREFIXED`), its
+/// `malloc` collides with a statically linked glibc's (duplicate symbols), so the binary links
+/// glibc dynamically.
+pub const ALLOCATOR_CRATES: &[&str] = &["jemalloc-sys", "tikv-jemalloc-sys"];
+
+/// Crates that embed an interpreter's C library, linked dynamically: (crate, library).
+pub const EMBEDDED_RUNTIMES: &[(&str, &str)] = &[("pyo3-ffi", "libpython3 (Python embedded)")];
+
 /// Native needs found in the dependency graph, each with evidence.
 #[derive(Debug, Clone, Default)]
 pub struct Native {
@@ -44,6 +52,8 @@ pub struct Native {
     pub vendored_openssl: Vec<Evidence>,
     pub cxx: Vec<Evidence>,
     pub system_libs: Vec<Evidence>,
+    /// Crates that replace the C allocator (see [`ALLOCATOR_CRATES`]).
+    pub allocator: Vec<Evidence>,
     /// Crates through which the program can handle SIGTERM (tokio's signal support, signal-hook,
     /// ctrlc).
     pub signal_handling: Vec<Evidence>,
@@ -333,6 +343,18 @@ pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bo
             ));
         }
     }
+    for (name, library) in EMBEDDED_RUNTIMES.iter().filter(|(name, _)| has(name)) {
+        native.system_libs.push(at(
+            name,
+            format!("{name}: links {library}, which no runtime image carries"),
+        ));
+    }
+    for name in ALLOCATOR_CRATES.iter().filter(|name| has(name)) {
+        native.allocator.push(at(
+            name,
+            format!("{name} with {}: jemalloc replaces malloc, which a statically linked glibc also defines", super::UNPREFIXED),
+        ));
+    }
     for name in SIGNAL_CRATES.iter().filter(|name| has(name)) {
         native.signal_handling.push(at(
             name,
@@ -431,6 +453,18 @@ mod tests {
             true,
         );
         assert!(native.system_libs.is_empty());
+    }
+
+    #[test]
+    fn embedded_python_and_jemalloc() {
+        let native = classify(
+            "Cargo.lock",
+            &lock(&["pyo3", "pyo3-ffi", "tikv-jemalloc-sys"]),
+            false,
+        );
+        assert_eq!(native.system_libs.len(), 1);
+        assert!(native.system_libs[0].detail.contains("libpython3"));
+        assert_eq!(native.allocator.len(), 1);
     }
 
     #[test]

@@ -51,6 +51,19 @@ pub struct Project {
     pub default_members: Option<Vec<String>>,
     /// Direct dependencies of every package: crate name -> features asked for.
     pub dependencies: BTreeMap<String, Vec<String>>,
+    /// Where a dependency's `vendored` feature is asked for only by a feature off by default or
+    /// under a target that is not Linux with glibc
+    /// (`file: [target.'cfg(target_env = "musl")'.dependencies]`), when no manifest asks for it
+    /// by default for the linux-gnu build.
+    pub vendored_elsewhere: Option<String>,
+}
+
+/// Where manifests ask for a dependency's `vendored` feature: for the linux-gnu build, and for
+/// other targets only (the first such table).
+#[derive(Debug, Default)]
+struct Vendored {
+    here: bool,
+    elsewhere: Option<String>,
 }
 
 /// What members inherit from `[workspace.package]`: rust-version, version and license.
@@ -89,10 +102,13 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         workspace: workspace.is_some(),
         default_members: None,
         dependencies: BTreeMap::new(),
+        vendored_elsewhere: None,
     };
+    let mut vendored = Vendored::default();
     if manifest.contains_key("package") {
         let package = read_package(repo, "", "Cargo.toml", &text, &manifest, &inherited)?;
         collect_dependencies(&manifest, &mut project.dependencies);
+        vendored_requests("Cargo.toml", &manifest, &package, &mut vendored);
         project.packages.push(package);
     }
     if manifest.contains_key("cargo-features") {
@@ -101,9 +117,12 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
             .push("Cargo.toml: cargo-features (unstable manifest keys)".to_string());
     }
     if let Some(workspace) = workspace {
-        read_members(repo, &text, workspace, &inherited, &mut project)?;
+        read_members(repo, &text, workspace, &inherited, &mut project, &mut vendored)?;
         project.default_members =
             default_members(repo, &text, workspace, manifest.contains_key("package"))?;
+    }
+    if !vendored.here {
+        project.vendored_elsewhere = vendored.elsewhere;
     }
     if project.packages.is_empty() {
         return Err(broken(
@@ -122,6 +141,7 @@ fn read_members(
     workspace: &Table,
     inherited: &Inherited,
     project: &mut Project,
+    vendored: &mut Vendored,
 ) -> Result<(), DetectError> {
     let exclude = string_list("Cargo.toml", workspace, "exclude")?;
     if exclude.iter().any(|e| e.contains(['*', '?', '['])) {
@@ -161,9 +181,9 @@ fn read_members(
                 ));
             }
             collect_dependencies(&member, &mut project.dependencies);
-            project
-                .packages
-                .push(read_package(repo, &dir, &file, &text, &member, inherited)?);
+            let package = read_package(repo, &dir, &file, &text, &member, inherited)?;
+            vendored_requests(&file, &member, &package, vendored);
+            project.packages.push(package);
             member_dirs.insert(dir);
         }
     }
@@ -512,6 +532,57 @@ fn enabled<'a>(
         }
     }
     (seen, on)
+}
+
+/// Records in `found` where `manifest` (`file`, of `package`) asks for a dependency's feature
+/// naming `vendored`: in a feature on by default or a table every target reads (`here`), or
+/// only in a feature off by default or a `[target.X.dependencies]` table whose X does not hold
+/// on Linux with glibc (`elsewhere`).
+fn vendored_requests(file: &str, manifest: &Table, package: &Package, found: &mut Vendored) {
+    let asks = |table: &Table| {
+        table.values().any(|spec| {
+            spec.get("features")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_str)
+                .any(|f| f.contains("vendored"))
+        })
+    };
+    let on = enabled_features(package, &[]);
+    for (feature, items) in &package.features {
+        let vendors = items.iter().any(|item| {
+            item.split_once('/')
+                .is_some_and(|(_, f)| f.contains("vendored"))
+        });
+        if !vendors {
+            continue;
+        }
+        if on.contains(feature) {
+            found.here = true;
+        } else if found.elsewhere.is_none() {
+            found.elsewhere = Some(format!("{file}: feature {feature}, off by default"));
+        }
+    }
+    let in_common = ["dependencies", "build-dependencies"]
+        .iter()
+        .filter_map(|key| manifest.get(*key).and_then(Value::as_table))
+        .any(asks);
+    found.here |= in_common;
+    let targets = manifest.get("target").and_then(Value::as_table);
+    for (key, target) in targets.into_iter().flatten() {
+        let Some(table) = target.get("dependencies").and_then(Value::as_table) else {
+            continue;
+        };
+        if !asks(table) {
+            continue;
+        }
+        if super::cfg::holds_on_linux_gnu(key) {
+            found.here = true;
+        } else if found.elsewhere.is_none() {
+            found.elsewhere = Some(format!("{file}: [target.'{key}'.dependencies]"));
+        }
+    }
 }
 
 /// Direct dependencies (all sections, all targets) with the features each asks for.

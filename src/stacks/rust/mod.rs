@@ -3,6 +3,7 @@
 //! reading); `cargo metadata` is asked only when that reading meets something it does not model
 //! (see [`metadata::wanted`]).
 
+pub mod cfg;
 pub mod guard;
 pub mod lock;
 pub mod manifest;
@@ -39,6 +40,8 @@ pub struct RustFacts {
     pub vendored_openssl: Vec<Evidence>,
     pub cxx: Vec<Evidence>,
     pub system_libs: Vec<Evidence>,
+    /// Dependencies that replace the C allocator (jemalloc).
+    pub allocator: Vec<Evidence>,
     /// Dependencies through which the program handles signals (lock::SIGNAL_CRATES).
     pub signal_handling: Vec<Evidence>,
     /// Which reading found the packages: `cargo metadata` or `Cargo.toml`.
@@ -49,6 +52,13 @@ pub struct RustFacts {
     pub packages: Vec<manifest::Package>,
     #[serde(skip)]
     pub sqlite_bundled: bool,
+    /// Where `vendored` is asked for only for another target (see
+    /// [`manifest::Project::vendored_elsewhere`]).
+    #[serde(skip)]
+    pub vendored_elsewhere: Option<String>,
+    /// Whether a manifest asks jemalloc to take the C allocator's names ([`UNPREFIXED`]).
+    #[serde(skip)]
+    pub jemalloc_unprefixed: bool,
     /// Features asked for beyond each package's defaults (the `features` setting).
     pub features: Vec<String>,
     /// Optional dependencies no enabled feature turns on (not linked, so no evidence).
@@ -123,6 +133,7 @@ impl RustFacts {
             ("vendored OpenSSL", &self.vendored_openssl),
             ("C++", &self.cxx),
             ("system libraries", &self.system_libs),
+            ("allocator", &self.allocator),
         ] {
             if !evidence.is_empty() {
                 facts.push(Fact {
@@ -163,10 +174,17 @@ impl RustFacts {
                 lock::classify("Cargo.toml", &on, self.sqlite_bundled)
             }
         };
-        self.system_openssl = native.system_openssl;
-        self.vendored_openssl = native.vendored_openssl;
+        let (system_openssl, vendored_openssl) =
+            other_target_vendoring(native.system_openssl, native.vendored_openssl, &self.vendored_elsewhere);
+        self.system_openssl = system_openssl;
+        self.vendored_openssl = vendored_openssl;
         self.cxx = native.cxx;
         self.system_libs = native.system_libs;
+        self.allocator = if self.jemalloc_unprefixed {
+            native.allocator
+        } else {
+            Vec::new()
+        };
         self.signal_handling = native.signal_handling;
         self.features = features.to_vec();
         self.optional_off = disabled.into_values().flatten().collect();
@@ -181,9 +199,34 @@ impl RustFacts {
         signals.add(tree::SYSTEM_LIBS, self.system_libs.iter().cloned());
         signals.add(tree::SYSTEM_OPENSSL, self.system_openssl.iter().cloned());
         signals.add(tree::CXX, self.cxx.iter().cloned());
+        signals.add(tree::ALLOCATOR, self.allocator.iter().cloned());
         signals
     }
 }
+
+/// OpenSSL vendored (openssl-src in the graph) only because a manifest asks for it under
+/// another target or in a feature off by default (`elsewhere`): the linux-gnu build with the
+/// default features links the system OpenSSL instead.
+fn other_target_vendoring(
+    system: Vec<Evidence>,
+    vendored: Vec<Evidence>,
+    elsewhere: &Option<String>,
+) -> (Vec<Evidence>, Vec<Evidence>) {
+    match (elsewhere, vendored.first()) {
+        (Some(table), Some(found)) if system.is_empty() => {
+            let mut moved = found.clone();
+            moved.detail = format!(
+                "openssl-sys, with openssl-src asked for only by {table}: the linux-gnu build links the system OpenSSL (libssl.so.3)"
+            );
+            (vec![moved], Vec::new())
+        }
+        _ => (system, vendored),
+    }
+}
+
+/// The jemalloc feature that gives its functions the C allocator's names (`malloc`, `free`),
+/// replacing glibc's.
+pub const UNPREFIXED: &str = "unprefixed_malloc_on_supported_platforms";
 
 /// Detects a Cargo package or workspace at `root`.
 pub fn detect(repo: &Repo) -> Detection {
@@ -237,6 +280,12 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             .get(*name)
             .is_some_and(|features| features.iter().any(|f| f.starts_with("bundled")))
     });
+    let jemalloc_unprefixed = project
+        .dependencies
+        .values()
+        .flatten()
+        .chain(packages.iter().flat_map(|p| p.features.values().flatten()))
+        .any(|feature| feature.ends_with(UNPREFIXED));
     let graph = match &lock_text {
         Some(text) => Graph::Lock(lock::read(text)?),
         None => Graph::Direct(direct_graph(&project.dependencies)),
@@ -276,11 +325,14 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             vendored_openssl: Vec::new(),
             cxx: Vec::new(),
             system_libs: Vec::new(),
+            allocator: Vec::new(),
             signal_handling: Vec::new(),
             read_with,
             graph,
             packages,
             sqlite_bundled,
+            vendored_elsewhere: project.vendored_elsewhere.clone(),
+            jemalloc_unprefixed,
             features: Vec::new(),
             optional_off: Vec::new(),
             guards,

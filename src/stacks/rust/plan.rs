@@ -95,7 +95,7 @@ pub fn select<'a>(
     if let Some(wanted) = &settings.targets.rust_bin {
         return named_bin(&all, wanted).map(|bin| (bin, None));
     }
-    let defaults: Vec<&RustBin> = match &facts.default_members {
+    let members: Vec<&RustBin> = match &facts.default_members {
         Some(dirs) => all
             .iter()
             .copied()
@@ -103,12 +103,19 @@ pub fn select<'a>(
             .collect(),
         None => all.clone(),
     };
+    let (apps, tools): (Vec<&RustBin>, Vec<&RustBin>) =
+        members.iter().partition(|b| tool_reason(b).is_none());
+    let defaults = if apps.is_empty() { members } else { apps };
     if defaults.len() > 1
-        && let Some((bin, step)) = default_run(facts, &defaults).or_else(|| root_binary(&defaults))
+        && let Some((bin, step)) = default_run(facts, &defaults)
+            .or_else(|| root_binary(&defaults))
+            .or_else(|| server_binary(&defaults))
+            .or_else(|| project_binary(&defaults, &facts.packages))
     {
-        return Ok((bin, Some(step)));
+        return Ok((bin, Some(with_tools(step, &tools))));
     }
     match (defaults.as_slice(), all.as_slice()) {
+        ([one], _) if !tools.is_empty() => Ok((one, Some(only_application(one, &tools)))),
         ([one], several) if several.len() > 1 => Ok((one, Some(only_default_member(one)))),
         ([one], _) | (_, [one]) => Ok((one, None)),
         (_, []) => Err(DetectError::Broken {
@@ -126,7 +133,7 @@ pub fn select<'a>(
             } else {
                 "binaries".to_string()
             },
-            candidates: bin_names(&all),
+            candidates: bin_names(if tools.is_empty() { &all } else { &defaults }),
             flag: "--rust-bin".to_string(),
         }),
     }
@@ -179,6 +186,157 @@ fn named_bin<'a>(all: &[&'a RustBin], wanted: &str) -> Result<&'a RustBin, Detec
             flag: "--package".to_string(),
         }),
     }
+}
+
+/// Directories whose packages hold a project's tooling, not what it ships.
+const TOOL_DIRS: &[&str] = &[
+    "fuzz", "xtask", "tests", "test", "testing", "benches", "bench", "benchmarks", "examples",
+    "example", "tools", "scripts", "ci",
+];
+
+/// Words of a package's or binary's name (split at `-` and `_`) that mark a fuzz target, a
+/// benchmark, a test harness, a code generator, a mock or a development tool.
+const TOOL_WORDS: &[&str] = &[
+    "fuzz", "fuzzer", "fuzzing", "bench", "benchmark", "benches", "test", "tests", "testing",
+    "xtask", "gen", "codegen", "generator", "mock", "mocked", "dev",
+];
+
+/// Why `bin` is a tool of the project rather than an application (its package lies under a
+/// tooling directory, or its package's or its own name says so), if it is one.
+pub fn tool_reason(bin: &RustBin) -> Option<String> {
+    if let Some(dir) = bin
+        .package_dir
+        .split('/')
+        .find(|part| TOOL_DIRS.contains(part))
+    {
+        return Some(format!("package {} is under {dir}/", bin.package));
+    }
+    [(&bin.package, "package"), (&bin.name, "binary")]
+        .into_iter()
+        .find_map(|(name, what)| {
+            let word = name
+                .split(['-', '_'])
+                .find(|w| TOOL_WORDS.contains(&w.to_ascii_lowercase().as_str()))?;
+            Some(format!("the name of {what} {name} marks a {word} tool"))
+        })
+}
+
+/// The step choosing `one`, the only binary that is not one of the project's `tools`.
+fn only_application(one: &RustBin, tools: &[&RustBin]) -> Step {
+    Step {
+        question: "Which binary is the application?".to_string(),
+        answer: format!("{} (the only binary that is not a tool)", one.name),
+        evidence: tool_evidence(tools),
+    }
+}
+
+/// `step` with the evidence that `tools` were set aside, when there are any.
+fn with_tools(mut step: Step, tools: &[&RustBin]) -> Step {
+    step.evidence.extend(tool_evidence(tools));
+    step
+}
+
+fn tool_evidence(tools: &[&RustBin]) -> Vec<Evidence> {
+    tools
+        .iter()
+        .filter_map(|b| {
+            let reason = tool_reason(b)?;
+            Some(Evidence::file(
+                b.src.clone(),
+                format!("binary {} set aside: {reason}", b.name),
+            ))
+        })
+        .collect()
+}
+
+/// A container runs a service: among `candidates`, the one binary whose name says it is the
+/// server or daemon (`*server`, `*daemon`, or another candidate's name with a `d` appended),
+/// the others being its clients and tools.
+fn server_binary<'a>(candidates: &[&'a RustBin]) -> Option<(&'a RustBin, Step)> {
+    let is_server = |b: &RustBin| {
+        let name = b.name.to_ascii_lowercase();
+        name.ends_with("server")
+            || name.ends_with("daemon")
+            || candidates
+                .iter()
+                .any(|o| name.strip_suffix('d') == Some(o.name.as_str()))
+    };
+    let mut servers = candidates.iter().copied().filter(|b| is_server(b));
+    let bin = servers.next()?;
+    if servers.next().is_some() {
+        return None;
+    }
+    let others: Vec<&str> = candidates
+        .iter()
+        .filter(|b| b.name != bin.name)
+        .map(|b| b.name.as_str())
+        .collect();
+    Some((
+        bin,
+        Step {
+            question: "Which binary is the application?".to_string(),
+            answer: format!(
+                "{} (its name says it is the server; the other candidates, {}, are its clients and tools)",
+                bin.name,
+                others.join(", ")
+            ),
+            evidence: vec![Evidence::file(
+                bin.src.clone(),
+                format!("binary {}", bin.name),
+            )],
+        },
+    ))
+}
+
+/// The binary named as the project: the only candidate whose name begins the names of a family
+/// of the workspace's packages (at least two: `risingwave` for `risingwave_meta`,
+/// `risingwave_storage`, ...), no shorter part of its name beginning more of them (then it
+/// is a component, as `app-meta` beside `app-query`).
+fn project_binary<'a>(
+    candidates: &[&'a RustBin],
+    packages: &[super::manifest::Package],
+) -> Option<(&'a RustBin, Step)> {
+    let norm = |s: &str| s.to_ascii_lowercase().replace('-', "_");
+    let prefixed = |bin: &RustBin| {
+        let prefix = format!("{}_", norm(&bin.name));
+        packages
+            .iter()
+            .filter(|p| norm(&p.name).starts_with(&prefix))
+            .count()
+    };
+    let mut counts: Vec<(usize, &RustBin)> =
+        candidates.iter().map(|b| (prefixed(b), *b)).collect();
+    counts.sort_by_key(|c| std::cmp::Reverse(c.0));
+    let (count, bin) = counts[0];
+    if count < 2 || counts.get(1).is_some_and(|(next, _)| *next > 1) {
+        return None;
+    }
+    let name = norm(&bin.name);
+    let shorter = name.match_indices('_').any(|(at, _)| {
+        let prefix = format!("{}_", &name[..at]);
+        packages
+            .iter()
+            .filter(|p| norm(&p.name).starts_with(&prefix))
+            .count()
+            > count
+    });
+    if shorter {
+        return None;
+    }
+    Some((
+        bin,
+        Step {
+            question: "Which binary is the application?".to_string(),
+            answer: format!(
+                "{} (named as the project: the names of {count} of the workspace's packages begin with {})",
+                bin.name, bin.name
+            ),
+            evidence: vec![Evidence::file(
+                bin.src.clone(),
+                format!("binary {}", bin.name),
+            )],
+        },
+    ))
 }
 
 /// The binaries' names as a choice lists them: with the package where two share a name.
@@ -397,6 +555,7 @@ fn detected(facts: &RustFacts, bin: &RustBin, name: &str, package: &str) -> Vec<
         .chain(&facts.vendored_openssl)
         .chain(&facts.cxx)
         .chain(&facts.system_libs)
+        .chain(&facts.allocator)
         .map(|e| e.detail.clone())
         .collect();
     if native.is_empty() {

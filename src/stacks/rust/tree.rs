@@ -1,7 +1,7 @@
 //! The Rust decision tree: system libraries no image has -> cc with
 //! the libraries copied from the builder (Chainguard: refuse);
 //! system OpenSSL -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
-//! otherwise a static binary with +crt-static.
+//! jemalloc -> cc; otherwise a static binary with +crt-static.
 
 use crate::catalog::{Family, Vendor};
 use crate::trace::{Condition, Node};
@@ -12,6 +12,9 @@ pub const SYSTEM_LIBS: &str = "system-libraries";
 pub const SYSTEM_OPENSSL: &str = "system-openssl";
 /// A crate linking libstdc++.
 pub const CXX: &str = "cxx";
+
+/// A crate that replaces the C allocator (jemalloc).
+pub const ALLOCATOR: &str = "allocator";
 
 /// Families a Rust binary can run on: static with crt-static, or cc for glibc's libgcc_s.
 pub const USABLE: &[Family] = &[Family::Static, Family::Cc];
@@ -53,10 +56,18 @@ pub fn tree() -> Node {
                     family: Family::Cc,
                     reason: "C++ code needs libstdc++ and libgcc_s; the build runs on the target platform (cross-compiling needs its C++ toolchain)",
                 },
-                Node::Use {
+                Node::ask(
+                    "Does jemalloc replace the C allocator?",
+                    Condition::Signal(ALLOCATOR),
+                    Node::Use {
+                        family: Family::Cc,
+                        reason: "jemalloc takes malloc's name (unprefixed_malloc_on_supported_platforms), which a statically linked glibc also defines (duplicate symbols at link time): the binary links glibc dynamically on cc",
+                    },
+                    Node::Use {
                     family: Family::Static,
                     reason: "pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static; on distroless it is cross-compiled on the build platform for linux/amd64 and linux/arm64 (rustup adds the target, Debian's cross gcc links it)",
                 },
+                ),
             ),
         ),
     )
