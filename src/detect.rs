@@ -2,6 +2,7 @@
 //! bare bool) and chooses the stack to generate for, with the step that says why. What a stack
 //! looks for lives in `stacks/<name>`; the shared vocabulary lives in [`crate::facts`].
 
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::repo::Repo;
@@ -14,13 +15,15 @@ use std::path::Path;
 
 pub use crate::stacks::{Detection, Report};
 
-/// Runs every stack's detector on the project.
+/// Runs every stack's detector on the project, each given what the project's own deployment
+/// descriptors say, read once.
 pub fn detect_all(repo: &Repo) -> Vec<Report> {
+    let deployed = Deployed::read(repo);
     Stack::ALL
         .iter()
         .map(|&stack| Report {
             stack,
-            detection: stacks::detect(stack, repo),
+            detection: stacks::detect(stack, repo, &deployed),
         })
         .collect()
 }

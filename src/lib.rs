@@ -24,6 +24,7 @@ pub mod cli;
 pub mod config;
 pub mod credentials;
 pub mod decide;
+pub mod deployed;
 pub mod detect;
 pub mod error;
 pub mod evidence;

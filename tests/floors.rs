@@ -24,6 +24,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "safe",
             "manifest",
             "lines",
+            "deployed",
             "facts",
             "trace",
         ],

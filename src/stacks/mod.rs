@@ -7,6 +7,7 @@ pub mod output;
 
 use crate::catalog::Family;
 use crate::credentials::Credential;
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};
 use crate::repo::Repo;
@@ -78,8 +79,9 @@ pub trait StackKind {
     fn marks(name: &str) -> bool {
         Self::MARKERS.contains(&name)
     }
-    /// Runs the detector.
-    fn detect(repo: &Repo) -> Detection;
+    /// Runs the detector, with what the repository's own deployment descriptors say (read
+    /// once for every stack).
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection;
     /// The decision tree.
     fn tree() -> Node;
     /// Chooses the target, walks the tree through `decider` and plans the stack's part.
@@ -247,9 +249,9 @@ macro_rules! stack_dispatch {
         }
 
         /// Runs one stack's detector.
-        pub fn detect(stack: Stack, repo: &Repo) -> Detection {
+        pub fn detect(stack: Stack, repo: &Repo, deployed: &Deployed) -> Detection {
             match stack {
-                $(Stack::$variant => $module::Kind::detect(repo),)*
+                $(Stack::$variant => $module::Kind::detect(repo, deployed),)*
             }
         }
 

@@ -5,6 +5,7 @@ use super::plan::{self, JavaPlan};
 use super::{JavaFacts, tree};
 use crate::catalog::Family;
 use crate::credentials::{self, Credential};
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
@@ -32,7 +33,7 @@ impl StackKind for Kind {
     ];
     const BUILD_TOOLS: &'static [&'static str] = &["javac", "mvn", "gradle"];
 
-    fn detect(repo: &Repo) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
         super::detect(repo)
     }
 

@@ -5,6 +5,7 @@ use super::plan::{self, NodePlan};
 use super::{NodeFacts, package::Start, tree};
 use crate::catalog::Family;
 use crate::credentials::{self, Credential};
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
@@ -27,7 +28,7 @@ impl StackKind for Kind {
     ];
     const BUILD_TOOLS: &'static [&'static str] = &["npm", "npx", "corepack", "pnpm", "yarn"];
 
-    fn detect(repo: &Repo) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
         super::detect(repo)
     }
 

@@ -5,6 +5,7 @@ use super::plan::{self, PhpPlan};
 use super::{PhpFacts, tree};
 use crate::catalog::{Family, Vendor};
 use crate::credentials::{self, Credential};
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
@@ -30,7 +31,7 @@ impl StackKind for Kind {
         Self::MARKERS.contains(&name) || name.ends_with(".php")
     }
 
-    fn detect(repo: &Repo) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
         super::detect(repo)
     }
 

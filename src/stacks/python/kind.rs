@@ -5,6 +5,7 @@ use super::plan::{self, PythonPlan};
 use super::{PythonFacts, tree};
 use crate::catalog::Family;
 use crate::credentials::{self, Credential};
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
@@ -30,7 +31,7 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[credentials::PIP_CONF];
     const BUILD_TOOLS: &'static [&'static str] = &["pip", "pip3", "uv", "poetry", "pipenv"];
 
-    fn detect(repo: &Repo) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
         super::detect(repo)
     }
 

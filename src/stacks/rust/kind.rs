@@ -4,6 +4,7 @@ use super::plan::{self, RustPlan};
 use super::{RustFacts, tree};
 use crate::catalog::Family;
 use crate::credentials::Credential;
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
@@ -22,7 +23,7 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[];
     const BUILD_TOOLS: &'static [&'static str] = &["cargo", "rustc"];
 
-    fn detect(repo: &Repo) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
         super::detect(repo)
     }
 

@@ -1,0 +1,392 @@
+//! A repository's own Dockerfiles: the command the production stage (the last) runs, with
+//! `ENTRYPOINT` and `CMD` inherited through the stages it is built on, its `EXPOSE`d ports and
+//! the paths it copies out of build stages; and every stage's `RUN` commands with the stage's
+//! environment. An entrypoint script the repository holds is followed to the program it `exec`s.
+
+use super::shell::{self, launched};
+use super::{Build, Deployed, Port, Run, Shipped, Source, base_name};
+use crate::evidence::Evidence;
+use crate::repo::{Kind, Repo, join};
+
+/// Directories (besides the root) where repositories keep their Dockerfiles.
+const DIRS: &[&str] = &[
+    "docker",
+    ".docker",
+    "dockerfiles",
+    "build",
+    "build/docker",
+    "deploy",
+    "deployment",
+    "container",
+    "contrib/docker",
+    "scripts/docker",
+];
+
+/// Whether a file name is a Dockerfile's: `Dockerfile`, `Dockerfile.prod`, `Dockerfile-api`,
+/// `api.Dockerfile`, `Containerfile`.
+fn is_dockerfile(name: &str) -> bool {
+    let lower = name.to_ascii_lowercase();
+    lower.starts_with("dockerfile")
+        || lower.starts_with("containerfile")
+        || lower.ends_with(".dockerfile")
+        || lower.ends_with(".containerfile")
+}
+
+/// The Dockerfiles of the project: the root's (`Dockerfile` first), then those of the usual
+/// directories.
+pub fn candidates(repo: &Repo) -> Vec<String> {
+    let mut found = Vec::new();
+    for dir in std::iter::once("").chain(DIRS.iter().copied()) {
+        let mut names = repo.list_dir(if dir.is_empty() { "." } else { dir }, |name, kind| {
+            kind.is_file() && is_dockerfile(name)
+        });
+        names.sort_by_key(|name| (name != "Dockerfile" && name != "Containerfile", name.len()));
+        found.extend(names.into_iter().map(|name| join(dir, &name)));
+    }
+    found
+}
+
+/// One stage: its name, what it is built `FROM`, and what it sets.
+#[derive(Default)]
+struct Stage {
+    name: Option<String>,
+    base: String,
+    env: Vec<(String, String)>,
+    entrypoint: Option<(Vec<String>, usize)>,
+    cmd: Option<(Vec<String>, usize)>,
+    /// `COPY` sources into the stage: (from stage or context, source, destination, line).
+    copies: Vec<(Option<String>, String, String, usize)>,
+    expose: Vec<(u16, usize)>,
+}
+
+/// The logical lines of a Dockerfile: continuations joined, comments and heredoc bodies
+/// dropped; each with the number of its first line.
+fn logical_lines(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    let mut current = String::new();
+    let mut start = 0;
+    let mut heredoc: Option<String> = None;
+    for (index, raw) in text.lines().enumerate() {
+        if let Some(end) = &heredoc {
+            if raw.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        let trimmed = raw.trim();
+        if trimmed.starts_with('#') || (trimmed.is_empty() && !current.is_empty()) {
+            continue;
+        }
+        if current.is_empty() {
+            start = index + 1;
+        }
+        match trimmed.strip_suffix('\\') {
+            Some(part) => {
+                current.push_str(part);
+                current.push(' ');
+            }
+            None => {
+                current.push_str(trimmed);
+                if let Some(at) = current.find("<<") {
+                    let marker = current[at + 2..].trim_start_matches('-').trim();
+                    let marker = marker.split_whitespace().next().unwrap_or("");
+                    let marker = marker.trim_matches(['"', '\'']);
+                    if !marker.is_empty()
+                        && marker
+                            .chars()
+                            .all(|c| c.is_ascii_alphanumeric() || c == '_')
+                    {
+                        heredoc = Some(marker.to_string());
+                    }
+                }
+                if !current.is_empty() {
+                    out.push((start, std::mem::take(&mut current)));
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The words of `CMD`/`ENTRYPOINT`/`RUN`'s argument: exec form (a JSON list) or shell form
+/// (`/bin/sh -c LINE`).
+fn instruction_words(rest: &str) -> Option<Vec<String>> {
+    if rest.starts_with('[') {
+        return serde_json::from_str(rest).ok();
+    }
+    Some(vec!["/bin/sh".into(), "-c".into(), rest.to_string()])
+}
+
+/// `$NAME` and `${NAME}` replaced from `env` (others left as they are).
+fn expand(word: &str, env: &[(String, String)]) -> String {
+    if !word.contains('$') {
+        return word.to_string();
+    }
+    let mut out = word.to_string();
+    for (name, value) in env.iter().rev() {
+        out = out.replace(&format!("${{{name}}}"), value);
+        if !value.contains('$') {
+            out = out.replace(&format!("${name}"), value);
+        }
+    }
+    out
+}
+
+/// Reads one Dockerfile into `deployed`.
+pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
+    let mut global: Vec<(String, String)> = Vec::new();
+    let mut stages: Vec<Stage> = Vec::new();
+    let mut builds = Vec::new();
+    for (line, logical) in logical_lines(text) {
+        let (keyword, rest) = logical
+            .split_once(char::is_whitespace)
+            .unwrap_or((&logical, ""));
+        let rest = rest.trim();
+        let keyword = keyword.to_ascii_uppercase();
+        if keyword == "FROM" {
+            let words: Vec<&str> = rest
+                .split_whitespace()
+                .filter(|w| !w.starts_with("--"))
+                .collect();
+            stages.push(Stage {
+                base: words.first().map(|w| w.to_string()).unwrap_or_default(),
+                name: match words.as_slice() {
+                    [_, as_, name] if as_.eq_ignore_ascii_case("as") => {
+                        Some(name.to_ascii_lowercase())
+                    }
+                    _ => None,
+                },
+                env: global.clone(),
+                ..Stage::default()
+            });
+            continue;
+        }
+        let Some(stage) = stages.last_mut() else {
+            if keyword == "ARG" {
+                global.extend(pairs(rest));
+            }
+            continue;
+        };
+        match keyword.as_str() {
+            "ENV" | "ARG" => {
+                let found = pairs(rest);
+                let expanded: Vec<_> = found
+                    .into_iter()
+                    .map(|(name, value)| {
+                        let value = expand(&value, &stage.env);
+                        (name, value)
+                    })
+                    .collect();
+                stage.env.extend(expanded);
+            }
+            "CMD" => stage.cmd = instruction_words(rest).map(|w| (w, line)),
+            "ENTRYPOINT" => {
+                stage.entrypoint = instruction_words(rest).map(|w| (w, line));
+                stage.cmd = None;
+            }
+            "EXPOSE" => stage.expose.extend(
+                rest.split_whitespace()
+                    .filter_map(|p| expand(p, &stage.env).split('/').next()?.parse().ok())
+                    .map(|port| (port, line)),
+            ),
+            "COPY" | "ADD" => stage.copies.extend(copies(rest, line)),
+            "RUN" => {
+                let body = rest
+                    .split_whitespace()
+                    .skip_while(|w| w.starts_with("--"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                if body.starts_with('[') {
+                    continue;
+                }
+                for (assigned, argv) in shell::commands(&body) {
+                    let mut env = stage.env.clone();
+                    env.extend(assigned);
+                    let argv = argv.iter().map(|w| expand(w, &env)).collect();
+                    builds.push(Build {
+                        argv,
+                        env,
+                        source: Source::Dockerfile,
+                        evidence: Evidence::line(file, line, "RUN"),
+                    });
+                }
+            }
+            _ => {}
+        }
+    }
+    deployed.builds.extend(builds);
+    let Some(last) = stages.len().checked_sub(1) else {
+        return;
+    };
+    let chain = chain(&stages, last);
+    production(repo, file, &stages, &chain, deployed);
+}
+
+/// The stage at `index` and the stages it is built on, nearest first.
+fn chain(stages: &[Stage], index: usize) -> Vec<usize> {
+    let mut chain = vec![index];
+    while chain.len() < stages.len() {
+        let base = stages[*chain.last().expect("one")]
+            .base
+            .to_ascii_lowercase();
+        let Some(found) = stages[..*chain.last().expect("one")]
+            .iter()
+            .rposition(|stage| stage.name.as_deref() == Some(base.as_str()))
+        else {
+            break;
+        };
+        chain.push(found);
+    }
+    chain
+}
+
+/// The run, ports and shipped paths of the production stage (the first of `chain`).
+fn production(repo: &Repo, file: &str, stages: &[Stage], chain: &[usize], deployed: &mut Deployed) {
+    let entrypoint = chain.iter().find_map(|&i| stages[i].entrypoint.clone());
+    let entry_at = chain.iter().position(|&i| stages[i].entrypoint.is_some());
+    let cmd = chain
+        .iter()
+        .take(entry_at.map_or(chain.len(), |at| at + 1))
+        .find_map(|&i| stages[i].cmd.clone());
+    let stage = &stages[chain[0]];
+    for &(port, line) in chain.iter().flat_map(|&i| &stages[i].expose) {
+        deployed.ports.push(Port {
+            port,
+            source: Source::Dockerfile,
+            evidence: Evidence::line(file, line, format!("EXPOSE {port}")),
+        });
+    }
+    for (from, source, _, line) in &stage.copies {
+        if from.is_some() {
+            deployed.shipped.push(Shipped {
+                path: source.clone(),
+                evidence: Evidence::line(file, *line, format!("COPY --from {source}")),
+            });
+        }
+    }
+    let (mut argv, line, what) = match (entrypoint, cmd) {
+        (Some((mut entry, line)), cmd) => {
+            entry.extend(cmd.map(|(words, _)| words).unwrap_or_default());
+            (entry, line, "ENTRYPOINT")
+        }
+        (None, Some((words, line))) => (words, line, "CMD"),
+        (None, None) => return,
+    };
+    argv = argv.iter().map(|w| expand(w, &stage.env)).collect();
+    let (env, argv) = launched(&argv);
+    if argv.is_empty() {
+        return;
+    }
+    let mut all_env = stage.env.clone();
+    all_env.extend(env);
+    let run = Run {
+        argv,
+        env: all_env,
+        role: None,
+        source: Source::Dockerfile,
+        evidence: Evidence::line(file, line, what),
+    };
+    let script = script(repo, file, stage, &run);
+    deployed.runs.push(run);
+    deployed.runs.extend(script);
+}
+
+/// The `COPY`/`ADD` of one line: (`--from` stage, each source, destination, line).
+fn copies(rest: &str, line: usize) -> Vec<(Option<String>, String, String, usize)> {
+    let words: Vec<&str> = rest.split_whitespace().collect();
+    let from = words
+        .iter()
+        .find_map(|w| w.strip_prefix("--from="))
+        .map(|w| w.to_ascii_lowercase());
+    let paths: Vec<&str> = words
+        .iter()
+        .copied()
+        .filter(|w| !w.starts_with("--"))
+        .collect();
+    let Some((dest, sources)) = paths.split_last() else {
+        return Vec::new();
+    };
+    sources
+        .iter()
+        .map(|source| {
+            (
+                from.clone(),
+                source.trim_matches(['[', ']', '"', ',']).to_string(),
+                dest.trim_matches(['[', ']', '"']).to_string(),
+                line,
+            )
+        })
+        .collect()
+}
+
+/// `KEY=value` pairs of an `ENV`/`ARG` line (and the legacy `ENV KEY value`).
+fn pairs(rest: &str) -> Vec<(String, String)> {
+    let Some(words) = shell::words(rest) else {
+        return Vec::new();
+    };
+    if words.len() >= 2
+        && !words[0].contains('=')
+        && shell::assignment(&format!("{}=x", words[0])).is_some()
+        && !words.iter().skip(1).any(|w| shell::assignment(w).is_some())
+    {
+        return vec![(words[0].clone(), words[1..].join(" "))];
+    }
+    words.iter().filter_map(|w| shell::assignment(w)).collect()
+}
+
+/// When the run starts a shell script of the repository (copied in by the stage, or found by
+/// name beside the Dockerfile or at the root), the program that script `exec`s last.
+fn script(repo: &Repo, file: &str, stage: &Stage, run: &Run) -> Option<Run> {
+    let program = &run.argv[0];
+    let name = base_name(program);
+    let is_script =
+        name.ends_with(".sh") || name.contains("entrypoint") || name.starts_with("start");
+    if !is_script {
+        return None;
+    }
+    let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
+    let mut places: Vec<String> = stage
+        .copies
+        .iter()
+        .filter(|(from, source, dest, _)| {
+            from.is_none()
+                && (dest == program
+                    || base_name(dest) == name
+                    || (dest.ends_with('/') && base_name(source) == name))
+        })
+        .map(|(_, source, _, _)| source.trim_start_matches("./").to_string())
+        .collect();
+    places.push(
+        program
+            .trim_start_matches("./")
+            .trim_start_matches('/')
+            .to_string(),
+    );
+    places.push(join(dir, name));
+    places.push(name.to_string());
+    let place = places
+        .into_iter()
+        .find(|place| matches!(repo.kind(place), Ok(Some(Kind::File))))?;
+    let text = repo.read_text(&place, super::CAP).ok()??;
+    let (line, words) = text
+        .lines()
+        .enumerate()
+        .filter_map(|(index, line)| {
+            let line = line.trim();
+            let rest = line.strip_prefix("exec ")?;
+            let (_, words) = shell::commands(rest).pop()?;
+            let (_, words) = launched(&words);
+            let real = words
+                .first()
+                .is_some_and(|first| first != "\"$@\"" && first != "$@" && !first.starts_with('$'));
+            real.then_some((index + 1, words))
+        })
+        .last()?;
+    Some(Run {
+        argv: words,
+        env: run.env.clone(),
+        role: None,
+        source: Source::Script,
+        evidence: Evidence::line(place, line, "exec"),
+    })
+}
