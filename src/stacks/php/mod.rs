@@ -6,6 +6,8 @@ pub mod plan;
 pub mod tree;
 pub mod kind;
 mod lock;
+mod server;
+mod webroot;
 pub use kind::Kind;
 
 use crate::evidence::Evidence;
@@ -30,12 +32,17 @@ pub enum App {
     Cli {
         script: String,
     },
+    /// A RoadRunner server: `rr serve -c <config>`, listening on `port`.
+    RoadRunner {
+        config: String,
+        port: Option<u16>,
+    },
 }
 
 impl App {
-    /// Whether the application is served over HTTP (FPM behind nginx).
+    /// Whether the application is served over HTTP by PHP-FPM behind nginx.
     pub fn is_web(&self) -> bool {
-        !matches!(self, App::Cli { .. })
+        !matches!(self, App::Cli { .. } | App::RoadRunner { .. })
     }
 
     /// Name in messages.
@@ -46,6 +53,7 @@ impl App {
             App::Slim => "Slim".to_string(),
             App::Web => "PHP web application".to_string(),
             App::Cli { script } => format!("PHP CLI {script}"),
+            App::RoadRunner { config, .. } => format!("RoadRunner server ({config})"),
         }
     }
 }
@@ -68,6 +76,11 @@ pub struct PhpFacts {
     pub app_evidence: Evidence,
     /// The web root relative to the project (`public`, or `""` for index.php at the root).
     pub document_root: String,
+    /// The front controller's file name in the web root (`index.php` unless a single-file
+    /// application is its own).
+    pub front_controller: String,
+    /// What set a framework's web root other than public/ (composer.json `extra.public-dir`).
+    pub root_evidence: Option<Evidence>,
     /// Directories the application writes to (Laravel storage/ and bootstrap/cache, Symfony var/).
     pub writable: Vec<String>,
     /// package.json with a build script, for a framework that serves built assets from public/build.
@@ -78,8 +91,8 @@ pub struct PhpFacts {
 
 /// The health route a web application names: a literal in routes/web.php, routes/api.php or
 /// the front controller, else the path Laravel's `health:` setting in bootstrap/app.php gives.
-fn health_route(repo: &Repo, document_root: &str) -> Option<(String, Evidence)> {
-    let front = repo::join(document_root, "index.php");
+fn health_route(repo: &Repo, document_root: &str, front: &str) -> Option<(String, Evidence)> {
+    let front = repo::join(document_root, front);
     ["routes/web.php", "routes/api.php", front.as_str()]
         .iter()
         .find_map(|file| crate::facts::health_in(repo, file, MANIFEST_CAP))
@@ -111,6 +124,13 @@ impl PhpFacts {
             self.app.name(),
             self.app_evidence.clone(),
         )];
+        if let Some(evidence) = &self.root_evidence {
+            facts.push(Fact::new(
+                "web root",
+                format!("{}/", self.document_root),
+                evidence.clone(),
+            ));
+        }
         if let Some((constraint, evidence)) = &self.php {
             facts.push(Fact::new("php", constraint.clone(), evidence.clone()));
         }
@@ -128,6 +148,9 @@ impl PhpFacts {
         let mut signals = Signals::default();
         if self.app.is_web() {
             signals.add(tree::WEB, [self.app_evidence.clone()]);
+        }
+        if matches!(self.app, App::RoadRunner { .. }) {
+            signals.add(tree::ROADRUNNER, [self.app_evidence.clone()]);
         }
         signals
     }
@@ -169,14 +192,20 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
     let extensions = extensions(require, &keys)?;
     let lock = repo.read_text("composer.lock", LOCK_CAP)?;
     let locked_packages = locked_packages(lock.as_deref())?;
-    let (app, app_evidence, document_root, writable) =
-        shape(repo, &json, &text, &keys, require, &locked_packages)?;
+    let Shape {
+        app,
+        evidence: app_evidence,
+        document_root,
+        front_controller,
+        root_evidence,
+        writable,
+    } = shape(repo, &json, &text, &keys, require, &locked_packages)?;
     let (assets, assets_locked) = if matches!(app, App::Laravel | App::Symfony) {
         assets(repo)?
     } else {
         (None, false)
     };
-    let health = health_route(repo, document_root);
+    let health = health_route(repo, &document_root, &front_controller);
     Ok(Some(PhpFacts {
         health,
         about: manifest::About::from_json("composer.json", &text, &json),
@@ -186,7 +215,9 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         extensions,
         app,
         app_evidence,
-        document_root: document_root.to_string(),
+        document_root,
+        front_controller,
+        root_evidence,
         writable: writable.into_iter().map(str::to_string).collect(),
         assets,
         assets_locked,
@@ -223,11 +254,56 @@ fn locked_packages(lock: Option<&str>) -> Result<Vec<String>, DetectError> {
     }
 }
 
+/// What the application is and where it is served from.
+struct Shape {
+    app: App,
+    evidence: Evidence,
+    document_root: String,
+    front_controller: String,
+    root_evidence: Option<Evidence>,
+    writable: Vec<&'static str>,
+}
+
+impl Shape {
+    fn new(app: App, evidence: Evidence, document_root: &str, writable: Vec<&'static str>) -> Self {
+        Shape {
+            app,
+            evidence,
+            document_root: document_root.to_string(),
+            front_controller: "index.php".to_string(),
+            root_evidence: None,
+            writable,
+        }
+    }
+
+    /// The framework's web root moved to `public` (a directory and its evidence), if set.
+    fn served_from(mut self, public: Option<(String, Evidence)>) -> Self {
+        if let Some((dir, evidence)) = public {
+            self.document_root = dir;
+            self.root_evidence = Some(evidence);
+        }
+        self
+    }
+
+    fn web(root: webroot::Root) -> Self {
+        Shape {
+            app: App::Web,
+            evidence: root.evidence,
+            document_root: root.dir,
+            front_controller: root.front,
+            root_evidence: None,
+            writable: Vec::new(),
+        }
+    }
+}
+
 /// The application's shape, with its evidence, web root and the directories it writes to:
-/// Laravel, Symfony, Slim, a public/ web root, a composer `bin` script, or index.php at the
-/// root, the first that the requirements (`require` or the lock's `locked_packages`) and
-/// files show.
-#[allow(clippy::type_complexity)]
+/// a RoadRunner server, Laravel, Symfony (each served from composer.json's `extra.public-dir`,
+/// else public/), Slim,
+/// a public/ web root, a composer `bin` script, or the web root the project's web-server
+/// configuration or layout shows, the first that the requirements (`require` or the lock's
+/// `locked_packages`) and files show. A long-running PHP server shiplight cannot run
+/// (Swoole, RoadRunner) is refused by name.
 fn shape(
     repo: &Repo,
     json: &serde_json::Value,
@@ -235,7 +311,7 @@ fn shape(
     keys: &crate::lines::KeyLines,
     require: Option<&serde_json::Map<String, serde_json::Value>>,
     locked_packages: &[String],
-) -> Result<(App, Evidence, &'static str, Vec<&'static str>), DetectError> {
+) -> Result<Shape, DetectError> {
     let requires = |package: &str| {
         require.is_some_and(|r| r.contains_key(package))
             || locked_packages.iter().any(|p| p == package)
@@ -247,15 +323,28 @@ fn shape(
             format!("requires {package}"),
         )
     };
+    server::refuse(require.into_iter().flat_map(|r| r.keys()), keys)?;
     let index = |dir: &str| repo.is_file(&repo::join(dir, "index.php"));
+    let public = public_dir(repo, json, text)?;
     Ok(
-        if requires("laravel/framework") && repo.is_file("artisan") {
-            (
+        if let Some(rr) = server::roadrunner(repo, requires)? {
+            Shape::new(
+                App::RoadRunner {
+                    config: rr.config,
+                    port: rr.port,
+                },
+                rr.evidence,
+                "",
+                Vec::new(),
+            )
+        } else if requires("laravel/framework") && repo.is_file("artisan") {
+            Shape::new(
                 App::Laravel,
                 requirement("laravel/framework"),
                 "public",
                 vec!["storage", "bootstrap/cache"],
             )
+            .served_from(public)
         } else if (requires("symfony/framework-bundle") || requires("symfony/runtime"))
             && repo.is_file("bin/console")
         {
@@ -264,33 +353,58 @@ fn shape(
             } else {
                 "symfony/runtime"
             };
-            (App::Symfony, requirement(package), "public", vec!["var"])
+            Shape::new(App::Symfony, requirement(package), "public", vec!["var"])
+                .served_from(public)
         } else if requires("slim/slim") && index("public") {
-            (App::Slim, requirement("slim/slim"), "public", Vec::new())
+            Shape::new(App::Slim, requirement("slim/slim"), "public", Vec::new())
         } else if index("public") {
-            (
+            Shape::new(
                 App::Web,
                 Evidence::file("public/index.php", "web root public/"),
                 "public",
                 Vec::new(),
             )
         } else if let Some((script, evidence)) = composer_bin(json, text)? {
-            (App::Cli { script }, evidence, "", Vec::new())
-        } else if index("") {
-            (
-                App::Web,
-                Evidence::file("index.php", "web root at the project root"),
-                "",
-                Vec::new(),
-            )
+            Shape::new(App::Cli { script }, evidence, "", Vec::new())
+        } else if let Some(root) = webroot::find(repo)? {
+            Shape::web(root)
         } else {
             return Err(DetectError::Broken {
                 file: "composer.json".to_string(),
                 line: None,
-                cause: "found no entry: looked for Laravel (artisan), Symfony (bin/console), public/index.php, a \"bin\" script, and index.php".to_string(),
+                cause: "found no entry: looked for Laravel (artisan), Symfony (bin/console), public/index.php, a \"bin\" script, a web root named by the project's web-server configuration, index.php, and one directory below the root with an index.php".to_string(),
             });
         },
     )
+}
+
+/// composer.json's `extra.public-dir` (Symfony's setting for the web root), when that
+/// directory holds an index.php, with its line.
+fn public_dir(
+    repo: &Repo,
+    json: &serde_json::Value,
+    text: &str,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let Some(dir) = json
+        .get("extra")
+        .and_then(|e| e.get("public-dir"))
+        .and_then(|d| d.as_str())
+    else {
+        return Ok(None);
+    };
+    let at = manifest::key_line(text, "public-dir");
+    let dir = safe::relative_path("composer.json", "extra.public-dir", dir)
+        .map_err(|e| e.at_line(at))?;
+    let dir = dir.trim_start_matches("./").trim_end_matches('/').to_string();
+    if dir.is_empty() || !repo.is_file(&repo::join(&dir, "index.php")) {
+        return Ok(None);
+    }
+    let evidence = Evidence::line(
+        "composer.json",
+        at.unwrap_or(1),
+        format!("extra.public-dir {dir}: web root {dir}/"),
+    );
+    Ok(Some((dir, evidence)))
 }
 
 /// The first composer.json `bin` script, validated as a path inside the project.
@@ -340,37 +454,39 @@ fn assets(repo: &Repo) -> Result<(Option<Evidence>, bool), DetectError> {
     })
 }
 
-/// Plain PHP without composer: a web root with index.php, or one script at the root.
+/// Plain PHP without composer: a web root with index.php, or one script at the root (served
+/// when it reads a request, run by the CLI otherwise).
 fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
-    let (app, evidence, document_root) = if repo.is_file("public/index.php") {
-        (
+    let shape = if repo.is_file("public/index.php") {
+        Shape::new(
             App::Web,
             Evidence::file("public/index.php", "web root public/"),
             "public",
+            Vec::new(),
         )
-    } else if repo.is_file("index.php") {
-        (
-            App::Web,
-            Evidence::file("index.php", "web root at the project root"),
-            "",
-        )
+    } else if let Some(root) = webroot::find(repo)? {
+        Shape::web(root)
     } else {
         let scripts = repo.list_dir("", |name, kind| kind.is_file() && name.ends_with(".php"));
         match scripts.as_slice() {
             [one] => {
                 let script = safe::relative_path(one, "file name", one)?;
-                (
-                    App::Cli {
-                        script: script.clone(),
-                    },
-                    Evidence::file(script, "the only PHP script at the root"),
-                    "",
-                )
+                match webroot::single_file(repo, &script) {
+                    Some(root) => Shape::web(root),
+                    None => Shape::new(
+                        App::Cli {
+                            script: script.clone(),
+                        },
+                        Evidence::file(script, "the only PHP script at the root"),
+                        "",
+                        Vec::new(),
+                    ),
+                }
             }
             _ => return Ok(None),
         }
     };
-    let health = health_route(repo, document_root);
+    let health = health_route(repo, &shape.document_root, &shape.front_controller);
     Ok(Some(PhpFacts {
         health,
         about: manifest::About::default(),
@@ -378,9 +494,11 @@ fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         locked: false,
         php: None,
         extensions: Vec::new(),
-        app,
-        app_evidence: evidence,
-        document_root: document_root.to_string(),
+        app: shape.app,
+        app_evidence: shape.evidence,
+        document_root: shape.document_root,
+        front_controller: shape.front_controller,
+        root_evidence: None,
         writable: Vec::new(),
         assets: None,
         assets_locked: false,

@@ -18,6 +18,9 @@ use serde::Serialize;
 /// Where the generated nginx configuration is written, relative to the project.
 pub const NGINX_FILE: &str = "docker/nginx.conf";
 
+/// Where the runtime image holds RoadRunner's rr binary.
+pub const RR_BINARY: &str = "/usr/local/bin/rr";
+
 /// What the PHP templates read.
 #[derive(Debug, Clone, Serialize)]
 pub struct PhpPlan {
@@ -27,10 +30,16 @@ pub struct PhpPlan {
     pub framework: String,
     /// Web root relative to the application directory (`public`, or `""`).
     pub document_root: String,
+    /// The front controller's file name in the web root (`index.php` but for a single-file
+    /// application).
+    pub front_controller: String,
     /// Directories the app user owns in the runtime stage.
     pub writable: Vec<String>,
     /// Directories created in the build stage so the framework finds them.
     pub make_dirs: Vec<String>,
+    /// Download RoadRunner's rr binary for the target platform in the build stage.
+    pub roadrunner: bool,
+    pub rr_binary: &'static str,
     /// Build front-end assets (public/build) in a node stage.
     pub assets: bool,
     pub assets_locked: bool,
@@ -89,22 +98,35 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
                 catalog::PHP_WEB_SERVER,
                 catalog::PHP_WEB_PORT
             )
+        } else if let App::RoadRunner { port, .. } = &facts.app {
+            format!(
+                "rr serve -c {} (RoadRunner, a binary fetched for the target platform by vendor/bin/rr get-binary), {}",
+                php.entrypoint[3],
+                port.map_or("its port not read from the configuration".to_string(), |p| format!("listening on port {p}"))
+            )
         } else {
             format!("php {}", php.entrypoint[1])
         },
-        evidence: vec![facts.app_evidence.clone()],
+        evidence: std::iter::once(facts.app_evidence.clone())
+            .chain(facts.root_evidence.clone())
+            .collect(),
     });
     let web_root = if php.document_root.is_empty() {
         APP_DIR.to_string()
     } else {
         format!("{APP_DIR}/{}", php.document_root)
     };
-    let front_controller = format!("{web_root}/index.php");
+    let front_controller = format!("{web_root}/{}", php.front_controller);
     let (health, health_step) = crate::stacks::health::choose(
         health_path,
         facts.health.as_ref(),
         web.then_some(catalog::PHP_FPM_PORT),
-        fastcgi_asker(catalog::PHP_CLI, &front_controller, &web_root),
+        fastcgi_asker(
+            catalog::PHP_CLI,
+            &front_controller,
+            &php.front_controller,
+            &web_root,
+        ),
         "the image's php asking PHP-FPM over FastCGI for the front controller, as nginx does",
     );
     steps.push(health_step);
@@ -116,7 +138,11 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
     }
     Ok(StackOutput {
         platforms: crate::stacks::output::Platforms::multi(
-            "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both",
+            if php.roadrunner {
+                "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory is PHP, the same for every platform, and RoadRunner's rr binary is fetched for $TARGETARCH; PHP's extensions come with the runtime image, published for both"
+            } else {
+                "linux/amd64 and linux/arm64: the build stages run on $BUILDPLATFORM, since Composer's vendor directory and the built assets are PHP, JavaScript and CSS, the same for every platform; PHP's extensions come with the runtime image, published for both"
+            },
         ),
         about: facts.about.clone(),
         health,
@@ -124,7 +150,10 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
         copy_libraries: false,
         builder_variant: "",
         binary: safe::image_name(&binary(&facts.app)),
-        port: web.then_some(catalog::PHP_FPM_PORT),
+        port: match &facts.app {
+            App::RoadRunner { port, .. } => *port,
+            _ => web.then_some(catalog::PHP_FPM_PORT),
+        },
         builder_version: row.version.to_string(),
         builder_full: false,
         detected: detected(facts),
@@ -212,12 +241,26 @@ fn php_plan(facts: &PhpFacts, row: &catalog::Language) -> Result<PhpPlan, Detect
         _ => writable.clone(),
     };
     let document_root = safe::relative_path("composer.json", "web root", &facts.document_root)?;
+    let front_controller = safe::relative_path(
+        &facts.app_evidence.file,
+        "front controller",
+        &facts.front_controller,
+    )?;
     let entrypoint = match &facts.app {
         App::Cli { script } => vec![
             row.interpreter.to_string(),
             format!(
                 "{APP_DIR}/{}",
                 safe::relative_path(&facts.app_evidence.file, "script", script)?
+            ),
+        ],
+        App::RoadRunner { config, .. } => vec![
+            RR_BINARY.to_string(),
+            "serve".to_string(),
+            "-c".to_string(),
+            format!(
+                "{APP_DIR}/{}",
+                safe::relative_path(&facts.app_evidence.file, "configuration", config)?
             ),
         ],
         _ => vec![row.interpreter.to_string(), "--nodaemonize".to_string()],
@@ -230,8 +273,11 @@ fn php_plan(facts: &PhpFacts, row: &catalog::Language) -> Result<PhpPlan, Detect
         web: facts.app.is_web(),
         framework: facts.app.name(),
         document_root,
+        front_controller,
         writable,
         make_dirs,
+        roadrunner: matches!(facts.app, App::RoadRunner { .. }),
+        rr_binary: RR_BINARY,
         assets: facts.assets.is_some(),
         assets_locked: facts.assets_locked,
         node_image: node.reference(""),
@@ -243,9 +289,13 @@ fn php_plan(facts: &PhpFacts, row: &catalog::Language) -> Result<PhpPlan, Detect
     })
 }
 
-/// What the plan reports as detected: the application, the PHP constraint and the assets.
+/// What the plan reports as detected: the application, a framework's web root other than
+/// public/, the PHP constraint and the assets.
 fn detected(facts: &PhpFacts) -> Vec<String> {
     let mut detected = vec![format!("{} ({})", facts.app.name(), facts.app_evidence)];
+    if let Some(evidence) = &facts.root_evidence {
+        detected.push(format!("web root {}/ ({evidence})", facts.document_root));
+    }
     if let Some((constraint, evidence)) = &facts.php {
         detected.push(format!("PHP {constraint} ({evidence})"));
     }
@@ -255,9 +305,10 @@ fn detected(facts: &PhpFacts) -> Vec<String> {
     detected
 }
 
-/// The image's name: a CLI script's file name without `.php`, else `web`.
+/// The image's name: a CLI script's file name without `.php`, `rr` for RoadRunner, else `web`.
 fn binary(app: &App) -> String {
     match app {
+        App::RoadRunner { .. } => "rr".to_string(),
         App::Cli { script } => script
             .rsplit('/')
             .next()
@@ -291,8 +342,14 @@ pub fn no_distroless_php() -> Step {
 }
 
 /// The health command of a PHP-FPM application: the image's php CLI (`php`) asking PHP-FPM over
-/// FastCGI, as nginx does, for the front controller `script` under the web root `root`.
-fn fastcgi_asker<'a>(php: &'a str, script: &'a str, root: &'a str) -> crate::stacks::health::Asker<'a> {
+/// FastCGI, as nginx does, for the front controller `script` (named `name`) under the web root
+/// `root`.
+fn fastcgi_asker<'a>(
+    php: &'a str,
+    script: &'a str,
+    name: &'a str,
+    root: &'a str,
+) -> crate::stacks::health::Asker<'a> {
     crate::stacks::health::Asker::program(
         move |ask| {
             let (port, path) = (ask.port, ask.path);
@@ -300,7 +357,7 @@ fn fastcgi_asker<'a>(php: &'a str, script: &'a str, root: &'a str) -> crate::sta
                 php.to_string(),
                 "-r".to_string(),
                 format!(
-                    "$s=fsockopen('127.0.0.1',{port},$n,$e,3);if(!$s)exit(1);stream_set_timeout($s,4);$b='';foreach(['SCRIPT_FILENAME'=>'{script}','SCRIPT_NAME'=>'/index.php','DOCUMENT_ROOT'=>'{root}','REQUEST_METHOD'=>'GET','REQUEST_URI'=>'{path}','QUERY_STRING'=>'','SERVER_NAME'=>'localhost','SERVER_PORT'=>'80','SERVER_PROTOCOL'=>'HTTP/1.1','GATEWAY_INTERFACE'=>'CGI/1.1','REMOTE_ADDR'=>'127.0.0.1'] as $k=>$v)$b.=chr(strlen($k)).chr(strlen($v)).$k.$v;$r=function($t,$c){{return pack('CCnnCx',1,$t,1,strlen($c),0).$c;}};fwrite($s,$r(1,pack('nCx5',1,0)).$r(4,$b).$r(4,'').$r(5,''));$o='';while(strlen($h=(string)stream_get_contents($s,8))==8){{$u=unpack('Cv/Ct/nid/nlen/Cpad',$h);$c=$u['len']?(string)stream_get_contents($s,$u['len']):'';if($u['pad'])stream_get_contents($s,$u['pad']);if($u['t']==6)$o.=$c;if($u['t']==3)break;}}exit($o===''||preg_match('/^Status: *5/mi',$o)?1:0);"
+                    "$s=fsockopen('127.0.0.1',{port},$n,$e,3);if(!$s)exit(1);stream_set_timeout($s,4);$b='';foreach(['SCRIPT_FILENAME'=>'{script}','SCRIPT_NAME'=>'/{name}','DOCUMENT_ROOT'=>'{root}','REQUEST_METHOD'=>'GET','REQUEST_URI'=>'{path}','QUERY_STRING'=>'','SERVER_NAME'=>'localhost','SERVER_PORT'=>'80','SERVER_PROTOCOL'=>'HTTP/1.1','GATEWAY_INTERFACE'=>'CGI/1.1','REMOTE_ADDR'=>'127.0.0.1'] as $k=>$v)$b.=chr(strlen($k)).chr(strlen($v)).$k.$v;$r=function($t,$c){{return pack('CCnnCx',1,$t,1,strlen($c),0).$c;}};fwrite($s,$r(1,pack('nCx5',1,0)).$r(4,$b).$r(4,'').$r(5,''));$o='';while(strlen($h=(string)stream_get_contents($s,8))==8){{$u=unpack('Cv/Ct/nid/nlen/Cpad',$h);$c=$u['len']?(string)stream_get_contents($s,$u['len']):'';if($u['pad'])stream_get_contents($s,$u['pad']);if($u['t']==6)$o.=$c;if($u['t']==3)break;}}exit($o===''||preg_match('/^Status: *5/mi',$o)?1:0);"
                 ),
             ]
         },
