@@ -43,13 +43,15 @@ fn find_line<T>(text: &str, find: impl Fn(&str) -> Option<T>) -> Option<(T, usiz
         .find_map(|(index, line)| find(code(line)).map(|value| (value, index + 1)))
 }
 
+/// The line that applies one of the plugins `ids` to the project (a declaration ending in
+/// `apply false` only puts it on the build's classpath for other projects).
 fn plugin_line(text: &str, ids: &[&str]) -> Option<(String, usize)> {
     find_line(text, |line| {
         let applies = line.starts_with("id")
             || line.starts_with("apply")
             || line.starts_with("alias")
             || line.starts_with('`');
-        if !applies {
+        if !applies || line.replace(char::is_whitespace, "").ends_with("applyfalse") {
             return None;
         }
         let literals = quoted(line);
@@ -229,8 +231,18 @@ fn project(
         hint: None,
         port: None,
         health: None,
+        key: dir.to_string(),
+        by_profile: false,
+        depends: Vec::new(),
         about: crate::manifest::About::default(),
     };
+    module.depends = project_dependencies(text);
+    if let Some((_, at)) = plugin_line(text, &["java-platform"]) {
+        module.hint = Some(format!(
+            "{file}:{at}: a java-platform project is a BOM: it constrains versions and builds nothing that runs"
+        ));
+        return Ok(module);
+    }
     match artefact(file, text, &mut module.hint)? {
         Some((artefact, at, plugin)) => {
             let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
@@ -250,6 +262,22 @@ fn project(
         }
     }
     Ok(module)
+}
+
+/// The directories of the build's projects a build file names with `project(":path")`.
+fn project_dependencies(text: &str) -> Vec<String> {
+    let mut found: Vec<String> = Vec::new();
+    for line in text.lines().map(code) {
+        for (_, after) in line.match_indices("project(").map(|(at, _)| line.split_at(at)) {
+            if let Some(path) = quoted(after).first().filter(|p| p.starts_with(':')) {
+                let dir = path.trim_start_matches(':').replace(':', "/");
+                if !found.contains(&dir) {
+                    found.push(dir);
+                }
+            }
+        }
+    }
+    found
 }
 
 /// The Java release the build file sets: the toolchain's language version, jvmToolchain,

@@ -46,12 +46,15 @@ impl StackKind for Kind {
         settings: &Settings,
         decider: &dyn Decider,
     ) -> Result<Planned, PlanError> {
-        let (module, runnable) = plan::select(facts, settings)?;
+        let (module, runnable, chosen) = plan::select(facts, settings)?;
         let (major, too_new, step, warnings) = plan::runtime_major(module, settings)?;
         let signals = JavaFacts::signals(runnable, &too_new);
         let decision = decider.decide(&signals, settings, Some(&major))?;
         let mut output = plan::plan(facts, module, runnable, settings, &major)?;
         output.steps.insert(0, step);
+        if let Some(chosen) = chosen {
+            output.steps.insert(0, chosen);
+        }
         output.warnings.splice(0..0, warnings);
         Ok(Planned {
             decision,
@@ -77,7 +80,7 @@ impl StackKind for Kind {
         if settings.package.is_some() {
             return Vec::new();
         }
-        let candidates = facts.candidates(settings.profile.as_deref());
+        let (candidates, _) = facts.products(settings.profile.as_deref());
         if candidates.len() < 2 {
             return Vec::new();
         }

@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 /// How deep `<modules>` may nest.
-const MAX_DEPTH: usize = 4;
+const MAX_DEPTH: usize = 8;
 
 /// One `<plugin>`: its coordinates, line, and the text of every element inside it, then the
 /// `<pluginManagement>` declarations that apply to it (shared, not copied, between the
@@ -58,6 +58,8 @@ struct Profile {
     /// `<activation>` conditions other than activeByDefault, with the line of `<activation>`.
     activation: Option<(Activation, usize)>,
     plugins: Vec<Plugin>,
+    /// The `<modules>` it adds to the reactor, with their lines.
+    modules: Vec<(String, usize)>,
 }
 
 /// The conditions of a profile's `<activation>` that shiplight evaluates; all must hold.
@@ -151,6 +153,8 @@ struct Pom {
     file: String,
     dir: String,
     artifact_id: String,
+    /// Its groupId, else its parent's.
+    group: Option<String>,
     version: Option<String>,
     packaging: String,
     /// `(groupId, artifactId, version)` of `<parent>`.
@@ -160,6 +164,28 @@ struct Pom {
     plugins: Vec<Plugin>,
     profiles: Vec<Profile>,
     modules: Vec<(String, usize)>,
+    /// `(groupId, artifactId)` of `<dependencies>` outside the test scope.
+    dependencies: Vec<(String, String)>,
+}
+
+impl Pom {
+    /// `groupId:artifactId`, the groupId its own or its parent's.
+    fn key(&self) -> String {
+        let group = self.group.as_deref().unwrap_or_default();
+        format!("{group}:{}", self.artifact_id)
+    }
+
+    /// The keys of its dependencies, a `${...}` groupId read as its own.
+    fn dependency_keys(&self) -> impl Iterator<Item = String> + '_ {
+        self.dependencies.iter().map(|(group, artifact)| {
+            let group = if group.starts_with("${") {
+                self.group.as_deref().unwrap_or_default()
+            } else {
+                group
+            };
+            format!("{group}:{artifact}")
+        })
+    }
 }
 
 fn child<'a, 'i>(node: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
@@ -236,19 +262,13 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         &starts,
         build.and_then(|b| child(b, "pluginManagement")),
     ));
-    let modules = child(project, "modules")
-        .map(|list| {
-            list.children()
-                .filter(|c| c.is_element() && c.tag_name().name() == "module")
-                .filter_map(|m| Some((m.text()?.trim().to_string(), line(&starts, m))))
-                .collect()
-        })
-        .unwrap_or_default();
+    let modules = modules(&starts, project);
     let packaging = text_of(project, "packaging").unwrap_or_else(|| "jar".to_string());
     Ok(Pom {
         file: file.to_string(),
         dir: dir.to_string(),
         artifact_id,
+        group: text_of(project, "groupId").or_else(|| parent.as_ref().map(|p| p.0.clone())),
         version: text_of(project, "version"),
         parent,
         properties: pom_properties(&starts, project),
@@ -262,7 +282,35 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         packaging,
         profiles: profiles(&starts, project, &global),
         modules,
+        dependencies: dependencies(project),
     })
+}
+
+/// The `<modules>` of a `<project>` or `<profile>`, with their lines.
+fn modules(starts: &Starts, node: roxmltree::Node) -> Vec<(String, usize)> {
+    child(node, "modules")
+        .map(|list| {
+            list.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "module")
+                .filter_map(|m| Some((m.text()?.trim().to_string(), line(starts, m))))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// The `(groupId, artifactId)` a pom's `<dependencies>` name outside the test scope.
+fn dependencies(project: roxmltree::Node) -> Vec<(String, String)> {
+    child(project, "dependencies")
+        .map(|list| {
+            list.children()
+                .filter(|c| c.is_element() && c.tag_name().name() == "dependency")
+                .filter(|d| text_of(*d, "scope").as_deref() != Some("test"))
+                .filter_map(|d| {
+                    Some((text_of(d, "groupId").unwrap_or_default(), text_of(d, "artifactId")?))
+                })
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// A pom's `<properties>`: each name with its text and line.
@@ -303,6 +351,7 @@ fn profiles(starts: &Starts, project: roxmltree::Node, global: &Managed) -> Vec<
                         ));
                         with_managed(plugins(starts, build), &own, global, "")
                     },
+                    modules: modules(starts, profile),
                 })
                 .collect()
         })
@@ -387,8 +436,12 @@ fn managed(plugins: Vec<Plugin>) -> Managed {
 /// Reads the reactor: the root pom.xml and every module it lists, breadth first, bounded.
 pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut poms: Vec<(Pom, Option<usize>)> = Vec::new();
-    let mut queue: Vec<(String, Option<usize>, usize)> = vec![(String::new(), None, 0)];
-    while let Some((dir, parent, depth)) = (!queue.is_empty()).then(|| queue.remove(0)) {
+    let mut optional: Vec<bool> = Vec::new();
+    let mut queue: Vec<(String, Option<usize>, usize, bool)> =
+        vec![(String::new(), None, 0, false)];
+    while let Some((dir, parent, depth, by_profile)) =
+        (!queue.is_empty()).then(|| queue.remove(0))
+    {
         let file = repo::join(&dir, "pom.xml");
         let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
             let declared = parent.map(|p| poms[p].0.file.clone()).unwrap_or_default();
@@ -400,7 +453,20 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         };
         let pom = parse(&file, &dir, &text)?;
         let index = poms.len();
-        for (module, at) in &pom.modules {
+        let mut listed: Vec<(&(String, usize), bool)> =
+            pom.modules.iter().map(|m| (m, by_profile)).collect();
+        for profile in pom.profiles.iter().filter(|p| p.active(repo, &dir, None)) {
+            listed.extend(
+                profile
+                    .modules
+                    .iter()
+                    .filter(|(m, _)| !pom.modules.iter().any(|(n, _)| n == m))
+                    .map(|m| (m, true)),
+            );
+        }
+        let mut seen = HashSet::new();
+        listed.retain(|((m, _), _)| seen.insert(m.clone()));
+        for ((module, at), added) in listed {
             let module = module.trim_end_matches("/pom.xml").trim_end_matches('/');
             let rel = safe::relative_path(&file, "module", module)
                 .map_err(|err| err.at_line(Some(*at)))?;
@@ -409,7 +475,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
                     file: file.clone(),
                     line: Some(*at),
                     cause: format!(
-                        "the reactor is deeper than {MAX_DEPTH} levels or larger than {MAX_MODULES} modules; shiplight does not walk it"
+                        "the reactor is deeper than {MAX_DEPTH} levels or larger than {MAX_MODULES} modules, so shiplight cannot tell which module is the application; build the application's module as a project of its own"
                     ),
                 });
             }
@@ -417,9 +483,11 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
                 repo::join(&dir, rel.trim_start_matches("./")),
                 Some(index),
                 depth + 1,
+                added,
             ));
         }
         poms.push((pom, parent));
+        optional.push(by_profile);
     }
     let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties")?;
     let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
@@ -435,8 +503,14 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_files.insert(0, script.clone());
     }
     let mut modules = Vec::new();
+    let keys: HashSet<String> = poms.iter().map(|(p, _)| p.key()).collect();
     for index in 0..poms.len() {
-        modules.push(module(repo, &poms, index)?);
+        let mut module = module(repo, &poms, index)?;
+        let pom = &poms[index].0;
+        module.key = pom.key();
+        module.by_profile = optional[index];
+        module.depends = pom.dependency_keys().filter(|k| keys.contains(k)).collect();
+        modules.push(module);
     }
     Ok(JavaFacts {
         tool: Tool::Maven,
@@ -545,6 +619,9 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         hint: None,
         port: None,
         health: None,
+        key: String::new(),
+        by_profile: false,
+        depends: Vec::new(),
         about: crate::manifest::About {
             version: (raw_version != "0").then(|| {
                 (
@@ -719,7 +796,7 @@ impl Build<'_> {
                 Some((Artefact::SpringBoot { version, layered }, path))
             }
             "quarkus-maven-plugin" => Some((Artefact::Quarkus, "target/quarkus-app".to_string())),
-            "maven-shade-plugin" if plugin.has("goal", "shade") => {
+            "maven-shade-plugin" if plugin.has("goal", "shade") && self.names_main(plugin) => {
                 let name = if plugin.get("shadedArtifactAttached") == Some("true") {
                     format!(
                         "{final_name}-{}",
@@ -734,7 +811,8 @@ impl Build<'_> {
             }
             "maven-assembly-plugin"
                 if plugin.has("descriptorRef", "jar-with-dependencies")
-                    && plugin.has("goal", "single") =>
+                    && plugin.has("goal", "single")
+                    && self.names_main(plugin) =>
             {
                 let name = if plugin.get("appendAssemblyId") == Some("false") {
                     final_name.clone()
@@ -758,6 +836,19 @@ impl Build<'_> {
             }
             _ => None,
         })
+    }
+
+    /// Whether the jar `plugin` assembles names the class it starts with: its own
+    /// `<mainClass>` (or `Main-Class` manifest entry), or maven-jar-plugin's. A shaded or
+    /// assembled jar without one is a library with its dependencies inside, not a program.
+    fn names_main(&self, plugin: &Plugin) -> bool {
+        let names = |p: &Plugin| p.get("mainClass").or(p.get("Main-Class")).is_some();
+        names(plugin)
+            || self
+                .pom
+                .plugins
+                .iter()
+                .any(|p| p.artifact == "maven-jar-plugin" && names(p))
     }
 
     /// The plain jar a `jar` module with no runnable plugin runs: the class the
@@ -799,7 +890,8 @@ impl Build<'_> {
     }
 
     /// The runnable artefact each profile not active by default builds when passed with
-    /// `--profile`, its plugins before the pom's own.
+    /// `--profile`, its plugins before the pom's own (a profile whose id cannot be written in
+    /// a Dockerfile is left out: it cannot be named).
     fn profile_runnables(
         &self,
         repo: &Repo,
@@ -812,7 +904,9 @@ impl Build<'_> {
             .iter()
             .filter(|p| !p.active(repo, &pom.dir, release))
         {
-            let id = safe::name(&pom.file, "profile <id>", &profile.id)?;
+            let Ok(id) = safe::name(&pom.file, "profile <id>", &profile.id) else {
+                continue;
+            };
             let mut active: Vec<(Option<&str>, &Plugin)> = profile
                 .plugins
                 .iter()
@@ -848,7 +942,9 @@ fn hint(profile: Option<&Runnable>, packaging: &str) -> String {
 }
 
 /// The release: maven.compiler.release, the compiler plugin's release, maven.compiler.source or
-/// the plugin's source, java.version (Spring Boot's property), or the Spring Boot parent's default.
+/// the plugin's source, java.version (Spring Boot's property), or the Spring Boot parent's
+/// default; a value naming a property the project does not define (one an outside parent
+/// defines) gives way to the next.
 fn release(
     pom: &Pom,
     props: &BTreeMap<String, (String, String, usize)>,
@@ -882,7 +978,9 @@ fn release(
         }
     }
     for (value, file, line, key) in candidates {
-        let resolved = resolve(&value, &key, line)?;
+        let Ok(resolved) = resolve(&value, &key, line) else {
+            continue;
+        };
         if let Some(release) = super::parse_release(&resolved) {
             return Ok(Some((
                 release,

@@ -14,9 +14,11 @@ use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
 use crate::stacks::Detection;
 use serde::Serialize;
+use std::collections::HashSet;
 
-/// Most modules a build may list; a reactor larger than this is refused, not walked.
-pub const MAX_MODULES: usize = 64;
+/// Most modules a build may list; a reactor larger than this is refused, not walked (each
+/// module is one small build file read once).
+pub const MAX_MODULES: usize = 512;
 
 /// The build tool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -77,9 +79,44 @@ pub struct Module {
     pub health: Option<(String, Evidence)>,
     /// The project's version, for the image's labels.
     pub about: crate::manifest::About,
+    /// What other modules of the build call it by: `groupId:artifactId` (Maven), the
+    /// project's directory (Gradle).
+    pub key: String,
+    /// Maven: the module is in the reactor only through a profile's `<modules>` (active by
+    /// default), a variant of the build rather than what it always builds.
+    pub by_profile: bool,
+    /// Keys of the build's modules this one depends on.
+    pub depends: Vec<String>,
 }
 
+/// Words that mark a module as a sample, example, demo, test or benchmark rather than the
+/// application, as a whole directory name or one word of the module's name.
+const NOT_PRODUCT: &[&str] = &[
+    "sample",
+    "samples",
+    "example",
+    "examples",
+    "demo",
+    "demos",
+    "test",
+    "tests",
+    "testing",
+    "benchmark",
+    "benchmarks",
+    "jmh",
+];
+
 impl Module {
+    /// Whether the module is a sample, example, demo, test or benchmark: by a directory on its
+    /// path, or a word of its name (split at `-`, `_`, `.`).
+    pub fn is_sample(&self) -> bool {
+        let words = |text: &str| {
+            text.split(['-', '_', '.', '/'])
+                .any(|word| NOT_PRODUCT.contains(&word.to_ascii_lowercase().as_str()))
+        };
+        words(&self.dir) || words(&self.name)
+    }
+
     /// The runnable artefact with `profile` named (or none named).
     pub fn runnable_with(&self, profile: Option<&str>) -> Option<&Runnable> {
         profile
@@ -112,6 +149,88 @@ impl JavaFacts {
             .iter()
             .filter(|m| m.runnable_with(profile).is_some())
             .collect()
+    }
+
+    /// The modules a build produces to be started, with `profile` named: the candidates that
+    /// are not samples, examples, demos, tests or benchmarks (unless all are), of those the
+    /// ones the build always lists over those a profile adds (unless all are); then the one
+    /// that assembles the others, when exactly one does (see [`JavaFacts::assembler`]), with
+    /// the evidence for the choice.
+    pub fn products(&self, profile: Option<&str>) -> (Vec<&Module>, Option<Evidence>) {
+        let candidates = self.candidates(profile);
+        let applications: Vec<&Module> = candidates
+            .iter()
+            .copied()
+            .filter(|m| !m.is_sample())
+            .collect();
+        let chosen = if applications.is_empty() {
+            candidates
+        } else {
+            applications
+        };
+        let listed: Vec<&Module> = chosen.iter().copied().filter(|m| !m.by_profile).collect();
+        let chosen = if listed.is_empty() { chosen } else { listed };
+        if chosen.len() < 2 {
+            return (chosen, None);
+        }
+        match self.assembler(&chosen) {
+            Some((one, evidence)) => (vec![one], Some(evidence)),
+            None => (chosen, None),
+        }
+    }
+
+    /// Among several runnable modules, the one that assembles the build: the only one that
+    /// depends (directly or through other modules) on every other, else the one that depends
+    /// on at least twice as many of the build's modules as any other and ten more.
+    fn assembler<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
+        let reached: Vec<(&Module, HashSet<String>)> =
+            chosen.iter().map(|m| (*m, self.reached(m))).collect();
+        let all: Vec<&(&Module, HashSet<String>)> = reached
+            .iter()
+            .filter(|(m, set)| {
+                chosen
+                    .iter()
+                    .all(|other| other.key == m.key || set.contains(&other.key))
+            })
+            .collect();
+        if let [(one, _)] = all.as_slice() {
+            let others: Vec<&str> = chosen
+                .iter()
+                .filter(|m| m.key != one.key)
+                .map(|m| m.name.as_str())
+                .collect();
+            let detail = format!(
+                "depends on the other runnable modules ({}): it assembles them",
+                others.join(", ")
+            );
+            return Some((one, Evidence::file(one.manifest.clone(), detail)));
+        }
+        let mut sizes: Vec<(&Module, usize)> =
+            reached.iter().map(|(m, set)| (*m, set.len())).collect();
+        sizes.sort_by_key(|(_, size)| std::cmp::Reverse(*size));
+        let ((top, most), (next, second)) = (sizes[0], sizes[1]);
+        (most >= 2 * second && most >= second + 10).then(|| {
+            let detail = format!(
+                "depends on {most} of the build's modules, at least twice as many as any other runnable module ({}: {second})",
+                next.name
+            );
+            (top, Evidence::file(top.manifest.clone(), detail))
+        })
+    }
+
+    /// The keys of the build's modules `module` depends on, directly or through others.
+    fn reached(&self, module: &Module) -> HashSet<String> {
+        let mut seen = HashSet::new();
+        let mut stack: Vec<&str> = module.depends.iter().map(String::as_str).collect();
+        while let Some(key) = stack.pop() {
+            if !seen.insert(key.to_string()) {
+                continue;
+            }
+            if let Some(next) = self.modules.iter().find(|m| m.key == key) {
+                stack.extend(next.depends.iter().map(String::as_str));
+            }
+        }
+        seen
     }
 
     /// The facts for display.

@@ -15,6 +15,9 @@ use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies}
 use crate::trace::Step;
 use serde::Serialize;
 
+/// How many modules' reasons a refusal for a build with nothing runnable lists.
+const HINTS_SHOWN: usize = 5;
+
 /// Port of Spring Boot and Quarkus when the configuration names none.
 pub const FRAMEWORK_PORT: u16 = 8080;
 
@@ -56,11 +59,12 @@ pub struct JavaPlan {
     pub major: String,
 }
 
-/// The module to containerise: the one `--package` names, or the only runnable one.
+/// The module to containerise: the one `--package` names, or the only product (see
+/// [`JavaFacts::products`]), with the step that chose it among several.
 pub fn select<'a>(
     facts: &'a JavaFacts,
     settings: &Settings,
-) -> Result<(&'a Module, &'a Runnable), DetectError> {
+) -> Result<(&'a Module, &'a Runnable, Option<Step>), DetectError> {
     let profile = settings.profile.as_deref();
     if let Some(profile) = profile {
         safe::name("settings", "profile", profile)?;
@@ -72,7 +76,8 @@ pub fn select<'a>(
             ));
         }
     }
-    let candidates = facts.candidates(profile);
+    let all = facts.candidates(profile);
+    let (candidates, assembles) = facts.products(profile);
     let label = |m: &Module| {
         if m.dir.is_empty() || m.dir == m.name {
             m.name.clone()
@@ -81,27 +86,37 @@ pub fn select<'a>(
         }
     };
     let names: Vec<String> = candidates.iter().map(|m| label(m)).collect();
+    let mut step = None;
     let chosen = if let Some(wanted) = &settings.package {
-        candidates
-            .iter()
+        all.iter()
             .copied()
             .find(|m| &m.name == wanted || &m.dir == wanted)
             .ok_or_else(|| DetectError::NoSuchCandidate {
                 what: "module with a runnable artefact".to_string(),
                 flag: "--package".to_string(),
                 value: wanted.clone(),
-                candidates: names.clone(),
+                candidates: all.iter().map(|m| label(m)).collect(),
             })?
     } else {
         match candidates.as_slice() {
-            [one] => one,
+            [one] => {
+                if all.len() > 1 {
+                    step = Some(product_step(&all, one, assembles));
+                }
+                one
+            }
             [] => {
-                let hints: Vec<String> = facts
+                let mut hints: Vec<String> = facts
                     .modules
                     .iter()
                     .filter(|m| m.hint.as_deref() != Some("packaging pom: an aggregator"))
                     .filter_map(|m| m.hint.as_ref().map(|h| format!("{}: {h}", m.name)))
                     .collect();
+                if hints.len() > HINTS_SHOWN {
+                    let more = hints.len() - HINTS_SHOWN;
+                    hints.truncate(HINTS_SHOWN);
+                    hints.push(format!("and {more} more modules"));
+                }
                 return Err(DetectError::Broken {
                     file: facts
                         .modules
@@ -125,7 +140,46 @@ pub fn select<'a>(
         }
     };
     let runnable = chosen.runnable_with(profile).expect("candidates have one");
-    Ok((chosen, runnable))
+    Ok((chosen, runnable, step))
+}
+
+/// The step that says why `chosen` is the product among the runnable modules `all`: it
+/// assembles the others, or the others are samples, examples, tests or benchmarks.
+fn product_step(all: &[&Module], chosen: &Module, assembles: Option<Evidence>) -> Step {
+    let others: Vec<&str> = all
+        .iter()
+        .filter(|m| m.name != chosen.name)
+        .map(|m| m.name.as_str())
+        .collect();
+    let (answer, evidence) = match assembles {
+        Some(evidence) => (
+            format!("{}: it assembles the build", chosen.name),
+            vec![evidence],
+        ),
+        None => (
+            format!(
+                "{}: the others ({}) are samples, examples, tests or benchmarks, or modules a profile adds",
+                chosen.name,
+                others.join(", ")
+            ),
+            all.iter()
+                .filter(|m| m.is_sample() || m.by_profile)
+                .map(|m| {
+                    let what = if m.is_sample() {
+                        "a sample, example, test or benchmark module"
+                    } else {
+                        "a module only an active profile's <modules> adds"
+                    };
+                    Evidence::file(m.manifest.clone(), what)
+                })
+                .collect(),
+        ),
+    };
+    Step {
+        question: "Which of the runnable modules is the application?".to_string(),
+        answer,
+        evidence,
+    }
 }
 
 /// The Java major of the runtime: `--lang-version`, else the lowest published image at or

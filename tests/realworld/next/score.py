@@ -271,7 +271,11 @@ def java_keys(oracle):
 def java_entry(oracle, result):
     """Java: the jar's name, the main class's simple name, a start script or launcher named in
     the oracle agrees with a word of what the image runs, the module shiplight builds or its
-    `# Detected:` lines (compared without case and punctuation)."""
+    `# Detected:` lines (compared without case and punctuation). The module shiplight builds
+    also agrees when its name starts with the oracle's jar or main class, or the other way
+    round (the rule `names_oracle` applies to a tie's candidates): a Dockerfile renames the
+    jar it copies (litemall-all's jar runs as litemall.jar), and a Spring Boot module's main
+    class is named after it (shenyu-bootstrap runs ShenyuBootstrapApplication)."""
     keys = java_keys(oracle)
     words = run_tokens(result) + " ".join(result["detected"]).split()
     have = set()
@@ -280,7 +284,12 @@ def java_entry(oracle, result):
         if re.match(r"^[a-z]\w*(\.\w+)+\.[A-Z]\w*$", word):
             have.add(normal(word.rsplit(".", 1)[-1]))
         have.update(normal(part) for part in re.split(r"[./]", word))
-    return any(k in have for k in keys)
+    if any(k in have for k in keys):
+        return True
+    built = re.search(r"\bmodule (\S+?):", " ".join(result["detected"]))
+    module = normal(built.group(1)) if built else ""
+    return len(module) > 3 and any(
+        len(k) > 3 and (module.startswith(k) or k.startswith(module)) for k in keys)
 
 
 def php_root(text):
