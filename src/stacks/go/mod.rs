@@ -108,6 +108,9 @@ pub struct MainPackage {
     pub port: Option<(u16, Evidence)>,
     /// A health route the main package names.
     pub health: Option<(String, Evidence)>,
+    /// `//go:embed` directories absent from the sources: something (a front-end build) must
+    /// produce them before `go build`.
+    pub built_embeds: Vec<Evidence>,
 }
 
 impl GoFacts {
@@ -525,6 +528,7 @@ fn analyse_main(
         cgo_libraries: Vec::new(),
         port: None,
         health: None,
+        built_embeds: Vec::new(),
     };
 
     let mut seen = BTreeSet::from([dir.to_string()]);
@@ -617,6 +621,18 @@ fn collect_package(
                     rel.clone(),
                     *line,
                     format!("imports {module}, which links C++"),
+                ));
+            }
+        }
+        for (pattern, line) in &file.embeds {
+            let path = pattern.trim_start_matches("all:");
+            let top = path.split(['*', '?', '[']).next().unwrap_or("");
+            let top = top.trim_end_matches('/');
+            if !top.is_empty() && !repo.exists(&repo::join(dir, top)) {
+                main.built_embeds.push(Evidence::line(
+                    rel.clone(),
+                    *line,
+                    format!("embeds {path}, which the sources do not hold: a build step makes it"),
                 ));
             }
         }

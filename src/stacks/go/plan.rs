@@ -268,7 +268,22 @@ pub fn plan(
     }
     let missing = missing_libraries(main, decision, cgo);
     let copy_libraries = !missing.is_empty();
+    for evidence in &main.built_embeds {
+        warnings.push(format!(
+            "{}:{} {}; build it (the front-end's build) before this image, or go build fails",
+            evidence.file,
+            evidence.line.unwrap_or(0),
+            evidence.detail
+        ));
+    }
     let mut steps = vec![version_step];
+    if !main.built_embeds.is_empty() {
+        steps.push(Step {
+            question: "Does it embed files a build step makes?".to_string(),
+            answer: "yes: the directories //go:embed names are not in the sources; the image builds from what the build context holds".to_string(),
+            evidence: main.built_embeds.clone(),
+        });
+    }
     if let Some(evidence) = &main.binary_evidence {
         steps.push(Step {
             question: "Binary name?".to_string(),

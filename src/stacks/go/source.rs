@@ -47,6 +47,8 @@ pub struct GoFile {
     pub port: Option<(u16, usize)>,
     /// A health route literal such as `"/healthz"`, with its line.
     pub health: Option<(&'static str, usize)>,
+    /// `//go:embed` patterns with their lines.
+    pub embeds: Vec<(String, usize)>,
     /// Line of a string literal naming a database driver, such as `"sqlite3"`.
     pub drivers: Vec<(String, usize)>,
 }
@@ -236,6 +238,13 @@ pub fn scan(text: &str) -> GoFile {
             header.file.health =
                 crate::facts::health_route(line).map(|(route, _)| (route, line_no));
         }
+        if let Some(patterns) = line.strip_prefix("//go:embed ") {
+            header.file.embeds.extend(
+                patterns
+                    .split_whitespace()
+                    .map(|pattern| (pattern.trim_matches('"').to_string(), line_no)),
+            );
+        }
         for driver in DRIVER_NAMES {
             if line.contains(driver) && !header.file.drivers.iter().any(|(d, _)| d == driver) {
                 header.file.drivers.push((driver.to_string(), line_no));
@@ -411,6 +420,15 @@ mod tests {
         assert_eq!(file.package.as_deref(), Some("api"));
         assert_eq!(file.imports.len(), 1);
         assert_eq!(file.port, None);
+    }
+
+    #[test]
+    fn embed_patterns() {
+        let file = scan("package ui\n\nimport \"embed\"\n\n//go:embed all:build dist/*\nvar fs embed.FS\n");
+        assert_eq!(
+            file.embeds,
+            [("all:build".to_string(), 5), ("dist/*".to_string(), 5)]
+        );
     }
 
     #[test]
