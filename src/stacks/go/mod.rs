@@ -4,6 +4,7 @@
 
 pub mod gomod;
 pub mod plan;
+pub mod scripts;
 pub mod source;
 pub mod tree;
 pub mod kind;
@@ -28,6 +29,17 @@ pub const CGO_MODULES: &[&str] = &[
     "github.com/go-gl/glfw",
     "github.com/tecbot/gorocksdb",
     "github.com/linxGnu/grocksdb",
+    "gorm.io/driver/sqlite",
+    "github.com/tensorflow/tensorflow/tensorflow/go",
+    "github.com/davidbyttow/govips",
+];
+
+/// Database drivers that still build with CGO_ENABLED=0 (a stub that fails when opened), each
+/// with the quoted driver name a program opens them by: imported only for their side effect
+/// (`_ "path"`), they need cgo only where the program names that driver.
+pub const STUBBED_WITHOUT_CGO: &[(&str, &str)] = &[
+    ("github.com/mattn/go-sqlite3", "\"sqlite3\""),
+    ("github.com/jinzhu/gorm/dialects/sqlite", "\"sqlite3\""),
 ];
 
 /// Cgo modules that also link the C++ standard library.
@@ -54,10 +66,15 @@ pub struct GoFacts {
     /// vendor/modules.txt, when dependencies are vendored.
     pub vendored: Option<Evidence>,
     pub mains: Vec<MainPackage>,
-    /// go.mod requires of cgo-only modules.
+    /// go.mod requires of cgo-only modules. Listed, not decisive: a requirement (direct or
+    /// `// indirect`) may serve only tests or another program; the imports a main package
+    /// builds decide.
     pub cgo_requires: Vec<Evidence>,
     /// go.mod requires of modules that link C++.
     pub cxx_requires: Vec<Evidence>,
+    /// What the project's build scripts say about its main packages.
+    #[serde(skip)]
+    pub scripts: scripts::Scripts,
 }
 
 /// One module of the build.
@@ -74,8 +91,11 @@ pub struct Module {
 pub struct MainPackage {
     /// Package path for `go build`, such as `./cmd/api` or `.`.
     pub package: String,
-    /// Name of the binary the go command would give it.
+    /// Name of the binary: the one the project's build scripts give it (`go build -o`), else
+    /// the one the go command would give it.
     pub binary: String,
+    /// The script line that names the binary, when one does.
+    pub binary_evidence: Option<Evidence>,
     pub evidence: Evidence,
     /// `import "C"` in the packages it builds from the project.
     pub cgo: Vec<Evidence>,
@@ -88,6 +108,9 @@ pub struct MainPackage {
     pub port: Option<(u16, Evidence)>,
     /// A health route the main package names.
     pub health: Option<(String, Evidence)>,
+    /// `//go:embed` directories absent from the sources: something (a front-end build) must
+    /// produce them before `go build`.
+    pub built_embeds: Vec<Evidence>,
 }
 
 impl GoFacts {
@@ -117,6 +140,13 @@ impl GoFacts {
                 &main.package,
                 main.evidence.clone(),
             ));
+            if let Some(evidence) = &main.binary_evidence {
+                facts.push(Fact::new(
+                    &format!("binary ({})", main.package),
+                    &main.binary,
+                    evidence.clone(),
+                ));
+            }
             let cgo: Vec<Evidence> = main.cgo.iter().chain(&main.cgo_imports).cloned().collect();
             if !cgo.is_empty() {
                 facts.push(Fact {
@@ -142,7 +172,7 @@ impl GoFacts {
         }
         if !self.cgo_requires.is_empty() {
             facts.push(Fact {
-                name: "cgo-only dependencies".to_string(),
+                name: "cgo-only dependencies in go.mod (decided by imports)".to_string(),
                 value: "yes".to_string(),
                 evidence: self.cgo_requires.clone(),
             });
@@ -154,14 +184,8 @@ impl GoFacts {
     pub fn signals(&self, main: &MainPackage) -> Signals {
         let mut signals = Signals::default();
         signals.add(tree::CGO_IMPORT, main.cgo.iter().cloned());
-        signals.add(
-            tree::CGO_DEPENDENCY,
-            main.cgo_imports.iter().chain(&self.cgo_requires).cloned(),
-        );
-        signals.add(
-            tree::CXX,
-            main.cxx.iter().chain(&self.cxx_requires).cloned(),
-        );
+        signals.add(tree::CGO_DEPENDENCY, main.cgo_imports.iter().cloned());
+        signals.add(tree::CXX, main.cxx.iter().cloned());
         signals
     }
 }
@@ -211,13 +235,21 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
     let vendored = (workspace.is_none() && repo.has_file("vendor/modules.txt")?)
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
+    let scripts = scripts::read(repo);
     let mut mains = Vec::new();
     for m in &modules {
-        for dir in main_candidates(repo, &m.dir) {
-            if let Some(main) = analyse_main(repo, &modules, m, &dir)? {
+        for dir in main_candidates(repo, &m.dir)? {
+            if let Some(mut main) = analyse_main(repo, &modules, m, &dir)? {
+                if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
+                    main.binary = name.clone();
+                    main.binary_evidence = Some(evidence.clone());
+                }
                 mains.push(main);
             }
         }
+    }
+    if mains.is_empty() && !modules.iter().any(|m| has_go_files(repo, &m.dir)) {
+        return Ok(None);
     }
 
     Ok(Some(GoFacts {
@@ -238,6 +270,7 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
         mains,
         cgo_requires,
         cxx_requires,
+        scripts,
     }))
 }
 
@@ -356,8 +389,31 @@ fn highest(candidates: Vec<(String, Evidence)>) -> Option<(String, Evidence)> {
         .max_by_key(|(version, _)| gomod::major_minor(version).unwrap_or((0, 0)))
 }
 
-/// Directories that may hold a main package: the module root and each `cmd/NAME`.
-fn main_candidates(repo: &Repo, module_dir: &str) -> Vec<String> {
+/// Directories searched for main packages beside the module root and `cmd/*`: none that holds
+/// vendored code, test data, examples, dev tools, documentation or build scripts.
+const NOT_SEARCHED: &[&str] = &[
+    "vendor", "testdata", "example", "examples", "_examples", "hack", "tools", "tool", "test",
+    "tests", "e2e", "integration", "internal", "docs", "doc", "scripts", "script", "build",
+    "third_party", "contrib", "bench", "benchmark", "benchmarks", "misc", "node_modules", "cmd",
+];
+
+/// Most directories whose package clause the widened search reads.
+const SEARCH_LIMIT: usize = 64;
+
+/// Directories that may hold a main package: the module root, each `cmd/NAME`, each
+/// top-level directory of the module (`main/`, `server/`) and, when none of those holds one, the
+/// directories one level further down (`apps/NAME`); never the directories [`NOT_SEARCHED`] nor
+/// a nested module (a directory with its own go.mod builds apart).
+fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectError> {
+    let subdirs = |dir: &str| -> Vec<String> {
+        repo.list_dir(dir, |name, kind| {
+            kind.is_dir() && !name.starts_with(['.', '_']) && !NOT_SEARCHED.contains(&name)
+        })
+        .into_iter()
+        .map(|name| repo::join(dir, &name))
+        .filter(|sub| !repo.exists(&repo::join(sub, "go.mod")))
+        .collect()
+    };
     let mut dirs = vec![module_dir.to_string()];
     let cmd = repo::join(module_dir, "cmd");
     dirs.extend(
@@ -365,12 +421,60 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Vec<String> {
             .into_iter()
             .map(|name| repo::join(&cmd, &name)),
     );
-    dirs
+    let top = subdirs(module_dir);
+    let mut found = Vec::new();
+    for dir in top.iter().take(SEARCH_LIMIT) {
+        if is_main_dir(repo, dir)? {
+            found.push(dir.clone());
+        }
+    }
+    if found.is_empty() && !dirs.iter().any(|d| has_go_files(repo, d)) {
+        let nested = top
+            .iter()
+            .filter(|dir| !has_go_files(repo, dir))
+            .flat_map(|dir| subdirs(dir))
+            .take(SEARCH_LIMIT);
+        for dir in nested {
+            if is_main_dir(repo, &dir)? {
+                found.push(dir);
+            }
+        }
+    }
+    dirs.extend(found);
+    Ok(dirs)
+}
+
+/// Whether a directory holds Go files a build could compile.
+fn has_go_files(repo: &Repo, dir: &str) -> bool {
+    !repo
+        .list_dir(dir, |name, kind| {
+            kind.is_file() && source::is_buildable_name(name)
+        })
+        .is_empty()
+}
+
+/// Whether the first Go file a linux build compiles in `dir` says `package main`: one file's
+/// header read, not the package.
+fn is_main_dir(repo: &Repo, dir: &str) -> Result<bool, DetectError> {
+    let names = repo.list_dir(dir, |name, kind| {
+        kind.is_file() && source::is_buildable_name(name)
+    });
+    for name in names.iter().take(4) {
+        if let Some((text, _)) = repo.read_head(&repo::join(dir, name), SOURCE_CAP)? {
+            let scanned = source::scan(&text);
+            if scanned.built_on_linux() {
+                return Ok(scanned.package.as_deref() == Some("main"));
+            }
+        }
+    }
+    Ok(false)
 }
 
 /// The Go files of one package directory that a linux build compiles, read and scanned. A file
 /// over the source cap (generated protobuf code runs to megabytes) is scanned in its first
-/// megabyte: the package clause, build constraints and imports sit at its top.
+/// megabyte: the package clause, build constraints and imports sit at its top. When the
+/// package offers a `!cgo` variant, its cgo-only files are left out: a CGO_ENABLED=0 build
+/// takes the variant, so what they import is not needed.
 fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
     let names = repo.list_dir(dir, |name, kind| {
         kind.is_file() && source::is_buildable_name(name)
@@ -384,6 +488,9 @@ fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>
                 files.push((rel, scanned));
             }
         }
+    }
+    if files.iter().any(|(_, f)| f.is_no_cgo_variant()) {
+        files.retain(|(_, f)| !f.needs_cgo());
     }
     Ok(files)
 }
@@ -404,14 +511,16 @@ fn analyse_main(
         return Ok(None);
     };
     let evidence = Evidence::file(main_file.clone(), "package main");
-    let binary = if dir == module.dir {
+    let last = dir.rsplit('/').next().unwrap_or(dir);
+    let binary = if dir == module.dir || last == "main" {
         binary_name_of_module(&module.path)
     } else {
-        dir.rsplit('/').next().unwrap_or(dir).to_string()
+        last.to_string()
     };
     let mut main = MainPackage {
         package: display_dir(dir),
         binary,
+        binary_evidence: None,
         evidence,
         cgo: Vec::new(),
         cgo_imports: Vec::new(),
@@ -419,12 +528,14 @@ fn analyse_main(
         cgo_libraries: Vec::new(),
         port: None,
         health: None,
+        built_embeds: Vec::new(),
     };
 
     let mut seen = BTreeSet::from([dir.to_string()]);
     let mut queue = VecDeque::from([(dir.to_string(), files)]);
+    let mut walk = Walk::default();
     while let Some((pkg_dir, files)) = queue.pop_front() {
-        collect_package(repo, &pkg_dir, &files, &mut main);
+        collect_package(repo, &pkg_dir, &files, &mut main, &mut walk);
         for (rel, file) in &files {
             for (import, line) in &file.imports {
                 let Some(local) = local_dir(modules, import) else {
@@ -438,7 +549,21 @@ fn analyse_main(
             }
         }
     }
+    main.cgo_imports.extend(
+        walk.stubbed
+            .into_iter()
+            .filter(|(driver, _)| walk.drivers.contains(*driver))
+            .map(|(_, evidence)| evidence),
+    );
     Ok(Some(main))
+}
+
+/// What a walk gathers beside the main package's evidence: imports of modules that build
+/// without cgo as a stub, and the driver names the program's files quote.
+#[derive(Default)]
+struct Walk {
+    stubbed: Vec<(&'static str, Evidence)>,
+    drivers: BTreeSet<String>,
 }
 
 fn collect_package(
@@ -446,13 +571,13 @@ fn collect_package(
     dir: &str,
     files: &[(String, source::GoFile)],
     main: &mut MainPackage,
+    walk: &mut Walk,
 ) {
-    let has_fallback = files.iter().any(|(_, f)| f.is_no_cgo_variant());
     let mut uses_cgo = false;
     for (rel, file) in files {
-        if let Some(line) = file.cgo_import
-            && !has_fallback
-        {
+        walk.drivers
+            .extend(file.drivers.iter().map(|(driver, _)| driver.clone()));
+        if let Some(line) = file.cgo_import {
             uses_cgo = true;
             main.cgo
                 .push(Evidence::line(rel.clone(), line, "import \"C\""));
@@ -471,11 +596,43 @@ fn collect_package(
             ));
         }
         for (import, line) in &file.imports {
-            if let Some(module) = matching_module(CGO_MODULES, import) {
+            let stubbed = STUBBED_WITHOUT_CGO
+                .iter()
+                .find(|(module, _)| matching_module(&[module], import).is_some())
+                .filter(|_| file.blank_imports.contains(import));
+            if let Some((module, driver)) = stubbed {
+                walk.stubbed.push((
+                    driver,
+                    Evidence::line(
+                        rel.clone(),
+                        *line,
+                        format!("imports {module}, which works only with cgo, and the program opens driver {driver}"),
+                    ),
+                ));
+            } else if let Some(module) = matching_module(CGO_MODULES, import) {
                 main.cgo_imports.push(Evidence::line(
                     rel.clone(),
                     *line,
                     format!("imports {module}, which builds only with cgo"),
+                ));
+            }
+            if let Some(module) = matching_module(CXX_MODULES, import) {
+                main.cxx.push(Evidence::line(
+                    rel.clone(),
+                    *line,
+                    format!("imports {module}, which links C++"),
+                ));
+            }
+        }
+        for (pattern, line) in &file.embeds {
+            let path = pattern.trim_start_matches("all:");
+            let top = path.split(['*', '?', '[']).next().unwrap_or("");
+            let top = top.trim_end_matches('/');
+            if !top.is_empty() && !repo.exists(&repo::join(dir, top)) {
+                main.built_embeds.push(Evidence::line(
+                    rel.clone(),
+                    *line,
+                    format!("embeds {path}, which the sources do not hold: a build step makes it"),
                 ));
             }
         }

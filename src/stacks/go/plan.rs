@@ -68,64 +68,182 @@ pub fn select<'a>(
         [] => Err(DetectError::Broken {
             file: facts.module_evidence.file.clone(),
             line: None,
-            cause: "has no main package: looked for package main at the module root and in cmd/*/; a library cannot be run".to_string(),
+            cause: "has no main package: looked for package main at the module root, in cmd/*/ and in its top-level directories; a library cannot be run".to_string(),
         }),
-        several => match by_convention(facts, several) {
-            Some((main, step)) => Ok((main, Some(step))),
-            None => Err(DetectError::Several {
-                what: "main packages".to_string(),
-                candidates: candidates(),
-                flag: "--go-main".to_string(),
-            }),
-        },
+        several => {
+            let (apps, tools) = split_dev_tools(facts, several);
+            match by_convention(facts, &apps, &tools) {
+                Some((main, step)) => Ok((main, Some(step))),
+                None => Err(DetectError::Several {
+                    what: "main packages".to_string(),
+                    candidates: apps.iter().map(|m| m.package.clone()).collect(),
+                    flag: "--go-main".to_string(),
+                }),
+            }
+        }
     }
 }
 
-/// The main package a module's own layout names among several: the module root's `package
-/// main` when the others are `cmd/*` tools beside it, else the one `cmd/NAME` whose NAME is the
-/// module path's last element (module `example.com/foo`: `cmd/foo`, not `cmd/fooctl`).
-fn by_convention<'a>(facts: &GoFacts, mains: &'a [MainPackage]) -> Option<(&'a MainPackage, Step)> {
-    let question = "Which main package is the application?";
+/// Words of a main package's name that make it a code or documentation generator.
+const GENERATOR_WORDS: &[&str] = &[
+    "gen", "generate", "generator", "codegen", "docgen", "gendoc", "gendocs", "mockgen",
+];
+
+/// Directories whose main packages are dev tools, not the application.
+const DEV_TOOL_DIRS: &[&str] = &["hack", "tools", "tool", "scripts", "examples", "example"];
+
+/// The main packages that are applications, and the dev tools among them (with why): a package
+/// the build scripts start with `go run`, one under a dev-tool directory (a workspace module in
+/// tools/), or a generator by its name (`gen-docs`); when all are tools, all are kept as
+/// candidates.
+fn split_dev_tools<'a>(
+    facts: &GoFacts,
+    mains: &'a [MainPackage],
+) -> (Vec<&'a MainPackage>, Vec<(&'a MainPackage, Evidence)>) {
+    let mut apps = Vec::new();
+    let mut tools = Vec::new();
+    for main in mains {
+        let path = main.package.trim_start_matches("./");
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let run = facts.scripts.runs.get(path).cloned().or_else(|| {
+            path.split('/')
+                .any(|part| DEV_TOOL_DIRS.contains(&part))
+                .then(|| Evidence::file(main.evidence.file.clone(), "under a dev-tool directory"))
+        });
+        let generator = name
+            .split(['-', '_'])
+            .any(|word| GENERATOR_WORDS.contains(&word))
+            .then(|| Evidence::file(main.evidence.file.clone(), "named as a generator"));
+        match run.or(generator) {
+            Some(why) => tools.push((main, why)),
+            None => apps.push(main),
+        }
+    }
+    if apps.is_empty() {
+        return (mains.iter().collect(), Vec::new());
+    }
+    (apps, tools)
+}
+
+/// The main package a module's own layout names among several applications: the only one left
+/// beside dev tools; the module root's `package main` when the others are `cmd/*` tools beside
+/// it; the one the Makefile's default target builds; the one named like the module path's last
+/// element (module `example.com/foo`: `cmd/foo`, not `cmd/fooctl`); or the one whose name
+/// prefixes every other's (`weed` beside `weed-db` and `weed-sql`, its companions).
+fn by_convention<'a>(
+    facts: &GoFacts,
+    apps: &[&'a MainPackage],
+    tools: &[(&'a MainPackage, Evidence)],
+) -> Option<(&'a MainPackage, Step)> {
+    let step = |answer: String, evidence: Vec<Evidence>| Step {
+        question: "Which main package is the application?".to_string(),
+        answer,
+        evidence,
+    };
+    let tool_names = || {
+        tools
+            .iter()
+            .map(|(m, _)| m.package.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let tool_evidence = || tools.iter().map(|(_, e)| e.clone()).collect::<Vec<_>>();
+    if let [main] = apps {
+        let mut evidence = vec![main.evidence.clone()];
+        evidence.extend(tool_evidence());
+        return Some((
+            main,
+            step(
+                format!("{} (the others are dev tools: {})", main.package, tool_names()),
+                evidence,
+            ),
+        ));
+    }
     let root = facts.modules.first()?;
-    if let Some(main) = mains
+    if let Some(main) = apps
         .iter()
         .find(|m| m.package == super::display_dir(&root.dir))
     {
-        let tools = mains.iter().filter(|m| m.package != main.package);
-        if tools.clone().all(|m| m.package.contains("/cmd/")) {
+        let others = apps.iter().filter(|m| m.package != main.package);
+        if others.clone().all(|m| m.package.contains("/cmd/")) {
+            let names: Vec<&str> = others.map(|m| m.package.as_str()).collect();
             return Some((
                 main,
-                Step {
-                    question: question.to_string(),
-                    answer: format!(
+                step(
+                    format!(
                         "{} (package main at the module root; {} beside it are tools)",
                         main.package,
-                        tools
-                            .map(|m| m.package.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        names.join(", ")
                     ),
-                    evidence: vec![main.evidence.clone()],
-                },
+                    vec![main.evidence.clone()],
+                ),
             ));
         }
     }
-    let name = super::binary_name_of_module(&facts.module);
-    let mut named = mains.iter().filter(|m| {
-        m.package.rsplit('/').next() == Some(name.as_str()) && m.package.contains("/cmd/")
-    });
-    let main = named.next()?;
-    if named.next().is_some() {
-        return None;
+    if let Some(found) = by_default_target(facts, apps) {
+        return Some((found.0, step(found.1, found.2)));
     }
+    let name = super::binary_name_of_module(&facts.module);
+    if let Some(main) = only(apps.iter().filter(|m| {
+        m.package.rsplit('/').next() == Some(name.as_str()) || m.binary == name
+    })) {
+        return Some((
+            main,
+            step(
+                format!("{} (named like the module, {})", main.package, facts.module),
+                vec![facts.module_evidence.clone(), main.evidence.clone()],
+            ),
+        ));
+    }
+    let main = only(apps.iter().filter(|m| {
+        apps.iter().all(|other| {
+            other.package == m.package
+                || other.binary.starts_with(&format!("{}-", m.binary))
+                || other.binary.starts_with(&format!("{}_", m.binary))
+        })
+    }))?;
     Some((
         main,
-        Step {
-            question: question.to_string(),
-            answer: format!("{} (named like the module, {})", main.package, facts.module),
-            evidence: vec![facts.module_evidence.clone(), main.evidence.clone()],
-        },
+        step(
+            format!(
+                "{} (the others are its companions, named {}-*)",
+                main.package, main.binary
+            ),
+            vec![main.evidence.clone()],
+        ),
     ))
+}
+
+/// The one application the Makefile's default target builds.
+fn by_default_target<'a>(
+    facts: &GoFacts,
+    apps: &[&'a MainPackage],
+) -> Option<(&'a MainPackage, String, Vec<Evidence>)> {
+    let named = facts.scripts.default_target.iter().filter_map(|(package, evidence)| {
+        apps.iter()
+            .find(|m| m.package.trim_start_matches("./") == package)
+            .map(|m| (*m, evidence.clone()))
+    });
+    let mut named: Vec<_> = named.collect();
+    named.dedup_by(|a, b| a.0.package == b.0.package);
+    let [(main, evidence)] = named.as_slice() else {
+        return None;
+    };
+    Some((
+        main,
+        format!("{} (what `make` builds by default)", main.package),
+        vec![evidence.clone(), main.evidence.clone()],
+    ))
+}
+
+fn only<'a, 'b>(
+    mut found: impl Iterator<Item = &'b &'a MainPackage>,
+) -> Option<&'a MainPackage>
+where
+    'a: 'b,
+{
+    let first = found.next()?;
+    found.next().is_none().then_some(*first)
 }
 
 /// The Go part of the plan for the chosen main package and decision.
@@ -139,7 +257,7 @@ pub fn plan(
     let package = safe::relative_path(source, "main package", &main.package)?;
     let binary = safe::name(source, "binary name", &main.binary)?;
     let cgo =
-        !main.cgo.is_empty() || !main.cgo_imports.is_empty() || !facts.cgo_requires.is_empty();
+        !main.cgo.is_empty() || !main.cgo_imports.is_empty();
     let vendored = facts.vendored.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
 
@@ -150,7 +268,29 @@ pub fn plan(
     }
     let missing = missing_libraries(main, decision, cgo);
     let copy_libraries = !missing.is_empty();
+    for evidence in &main.built_embeds {
+        warnings.push(format!(
+            "{}:{} {}; build it (the front-end's build) before this image, or go build fails",
+            evidence.file,
+            evidence.line.unwrap_or(0),
+            evidence.detail
+        ));
+    }
     let mut steps = vec![version_step];
+    if !main.built_embeds.is_empty() {
+        steps.push(Step {
+            question: "Does it embed files a build step makes?".to_string(),
+            answer: "yes: the directories //go:embed names are not in the sources; the image builds from what the build context holds".to_string(),
+            evidence: main.built_embeds.clone(),
+        });
+    }
+    if let Some(evidence) = &main.binary_evidence {
+        steps.push(Step {
+            question: "Binary name?".to_string(),
+            answer: format!("{binary} (the name the project's build gives {package})"),
+            evidence: vec![evidence.clone()],
+        });
+    }
     if copy_libraries {
         steps.push(Step {
             question: "Does it link a system library the runtime lacks?".to_string(),

@@ -23,6 +23,9 @@ const OTHER_OS: &[&str] = &[
     "zos",
 ];
 
+/// Quoted database driver names whose modules build without cgo but work only with it.
+pub const DRIVER_NAMES: &[&str] = &["\"sqlite3\""];
+
 /// What one Go file says about how it is built.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct GoFile {
@@ -32,6 +35,8 @@ pub struct GoFile {
     pub constraint: Option<String>,
     /// Import paths with their lines.
     pub imports: Vec<(String, usize)>,
+    /// Import paths imported only for their side effects (`_ "path"`).
+    pub blank_imports: Vec<String>,
     /// Line of `import "C"`.
     pub cgo_import: Option<usize>,
     /// Line of a `#cgo` directive linking the C++ standard library.
@@ -42,27 +47,149 @@ pub struct GoFile {
     pub port: Option<(u16, usize)>,
     /// A health route literal such as `"/healthz"`, with its line.
     pub health: Option<(&'static str, usize)>,
+    /// `//go:embed` patterns with their lines.
+    pub embeds: Vec<(String, usize)>,
+    /// Line of a string literal naming a database driver, such as `"sqlite3"`.
+    pub drivers: Vec<(String, usize)>,
 }
 
 impl GoFile {
-    /// Whether a linux build includes this file, judged by its constraint.
+    /// Whether a linux build (amd64 or arm64, with or without cgo, no custom tags) includes
+    /// this file, judged by its constraint.
     pub fn built_on_linux(&self) -> bool {
+        self.built(true) || self.built(false)
+    }
+
+    /// Whether the file is built only when cgo is on: its constraint needs `cgo`, or it
+    /// imports "C" (the go command leaves such files out of a CGO_ENABLED=0 build).
+    pub fn needs_cgo(&self) -> bool {
+        self.built(true) && (!self.built(false) || self.cgo_import.is_some())
+    }
+
+    /// Whether the constraint offers a variant for builds without cgo (`!cgo`): built without
+    /// cgo and not with it.
+    pub fn is_no_cgo_variant(&self) -> bool {
+        self.built(false) && !self.built(true)
+    }
+
+    /// Whether a linux/amd64 or linux/arm64 build with cgo on or off includes the file.
+    fn built(&self, cgo: bool) -> bool {
         let Some(constraint) = &self.constraint else {
             return true;
         };
-        let expr = constraint.trim();
-        if expr == "ignore" || expr.contains("!linux") {
-            return false;
+        ["amd64", "arm64"]
+            .iter()
+            .any(|arch| constraint::holds(constraint, &|tag| tag_set(tag, arch, cgo)))
+    }
+}
+
+/// Whether a build tag is set for a default linux build on `arch`: the OS, `unix`, the
+/// architecture, the `gc` compiler, release tags `go1.N`, and `cgo` as asked; a custom tag
+/// (`tools`, `integration`, `ignore`) is not set.
+fn tag_set(tag: &str, arch: &str, cgo: bool) -> bool {
+    match tag {
+        "linux" | "unix" | "gc" => true,
+        "cgo" => cgo,
+        _ if tag == arch => true,
+        _ => tag
+            .strip_prefix("go1.")
+            .is_some_and(|minor| minor.chars().all(|c| c.is_ascii_digit())),
+    }
+}
+
+/// Evaluating a `//go:build` expression: `!`, `&&`, `||` and parentheses over tags.
+mod constraint {
+    /// Whether `expr` holds when `set` says which tags are set; a malformed expression holds
+    /// (the file is read rather than dropped).
+    pub fn holds(expr: &str, set: &dyn Fn(&str) -> bool) -> bool {
+        let tokens = tokens(expr);
+        let mut parser = Parser {
+            tokens: &tokens,
+            at: 0,
+            set,
+        };
+        match parser.or() {
+            Some(value) if parser.at == tokens.len() => value,
+            _ => true,
         }
-        let single = expr.trim_matches(|c| c == '(' || c == ')');
-        !OTHER_OS.contains(&single)
     }
 
-    /// Whether the constraint offers a variant for builds without cgo (`!cgo`).
-    pub fn is_no_cgo_variant(&self) -> bool {
-        self.constraint
-            .as_deref()
-            .is_some_and(|expr| expr.replace(' ', "").contains("!cgo"))
+    fn tokens(expr: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut chars = expr.chars().peekable();
+        while let Some(c) = chars.next() {
+            match c {
+                '!' | '(' | ')' => out.push(c.to_string()),
+                '&' | '|' => {
+                    if chars.peek() == Some(&c) {
+                        chars.next();
+                    }
+                    out.push(format!("{c}{c}"));
+                }
+                c if c.is_whitespace() => {}
+                c => {
+                    let mut word = c.to_string();
+                    while let Some(&next) = chars.peek() {
+                        if next.is_alphanumeric() || next == '_' || next == '.' {
+                            word.push(next);
+                            chars.next();
+                        } else {
+                            break;
+                        }
+                    }
+                    out.push(word);
+                }
+            }
+        }
+        out
+    }
+
+    struct Parser<'a> {
+        tokens: &'a [String],
+        at: usize,
+        set: &'a dyn Fn(&str) -> bool,
+    }
+
+    impl Parser<'_> {
+        fn peek(&self) -> Option<&str> {
+            self.tokens.get(self.at).map(String::as_str)
+        }
+
+        fn or(&mut self) -> Option<bool> {
+            let mut value = self.and()?;
+            while self.peek() == Some("||") {
+                self.at += 1;
+                value |= self.and()?;
+            }
+            Some(value)
+        }
+
+        fn and(&mut self) -> Option<bool> {
+            let mut value = self.not()?;
+            while self.peek() == Some("&&") {
+                self.at += 1;
+                value &= self.not()?;
+            }
+            Some(value)
+        }
+
+        fn not(&mut self) -> Option<bool> {
+            let token = self.peek()?.to_string();
+            self.at += 1;
+            match token.as_str() {
+                "!" => self.not().map(|value| !value),
+                "(" => {
+                    let value = self.or()?;
+                    if self.peek() != Some(")") {
+                        return None;
+                    }
+                    self.at += 1;
+                    Some(value)
+                }
+                ")" | "&&" | "||" => None,
+                tag => Some((self.set)(tag)),
+            }
+        }
     }
 }
 
@@ -83,21 +210,45 @@ pub fn is_buildable_name(name: &str) -> bool {
     }
 }
 
-/// Reads a Go file's build-relevant header and its listen-address literals.
+/// Reads a Go file's build-relevant header and its listen-address literals. A generated file
+/// (`// Code generated ... DO NOT EDIT.` above its package clause, the go command's convention)
+/// is read up to the end of its header: its literals name no port, route or driver of the
+/// program.
 pub fn scan(text: &str) -> GoFile {
     let mut header = Header::default();
+    let mut generated = false;
     for (index, raw) in text.lines().enumerate() {
         let line_no = index + 1;
         let line = raw.trim();
+        if !header.done {
+            generated |= header.file.package.is_none()
+                && line.starts_with("// Code generated ")
+                && line.ends_with("DO NOT EDIT.");
+            header.line(line, line_no);
+        } else if generated {
+            break;
+        }
+        if generated {
+            continue;
+        }
         if header.file.port.is_none() {
             header.file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
         }
-        if header.file.health.is_none() {
+        if header.file.health.is_none() && ["\"/", "`/", "'/"].iter().any(|q| line.contains(q)) {
             header.file.health =
                 crate::facts::health_route(line).map(|(route, _)| (route, line_no));
         }
-        if !header.done {
-            header.line(line, line_no);
+        if let Some(patterns) = line.strip_prefix("//go:embed ") {
+            header.file.embeds.extend(
+                patterns
+                    .split_whitespace()
+                    .map(|pattern| (pattern.trim_matches('"').to_string(), line_no)),
+            );
+        }
+        for driver in DRIVER_NAMES {
+            if line.contains(driver) && !header.file.drivers.iter().any(|(d, _)| d == driver) {
+                header.file.drivers.push((driver.to_string(), line_no));
+            }
         }
     }
     header.file
@@ -192,6 +343,9 @@ impl Header {
             if line.starts_with(')') {
                 self.in_import_block = false;
             } else if let Some(path) = import_path(line) {
+                if line.starts_with("_ ") || line.starts_with("_\t") {
+                    self.file.blank_imports.push(path.clone());
+                }
                 self.file.add_import(path, line_no);
             }
             return;
@@ -211,6 +365,9 @@ impl Header {
                 self.in_import_block = false;
             }
         } else if let Some(path) = import_path(rest) {
+            if rest.starts_with("_ ") || rest.starts_with("_\t") {
+                self.file.blank_imports.push(path.clone());
+            }
             self.file.add_import(path, line_no);
         }
     }
@@ -251,8 +408,27 @@ mod tests {
             imports,
             ["fmt", "database/sql", "github.com/mattn/go-sqlite3"]
         );
+        assert_eq!(file.blank_imports, ["github.com/mattn/go-sqlite3"]);
         assert_eq!(file.port, Some((8080, 17)));
         assert!(file.built_on_linux());
+    }
+
+    #[test]
+    fn generated_files_end_at_their_header() {
+        let text = "// Code generated by protoc-gen-go. DO NOT EDIT.\n\npackage api\n\nimport \"fmt\"\n\nvar addr = \":9090\"\n";
+        let file = scan(text);
+        assert_eq!(file.package.as_deref(), Some("api"));
+        assert_eq!(file.imports.len(), 1);
+        assert_eq!(file.port, None);
+    }
+
+    #[test]
+    fn embed_patterns() {
+        let file = scan("package ui\n\nimport \"embed\"\n\n//go:embed all:build dist/*\nvar fs embed.FS\n");
+        assert_eq!(
+            file.embeds,
+            [("all:build".to_string(), 5), ("dist/*".to_string(), 5)]
+        );
     }
 
     #[test]
@@ -267,6 +443,14 @@ mod tests {
         assert!(!scan("//go:build windows\npackage main\n").built_on_linux());
         assert!(scan("//go:build linux && amd64\npackage main\n").built_on_linux());
         assert!(scan("//go:build !cgo\npackage main\n").is_no_cgo_variant());
+        assert!(!scan("//go:build tools\npackage main\n").built_on_linux());
+        assert!(!scan("//go:build !linux\npackage main\n").built_on_linux());
+        assert!(scan("//go:build (linux || darwin) && !386\npackage x\n").built_on_linux());
+        assert!(scan("//go:build go1.21\npackage x\n").built_on_linux());
+        assert!(scan("//go:build cgo && linux\npackage x\n").needs_cgo());
+        assert!(!scan("//go:build !cgo || !linux\npackage x\n").needs_cgo());
+        assert!(scan("package x\nimport \"C\"\n").needs_cgo());
+        assert!(!scan("//go:build cgo\npackage x\n").is_no_cgo_variant());
     }
 
     #[test]
