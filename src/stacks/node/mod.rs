@@ -84,14 +84,23 @@ pub struct NodeFacts {
 }
 
 impl NodeFacts {
-    /// Packages that can be containerised: runnable members, or the root.
+    /// Packages that can be containerised: runnable members, or the root. Members under an
+    /// examples or tests directory are samples of the product, not the product.
     pub fn candidates(&self) -> Vec<&Package> {
-        let mut candidates: Vec<&Package> = Vec::new();
+        self.runnable()
+            .into_iter()
+            .filter(|p| !sample_dir(&p.dir))
+            .collect()
+    }
+
+    /// Every runnable package, samples included (what `--package` may name).
+    pub fn runnable(&self) -> Vec<&Package> {
+        let mut runnable: Vec<&Package> = Vec::new();
         if self.root.entry.is_some() {
-            candidates.push(&self.root);
+            runnable.push(&self.root);
         }
-        candidates.extend(self.members.iter().filter(|m| m.entry.is_some()));
-        candidates
+        runnable.extend(self.members.iter().filter(|m| m.entry.is_some()));
+        runnable
     }
 
     /// The facts for display.
@@ -149,6 +158,16 @@ impl NodeFacts {
     }
 }
 
+/// Directories that hold samples, tests or fixtures of a workspace rather than its product.
+const SAMPLE_DIRS: &[&str] = &[
+    "example", "examples", "test", "tests", "e2e", "fixtures", "__tests__",
+];
+
+/// Whether a member lies in a directory of samples or tests.
+fn sample_dir(dir: &str) -> bool {
+    dir.split('/').any(|segment| SAMPLE_DIRS.contains(&segment))
+}
+
 /// The start command in words.
 pub fn describe_start(start: &Start) -> String {
     match start {
@@ -174,13 +193,13 @@ pub fn detect(repo: &Repo) -> Detection {
 /// Reads the Node facts of the repository: `Err` says what was looked for when there is no
 /// runnable package.
 fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
-    let Some(root_package) = package::read(repo, "")? else {
+    let Some(root_package) = package::read(repo, "", None)? else {
         return Ok(Err("package.json".to_string()));
     };
     let mut install_files = Vec::new();
     let (patterns, workspace, pattern_file) =
         workspace_patterns(repo, &root_package, &mut install_files)?;
-    let members = members(repo, &patterns, &pattern_file)?;
+    let members = members(repo, &patterns, &pattern_file, &root_package)?;
     let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable {
         return Ok(Err(
@@ -278,6 +297,7 @@ fn members(
     repo: &Repo,
     patterns: &[String],
     pattern_file: &str,
+    root: &Package,
 ) -> Result<Vec<Package>, DetectError> {
     let mut members = Vec::new();
     let mut expanded = std::collections::HashSet::new();
@@ -294,7 +314,7 @@ fn members(
             if dir.is_empty() || member_dirs.contains(&dir) {
                 continue;
             }
-            if let Some(member) = package::read(repo, &dir)? {
+            if let Some(member) = package::read(repo, &dir, Some(root))? {
                 member_dirs.insert(dir);
                 members.push(member);
             }
