@@ -704,7 +704,7 @@ impl NextOutput {
                     .collect::<Vec<_>>()
                     .join(" ")
             ),
-            NextOutput::Export => "output: \"export\": a static site in out/".to_string(),
+            NextOutput::Export => "output: \"export\": a static site".to_string(),
         }
     }
 }
