@@ -199,6 +199,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     let mut install_files = Vec::new();
     let (patterns, workspace, pattern_file) =
         workspace_patterns(repo, &root_package, &mut install_files)?;
+    refuse_meteor(repo)?;
     let members = members(repo, &patterns, &pattern_file, &root_package)?;
     let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable {
@@ -253,6 +254,23 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         pnp,
         yarn_path,
     }))
+}
+
+/// Refuses a Meteor application (.meteor/release): `meteor build` writes its server bundle,
+/// and the meteor tool is not an npm package a Node builder installs.
+fn refuse_meteor(repo: &Repo) -> Result<(), DetectError> {
+    let Some(text) = repo.read_text(".meteor/release", MANIFEST_CAP)? else {
+        return Ok(());
+    };
+    let release = crate::manifest::first_value_line(&text).map(|(line, value)| (line, value.trim()));
+    Err(DetectError::Broken {
+        file: ".meteor/release".to_string(),
+        line: release.map(|(line, _)| line),
+        cause: format!(
+            "a Meteor application ({}): its server bundle is written by `meteor build`, and the meteor tool is not something shiplight installs in a Node builder; build the bundle with meteor and run its main.js with node",
+            crate::safe::comment(release.map(|(_, value)| value).unwrap_or("Meteor"))
+        ),
+    })
 }
 
 /// The workspace patterns, where they are declared, and the file they are relative to:
