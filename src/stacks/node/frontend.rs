@@ -20,6 +20,10 @@ pub struct Declared<'a> {
     pub dependencies: &'a BTreeMap<String, Evidence>,
     pub dev_dependencies: &'a BTreeMap<String, Evidence>,
     pub build_script: Option<&'a (String, Evidence)>,
+    /// Every script, for the ones the build script runs by name.
+    pub scripts: Option<&'a BTreeMap<String, (String, Evidence)>>,
+    /// The workspace root's dependencies, which a member's build tools may be hoisted to.
+    pub workspace_dependencies: Option<&'a BTreeMap<String, Evidence>>,
 }
 
 /// Client-side routers: a site that uses one answers unknown paths with its index page.
@@ -83,11 +87,37 @@ fn dependency<'a>(package: &Declared<'a>, names: &[&str]) -> Option<(&'a str, &'
     })
 }
 
+/// A build tool among the package's dependencies, or the workspace root's.
+fn tool<'a>(package: &Declared<'a>, name: &str) -> Option<(&'a str, &'a Evidence)> {
+    dependency(package, &[name]).or_else(|| {
+        package
+            .workspace_dependencies?
+            .get_key_value(name)
+            .map(|(k, v)| (k.as_str(), v))
+    })
+}
+
+/// The build script's evidence when it runs one of `words`, itself or through the scripts it
+/// runs by name (`yarn build:app`), a few levels deep.
 fn build_runs(package: &Declared<'_>, words: &[&str]) -> Option<Evidence> {
     let (script, evidence) = package.build_script?;
-    words
+    let mut commands = vec![script.clone()];
+    let mut index = 0;
+    while index < commands.len() && commands.len() < 8 {
+        let command = commands[index].clone();
+        index += 1;
+        for segment in command.split("&&") {
+            let segment: Vec<String> = segment.split_whitespace().map(str::to_string).collect();
+            if let Some((name, _)) = super::package::runs_script(&segment)
+                && let Some((next, _)) = package.scripts.and_then(|s| s.get(&name))
+            {
+                commands.push(next.clone());
+            }
+        }
+    }
+    commands
         .iter()
-        .any(|word| script.contains(word))
+        .any(|command| words.iter().any(|word| command.contains(word)))
         .then(|| evidence.clone())
 }
 
@@ -107,7 +137,7 @@ fn config(
 }
 
 /// A string option in a JavaScript configuration (`outDir: 'build'`): its value and line.
-fn option(text: &str, key: &str) -> Option<(String, usize)> {
+pub fn option(text: &str, key: &str) -> Option<(String, usize)> {
     for (index, line) in text.lines().enumerate() {
         let trimmed = line.trim_start();
         if trimmed.starts_with("//") || trimmed.starts_with('*') {
@@ -291,7 +321,7 @@ pub fn detect(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, D
     if dependency(package, &["@angular/core"]).is_some() {
         return angular(repo, package);
     }
-    if let Some((_, evidence)) = dependency(package, &["react-scripts"])
+    if let Some((_, evidence)) = tool(package, "react-scripts")
         && build_runs(package, &["react-scripts build"]).is_some()
         && repo.is_file(&repo::join(package.dir, "public/index.html"))
     {
@@ -307,13 +337,13 @@ pub fn detect(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, D
         )));
     }
     if let Some(build) = build_runs(package, &["vite build"])
-        && dependency(package, &["vite"]).is_some()
+        && tool(package, "vite").is_some()
         && repo.is_file(&repo::join(package.dir, "index.html"))
     {
         return vite(repo, package, build);
     }
     if let Some(build) = build_runs(package, &["parcel build"])
-        && dependency(package, &["parcel"]).is_some()
+        && tool(package, "parcel").is_some()
     {
         return parcel(package, build);
     }
@@ -689,6 +719,8 @@ mod tests {
                 dependencies: &none,
                 dev_dependencies: &none,
                 build_script: Some(&build),
+                scripts: None,
+                workspace_dependencies: None,
             };
             build_output(&package).map(|found| found.map(|(dir, _)| dir))
         };

@@ -84,14 +84,23 @@ pub struct NodeFacts {
 }
 
 impl NodeFacts {
-    /// Packages that can be containerised: runnable members, or the root.
+    /// Packages that can be containerised: runnable members, or the root. Members under an
+    /// examples or tests directory are samples of the product, not the product.
     pub fn candidates(&self) -> Vec<&Package> {
-        let mut candidates: Vec<&Package> = Vec::new();
+        self.runnable()
+            .into_iter()
+            .filter(|p| !sample_dir(&p.dir))
+            .collect()
+    }
+
+    /// Every runnable package, samples included (what `--package` may name).
+    pub fn runnable(&self) -> Vec<&Package> {
+        let mut runnable: Vec<&Package> = Vec::new();
         if self.root.entry.is_some() {
-            candidates.push(&self.root);
+            runnable.push(&self.root);
         }
-        candidates.extend(self.members.iter().filter(|m| m.entry.is_some()));
-        candidates
+        runnable.extend(self.members.iter().filter(|m| m.entry.is_some()));
+        runnable
     }
 
     /// The facts for display.
@@ -149,6 +158,16 @@ impl NodeFacts {
     }
 }
 
+/// Directories that hold samples, tests or fixtures of a workspace rather than its product.
+const SAMPLE_DIRS: &[&str] = &[
+    "example", "examples", "test", "tests", "e2e", "fixtures", "__tests__",
+];
+
+/// Whether a member lies in a directory of samples or tests.
+fn sample_dir(dir: &str) -> bool {
+    dir.split('/').any(|segment| SAMPLE_DIRS.contains(&segment))
+}
+
 /// The start command in words.
 pub fn describe_start(start: &Start) -> String {
     match start {
@@ -174,13 +193,14 @@ pub fn detect(repo: &Repo) -> Detection {
 /// Reads the Node facts of the repository: `Err` says what was looked for when there is no
 /// runnable package.
 fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
-    let Some(root_package) = package::read(repo, "")? else {
+    let Some(root_package) = package::read(repo, "", None)? else {
         return Ok(Err("package.json".to_string()));
     };
     let mut install_files = Vec::new();
     let (patterns, workspace, pattern_file) =
         workspace_patterns(repo, &root_package, &mut install_files)?;
-    let members = members(repo, &patterns, &pattern_file)?;
+    refuse_meteor(repo)?;
+    let members = members(repo, &patterns, &pattern_file, &root_package)?;
     let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable {
         return Ok(Err(
@@ -236,6 +256,23 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
     }))
 }
 
+/// Refuses a Meteor application (.meteor/release): `meteor build` writes its server bundle,
+/// and the meteor tool is not an npm package a Node builder installs.
+fn refuse_meteor(repo: &Repo) -> Result<(), DetectError> {
+    let Some(text) = repo.read_text(".meteor/release", MANIFEST_CAP)? else {
+        return Ok(());
+    };
+    let release = crate::manifest::first_value_line(&text).map(|(line, value)| (line, value.trim()));
+    Err(DetectError::Broken {
+        file: ".meteor/release".to_string(),
+        line: release.map(|(line, _)| line),
+        cause: format!(
+            "a Meteor application ({}): its server bundle is written by `meteor build`, and the meteor tool is not something shiplight installs in a Node builder; build the bundle with meteor and run its main.js with node",
+            crate::safe::comment(release.map(|(_, value)| value).unwrap_or("Meteor"))
+        ),
+    })
+}
+
 /// The workspace patterns, where they are declared, and the file they are relative to:
 /// pnpm-workspace.yaml's `packages` (the file is then copied for the install), else
 /// package.json's `workspaces`.
@@ -278,6 +315,7 @@ fn members(
     repo: &Repo,
     patterns: &[String],
     pattern_file: &str,
+    root: &Package,
 ) -> Result<Vec<Package>, DetectError> {
     let mut members = Vec::new();
     let mut expanded = std::collections::HashSet::new();
@@ -294,7 +332,7 @@ fn members(
             if dir.is_empty() || member_dirs.contains(&dir) {
                 continue;
             }
-            if let Some(member) = package::read(repo, &dir)? {
+            if let Some(member) = package::read(repo, &dir, Some(root))? {
                 member_dirs.insert(dir);
                 members.push(member);
             }

@@ -114,6 +114,15 @@ pub struct Entry {
     pub evidence: Evidence,
     /// A server-rendered framework's server: the variables it listens by, and its port.
     pub server: Option<Server>,
+    /// Variables the start script's wrappers set (`cross-env NAME=value`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<(String, String)>,
+    /// Commands the start script runs before the server (`migrate && node server.js`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub before: Vec<String>,
+    /// Variables the build needs to write what the entry runs (a conditional Next.js output).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub build_env: Vec<(String, String)>,
 }
 
 /// One package.json.
@@ -148,6 +157,9 @@ pub struct Package {
     pub port: Option<(u16, Evidence)>,
     /// A health route the entry's source names.
     pub health: Option<(String, Evidence)>,
+    /// A field only a library's manifest needs (`exports`, `module`, `types`): its `main` is
+    /// what importers load, not a program.
+    pub library: Option<Evidence>,
     /// `version` and `license`, for the image's labels.
     pub about: crate::manifest::About,
 }
@@ -227,7 +239,11 @@ fn string_map(
 }
 
 /// Reads `dir/package.json`; `None` when there is none.
-pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
+pub fn read(
+    repo: &Repo,
+    dir: &str,
+    root: Option<&Package>,
+) -> Result<Option<Package>, DetectError> {
     let file = repo::join(dir, "package.json");
     let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
         return Ok(None);
@@ -269,7 +285,17 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Package>, DetectError> {
     }
     package.public_dir = repo.is_dir(&repo::join(dir, "public"));
     package.esm = json.get("type").and_then(Value::as_str) == Some("module");
-    package.entry = entry(repo, &package)?;
+    package.library = ["exports", "module", "types", "typings"]
+        .iter()
+        .find(|key| json.get(**key).is_some())
+        .map(|key| {
+            Evidence::line(
+                &file,
+                keys.line(key).unwrap_or(1),
+                format!("\"{key}\": a library's field"),
+            )
+        });
+    package.entry = entry(repo, &package, root)?;
     package.port = port(repo, &package)?;
     package.health = entry_sources(&package)
         .iter()
@@ -364,14 +390,17 @@ impl Package {
         self.scripts.get("build")
     }
 
-    /// What front-end detection reads of this package.
-    pub fn declared(&self) -> frontend::Declared<'_> {
+    /// What front-end detection reads of this package, with the workspace root's
+    /// dependencies for a member.
+    pub fn declared<'a>(&'a self, root: Option<&'a Package>) -> frontend::Declared<'a> {
         frontend::Declared {
             dir: &self.dir,
             manifest: &self.manifest,
             dependencies: &self.dependencies,
             dev_dependencies: &self.dev_dependencies,
             build_script: self.build_script(),
+            scripts: Some(&self.scripts),
+            workspace_dependencies: root.map(|r| &r.dev_dependencies),
         }
     }
 }
@@ -387,6 +416,20 @@ fn plain_words(command: &str) -> bool {
 /// A `node` command line split into node's options, the script and the script's arguments.
 pub type NodeCommand = (Vec<String>, String, Vec<String>);
 
+/// node's options that take the next word as their value (`-r dotenv/config`).
+const NODE_VALUE_OPTIONS: &[&str] = &[
+    "-r",
+    "--require",
+    "--import",
+    "--loader",
+    "--experimental-loader",
+    "--env-file",
+    "-C",
+    "--conditions",
+    "--title",
+    "--input-type",
+];
+
 /// Splits a `node ...` command line; `None` when the command is not a plain node invocation
 /// (another program, shell operators, variables, quotes).
 pub fn node_command(command: &str) -> Option<NodeCommand> {
@@ -398,9 +441,12 @@ pub fn node_command(command: &str) -> Option<NodeCommand> {
         return None;
     }
     let mut options = Vec::new();
-    for word in words.by_ref() {
+    while let Some(word) = words.next() {
         if word.starts_with('-') {
             options.push(word.to_string());
+            if NODE_VALUE_OPTIONS.contains(&word) {
+                options.push(words.next()?.to_string());
+            }
         } else {
             let args = words.map(str::to_string).collect();
             return Some((options, word.to_string(), args));
@@ -409,20 +455,133 @@ pub fn node_command(command: &str) -> Option<NodeCommand> {
     None
 }
 
+/// A start script's command once followed and unwrapped: the program's words, the variables
+/// the wrappers set, and the commands a `&&` chain runs before it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Command {
+    pub words: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub before: Vec<String>,
+    /// The directory a `cd DIR &&` before the program moves to, relative to the package.
+    pub cwd: String,
+}
+
+impl Command {
+    /// The program's words as one line.
+    pub fn line(&self) -> String {
+        self.words.join(" ")
+    }
+}
+
+/// A `NAME=value` word: the variable's name and value.
+fn assignment(word: &str) -> Option<(String, String)> {
+    let (name, value) = word.split_once('=')?;
+    let ok = !name.is_empty()
+        && name.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    ok.then(|| (name.to_string(), value.to_string()))
+}
+
+/// The words after the wrappers that only set variables or load .env files before running a
+/// program: leading `NAME=value` words, `cross-env`, `dotenv [options] [--]`, `env-cmd
+/// [options]`. The variables set are collected into `env`.
+fn unwrap_words(words: &[String], env: &mut Vec<(String, String)>) -> Vec<String> {
+    let mut rest = words;
+    loop {
+        match rest.first().map(String::as_str) {
+            Some("cross-env" | "cross-env-shell") => rest = &rest[1..],
+            Some("dotenv" | "dotenv-cli" | "env-cmd") => {
+                rest = &rest[1..];
+                match rest.iter().position(|w| w == "--") {
+                    Some(at) => rest = &rest[at + 1..],
+                    None => {
+                        while let Some(option) = rest.first().filter(|w| w.starts_with('-')) {
+                            let takes_value = !option.contains('=')
+                                && matches!(
+                                    option.as_str(),
+                                    "-e" | "-c" | "-v" | "-f" | "-r" | "--file" | "--environments"
+                                );
+                            rest = &rest[if takes_value { 2 } else { 1 }.min(rest.len())..];
+                        }
+                    }
+                }
+            }
+            Some(word) if assignment(word).is_some() => {
+                env.extend(assignment(word));
+                rest = &rest[1..];
+            }
+            _ => return rest.to_vec(),
+        }
+    }
+}
+
+/// The script another script runs by name (`npm run X`, `yarn X`, `pnpm X`), with the words
+/// passed on to it.
+pub fn runs_script(words: &[String]) -> Option<(String, Vec<String>)> {
+    let word = |i: usize| words.get(i).map(String::as_str);
+    let (name, rest) = match (word(0)?, word(1)) {
+        ("npm", Some("run" | "run-script")) | ("yarn" | "pnpm", Some("run")) => {
+            (word(2)?, &words[3.min(words.len())..])
+        }
+        ("yarn" | "pnpm", Some(next))
+            if !next.starts_with('-')
+                && !matches!(next, "install" | "build" | "add" | "exec" | "dlx" | "workspace") =>
+        {
+            (next, &words[2..])
+        }
+        _ => return None,
+    };
+    let rest = match rest.first().map(String::as_str) {
+        Some("--") => &rest[1..],
+        _ => rest,
+    };
+    Some((name.to_string(), rest.to_vec()))
+}
+
 /// The command a script runs, following `npm run X`, `yarn X` and `pnpm X` to script `X` (a
-/// few hops at most), with the evidence of the script that holds the command.
-fn run_through<'a>(package: &'a Package, script: &str) -> Option<(&'a String, &'a Evidence)> {
+/// few hops at most, the words after the name passed on), taking the last command of a `&&`
+/// chain (the ones before it are listed) and unwrapping variable and .env wrappers, with the
+/// evidence of the script that holds the program's words.
+fn run_through<'a>(package: &'a Package, script: &str) -> Option<(Command, &'a Evidence)> {
     let mut name = script.to_string();
-    for _ in 0..4 {
+    let mut passed: Vec<String> = Vec::new();
+    let mut found = Command::default();
+    let mut holder: Option<&Evidence> = None;
+    for _ in 0..5 {
         let (command, evidence) = package.scripts.get(&name)?;
-        let words: Vec<&str> = command.split_whitespace().collect();
-        let next = match words.as_slice() {
-            ["npm", "run" | "run-script", next] => next,
-            ["yarn" | "pnpm", "run", next] => next,
-            ["yarn" | "pnpm", next] if !matches!(*next, "install" | "build" | "add") => next,
-            _ => return Some((command, evidence)),
-        };
-        name = next.to_string();
+        let mut segments: Vec<&str> = command.split(" && ").map(str::trim).collect();
+        let last = segments.pop()?;
+        for segment in segments {
+            match segment.split_whitespace().collect::<Vec<_>>().as_slice() {
+                ["cd", dir] => found.cwd = repo::join(&found.cwd, dir.trim_end_matches('/')),
+                _ => found.before.push(segment.to_string()),
+            }
+        }
+        let mut words: Vec<String> = last.split_whitespace().map(str::to_string).collect();
+        let own = words.len();
+        words.append(&mut passed);
+        let total = words.len();
+        let words = unwrap_words(&words, &mut found.env);
+        if total - words.len() < own || holder.is_none() {
+            holder = Some(evidence);
+        }
+        if words.len() == 1 && words[0] == "run-script-os" {
+            name = ["linux", "nix", "default"]
+                .iter()
+                .map(|os| format!("{name}:{os}"))
+                .find(|variant| package.scripts.contains_key(variant))?;
+            continue;
+        }
+        match runs_script(&words) {
+            Some((next, rest)) => {
+                name = next;
+                passed = rest;
+            }
+            None => {
+                found.words = words;
+                return Some((found, holder?));
+            }
+        }
     }
     None
 }
@@ -430,12 +589,21 @@ fn run_through<'a>(package: &'a Package, script: &str) -> Option<(&'a String, &'
 /// How the package starts, in order of preference: Next.js, a start script running node or a
 /// dependency's binary, a front-end framework's build output, NestJS's build, the main file,
 /// and the entry file of a package with a server dependency.
-fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
+fn entry(
+    repo: &Repo,
+    package: &Package,
+    root: Option<&Package>,
+) -> Result<Option<Entry>, DetectError> {
     if let Some(evidence) = package.dependencies.get("next") {
+        if let Some(entry) = start_script_entry(repo, package, &None)?
+            && matches!(entry.start, Start::Script { .. })
+        {
+            return Ok(Some(entry));
+        }
         return next_entry(repo, package, evidence).map(Some);
     }
-    let frontend = frontend::detect(repo, &package.declared())?;
-    if let Some(entry) = start_script_entry(package, &frontend)? {
+    let frontend = frontend::detect(repo, &package.declared(root))?;
+    if let Some(entry) = start_script_entry(repo, package, &frontend)? {
         return Ok(Some(entry));
     }
     if let Some(entry) = frontend.map(frontend_entry) {
@@ -454,6 +622,9 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
                 ..evidence.clone()
             },
             server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
         }));
     }
     if let Some(entry) = main_entry(repo, package)? {
@@ -462,38 +633,161 @@ fn entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectError> {
     Ok(server_dependency_entry(repo, package))
 }
 
-/// Next.js: its standalone server when a next.config sets `output: "standalone"`, else
-/// `next start`.
+/// Next.js: its standalone server when a next.config's `output` is `"standalone"` (directly,
+/// as the default of the variable it names, or when a variable the build can set says so), its
+/// static export for `"export"`, else `next start`.
 fn next_entry(repo: &Repo, package: &Package, evidence: &Evidence) -> Result<Entry, DetectError> {
     for config in NEXT_CONFIGS {
         let file = repo::join(&package.dir, config);
-        if let Some(text) = repo.read_text(&file, SOURCE_CAP)? {
-            let standalone = text.lines().enumerate().find(|(_, line)| {
-                let squashed: String = line.split_whitespace().collect();
-                squashed.contains("output:\"standalone\"")
-                    || squashed.contains("output:'standalone'")
-            });
-            if let Some((index, _)) = standalone {
-                return Ok(Entry {
-                    framework: Some("Next.js"),
-                    start: Start::NextStandalone,
-                    evidence: Evidence::line(file, index + 1, "output: \"standalone\""),
-                    server: None,
-                });
+        let Some(text) = repo.read_text(&file, SOURCE_CAP)? else {
+            continue;
+        };
+        let Some((output, line)) = next_output(&text) else {
+            continue;
+        };
+        let evidence = Evidence::line(&file, line, output.detail());
+        let entry = |start, build_env| Entry {
+            framework: Some("Next.js"),
+            start,
+            evidence: evidence.clone(),
+            server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env,
+        };
+        return Ok(match output {
+            NextOutput::Standalone(build_env) => entry(Start::NextStandalone, build_env),
+            NextOutput::Export => {
+                let dir = frontend::option(&text, "distDir")
+                    .map(|(dir, _)| dir)
+                    .unwrap_or_else(|| "out".to_string());
+                let site = Site {
+                    framework: "Next.js",
+                    dir,
+                    fallback: None,
+                    spa_evidence: None,
+                    hashed: "^/_next/static/",
+                    evidence: evidence.clone(),
+                };
+                entry(Start::Static(site), Vec::new())
             }
-        }
+        });
     }
     Ok(Entry {
         framework: Some("Next.js"),
         start: Start::NextStart,
         evidence: evidence.clone(),
         server: None,
+        env: Vec::new(),
+        before: Vec::new(),
+        build_env: Vec::new(),
     })
 }
 
-/// The first of the start scripts (`start`, `start:prod`, `serve`) that runs node on a script
-/// or a dependency's binary without a shell.
+/// What a next.config's `output` builds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum NextOutput {
+    /// The standalone server, with the variables the build sets for the config to choose it.
+    Standalone(Vec<(String, String)>),
+    /// The static export.
+    Export,
+}
+
+impl NextOutput {
+    fn detail(&self) -> String {
+        match self {
+            NextOutput::Standalone(env) if env.is_empty() => "output: \"standalone\"".to_string(),
+            NextOutput::Standalone(env) => format!(
+                "output: \"standalone\" when {}",
+                env.iter()
+                    .map(|(name, value)| format!("{name}={value}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+            NextOutput::Export => "output: \"export\": a static site".to_string(),
+        }
+    }
+}
+
+/// The `output` of a Next.js configuration and its line: a literal, a conditional on a
+/// variable (`process.env.X === "true" ? "standalone" : undefined`, the value on the same
+/// line or the next), or a variable declared with a default (`const mode =
+/// process.env.MODE ?? "standalone"`).
+fn next_output(text: &str) -> Option<(NextOutput, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    for (index, line) in lines.iter().enumerate() {
+        let trimmed = line.trim_start();
+        if trimmed.starts_with("//") || trimmed.starts_with('*') {
+            continue;
+        }
+        let Some(value) = trimmed
+            .strip_prefix("output:")
+            .or_else(|| trimmed.strip_prefix("\"output\":"))
+        else {
+            continue;
+        };
+        let mut value = value.trim().trim_end_matches(',').trim().to_string();
+        if value.is_empty() {
+            value = lines.get(index + 1)?.trim().trim_end_matches(',').to_string();
+        }
+        if let Some(found) = output_value(&value) {
+            return Some((found, index + 1));
+        }
+        if value.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') && !value.is_empty() {
+            let declared = lines.iter().enumerate().find_map(|(at, l)| {
+                let l = l.trim_start();
+                let rest = ["const ", "let ", "var "]
+                    .iter()
+                    .find_map(|k| l.strip_prefix(k))?
+                    .strip_prefix(value.as_str())?
+                    .trim_start()
+                    .strip_prefix('=')?;
+                let (_, default) = rest.split_once("??").or_else(|| rest.split_once("||"))?;
+                let default = default.trim().trim_end_matches(';').trim();
+                (unquote(default)? == "standalone").then_some(at + 1)
+            });
+            if let Some(at) = declared {
+                return Some((NextOutput::Standalone(Vec::new()), at));
+            }
+        }
+        return None;
+    }
+    None
+}
+
+/// A quoted string's content.
+fn unquote(value: &str) -> Option<&str> {
+    let quote = value.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+    value.strip_prefix(quote)?.strip_suffix(quote)
+}
+
+/// A literal output, or `process.env.NAME === "value" ? "standalone" : ...`.
+fn output_value(value: &str) -> Option<NextOutput> {
+    match unquote(value) {
+        Some("standalone") => return Some(NextOutput::Standalone(Vec::new())),
+        Some("export") => return Some(NextOutput::Export),
+        Some(_) => return None,
+        None => {}
+    }
+    let (condition, branches) = value.split_once('?')?;
+    let (chosen, _) = branches.split_once(':')?;
+    if unquote(chosen.trim()) != Some("standalone") {
+        return None;
+    }
+    let (name, expected) = condition
+        .split_once("===")
+        .or_else(|| condition.split_once("=="))?;
+    let name = name.trim().strip_prefix("process.env.")?;
+    let expected = unquote(expected.trim())?;
+    let ok = name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && crate::safe::argument("next.config", "value", expected).is_ok();
+    ok.then(|| NextOutput::Standalone(vec![(name.to_string(), expected.to_string())]))
+}
+
+/// The first of the start scripts (`start`, `start:prod`, `serve`, `prod`) that runs node on a
+/// script or a dependency's binary without a shell, once followed and unwrapped.
 fn start_script_entry(
+    repo: &Repo,
     package: &Package,
     frontend: &Option<Frontend>,
 ) -> Result<Option<Entry>, DetectError> {
@@ -501,18 +795,14 @@ fn start_script_entry(
         Some(Frontend::Server(server)) => Some(server.clone()),
         _ => None,
     };
-    for script in ["start", "start:prod", "serve"] {
+    for script in START_SCRIPTS {
         let Some((command, evidence)) = run_through(package, script) else {
             continue;
         };
-        if let Some((options, path, args)) = node_command(command) {
-            facts::inside(
-                &evidence.file,
-                evidence.line,
-                "entry script",
-                &package.dir,
-                &path,
-            )?;
+        let line = command.line();
+        let node = node_command(&line).or_else(|| node_file(repo, package, &command));
+        if let Some((options, path, args)) = node {
+            let path = script_file(repo, package, evidence, &repo::join(&command.cwd, &path))?;
             let server = server.clone().filter(|s| same_path(&s.path, &path));
             return Ok(Some(Entry {
                 framework: package
@@ -527,24 +817,81 @@ fn start_script_entry(
                 },
                 evidence: evidence.clone(),
                 server,
+                env: command.env,
+                before: command.before,
+                build_env: Vec::new(),
             }));
         }
-        if let Some(start) = bin_command(package, command, evidence, frontend) {
+        if let Some(start) = bin_command(package, &line, evidence, frontend) {
             let framework = match &start {
                 Start::Bin { bin, .. } if bin == "remix-serve" => Some("Remix"),
                 Start::Bin { bin, .. } if bin == "react-router-serve" => Some("React Router"),
                 Start::Static(site) => Some(site.framework),
                 _ => None,
             };
+            let run = !matches!(start, Start::Static(_));
             return Ok(Some(Entry {
                 framework,
                 start,
                 evidence: evidence.clone(),
                 server: None,
+                env: if run { command.env } else { Vec::new() },
+                before: if run { command.before } else { Vec::new() },
+                build_env: Vec::new(),
             }));
         }
     }
     Ok(None)
+}
+
+/// A command that runs an executable file of the package whose first line starts node
+/// (`./bin/run start`), as node's script and arguments.
+fn node_file(repo: &Repo, package: &Package, command: &Command) -> Option<NodeCommand> {
+    let (program, args) = command.words.split_first()?;
+    let program = program.strip_prefix("./")?;
+    if !plain_words(&command.line()) {
+        return None;
+    }
+    let file = repo::join(&package.dir, &repo::join(&command.cwd, program));
+    let text = repo.read_text(&file, SOURCE_CAP).ok()??;
+    let first = text.lines().next()?;
+    let node = first.starts_with("#!")
+        && first.split(['/', ' ']).any(|word| word == "node");
+    node.then(|| (Vec::new(), program.to_string(), args.to_vec()))
+}
+
+/// The scripts that start a package in production, in order.
+const START_SCRIPTS: &[&str] = &["start", "start:prod", "serve", "prod"];
+
+/// The script node runs, checked inside the project; a directory (`node server`) is its
+/// index file, as node resolves it.
+fn script_file(
+    repo: &Repo,
+    package: &Package,
+    evidence: &Evidence,
+    path: &str,
+) -> Result<String, DetectError> {
+    let inside = facts::inside(
+        &evidence.file,
+        evidence.line,
+        "entry script",
+        &package.dir,
+        path,
+    )?;
+    if !repo.is_dir(&inside) {
+        return Ok(path.to_string());
+    }
+    let index = ["index.js", "index.mjs", "index.cjs"]
+        .into_iter()
+        .find(|file| repo.is_file(&repo::join(&inside, file)))
+        .ok_or_else(|| {
+            broken(
+                &evidence.file,
+                evidence.line,
+                format!("node runs {path}, a directory with no index.js"),
+            )
+        })?;
+    Ok(repo::join(path.trim_end_matches('/'), index))
 }
 
 /// A front-end framework's build output: its server run by node, or its static site.
@@ -559,12 +906,18 @@ fn frontend_entry(frontend: Frontend) -> Entry {
             },
             evidence: server.evidence.clone(),
             server: Some(server),
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
         },
         Frontend::Static(site) => Entry {
             framework: Some(site.framework),
             evidence: site.evidence.clone(),
             start: Start::Static(site),
             server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
         },
     }
 }
@@ -586,7 +939,14 @@ fn main_entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectErr
     let javascript = [".js", ".mjs", ".cjs"]
         .iter()
         .any(|ext| path.ends_with(ext));
-    if javascript && (exists || package.build_script().is_some()) {
+    let built = package.build_script().is_some() && path.contains('/');
+    let serves = SERVER_DEPENDENCIES
+        .iter()
+        .any(|dep| package.dependencies.contains_key(*dep));
+    if package.library.is_some() && !serves {
+        return Ok(None);
+    }
+    if javascript && (exists || built) {
         return Ok(Some(Entry {
             framework: None,
             start: Start::Script {
@@ -596,6 +956,9 @@ fn main_entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectErr
             },
             evidence: evidence.clone(),
             server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
         }));
     }
     Ok(None)
@@ -620,6 +983,9 @@ fn server_dependency_entry(repo: &Repo, package: &Package) -> Option<Entry> {
             },
             evidence: Evidence::file(rel, "entry file of a package with a server dependency"),
             server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
         })
     })
 }

@@ -54,8 +54,12 @@ pub struct NodePlan {
     pub public_dir: bool,
     /// CMD: node's options and the script (the runtime's entrypoint is node).
     pub command: Vec<String>,
-    /// Variables the server reads for its address (a framework's host variable).
+    /// Variables the server reads for its address (a framework's host variable), and those the
+    /// start script's wrappers set.
     pub env: Vec<(String, String)>,
+    /// Variables the build runs with (a Next.js config that chooses standalone output by one).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub build_env: Vec<(String, String)>,
     /// A dependency's binary to start: linked at a fixed path in the build stage, from the
     /// dependency's own package.json.
     pub bin: Option<BinLink>,
@@ -124,7 +128,8 @@ pub fn select<'a>(
     let candidates = facts.candidates();
     let names: Vec<String> = candidates.iter().map(|p| label(p)).collect();
     if let Some(wanted) = &settings.package {
-        return candidates
+        return facts
+            .runnable()
             .iter()
             .copied()
             .find(|p| p.name.as_deref() == Some(wanted.as_str()) || &p.dir == wanted)
@@ -156,6 +161,19 @@ fn by_workspace_roles<'a>(
 ) -> Option<(&'a Package, Option<Step>)> {
     let question = "Which workspace package is the application?".to_string();
     let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
+    if let Some((member, evidence)) = pointed_member(facts, candidates) {
+        return Some((
+            member,
+            Some(Step {
+                question,
+                answer: format!(
+                    "{} (the workspace root's start script runs it)",
+                    label(member)
+                ),
+                evidence: vec![evidence.clone()],
+            }),
+        ));
+    }
     if let Some((_, evidence)) = facts.root.scripts.get("start")
         && facts.root.entry.is_some()
     {
@@ -225,6 +243,48 @@ fn by_workspace_roles<'a>(
                 .collect(),
         }),
     ))
+}
+
+/// The member the workspace root's start script runs in (`yarn --cwd app start`, `pnpm
+/// --filter api start`, `npm start -w api`, `yarn workspace api start`, `cd app && ...`), when
+/// it is a candidate.
+fn pointed_member<'a>(
+    facts: &'a NodeFacts,
+    candidates: &[&'a Package],
+) -> Option<(&'a Package, &'a Evidence)> {
+    let (command, evidence) = ["start", "start:prod", "prod"]
+        .iter()
+        .find_map(|script| facts.root.scripts.get(*script))?;
+    let words: Vec<&str> = command
+        .split_whitespace()
+        .filter(|word| !matches!(*word, "&&" | "||" | ";"))
+        .collect();
+    let mut dirs = Vec::new();
+    let mut names = Vec::new();
+    for (index, word) in words.iter().enumerate() {
+        let next = words.get(index + 1).copied();
+        let (flag, value) = match word.split_once('=') {
+            Some((flag, value)) if flag.starts_with('-') => (flag, Some(value)),
+            _ => (*word, next),
+        };
+        let Some(value) = value else { continue };
+        match flag {
+            "--cwd" | "--prefix" | "-C" | "--dir" | "cd" => dirs.push(value),
+            "--filter" | "-F" | "-w" | "--workspace" | "--scope" | "workspace" => names.push(value),
+            _ => {}
+        }
+    }
+    let within = |dir: &str, member: &str| {
+        let dir = dir.trim_start_matches("./").trim_end_matches('/');
+        !member.is_empty() && (dir == member || dir.starts_with(&format!("{member}/")))
+    };
+    let found = candidates.iter().copied().find(|member| {
+        dirs.iter().any(|dir| within(dir, &member.dir))
+            || names
+                .iter()
+                .any(|name| member.name.as_deref() == Some(name.trim_matches(['"', '\''])))
+    })?;
+    Some((found, evidence))
 }
 
 /// The Node major of the runtime: the settings' choice, else the lowest published major every
@@ -477,7 +537,8 @@ pub fn plan(
             standalone: entry.start == Start::NextStandalone,
             public_dir: package.public_dir,
             command,
-            env: server_env(entry),
+            env: server_env(entry)?,
+            build_env: checked_env(entry, &entry.build_env)?,
             bin,
             nginx_file: site.as_ref().map(|_| NGINX_FILE),
             native: native && site.is_none(),
@@ -522,12 +583,36 @@ fn port(package: &Package, entry: &Entry, settings: &Settings) -> Option<u16> {
     )
 }
 
-/// The variables a server-rendered framework's server reads to listen on every interface.
-fn server_env(entry: &Entry) -> Vec<(String, String)> {
-    entry
+/// The variables a server-rendered framework's server reads to listen on every interface, and
+/// those the start script's wrappers set (NODE_ENV aside: the image sets it).
+fn server_env(entry: &Entry) -> Result<Vec<(String, String)>, DetectError> {
+    let mut env: Vec<(String, String)> = entry
         .server
         .iter()
         .map(|server| (server.host_variable.to_string(), "0.0.0.0".to_string()))
+        .collect();
+    let wrapped: Vec<(String, String)> = entry
+        .env
+        .iter()
+        .filter(|(name, _)| name != "NODE_ENV" && !env.iter().any(|(n, _)| n == name))
+        .cloned()
+        .collect();
+    env.extend(checked_env(entry, &wrapped)?);
+    Ok(env)
+}
+
+/// Variables read from the repository, each name and value checked as a command word.
+fn checked_env(
+    entry: &Entry,
+    env: &[(String, String)],
+) -> Result<Vec<(String, String)>, DetectError> {
+    let at = |e: DetectError| e.at_line(entry.evidence.line);
+    env.iter()
+        .map(|(name, value)| {
+            let name = safe::name(&entry.evidence.file, "variable", name).map_err(at)?;
+            let value = safe::argument(&entry.evidence.file, "variable value", value).map_err(at)?;
+            Ok((name, value))
+        })
         .collect()
 }
 
@@ -768,7 +853,10 @@ impl<'a> Planner<'a> {
                 path,
                 options,
                 args,
-            } => launch.command = script_command(entry, path, options, args)?,
+            } => {
+                launch.command = script_command(entry, path, options, args)?;
+                self.skipped_steps();
+            }
             Start::Bin {
                 package: owner,
                 bin: name,
@@ -781,6 +869,24 @@ impl<'a> Planner<'a> {
             Start::Static(found) => launch.site = Some(site_plan(found, package_dir)?),
         }
         Ok(launch)
+    }
+
+    /// The warning that the image runs only the last command of the start script's chain.
+    fn skipped_steps(&mut self) {
+        if self.entry.before.is_empty() {
+            return;
+        }
+        self.warnings.push(format!(
+            "the start script ({}:{}) runs {} before the server; the image runs only the server, so run those steps (migrations, set-up) as a release step or an init container",
+            self.entry.evidence.file,
+            self.entry.evidence.line.unwrap_or(1),
+            self.entry
+                .before
+                .iter()
+                .map(|step| format!("`{}`", crate::safe::comment(step)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
     }
 
     /// `next start` from node_modules (hoisted to the root in an npm or Yarn workspace), with

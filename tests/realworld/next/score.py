@@ -218,7 +218,9 @@ def node_entry(oracle, result):
     """Node: for a web oracle, a static site served (the family settles it); otherwise the
     script node runs has the oracle's basename (extension aside), or the same package script
     (npm/pnpm/yarn start...) run by the package manager; `next start` agrees with `next start`
-    only (a Next.js standalone server.js is another program)."""
+    only (a Next.js standalone server.js is another program). A script named without an
+    extension may be a directory, which node runs as its index file (`node server` is
+    `node server/index.js`), so DIR/index.* names it too."""
     if "nginx" in oracle or "serving" in oracle:
         return True
     words = oracle_words(oracle)
@@ -228,6 +230,9 @@ def node_entry(oracle, result):
     ran = run_tokens(result)
     ran_stems = {stem(w) for w in ran}
     if any(stem(s) in ran_stems for s in scripts):
+        return True
+    if any(re.search(r"(^|/)" + re.escape(s.strip("./")) + r"/index\.[mc]?js$", w)
+           for s in scripts if "." not in basename(s) for w in ran):
         return True
     if "next start" in oracle and "next" in {basename(w) for w in ran}:
         return True
