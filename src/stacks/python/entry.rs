@@ -148,15 +148,20 @@ fn start(
     Ok(super::scripts::only(project, &candidates))
 }
 
-/// A FastAPI, Starlette or Flask application object (of a framework the project depends on)
-/// in one of the usual files, and the server that runs it.
-fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    let pkg = project
+/// The project's import name (`my_app` of `My-App`), empty when it has none.
+fn import_name(project: &Project) -> String {
+    project
         .name
         .as_deref()
         .map(|n| n.replace(['-', '.'], "_").to_lowercase())
         .filter(|n| identifier(n))
-        .unwrap_or_default();
+        .unwrap_or_default()
+}
+
+/// A FastAPI, Starlette or Flask application object (of a framework the project depends on)
+/// in one of the usual files, and the server that runs it.
+fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let pkg = import_name(project);
     let has = |name: &str| project.dependencies.contains_key(name);
     for (framework, constructor) in [
         ("FastAPI", "FastAPI("),
@@ -263,12 +268,21 @@ fn pick_script(project: &Project) -> Option<((String, String, Evidence), bool)> 
         .map(|found| ((*found).clone(), false))
 }
 
-/// Conventional server modules at the project's top: `wsgi.py` (served by gunicorn) or
-/// `asgi.py` (by uvicorn), exist only to hand a server the application, as a module-level
-/// `application` or `app`, or an `app()` / `create_app()` factory.
+/// Conventional server modules at the project's top or in the package named after it:
+/// `wsgi.py` (served by gunicorn) or `asgi.py` (by uvicorn), exist only to hand a server the
+/// application, as a module-level `application` or `app`, or an `app()` / `create_app()`
+/// factory.
 fn wsgi_module(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    for (module, asgi) in [("wsgi", false), ("asgi", true)] {
-        let file = repo::join(&project.dir, &format!("{module}.py"));
+    let package = import_name(project);
+    let places = ["", "{pkg}", "src/{pkg}"]
+        .into_iter()
+        .filter(|place| !place.contains("{pkg}") || !package.is_empty())
+        .map(|place| place.replace("{pkg}", &package));
+    let modules = places.flat_map(|place| [(place.clone(), "wsgi", false), (place, "asgi", true)]);
+    for (place, name, asgi) in modules {
+        let rel = repo::join(&place, &format!("{name}.py"));
+        let (module, source_dir) = module_of(&rel);
+        let file = repo::join(&project.dir, &rel);
         let Some(text) = repo.read_text(&file, SOURCE_CAP)? else {
             continue;
         };
@@ -285,13 +299,13 @@ fn wsgi_module(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectEr
             health: None,
             framework: None,
             start,
-            source_dir: None,
+            source_dir,
             evidence: Evidence::line(
                 &file,
                 line,
-                format!("{object}: the application the {module} module hands its server"),
+                format!("{object}: the application the {name} module hands its server"),
             ),
-            port: Some((SERVER_PORT, server_port_evidence(module))),
+            port: Some((SERVER_PORT, server_port_evidence(name))),
             asgi: None,
         }));
     }
