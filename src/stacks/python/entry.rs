@@ -134,18 +134,35 @@ fn start(
         Some((found, false)) => {
             let candidates = super::scripts::candidates(repo, project);
             let run = super::scripts::run_by_the_project(repo, project, &candidates);
-            return Ok(Some(run.unwrap_or_else(|| console(found))));
+            return Ok(Some(run.map(program).unwrap_or_else(|| console(found))));
         }
         None => {}
     }
     let candidates = super::scripts::candidates(repo, project);
-    if let Some(entry) = super::scripts::find(repo, project, &candidates) {
-        return Ok(Some(entry));
+    if let Some(chosen) = super::scripts::find(repo, project, &candidates) {
+        return Ok(Some(program(chosen)));
     }
     if let Some(entry) = script_file(repo, project)? {
         return Ok(Some(entry));
     }
-    Ok(super::scripts::only(project, &candidates))
+    Ok(super::scripts::only(project, &candidates).map(program))
+}
+
+/// The entry that runs a program the interpreter starts.
+fn program(chosen: super::scripts::Chosen) -> Entry {
+    let start = match chosen.program {
+        super::scripts::Program::File(path) => Start::File { path },
+        super::scripts::Program::Module(module) => Start::Module { module },
+    };
+    Entry {
+        health: None,
+        framework: None,
+        start,
+        source_dir: chosen.source_dir,
+        evidence: chosen.evidence,
+        port: chosen.port,
+        asgi: None,
+    }
 }
 
 /// The project's import name (`my_app` of `My-App`), empty when it has none.

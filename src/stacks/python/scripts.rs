@@ -5,10 +5,24 @@
 //! (`python3 ./app.py`) wins, then the one named after the project, then a package with
 //! `__main__.py`; the only script comes after the conventional names (main.py, app.py).
 
-use super::entry::{Entry, Start, source_port};
 use super::project::{Project, normalize};
 use crate::evidence::Evidence;
 use crate::repo::{self, MANIFEST_CAP, Repo, SOURCE_CAP};
+
+/// What the interpreter runs: a script relative to the project directory, or a module.
+pub enum Program {
+    File(String),
+    Module(String),
+}
+
+/// A program chosen, with the directory added to the path, the evidence and the port its
+/// source names.
+pub struct Chosen {
+    pub program: Program,
+    pub source_dir: Option<String>,
+    pub evidence: Evidence,
+    pub port: Option<(u16, Evidence)>,
+}
 
 /// How many top-level `.py` files are opened to look for a `__main__` block.
 const SCRIPTS_READ: usize = 32;
@@ -23,7 +37,7 @@ pub struct Candidate {
 
 /// The script the project runs, if one of its top-level scripts is chosen by a run command or
 /// by the project's name; else the package run as a module.
-pub fn find(repo: &Repo, project: &Project, candidates: &[Candidate]) -> Option<Entry> {
+pub fn find(repo: &Repo, project: &Project, candidates: &[Candidate]) -> Option<Chosen> {
     run_by_the_project(repo, project, candidates).or_else(|| by_name(repo, project, candidates))
 }
 
@@ -33,7 +47,7 @@ pub fn run_by_the_project(
     repo: &Repo,
     project: &Project,
     candidates: &[Candidate],
-) -> Option<Entry> {
+) -> Option<Chosen> {
     let mentions = run_mentions(repo, &project.dir);
     let (candidate, source) = mentions
         .iter()
@@ -46,7 +60,7 @@ pub fn run_by_the_project(
 }
 
 /// The script named after the project, else the package with `__main__.py`.
-fn by_name(repo: &Repo, project: &Project, candidates: &[Candidate]) -> Option<Entry> {
+fn by_name(repo: &Repo, project: &Project, candidates: &[Candidate]) -> Option<Chosen> {
     let name = project.name.as_deref().map(normalize);
     if let Some(candidate) = candidates
         .iter()
@@ -63,7 +77,7 @@ fn by_name(repo: &Repo, project: &Project, candidates: &[Candidate]) -> Option<E
 
 /// The only top-level script with a `__main__` block, of a project that is not an installable
 /// package (beside a package, a lone script is tooling).
-pub fn only(project: &Project, candidates: &[Candidate]) -> Option<Entry> {
+pub fn only(project: &Project, candidates: &[Candidate]) -> Option<Chosen> {
     match candidates {
         [only] if !project.build_system => Some(script(
             project,
@@ -183,26 +197,21 @@ fn python_runs(line: &str) -> Option<String> {
 }
 
 /// The entry that runs `candidate` with the interpreter.
-fn script(project: &Project, candidate: &Candidate, why: String) -> Entry {
+fn script(project: &Project, candidate: &Candidate, why: String) -> Chosen {
     let file = repo::join(&project.dir, &candidate.rel);
-    let port = source_port(&candidate.text)
+    let port = crate::facts::port_after_word(&candidate.text, &["port"])
         .map(|(port, line)| (port, Evidence::line(&file, line, format!("port {port}"))));
-    Entry {
-        health: None,
-        framework: None,
-        start: Start::File {
-            path: candidate.rel.clone(),
-        },
+    Chosen {
+        program: Program::File(candidate.rel.clone()),
         source_dir: None,
         evidence: Evidence::line(&file, candidate.line, why),
         port,
-        asgi: None,
     }
 }
 
 /// A package holding `__main__.py` (in the project directory or its `src/`), run as
 /// `python -m pkg`: the one named after the project, else the only one.
-fn main_package(repo: &Repo, project: &Project) -> Option<Entry> {
+fn main_package(repo: &Repo, project: &Project) -> Option<Chosen> {
     let mut packages = Vec::new();
     for base in ["", "src"] {
         let dir = repo::join(&project.dir, base);
@@ -229,16 +238,11 @@ fn main_package(repo: &Repo, project: &Project) -> Option<Entry> {
         None => return None,
     };
     let (name, base, main) = chosen;
-    Some(Entry {
-        health: None,
-        framework: None,
-        start: Start::Module {
-            module: name.clone(),
-        },
+    Some(Chosen {
+        program: Program::Module(name.clone()),
         source_dir: (!base.is_empty()).then(|| base.to_string()),
         evidence: Evidence::file(main, why),
         port: None,
-        asgi: None,
     })
 }
 
