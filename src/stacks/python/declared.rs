@@ -1,6 +1,7 @@
-//! Entry points a project declares itself, read as evidence (never as a template): a Procfile
-//! `web:` line, a start or entrypoint shell script, the repository's own Dockerfile `CMD` or
-//! `ENTRYPOINT` (not one shiplight generated), and `FLASK_APP` in `.flaskenv` or `.env` (only
+//! Entry points a project declares itself, read as evidence (never as a template): the
+//! repository's own Dockerfile `CMD` or `ENTRYPOINT` (not one shiplight generated; the image
+//! the project builds itself comes first), a Procfile `web:` line, a start or entrypoint shell
+//! script, and `FLASK_APP` in `.flaskenv` or `.env` (only
 //! that line is read from them). A command that starts gunicorn, uvicorn, uwsgi, daphne, hypercorn, waitress, granian or
 //! flask names the application; the server the image runs is then one the dependencies carry.
 
@@ -12,6 +13,7 @@ use crate::repo::{self, MANIFEST_CAP, Repo};
 
 /// Files whose commands declare how the application starts, in order of authority.
 const COMMAND_FILES: &[&str] = &[
+    "Dockerfile",
     "Procfile",
     "start.sh",
     "entrypoint.sh",
@@ -19,7 +21,6 @@ const COMMAND_FILES: &[&str] = &[
     "run.sh",
     "scripts/start.sh",
     "bin/start",
-    "Dockerfile",
 ];
 
 /// Servers of WSGI applications, and of ASGI ones.

@@ -26,6 +26,8 @@ pub enum Start {
     Script { name: String },
     /// A Python file run by the interpreter, relative to the project directory.
     File { path: String },
+    /// A package run by the interpreter as a module (`python -m pkg`, its `__main__.py`).
+    Module { module: String },
 }
 
 /// The entry point with the framework that implies it and the evidence.
@@ -114,31 +116,69 @@ fn start(
     if let Some(entry) = application_object(repo, project)? {
         return Ok(Some(entry));
     }
-    if project.build_system
-        && let Some((name, _, evidence)) = pick_script(project)
-    {
-        return Ok(Some(Entry {
-            health: None,
-            framework: None,
-            start: Start::Script { name },
-            source_dir: None,
-            evidence,
-            asgi: None,
-            port: None,
-        }));
+    if let Some(entry) = wsgi_module(repo, project)? {
+        return Ok(Some(entry));
     }
-    script_file(repo, project)
+    let script = project.build_system.then(|| pick_script(project)).flatten();
+    let console = |(name, _, evidence): (String, String, Evidence)| Entry {
+        health: None,
+        framework: None,
+        start: Start::Script { name },
+        source_dir: None,
+        evidence,
+        asgi: None,
+        port: None,
+    };
+    match script {
+        Some((found, true)) => return Ok(Some(console(found))),
+        Some((found, false)) => {
+            let candidates = super::scripts::candidates(repo, project);
+            let run = super::scripts::run_by_the_project(repo, project, &candidates);
+            return Ok(Some(run.map(program).unwrap_or_else(|| console(found))));
+        }
+        None => {}
+    }
+    let candidates = super::scripts::candidates(repo, project);
+    if let Some(chosen) = super::scripts::find(repo, project, &candidates) {
+        return Ok(Some(program(chosen)));
+    }
+    if let Some(entry) = script_file(repo, project)? {
+        return Ok(Some(entry));
+    }
+    Ok(super::scripts::only(project, &candidates).map(program))
+}
+
+/// The entry that runs a program the interpreter starts.
+fn program(chosen: super::scripts::Chosen) -> Entry {
+    let start = match chosen.program {
+        super::scripts::Program::File(path) => Start::File { path },
+        super::scripts::Program::Module(module) => Start::Module { module },
+    };
+    Entry {
+        health: None,
+        framework: None,
+        start,
+        source_dir: chosen.source_dir,
+        evidence: chosen.evidence,
+        port: chosen.port,
+        asgi: None,
+    }
+}
+
+/// The project's import name (`my_app` of `My-App`), empty when it has none.
+fn import_name(project: &Project) -> String {
+    project
+        .name
+        .as_deref()
+        .map(|n| n.replace(['-', '.'], "_").to_lowercase())
+        .filter(|n| identifier(n))
+        .unwrap_or_default()
 }
 
 /// A FastAPI, Starlette or Flask application object (of a framework the project depends on)
 /// in one of the usual files, and the server that runs it.
 fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
-    let pkg = project
-        .name
-        .as_deref()
-        .map(|n| n.replace(['-', '.'], "_").to_lowercase())
-        .filter(|n| identifier(n))
-        .unwrap_or_default();
+    let pkg = import_name(project);
     let has = |name: &str| project.dependencies.contains_key(name);
     for (framework, constructor) in [
         ("FastAPI", "FastAPI("),
@@ -212,15 +252,109 @@ fn server_port_evidence(framework: &str) -> Evidence {
     )
 }
 
-/// The console script to run: the one named like the project, else the first.
-fn pick_script(project: &Project) -> Option<(String, String, Evidence)> {
+/// The console script to run, in the order the manifest declares them: the one named like the
+/// project, else one named like a part of its name (`interpreter` of `open-interpreter`), else
+/// the first that is not a helper named `<project>-<task>`, else the first; with whether it is
+/// named after the project (a script that is not yields to one the README runs).
+fn pick_script(project: &Project) -> Option<((String, String, Evidence), bool)> {
     let name = project.name.as_deref().map(super::project::normalize);
-    project
-        .scripts
-        .iter()
-        .find(|(script, _, _)| Some(super::project::normalize(script)) == name)
-        .or_else(|| project.scripts.first())
-        .cloned()
+    let mut scripts: Vec<&(String, String, Evidence)> = project.scripts.iter().collect();
+    scripts.sort_by_key(|(_, _, evidence)| (evidence.file.clone(), evidence.line));
+    let normalized = |script: &str| super::project::normalize(script);
+    let named = name.as_ref().and_then(|name| {
+        scripts
+            .iter()
+            .find(|(script, _, _)| normalized(script) == *name)
+            .or_else(|| {
+                scripts.iter().find(|(script, _, _)| {
+                    let script = normalized(script);
+                    name.split('-').any(|part| part == script)
+                })
+            })
+    });
+    if let Some(found) = named {
+        return Some(((*found).clone(), true));
+    }
+    let product = name.as_ref().and_then(|name| {
+        scripts
+            .iter()
+            .find(|(script, _, _)| !normalized(script).starts_with(&format!("{name}-")))
+    });
+    product
+        .or(scripts.first())
+        .map(|found| ((*found).clone(), false))
+}
+
+/// Conventional server modules at the project's top or in the package named after it:
+/// `wsgi.py` (served by gunicorn) or `asgi.py` (by uvicorn), exist only to hand a server the
+/// application, as a module-level `application` or `app`, or an `app()` / `create_app()`
+/// factory.
+fn wsgi_module(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let package = import_name(project);
+    let places = ["", "{pkg}", "src/{pkg}"]
+        .into_iter()
+        .filter(|place| !place.contains("{pkg}") || !package.is_empty())
+        .map(|place| place.replace("{pkg}", &package));
+    let modules = places.flat_map(|place| [(place.clone(), "wsgi", false), (place, "asgi", true)]);
+    for (place, name, asgi) in modules {
+        let rel = repo::join(&place, &format!("{name}.py"));
+        let (module, source_dir) = module_of(&rel);
+        let file = repo::join(&project.dir, &rel);
+        let Some(text) = repo.read_text(&file, SOURCE_CAP)? else {
+            continue;
+        };
+        let Some((object, line)) = server_object(&text) else {
+            continue;
+        };
+        let target = format!("{module}:{object}");
+        let start = if asgi {
+            Start::Uvicorn { target }
+        } else {
+            Start::Gunicorn { target }
+        };
+        return Ok(Some(Entry {
+            health: None,
+            framework: None,
+            start,
+            source_dir,
+            evidence: Evidence::line(
+                &file,
+                line,
+                format!("{object}: the application the {name} module hands its server"),
+            ),
+            port: Some((SERVER_PORT, server_port_evidence(name))),
+            asgi: None,
+        }));
+    }
+    Ok(None)
+}
+
+/// A module-level `application` or `app` (assigned or imported), else an `app` or
+/// `create_app` factory (`app()`), with its line.
+fn server_object(text: &str) -> Option<(String, usize)> {
+    for name in ["application", "app"] {
+        let found = text.lines().position(|line| {
+            let assigned = line.strip_prefix(name).is_some_and(|rest| {
+                rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
+            });
+            let imported = line.starts_with("from ")
+                && line.split_once(" import ").is_some_and(|(_, names)| {
+                    names.split(',').any(|n| {
+                        let n = n.trim();
+                        n == name || n.ends_with(&format!(" as {name}"))
+                    })
+                });
+            assigned || imported
+        });
+        if let Some(index) = found {
+            return Some((name.to_string(), index + 1));
+        }
+    }
+    ["app", "create_app"].into_iter().find_map(|name| {
+        text.lines()
+            .position(|line| line.starts_with(&format!("def {name}(")))
+            .map(|index| (format!("{name}()"), index + 1))
+    })
 }
 
 /// Django: manage.py at the project root, or in `src/` (then `src` goes on the path).
@@ -263,26 +397,34 @@ fn django_in(repo: &Repo, project: &Project, base: &str) -> Result<Option<Entry>
                 ),
             });
         }
-        let wsgi = format!("{}/wsgi.py", package.replace('.', "/"));
-        if !repo.is_file(&repo::join(&code_dir, &wsgi)) {
+        let module_file = |module: &str| {
+            let base = repo::join(
+                &code_dir,
+                &format!("{}/{module}", package.replace('.', "/")),
+            );
+            repo.is_file(&format!("{base}.py")) || repo.is_file(&repo::join(&base, "__init__.py"))
+        };
+        let asgi = module_file("asgi").then(|| format!("{package}.asgi:application"));
+        let start = if module_file("wsgi") {
+            Start::Gunicorn {
+                target: format!("{package}.wsgi:application"),
+            }
+        } else if let Some(target) = asgi.clone() {
+            Start::Uvicorn { target }
+        } else {
+            let dir = package.replace('.', "/");
             return Err(DetectError::Broken {
                 file: manage,
                 line: Some(index + 1),
                 cause: format!(
-                    "names the settings module {settings}, but {wsgi} does not exist; gunicorn needs the WSGI module"
+                    "names the settings module {settings}, but neither {dir}/wsgi.py nor {dir}/asgi.py exists; a server needs the WSGI or ASGI module"
                 ),
             });
-        }
-        let asgi_file = repo::join(&code_dir, &format!("{}/asgi.py", package.replace('.', "/")));
-        let asgi = repo
-            .is_file(&asgi_file)
-            .then(|| format!("{package}.asgi:application"));
+        };
         return Ok(Some(Entry {
             health: None,
             framework: Some("Django"),
-            start: Start::Gunicorn {
-                target: format!("{package}.wsgi:application"),
-            },
+            start,
             source_dir: (!base.is_empty()).then(|| base.to_string()),
             evidence: Evidence::line(
                 &manage,

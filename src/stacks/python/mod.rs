@@ -4,10 +4,11 @@
 
 pub mod declared;
 pub mod entry;
+pub mod kind;
 pub mod plan;
 pub mod project;
+pub mod scripts;
 pub mod tree;
-pub mod kind;
 pub use kind::Kind;
 
 use crate::catalog::{self, Vendor};
@@ -150,16 +151,7 @@ impl PythonFacts {
         let mut signals = Signals::default();
         if let Some((spec, evidence)) = self.constraint(Some(app)) {
             let verdicts = admitted(&spec);
-            let fits: Vec<String> = verdicts
-                .iter()
-                .filter(|(_, _, ok)| *ok)
-                .map(|(vendor, version, _)| format!("--vendor {vendor} (Python {version})"))
-                .collect();
-            let fits = if fits.is_empty() {
-                "no runtime image fits".to_string()
-            } else {
-                format!("{} fits", fits.join(", "))
-            };
+            let fits = self.fits(app, &verdicts);
             for (vendor, version, ok) in verdicts {
                 if ok {
                     continue;
@@ -193,6 +185,43 @@ impl PythonFacts {
             );
         }
         signals
+    }
+
+    /// Which vendor's runtime fits the constraint's verdicts, or exactly what to change when
+    /// none does: the Pythons requires-python must admit, and a dependency Chainguard cannot
+    /// build.
+    fn fits(&self, app: &App, verdicts: &[(Vendor, &'static str, bool)]) -> String {
+        let library = self.native_libraries(app).next();
+        let mut fits = Vec::new();
+        let mut blocked = Vec::new();
+        for (vendor, version, ok) in verdicts {
+            match (ok, vendor, library) {
+                (false, _, _) => {}
+                (true, Vendor::Chainguard, Some(((package, library, _, instead), _))) => {
+                    blocked.push(format!(
+                        "--vendor {vendor} (Python {version}) admits it, but {package} builds against {library}, which that vendor lacks: use {instead}"
+                    ))
+                }
+                (true, _, _) => fits.push(format!("--vendor {vendor} (Python {version})")),
+            }
+        }
+        if !fits.is_empty() {
+            return format!("{} fits", fits.join(", "));
+        }
+        let pythons: Vec<String> = verdicts
+            .iter()
+            .filter(|(_, _, ok)| !ok)
+            .map(|(vendor, version, _)| format!("{} ({vendor})", minor_of(version)))
+            .collect();
+        let mut text = format!(
+            "no runtime image fits: requires-python must admit Python {}",
+            pythons.join(" or ")
+        );
+        for reason in blocked {
+            text.push_str("; or ");
+            text.push_str(&reason);
+        }
+        text
     }
 
     /// The NATIVE_LIBRARIES rows whose package the app installs (locked or declared), each with
@@ -235,6 +264,11 @@ pub fn admitted(spec: &str) -> Vec<(Vendor, &'static str, bool)> {
         .collect()
 }
 
+/// `3.13` of `3.13.5`.
+fn minor_of(version: &str) -> &str {
+    version.rsplit_once('.').map_or(version, |(minor, _)| minor)
+}
+
 /// The start command in words, for listings.
 pub fn describe_start(start: &entry::Start) -> String {
     match start {
@@ -243,6 +277,7 @@ pub fn describe_start(start: &entry::Start) -> String {
         entry::Start::FlaskRun { target } => format!("flask --app {target} run"),
         entry::Start::Script { name } => format!("console script {name}"),
         entry::Start::File { path } => format!("python {path}"),
+        entry::Start::Module { module } => format!("python -m {module}"),
     }
 }
 

@@ -446,7 +446,7 @@ impl<'a> Planner<'a> {
         DetectError::Broken {
             file: self.manifest(),
             line: None,
-            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), a [project.scripts] console script of an installable project, and main.py, app.py, server.py".to_string(),
+            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), an application in wsgi.py or asgi.py, a console script of an installable project ([project.scripts], or console_scripts in setup.cfg or setup.py), a top-level script with an `if __name__ == \"__main__\":` block (the one the README or a shell script runs, the one named after the project, or the only one beside no installable package), a package holding __main__.py (named after the project, or the only one), and main.py, app.py, server.py".to_string(),
         }
     }
 
@@ -483,6 +483,13 @@ impl<'a> Planner<'a> {
                 vec![
                     python,
                     safe::relative_path(&entry.evidence.file, "script", path)?,
+                ]
+            }
+            Start::Module { module } => {
+                vec![
+                    python,
+                    "-m".into(),
+                    module_name(&entry.evidence.file, module)?,
                 ]
             }
         };
@@ -547,13 +554,19 @@ impl<'a> Planner<'a> {
         let python = format!("{VENV}/bin/python");
         let bind = format!("0.0.0.0:{port}");
         Ok(match server {
-            "waitress" => vec![
-                python,
-                "-m".into(),
-                "waitress".into(),
-                format!("--listen={bind}"),
-                target,
-            ],
+            "waitress" => {
+                let mut command = vec![
+                    python,
+                    "-m".into(),
+                    "waitress".into(),
+                    format!("--listen={bind}"),
+                ];
+                match target.strip_suffix("()") {
+                    Some(factory) => command.extend(["--call".into(), factory.to_string()]),
+                    None => command.push(target),
+                }
+                command
+            }
             "uvicorn" | "hypercorn" | "daphne" => {
                 asgi_run(server, python, asgi.unwrap_or(target), port)
             }
@@ -983,5 +996,22 @@ fn application_reference(file: &str, field: &str, value: &str) -> Result<String,
         field,
         value,
         "a Python reference such as package.module:app or module:create_app()",
+    )
+}
+
+/// A dotted Python module name for `python -m`.
+fn module_name(file: &str, value: &str) -> Result<String, DetectError> {
+    let ok = value.split('.').all(|part| {
+        !part.is_empty()
+            && part.len() <= 128
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    });
+    safe::accept(
+        ok,
+        file,
+        "module",
+        value,
+        "a dotted Python module name such as pkg.cli",
     )
 }

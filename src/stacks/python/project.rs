@@ -2,17 +2,17 @@
 //! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
 //! lock files (uv.lock, poetry.lock, Pipfile.lock).
 
-use crate::manifest::{Shaped, Skip, deserialize_shaped};
-use serde::de::MapAccess;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
-    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields, toml_string,
-    toml_trim,
+    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
+    toml_string, toml_trim,
 };
 use crate::manifest::{self, key_line, parse_toml};
+use crate::manifest::{Shaped, Skip, deserialize_shaped};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
+use serde::de::MapAccess;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
 use toml::{Table, Value};
@@ -130,6 +130,14 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
         let file = repo::join(dir, script);
         if project.setup_script.is_none() && !project.pep621 && repo.has_file(&file)? {
             project.setup_script = Some(file);
+        }
+    }
+    if project.scripts.is_empty() {
+        for script in ["setup.cfg", "setup.py"] {
+            let file = repo::join(dir, script);
+            if let Ok(Some(text)) = repo.read_text(&file, MANIFEST_CAP) {
+                project.scripts.extend(setup_console_scripts(&file, &text));
+            }
         }
     }
     let pipfile = repo::join(dir, "Pipfile");
@@ -368,6 +376,71 @@ fn collect_scripts(file: &str, keys: &KeyLines, scripts: &Table, project: &mut P
     }
 }
 
+/// The `console_scripts` entry points setuptools declares: in setup.cfg, the indented
+/// `name = module:function` lines after `console_scripts =`; in setup.py, the quoted
+/// `"name = module:function"` strings of the list after `"console_scripts"`. Read as text:
+/// setup.py is never run.
+pub fn setup_console_scripts(file: &str, text: &str) -> Vec<(String, String, Evidence)> {
+    let mut found = Vec::new();
+    let mut inside = false;
+    for (index, line) in text.lines().enumerate() {
+        let trimmed = line.trim();
+        if !inside {
+            if let Some(at) = trimmed.find("console_scripts") {
+                inside = true;
+                let rest = &trimmed[at + "console_scripts".len()..];
+                found.extend(entry_points_on(rest).map(|(n, t)| (n, t, index + 1)));
+                if rest.contains(']') {
+                    inside = false;
+                }
+            }
+            continue;
+        }
+        let setup_cfg = file.ends_with(".cfg");
+        if (setup_cfg && (!line.starts_with([' ', '\t']) && !trimmed.is_empty()))
+            || trimmed.starts_with(']')
+        {
+            break;
+        }
+        let entries: Vec<(String, String)> = if setup_cfg {
+            entry_point(trimmed).into_iter().collect()
+        } else {
+            entry_points_on(trimmed).collect()
+        };
+        found.extend(entries.into_iter().map(|(n, t)| (n, t, index + 1)));
+        if !setup_cfg && trimmed.contains(']') {
+            break;
+        }
+    }
+    found
+        .into_iter()
+        .map(|(name, target, line)| {
+            let detail = format!("{name} = {target}");
+            (name, target, Evidence::line(file, line, detail))
+        })
+        .collect()
+}
+
+/// The quoted `name = module:function` strings on a line.
+fn entry_points_on(text: &str) -> impl Iterator<Item = (String, String)> + '_ {
+    text.split(['"', '\'']).filter_map(entry_point)
+}
+
+/// `name = module:function` with a console script's name and a dotted target.
+fn entry_point(text: &str) -> Option<(String, String)> {
+    let (name, target) = text.split_once('=')?;
+    let (name, target) = (name.trim(), target.trim());
+    let name_ok = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
+    let target_ok = target.contains(':')
+        && target.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ':' | ' ' | '[' | ']' | ',')
+        });
+    (name_ok && target_ok).then(|| (name.to_string(), target.to_string()))
+}
+
 /// Turns a Poetry constraint (`^3.11`, `~3.11`, `3.11`, `>=3.9,<3.13`) into PEP 440.
 pub fn poetry_to_pep440(spec: &str) -> String {
     let spec = spec.trim();
@@ -504,8 +577,7 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
         let defaults = pipfile_defaults(file, &text)?;
-        let wanted: std::collections::HashSet<&str> =
-            defaults.iter().map(String::as_str).collect();
+        let wanted: std::collections::HashSet<&str> = defaults.iter().map(String::as_str).collect();
         let lines = first_lines(&text, |line| {
             line.strip_prefix('"')
                 .and_then(|rest| rest.split_once("\":"))
@@ -1039,19 +1111,21 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
             }
             true
         }
-        _ => !key.contains('.')
-            || ![
-            "name.",
-            "groups.",
-            "source.",
-            "dependencies.",
-            "optional-dependencies.",
-            "dev-dependencies.",
-            "wheels.",
-            "files.",
-        ]
-        .iter()
-        .any(|dotted| key.starts_with(dotted)),
+        _ => {
+            !key.contains('.')
+                || ![
+                    "name.",
+                    "groups.",
+                    "source.",
+                    "dependencies.",
+                    "optional-dependencies.",
+                    "dev-dependencies.",
+                    "wheels.",
+                    "files.",
+                ]
+                .iter()
+                .any(|dotted| key.starts_with(dotted))
+        }
     }
 }
 
@@ -1171,9 +1245,14 @@ mod tests {
             ["Psycopg2", "flask"]
         );
         let broken = "{\n\"default\": {\n\"a\": {},\n}}";
-        let document = pipfile_defaults("Pipfile.lock", broken).unwrap_err().to_string();
+        let document = pipfile_defaults("Pipfile.lock", broken)
+            .unwrap_err()
+            .to_string();
         let names = serde_json::from_str::<Defaults>(broken).unwrap_err();
-        assert!(document.contains(&names.to_string()), "{document} / {names}");
+        assert!(
+            document.contains(&names.to_string()),
+            "{document} / {names}"
+        );
     }
 
     fn judged(lock: &str) -> Vec<(String, Option<&'static str>)> {
@@ -1505,10 +1584,19 @@ content-hash = "0"
         for (file, text) in [("uv.lock", UV_SAMPLE), ("poetry.lock", POETRY_SAMPLE)] {
             let parsed = parsed_lock(file, text).unwrap();
             assert_eq!(lock_by_lines(file, text), parsed, "{file}");
-            assert!(!parsed.platform_specific.as_ref().unwrap().is_empty(), "{file}");
+            assert!(
+                !parsed.platform_specific.as_ref().unwrap().is_empty(),
+                "{file}"
+            );
         }
         let parsed = parsed_lock("uv.lock", UV_SAMPLE).unwrap();
-        let specific: Vec<&str> = parsed.platform_specific.as_ref().unwrap().iter().map(|e| e.detail.as_str()).collect();
+        let specific: Vec<&str> = parsed
+            .platform_specific
+            .as_ref()
+            .unwrap()
+            .iter()
+            .map(|e| e.detail.as_str())
+            .collect();
         assert_eq!(
             specific,
             [
@@ -1520,7 +1608,9 @@ content-hash = "0"
                 "ruff has wheels built for each platform",
             ]
         );
-        assert!(!parsed.names.contains_key("flask_login") && parsed.names.contains_key("flask-login"));
+        assert!(
+            !parsed.names.contains_key("flask_login") && parsed.names.contains_key("flask-login")
+        );
     }
 
     #[test]
@@ -1533,7 +1623,34 @@ content-hash = "0"
         let specific = lined.platform_specific.unwrap();
         assert_eq!(specific.len(), 1);
         assert_eq!(specific[0].line, Some(13));
-        assert!(specific[0].detail.starts_with("uv.lock is larger than 1 MiB and was read by lines"));
+        assert!(
+            specific[0]
+                .detail
+                .starts_with("uv.lock is larger than 1 MiB and was read by lines")
+        );
+    }
+
+    #[test]
+    fn setup_console_scripts_read_as_text() {
+        let setup_py = "setup(\n    entry_points={\n        \"console_scripts\": [\n            \"gallery-dl = gallery_dl:main\",\n        ],\n    },\n)\n";
+        let found = setup_console_scripts("setup.py", setup_py);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            (found[0].0.as_str(), found[0].1.as_str(), found[0].2.line),
+            ("gallery-dl", "gallery_dl:main", Some(4))
+        );
+        let one_line = "    entry_points={\"console_scripts\": [\"tool=tool.cli:main\"]},\n    extras=[\"x = y:z\"]\n";
+        let found = setup_console_scripts("setup.py", one_line);
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["tool"]
+        );
+        let setup_cfg = "[options.entry_points]\nconsole_scripts =\n    serve = app.main:run\n    admin = app.admin:main\n[flake8]\nx = a:b\n";
+        let found = setup_console_scripts("setup.cfg", setup_cfg);
+        assert_eq!(
+            found.iter().map(|f| f.0.as_str()).collect::<Vec<_>>(),
+            ["serve", "admin"]
+        );
     }
 
     #[test]
