@@ -108,7 +108,7 @@ fn build_runs(package: &Declared<'_>, words: &[&str]) -> Option<Evidence> {
         index += 1;
         for segment in command.split("&&") {
             let segment: Vec<String> = segment.split_whitespace().map(str::to_string).collect();
-            if let Some((name, _)) = super::package::runs_script(&segment)
+            if let Some((name, _)) = super::script::runs_script(&segment)
                 && let Some((next, _)) = package.scripts.and_then(|s| s.get(&name))
             {
                 commands.push(next.clone());

@@ -6,6 +6,7 @@ pub mod frontend;
 pub mod package;
 pub mod plan;
 pub mod platform;
+pub mod script;
 pub mod tree;
 pub mod kind;
 pub use kind::Kind;
