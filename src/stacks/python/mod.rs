@@ -294,6 +294,18 @@ pub fn detect(repo: &Repo) -> Detection {
     }
 }
 
+/// Directories whose workspace members are tests, benchmarks, examples or documentation: they
+/// are installed with the workspace, but nothing in them is the application.
+const NOT_APPLICATIONS: &[&str] = &[
+    "test", "tests", "testing", "bench", "benches", "benchmark", "benchmarks", "example",
+    "examples", "sample", "samples", "fixtures", "docs",
+];
+
+/// Whether a member's directory lies under one of [`NOT_APPLICATIONS`].
+fn not_an_application(dir: &str) -> bool {
+    dir.split('/').any(|part| NOT_APPLICATIONS.contains(&part))
+}
+
 fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
     let Some(root_project) = project::read(repo, "")? else {
         return Ok(None);
@@ -322,8 +334,12 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
     }
     let mut apps = Vec::new();
     for project in projects {
-        let declared = declared::find(repo, &project)?;
-        let entry = entry::find(repo, &project, declared)?;
+        let entry = if not_an_application(&project.dir) {
+            None
+        } else {
+            let declared = declared::find(repo, &project)?;
+            entry::find(repo, &project, declared)?
+        };
         apps.push(App {
             dir: project.dir.clone(),
             name: project.name.clone(),
