@@ -773,6 +773,17 @@ fn start_script_entry(
         Some(Frontend::Server(server)) => Some(server.clone()),
         _ => None,
     };
+    if let Some((name, (_, evidence))) = package
+        .scripts
+        .iter()
+        .find(|(_, (text, _))| text.chars().any(char::is_control))
+    {
+        return Err(broken(
+            &evidence.file,
+            evidence.line,
+            format!("scripts.{name} holds a line break or another control character: a script is one command line"),
+        ));
+    }
     for script in START_SCRIPTS {
         let Some((command, evidence)) = run_through(package, script) else {
             continue;
