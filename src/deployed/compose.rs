@@ -110,8 +110,8 @@ pub fn read(file: &str, text: &str, deployed: &mut Deployed) -> Vec<String> {
     dockerfiles
 }
 
-/// A `command`/`entrypoint` value as words: a list, or a string split like a shell line.
-fn command(value: Option<&Value>) -> Vec<String> {
+/// A `command`/`entrypoint`/`args` value as words: a list, or a string split like a shell line.
+pub(super) fn command(value: Option<&Value>) -> Vec<String> {
     match value {
         Some(Value::String(line)) => words(line).unwrap_or_default(),
         Some(Value::Sequence(items)) => items

@@ -4,7 +4,7 @@
 //! render.yaml and railway start and build commands, and Kubernetes workloads' container
 //! commands and ports.
 
-use super::shell::{commands, is_program, last_program, launched, words};
+use super::shell::{commands, is_program, last_program, launched};
 use super::{Build, Deployed, Port, Run, Source, line_of};
 use crate::evidence::Evidence;
 use crate::repo::{Repo, join};
@@ -410,8 +410,8 @@ fn kubernetes(file: &str, text: &str, deployed: &mut Deployed) {
                 .get("name")
                 .and_then(Value::as_str)
                 .map(str::to_string);
-            let mut argv = list(container.get("command"));
-            argv.extend(list(container.get("args")));
+            let mut argv = super::compose::command(container.get("command"));
+            argv.extend(super::compose::command(container.get("args")));
             if !argv.is_empty() {
                 let (env, argv) = launched(&argv);
                 if argv.first().is_some_and(|first| is_program(first)) {
@@ -453,21 +453,5 @@ fn kubernetes(file: &str, text: &str, deployed: &mut Deployed) {
                 }
             }
         }
-    }
-}
-
-/// A YAML list of strings (or one string, split like a shell line).
-fn list(value: Option<&Value>) -> Vec<String> {
-    match value {
-        Some(Value::Sequence(items)) => items
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
-                Value::Number(n) => Some(n.to_string()),
-                _ => None,
-            })
-            .collect(),
-        Some(Value::String(line)) => words(line).unwrap_or_default(),
-        _ => Vec::new(),
     }
 }
