@@ -112,6 +112,9 @@ pub struct Repo {
     /// Directories (real paths) asked about more than once for a name they lack: their listing,
     /// which answers further misses without an lstat each (`None`: too large to list).
     listings: RefCell<HashMap<String, Listing>>,
+    /// Every directory [`Repo::list_dir`] listed, by real path: its entries with the kind of
+    /// each (links followed inside the root, the others left out), sorted by name.
+    lists: RefCell<HashMap<String, Listed>>,
 }
 
 /// What is known of a directory's names for lookups.
@@ -137,7 +140,9 @@ enum Look {
     Unreadable(String),
 }
 
-type HeadRead = Result<Option<(String, bool)>, RepoError>;
+/// A directory's entries with their kinds, sorted by name.
+type Listed = Rc<[(String, Kind)]>;
+type HeadRead = Result<Option<(Rc<str>, bool)>, RepoError>;
 type WholeRead = Result<Option<Rc<[u8]>>, RepoError>;
 
 impl Repo {
@@ -150,6 +155,7 @@ impl Repo {
             looks: RefCell::new(HashMap::new()),
             resolved: RefCell::new(HashMap::new()),
             listings: RefCell::new(HashMap::new()),
+            lists: RefCell::new(HashMap::new()),
         }
     }
 
@@ -303,6 +309,7 @@ impl Repo {
         self.looks.borrow_mut().clear();
         self.resolved.borrow_mut().clear();
         self.listings.borrow_mut().clear();
+        self.lists.borrow_mut().clear();
         self.reads.borrow_mut().clear();
         self.heads.borrow_mut().clear();
     }
@@ -410,7 +417,9 @@ impl Repo {
         {
             bytes.truncate(err.valid_up_to());
         }
-        text(bytes).map(|text| Some((text, whole))).map_err(fail)
+        text(bytes)
+            .map(|text| Some((Rc::from(text), whole)))
+            .map_err(fail)
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
@@ -431,28 +440,44 @@ impl Repo {
         if !found.kind.is_dir() {
             return Vec::new();
         }
-        let Ok(entries) = std::fs::read_dir(self.root.join(&found.real)) else {
-            return Vec::new();
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(Result::ok)
-            .filter_map(|entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let file_type = entry.file_type().ok()?;
-                let kind = if file_type.is_symlink() {
-                    self.kind(&join(&found.real, &name)).ok()??
-                } else if file_type.is_file() {
-                    Kind::File
-                } else if file_type.is_dir() {
-                    Kind::Dir
-                } else {
-                    Kind::Special("not a regular file")
-                };
-                keep(&name, &kind).then_some(name)
-            })
-            .collect();
-        names.sort();
-        names
+        self.listing(&found.real)
+            .iter()
+            .filter(|(name, kind)| keep(name, kind))
+            .map(|(name, _)| name.clone())
+            .collect()
+    }
+
+    /// The entries of the directory at real path `real` with their kinds, sorted by name, read
+    /// once per run.
+    fn listing(&self, real: &str) -> Listed {
+        if let Some(done) = self.lists.borrow().get(real) {
+            return Rc::clone(done);
+        }
+        let mut entries = Vec::new();
+        for (name, entry) in self.entries_of(real) {
+            let kind = match entry {
+                Entry::File => Kind::File,
+                Entry::Dir => Kind::Dir,
+                Entry::Special => Kind::Special("not a regular file"),
+                Entry::Link => match self.kind(&join(real, &name)) {
+                    Ok(Some(kind)) => kind,
+                    _ => continue,
+                },
+            };
+            if matches!(entry, Entry::File | Entry::Dir) {
+                self.looks
+                    .borrow_mut()
+                    .entry(join(real, &name))
+                    .or_insert(Look::Found(kind));
+            }
+            entries.push((name, kind));
+        }
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let entries: Listed = entries.into();
+        self.lists
+            .borrow_mut()
+            .insert(real.to_string(), Rc::clone(&entries));
+        entries
     }
 
     /// The entries of directory `rel` (which must be a real directory, not reached through a
@@ -462,7 +487,12 @@ impl Repo {
         let Ok(normal) = normalize(rel) else {
             return Vec::new();
         };
-        let Ok(listing) = std::fs::read_dir(self.root.join(&normal)) else {
+        self.entries_of(&normal)
+    }
+
+    /// The entries of the directory at real path `real`, as [`Repo::entries`] gives them.
+    fn entries_of(&self, real: &str) -> Vec<(String, Entry)> {
+        let Ok(listing) = std::fs::read_dir(self.root.join(real)) else {
             return Vec::new();
         };
         listing

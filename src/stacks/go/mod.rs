@@ -16,7 +16,8 @@ use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use serde::Serialize;
-use std::collections::{BTreeSet, VecDeque};
+use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::rc::Rc;
 
 /// Modules whose Go packages need cgo to build (a pure-Go sqlite such as modernc.org/sqlite is
 /// deliberately absent).
@@ -237,9 +238,10 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
 
     let scripts = scripts::read(repo);
     let mut mains = Vec::new();
+    let mut scanned = Scanned::default();
     for m in &modules {
         for dir in main_candidates(repo, &m.dir)? {
-            if let Some(mut main) = analyse_main(repo, &modules, m, &dir)? {
+            if let Some(mut main) = analyse_main(repo, &mut scanned, &modules, m, &dir)? {
                 if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
                     main.binary = name.clone();
                     main.binary_evidence = Some(evidence.clone());
@@ -377,10 +379,10 @@ impl Directives {
 }
 
 fn matching_module<'a>(table: &[&'a str], path: &str) -> Option<&'a str> {
-    table
-        .iter()
-        .copied()
-        .find(|module| path == *module || path.starts_with(&format!("{module}/")))
+    table.iter().copied().find(|module| {
+        path.strip_prefix(module)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
+    })
 }
 
 fn highest(candidates: Vec<(String, Evidence)>) -> Option<(String, Evidence)> {
@@ -461,13 +463,34 @@ fn is_main_dir(repo: &Repo, dir: &str) -> Result<bool, DetectError> {
     });
     for name in names.iter().take(4) {
         if let Some((text, _)) = repo.read_head(&repo::join(dir, name), SOURCE_CAP)? {
-            let scanned = source::scan(&text);
+            let scanned = source::scan_header(&text);
             if scanned.built_on_linux() {
                 return Ok(scanned.package.as_deref() == Some("main"));
             }
         }
     }
     Ok(false)
+}
+
+/// The scanned Go files of each package directory read so far: the main packages of a project
+/// share most of what they import, and each package is read and scanned once.
+#[derive(Default)]
+struct Scanned(HashMap<String, Rc<[(String, source::GoFile)]>>);
+
+impl Scanned {
+    /// The files of the package in `dir`, as [`package_files`] finds them.
+    fn package(
+        &mut self,
+        repo: &Repo,
+        dir: &str,
+    ) -> Result<Rc<[(String, source::GoFile)]>, DetectError> {
+        if let Some(files) = self.0.get(dir) {
+            return Ok(Rc::clone(files));
+        }
+        let files: Rc<[(String, source::GoFile)]> = package_files(repo, dir)?.into();
+        self.0.insert(dir.to_string(), Rc::clone(&files));
+        Ok(files)
+    }
 }
 
 /// The Go files of one package directory that a linux build compiles, read and scanned. A file
@@ -499,11 +522,12 @@ fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>
 /// and port evidence.
 fn analyse_main(
     repo: &Repo,
+    scanned: &mut Scanned,
     modules: &[Module],
     module: &Module,
     dir: &str,
 ) -> Result<Option<MainPackage>, DetectError> {
-    let files = package_files(repo, dir)?;
+    let files = scanned.package(repo, dir)?;
     let Some((main_file, _)) = files
         .iter()
         .find(|(_, f)| f.package.as_deref() == Some("main"))
@@ -536,14 +560,14 @@ fn analyse_main(
     let mut walk = Walk::default();
     while let Some((pkg_dir, files)) = queue.pop_front() {
         collect_package(repo, &pkg_dir, &files, &mut main, &mut walk);
-        for (rel, file) in &files {
+        for (rel, file) in files.iter() {
             for (import, line) in &file.imports {
                 let Some(local) = local_dir(modules, import) else {
                     continue;
                 };
                 let local = facts::inside(rel, Some(*line), "import", "", &local)?;
                 if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
-                    let files = package_files(repo, &local)?;
+                    let files = scanned.package(repo, &local)?;
                     queue.push_back((local, files));
                 }
             }

@@ -217,41 +217,155 @@ pub fn is_buildable_name(name: &str) -> bool {
 pub fn scan(text: &str) -> GoFile {
     let mut header = Header::default();
     let mut generated = false;
-    for (index, raw) in text.lines().enumerate() {
+    let mut start = 0;
+    for (index, raw) in text.split_inclusive('\n').enumerate() {
         let line_no = index + 1;
         let line = raw.trim();
-        if !header.done {
-            generated |= header.file.package.is_none()
-                && line.starts_with("// Code generated ")
-                && line.ends_with("DO NOT EDIT.");
-            header.line(line, line_no);
-        } else if generated {
+        generated |= header.file.package.is_none()
+            && line.starts_with("// Code generated ")
+            && line.ends_with("DO NOT EDIT.");
+        header.line(line, line_no);
+        if header.done {
+            if !generated {
+                header.file.body(&text[start..], line_no);
+            }
             break;
         }
-        if generated {
-            continue;
+        if !generated {
+            header.file.body_line(line, line_no);
         }
-        if header.file.port.is_none() {
-            header.file.port = crate::facts::listen_port(line).map(|port| (port, line_no));
+        start += raw.len();
+    }
+    header.file
+}
+
+/// Reads only a Go file's header: build constraint, package clause, imports and cgo directives.
+pub fn scan_header(text: &str) -> GoFile {
+    let mut header = Header::default();
+    for (index, raw) in text.lines().enumerate() {
+        header.line(raw.trim(), index + 1);
+        if header.done {
+            break;
         }
-        if header.file.health.is_none() && ["\"/", "`/", "'/"].iter().any(|q| line.contains(q)) {
-            header.file.health =
-                crate::facts::health_route(line).map(|(route, _)| (route, line_no));
+    }
+    header.file
+}
+
+/// The lines of `text` (whose first line is `first`) that hold `needle`, in order, each once,
+/// trimmed, with their numbers.
+fn lines_holding<'t>(
+    text: &'t str,
+    first: usize,
+    needle: &'t str,
+) -> impl Iterator<Item = (&'t str, usize)> + 't {
+    lines_at(text, first, text.match_indices(needle).map(|(at, _)| at))
+}
+
+/// The lines of `text` (whose first line is `first`) that hold a colon before a digit.
+fn lines_with_colon_digit(text: &str, first: usize) -> impl Iterator<Item = (&str, usize)> {
+    let bytes = text.as_bytes();
+    let colons = text
+        .match_indices(':')
+        .map(|(at, _)| at)
+        .filter(|at| bytes.get(at + 1).is_some_and(u8::is_ascii_digit));
+    lines_at(text, first, colons)
+}
+
+/// The lines of `text` (whose first line is `first`) holding the byte offsets `places`, which
+/// rise: in order, each once, trimmed, with their numbers.
+fn lines_at(
+    text: &str,
+    first: usize,
+    places: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = (&str, usize)> {
+    let mut counted = (0, first);
+    let mut next_line = 0;
+    places.filter_map(move |at| {
+        if at < next_line {
+            return None;
         }
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let newlines = text.as_bytes()[counted.0..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = (start, counted.1 + newlines);
+        next_line = end + 1;
+        Some((text[start..end].trim(), counted.1))
+    })
+}
+
+impl GoFile {
+    /// Reads the rest of a file from its first line after the header (numbered `first`), line
+    /// by line as [`GoFile::body_line`] would, but only the lines that can hold what it looks
+    /// for: a listen address has a colon before a digit, every health route holds `/health`.
+    fn body(&mut self, text: &str, first: usize) {
+        if self.port.is_none() {
+            self.port = lines_with_colon_digit(text, first)
+                .find_map(|(line, no)| crate::facts::listen_port(line).map(|port| (port, no)));
+        }
+        if self.health.is_none() && text.contains("/health") {
+            self.health = lines_holding(text, first, "/health").find_map(|(line, no)| {
+                health_quoted(line)
+                    .then(|| crate::facts::health_route(line).map(|(route, _)| (route, no)))
+                    .flatten()
+            });
+        }
+        if text.contains("//go:embed ") {
+            for (line, no) in lines_holding(text, first, "//go:embed ") {
+                self.embed_line(line, no);
+            }
+        }
+        let mut drivers: Vec<(usize, usize)> = DRIVER_NAMES
+            .iter()
+            .enumerate()
+            .filter(|(_, driver)| text.contains(**driver))
+            .filter_map(|(at, driver)| Some((lines_holding(text, first, driver).next()?.1, at)))
+            .collect();
+        drivers.sort();
+        for (no, at) in drivers {
+            self.add_driver(DRIVER_NAMES[at], no);
+        }
+    }
+
+    /// Reads one trimmed line for listen addresses, health routes, embed patterns and driver
+    /// names.
+    fn body_line(&mut self, line: &str, line_no: usize) {
+        if self.port.is_none() {
+            self.port = crate::facts::listen_port(line).map(|port| (port, line_no));
+        }
+        if self.health.is_none() && health_quoted(line) {
+            self.health = crate::facts::health_route(line).map(|(route, _)| (route, line_no));
+        }
+        self.embed_line(line, line_no);
+        for driver in DRIVER_NAMES {
+            if line.contains(driver) {
+                self.add_driver(driver, line_no);
+            }
+        }
+    }
+
+    fn embed_line(&mut self, line: &str, line_no: usize) {
         if let Some(patterns) = line.strip_prefix("//go:embed ") {
-            header.file.embeds.extend(
+            self.embeds.extend(
                 patterns
                     .split_whitespace()
                     .map(|pattern| (pattern.trim_matches('"').to_string(), line_no)),
             );
         }
-        for driver in DRIVER_NAMES {
-            if line.contains(driver) && !header.file.drivers.iter().any(|(d, _)| d == driver) {
-                header.file.drivers.push((driver.to_string(), line_no));
-            }
+    }
+
+    fn add_driver(&mut self, driver: &str, line_no: usize) {
+        if !self.drivers.iter().any(|(d, _)| d == driver) {
+            self.drivers.push((driver.to_string(), line_no));
         }
     }
-    header.file
+}
+
+/// Whether a line quotes a path: a health route can only be in such a line.
+fn health_quoted(line: &str) -> bool {
+    ["\"/", "`/", "'/"].iter().any(|q| line.contains(q))
 }
 
 /// A file's header read line by line: what it says so far, whether a block comment or an
@@ -420,6 +534,21 @@ mod tests {
         assert_eq!(file.package.as_deref(), Some("api"));
         assert_eq!(file.imports.len(), 1);
         assert_eq!(file.port, None);
+    }
+
+    #[test]
+    fn the_body_is_read_where_it_can_hold_something() {
+        let text = "package main\r\n\r\nimport \"net/http\"\r\n\r\nvar x = map[string]int{\"a\": 1}\r\n\r\n//go:embed web/dist\r\nvar ui embed.FS\r\n\r\nfunc main() {\r\n\tsql.Open(\"sqlite3\", \"db\")\r\n\thttp.HandleFunc(\"/healthz\", ok)\r\n\thttp.ListenAndServe(\"0.0.0.0:8080\", nil)\r\n}\r\n";
+        let file = scan(text);
+        assert_eq!(file.embeds, [("web/dist".to_string(), 7)]);
+        assert_eq!(file.drivers, [("\"sqlite3\"".to_string(), 11)]);
+        assert_eq!(file.health, Some(("/healthz", 12)));
+        assert_eq!(file.port, Some((8080, 13)));
+    }
+
+    #[test]
+    fn driver_names_are_quoted() {
+        assert!(DRIVER_NAMES.iter().all(|name| name.starts_with('"')));
     }
 
     #[test]
