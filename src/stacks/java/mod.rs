@@ -188,13 +188,20 @@ impl JavaFacts {
 
     /// Among several runnable modules, the one that assembles the build: the only one that
     /// depends (directly or through other modules) on every other, else the one that depends
-    /// on at least twice as many of the build's modules as any other and ten more. None when
-    /// several of them assemble a distribution of their own: each is shipped by itself.
+    /// on at least twice as many of the build's modules as any other and ten more. None when it
+    /// assembles no distribution while several of the others assemble their own: those are
+    /// shipped by themselves and the bundle is a convenience.
     fn assembler<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
-        let distributed = chosen.iter().filter(|m| m.distributed).count();
-        if distributed > 1 {
-            return None;
-        }
+        let (one, evidence) = self.bundler(chosen)?;
+        let distributed = chosen
+            .iter()
+            .filter(|m| m.key != one.key && m.distributed)
+            .count();
+        (one.distributed || distributed < 2).then_some((one, evidence))
+    }
+
+    /// The runnable module that depends on every other, or on far more of the build.
+    fn bundler<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
         let reached: Vec<(&Module, HashSet<String>)> =
             chosen.iter().map(|m| (*m, self.reached(m))).collect();
         let all: Vec<&(&Module, HashSet<String>)> = reached
