@@ -139,6 +139,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_files,
         build_dirs,
         modules,
+        deployed: None,
     })
 }
 
@@ -234,6 +235,7 @@ fn project(
         key: dir.to_string(),
         by_profile: false,
         depends: Vec::new(),
+        distributed: false,
         about: crate::manifest::About::default(),
     };
     module.depends = project_dependencies(text);

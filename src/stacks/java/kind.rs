@@ -33,8 +33,8 @@ impl StackKind for Kind {
     ];
     const BUILD_TOOLS: &'static [&'static str] = &["javac", "mvn", "gradle"];
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
-        super::detect(repo)
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+        super::detect(repo, deployed)
     }
 
     fn tree() -> Node {

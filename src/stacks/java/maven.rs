@@ -1,5 +1,5 @@
 //! Maven: pom.xml files read with roxmltree (which refuses DTDs, so no entity can expand), the
-//! reactor's modules, properties resolved through the aggregator chain, and the runnable
+//! reactor's modules, properties resolved through the parents and aggregators, and the runnable
 //! artefact each module's default build, or its active profiles, produce.
 
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
@@ -504,8 +504,9 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     }
     let mut modules = Vec::new();
     let keys: HashSet<String> = poms.iter().map(|(p, _)| p.key()).collect();
+    let config = config_properties(repo)?;
     for index in 0..poms.len() {
-        let mut module = module(repo, &poms, index)?;
+        let mut module = module(repo, &poms, index, &config)?;
         let pom = &poms[index].0;
         module.key = pom.key();
         module.by_profile = optional[index];
@@ -519,13 +520,16 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_files,
         build_dirs,
         modules,
+        deployed: None,
     })
 }
 
-/// Properties visible to a pom: its aggregators' first, its own over them.
+/// Properties visible to a pom: those of the poms it inherits from first, its own over them,
+/// `.mvn/maven.config`'s over all.
 fn properties(
     poms: &[(Pom, Option<usize>)],
     chain: &[usize],
+    config: &BTreeMap<String, (String, usize)>,
 ) -> BTreeMap<String, (String, String, usize)> {
     let mut merged = BTreeMap::new();
     for &i in chain.iter().rev() {
@@ -534,16 +538,50 @@ fn properties(
             merged.insert(key.clone(), (value.clone(), pom.file.clone(), *line));
         }
     }
+    for (key, (value, line)) in config {
+        merged.insert(
+            key.clone(),
+            (value.clone(), ".mvn/maven.config".to_string(), *line),
+        );
+    }
     merged
 }
 
-/// The pom at `index` and its aggregators, nearest first.
+/// The pom at `index` and the poms it inherits from, nearest first: at each step the
+/// `<parent>` it declares when that parent is in the reactor (wherever its `relativePath`
+/// puts it), else its aggregator.
 fn chain(poms: &[(Pom, Option<usize>)], index: usize) -> Vec<usize> {
     let mut chain = vec![index];
-    while let Some(parent) = poms[*chain.last().expect("non-empty")].1 {
-        chain.push(parent);
+    loop {
+        let last = *chain.last().expect("non-empty");
+        let declared = poms[last].0.parent.as_ref().and_then(|(group, artifact, _)| {
+            let key = format!("{group}:{artifact}");
+            poms.iter().position(|(pom, _)| pom.key() == key)
+        });
+        match declared.filter(|i| !chain.contains(i)).or(poms[last].1) {
+            Some(next) if !chain.contains(&next) => chain.push(next),
+            _ => return chain,
+        }
     }
-    chain
+}
+
+/// The `-Dname=value` properties of `.mvn/maven.config`, which every build of the project
+/// passes to Maven, with their line.
+fn config_properties(repo: &Repo) -> Result<BTreeMap<String, (String, usize)>, DetectError> {
+    let file = ".mvn/maven.config";
+    let mut found = BTreeMap::new();
+    let Some(text) = repo.read_text(file, MANIFEST_CAP)? else {
+        return Ok(found);
+    };
+    for (index, line) in text.lines().enumerate() {
+        for word in line.split_whitespace() {
+            if let Some((key, value)) = word.strip_prefix("-D").and_then(|w| w.split_once('='))
+            {
+                found.insert(key.to_string(), (value.to_string(), index + 1));
+            }
+        }
+    }
+    Ok(found)
 }
 
 /// Expands `${...}` references from the properties and the project's coordinates; a reference
@@ -595,10 +633,15 @@ fn expand(
 /// The module the pom at `index` builds: its release and version, the runnable artefact of
 /// its default build and of each other profile, its port and health check, or why it builds
 /// nothing runnable.
-fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Module, DetectError> {
+fn module(
+    repo: &Repo,
+    poms: &[(Pom, Option<usize>)],
+    index: usize,
+    config: &BTreeMap<String, (String, usize)>,
+) -> Result<Module, DetectError> {
     let pom = &poms[index].0;
     let chain = chain(poms, index);
-    let props = properties(poms, &chain);
+    let props = properties(poms, &chain, config);
     let raw_version = chain
         .iter()
         .find_map(|&i| poms[i].0.version.clone())
@@ -622,6 +665,7 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         key: String::new(),
         by_profile: false,
         depends: Vec::new(),
+        distributed: false,
         about: crate::manifest::About {
             version: (raw_version != "0").then(|| {
                 (
@@ -639,12 +683,26 @@ fn module(repo: &Repo, poms: &[(Pom, Option<usize>)], index: usize) -> Result<Mo
         module.hint = Some("packaging pom: an aggregator".to_string());
         return Ok(module);
     }
+    let inherited = chain[1..]
+        .iter()
+        .flat_map(|&i| {
+            let ancestor = &poms[i].0;
+            ancestor
+                .profiles
+                .iter()
+                .filter(|p| !p.active_by_default && p.activation.is_some())
+                .filter(move |p| !p.active(repo, &ancestor.dir, None))
+                .map(move |p| (ancestor.file.as_str(), p))
+        })
+        .collect();
     let build = Build {
         pom,
+        inherited,
         final_name: final_name(pom, &version, &resolve)?,
         boot_version: boot_version(pom, &props),
         resolve: &resolve,
     };
+    module.distributed = build.assembles();
     let release_major = module.release.as_ref().map(|(major, _)| *major);
     module.runnable = build.runnable(&build.default_plugins(repo, release_major))?;
     if module.runnable.is_none() && pom.packaging == "jar" {
@@ -709,10 +767,17 @@ impl Profile {
     }
 }
 
+/// A plugin the build runs: the profile that adds it (none: the pom's own build), the plugin,
+/// and the file declaring it.
+type Active<'a> = (Option<&'a str>, &'a Plugin, &'a str);
+
 /// What a module's runnable artefact is decided from once its pom is read: the pom, the jar
 /// name its build gives, the Spring Boot version in force, and how `${...}` values resolve.
 struct Build<'a> {
     pom: &'a Pom,
+    /// Profiles of the poms it inherits from whose `<activation>` does not hold where they are
+    /// declared (a file the module has, say), with the file declaring each.
+    inherited: Vec<(&'a str, &'a Profile)>,
     final_name: String,
     boot_version: Option<String>,
     resolve: &'a dyn Fn(&str, &str, usize) -> Result<String, DetectError>,
@@ -721,20 +786,24 @@ struct Build<'a> {
 impl Build<'_> {
     /// The plugins the default build runs: the pom's own, then those of each profile active
     /// for Java `release`, each with the profile that adds it.
-    fn default_plugins(&self, repo: &Repo, release: Option<u32>) -> Vec<(Option<&str>, &Plugin)> {
+    /// Inherited profiles whose activation holds for this module count as its own.
+    fn default_plugins(&self, repo: &Repo, release: Option<u32>) -> Vec<Active<'_>> {
         let pom = self.pom;
-        let mut default: Vec<(Option<&str>, &Plugin)> =
-            pom.plugins.iter().map(|plugin| (None, plugin)).collect();
-        for profile in pom
-            .profiles
+        let mut default: Vec<Active> = pom
+            .plugins
             .iter()
-            .filter(|p| p.active(repo, &pom.dir, release))
+            .map(|plugin| (None, plugin, pom.file.as_str()))
+            .collect();
+        let own = pom.profiles.iter().map(|p| (pom.file.as_str(), p));
+        for (file, profile) in own
+            .chain(self.inherited.iter().copied())
+            .filter(|(_, p)| p.active(repo, &pom.dir, release))
         {
             default.extend(
                 profile
                     .plugins
                     .iter()
-                    .map(|p| (Some(profile.id.as_str()), p)),
+                    .map(|p| (Some(profile.id.as_str()), p, file)),
             );
         }
         default
@@ -742,18 +811,16 @@ impl Build<'_> {
 
     /// The first runnable artefact the `active` plugins build, with evidence naming the plugin,
     /// its profile, and the `<activation>` that turns that profile on.
-    fn runnable(
-        &self,
-        active: &[(Option<&str>, &Plugin)],
-    ) -> Result<Option<Runnable>, DetectError> {
+    fn runnable(&self, active: &[Active]) -> Result<Option<Runnable>, DetectError> {
         let pom = self.pom;
-        for (profile, plugin) in active {
+        for (profile, plugin, file) in active {
             let Some((artefact, path)) = self.artefact(plugin)? else {
                 continue;
             };
             let activated = profile.and_then(|id| {
                 pom.profiles
                     .iter()
+                    .chain(self.inherited.iter().map(|(_, p)| *p))
                     .find(|p| p.id == id && !p.active_by_default)
                     .and_then(|p| p.activation.as_ref())
                     .map(|(_, at)| format!(", active by its <activation> at line {at}"))
@@ -768,7 +835,7 @@ impl Build<'_> {
             );
             return Ok(Some(Runnable {
                 artefact,
-                evidence: Evidence::line(pom.file.clone(), plugin.line, detail),
+                evidence: Evidence::line(file.to_string(), plugin.line, detail),
                 path: Some(path),
                 profile: profile.map(str::to_string),
             }));
@@ -851,8 +918,17 @@ impl Build<'_> {
                 .any(|p| p.artifact == "maven-jar-plugin" && names(p))
     }
 
+    /// Whether the module's build assembles a distribution (maven-assembly-plugin).
+    fn assembles(&self) -> bool {
+        self.pom
+            .plugins
+            .iter()
+            .any(|p| p.artifact == "maven-assembly-plugin")
+    }
+
     /// The plain jar a `jar` module with no runnable plugin runs: the class the
-    /// `exec.mainClass` property names, else the project's single main class.
+    /// `exec.mainClass` property names, else (a module assembling a distribution) the class of
+    /// its own sources its start script launches, else the project's single main class.
     fn main_class(
         &self,
         repo: &Repo,
@@ -869,6 +945,14 @@ impl Build<'_> {
                     Evidence::line(file.clone(), *at, "exec.mainClass property"),
                 ))
             }
+            None if self.assembles() => match super::script_main_class(repo, &self.pom.dir)? {
+                Some((class, evidence)) => Some((
+                    safe::argument(&evidence.file, "main class", &class)
+                        .map_err(|e| e.at_line(evidence.line))?,
+                    evidence,
+                )),
+                None => None,
+            },
             // A lone main class decides only for a project of one module with no profile that
             // would build something runnable: in a reactor, a library may carry a main too.
             None if reactor || !self.pom.profiles.is_empty() => None,
@@ -907,12 +991,16 @@ impl Build<'_> {
             let Ok(id) = safe::name(&pom.file, "profile <id>", &profile.id) else {
                 continue;
             };
-            let mut active: Vec<(Option<&str>, &Plugin)> = profile
+            let mut active: Vec<Active> = profile
                 .plugins
                 .iter()
-                .map(|p| (Some(id.as_str()), p))
+                .map(|p| (Some(id.as_str()), p, pom.file.as_str()))
                 .collect();
-            active.extend(pom.plugins.iter().map(|plugin| (None, plugin)));
+            active.extend(
+                pom.plugins
+                    .iter()
+                    .map(|plugin| (None, plugin, pom.file.as_str())),
+            );
             if let Some(runnable) = self.runnable(&active)?
                 && runnable.profile.is_some()
             {

@@ -5,6 +5,7 @@
 pub mod gradle;
 pub mod maven;
 pub mod plan;
+pub mod shipped;
 pub mod tree;
 pub mod kind;
 pub use kind::Kind;
@@ -87,6 +88,9 @@ pub struct Module {
     pub by_profile: bool,
     /// Keys of the build's modules this one depends on.
     pub depends: Vec<String>,
+    /// Maven: its build assembles a distribution of its own (maven-assembly-plugin), so it is
+    /// shipped by itself, not only inside a module that assembles the build.
+    pub distributed: bool,
 }
 
 /// Words that mark a module as a sample, example, demo, test or benchmark rather than the
@@ -140,6 +144,9 @@ pub struct JavaFacts {
     pub build_files: Vec<String>,
     pub build_dirs: Vec<String>,
     pub modules: Vec<Module>,
+    /// The directory of the module the project's own deployment ships, with the descriptor
+    /// line that says so (see [`shipped::module`]).
+    pub deployed: Option<(String, Evidence)>,
 }
 
 impl JavaFacts {
@@ -181,8 +188,20 @@ impl JavaFacts {
 
     /// Among several runnable modules, the one that assembles the build: the only one that
     /// depends (directly or through other modules) on every other, else the one that depends
-    /// on at least twice as many of the build's modules as any other and ten more.
+    /// on at least twice as many of the build's modules as any other and ten more. None when it
+    /// assembles no distribution while several of the others assemble their own: those are
+    /// shipped by themselves and the bundle is a convenience.
     fn assembler<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
+        let (one, evidence) = self.bundler(chosen)?;
+        let distributed = chosen
+            .iter()
+            .filter(|m| m.key != one.key && m.distributed)
+            .count();
+        (one.distributed || distributed < 2).then_some((one, evidence))
+    }
+
+    /// The runnable module that depends on every other, or on far more of the build.
+    fn bundler<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
         let reached: Vec<(&Module, HashSet<String>)> =
             chosen.iter().map(|m| (*m, self.reached(m))).collect();
         let all: Vec<&(&Module, HashSet<String>)> = reached
@@ -332,8 +351,8 @@ pub fn parse_release(value: &str) -> Option<u32> {
     digits.parse().ok().filter(|r| (5..=99).contains(r))
 }
 
-/// Runs Java detection on `root`.
-pub fn detect(repo: &Repo) -> Detection {
+/// Runs Java detection on `root`, with what the project's own deployment ships.
+pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     let has = |file: &str| repo.has_file(file).map_err(DetectError::from);
     let result = match has("pom.xml") {
         Ok(true) => maven::read(repo),
@@ -353,9 +372,12 @@ pub fn detect(repo: &Repo) -> Detection {
         Err(error) => Err(error),
     };
     match result {
-        Ok(facts) => Detection::Found {
-            facts: Box::new(super::Facts::Java(Box::new(facts))),
-        },
+        Ok(mut facts) => {
+            facts.deployed = shipped::module(&facts, deployed);
+            Detection::Found {
+                facts: Box::new(super::Facts::Java(Box::new(facts))),
+            }
+        }
         Err(error) => Detection::Broken { error },
     }
 }
@@ -416,6 +438,60 @@ pub fn single_main_class(
         1 => found.pop(),
         _ => None,
     })
+}
+
+/// Most start scripts read from a module's `src/main/bin`.
+const SCRIPTS_READ: usize = 8;
+
+/// The main class a module's start script (`src/main/bin/*.sh`, which a distribution
+/// assembly ships) launches: the first fully qualified class name in it whose source is the
+/// module's own (`src/main/java/...`), with the script's file and line.
+pub fn script_main_class(
+    repo: &Repo,
+    dir: &str,
+) -> Result<Option<(String, Evidence)>, DetectError> {
+    let bin = repo::join(dir, "src/main/bin");
+    let mut scripts = repo.list_dir(&bin, |name, kind| kind.is_file() && name.ends_with(".sh"));
+    scripts.sort();
+    for name in scripts.into_iter().take(SCRIPTS_READ) {
+        let file = repo::join(&bin, &name);
+        let Some(text) = repo.read_text(&file, repo::SOURCE_CAP)? else {
+            continue;
+        };
+        for (index, line) in text.lines().enumerate() {
+            for word in line.split_whitespace() {
+                let word = word.trim_matches(['"', '\'', ';']);
+                if !is_class_name(word) {
+                    continue;
+                }
+                let source = format!("src/main/java/{}.java", word.replace('.', "/"));
+                if repo.has_file(&repo::join(dir, &source))? {
+                    return Ok(Some((
+                        word.to_string(),
+                        Evidence::line(file, index + 1, format!("{name} starts {word}")),
+                    )));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// Whether `word` is a fully qualified class name: lower-case package segments, then a class
+/// starting with a capital.
+fn is_class_name(word: &str) -> bool {
+    let parts: Vec<&str> = word.split('.').collect();
+    let identifier = |part: &str| {
+        !part.is_empty()
+            && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            && !part.starts_with(|c: char| c.is_ascii_digit())
+    };
+    parts.len() >= 2
+        && parts.iter().all(|part| identifier(part))
+        && parts[..parts.len() - 1]
+            .iter()
+            .all(|part| part.starts_with(|c: char| c.is_ascii_lowercase()))
+        && parts[parts.len() - 1].starts_with(|c: char| c.is_ascii_uppercase())
 }
 
 /// A wrapper script at the root, with whether its executable bit is set.

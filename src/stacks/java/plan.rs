@@ -59,8 +59,9 @@ pub struct JavaPlan {
     pub major: String,
 }
 
-/// The module to containerise: the one `--package` names, or the only product (see
-/// [`JavaFacts::products`]), with the step that chose it among several.
+/// The module to containerise: the one `--package` names, else the one the project's own
+/// deployment ships, else the only product (see [`JavaFacts::products`]), with the step that
+/// chose it among several.
 pub fn select<'a>(
     facts: &'a JavaFacts,
     settings: &Settings,
@@ -97,6 +98,13 @@ pub fn select<'a>(
                 value: wanted.clone(),
                 candidates: all.iter().map(|m| label(m)).collect(),
             })?
+    } else if let Some((module, evidence)) = deployed_choice(facts, &all) {
+        step = Some(Step {
+            question: "Which module does the project's own deployment ship?".to_string(),
+            answer: module.name.clone(),
+            evidence: vec![evidence.clone()],
+        });
+        module
     } else {
         match candidates.as_slice() {
             [one] => {
@@ -141,6 +149,16 @@ pub fn select<'a>(
     };
     let runnable = chosen.runnable_with(profile).expect("candidates have one");
     Ok((chosen, runnable, step))
+}
+
+/// The runnable module the deployment ships, when there are several to choose from.
+fn deployed_choice<'a>(facts: &'a JavaFacts, all: &[&'a Module]) -> Option<(&'a Module, &'a Evidence)> {
+    let (dir, evidence) = facts.deployed.as_ref()?;
+    if all.len() < 2 {
+        return None;
+    }
+    let module = all.iter().copied().find(|m| &m.dir == dir)?;
+    Some((module, evidence))
 }
 
 /// The step that says why `chosen` is the product among the runnable modules `all`: it

@@ -280,9 +280,20 @@ def java_entry(oracle, result):
     also agrees when its name starts with the oracle's jar or main class, or the other way
     round (the rule `names_oracle` applies to a tie's candidates): a Dockerfile renames the
     jar it copies (litemall-all's jar runs as litemall.jar), and a Spring Boot module's main
-    class is named after it (shenyu-bootstrap runs ShenyuBootstrapApplication)."""
+    class is named after it (shenyu-bootstrap runs ShenyuBootstrapApplication). The jar the
+    build produces (the plan's `java.artefact`, version aside) counts as a word too: the image
+    runs it as app.jar, but a module's `<finalName>` is the name its own deployment copies
+    (thingsboard's module `application` builds thingsboard-VERSION.jar). A module directory
+    the oracle names as a path (`backend/app`) agrees when it is the one shiplight builds."""
     keys = java_keys(oracle)
     words = run_tokens(result) + " ".join(result["detected"]).split()
+    java = result["plan"].get("java") or {}
+    module_dir = str(java.get("module_dir") or "")
+    if "/" in module_dir and module_dir in [w.strip("/") for w in oracle_words(oracle)]:
+        return True
+    artefact = str(java.get("artefact") or "")
+    if artefact.endswith(".jar"):
+        words.append(re.sub(r"(-\d.*|-SNAPSHOT)$", "", stem(artefact)))
     have = set()
     for word in words:
         have.add(normal(stem(word)))
@@ -372,7 +383,9 @@ def oracle_programs(row):
 def names_oracle(row, message):
     """An exit-2 message listing several candidates (binaries, main packages, modules,
     workspace packages) among which is the oracle's program (for Java, a module whose name
-    starts with the jar's, or the other way round: a jar's final name is not its module's)."""
+    starts with the jar's, or the other way round: a jar's final name is not its module's; or
+    a module named by the project then the oracle's program, `dolphinscheduler-standalone-server`
+    for a `standalone-server` distribution)."""
     match = re.search(r"found several (?!stacks)[\w ]+?: (.*?)\. Choose", message)
     if not match:
         return False
@@ -385,6 +398,7 @@ def names_oracle(row, message):
         return True
     return row["stack"] == "java" and any(
         len(p) > 3 and (c.startswith(p) or p.startswith(c) and len(c) > 3)
+        or len(p) > 8 and c.endswith(p)
         for p in programs for c in candidates)
 
 
