@@ -1,13 +1,11 @@
-//! Entry points a project declares itself, read as evidence (never as a template): what its
-//! deployment runs (the Dockerfile, compose file or Procfile, read once by `crate::deployed`;
-//! see `super::deployment`), then a start or entrypoint shell script of the project, and
+//! Entry points a project declares itself beside its deployment (which `super::deployment`
+//! reads), read as evidence (never as a template): a start or entrypoint shell script, and
 //! `FLASK_APP` in `.flaskenv` or `.env` (only that line is read from them). A command that
 //! starts gunicorn, uvicorn, uwsgi, daphne, hypercorn, waitress, granian or flask names the
 //! application; the server the image runs is then one the dependencies carry.
 
 use super::entry::{Entry, SERVER_PORT, Start};
 use super::project::Project;
-use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::repo::{self, MANIFEST_CAP, Repo};
@@ -31,14 +29,7 @@ const ASGI_SERVERS: &[&str] = &["uvicorn", "daphne", "hypercorn", "granian"];
 
 /// The entry point a file of the project declares, if any. These files are evidence, not
 /// manifests: one that cannot be read (a `.env` linking outside the project) is passed over.
-pub fn find(
-    repo: &Repo,
-    project: &Project,
-    deployed: &Deployed,
-) -> Result<Option<Entry>, DetectError> {
-    if let Some(entry) = super::deployment::find(repo, project, deployed) {
-        return Ok(Some(entry));
-    }
+pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     for name in COMMAND_FILES {
         let file = repo::join(&project.dir, name);
         let Ok(Some(text)) = repo.read_text(&file, MANIFEST_CAP) else {

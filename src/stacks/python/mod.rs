@@ -339,7 +339,10 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Option<PythonFacts>, DetectE
         let entry = if not_an_application(&project.dir) {
             None
         } else {
-            let declared = declared::find(repo, &project, deployed)?;
+            let declared = match deployment::find(repo, &project, deployed) {
+                Some(entry) => Some(entry),
+                None => declared::find(repo, &project)?,
+            };
             entry::find(repo, &project, declared)?
         };
         apps.push(App {
