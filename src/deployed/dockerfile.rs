@@ -49,6 +49,9 @@ pub fn candidates(repo: &Repo) -> Vec<String> {
     found
 }
 
+/// A `COPY` or `ADD` source: (from stage or context, source, destination, line).
+type Copy = (Option<String>, String, String, usize);
+
 /// One stage: its name, what it is built `FROM`, and what it sets.
 #[derive(Default)]
 struct Stage {
@@ -57,8 +60,8 @@ struct Stage {
     env: Vec<(String, String)>,
     entrypoint: Option<(Vec<String>, usize)>,
     cmd: Option<(Vec<String>, usize)>,
-    /// `COPY` sources into the stage: (from stage or context, source, destination, line).
-    copies: Vec<(Option<String>, String, String, usize)>,
+    /// `COPY` sources into the stage.
+    copies: Vec<Copy>,
     expose: Vec<(u16, usize)>,
 }
 
@@ -275,7 +278,11 @@ fn production(repo: &Repo, file: &str, stages: &[Stage], chain: &[usize], deploy
         source: Source::Dockerfile,
         evidence: Evidence::line(file, line, what),
     };
-    let script = script(repo, file, stage, &run);
+    let copies: Vec<_> = chain
+        .iter()
+        .flat_map(|&i| stages[i].copies.iter().cloned())
+        .collect();
+    let script = script(repo, file, &copies, &run);
     deployed.runs.push(run);
     deployed.runs.extend(script);
 }
@@ -323,9 +330,9 @@ fn pairs(rest: &str) -> Vec<(String, String)> {
     words.iter().filter_map(|w| shell::assignment(w)).collect()
 }
 
-/// When the run starts a shell script of the repository (copied in by the stage, or found by
-/// name beside the Dockerfile or at the root), the program that script `exec`s last.
-fn script(repo: &Repo, file: &str, stage: &Stage, run: &Run) -> Option<Run> {
+/// When the run starts a shell script of the repository (copied in by the stage or a stage it
+/// is built on, or found by name beside the Dockerfile or at the root), the program that script `exec`s last.
+fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
     let program = &run.argv[0];
     let name = base_name(program);
     let is_script =
@@ -334,8 +341,7 @@ fn script(repo: &Repo, file: &str, stage: &Stage, run: &Run) -> Option<Run> {
         return None;
     }
     let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let mut places: Vec<String> = stage
-        .copies
+    let mut places: Vec<String> = copies
         .iter()
         .filter(|(from, source, dest, _)| {
             from.is_none()

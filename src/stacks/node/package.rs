@@ -158,8 +158,9 @@ pub struct Package {
     pub port: Option<(u16, Evidence)>,
     /// A health route the entry's source names.
     pub health: Option<(String, Evidence)>,
-    /// A field only a library's manifest needs (`exports`, `module`, `types`): its `main` is
-    /// what importers load, not a program.
+    /// A field only a library's manifest needs (`exports`, `module`, `types`,
+    /// `peerDependencies`, which the package that imports it provides): its `main` is what
+    /// importers load, not a program.
     pub library: Option<Evidence>,
     /// `version` and `license`, for the image's labels.
     pub about: crate::manifest::About,
@@ -286,7 +287,7 @@ pub fn read(
     }
     package.public_dir = repo.is_dir(&repo::join(dir, "public"));
     package.esm = json.get("type").and_then(Value::as_str) == Some("module");
-    package.library = ["exports", "module", "types", "typings"]
+    package.library = ["exports", "module", "types", "typings", "peerDependencies"]
         .iter()
         .find(|key| json.get(**key).is_some())
         .map(|key| {

@@ -31,8 +31,8 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[credentials::PIP_CONF];
     const BUILD_TOOLS: &'static [&'static str] = &["pip", "pip3", "uv", "poetry", "pipenv"];
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
-        super::detect(repo)
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+        super::detect(repo, deployed)
     }
 
     fn tree() -> Node {

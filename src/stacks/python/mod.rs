@@ -3,6 +3,7 @@
 //! the dependencies that need shared libraries no wheel carries.
 
 pub mod declared;
+pub mod deployment;
 pub mod entry;
 pub mod kind;
 pub mod plan;
@@ -12,6 +13,7 @@ pub mod tree;
 pub use kind::Kind;
 
 use crate::catalog::{self, Vendor};
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};
 use crate::repo::MANIFEST_CAP;
@@ -281,9 +283,9 @@ pub fn describe_start(start: &entry::Start) -> String {
     }
 }
 
-/// Runs Python detection on `root`.
-pub fn detect(repo: &Repo) -> Detection {
-    match read(repo) {
+/// Runs Python detection on `root`, with what the project's deployment runs as evidence.
+pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+    match read(repo, deployed) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Python(Box::new(facts))),
         },
@@ -306,7 +308,7 @@ fn not_an_application(dir: &str) -> bool {
     dir.split('/').any(|part| NOT_APPLICATIONS.contains(&part))
 }
 
-fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
+fn read(repo: &Repo, deployed: &Deployed) -> Result<Option<PythonFacts>, DetectError> {
     let Some(root_project) = project::read(repo, "")? else {
         return Ok(None);
     };
@@ -337,7 +339,10 @@ fn read(repo: &Repo) -> Result<Option<PythonFacts>, DetectError> {
         let entry = if not_an_application(&project.dir) {
             None
         } else {
-            let declared = declared::find(repo, &project)?;
+            let declared = match deployment::find(repo, &project, deployed) {
+                Some(entry) => Some(entry),
+                None => declared::find(repo, &project)?,
+            };
             entry::find(repo, &project, declared)?
         };
         apps.push(App {

@@ -58,6 +58,9 @@ pub struct Project {
     pub requires_python: Option<(String, Evidence)>,
     /// Console scripts: name, target (`module:function`) and where declared.
     pub scripts: Vec<(String, String, Evidence)>,
+    /// Files setuptools installs into the environment's `bin` as they are
+    /// (`[tool.setuptools] script-files`): path and where declared.
+    pub script_files: Vec<(String, Evidence)>,
     /// `[tool.poetry]` table present.
     pub poetry: bool,
     /// `[project]` (else `[tool.poetry]`) version and license, for the image's labels.
@@ -199,6 +202,23 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
         .and_then(|w| w.get("members"))
     {
         read_workspace_members(file, text, members, project)?;
+    }
+    if let Some(files) = tool
+        .and_then(|t| t.get("setuptools"))
+        .and_then(|s| s.get("script-files"))
+        .and_then(Value::as_array)
+    {
+        let line = key_line(text, "script-files").unwrap_or(1);
+        project.script_files = files
+            .iter()
+            .filter_map(Value::as_str)
+            .map(|path| {
+                (
+                    path.to_string(),
+                    Evidence::line(file, line, format!("script-files: {path}")),
+                )
+            })
+            .collect();
     }
     Ok(())
 }
