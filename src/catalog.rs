@@ -648,6 +648,28 @@ pub const BUILDERS: &[BuilderImage] = &[
         variant: "",
     },
     BuilderImage {
+        stack: Stack::Node,
+        vendor: Vendor::Distroless,
+        repository: "oven/bun",
+        tag: "{version}",
+        user: None,
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: None,
+        variant: "bun",
+    },
+    BuilderImage {
+        stack: Stack::Node,
+        vendor: Vendor::Chainguard,
+        repository: "oven/bun",
+        tag: "{version}",
+        user: None,
+        workdir: "/app",
+        out_dir: "/app",
+        full_tag: None,
+        variant: "bun",
+    },
+    BuilderImage {
         stack: Stack::Java,
         vendor: Vendor::Distroless,
         repository: "maven",
@@ -814,6 +836,11 @@ pub const PNPM_DEFAULT: &str = "10.34.8";
 /// [`PNPM_DEFAULT`] reads (pnpm 10 refuses a 6.0 lock file): (lockfileVersion prefix, pnpm).
 pub const PNPM_FOR_LOCKFILE: &[(&str, &str)] =
     &[("6.", "8.15.9"), ("5.4", "7.33.7"), ("5.3", "6.35.1")];
+
+/// Bun, for a project whose lock file is bun.lock or bun.lockb and whose `packageManager`
+/// names no version: the tag of the official `oven/bun` image (the `bun` builder rows) whose
+/// binary the Node builder installs with.
+pub const BUN_DEFAULT: &str = "1.4.4";
 
 /// corepack, installed in the Node builder from npm for Yarn projects (Node 25+ ships without it).
 pub const COREPACK_VERSION: &str = "0.36.0";

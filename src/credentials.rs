@@ -217,7 +217,11 @@ fn line_number(text: &str, offset: usize) -> usize {
 }
 
 /// [`userinfo_url`], leaving out userinfo made only of `${VARIABLE}` references (expanded by
-/// the tool from the environment, so no secret is in the file).
+/// the tool from the environment, so no secret is in the file) and URLs to the loopback
+/// interface (`localhost`, `127.x.x.x`, `[::1]`): a user and password there open only a server
+/// on the machine that reads the file, the placeholder a code generator asks for
+/// (`DATABASE_URL=postgresql://user:pass@localhost/db prisma generate`), not a service the image
+/// could reach.
 fn literal_userinfo_url(line: &str) -> bool {
     userinfo_url(line)
         && line.match_indices("://").any(|(at, _)| {
@@ -225,12 +229,30 @@ fn literal_userinfo_url(line: &str) -> bool {
                 .split(['/', ' ', '\t', '"', '\'', '?', '#'])
                 .next()
                 .unwrap_or_default();
-            let Some((userinfo, _)) = authority.rsplit_once('@') else {
+            let Some((userinfo, host)) = authority.rsplit_once('@') else {
                 return false;
             };
-            !userinfo.split(':').all(|part| {
-                part.starts_with("${") && part.ends_with('}') && !part[2..].contains('$')
-            })
+            !loopback(host)
+                && !userinfo.split(':').all(|part| {
+                    part.starts_with("${") && part.ends_with('}') && !part[2..].contains('$')
+                })
+        })
+}
+
+/// Whether a URL's `host[:port]` is the loopback interface.
+fn loopback(host: &str) -> bool {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or_default(),
+        None => host.split(':').next().unwrap_or_default(),
+    };
+    let name = name.to_ascii_lowercase();
+    name == "localhost"
+        || name == "::1"
+        || name.strip_prefix("127.").is_some_and(|rest| {
+            rest.split('.').count() == 3
+                && rest
+                    .split('.')
+                    .all(|part| !part.is_empty() && part.parse::<u8>().is_ok())
         })
 }
 
@@ -488,6 +510,18 @@ mod tests {
         let later = "a@b\r\nx = \"https://u@\"\r\n\nurl = \"https://u:p@h/\"\r\nPRIVATE KEY-----\n";
         assert_eq!(copied_secret(later).map(|(line, _)| line), Some(4));
         assert_eq!(copied_secret("x = \"https://u@\"\r\n"), None);
+        let local = "\"postinstall\": \"DATABASE_URL=postgresql://a:b@localhost:5432/a x\"\n";
+        assert_eq!(copied_secret(local), None);
+        assert_eq!(copied_secret("u = \"mysql://a:b@127.0.0.1/db\"\n"), None);
+        assert_eq!(copied_secret("u = \"redis://a:b@[::1]:6379\"\n"), None);
+        assert_eq!(
+            copied_secret("u = \"mysql://a:b@127.0.0.1.example.com/db\"\n").map(|(l, _)| l),
+            Some(1)
+        );
+        assert_eq!(
+            copied_secret("u = \"https://a:b@localhost.example.com/\"\n").map(|(l, _)| l),
+            Some(1)
+        );
     }
 
     #[test]

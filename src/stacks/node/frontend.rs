@@ -352,6 +352,9 @@ pub fn detect(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, D
     {
         return eleventy(package, evidence);
     }
+    if let Some(found) = webpack(repo, package)? {
+        return Ok(Some(found));
+    }
     if repo.is_file(&repo::join(package.dir, "index.html"))
         && let Some((dir, evidence)) = build_output(package)?
     {
@@ -491,6 +494,119 @@ fn eleventy(package: &Declared<'_>, evidence: &Evidence) -> Result<Option<Fronte
         ),
     };
     Ok(Some(site("Eleventy", dir, None, "", evidence)))
+}
+
+/// How a build reaches webpack: directly, or through a task runner and its webpack plugin,
+/// with the configuration files that hold the output path.
+const WEBPACK_RUNNERS: &[(&str, Option<&str>, &[&str])] = &[
+    (
+        "webpack",
+        None,
+        &[
+            "webpack.config.js",
+            "webpack.config.mjs",
+            "webpack.config.cjs",
+            "webpack.config.ts",
+        ],
+    ),
+    ("grunt", Some("grunt-webpack"), &["Gruntfile.js", "Gruntfile.cjs", "gruntfile.js"]),
+    ("gulp", Some("webpack-stream"), &["gulpfile.js", "gulpfile.mjs", "gulpfile.cjs"]),
+];
+
+/// A webpack site: html-webpack-plugin writes the page, and the build runs webpack (itself or
+/// through a task runner's webpack plugin). The files land in the configuration's
+/// `output.path`, else webpack's `dist/` when webpack runs alone; a path the configuration
+/// computes is not guessed.
+fn webpack(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, DetectError> {
+    if dependency(package, &["html-webpack-plugin"]).is_none() || tool(package, "webpack").is_none()
+    {
+        return Ok(None);
+    }
+    for (runner, plugin, configs) in WEBPACK_RUNNERS {
+        let Some(build) = build_runs(package, &[runner]) else {
+            continue;
+        };
+        if plugin.is_some_and(|plugin| tool(package, plugin).is_none()) {
+            continue;
+        }
+        let found = config(repo, package, configs)?;
+        let output = found
+            .as_ref()
+            .and_then(|(file, text)| output_path(text).map(|(dir, line)| (file, dir, line)));
+        let (dir, evidence) = match output {
+            Some((file, dir, line)) => {
+                let Some(inside) = within_package(file, Some(line), "output.path", package, &dir)?
+                else {
+                    return Ok(None);
+                };
+                let evidence = Evidence::line(
+                    file,
+                    line,
+                    format!("webpack output.path: {inside}/ (html-webpack-plugin writes the page)"),
+                );
+                (inside, evidence)
+            }
+            None if plugin.is_none() => (
+                "dist".to_string(),
+                Evidence {
+                    detail: "webpack with html-webpack-plugin writes dist/".to_string(),
+                    ..build
+                },
+            ),
+            None => continue,
+        };
+        return Ok(Some(site("webpack", dir, Some(package), "", evidence)));
+    }
+    Ok(None)
+}
+
+/// The directory of the first `path:` within a few lines after `output:` in a webpack
+/// configuration, with its line: a string, `__dirname + "/dir"`, or
+/// `path.resolve(__dirname, "dir")` / `path.join(__dirname, "dir")`.
+fn output_path(text: &str) -> Option<(String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|line| line.trim_start().starts_with("output:"))?;
+    lines
+        .iter()
+        .enumerate()
+        .skip(start)
+        .take(8)
+        .find_map(|(index, line)| {
+            let value = line.trim_start().strip_prefix("path:")?;
+            path_value(value.trim().trim_end_matches(',')).map(|dir| (dir, index + 1))
+        })
+}
+
+/// A webpack path expression that names a fixed directory relative to the configuration.
+fn path_value(value: &str) -> Option<String> {
+    let quoted = |text: &str| -> Option<String> {
+        let text = text.trim();
+        let quote = text.chars().next().filter(|c| matches!(c, '"' | '\'' | '`'))?;
+        let inner = text.strip_prefix(quote)?.strip_suffix(quote)?;
+        (!inner.contains(['"', '\'', '`', '$'])).then(|| inner.to_string())
+    };
+    let dir = if let Some(rest) = value.strip_prefix("__dirname") {
+        quoted(rest.trim_start().strip_prefix('+')?)?
+    } else if let Some(args) = value
+        .strip_prefix("path.resolve(")
+        .or_else(|| value.strip_prefix("path.join("))
+    {
+        let mut parts = args.strip_suffix(')')?.split(',');
+        if parts.next()?.trim() != "__dirname" {
+            return None;
+        }
+        let dir = quoted(parts.next()?)?;
+        if parts.next().is_some() {
+            return None;
+        }
+        dir
+    } else {
+        quoted(value)?
+    };
+    let dir = dir.trim_start_matches("./").trim_start_matches('/');
+    (!dir.is_empty()).then(|| dir.trim_end_matches('/').to_string())
 }
 
 /// The output directory a build script names with `--output`, `--out-dir`, `--outdir`, `-o`
@@ -707,6 +823,22 @@ fn angular(repo: &Repo, package: &Declared<'_>) -> Result<Option<Frontend>, Dete
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn webpack_output_paths() {
+        let config = "module.exports = {\n  output: {\n    filename: 'a.js',\n    path: __dirname + \"/build/prod\",\n  },\n};\n";
+        assert_eq!(output_path(config), Some(("build/prod".into(), 4)));
+        assert_eq!(
+            path_value("path.resolve(__dirname, 'public/')"),
+            Some("public".into())
+        );
+        assert_eq!(path_value("path.join(__dirname, \"dist\")"), Some("dist".into()));
+        assert_eq!(path_value("'out'"), Some("out".into()));
+        assert_eq!(path_value("path.resolve(__dirname, 'a', 'b')"), None);
+        assert_eq!(path_value("process.env.OUT"), None);
+        assert_eq!(path_value("`${root}/dist`"), None);
+        assert_eq!(output_path("module.exports = { path: 'x' };\n"), None);
+    }
 
     #[test]
     fn output_directories_named_by_build_scripts() {

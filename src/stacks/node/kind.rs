@@ -28,8 +28,8 @@ impl StackKind for Kind {
     ];
     const BUILD_TOOLS: &'static [&'static str] = &["npm", "npx", "corepack", "pnpm", "yarn"];
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
-        super::detect(repo)
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+        super::detect(repo, deployed)
     }
 
     fn tree() -> Node {
@@ -84,6 +84,10 @@ impl StackKind for Kind {
 
     fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
         plan::extra_files(plan)
+    }
+
+    fn images_mut(plan: &mut NodePlan) -> Vec<&mut String> {
+        plan.bun_image.iter_mut().collect()
     }
 
     fn pins(plan: &NodePlan) -> Layer {

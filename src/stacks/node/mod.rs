@@ -2,6 +2,7 @@
 //! the Node version the project asks for, native addons, and each package's entry point.
 //! A package.json that carries only tooling (linters, asset builds) is not a Node service.
 
+pub mod deployed;
 pub mod frontend;
 pub mod package;
 pub mod plan;
@@ -11,6 +12,7 @@ pub mod tree;
 pub mod kind;
 pub use kind::Kind;
 
+use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::Repo;
@@ -40,6 +42,7 @@ pub enum Manager {
     YarnClassic,
     YarnBerry,
     Pnpm,
+    Bun,
 }
 
 impl Manager {
@@ -50,6 +53,7 @@ impl Manager {
             Manager::YarnClassic => "yarn (classic)",
             Manager::YarnBerry => "yarn (berry)",
             Manager::Pnpm => "pnpm",
+            Manager::Bun => "bun",
         }
     }
 }
@@ -82,6 +86,9 @@ pub struct NodeFacts {
     pub pnp: Option<Evidence>,
     /// `yarnPath` of .yarnrc.yml: the Yarn release the repository carries, run by node.
     pub yarn_path: Option<(String, Evidence)>,
+    /// The deployment's build copies the root's package.json from another directory
+    /// (`root.manifest`): the build command that does.
+    pub manifest_from: Option<Evidence>,
 }
 
 impl NodeFacts {
@@ -111,6 +118,13 @@ impl NodeFacts {
             self.manager.name(),
             self.manager_evidence.clone(),
         )];
+        if let Some(evidence) = &self.manifest_from {
+            facts.push(Fact::new(
+                "package.json",
+                format!("{}, copied to the root", self.root.manifest),
+                evidence.clone(),
+            ));
+        }
         if let Some(workspace) = &self.workspace {
             facts.push(Fact::new(
                 "workspace",
@@ -180,9 +194,9 @@ pub fn describe_start(start: &Start) -> String {
     }
 }
 
-/// Runs Node detection on `root`.
-pub fn detect(repo: &Repo) -> Detection {
-    match read(repo) {
+/// Runs Node detection on `root`, with what the deployment descriptors say.
+pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+    match read(repo, deployed) {
         Ok(Ok(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Node(Box::new(facts))),
         },
@@ -193,9 +207,16 @@ pub fn detect(repo: &Repo) -> Detection {
 
 /// Reads the Node facts of the repository: `Err` says what was looked for when there is no
 /// runnable package.
-fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
-    let Some(root_package) = package::read(repo, "", None)? else {
-        return Ok(Err("package.json".to_string()));
+fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, DetectError> {
+    let (root_package, manifest_from) = match package::read(repo, "", None)? {
+        Some(package) => (package, None),
+        None => match deployed::copied_manifest(repo, deployed) {
+            Some((file, evidence)) => match package::read_manifest(repo, "", &file, None)? {
+                Some(package) => (package, Some(evidence)),
+                None => return Ok(Err("package.json".to_string())),
+            },
+            None => return Ok(Err("package.json".to_string())),
+        },
     };
     let mut install_files = Vec::new();
     let (patterns, workspace, pattern_file) =
@@ -236,7 +257,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         (Some(lock), Some(text)) => platform::platform_code(lock, text),
         _ => platform::PlatformCode::Unknown("there is no lock file".to_string()),
     };
-    refuse_copied_credentials(repo, &members, &install_files)?;
+    refuse_copied_credentials(repo, &root_package, &members, &install_files)?;
     if let (Some(lock), Some(text)) = (&lock, &lock_text) {
         refuse_credential(lock, text)?;
     }
@@ -254,6 +275,7 @@ fn read(repo: &Repo) -> Result<Result<NodeFacts, String>, DetectError> {
         platform_code,
         pnp,
         yarn_path,
+        manifest_from,
     }))
 }
 
@@ -383,10 +405,11 @@ fn yarnrc(repo: &Repo, install_files: &mut Vec<String>) -> Result<Yarnrc, Detect
 /// package.json, and pnpm-workspace.yaml.
 fn refuse_copied_credentials(
     repo: &Repo,
+    root: &Package,
     members: &[Package],
     install_files: &[String],
 ) -> Result<(), DetectError> {
-    let mut copied: Vec<&str> = vec!["package.json"];
+    let mut copied: Vec<&str> = vec![root.manifest.as_str()];
     copied.extend(members.iter().map(|m| m.manifest.as_str()));
     copied.extend(
         install_files
@@ -509,6 +532,7 @@ fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> 
             let manager = match name {
                 "npm" => Manager::Npm,
                 "pnpm" => Manager::Pnpm,
+                "bun" => Manager::Bun,
                 "yarn" if version.starts_with("1.") => Manager::YarnClassic,
                 "yarn" => Manager::YarnBerry,
                 _ => return None,
@@ -520,9 +544,16 @@ fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> 
         ("yarn.lock", Manager::YarnClassic),
         ("package-lock.json", Manager::Npm),
         ("npm-shrinkwrap.json", Manager::Npm),
+        ("bun.lock", Manager::Bun),
+        ("bun.lockb", Manager::Bun),
     ];
     for (file, mut manager) in locks {
-        let Some(text) = repo.read_text(file, LOCK_CAP)? else {
+        let text = match file {
+            "bun.lockb" if repo.is_file(file) => Some(String::new()),
+            "bun.lockb" => None,
+            _ => repo.read_text(file, LOCK_CAP)?,
+        };
+        let Some(text) = text else {
             continue;
         };
         if manager == Manager::YarnClassic && text.contains("__metadata:") {
@@ -557,7 +588,7 @@ fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> 
         Some((manager, evidence)) => (manager, evidence, None, None),
         None => (
             Manager::Npm,
-            Evidence::file("package.json", "no lock file: npm"),
+            Evidence::file(&package.manifest, "no lock file: npm"),
             None,
             None,
         ),

@@ -246,7 +246,18 @@ pub fn read(
     dir: &str,
     root: Option<&Package>,
 ) -> Result<Option<Package>, DetectError> {
-    let file = repo::join(dir, "package.json");
+    read_manifest(repo, dir, &repo::join(dir, "package.json"), root)
+}
+
+/// Reads `file` as the package.json of `dir` (the build puts it there); `None` when there is
+/// no such file.
+pub fn read_manifest(
+    repo: &Repo,
+    dir: &str,
+    file: &str,
+    root: Option<&Package>,
+) -> Result<Option<Package>, DetectError> {
+    let file = file.to_string();
     let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
         return Ok(None);
     };
@@ -790,6 +801,7 @@ fn start_script_entry(
             continue;
         };
         let line = command.line();
+        refuse_bun_start(&command, evidence)?;
         let node = node_command(&line).or_else(|| node_file(repo, package, &command));
         if let Some((options, path, args)) = node {
             let path = script_file(repo, package, evidence, &repo::join(&command.cwd, &path))?;
@@ -832,6 +844,23 @@ fn start_script_entry(
         }
     }
     Ok(None)
+}
+
+/// Refuses a start script whose program is bun (`bun run src/index.ts`, `bun server.ts`):
+/// the application then runs on Bun, not node, and the catalogue holds no Bun runtime image
+/// that runs without a shell as a non-root user.
+fn refuse_bun_start(command: &Command, evidence: &Evidence) -> Result<(), DetectError> {
+    match command.words.first().map(String::as_str) {
+        Some("bun" | "bunx") => Err(broken(
+            &evidence.file,
+            evidence.line,
+            format!(
+                "{}: the start script runs bun, so the application needs the Bun runtime, and shiplight's runtimes carry node only (the catalogue has no shell-less Bun image it runs as a non-root user yet); start it with node (a script bun builds to JavaScript) or write the Dockerfile on oven/bun by hand",
+                evidence.detail
+            ),
+        )),
+        _ => Ok(()),
+    }
 }
 
 /// A command that runs an executable file of the package whose first line starts node

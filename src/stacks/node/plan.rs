@@ -33,7 +33,7 @@ pub struct Tool {
 /// What the Node template reads.
 #[derive(Debug, Clone, Serialize)]
 pub struct NodePlan {
-    /// `npm`, `yarn-classic`, `yarn-berry` or `pnpm`.
+    /// `npm`, `yarn-classic`, `yarn-berry`, `pnpm` or `bun`.
     pub manager: Manager,
     /// A lock file is installed exactly (`npm ci`, `--frozen-lockfile`, `--immutable`).
     pub locked: bool,
@@ -43,8 +43,12 @@ pub struct NodePlan {
     pub workdir: String,
     /// The workspace package's name, for `--workspace` / `--filter`.
     pub workspace_package: Option<String>,
-    /// Installed in the builder before the dependencies (distroless builders only).
+    /// Installed in the builder before the dependencies (distroless builders only; bun on
+    /// both vendors).
     pub tool: Option<Tool>,
+    /// The official Bun image whose binary the builder installs with, for a Bun project.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bun_image: Option<String>,
     pub manifests: Vec<ManifestCopy>,
     /// Run the package's build script, then prune to production dependencies.
     pub build: bool,
@@ -531,8 +535,9 @@ pub fn plan(
             workdir: workdir(&package_dir),
             package_dir,
             workspace_package,
+            bun_image: bun_image(tool.as_ref(), settings.vendor),
             tool,
-            manifests: manifest_copies(&files),
+            manifests: manifests(&files),
             build: package.build_script().is_some(),
             standalone: entry.start == Start::NextStandalone,
             public_dir: package.public_dir,
@@ -705,9 +710,22 @@ fn site_plan(found: &Site, package_dir: &str) -> Result<SitePlan, DetectError> {
 }
 
 /// The package-manager tool the builder installs: pnpm at the declared version, corepack for
-/// Yarn without a release in the repository; none for npm or on Chainguard.
+/// Yarn without a release in the repository, bun (from its official image) for Bun on either
+/// vendor; none for npm or otherwise on Chainguard.
 fn tool(facts: &NodeFacts, settings: &Settings) -> Result<Option<Tool>, DetectError> {
     Ok(match (settings.vendor, facts.manager) {
+        (_, Manager::Bun) => {
+            let version = match &facts.manager_version {
+                Some((version, evidence)) => {
+                    safe::version(&evidence.file, "packageManager version", version)?
+                }
+                None => catalog::BUN_DEFAULT.to_string(),
+            };
+            Some(Tool {
+                name: "bun",
+                version,
+            })
+        }
         (Vendor::Chainguard, _) | (_, Manager::Npm) => None,
         (_, Manager::Pnpm) => {
             let version = match &facts.manager_version {
@@ -729,10 +747,34 @@ fn tool(facts: &NodeFacts, settings: &Settings) -> Result<Option<Tool>, DetectEr
     })
 }
 
-/// The files copied before the install: package.json, the lock, the manager's own files,
-/// every member's package.json and the Prisma schemas.
+/// The official Bun image at the version the builder installs with, from the catalogue.
+fn bun_image(tool: Option<&Tool>, vendor: Vendor) -> Option<String> {
+    let tool = tool.filter(|tool| tool.name == "bun")?;
+    catalog::builder_variant(crate::stack::Stack::Node, vendor, "bun")
+        .map(|row| row.reference(&tool.version))
+}
+
+/// The `COPY` steps of the manifests: the root's package.json lands in the root even when the
+/// deployment copies it from another directory.
+fn manifests(files: &[String]) -> Vec<ManifestCopy> {
+    let mut copies = manifest_copies(&files[1..]);
+    match copies.iter_mut().find(|copy| copy.dest == "./") {
+        Some(root) => root.sources.insert(0, files[0].clone()),
+        None => copies.insert(
+            0,
+            ManifestCopy {
+                sources: vec![files[0].clone()],
+                dest: "./".to_string(),
+            },
+        ),
+    }
+    copies
+}
+
+/// The files copied before the install: the root's package.json first, the lock, the
+/// manager's own files, every member's package.json and the Prisma schemas.
 fn manifest_files(facts: &NodeFacts) -> Result<Vec<String>, DetectError> {
-    let mut files = vec!["package.json".to_string()];
+    let mut files = vec![facts.root.manifest.clone()];
     files.extend(facts.lock.iter().cloned());
     files.extend(facts.install_files.iter().cloned());
     files.extend(facts.members.iter().map(|m| m.manifest.clone()));
@@ -912,6 +954,16 @@ impl<'a> Planner<'a> {
     /// and the build script.
     fn install_steps(&mut self, tool: Option<&Tool>, locked: bool) {
         let facts = self.facts;
+        if let Some(evidence) = &facts.manifest_from {
+            self.steps.push(Step {
+                question: "Where does package.json come from?".to_string(),
+                answer: format!(
+                    "{}: the deployment's build copies it to the project root, which holds none",
+                    facts.root.manifest
+                ),
+                evidence: vec![evidence.clone()],
+            });
+        }
         self.steps.push(Step {
             question: "How are the dependencies installed?".to_string(),
             answer: format!(
