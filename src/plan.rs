@@ -134,6 +134,12 @@ pub struct App {
     pub stop_signal: Option<&'static str>,
     /// The runtime stage's HEALTHCHECK and compose.yaml's healthcheck.
     pub health: Option<crate::stacks::health::Health>,
+    /// Arguments after the binary: the runtime stage's `CMD` (checked words).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub args: Vec<String>,
+    /// Variables the runtime stage sets for the program (checked words).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub env: Vec<(String, String)>,
     /// The Dockerfile's path from the build context when it is not the context's own
     /// `Dockerfile` (one application of a reactor, built from the reactor's root): the `-f` of
     /// the build commands. Absent otherwise.
@@ -300,6 +306,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         *image = images.reference(image);
     }
     let port = settings.port.or(output.port);
+    let (args, env) = build.run();
     let image_name = crate::safe::image_name(&output.binary);
     let (labels, labels_step, label_warnings) = Labels::new(&image_name, &output.about);
     let cache_owner = builder_row
@@ -363,6 +370,8 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
             copy_libraries: output.copy_libraries,
             stop_signal: output.stop_signal,
             health: output.health,
+            args,
+            env,
         },
         builder: Builder {
             image: images.reference(&builder),

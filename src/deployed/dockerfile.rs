@@ -4,7 +4,7 @@
 //! environment. An entrypoint script the repository holds is followed to the program it `exec`s.
 
 use super::shell::{self, expand, expanded, launched};
-use super::{Build, Deployed, Port, Run, Shipped, Source, base_name};
+use super::{Base, Build, Deployed, Port, Run, Shipped, Source, base_name};
 use crate::evidence::Evidence;
 use crate::repo::{Kind, Repo, join};
 
@@ -57,6 +57,8 @@ type Copy = (Option<String>, String, String, usize);
 struct Stage {
     name: Option<String>,
     base: String,
+    /// The line of its `FROM`.
+    from_line: usize,
     env: Vec<(String, String)>,
     entrypoint: Option<(Vec<String>, usize)>,
     cmd: Option<(Vec<String>, usize)>,
@@ -141,6 +143,7 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
                 .collect();
             stages.push(Stage {
                 base: words.first().map(|w| w.to_string()).unwrap_or_default(),
+                from_line: line,
                 name: match words.as_slice() {
                     [_, as_, name] if as_.eq_ignore_ascii_case("as") => {
                         Some(name.to_ascii_lowercase())
@@ -240,6 +243,11 @@ fn production(repo: &Repo, file: &str, stages: &[Stage], chain: &[usize], deploy
         .take(entry_at.map_or(chain.len(), |at| at + 1))
         .find_map(|&i| stages[i].cmd.clone());
     let stage = &stages[chain[0]];
+    let root = &stages[*chain.last().expect("one")];
+    deployed.bases.push(Base {
+        image: root.base.clone(),
+        evidence: Evidence::line(file, root.from_line, format!("FROM {}", root.base)),
+    });
     for &(port, line) in chain.iter().flat_map(|&i| &stages[i].expose) {
         deployed.ports.push(Port {
             port,

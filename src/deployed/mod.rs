@@ -76,6 +76,14 @@ pub struct Shipped {
     pub evidence: Evidence,
 }
 
+/// The image a Dockerfile's production stage (the last) is built `FROM`: `scratch`, a
+/// distroless or a distribution image.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Base {
+    pub image: String,
+    pub evidence: Evidence,
+}
+
 /// Everything the descriptors say, in order of authority: the root Dockerfile first, then
 /// other Dockerfiles, compose files, the Procfile and the platforms' files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -84,6 +92,8 @@ pub struct Deployed {
     pub builds: Vec<Build>,
     pub ports: Vec<Port>,
     pub shipped: Vec<Shipped>,
+    /// The production stage's base image of each Dockerfile read.
+    pub bases: Vec<Base>,
     /// The descriptor files read.
     pub files: Vec<String>,
 }
@@ -138,6 +148,7 @@ impl Deployed {
         self.builds.extend(other.builds);
         self.ports.extend(other.ports);
         self.shipped.extend(other.shipped);
+        self.bases.extend(other.bases);
         for file in other.files {
             if !self.files.contains(&file) {
                 self.files.push(file);

@@ -31,6 +31,8 @@ fn the_production_stage_inherits_entrypoint_and_takes_launchers_off() {
     assert_eq!(deployed.runs[0].evidence.place(), "Dockerfile:5");
     assert_eq!(deployed.ports[0].port, 8090);
     assert_eq!(deployed.shipped[0].path, "/out/app");
+    assert_eq!(deployed.bases[0].image, "alpine");
+    assert_eq!(deployed.bases[0].evidence.place(), "Dockerfile:4");
     let build = deployed.builds_with("mk").next().unwrap();
     assert_eq!(
         build.argv,

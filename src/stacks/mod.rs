@@ -4,6 +4,7 @@
 
 pub mod health;
 pub mod output;
+pub mod run_args;
 
 use crate::catalog::Family;
 use crate::credentials::Credential;
@@ -130,6 +131,11 @@ pub trait StackKind {
     fn images_mut(_plan: &mut Self::Plan) -> Vec<&mut String> {
         Vec::new()
     }
+    /// The arguments after the program and the variables the runtime stage sets for it, for
+    /// stacks whose runtime stage is the shared one (`partials/runtime.j2`).
+    fn run(_plan: &Self::Plan) -> (Vec<String>, Vec<(String, String)>) {
+        (Vec::new(), Vec::new())
+    }
     /// The stack's target as settings, so shiplight.toml reproduces the choice.
     fn pins(plan: &Self::Plan) -> Layer;
 }
@@ -237,6 +243,13 @@ macro_rules! stack_dispatch {
             pub fn images_mut(&mut self) -> Vec<&mut String> {
                 match self {
                     $(StackPlan::$variant(plan) => $module::Kind::images_mut(plan),)*
+                }
+            }
+
+            /// The arguments after the program and the runtime variables for it.
+            pub fn run(&self) -> (Vec<String>, Vec<(String, String)>) {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::run(plan),)*
                 }
             }
 

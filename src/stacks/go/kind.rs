@@ -23,8 +23,8 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[];
     const BUILD_TOOLS: &'static [&'static str] = &["go", "gofmt"];
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
-        super::detect(repo)
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+        super::detect(repo, deployed)
     }
 
     fn tree() -> Node {
@@ -53,6 +53,10 @@ impl StackKind for Kind {
 
     fn runnable(facts: &GoFacts) -> Option<Evidence> {
         facts.mains.first().map(|m| m.evidence.clone())
+    }
+
+    fn run(plan: &GoPlan) -> (Vec<String>, Vec<(String, String)>) {
+        (plan.args.clone(), Vec::new())
     }
 
     fn pins(plan: &GoPlan) -> Layer {

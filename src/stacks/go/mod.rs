@@ -2,6 +2,7 @@
 //! needs cgo (and C++). Reads go.mod/go.work, vendor/modules.txt, and the non-test Go files of
 //! the packages a main package builds from the project itself; never the module cache.
 
+pub mod deployed;
 pub mod gomod;
 pub mod plan;
 pub mod scripts;
@@ -76,6 +77,9 @@ pub struct GoFacts {
     /// What the project's build scripts say about its main packages.
     #[serde(skip)]
     pub scripts: scripts::Scripts,
+    /// What the project's own deployment builds and runs.
+    #[serde(skip)]
+    pub deployed: deployed::DeployedGo,
 }
 
 /// One module of the build.
@@ -187,6 +191,8 @@ impl GoFacts {
         signals.add(tree::CGO_IMPORT, main.cgo.iter().cloned());
         signals.add(tree::CGO_DEPENDENCY, main.cgo_imports.iter().cloned());
         signals.add(tree::CXX, main.cxx.iter().cloned());
+        let package = main.package.trim_start_matches("./").trim_start_matches('.');
+        signals.add(tree::CGO_OFF, self.deployed.cgo_off(package));
         signals
     }
 }
@@ -199,9 +205,9 @@ fn display_dir(dir: &str) -> String {
     }
 }
 
-/// Detects a Go module or workspace at `root`.
-pub fn detect(repo: &Repo) -> Detection {
-    match read(repo) {
+/// Detects a Go module or workspace at `root`, with what its deployment builds and runs.
+pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
+    match read(repo, deployed::read(deployed)) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Go(Box::new(facts))),
         },
@@ -212,7 +218,7 @@ pub fn detect(repo: &Repo) -> Detection {
     }
 }
 
-fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
+fn read(repo: &Repo, deployed: deployed::DeployedGo) -> Result<Option<GoFacts>, DetectError> {
     let mut directives = Directives::default();
     let Some(module_dirs) = directives.work(repo)? else {
         return Ok(None);
@@ -240,11 +246,17 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
     let mut mains = Vec::new();
     let mut scanned = Scanned::default();
     for m in &modules {
-        for dir in main_candidates(repo, &m.dir)? {
+        let mut dirs = main_candidates(repo, &m.dir)?;
+        dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
+        for dir in dirs {
             if let Some(mut main) = analyse_main(repo, &mut scanned, &modules, m, &dir)? {
                 if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
                     main.binary = name.clone();
                     main.binary_evidence = Some(evidence.clone());
+                }
+                if let Some(built) = deployed.builds_of(&dir).find(|b| b.binary.is_some()) {
+                    main.binary = built.binary.clone().unwrap_or_default();
+                    main.binary_evidence = Some(built.evidence.clone());
                 }
                 mains.push(main);
             }
@@ -273,7 +285,36 @@ fn read(repo: &Repo) -> Result<Option<GoFacts>, DetectError> {
         cgo_requires,
         cxx_requires,
         scripts,
+        deployed,
     }))
+}
+
+/// The package directories of `module` the deployment builds that the search did not reach
+/// (`found`): a main package under examples/ that a release ships, for one. Each must be a
+/// directory of this module, not of a module nested in it.
+fn deployed_dirs(
+    repo: &Repo,
+    modules: &[Module],
+    module: &Module,
+    deployed: &deployed::DeployedGo,
+    found: &[String],
+) -> Vec<String> {
+    let mut dirs: Vec<String> = Vec::new();
+    for built in &deployed.builds {
+        let dir = &built.package;
+        let owner = modules
+            .iter()
+            .filter(|m| m.dir.is_empty() || *dir == m.dir || dir.starts_with(&format!("{}/", m.dir)))
+            .max_by_key(|m| m.dir.len());
+        let ours = owner.is_some_and(|m| m.dir == module.dir);
+        if ours && repo.is_dir(if dir.is_empty() { "." } else { dir })
+            && !found.contains(dir)
+            && !dirs.contains(dir)
+        {
+            dirs.push(dir.clone());
+        }
+    }
+    dirs
 }
 
 /// What go.work and the go.mod files declare across the modules: the workspace, `go` and
@@ -712,17 +753,24 @@ fn local_dir(modules: &[Module], import: &str) -> Option<String> {
         })
 }
 
-/// The binary name the go command gives a main package at a module root: the last path element,
-/// skipping a major-version suffix such as `/v2`.
+/// Last elements of a module path that name the module's role in a larger project rather than
+/// a program: `go.etcd.io/etcd/server/v3` is etcd's server, built as `etcd`.
+const ROLE_ELEMENTS: &[&str] = &["server", "daemon", "service", "app", "main"];
+
+/// The binary name of a main package at a module root: the last path element, skipping a
+/// major-version suffix such as `/v2`; when that element names a role (`server`), the element
+/// before it, the project the module serves.
 fn binary_name_of_module(path: &str) -> String {
-    let mut parts = path.rsplit('/');
+    let is_major = |part: &str| {
+        part.len() > 1 && part.starts_with('v') && part[1..].chars().all(|c| c.is_ascii_digit())
+    };
+    let mut parts = path.rsplit('/').filter(|part| !is_major(part));
     let last = parts.next().unwrap_or(path);
-    let is_major =
-        last.len() > 1 && last.starts_with('v') && last[1..].chars().all(|c| c.is_ascii_digit());
-    if is_major {
-        parts.next().unwrap_or(last).to_string()
-    } else {
-        last.to_string()
+    match parts.next() {
+        Some(project) if ROLE_ELEMENTS.contains(&last) && !project.contains('.') => {
+            project.to_string()
+        }
+        _ => last.to_string(),
     }
 }
 
@@ -735,6 +783,9 @@ mod tests {
         assert_eq!(binary_name_of_module("example.com/api"), "api");
         assert_eq!(binary_name_of_module("example.com/api/v2"), "api");
         assert_eq!(binary_name_of_module("tool"), "tool");
+        assert_eq!(binary_name_of_module("go.etcd.io/etcd/server/v3"), "etcd");
+        assert_eq!(binary_name_of_module("example.com/server"), "server");
+        assert_eq!(binary_name_of_module("server"), "server");
     }
 
     #[test]

@@ -24,6 +24,12 @@ pub struct GoPlan {
     pub vendored: bool,
     /// Manifest copies before `go mod download`, one per module directory.
     pub manifests: Vec<ManifestCopy>,
+    /// `-tags` for go build: the tags the project's own build uses, comma-separated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tags: Option<String>,
+    /// Arguments the image passes to the binary (the plan's `app.args`).
+    #[serde(skip)]
+    pub args: Vec<String>,
 }
 
 pub use crate::stacks::output::ManifestCopy;
@@ -63,6 +69,11 @@ pub fn select<'a>(
                 candidates: candidates(),
             });
     }
+    if facts.mains.len() > 1
+        && let Some((main, step)) = by_deployment(facts)
+    {
+        return Ok((main, Some(step)));
+    }
     match facts.mains.as_slice() {
         [one] => Ok((one, None)),
         [] => Err(DetectError::Broken {
@@ -82,6 +93,41 @@ pub fn select<'a>(
             }
         }
     }
+}
+
+/// The main package the project's own deployment names: the only one whose binary its images
+/// run, else the only one its builds compile.
+fn by_deployment(facts: &GoFacts) -> Option<(&MainPackage, Step)> {
+    let dir = |m: &MainPackage| m.package.trim_start_matches("./").trim_start_matches('.').to_string();
+    let ran: Vec<(&MainPackage, &Evidence)> = facts
+        .deployed
+        .runs
+        .iter()
+        .filter_map(|run| {
+            let main = facts.mains.iter().find(|m| m.binary == run.program())?;
+            Some((main, &run.evidence))
+        })
+        .collect();
+    let built: Vec<(&MainPackage, &Evidence)> = facts
+        .deployed
+        .builds
+        .iter()
+        .filter_map(|b| Some((facts.mains.iter().find(|m| dir(m) == b.package)?, &b.evidence)))
+        .collect();
+    for (found, how) in [(ran, "runs its binary"), (built, "builds it")] {
+        let (main, evidence) = found.first()?.to_owned();
+        if found.iter().all(|(m, _)| m.package == main.package) {
+            return Some((
+                main,
+                Step {
+                    question: "Which main package is the application?".to_string(),
+                    answer: format!("{} (the project's own deployment {how})", main.package),
+                    evidence: vec![evidence.clone(), main.evidence.clone()],
+                },
+            ));
+        }
+    }
+    None
 }
 
 /// Words of a main package's name that make it a code or documentation generator.
@@ -256,8 +302,11 @@ pub fn plan(
     let source = &main.evidence.file;
     let package = safe::relative_path(source, "main package", &main.package)?;
     let binary = safe::name(source, "binary name", &main.binary)?;
-    let cgo =
-        !main.cgo.is_empty() || !main.cgo_imports.is_empty();
+    let dir = main.package.trim_start_matches("./").trim_start_matches('.');
+    let cgo_off = facts.deployed.cgo_off(dir);
+    let cgo = (!main.cgo.is_empty() || !main.cgo_imports.is_empty()) && cgo_off.is_none();
+    let tags = deployed_tags(facts, dir);
+    let (args, args_step) = crate::stacks::run_args::choose(&facts.deployed.runs, &binary);
     let vendored = facts.vendored.is_some();
     let (builder_version, version_step, mut warnings) = builder_version(facts, settings)?;
 
@@ -277,6 +326,14 @@ pub fn plan(
         ));
     }
     let mut steps = vec![version_step];
+    if let Some((tags, evidence)) = &tags {
+        steps.push(Step {
+            question: "Build tags?".to_string(),
+            answer: format!("{tags} (the project's own build uses them)"),
+            evidence: vec![evidence.clone()],
+        });
+    }
+    steps.extend(args_step);
     if !main.built_embeds.is_empty() {
         steps.push(Step {
             question: "Does it embed files a build step makes?".to_string(),
@@ -340,8 +397,19 @@ pub fn plan(
             cross_compile: !cgo,
             vendored,
             manifests,
+            tags: tags.map(|(tags, _)| tags),
+            args,
         }),
     })
+}
+
+/// The build tags the deployment's build of the package at `dir` uses, when they pass as one
+/// command word (evidence that does not is passed over).
+fn deployed_tags(facts: &GoFacts, dir: &str) -> Option<(String, Evidence)> {
+    let built = facts.deployed.builds_of(dir).find(|b| b.tags.is_some())?;
+    let tags = built.tags.as_deref()?;
+    let tags = safe::argument(&built.evidence.file, "build tags", tags).ok()?;
+    Some((tags, built.evidence.clone()))
 }
 
 /// The module files copied before the download step (none when the modules are vendored):

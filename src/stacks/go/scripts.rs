@@ -156,7 +156,7 @@ fn unquote(word: &str) -> String {
 
 /// A package argument as a path without `./` (`""` for `.`), a `.go` file naming its
 /// directory; `None` for patterns, flags' values and unresolved variables.
-fn package_of(word: &str) -> Option<String> {
+pub(super) fn package_of(word: &str) -> Option<String> {
     let word = strip_variable_prefix(word);
     if word.contains('$') || word.contains("...") || word.contains("://") {
         return None;
@@ -185,7 +185,7 @@ fn strip_variable_prefix(word: &str) -> &str {
 
 /// The basename of an output path with a trailing variable (`${EXE}`) and a `.exe` suffix
 /// dropped; `None` when the name itself comes from a variable (`$@`, `$APP-$ARCH`).
-fn binary_of(word: &str) -> Option<String> {
+pub(super) fn binary_of(word: &str) -> Option<String> {
     let mut name = word.rsplit('/').next()?;
     while let Some(at) = name.rfind(['$']) {
         let tail = &name[at + 1..];

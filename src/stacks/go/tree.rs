@@ -7,6 +7,8 @@ use crate::trace::{Condition, Node};
 pub const CGO_IMPORT: &str = "cgo-import";
 /// A dependency that builds only with cgo.
 pub const CGO_DEPENDENCY: &str = "cgo-dependency";
+/// The project's own deployment builds the main package with CGO_ENABLED=0.
+pub const CGO_OFF: &str = "cgo-off";
 /// C++ sources or libstdc++ linked through cgo.
 pub const CXX: &str = "cxx";
 
@@ -17,9 +19,12 @@ pub const USABLE: &[Family] = &[Family::Static, Family::Base, Family::Cc];
 pub fn tree() -> Node {
     Node::ask(
         "Does the main package need cgo?",
-        Condition::Any(vec![
-            Condition::Signal(CGO_IMPORT),
-            Condition::Signal(CGO_DEPENDENCY),
+        Condition::All(vec![
+            Condition::Any(vec![
+                Condition::Signal(CGO_IMPORT),
+                Condition::Signal(CGO_DEPENDENCY),
+            ]),
+            Condition::Not(Box::new(Condition::Signal(CGO_OFF))),
         ]),
         Node::ask(
             "Does it link C++?",

@@ -23,8 +23,8 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[];
     const BUILD_TOOLS: &'static [&'static str] = &["cargo", "rustc"];
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
-        super::detect(repo)
+    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+        super::detect(repo, deployed)
     }
 
     fn tree() -> Node {
@@ -36,12 +36,15 @@ impl StackKind for Kind {
         settings: &Settings,
         decider: &dyn Decider,
     ) -> Result<Planned, PlanError> {
+        let deployed = plan::deployed_features(facts, settings);
+        let settings = deployed.as_ref().map_or(settings, |(wanted, _)| wanted);
         let facts = plan::with_features(facts, settings)?;
         let facts = facts.as_ref();
         let (bin, chosen) = plan::select(facts, settings)?;
         let decision = decider.decide(&facts.signals(), settings, None)?;
         let mut output = plan::plan(facts, bin, &decision, settings)?;
         output.steps.splice(0..0, chosen);
+        output.steps.splice(0..0, deployed.map(|(_, step)| step));
         Ok(Planned {
             decision,
             preface: Vec::new(),
@@ -62,6 +65,10 @@ impl StackKind for Kind {
 
     fn own_unit(plan: &RustPlan) -> Option<&str> {
         Some(&plan.package)
+    }
+
+    fn run(plan: &RustPlan) -> (Vec<String>, Vec<(String, String)>) {
+        (plan.args.clone(), plan.env.clone())
     }
 
     fn pins(plan: &RustPlan) -> Layer {

@@ -2,6 +2,7 @@
 //! auto-discovered), workspace members and default members, rust-version and the direct
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
+use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
 pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
@@ -56,6 +57,9 @@ pub struct Project {
     /// (`file: [target.'cfg(target_env = "musl")'.dependencies]`), when no manifest asks for it
     /// by default for the linux-gnu build.
     pub vendored_elsewhere: Option<String>,
+    /// Members that are git submodules not checked out: .gitmodules names their path, and
+    /// the directory holds no Cargo.toml.
+    pub unfetched: Vec<Evidence>,
 }
 
 /// Where manifests ask for a dependency's `vendored` feature: for the linux-gnu build, and for
@@ -103,6 +107,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         default_members: None,
         dependencies: BTreeMap::new(),
         vendored_elsewhere: None,
+        unfetched: Vec::new(),
     };
     let mut vendored = Vendored::default();
     if manifest.contains_key("package") {
@@ -133,6 +138,26 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
     Ok(Some(project))
 }
 
+/// The .gitmodules line declaring `dir` a git submodule, if it does.
+fn submodule(repo: &Repo, dir: &str) -> Result<Option<Evidence>, DetectError> {
+    let Some(text) = repo.read_text(".gitmodules", MANIFEST_CAP)? else {
+        return Ok(None);
+    };
+    let line = text.lines().position(|line| {
+        line.trim()
+            .strip_prefix("path")
+            .and_then(|rest| rest.trim_start().strip_prefix('='))
+            .is_some_and(|path| path.trim().trim_end_matches('/') == dir)
+    });
+    Ok(line.map(|index| {
+        Evidence::line(
+            ".gitmodules",
+            index + 1,
+            format!("{dir} is a git submodule that is not checked out"),
+        )
+    }))
+}
+
 /// Adds the workspace's members (each `members` pattern expanded, less `exclude`) to
 /// `project`, with their dependencies and what of them this reading does not model.
 fn read_members(
@@ -160,6 +185,10 @@ fn read_members(
             let file = repo::join(&dir, "Cargo.toml");
             let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
                 if pattern.contains('*') {
+                    continue;
+                }
+                if let Some(evidence) = submodule(repo, &dir)? {
+                    project.unfetched.push(evidence);
                     continue;
                 }
                 return Err(broken(

@@ -4,6 +4,7 @@
 //! (see [`metadata::wanted`]).
 
 pub mod cfg;
+pub mod deployed;
 pub mod guard;
 pub mod lock;
 pub mod manifest;
@@ -65,6 +66,15 @@ pub struct RustFacts {
     pub optional_off: Vec<String>,
     /// Build stops unless a feature is on (`compile_error!` under `cfg(not(feature))`).
     pub guards: Vec<guard::Guard>,
+    /// What the project's own deployment builds and runs.
+    #[serde(skip)]
+    pub deployed: deployed::DeployedRust,
+    /// Workspace members that are git submodules not checked out (.gitmodules).
+    #[serde(skip)]
+    pub unfetched: Vec<Evidence>,
+    /// A dependency on Rocket, which listens on 127.0.0.1 unless told otherwise.
+    #[serde(skip)]
+    pub rocket: Option<Evidence>,
 }
 
 /// A binary target of the project.
@@ -200,6 +210,15 @@ impl RustFacts {
         signals.add(tree::SYSTEM_OPENSSL, self.system_openssl.iter().cloned());
         signals.add(tree::CXX, self.cxx.iter().cloned());
         signals.add(tree::ALLOCATOR, self.allocator.iter().cloned());
+        signals.add(
+            tree::SHIPPED_STATIC,
+            self.deployed
+                .on_scratch
+                .iter()
+                .filter(|(program, _)| self.bins.iter().any(|b| &b.name == program))
+                .map(|(_, evidence)| evidence.clone())
+                .take(1),
+        );
         signals
     }
 }
@@ -228,9 +247,9 @@ fn other_target_vendoring(
 /// replacing glibc's.
 pub const UNPREFIXED: &str = "unprefixed_malloc_on_supported_platforms";
 
-/// Detects a Cargo package or workspace at `root`.
-pub fn detect(repo: &Repo) -> Detection {
-    match read(repo) {
+/// Detects a Cargo package or workspace at `root`, with what its deployment builds and runs.
+pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
+    match read(repo, deployed::read(deployed)) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Rust(Box::new(facts))),
         },
@@ -241,7 +260,7 @@ pub fn detect(repo: &Repo) -> Detection {
     }
 }
 
-fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
+fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
     let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
@@ -286,10 +305,12 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
         .flatten()
         .chain(packages.iter().flat_map(|p| p.features.values().flatten()))
         .any(|feature| feature.ends_with(UNPREFIXED));
+    let rocket = rocket(repo, &project, &packages)?;
     let graph = match &lock_text {
         Some(text) => Graph::Lock(lock::read(text)?),
         None => Graph::Direct(direct_graph(&project.dependencies)),
     };
+    let sqlite_bundled = sqlite_bundled || bundles_sqlite(&graph);
     let lock = match &graph {
         Graph::Lock(lock) => Some(
             lock.by_lines
@@ -336,9 +357,57 @@ fn read(repo: &Repo) -> Result<Option<RustFacts>, DetectError> {
             features: Vec::new(),
             optional_off: Vec::new(),
             guards,
+            deployed,
+            unfetched: project.unfetched.clone(),
+            rocket,
         }
         .with_features(&[]),
     ))
+}
+
+/// Where a package depends on Rocket: its server listens on 127.0.0.1:8000 unless
+/// ROCKET_ADDRESS (and ROCKET_PORT) say otherwise.
+fn rocket(
+    repo: &Repo,
+    project: &manifest::Project,
+    packages: &[manifest::Package],
+) -> Result<Option<Evidence>, DetectError> {
+    if !project.dependencies.contains_key("rocket") {
+        return Ok(None);
+    }
+    for package in packages {
+        let file = repo::join(&package.dir, "Cargo.toml");
+        let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+            continue;
+        };
+        let line = text.lines().position(|line| {
+            let line = line.trim_start();
+            line.starts_with("rocket ") || line.starts_with("rocket=") || line.starts_with("rocket.")
+        });
+        if let Some(index) = line {
+            return Ok(Some(Evidence::line(
+                file,
+                index + 1,
+                "depends on rocket, whose server listens on 127.0.0.1:8000 unless ROCKET_ADDRESS and ROCKET_PORT are set",
+            )));
+        }
+    }
+    Ok(Some(Evidence::file(
+        "Cargo.toml",
+        "depends on rocket, whose server listens on 127.0.0.1:8000 unless ROCKET_ADDRESS and ROCKET_PORT are set",
+    )))
+}
+
+/// Whether Cargo.lock gives libsqlite3-sys the C compiler crate: `cc` is its optional build
+/// dependency, which only its `bundled` features turn on (SQLite compiled in, linked
+/// statically).
+fn bundles_sqlite(graph: &Graph) -> bool {
+    let Graph::Lock(lock) = graph else {
+        return false;
+    };
+    lock.edges
+        .get("libsqlite3-sys")
+        .is_some_and(|deps| deps.iter().any(|dep| dep == "cc" || dep.starts_with("cc ")))
 }
 
 /// The dependency graph native needs are judged from.

@@ -37,6 +37,71 @@ pub struct RustPlan {
     /// rust-toolchain(.toml), copied before the target is added so rustup adds it to the
     /// pinned toolchain (cross-compiling builds only).
     pub toolchain_file: Option<String>,
+    /// Arguments the image passes to the binary (the plan's `app.args`).
+    #[serde(skip)]
+    pub args: Vec<String>,
+    /// Variables the runtime sets for the binary (the plan's `app.env`).
+    #[serde(skip)]
+    pub env: Vec<(String, String)>,
+}
+
+/// The settings with the features the project's own build uses for the binary its deployment
+/// names, when the settings ask for none and every one is declared; the step says which and
+/// where they were read.
+pub fn deployed_features(facts: &RustFacts, settings: &Settings) -> Option<(Settings, Step)> {
+    if !settings.features.is_empty() {
+        return None;
+    }
+    let (features, evidence) = facts.bins.iter().find_map(|bin| {
+        let ran = facts.deployed.runs.iter().any(|r| r.program() == bin.name);
+        let built = facts.deployed.builds.iter().any(|b| b.bin.as_deref() == Some(bin.name.as_str()));
+        if !(ran || built || facts.bins.len() == 1) {
+            return None;
+        }
+        facts.deployed.features_for(&bin.name, &bin.package)
+    })?;
+    let mut wanted = settings.clone();
+    wanted.features = features.clone();
+    with_features(facts, &wanted).ok()?;
+    Some((
+        wanted,
+        Step {
+            question: "Which features does the build turn on?".to_string(),
+            answer: format!("{} (the project's own build turns them on)", features.join(",")),
+            evidence: vec![evidence],
+        },
+    ))
+}
+
+/// The binary the project's own deployment names: the only one of the project's binaries its
+/// images run, else the only one its builds name with `--bin`.
+fn by_deployment<'a>(facts: &RustFacts, candidates: &[&'a RustBin]) -> Option<(&'a RustBin, Step)> {
+    let ran = facts.deployed.runs.iter().filter_map(|run| {
+        let bin = candidates.iter().find(|b| b.name == run.program())?;
+        Some((*bin, run.evidence.clone()))
+    });
+    let built = facts.deployed.builds.iter().filter_map(|build| {
+        let bin = candidates.iter().find(|b| Some(b.name.as_str()) == build.bin.as_deref())?;
+        Some((*bin, build.evidence.clone()))
+    });
+    let ran: Vec<(&RustBin, Evidence)> = ran.collect();
+    let built: Vec<(&RustBin, Evidence)> = built.collect();
+    for (found, how) in [(ran, "runs it"), (built, "builds it")] {
+        let Some((bin, evidence)) = found.first().cloned() else {
+            continue;
+        };
+        if found.iter().all(|(b, _)| b.name == bin.name && b.package == bin.package) {
+            return Some((
+                bin,
+                Step {
+                    question: "Which binary is the application?".to_string(),
+                    answer: format!("{} (the project's own deployment {how})", bin.name),
+                    evidence: vec![evidence],
+                },
+            ));
+        }
+    }
+    None
 }
 
 /// The facts with native needs judged for the features the settings ask for; a feature no
@@ -105,6 +170,11 @@ pub fn select<'a>(
     };
     let (apps, tools): (Vec<&RustBin>, Vec<&RustBin>) =
         members.iter().partition(|b| tool_reason(b).is_none());
+    if all.len() > 1
+        && let Some((bin, step)) = by_deployment(facts, &all)
+    {
+        return Ok((bin, Some(step)));
+    }
     let defaults = if apps.is_empty() { members } else { apps };
     if defaults.len() > 1
         && let Some((bin, step)) = default_run(facts, &defaults)
@@ -469,12 +539,22 @@ pub fn plan(
         )],
     };
     let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
+    let (args, args_step) = crate::stacks::run_args::choose(&facts.deployed.runs, &name);
+    let (env, port, rocket_step) = rocket(facts, bin, settings);
+    for unfetched in &facts.unfetched {
+        warnings.push(format!(
+            "{}:{} {}: check it out (git submodule update --init) before building, or cargo cannot build the workspace",
+            unfetched.file,
+            unfetched.line.unwrap_or(0),
+            unfetched.detail
+        ));
+    }
     let handles_signals = !facts.signal_handling.is_empty();
     let stop_step = stop_step(facts);
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
         bin.health.as_ref(),
-        settings.port.or(bin.port.as_ref().map(|(port, _)| *port)),
+        settings.port.or(port),
         health::Asker::probe("rust"),
         "a static probe built from a few lines of Rust in the build stage (the runtime has no shell or HTTP client)",
     );
@@ -486,7 +566,7 @@ pub fn plan(
         copy_libraries,
         builder_variant: "",
         binary: name.clone(),
-        port: bin.port.as_ref().map(|(port, _)| *port),
+        port,
         builder_version,
         builder_full: false,
         detected,
@@ -494,6 +574,8 @@ pub fn plan(
         steps: [
             Some(version_step),
             features_step,
+            args_step,
+            rocket_step,
             Some(build_step),
             Some(health_step),
             Some(stop_step),
@@ -519,8 +601,39 @@ pub fn plan(
                 .as_ref()
                 .filter(|_| cross_compile)
                 .map(|(_, found)| found.file.clone()),
+            args,
+            env,
         }),
     })
+}
+
+/// Rocket's default port.
+const ROCKET_PORT: u16 = 8000;
+
+/// The runtime variables and port of a Rocket server: it listens on 127.0.0.1 unless
+/// ROCKET_ADDRESS says otherwise, so the image sets it to every interface, with ROCKET_PORT at
+/// the port the image exposes (the setting's, the source's, or Rocket's 8000). Without Rocket,
+/// the source's port and nothing to set.
+fn rocket(
+    facts: &RustFacts,
+    bin: &RustBin,
+    settings: &Settings,
+) -> (Vec<(String, String)>, Option<u16>, Option<Step>) {
+    let found = bin.port.as_ref().map(|(port, _)| *port);
+    let Some(evidence) = &facts.rocket else {
+        return (Vec::new(), found, None);
+    };
+    let port = settings.port.or(found).unwrap_or(ROCKET_PORT);
+    let env = vec![
+        ("ROCKET_ADDRESS".to_string(), "0.0.0.0".to_string()),
+        ("ROCKET_PORT".to_string(), port.to_string()),
+    ];
+    let step = Step {
+        question: "Does the server need to be told to listen on every interface?".to_string(),
+        answer: format!("yes: Rocket listens on 127.0.0.1 by default; the image sets ROCKET_ADDRESS=0.0.0.0 and ROCKET_PORT={port}"),
+        evidence: vec![evidence.clone()],
+    };
+    (env, Some(port), Some(step))
 }
 
 /// `--package` for cargo build: the package spec, name and version checked as arguments.

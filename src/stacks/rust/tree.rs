@@ -1,6 +1,7 @@
 //! The Rust decision tree: system libraries no image has -> cc with
 //! the libraries copied from the builder (Chainguard: refuse);
-//! system OpenSSL -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
+//! system OpenSSL (unless the project's own image runs the binary on `scratch`, proof that its
+//! build links none) -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
 //! jemalloc -> cc; otherwise a static binary with +crt-static.
 
 use crate::catalog::{Family, Vendor};
@@ -12,6 +13,9 @@ pub const SYSTEM_LIBS: &str = "system-libraries";
 pub const SYSTEM_OPENSSL: &str = "system-openssl";
 /// A crate linking libstdc++.
 pub const CXX: &str = "cxx";
+
+/// The project's own image runs the binary `FROM scratch`: nothing it links is shared.
+pub const SHIPPED_STATIC: &str = "shipped-static";
 
 /// A crate that replaces the C allocator (jemalloc).
 pub const ALLOCATOR: &str = "allocator";
@@ -37,7 +41,10 @@ pub fn tree() -> Node {
         ),
         Node::ask(
             "Does it link the system OpenSSL?",
-            Condition::Signal(SYSTEM_OPENSSL),
+            Condition::All(vec![
+                Condition::Signal(SYSTEM_OPENSSL),
+                Condition::Not(Box::new(Condition::Signal(SHIPPED_STATIC))),
+            ]),
             Node::ask(
                 "Is the vendor Chainguard?",
                 Condition::Vendor(Vendor::Chainguard),

@@ -1,0 +1,155 @@
+//! What the project's own deployment says about its Rust binaries: the `cargo build` (or
+//! `cargo install`) of its images with the binary, package and features it names (a feature
+//! list from an `ARG` default already expanded), the programs its images run, and whether an
+//! image runs a binary of the project on `scratch`, where nothing can be linked dynamically.
+//! Read from [`crate::deployed::Deployed`], never from the files again.
+
+use crate::deployed::{Deployed, Run, base_name};
+use crate::evidence::Evidence;
+
+/// A `cargo build` of the deployment.
+#[derive(Debug, Clone)]
+pub struct CargoBuild {
+    /// `--bin`.
+    pub bin: Option<String>,
+    /// `-p` / `--package`.
+    pub package: Option<String>,
+    /// `--features` / `-F`, each feature apart.
+    pub features: Vec<String>,
+    /// `--no-default-features` or `--all-features`: a feature set the `features` setting
+    /// cannot state.
+    pub other_defaults: bool,
+    pub evidence: Evidence,
+}
+
+/// The deployment's cargo builds, the programs it runs, and the `FROM scratch` images.
+#[derive(Debug, Clone, Default)]
+pub struct DeployedRust {
+    pub builds: Vec<CargoBuild>,
+    pub runs: Vec<Run>,
+    /// The programs (by name) production stages built `FROM scratch` run or ship, with where.
+    pub on_scratch: Vec<(String, Evidence)>,
+}
+
+/// The Rust builds and runs of `deployed`.
+pub fn read(deployed: &Deployed) -> DeployedRust {
+    let builds = deployed.builds.iter().filter_map(|build| {
+        let argv = &build.argv;
+        if base_name(argv.first()?) != "cargo" || !matches!(argv.get(1)?.as_str(), "build" | "install") {
+            return None;
+        }
+        let mut parsed = parse(&argv[2..]);
+        parsed.evidence = Evidence::line(
+            build.evidence.file.clone(),
+            build.evidence.line.unwrap_or(0),
+            format!("cargo {}", argv[1..].join(" ")),
+        );
+        Some(parsed)
+    });
+    DeployedRust {
+        builds: builds.collect(),
+        runs: deployed.runs.clone(),
+        on_scratch: on_scratch(deployed),
+    }
+}
+
+/// The programs a Dockerfile whose production stage is `FROM scratch` runs or ships.
+fn on_scratch(deployed: &Deployed) -> Vec<(String, Evidence)> {
+    let mut found = Vec::new();
+    for base in deployed.bases.iter().filter(|b| b.image == "scratch") {
+        let file = &base.evidence.file;
+        let programs = deployed
+            .runs
+            .iter()
+            .filter(|run| &run.evidence.file == file)
+            .map(|run| run.program().to_string())
+            .chain(
+                deployed
+                    .shipped
+                    .iter()
+                    .filter(|s| &s.evidence.file == file)
+                    .map(|s| base_name(&s.path).to_string()),
+            );
+        for program in programs {
+            let evidence = Evidence {
+                detail: format!(
+                    "{}: the project's own image runs {program} on an empty base, so nothing it links is a shared library",
+                    base.evidence.detail
+                ),
+                ..base.evidence.clone()
+            };
+            found.push((program, evidence));
+        }
+    }
+    found
+}
+
+/// The binary, package and features of `cargo build`'s arguments.
+fn parse(args: &[String]) -> CargoBuild {
+    let mut build = CargoBuild {
+        bin: None,
+        package: None,
+        features: Vec::new(),
+        other_defaults: false,
+        evidence: Evidence::file("", ""),
+    };
+    let mut words = args.iter();
+    while let Some(word) = words.next() {
+        let (flag, inline) = match word.split_once('=') {
+            Some((flag, value)) if word.starts_with('-') => (flag, Some(value.to_string())),
+            _ => (word.as_str(), None),
+        };
+        let mut value = || inline.clone().or_else(|| words.next().cloned());
+        match flag {
+            "--bin" => build.bin = value(),
+            "-p" | "--package" => build.package = value(),
+            "-F" | "--features" => build.features.extend(
+                value()
+                    .unwrap_or_default()
+                    .split([',', ' '])
+                    .filter(|f| !f.is_empty())
+                    .map(str::to_string),
+            ),
+            "--no-default-features" | "--all-features" => build.other_defaults = true,
+            _ => {}
+        }
+    }
+    build
+}
+
+impl DeployedRust {
+    /// The features the deployment builds `bin` of `package` with: those of the first build
+    /// naming that binary or package, or of the only build; none when that build changes the
+    /// default features.
+    pub fn features_for(&self, bin: &str, package: &str) -> Option<(Vec<String>, Evidence)> {
+        let names = |b: &&CargoBuild| {
+            b.bin.as_deref() == Some(bin) || b.package.as_deref().is_some_and(|p| p.split('@').next() == Some(package))
+        };
+        let build = self.builds.iter().find(names).or(match self.builds.as_slice() {
+            [one] => Some(one),
+            _ => None,
+        })?;
+        (!build.features.is_empty() && !build.other_defaults)
+            .then(|| (build.features.clone(), build.evidence.clone()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(line: &str) -> Vec<String> {
+        line.split_whitespace().map(str::to_string).collect()
+    }
+
+    #[test]
+    fn cargo_build_arguments() {
+        let build = parse(&words("--release -p quickwit-cli --features release-feature-set --bin quickwit"));
+        assert_eq!(build.bin.as_deref(), Some("quickwit"));
+        assert_eq!(build.package.as_deref(), Some("quickwit-cli"));
+        assert_eq!(build.features, ["release-feature-set"]);
+        let build = parse(&words("--release --features=a,b --no-default-features"));
+        assert_eq!(build.features, ["a", "b"]);
+        assert!(build.other_defaults);
+    }
+}
