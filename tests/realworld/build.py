@@ -16,9 +16,10 @@ replaces the rows of the repositories it built and keeps the others. `built-caus
 per repository, why a result that is not PASS is what it is, as judged from the build log (the
 network, a stand-in, the project's own pins, or shiplight); it is shown in the table.
 
-Usage: python3 tests/realworld/build.py [--timeout SECONDS] OWNER/NAME[:DIR] [...]
+Usage: python3 tests/realworld/build.py [--timeout SECONDS] [--keep] OWNER/NAME[:DIR] [...]
 (after tests/e2e/run.sh has started an engine; a release build of shiplight is used when there
-is one, else the debug build)
+is one, else the debug build). Without repositories it only rewrites the table, with the causes
+of built-causes.tsv.
 """
 
 import argparse
@@ -83,12 +84,16 @@ def first_line(result):
 
 
 def error_lines(log):
-    """The lines of a failed build's log that say what failed: the engine's ERROR lines and the
-    tool's own error lines before them, else the last three lines."""
+    """The lines of a failed build's log that say what failed: the tool's own error lines, the
+    line the step printed last and the engine's ERROR line, else the last three lines."""
     lines = [line.strip() for line in log.splitlines() if line.strip()]
-    wanted = re.compile(r"ERROR|\berror\b|Error:|FAILURE|fatal|not found|No matching|missing from|cannot|unable to", re.I)
-    picked = [line for line in lines if wanted.search(line)]
-    return " / ".join((picked or lines)[:4])
+    engine = next((n for n, line in enumerate(lines) if re.match(r"#\d+ ERROR", line)), None)
+    if engine is None:
+        return " / ".join(lines[-3:])
+    wanted = re.compile(r"\berror\b|Error:|FAILURE|fatal|not found|No matching|missing from"
+                        r"|cannot|unable to", re.I)
+    picked = [line for line in lines[:engine - 1] if wanted.search(line)][:3]
+    return " / ".join(dict.fromkeys(picked + lines[max(engine - 1, 0):engine + 1]))
 
 
 def verify(app, timeout, keys, keep=False):
@@ -172,7 +177,7 @@ def write_readme(table):
                                                       r[3] != "PASS", order.get(r[0], 1e9)))
     lines = []
     for fields in ordered:
-        cause = "" if fields[3] == "PASS" else known.get(fields[0], "")
+        cause = "" if fields[3] == "PASS" else known.get(fields[0], known.get(fields[0].split(" (")[0], ""))
         lines.append("| " + " | ".join(fields[:6] + [cell(cause)]) + " |")
     passed = {stack: sum(1 for r in ordered if r[1] == stack and r[3] == "PASS") for stack in stacks}
     tried = {stack: sum(1 for r in ordered if r[1] == stack) for stack in stacks}
@@ -199,9 +204,11 @@ def main():
                         help="keep the images verify built (shiplight-verify/NAME:PID), to look into")
     parser.add_argument("repos", nargs="*", help="OWNER/NAME, or OWNER/NAME:DIR for one directory")
     args = parser.parse_args()
-    keys = {"minbase": e2e.ensure_minbase()}
-    keys["builder"] = e2e.ensure_builder_base(keys["minbase"])
     table = recorded()
+    keys = {}
+    if args.repos:
+        keys["minbase"] = e2e.ensure_minbase()
+        keys["builder"] = e2e.ensure_builder_base(keys["minbase"])
     for wanted in args.repos:
         name, _, want_dir = wanted.partition(":")
         match = [row for row in rows() if row[0] == name and (not want_dir or row[2] == want_dir)]
@@ -218,6 +225,7 @@ def main():
                       f"{seconds:.0f}" if seconds is not None else "", cell(answered, 120)]
         print(f"{key}: {result[:400]} ({time.time() - started:.0f} s)", flush=True)
         write_readme(table)
+    write_readme(table)
     return 0
 
 
