@@ -351,6 +351,22 @@ def ensure_builder_base(minbase_key):
     return key
 
 
+# JDK majors Debian trixie does not package, taken from bookworm (images/bookworm-apt.Dockerfile).
+BOOKWORM_JDKS = {"17"}
+
+
+def with_jdk_source(base, base_key, jdk):
+    """The image (and its recipe key) a JDK stand-in grows from: `base` itself, or for a JDK
+    trixie lacks, `base` with bookworm as a lower-priority apt source."""
+    if jdk not in BOOKWORM_JDKS:
+        return base, base_key
+    recipe = IMAGES / "bookworm-apt.Dockerfile"
+    tag = base.rsplit(":", 1)[0] + "-bookworm:latest"
+    key = digest(base_key, recipe.read_bytes())
+    ensure(tag, key, lambda key: docker_build([tag], recipe, IMAGES, key, [f"BASE={base}"]))
+    return tag, key
+
+
 def ensure_standin(image, keys):
     """Builds the stand-in for one image reference shiplight emitted."""
     if image in RUNTIMES:
@@ -427,17 +443,19 @@ def ensure_standin(image, keys):
     elif m := re.fullmatch(r"maven:3\.9-eclipse-temurin-(\d+)|eclipse-temurin:(\d+)-jdk", image):
         jdk = m.group(1) or m.group(2)
         recipe = IMAGES / "maven.Dockerfile"
-        key = digest(keys["builder"], recipe.read_bytes(), jdk)
+        base, base_key = with_jdk_source(BUILDER_BASE, keys["builder"], jdk)
+        key = digest(base_key, recipe.read_bytes(), jdk)
         ensure(image, key, lambda key: docker_build(
-            [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}", f"JDK={jdk}"]))
+            [image], recipe, IMAGES, key, [f"BUILDER_BASE={base}", f"JDK={jdk}"]))
     elif m := re.fullmatch(r"gcr\.io/distroless/java(\d+)-debian13:(nonroot|debug-nonroot)", image):
         jdk, tag = m.group(1), m.group(2)
         base = f"gcr.io/distroless/cc-debian13:{tag}"
         ensure_standin(base, keys)
         recipe = IMAGES / "java-runtime.Dockerfile"
-        key = digest(label_of(base), recipe.read_bytes(), jdk)
+        minbase, minbase_key = with_jdk_source(MINBASE, keys["minbase"], jdk)
+        key = digest(label_of(base), recipe.read_bytes(), jdk, *([minbase_key] if minbase != MINBASE else []))
         ensure(image, key, lambda key: docker_build(
-            [image], recipe, IMAGES, key, [f"MINBASE={MINBASE}", f"BASE={base}", f"JDK={jdk}"]))
+            [image], recipe, IMAGES, key, [f"MINBASE={minbase}", f"BASE={base}", f"JDK={jdk}"]))
     elif image == "cgr.dev/chainguard/php:latest-dev":
         recipe = IMAGES / "php-dev.Dockerfile"
         key = digest(keys["builder"], recipe.read_bytes())
