@@ -823,6 +823,13 @@ pub const RUST_FIRST_TRIXIE: &str = "1.89";
 /// uv, installed in the Python builder from PyPI for projects locked with uv.lock.
 pub const UV_VERSION: &str = "0.13.9";
 
+/// The variable setuptools-scm (and hatch-vcs through it) reads instead of version control,
+/// which the build context leaves out (.git is in .dockerignore).
+pub const SCM_VERSION_VARIABLE: &str = "SETUPTOOLS_SCM_PRETEND_VERSION";
+
+/// The version a project that takes its version from version control is built with.
+pub const SCM_FALLBACK_VERSION: &str = "0.0.0";
+
 /// Poetry, installed in the Python builder for Poetry projects.
 pub const POETRY_VERSION: &str = "2.5.1";
 

@@ -24,6 +24,14 @@ pub struct Tool {
     pub version: &'static str,
 }
 
+/// A variable set on the commands that build the project, standing in for what the build
+/// backend would read from version control.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScmVersion {
+    pub variable: &'static str,
+    pub value: &'static str,
+}
+
 /// What the Python template reads.
 #[derive(Debug, Clone, Serialize)]
 pub struct PythonPlan {
@@ -49,6 +57,8 @@ pub struct PythonPlan {
     pub source_first: bool,
     /// Install the project itself into the venv after the source copy.
     pub install_project: bool,
+    /// The version the project is built with when its build reads it from version control.
+    pub scm_version: Option<ScmVersion>,
     /// uv workspace member to sync.
     pub package: Option<String>,
     /// A lock file is used as is (`--frozen`, `--deploy`).
@@ -323,6 +333,7 @@ pub fn plan(
             pyproject_dependencies: install.pyproject_dependencies,
             source_first: install.source_first,
             install_project: install.install_project,
+            scm_version: install.scm_version,
             package: install.package,
             locked: install.locked,
             command,
@@ -403,6 +414,7 @@ struct Install {
     package: Option<String>,
     locked: bool,
     install_project: bool,
+    scm_version: Option<ScmVersion>,
 }
 
 /// The app being planned, with the steps and warnings the plan has gathered so far.
@@ -697,7 +709,32 @@ impl<'a> Planner<'a> {
             Manager::Poetry => project.build_system && !project.poetry_no_package,
             _ => false,
         };
+        let builds_project = install.install_project
+            || install.source_first
+            || (facts.manager == Manager::Uv && project.build_system);
+        if builds_project {
+            install.scm_version = self.scm_version();
+        }
         Ok(install)
+    }
+
+    /// The version a build that reads it from version control gets instead (the build context
+    /// has no .git), with the step that says why.
+    fn scm_version(&mut self) -> Option<ScmVersion> {
+        let evidence = self.app.project.scm_version.clone()?;
+        self.steps.push(Step {
+            question: "Where does the build take the project's version?".to_string(),
+            answer: format!(
+                "from version control, which the build context leaves out (.git is in .dockerignore): {}={} stands in",
+                catalog::SCM_VERSION_VARIABLE,
+                catalog::SCM_FALLBACK_VERSION
+            ),
+            evidence: vec![evidence],
+        });
+        Some(ScmVersion {
+            variable: catalog::SCM_VERSION_VARIABLE,
+            value: catalog::SCM_FALLBACK_VERSION,
+        })
     }
 
     /// pip: what the dependency step reads (a requirement file, pyproject.toml's
@@ -712,6 +749,16 @@ impl<'a> Planner<'a> {
         } else if let Some(top) = project.requirements.first() {
             install.requirements = Some(safe::relative_path(top, "requirement file", top)?);
             install.files.extend(project.requirements.iter().cloned());
+        } else if let Some(evidence) = &project.dynamic_dependencies {
+            install.source_first = true;
+            self.steps.push(Step {
+                question: "Where are the dependencies declared?".to_string(),
+                answer: "by the build backend, not listed in pyproject.toml: the project installs with its dependencies after the source copy".to_string(),
+                evidence: vec![evidence.clone()],
+            });
+            self.warnings.push(format!(
+                "{evidence}: the dependencies are left to the build backend, so they install after the source copy, uncached; list them in [project].dependencies to get a cached layer"
+            ));
         } else if project.pep621 {
             install.pyproject_dependencies = project.pep621_dependencies;
             install.files.push(self.pyproject.clone());

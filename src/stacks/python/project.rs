@@ -46,6 +46,12 @@ pub struct Project {
     pub pep621_dependencies: bool,
     /// A `[build-system]` table: the project is a package that installs into the venv.
     pub build_system: bool,
+    /// Where the dependencies are left to the build backend: `[project] dynamic` naming
+    /// `dependencies`, or setup.py beside a `[project]` that lists none.
+    pub dynamic_dependencies: Option<Evidence>,
+    /// Where the build backend is told to take the version from version control (hatch-vcs,
+    /// setuptools-scm).
+    pub scm_version: Option<Evidence>,
     /// The top requirement file and every file it includes, relative to the root.
     pub requirements: Vec<String>,
     /// A requirement line that installs the project itself (`-e .`, `.`).
@@ -135,6 +141,17 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
             project.setup_script = Some(file);
         }
     }
+    let setup_py = repo::join(dir, "setup.py");
+    if project.pep621
+        && !project.pep621_dependencies
+        && project.dynamic_dependencies.is_none()
+        && repo.has_file(&setup_py)?
+    {
+        project.dynamic_dependencies = Some(Evidence::file(
+            &setup_py,
+            "beside a [project] that lists no dependencies",
+        ));
+    }
     if project.scripts.is_empty() {
         for script in ["setup.cfg", "setup.py"] {
             let file = repo::join(dir, script);
@@ -193,6 +210,7 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
         read_pep621(file, text, &keys, pep621, project)?;
     }
     let tool = table.get("tool").and_then(Value::as_table);
+    project.scm_version = scm_version(file, text, &table, tool);
     if let Some(poetry) = tool.and_then(|t| t.get("poetry")).and_then(Value::as_table) {
         read_poetry(file, text, &keys, poetry, project);
     }
@@ -221,6 +239,51 @@ fn read_pyproject(file: &str, text: &str, project: &mut Project) -> Result<(), D
             .collect();
     }
     Ok(())
+}
+
+/// Where pyproject.toml has the build take the version from version control: hatch's
+/// `[tool.hatch.version] source = "vcs"`, a `[tool.setuptools_scm]` table, or a build
+/// requirement on hatch-vcs or setuptools-scm.
+fn scm_version(file: &str, text: &str, table: &Table, tool: Option<&Table>) -> Option<Evidence> {
+    let hatch_vcs = tool
+        .and_then(|t| t.get("hatch"))
+        .and_then(|h| h.get("version"))
+        .and_then(|v| v.get("source"))
+        .and_then(Value::as_str)
+        == Some("vcs");
+    if hatch_vcs {
+        let line = text
+            .lines()
+            .position(|l| l.trim() == "[tool.hatch.version]")
+            .map_or(1, |i| i + 1);
+        return Some(Evidence::line(
+            file,
+            line,
+            "[tool.hatch.version] source = \"vcs\"",
+        ));
+    }
+    if tool.is_some_and(|t| t.contains_key("setuptools_scm")) {
+        let line = text
+            .lines()
+            .position(|l| l.trim() == "[tool.setuptools_scm]")
+            .map_or(1, |i| i + 1);
+        return Some(Evidence::line(file, line, "[tool.setuptools_scm]"));
+    }
+    let requirement = table
+        .get("build-system")
+        .and_then(|b| b.get("requires"))
+        .and_then(Value::as_array)?
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|r| {
+            requirement_name(r).is_some_and(|n| n == "setuptools-scm" || n == "hatch-vcs")
+        })?;
+    let line = QuotedLines::new(text).line(requirement).unwrap_or(1);
+    Some(Evidence::line(
+        file,
+        line,
+        format!("build-system requires {requirement}"),
+    ))
 }
 
 /// The `[project]` table (PEP 621): name, labels, requires-python, dependencies and scripts.
@@ -256,6 +319,15 @@ fn read_pep621(
     }
     if let Some(deps) = pep621.get("dependencies") {
         read_pep621_dependencies(file, text, deps, project)?;
+    }
+    if let Some(dynamic) = pep621.get("dynamic").and_then(Value::as_array)
+        && dynamic.iter().any(|v| v.as_str() == Some("dependencies"))
+    {
+        project.dynamic_dependencies = Some(Evidence::line(
+            file,
+            key_line(text, "dynamic").unwrap_or(1),
+            "dynamic = [\"dependencies\", ...]",
+        ));
     }
     if let Some(scripts) = pep621.get("scripts").and_then(Value::as_table) {
         collect_scripts(file, keys, scripts, project);
