@@ -820,6 +820,10 @@ pub fn rust_chainguard_latest() -> &'static str {
 /// The first Rust release with `rust:X-trixie` images.
 pub const RUST_FIRST_TRIXIE: &str = "1.89";
 
+/// The maven-dependency-plugin whose go-offline takes `-DexcludeArtifactIds` for plugins too,
+/// named in full when the dependency step leaves `<reporting>` plugins out.
+pub const MAVEN_DEPENDENCY_PLUGIN: &str = "org.apache.maven.plugins:maven-dependency-plugin:3.9.0";
+
 /// uv, installed in the Python builder from PyPI for projects locked with uv.lock.
 pub const UV_VERSION: &str = "0.13.9";
 

@@ -140,6 +140,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        reports: Vec::new(),
     })
 }
 

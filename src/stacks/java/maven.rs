@@ -166,6 +166,8 @@ struct Pom {
     modules: Vec<(String, usize)>,
     /// `(groupId, artifactId)` of `<dependencies>` outside the test scope.
     dependencies: Vec<(String, String)>,
+    /// The artifactIds of `<reporting>`'s plugins, with their lines.
+    reports: Vec<(String, usize)>,
 }
 
 impl Pom {
@@ -283,7 +285,43 @@ fn parse(file: &str, dir: &str, text: &str) -> Result<Pom, DetectError> {
         profiles: profiles(&starts, project, &global),
         modules,
         dependencies: dependencies(project),
+        reports: reports(&starts, project),
     })
+}
+
+/// The artifactIds of the `<reporting>` plugins, with their lines.
+fn reports(starts: &Starts, project: roxmltree::Node) -> Vec<(String, usize)> {
+    plugins(starts, child(project, "reporting"))
+        .into_iter()
+        .map(|p| (p.artifact, p.line))
+        .collect()
+}
+
+/// The plugins only `<reporting>` names, which a package build never runs: those no pom's
+/// build or profile runs, with names that pass [`safe::name`] and the line naming them.
+fn report_only(poms: &[(Pom, Option<usize>)]) -> Vec<(String, Evidence)> {
+    let built: HashSet<&str> = poms
+        .iter()
+        .flat_map(|(pom, _)| {
+            pom.plugins
+                .iter()
+                .chain(pom.profiles.iter().flat_map(|p| p.plugins.iter()))
+        })
+        .map(|p| p.artifact.as_str())
+        .collect();
+    let mut seen = HashSet::new();
+    poms.iter()
+        .flat_map(|(pom, _)| pom.reports.iter().map(move |r| (pom, r)))
+        .filter(|(pom, (artifact, _))| {
+            !built.contains(artifact.as_str())
+                && safe::name(&pom.file, "reporting plugin", artifact).is_ok()
+        })
+        .filter(|(_, (artifact, _))| seen.insert(artifact.clone()))
+        .map(|(pom, (artifact, line))| {
+            let detail = format!("reporting plugin {artifact}");
+            (artifact.clone(), Evidence::line(pom.file.clone(), *line, detail))
+        })
+        .collect()
 }
 
 /// The `<modules>` of a `<project>` or `<profile>`, with their lines.
@@ -521,6 +559,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        reports: report_only(&poms),
     })
 }
 

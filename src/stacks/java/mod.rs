@@ -147,6 +147,8 @@ pub struct JavaFacts {
     /// The directory of the module the project's own deployment ships, with the descriptor
     /// line that says so (see [`shipped::module`]).
     pub deployed: Option<(String, Evidence)>,
+    /// Maven: the plugins only `<reporting>` names, which the dependency step leaves out.
+    pub reports: Vec<(String, Evidence)>,
 }
 
 impl JavaFacts {

@@ -40,6 +40,9 @@ pub struct JavaPlan {
     pub module_dirs: Vec<String>,
     /// Maven: `-pl DIR -am` selects the module; Gradle: the task path prefix (`:api:`).
     pub maven_projects: Option<String>,
+    /// Maven: the plugins only `<reporting>` names, which the dependency step leaves out (a
+    /// package build never runs them, and one may not even resolve).
+    pub skip_reports: Option<SkipReports>,
     pub gradle_prefix: String,
     /// Gradle task that produces the artefact.
     pub gradle_task: &'static str,
@@ -372,6 +375,9 @@ pub fn plan(
             .map(|(script, _)| vec![Evidence::file(script.clone(), "wrapper script")])
             .unwrap_or_default(),
     });
+    if !facts.reports.is_empty() {
+        steps.push(reports_step(&facts.reports));
+    }
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
         module.health.as_ref(),
@@ -478,6 +484,15 @@ fn java_plan(
         manifests: manifest_copies(&files),
         dirs,
         maven_projects: (!module.dir.is_empty()).then(|| module_dir.clone()),
+        skip_reports: (!facts.reports.is_empty()).then(|| SkipReports {
+            plugin: catalog::MAVEN_DEPENDENCY_PLUGIN,
+            artifacts: facts
+                .reports
+                .iter()
+                .map(|(n, _)| n.as_str())
+                .collect::<Vec<_>>()
+                .join(","),
+        }),
         module_dirs: facts
             .modules
             .iter()
@@ -495,6 +510,29 @@ fn java_plan(
         java_options: JAVA_TOOL_OPTIONS,
         major: major.to_string(),
     })
+}
+
+/// The `<reporting>` plugins the dependency step leaves out, and the dependency plugin whose
+/// go-offline filters plugins by artifactId.
+#[derive(Debug, Clone, Serialize)]
+pub struct SkipReports {
+    /// The plugin's coordinates, without the goal.
+    pub plugin: &'static str,
+    /// The artifactIds, comma-separated (each passed [`crate::safe::name`]).
+    pub artifacts: String,
+}
+
+/// The step saying the dependency step leaves the `<reporting>` plugins out.
+fn reports_step(reports: &[(String, Evidence)]) -> Step {
+    let names: Vec<&str> = reports.iter().map(|(n, _)| n.as_str()).collect();
+    Step {
+        question: "Which plugins does the dependency step leave out?".to_string(),
+        answer: format!(
+            "the reporting plugins {}: a package build never runs them",
+            names.join(", ")
+        ),
+        evidence: reports.iter().map(|(_, e)| e.clone()).collect(),
+    }
 }
 
 /// How `artefact` starts on `runtime`: an ENTRYPOINT putting the libraries on the classpath
