@@ -8,6 +8,7 @@ pub mod kind;
 mod lock;
 mod server;
 mod webroot;
+mod writable;
 pub use kind::Kind;
 
 use crate::evidence::Evidence;
@@ -81,8 +82,11 @@ pub struct PhpFacts {
     pub front_controller: String,
     /// What set a framework's web root other than public/ (composer.json `extra.public-dir`).
     pub root_evidence: Option<Evidence>,
-    /// Directories the application writes to (Laravel storage/ and bootstrap/cache, Symfony var/).
+    /// Directories the application writes to (Laravel storage/ and bootstrap/cache, Symfony var/,
+    /// or the directories a plain web application keeps empty in the repository).
     pub writable: Vec<String>,
+    /// Why each directory the repository keeps empty is taken as written at run time.
+    pub kept_empty: Vec<Evidence>,
     /// package.json with a build script, for a framework that serves built assets from public/build.
     pub assets: Option<Evidence>,
     /// package-lock.json beside it.
@@ -199,6 +203,7 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         front_controller,
         root_evidence,
         writable,
+        kept_empty,
     } = shape(repo, &json, &text, &keys, require, &locked_packages)?;
     let (assets, assets_locked) = if matches!(app, App::Laravel | App::Symfony) {
         assets(repo)?
@@ -218,7 +223,8 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         document_root,
         front_controller,
         root_evidence,
-        writable: writable.into_iter().map(str::to_string).collect(),
+        writable,
+        kept_empty,
         assets,
         assets_locked,
     }))
@@ -261,7 +267,8 @@ struct Shape {
     document_root: String,
     front_controller: String,
     root_evidence: Option<Evidence>,
-    writable: Vec<&'static str>,
+    writable: Vec<String>,
+    kept_empty: Vec<Evidence>,
 }
 
 impl Shape {
@@ -272,8 +279,18 @@ impl Shape {
             document_root: document_root.to_string(),
             front_controller: "index.php".to_string(),
             root_evidence: None,
-            writable,
+            writable: writable.into_iter().map(str::to_string).collect(),
+            kept_empty: Vec::new(),
         }
+    }
+
+    /// A plain web application writes to the directories it keeps empty in the repository.
+    fn writing_to_kept_empty(mut self, repo: &Repo) -> Self {
+        for (dir, evidence) in writable::kept_empty(repo) {
+            self.writable.push(dir);
+            self.kept_empty.push(evidence);
+        }
+        self
     }
 
     /// The framework's web root moved to `public` (a directory and its evidence), if set.
@@ -293,6 +310,7 @@ impl Shape {
             front_controller: root.front,
             root_evidence: None,
             writable: Vec::new(),
+            kept_empty: Vec::new(),
         }
     }
 }
@@ -357,6 +375,7 @@ fn shape(
                 .served_from(public)
         } else if requires("slim/slim") && index("public") {
             Shape::new(App::Slim, requirement("slim/slim"), "public", Vec::new())
+                .writing_to_kept_empty(repo)
         } else if index("public") {
             Shape::new(
                 App::Web,
@@ -364,10 +383,11 @@ fn shape(
                 "public",
                 Vec::new(),
             )
+            .writing_to_kept_empty(repo)
         } else if let Some((script, evidence)) = composer_bin(json, text)? {
             Shape::new(App::Cli { script }, evidence, "", Vec::new())
         } else if let Some(root) = webroot::find(repo)? {
-            Shape::web(root)
+            Shape::web(root).writing_to_kept_empty(repo)
         } else {
             return Err(DetectError::Broken {
                 file: "composer.json".to_string(),
@@ -486,6 +506,11 @@ fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
             _ => return Ok(None),
         }
     };
+    let shape = if matches!(shape.app, App::Web) {
+        shape.writing_to_kept_empty(repo)
+    } else {
+        shape
+    };
     let health = health_route(repo, &shape.document_root, &shape.front_controller);
     Ok(Some(PhpFacts {
         health,
@@ -499,7 +524,8 @@ fn plain(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
         document_root: shape.document_root,
         front_controller: shape.front_controller,
         root_evidence: None,
-        writable: Vec::new(),
+        writable: shape.writable,
+        kept_empty: shape.kept_empty,
         assets: None,
         assets_locked: false,
     }))

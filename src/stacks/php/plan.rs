@@ -111,6 +111,20 @@ pub fn plan(facts: &PhpFacts, health_path: Option<&str>) -> Result<StackOutput, 
             .chain(facts.root_evidence.clone())
             .collect(),
     });
+    if !facts.kept_empty.is_empty() {
+        steps.push(Step {
+            question: "Where does the application write?".to_string(),
+            answer: format!(
+                "{}: the directories the repository keeps empty, owned by the app user; the rest stays read-only",
+                php.writable
+                    .iter()
+                    .map(|d| format!("{d}/"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            evidence: facts.kept_empty.clone(),
+        });
+    }
     let web_root = if php.document_root.is_empty() {
         APP_DIR.to_string()
     } else {
