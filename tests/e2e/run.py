@@ -130,7 +130,7 @@ CASES = [
     # A web root at the project root: nginx serves the front controller and static assets only.
     dict(name="php-root-web", app="php-root", args=[], http=True,
          runtime="cgr.dev/chainguard/php:latest-fpm",
-         expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no",
+         expect="ok uid=65532 php=8.4 sapi=fpm-fcgi code-writable=no app-writable=no cache-written=yes",
          secrets={"composer-auth": "auth.json"},
          canaries=["shiplight-canary-composer-password-93ab", "shiplight-canary-dotenv-51d0"],
          not_found=["/.env", "/composer.json", "/composer.lock", "/auth.json", "/src/Health.php",
@@ -655,15 +655,18 @@ def credential_files(tag):
 
 def answer_behind_nginx(tag, plan, case):
     """PHP-FPM as compose.yaml runs it: the app and the web stage verify kept, on one network,
-    both with read-only root filesystems and a tmpfs /tmp; the request goes through nginx, and
-    what nginx must not serve is a 404."""
+    both with read-only root filesystems and a tmpfs /tmp, the directories the app writes to on
+    volumes of their own (as compose.yaml gives them); the request goes through nginx, and what
+    nginx must not serve is a 404."""
     network = f"shiplight-e2e-{os.getpid()}"
     run([DOCKER, "network", "create", network])
     containers = []
     try:
         hardening = ["--read-only", "--tmpfs", "/tmp", "--user", USER]
+        volumes = [arg for written in plan["php"]["writable"]
+                   for arg in ("-v", f'{plan["app"]["dir"]}/{written}')]
         containers.append(run([DOCKER, "run", "-d", "--network", network, "--network-alias", "app",
-                               *hardening, tag]).stdout.strip())
+                               *hardening, *volumes, tag]).stdout.strip())
         port = plan["php"]["web_port"]
         web = run([DOCKER, "run", "-d", "--network", network, "-p", f"127.0.0.1::{port}", *hardening,
                    f"{tag}-web"]).stdout.strip()
@@ -686,7 +689,7 @@ def answer_behind_nginx(tag, plan, case):
         return body
     finally:
         for container in containers:
-            run([DOCKER, "rm", "-f", container], check=False)
+            run([DOCKER, "rm", "-f", "-v", container], check=False)
         run([DOCKER, "network", "rm", network], check=False)
 
 
