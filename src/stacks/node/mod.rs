@@ -9,6 +9,7 @@ pub mod plan;
 pub mod platform;
 pub mod script;
 pub mod tree;
+mod typescript;
 pub mod kind;
 pub use kind::Kind;
 

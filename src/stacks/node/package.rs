@@ -124,6 +124,9 @@ pub struct Entry {
     /// Variables the build needs to write what the entry runs (a conditional Next.js output).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub build_env: Vec<(String, String)>,
+    /// Where the build's layout moved the script (a TypeScript build without rootDir).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Evidence>,
 }
 
 /// One package.json.
@@ -576,6 +579,20 @@ fn run_through<'a>(package: &'a Package, script: &str) -> Option<(Command, &'a E
     None
 }
 
+/// The entry, its script moved to where the TypeScript build writes it (see
+/// [`super::typescript::built_path`]), with the tsconfig evidence kept as its layout.
+fn relocate(repo: &Repo, package: &Package, mut entry: Entry) -> Entry {
+    let build = package.scripts.get("build").map(|(text, _)| text.as_str());
+    if let (Start::Script { path, .. }, Some(build)) = (&mut entry.start, build)
+        && let Some((moved, evidence)) =
+            super::typescript::built_path(repo, &package.dir, build, path)
+    {
+        *path = moved;
+        entry.layout = Some(evidence);
+    }
+    entry
+}
+
 /// How the package starts, in order of preference: Next.js, a start script running node or a
 /// dependency's binary, a front-end framework's build output, NestJS's build, the main file,
 /// and the entry file of a package with a server dependency.
@@ -594,13 +611,13 @@ fn entry(
     }
     let frontend = frontend::detect(repo, &package.declared(root))?;
     if let Some(entry) = start_script_entry(repo, package, &frontend)? {
-        return Ok(Some(entry));
+        return Ok(Some(relocate(repo, package, entry)));
     }
     if let Some(entry) = frontend.map(frontend_entry) {
         return Ok(Some(entry));
     }
     if let Some(evidence) = package.dependencies.get("@nestjs/core") {
-        return Ok(Some(Entry {
+        let nest = Entry {
             framework: Some("NestJS"),
             start: Start::Script {
                 path: "dist/main.js".to_string(),
@@ -615,7 +632,9 @@ fn entry(
             env: Vec::new(),
             before: Vec::new(),
             build_env: Vec::new(),
-        }));
+            layout: None,
+        };
+        return Ok(Some(relocate(repo, package, nest)));
     }
     if let Some(entry) = main_entry(repo, package)? {
         return Ok(Some(entry));
@@ -644,6 +663,7 @@ fn next_entry(repo: &Repo, package: &Package, evidence: &Evidence) -> Result<Ent
             env: Vec::new(),
             before: Vec::new(),
             build_env,
+            layout: None,
         };
         return Ok(match output {
             NextOutput::Standalone(build_env) => entry(Start::NextStandalone, build_env),
@@ -671,6 +691,7 @@ fn next_entry(repo: &Repo, package: &Package, evidence: &Evidence) -> Result<Ent
         env: Vec::new(),
         before: Vec::new(),
         build_env: Vec::new(),
+        layout: None,
     })
 }
 
@@ -822,6 +843,7 @@ fn start_script_entry(
                 env: command.env,
                 before: command.before,
                 build_env: Vec::new(),
+                layout: None,
             }));
         }
         if let Some(start) = bin_command(package, &line, evidence, frontend) {
@@ -840,6 +862,7 @@ fn start_script_entry(
                 env: if run { command.env } else { Vec::new() },
                 before: if run { command.before } else { Vec::new() },
                 build_env: Vec::new(),
+                layout: None,
             }));
         }
     }
@@ -928,6 +951,7 @@ fn frontend_entry(frontend: Frontend) -> Entry {
             env: Vec::new(),
             before: Vec::new(),
             build_env: Vec::new(),
+            layout: None,
         },
         Frontend::Static(site) => Entry {
             framework: Some(site.framework),
@@ -937,6 +961,7 @@ fn frontend_entry(frontend: Frontend) -> Entry {
             env: Vec::new(),
             before: Vec::new(),
             build_env: Vec::new(),
+            layout: None,
         },
     }
 }
@@ -978,6 +1003,7 @@ fn main_entry(repo: &Repo, package: &Package) -> Result<Option<Entry>, DetectErr
             env: Vec::new(),
             before: Vec::new(),
             build_env: Vec::new(),
+            layout: None,
         }));
     }
     Ok(None)
@@ -1005,6 +1031,7 @@ fn server_dependency_entry(repo: &Repo, package: &Package) -> Option<Entry> {
             env: Vec::new(),
             before: Vec::new(),
             build_env: Vec::new(),
+            layout: None,
         })
     })
 }

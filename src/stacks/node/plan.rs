@@ -1052,6 +1052,7 @@ impl<'a> Planner<'a> {
                             .map(|s| s.evidence.clone())
                             .filter(|e| *e != entry.evidence),
                     )
+                    .chain(entry.layout.clone())
                     .collect(),
             },
         };
