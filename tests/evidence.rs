@@ -264,7 +264,7 @@ fn python_entry_points_the_project_declares() {
         (
             "python-flaskenv",
             ".flaskenv:1: FLASK_APP",
-            r#""-m", "flask", "--app", "hello:app", "run""#,
+            r#""-m", "gunicorn", "--bind", "0.0.0.0:8000", "hello:app""#,
         ),
         (
             "python-fastapi-factory",
