@@ -280,6 +280,46 @@ fn python_entry_points_the_project_declares() {
 }
 
 #[test]
+fn hashed_requirements_refuse_an_added_server_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    fs::create_dir_all(project.join("requirements")).unwrap();
+    fs::write(
+        project.join("app.py"),
+        "from flask import Flask\n\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("requirements.txt"),
+        "-r requirements/base.txt\n",
+    )
+    .unwrap();
+    let base = project.join("requirements/base.txt");
+    fs::write(&base, "--require-hashes\nflask==3.1.2\n").unwrap();
+    let refused = shiplight().arg("explain").arg(project).status(2);
+    assert!(
+        refused
+            .stderr
+            .contains("requirements/base.txt:1: pins the requirements by hash (--require-hashes)"),
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("add gunicorn (pinned, with its --hash) to requirements/base.txt"),
+        "{refused:?}"
+    );
+    fs::write(&base, "--require-hashes\nflask==3.1.2\ngunicorn==23.0.0\n").unwrap();
+    let out = shiplight().arg("explain").arg(project).run().stdout;
+    assert!(
+        out.contains(
+            "Which server runs the application? -> gunicorn, which the dependencies install"
+        ),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_dockerfile_shiplight_wrote_is_not_evidence() {
     let dir = tempfile::tempdir().unwrap();
     let project = dir.path().join("svc");
