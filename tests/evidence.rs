@@ -254,6 +254,37 @@ fn django_is_served_by_the_server_its_dependencies_carry() {
 }
 
 #[test]
+fn an_app_without_a_production_server_gets_one_installed_never_a_development_server() {
+    use shiplight::catalog::{GUNICORN_VERSION, UVICORN_VERSION};
+    for (name, server, version) in [
+        ("python-django-no-server", "gunicorn", GUNICORN_VERSION),
+        ("python-flaskenv", "gunicorn", GUNICORN_VERSION),
+        ("python-starlette-uv-no-server", "uvicorn", UVICORN_VERSION),
+    ] {
+        let out = explain(name);
+        assert!(
+            out.contains(&format!(
+                "Which server runs the application? -> {server} {version}, added by shiplight"
+            )),
+            "{name}: {out}"
+        );
+        let file = dockerfile(&fixture(name));
+        let install = format!("{server}=={version}");
+        let installed = file.find(&install).expect(&install);
+        let compiled = file.find("compileall").unwrap();
+        assert!(installed < compiled, "{name}: {file}");
+        assert!(
+            file.contains(&format!(r#""-m", "{server}""#)),
+            "{name}: {file}"
+        );
+        assert!(
+            !file.contains("runserver") && !file.contains(r#""flask""#),
+            "{name}: {file}"
+        );
+    }
+}
+
+#[test]
 fn python_entry_points_the_project_declares() {
     for (name, evidence, command) in [
         (

@@ -567,7 +567,7 @@ impl<'a> Planner<'a> {
         self.steps.push(Step {
             question: "Which server runs the application?".to_string(),
             answer: format!(
-                "{name} {version}, added by shiplight: no production server is among the dependencies"
+                "{name} {version}, added by shiplight: no production server it can run is among the dependencies"
             ),
             evidence: vec![Evidence::file(
                 &manifest,
@@ -575,7 +575,7 @@ impl<'a> Planner<'a> {
             )],
         });
         self.warnings.push(format!(
-            "{manifest}: no production server ({looked_for}) is among the dependencies, so shiplight installs {name} {version} into the image (never a development server); add {name} to your dependencies to choose its version"
+            "{manifest}: no production server shiplight can run ({looked_for}) is among the dependencies, so it installs {name} {version} into the image (never a development server); add {name} to your dependencies to choose its version"
         ));
         self.server = Some(Tool { name, version });
         Ok(())
