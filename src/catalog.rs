@@ -840,6 +840,14 @@ pub const POETRY_VERSION: &str = "2.5.1";
 /// Pipenv, installed in the Python builder for Pipfile projects.
 pub const PIPENV_VERSION: &str = "2026.10.3";
 
+/// gunicorn, installed into the venv of a WSGI application whose dependencies carry no
+/// production server (the image never runs a development server).
+pub const GUNICORN_VERSION: &str = "27.0.1";
+
+/// uvicorn, installed into the venv of an ASGI application whose dependencies carry no ASGI
+/// server.
+pub const UVICORN_VERSION: &str = "0.55.0";
+
 /// pnpm installed in the Node builder when package.json names no version in `packageManager`.
 pub const PNPM_DEFAULT: &str = "10.34.8";
 

@@ -254,6 +254,37 @@ fn django_is_served_by_the_server_its_dependencies_carry() {
 }
 
 #[test]
+fn an_app_without_a_production_server_gets_one_installed_never_a_development_server() {
+    use shiplight::catalog::{GUNICORN_VERSION, UVICORN_VERSION};
+    for (name, server, version) in [
+        ("python-django-no-server", "gunicorn", GUNICORN_VERSION),
+        ("python-flaskenv", "gunicorn", GUNICORN_VERSION),
+        ("python-starlette-uv-no-server", "uvicorn", UVICORN_VERSION),
+    ] {
+        let out = explain(name);
+        assert!(
+            out.contains(&format!(
+                "Which server runs the application? -> {server} {version}, added by shiplight"
+            )),
+            "{name}: {out}"
+        );
+        let file = dockerfile(&fixture(name));
+        let install = format!("{server}=={version}");
+        let installed = file.find(&install).expect(&install);
+        let compiled = file.find("compileall").unwrap();
+        assert!(installed < compiled, "{name}: {file}");
+        assert!(
+            file.contains(&format!(r#""-m", "{server}""#)),
+            "{name}: {file}"
+        );
+        assert!(
+            !file.contains("runserver") && !file.contains(r#""flask""#),
+            "{name}: {file}"
+        );
+    }
+}
+
+#[test]
 fn python_entry_points_the_project_declares() {
     for (name, evidence, command) in [
         (
@@ -264,7 +295,7 @@ fn python_entry_points_the_project_declares() {
         (
             "python-flaskenv",
             ".flaskenv:1: FLASK_APP",
-            r#""-m", "flask", "--app", "hello:app", "run""#,
+            r#""-m", "gunicorn", "--bind", "0.0.0.0:8000", "hello:app""#,
         ),
         (
             "python-fastapi-factory",
@@ -277,6 +308,46 @@ fn python_entry_points_the_project_declares() {
         let file = dockerfile(&fixture(name));
         assert!(file.contains(command), "{name}: {file}");
     }
+}
+
+#[test]
+fn hashed_requirements_refuse_an_added_server_naming_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let project = dir.path();
+    fs::create_dir_all(project.join("requirements")).unwrap();
+    fs::write(
+        project.join("app.py"),
+        "from flask import Flask\n\napp = Flask(__name__)\n",
+    )
+    .unwrap();
+    fs::write(
+        project.join("requirements.txt"),
+        "-r requirements/base.txt\n",
+    )
+    .unwrap();
+    let base = project.join("requirements/base.txt");
+    fs::write(&base, "--require-hashes\nflask==3.1.2\n").unwrap();
+    let refused = shiplight().arg("explain").arg(project).status(2);
+    assert!(
+        refused
+            .stderr
+            .contains("requirements/base.txt:1: pins the requirements by hash (--require-hashes)"),
+        "{refused:?}"
+    );
+    assert!(
+        refused
+            .stderr
+            .contains("add gunicorn (pinned, with its --hash) to requirements/base.txt"),
+        "{refused:?}"
+    );
+    fs::write(&base, "--require-hashes\nflask==3.1.2\ngunicorn==23.0.0\n").unwrap();
+    let out = shiplight().arg("explain").arg(project).run().stdout;
+    assert!(
+        out.contains(
+            "Which server runs the application? -> gunicorn, which the dependencies install"
+        ),
+        "{out}"
+    );
 }
 
 #[test]

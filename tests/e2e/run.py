@@ -119,6 +119,11 @@ CASES = [
     dict(name="python-django-waitress", app="python-django-waitress", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 server=waitress"),
+    # Django with no server among its dependencies: shiplight installs gunicorn into the venv
+    # (never Django's development server), and the image answers through it.
+    dict(name="python-django-gunicorn-added", app="python-django", args=[], http=True,
+         runtime="gcr.io/distroless/python3-debian13:nonroot",
+         expect="ok uid=65532 python=3.13 server=gunicorn"),
     # Credentials reach the install step as a secret mount and no layer of the image: the app's
     # preinstall script records whether it saw the .npmrc token and the SHA-256 of the mounted
     # file, the answer reports both, and the hash must be the project's own file's (`mounted`).

@@ -195,7 +195,7 @@ fn interface(start: Start, server: &str, run: &Run) -> Start {
 /// The module of a server's `module:object` target.
 fn target_module(start: &Start) -> &str {
     match start {
-        Start::Gunicorn { target } | Start::Uvicorn { target } | Start::FlaskRun { target } => {
+        Start::Gunicorn { target } | Start::Uvicorn { target } => {
             target.split(':').next().unwrap_or(target)
         }
         _ => "",

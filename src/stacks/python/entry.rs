@@ -20,8 +20,6 @@ pub enum Start {
     Gunicorn { target: String },
     /// An ASGI application under uvicorn: `module:object`.
     Uvicorn { target: String },
-    /// Flask's own server (gunicorn is not a dependency).
-    FlaskRun { target: String },
     /// A console script installed into the venv.
     Script { name: String },
     /// A Python file run by the interpreter, relative to the project directory.
@@ -205,8 +203,7 @@ fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, D
             let evidence = Evidence::line(&file, line, format!("{object} = {constructor}...)"));
             let start = match framework {
                 "FastAPI" | "Starlette" => Start::Uvicorn { target },
-                _ if has("gunicorn") => Start::Gunicorn { target },
-                _ => Start::FlaskRun { target },
+                _ => Start::Gunicorn { target },
             };
             return Ok(Some(Entry {
                 health: None,

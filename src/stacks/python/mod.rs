@@ -276,7 +276,6 @@ pub fn describe_start(start: &entry::Start) -> String {
     match start {
         entry::Start::Gunicorn { target } => format!("gunicorn {target}"),
         entry::Start::Uvicorn { target } => format!("uvicorn {target}"),
-        entry::Start::FlaskRun { target } => format!("flask --app {target} run"),
         entry::Start::Script { name } => format!("console script {name}"),
         entry::Start::File { path } => format!("python {path}"),
         entry::Start::Module { module } => format!("python -m {module}"),

@@ -47,6 +47,9 @@ pub struct PythonPlan {
     pub link_from: Option<String>,
     /// uv, Poetry or Pipenv, installed in the builder.
     pub tool: Option<Tool>,
+    /// The server installed into the venv with the dependencies, which carry none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<Tool>,
     /// Manifests copied before the dependency step.
     pub manifests: Vec<ManifestCopy>,
     /// pip: the top requirement file.
@@ -142,25 +145,6 @@ pub fn select<'a>(
 /// Servers that stop gracefully on SIGTERM; anything else is stopped with SIGINT.
 const SIGTERM_SERVERS: &[&str] = &["gunicorn", "uvicorn", "hypercorn", "daphne", "granian"];
 
-/// The warning when Flask's own server runs the application.
-const FLASK_SERVER_WARNING: &str = "gunicorn is not among the dependencies, so the image runs Flask's development server: add gunicorn for production";
-
-/// Flask's own server for `target`, bound on all interfaces at `port`.
-fn flask_run(python: String, target: String, port: u16) -> Vec<String> {
-    vec![
-        python,
-        "-m".into(),
-        "flask".into(),
-        "--app".into(),
-        target,
-        "run".into(),
-        "--host".into(),
-        "0.0.0.0".into(),
-        "--port".into(),
-        port.to_string(),
-    ]
-}
-
 /// An ASGI server started on `target` (`module:object`, or `module:factory()`) and all
 /// interfaces at `port`: uvicorn (with `--factory` for a factory), hypercorn, daphne or granian.
 fn asgi_run(server: &str, python: String, target: String, port: u16) -> Vec<String> {
@@ -201,8 +185,8 @@ fn asgi_run(server: &str, python: String, target: String, port: u16) -> Vec<Stri
 
 /// The server that runs a WSGI application: gunicorn or waitress when a dependency installs
 /// it; else an ASGI server (uvicorn, hypercorn, daphne) for the ASGI module beside it; else
-/// Django's own server for Django, or gunicorn (with a warning) for anything else.
-fn wsgi_server(has: &dyn Fn(&str) -> bool, asgi: bool, framework: &str) -> &'static str {
+/// gunicorn, which the plan then installs (never a framework's development server).
+fn wsgi_server(has: &dyn Fn(&str) -> bool, asgi: bool) -> &'static str {
     for server in ["gunicorn", "waitress"] {
         if has(server) {
             return server;
@@ -215,15 +199,11 @@ fn wsgi_server(has: &dyn Fn(&str) -> bool, asgi: bool, framework: &str) -> &'sta
             }
         }
     }
-    match framework {
-        "Django" => "runserver",
-        "Flask" => "flask",
-        _ => "gunicorn",
-    }
+    "gunicorn"
 }
 
 /// The server that runs an ASGI application: the first the dependencies install, else uvicorn
-/// (with a warning).
+/// (which the plan then installs).
 fn asgi_server(has: &dyn Fn(&str) -> bool) -> &'static str {
     ["uvicorn", "hypercorn", "daphne", "granian"]
         .into_iter()
@@ -328,6 +308,7 @@ pub fn plan(
             interpreter: language.interpreter.to_string(),
             link_from: link_from(settings, &minor),
             tool: install.tool,
+            server: planner.server.clone(),
             manifests: manifest_copies(&install.files),
             requirements: install.requirements,
             pyproject_dependencies: install.pyproject_dependencies,
@@ -373,7 +354,7 @@ fn workdir(project_dir: &str) -> String {
 /// source names, if any.
 fn app_port(entry: &Entry, port: u16) -> Option<u16> {
     match entry.start {
-        Start::Gunicorn { .. } | Start::Uvicorn { .. } | Start::FlaskRun { .. } => Some(port),
+        Start::Gunicorn { .. } | Start::Uvicorn { .. } => Some(port),
         _ => entry.port.as_ref().map(|(p, _)| *p),
     }
 }
@@ -425,6 +406,8 @@ struct Planner<'a> {
     pyproject: String,
     steps: Vec<Step>,
     warnings: Vec<String>,
+    /// The server installed into the venv because the dependencies carry none.
+    server: Option<Tool>,
 }
 
 impl<'a> Planner<'a> {
@@ -436,6 +419,7 @@ impl<'a> Planner<'a> {
             pyproject: crate::repo::join(&app.project.dir, "pyproject.toml"),
             steps: Vec::new(),
             warnings: Vec::new(),
+            server: None,
         }
     }
 
@@ -480,11 +464,6 @@ impl<'a> Planner<'a> {
                 return self.wsgi_command(entry, target, port, start_text);
             }
             Start::Uvicorn { target } => return self.asgi_command(entry, target, port),
-            Start::FlaskRun { target } => {
-                let target = application(entry, target)?;
-                self.warnings.push(FLASK_SERVER_WARNING.to_string());
-                flask_run(python, target, port)
-            }
             Start::Script { name } => {
                 vec![format!(
                     "{VENV}/bin/{}",
@@ -522,50 +501,97 @@ impl<'a> Planner<'a> {
             .as_deref()
             .map(|asgi| application(entry, asgi))
             .transpose()?;
-        let framework = entry.framework.unwrap_or("the app");
-        let server = wsgi_server(&|name| self.has(name), asgi.is_some(), framework);
-        self.steps.push(Step {
-            question: "Which server runs the application?".to_string(),
-            answer: match server {
-                "runserver" => {
-                    "Django's own server (no WSGI or ASGI server among the dependencies)"
-                        .to_string()
-                }
-                "gunicorn" if !self.has("gunicorn") => {
-                    "gunicorn (no WSGI or ASGI server among the dependencies)".to_string()
-                }
-                name => format!("{name}, which the dependencies install"),
-            },
-            evidence: dependency_evidence(self.facts, &self.app.project, server)
-                .into_iter()
-                .collect(),
-        });
+        let server = wsgi_server(&|name| self.has(name), asgi.is_some());
+        if self.has(server) {
+            self.steps.push(Step {
+                question: "Which server runs the application?".to_string(),
+                answer: format!("{server}, which the dependencies install"),
+                evidence: dependency_evidence(self.facts, &self.app.project, server)
+                    .into_iter()
+                    .collect(),
+            });
+        } else {
+            let looked_for = if asgi.is_some() {
+                "gunicorn, waitress, or uvicorn, hypercorn or daphne for the ASGI module"
+            } else {
+                "gunicorn or waitress"
+            };
+            self.add_server(server, catalog::GUNICORN_VERSION, looked_for)?;
+        }
         let start_text = match server {
             "gunicorn" => start_text,
-            "runserver" => "manage.py runserver".to_string(),
-            "flask" => format!("flask --app {target} run"),
             "uvicorn" | "hypercorn" | "daphne" => {
                 format!("{server} {}", asgi.as_deref().unwrap_or(&target))
             }
             _ => format!("{server} {target}"),
         };
-        let command = self.wsgi_run(entry, server, target, asgi, port)?;
+        let command = self.wsgi_run(server, target, asgi, port);
         Ok((command, start_text))
     }
 
-    /// The command that runs a WSGI application with `server`, warning when that server is
-    /// a development one or is not among the dependencies.
-    fn wsgi_run(
+    /// Installs `name` at `version` into the venv for an application whose dependencies carry
+    /// none of the servers `looked_for`, with the step and the warning that say so. Refused
+    /// when pip installs requirements pinned by hash: the added server would be the one
+    /// package installed unverified.
+    fn add_server(
         &mut self,
-        entry: &Entry,
+        name: &'static str,
+        version: &'static str,
+        looked_for: &str,
+    ) -> Result<(), DetectError> {
+        if let (Manager::Pip, Some(hashed)) = (self.facts.manager, &self.app.project.hashed) {
+            return Err(DetectError::Broken {
+                file: hashed.file.clone(),
+                line: hashed.line,
+                cause: format!(
+                    "pins the requirements by hash ({}), and none of {looked_for} is among them. The image never runs a development server, and one shiplight installed would be the only package not checked against a hash: add {name} (pinned, with its --hash) to {}",
+                    hashed.detail, hashed.file
+                ),
+            });
+        }
+        let manifest = match self.facts.manager {
+            Manager::Pip => self
+                .app
+                .project
+                .requirements
+                .first()
+                .cloned()
+                .unwrap_or_else(|| self.manifest()),
+            Manager::Pipenv => self.facts.manager_evidence.file.clone(),
+            Manager::Uv | Manager::Poetry => self.pyproject.clone(),
+        };
+        let locked = match &self.facts.lock {
+            Some(lock) => format!(", nor does {lock}"),
+            None => String::new(),
+        };
+        self.steps.push(Step {
+            question: "Which server runs the application?".to_string(),
+            answer: format!(
+                "{name} {version}, added by shiplight: no production server it can run is among the dependencies"
+            ),
+            evidence: vec![Evidence::file(
+                &manifest,
+                format!("lists none of {looked_for}{locked}"),
+            )],
+        });
+        self.warnings.push(format!(
+            "{manifest}: no production server shiplight can run ({looked_for}) is among the dependencies, so it installs {name} {version} into the image (never a development server); add {name} to your dependencies to choose its version"
+        ));
+        self.server = Some(Tool { name, version });
+        Ok(())
+    }
+
+    /// The command that runs a WSGI application with `server`.
+    fn wsgi_run(
+        &self,
         server: &str,
         target: String,
         asgi: Option<String>,
         port: u16,
-    ) -> Result<Vec<String>, DetectError> {
+    ) -> Vec<String> {
         let python = format!("{VENV}/bin/python");
         let bind = format!("0.0.0.0:{port}");
-        Ok(match server {
+        match server {
             "waitress" => {
                 let mut command = vec![
                     python,
@@ -582,37 +608,15 @@ impl<'a> Planner<'a> {
             "uvicorn" | "hypercorn" | "daphne" => {
                 asgi_run(server, python, asgi.unwrap_or(target), port)
             }
-            "flask" => {
-                self.warnings.push(FLASK_SERVER_WARNING.to_string());
-                flask_run(python, target, port)
-            }
-            "runserver" => {
-                self.warnings.push("no WSGI or ASGI server is among the dependencies, so the image runs Django's development server: add gunicorn (or waitress, uvicorn) for production".to_string());
-                vec![
-                    python,
-                    safe::relative_path(&entry.evidence.file, "manage.py", &entry.evidence.file)?,
-                    "runserver".into(),
-                    "--noreload".into(),
-                    bind,
-                ]
-            }
-            _ => {
-                if !self.has("gunicorn") {
-                    let framework = entry.framework.unwrap_or("the app");
-                    self.warnings.push(format!(
-                        "gunicorn is not among the dependencies, but the image starts {framework} with it: add gunicorn"
-                    ));
-                }
-                vec![
-                    python,
-                    "-m".into(),
-                    "gunicorn".into(),
-                    "--bind".into(),
-                    bind,
-                    target,
-                ]
-            }
-        })
+            _ => vec![
+                python,
+                "-m".into(),
+                "gunicorn".into(),
+                "--bind".into(),
+                bind,
+                target,
+            ],
+        }
     }
 
     /// An ASGI application's server (a step names it when it is not uvicorn) and the start's
@@ -626,7 +630,11 @@ impl<'a> Planner<'a> {
         let target = application(entry, target)?;
         let server = asgi_server(&|name| self.has(name));
         if !self.has(server) {
-            self.warnings.push("uvicorn is not among the dependencies, but the image starts the ASGI app with it: add uvicorn (or fastapi[standard])".to_string());
+            self.add_server(
+                server,
+                catalog::UVICORN_VERSION,
+                "uvicorn, hypercorn, daphne or granian",
+            )?;
         }
         let mut start_text = super::describe_start(&entry.start);
         if server != "uvicorn" {

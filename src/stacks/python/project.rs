@@ -56,6 +56,9 @@ pub struct Project {
     pub requirements: Vec<String>,
     /// A requirement line that installs the project itself (`-e .`, `.`).
     pub installs_itself: Option<Evidence>,
+    /// The first requirement line that pins by hash (`--hash=`) or asks pip to
+    /// (`--require-hashes`).
+    pub hashed: Option<Evidence>,
     /// setup.py or setup.cfg without pyproject metadata.
     pub setup_script: Option<String>,
     /// Direct dependencies: normalized name -> where declared.
@@ -626,6 +629,14 @@ fn read_requirements(
             };
             read_requirements(repo, &target, depth + 1, project)?;
             continue;
+        }
+        if let Some(option) = ["--require-hashes", "--hash"]
+            .into_iter()
+            .find(|option| line.split_whitespace().any(|word| word.starts_with(option)))
+        {
+            project
+                .hashed
+                .get_or_insert_with(|| Evidence::line(file, index + 1, option));
         }
         let editable = line.strip_prefix("-e").map(str::trim);
         let target = editable.unwrap_or(line);
