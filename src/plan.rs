@@ -62,6 +62,9 @@ pub struct Plan {
     /// The project's own build unit, which a warm rebuild may compile again.
     #[serde(skip)]
     pub own_unit: Option<String>,
+    /// The dependency step needs the source, so a change installs the dependencies again.
+    #[serde(skip)]
+    pub dependencies_need_source: bool,
 }
 
 /// The runtime stage's OCI labels (`org.opencontainers.image.*`): the title, and the version
@@ -396,6 +399,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         extra_files: build.extra_files(),
         web_stage,
         own_unit: build.own_unit().map(str::to_string),
+        dependencies_need_source: build.dependencies_need_source(),
         build,
         pins,
     })

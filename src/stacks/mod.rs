@@ -127,6 +127,11 @@ pub trait StackKind {
     fn own_unit(_plan: &Self::Plan) -> Option<&str> {
         None
     }
+    /// Whether the dependency step needs the source (it runs after the source copy), so a
+    /// change to the project installs the dependencies again by design.
+    fn dependencies_need_source(_plan: &Self::Plan) -> bool {
+        false
+    }
     /// Image references of the stack's own stages, for mirrors and digest pins.
     fn images_mut(_plan: &mut Self::Plan) -> Vec<&mut String> {
         Vec::new()
@@ -236,6 +241,13 @@ macro_rules! stack_dispatch {
             pub fn own_unit(&self) -> Option<&str> {
                 match self {
                     $(StackPlan::$variant(plan) => $module::Kind::own_unit(plan),)*
+                }
+            }
+
+            /// Whether the dependency step needs the source.
+            pub fn dependencies_need_source(&self) -> bool {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::dependencies_need_source(plan),)*
                 }
             }
 

@@ -192,7 +192,13 @@ pub fn warm_rebuild(
         }
     };
     let step = dependency_step(job.dockerfile);
-    let check = if let Some(step) = step.as_ref().filter(|step| !cached(&log, step)) {
+    let check = if plan.dependencies_need_source {
+        Check::new(
+            "warm rebuild",
+            true,
+            "the dependencies install after the source copy, since they need the source (the plan's warning says so), so a change installs them again".to_string(),
+        )
+    } else if let Some(step) = step.as_ref().filter(|step| !cached(&log, step)) {
         Check::new(
             name,
             false,

@@ -55,6 +55,10 @@ impl StackKind for Kind {
         })
     }
 
+    fn dependencies_need_source(plan: &PythonPlan) -> bool {
+        plan.source_first
+    }
+
     fn listing(facts: &PythonFacts) -> Vec<Fact> {
         facts.listing()
     }
