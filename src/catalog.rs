@@ -98,9 +98,12 @@ pub struct Language {
     pub interpreter: &'static str,
     /// The image's ENTRYPOINT (CMD supplies the rest).
     pub entrypoint: &'static [&'static str],
-    /// What picks this row among the vendor's images of the language: the major (Node, Java)
-    /// or the variant (PHP `cli`, `fpm`).
+    /// What picks this row among the vendor's images of the language: the major (Node, Java),
+    /// the minor (Python) or the variant (PHP `cli`, `fpm`).
     pub selector: &'static str,
+    /// The image does not carry the interpreter: the builder's, at the same path, is copied in
+    /// with what it needs (a CPython release distroless has no python3 image for, on `cc`).
+    pub copied: bool,
 }
 
 /// glibc's own shared objects (every image with a C library has them).
@@ -136,7 +139,36 @@ const CHAINGUARD_TAGS: DebugSwitch = DebugSwitch::Tag {
     debug: "latest-dev",
 };
 
-/// Every runtime image shiplight can emit.
+/// A CPython release upstream supports that distroless has no python3 image for: the
+/// interpreter of the official `python:MINOR-slim-trixie` builder (under /usr/local), copied with
+/// its standard library and the shared libraries they link into distroless `cc`, whose glibc is
+/// trixie's. `version` is the release the builder's floating minor tag carried when the
+/// catalogue was written.
+const fn python_on_cc(
+    version: &'static str,
+    selector: &'static str,
+    interpreter: &'static str,
+) -> RuntimeImage {
+    RuntimeImage {
+        vendor: Vendor::Distroless,
+        family: Family::Language,
+        repository: "gcr.io/distroless/cc-debian13",
+        production_tag: "nonroot",
+        debug: DISTROLESS_TAGS,
+        libraries: &[GLIBC, SSL_ZLIB, GCC_RUNTIME, GOMP],
+        language: Some(Language {
+            stack: Stack::Python,
+            version,
+            interpreter,
+            entrypoint: &[],
+            selector,
+            copied: true,
+        }),
+    }
+}
+
+/// Every runtime image shiplight can emit. A stack's language rows for one vendor are in
+/// release order, oldest first.
 pub const RUNTIMES: &[RuntimeImage] = &[
     RuntimeImage {
         vendor: Vendor::Distroless,
@@ -194,6 +226,9 @@ pub const RUNTIMES: &[RuntimeImage] = &[
         libraries: &[GLIBC, GCC_RUNTIME],
         language: None,
     },
+    python_on_cc("3.10.19", "3.10", "/usr/local/bin/python3.10"),
+    python_on_cc("3.11.14", "3.11", "/usr/local/bin/python3.11"),
+    python_on_cc("3.12.12", "3.12", "/usr/local/bin/python3.12"),
     RuntimeImage {
         vendor: Vendor::Distroless,
         family: Family::Language,
@@ -207,8 +242,10 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/python3.13",
             entrypoint: &["/usr/bin/python3.13"],
             selector: "3.13",
+            copied: false,
         }),
     },
+    python_on_cc("3.14.2", "3.14", "/usr/local/bin/python3.14"),
     RuntimeImage {
         vendor: Vendor::Chainguard,
         family: Family::Language,
@@ -222,6 +259,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/python",
             entrypoint: &["/usr/bin/python"],
             selector: "3.14",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -237,6 +275,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/nodejs/bin/node",
             entrypoint: &["/nodejs/bin/node"],
             selector: "22",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -252,6 +291,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/nodejs/bin/node",
             entrypoint: &["/nodejs/bin/node"],
             selector: "24",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -267,6 +307,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/nodejs/bin/node",
             entrypoint: &["/nodejs/bin/node"],
             selector: "26",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -282,6 +323,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/node",
             entrypoint: &["/usr/bin/node"],
             selector: "26",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -297,6 +339,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/java",
             entrypoint: &["/usr/bin/java", "-jar"],
             selector: "17",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -312,6 +355,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/java",
             entrypoint: &["/usr/bin/java", "-jar"],
             selector: "21",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -327,6 +371,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/java",
             entrypoint: &["/usr/bin/java", "-jar"],
             selector: "25",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -342,6 +387,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/java",
             entrypoint: &["/usr/bin/java"],
             selector: "26",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -357,6 +403,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/bin/php",
             entrypoint: &["/usr/bin/php"],
             selector: "cli",
+            copied: false,
         }),
     },
     RuntimeImage {
@@ -375,6 +422,7 @@ pub const RUNTIMES: &[RuntimeImage] = &[
             interpreter: "/usr/sbin/php-fpm",
             entrypoint: &["/usr/sbin/php-fpm"],
             selector: "fpm",
+            copied: false,
         }),
     },
 ];
@@ -485,8 +533,10 @@ fn moved(row: &RuntimeImage) -> RuntimeImage {
 }
 
 /// The runtime image for a stack, vendor and family, if the catalogue has one. For a language
-/// image, `version` picks among several (distroless nodejs22/24/26); a vendor with one image
-/// for the language (Chainguard's `latest`) answers with it whatever the version.
+/// image, `version` picks among several (distroless nodejs22/24/26, the CPython releases); without
+/// one, the vendor's own image of the language (never a row whose interpreter is copied in); a
+/// vendor with one image for the language (Chainguard's `latest`) answers with it whatever the
+/// version.
 pub fn runtime(
     stack: Stack,
     vendor: Vendor,
@@ -504,7 +554,11 @@ pub fn runtime(
             row.language
                 .is_some_and(|language| language.selector == version)
         }),
-        _ => rows.first().copied(),
+        _ => rows
+            .iter()
+            .copied()
+            .find(|row| !row.language.is_some_and(|language| language.copied))
+            .or_else(|| rows.first().copied()),
     }
 }
 

@@ -139,13 +139,13 @@ fn python_local_pins_warn_instead_of_refusing() {
         );
     }
     let err = shiplight()
-        .args(["init", "--stdout"])
+        .args(["init", "--stdout", "--vendor", "chainguard"])
         .arg(fixture("python-constraint-excluded"))
         .status(2)
         .stderr;
     assert!(
-        err.contains("requires-python"),
-        "a requires-python bound still refuses: {err}"
+        err.contains("requires-python") && err.contains("--vendor distroless"),
+        "a requires-python bound still refuses where no Python it admits is published: {err}"
     );
 }
 
@@ -431,29 +431,64 @@ fn rust_root_package_binary_beside_member_tools_is_chosen() {
 
 #[test]
 fn when_only_chainguard_fits_and_no_vendor_was_chosen_it_is_used() {
-    let out = explain("python-needs-314");
-    assert!(
-        out.starts_with("Python project, vendor chainguard"),
-        "{out}"
-    );
+    let java = project(&[("pom.xml", JAVA_26_POM)]);
+    let out = shiplight().arg("explain").arg(java.path()).run().stdout;
+    assert!(out.starts_with("Java project, vendor chainguard"), "{out}");
     assert!(
         out.contains("Which vendor can run it? -> chainguard: no setting chose a vendor, and distroless cannot"),
         "{out}"
     );
-    assert!(
-        out.contains("requires-python = \">=3.14\" excludes Python 3.13"),
-        "{out}"
-    );
+    assert!(out.contains("Java 26 is newer than distroless"), "{out}");
     let err = shiplight()
         .args(["init", "--stdout", "--vendor", "distroless"])
-        .arg(fixture("python-needs-314"))
+        .arg(java.path())
         .status(2)
         .stderr;
     assert!(
         err.contains("--vendor chainguard"),
         "a chosen vendor is kept: {err}"
     );
+    let out = explain("python-needs-314");
+    assert!(
+        out.starts_with("Python project, vendor distroless"),
+        "every supported CPython runs on distroless, so no other vendor is tried: {out}"
+    );
 }
+
+/// A Spring Boot project compiled for Java 26, newer than distroless' newest Java image.
+const JAVA_26_POM: &str = r#"<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0"
+         xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"
+         xsi:schemaLocation="http://maven.apache.org/POM/4.0.0 https://maven.apache.org/xsd/maven-4.0.0.xsd">
+  <modelVersion>4.0.0</modelVersion>
+  <parent>
+    <groupId>org.springframework.boot</groupId>
+    <artifactId>spring-boot-starter-parent</artifactId>
+    <version>3.4.1</version>
+    <relativePath/>
+  </parent>
+  <groupId>com.example</groupId>
+  <artifactId>demo</artifactId>
+  <version>0.0.1-SNAPSHOT</version>
+  <properties>
+    <java.version>26</java.version>
+  </properties>
+  <dependencies>
+    <dependency>
+      <groupId>org.springframework.boot</groupId>
+      <artifactId>spring-boot-starter-web</artifactId>
+    </dependency>
+  </dependencies>
+  <build>
+    <plugins>
+      <plugin>
+        <groupId>org.springframework.boot</groupId>
+        <artifactId>spring-boot-maven-plugin</artifactId>
+      </plugin>
+    </plugins>
+  </build>
+</project>
+"#;
 
 #[test]
 fn django_under_src_is_found_with_src_on_the_path() {

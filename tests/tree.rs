@@ -148,14 +148,46 @@ fn python_rules() {
     assert!(
         case(Stack::Python, &[REJECTS_DISTROLESS], Vendor::Distroless)
             .unwrap_err()
-            .contains("excludes the interpreter")
+            .contains("admits no CPython release")
     );
     assert_eq!(
-        case(Stack::Python, &[REJECTS_DISTROLESS], Vendor::Chainguard),
+        case(Stack::Python, &[COPIED_INTERPRETER], Vendor::Distroless),
         Ok(Family::Language),
-        "a constraint that only excludes distroless leaves Chainguard usable"
+        "a constraint that excludes python3's interpreter runs a copied one"
     );
-    assert!(case(Stack::Python, &[REJECTS_CHAINGUARD], Vendor::Chainguard).is_err());
+    assert_eq!(
+        case(Stack::Python, &[COPIED_INTERPRETER], Vendor::Chainguard),
+        Ok(Family::Language),
+        "a constraint that only excludes distroless python3 leaves Chainguard usable"
+    );
+    assert!(
+        case(Stack::Python, &[REJECTS_CHAINGUARD], Vendor::Chainguard)
+            .unwrap_err()
+            .contains("--vendor distroless")
+    );
+}
+
+#[test]
+fn every_supported_cpython_runs_on_distroless() {
+    let rows = catalog::language_runtimes(Stack::Python, Vendor::Distroless);
+    let selectors: Vec<&str> = rows
+        .iter()
+        .map(|row| row.language.unwrap().selector)
+        .collect();
+    assert_eq!(selectors, ["3.10", "3.11", "3.12", "3.13", "3.14"]);
+    for row in rows {
+        let language = row.language.unwrap();
+        if language.copied {
+            assert_eq!(row.repository, "gcr.io/distroless/cc-debian13");
+            assert_eq!(
+                language.interpreter,
+                format!("/usr/local/bin/python{}", language.selector),
+                "the official python image's path, kept in the runtime"
+            );
+        } else {
+            assert_eq!(row.repository, "gcr.io/distroless/python3-debian13");
+        }
+    }
 }
 
 #[test]

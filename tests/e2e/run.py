@@ -111,6 +111,12 @@ CASES = [
     dict(name="python-fastapi-factory", app="python-fastapi-factory", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 factory=yes"),
+    # requires-python excludes distroless python3's 3.13: the builder's CPython 3.11 (Debian
+    # bookworm's, laid out as the official image) is copied into cc with the libraries it and
+    # its lib-dynload modules link (libffi, libsqlite3, libexpat, ...).
+    dict(name="python-311-on-cc", app="python-311", args=[], http=True,
+         runtime="gcr.io/distroless/cc-debian13:nonroot",
+         expect="ok uid=65532 python=3.11 sqlite=3 ctypes=yes ssl=OpenSSL 3"),
     # psycopg2 built from source: libpq and what it links are copied into the runtime.
     dict(name="python-psycopg2", app="python-psycopg2", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
@@ -365,6 +371,11 @@ def with_jdk_source(base, base_key, jdk):
     trixie lacks, `base` with bookworm as a lower-priority apt source."""
     if jdk not in BOOKWORM_JDKS:
         return base, base_key
+    return with_bookworm_source(base, base_key)
+
+
+def with_bookworm_source(base, base_key):
+    """`base` with bookworm as a lower-priority apt source, and its recipe key."""
     recipe = IMAGES / "bookworm-apt.Dockerfile"
     tag = base.rsplit(":", 1)[0] + "-bookworm:latest"
     key = digest(base_key, recipe.read_bytes())
@@ -420,6 +431,11 @@ def ensure_standin(image, keys):
         key = digest(keys["builder"], recipe.read_bytes())
         ensure(image, key, lambda key: docker_build(
             [image], recipe, IMAGES, key, [f"BUILDER_BASE={BUILDER_BASE}"]))
+    elif image in ("python:3.11-slim-trixie", "python:3.11-trixie"):
+        recipe = IMAGES / "python-bookworm.Dockerfile"
+        base, base_key = with_bookworm_source(BUILDER_BASE, keys["builder"])
+        key = digest(base_key, recipe.read_bytes())
+        ensure(image, key, lambda key: docker_build([image], recipe, IMAGES, key, [f"BASE={base}"]))
     elif m := re.fullmatch(r"gcr\.io/distroless/python3-debian13:(nonroot|debug-nonroot)", image):
         target = "prod" if m.group(1) == "nonroot" else "debug"
         base = f"shiplight-e2e/python3-base:{target}"
@@ -857,7 +873,8 @@ def case_checks(case, plan, report, code, tag, before):
                        if path.startswith("usr/share/nginx/html/") or path == "etc/nginx/nginx.conf")
     elif runtime["family"] == "language":
         artefact = sum(size for path, size in files.items()
-                       if path.startswith(("app/", "usr/local/lib/native/", "usr/local/lib/shiplight/")))
+                       if path.startswith(("app/", "usr/local/lib/native/", "usr/local/lib/shiplight/",
+                                           "usr/local/bin/python", "usr/local/lib/python")))
     else:
         artefact = files[f"app/{plan['app']['binary']}"] + sum(
             size for path, size in files.items()

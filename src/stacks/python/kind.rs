@@ -45,7 +45,8 @@ impl StackKind for Kind {
         decider: &dyn Decider,
     ) -> Result<Planned, PlanError> {
         let (app, chosen) = plan::select(facts, settings)?;
-        let decision = decider.decide(&facts.signals(app), settings, None)?;
+        let release = facts.python_release(app, settings.vendor);
+        let decision = decider.decide(&facts.signals(app), settings, release)?;
         let mut output = plan::plan(facts, app, &decision, settings)?;
         output.steps.splice(0..0, chosen);
         Ok(Planned {

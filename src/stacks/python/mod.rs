@@ -12,7 +12,7 @@ pub mod scripts;
 pub mod tree;
 pub use kind::Kind;
 
-use crate::catalog::{self, Vendor};
+use crate::catalog::{self, Language, RuntimeImage, Vendor};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};
@@ -154,21 +154,41 @@ impl PythonFacts {
         if let Some((spec, evidence)) = self.constraint(Some(app)) {
             let verdicts = admitted(&spec);
             let fits = self.fits(app, &verdicts);
-            for (vendor, version, ok) in verdicts {
-                if ok {
-                    continue;
-                }
-                let signal = match vendor {
-                    Vendor::Distroless => tree::REJECTS_DISTROLESS,
-                    Vendor::Chainguard => tree::REJECTS_CHAINGUARD,
+            for verdict in &verdicts {
+                let (signal, detail) = match (verdict.vendor, verdict.chosen) {
+                    (_, Some(row)) if !copied(row) => continue,
+                    (Vendor::Distroless, Some(row)) => (
+                        tree::COPIED_INTERPRETER,
+                        format!(
+                            "{} excludes Python {}, the interpreter of {}; Python {} is the newest supported CPython release it admits: the interpreter of {} is copied into {}",
+                            evidence.detail,
+                            verdict.own.version,
+                            verdict.own_image,
+                            language(row).selector,
+                            builder_image(Vendor::Distroless, language(row).selector),
+                            row.repository
+                        ),
+                    ),
+                    (Vendor::Distroless, None) => (
+                        tree::REJECTS_DISTROLESS,
+                        format!(
+                            "{} admits none of the CPython releases distroless can run ({}); {fits}",
+                            evidence.detail,
+                            verdict.releases.join(", ")
+                        ),
+                    ),
+                    (Vendor::Chainguard, _) => (
+                        tree::REJECTS_CHAINGUARD,
+                        format!(
+                            "{} excludes Python {}, the interpreter of {}, the one Python image the {} free tier publishes; {fits}",
+                            evidence.detail, verdict.own.version, verdict.own_image, verdict.vendor
+                        ),
+                    ),
                 };
                 signals.add(
                     signal,
                     [Evidence {
-                        detail: format!(
-                            "{} excludes Python {version}, the interpreter of the {vendor} runtime; {fits}",
-                            evidence.detail
-                        ),
+                        detail,
                         ..evidence.clone()
                     }],
                 );
@@ -192,38 +212,57 @@ impl PythonFacts {
     /// Which vendor's runtime fits the constraint's verdicts, or exactly what to change when
     /// none does: the Pythons requires-python must admit, and a dependency Chainguard cannot
     /// build.
-    fn fits(&self, app: &App, verdicts: &[(Vendor, &'static str, bool)]) -> String {
+    fn fits(&self, app: &App, verdicts: &[Verdict]) -> String {
         let library = self.native_libraries(app).next();
         let mut fits = Vec::new();
         let mut blocked = Vec::new();
-        for (vendor, version, ok) in verdicts {
-            match (ok, vendor, library) {
-                (false, _, _) => {}
-                (true, Vendor::Chainguard, Some(((package, library, _, instead), _))) => {
+        for verdict in verdicts {
+            let vendor = verdict.vendor;
+            match (verdict.chosen, vendor, library) {
+                (None, _, _) => {}
+                (Some(row), Vendor::Chainguard, Some(((package, library, _, instead), _))) => {
                     blocked.push(format!(
-                        "--vendor {vendor} (Python {version}) admits it, but {package} builds against {library}, which that vendor lacks: use {instead}"
+                        "--vendor {vendor} (Python {}) admits it, but {package} builds against {library}, which that vendor lacks: use {instead}",
+                        language(row).version
                     ))
                 }
-                (true, _, _) => fits.push(format!("--vendor {vendor} (Python {version})")),
+                (Some(row), _, _) => fits.push(format!(
+                    "--vendor {vendor} (Python {}) fits",
+                    language(row).selector
+                )),
             }
         }
         if !fits.is_empty() {
-            return format!("{} fits", fits.join(", "));
+            return fits.join(", ");
         }
         let pythons: Vec<String> = verdicts
             .iter()
-            .filter(|(_, _, ok)| !ok)
-            .map(|(vendor, version, _)| format!("{} ({vendor})", minor_of(version)))
+            .map(|verdict| match verdict.releases.as_slice() {
+                [one] => format!("Python {one} ({})", verdict.vendor),
+                several => format!("one of Python {} ({})", several.join(", "), verdict.vendor),
+            })
             .collect();
         let mut text = format!(
-            "no runtime image fits: requires-python must admit Python {}",
-            pythons.join(" or ")
+            "no runtime image fits: requires-python must admit {}",
+            pythons.join(", or ")
         );
         for reason in blocked {
             text.push_str("; or ");
             text.push_str(&reason);
         }
         text
+    }
+
+    /// The Python release the runtime runs for `app` under `vendor`, as the catalogue's
+    /// selector: the vendor's own image's when the constraint admits it (or there is none),
+    /// else the newest supported release the constraint admits; None when it admits none.
+    pub fn python_release(&self, app: &App, vendor: Vendor) -> Option<&'static str> {
+        let spec = self.constraint(Some(app)).map(|(spec, _)| spec);
+        admitted(spec.as_deref().unwrap_or(""))
+            .into_iter()
+            .find(|verdict| verdict.vendor == vendor)
+            .and_then(|verdict| verdict.chosen)
+            .map(|row| language(row).selector)
     }
 
     /// The NATIVE_LIBRARIES rows whose package the app installs (locked or declared), each with
@@ -246,29 +285,68 @@ impl PythonFacts {
     }
 }
 
-/// For each vendor: its runtime's Python version and whether `spec` admits it. An unparsable
+/// What a constraint admits of one vendor's Pythons.
+pub struct Verdict {
+    pub vendor: Vendor,
+    /// The interpreter of the vendor's own python image.
+    pub own: Language,
+    /// That image.
+    pub own_image: &'static str,
+    /// The row the runtime takes: the own image's when admitted, else the newest admitted
+    /// release whose interpreter is copied in; None when the constraint admits none.
+    pub chosen: Option<&'static RuntimeImage>,
+    /// The minor of every release the vendor can run, oldest first.
+    pub releases: Vec<&'static str>,
+}
+
+/// For each vendor: what `spec` admits of the Pythons its runtimes carry. An unparsable
 /// specifier admits everything (and is reported by the planner).
-pub fn admitted(spec: &str) -> Vec<(Vendor, &'static str, bool)> {
+pub fn admitted(spec: &str) -> Vec<Verdict> {
     let parsed = VersionSpecifiers::from_str(spec).ok();
+    let admits = |row: &RuntimeImage| match (&parsed, Version::from_str(language(row).version)) {
+        (Some(spec), Ok(v)) => spec.contains(&v),
+        _ => true,
+    };
     [Vendor::Distroless, Vendor::Chainguard]
         .into_iter()
         .filter_map(|vendor| {
-            let row = catalog::language_runtimes(Stack::Python, vendor)
-                .into_iter()
-                .next()?;
-            let version = row.language?.version;
-            let ok = match (&parsed, Version::from_str(version)) {
-                (Some(spec), Ok(v)) => spec.contains(&v),
-                _ => true,
+            let rows = catalog::language_runtimes(Stack::Python, vendor);
+            let own = rows.iter().copied().find(|row| !copied(row))?;
+            let chosen = if admits(own) {
+                Some(own)
+            } else {
+                rows.iter()
+                    .copied()
+                    .rfind(|row| copied(row) && admits(row))
             };
-            Some((vendor, version, ok))
+            Some(Verdict {
+                vendor,
+                own: *language(own),
+                own_image: own.repository,
+                chosen,
+                releases: rows.iter().map(|row| language(row).selector).collect(),
+            })
         })
         .collect()
 }
 
-/// `3.13` of `3.13.5`.
-fn minor_of(version: &str) -> &str {
-    version.rsplit_once('.').map_or(version, |(minor, _)| minor)
+/// The interpreter of a Python runtime row.
+fn language(row: &RuntimeImage) -> &Language {
+    row.language
+        .as_ref()
+        .expect("the Python runtime rows carry their interpreter")
+}
+
+/// Whether a Python runtime row's interpreter is copied in from the builder.
+fn copied(row: &RuntimeImage) -> bool {
+    language(row).copied
+}
+
+/// The builder image for a Python release under `vendor`.
+fn builder_image(vendor: Vendor, minor: &str) -> String {
+    catalog::builder(Stack::Python, vendor)
+        .map(|row| row.reference(minor))
+        .unwrap_or_default()
 }
 
 /// The start command in words, for listings.

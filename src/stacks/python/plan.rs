@@ -73,6 +73,51 @@ pub struct PythonPlan {
     /// Shared libraries compiled packages link that the runtime lacks (`libpq.so.5`): each,
     /// with what it links beyond glibc, is copied from the builder into the runtime.
     pub native_libraries: Vec<String>,
+    /// The builder's interpreter, copied into a runtime that has none (distroless `cc`).
+    pub copied_interpreter: Option<CopiedInterpreter>,
+}
+
+/// The parts of the standard library a copied interpreter leaves behind: the test suite, IDLE,
+/// Tk, the pip bootstrapper and the builder's own site-packages (pip; the venv has its own).
+pub const STDLIB_LEFT_OUT: &[&str] = &[
+    "test",
+    "idlelib",
+    "tkinter",
+    "turtledemo",
+    "ensurepip",
+    "site-packages",
+];
+
+/// An interpreter the runtime gets from the builder, at the same paths: the official python
+/// image's layout (`PREFIX/bin/pythonX.Y`, `PREFIX/lib/pythonX.Y`).
+#[derive(Debug, Clone, Serialize)]
+pub struct CopiedInterpreter {
+    /// `/usr/local/bin/python3.12`.
+    pub binary: String,
+    /// `/usr/local/bin`.
+    pub bin_dir: String,
+    /// `/usr/local/lib`.
+    pub lib_dir: String,
+    /// `/usr/local/lib/python3.12`.
+    pub stdlib: String,
+    /// Directories of the standard library left out.
+    pub left_out: &'static [&'static str],
+}
+
+impl CopiedInterpreter {
+    /// The layout around an interpreter at `binary` (`PREFIX/bin/NAME`).
+    fn at(binary: &str) -> CopiedInterpreter {
+        let (bin_dir, name) = binary.rsplit_once('/').unwrap_or(("", binary));
+        let prefix = bin_dir.strip_suffix("/bin").unwrap_or(bin_dir);
+        let lib_dir = format!("{prefix}/lib");
+        CopiedInterpreter {
+            binary: binary.to_string(),
+            bin_dir: bin_dir.to_string(),
+            stdlib: format!("{lib_dir}/{name}"),
+            lib_dir,
+            left_out: STDLIB_LEFT_OUT,
+        }
+    }
 }
 
 /// The app to containerise: the one `--package` names, or the only one.
@@ -286,8 +331,11 @@ pub fn plan(
     );
     planner.steps.push(health_step);
     let pythonpath = planner.pythonpath(entry, install.install_project);
+    let copied_interpreter = language
+        .copied
+        .then(|| CopiedInterpreter::at(language.interpreter));
     Ok(StackOutput {
-        platforms: platforms(facts, &native_libraries),
+        platforms: platforms(facts, &native_libraries, language),
         about: project.about.clone(),
         health,
         stop_signal,
@@ -306,7 +354,7 @@ pub fn plan(
             project_dir,
             venv: VENV,
             interpreter: language.interpreter.to_string(),
-            link_from: link_from(settings, &minor),
+            link_from: link_from(settings, language, &minor),
             tool: install.tool,
             server: planner.server.clone(),
             manifests: manifest_copies(&install.files),
@@ -320,6 +368,7 @@ pub fn plan(
             command,
             native_libraries,
             pythonpath,
+            copied_interpreter,
         }),
     })
 }
@@ -333,11 +382,12 @@ fn minor_version(language: Language) -> String {
         .to_string()
 }
 
-/// The builder's interpreter to link at the runtime's path, where the two differ (distroless).
-fn link_from(settings: &Settings, minor: &str) -> Option<String> {
+/// The builder's interpreter to link at the runtime's path, where the two differ (distroless
+/// python3; not an interpreter copied from the builder, whose path is the builder's own).
+fn link_from(settings: &Settings, language: Language, minor: &str) -> Option<String> {
     match settings.vendor {
-        Vendor::Distroless => Some(format!("/usr/local/bin/python{minor}")),
-        Vendor::Chainguard => None,
+        Vendor::Distroless if !language.copied => Some(format!("/usr/local/bin/python{minor}")),
+        _ => None,
     }
 }
 
@@ -359,8 +409,8 @@ fn app_port(entry: &Entry, port: u16) -> Option<u16> {
     }
 }
 
-/// A `lang-version` setting the runtime cannot honour: the distroless python3 image carries one
-/// Python, and the builder must match it.
+/// A `lang-version` setting other than the Python the runtime runs: the python3 image's, or
+/// the one the project's constraint chose, and the builder must match it.
 fn requested_version(settings: &Settings, minor: &str) -> Result<(), DetectError> {
     if let Some(wanted) = &settings.lang_version
         && wanted != minor
@@ -370,7 +420,7 @@ fn requested_version(settings: &Settings, minor: &str) -> Result<(), DetectError
             "lang-version",
             wanted,
             format!(
-                "the distroless python3 runtime carries Python {minor} only, and the builder must match it"
+                "the distroless runtime runs Python {minor} (distroless python3's, or the newest release the project's Python constraint admits), and the builder must match it"
             ),
         ));
     }
@@ -852,6 +902,10 @@ impl<'a> Planner<'a> {
             ));
         }
         let answer = match settings.vendor {
+            Vendor::Distroless if language.copied => format!(
+                "yes, Python {}: the builder's, copied into {}",
+                language.selector, decision.runtime.repository
+            ),
             Vendor::Distroless => format!("yes, Python {}", language.version),
             Vendor::Chainguard => format!(
                 "yes, Python {}: what the catalogue assumes {}:{} carries; the tag floats to each new release",
@@ -915,10 +969,17 @@ impl<'a> Planner<'a> {
             },
             evidence: vec![Evidence::file(
                 "catalog",
-                format!(
-                    "the runtime's interpreter is {}; the venv must be built by the same Python",
-                    language.interpreter
-                ),
+                if language.copied {
+                    format!(
+                        "the runtime's interpreter is the builder's own {}, copied in; the venv is built by it",
+                        language.interpreter
+                    )
+                } else {
+                    format!(
+                        "the runtime's interpreter is {}; the venv must be built by the same Python",
+                        language.interpreter
+                    )
+                },
             )],
         });
         if !needs_compiler.is_empty() {
@@ -1004,8 +1065,15 @@ use std::str::FromStr;
 fn platforms(
     facts: &super::PythonFacts,
     native_libraries: &[String],
+    language: Language,
 ) -> crate::stacks::output::Platforms {
     use crate::stacks::output::{INSTALL_ON_TARGET as NATIVE, Platforms, first_of};
+    if language.copied {
+        return Platforms::native(format!(
+            "the build machine's: the runtime's interpreter ({}) is copied from the builder, {NATIVE}",
+            language.interpreter
+        ));
+    }
     if let Some(library) = native_libraries.first() {
         return Platforms::native(format!(
             "the build machine's: a compiled package links {library}, copied from the builder, {NATIVE}"
