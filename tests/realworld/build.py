@@ -101,7 +101,10 @@ def verify(app, timeout, keys, keep=False):
     init = shiplight("init", "--yes", "--force", "--no-syntax", app)
     if init.returncode != 0:
         return None, f"refused: {first_line(init)}", None, ""
-    plan = json.loads(shiplight("explain", "--json", "--no-syntax", app).stdout)
+    explained = shiplight("explain", "--json", "--no-syntax", app)
+    if explained.returncode != 0:
+        return None, f"refused after init: {first_line(explained)}", None, ""
+    plan = json.loads(explained.stdout)
     try:
         for image in e2e.plan_images(plan):
             e2e.ensure_standin(image, keys)
