@@ -80,7 +80,7 @@ impl StackKind for Kind {
         if settings.package.is_some() {
             return Vec::new();
         }
-        let (candidates, _) = facts.products(settings.profile.as_deref());
+        let candidates = facts.products(settings.profile.as_deref()).modules;
         if candidates.len() < 2 {
             return Vec::new();
         }

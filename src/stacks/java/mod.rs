@@ -133,6 +133,24 @@ impl Module {
     }
 }
 
+/// The modules a build produces to be started (see [`JavaFacts::products`]).
+#[derive(Debug, Clone)]
+pub struct Products<'a> {
+    pub modules: Vec<&'a Module>,
+    /// The profile the products need when none was named, with why it is the one.
+    pub profile: Option<(String, Evidence)>,
+    /// Why the one module left was chosen among several, with the evidence.
+    pub why: Option<(&'static str, Evidence)>,
+}
+
+/// The lower-case words of a module's name or directory, split at `-`, `_` and `.`.
+fn words(text: &str) -> Vec<String> {
+    text.split(['-', '_', '.'])
+        .filter(|w| !w.is_empty())
+        .map(str::to_ascii_lowercase)
+        .collect()
+}
+
 /// Everything detected about a Java build.
 #[derive(Debug, Clone, Serialize)]
 pub struct JavaFacts {
@@ -163,9 +181,19 @@ impl JavaFacts {
     /// The modules a build produces to be started, with `profile` named: the candidates that
     /// are not samples, examples, demos, tests or benchmarks (unless all are), of those the
     /// ones the build always lists over those a profile adds (unless all are); then the one
-    /// that assembles the others, when exactly one does (see [`JavaFacts::assembler`]), with
-    /// the evidence for the choice.
-    pub fn products(&self, profile: Option<&str>) -> (Vec<&Module>, Option<Evidence>) {
+    /// that assembles the others, when exactly one does (see [`JavaFacts::assembler`]), else
+    /// the project's server (see [`JavaFacts::server`]), with the evidence for the choice.
+    /// With no profile named, when every module the default build makes runnable is a sample
+    /// or a test and the application modules become runnable under one profile only, the
+    /// products are theirs under that profile (see [`JavaFacts::release_profile`]).
+    pub fn products(&self, profile: Option<&str>) -> Products<'_> {
+        let (profile, because) = match profile {
+            Some(named) => (Some(named), None),
+            None => match self.release_profile() {
+                Some((id, evidence)) => (Some(id), Some((id.to_string(), evidence))),
+                None => (None, None),
+            },
+        };
         let candidates = self.candidates(profile);
         let applications: Vec<&Module> = candidates
             .iter()
@@ -179,13 +207,85 @@ impl JavaFacts {
         };
         let listed: Vec<&Module> = chosen.iter().copied().filter(|m| !m.by_profile).collect();
         let chosen = if listed.is_empty() { chosen } else { listed };
-        if chosen.len() < 2 {
-            return (chosen, None);
+        let mut products = Products {
+            modules: chosen,
+            profile: because,
+            why: None,
+        };
+        if products.modules.len() < 2 {
+            return products;
         }
-        match self.assembler(&chosen) {
-            Some((one, evidence)) => (vec![one], Some(evidence)),
-            None => (chosen, None),
+        let picked = self
+            .assembler(&products.modules)
+            .map(|(one, evidence)| (one, "it assembles the build", evidence))
+            .or_else(|| {
+                self.server(&products.modules)
+                    .map(|(one, evidence)| (one, "it is the project's server", evidence))
+            });
+        if let Some((one, reason, evidence)) = picked {
+            products.modules = vec![one];
+            products.why = Some((reason, evidence));
         }
+        products
+    }
+
+    /// The one profile under which the build's application modules produce something to run,
+    /// when every module its default build makes runnable is a sample or a test (a mock server
+    /// beside a server released through a profile), with the first such module's evidence.
+    fn release_profile(&self) -> Option<(&str, Evidence)> {
+        let defaults = self.candidates(None);
+        if defaults.is_empty() || defaults.iter().any(|m| !m.is_sample()) {
+            return None;
+        }
+        let found: Vec<(&Module, &Runnable)> = self
+            .modules
+            .iter()
+            .filter(|m| !m.is_sample() && m.runnable.is_none())
+            .flat_map(|m| m.profiles.iter().map(move |r| (m, r)))
+            .collect();
+        let (first, runnable) = found.first()?;
+        let id = runnable.profile.as_deref()?;
+        if found.iter().any(|(_, r)| r.profile.as_deref() != Some(id)) {
+            return None;
+        }
+        let detail = format!(
+            "{} is runnable under profile {id}; the default build's runnable modules ({}) are samples or tests",
+            first.name,
+            defaults
+                .iter()
+                .map(|m| m.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        Some((id, Evidence::file(first.manifest.clone(), detail)))
+    }
+
+    /// Among several runnable modules, the project's server: the only one named after the
+    /// build's root module then `server` (`acme-server` in build `acme` or `acme-parent`), by
+    /// its name or a directory on its path (`acme-server/acme-server-starter`).
+    fn server<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
+        let root = self.modules.iter().find(|m| m.dir.is_empty())?;
+        let mut project = words(&root.name);
+        if project.len() > 1
+            && project
+                .last()
+                .is_some_and(|w| ["parent", "root", "build", "all", "project"].contains(&w.as_str()))
+        {
+            project.pop();
+        }
+        project.push("server".to_string());
+        let named = |m: &Module| {
+            words(&m.name) == project || m.dir.split('/').any(|part| words(part) == project)
+        };
+        let servers: Vec<&&Module> = chosen.iter().filter(|m| named(m)).collect();
+        let [one] = servers.as_slice() else {
+            return None;
+        };
+        let detail = format!(
+            "named after the build's root module {} then server: the project's server",
+            root.name
+        );
+        Some((**one, Evidence::file(one.manifest.clone(), detail)))
     }
 
     /// Among several runnable modules, the one that assembles the build: the only one that

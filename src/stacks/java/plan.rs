@@ -80,8 +80,11 @@ pub fn select<'a>(
             ));
         }
     }
+    let products = facts.products(profile);
+    let release = products.profile.clone();
+    let profile = release.as_ref().map_or(profile, |(id, _)| Some(id.as_str()));
     let all = facts.candidates(profile);
-    let (candidates, assembles) = facts.products(profile);
+    let candidates = products.modules;
     let label = |m: &Module| {
         if m.dir.is_empty() || m.dir == m.name {
             m.name.clone()
@@ -111,8 +114,23 @@ pub fn select<'a>(
     } else {
         match candidates.as_slice() {
             [one] => {
-                if all.len() > 1 {
-                    step = Some(product_step(&all, one, assembles));
+                if let Some((id, evidence)) = release.clone() {
+                    let mut answer = format!(
+                        "{} under profile {id}: what the default build makes runnable is samples or tests",
+                        one.name
+                    );
+                    let mut evidence = vec![evidence];
+                    if let Some((reason, why)) = products.why {
+                        answer.push_str(&format!("; {reason}"));
+                        evidence.push(why);
+                    }
+                    step = Some(Step {
+                        question: "Which of the runnable modules is the application?".to_string(),
+                        answer,
+                        evidence,
+                    });
+                } else if all.len() > 1 {
+                    step = Some(product_step(&all, one, products.why));
                 }
                 one
             }
@@ -166,17 +184,18 @@ fn deployed_choice<'a>(facts: &'a JavaFacts, all: &[&'a Module]) -> Option<(&'a 
 
 /// The step that says why `chosen` is the product among the runnable modules `all`: it
 /// assembles the others, or the others are samples, examples, tests or benchmarks.
-fn product_step(all: &[&Module], chosen: &Module, assembles: Option<Evidence>) -> Step {
+fn product_step(
+    all: &[&Module],
+    chosen: &Module,
+    why: Option<(&'static str, Evidence)>,
+) -> Step {
     let others: Vec<&str> = all
         .iter()
         .filter(|m| m.name != chosen.name)
         .map(|m| m.name.as_str())
         .collect();
-    let (answer, evidence) = match assembles {
-        Some(evidence) => (
-            format!("{}: it assembles the build", chosen.name),
-            vec![evidence],
-        ),
+    let (answer, evidence) = match why {
+        Some((reason, evidence)) => (format!("{}: {reason}", chosen.name), vec![evidence]),
         None => (
             format!(
                 "{}: the others ({}) are samples, examples, tests or benchmarks, or modules a profile adds",
