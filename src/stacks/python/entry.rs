@@ -1,6 +1,7 @@
 //! How a Python project starts: Django (manage.py and its settings module), a FastAPI,
 //! Starlette or Flask application object, an application a package's `__main__.py` hands
-//! uvicorn by name, a console script, or a main.py / app.py script; and the port.
+//! uvicorn by name or one in a console script's module, a console script (the server among
+//! several), a Python script of `script-files`, or a main.py / app.py script; and the port.
 
 use super::project::Project;
 use crate::evidence::Evidence;
@@ -142,6 +143,11 @@ fn start(
         }
         None => {}
     }
+    if project.build_system
+        && let Some(entry) = installed_script_file(repo, project)
+    {
+        return Ok(Some(entry));
+    }
     let candidates = super::scripts::candidates(repo, project);
     if let Some(chosen) = super::scripts::find(repo, project, &candidates) {
         return Ok(Some(program(chosen)));
@@ -150,6 +156,44 @@ fn start(
         return Ok(Some(entry));
     }
     Ok(super::scripts::only(project, &candidates).map(program))
+}
+
+/// The only script of `[tool.setuptools] script-files` that starts with a Python shebang:
+/// the install puts it in the venv's bin with the shebang pointed at the venv's interpreter.
+fn installed_script_file(repo: &Repo, project: &Project) -> Option<Entry> {
+    let python: Vec<&(String, Evidence)> = project
+        .script_files
+        .iter()
+        .filter(|(path, _)| {
+            let file = repo::join(&project.dir, path);
+            repo.read_text(&file, SOURCE_CAP)
+                .ok()
+                .flatten()
+                .and_then(|text| text.lines().next().map(str::to_string))
+                .is_some_and(|first| first.starts_with("#!") && first.contains("python"))
+        })
+        .collect();
+    let [(path, evidence)] = python.as_slice() else {
+        return None;
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::safe::name(&evidence.file, "script file", name).ok()?;
+    let mut evidence = evidence.clone();
+    evidence.detail = format!(
+        "{}: the only one with a Python shebang, installed into the venv's bin",
+        evidence.detail
+    );
+    Some(Entry {
+        health: None,
+        framework: None,
+        start: Start::Script {
+            name: name.to_string(),
+        },
+        source_dir: None,
+        evidence,
+        asgi: None,
+        port: None,
+    })
 }
 
 /// The entry that runs a program the interpreter starts.
