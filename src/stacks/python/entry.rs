@@ -1,6 +1,7 @@
 //! How a Python project starts: Django (manage.py and its settings module), a FastAPI,
-//! Starlette or Flask application object, a console script, or a main.py / app.py script; and
-//! the port.
+//! Starlette or Flask application object, an application a package's `__main__.py` hands
+//! uvicorn by name or one in a console script's module, a console script (the server among
+//! several), a Python script of `script-files`, or a main.py / app.py script; and the port.
 
 use super::project::Project;
 use crate::evidence::Evidence;
@@ -117,7 +118,13 @@ fn start(
     if let Some(entry) = wsgi_module(repo, project)? {
         return Ok(Some(entry));
     }
-    let script = project.build_system.then(|| pick_script(project)).flatten();
+    if let Some(entry) = served_by_main(repo, project)? {
+        return Ok(Some(entry));
+    }
+    if let Some(entry) = script_module_app(repo, project)? {
+        return Ok(Some(entry));
+    }
+    let script = project.build_system.then(|| pick_script(repo, project)).flatten();
     let console = |(name, _, evidence): (String, String, Evidence)| Entry {
         health: None,
         framework: None,
@@ -136,6 +143,11 @@ fn start(
         }
         None => {}
     }
+    if project.build_system
+        && let Some(entry) = installed_script_file(repo, project)
+    {
+        return Ok(Some(entry));
+    }
     let candidates = super::scripts::candidates(repo, project);
     if let Some(chosen) = super::scripts::find(repo, project, &candidates) {
         return Ok(Some(program(chosen)));
@@ -144,6 +156,44 @@ fn start(
         return Ok(Some(entry));
     }
     Ok(super::scripts::only(project, &candidates).map(program))
+}
+
+/// The only script of `[tool.setuptools] script-files` that starts with a Python shebang:
+/// the install puts it in the venv's bin with the shebang pointed at the venv's interpreter.
+fn installed_script_file(repo: &Repo, project: &Project) -> Option<Entry> {
+    let python: Vec<&(String, Evidence)> = project
+        .script_files
+        .iter()
+        .filter(|(path, _)| {
+            let file = repo::join(&project.dir, path);
+            repo.read_text(&file, SOURCE_CAP)
+                .ok()
+                .flatten()
+                .and_then(|text| text.lines().next().map(str::to_string))
+                .is_some_and(|first| first.starts_with("#!") && first.contains("python"))
+        })
+        .collect();
+    let [(path, evidence)] = python.as_slice() else {
+        return None;
+    };
+    let name = path.rsplit('/').next().unwrap_or(path);
+    crate::safe::name(&evidence.file, "script file", name).ok()?;
+    let mut evidence = evidence.clone();
+    evidence.detail = format!(
+        "{}: the only one with a Python shebang, installed into the venv's bin",
+        evidence.detail
+    );
+    Some(Entry {
+        health: None,
+        framework: None,
+        start: Start::Script {
+            name: name.to_string(),
+        },
+        source_dir: None,
+        evidence,
+        asgi: None,
+        port: None,
+    })
 }
 
 /// The entry that runs a program the interpreter starts.
@@ -173,48 +223,102 @@ fn import_name(project: &Project) -> String {
         .unwrap_or_default()
 }
 
+/// The web frameworks whose application object shiplight serves, with the call that builds one.
+const FRAMEWORKS: [(&str, &str); 3] = [
+    ("FastAPI", "FastAPI("),
+    ("Starlette", "Starlette("),
+    ("Flask", "Flask("),
+];
+
 /// A FastAPI, Starlette or Flask application object (of a framework the project depends on)
 /// in one of the usual files, and the server that runs it.
 fn application_object(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
     let pkg = import_name(project);
-    let has = |name: &str| project.dependencies.contains_key(name);
-    for (framework, constructor) in [
-        ("FastAPI", "FastAPI("),
-        ("Starlette", "Starlette("),
-        ("Flask", "Flask("),
-    ] {
-        if !has(&framework.to_lowercase()) {
-            continue;
-        }
+    for framework in FRAMEWORKS {
         for pattern in APP_FILES {
             if pattern.contains("{pkg}") && pkg.is_empty() {
                 continue;
             }
             let rel = pattern.replace("{pkg}", &pkg);
-            let file = repo::join(&project.dir, &rel);
-            let Some(text) = repo.read_text(&file, SOURCE_CAP)? else {
-                continue;
-            };
-            let Some((object, line)) = app_object(&text, constructor) else {
-                continue;
-            };
-            let (module, source_dir) = module_of(&rel);
-            let target = format!("{module}:{object}");
-            let evidence = Evidence::line(&file, line, format!("{object} = {constructor}...)"));
-            let start = match framework {
-                "FastAPI" | "Starlette" => Start::Uvicorn { target },
-                _ => Start::Gunicorn { target },
-            };
-            return Ok(Some(Entry {
-                health: None,
-                framework: Some(framework),
-                start,
-                source_dir,
-                evidence,
-                asgi: None,
-                port: Some((SERVER_PORT, server_port_evidence(framework))),
-            }));
+            if let Some(entry) = app_in(repo, project, &rel, &[framework], None)? {
+                return Ok(Some(entry));
+            }
         }
+    }
+    Ok(None)
+}
+
+/// A FastAPI, Starlette or Flask application object at module level in the module a console
+/// script names (`web.site` of `site-run = web.site:run`), in the project directory or its
+/// `src/`: served by the production server rather than through the script.
+fn script_module_app(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let mut scripts: Vec<&(String, String, Evidence)> = project.scripts.iter().collect();
+    scripts.sort_by_key(|(_, _, evidence)| (evidence.file.clone(), evidence.line));
+    for (name, target, _) in scripts {
+        let module = target.split(':').next().unwrap_or_default().trim();
+        if !module.split('.').all(identifier) {
+            continue;
+        }
+        let path = module.replace('.', "/");
+        for base in ["", "src"] {
+            for rel in [format!("{path}.py"), format!("{path}/__init__.py")] {
+                let rel = repo::join(base, &rel);
+                if let Some(entry) = app_in(repo, project, &rel, &FRAMEWORKS, Some(name))? {
+                    return Ok(Some(entry));
+                }
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The application object of one of `frameworks` (that the project depends on) at module
+/// level in `rel`, relative to the project directory; `script` names the console script whose
+/// module it is.
+fn app_in(
+    repo: &Repo,
+    project: &Project,
+    rel: &str,
+    frameworks: &[(&'static str, &str)],
+    script: Option<&str>,
+) -> Result<Option<Entry>, DetectError> {
+    let has = |name: &str| project.dependencies.contains_key(name);
+    let file = repo::join(&project.dir, rel);
+    let mut text = None;
+    for &(framework, constructor) in frameworks {
+        if !has(&framework.to_lowercase()) {
+            continue;
+        }
+        if text.is_none() {
+            match repo.read_text(&file, SOURCE_CAP)? {
+                Some(read) => text = Some(read),
+                None => return Ok(None),
+            }
+        }
+        let Some((object, line)) = text.as_deref().and_then(|t| app_object(t, constructor)) else {
+            continue;
+        };
+        let (module, source_dir) = module_of(rel);
+        let target = format!("{module}:{object}");
+        let why = match script {
+            Some(script) => {
+                format!("{object} = {constructor}...), in the module of console script {script}")
+            }
+            None => format!("{object} = {constructor}...)"),
+        };
+        let start = match framework {
+            "FastAPI" | "Starlette" => Start::Uvicorn { target },
+            _ => Start::Gunicorn { target },
+        };
+        return Ok(Some(Entry {
+            health: None,
+            framework: Some(framework),
+            start,
+            source_dir,
+            evidence: Evidence::line(&file, line, why),
+            asgi: None,
+            port: Some((SERVER_PORT, server_port_evidence(framework))),
+        }));
     }
     Ok(None)
 }
@@ -249,14 +353,24 @@ fn server_port_evidence(framework: &str) -> Evidence {
     )
 }
 
-/// The console script to run, in the order the manifest declares them: the one named like the
-/// project, else one named like a part of its name (`interpreter` of `open-interpreter`), else
-/// the first that is not a helper named `<project>-<task>`, else the first; with whether it is
-/// named after the project (a script that is not yields to one the README runs).
-fn pick_script(project: &Project) -> Option<((String, String, Evidence), bool)> {
+/// The console script to run, in the order the manifest declares them: among several, the one
+/// whose module starts a server (`uvicorn.run(`); else the one named like the project, else
+/// one named like a part of its name (`interpreter` of `open-interpreter`), else the first
+/// that is not a helper named `<project>-<task>`, else the first; with whether it is chosen
+/// by its module or its name (a script that is not yields to one the README runs).
+fn pick_script(repo: &Repo, project: &Project) -> Option<((String, String, Evidence), bool)> {
     let name = project.name.as_deref().map(super::project::normalize);
     let mut scripts: Vec<&(String, String, Evidence)> = project.scripts.iter().collect();
     scripts.sort_by_key(|(_, _, evidence)| (evidence.file.clone(), evidence.line));
+    if scripts.len() > 1
+        && let Some((script, target, evidence)) = scripts
+            .iter()
+            .find(|(_, target, _)| starts_server(repo, project, target))
+    {
+        let mut evidence = evidence.clone();
+        evidence.detail = format!("{}; its module starts a server (uvicorn.run)", evidence.detail);
+        return Some(((script.clone(), target.clone(), evidence), true));
+    }
     let normalized = |script: &str| super::project::normalize(script);
     let named = name.as_ref().and_then(|name| {
         scripts
@@ -280,6 +394,27 @@ fn pick_script(project: &Project) -> Option<((String, String, Evidence), bool)> 
     product
         .or(scripts.first())
         .map(|found| ((*found).clone(), false))
+}
+
+/// Whether the module a console script's `target` (`pkg.mod:main`) names, in the project
+/// directory or its `src/`, calls `uvicorn.run(`.
+fn starts_server(repo: &Repo, project: &Project, target: &str) -> bool {
+    let module = target.split(':').next().unwrap_or_default().trim();
+    if !module.split('.').all(identifier) {
+        return false;
+    }
+    let path = module.replace('.', "/");
+    ["", "src"].into_iter().any(|base| {
+        [format!("{path}.py"), format!("{path}/__init__.py")]
+            .iter()
+            .any(|rel| {
+                let file = repo::join(&project.dir, &repo::join(base, rel));
+                repo.read_text(&file, SOURCE_CAP)
+                    .ok()
+                    .flatten()
+                    .is_some_and(|text| text.contains("uvicorn.run("))
+            })
+    })
 }
 
 /// Conventional server modules at the project's top or in the package named after it:
@@ -326,11 +461,86 @@ fn wsgi_module(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectEr
     Ok(None)
 }
 
-/// A module-level `application` or `app` (assigned or imported), else an `app` or
-/// `create_app` factory (`app()`), with its line.
-fn server_object(text: &str) -> Option<(String, usize)> {
-    for name in ["application", "app"] {
-        let found = text.lines().position(|line| {
+/// An ASGI application that a package's `__main__.py` (of a top-level package, in the project
+/// directory or its `src/`, or of one of its subpackages) hands uvicorn by name,
+/// `uvicorn.run("pkg.server:app", ...)`, when that module is in the project and defines the
+/// object at module level: the project's own way to serve it, run by uvicorn directly.
+fn served_by_main(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError> {
+    let package_dirs = |dir: &str| {
+        repo.list_dir(dir, |name, kind| kind.is_dir() && identifier(name))
+            .into_iter()
+            .map(|name| repo::join(dir, &name))
+            .collect::<Vec<_>>()
+    };
+    for base in ["", "src"] {
+        let root = repo::join(&project.dir, base);
+        for package in package_dirs(&root) {
+            let places = std::iter::once(package.clone()).chain(package_dirs(&package));
+            for place in places {
+                let main = repo::join(&place, "__main__.py");
+                let Some(text) = repo.read_text(&main, SOURCE_CAP)? else {
+                    continue;
+                };
+                let Some((target, line)) = uvicorn_target(&text) else {
+                    continue;
+                };
+                let Some((module, object)) = target.split_once(':') else {
+                    continue;
+                };
+                let path = module.replace('.', "/");
+                let mut defined = false;
+                for rel in [format!("{path}.py"), format!("{path}/__init__.py")] {
+                    if let Some(source) = repo.read_text(&repo::join(&root, &rel), SOURCE_CAP)? {
+                        defined = defined_at(&source, object).is_some();
+                        break;
+                    }
+                }
+                if !defined {
+                    continue;
+                }
+                return Ok(Some(Entry {
+                    health: None,
+                    framework: None,
+                    start: Start::Uvicorn {
+                        target: target.clone(),
+                    },
+                    source_dir: (!base.is_empty()).then(|| base.to_string()),
+                    evidence: Evidence::line(
+                        &main,
+                        line,
+                        format!("uvicorn.run(\"{target}\"): the application the package serves"),
+                    ),
+                    port: Some((SERVER_PORT, server_port_evidence("uvicorn"))),
+                    asgi: None,
+                }));
+            }
+        }
+    }
+    Ok(None)
+}
+
+/// The `module:object` string a `uvicorn.run(` call is given first, with its line, when both
+/// parts are dotted Python names.
+fn uvicorn_target(text: &str) -> Option<(String, usize)> {
+    let at = text.find("uvicorn.run(")? + "uvicorn.run(".len();
+    let rest = &text[at..];
+    let start = rest.len() - rest.trim_start().len();
+    let rest = &rest[start..];
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let value = rest[1..].split(quote).next()?;
+    let (module, object) = value.split_once(':')?;
+    let dotted = |name: &str| name.split('.').all(identifier);
+    if !dotted(module) || !identifier(object) {
+        return None;
+    }
+    let line = text[..at + start].matches('\n').count() + 1;
+    Some((value.to_string(), line))
+}
+
+/// The line where `name` is bound at module level, by assignment or by `from ... import`.
+fn defined_at(text: &str, name: &str) -> Option<usize> {
+    text.lines()
+        .position(|line| {
             let assigned = line.strip_prefix(name).is_some_and(|rest| {
                 rest.trim_start().starts_with('=') && !rest.trim_start().starts_with("==")
             });
@@ -342,9 +552,16 @@ fn server_object(text: &str) -> Option<(String, usize)> {
                     })
                 });
             assigned || imported
-        });
-        if let Some(index) = found {
-            return Some((name.to_string(), index + 1));
+        })
+        .map(|index| index + 1)
+}
+
+/// A module-level `application` or `app` (assigned or imported), else an `app` or
+/// `create_app` factory (`app()`), with its line.
+fn server_object(text: &str) -> Option<(String, usize)> {
+    for name in ["application", "app"] {
+        if let Some(line) = defined_at(text, name) {
+            return Some((name.to_string(), line));
         }
     }
     ["app", "create_app"].into_iter().find_map(|name| {
@@ -502,6 +719,16 @@ mod tests {
             Some(("api".into(), 1))
         );
         assert_eq!(app_object("    app = Flask(__name__)", "Flask("), None);
+    }
+
+    #[test]
+    fn uvicorn_targets() {
+        assert_eq!(
+            uvicorn_target("import uvicorn\n\nuvicorn.run(\n    'pkg.server.listen:app',\n)\n"),
+            Some(("pkg.server.listen:app".into(), 4))
+        );
+        assert_eq!(uvicorn_target("uvicorn.run(app, port=8000)"), None);
+        assert_eq!(uvicorn_target("uvicorn.run(\"../x:app\")"), None);
     }
 
     #[test]

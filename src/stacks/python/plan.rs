@@ -492,7 +492,7 @@ impl<'a> Planner<'a> {
         DetectError::Broken {
             file: self.manifest(),
             line: None,
-            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), an application in wsgi.py or asgi.py, a console script of an installable project ([project.scripts], or console_scripts in setup.cfg or setup.py), a top-level script with an `if __name__ == \"__main__\":` block (the one the README or a shell script runs, the one named after the project, or the only one beside no installable package), a package holding __main__.py (named after the project, or the only one), and main.py, app.py, server.py".to_string(),
+            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), an application in wsgi.py or asgi.py, one a package's __main__.py hands uvicorn.run by name, a FastAPI, Starlette or Flask application object in the module a console script names, a console script of an installable project ([project.scripts], or console_scripts in setup.cfg or setup.py), the only Python script of [tool.setuptools] script-files, a top-level script with an `if __name__ == \"__main__\":` block (the one the README or a shell script runs, the one named after the project, or the only one beside no installable package), a package holding __main__.py (named after the project, or the only one), and main.py, app.py, server.py".to_string(),
         }
     }
 
