@@ -343,18 +343,21 @@ fn node_workspace_packages_are_listed_with_the_flag() {
 
 #[test]
 fn python_constraint_names_the_vendor_that_fits() {
-    let out = shiplight()
-        .args([
-            "init",
-            "--stdout",
-            "--only",
-            "dockerfile",
-            "--vendor",
-            "distroless",
-        ])
-        .arg(fixture("python-needs-314"))
-        .run()
-        .stdout;
+    let dockerfile = |vendor: &str| {
+        shiplight()
+            .args([
+                "init",
+                "--stdout",
+                "--only",
+                "dockerfile",
+                "--vendor",
+                vendor,
+            ])
+            .arg(fixture("python-needs-314"))
+            .run()
+            .stdout
+    };
+    let out = dockerfile("distroless");
     assert!(
         out.contains("FROM python:3.14-slim-trixie AS build"),
         "{out}"
@@ -363,18 +366,7 @@ fn python_constraint_names_the_vendor_that_fits() {
         out.contains("FROM gcr.io/distroless/cc-debian13:${RUNTIME_TAG}"),
         "{out}"
     );
-    let out = shiplight()
-        .args([
-            "init",
-            "--stdout",
-            "--only",
-            "dockerfile",
-            "--vendor",
-            "chainguard",
-        ])
-        .arg(fixture("python-needs-314"))
-        .run()
-        .stdout;
+    let out = dockerfile("chainguard");
     assert!(
         out.contains("FROM cgr.dev/chainguard/python:${RUNTIME_TAG}"),
         "{out}"

@@ -553,13 +553,7 @@ impl<'a> Planner<'a> {
             .transpose()?;
         let server = wsgi_server(&|name| self.has(name), asgi.is_some());
         if self.has(server) {
-            self.steps.push(Step {
-                question: "Which server runs the application?".to_string(),
-                answer: format!("{server}, which the dependencies install"),
-                evidence: dependency_evidence(self.facts, &self.app.project, server)
-                    .into_iter()
-                    .collect(),
-            });
+            self.installed_server_step(server);
         } else {
             let looked_for = if asgi.is_some() {
                 "gunicorn, waitress, or uvicorn, hypercorn or daphne for the ASGI module"
@@ -577,6 +571,17 @@ impl<'a> Planner<'a> {
         };
         let command = self.wsgi_run(server, target, asgi, port);
         Ok((command, start_text))
+    }
+
+    /// The step naming the server the dependencies install.
+    fn installed_server_step(&mut self, server: &str) {
+        self.steps.push(Step {
+            question: "Which server runs the application?".to_string(),
+            answer: format!("{server}, which the dependencies install"),
+            evidence: dependency_evidence(self.facts, &self.app.project, server)
+                .into_iter()
+                .collect(),
+        });
     }
 
     /// Installs `name` at `version` into the venv for an application whose dependencies carry
@@ -689,13 +694,7 @@ impl<'a> Planner<'a> {
         let mut start_text = super::describe_start(&entry.start);
         if server != "uvicorn" {
             start_text = format!("{server} {target}");
-            self.steps.push(Step {
-                question: "Which server runs the application?".to_string(),
-                answer: format!("{server}, which the dependencies install"),
-                evidence: dependency_evidence(self.facts, &self.app.project, server)
-                    .into_iter()
-                    .collect(),
-            });
+            self.installed_server_step(server);
         }
         let python = format!("{VENV}/bin/python");
         Ok((asgi_run(server, python, target, port), start_text))

@@ -254,23 +254,24 @@ fn scm_version(file: &str, text: &str, table: &Table, tool: Option<&Table>) -> O
         .and_then(|v| v.get("source"))
         .and_then(Value::as_str)
         == Some("vcs");
+    let header = |name: &str| {
+        text.lines()
+            .position(|l| l.trim() == name)
+            .map_or(1, |i| i + 1)
+    };
     if hatch_vcs {
-        let line = text
-            .lines()
-            .position(|l| l.trim() == "[tool.hatch.version]")
-            .map_or(1, |i| i + 1);
         return Some(Evidence::line(
             file,
-            line,
+            header("[tool.hatch.version]"),
             "[tool.hatch.version] source = \"vcs\"",
         ));
     }
     if tool.is_some_and(|t| t.contains_key("setuptools_scm")) {
-        let line = text
-            .lines()
-            .position(|l| l.trim() == "[tool.setuptools_scm]")
-            .map_or(1, |i| i + 1);
-        return Some(Evidence::line(file, line, "[tool.setuptools_scm]"));
+        return Some(Evidence::line(
+            file,
+            header("[tool.setuptools_scm]"),
+            "[tool.setuptools_scm]",
+        ));
     }
     let requirement = table
         .get("build-system")
