@@ -233,6 +233,7 @@ fn project(
         hint: None,
         port: None,
         health: None,
+        spring: Default::default(),
         key: dir.to_string(),
         by_profile: false,
         depends: Vec::new(),
@@ -251,6 +252,9 @@ fn project(
             let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
             module.port = super::port(repo, dir, framework)?;
             module.health = super::health(repo, &module.manifest)?;
+            if matches!(artefact, Artefact::SpringBoot { .. }) {
+                module.spring = super::spring::read(repo, dir)?;
+            }
             module.runnable = Some(Runnable {
                 artefact,
                 evidence: Evidence::line(file, at, format!("plugin {plugin}")),

@@ -701,6 +701,7 @@ fn module(
         hint: None,
         port: None,
         health: None,
+        spring: Default::default(),
         key: String::new(),
         by_profile: false,
         depends: Vec::new(),
@@ -755,6 +756,9 @@ fn module(
         );
         module.port = super::port(repo, &pom.dir, framework)?;
         module.health = super::health(repo, &module.manifest)?;
+        if matches!(runnable.artefact, Artefact::SpringBoot { .. }) {
+            module.spring = super::spring::read(repo, &pom.dir)?;
+        }
     }
     if module.runnable.is_none() {
         module.hint = Some(hint(module.profiles.first(), &pom.packaging));

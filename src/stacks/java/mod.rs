@@ -6,6 +6,7 @@ pub mod gradle;
 pub mod maven;
 pub mod plan;
 pub mod shipped;
+pub mod spring;
 pub mod tree;
 pub mod kind;
 pub use kind::Kind;
@@ -78,6 +79,8 @@ pub struct Module {
     pub port: Option<(u16, Evidence)>,
     /// The health endpoint a framework dependency serves (Spring Boot Actuator, SmallRye Health).
     pub health: Option<(String, Evidence)>,
+    /// What a Spring Boot module's configuration says about where its server listens.
+    pub spring: spring::Spring,
     /// The project's version, for the image's labels.
     pub about: crate::manifest::About,
     /// What other modules of the build call it by: `groupId:artifactId` (Maven), the

@@ -397,9 +397,33 @@ pub fn plan(
     if !facts.reports.is_empty() {
         steps.push(reports_step(&facts.reports));
     }
+    if let Some(evidence) = &module.spring.loopback {
+        steps.push(Step {
+            question: "Does the server need to be told to listen on every interface?".to_string(),
+            answer: format!("yes: its configuration binds a loopback address, which nothing outside the container reaches; the image passes {LISTEN_EVERYWHERE} (Spring's command-line arguments win over its configuration files)"),
+            evidence: vec![evidence.clone()],
+        });
+    }
+    let detected_health = module.health.as_ref().map(|(path, evidence)| {
+        match &module.spring.context_path {
+            Some((prefix, at)) => (
+                format!("{prefix}{path}"),
+                Evidence {
+                    detail: format!(
+                        "{}, under context path {prefix} ({}:{})",
+                        evidence.detail,
+                        at.file,
+                        at.line.unwrap_or(0)
+                    ),
+                    ..evidence.clone()
+                },
+            ),
+            None => (path.clone(), evidence.clone()),
+        }
+    });
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
-        module.health.as_ref(),
+        detected_health.as_ref(),
         port,
         health::Asker::program(
             |ask| {
@@ -480,7 +504,13 @@ fn java_plan(
         Artefact::FatJar => ("fat-jar", false, "shadowJar"),
         Artefact::Classpath { .. } => ("classpath", false, "installDist"),
     };
-    let (entrypoint, command_args) = launch(runtime, &runnable.artefact);
+    let (mut entrypoint, mut command_args) = launch(runtime, &runnable.artefact);
+    if module.spring.loopback.is_some() {
+        match entrypoint.as_mut() {
+            Some(words) => words.push(LISTEN_EVERYWHERE.to_string()),
+            None => command_args.push(LISTEN_EVERYWHERE.to_string()),
+        }
+    }
     let artefact = runnable
         .path
         .as_ref()
@@ -553,6 +583,9 @@ fn reports_step(reports: &[(String, Evidence)]) -> Step {
         evidence: reports.iter().map(|(_, e)| e.clone()).collect(),
     }
 }
+
+/// The argument that makes a Spring Boot server listen on every interface.
+const LISTEN_EVERYWHERE: &str = "--server.address=0.0.0.0";
 
 /// How `artefact` starts on `runtime`: an ENTRYPOINT putting the libraries on the classpath
 /// for a main class, else the jar as CMD (after `-jar` when the image's entrypoint lacks it).
