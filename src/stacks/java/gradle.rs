@@ -238,6 +238,8 @@ fn project(
         by_profile: false,
         depends: Vec::new(),
         distributed: false,
+        launches: Vec::new(),
+        jar: None,
         about: crate::manifest::About::default(),
     };
     module.depends = project_dependencies(text);

@@ -551,6 +551,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         module.depends = pom.dependency_keys().filter(|k| keys.contains(k)).collect();
         modules.push(module);
     }
+    launched_elsewhere(repo, &mut modules)?;
     Ok(JavaFacts {
         tool: Tool::Maven,
         tool_evidence: Evidence::file("pom.xml", "Maven project"),
@@ -706,6 +707,8 @@ fn module(
         by_profile: false,
         depends: Vec::new(),
         distributed: false,
+        launches: Vec::new(),
+        jar: None,
         about: crate::manifest::About {
             version: (raw_version != "0").then(|| {
                 (
@@ -721,7 +724,6 @@ fn module(
     };
     if pom.packaging == "pom" {
         module.hint = Some("packaging pom: an aggregator".to_string());
-        return Ok(module);
     }
     let inherited = chain[1..]
         .iter()
@@ -742,7 +744,16 @@ fn module(
         boot_version: boot_version(pom, &props),
         resolve: &resolve,
     };
+    if pom.packaging == "pom" {
+        if build.assembles() {
+            module.launches = build.launched(repo)?;
+        }
+        return Ok(module);
+    }
     module.distributed = build.assembles();
+    if pom.packaging == "jar" {
+        module.jar = Some(format!("target/{}.jar", build.final_name));
+    }
     let release_major = module.release.as_ref().map(|(major, _)| *major);
     module.runnable = build.runnable(&build.default_plugins(repo, release_major))?;
     if module.runnable.is_none() && pom.packaging == "jar" {
@@ -762,6 +773,9 @@ fn module(
     }
     if module.runnable.is_none() {
         module.hint = Some(hint(module.profiles.first(), &pom.packaging));
+        if module.distributed {
+            module.launches = build.launched(repo)?;
+        }
     }
     Ok(module)
 }
@@ -969,6 +983,24 @@ impl Build<'_> {
             .any(|p| p.artifact == "maven-assembly-plugin")
     }
 
+    /// The classes the start scripts of the module's distribution launch: those of its
+    /// `src/main/bin`, and of the directories its assembly descriptors copy to `bin/`.
+    fn launched(&self, repo: &Repo) -> Result<Vec<(String, Evidence)>, DetectError> {
+        let dir = &self.pom.dir;
+        let mut bins = Vec::new();
+        for plugin in self
+            .pom
+            .plugins
+            .iter()
+            .filter(|p| p.artifact == "maven-assembly-plugin")
+        {
+            for (_, descriptor) in plugin.texts.iter().filter(|(tag, _)| tag == "descriptor") {
+                bins.extend(descriptor_bins(repo, dir, descriptor)?);
+            }
+        }
+        super::script_classes(repo, dir, &bins)
+    }
+
     /// The plain jar a `jar` module with no runnable plugin runs: the class the
     /// `exec.mainClass` property names, else (a module assembling a distribution) the class of
     /// its own sources its start script launches, else the project's single main class.
@@ -988,14 +1020,20 @@ impl Build<'_> {
                     Evidence::line(file.clone(), *at, "exec.mainClass property"),
                 ))
             }
-            None if self.assembles() => match super::script_main_class(repo, &self.pom.dir)? {
-                Some((class, evidence)) => Some((
-                    safe::argument(&evidence.file, "main class", &class)
-                        .map_err(|e| e.at_line(evidence.line))?,
-                    evidence,
-                )),
-                None => None,
-            },
+            None if self.assembles() => {
+                let mut own = None;
+                for (class, evidence) in self.launched(repo)? {
+                    if super::holds_class(repo, &self.pom.dir, &class)? {
+                        own = Some((
+                            safe::argument(&evidence.file, "main class", &class)
+                                .map_err(|e| e.at_line(evidence.line))?,
+                            evidence,
+                        ));
+                        break;
+                    }
+                }
+                own
+            }
             // A lone main class decides only for a project of one module with no profile that
             // would build something runnable: in a reactor, a library may carry a main too.
             None if reactor || !self.pom.profiles.is_empty() => None,
@@ -1052,6 +1090,74 @@ impl Build<'_> {
         }
         Ok(found)
     }
+}
+
+/// The directories (relative to the root, inside it) an assembly descriptor of the module in
+/// `dir` copies into the distribution's `bin/`: `<fileSet>`s whose `<outputDirectory>` is
+/// `bin`. A descriptor that cannot be read or parsed names none.
+fn descriptor_bins(repo: &Repo, dir: &str, descriptor: &str) -> Result<Vec<String>, DetectError> {
+    let relative = |value: &str| {
+        let value = value
+            .trim()
+            .trim_start_matches("${project.basedir}")
+            .trim_start_matches("${basedir}")
+            .trim_start_matches('/');
+        crate::repo::within(dir, if value.is_empty() { "." } else { value }).ok()
+    };
+    let Some(file) = relative(descriptor) else {
+        return Ok(Vec::new());
+    };
+    let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+        return Ok(Vec::new());
+    };
+    let Ok(doc) = roxmltree::Document::parse(&text) else {
+        return Ok(Vec::new());
+    };
+    Ok(doc
+        .descendants()
+        .filter(|node| node.has_tag_name("fileSet"))
+        .filter(|set| {
+            text_of(*set, "outputDirectory")
+                .is_some_and(|out| out.trim().trim_matches('/') == "bin")
+        })
+        .filter_map(|set| text_of(set, "directory").and_then(|d| relative(&d)))
+        .collect())
+}
+
+/// Gives a module that builds nothing runnable by itself the class that another module's
+/// distribution launches from its sources, run with its dependencies on the classpath, as
+/// that distribution's start script does.
+fn launched_elsewhere(repo: &Repo, modules: &mut [Module]) -> Result<(), DetectError> {
+    let launches: Vec<(String, Evidence)> = modules
+        .iter()
+        .filter(|m| m.runnable.is_none())
+        .flat_map(|m| {
+            m.launches.iter().map(|(class, evidence)| {
+                let detail = format!("{}, in the distribution {} assembles", evidence.detail, m.name);
+                (class.clone(), Evidence { detail, ..evidence.clone() })
+            })
+        })
+        .collect();
+    for (class, evidence) in launches {
+        for module in modules.iter_mut().filter(|m| m.runnable.is_none()) {
+            let Some(jar) = module.jar.clone() else {
+                continue;
+            };
+            if super::holds_class(repo, &module.dir, &class)? {
+                let main_class = safe::argument(&evidence.file, "main class", &class)
+                    .map_err(|e| e.at_line(evidence.line))?;
+                module.runnable = Some(Runnable {
+                    artefact: Artefact::Classpath { main_class },
+                    evidence: evidence.clone(),
+                    path: Some(jar),
+                    profile: None,
+                });
+                module.hint = None;
+                break;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Why a module builds nothing runnable by default and what would: the first profile that

@@ -94,6 +94,10 @@ pub struct Module {
     /// Maven: its build assembles a distribution of its own (maven-assembly-plugin), so it is
     /// shipped by itself, not only inside a module that assembles the build.
     pub distributed: bool,
+    /// Maven: the classes of other modules the start scripts of its distribution launch.
+    pub launches: Vec<(String, Evidence)>,
+    /// Maven: the jar its build writes (`target/FINALNAME.jar`).
+    pub jar: Option<String>,
 }
 
 /// Words that mark a module as a sample, example, demo, test or benchmark rather than the
@@ -548,38 +552,48 @@ pub fn single_main_class(
 /// Most start scripts read from a module's `src/main/bin`.
 const SCRIPTS_READ: usize = 8;
 
-/// The main class a module's start script (`src/main/bin/*.sh`, which a distribution
-/// assembly ships) launches: the first fully qualified class name in it whose source is the
-/// module's own (`src/main/java/...`), with the script's file and line.
-pub fn script_main_class(
+/// The fully qualified class names a module's start scripts launch, in order, each with the
+/// script's file and line: the scripts of its `src/main/bin` and of the directories `bins`
+/// (those its distribution assembly copies to `bin/`), which a distribution ships.
+pub fn script_classes(
     repo: &Repo,
     dir: &str,
-) -> Result<Option<(String, Evidence)>, DetectError> {
-    let bin = repo::join(dir, "src/main/bin");
-    let mut scripts = repo.list_dir(&bin, |name, kind| kind.is_file() && name.ends_with(".sh"));
-    scripts.sort();
-    for name in scripts.into_iter().take(SCRIPTS_READ) {
-        let file = repo::join(&bin, &name);
-        let Some(text) = repo.read_text(&file, repo::SOURCE_CAP)? else {
-            continue;
-        };
-        for (index, line) in text.lines().enumerate() {
-            for word in line.split_whitespace() {
-                let word = word.trim_matches(['"', '\'', ';']);
-                if !is_class_name(word) {
+    bins: &[String],
+) -> Result<Vec<(String, Evidence)>, DetectError> {
+    let mut found = Vec::new();
+    let own = repo::join(dir, "src/main/bin");
+    for bin in std::iter::once(&own).chain(bins) {
+        let mut scripts =
+            repo.list_dir(bin, |name, kind| kind.is_file() && name.ends_with(".sh"));
+        scripts.sort();
+        for name in scripts.into_iter().take(SCRIPTS_READ) {
+            let file = repo::join(bin, &name);
+            let Some(text) = repo.read_text(&file, repo::SOURCE_CAP)? else {
+                continue;
+            };
+            for (index, line) in text.lines().enumerate() {
+                if line.trim_start().starts_with('#') {
                     continue;
                 }
-                let source = format!("src/main/java/{}.java", word.replace('.', "/"));
-                if repo.has_file(&repo::join(dir, &source))? {
-                    return Ok(Some((
-                        word.to_string(),
-                        Evidence::line(file, index + 1, format!("{name} starts {word}")),
-                    )));
+                for word in line.split_whitespace() {
+                    let word = word.trim_matches(['"', '\'', ';']);
+                    if is_class_name(word) {
+                        found.push((
+                            word.to_string(),
+                            Evidence::line(file.clone(), index + 1, format!("{name} starts {word}")),
+                        ));
+                    }
                 }
             }
         }
     }
-    Ok(None)
+    Ok(found)
+}
+
+/// Whether the module in `dir` holds the source of `class` (`src/main/java/...`).
+pub fn holds_class(repo: &Repo, dir: &str, class: &str) -> Result<bool, DetectError> {
+    let source = format!("src/main/java/{}.java", class.replace('.', "/"));
+    Ok(repo.has_file(&repo::join(dir, &source))?)
 }
 
 /// Whether `word` is a fully qualified class name: lower-case package segments, then a class
