@@ -198,17 +198,24 @@ fn two_stacks_need_a_choice() {
 }
 
 #[test]
-fn chainguard_with_system_openssl_is_refused_with_the_way_out() {
-    let err = shiplight()
-        .args(["init", "--stdout", "--vendor", "chainguard"])
+fn chainguard_with_system_openssl_copies_libssl_into_glibc_dynamic() {
+    let out = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--vendor",
+            "chainguard",
+        ])
         .arg(fixture("rust-openssl"))
-        .status(2)
-        .stderr;
-    assert!(err.contains("glibc-dynamic has no libssl"), "{err}");
+        .run()
+        .stdout;
     assert!(
-        err.contains("Cargo.lock:"),
-        "the decision path shows its evidence: {err}"
+        out.contains("FROM cgr.dev/chainguard/glibc-dynamic:"),
+        "{out}"
     );
+    assert!(out.contains("/native-libs/"), "libssl is copied: {out}");
 }
 
 #[test]
