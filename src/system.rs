@@ -127,6 +127,12 @@ pub fn image_reference(key: &str, text: &str) -> Result<String, String> {
     if text.is_empty() || text.len() > 512 {
         return refuse("empty or too long");
     }
+    if text
+        .chars()
+        .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '$' | '\\'))
+    {
+        return refuse("no spaces, quotes, `$` or backslashes");
+    }
     let (name, digest) = match text.split_once('@') {
         Some((name, digest)) => (name, Some(digest)),
         None => (text, None),

@@ -218,13 +218,14 @@ CASES = [
 ]
 
 # Samples run again with --vendor chainguard (the `-chainguard` cases), on the Chainguard
-# stand-ins (images/chainguard.Dockerfile): same app, same checks, the vendor's runtime. Not
-# here: rust-openssl, rust-system-libpq and python-psycopg2, which shiplight refuses for
-# Chainguard (no libssl or libpq in its runtimes, no headers in its builders), and
+# stand-ins (images/chainguard.Dockerfile): same app, same checks, the vendor's runtime
+# (rust-openssl: glibc-dynamic with libssl and libcrypto copied from the builder). Not here:
+# rust-system-libpq and python-psycopg2, which shiplight refuses for Chainguard (no libpq in
+# its runtimes, no headers in its builders), and
 # node-native-libpq, whose node-gyp build needs Python that node:latest-dev lacks.
 CHAINGUARD_SAMPLES = [
     "go-static", "go-cgo", "go-cmd-named", "rust-static", "rust-default-run", "rust-cxx",
-    "python-flask-pip",
+    "rust-openssl", "python-flask-pip",
     "python-fastapi-uv", "python-fastapi-factory", "python-django-waitress", "node-express-npm",
     "node-typescript", "node-pnpm", "node-npmrc-secret", "node-sveltekit-ssr",
     "node-react-router-serve", "node-yarn-pnp", "java-maven", "java-spring-boot",
