@@ -233,6 +233,52 @@ pub struct Overrides {
     /// Configuration file to read instead of PATH/shiplight.toml (also SHIPLIGHT_CONFIG).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub system: SystemFlags,
+}
+
+/// Flags naming what the project needs outside its files.
+#[derive(Debug, Args, Default)]
+pub struct SystemFlags {
+    /// Debian packages to install in the build stage with apt-get, comma-separated (such as
+    /// libpq-dev,gcc); distroless vendor only.
+    #[arg(long, value_name = "LIST")]
+    pub build_packages: Option<String>,
+    /// Libraries the runtime needs, copied from the build stage with what they link, by Debian
+    /// package name or soname, comma-separated (such as libpq5 or libpq.so.5).
+    #[arg(long, value_name = "LIST")]
+    pub runtime_libraries: Option<String>,
+    /// Image for the final stage instead of the catalogue's (registry/repository:tag or @sha256:
+    /// digest).
+    #[arg(long, value_name = "IMAGE")]
+    pub runtime_image: Option<String>,
+    /// Debug variant of --runtime-image (needed when the catalogue does not know the image).
+    #[arg(long, value_name = "IMAGE")]
+    pub runtime_image_debug: Option<String>,
+}
+
+impl SystemFlags {
+    /// Sets the given flags on `layer`, each checked as its shiplight.toml key is.
+    fn apply(&self, layer: &mut Layer) -> Result<(), String> {
+        let flags = [
+            ("build-packages", &self.build_packages),
+            ("runtime-libraries", &self.runtime_libraries),
+            ("runtime-image", &self.runtime_image),
+            ("runtime-image-debug", &self.runtime_image_debug),
+        ];
+        for (key, value) in flags {
+            if let Some(value) = value {
+                crate::config::set_text(
+                    layer,
+                    key,
+                    value,
+                    crate::config::Base::Anywhere(std::path::Path::new(".")),
+                )
+                .map_err(|err| format!("--{key}: {err}"))?;
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Overrides {
@@ -264,6 +310,7 @@ impl Overrides {
             templates: self.templates.as_deref().map(Place::from),
             mirrors,
             digests: self.digests.as_deref().map(Place::from),
+            system: Default::default(),
         })
         .and_then(|mut layer| {
             if let Some(path) = &self.health_path {
@@ -280,6 +327,7 @@ impl Overrides {
                 )
                 .map_err(|err| format!("--features: {err}"))?;
             }
+            self.system.apply(&mut layer)?;
             Ok(layer)
         })
     }

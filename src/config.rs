@@ -79,6 +79,14 @@ macro_rules! values {
             digests: Option<V>,
             /// Registry prefix rewrites, FROM = TO.
             mirrors: Option<V>,
+            /// Debian packages installed in the build stage.
+            build_packages: Option<V>,
+            /// Libraries copied into the runtime: Debian package names or sonames.
+            runtime_libraries: Option<V>,
+            /// The final stage's image, instead of the catalogue's.
+            runtime_image: Option<V>,
+            /// The debug variant of runtime-image.
+            runtime_image_debug: Option<V>,
         }
 
         impl<V: Given> Values<V> {
@@ -115,6 +123,20 @@ macro_rules! values {
                     templates: check(&self.templates, |raw| path("templates", raw, base))?,
                     digests: check(&self.digests, |raw| path("digests", raw, base))?,
                     mirrors: check(&self.mirrors, |raw| mirrors("mirrors", raw))?.unwrap_or_default(),
+                    system: crate::system::SystemLayer {
+                        build_packages: check(&self.build_packages, |raw| {
+                            list("build-packages", raw, crate::system::package_name)
+                        })?,
+                        runtime_libraries: check(&self.runtime_libraries, |raw| {
+                            list("runtime-libraries", raw, crate::system::library_name)
+                        })?,
+                        runtime_image: check(&self.runtime_image, |raw| {
+                            crate::system::image_reference("runtime-image", string("runtime-image", raw, "a string")?)
+                        })?,
+                        runtime_image_debug: check(&self.runtime_image_debug, |raw| {
+                            crate::system::image_reference("runtime-image-debug", string("runtime-image-debug", raw, "a string")?)
+                        })?,
+                    },
                 })
             }
         }
@@ -385,6 +407,35 @@ fn features(key: &str, raw: Raw<'_>) -> Result<String, String> {
     Ok(features.join(","))
 }
 
+/// A list of names: a TOML array of strings, or text with the names separated by commas or
+/// spaces; each checked by `name`.
+fn list(
+    key: &str,
+    raw: Raw<'_>,
+    name: fn(&str, &str) -> Result<String, String>,
+) -> Result<Vec<String>, String> {
+    let what = "a list of names (an array of strings, or one string separated by commas)";
+    let items: Vec<&str> = match raw {
+        Raw::Text(text) => text.split([',', ' ']).collect(),
+        Raw::Toml(toml::Value::String(text)) => text.split([',', ' ']).collect(),
+        Raw::Toml(toml::Value::Array(items)) => items
+            .iter()
+            .map(|item| item.as_str().ok_or_else(|| must(key, what)))
+            .collect::<Result<_, _>>()?,
+        Raw::Toml(_) => return Err(must(key, what)),
+    };
+    let names: Vec<String> = items
+        .into_iter()
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| name(key, item))
+        .collect::<Result<_, _>>()?;
+    if names.is_empty() {
+        return Err(must(key, what));
+    }
+    Ok(names)
+}
+
 fn port(key: &str, raw: Raw<'_>) -> Result<u16, String> {
     match raw {
         Raw::Toml(value) => value.as_integer().and_then(|n| u16::try_from(n).ok()),
@@ -572,6 +623,7 @@ pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) 
         digests: settings.digests.as_ref().map(|p| portable(root, p)),
         mirrors: settings.mirrors.clone(),
         health_path: settings.health_path.clone(),
+        system: settings.system.layer(),
         ..pins.clone()
     };
     let body = toml::to_string(&layer).expect("plain data serializes as TOML");
@@ -593,7 +645,8 @@ mod tests {
         assert_eq!(
             keys().join(" "),
             "stack vendor runtime lang-version go-main rust-bin features package profile port \
-             health-path no-syntax compose bake templates digests mirrors"
+             health-path no-syntax compose bake templates digests mirrors build-packages \
+             runtime-libraries runtime-image runtime-image-debug"
         );
     }
 

@@ -45,6 +45,8 @@ pub mod settings;
 pub mod shown;
 pub mod stack;
 pub mod stacks;
+pub mod system;
+pub mod system_plan;
 pub mod trace;
 pub mod verify;
 pub mod wizard;

@@ -46,6 +46,10 @@ pub struct Plan {
     pub secret_mounts: String,
     /// The runtime stage's OCI labels.
     pub labels: Labels,
+    /// Debian packages for the build stage and libraries copied into the runtime, as the
+    /// settings name them (left out when they name none).
+    #[serde(skip_serializing_if = "crate::system_plan::System::is_empty")]
+    pub system: crate::system_plan::System,
     /// The stack's own part, under the stack's name (`go`, `rust`).
     #[serde(flatten)]
     pub build: StackPlan,
@@ -318,10 +322,19 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
         .unwrap_or_default();
     let secrets = crate::credentials::mounts(inputs.credentials, builder_row.workdir, &cache_owner);
+    let (runtime, system, system_steps) = system(settings, &decision, &images, &builder)?;
+    let mut platforms = output.platforms;
+    if !system.libraries.is_empty() && !platforms.list.is_empty() {
+        platforms = crate::stacks::output::Platforms::native(format!(
+            "the build machine's: the libraries runtime-libraries names are copied from the build stage, {}",
+            crate::stacks::output::INSTALL_ON_TARGET
+        ));
+    }
     let mut trace: Vec<Step> = inputs.chosen.into_iter().collect();
     trace.push(vendor_step.unwrap_or_else(|| default_vendor_step(decision.vendor, settings)));
     trace.extend(preface);
     trace.extend(decision.trace.iter().cloned());
+    trace.extend(system_steps);
     trace.extend(output.steps);
     trace.push(Step {
         question: "Builder image".to_string(),
@@ -331,7 +344,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
     trace.push(labels_step);
     trace.push(Step {
         question: "Platforms of a release build (docker-bake.hcl)?".to_string(),
-        answer: output.platforms.why.clone(),
+        answer: platforms.why.clone(),
         evidence: Vec::new(),
     });
     trace.extend(secrets_step(&secrets));
@@ -362,7 +375,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         syntax: settings.syntax,
         compose,
         bake: settings.bake,
-        platforms: output.platforms.list,
+        platforms: platforms.list,
         app: App {
             image_name,
             dockerfile: inputs.dockerfile,
@@ -384,13 +397,21 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
             workdir: builder_row.workdir,
             out_dir: builder_row.out_dir,
         },
-        runtime: Runtime::new(&decision, &images),
+        reason: crate::safe::comment(&if settings.system.runtime_image.is_some() {
+            format!(
+                "named by runtime-image; the project needs {}: {}",
+                decision.family, decision.reason
+            )
+        } else {
+            decision.reason.clone()
+        }),
+        runtime,
+        system,
         detected: output
             .detected
             .iter()
             .map(|line| crate::safe::comment(line))
             .collect(),
-        reason: crate::safe::comment(&decision.reason),
         trace,
         warnings,
         labels,
@@ -403,6 +424,54 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         build,
         pins,
     })
+}
+
+/// The runtime (the catalogue's, or the image the settings name) and the system packages and
+/// libraries of a plan, with the steps the settings add.
+fn system(
+    settings: &Settings,
+    decision: &Decision,
+    images: &Images,
+    builder: &str,
+) -> Result<(Runtime, crate::system_plan::System, Vec<Step>), PlanError> {
+    let catalogue = Runtime::new(decision, images);
+    let mut steps = Vec::new();
+    let runtime = match crate::system_plan::named_runtime(
+        &settings.system,
+        decision,
+        images,
+        &catalogue.image,
+    )
+    .map_err(PlanError::Unavailable)?
+    {
+        Some((named, step)) => {
+            steps.push(step);
+            Runtime {
+                family: decision.family,
+                repository: named.repository,
+                image: named.image,
+                from: named.from,
+                arg_name: named.arg_name,
+                arg_default: named.arg_default,
+                arg_debug: named.arg_debug,
+                has_libc: named.has_libc,
+                libraries: named.libraries,
+                debug_image: named.debug_image,
+                pinned: named.pinned,
+            }
+        }
+        None => catalogue,
+    };
+    let system = crate::system_plan::plan(
+        &settings.system,
+        decision.stack,
+        decision,
+        builder,
+        &runtime.image,
+        &mut steps,
+    )
+    .map_err(PlanError::Unavailable)?;
+    Ok((runtime, system, steps))
 }
 
 /// The stack's plan, walking its tree once; when distroless refuses and no setting chose the

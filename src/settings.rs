@@ -88,6 +88,9 @@ pub struct Layer {
     /// Registry prefix rewrites, merged key by key across layers (last: a TOML table).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub mirrors: BTreeMap<String, String>,
+    /// The settings naming what the project needs outside it (packages, libraries, image).
+    #[serde(flatten)]
+    pub system: crate::system::SystemLayer,
 }
 
 impl Layer {
@@ -112,6 +115,7 @@ impl Layer {
             templates: other.templates.or(self.templates),
             mirrors,
             digests: other.digests.or(self.digests),
+            system: self.system.overlay(other.system),
         }
     }
 }
@@ -151,6 +155,8 @@ pub struct Settings {
     pub mirrors: BTreeMap<String, String>,
     /// File of digest pins.
     pub digests: Option<Place>,
+    /// Debian packages for the build stage, libraries for the runtime, the runtime image.
+    pub system: crate::system::SystemSettings,
 }
 
 impl Settings {
@@ -178,6 +184,7 @@ impl Settings {
             templates: merged.templates,
             mirrors: merged.mirrors,
             digests: merged.digests,
+            system: merged.system.resolve(),
         }
     }
 }

@@ -198,17 +198,127 @@ fn two_stacks_need_a_choice() {
 }
 
 #[test]
-fn chainguard_with_system_openssl_is_refused_with_the_way_out() {
-    let err = shiplight()
-        .args(["init", "--stdout", "--vendor", "chainguard"])
+fn chainguard_with_system_openssl_copies_libssl_into_glibc_dynamic() {
+    let out = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--vendor",
+            "chainguard",
+        ])
         .arg(fixture("rust-openssl"))
+        .run()
+        .stdout;
+    assert!(
+        out.contains("FROM cgr.dev/chainguard/glibc-dynamic:"),
+        "{out}"
+    );
+    assert!(out.contains("/native-libs/"), "libssl is copied: {out}");
+}
+
+#[test]
+fn bad_build_package_name_is_refused_naming_the_key() {
+    let err = shiplight()
+        .args(["init", "--stdout", "--build-packages", "libpq-dev,Lib$x"])
+        .arg(fixture("go-basic"))
         .status(2)
         .stderr;
-    assert!(err.contains("glibc-dynamic has no libssl"), "{err}");
+    assert!(err.contains("--build-packages"), "{err}");
+    assert!(err.contains("is not a Debian package name"), "{err}");
+}
+
+#[test]
+fn bad_runtime_library_in_the_file_is_refused_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(Path::new(&fixture("python-runtime-libraries")), dir.path());
+    std::fs::write(
+        dir.path().join("shiplight.toml"),
+        "build-packages = [\"libldap-dev\"]\nruntime-libraries = [\"libldap2 && rm\"]\n",
+    )
+    .unwrap();
+    let err = shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr;
+    assert!(err.contains("shiplight.toml: line 2:"), "{err}");
+    assert!(err.contains("runtime-libraries"), "{err}");
+}
+
+#[test]
+fn bad_runtime_image_reference_is_refused() {
+    for bad in [
+        "base image:1",
+        "base:\"1\"",
+        "registry.example.com/base",
+        "base:${TAG}",
+    ] {
+        let err = shiplight()
+            .args(["init", "--stdout", "--runtime-image", bad])
+            .arg(fixture("go-basic"))
+            .status(2)
+            .stderr;
+        assert!(err.contains("is not an image reference"), "{bad}: {err}");
+    }
+}
+
+#[test]
+fn unknown_runtime_image_without_its_debug_variant_is_refused_naming_the_key() {
+    let err = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--runtime-image",
+            "registry.example.com/base/glibc:1",
+        ])
+        .arg(fixture("go-cgo"))
+        .status(2)
+        .stderr;
     assert!(
-        err.contains("Cargo.lock:"),
-        "the decision path shows its evidence: {err}"
+        err.contains("not an image shiplight's catalogue knows"),
+        "{err}"
     );
+    assert!(err.contains("--runtime-image-debug"), "{err}");
+}
+
+#[test]
+fn catalogue_runtime_image_below_the_need_is_refused() {
+    let err = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--runtime-image",
+            "gcr.io/distroless/static-debian13:nonroot",
+        ])
+        .arg(fixture("go-cgo"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("the project needs base"), "{err}");
+}
+
+#[test]
+fn build_packages_on_chainguard_and_libraries_on_static_are_refused() {
+    let err = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--vendor",
+            "chainguard",
+            "--build-packages",
+            "libpq-dev",
+        ])
+        .arg(fixture("go-cgo"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("Chainguard's builders are Wolfi"), "{err}");
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime-libraries", "libpq5"])
+        .arg(fixture("go-basic"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("needs a runtime with a C library"), "{err}");
 }
 
 #[test]

@@ -75,6 +75,9 @@ pub trait StackKind {
     /// Whether the vendor is a choice: not for a stack planned on one vendor whatever is asked
     /// (then a refusal is not tried again on the other vendor, and the wizard does not ask).
     const VENDOR_CHOICE: bool = true;
+    /// Whether the stack's templates copy the libraries `runtime-libraries` names into the
+    /// runtime.
+    const RUNTIME_LIBRARIES: bool = false;
 
     /// Whether a file name in a directory lets the detector find a project there.
     fn marks(name: &str) -> bool {
@@ -310,6 +313,13 @@ macro_rules! stack_dispatch {
         pub fn has_lang_version(stack: Stack) -> bool {
             match stack {
                 $(Stack::$variant => <$module::Kind as StackKind>::LANG_VERSION,)*
+            }
+        }
+
+        /// Whether the stack's templates copy the libraries `runtime-libraries` names.
+        pub fn runtime_libraries(stack: Stack) -> bool {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::RUNTIME_LIBRARIES,)*
             }
         }
 

@@ -16,6 +16,7 @@ use crate::trace::Node;
 pub struct Kind;
 
 impl StackKind for Kind {
+    const RUNTIME_LIBRARIES: bool = true;
     type Facts = GoFacts;
     type Plan = GoPlan;
     const MARKERS: &'static [&'static str] = &["go.mod", "go.work"];

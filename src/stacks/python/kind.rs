@@ -17,6 +17,7 @@ use crate::trace::Node;
 pub struct Kind;
 
 impl StackKind for Kind {
+    const RUNTIME_LIBRARIES: bool = true;
     type Facts = PythonFacts;
     type Plan = PythonPlan;
     const MARKERS: &'static [&'static str] = &[

@@ -538,7 +538,9 @@ pub fn plan(
             format!("runtime family {}", decision.family),
         )],
     };
-    let copy_libraries = decision.family == Family::Cc && !facts.system_libs.is_empty();
+    let copy_libraries = decision.family == Family::Cc
+        && (!facts.system_libs.is_empty()
+            || (settings.vendor == Vendor::Chainguard && !facts.system_openssl.is_empty()));
     let (args, args_step) = crate::stacks::run_args::choose(&facts.deployed.runs, &name);
     let (env, port, rocket_step) = rocket(facts, bin, settings);
     for unfetched in &facts.unfetched {

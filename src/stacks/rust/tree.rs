@@ -1,7 +1,8 @@
 //! The Rust decision tree: system libraries no image has -> cc with
 //! the libraries copied from the builder (Chainguard: refuse);
 //! system OpenSSL (unless the project's own image runs the binary on `scratch`, proof that its
-//! build links none) -> cc (Chainguard: refuse, glibc-dynamic has no libssl); C++ -> cc;
+//! build links none) -> cc (Chainguard: glibc-dynamic with libssl and libcrypto copied from the
+//! builder); C++ -> cc;
 //! jemalloc -> cc; otherwise a static binary with +crt-static.
 
 use crate::catalog::{Family, Vendor};
@@ -48,8 +49,9 @@ pub fn tree() -> Node {
             Node::ask(
                 "Is the vendor Chainguard?",
                 Condition::Vendor(Vendor::Chainguard),
-                Node::Refuse {
-                    reason: "Chainguard's glibc-dynamic has no libssl: enable the `vendored` feature of openssl (or native-tls), switch to rustls, or use --vendor distroless",
+                Node::Use {
+                    family: Family::Cc,
+                    reason: "links the system OpenSSL, which Chainguard's rust builder has and glibc-dynamic lacks: the build copies libssl and libcrypto, with what they link, from the builder into the runtime, and stops if one is missing (the linkage check); the build runs on the target platform",
                 },
                 Node::Use {
                     family: Family::Cc,
