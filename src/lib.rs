@@ -13,7 +13,7 @@
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
 //! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
-//!    [`write`](mod@write), [`check`], [`error`] (every area's error folded into one, with its
+//!    [`write`](mod@write), [`check`], [`moved`], [`error`] (every area's error folded into one, with its
 //!    exit code);
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
 //!    [`explain`], [`pins`], [`verify`], [`cli`].
@@ -34,6 +34,7 @@ pub mod images;
 pub mod lines;
 pub mod manifest;
 pub mod monorepo;
+pub mod moved;
 pub mod pins;
 pub mod pipeline;
 pub mod plan;
@@ -69,7 +70,14 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
         Command::Check(args) => {
             let generated = generate_in(&args.path, &args.overrides, &env)?;
-            let drift = check::compare(&args.path, &generated.outputs, out)?;
+            for warning in &generated.warnings {
+                shown::warn(warning);
+            }
+            let decided = [check::Decided {
+                dockerfile: "Dockerfile".to_string(),
+                trace: &generated.plan.trace,
+            }];
+            let drift = check::compare(&args.path, &generated.outputs, &decided, out)?;
             Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
         }
         Command::Detect(args) => {

@@ -89,7 +89,12 @@ pub fn generate_detected(
     dockerfile: Option<String>,
 ) -> Result<Generated, Error> {
     let root = repo.root();
-    let settings = Settings::resolve(base.iter().cloned().chain([flags]));
+    let given = base
+        .iter()
+        .cloned()
+        .chain([flags])
+        .fold(Layer::default(), Layer::overlay);
+    let settings = Settings::resolve([given.clone()]);
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
     let stack = facts.stack();
     if let Some((files, instead)) = stacks::carried(stack, repo) {
@@ -113,7 +118,7 @@ pub fn generate_detected(
     warnings.extend(custom_promises(&plan, &templates, &outputs));
     let config = Output {
         name: config::FILE_NAME.to_string(),
-        contents: config::written(&plan.pins, &settings, root),
+        contents: config::written(&given, root),
     };
     Ok(Generated {
         plan,

@@ -33,7 +33,8 @@ const FLOORS: &[(&str, &[&str])] = &[
     (
         "pipeline: detect, decide, plan, render, write, check",
         &[
-            "detect", "decide", "plan", "render", "promise", "write", "check", "pipeline", "error",
+            "detect", "decide", "plan", "render", "promise", "write", "check", "moved", "pipeline",
+            "error",
         ],
     ),
     (
