@@ -272,6 +272,7 @@ impl Overrides {
             templates: self.templates.as_deref().map(Place::from),
             mirrors,
             digests: self.digests.as_deref().map(Place::from),
+            recorded: false,
         })
         .and_then(|mut layer| {
             if let Some(path) = &self.health_path {

@@ -115,6 +115,7 @@ macro_rules! values {
                     templates: check(&self.templates, |raw| path("templates", raw, base))?,
                     digests: check(&self.digests, |raw| path("digests", raw, base))?,
                     mirrors: check(&self.mirrors, |raw| mirrors("mirrors", raw))?.unwrap_or_default(),
+                    recorded: false,
                 })
             }
         }
@@ -219,9 +220,13 @@ pub fn parse(text: &str, source_name: &str, base: Base<'_>) -> Result<Layer, Con
                     None => fail(err.span(), err.message().trim()),
                 }
             })?;
-    values
+    let layer = values
         .layer(base)
-        .map_err(|(value, message)| fail(Some(value.span()), &message))
+        .map_err(|(value, message)| fail(Some(value.span()), &message))?;
+    Ok(Layer {
+        recorded: recorded(text),
+        ..layer
+    })
 }
 
 /// The line of `text` that byte `at` is on, from 1.
@@ -576,6 +581,7 @@ fn portable(root: &Path, place: &Place) -> Place {
 /// value detection found, with its paths made portable for the project at `root`.
 pub fn written(chosen: &Layer, root: &Path) -> String {
     let layer = Layer {
+        recorded: false,
         templates: chosen.templates.as_ref().map(|p| portable(root, p)),
         digests: chosen.digests.as_ref().map(|p| portable(root, p)),
         ..chosen.clone()

@@ -8,7 +8,7 @@
 //! The modules stand on four floors; a module imports only from its own floor or those below,
 //! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
-//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
+//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`], [`recorded`],
 //!    [`config`], [`images`], [`credentials`], and [`stack`], the registry that lists the stacks;
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
@@ -39,6 +39,7 @@ pub mod pins;
 pub mod pipeline;
 pub mod plan;
 pub mod promise;
+pub mod recorded;
 pub mod render;
 pub mod repo;
 pub mod safe;
@@ -78,7 +79,18 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
                 trace: &generated.plan.trace,
             }];
             let drift = check::compare(&args.path, &generated.outputs, &decided, out)?;
-            Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
+            for value in &generated.recorded {
+                writeln!(
+                    out,
+                    "{}: {value}, written by an older shiplight that recorded detected values: delete the line to follow the project, or run `shiplight init --force` to keep it as a choice",
+                    args.path.join(config::FILE_NAME).display()
+                )?;
+            }
+            Ok(if drift || !generated.recorded.is_empty() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            })
         }
         Command::Detect(args) => {
             check_dir(&args.path)?;

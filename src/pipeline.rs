@@ -36,6 +36,9 @@ pub struct Generated {
     pub settings: Settings,
     pub config: Output,
     pub warnings: Vec<String>,
+    /// Values of a shiplight.toml an older version wrote that differ from what detection finds
+    /// now ([`crate::recorded`]): `check` fails naming them.
+    pub recorded: Vec<String>,
 }
 
 /// The settings layers below the flags for a project: shiplight.toml (or the file `--config` or
@@ -88,6 +91,37 @@ pub fn generate_detected(
     flags: Layer,
     dockerfile: Option<String>,
 ) -> Result<Generated, Error> {
+    let Some(at) = base.iter().position(|layer| layer.recorded) else {
+        return generate_chosen(repo, reports, base, flags, dockerfile);
+    };
+    let mut layers = base.to_vec();
+    layers[at] = crate::recorded::stripped(&base[at]);
+    let detected = generate_chosen(
+        repo,
+        reports.clone(),
+        &layers,
+        flags.clone(),
+        dockerfile.clone(),
+    );
+    let sorted = match detected {
+        Ok(detected) => crate::recorded::sort(&base[at], &detected.plan.pins),
+        Err(_) => crate::recorded::Sorted::kept(&base[at]),
+    };
+    layers[at] = sorted.kept.clone();
+    let mut generated = generate_chosen(repo, reports, &layers, flags, dockerfile)?;
+    generated.warnings.extend(sorted.warning());
+    generated.recorded = sorted.differs;
+    Ok(generated)
+}
+
+/// [`generate_detected`] for layers that hold only choices.
+fn generate_chosen(
+    repo: &repo::Repo,
+    reports: Vec<detect::Report>,
+    base: &[Layer],
+    flags: Layer,
+    dockerfile: Option<String>,
+) -> Result<Generated, Error> {
     let root = repo.root();
     let given = base
         .iter()
@@ -126,6 +160,7 @@ pub fn generate_detected(
         settings,
         config,
         warnings,
+        recorded: Vec::new(),
     })
 }
 

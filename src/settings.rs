@@ -88,6 +88,10 @@ pub struct Layer {
     /// Registry prefix rewrites, merged key by key across layers (last: a TOML table).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub mirrors: BTreeMap<String, String>,
+    /// The layer is a shiplight.toml an older version wrote, which recorded detected values as
+    /// if chosen ([`crate::recorded`] sorts them apart).
+    #[serde(skip)]
+    pub recorded: bool,
 }
 
 impl Layer {
@@ -112,6 +116,7 @@ impl Layer {
             templates: other.templates.or(self.templates),
             mirrors,
             digests: other.digests.or(self.digests),
+            recorded: self.recorded || other.recorded,
         }
     }
 }

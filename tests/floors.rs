@@ -18,6 +18,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "repo",
             "catalog",
             "settings",
+            "recorded",
             "config",
             "images",
             "credentials",

@@ -169,3 +169,49 @@ fn language_versions_the_catalogue_does_not_know_are_refused_with_those_it_does(
         );
     }
 }
+
+#[test]
+fn an_older_shiplight_toml_follows_detection_where_it_equals_it_and_check_names_the_rest() {
+    let (_keep, project) = copy("go-cgo");
+    init(&project, &[]);
+    let older = "# shiplight.toml: the inputs of every decision shiplight made for this project. `shiplight init`\n\
+                 # and `shiplight check` read it, so the generated files are reproduced byte for byte.\n\n\
+                 stack = \"go\"\nvendor = \"distroless\"\nruntime = \"base\"\nlang-version = \"1.26\"\ngo-main = \".\"\n";
+    std::fs::write(project.join("shiplight.toml"), older).unwrap();
+    let result = shiplight().arg("check").arg(&project).output();
+    assert_eq!(result.code, 0, "{}{}", result.stdout, result.stderr);
+    assert!(
+        result
+            .stderr
+            .contains("runtime = \"base\", lang-version = \"1.26\", go-main = \".\" equal what detection finds"),
+        "{}",
+        result.stderr
+    );
+    // The recorded runtime follows the project: the cgo import removed, the runtime moves.
+    edit(
+        &project,
+        "internal/native/native.go",
+        "import \"C\"",
+        "import \"os\"",
+    );
+    edit(&project, "go.mod", "go 1.26", "go 1.27");
+    let stdout = check(&project, 1);
+    assert!(
+        stdout.contains("Does the main package need cgo? yes -> no"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(
+            "lang-version = \"1.26\" (detection finds \"1.27\"), written by an older shiplight"
+        ),
+        "{stdout}"
+    );
+    // init --force rewrites it with the value that differs, now a choice, and check passes.
+    init(&project, &["--force"]);
+    let written = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
+    assert!(
+        written.ends_with("\nlang-version = \"1.26\"\n"),
+        "{written}"
+    );
+    check(&project, 0);
+}
