@@ -108,8 +108,8 @@ fn an_added_cgo_import_fails_check_naming_its_line() {
     .unwrap();
     let stdout = check(&project, 1);
     assert!(
-        moved(&stdout).iter().any(|line| *line
-            == "Does the main package need cgo? -> yes: native.go:4: import \"C\" (new)"),
+        moved(&stdout)
+            .contains(&"Does the main package need cgo? -> yes: native.go:4: import \"C\" (new)"),
         "{stdout}"
     );
 }
