@@ -133,7 +133,10 @@ impl Engine {
                 Err(failure) => answers.push(format!(
                     "`{} info` failed: {}",
                     crate::shown::line(&candidate.display().to_string()),
-                    crate::shown::line(failure.to_string().trim())
+                    match failure.to_string().trim() {
+                        "" => "it exited with a failure and printed nothing".to_string(),
+                        text => crate::shown::line(text),
+                    }
                 )),
             }
             if engine.interrupted() {
