@@ -70,7 +70,17 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Pins(args) => pins::run(&args, &env, out),
         Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
         Command::Check(args) => {
-            let generated = generate_in(&args.path, &args.overrides, &env)?;
+            let generated = match generate_in(&args.path, &args.overrides, &env) {
+                Err(err @ Error::Detect(crate::facts::DetectError::Several { .. })) => {
+                    writeln!(
+                        out,
+                        "{err}\ndrift: a choice the files were generated without is open now; make it in {} and run `shiplight init --force`",
+                        config::FILE_NAME
+                    )?;
+                    return Ok(EXIT_FAILURE);
+                }
+                other => other?,
+            };
             for warning in &generated.warnings {
                 shown::warn(warning);
             }

@@ -215,3 +215,19 @@ fn an_older_shiplight_toml_follows_detection_where_it_equals_it_and_check_names_
     );
     check(&project, 0);
 }
+
+#[test]
+fn a_new_main_package_beside_the_detected_one_fails_check_naming_both() {
+    let (_keep, project) = copy("go-cmd-multi");
+    let worker = project.join("cmd/worker");
+    let aside = project.with_file_name("worker-aside");
+    std::fs::rename(&worker, &aside).unwrap();
+    init(&project, &[]);
+    std::fs::rename(&aside, &worker).unwrap();
+    let stdout = check(&project, 1);
+    assert!(
+        stdout.contains("several main packages: ./cmd/api, ./cmd/worker"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("drift: a choice"), "{stdout}");
+}
