@@ -5,6 +5,8 @@
 # Detected: native code (Cargo.lock): no system OpenSSL, no C++
 # Runtime:  gcr.io/distroless/static-debian13:nonroot (static): pure Rust (and C built statically by -sys crates) links into one static-pie binary with +crt-static; on distroless it is cross-compiled on the build platform for linux/amd64 and linux/arm64 (rustup adds the target, Debian's cross gcc links it)
 # Builder:  rust:1-trixie
+# Evidence: How does docker stop end the container? -> SIGTERM, which the program can handle <- Cargo.lock:218: ctrlc: the program can handle SIGTERM itself
+# Evidence: Image labels? -> org.opencontainers.image.* with title shiplight, version 0.1.0 <- Cargo.toml:3: version 0.1.0
 #
 # Build:    docker build -t shiplight .
 # Debug:    docker build --build-arg RUNTIME_TAG=debug-nonroot -t shiplight:debug .

@@ -850,6 +850,48 @@ pub fn builder_variant(
 /// Go releases with published, supported `golang:X-trixie` images, oldest first.
 pub const GO_RELEASES: &[&str] = &["1.26", "1.27"];
 
+/// Whether `version` names a Go release [`GO_RELEASES`] lists, or a patch release of one
+/// (`1.27.1`); otherwise what it may be, for the refusal of a `lang-version` setting.
+pub fn known_go(version: &str) -> Result<(), String> {
+    let release = match version.split('.').collect::<Vec<_>>()[..] {
+        [major, minor] => Some(format!("{major}.{minor}")),
+        [major, minor, patch] if patch.parse::<u32>().is_ok() => Some(format!("{major}.{minor}")),
+        _ => None,
+    };
+    if release.is_some_and(|release| GO_RELEASES.contains(&release.as_str())) {
+        return Ok(());
+    }
+    Err(format!(
+        "a Go release the catalogue knows (golang:VERSION-trixie): {}, or a patch release of one such as {}.1",
+        GO_RELEASES.join(", "),
+        GO_RELEASES.last().expect("catalogue lists Go releases")
+    ))
+}
+
+/// Whether `version` names a Rust release with `rust:X-trixie` images the catalogue knows:
+/// `1` (the newest stable), 1.[`RUST_FIRST_TRIXIE`] up to the newest it knows, or a patch
+/// release of one; otherwise what it may be, for the refusal of a `lang-version` setting.
+pub fn known_rust(version: &str) -> Result<(), String> {
+    let minor = |text: &str| text.strip_prefix("1.").and_then(|m| m.parse::<u32>().ok());
+    let (first, newest) = (
+        minor(RUST_FIRST_TRIXIE).expect("a 1.x release"),
+        minor(RUST_CHAINGUARD_LATEST).expect("a 1.x release"),
+    );
+    let parts: Vec<&str> = version.split('.').collect();
+    let wanted = match parts[..] {
+        ["1"] => return Ok(()),
+        ["1", minor] => minor.parse::<u32>().ok(),
+        ["1", minor, patch] if patch.parse::<u32>().is_ok() => minor.parse::<u32>().ok(),
+        _ => None,
+    };
+    if wanted.is_some_and(|m| (first..=newest).contains(&m)) {
+        return Ok(());
+    }
+    Err(format!(
+        "a Rust release the catalogue knows (rust:VERSION-trixie): 1 (the newest stable), 1.{first} to 1.{newest}, or a patch release of one such as 1.{newest}.1"
+    ))
+}
+
 /// Go version of Chainguard's free `go:latest-dev` when the catalogue was written.
 const GO_CHAINGUARD_LATEST: &str = "1.27";
 

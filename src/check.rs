@@ -1,17 +1,45 @@
 //! `check`: the generated files compared with the files on disk, with a unified diff for each
-//! one that drifted.
+//! one that drifted and, for a Dockerfile, the decisions that moved with the file lines that
+//! decide them now ([`crate::moved`]).
 
 use crate::render::Output;
 use crate::repo::{MANIFEST_CAP, Repo};
+use crate::trace::Step;
 use similar::TextDiff;
 use std::io::Write;
 use std::path::Path;
 
+/// A generated Dockerfile and the trace it was generated from.
+pub struct Decided<'a> {
+    /// The Dockerfile's name among the outputs.
+    pub dockerfile: String,
+    pub trace: &'a [Step],
+}
+
+/// Whether a file on disk holds what was generated, apart from the Dockerfile's record lines
+/// (their line numbers move with any edit above them; [`crate::moved`] reads them when the
+/// rest drifts).
+fn same(on_disk: &str, generated: &str) -> bool {
+    let kept = |text: &str| -> Vec<String> {
+        text.split_inclusive('\n')
+            .filter(|line| !crate::moved::is_record(line))
+            .map(str::to_string)
+            .collect()
+    };
+    on_disk == generated || kept(on_disk) == kept(generated)
+}
+
 /// Compares `outputs` with the files under `dir`, printing a unified diff (on disk -> generated)
-/// for each difference and a summary. Returns whether anything drifted. A file on disk that
-/// cannot be read as a regular file inside the project (a link leaving it, a FIFO, a file
-/// over the cap) drifts, and its contents are never shown.
-pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> std::io::Result<bool> {
+/// for each difference, the decisions that moved in each drifted Dockerfile of `decided`, and a
+/// summary. Returns whether anything drifted. A file on disk that cannot be read as a regular
+/// file inside the project (a link leaving it, a FIFO, a file over the cap) drifts, and its
+/// contents are never shown.
+pub fn compare(
+    dir: &Path,
+    outputs: &[Output],
+    decided: &[Decided<'_>],
+    out: &mut dyn Write,
+) -> std::io::Result<bool> {
     let repo = Repo::new(dir);
     let mut drifted = Vec::new();
     for output in outputs {
@@ -29,7 +57,10 @@ pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> std::io::
                 continue;
             }
         };
-        if on_disk.as_deref() == Some(output.contents.as_str()) {
+        if on_disk
+            .as_deref()
+            .is_some_and(|text| same(text, &output.contents))
+        {
             continue;
         }
         let shown = path.display().to_string();
@@ -47,6 +78,22 @@ pub fn compare(dir: &Path, outputs: &[Output], out: &mut dyn Write) -> std::io::
                 .context_radius(3)
                 .header(&old_header, &format!("{shown} (generated)"))
         )?;
+        let trace = decided
+            .iter()
+            .find(|d| d.dockerfile == output.name)
+            .map(|d| d.trace);
+        if let (Some(trace), Some(text)) = (trace, on_disk.as_deref()) {
+            let moved = crate::moved::moved(text, trace);
+            if !moved.is_empty() {
+                writeln!(
+                    out,
+                    "{shown}: what decides differently now (the evidence recorded in its header, then now):"
+                )?;
+                for line in moved {
+                    writeln!(out, "  {line}")?;
+                }
+            }
+        }
         drifted.push(shown);
     }
     if drifted.is_empty() {

@@ -110,6 +110,14 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 1800,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// A variable for the application's containers (repeatable): given to `docker run`, never
+    /// built into the image.
+    #[arg(long = "env", value_name = "KEY=VALUE")]
+    pub run_env: Vec<String>,
+    /// A file of KEY=VALUE lines for the application's containers (repeatable), read by the
+    /// engine (`docker run --env-file`), never built into the image.
+    #[arg(long = "env-file", value_name = "FILE")]
+    pub env_file: Vec<PathBuf>,
     #[command(flatten)]
     pub overrides: Overrides,
 }
@@ -311,6 +319,7 @@ impl Overrides {
             mirrors,
             digests: self.digests.as_deref().map(Place::from),
             system: Default::default(),
+            recorded: false,
         })
         .and_then(|mut layer| {
             if let Some(path) = &self.health_path {

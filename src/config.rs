@@ -137,6 +137,7 @@ macro_rules! values {
                             crate::system::image_reference("runtime-image-debug", string("runtime-image-debug", raw, "a string")?)
                         })?,
                     },
+                    recorded: false,
                 })
             }
         }
@@ -241,9 +242,13 @@ pub fn parse(text: &str, source_name: &str, base: Base<'_>) -> Result<Layer, Con
                     None => fail(err.span(), err.message().trim()),
                 }
             })?;
-    values
+    let layer = values
         .layer(base)
-        .map_err(|(value, message)| fail(Some(value.span()), &message))
+        .map_err(|(value, message)| fail(Some(value.span()), &message))?;
+    Ok(Layer {
+        recorded: recorded(text),
+        ..layer
+    })
 }
 
 /// The line of `text` that byte `at` is on, from 1.
@@ -582,11 +587,22 @@ pub fn mirror(from: &str, to: &str) -> Result<(String, String), String> {
 
 /// The header of a written shiplight.toml.
 const HEADER: &str = "\
-# shiplight.toml: the inputs of every decision shiplight made for this project. `shiplight init`
-# and `shiplight check` read it, so the generated files are reproduced byte for byte.
+# shiplight.toml: the choices made for this project (flags, the wizard's answers, this file).
+# Detection decides everything else, again on every run; the Dockerfile's `# Evidence:` lines
+# record what it read, and `shiplight check` names the line that moved when a decision changes.
 # Precedence: defaults < detection < this file < SHIPLIGHT_* environment < flags.
-# Delete a line to let detection decide it again.
 ";
+
+/// The first line of the header older versions wrote, when the file recorded every detected
+/// value as if a person had chosen it.
+pub const RECORDED_HEADER: &str =
+    "# shiplight.toml: the inputs of every decision shiplight made for this project.";
+
+/// Whether a shiplight.toml's text was written by an older version, which recorded detected
+/// values beside the chosen ones.
+pub fn recorded(text: &str) -> bool {
+    text.starts_with(RECORDED_HEADER)
+}
 
 /// `path` as written into shiplight.toml: relative to `root` when inside it (the file's paths
 /// resolve against its own directory), else absolute; always valid UTF-8.
@@ -611,20 +627,15 @@ fn portable(root: &Path, place: &Place) -> Place {
     }
 }
 
-/// The text of the shiplight.toml that reproduces a plan made with `settings` for the project
-/// at `root`: the plan's pins (its target as settings) and the settings that are not decisions
-/// of the tree.
-pub fn written(pins: &Layer, settings: &crate::settings::Settings, root: &Path) -> String {
+/// The text of the shiplight.toml that reproduces a plan: the `chosen` layer (every setting a
+/// person gave: the file, the environment, the flags and the wizard's answers, merged), never a
+/// value detection found, with its paths made portable for the project at `root`.
+pub fn written(chosen: &Layer, root: &Path) -> String {
     let layer = Layer {
-        no_syntax: (!settings.syntax).then_some(true),
-        compose: settings.compose.then_some(true),
-        bake: settings.bake.then_some(true),
-        templates: settings.templates.as_ref().map(|p| portable(root, p)),
-        digests: settings.digests.as_ref().map(|p| portable(root, p)),
-        mirrors: settings.mirrors.clone(),
-        health_path: settings.health_path.clone(),
-        system: settings.system.layer(),
-        ..pins.clone()
+        recorded: false,
+        templates: chosen.templates.as_ref().map(|p| portable(root, p)),
+        digests: chosen.digests.as_ref().map(|p| portable(root, p)),
+        ..chosen.clone()
     };
     let body = toml::to_string(&layer).expect("plain data serializes as TOML");
     format!("{HEADER}\n{body}")

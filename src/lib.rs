@@ -8,12 +8,12 @@
 //! The modules stand on four floors; a module imports only from its own floor or those below,
 //! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
-//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
+//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`], [`recorded`],
 //!    [`config`], [`images`], [`credentials`], and [`stack`], the registry that lists the stacks;
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
 //! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
-//!    [`write`](mod@write), [`check`], [`error`] (every area's error folded into one, with its
+//!    [`write`](mod@write), [`check`], [`moved`], [`error`] (every area's error folded into one, with its
 //!    exit code);
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
 //!    [`explain`], [`pins`], [`verify`], [`cli`].
@@ -34,10 +34,12 @@ pub mod images;
 pub mod lines;
 pub mod manifest;
 pub mod monorepo;
+pub mod moved;
 pub mod pins;
 pub mod pipeline;
 pub mod plan;
 pub mod promise;
+pub mod recorded;
 pub mod render;
 pub mod repo;
 pub mod safe;
@@ -70,9 +72,37 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
         Command::Pins(args) => pins::run(&args, &env, out),
         Command::Check(args) if args.all => monorepo::check(&args.path, &args.overrides, &env, out),
         Command::Check(args) => {
-            let generated = generate_in(&args.path, &args.overrides, &env)?;
-            let drift = check::compare(&args.path, &generated.outputs, out)?;
-            Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
+            let generated = match generate_in(&args.path, &args.overrides, &env) {
+                Err(err @ Error::Detect(crate::facts::DetectError::Several { .. })) => {
+                    writeln!(
+                        out,
+                        "{err}\ndrift: a choice the files were generated without is open now; make it in {} and run `shiplight init --force`",
+                        config::FILE_NAME
+                    )?;
+                    return Ok(EXIT_FAILURE);
+                }
+                other => other?,
+            };
+            for warning in &generated.warnings {
+                shown::warn(warning);
+            }
+            let decided = [check::Decided {
+                dockerfile: "Dockerfile".to_string(),
+                trace: &generated.plan.trace,
+            }];
+            let drift = check::compare(&args.path, &generated.outputs, &decided, out)?;
+            for value in &generated.recorded {
+                writeln!(
+                    out,
+                    "{}: {value}, written by an older shiplight that recorded detected values: delete the line to follow the project, or run `shiplight init --force` to keep it as a choice",
+                    args.path.join(config::FILE_NAME).display()
+                )?;
+            }
+            Ok(if drift || !generated.recorded.is_empty() {
+                EXIT_FAILURE
+            } else {
+                EXIT_OK
+            })
         }
         Command::Detect(args) => {
             check_dir(&args.path)?;

@@ -376,7 +376,17 @@ pub fn check(
     let services = generate_all(root, overrides, env)?;
     let settings = root_settings(root, overrides, env)?;
     let files = outputs(&services, &settings, |_| false)?;
-    let drift = check::compare(root, &files, out)?;
+    let decided: Vec<check::Decided> = services
+        .iter()
+        .map(|service| check::Decided {
+            dockerfile: match service.files_dir().as_str() {
+                "" => "Dockerfile".to_string(),
+                dir => format!("{dir}/Dockerfile"),
+            },
+            trace: &service.generated.plan.trace,
+        })
+        .collect();
+    let drift = check::compare(root, &files, &decided, out)?;
     Ok(if drift { EXIT_FAILURE } else { EXIT_OK })
 }
 

@@ -36,6 +36,9 @@ pub struct Generated {
     pub settings: Settings,
     pub config: Output,
     pub warnings: Vec<String>,
+    /// Values of a shiplight.toml an older version wrote that differ from what detection finds
+    /// now ([`crate::recorded`]): `check` fails naming them.
+    pub recorded: Vec<String>,
 }
 
 /// The settings layers below the flags for a project: shiplight.toml (or the file `--config` or
@@ -88,8 +91,44 @@ pub fn generate_detected(
     flags: Layer,
     dockerfile: Option<String>,
 ) -> Result<Generated, Error> {
+    let Some(at) = base.iter().position(|layer| layer.recorded) else {
+        return generate_chosen(repo, reports, base, flags, dockerfile);
+    };
+    let mut layers = base.to_vec();
+    layers[at] = crate::recorded::stripped(&base[at]);
+    let detected = generate_chosen(
+        repo,
+        reports.clone(),
+        &layers,
+        flags.clone(),
+        dockerfile.clone(),
+    );
+    let sorted = match detected {
+        Ok(detected) => crate::recorded::sort(&base[at], &detected.plan.pins),
+        Err(_) => crate::recorded::Sorted::kept(&base[at]),
+    };
+    layers[at] = sorted.kept.clone();
+    let mut generated = generate_chosen(repo, reports, &layers, flags, dockerfile)?;
+    generated.warnings.extend(sorted.warning());
+    generated.recorded = sorted.differs;
+    Ok(generated)
+}
+
+/// [`generate_detected`] for layers that hold only choices.
+fn generate_chosen(
+    repo: &repo::Repo,
+    reports: Vec<detect::Report>,
+    base: &[Layer],
+    flags: Layer,
+    dockerfile: Option<String>,
+) -> Result<Generated, Error> {
     let root = repo.root();
-    let settings = Settings::resolve(base.iter().cloned().chain([flags]));
+    let given = base
+        .iter()
+        .cloned()
+        .chain([flags])
+        .fold(Layer::default(), Layer::overlay);
+    let settings = Settings::resolve([given.clone()]);
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
     let stack = facts.stack();
     if let Some((files, instead)) = stacks::carried(stack, repo) {
@@ -113,7 +152,7 @@ pub fn generate_detected(
     warnings.extend(custom_promises(&plan, &templates, &outputs));
     let config = Output {
         name: config::FILE_NAME.to_string(),
-        contents: config::written(&plan.pins, &settings, root),
+        contents: config::written(&given, root),
     };
     Ok(Generated {
         plan,
@@ -121,6 +160,7 @@ pub fn generate_detected(
         settings,
         config,
         warnings,
+        recorded: Vec::new(),
     })
 }
 

@@ -38,6 +38,9 @@ pub struct Plan {
     pub detected: Vec<String>,
     /// Why this runtime.
     pub reason: String,
+    /// The header's record of the decisions lines of the project's files made
+    /// ([`crate::moved::record`]).
+    pub evidence: Vec<String>,
     pub trace: Vec<Step>,
     pub warnings: Vec<String>,
     /// Registry credential files found, each given to the install steps as a secret mount.
@@ -412,6 +415,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
             .iter()
             .map(|line| crate::safe::comment(line))
             .collect(),
+        evidence: crate::moved::record(&trace),
         trace,
         warnings,
         labels,

@@ -91,6 +91,10 @@ pub struct Layer {
     /// The settings naming what the project needs outside it (packages, libraries, image).
     #[serde(flatten)]
     pub system: crate::system::SystemLayer,
+    /// The layer is a shiplight.toml an older version wrote, which recorded detected values as
+    /// if chosen ([`crate::recorded`] sorts them apart).
+    #[serde(skip)]
+    pub recorded: bool,
 }
 
 impl Layer {
@@ -116,6 +120,7 @@ impl Layer {
             mirrors,
             digests: other.digests.or(self.digests),
             system: self.system.overlay(other.system),
+            recorded: self.recorded || other.recorded,
         }
     }
 }

@@ -849,3 +849,24 @@ fn verify_without_an_engine_exits_2_and_says_what_it_needs() {
     assert!(err.contains("no container engine answered"), "{err}");
     assert!(err.contains("/nonexistent/docker info"), "{err}");
 }
+
+#[test]
+fn verify_refuses_a_bad_env_before_asking_for_an_engine() {
+    for (flag, value, why) in [
+        ("--env", "1X=a", "not starting with a digit"),
+        ("--env", "NOVALUE", "expected KEY=VALUE"),
+        ("--env-file", "/nonexistent/app.env", "no such file"),
+    ] {
+        let result = shiplight()
+            .arg("verify")
+            .arg(fixture("go-basic"))
+            .args([flag, value, "--engine", "/nonexistent/engine"])
+            .output();
+        assert_eq!(result.code, 2, "{flag} {value}: {}", result.stderr);
+        assert!(
+            result.stderr.contains(flag) && result.stderr.contains(why),
+            "{flag} {value}: {}",
+            result.stderr
+        );
+    }
+}

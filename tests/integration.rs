@@ -10,6 +10,7 @@ mod evidence;
 mod fixtures;
 mod floors;
 mod frontend;
+mod moved;
 mod one_folder;
 mod tree;
 mod wizard;

@@ -33,7 +33,7 @@ const POLL: Duration = Duration::from_millis(50);
 
 /// A container engine's command, with the limit of its builds and the Ctrl-C flag its calls
 /// watch.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Engine {
     command: PathBuf,
     build_limit: Duration,
@@ -41,7 +41,12 @@ pub struct Engine {
     timed_out: Arc<Mutex<Vec<String>>>,
     run: Arc<str>,
     names: Arc<AtomicUsize>,
+    run_options: Arc<[String]>,
+    progress: Option<Progress>,
 }
+
+/// What a build's progress lines are handed to, as the engine prints them.
+pub type Progress = Arc<dyn Fn(&str) + Send + Sync>;
 
 /// Why an engine call did not succeed.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -85,6 +90,8 @@ struct Call<'a> {
     input: Option<&'a [u8]>,
     limit: Duration,
     abortable: bool,
+    /// Handed each line of the error output as it comes (a build's progress).
+    progress: Option<Progress>,
 }
 
 /// How a call ended when the engine exited by itself: its status, what `read` made of its
@@ -108,6 +115,7 @@ impl Engine {
             Some(path) => vec![path.to_path_buf()],
             None => vec![PathBuf::from("docker"), PathBuf::from("podman")],
         };
+        let mut answers = Vec::new();
         for candidate in &candidates {
             let engine = Engine {
                 command: candidate.clone(),
@@ -116,9 +124,20 @@ impl Engine {
                 timed_out: Arc::default(),
                 run: run.clone(),
                 names: Arc::default(),
+                run_options: Arc::new([]),
+                progress: None,
             };
-            if engine.output(&["info"], QUICK).is_ok() {
-                return Ok(engine);
+            match engine.output(&["info"], QUICK) {
+                Ok(_) => return Ok(engine),
+                Err(Failure::Spawn(_)) => {}
+                Err(failure) => answers.push(format!(
+                    "`{} info` failed: {}",
+                    crate::shown::line(&candidate.display().to_string()),
+                    match failure.to_string().trim() {
+                        "" => "it exited with a failure and printed nothing".to_string(),
+                        text => crate::shown::line(text),
+                    }
+                )),
             }
             if engine.interrupted() {
                 return Err(Error::Usage(
@@ -131,10 +150,37 @@ impl Engine {
             .iter()
             .map(|path| crate::shown::line(&path.display().to_string()))
             .collect();
+        let why = if answers.is_empty() {
+            String::new()
+        } else {
+            format!("\n{}", answers.join("\n"))
+        };
         Err(Error::Usage(format!(
-            "no container engine answered (`{} info`): verify builds and runs the image, so it needs Docker with BuildKit or Podman (--engine names another command)",
+            "no container engine answered (`{} info`): verify builds and runs the image, so it needs Docker with BuildKit or Podman (--engine names another command){why}",
             shown.join(" info`, `")
         )))
+    }
+
+    /// This engine with `options` (`--env KEY=VALUE`, `--env-file FILE`) given to every run of
+    /// the application's own containers.
+    pub fn with_run_options(self, options: Vec<String>) -> Engine {
+        Engine {
+            run_options: options.into(),
+            ..self
+        }
+    }
+
+    /// This engine handing each line of a build's progress to `progress` as it comes.
+    pub fn with_progress(self, progress: Progress) -> Engine {
+        Engine {
+            progress: Some(progress),
+            ..self
+        }
+    }
+
+    /// The options every run of the application's own containers is given.
+    pub fn run_options(&self) -> Vec<&str> {
+        self.run_options.iter().map(String::as_str).collect()
     }
 
     /// Whether Ctrl-C was pressed.
@@ -169,6 +215,7 @@ impl Engine {
             input: None,
             limit,
             abortable: true,
+            progress: None,
         };
         let ended = self.call(&call, read_all)?;
         if ended.status.success() {
@@ -190,6 +237,7 @@ impl Engine {
             input: None,
             limit,
             abortable: true,
+            progress: None,
         };
         let ended = self.call(&call, read)?;
         if ended.status.success() {
@@ -207,6 +255,7 @@ impl Engine {
             input: None,
             limit: QUICK,
             abortable: false,
+            progress: None,
         };
         self.call(&call, read_all)
             .is_ok_and(|ended| ended.status.success())
@@ -238,6 +287,7 @@ impl Engine {
             input: Some(job.dockerfile.as_bytes()),
             limit: self.build_limit,
             abortable: true,
+            progress: self.progress.clone(),
         };
         let ended = self.call(&call, read_all)?;
         let mut log = String::from_utf8_lossy(&ended.value).into_owned();
@@ -293,9 +343,24 @@ impl Engine {
             let _ = std::io::copy(&mut stdout, &mut std::io::sink());
             value
         });
+        let progress = call.progress.clone();
         let err = std::thread::spawn(move || {
             let mut bytes = Vec::new();
-            let _ = stderr.read_to_end(&mut bytes);
+            match progress {
+                None => {
+                    let _ = stderr.read_to_end(&mut bytes);
+                }
+                Some(progress) => {
+                    let mut lines = std::io::BufReader::new(stderr);
+                    let mut line = Vec::new();
+                    while std::io::BufRead::read_until(&mut lines, b'\n', &mut line)
+                        .is_ok_and(|n| n > 0)
+                    {
+                        progress(String::from_utf8_lossy(&line).trim_end());
+                        bytes.append(&mut line);
+                    }
+                }
+            }
             String::from_utf8_lossy(&bytes).into_owned()
         });
         let deadline = Instant::now() + call.limit;

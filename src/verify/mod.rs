@@ -7,10 +7,14 @@
 //! removes containers, networks and images when it ends (also on a time limit or Ctrl-C) unless
 //! `--keep`. The project is left as it was: the warm rebuild's change is a file of a fresh name,
 //! removed after. A credential file whose path could change the meaning of the engine's
-//! `--secret` value is refused (exit 2) before anything is built.
+//! `--secret` value is refused (exit 2) before anything is built. `--env` and `--env-file`
+//! reach the application's containers only. Each check is printed as it ends, and a build's
+//! progress is shown on standard error while it runs.
 
 mod engine;
 mod image;
+mod progress;
+mod run_env;
 mod service;
 
 use crate::cli::VerifyArgs;
@@ -18,7 +22,7 @@ use crate::error::{EXIT_FAILURE, EXIT_OK, Error};
 use crate::pipeline::{self, Environment};
 use crate::repo::Repo;
 use engine::{Engine, Job, Made};
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
@@ -77,6 +81,8 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
         dockerfile: &dockerfile,
         secrets,
     };
+    let run_options = run_env::options(&args.run_env, &args.env_file).map_err(Error::Usage)?;
+    let terminal = std::io::stderr().is_terminal();
     let interrupted = Arc::new(AtomicBool::new(false));
     let flag = interrupted.clone();
     let _ = ctrlc::set_handler(move || flag.store(true, Ordering::SeqCst));
@@ -84,7 +90,9 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
         args.engine.as_deref(),
         Duration::from_secs(args.timeout),
         interrupted.clone(),
-    )?;
+    )?
+    .with_run_options(run_options)
+    .with_progress(progress::reporter(terminal));
     let tag = format!(
         "shiplight-verify/{}:{}",
         plan.app.image_name,
@@ -94,6 +102,22 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
     let mut measures = Measures::default();
     let seconds = |took: Duration| (took.as_secs_f64() * 10.0).round() / 10.0;
 
+    let report = |checks: &[Check], out: &mut dyn Write| -> std::io::Result<()> {
+        progress::clear(terminal);
+        if !args.json {
+            for check in checks {
+                writeln!(
+                    out,
+                    "{} {}: {}",
+                    if check.ok { "ok  " } else { "FAIL" },
+                    check.name,
+                    check.detail
+                )?;
+            }
+            out.flush()?;
+        }
+        Ok(())
+    };
     made.image(&tag);
     let built = engine.build(&job, &tag, &[]);
     let built_ok = built.is_ok();
@@ -124,12 +148,16 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             vec![check]
         },
     ];
+    report(&checks, out)?;
     for stage in stages.iter().filter(|_| built_ok) {
         if engine.interrupted() {
             break;
         }
-        checks.extend(stage(&mut made, &mut measures));
+        let ended = stage(&mut made, &mut measures);
+        report(&ended, out)?;
+        checks.extend(ended);
     }
+    let reported = checks.len();
     if engine.interrupted() {
         checks.push(Check::new(
             "interrupted",
@@ -161,15 +189,7 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             serde_json::to_string_pretty(&report).expect("plain data")
         )?;
     } else {
-        for check in &checks {
-            writeln!(
-                out,
-                "{} {}: {}",
-                if check.ok { "ok  " } else { "FAIL" },
-                check.name,
-                check.detail
-            )?;
-        }
+        report(&checks[reported..], out)?;
         let failed = checks.iter().filter(|check| !check.ok).count();
         writeln!(
             out,

@@ -1,6 +1,7 @@
 //! The checks `verify` makes by running the image: who its processes run as, whether it answers
 //! (on its port, through the nginx stage of a PHP-FPM application, or to `--help`), whether its
-//! own HEALTHCHECK turns healthy, and whether it stops promptly.
+//! own HEALTHCHECK turns healthy, and whether it stops promptly. The application's own
+//! containers get the run's `--env` and `--env-file` options; the image never holds them.
 
 use super::Check;
 use super::engine::{ANSWER, Engine, Failure, Job, Made, QUICK, START};
@@ -39,7 +40,13 @@ fn program(engine: &Engine, tag: &str, made: &mut Made) -> Vec<Check> {
     let mut answer = None;
     for flag in ["--help", "--version"] {
         let container = made.container();
-        let ran = engine.output(&["run", "--rm", "--name", &container, tag, flag], ANSWER);
+        let args = [
+            &["run", "--rm", "--name", &container],
+            &engine.run_options()[..],
+            &[tag, flag],
+        ]
+        .concat();
+        let ran = engine.output(&args, ANSWER);
         match ran {
             Ok(_) => {
                 answer = Some(flag);
@@ -87,7 +94,13 @@ fn program(engine: &Engine, tag: &str, made: &mut Made) -> Vec<Check> {
 /// 500 on its health path or `/`, turns healthy when it has a HEALTHCHECK, stops promptly.
 fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) -> Vec<Check> {
     let publish = format!("127.0.0.1::{port}");
-    let args = [&["run", "-d", "-p", &publish], health_timing(plan), &[tag]].concat();
+    let args = [
+        &["run", "-d", "-p", &publish],
+        health_timing(plan),
+        &engine.run_options()[..],
+        &[tag],
+    ]
+    .concat();
     let container = match start(engine, &args, "the container", made) {
         Ok(id) => id,
         Err(check) => return vec![check],
@@ -137,7 +150,13 @@ fn behind_nginx(
     let alias = ["run", "-d", "--network", &network, "--network-alias", "app"];
     let app = match start(
         engine,
-        &[&alias, health_timing(plan), &[tag]].concat(),
+        &[
+            &alias,
+            health_timing(plan),
+            &engine.run_options()[..],
+            &[tag],
+        ]
+        .concat(),
         "PHP-FPM",
         made,
     ) {

@@ -814,6 +814,8 @@ fn builder_version(
             return Ok(found);
         }
         let version = safe::version("settings", "lang-version", version)?;
+        catalog::known_rust(&version)
+            .map_err(|known| DetectError::setting("lang-version", &version, known))?;
         let step = Step::setting(question, "lang-version", &version);
         return Ok((version, step, warnings));
     }
