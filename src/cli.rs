@@ -110,6 +110,11 @@ pub struct VerifyArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 1800,
           value_parser = clap::value_parser!(u64).range(1..))]
     pub timeout: u64,
+    /// How long the application may take to answer, and its health check to turn healthy, once
+    /// started, in seconds (a JVM application on a busy machine may need more than the default).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub wait: u64,
     /// A variable for the application's containers (repeatable): given to `docker run`, never
     /// built into the image.
     #[arg(long = "env", value_name = "KEY=VALUE")]

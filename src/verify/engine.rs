@@ -28,6 +28,10 @@ pub const EXPORT: Duration = Duration::from_secs(600);
 /// shell on `echo`.
 pub const ANSWER: Duration = Duration::from_secs(10);
 
+/// How long an application may take to answer, and its health check to turn healthy, unless
+/// `--wait` says otherwise.
+pub const START_WAIT: Duration = Duration::from_secs(30);
+
 /// How often a running call looks at its child, its deadline and Ctrl-C.
 const POLL: Duration = Duration::from_millis(50);
 
@@ -43,6 +47,7 @@ pub struct Engine {
     names: Arc<AtomicUsize>,
     run_options: Arc<[String]>,
     progress: Option<Progress>,
+    start_wait: Duration,
 }
 
 /// What a build's progress lines are handed to, as the engine prints them.
@@ -126,6 +131,7 @@ impl Engine {
                 names: Arc::default(),
                 run_options: Arc::new([]),
                 progress: None,
+                start_wait: START_WAIT,
             };
             match engine.output(&["info"], QUICK) {
                 Ok(_) => return Ok(engine),
@@ -159,6 +165,20 @@ impl Engine {
             "no container engine answered (`{} info`): verify builds and runs the image, so it needs Docker with BuildKit or Podman (--engine names another command){why}",
             shown.join(" info`, `")
         )))
+    }
+
+    /// This engine giving an application `wait` to answer, and its health check to turn
+    /// healthy, once started.
+    pub fn with_start_wait(self, wait: Duration) -> Engine {
+        Engine {
+            start_wait: wait,
+            ..self
+        }
+    }
+
+    /// How long an application may take to answer, and its health check to turn healthy.
+    pub fn start_wait(&self) -> Duration {
+        self.start_wait
     }
 
     /// This engine with `options` (`--env KEY=VALUE`, `--env-file FILE`) given to every run of

@@ -92,6 +92,7 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
         interrupted.clone(),
     )?
     .with_run_options(run_options)
+    .with_start_wait(Duration::from_secs(args.wait))
     .with_progress(progress::reporter(terminal));
     let tag = format!(
         "shiplight-verify/{}:{}",

@@ -10,10 +10,6 @@ use crate::plan::Plan;
 use std::io::{Read, Write};
 use std::time::{Duration, Instant};
 
-/// How long a service may take to answer after it starts.
-const ANSWER_WITHIN: Duration = Duration::from_secs(30);
-/// How long the image's HEALTHCHECK, run every second, may take to report healthy.
-const HEALTHY_WITHIN: Duration = Duration::from_secs(30);
 /// How long `docker stop` may take.
 const STOP_WITHIN: Duration = Duration::from_secs(2);
 
@@ -109,7 +105,7 @@ fn service(engine: &Engine, tag: &str, plan: &Plan, port: u16, made: &mut Made) 
     let status = mapped(engine, &container, port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&container]),
-        answer_check(status, &path, port),
+        answer_check(status, &path, port, engine.start_wait()),
     ];
     if plan.app.health.is_some() {
         checks.push(healthy(engine, &container));
@@ -173,7 +169,7 @@ fn behind_nginx(
     let status = mapped(engine, &server, web_port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&app, &server]),
-        answer_check(status, &format!("{path} through nginx"), web_port),
+        answer_check(status, &format!("{path} through nginx"), web_port, engine.start_wait()),
     ];
     if plan.app.health.is_some() {
         checks.push(healthy(engine, &app));
@@ -234,7 +230,7 @@ fn uid_check(engine: &Engine, containers: &[&str]) -> Check {
     )
 }
 
-fn answer_check(status: Option<u16>, path: &str, port: u16) -> Check {
+fn answer_check(status: Option<u16>, path: &str, port: u16, wait: Duration) -> Check {
     Check::new(
         ANSWERS,
         status.is_some_and(|code| code < 500),
@@ -242,7 +238,7 @@ fn answer_check(status: Option<u16>, path: &str, port: u16) -> Check {
             Some(code) => format!("GET {path} on port {port}: {code}"),
             None => format!(
                 "nothing answered GET {path} on port {port} within {} s",
-                ANSWER_WITHIN.as_secs()
+                wait.as_secs()
             ),
         },
     )
@@ -256,9 +252,9 @@ fn mapped(engine: &Engine, container: &str, port: u16) -> Option<u16> {
         .and_then(|text| text.lines().next()?.rsplit(':').next()?.parse::<u16>().ok())
 }
 
-/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until ANSWER_WITHIN or Ctrl-C.
+/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until the engine's start wait ends or Ctrl-C.
 fn answer(engine: &Engine, port: u16, path: &str) -> Option<u16> {
-    let end = Instant::now() + ANSWER_WITHIN;
+    let end = Instant::now() + engine.start_wait();
     while Instant::now() < end && !engine.interrupted() {
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
@@ -280,7 +276,7 @@ fn answer(engine: &Engine, port: u16, path: &str) -> Option<u16> {
 /// The image's own HEALTHCHECK, run every second, reports the container healthy.
 fn healthy(engine: &Engine, container: &str) -> Check {
     let name = "health check turns healthy";
-    let end = Instant::now() + HEALTHY_WITHIN;
+    let end = Instant::now() + engine.start_wait();
     let mut status = String::new();
     while Instant::now() < end && !engine.interrupted() {
         status = engine
@@ -317,7 +313,7 @@ fn healthy(engine: &Engine, container: &str) -> Check {
         false,
         format!(
             "still {status:?} after {} s: {tail}",
-            HEALTHY_WITHIN.as_secs()
+            engine.start_wait().as_secs()
         ),
     )
 }

@@ -36,6 +36,9 @@ HERE = pathlib.Path(__file__).resolve().parent
 README = HERE / "README.md"
 CAUSES = HERE / "built-causes.tsv"
 BEGIN, END = "<!-- built:begin -->", "<!-- built:end -->"
+# How long a real application may take to answer once started: a JVM server that migrates its
+# database at start-up takes over a minute on this two-core machine while others build.
+WAIT = 180
 HEADER = ("| repository | stack | commit | result | build s | what answered | cause |\n"
           "|---|---|---|---|---|---|---|")
 
@@ -112,7 +115,7 @@ def verify(app, timeout, keys, keep=False):
         return plan["stack"], f"not built: {str(err).splitlines()[0]}", None, ""
     try:
         ran = subprocess.run([str(SHIPLIGHT), "verify", "--engine", e2e.DOCKER, "--json",
-                              "--no-syntax", "--timeout", str(timeout),
+                              "--no-syntax", "--timeout", str(timeout), "--wait", str(WAIT),
                               *(["--keep"] if keep else []), str(app)],
                              capture_output=True, text=True, timeout=timeout * 3 + 600,
                              env=e2e.ENV)
