@@ -89,8 +89,10 @@ pub fn generate_detected(
     dockerfile: Option<String>,
 ) -> Result<Generated, Error> {
     let root = repo.root();
-    let settings = Settings::resolve(base.iter().cloned().chain([flags]));
+    let mut settings = Settings::resolve(base.iter().cloned().chain([flags]));
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
+    settings.commands.found =
+        crate::commands::files_found(repo, &settings.commands, &facts.member_dirs());
     let stack = facts.stack();
     if let Some((files, instead)) = stacks::carried(stack, repo) {
         credentials::refuse_in_copied(repo, files, instead)?;

@@ -88,6 +88,9 @@ pub struct Layer {
     /// Registry prefix rewrites, merged key by key across layers (last: a TOML table).
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub mirrors: BTreeMap<String, String>,
+    /// `start`, `build` and `env`, each with the source that set it (`env` last: a table).
+    #[serde(flatten)]
+    pub commands: crate::commands::Commands,
 }
 
 impl Layer {
@@ -112,6 +115,7 @@ impl Layer {
             templates: other.templates.or(self.templates),
             mirrors,
             digests: other.digests.or(self.digests),
+            commands: self.commands.overlay(other.commands),
         }
     }
 }
@@ -151,6 +155,8 @@ pub struct Settings {
     pub mirrors: BTreeMap<String, String>,
     /// File of digest pins.
     pub digests: Option<Place>,
+    /// The command the image runs, build commands and runtime variables of the user's own.
+    pub commands: crate::commands::Commands,
 }
 
 impl Settings {
@@ -178,6 +184,7 @@ impl Settings {
             templates: merged.templates,
             mirrors: merged.mirrors,
             digests: merged.digests,
+            commands: merged.commands,
         }
     }
 }
@@ -234,6 +241,7 @@ pub fn env_name(key: &str) -> String {
 pub fn ways(key: &str) -> String {
     let flag = match key {
         "mirrors" => "--mirror FROM=TO".to_string(),
+        "env" => "--env NAME=VALUE".to_string(),
         _ => format!("--{key}"),
     };
     format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))

@@ -18,6 +18,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "repo",
             "catalog",
             "settings",
+            "commands",
             "config",
             "images",
             "credentials",
