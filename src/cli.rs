@@ -243,6 +243,19 @@ pub struct Overrides {
     /// File of digest pins, one `image:tag@sha256:...` per line.
     #[arg(long, value_name = "FILE")]
     pub digests: Option<PathBuf>,
+    /// The command the image runs, split into words without a shell (exec form; pipes, `&&`,
+    /// `$VAR` and globs are refused), such as 'gunicorn app:wsgi -b 0.0.0.0:8000'.
+    #[arg(long, value_name = "COMMAND")]
+    pub start: Option<String>,
+    /// A command run in the build stage after the dependency step and before the application's
+    /// own build (repeatable, in order), split into words without a shell.
+    #[arg(long, value_name = "COMMAND")]
+    pub build: Vec<String>,
+    /// A variable the runtime stage sets (repeatable; `env` in shiplight.toml). Values that look
+    /// like secrets are refused: pass those at run time (docker run -e, --env-file; `verify
+    /// --env` for its runs).
+    #[arg(long = "image-env", value_name = "NAME=VALUE")]
+    pub env: Vec<String>,
     /// Configuration file to read instead of PATH/shiplight.toml (also SHIPLIGHT_CONFIG).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -295,6 +308,47 @@ impl SystemFlags {
 }
 
 impl Overrides {
+    /// `--start`, `--build` and `--env`, checked and marked with their flags.
+    fn commands(&self) -> Result<crate::commands::Commands, String> {
+        use crate::commands::{Commands, Set, command, env_assignment, split};
+        let words = |flag: &str, text: &str| {
+            command(flag, split(flag, text)?).map_err(|err| format!("--{flag}: {err}"))
+        };
+        let start = self
+            .start
+            .as_deref()
+            .map(|text| words("start", text))
+            .transpose()?;
+        let build: Vec<Vec<String>> = self
+            .build
+            .iter()
+            .map(|text| words("build", text))
+            .collect::<Result<_, _>>()?;
+        let mut env = std::collections::BTreeMap::new();
+        for pair in &self.env {
+            let (key, value) = env_assignment(pair).map_err(|err| format!("--env: {err}"))?;
+            env.insert(
+                key,
+                Set {
+                    value,
+                    by: "--env".to_string(),
+                },
+            );
+        }
+        Ok(Commands {
+            start: start.map(|value| Set {
+                value,
+                by: "--start".to_string(),
+            }),
+            build: (!build.is_empty()).then(|| Set {
+                value: build,
+                by: "--build".to_string(),
+            }),
+            env,
+            found: Default::default(),
+        })
+    }
+
     /// The settings layer these flags give; refuses a malformed `--mirror`.
     pub fn layer(&self) -> Result<Layer, String> {
         let mut mirrors = std::collections::BTreeMap::new();
@@ -325,6 +379,7 @@ impl Overrides {
             digests: self.digests.as_deref().map(Place::from),
             system: Default::default(),
             recorded: false,
+            commands: self.commands()?,
         })
         .and_then(|mut layer| {
             if let Some(path) = &self.health_path {

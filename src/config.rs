@@ -87,6 +87,12 @@ macro_rules! values {
             runtime_image: Option<V>,
             /// The debug variant of runtime-image.
             runtime_image_debug: Option<V>,
+            /// The command the image runs: an array of words, or a string split into words.
+            start: Option<V>,
+            /// Commands run in the build stage after the dependency step.
+            build: Option<V>,
+            /// Variables the runtime stage sets, NAME = "value".
+            env: Option<V>,
         }
 
         impl<V: Given> Values<V> {
@@ -138,6 +144,12 @@ macro_rules! values {
                         })?,
                     },
                     recorded: false,
+                    commands: crate::commands::Commands {
+                        start: check(&self.start, start)?,
+                        build: check(&self.build, build)?,
+                        env: check(&self.env, env)?.unwrap_or_default(),
+                        found: Default::default(),
+                    },
                 })
             }
         }
@@ -242,9 +254,10 @@ pub fn parse(text: &str, source_name: &str, base: Base<'_>) -> Result<Layer, Con
                     None => fail(err.span(), err.message().trim()),
                 }
             })?;
-    let layer = values
+    let mut layer = values
         .layer(base)
         .map_err(|(value, message)| fail(Some(value.span()), &message))?;
+    layer.commands = layer.commands.set_by(source_name);
     Ok(Layer {
         recorded: recorded(text),
         ..layer
@@ -294,10 +307,13 @@ pub fn from_env(
                     OTHER_ENV.join(", ")
                 ),
             })?;
-        set_text(&mut layer, key, &value, cwd).map_err(|message| ConfigError {
+        let mut given = Layer::default();
+        set_text(&mut given, key, &value, cwd).map_err(|message| ConfigError {
             source_name: format!("environment variable {name}"),
             message,
         })?;
+        given.commands = given.commands.set_by(&name);
+        layer = layer.overlay(given);
     }
     Ok(layer)
 }
@@ -336,7 +352,9 @@ pub fn file_layer(root: &Path, explicit: Option<&Path>) -> Result<Layer, ConfigE
         };
     };
     let dir = rel.rsplit_once('/').map_or("", |(dir, _)| dir);
-    parse(&text, &source_name, Base::Project { repo: &repo, dir })
+    let mut layer = parse(&text, &source_name, Base::Project { repo: &repo, dir })?;
+    layer.commands = layer.commands.set_by(&rel);
+    Ok(layer)
 }
 
 /// `path` relative to `root` when it lies inside the project, compared as written and, when
@@ -500,6 +518,44 @@ fn mirrors(key: &str, raw: Raw<'_>) -> Result<BTreeMap<String, String>, String> 
         .collect()
 }
 
+/// A value not yet marked with its source ([`crate::commands::Commands::set_by`]).
+fn unmarked<T>(value: T) -> crate::commands::Set<T> {
+    crate::commands::Set {
+        value,
+        by: String::new(),
+    }
+}
+
+/// `start`: a TOML array of words or a string, or text, split into words without a shell.
+fn start(raw: Raw<'_>) -> Result<crate::commands::Set<Vec<String>>, String> {
+    use crate::commands::{command, command_toml, split};
+    match raw {
+        Raw::Toml(value) => command_toml("start", value),
+        Raw::Text(text) => command("start", split("start", text)?),
+    }
+    .map(unmarked)
+}
+
+/// `build`: a command or an array of commands in TOML; one command per line in text.
+fn build(raw: Raw<'_>) -> Result<crate::commands::Set<Vec<Vec<String>>>, String> {
+    use crate::commands::{build_text, build_toml};
+    match raw {
+        Raw::Toml(value) => build_toml("build", value),
+        Raw::Text(text) => build_text("build", text),
+    }
+    .map(unmarked)
+}
+
+/// `env`: a TOML table of NAME = "value"; `NAME=value` pairs separated by commas in text.
+fn env(raw: Raw<'_>) -> Result<BTreeMap<String, crate::commands::Set<String>>, String> {
+    use crate::commands::{env_text, env_toml};
+    let pairs = match raw {
+        Raw::Toml(value) => env_toml(value)?,
+        Raw::Text(text) => env_text(text)?,
+    };
+    Ok(pairs.into_iter().map(|(k, v)| (k, unmarked(v))).collect())
+}
+
 /// The place a path setting names, kept inside the project when the source is repository
 /// content.
 fn place(name: &str, text: &str, base: Base<'_>) -> Result<Place, String> {
@@ -657,7 +713,7 @@ mod tests {
             keys().join(" "),
             "stack vendor runtime lang-version go-main rust-bin features package profile port \
              health-path no-syntax compose bake templates digests mirrors build-packages \
-             runtime-libraries runtime-image runtime-image-debug"
+             runtime-libraries runtime-image runtime-image-debug start build env"
         );
     }
 

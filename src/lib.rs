@@ -21,6 +21,7 @@
 pub mod catalog;
 pub mod check;
 pub mod cli;
+pub mod commands;
 pub mod config;
 pub mod credentials;
 pub mod decide;

@@ -128,8 +128,10 @@ fn generate_chosen(
         .cloned()
         .chain([flags])
         .fold(Layer::default(), Layer::overlay);
-    let settings = Settings::resolve([given.clone()]);
+    let mut settings = Settings::resolve([given.clone()]);
     let (facts, chosen) = detect::choose(reports, root, &settings)?;
+    settings.commands.found =
+        crate::commands::files_found(repo, &settings.commands, &facts.member_dirs());
     let stack = facts.stack();
     if let Some((files, instead)) = stacks::carried(stack, repo) {
         credentials::refuse_in_copied(repo, files, instead)?;

@@ -53,6 +53,14 @@ pub struct Plan {
     /// settings name them (left out when they name none).
     #[serde(skip_serializing_if = "crate::system_plan::System::is_empty")]
     pub system: crate::system_plan::System,
+    /// Commands of the user's own in the build stage, each an exec-form RUN after the
+    /// dependency step and the source copy (without cache mounts: what they write stays in
+    /// the layer the application's build reads).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub build_commands: Vec<Vec<String>>,
+    /// Variables of the user's own the runtime stage sets (checked: no secrets, no `"` `\` `$`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub user_env: Vec<(String, String)>,
     /// The stack's own part, under the stack's name (`go`, `rust`).
     #[serde(flatten)]
     pub build: StackPlan,
@@ -315,6 +323,23 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
     for image in build.images_mut() {
         *image = images.reference(image);
     }
+    let mut own_steps = Vec::new();
+    if let Some(start) = &settings.commands.start {
+        own_steps.extend(build.start(start, &output.binary).map_err(|reason| {
+            PlanError::Detect(crate::facts::DetectError::Broken {
+                file: "settings".to_string(),
+                line: None,
+                cause: format!(
+                    "start = {} (set by {}) cannot run this {} project: {reason}",
+                    crate::commands::shown(&start.value),
+                    start.by,
+                    stack.title()
+                ),
+            })
+        })?);
+    }
+    own_steps.extend(crate::commands::steps::build_step(&settings.commands));
+    own_steps.extend(crate::commands::steps::env_step(&settings.commands));
     let port = settings.port.or(output.port);
     let (args, env) = build.run();
     let image_name = crate::safe::image_name(&output.binary);
@@ -339,6 +364,7 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
     trace.extend(decision.trace.iter().cloned());
     trace.extend(system_steps);
     trace.extend(output.steps);
+    trace.extend(own_steps);
     trace.push(Step {
         question: "Builder image".to_string(),
         answer: builder.clone(),
@@ -420,6 +446,8 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         warnings,
         labels,
         secret_mounts: secrets.iter().map(|s| format!(" {}", s.mount)).collect(),
+        build_commands: settings.commands.build_commands(),
+        user_env: settings.commands.env_pairs(),
         secrets,
         extra_files: build.extra_files(),
         web_stage,

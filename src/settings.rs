@@ -95,6 +95,9 @@ pub struct Layer {
     /// if chosen ([`crate::recorded`] sorts them apart).
     #[serde(skip)]
     pub recorded: bool,
+    /// `start`, `build` and `env`, each with the source that set it (`env` last: a table).
+    #[serde(flatten)]
+    pub commands: crate::commands::Commands,
 }
 
 impl Layer {
@@ -121,6 +124,7 @@ impl Layer {
             digests: other.digests.or(self.digests),
             system: self.system.overlay(other.system),
             recorded: self.recorded || other.recorded,
+            commands: self.commands.overlay(other.commands),
         }
     }
 }
@@ -162,6 +166,8 @@ pub struct Settings {
     pub digests: Option<Place>,
     /// Debian packages for the build stage, libraries for the runtime, the runtime image.
     pub system: crate::system::SystemSettings,
+    /// The command the image runs, build commands and runtime variables of the user's own.
+    pub commands: crate::commands::Commands,
 }
 
 impl Settings {
@@ -190,6 +196,7 @@ impl Settings {
             mirrors: merged.mirrors,
             digests: merged.digests,
             system: merged.system.resolve(),
+            commands: merged.commands,
         }
     }
 }
@@ -246,6 +253,7 @@ pub fn env_name(key: &str) -> String {
 pub fn ways(key: &str) -> String {
     let flag = match key {
         "mirrors" => "--mirror FROM=TO".to_string(),
+        "env" => "--env NAME=VALUE".to_string(),
         _ => format!("--{key}"),
     };
     format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))

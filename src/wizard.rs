@@ -190,9 +190,33 @@ fn settle(
                 )?;
                 choose(flags, &flag, &candidates[index])?;
             }
+            Err(Error::Detect(err))
+                if crate::commands::steps::wants_start(&err) && flags.commands.start.is_none() =>
+            {
+                writeln!(std::io::stderr(), "{err}").ok();
+                let answer: String = prompt(
+                    Input::with_theme(theme)
+                        .with_prompt(
+                            "No entry point was found. What is the command to run your app? (exec form, no shell; such as gunicorn app:wsgi -b 0.0.0.0:8000)",
+                        )
+                        .validate_with(|text: &String| -> Result<(), String> {
+                            start_words(text).map(|_| ())
+                        })
+                        .interact_text(),
+                )?;
+                flags.commands.start = Some(crate::commands::Set {
+                    value: start_words(&answer).map_err(Error::Usage)?,
+                    by: "the wizard's answer".to_string(),
+                });
+            }
             Err(other) => return Err(other),
         }
     }
+}
+
+/// The words of a start command the wizard was given, checked as `--start` is.
+fn start_words(text: &str) -> Result<Vec<String>, String> {
+    crate::commands::split("start", text).and_then(|words| crate::commands::command("start", words))
 }
 
 /// Sets the setting a `Several` error names to the chosen candidate (its label up to ` (`).

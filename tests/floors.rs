@@ -19,6 +19,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "catalog",
             "settings",
             "recorded",
+            "commands",
             "config",
             "images",
             "credentials",

@@ -5,6 +5,7 @@ mod common;
 mod harness;
 
 mod cli;
+mod commands;
 mod config;
 mod evidence;
 mod fixtures;

@@ -152,3 +152,50 @@ fn unattended_runs_finish_within_seconds() {
         assert!(!project.join("Dockerfile").exists(), "{fixture}");
     }
 }
+
+#[test]
+fn wizard_asks_for_the_start_command_where_detection_finds_none() {
+    let (_keep, project) = fixture_copy("python-start-only");
+    std::fs::remove_file(project.join("shiplight.toml")).unwrap();
+    let mut session = spawn(&[
+        "init",
+        project.to_str().unwrap(),
+        "--vendor",
+        "distroless",
+        "--runtime",
+        "language",
+    ]);
+    session
+        .exp_string("What is the command to run your app?")
+        .unwrap();
+    session
+        .send("uvicorn orders.webapi.routes_v2:api --host 0.0.0.0 --port 8000\r")
+        .unwrap();
+    session.flush().unwrap();
+    session.exp_string("==> Dockerfile (preview) <==").unwrap();
+    session.exp_string("Write the files?").unwrap();
+    session.send("y").unwrap();
+    session.flush().unwrap();
+    session.exp_string("wrote").unwrap();
+    session.exp_eof().unwrap();
+
+    let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
+    assert!(
+        config.contains(
+            r#"start = ["uvicorn", "orders.webapi.routes_v2:api", "--host", "0.0.0.0", "--port", "8000"]"#
+        ),
+        "{config}"
+    );
+    shiplight().arg("check").arg(&project).run();
+    // The Dockerfile is the one the real-build suite builds and runs for the same project.
+    let built = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/apps/python-start-only");
+    let expected = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(&built)
+        .run()
+        .stdout;
+    assert_eq!(
+        std::fs::read_to_string(project.join("Dockerfile")).unwrap(),
+        expected
+    );
+}

@@ -146,6 +146,16 @@ pub trait StackKind {
     }
     /// The stack's target as settings, so shiplight.toml reproduces the choice.
     fn pins(plan: &Self::Plan) -> Layer;
+    /// Applies a start command the settings give to a plan whose program is `binary`, with
+    /// the step saying how it resolved; refused with the reason where the stack cannot run it.
+    /// A stack that resolves `start` while planning returns `None`.
+    fn start(
+        _plan: &mut Self::Plan,
+        _start: &crate::commands::Set<Vec<String>>,
+        _binary: &str,
+    ) -> Result<Option<Step>, String> {
+        Err("its start comes from detection alone for now (a start setting is taken for Go, Rust and Python projects)".to_string())
+    }
 }
 
 macro_rules! stack_dispatch {
@@ -265,6 +275,17 @@ macro_rules! stack_dispatch {
             pub fn run(&self) -> (Vec<String>, Vec<(String, String)>) {
                 match self {
                     $(StackPlan::$variant(plan) => $module::Kind::run(plan),)*
+                }
+            }
+
+            /// Applies a start command the settings give, with the step that explains it.
+            pub fn start(
+                &mut self,
+                start: &crate::commands::Set<Vec<String>>,
+                binary: &str,
+            ) -> Result<Option<Step>, String> {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::start(plan, start, binary),)*
                 }
             }
 

@@ -169,7 +169,12 @@ fn behind_nginx(
     let status = mapped(engine, &server, web_port).and_then(|mapped| answer(engine, mapped, &path));
     let mut checks = vec![
         uid_check(engine, &[&app, &server]),
-        answer_check(status, &format!("{path} through nginx"), web_port, engine.start_wait()),
+        answer_check(
+            status,
+            &format!("{path} through nginx"),
+            web_port,
+            engine.start_wait(),
+        ),
     ];
     if plan.app.health.is_some() {
         checks.push(healthy(engine, &app));

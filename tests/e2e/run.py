@@ -111,6 +111,11 @@ CASES = [
     dict(name="python-fastapi-factory", app="python-fastapi-factory", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 factory=yes"),
+    # The application object lives in a module no detector looks in: only the start setting
+    # of its shiplight.toml names it (uvicorn on orders.webapi.routes_v2:api).
+    dict(name="python-start-only", app="python-start-only", args=HEALTH, http=True,
+         runtime="gcr.io/distroless/python3-debian13:nonroot",
+         expect="ok uid=65532 python=3.13 start=only"),
     # requires-python excludes distroless python3's 3.13: the builder's CPython 3.11 (Debian
     # bookworm's, laid out as the official image) is copied into cc with the libraries it and
     # its lib-dynload modules link (libffi, libsqlite3, libexpat, ...).

@@ -60,6 +60,16 @@ impl StackKind for Kind {
         (plan.args.clone(), Vec::new())
     }
 
+    fn start(
+        plan: &mut GoPlan,
+        start: &crate::commands::Set<Vec<String>>,
+        binary: &str,
+    ) -> Result<Option<crate::trace::Step>, String> {
+        let (args, step) = crate::commands::steps::binary_start(binary, crate::stacks::output::APP_DIR, start)?;
+        plan.args = args;
+        Ok(Some(step))
+    }
+
     fn pins(plan: &GoPlan) -> Layer {
         Layer {
             targets: crate::settings::Targets {

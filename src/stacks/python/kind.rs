@@ -57,6 +57,15 @@ impl StackKind for Kind {
         })
     }
 
+    /// Resolved while planning, against the venv and the project's files.
+    fn start(
+        _plan: &mut PythonPlan,
+        _start: &crate::commands::Set<Vec<String>>,
+        _binary: &str,
+    ) -> Result<Option<crate::trace::Step>, String> {
+        Ok(None)
+    }
+
     fn dependencies_need_source(plan: &PythonPlan) -> bool {
         plan.source_first
     }

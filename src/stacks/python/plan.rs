@@ -14,6 +14,8 @@ use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 
+mod user_start;
+
 /// Where the virtual environment lives, in the builder and in the runtime alike.
 pub const VENV: &str = "/app/venv";
 
@@ -284,11 +286,36 @@ pub fn plan(
         .language
         .expect("the Python runtime rows carry their interpreter");
     let minor = minor_version(language);
-    let entry = planner.entry()?;
+    let user_start = settings.commands.start.as_ref();
+    let entry = match user_start {
+        Some(_) => app.entry.as_ref(),
+        None => Some(planner.entry()?),
+    };
     requested_version(settings, &minor)?;
     let port = settings.port.unwrap_or(SERVER_PORT);
-    let (command, start_text) = planner.start_command(entry, port)?;
-    let stop_signal = planner.stop_signal(&command, entry);
+    let (command, start_line, app_port, start_step) = match (user_start, entry) {
+        (Some(start), _) => planner.user_start(start, entry, settings)?,
+        (None, Some(entry)) => {
+            let (command, start_text) = planner.start_command(entry, port)?;
+            let step = Step {
+                question: "How does the application start?".to_string(),
+                answer: command.join(" "),
+                evidence: vec![entry.evidence.clone()],
+            };
+            let start_line = format!(
+                "{}{} ({})",
+                entry
+                    .framework
+                    .map(|f| format!("{f}, "))
+                    .unwrap_or_default(),
+                start_text,
+                crate::facts::location(&entry.evidence.file, entry.evidence.line)
+            );
+            (command, start_line, app_port(entry, port), step)
+        }
+        (None, None) => unreachable!("without a start setting the entry is required"),
+    };
+    let stop_signal = planner.stop_signal(&command, entry, user_start);
     let install = planner.install()?;
     let (needs_compiler, native_libraries) = planner.native_libraries(decision)?;
     planner.constraint_step(language, decision, settings);
@@ -302,17 +329,15 @@ pub fn plan(
         &native_libraries,
     );
     planner.steps.push(planner.install_step());
-    planner.steps.push(Step {
-        question: "How does the application start?".to_string(),
-        answer: command.join(" "),
-        evidence: vec![entry.evidence.clone()],
-    });
-    let detected = planner.detected(entry, &start_text);
-    let app_port = app_port(entry, port);
+    planner.steps.push(start_step);
+    let detected = planner.detected(&start_line);
     let binary = app.name.clone().unwrap_or_else(|| "app".to_string());
+    let detected_health = entry
+        .filter(|_| user_start.is_none())
+        .and_then(|entry| entry.health.as_ref());
     let (health, health_step) = health::choose(
         settings.health_path.as_deref(),
-        entry.health.as_ref(),
+        detected_health,
         app_port,
         health::Asker::program(
             |ask| {
@@ -330,7 +355,7 @@ pub fn plan(
         "the venv's python and urllib",
     );
     planner.steps.push(health_step);
-    let pythonpath = planner.pythonpath(entry, install.install_project);
+    let pythonpath = entry.and_then(|entry| planner.pythonpath(entry, install.install_project));
     let copied_interpreter = language
         .copied
         .then(|| CopiedInterpreter::at(language.interpreter));
@@ -492,7 +517,7 @@ impl<'a> Planner<'a> {
         DetectError::Broken {
             file: self.manifest(),
             line: None,
-            cause: "no entry point found: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), an application in wsgi.py or asgi.py, one a package's __main__.py hands uvicorn.run by name, a FastAPI, Starlette or Flask application object in the module a console script names, a console script of an installable project ([project.scripts], or console_scripts in setup.cfg or setup.py), the only Python script of [tool.setuptools] script-files, a top-level script with an `if __name__ == \"__main__\":` block (the one the README or a shell script runs, the one named after the project, or the only one beside no installable package), a package holding __main__.py (named after the project, or the only one), and main.py, app.py, server.py".to_string(),
+            cause: format!("{}: looked for manage.py with DJANGO_SETTINGS_MODULE, a FastAPI, Starlette or Flask application object (main.py, app.py, app/main.py, src/...), an application in wsgi.py or asgi.py, one a package's __main__.py hands uvicorn.run by name, a FastAPI, Starlette or Flask application object in the module a console script names, a console script of an installable project ([project.scripts], or console_scripts in setup.cfg or setup.py), the only Python script of [tool.setuptools] script-files, a top-level script with an `if __name__ == \"__main__\":` block (the one the README or a shell script runs, the one named after the project, or the only one beside no installable package), a package holding __main__.py (named after the project, or the only one), and main.py, app.py, server.py. Name the command the image runs with {}", crate::commands::NO_ENTRY, crate::settings::ways("start")),
         }
     }
 
@@ -702,18 +727,33 @@ impl<'a> Planner<'a> {
 
     /// The stop signal: none (SIGTERM) for a server that shuts down gracefully on it, else
     /// SIGINT; the step says why.
-    fn stop_signal(&mut self, command: &[String], entry: &Entry) -> Option<&'static str> {
-        let handles_sigterm = matches!(
-            command.get(1..3),
-            Some([flag, server]) if flag == "-m" && SIGTERM_SERVERS.contains(&server.as_str())
-        );
+    fn stop_signal(
+        &mut self,
+        command: &[String],
+        entry: Option<&Entry>,
+        user_start: Option<&crate::commands::Set<Vec<String>>>,
+    ) -> Option<&'static str> {
+        let server = match command.get(1..3) {
+            Some([flag, server]) if flag == "-m" => Some(server.as_str()),
+            _ if user_start.is_some() => command[0].rsplit('/').next(),
+            _ => None,
+        }
+        .filter(|server| SIGTERM_SERVERS.contains(server));
+        let evidence = match (user_start, entry) {
+            (Some(start), _) => {
+                crate::commands::steps::evidence("start", start, &crate::commands::shown(&start.value))
+            }
+            (None, Some(entry)) => entry.evidence.clone(),
+            (None, None) => unreachable!("a start comes from the settings or the entry"),
+        };
+        let handles_sigterm = server.is_some();
         self.steps.push(crate::stacks::output::stop_step(
-            if handles_sigterm {
-                format!("SIGTERM, which {} handles with a graceful shutdown", command[2])
+            if let Some(server) = server {
+                format!("SIGTERM, which {server} handles with a graceful shutdown")
             } else {
                 "SIGINT: Python runs as PID 1, where SIGTERM without a handler is ignored, while SIGINT raises KeyboardInterrupt and ends the server".to_string()
             },
-            vec![entry.evidence.clone()],
+            vec![evidence],
         ));
         (!handles_sigterm).then_some("SIGINT")
     }
@@ -1008,7 +1048,7 @@ impl<'a> Planner<'a> {
     }
 
     /// The summary's lines: the project, its manager and lock, the start, the uv workspace.
-    fn detected(&self, entry: &Entry, start_text: &str) -> Vec<String> {
+    fn detected(&self, start_line: &str) -> Vec<String> {
         let facts = self.facts;
         let mut detected = vec![format!(
             "Python project{} ({})",
@@ -1027,15 +1067,7 @@ impl<'a> Planner<'a> {
                 .as_deref()
                 .unwrap_or(&facts.manager_evidence.file)
         ));
-        detected.push(format!(
-            "start: {}{} ({})",
-            entry
-                .framework
-                .map(|f| format!("{f}, "))
-                .unwrap_or_default(),
-            start_text,
-            crate::facts::location(&entry.evidence.file, entry.evidence.line)
-        ));
+        detected.push(format!("start: {start_line}"));
         if let Some(workspace) = &facts.workspace {
             detected.push(format!("uv workspace ({})", workspace.file));
         }
