@@ -678,7 +678,7 @@ pub struct LockGraph {
 pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> {
     let mut graph = LockGraph::default();
     let names = &mut graph.names;
-    let Some(text) = repo.read_text(file, LOCK_CAP)? else {
+    let Some(text) = repo.text(file, LOCK_CAP)? else {
         return Ok(graph);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
