@@ -275,7 +275,7 @@ pub fn refuse_in_copied(repo: &Repo, files: Vec<String>, instead: &str) -> Resul
         } else {
             MANIFEST_CAP
         };
-        if let Ok(Some(text)) = repo.read_text(&file, cap)
+        if let Ok(Some(text)) = repo.text(&file, cap)
             && let Some((line, what)) = copied_secret(&text)
         {
             return Err(DetectError::Broken {

@@ -102,6 +102,8 @@ pub struct Repo {
     /// Every whole-file read of this run, by path and cap: a file several questions ask about
     /// is read once.
     reads: RefCell<HashMap<(String, u64), WholeRead>>,
+    /// The same for reads of a file as text.
+    texts: RefCell<HashMap<(String, u64), TextRead>>,
     /// The same for reads of a file's head.
     heads: RefCell<HashMap<(String, u64), HeadRead>>,
     /// What each real path under the root is, as one `lstat` found it: resolution walks the
@@ -142,8 +144,9 @@ enum Look {
 
 /// A directory's entries with their kinds, sorted by name.
 type Listed = Rc<[(String, Kind)]>;
-type HeadRead = Result<Option<(Rc<str>, bool)>, RepoError>;
+type HeadRead = Result<Option<(Rc<String>, bool)>, RepoError>;
 type WholeRead = Result<Option<Rc<[u8]>>, RepoError>;
+type TextRead = Result<Option<Rc<String>>, RepoError>;
 
 impl Repo {
     /// The project at `root`.
@@ -151,6 +154,7 @@ impl Repo {
         Repo {
             root: root.into(),
             reads: RefCell::new(HashMap::new()),
+            texts: RefCell::new(HashMap::new()),
             heads: RefCell::new(HashMap::new()),
             looks: RefCell::new(HashMap::new()),
             resolved: RefCell::new(HashMap::new()),
@@ -311,6 +315,7 @@ impl Repo {
         self.listings.borrow_mut().clear();
         self.lists.borrow_mut().clear();
         self.reads.borrow_mut().clear();
+        self.texts.borrow_mut().clear();
         self.heads.borrow_mut().clear();
     }
 
@@ -418,16 +423,30 @@ impl Repo {
             bytes.truncate(err.valid_up_to());
         }
         text(bytes)
-            .map(|text| Some((Rc::from(text), whole)))
+            .map(|text| Some((Rc::new(text), whole)))
             .map_err(fail)
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
     pub fn read_text(&self, rel: &str, cap: u64) -> Result<Option<String>, RepoError> {
-        let Some(bytes) = self.read(rel, cap)? else {
-            return Ok(None);
-        };
-        text(bytes).map(Some).map_err(|cause| refusal(rel, &cause))
+        Ok(self.text(rel, cap)?.map(|text| String::clone(&text)))
+    }
+
+    /// [`Repo::read_text`], the text shared with every other reader of this run rather than
+    /// copied: for the large files (lock files) several questions read whole.
+    pub fn text(&self, rel: &str, cap: u64) -> TextRead {
+        let key = (rel.to_string(), cap);
+        if let Some(done) = self.texts.borrow().get(&key) {
+            return done.clone();
+        }
+        let result = self.read_uncached(rel, cap).and_then(|found| {
+            found
+                .map(|bytes| text(bytes).map(Rc::new))
+                .transpose()
+                .map_err(|cause| refusal(rel, &cause))
+        });
+        self.texts.borrow_mut().insert(key, result.clone());
+        result
     }
 
     /// Names of the entries of directory `rel` that satisfy `keep`, sorted; empty when the
@@ -536,14 +555,31 @@ pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
 }
 
 /// The bytes of `path`, which resolution found to be of `kind`: at most `limit` of them, with
-/// whether that is the whole file. Only a regular file is opened.
+/// whether that is the whole file. Only a regular file is opened. The file is read into a
+/// buffer of the size it had when opened (one byte more, to see its end), so a file that did
+/// not change is read in one call and one more that finds its end.
 fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), String> {
     regular(kind)?;
-    let (file, size) = open_regular(path).map_err(|err| format!("cannot read it: {err}"))?;
-    let mut bytes = Vec::with_capacity(size.min(limit) as usize + 1);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|err| format!("cannot read it: {err}"))?;
+    let fail = |err: std::io::Error| format!("cannot read it: {err}");
+    let (mut file, size) = open_regular(path).map_err(fail)?;
+    let most = usize::try_from(limit).unwrap_or(usize::MAX - 1) + 1;
+    let mut bytes = vec![0; usize::try_from(size.saturating_add(1)).map_or(most, |n| n.min(most))];
+    let mut filled = 0;
+    loop {
+        if filled == bytes.len() {
+            if filled == most {
+                break;
+            }
+            bytes.resize(filled.saturating_mul(2).clamp(4096, most), 0);
+        }
+        match file.read(&mut bytes[filled..]) {
+            Ok(0) => break,
+            Ok(read) => filled += read,
+            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(err) => return Err(fail(err)),
+        }
+    }
+    bytes.truncate(filled);
     let whole = bytes.len() as u64 <= limit;
     bytes.truncate(limit as usize);
     Ok((bytes, whole))

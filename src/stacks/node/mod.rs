@@ -522,7 +522,7 @@ fn pnpm_for_lockfile(lock: &str, text: &str) -> Option<(String, Evidence)> {
     ))
 }
 
-type ManagerFound = (Manager, Evidence, Option<String>, Option<String>);
+type ManagerFound = (Manager, Evidence, Option<String>, Option<std::rc::Rc<String>>);
 
 fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> {
     let declared = package
@@ -550,9 +550,9 @@ fn manager(repo: &Repo, package: &Package) -> Result<ManagerFound, DetectError> 
     ];
     for (file, mut manager) in locks {
         let text = match file {
-            "bun.lockb" if repo.is_file(file) => Some(String::new()),
+            "bun.lockb" if repo.is_file(file) => Some(std::rc::Rc::new(String::new())),
             "bun.lockb" => None,
-            _ => repo.read_text(file, LOCK_CAP)?,
+            _ => repo.text(file, LOCK_CAP)?,
         };
         let Some(text) = text else {
             continue;

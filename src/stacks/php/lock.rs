@@ -1,28 +1,29 @@
 //! Reading composer.lock: the names of the packages it locks.
 
 use crate::facts::DetectError;
-use crate::manifest::{self, Shaped, Skip, deserialize_shaped};
-use crate::repo::MANIFEST_CAP;
+use crate::manifest::{Shaped, Skip, deserialize_shaped};
 use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::fmt;
 
 /// The names of the packages a composer.lock (`text`) locks: each string `name` of an object in
-/// its `packages` list. A lock no larger than a manifest may be ([`MANIFEST_CAP`]) is parsed into
-/// a JSON document as every manifest is; a larger one is deserialized into the names alone
-/// ([`Names`]), skipping every other value, since building the document of a lock that size
-/// takes most of a second. Both take the same names from the same text and refuse the same
-/// invalid JSON.
+/// its `packages` list. The lock is deserialized into the names alone ([`Names`]), skipping
+/// every other value, since building the whole document of a lock takes most of the run (a
+/// lock of a few hundred KiB, milliseconds); it takes the names the parsed document gives and
+/// refuses the same invalid JSON.
 pub fn locked_packages(text: &str) -> Result<Vec<String>, DetectError> {
-    if text.len() as u64 > MANIFEST_CAP {
-        return serde_json::from_str::<Names>(text)
-            .map(|names| names.0)
-            .map_err(|err| DetectError::Broken {
-                file: "composer.lock".to_string(),
-                line: Some(err.line()),
-                cause: format!("invalid JSON: {err}"),
-            });
-    }
-    Ok(manifest::parse_json("composer.lock", text)?
+    serde_json::from_str::<Names>(text)
+        .map(|names| names.0)
+        .map_err(|err| DetectError::Broken {
+            file: "composer.lock".to_string(),
+            line: Some(err.line()),
+            cause: format!("invalid JSON: {err}"),
+        })
+}
+
+/// The names [`locked_packages`] takes, from the whole parsed document.
+#[cfg(test)]
+fn document_packages(text: &str) -> Result<Vec<String>, DetectError> {
+    Ok(crate::manifest::parse_json("composer.lock", text)?
         .get("packages")
         .and_then(|p| p.as_array())
         .map(|items| {
@@ -132,8 +133,8 @@ mod tests {
             r#"{"packages": [{"name": "caf\u00e9/x\"y"}]}"#,
         ];
         for lock in locks {
-            let document = locked_packages(lock).unwrap();
-            let names = serde_json::from_str::<Names>(lock).unwrap().0;
+            let document = document_packages(lock).unwrap();
+            let names = locked_packages(lock).unwrap();
             assert_eq!(names, document, "{lock}");
         }
         assert_eq!(
@@ -141,12 +142,12 @@ mod tests {
             ["laravel/framework", "c/d"]
         );
         let deep = format!("{{\"packages\": [{{\"x\": {}", "[".repeat(200));
-        let document = locked_packages(&deep).unwrap_err().to_string();
-        let names = serde_json::from_str::<Names>(&deep).unwrap_err();
+        let document = document_packages(&deep).unwrap_err().to_string();
+        let names = locked_packages(&deep).unwrap_err();
         assert!(document.contains(&names.to_string()), "{document} / {names}");
         let broken = "{\n\"packages\": [\n{\"name\": \"a/b\",}\n]}";
-        let document = locked_packages(broken).unwrap_err().to_string();
-        let names = serde_json::from_str::<Names>(broken).unwrap_err();
+        let document = document_packages(broken).unwrap_err().to_string();
+        let names = locked_packages(broken).unwrap_err();
         assert!(document.contains(&names.to_string()), "{document} / {names}");
     }
 }

@@ -194,8 +194,8 @@ fn read(repo: &Repo) -> Result<Option<PhpFacts>, DetectError> {
             )
         });
     let extensions = extensions(require, &keys)?;
-    let lock = repo.read_text("composer.lock", LOCK_CAP)?;
-    let locked_packages = locked_packages(lock.as_deref())?;
+    let lock = repo.text("composer.lock", LOCK_CAP)?;
+    let locked_packages = locked_packages(lock.as_deref().map(String::as_str))?;
     let Shape {
         app,
         evidence: app_evidence,

@@ -8,7 +8,7 @@ use crate::lines::{
     KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
     toml_string, toml_trim,
 };
-use crate::manifest::{self, key_line, parse_toml};
+use crate::manifest::{key_line, parse_toml};
 use crate::manifest::{Shaped, Skip, deserialize_shaped};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
@@ -670,13 +670,15 @@ pub struct LockGraph {
     pub platform_specific: Option<Vec<Evidence>>,
 }
 
-/// Reads a lock file (uv.lock, poetry.lock, Pipfile.lock). A uv.lock or poetry.lock no
-/// larger than a manifest may be ([`MANIFEST_CAP`]) is parsed whole as TOML; a larger one is
-/// read by lines ([`locked_by_lines`]), since parsing a document that size takes seconds.
+/// Reads a lock file (uv.lock, poetry.lock, Pipfile.lock). A uv.lock or poetry.lock is read
+/// by lines ([`locked_by_lines`]): parsing the whole document takes most of the run (a lock of
+/// a few hundred KiB, milliseconds), and a larger one, seconds. A lock no larger than a
+/// manifest may be ([`MANIFEST_CAP`]) with a line not in the form uv and Poetry write is
+/// parsed whole as TOML instead, which reads it as before or names what is broken.
 pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> {
     let mut graph = LockGraph::default();
     let names = &mut graph.names;
-    let Some(text) = repo.read_text(file, LOCK_CAP)? else {
+    let Some(text) = repo.text(file, LOCK_CAP)? else {
         return Ok(graph);
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
@@ -694,27 +696,33 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
         }
         return Ok(graph);
     }
+    let (packages, unread) = locked_by_lines(&text);
     if text.len() as u64 > MANIFEST_CAP {
-        return Ok(lock_by_lines(file, &text));
+        return Ok(lock_graph(file, &packages, None, unread));
     }
-    parsed_lock(file, &text)
+    if unread.is_some() {
+        return parsed_lock(file, &text);
+    }
+    Ok(lock_graph(file, &packages, Some(&name_lines(&text)), None))
 }
 
 /// The packages the `default` section of a Pipfile.lock (`text`) lists, as the parsed document
-/// gives them: nothing when the lock is not an object or its `default` is not an object. A lock
-/// no larger than a manifest may be is parsed into a JSON document as every manifest is; a
-/// larger one is deserialized into those names alone ([`Defaults`]), skipping every other value.
+/// gives them: nothing when the lock is not an object or its `default` is not an object. The
+/// lock is deserialized into those names alone ([`Defaults`]), skipping every other value.
 fn pipfile_defaults(file: &str, text: &str) -> Result<Vec<String>, DetectError> {
-    if text.len() as u64 > MANIFEST_CAP {
-        return serde_json::from_str::<Defaults>(text)
-            .map(|defaults| defaults.0)
-            .map_err(|err| DetectError::Broken {
-                file: file.to_string(),
-                line: Some(err.line()),
-                cause: format!("invalid JSON: {err}"),
-            });
-    }
-    Ok(manifest::parse_json(file, text)?
+    serde_json::from_str::<Defaults>(text)
+        .map(|defaults| defaults.0)
+        .map_err(|err| DetectError::Broken {
+            file: file.to_string(),
+            line: Some(err.line()),
+            cause: format!("invalid JSON: {err}"),
+        })
+}
+
+/// The names [`pipfile_defaults`] takes, from the whole parsed document.
+#[cfg(test)]
+fn document_defaults(file: &str, text: &str) -> Result<Vec<String>, DetectError> {
+    Ok(crate::manifest::parse_json(file, text)?
         .get("default")
         .and_then(|s| s.as_object())
         .map(|packages| packages.keys().cloned().collect())
@@ -760,10 +768,7 @@ deserialize_shaped!(Keys, Defaults);
 /// The graph of a uv.lock or poetry.lock parsed whole.
 fn parsed_lock(file: &str, text: &str) -> Result<LockGraph, DetectError> {
     let table = parse_toml(file, text)?;
-    let lines = first_lines(text, |line| {
-        line.strip_prefix("name = \"")
-            .and_then(|rest| rest.strip_suffix('"'))
-    });
+    let lines = name_lines(text);
     let packages: Vec<Locked> = table
         .get("package")
         .and_then(Value::as_array)
@@ -772,7 +777,16 @@ fn parsed_lock(file: &str, text: &str) -> Result<LockGraph, DetectError> {
     Ok(lock_graph(file, &packages, Some(&lines), None))
 }
 
+/// The line of the first `name = "..."` of each name in a uv.lock or poetry.lock.
+fn name_lines(text: &str) -> BTreeMap<&str, usize> {
+    first_lines(text, |line| {
+        line.strip_prefix("name = \"")
+            .and_then(|rest| rest.strip_suffix('"'))
+    })
+}
+
 /// The graph of a uv.lock or poetry.lock read by lines ([`locked_by_lines`]).
+#[cfg(test)]
 fn lock_by_lines(file: &str, text: &str) -> LockGraph {
     let (packages, unread) = locked_by_lines(text);
     lock_graph(file, &packages, None, unread)
@@ -1340,8 +1354,8 @@ mod tests {
             r#"{"default": {"caf\u00e9\"x": {"default": {"no": 1}}}}"#,
         ];
         for lock in locks {
-            let document = pipfile_defaults("Pipfile.lock", lock).unwrap();
-            let names = serde_json::from_str::<Defaults>(lock).unwrap().0;
+            let document = document_defaults("Pipfile.lock", lock).unwrap();
+            let names = pipfile_defaults("Pipfile.lock", lock).unwrap();
             assert_eq!(names, document, "{lock}");
         }
         assert_eq!(
@@ -1349,10 +1363,10 @@ mod tests {
             ["Psycopg2", "flask"]
         );
         let broken = "{\n\"default\": {\n\"a\": {},\n}}";
-        let document = pipfile_defaults("Pipfile.lock", broken)
+        let document = document_defaults("Pipfile.lock", broken)
             .unwrap_err()
             .to_string();
-        let names = serde_json::from_str::<Defaults>(broken).unwrap_err();
+        let names = pipfile_defaults("Pipfile.lock", broken).unwrap_err();
         assert!(
             document.contains(&names.to_string()),
             "{document} / {names}"
@@ -1688,6 +1702,10 @@ content-hash = "0"
         for (file, text) in [("uv.lock", UV_SAMPLE), ("poetry.lock", POETRY_SAMPLE)] {
             let parsed = parsed_lock(file, text).unwrap();
             assert_eq!(lock_by_lines(file, text), parsed, "{file}");
+            let (packages, unread) = locked_by_lines(text);
+            assert_eq!(unread, None, "{file}");
+            let named = lock_graph(file, &packages, Some(&name_lines(text)), None);
+            assert_eq!(named, parsed, "{file}");
             assert!(
                 !parsed.platform_specific.as_ref().unwrap().is_empty(),
                 "{file}"

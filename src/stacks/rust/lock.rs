@@ -76,13 +76,29 @@ pub struct Lock {
     pub by_lines: Option<Evidence>,
 }
 
-/// Reads a Cargo.lock once: package names with their lines, and the dependency edges. A lock
-/// no larger than a manifest may be ([`MANIFEST_CAP`]) is parsed whole as TOML; a larger one
-/// is read by lines ([`by_lines`]), since parsing a document that size takes seconds.
+/// Reads a Cargo.lock once: package names with their lines, and the dependency edges. The lock
+/// is read by lines ([`package_tables`]): parsing the whole document takes most of the run (a
+/// lock of a few hundred KiB, milliseconds), and a larger one, seconds ([`by_lines`]). A lock no
+/// larger than a manifest may be ([`MANIFEST_CAP`]) with a line not in the form cargo writes
+/// is parsed whole as TOML instead, which reads it as before or names what is broken.
 pub fn read(text: &str) -> Result<Lock, DetectError> {
     if text.len() as u64 > MANIFEST_CAP {
         return Ok(by_lines(text));
     }
+    let (packages, unread) = package_tables(text);
+    if unread.is_none() {
+        let (lines, edges) = merged(packages);
+        return Ok(Lock {
+            lines,
+            edges,
+            by_lines: None,
+        });
+    }
+    parsed(text)
+}
+
+/// A Cargo.lock parsed whole as TOML: what [`read`] takes from it.
+fn parsed(text: &str) -> Result<Lock, DetectError> {
     let lock = parse_toml("Cargo.lock", text)?;
     let mut names = BTreeSet::new();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
@@ -532,7 +548,10 @@ version = "2.0.0"
 [metadata]
 "checksum serde 1.0.0" = "name = \"x\""
 "#;
-        let parsed = read(text).unwrap();
+        let parsed = parsed(text).unwrap();
+        let small = read(text).unwrap();
+        assert_eq!((&parsed.lines, &parsed.edges), (&small.lines, &small.edges));
+        assert!(small.by_lines.is_none());
         let lined = by_lines(text);
         assert_eq!(parsed.lines, lined.lines);
         assert_eq!(parsed.edges, lined.edges);
@@ -551,6 +570,7 @@ version = "2.0.0"
         assert_eq!(lock.by_lines.as_ref().unwrap().line, Some(5));
         let all = reachable(&lock, &["app".to_string()], &BTreeMap::new());
         assert_eq!(all.len(), 3);
+        assert_eq!(read(text).unwrap().edges["app"].len(), 1);
         let unclosed = by_lines("[[package]]\nname = \"app\"\ndependencies = [\n \"a\",\n");
         assert_eq!(unclosed.by_lines.unwrap().line, Some(3));
     }

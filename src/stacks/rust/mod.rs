@@ -278,8 +278,8 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
         ),
     };
 
-    let lock_text = repo.read_text("Cargo.lock", LOCK_CAP)?;
-    let entries = lock_entries(lock_text.as_deref(), packages.len());
+    let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
+    let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
     let mut bins = Vec::new();
     let mut default_runs = Vec::new();
     let mut guards = Vec::new();
