@@ -740,7 +740,11 @@ fn module(
     let build = Build {
         pom,
         inherited,
-        final_name: final_name(pom, &version, &resolve)?,
+        // An aggregator writes no jar: its finalName is never used (nor its errors shown).
+        final_name: match pom.packaging.as_str() {
+            "pom" => String::new(),
+            _ => final_name(pom, &version, &resolve)?,
+        },
         boot_version: boot_version(pom, &props),
         resolve: &resolve,
     };
