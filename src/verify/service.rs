@@ -240,7 +240,11 @@ fn answer_check(status: Option<u16>, path: &str, port: u16, wait: Duration) -> C
         ANSWERS,
         status.is_some_and(|code| code < 500),
         match status {
-            Some(code) => format!("GET {path} on port {port}: {code}"),
+            Some(code) if code < 500 => format!("GET {path} on port {port}: {code}"),
+            Some(code) => format!(
+                "GET {path} on port {port}: still {code} after {} s",
+                wait.as_secs()
+            ),
             None => format!(
                 "nothing answered GET {path} on port {port} within {} s",
                 wait.as_secs()
@@ -257,9 +261,12 @@ fn mapped(engine: &Engine, container: &str, port: u16) -> Option<u16> {
         .and_then(|text| text.lines().next()?.rsplit(':').next()?.parse::<u16>().ok())
 }
 
-/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until the engine's start wait ends or Ctrl-C.
+/// The HTTP status of `GET path` on 127.0.0.1:`port`, retried until the engine's start wait
+/// ends or Ctrl-C: the first status below 500, else the last one seen (a server that is still
+/// starting may answer 503 until it is ready).
 fn answer(engine: &Engine, port: u16, path: &str) -> Option<u16> {
     let end = Instant::now() + engine.start_wait();
+    let mut last = None;
     while Instant::now() < end && !engine.interrupted() {
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             let _ = stream.set_read_timeout(Some(Duration::from_secs(3)));
@@ -269,13 +276,16 @@ fn answer(engine: &Engine, port: u16, path: &str) -> Option<u16> {
                 if stream.read_exact(&mut head).is_ok()
                     && let Ok(code) = std::str::from_utf8(&head[9..12]).unwrap_or("").parse()
                 {
-                    return Some(code);
+                    if code < 500 {
+                        return Some(code);
+                    }
+                    last = Some(code);
                 }
             }
         }
         std::thread::sleep(Duration::from_millis(300));
     }
-    None
+    last
 }
 
 /// The image's own HEALTHCHECK, run every second, reports the container healthy.
