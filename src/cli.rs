@@ -326,12 +326,12 @@ impl Overrides {
             .collect::<Result<_, _>>()?;
         let mut env = std::collections::BTreeMap::new();
         for pair in &self.env {
-            let (key, value) = env_assignment(pair).map_err(|err| format!("--env: {err}"))?;
+            let (key, value) = env_assignment(pair).map_err(|err| format!("--image-env: {err}"))?;
             env.insert(
                 key,
                 Set {
                     value,
-                    by: "--env".to_string(),
+                    by: "--image-env".to_string(),
                 },
             );
         }

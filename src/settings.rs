@@ -253,7 +253,7 @@ pub fn env_name(key: &str) -> String {
 pub fn ways(key: &str) -> String {
     let flag = match key {
         "mirrors" => "--mirror FROM=TO".to_string(),
-        "env" => "--env NAME=VALUE".to_string(),
+        "env" => "--image-env NAME=VALUE".to_string(),
         _ => format!("--{key}"),
     };
     format!("{flag}, `{key}` in {FILE_NAME} or {}", env_name(key))
