@@ -204,3 +204,40 @@ fn malformed_values_name_the_file_and_key() {
         assert!(err.contains("shiplight.toml"), "{text}: {err}");
     }
 }
+
+#[test]
+fn a_node_start_runs_node_on_a_script_or_a_dependency_binary_and_nothing_else() {
+    let project = fixture("node-start-only");
+    let out = shiplight().args(["explain"]).arg(&project).run().stdout;
+    assert!(
+        out.contains("replaces the detected start (package.json:5: main: \"lib/index.js\")"),
+        "{out}"
+    );
+    let dockerfile = shiplight()
+        .args(["init", "--stdout", "--only", "dockerfile"])
+        .arg(&project)
+        .run()
+        .stdout;
+    assert!(
+        dockerfile.contains(
+            "\"--enable-source-maps\", \"services/orders/listen.js\", \"--port\", \"8080\"]"
+        ),
+        "{dockerfile}"
+    );
+    for (start, reason) in [
+        ("npm start", "the Node image runs node alone"),
+        (
+            "nodemon services/orders/listen.js",
+            "the Node image runs node alone",
+        ),
+        ("node", "node needs the script to run"),
+        ("node ../outside.js", "../outside.js is outside the project"),
+    ] {
+        let err = shiplight()
+            .args(["init", "--stdout", "--start", start])
+            .arg(&project)
+            .status(2)
+            .stderr;
+        assert!(err.contains(reason), "{start}: {err}");
+    }
+}

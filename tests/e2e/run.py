@@ -111,6 +111,11 @@ CASES = [
     dict(name="python-fastapi-factory", app="python-fastapi-factory", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 factory=yes"),
+    # package.json's main is a library's API; the deployment runs another script with node
+    # options and arguments, which only the start setting of its shiplight.toml names.
+    dict(name="node-start-only", app="node-start-only", args=HEALTH, http=True,
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 port=8080 start=only"),
     # The application object lives in a module no detector looks in: only the start setting
     # of its shiplight.toml names it (uvicorn on orders.webapi.routes_v2:api).
     dict(name="python-start-only", app="python-start-only", args=HEALTH, http=True,

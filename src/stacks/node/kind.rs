@@ -17,6 +17,14 @@ use crate::trace::Node;
 pub struct Kind;
 
 impl StackKind for Kind {
+    fn start(
+        _plan: &mut NodePlan,
+        _start: &crate::commands::Set<Vec<String>>,
+        _binary: &str,
+    ) -> Result<Option<crate::trace::Step>, String> {
+        Ok(None)
+    }
+
     type Facts = NodeFacts;
     type Plan = NodePlan;
     const MARKERS: &'static [&'static str] = &["package.json"];

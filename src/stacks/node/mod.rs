@@ -10,6 +10,7 @@ pub mod platform;
 pub mod script;
 pub mod tree;
 mod typescript;
+pub mod user_start;
 pub mod kind;
 pub use kind::Kind;
 

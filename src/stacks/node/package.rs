@@ -433,7 +433,7 @@ fn plain_words(command: &str) -> bool {
 pub type NodeCommand = (Vec<String>, String, Vec<String>);
 
 /// node's options that take the next word as their value (`-r dotenv/config`).
-const NODE_VALUE_OPTIONS: &[&str] = &[
+pub(super) const NODE_VALUE_OPTIONS: &[&str] = &[
     "-r",
     "--require",
     "--import",
@@ -1043,7 +1043,7 @@ fn same_path(a: &str, b: &str) -> bool {
 /// A start script that runs a dependency's binary, without a shell: a serve package's binary
 /// (`remix-serve build/server/index.js`), `serve [-s] DIR` (a static site), or a binary named
 /// like a production dependency. Development servers and build tools are not starts.
-fn bin_command(
+pub(super) fn bin_command(
     package: &Package,
     command: &str,
     evidence: &Evidence,

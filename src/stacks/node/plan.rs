@@ -476,11 +476,20 @@ pub fn plan(
     major: &str,
 ) -> Result<StackOutput, DetectError> {
     let manifest = &package.manifest;
-    let entry = package.entry.as_ref().ok_or_else(|| DetectError::Broken {
-        file: manifest.clone(),
-        line: None,
-        cause: "has no entry point".to_string(),
-    })?;
+    let user = settings
+        .commands
+        .start
+        .as_ref()
+        .map(|start| super::user_start::entry(package, start, &settings.commands.found))
+        .transpose()?;
+    let entry = match &user {
+        Some(entry) => entry,
+        None => package.entry.as_ref().ok_or_else(|| DetectError::Broken {
+            file: manifest.clone(),
+            line: None,
+            cause: "has no entry point".to_string(),
+        })?,
+    };
     let package_dir = safe::relative_path(manifest, "workspace directory", &package.dir)?;
     let workspace_package = workspace_package(facts, package)?;
     let mut planner = Planner::new(facts, package, entry);
