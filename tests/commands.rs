@@ -241,3 +241,35 @@ fn a_node_start_runs_node_on_a_script_or_a_dependency_binary_and_nothing_else() 
         assert!(err.contains(reason), "{start}: {err}");
     }
 }
+
+#[test]
+fn a_java_start_gives_the_application_its_arguments_and_never_runs_java_itself() {
+    let dockerfile = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--start",
+            "serve config.yml",
+        ])
+        .arg(fixture("java-single-main"))
+        .run()
+        .stdout;
+    assert!(
+        dockerfile.contains("\"com.acme.tools.Indexer\", \"serve\", \"config.yml\"]"),
+        "{dockerfile}"
+    );
+    let err = shiplight()
+        .args(["init", "--stdout", "--start", "java -Xmx1g -jar app.jar"])
+        .arg(fixture("java-single-main"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("JVM options go in JAVA_TOOL_OPTIONS"), "{err}");
+    let err = shiplight()
+        .args(["init", "--stdout", "--start", "php worker.php"])
+        .arg(fixture("php-cli"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("start setting is taken for"), "{err}");
+}

@@ -154,7 +154,7 @@ pub trait StackKind {
         _start: &crate::commands::Set<Vec<String>>,
         _binary: &str,
     ) -> Result<Option<Step>, String> {
-        Err("its start comes from detection alone for now (a start setting is taken for Go, Rust, Python and Node projects)".to_string())
+        Err("its start comes from detection alone for now (a start setting is taken for Go, Rust, Python, Node and Java projects)".to_string())
     }
 }
 

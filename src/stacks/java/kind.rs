@@ -17,6 +17,14 @@ use crate::trace::Node;
 pub struct Kind;
 
 impl StackKind for Kind {
+    fn start(
+        plan: &mut JavaPlan,
+        start: &crate::commands::Set<Vec<String>>,
+        _binary: &str,
+    ) -> Result<Option<crate::trace::Step>, String> {
+        super::plan::user_start(plan, start).map(Some)
+    }
+
     type Facts = JavaFacts;
     type Plan = JavaPlan;
     const MARKERS: &'static [&'static str] = &[

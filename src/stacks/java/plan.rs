@@ -584,6 +584,36 @@ fn reports_step(reports: &[(String, Evidence)]) -> Step {
     }
 }
 
+/// A start setting on a Java project: the application's own arguments, after the jar or the
+/// main class the build makes (`--spring.profiles.active=prod`, `server config.yml`). A start
+/// naming `java` is refused: the image runs its artefact, and JVM options belong in
+/// JAVA_TOOL_OPTIONS.
+pub fn user_start(
+    plan: &mut JavaPlan,
+    start: &crate::commands::Set<Vec<String>>,
+) -> Result<Step, String> {
+    let words = &start.value;
+    if matches!(words[0].as_str(), "java" | "/usr/bin/java" | "mvn" | "gradle" | "./mvnw" | "./gradlew") {
+        return Err(format!(
+            "the image runs the artefact the build makes with the runtime's java, so a start gives the application's arguments alone (such as `--spring.profiles.active=prod`); {} is not run as a program, and JVM options go in JAVA_TOOL_OPTIONS (`--image-env`), which then replaces shiplight's -XX:MaxRAMPercentage=75.0",
+            words[0]
+        ));
+    }
+    match plan.entrypoint.as_mut() {
+        Some(entrypoint) => entrypoint.extend(words.iter().cloned()),
+        None => plan.command_args.extend(words.iter().cloned()),
+    }
+    let shown = crate::commands::shown(words);
+    Ok(Step {
+        question: "Arguments after the artefact?".to_string(),
+        answer: format!(
+            "{shown} (set by {}: a Java start gives the application's arguments, after the jar or main class)",
+            start.by
+        ),
+        evidence: vec![crate::commands::steps::evidence("start", start, &shown)],
+    })
+}
+
 /// The argument that makes a Spring Boot server listen on every interface.
 const LISTEN_EVERYWHERE: &str = "--server.address=0.0.0.0";
 
