@@ -325,18 +325,22 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
     }
     let mut own_steps = Vec::new();
     if let Some(start) = &settings.commands.start {
-        own_steps.extend(build.start(start, &output.binary).map_err(|reason| {
-            PlanError::Detect(crate::facts::DetectError::Broken {
-                file: "settings".to_string(),
-                line: None,
-                cause: format!(
-                    "start = {} (set by {}) cannot run this {} project: {reason}",
-                    crate::commands::shown(&start.value),
-                    start.by,
-                    stack.title()
-                ),
-            })
-        })?);
+        own_steps.extend(
+            build
+                .start(start, &output.binary, &settings.commands.found)
+                .map_err(|reason| {
+                    PlanError::Detect(crate::facts::DetectError::Broken {
+                        file: "settings".to_string(),
+                        line: None,
+                        cause: format!(
+                            "start = {} (set by {}) cannot run this {} project: {reason}",
+                            crate::commands::shown(&start.value),
+                            start.by,
+                            stack.title()
+                        ),
+                    })
+                })?,
+        );
     }
     own_steps.extend(crate::commands::steps::build_step(&settings.commands));
     own_steps.extend(crate::commands::steps::env_step(&settings.commands));

@@ -266,10 +266,49 @@ fn a_java_start_gives_the_application_its_arguments_and_never_runs_java_itself()
         .status(2)
         .stderr;
     assert!(err.contains("JVM options go in JAVA_TOOL_OPTIONS"), "{err}");
-    let err = shiplight()
-        .args(["init", "--stdout", "--start", "php worker.php"])
+}
+
+#[test]
+fn a_php_start_runs_a_command_line_script_and_leaves_web_apps_to_php_fpm() {
+    let dockerfile = shiplight()
+        .args([
+            "init",
+            "--stdout",
+            "--only",
+            "dockerfile",
+            "--start",
+            "php bin/mailer --queue=mail",
+        ])
         .arg(fixture("php-cli"))
-        .status(2)
-        .stderr;
-    assert!(err.contains("start setting is taken for"), "{err}");
+        .run()
+        .stdout;
+    assert!(
+        dockerfile.contains("ENTRYPOINT [\"/usr/bin/php\", \"/app/bin/mailer\", \"--queue=mail\"]"),
+        "{dockerfile}"
+    );
+    for (project, start, reason) in [
+        (
+            "php-laravel",
+            "php artisan serve",
+            "served by php-fpm behind nginx",
+        ),
+        (
+            "php-cli",
+            "composer run worker",
+            "the PHP runtime runs php alone",
+        ),
+        ("php-cli", "php ../outside.php", "is outside the project"),
+        (
+            "php-cli",
+            "php bin/missing.php",
+            "bin/missing.php is not a file of the project",
+        ),
+    ] {
+        let err = shiplight()
+            .args(["init", "--stdout", "--start", start])
+            .arg(fixture(project))
+            .status(2)
+            .stderr;
+        assert!(err.contains(reason), "{start}: {err}");
+    }
 }

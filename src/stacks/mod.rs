@@ -153,8 +153,9 @@ pub trait StackKind {
         _plan: &mut Self::Plan,
         _start: &crate::commands::Set<Vec<String>>,
         _binary: &str,
+        _found: &std::collections::BTreeSet<String>,
     ) -> Result<Option<Step>, String> {
-        Err("its start comes from detection alone for now (a start setting is taken for Go, Rust, Python, Node and Java projects)".to_string())
+        Err("its start comes from detection alone".to_string())
     }
 }
 
@@ -283,9 +284,10 @@ macro_rules! stack_dispatch {
                 &mut self,
                 start: &crate::commands::Set<Vec<String>>,
                 binary: &str,
+                found: &std::collections::BTreeSet<String>,
             ) -> Result<Option<Step>, String> {
                 match self {
-                    $(StackPlan::$variant(plan) => $module::Kind::start(plan, start, binary),)*
+                    $(StackPlan::$variant(plan) => $module::Kind::start(plan, start, binary, found),)*
                 }
             }
 

@@ -64,6 +64,7 @@ impl StackKind for Kind {
         plan: &mut GoPlan,
         start: &crate::commands::Set<Vec<String>>,
         binary: &str,
+        _found: &std::collections::BTreeSet<String>,
     ) -> Result<Option<crate::trace::Step>, String> {
         let (args, step) = crate::commands::steps::binary_start(binary, crate::stacks::output::APP_DIR, start)?;
         plan.args = args;

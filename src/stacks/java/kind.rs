@@ -21,6 +21,7 @@ impl StackKind for Kind {
         plan: &mut JavaPlan,
         start: &crate::commands::Set<Vec<String>>,
         _binary: &str,
+        _found: &std::collections::BTreeSet<String>,
     ) -> Result<Option<crate::trace::Step>, String> {
         super::plan::user_start(plan, start).map(Some)
     }

@@ -21,6 +21,7 @@ impl StackKind for Kind {
         _plan: &mut NodePlan,
         _start: &crate::commands::Set<Vec<String>>,
         _binary: &str,
+        _found: &std::collections::BTreeSet<String>,
     ) -> Result<Option<crate::trace::Step>, String> {
         Ok(None)
     }

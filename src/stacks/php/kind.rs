@@ -17,6 +17,15 @@ use crate::trace::Node;
 pub struct Kind;
 
 impl StackKind for Kind {
+    fn start(
+        plan: &mut PhpPlan,
+        start: &crate::commands::Set<Vec<String>>,
+        _binary: &str,
+        found: &std::collections::BTreeSet<String>,
+    ) -> Result<Option<crate::trace::Step>, String> {
+        super::plan::user_start(plan, start, found).map(Some)
+    }
+
     type Facts = PhpFacts;
     type Plan = PhpPlan;
     const MARKERS: &'static [&'static str] = &["composer.json", "public"];

@@ -378,3 +378,51 @@ fn fastcgi_asker<'a>(
         None,
     )
 }
+
+/// A start setting on a PHP project: for a program run from the command line, `php SCRIPT
+/// [ARGS]` or `SCRIPT.php [ARGS]`, run by the runtime's php on the script in the image. A web
+/// application is refused: php-fpm (or RoadRunner) serves it, and its command is the runtime's.
+pub fn user_start(
+    plan: &mut PhpPlan,
+    start: &crate::commands::Set<Vec<String>>,
+    found: &std::collections::BTreeSet<String>,
+) -> Result<Step, String> {
+    if plan.web || plan.roadrunner {
+        return Err("a web application is served by php-fpm behind nginx (or by RoadRunner), whose command is the runtime's own; a start names a PHP program run from the command line (php SCRIPT [ARGS])".to_string());
+    }
+    let words = &start.value;
+    let (script, args) = match words[0].as_str() {
+        "php" | "/usr/bin/php" => match words.get(1) {
+            Some(script) if !script.starts_with('-') => (script, &words[2..]),
+            _ => return Err("php needs the script to run: name it, such as `php bin/worker.php`".to_string()),
+        },
+        program if program.ends_with(".php") => (&words[0], &words[1..]),
+        program => {
+            return Err(format!(
+                "the PHP runtime runs php alone, so a start is `php SCRIPT [ARGS]` or a .php script of the project; {program} is not in the image"
+            ));
+        }
+    };
+    let relative = crate::repo::within("", script)
+        .map_err(|_| format!("{script} is outside the project"))?;
+    if !found.contains(&relative) {
+        return Err(format!(
+            "{relative} is not a file of the project, so the image will not hold it (looked for it from the project root)"
+        ));
+    }
+    let interpreter = plan.entrypoint[0].clone();
+    plan.entrypoint = std::iter::once(interpreter)
+        .chain(std::iter::once(format!("{APP_DIR}/{relative}")))
+        .chain(args.iter().cloned())
+        .collect();
+    let shown = crate::commands::shown(words);
+    Ok(Step {
+        question: "Which script does php run?".to_string(),
+        answer: format!(
+            "{} (set by {}: the runtime's php on the script in the image, with its arguments; replaces what detection chose)",
+            crate::commands::shown(&plan.entrypoint),
+            start.by
+        ),
+        evidence: vec![crate::commands::steps::evidence("start", start, &shown)],
+    })
+}

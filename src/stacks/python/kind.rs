@@ -62,6 +62,7 @@ impl StackKind for Kind {
         _plan: &mut PythonPlan,
         _start: &crate::commands::Set<Vec<String>>,
         _binary: &str,
+        _found: &std::collections::BTreeSet<String>,
     ) -> Result<Option<crate::trace::Step>, String> {
         Ok(None)
     }
