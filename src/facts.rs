@@ -194,6 +194,12 @@ impl Signals {
     }
 }
 
+/// Whether `host` names this machine only (`localhost`, `127.x.y.z`, `::1`): a server bound
+/// there cannot be reached from outside its container.
+pub fn is_loopback(host: &str) -> bool {
+    matches!(host, "localhost" | "[::1]" | "::1") || host.starts_with("127.")
+}
+
 /// A port from a listen-address string literal on the line: `":8080"`, `"0.0.0.0:8080"`.
 /// A loopback address (`localhost:6060`, a profiler say) is no service port: nothing outside the
 /// container can reach it.
@@ -210,10 +216,8 @@ pub fn listen_port(line: &str) -> Option<u16> {
             let host_ok = host
                 .chars()
                 .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '[' || c == ']');
-            let loopback =
-                matches!(host, "localhost" | "[::1]" | "::1") || host.starts_with("127.");
             if host_ok
-                && !loopback
+                && !is_loopback(host)
                 && (2..=5).contains(&port.len())
                 && port.chars().all(|c| c.is_ascii_digit())
                 && let Ok(port) = port.parse::<u16>()

@@ -760,8 +760,15 @@ fn module(
     }
     let release_major = module.release.as_ref().map(|(major, _)| *major);
     module.runnable = build.runnable(&build.default_plugins(repo, release_major))?;
+    // The classes the distribution's start scripts launch, read once: its own main class, or
+    // another module's.
+    let launched = if module.runnable.is_none() && module.distributed {
+        build.launched(repo)?
+    } else {
+        Vec::new()
+    };
     if module.runnable.is_none() && pom.packaging == "jar" {
-        module.runnable = build.main_class(repo, &props, poms.len() > 1)?;
+        module.runnable = build.main_class(repo, &props, poms.len() > 1, &launched)?;
     }
     module.profiles = build.profile_runnables(repo, release_major)?;
     if let Some(runnable) = module.runnable.as_ref().or(module.profiles.first()) {
@@ -777,9 +784,7 @@ fn module(
     }
     if module.runnable.is_none() {
         module.hint = Some(hint(module.profiles.first(), &pom.packaging));
-        if module.distributed {
-            module.launches = build.launched(repo)?;
-        }
+        module.launches = launched;
     }
     Ok(module)
 }
@@ -1007,12 +1012,14 @@ impl Build<'_> {
 
     /// The plain jar a `jar` module with no runnable plugin runs: the class the
     /// `exec.mainClass` property names, else (a module assembling a distribution) the class of
-    /// its own sources its start script launches, else the project's single main class.
+    /// its own sources its start script launches (among `launched`), else the project's single
+    /// main class.
     fn main_class(
         &self,
         repo: &Repo,
         props: &BTreeMap<String, (String, String, usize)>,
         reactor: bool,
+        launched: &[(String, Evidence)],
     ) -> Result<Option<Runnable>, DetectError> {
         let declared = match props.get("exec.mainClass") {
             Some((value, file, at)) => {
@@ -1026,12 +1033,12 @@ impl Build<'_> {
             }
             None if self.assembles() => {
                 let mut own = None;
-                for (class, evidence) in self.launched(repo)? {
-                    if super::holds_class(repo, &self.pom.dir, &class)? {
+                for (class, evidence) in launched {
+                    if super::holds_class(repo, &self.pom.dir, class)? {
                         own = Some((
-                            safe::argument(&evidence.file, "main class", &class)
+                            safe::argument(&evidence.file, "main class", class)
                                 .map_err(|e| e.at_line(evidence.line))?,
-                            evidence,
+                            evidence.clone(),
                         ));
                         break;
                     }

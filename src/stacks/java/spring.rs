@@ -2,7 +2,7 @@
 //! `.yml`): the interface the server binds and the context path its endpoints live under.
 
 use crate::evidence::Evidence;
-use crate::facts::DetectError;
+use crate::facts::{self, DetectError};
 use crate::repo::{self, Repo};
 use serde::Serialize;
 
@@ -42,13 +42,13 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Spring, DetectError> {
     let mut spring = Spring::default();
     for name in names {
         let file = repo::join(&resources, &name);
-        let Some(text) = repo.read_text(&file, repo::MANIFEST_CAP)? else {
+        let Some(text) = repo.text(&file, repo::MANIFEST_CAP)? else {
             continue;
         };
         for (key, value, line) in entries(&text, name.ends_with(".properties")) {
             let value = resolved(value);
             match key.as_str() {
-                "server.address" if spring.loopback.is_none() && loopback(value) => {
+                "server.address" if spring.loopback.is_none() && facts::is_loopback(value) => {
                     spring.loopback = Some(Evidence::line(
                         file.clone(),
                         line,
@@ -120,10 +120,6 @@ fn resolved(value: &str) -> &str {
     }
 }
 
-fn loopback(host: &str) -> bool {
-    matches!(host, "localhost" | "::1" | "[::1]") || host.starts_with("127.")
-}
-
 /// A context path that can stand in a health check's URL as it is: `/` and a plain path.
 fn context_path(value: &str) -> Option<&str> {
     let path = value.trim_end_matches('/');
@@ -145,9 +141,9 @@ mod tests {
         let entries = entries(text, true);
         assert_eq!(resolved(entries[0].1), "/WebGoat");
         assert_eq!(resolved(entries[1].1), "127.0.0.1");
-        assert!(loopback(resolved(entries[1].1)));
+        assert!(facts::is_loopback(resolved(entries[1].1)));
         assert_eq!(resolved("${webwolf.host}"), "");
-        assert!(!loopback(""));
+        assert!(!facts::is_loopback(""));
     }
 
     #[test]
