@@ -86,9 +86,15 @@ pub fn plan(
         })
         .collect();
     if !libraries.is_empty() {
+        if decision.family == Family::Web {
+            return Err(format!(
+                "runtime-libraries names libraries a program loads, and the project's runtime only serves files ({}): nothing in it would load them",
+                decision.runtime.repository
+            ));
+        }
         if !crate::stacks::runtime_libraries(stack) {
             return Err(format!(
-                "runtime-libraries is not available for {} projects yet: shiplight copies named libraries into the runtimes of compiled binaries and Python virtual environments",
+                "runtime-libraries is not available for {} projects: their native code comes as extensions of the runtime image, which its vendor builds with their libraries; name the image that carries them with runtime-image",
                 stack.title()
             ));
         }

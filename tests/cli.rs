@@ -322,6 +322,25 @@ fn build_packages_on_chainguard_and_libraries_on_static_are_refused() {
 }
 
 #[test]
+fn runtime_libraries_for_a_file_server_or_php_are_refused() {
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime-libraries", "libpq5"])
+        .arg(fixture("node-astro-static"))
+        .status(2)
+        .stderr;
+    assert!(err.contains("only serves files"), "{err}");
+    let err = shiplight()
+        .args(["init", "--stdout", "--runtime-libraries", "libpq5"])
+        .arg(fixture("php-cli"))
+        .status(2)
+        .stderr;
+    assert!(
+        err.contains("not available for PHP projects") && err.contains("runtime-image"),
+        "{err}"
+    );
+}
+
+#[test]
 fn runtime_below_what_the_project_needs_is_refused() {
     let err = shiplight()
         .args(["init", "--stdout", "--runtime", "static"])

@@ -137,6 +137,11 @@ CASES = [
     dict(name="python-runtime-libraries", app="python-ldap", args=[], http=True,
          runtime="gcr.io/distroless/python3-debian13:nonroot",
          expect="ok uid=65532 python=3.13 ldap=3.4.4 vendor=OpenLDAP"),
+    # A Node.js application that loads FreeType, which the runtime lacks: the build stage installs
+    # it (build-packages) and the runtime gets it with the libraries it links (runtime-libraries).
+    dict(name="node-runtime-libraries", app="node-runtime-libraries", args=[], http=True,
+         runtime="gcr.io/distroless/nodejs22-debian13:nonroot",
+         expect="ok uid=65532 freetype=loaded"),
     # A runtime image the catalogue does not know (a company base; here the base stand-in under
     # another name), with its debug variant named beside it.
     dict(name="go-cgo-runtime-image", app="go-cgo",

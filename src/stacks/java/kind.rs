@@ -35,6 +35,7 @@ impl StackKind for Kind {
         "settings.gradle",
         "settings.gradle.kts",
     ];
+    const RUNTIME_LIBRARIES: bool = true;
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[
         credentials::MAVEN_SETTINGS_ROOT,

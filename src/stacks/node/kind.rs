@@ -29,6 +29,7 @@ impl StackKind for Kind {
     type Facts = NodeFacts;
     type Plan = NodePlan;
     const MARKERS: &'static [&'static str] = &["package.json"];
+    const RUNTIME_LIBRARIES: bool = true;
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[
         credentials::NPMRC,
