@@ -210,7 +210,7 @@ pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
 /// Reads the Node facts of the repository: `Err` says what was looked for when there is no
 /// runnable package.
 fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, DetectError> {
-    let (root_package, manifest_from) = match package::read(repo, "", None)? {
+    let (mut root_package, manifest_from) = match package::read(repo, "", None)? {
         Some(package) => (package, None),
         None => match deployed::copied_manifest(repo, deployed) {
             Some((file, evidence)) => match package::read_manifest(repo, "", &file, None)? {
@@ -225,7 +225,10 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, D
         workspace_patterns(repo, &root_package, &mut install_files)?;
     refuse_meteor(repo)?;
     let members = members(repo, &patterns, &pattern_file, &root_package)?;
-    let runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
+    let mut runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
+    if !runnable && members.is_empty() {
+        runnable = package::deployed_entry(repo, &mut root_package, deployed)?;
+    }
     if !runnable {
         return Ok(Err(
             "package.json with a start script running node, a main file, a server dependency with an entry file, Next.js or NestJS (the package.json here carries only tooling)".to_string(),

@@ -902,6 +902,49 @@ fn node_file(repo: &Repo, package: &Package, command: &Command) -> Option<NodeCo
     node.then(|| (Vec::new(), program.to_string(), args.to_vec()))
 }
 
+/// The entry the project's deployment names when the package's own manifest names none: a
+/// descriptor (Procfile, compose, Dockerfile) running `node [OPTIONS] SCRIPT [ARGS]` with a
+/// script of the package, given relative to the root. Sets the entry with its port and health
+/// route; `false` when no run names one.
+pub fn deployed_entry(
+    repo: &Repo,
+    package: &mut Package,
+    deployed: &crate::deployed::Deployed,
+) -> Result<bool, DetectError> {
+    for run in deployed.runs_of(|program| crate::deployed::base_name(program) == "node") {
+        let mut words = run.argv.clone();
+        words[0] = "node".to_string();
+        let Some((options, path, args)) = node_command(&words.join(" ")) else {
+            continue;
+        };
+        let relative = path.trim_start_matches("./");
+        if relative.starts_with('/') || !repo.is_file(relative) {
+            continue;
+        }
+        let path = script_file(repo, package, &run.evidence, relative)?;
+        package.entry = Some(Entry {
+            framework: None,
+            start: Start::Script {
+                path,
+                options,
+                args,
+            },
+            evidence: run.evidence.clone(),
+            server: None,
+            env: Vec::new(),
+            before: Vec::new(),
+            build_env: Vec::new(),
+            layout: None,
+        });
+        package.port = port(repo, package)?;
+        package.health = entry_sources(package)
+            .iter()
+            .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
+        return Ok(true);
+    }
+    Ok(false)
+}
+
 /// The scripts that start a package in production, in order.
 const START_SCRIPTS: &[&str] = &["start", "start:prod", "serve", "prod"];
 
