@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The CI integrations run as their users run them, on copies of a fixture, with no network.
+
+1. install.sh (with dash, as POSIX sh): a release archive made from the built binary, served
+   with its .sha256 from 127.0.0.1 as a GitHub release is, installs into a temporary directory
+   and answers `--version`; the latest release is found through the /latest redirect; wget does
+   when curl is absent; a wrong checksum is refused and nothing is installed.
+2. action.yml: its steps' `run:` scripts in order, as a composite action runs them (bash with
+   -eo pipefail, `${{ }}` expressions substituted, GITHUB_PATH honoured between steps): an
+   up-to-date project passes; a drifted Dockerfile fails with an `::error` annotation on the
+   Dockerfile at the first line that differs; `strict` reaches the command line only when true.
+3. ci/gitlab/shiplight.gitlab-ci.yml: the `.shiplight-check` job's variables and script, as a job
+   that extends it runs them, on the same two projects.
+4. .pre-commit-hooks.yaml with the real pre-commit: a git repository whose
+   .pre-commit-config.yaml points at a clone of this repository pinned to a commit passes, and
+   fails with shiplight's message once its Dockerfile drifts.
+
+Usage: python3 tests/integrations/run.py [path/to/shiplight] [install|action|gitlab|pre-commit]...
+"""
+
+import hashlib
+import http.server
+import io
+import os
+import pathlib
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+
+import yaml
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+FIXTURE = ROOT / "tests" / "fixtures" / "go-basic"
+TARGET = "x86_64-unknown-linux-gnu" if os.uname().machine in ("x86_64", "amd64") else "aarch64-unknown-linux-gnu"
+
+failures = []
+
+
+def check(ok, what, detail=""):
+    print(("ok   " if ok else "FAIL ") + what)
+    if not ok:
+        failures.append(what)
+        if detail:
+            print("     " + detail.replace("\n", "\n     "))
+
+
+def crate_version():
+    text = (ROOT / "Cargo.toml").read_text()
+    return re.search(r'^version = "([^"]+)"', text, re.M).group(1)
+
+
+def find_binary(argv):
+    if argv:
+        return pathlib.Path(argv[0]).resolve()
+    built = [ROOT / "target" / p / "shiplight" for p in ("debug", "release")]
+    built = [b for b in built if b.is_file()]
+    if not built:
+        sys.exit("no target/debug/shiplight or target/release/shiplight: run cargo build first")
+    return max(built, key=lambda b: b.stat().st_mtime)
+
+
+class Releases:
+    """A directory served over HTTP as GitHub serves releases: /releases/download/vX/FILE, and
+    /releases/latest redirecting to /releases/tag/vLATEST."""
+
+    def __init__(self, root, latest):
+        self.root = root
+        self.latest = latest
+        releases = self
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, directory=str(releases.root), **kwargs)
+
+            def do_GET(self):
+                if self.path == "/releases/latest":
+                    self.send_response(302)
+                    self.send_header("Location", f"/releases/tag/v{releases.latest}")
+                    self.end_headers()
+                elif self.path.startswith("/releases/tag/"):
+                    self.send_response(200)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                else:
+                    super().do_GET()
+
+            do_HEAD = do_GET
+
+            def log_message(self, *args):
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def publish(self, version, files, layout="flat", checksum=None):
+        """Writes shiplight-VERSION-TARGET.tar.gz holding `files` (name -> (bytes, mode)) at the
+        top or in a directory named like the archive, and its .sha256 (or `checksum`)."""
+        name = f"shiplight-{version}-{TARGET}.tar.gz"
+        folder = self.root / "releases" / "download" / f"v{version}"
+        folder.mkdir(parents=True, exist_ok=True)
+        raw = io.BytesIO()
+        with tarfile.open(fileobj=raw, mode="w:gz", compresslevel=1) as tar:
+            for file, (data, mode) in files.items():
+                info = tarfile.TarInfo(file if layout == "flat" else f"{name[: -len('.tar.gz')]}/{file}")
+                info.size, info.mode, info.mtime = len(data), mode, int(time.time())
+                tar.addfile(info, io.BytesIO(data))
+        (folder / name).write_bytes(raw.getvalue())
+        digest = checksum or hashlib.sha256(raw.getvalue()).hexdigest()
+        (folder / f"{name}.sha256").write_text(f"{digest}  {name}\n")
+
+    def download_url(self):
+        return f"{self.url}/releases/download"
+
+
+def release_binary(binary, work):
+    """The built binary as a release holds it: stripped when strip is at hand."""
+    copy = work / "shiplight-release"
+    shutil.copy2(binary, copy)
+    if shutil.which("strip"):
+        subprocess.run(["strip", str(copy)], check=True)
+    return copy.read_bytes()
+
+
+def recorder(real, log):
+    """A stand-in shiplight that records its arguments, then runs the real one without the flags
+    a test only follows through (--strict)."""
+    return (
+        "#!/bin/sh\n"
+        f"printf '%s\\n' \"$*\" >> '{log}'\n"
+        "for arg do\n"
+        '  shift\n'
+        '  [ "$arg" = --strict ] || set -- "$@" "$arg"\n'
+        "done\n"
+        f"exec '{real}' \"$@\"\n"
+    ).encode()
+
+
+def run(args, env=None, cwd=None, timeout=60):
+    full = dict(os.environ)
+    full.update(env or {})
+    return subprocess.run(args, env=full, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def project(binary, work, name, drift):
+    """A copy of the fixture with the files `init` writes, its Dockerfile edited when `drift`."""
+    dest = work / name
+    shutil.copytree(FIXTURE, dest)
+    done = run([str(binary), "init", str(dest), "--yes"])
+    assert done.returncode == 0, done.stderr
+    if drift:
+        dockerfile = dest / "Dockerfile"
+        text = dockerfile.read_text()
+        assert "\nUSER 65532:65532\n" in text
+        dockerfile.write_text(text.replace("\nUSER 65532:65532\n", "\nUSER root\n"))
+    return dest
+
+
+def drifted_line(path):
+    return path.read_text().split("\n").index("USER root") + 1
+
+
+# 1. install.sh
+
+
+def test_install(binary, releases, work, version):
+    sh = shutil.which("dash") or "sh"
+    real = binary_version(binary)
+    env = {"SHIPLIGHT_DOWNLOAD_URL": releases.download_url(), "SHIPLIGHT_VERSION": version}
+
+    dest = work / "install-pinned"
+    done = run([sh, str(ROOT / "install.sh")], {**env, "SHIPLIGHT_INSTALL_DIR": str(dest)})
+    answer = run([str(dest / "shiplight"), "--version"]) if (dest / "shiplight").exists() else None
+    check(
+        done.returncode == 0 and answer is not None and answer.stdout == real,
+        f"install.sh installs v{version} into SHIPLIGHT_INSTALL_DIR and it answers --version",
+        done.stderr,
+    )
+    check("checksum verified" in done.stderr, "install.sh says the checksum was verified", done.stderr)
+
+    dest = work / "install-latest"
+    done = run([sh, str(ROOT / "install.sh"), "--dir", str(dest)], {"SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
+    check(
+        done.returncode == 0 and f"/v{version}/" in done.stderr and (dest / "shiplight").exists(),
+        "install.sh without a version installs the release /latest redirects to",
+        done.stderr,
+    )
+
+    home = work / "home"
+    home.mkdir()
+    tools = work / "no-curl"
+    tools.mkdir()
+    for tool in ("uname", "tar", "gzip", "mktemp", "wget", "awk", "sha256sum", "cp", "chmod", "mv", "mkdir", "rm", "tr", "cat"):
+        found = shutil.which(tool)
+        if found:
+            (tools / tool).symlink_to(found)
+    done = run([sh, str(ROOT / "install.sh")], {"PATH": str(tools), "HOME": str(home), "SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
+    check(
+        done.returncode == 0 and (home / ".local" / "bin" / "shiplight").exists() and "not on PATH" in done.stderr,
+        "install.sh with wget and no curl installs the latest into ~/.local/bin and says it is not on PATH",
+        done.stderr,
+    )
+
+    stand_in = b"#!/bin/sh\necho 'shiplight 0.0.0-layout'\n"
+    releases.publish("0.0.0-layout", {"shiplight": (stand_in, 0o755), "LICENSE": (b"x\n", 0o644)}, layout="folder")
+    dest = work / "install-folder"
+    done = run([sh, str(ROOT / "install.sh"), "--version", "v0.0.0-layout", "--dir", str(dest)], {"SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
+    check(
+        done.returncode == 0 and (dest / "shiplight").read_bytes() == stand_in,
+        "install.sh takes the binary from a folder inside the archive, and a version given as vX",
+        done.stderr,
+    )
+
+    releases.publish("0.0.0-corrupt", {"shiplight": (stand_in, 0o755)}, checksum="0" * 64)
+    dest = work / "install-corrupt"
+    done = run([sh, str(ROOT / "install.sh"), "--version", "0.0.0-corrupt", "--dir", str(dest)], {"SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
+    check(
+        done.returncode == 1 and "checksum mismatch" in done.stderr and not dest.exists(),
+        "install.sh refuses an archive whose checksum does not match, installing nothing",
+        done.stderr,
+    )
+
+    done = run([sh, str(ROOT / "install.sh"), "--version", "9.9.9", "--dir", str(work / "install-missing")], {"SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
+    check(
+        done.returncode == 1 and "cannot download" in done.stderr,
+        "install.sh names the address of a release that is not there",
+        done.stderr,
+    )
+
+
+def binary_version(binary):
+    return run([str(binary), "--version"]).stdout
+
+
+def main(argv):
+    start = time.monotonic()
+    parts = [a for a in argv if a in PARTS]
+    binary = find_binary([a for a in argv if a not in parts])
+    parts = parts or list(PARTS)
+    version = crate_version()
+    with tempfile.TemporaryDirectory(prefix="shiplight-integrations-") as tmp:
+        work = pathlib.Path(tmp)
+        (work / "served").mkdir()
+        releases = Releases(work / "served", version)
+        releases.publish(version, {"shiplight": (release_binary(binary, work), 0o755)})
+        for part in parts:
+            print(f"-- {part}")
+            PARTS[part](binary, releases, work, version)
+        releases.server.shutdown()
+    print(f"integrations: {len(failures)} failed, {time.monotonic() - start:.1f} s ({binary})")
+    return 1 if failures else 0
+
+
+PARTS = {"install": test_install}
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
