@@ -129,10 +129,15 @@ def release_binary(binary, work):
 
 def recorder(real, log):
     """A stand-in shiplight that records its arguments, then runs the real one without the flags
-    a test only follows through (--strict)."""
+    a test only follows through (--strict); `verify` reports one failed check without an engine."""
     return (
         "#!/bin/sh\n"
         f"printf '%s\\n' \"$*\" >> '{log}'\n"
+        'if [ "$1" = verify ]; then\n'
+        "  echo 'ok   builds: tagged shiplight-verify/hello:1 in 1 s'\n"
+        "  echo 'FAIL runs as 65532: a process runs as uid 0'\n"
+        "  exit 1\n"
+        "fi\n"
         "for arg do\n"
         '  shift\n'
         '  [ "$arg" = --strict ] || set -- "$@" "$arg"\n'
@@ -256,7 +261,134 @@ def main(argv):
     return 1 if failures else 0
 
 
-PARTS = {"install": test_install}
+# 2. action.yml
+
+EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
+
+
+def run_action(inputs, workspace, work, env):
+    """Runs action.yml's steps as a composite action does; returns (exit code of the first step
+    that failed or 0, the log, the step summary, the steps that ran)."""
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    assert action["runs"]["using"] == "composite"
+    given = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
+    unknown = set(inputs) - set(given)
+    assert not unknown, f"inputs action.yml does not declare: {unknown}"
+    given.update(inputs)
+
+    def value(expression):
+        if expression == "github.action_path":
+            return str(ROOT)
+        found = re.fullmatch(r"inputs\.([\w-]+)", expression)
+        if found:
+            return given[found.group(1)]
+        found = re.fullmatch(r"inputs\.([\w-]+) == '([^']*)'", expression)
+        if found:
+            return "true" if given[found.group(1)] == found.group(2) else "false"
+        raise AssertionError(f"an expression the test does not evaluate: {expression}")
+
+    def substitute(text):
+        return EXPRESSION.sub(lambda m: value(m.group(1)), str(text))
+
+    runner = work / f"runner-{len(list(work.glob('runner-*')))}"
+    runner.mkdir()
+    files = {name: runner / name for name in ("path", "output", "summary", "env")}
+    for file in files.values():
+        file.touch()
+    (runner / "temp").mkdir()
+    log, ran = [], []
+    for step in action["runs"]["steps"]:
+        assert "uses" not in step, "a step that uses another action cannot run here"
+        condition = step.get("if")
+        if condition is not None and substitute(condition) != "true":
+            continue
+        assert step.get("shell") == "bash", f"step {step.get('name')} runs with bash"
+        script = runner / "step.sh"
+        script.write_text(substitute(step["run"]))
+        added = [line for line in files["path"].read_text().splitlines() if line]
+        step_env = dict(env)
+        step_env.update({key: substitute(val) for key, val in step.get("env", {}).items()})
+        step_env.update(
+            {
+                "PATH": os.pathsep.join(list(reversed(added)) + [env.get("PATH", os.environ["PATH"])]),
+                "GITHUB_ACTION_PATH": str(ROOT),
+                "GITHUB_WORKSPACE": str(workspace),
+                "GITHUB_PATH": str(files["path"]),
+                "GITHUB_OUTPUT": str(files["output"]),
+                "GITHUB_ENV": str(files["env"]),
+                "GITHUB_STEP_SUMMARY": str(files["summary"]),
+                "RUNNER_TEMP": str(runner / "temp"),
+                "GITHUB_ACTIONS": "true",
+                "CI": "true",
+            }
+        )
+        done = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            cwd=workspace, env=step_env, capture_output=True, text=True, timeout=60,
+        )
+        ran.append(step["name"])
+        log.append(done.stdout + done.stderr)
+        if done.returncode != 0:
+            return done.returncode, "".join(log), files["summary"].read_text(), ran
+    return 0, "".join(log), files["summary"].read_text(), ran
+
+
+def test_action(binary, releases, work, version):
+    action = yaml.safe_load((ROOT / "action.yml").read_text())
+    check(
+        action["inputs"]["version"]["default"] == version,
+        f"action.yml installs v{version} (Cargo.toml's version) by default",
+        str(action["inputs"]["version"]["default"]),
+    )
+    workspace = work / "action"
+    workspace.mkdir()
+    ok = project(binary, workspace, "ok", drift=False)
+    drifted = project(binary, workspace, "drift", drift=True)
+    env = {"SHIPLIGHT_DOWNLOAD_URL": releases.download_url(), "PATH": os.environ["PATH"]}
+
+    status, log, summary, ran = run_action({"path": "ok"}, workspace, work, env)
+    check(
+        status == 0 and "::error" not in log and "up to date" in summary and ran == ["Install shiplight", "shiplight check"],
+        "action: an up-to-date project passes, without annotations, and verify does not run unless asked",
+        log,
+    )
+
+    status, log, summary, ran = run_action({"path": "drift"}, workspace, work, env)
+    line = drifted_line(drifted / "Dockerfile")
+    annotation = f"::error file=drift/Dockerfile,line={line},title=shiplight check%3A drift/Dockerfile drifted::drift: "
+    check(
+        status == 1 and any(l.startswith(annotation) for l in log.splitlines()),
+        f"action: a drifted Dockerfile fails with an ::error annotation on drift/Dockerfile line {line}",
+        log,
+    )
+    check("-USER root" in summary and "+USER 65532:65532" in summary, "action: the step summary holds the diff", summary)
+
+    record = work / "recorded-args"
+    releases.publish("0.0.0-record", {"shiplight": (recorder(binary, record), 0o755)})
+    env_record = dict(env)
+    for strict in ("true", "false"):
+        record.write_text("")
+        status, log, _, ran = run_action(
+            {"version": "0.0.0-record", "path": "ok", "strict": strict, "args": "--vendor  distroless", "verify": "true"},
+            workspace, work, env_record,
+        )
+        calls = record.read_text().splitlines()
+        flags = "--strict --vendor distroless" if strict == "true" else "--vendor distroless"
+        check(
+            f"check ok {flags}" in calls and "verify ok --vendor distroless" in calls,
+            f"action: strict={strict} passes {'--strict' if strict == 'true' else 'no --strict'}, and args reach check and verify",
+            "\n".join(calls) + "\n" + log,
+        )
+        check(
+            status == 1
+            and ran[-1] == "shiplight verify"
+            and "::error file=ok/Dockerfile,title=shiplight verify%3A runs as 65532::runs as 65532: a process runs as uid 0" in log,
+            f"action: verify=true runs verify, a failed check an ::error on the Dockerfile (strict={strict})",
+            log,
+        )
+
+
+PARTS = {"install": test_install, "action": test_action}
 
 
 if __name__ == "__main__":
