@@ -253,6 +253,7 @@ def main(argv):
         (work / "served").mkdir()
         releases = Releases(work / "served", version)
         releases.publish(version, {"shiplight": (release_binary(binary, work), 0o755)})
+        releases.publish("0.0.0-record", {"shiplight": (recorder(binary, work / "recorded-args"), 0o755)})
         for part in parts:
             print(f"-- {part}")
             PARTS[part](binary, releases, work, version)
@@ -364,7 +365,6 @@ def test_action(binary, releases, work, version):
     check("-USER root" in summary and "+USER 65532:65532" in summary, "action: the step summary holds the diff", summary)
 
     record = work / "recorded-args"
-    releases.publish("0.0.0-record", {"shiplight": (recorder(binary, record), 0o755)})
     env_record = dict(env)
     for strict in ("true", "false"):
         record.write_text("")
@@ -388,7 +388,85 @@ def test_action(binary, releases, work, version):
         )
 
 
-PARTS = {"install": test_install, "action": test_action}
+# 3. the GitLab template
+
+GITLAB_TEMPLATE = ROOT / "ci" / "gitlab" / "shiplight.gitlab-ci.yml"
+
+
+def run_gitlab_job(job, work, env):
+    """Runs a job that `extends: .shiplight-check` as GitLab does: the template's variables, then
+    the job's, each expanded with the ones before; every script line in one POSIX shell script
+    with -e (the alpine image's shell is not bash)."""
+    template = yaml.safe_load(GITLAB_TEMPLATE.read_text())[".shiplight-check"]
+    assert job["extends"] == ".shiplight-check"
+    variables = dict(template.get("variables", {}))
+    variables.update(job.get("variables", {}))
+    full = dict(env)
+    for name, value in variables.items():
+        full[name] = re.sub(r"\$\{(\w+)\}|\$(\w+)", lambda m: full.get(m.group(1) or m.group(2), ""), str(value))
+    tmp = work / f"gitlab-{len(list(work.glob('gitlab-*')))}"
+    (tmp / "tmp").mkdir(parents=True)
+    full.update({"CI": "true", "GITLAB_CI": "true", "TMPDIR": str(tmp / "tmp"), "CI_PROJECT_DIR": str(env["CI_PROJECT_DIR"])})
+    script = tmp / "job.sh"
+    script.write_text("\n".join(str(line) for line in job.get("script", template["script"])) + "\n")
+    done = subprocess.run(
+        [shutil.which("dash") or "sh", "-e", str(script)],
+        cwd=env["CI_PROJECT_DIR"], env=full, capture_output=True, text=True, timeout=60,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def test_gitlab(binary, releases, work, version):
+    template = yaml.safe_load(GITLAB_TEMPLATE.read_text())
+    job = template[".shiplight-check"]
+    check(
+        str(job["variables"]["SHIPLIGHT_VERSION"]) == version
+        and job["variables"]["INSTALL_SCRIPT_URL"] == "https://raw.githubusercontent.com/shiplight/shiplight/v${SHIPLIGHT_VERSION}/install.sh",
+        f"gitlab: the template installs v{version} (Cargo.toml's version) with that tag's install.sh",
+        str(job["variables"]),
+    )
+    workspace = work / "gitlab"
+    workspace.mkdir()
+    project(binary, workspace, "ok", drift=False)
+    project(binary, workspace, "drift", drift=True)
+    shutil.copy(ROOT / "install.sh", releases.root / "install.sh")
+    env = {
+        "PATH": os.environ["PATH"],
+        "CI_PROJECT_DIR": str(workspace),
+        "SHIPLIGHT_DOWNLOAD_URL": releases.download_url(),
+        "INSTALL_SCRIPT_URL": f"{releases.url}/install.sh",
+    }
+
+    def job_for(variables):
+        return {"extends": ".shiplight-check", "variables": {**variables, "INSTALL_SCRIPT_URL": env["INSTALL_SCRIPT_URL"]}}
+
+    status, log = run_gitlab_job(job_for({"CHECK_PATH": "ok"}), work, env)
+    check(status == 0 and "up to date" in log, "gitlab: an up-to-date project passes", log)
+
+    status, log = run_gitlab_job(job_for({"CHECK_PATH": "drift"}), work, env)
+    check(
+        status == 1 and "-USER root" in log and "drift: drift/Dockerfile differs" in log,
+        "gitlab: a drifted Dockerfile fails the job with the diff and shiplight's summary",
+        log,
+    )
+
+    record = work / "recorded-args"
+    for strict in ("true", "false"):
+        record.write_text("")
+        status, log = run_gitlab_job(
+            job_for({"SHIPLIGHT_VERSION": "0.0.0-record", "CHECK_PATH": "ok", "CHECK_STRICT": strict, "CHECK_ARGS": "--vendor distroless"}),
+            work, env,
+        )
+        calls = record.read_text().splitlines()
+        flags = "--strict --vendor distroless" if strict == "true" else "--vendor distroless"
+        check(
+            status == 0 and f"check ok {flags}" in calls,
+            f"gitlab: CHECK_STRICT={strict} passes {'--strict' if strict == 'true' else 'no --strict'}, and CHECK_ARGS reach check",
+            "\n".join(calls) + "\n" + log,
+        )
+
+
+PARTS = {"install": test_install, "action": test_action, "gitlab": test_gitlab}
 
 
 if __name__ == "__main__":
