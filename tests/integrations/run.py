@@ -466,7 +466,90 @@ def test_gitlab(binary, releases, work, version):
         )
 
 
-PARTS = {"install": test_install, "action": test_action, "gitlab": test_gitlab}
+# 4. the pre-commit hook
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "test",
+    "GIT_AUTHOR_EMAIL": "test@example.com",
+    "GIT_COMMITTER_NAME": "test",
+    "GIT_COMMITTER_EMAIL": "test@example.com",
+    "GIT_CONFIG_GLOBAL": os.devnull,
+    "GIT_CONFIG_NOSYSTEM": "1",
+}
+
+
+def git(cwd, *args):
+    done = run(["git", *args], GIT_IDENTITY, cwd=cwd)
+    assert done.returncode == 0, f"git {' '.join(args)}: {done.stderr}"
+    return done.stdout.strip()
+
+
+def hooks_clone(work):
+    """A clone of this repository whose HEAD holds the working tree's .pre-commit-hooks.yaml (a
+    commit on top when it has changes not committed yet); returns its path and that commit."""
+    clone = work / "shiplight-clone"
+    git(work, "clone", "--quiet", "--shared", "--no-checkout", str(ROOT), str(clone))
+    git(clone, "read-tree", "HEAD")
+    shutil.copy(ROOT / ".pre-commit-hooks.yaml", clone / ".pre-commit-hooks.yaml")
+    git(clone, "add", ".pre-commit-hooks.yaml")
+    if run(["git", "diff", "--cached", "--quiet"], GIT_IDENTITY, cwd=clone).returncode != 0:
+        git(clone, "commit", "--quiet", "-m", "the working tree's hooks")
+    return clone, git(clone, "rev-parse", "HEAD")
+
+
+def test_pre_commit(binary, releases, work, version):
+    if not shutil.which("pre-commit"):
+        check(False, "pre-commit is installed (pip install pre-commit)")
+        return
+    clone, rev = hooks_clone(work)
+    repo = project(binary, work, "pre-commit-project", drift=False)
+    (repo / ".pre-commit-config.yaml").write_text(
+        yaml.safe_dump({"repos": [{"repo": str(clone), "rev": rev, "hooks": [{"id": "shiplight-check"}]}]})
+    )
+    git(repo, "init", "--quiet")
+    git(repo, "add", ".")
+    git(repo, "commit", "--quiet", "-m", "project")
+    bin_dir = work / "pre-commit-bin"
+    bin_dir.mkdir()
+    (bin_dir / "shiplight").symlink_to(binary)
+    env = {
+        **GIT_IDENTITY,
+        "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}",
+        "PRE_COMMIT_HOME": str(work / "pre-commit-home"),
+        "PRE_COMMIT_COLOR": "never",
+    }
+
+    done = run(["pre-commit", "run", "--all-files"], env, cwd=repo, timeout=120)
+    check(
+        done.returncode == 0 and re.search(r"shiplight check\.+Passed", done.stdout),
+        f"pre-commit {run(['pre-commit', '--version']).stdout.split()[-1]}: the hook from a clone pinned to {rev[:12]} passes on an up-to-date project",
+        done.stdout + done.stderr,
+    )
+
+    dockerfile = repo / "Dockerfile"
+    dockerfile.write_text(dockerfile.read_text().replace("\nUSER 65532:65532\n", "\nUSER root\n"))
+    done = run(["pre-commit", "run", "--all-files"], env, cwd=repo, timeout=120)
+    check(
+        done.returncode == 1
+        and re.search(r"shiplight check\.+Failed", done.stdout)
+        and "-USER root" in done.stdout
+        and "drift: ./Dockerfile differs from what shiplight generates" in done.stdout,
+        "pre-commit: the hook fails on a drifted Dockerfile with shiplight's diff and summary",
+        done.stdout + done.stderr,
+    )
+
+    (repo / "main.go").write_text((repo / "main.go").read_text().replace(":8080", ":9090"))
+    dockerfile.write_text(dockerfile.read_text().replace("\nUSER root\n", "\nUSER 65532:65532\n"))
+    git(repo, "add", "main.go")
+    done = run(["pre-commit", "run"], env, cwd=repo, timeout=120)
+    check(
+        done.returncode == 1 and "EXPOSE 9090" in done.stdout,
+        "pre-commit: a staged change to a source file alone runs the hook (the port moved in main.go)",
+        done.stdout + done.stderr,
+    )
+
+
+PARTS = {"install": test_install, "action": test_action, "gitlab": test_gitlab, "pre-commit": test_pre_commit}
 
 
 if __name__ == "__main__":
