@@ -8,14 +8,18 @@
 2. action.yml: its steps' `run:` scripts in order, as a composite action runs them (bash with
    -eo pipefail, `${{ }}` expressions substituted, GITHUB_PATH honoured between steps): an
    up-to-date project passes; a drifted Dockerfile fails with an `::error` annotation on the
-   Dockerfile at the first line that differs; `strict` reaches the command line only when true.
+   Dockerfile at the first line that differs; `strict` reaches the command line only when true,
+   `args` reaches check and verify, and a failed verify check is an annotation (a recording
+   stand-in release, so no engine is needed).
 3. ci/gitlab/shiplight.gitlab-ci.yml: the `.shiplight-check` job's variables and script, as a job
    that extends it runs them, on the same two projects.
 4. .pre-commit-hooks.yaml with the real pre-commit: a git repository whose
    .pre-commit-config.yaml points at a clone of this repository pinned to a commit passes, and
-   fails with shiplight's message once its Dockerfile drifts.
+   fails with shiplight's message once its Dockerfile drifts, and a staged source change runs it.
+5. docs/ci.md: its snippets name what exists at the crate's version; its GitLab job and its
+   .pre-commit-config.yaml are the ones (3) and (4) run.
 
-Usage: python3 tests/integrations/run.py [path/to/shiplight] [install|action|gitlab|pre-commit]...
+Usage: python3 tests/integrations/run.py [path/to/shiplight] [install|action|gitlab|pre-commit|docs]...
 """
 
 import hashlib
@@ -188,6 +192,17 @@ def test_install(binary, releases, work, version):
     )
     check("checksum verified" in done.stderr, "install.sh says the checksum was verified", done.stderr)
 
+    dest = work / "install-piped"
+    done = subprocess.run(
+        f"cat '{ROOT / 'install.sh'}' | {sh} -s -- --version {version} --dir '{dest}'",
+        shell=True, env={**os.environ, "SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]}, capture_output=True, text=True, timeout=60,
+    )
+    check(
+        done.returncode == 0 and (dest / "shiplight").exists(),
+        "install.sh piped into sh -s -- --version V --dir D (as docs/ci.md shows)",
+        done.stderr,
+    )
+
     dest = work / "install-latest"
     done = run([sh, str(ROOT / "install.sh"), "--dir", str(dest)], {"SHIPLIGHT_DOWNLOAD_URL": env["SHIPLIGHT_DOWNLOAD_URL"]})
     check(
@@ -255,8 +270,10 @@ def main(argv):
         releases.publish(version, {"shiplight": (release_binary(binary, work), 0o755)})
         releases.publish("0.0.0-record", {"shiplight": (recorder(binary, work / "recorded-args"), 0o755)})
         for part in parts:
+            began = time.monotonic()
             print(f"-- {part}")
             PARTS[part](binary, releases, work, version)
+            print(f"   {time.monotonic() - began:.1f} s")
         releases.server.shutdown()
     print(f"integrations: {len(failures)} failed, {time.monotonic() - start:.1f} s ({binary})")
     return 1 if failures else 0
@@ -364,6 +381,20 @@ def test_action(binary, releases, work, version):
     )
     check("-USER root" in summary and "+USER 65532:65532" in summary, "action: the step summary holds the diff", summary)
 
+    moved = project(binary, workspace, "moved", drift=False)
+    (moved / "main.go").write_text((moved / "main.go").read_text().replace(":8080", ":9090"))
+    (workspace / "empty").mkdir()
+    for path, wanted, what in [
+        ("moved", "what decides differently now", "a moved decision's annotation names it, with its evidence"),
+        ("empty", "::error title=shiplight check::no supported project found", "an error shiplight prints is an annotation"),
+    ]:
+        done = run([str(binary), "check", path], cwd=workspace)
+        annotations = subprocess.run(
+            ["awk", "-v", "command=check", "-v", f"status={done.returncode}", "-f", str(ROOT / "ci" / "github" / "annotate.awk")],
+            input=done.stdout + done.stderr, capture_output=True, text=True, cwd=workspace,
+        ).stdout
+        check(done.returncode != 0 and wanted in annotations, f"annotate.awk: {what}", annotations)
+
     record = work / "recorded-args"
     env_record = dict(env)
     for strict in ("true", "false"):
@@ -440,6 +471,16 @@ def test_gitlab(binary, releases, work, version):
     def job_for(variables):
         return {"extends": ".shiplight-check", "variables": {**variables, "INSTALL_SCRIPT_URL": env["INSTALL_SCRIPT_URL"]}}
 
+    remote, documented = doc_gitlab()
+    check(
+        remote == f"https://raw.githubusercontent.com/shiplight/shiplight/v{version}/ci/gitlab/shiplight.gitlab-ci.yml",
+        f"gitlab: docs/ci.md includes the template from v{version}",
+        remote,
+    )
+    documented = {**documented, "variables": {**documented.get("variables", {}), "INSTALL_SCRIPT_URL": env["INSTALL_SCRIPT_URL"]}}
+    status, log = run_gitlab_job(documented, work, {**env, "CI_PROJECT_DIR": str(workspace / "ok")})
+    check(status == 0 and "up to date" in log, "gitlab: docs/ci.md's job passes on an up-to-date project at the root", log)
+
     status, log = run_gitlab_job(job_for({"CHECK_PATH": "ok"}), work, env)
     check(status == 0 and "up to date" in log, "gitlab: an up-to-date project passes", log)
 
@@ -503,9 +544,15 @@ def test_pre_commit(binary, releases, work, version):
         return
     clone, rev = hooks_clone(work)
     repo = project(binary, work, "pre-commit-project", drift=False)
-    (repo / ".pre-commit-config.yaml").write_text(
-        yaml.safe_dump({"repos": [{"repo": str(clone), "rev": rev, "hooks": [{"id": "shiplight-check"}]}]})
+    config = doc_pre_commit()
+    documented = config["repos"][0]
+    check(
+        documented["repo"] == "https://github.com/shiplight/shiplight" and documented["rev"] == f"v{version}",
+        f"pre-commit: docs/ci.md's configuration pins this repository at v{version}",
+        str(documented),
     )
+    documented.update({"repo": str(clone), "rev": rev})
+    (repo / ".pre-commit-config.yaml").write_text(yaml.safe_dump(config))
     git(repo, "init", "--quiet")
     git(repo, "add", ".")
     git(repo, "commit", "--quiet", "-m", "project")
@@ -522,7 +569,7 @@ def test_pre_commit(binary, releases, work, version):
     done = run(["pre-commit", "run", "--all-files"], env, cwd=repo, timeout=120)
     check(
         done.returncode == 0 and re.search(r"shiplight check\.+Passed", done.stdout),
-        f"pre-commit {run(['pre-commit', '--version']).stdout.split()[-1]}: the hook from a clone pinned to {rev[:12]} passes on an up-to-date project",
+        f"pre-commit {run(['pre-commit', '--version']).stdout.split()[-1]}: docs/ci.md's configuration, pointed at a clone pinned to {rev[:12]}, passes on an up-to-date project",
         done.stdout + done.stderr,
     )
 
@@ -549,7 +596,69 @@ def test_pre_commit(binary, releases, work, version):
     )
 
 
-PARTS = {"install": test_install, "action": test_action, "gitlab": test_gitlab, "pre-commit": test_pre_commit}
+# 5. docs/ci.md
+
+DOCS = ROOT / "docs" / "ci.md"
+
+
+def doc_blocks(language):
+    return re.findall(rf"^```{language}\n(.*?)^```", DOCS.read_text(), re.M | re.S)
+
+
+def test_docs(binary, releases, work, version):
+    """The snippets of docs/ci.md name what exists, at the crate's version; the GitLab and
+    pre-commit ones are also run, by test_gitlab and test_pre_commit."""
+    docs = DOCS.read_text()
+    check(
+        "curl -fsSL https://raw.githubusercontent.com/shiplight/shiplight/main/install.sh | sh\n" in docs,
+        "docs: the install one-liner fetches install.sh from main",
+    )
+    inputs = set(yaml.safe_load((ROOT / "action.yml").read_text())["inputs"])
+    used = []
+    blocks = [yaml.safe_load(block) for block in doc_blocks("yaml")]
+    hooks = {hook["id"] for hook in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    fragments = [hook for block in blocks if isinstance(block, list) for hook in block]
+    check(
+        fragments and all(hook["id"] in hooks for hook in fragments),
+        "docs: the pre-commit fragments name a hook .pre-commit-hooks.yaml defines",
+        str(fragments),
+    )
+    for parsed in (block for block in blocks if isinstance(block, dict)):
+        steps = parsed.get("steps", []) + [st for job in parsed.get("jobs", {}).values() for st in job.get("steps", [])]
+        used += [st for st in steps if str(st.get("uses", "")).startswith("shiplight/")]
+    check(
+        len(used) >= 2 and all(st["uses"] == f"shiplight/shiplight@v{version}" and set(st.get("with", {})) <= inputs for st in used),
+        f"docs: every workflow step uses shiplight/shiplight@v{version} with inputs action.yml declares",
+        str(used),
+    )
+    variables = set(yaml.safe_load(GITLAB_TEMPLATE.read_text())[".shiplight-check"]["variables"])
+    jobs = [job for block in blocks if isinstance(block, dict) for job in block.values() if isinstance(job, dict) and "extends" in job]
+    check(
+        len(jobs) >= 2 and all(set(job.get("variables", {})) - variables <= {"SHIPLIGHT_VENDOR"} for job in jobs),
+        "docs: every GitLab job extends the template with its variables (or a shiplight setting)",
+        str(jobs),
+    )
+
+
+def doc_gitlab():
+    """docs/ci.md's include of the GitLab template and its first job."""
+    for block in doc_blocks("yaml"):
+        parsed = yaml.safe_load(block)
+        if "include" in parsed:
+            return parsed["include"][0]["remote"], next(v for k, v in parsed.items() if k != "include")
+    raise AssertionError("docs/ci.md shows no GitLab include")
+
+
+def doc_pre_commit():
+    """docs/ci.md's .pre-commit-config.yaml."""
+    for block in doc_blocks("yaml"):
+        parsed = yaml.safe_load(block)
+        if "repos" in parsed:
+            return parsed
+    raise AssertionError("docs/ci.md shows no pre-commit configuration")
+
+
+PARTS = {"install": test_install, "action": test_action, "gitlab": test_gitlab, "pre-commit": test_pre_commit, "docs": test_docs}
 
 
 if __name__ == "__main__":
