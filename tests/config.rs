@@ -79,7 +79,10 @@ fn the_install_scripts_variables_are_not_settings() {
     let (_keep, project) = copy("fixtures/go-basic");
     let env = [
         ("SHIPLIGHT_INSTALL_DIR", "/opt/shiplight/bin"),
-        ("SHIPLIGHT_DOWNLOAD_URL", "https://mirror.example/releases/download"),
+        (
+            "SHIPLIGHT_DOWNLOAD_URL",
+            "https://mirror.example/releases/download",
+        ),
         ("SHIPLIGHT_VERSION", "0.1.0"),
     ];
     assert_eq!(exposed(&project, &[], &env), "EXPOSE 8080");
