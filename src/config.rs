@@ -33,8 +33,16 @@ pub enum Base<'a> {
 pub use crate::settings::{FILE_NAME, env_name, ways};
 /// Environment variable naming another configuration file.
 pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
-/// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
-const OTHER_ENV: &[&str] = &[CONFIG_ENV, "SHIPLIGHT_CARGO_METADATA"];
+/// Environment variables with the SHIPLIGHT_ prefix that are not setting keys: the configuration
+/// file, the Rust stack's switch, and install.sh's (a user who exports them to install must not
+/// see every later run refused).
+const OTHER_ENV: &[&str] = &[
+    CONFIG_ENV,
+    "SHIPLIGHT_CARGO_METADATA",
+    "SHIPLIGHT_INSTALL_DIR",
+    "SHIPLIGHT_DOWNLOAD_URL",
+    "SHIPLIGHT_VERSION",
+];
 
 macro_rules! values {
     ($($module:ident $variant:ident $title:literal $doc:literal

@@ -75,6 +75,20 @@ fn precedence_is_defaults_detection_file_environment_flags() {
 }
 
 #[test]
+fn the_install_scripts_variables_are_not_settings() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let env = [
+        ("SHIPLIGHT_INSTALL_DIR", "/opt/shiplight/bin"),
+        (
+            "SHIPLIGHT_DOWNLOAD_URL",
+            "https://mirror.example/releases/download",
+        ),
+        ("SHIPLIGHT_VERSION", "0.1.0"),
+    ];
+    assert_eq!(exposed(&project, &[], &env), "EXPOSE 8080");
+}
+
+#[test]
 fn unknown_keys_and_bad_values_name_the_key_and_the_source() {
     let (_keep, project) = copy("fixtures/go-basic");
     let config = project.join("shiplight.toml");
