@@ -11,6 +11,7 @@ mod evidence;
 mod fixtures;
 mod floors;
 mod frontend;
+mod identity;
 mod moved;
 mod one_folder;
 mod package;
