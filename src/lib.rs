@@ -73,6 +73,7 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     let strict = strict::enabled(cli.strict, &env)?;
     shown::take_warnings();
     let code = run_command(cli.command, env, out)?;
+    out.flush()?;
     Ok(strict::verdict(strict, code, &shown::take_warnings()))
 }
 
