@@ -1,10 +1,12 @@
 //! `check`: the generated files compared with the files on disk, with a unified diff for each
 //! one that drifted and, for a Dockerfile, the decisions that moved with the file lines that
-//! decide them now ([`crate::moved`]).
+//! decide them now ([`crate::moved`]). A file that differs only in the version of shiplight its
+//! header names ([`crate::version`]) is not drift: it is said so, as a note.
 
 use crate::render::Output;
 use crate::repo::{MANIFEST_CAP, Repo};
 use crate::trace::Step;
+use crate::version;
 use similar::TextDiff;
 use std::io::Write;
 use std::path::Path;
@@ -29,9 +31,28 @@ fn same(on_disk: &str, generated: &str) -> bool {
     on_disk == generated || kept(on_disk) == kept(generated)
 }
 
+/// When the header of `on_disk` names another version of shiplight than this one (or none, from
+/// before versions were recorded), which one wrote it and which one this is.
+fn other_version(on_disk: &str) -> Option<String> {
+    match version::written_by(on_disk)? {
+        Some(written) if written == version::VERSION => None,
+        Some(written) => Some(format!(
+            "written by shiplight {}; this is {}",
+            crate::shown::line(written),
+            version::VERSION
+        )),
+        None => Some(format!(
+            "written by a shiplight that did not record its version; this is {}",
+            version::VERSION
+        )),
+    }
+}
+
 /// Compares `outputs` with the files under `dir`, printing a unified diff (on disk -> generated)
 /// for each difference, the decisions that moved in each drifted Dockerfile of `decided`, and a
-/// summary. Returns whether anything drifted. A file on disk that cannot be read as a regular
+/// summary. A file that differs only in the version its header names gets a note instead of a
+/// diff (a warning under `--strict`) and does not count as drift. Returns whether anything
+/// drifted. A file on disk that cannot be read as a regular
 /// file inside the project (a link leaving it, a FIFO, a file over the cap) drifts, and its
 /// contents are never shown.
 pub fn compare(
@@ -42,6 +63,7 @@ pub fn compare(
 ) -> std::io::Result<bool> {
     let repo = Repo::new(dir);
     let mut drifted = Vec::new();
+    let mut versions_only = Vec::new();
     for output in outputs {
         let path = dir.join(&output.name);
         let on_disk = match repo.read(&output.name, MANIFEST_CAP) {
@@ -64,6 +86,23 @@ pub fn compare(
             continue;
         }
         let shown = path.display().to_string();
+        let other_version = on_disk.as_deref().and_then(other_version);
+        if let Some(written) = &other_version
+            && on_disk.as_deref().is_some_and(|text| {
+                same(
+                    &version::unversioned(text),
+                    &version::unversioned(&output.contents),
+                )
+            })
+        {
+            let note = format!(
+                "{shown}: {written}; the content is the same otherwise: run `shiplight init --force` to record the version"
+            );
+            writeln!(out, "{note}")?;
+            crate::shown::noted(&note);
+            versions_only.push(shown);
+            continue;
+        }
         let old = on_disk.as_deref().unwrap_or("");
         let diff = TextDiff::from_lines(old, output.contents.as_str());
         let old_header = if on_disk.is_some() {
@@ -94,13 +133,26 @@ pub fn compare(
                 }
             }
         }
+        if let Some(written) = other_version {
+            writeln!(
+                out,
+                "{shown}: {written}, and the content differs too (above)"
+            )?;
+        }
         drifted.push(shown);
     }
-    if drifted.is_empty() {
+    if drifted.is_empty() && versions_only.is_empty() {
         writeln!(
             out,
             "up to date: {} files match what shiplight generates",
             outputs.len()
+        )?;
+    } else if drifted.is_empty() {
+        writeln!(
+            out,
+            "up to date: {} files match what shiplight generates, apart from the version named in the header of {}",
+            outputs.len(),
+            versions_only.join(", ")
         )?;
     } else {
         writeln!(

@@ -12,6 +12,10 @@ use std::path::PathBuf;
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Warnings fail the run: exit 1 naming them when the command warned (also
+    /// SHIPLIGHT_STRICT=1).
+    #[arg(long, global = true)]
+    pub strict: bool,
 }
 
 /// The subcommands.

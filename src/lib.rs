@@ -8,15 +8,16 @@
 //! The modules stand on four floors; a module imports only from its own floor or those below,
 //! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
-//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`], [`recorded`],
-//!    [`config`], [`images`], [`credentials`], and [`stack`], the registry that lists the stacks;
+//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
+//!    [`recorded`], [`config`], [`images`], [`credentials`], [`version`], and [`stack`], the
+//!    registry that lists the stacks;
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
 //! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
 //!    [`write`](mod@write), [`check`], [`moved`], [`error`] (every area's error folded into one, with its
 //!    exit code);
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
-//!    [`explain`], [`pins`], [`verify`], [`cli`].
+//!    [`explain`], [`pins`], [`verify`], [`strict`], [`cli`].
 
 pub mod catalog;
 pub mod check;
@@ -48,10 +49,12 @@ pub mod settings;
 pub mod shown;
 pub mod stack;
 pub mod stacks;
+pub mod strict;
 pub mod system;
 pub mod system_plan;
 pub mod trace;
 pub mod verify;
+pub mod version;
 pub mod wizard;
 pub mod write;
 
@@ -63,10 +66,19 @@ use render::Output;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
-/// Runs a parsed command, writing its normal output to `out`; returns the exit code.
+/// Runs a parsed command, writing its normal output to `out`; returns the exit code, which is 1
+/// when the command warned under `--strict` ([`strict`]).
 pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
     let env = Environment::current();
-    match cli.command {
+    let strict = strict::enabled(cli.strict, &env)?;
+    shown::take_warnings();
+    let code = run_command(cli.command, env, out)?;
+    out.flush()?;
+    Ok(strict::verdict(strict, code, &shown::take_warnings()))
+}
+
+fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Result<u8, Error> {
+    match command {
         Command::Init(args) if args.all => monorepo::init(&args, &env, out),
         Command::Init(args) => init(&args, &env, out),
         Command::Verify(args) => verify::run(&args, &env, out),
@@ -133,6 +145,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
                 return Ok(EXIT_OK);
             }
             let generated = generate_in(&args.path, &args.overrides, &env)?;
+            for warning in &generated.warnings {
+                shown::noted(warning);
+            }
             if args.json {
                 writeln!(out, "{}", to_json(&generated.plan))?;
             } else {

@@ -136,9 +136,9 @@ fn generate_all(
     check_dir(root)?;
     let walk = find(root);
     if walk.stopped {
-        eprintln!(
-            "warning: the walk listed {MAX_DIRS} directories and stopped; a service beyond them is not included: run shiplight init in its directory, or from a directory closer to it"
-        );
+        crate::shown::warn(&format!(
+            "the walk listed {MAX_DIRS} directories and stopped; a service beyond them is not included: run shiplight init in its directory, or from a directory closer to it"
+        ));
     }
     let dirs = walk.services;
     if dirs.is_empty() {
@@ -208,6 +208,16 @@ fn generate_all(
             failures.len() + services.len(),
             failures.join("\n")
         )));
+    }
+    for service in &services {
+        let dir = if service.dir.is_empty() {
+            "."
+        } else {
+            &service.dir
+        };
+        for warning in &service.generated.warnings {
+            crate::shown::noted(&format!("{dir}: {warning}"));
+        }
     }
     Ok(services)
 }

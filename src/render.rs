@@ -281,15 +281,22 @@ impl BakeTarget {
 /// docker-bake.hcl for `targets`, sorted by name.
 pub fn bake(templates: &Templates, targets: &mut [BakeTarget]) -> Result<String, RenderError> {
     targets.sort_by(|a, b| a.name.cmp(&b.name));
-    let context = minijinja::context! { targets => minijinja::value::Serde(&targets) };
+    let context = minijinja::context! {
+        shiplight_version => crate::version::VERSION,
+        targets => minijinja::value::Serde(&targets),
+    };
     templates.render("common/docker-bake.hcl.j2", &context)
 }
 
 /// Renders the Dockerfile, the .dockerignore, compose.yaml when the plan asks for it,
-/// docker-bake.hcl when it asks for a release build, and the stack's extra files.
+/// docker-bake.hcl when it asks for a release build, and the stack's extra files. Every
+/// template also gets `shiplight_version`, which the headers name.
 pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderError> {
     let [dockerfile, dockerignore] = stack_templates(plan.stack);
-    let context = Value::from(minijinja::value::Serde(plan));
+    let context = minijinja::context! {
+        shiplight_version => crate::version::VERSION,
+        ..Value::from(minijinja::value::Serde(plan))
+    };
     let mut files = vec![
         ("Dockerfile".to_string(), dockerfile),
         (".dockerignore".to_string(), dockerignore),

@@ -7,6 +7,7 @@
 //! forge a line. The escape is also valid inside a JSON string, so `--json` output stays JSON
 //! with the same meaning.
 
+use std::cell::RefCell;
 use std::fmt::Write as _;
 use std::io::{self, Write};
 
@@ -142,10 +143,31 @@ impl<W: Write> Drop for Terminal<W> {
     }
 }
 
-/// Prints a warning on standard error, shown safely.
+thread_local! {
+    /// The warnings of the command running on this thread, for `--strict`.
+    static WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Prints a warning on standard error, shown safely, and records it ([`take_warnings`]).
 pub fn warn(message: &str) {
+    noted(message);
     let mut err = Terminal::new(io::stderr().lock());
     let _ = writeln!(err, "warning: {}", line(message));
+}
+
+/// Records a warning that a command shows in its own output (explain's text, check's notes),
+/// so `--strict` counts it like one printed by [`warn`].
+pub fn noted(message: &str) {
+    WARNINGS.with(|warnings| warnings.borrow_mut().push(message.to_string()));
+}
+
+/// The warnings recorded on this thread since the last call, in order, without repeats.
+pub fn take_warnings() -> Vec<String> {
+    let mut taken: Vec<String> =
+        WARNINGS.with(|warnings| std::mem::take(&mut *warnings.borrow_mut()));
+    let mut seen = std::collections::BTreeSet::new();
+    taken.retain(|warning| seen.insert(warning.clone()));
+    taken
 }
 
 #[cfg(test)]

@@ -30,6 +30,7 @@ const FLOORS: &[(&str, &[&str])] = &[
             "facts",
             "trace",
             "system",
+            "version",
         ],
     ),
     ("stacks", &["stacks"]),
@@ -52,7 +53,7 @@ const FLOORS: &[(&str, &[&str])] = &[
     (
         "commands",
         &[
-            "lib", "main", "cli", "explain", "monorepo", "pins", "verify", "wizard",
+            "lib", "main", "cli", "explain", "monorepo", "pins", "strict", "verify", "wizard",
         ],
     ),
 ];
