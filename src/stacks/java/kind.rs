@@ -84,9 +84,15 @@ impl StackKind for Kind {
             .map(|m| Evidence::file(m.manifest.clone(), "a runnable artefact"))
     }
 
-    /// The modules of a Maven or Gradle reactor that each produce something runnable.
+    /// The modules of a Maven or Gradle reactor that each produce something runnable, when
+    /// choosing one is a tie between them.
     fn applications(facts: &JavaFacts, settings: &Settings) -> Vec<Application> {
-        if settings.package.is_some() {
+        if settings.package.is_some()
+            || !matches!(
+                plan::select(facts, settings),
+                Err(crate::facts::DetectError::Several { .. })
+            )
+        {
             return Vec::new();
         }
         let candidates = facts.products(settings.profile.as_deref()).modules;
