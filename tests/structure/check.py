@@ -379,7 +379,7 @@ def documents():
         for name, body in targets.items():
             check_release(f"monorepo {name}", body, None)
     workspaces = 0
-    for fixture in sorted(p for p in FIXTURES.iterdir() if p.with_suffix(".all").exists()):
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.with_suffix(".all").exists()):
         with tempfile.TemporaryDirectory() as tmp:
             root = pathlib.Path(tmp, fixture.name)
             shutil.copytree(fixture, root)
