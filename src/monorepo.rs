@@ -9,7 +9,7 @@ use crate::render::BakeTarget;
 use crate::render::{Output, Templates};
 use crate::repo::{self, Entry, Repo};
 use crate::settings::Settings;
-use crate::stacks;
+use crate::stacks::{self, Application};
 use crate::{check, config, detect, write};
 use std::collections::VecDeque;
 use std::io::Write;
@@ -44,18 +44,11 @@ const SKIP: &[&str] = &[
 pub struct Service {
     /// Path relative to the root, `/`-separated; empty for the root itself: the build context.
     pub dir: String,
-    /// One application of several the build at `dir` holds (a reactor module), whose
-    /// Dockerfile lives in its own directory and is built from `dir`.
+    /// One application of several the build at `dir` holds (a reactor module, a workspace
+    /// package, a main package), whose Dockerfile lives in its own directory and is built
+    /// from `dir`.
     pub application: Option<Application>,
     pub generated: Generated,
-}
-
-/// One of several applications a build holds.
-#[derive(Debug, Clone)]
-pub struct Application {
-    pub name: String,
-    /// Its directory relative to the service's, `/`-separated; empty for the service's own.
-    pub dir: String,
 }
 
 impl Service {
@@ -65,6 +58,11 @@ impl Service {
             Some(app) => repo::join(&self.dir, &app.dir),
             None => self.dir.clone(),
         }
+    }
+
+    /// The Dockerfile's path from the root.
+    pub fn dockerfile(&self) -> String {
+        repo::join(&self.files_dir(), "Dockerfile")
     }
 }
 
@@ -173,13 +171,12 @@ fn generate_all(
             }
             applications
                 .into_iter()
-                .map(|(name, app_dir)| {
-                    let mut layer = flags.clone();
-                    layer.package = Some(name.clone());
+                .map(|application| {
+                    let layer = flags.clone().overlay(application.choice.clone());
                     let dockerfile = crate::safe::relative_path(
-                        "pom.xml",
-                        "module directory",
-                        &repo::join(&app_dir, "Dockerfile"),
+                        &application.manifest,
+                        "application directory",
+                        &repo::join(&application.dir, "Dockerfile"),
                     )?;
                     let generated = generate_detected(
                         &service,
@@ -187,10 +184,17 @@ fn generate_all(
                         &base,
                         layer,
                         Some(dockerfile),
-                    )?;
+                    )
+                    .map_err(|err| {
+                        Error::Usage(format!(
+                            "application {} ({}): {err}",
+                            crate::shown::line(&application.name),
+                            repo::join(&relative, &application.dir)
+                        ))
+                    })?;
                     Ok(Service {
                         dir: relative.clone(),
-                        application: Some(Application { name, dir: app_dir }),
+                        application: Some(application),
                         generated,
                     })
                 })
@@ -308,11 +312,11 @@ fn bake(services: &[Service], settings: &Settings) -> Result<Output, Error> {
     })
 }
 
-/// A bake target name from the service's directory (its image name for the root), or the
-/// application's name.
+/// A bake target name from the service's directory, or its image name for the root and for
+/// one application of several (the name its Dockerfile's build line tags).
 fn target_name(service: &Service) -> String {
     let last = match &service.application {
-        Some(app) => app.name.as_str(),
+        Some(_) => "",
         None => service.dir.rsplit('/').next().unwrap_or(""),
     };
     let source = if last.is_empty() {
@@ -321,6 +325,19 @@ fn target_name(service: &Service) -> String {
         last
     };
     crate::safe::bake_target(source)
+}
+
+/// What `init --all` writes under `root` where no file is yet: every service, and the files
+/// (paths from the root), the bake file last.
+pub fn generate(
+    root: &Path,
+    overrides: &Overrides,
+    env: &Environment,
+) -> Result<(Vec<Service>, Vec<Output>), Error> {
+    let services = generate_all(root, overrides, env)?;
+    let settings = root_settings(root, overrides, env)?;
+    let files = outputs(&services, &settings, |_| true)?;
+    Ok((services, files))
 }
 
 /// `init --all`: writes every service's files and the bake file, all or nothing.
@@ -389,10 +406,7 @@ pub fn check(
     let decided: Vec<check::Decided> = services
         .iter()
         .map(|service| check::Decided {
-            dockerfile: match service.files_dir().as_str() {
-                "" => "Dockerfile".to_string(),
-                dir => format!("{dir}/Dockerfile"),
-            },
+            dockerfile: service.dockerfile(),
             trace: &service.generated.plan.trace,
         })
         .collect();

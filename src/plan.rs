@@ -323,6 +323,13 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
     for image in build.images_mut() {
         *image = images.reference(image);
     }
+    if let Some((dir, _)) = inputs
+        .dockerfile
+        .as_deref()
+        .and_then(|f| f.rsplit_once('/'))
+    {
+        build.relocate(dir);
+    }
     let mut own_steps = Vec::new();
     if let Some(start) = &settings.commands.start {
         own_steps.extend(

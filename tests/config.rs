@@ -535,22 +535,26 @@ fn monorepo_reports_every_open_choice_at_once() {
     copy_dir(&fixtures.join("go-cmd-multi"), &root.join("jobs"));
     copy_dir(&fixtures.join("rust-workspace"), &root.join("engine"));
     copy_dir(&fixtures.join("go-basic"), &root.join("api"));
+    copy_dir(&fixtures.join("rust-workspace"), &root.join("indexer"));
     let result = shiplight().arg("init").arg(root).arg("--all").output();
     assert_eq!(result.code, 2, "{}", result.stderr);
     assert!(
-        result.stderr.contains("2 of 3 services"),
-        "{}",
+        result.stderr.contains("2 of 5 services"),
+        "jobs' two main packages are two applications: {}",
         result.stderr
     );
+    for service in ["engine", "indexer"] {
+        assert!(
+            result.stderr.contains(&format!(
+                "{service}: application worker ({service}/crates/worker): found several binaries"
+            )),
+            "{}",
+            result.stderr
+        );
+    }
     assert!(
-        result.stderr.contains("jobs: found several main packages"),
-        "{}",
-        result.stderr
-    );
-    assert!(
-        result.stderr.contains("engine: found several"),
-        "{}",
-        result.stderr
+        !root.join("jobs/cmd/api/Dockerfile").exists(),
+        "all or nothing"
     );
     assert!(!root.join("api/Dockerfile").exists(), "all or nothing");
 }

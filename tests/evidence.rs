@@ -770,6 +770,59 @@ fn java_reactor_with_several_applications_lists_them_and_init_all_writes_each() 
 }
 
 #[test]
+fn workspaces_of_several_applications_get_one_dockerfile_each_and_a_tie_inside_one_stays_refused() {
+    for (name, apps) in [
+        ("pnpm-workspace-two-apps", ["apps/api", "apps/web"]),
+        ("cargo-workspace-two-apps", ["crates/admin", "crates/api"]),
+        ("go-cmd-two-apps", ["cmd/api", "cmd/worker"]),
+    ] {
+        let err = shiplight()
+            .args(["init", "--stdout"])
+            .arg(fixture(name))
+            .status(2)
+            .stderr;
+        assert!(err.contains("found several"), "{name}: {err}");
+        let dir = tempfile::tempdir().unwrap();
+        crate::common::copy_dir(std::path::Path::new(&fixture(name)), dir.path());
+        let out = shiplight()
+            .args(["init", "--all"])
+            .arg(dir.path())
+            .run()
+            .stdout;
+        let bake = fs::read_to_string(dir.path().join("docker-bake.hcl")).unwrap();
+        for app in apps {
+            assert!(
+                out.contains(&format!("built with -f {app}/Dockerfile")),
+                "{out}"
+            );
+            assert!(
+                dir.path()
+                    .join(app)
+                    .join("Dockerfile.dockerignore")
+                    .is_file()
+            );
+            assert!(
+                bake.contains(&format!(
+                    "  context    = \".\"\n  dockerfile = \"{app}/Dockerfile\""
+                )),
+                "{bake}"
+            );
+        }
+        assert!(!dir.path().join("Dockerfile").exists(), "{name}");
+        shiplight().args(["check", "--all"]).arg(dir.path()).run();
+    }
+    let err = shiplight()
+        .args(["init", "--all"])
+        .arg(fixture("rust-workspace"))
+        .status(2)
+        .stderr;
+    assert!(
+        err.contains("application worker (crates/worker): found several binaries: reindex, worker"),
+        "two binaries of one package are one application's tie: {err}"
+    );
+}
+
+#[test]
 fn java_a_managed_plugin_bound_only_in_a_profile_names_that_profile() {
     let err = shiplight()
         .args(["init", "--stdout"])

@@ -4,7 +4,7 @@
 //! Sentences of the library that many plans carry are kept once, in snapshots/prose.snap; a plan
 //! snapshot names each by its place in the library (`[catalog::DHI_NOT_OFFERED]`).
 
-use crate::common::{args, fixtures, refused};
+use crate::common::{all, args, fixtures, refused};
 use crate::harness::shiplight;
 use clap::Parser;
 use shiplight::cli::{Cli, Command};
@@ -52,6 +52,9 @@ fn generate(fixture: &Path) -> String {
     let Command::Init(init) = Cli::parse_from(argv).command else {
         unreachable!()
     };
+    if all(fixture) {
+        return generate_all(fixture, &init.overrides);
+    }
     let result = shiplight::generate_in(fixture, &init.overrides, &Environment::default());
     if refused(fixture) {
         let err = result
@@ -63,6 +66,26 @@ fn generate(fixture: &Path) -> String {
     assert_reproduced(fixture, &generated);
     let mut snapshot = format!("==> plan.json <==\n{}\n", plan_json(&generated.plan));
     for output in generated.outputs.iter().chain([&generated.config]) {
+        snapshot.push_str(&format!("==> {} <==\n{}", output.name, output.contents));
+    }
+    snapshot
+}
+
+/// What `init --all` writes for a fixture of several applications: each application's plan
+/// under its Dockerfile's path, then every file.
+fn generate_all(fixture: &Path, overrides: &shiplight::cli::Overrides) -> String {
+    let (services, files) =
+        shiplight::monorepo::generate(fixture, overrides, &Environment::default())
+            .unwrap_or_else(|err| panic!("{}: {err}", fixture.display()));
+    let mut snapshot = String::new();
+    for service in &services {
+        snapshot.push_str(&format!(
+            "==> {}: plan.json <==\n{}\n",
+            service.dockerfile(),
+            plan_json(&service.generated.plan)
+        ));
+    }
+    for output in files {
         snapshot.push_str(&format!("==> {} <==\n{}", output.name, output.contents));
     }
     snapshot
@@ -138,8 +161,9 @@ fn every_fixture_matches_its_snapshot() {
 
 /// Each Rust fixture reads the same through `cargo metadata` as through the plain reading; the
 /// metadata side must really be cargo's (a failing `cargo metadata` falls back to the plain
-/// reading, which would make the two agree trivially). A fixture whose workspace names a git
-/// submodule that is not checked out is left out: cargo cannot read such a workspace at all.
+/// reading, which would make the two agree trivially); a fixture of several applications is
+/// written with the plain reading and checked with cargo's. A fixture whose workspace names a
+/// git submodule that is not checked out is left out: cargo cannot read such a workspace at all.
 #[test]
 fn cargo_metadata_and_plain_reading_agree() {
     let mut read = 0;
@@ -152,6 +176,22 @@ fn cargo_metadata_and_plain_reading_agree() {
             "{}: cargo metadata cannot read it",
             fixture.display()
         );
+        if all(&fixture) {
+            let dir = tempfile::tempdir().unwrap();
+            crate::common::copy_dir(&fixture, dir.path());
+            shiplight()
+                .args(["init", "--all"])
+                .arg(dir.path())
+                .env(metadata::SWITCH, "never")
+                .run();
+            shiplight()
+                .args(["check", "--all"])
+                .arg(dir.path())
+                .env(metadata::SWITCH, "always")
+                .run();
+            read += 1;
+            continue;
+        }
         let explain = |mode: &str| {
             shiplight()
                 .arg("explain")

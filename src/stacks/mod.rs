@@ -111,15 +111,20 @@ pub trait StackKind {
     fn only_static_files(_facts: &Self::Facts) -> bool {
         false
     }
-    /// The separate applications one build holds, as (name, directory), when there are several
-    /// and the settings choose none.
-    fn applications(_facts: &Self::Facts, _settings: &Settings) -> Vec<(String, String)> {
+    /// The separate applications one build holds, when the stack's own choice of one ends in a
+    /// tie between several build units (modules, packages, main packages) and the settings
+    /// choose none; empty otherwise (then a tie inside one unit stays a refusal).
+    fn applications(_facts: &Self::Facts, _settings: &Settings) -> Vec<Application> {
         Vec::new()
     }
-    /// Files generated besides the Dockerfile and .dockerignore: (file, template id).
+    /// Files generated besides the Dockerfile and .dockerignore: (file, template id), the file
+    /// relative to the Dockerfile's own directory.
     fn extra_files(_plan: &Self::Plan) -> Vec<(&'static str, &'static str)> {
         Vec::new()
     }
+    /// Names the files of [`StackKind::extra_files`] from the build context when the Dockerfile
+    /// lives in `dir` (one application's directory of several) instead of the context's root.
+    fn relocate(_plan: &mut Self::Plan, _dir: &str) {}
     /// The port of the Dockerfile's own `web` stage (a web server in front of the application,
     /// which then needs compose.yaml to run at all), when it has one.
     fn web_stage(_plan: &Self::Plan) -> Option<u16> {
@@ -216,9 +221,9 @@ macro_rules! stack_dispatch {
                 }
             }
 
-            /// The separate applications one build holds, as (name, directory), when there are
-            /// several and the settings choose none; `init --all` writes a Dockerfile for each.
-            pub fn applications(&self, settings: &Settings) -> Vec<(String, String)> {
+            /// The separate applications one build holds, when there are several and the
+            /// settings choose none; `init --all` writes a Dockerfile for each.
+            pub fn applications(&self, settings: &Settings) -> Vec<Application> {
                 match self {
                     $(Facts::$variant(facts) => $module::Kind::applications(facts, settings),)*
                 }
@@ -241,6 +246,13 @@ macro_rules! stack_dispatch {
             pub fn extra_files(&self) -> Vec<(&'static str, &'static str)> {
                 match self {
                     $(StackPlan::$variant(plan) => $module::Kind::extra_files(plan),)*
+                }
+            }
+
+            /// Names the stack's extra files from the context, the Dockerfile being in `dir`.
+            pub fn relocate(&mut self, dir: &str) {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::relocate(plan, dir),)*
                 }
             }
 
@@ -368,6 +380,21 @@ macro_rules! stack_dispatch {
 }
 
 crate::stack::with_stacks!(stack_dispatch);
+
+/// One of several applications a build holds: `init --all` writes a Dockerfile for each in its
+/// own directory, built from the build's root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Application {
+    /// Its name, which names its bake target.
+    pub name: String,
+    /// Its directory from the build's root, `/`-separated (`""` for the root itself): where
+    /// its Dockerfile goes.
+    pub dir: String,
+    /// The file that makes it a build unit of its own (its manifest, its main package's file).
+    pub manifest: String,
+    /// The settings that choose it, as a flag or shiplight.toml would.
+    pub choice: Layer,
+}
 
 /// What one stack's detector concluded.
 #[derive(Debug, Clone, Serialize)]

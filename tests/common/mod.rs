@@ -29,6 +29,13 @@ pub fn refused(fixture: &Path) -> bool {
     fixture.with_extension("refused").exists()
 }
 
+/// Whether the fixture holds several applications that `init --all` writes a Dockerfile for
+/// each of (`tests/fixtures/NAME.all` exists): its snapshot holds every file `init --all`
+/// writes, and it takes no flags.
+pub fn all(fixture: &Path) -> bool {
+    fixture.with_extension("all").exists()
+}
+
 /// Copies a directory tree (a fixture into a temporary directory).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

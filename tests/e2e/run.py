@@ -983,6 +983,82 @@ def verify_case(case, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# Workspaces of several applications, as `init --all` writes them: one Dockerfile per
+# application in the application's own directory, built from the workspace root with
+# `docker build -f DIR/Dockerfile .` (as the header's build line and the bake file say); each
+# image runs as it ships and must answer with its own name. The images come from the
+# Dockerfiles' FROM lines, the port from EXPOSE.
+WORKSPACE_CASES = [
+    dict(name="workspace-pnpm-two-apps", fixture="pnpm-workspace-two-apps",
+         apps={"apps/api": "ok uid=65532 app=api greeting=shared",
+               "apps/web": "ok uid=65532 app=web greeting=shared"}),
+    dict(name="workspace-cargo-two-apps", fixture="cargo-workspace-two-apps",
+         apps={"crates/api": "ok uid=65532 app=api", "crates/admin": "ok uid=65532 app=admin"}),
+]
+
+
+def dockerfile_images(text):
+    """The images a Dockerfile's FROM lines name (its own stages left out), with the defaults
+    of the ARGs they use."""
+    args = dict(re.findall(r"^ARG (\w+)=(\S*)$", text, re.M))
+    stages, images = set(), []
+    for image, stage in re.findall(r"^FROM (?:--platform=\S+ )?(\S+)(?: AS (\S+))?$", text, re.M):
+        image = re.sub(r"\$\{(\w+)\}", lambda m: args.get(m.group(1), ""), image)
+        if image not in stages and image not in images:
+            images.append(image)
+        stages.add(stage)
+    return images
+
+
+def workspace_case(case, keys):
+    work = pathlib.Path(tempfile.mkdtemp(prefix=f"shiplight-e2e-{case['name']}-"))
+    tags = []
+    try:
+        root = work / case["fixture"]
+        shutil.copytree(ROOT / "tests" / "fixtures" / case["fixture"], root)
+        shiplight("init", "--all", "--no-syntax", root)
+        bake = (root / "docker-bake.hcl").read_text()
+        written = sorted(str(p.parent.relative_to(root)) for p in root.rglob("Dockerfile"))
+        if written != sorted(case["apps"]):
+            raise RuntimeError(f"init --all wrote Dockerfiles in {written}, expected {sorted(case['apps'])}")
+        run([DOCKER, "builder", "prune", "-af"], check=False)
+        done = []
+        for directory, expect in case["apps"].items():
+            dockerfile = f"{directory}/Dockerfile"
+            if f'dockerfile = "{dockerfile}"' not in bake:
+                raise RuntimeError(f"docker-bake.hcl names no target for {dockerfile}:\n{bake}")
+            text = (root / dockerfile).read_text()
+            if f"docker build -f {dockerfile} " not in text:
+                raise RuntimeError(f"{dockerfile}: its build line does not give -f {dockerfile}")
+            for image in dockerfile_images(text):
+                ensure_standin(image, keys)
+            tag = f"shiplight-e2e/{case['name']}-{directory.rsplit('/', 1)[-1]}:latest"
+            tags.append(tag)
+            start = time.time()
+            run([DOCKER, "build", "-q", "-f", str(root / dockerfile), "-t", tag, str(root)])
+            built = time.time() - start
+            port = re.search(r"^EXPOSE (\d+)$", text, re.M).group(1)
+            container = run([DOCKER, "run", "-d", "--read-only", "--tmpfs", "/tmp",
+                             "-p", f"127.0.0.1::{port}", tag]).stdout.strip()
+            try:
+                mapped = run([DOCKER, "port", container, f"{port}/tcp"]).stdout.split(":")[-1].strip()
+                try:
+                    body = http_get(mapped, "/")
+                except RuntimeError:
+                    log(run([DOCKER, "logs", container], check=False).stderr[-2000:])
+                    raise
+            finally:
+                run([DOCKER, "rm", "-f", container], check=False)
+            if expect not in body:
+                raise RuntimeError(f"{dockerfile}: expected {expect!r}, got {body!r}")
+            done.append(f"{dockerfile} built in {built:.0f} s, answers {expect!r}")
+        return "; ".join(done)
+    finally:
+        for tag in tags:
+            run([DOCKER, "rmi", "-f", tag], check=False)
+        shutil.rmtree(work, ignore_errors=True)
+
+
 # compose.yaml as users run it: the PHP-FPM sample's generated compose.yaml, built by Compose
 # itself (BuildKit, from the stand-ins already in the engine), brought up; the app must turn
 # healthy from the compose health check (every literal `$` of it written `$$`), so that nginx,
@@ -1230,6 +1306,7 @@ def main():
     others += [(f"reproducible-{a}", lambda a=a: "two clean builds, same digests for its "
                 f"{reproducible_case(a, keys)} layers") for a in REPRODUCIBLE]
     others += [(f"arm64-{a}", lambda a=a: arm64_case(a, keys)) for a in ARM64_CASES]
+    others += [(case["name"], lambda case=case: workspace_case(case, keys)) for case in WORKSPACE_CASES]
     others += [("compose-php-fpm-nginx", lambda: compose_case(keys))]
     others += [("shiplight-own-image", lambda: own_image_case(keys))]
     others = [(name, check) for name, check in others if not selected or name in selected]

@@ -19,7 +19,9 @@ package from PyPI wraps moby/buildkit's parser).
 
 4. The other generated documents parse as what they claim to be: every compose.yaml (each
    fixture with --compose) as YAML with the hardened service settings, and the monorepo
-   fixture's docker-bake.hcl as HCL with one target per service.
+   fixture's docker-bake.hcl as HCL with one target per service; for each fixture of several
+   applications (NAME.all), `init --all` writes a hardened Dockerfile per application and a
+   bake file naming each, built from the workspace root.
 
 Usage: python3 tests/structure/check.py [path/to/shiplight]
 """
@@ -376,6 +378,30 @@ def documents():
             fail(f"monorepo: bake targets {sorted(targets)}")
         for name, body in targets.items():
             check_release(f"monorepo {name}", body, None)
+    workspaces = 0
+    for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir() and p.with_suffix(".all").exists()):
+        with tempfile.TemporaryDirectory() as tmp:
+            root = pathlib.Path(tmp, fixture.name)
+            shutil.copytree(fixture, root)
+            result = shiplight("init", root, "--all")
+            if result.returncode != 0:
+                fail(f"{fixture.name}: init --all failed: {result.stderr.strip()}")
+                continue
+            bake = hcl2.loads((root / "docker-bake.hcl").read_text())
+            targets = {name.strip('"'): body for block in bake["target"] for name, body in block.items()}
+            written = sorted(str(p.relative_to(root)) for p in root.rglob("Dockerfile"))
+            named = sorted(body["dockerfile"].strip('"') for body in targets.values())
+            if len(written) < 2 or named != written:
+                fail(f"{fixture.name}: bake targets name {named}, init --all wrote {written}")
+            for path in written:
+                check_hardening(f"{fixture.name} {path}", {
+                    "Dockerfile": (root / path).read_text(),
+                    ".dockerignore": (root / (path + ".dockerignore")).read_text()})
+            for name, body in targets.items():
+                if body["context"].strip('"') != ".":
+                    fail(f"{fixture.name}: bake target {name} is not built from the workspace root")
+                check_release(f"{fixture.name} {name}", body, None)
+            workspaces += 1
     releases = 0
     for fixture in sorted(p for p in FIXTURES.iterdir() if p.is_dir()):
         args_file = fixture.with_suffix(".args")
@@ -392,8 +418,10 @@ def documents():
                 check_release(f"{fixture.name} bake {name}", body, multi)
         check_cross(f"{fixture.name} Dockerfile", dockerfile.parse_string(outputs["Dockerfile"]), multi)
         releases += 1
-    print(f"ok   documents: {count} compose files parse as hardened YAML; the monorepo bake file and "
-          f"{releases} release bake files parse as HCL with attestations, platforms and cache settings")
+    print(f"ok   documents: {count} compose files parse as hardened YAML; the monorepo bake file, "
+          f"{workspaces} bake files of workspaces with several applications (one target per "
+          f"Dockerfile, each hardened) and {releases} release bake files parse as HCL with "
+          "attestations, platforms and cache settings")
     return count
 
 

@@ -9,7 +9,7 @@ use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
-use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
 
 /// The Go stack.
@@ -46,6 +46,10 @@ impl StackKind for Kind {
             preface: Vec::new(),
             output,
         })
+    }
+
+    fn applications(facts: &GoFacts, settings: &Settings) -> Vec<Application> {
+        plan::applications(facts, settings)
     }
 
     fn listing(facts: &GoFacts) -> Vec<Fact> {

@@ -6,8 +6,8 @@ use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::safe;
-use crate::settings::Settings;
-use crate::stacks::StackPlan;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Application, StackPlan};
 use crate::stacks::health;
 use crate::stacks::output::StackOutput;
 use crate::trace::{Decision, Step};
@@ -93,6 +93,38 @@ pub fn select<'a>(
             }
         }
     }
+}
+
+/// The module's applications when choosing one main package is a tie and the settings name
+/// none: each main package that is not a dev tool, in its own directory.
+pub fn applications(facts: &GoFacts, settings: &Settings) -> Vec<Application> {
+    if settings.targets.go_main.is_some()
+        || !matches!(select(facts, settings), Err(DetectError::Several { .. }))
+    {
+        return Vec::new();
+    }
+    let (apps, _) = split_dev_tools(facts, &facts.mains);
+    if apps.len() < 2 {
+        return Vec::new();
+    }
+    apps.into_iter()
+        .map(|main| Application {
+            name: main.binary.clone(),
+            dir: main
+                .package
+                .trim_start_matches("./")
+                .trim_start_matches('.')
+                .to_string(),
+            manifest: main.evidence.file.clone(),
+            choice: Layer {
+                targets: crate::settings::Targets {
+                    go_main: Some(main.package.clone()),
+                    ..Default::default()
+                },
+                ..Layer::default()
+            },
+        })
+        .collect()
 }
 
 /// The main package the project's own deployment names: the only one whose binary its images

@@ -10,7 +10,7 @@ use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
-use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
 
 /// The Java stack.
@@ -85,9 +85,15 @@ impl StackKind for Kind {
             .map(|m| Evidence::file(m.manifest.clone(), "a runnable artefact"))
     }
 
-    /// The modules of a Maven or Gradle reactor that each produce something runnable.
-    fn applications(facts: &JavaFacts, settings: &Settings) -> Vec<(String, String)> {
-        if settings.package.is_some() {
+    /// The modules of a Maven or Gradle reactor that each produce something runnable, when
+    /// choosing one is a tie between them.
+    fn applications(facts: &JavaFacts, settings: &Settings) -> Vec<Application> {
+        if settings.package.is_some()
+            || !matches!(
+                plan::select(facts, settings),
+                Err(crate::facts::DetectError::Several { .. })
+            )
+        {
             return Vec::new();
         }
         let candidates = facts.products(settings.profile.as_deref()).modules;
@@ -96,7 +102,15 @@ impl StackKind for Kind {
         }
         candidates
             .iter()
-            .map(|m| (m.name.clone(), m.dir.clone()))
+            .map(|m| Application {
+                name: m.name.clone(),
+                dir: m.dir.clone(),
+                manifest: m.manifest.clone(),
+                choice: Layer {
+                    package: Some(m.name.clone()),
+                    ..Layer::default()
+                },
+            })
             .collect()
     }
 

@@ -10,7 +10,7 @@ use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
-use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
 
 /// The Node.js stack.
@@ -94,6 +94,14 @@ impl StackKind for Kind {
 
     fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
         plan::extra_files(plan)
+    }
+
+    fn applications(facts: &NodeFacts, settings: &Settings) -> Vec<Application> {
+        plan::applications(facts, settings)
+    }
+
+    fn relocate(plan: &mut NodePlan, dir: &str) {
+        plan::relocate(plan, dir);
     }
 
     fn images_mut(plan: &mut NodePlan) -> Vec<&mut String> {

@@ -8,9 +8,9 @@ use crate::catalog::{self, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::safe;
-use crate::settings::Settings;
+use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
-use crate::stacks::StackPlan;
+use crate::stacks::{Application, StackPlan};
 use crate::stacks::health;
 use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::Step;
@@ -69,8 +69,8 @@ pub struct NodePlan {
     pub bin: Option<BinLink>,
     /// A static site served by the web server instead of a node process.
     pub site: Option<SitePlan>,
-    /// The web server's configuration file, for a static site.
-    pub nginx_file: Option<&'static str>,
+    /// The web server's configuration file from the build context, for a static site.
+    pub nginx_file: Option<String>,
     /// Native addons are compiled: the shared libraries they link that the runtime lacks are
     /// copied from the builder, with what those link.
     pub native: bool,
@@ -193,33 +193,7 @@ fn by_workspace_roles<'a>(
             }),
         ));
     }
-    let depended_on = |package: &Package| {
-        let Some(name) = &package.name else {
-            return None;
-        };
-        std::iter::once(&facts.root)
-            .chain(&facts.members)
-            .filter(|other| other.dir != package.dir)
-            .find_map(|other| {
-                other
-                    .dependencies
-                    .get(name)
-                    .or_else(|| other.dev_dependencies.get(name))
-            })
-    };
-    let mut libraries = Vec::new();
-    let mut applications = Vec::new();
-    for package in candidates {
-        let serves = super::package::SERVER_DEPENDENCIES
-            .iter()
-            .any(|dep| package.dependencies.contains_key(*dep));
-        match depended_on(package) {
-            Some(evidence) if !serves && !package.scripts.contains_key("start") => {
-                libraries.push((label(package), evidence.clone()))
-            }
-            _ => applications.push(*package),
-        }
-    }
+    let (libraries, applications) = libraries_apart(facts, candidates);
     let [application] = applications.as_slice() else {
         return None;
     };
@@ -247,6 +221,71 @@ fn by_workspace_roles<'a>(
                 .collect(),
         }),
     ))
+}
+
+/// The candidates that are libraries of the others (a member another depends on, with no
+/// start script and no server dependency), each with the dependency's evidence, and the rest.
+#[allow(clippy::type_complexity)]
+fn libraries_apart<'a>(
+    facts: &'a NodeFacts,
+    candidates: &[&'a Package],
+) -> (Vec<(String, Evidence)>, Vec<&'a Package>) {
+    let label = |p: &Package| p.name.clone().unwrap_or_else(|| p.dir.clone());
+    let depended_on = |package: &Package| {
+        let name = package.name.as_ref()?;
+        std::iter::once(&facts.root)
+            .chain(&facts.members)
+            .filter(|other| other.dir != package.dir)
+            .find_map(|other| {
+                other
+                    .dependencies
+                    .get(name)
+                    .or_else(|| other.dev_dependencies.get(name))
+            })
+    };
+    let mut libraries = Vec::new();
+    let mut applications = Vec::new();
+    for package in candidates {
+        let serves = super::package::SERVER_DEPENDENCIES
+            .iter()
+            .any(|dep| package.dependencies.contains_key(*dep));
+        match depended_on(package) {
+            Some(evidence) if !serves && !package.scripts.contains_key("start") => {
+                libraries.push((label(package), evidence.clone()))
+            }
+            _ => applications.push(*package),
+        }
+    }
+    (libraries, applications)
+}
+
+/// The workspace's applications when choosing one is a tie between its packages and the
+/// settings name none: the runnable packages that are not libraries of the others.
+pub fn applications(facts: &NodeFacts, settings: &Settings) -> Vec<Application> {
+    if settings.package.is_some()
+        || !matches!(select(facts, settings), Err(DetectError::Several { .. }))
+    {
+        return Vec::new();
+    }
+    let (_, packages) = libraries_apart(facts, &facts.candidates());
+    if packages.len() < 2 {
+        return Vec::new();
+    }
+    packages
+        .into_iter()
+        .map(|package| {
+            let name = package.name.clone().unwrap_or_else(|| package.dir.clone());
+            Application {
+                dir: package.dir.clone(),
+                manifest: package.manifest.clone(),
+                choice: Layer {
+                    package: Some(name.clone()),
+                    ..Layer::default()
+                },
+                name,
+            }
+        })
+        .collect()
 }
 
 /// The member the workspace root's start script runs in (`yarn --cwd app start`, `pnpm
@@ -554,7 +593,7 @@ pub fn plan(
             env: server_env(entry)?,
             build_env: checked_env(entry, &entry.build_env)?,
             bin,
-            nginx_file: site.as_ref().map(|_| NGINX_FILE),
+            nginx_file: site.as_ref().map(|_| NGINX_FILE.to_string()),
             native: native && site.is_none(),
             own_addon: package.gypfile.is_some() && site.is_none(),
             pnp,
@@ -1179,8 +1218,15 @@ fn site_step(entry: &Entry, site: &SitePlan, port: Option<u16>) -> Step {
 /// The nginx configuration of a static site, with its template id.
 pub fn extra_files(plan: &NodePlan) -> Vec<(&'static str, &'static str)> {
     match plan.nginx_file {
-        Some(file) => vec![(file, "node/nginx.conf.j2")],
+        Some(_) => vec![(NGINX_FILE, "node/nginx.conf.j2")],
         None => Vec::new(),
+    }
+}
+
+/// The nginx configuration named from the build context, the Dockerfile being in `dir`.
+pub fn relocate(plan: &mut NodePlan, dir: &str) {
+    if let Some(file) = &mut plan.nginx_file {
+        *file = crate::repo::join(dir, NGINX_FILE);
     }
 }
 

@@ -10,7 +10,7 @@ use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
-use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
 
 /// The Python stack.
@@ -69,6 +69,10 @@ impl StackKind for Kind {
 
     fn dependencies_need_source(plan: &PythonPlan) -> bool {
         plan.source_first
+    }
+
+    fn applications(facts: &PythonFacts, settings: &Settings) -> Vec<Application> {
+        plan::applications(facts, settings)
     }
 
     fn listing(facts: &PythonFacts) -> Vec<Fact> {

@@ -7,8 +7,8 @@ use crate::catalog::{self, Language, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::safe;
-use crate::settings::Settings;
-use crate::stacks::StackPlan;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Application, StackPlan};
 use crate::stacks::health;
 use crate::stacks::output::{ManifestCopy, StackOutput, manifest_copies};
 use crate::trace::{Decision, Step};
@@ -187,6 +187,35 @@ pub fn select<'a>(
             flag: "--package".to_string(),
         }),
     }
+}
+
+/// The workspace's applications when choosing one is a tie between its runnable members and
+/// the settings name none.
+pub fn applications(facts: &PythonFacts, settings: &Settings) -> Vec<Application> {
+    if settings.package.is_some()
+        || !matches!(select(facts, settings), Err(DetectError::Several { .. }))
+    {
+        return Vec::new();
+    }
+    let runnable: Vec<&App> = facts.apps.iter().filter(|a| a.entry.is_some()).collect();
+    if runnable.len() < 2 {
+        return Vec::new();
+    }
+    runnable
+        .into_iter()
+        .map(|app| {
+            let name = app.name.clone().unwrap_or_else(|| app.dir.clone());
+            Application {
+                dir: app.dir.clone(),
+                manifest: crate::repo::join(&app.dir, "pyproject.toml"),
+                choice: Layer {
+                    package: Some(name.clone()),
+                    ..Layer::default()
+                },
+                name,
+            }
+        })
+        .collect()
 }
 
 /// Servers that stop gracefully on SIGTERM; anything else is stopped with SIGINT.

@@ -9,7 +9,7 @@ use crate::evidence::Evidence;
 use crate::facts::Fact;
 use crate::repo::Repo;
 use crate::settings::{Layer, Settings};
-use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
+use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
 
 /// The Rust stack.
@@ -51,6 +51,10 @@ impl StackKind for Kind {
             preface: Vec::new(),
             output,
         })
+    }
+
+    fn applications(facts: &RustFacts, settings: &Settings) -> Vec<Application> {
+        plan::applications(facts, settings)
     }
 
     fn listing(facts: &RustFacts) -> Vec<Fact> {

@@ -6,8 +6,8 @@ use crate::catalog::{self, Family, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::safe;
-use crate::settings::Settings;
-use crate::stacks::StackPlan;
+use crate::settings::{Layer, Settings};
+use crate::stacks::{Application, StackPlan};
 use crate::stacks::health;
 use crate::stacks::output::StackOutput;
 use crate::trace::{Decision, Step};
@@ -207,6 +207,58 @@ pub fn select<'a>(
             flag: "--rust-bin".to_string(),
         }),
     }
+}
+
+/// The workspace's applications when choosing one binary is a tie between packages and the
+/// settings name none: each package holding one of the tied binaries (those that are not tools
+/// when there are any), once. A tie between the binaries of one package stays the refusal.
+pub fn applications(facts: &RustFacts, settings: &Settings) -> Vec<Application> {
+    if settings.package.is_some() || settings.targets.rust_bin.is_some() {
+        return Vec::new();
+    }
+    let Ok(facts) = with_features(facts, settings) else {
+        return Vec::new();
+    };
+    let facts = facts.as_ref();
+    if !matches!(select(facts, settings), Err(DetectError::Several { .. })) {
+        return Vec::new();
+    }
+    let members: Vec<&RustBin> = facts
+        .bins
+        .iter()
+        .filter(|b| {
+            facts
+                .default_members
+                .as_ref()
+                .is_none_or(|dirs| dirs.contains(&b.package_dir))
+        })
+        .collect();
+    let apps: Vec<&RustBin> = members
+        .iter()
+        .copied()
+        .filter(|b| tool_reason(b).is_none())
+        .collect();
+    let mut packages: Vec<&RustBin> = Vec::new();
+    for bin in if apps.is_empty() { members } else { apps } {
+        if !packages.iter().any(|p| p.package_dir == bin.package_dir) {
+            packages.push(bin);
+        }
+    }
+    if packages.len() < 2 {
+        return Vec::new();
+    }
+    packages
+        .into_iter()
+        .map(|bin| Application {
+            name: bin.package.clone(),
+            dir: bin.package_dir.clone(),
+            manifest: crate::repo::join(&bin.package_dir, "Cargo.toml"),
+            choice: Layer {
+                package: Some(bin.package.clone()),
+                ..Layer::default()
+            },
+        })
+        .collect()
 }
 
 /// The binaries a choice is made among: those of the package `--package` names (by name or
