@@ -34,7 +34,11 @@ pub use crate::settings::{FILE_NAME, env_name, ways};
 /// Environment variable naming another configuration file.
 pub const CONFIG_ENV: &str = "SHIPLIGHT_CONFIG";
 /// Environment variables with the SHIPLIGHT_ prefix that are not setting keys.
-const OTHER_ENV: &[&str] = &[CONFIG_ENV, "SHIPLIGHT_CARGO_METADATA"];
+const OTHER_ENV: &[&str] = &[
+    CONFIG_ENV,
+    "SHIPLIGHT_CARGO_METADATA",
+    crate::registry::INSECURE_ENV,
+];
 
 macro_rules! values {
     ($($module:ident $variant:ident $title:literal $doc:literal

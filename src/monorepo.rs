@@ -384,6 +384,12 @@ pub fn check(
                 dir => format!("{dir}/Dockerfile"),
             },
             trace: &service.generated.plan.trace,
+            digests: service
+                .generated
+                .settings
+                .digests
+                .as_ref()
+                .map(crate::pinned::shown),
         })
         .collect();
     let drift = check::compare(root, &files, &decided, out)?;
