@@ -1,7 +1,9 @@
 //! `check`: the generated files compared with the files on disk, with a unified diff for each
 //! one that drifted and, for a Dockerfile, the decisions that moved with the file lines that
 //! decide them now ([`crate::moved`]). A file that differs only in the version of shiplight its
-//! header names ([`crate::version`]) is not drift: it is said so, as a note.
+//! header names ([`crate::version`]) is not drift: it is said so, as a note. A Dockerfile that
+//! differs only in its images' digests is not diffed: each image whose digest moved is named,
+//! with the file that records which ([`crate::pinned`]).
 
 use crate::render::Output;
 use crate::repo::{MANIFEST_CAP, Repo};
@@ -16,6 +18,8 @@ pub struct Decided<'a> {
     /// The Dockerfile's name among the outputs.
     pub dockerfile: String,
     pub trace: &'a [Step],
+    /// The digests file the settings name, as shown in messages.
+    pub digests: Option<String>,
 }
 
 /// Whether a file on disk holds what was generated, apart from the Dockerfile's record lines
@@ -64,6 +68,7 @@ pub fn compare(
     let repo = Repo::new(dir);
     let mut drifted = Vec::new();
     let mut versions_only = Vec::new();
+    let mut digests_only = Vec::new();
     for output in outputs {
         let path = dir.join(&output.name);
         let on_disk = match repo.read(&output.name, MANIFEST_CAP) {
@@ -86,6 +91,20 @@ pub fn compare(
             continue;
         }
         let shown = path.display().to_string();
+        let decision = decided.iter().find(|d| d.dockerfile == output.name);
+        if let (Some(decision), Some(text)) = (decision, on_disk.as_deref())
+            && let Some(moved) = crate::pinned::moved(text, &output.contents)
+        {
+            for image in &moved {
+                writeln!(
+                    out,
+                    "{shown}: {}",
+                    crate::pinned::explain(image, decision.digests.as_deref())
+                )?;
+            }
+            digests_only.push(shown);
+            continue;
+        }
         let other_version = on_disk.as_deref().and_then(other_version);
         if let Some(written) = &other_version
             && on_disk.as_deref().is_some_and(|text| {
@@ -141,20 +160,28 @@ pub fn compare(
         }
         drifted.push(shown);
     }
-    if drifted.is_empty() && versions_only.is_empty() {
+    if !digests_only.is_empty() {
+        writeln!(
+            out,
+            "drift: {} differ{} from what shiplight generates only in image digests (above)",
+            digests_only.join(", "),
+            if digests_only.len() == 1 { "s" } else { "" }
+        )?;
+    }
+    if drifted.is_empty() && digests_only.is_empty() && versions_only.is_empty() {
         writeln!(
             out,
             "up to date: {} files match what shiplight generates",
             outputs.len()
         )?;
-    } else if drifted.is_empty() {
+    } else if drifted.is_empty() && digests_only.is_empty() {
         writeln!(
             out,
             "up to date: {} files match what shiplight generates, apart from the version named in the header of {}",
             outputs.len(),
             versions_only.join(", ")
         )?;
-    } else {
+    } else if !drifted.is_empty() {
         writeln!(
             out,
             "drift: {} differ{} from what shiplight generates. Run `shiplight init --force` to regenerate, or change the settings (shiplight.toml) that made them",
@@ -162,5 +189,5 @@ pub fn compare(
             if drifted.len() == 1 { "s" } else { "" }
         )?;
     }
-    Ok(!drifted.is_empty())
+    Ok(!drifted.is_empty() || !digests_only.is_empty())
 }

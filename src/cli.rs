@@ -37,7 +37,8 @@ pub enum Command {
     /// credential file's path would change the meaning of the engine's `--secret` value.
     Verify(VerifyArgs),
     /// Print the digests file for the images the Dockerfile uses: pinned ones as they are, the
-    /// others with an empty digest to fill. `--check` exits 1 while any is unpinned.
+    /// others with an empty digest to fill. `--check` exits 1 while any is unpinned; `--resolve`
+    /// looks the digests up in their registries and writes the digests file and the Dockerfile.
     Pins(PinsArgs),
     /// The embedded templates.
     #[command(subcommand)]
@@ -89,8 +90,14 @@ pub struct PinsArgs {
     #[arg(default_value = ".")]
     pub path: PathBuf,
     /// Exit 1 while any image the Dockerfile uses is not pinned by digest.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "resolve")]
     pub check: bool,
+    /// Look every image's digest up in its registry and write the digests file the settings
+    /// name together with the Dockerfile pinned by it (nothing is written when a lookup fails).
+    /// Registries are reached over HTTPS; over plain HTTP only on localhost and the `host:port`
+    /// list in SHIPLIGHT_INSECURE_REGISTRY.
+    #[arg(long)]
+    pub resolve: bool,
     #[command(flatten)]
     pub overrides: Overrides,
 }

@@ -45,6 +45,7 @@ const OTHER_ENV: &[&str] = &[
     "SHIPLIGHT_INSTALL_DIR",
     "SHIPLIGHT_DOWNLOAD_URL",
     "SHIPLIGHT_VERSION",
+    crate::registry::INSECURE_ENV,
 ];
 
 macro_rules! values {

@@ -27,6 +27,9 @@ pub enum Error {
     Config(#[from] crate::config::ConfigError),
     #[error(transparent)]
     Digests(#[from] crate::images::DigestsError),
+    /// An image registry did not give a digest (`pins --resolve`), with its answer.
+    #[error("{0}")]
+    Registry(String),
     /// A flag or value that cannot be used, with what to do instead.
     #[error("{0}")]
     Usage(String),
@@ -58,7 +61,9 @@ impl Error {
             | Error::Digests(_) => EXIT_USAGE,
             Error::Render(err) if err.custom => EXIT_USAGE,
             Error::Write(crate::write::WriteError::Refused { .. }) => EXIT_USAGE,
-            Error::Render(_) | Error::Write(_) | Error::Output(_) => EXIT_FAILURE,
+            Error::Render(_) | Error::Write(_) | Error::Output(_) | Error::Registry(_) => {
+                EXIT_FAILURE
+            }
         }
     }
 }

@@ -9,12 +9,12 @@
 //! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
 //!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
-//!    [`recorded`], [`config`], [`images`], [`credentials`], [`version`], and [`stack`], the
-//!    registry that lists the stacks;
+//!    [`recorded`], [`config`], [`images`], [`credentials`], [`version`], [`registry`], and
+//!    [`stack`], the registry that lists the stacks;
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
 //! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
-//!    [`write`](mod@write), [`check`], [`moved`], [`error`] (every area's error folded into one, with its
+//!    [`write`](mod@write), [`check`], [`moved`], [`pinned`], [`error`] (every area's error folded into one, with its
 //!    exit code);
 //! 4. commands: this module (init, check, explain, detect), [`monorepo`], [`wizard`],
 //!    [`explain`], [`pins`], [`verify`], [`strict`], [`cli`].
@@ -37,11 +37,13 @@ pub mod lines;
 pub mod manifest;
 pub mod monorepo;
 pub mod moved;
+pub mod pinned;
 pub mod pins;
 pub mod pipeline;
 pub mod plan;
 pub mod promise;
 pub mod recorded;
+pub mod registry;
 pub mod render;
 pub mod repo;
 pub mod safe;
@@ -102,6 +104,7 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
             let decided = [check::Decided {
                 dockerfile: "Dockerfile".to_string(),
                 trace: &generated.plan.trace,
+                digests: generated.settings.digests.as_ref().map(pinned::shown),
             }];
             let drift = check::compare(&args.path, &generated.outputs, &decided, out)?;
             for value in &generated.recorded {

@@ -408,6 +408,12 @@ pub fn check(
         .map(|service| check::Decided {
             dockerfile: service.dockerfile(),
             trace: &service.generated.plan.trace,
+            digests: service
+                .generated
+                .settings
+                .digests
+                .as_ref()
+                .map(crate::pinned::shown),
         })
         .collect();
     let drift = check::compare(root, &files, &decided, out)?;

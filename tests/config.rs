@@ -581,3 +581,156 @@ fn completions_and_man_page_come_from_the_cli_definitions() {
     );
     assert!(man.stdout.contains("check"));
 }
+
+#[test]
+fn check_names_a_digest_an_update_bot_moved_in_one_file() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let digest = |c: char| format!("sha256:{}", c.to_string().repeat(64));
+    let lock = |builder: &str| {
+        format!(
+            "gcr.io/distroless/static-debian13:debug-nonroot@{}\ngcr.io/distroless/static-debian13:nonroot@{}\ngolang:1.26-trixie@{builder}\n",
+            digest('d'),
+            digest('e')
+        )
+    };
+    std::fs::write(project.join("images.lock"), lock(&digest('a'))).unwrap();
+    std::fs::write(
+        project.join("shiplight.toml"),
+        "digests = \"images.lock\"\n",
+    )
+    .unwrap();
+    let check = || shiplight().arg("check").arg(&project).output();
+    assert_eq!(
+        shiplight().arg("init").arg(&project).output().code,
+        0,
+        "init"
+    );
+    assert_eq!(check().code, 0);
+
+    let dockerfile = project.join("Dockerfile");
+    let pinned = std::fs::read_to_string(&dockerfile).unwrap();
+    std::fs::write(&dockerfile, pinned.replace(&digest('a'), &digest('b'))).unwrap();
+    let moved = check();
+    assert_eq!(moved.code, 1, "{}", moved.stdout);
+    assert!(
+        moved.stdout.contains(&format!(
+            "golang:1.26-trixie moved from {} to {} in the Dockerfile; the digests file images.lock still records {}: update it with `shiplight pins --resolve`",
+            digest('a'),
+            digest('b'),
+            digest('a')
+        )),
+        "{}",
+        moved.stdout
+    );
+    assert!(
+        moved
+            .stdout
+            .contains("differs from what shiplight generates only in image digests"),
+        "{}",
+        moved.stdout
+    );
+    assert!(!moved.stdout.contains("@@"), "no diff: {}", moved.stdout);
+
+    std::fs::write(project.join("images.lock"), lock(&digest('b'))).unwrap();
+    assert_eq!(check().code, 0, "the bot moved both files");
+
+    std::fs::write(project.join("images.lock"), lock(&digest('c'))).unwrap();
+    let stale = check();
+    assert_eq!(stale.code, 1);
+    assert!(
+        stale.stdout.contains(&format!(
+            "golang:1.26-trixie moved from {} to {} in the Dockerfile",
+            digest('c'),
+            digest('b')
+        )),
+        "{}",
+        stale.stdout
+    );
+
+    std::fs::remove_file(project.join("shiplight.toml")).unwrap();
+    assert_eq!(
+        shiplight()
+            .arg("init")
+            .arg(&project)
+            .arg("--force")
+            .output()
+            .code,
+        0
+    );
+    let unpinned = std::fs::read_to_string(&dockerfile).unwrap();
+    std::fs::write(
+        &dockerfile,
+        unpinned.replace(
+            "golang:1.26-trixie AS build",
+            &format!("golang:1.26-trixie@{} AS build", digest('f')),
+        ),
+    )
+    .unwrap();
+    let bot = check();
+    assert_eq!(bot.code, 1);
+    assert!(
+        bot.stdout.contains(&format!(
+            "golang:1.26-trixie is pinned to {} in the Dockerfile, and no digests file records it",
+            digest('f')
+        )),
+        "{}",
+        bot.stdout
+    );
+    std::fs::write(&dockerfile, unpinned.replace("RUN ", "RUN  ")).unwrap();
+    let edited = check();
+    assert!(edited.stdout.contains("@@"), "{}", edited.stdout);
+}
+
+#[test]
+fn pins_resolve_needs_a_digests_file_inside_the_project_and_a_current_dockerfile() {
+    let (_keep, project) = copy("fixtures/go-basic");
+    let none = shiplight()
+        .arg("pins")
+        .arg("--resolve")
+        .arg(&project)
+        .output();
+    assert_eq!(none.code, 2);
+    assert!(
+        none.stderr.contains("add `digests = \"images.lock\"`"),
+        "{}",
+        none.stderr
+    );
+    let outside = tempfile::tempdir().unwrap();
+    let elsewhere = shiplight()
+        .arg("pins")
+        .arg("--resolve")
+        .arg(&project)
+        .arg("--digests")
+        .arg(outside.path().join("images.lock"))
+        .output();
+    assert_eq!(elsewhere.code, 2);
+    assert!(
+        elsewhere.stderr.contains("is outside the project"),
+        "{}",
+        elsewhere.stderr
+    );
+    std::fs::write(
+        project.join("shiplight.toml"),
+        "digests = \"images.lock\"\n",
+    )
+    .unwrap();
+    let missing = shiplight()
+        .arg("pins")
+        .arg("--resolve")
+        .arg(&project)
+        .output();
+    assert_eq!(missing.code, 2);
+    assert!(
+        missing.stderr.contains("run `shiplight init` first"),
+        "{}",
+        missing.stderr
+    );
+    assert!(!project.join("images.lock").exists());
+    let both = shiplight()
+        .arg("pins")
+        .arg("--resolve")
+        .arg("--check")
+        .arg(&project)
+        .output();
+    assert_eq!(both.code, 2, "{}", both.stderr);
+}

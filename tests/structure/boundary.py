@@ -730,7 +730,7 @@ def _():
     names = re.findall(r'^target "([^"]+)"', text, re.M)
     if not names:
         problems.append(f"no bake target: exit {run.code} {run.err.strip()!r}")
-    if 'tags       = ["web.app:${TAG}"]' not in text:
+    if 'tags       = [REGISTRY == "" ? "web.app:${TAG}" : "${REGISTRY}/web.app:${TAG}"]' not in text:
         problems.append("the image keeps its name web.app in the tags")
     files = {f"web.app/{k}": v for k, v in PHP.items()}
     files.update({f"web-app/{k}": v for k, v in GO.items()})

@@ -453,9 +453,26 @@ def check_cross(label, commands, platforms):
             fail(f"{label}: the plan names {platforms}, but stage {n} compiles under emulation")
 
 
+TAG_CHOICE = re.compile(r'^\$\{REGISTRY == "" \? "([^"]*)" : "([^"]*)"\}$')
+
+
+def bake_tags(body, registry, tag):
+    """The tags of a bake target with the REGISTRY and TAG variables set, as bake evaluates its
+    one conditional form (`REGISTRY == "" ? LOCAL : PUSHED`); None for any other form."""
+    tags = []
+    for expression in body.get("tags", []):
+        match = TAG_CHOICE.match(expression)
+        if not match:
+            return None
+        chosen = match.group(1) if registry == "" else match.group(2)
+        tags.append(chosen.replace("${REGISTRY}", registry).replace("${TAG}", tag))
+    return tags
+
+
 def check_release(label, body, platforms):
     """A bake target for release: SBOM and max-mode provenance attestations, cache import and
-    export from CI's variables, and the plan's platforms (when `platforms` is given)."""
+    export from CI's variables, the plan's platforms (when `platforms` is given), and tags that
+    name the image locally without REGISTRY and under REGISTRY when it is set."""
     attest = [a.strip('"') for a in body.get("attest", [])]
     if sorted(attest) != ["type=provenance,mode=max", "type=sbom"]:
         fail(f"{label}: attest is {attest}")
@@ -465,6 +482,12 @@ def check_release(label, body, platforms):
     got = [p.strip('"') for p in body.get("platforms", [])]
     if platforms is not None and got != platforms:
         fail(f"{label}: platforms {got}, the plan says {platforms}")
+    local = bake_tags(body, "", "1.2.3")
+    pushed = bake_tags(body, "ghcr.io/acme", "1.2.3")
+    if not local or not pushed or any("/" in t or not t.endswith(":1.2.3") for t in local) \
+            or pushed != [f"ghcr.io/acme/{t}" for t in local]:
+        fail(f"{label}: tags {body.get('tags')} give {local} without REGISTRY and {pushed} with "
+             f"REGISTRY=ghcr.io/acme")
 
 
 def planted(run):
@@ -488,19 +511,26 @@ def self_test():
     cross = [(dockerfile.parse_string("FROM --platform=$BUILDPLATFORM rust AS build\nRUN cargo build\n"), []),
              (dockerfile.parse_string("FROM golang AS build\nARG TARGETARCH\nRUN go build\n"),
               ["linux/amd64", "linux/arm64"])]
+    release = {"attest": ['"type=sbom"', '"type=provenance,mode=max"'],
+               "cache-from": "${CACHE_FROM}", "cache-to": "${CACHE_TO}"}
     checks = [
         ("the checks", 7, lambda: check_hardening("self-test", {"Dockerfile": bad,
                                                                ".dockerignore": "Dockerfile\n"})),
         ("the label check", 3, lambda: check_labels("self-test", labels)),
         ("the cross-compilation check", 3,
          lambda: [check_cross("self-test", commands, platforms) for commands, platforms in cross]),
+        ("the bake tag check", 2,
+         lambda: [check_release("self-test", dict(release, tags=tags), None) for tags in (
+             ['"api:${TAG}"'], ['${REGISTRY == "" ? "api:${TAG}" : "${REGISTRY}:${TAG}"}'],
+             ['${REGISTRY == "" ? "api:${TAG}" : "${REGISTRY}/api:${TAG}"}'])]),
     ]
     for what, expected, run in checks:
         caught = planted(run)
         if caught != expected:
             print(f"FAIL self-test: {what} caught {caught} of {expected} planted faults")
             return False
-    print("ok   self-test: 7 of 7 planted faults caught, 3 of 3 in labels, 3 of 3 in cross builds")
+    print("ok   self-test: 7 of 7 planted faults caught, 3 of 3 in labels, 3 of 3 in cross builds, "
+          "2 of 2 in bake tags")
     return True
 
 
