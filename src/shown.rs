@@ -142,12 +142,6 @@ impl<W: Write> Drop for Terminal<W> {
     }
 }
 
-/// Prints a warning on standard error, shown safely.
-pub fn warn(message: &str) {
-    let mut err = Terminal::new(io::stderr().lock());
-    let _ = writeln!(err, "warning: {}", line(message));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,5 +13,6 @@ mod floors;
 mod frontend;
 mod moved;
 mod one_folder;
+mod output;
 mod tree;
 mod wizard;
