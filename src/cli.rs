@@ -16,6 +16,42 @@ pub struct Cli {
     /// SHIPLIGHT_STRICT=1).
     #[arg(long, global = true)]
     pub strict: bool,
+    #[command(flatten)]
+    pub output: OutputFlags,
+}
+
+/// How much is printed and how, for every subcommand.
+#[derive(Debug, Args, Default)]
+pub struct OutputFlags {
+    /// Print only errors and the output asked for (generated files, JSON, a plan), no notes or
+    /// warnings.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print more: the decision trace of what `init` and `check` generate, on standard error.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    /// Colour the `error:` and `warning:` prefixes: auto (on a terminal, unless NO_COLOR is
+    /// set), always or never.
+    #[arg(
+        long,
+        value_enum,
+        global = true,
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: crate::output::ColorChoice,
+}
+
+impl Cli {
+    /// Whether the command prints JSON (`--json`), so its errors are JSON too.
+    pub fn json(&self) -> bool {
+        match &self.command {
+            Command::Detect(args) => args.json,
+            Command::Explain(args) => args.json,
+            Command::Verify(args) => args.json,
+            _ => false,
+        }
+    }
 }
 
 /// The subcommands.
@@ -45,8 +81,20 @@ pub enum Command {
     Templates(TemplatesCommand),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
-    /// Print the man page (roff).
-    Man,
+    /// Print the man page (roff) of shiplight or of one subcommand (`man templates export`), or
+    /// write every page into a directory with --dir.
+    Man(ManArgs),
+}
+
+/// Arguments of `man`.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The subcommand whose page to print, such as `init` or `templates export`.
+    #[arg(value_name = "SUBCOMMAND")]
+    pub command: Vec<String>,
+    /// Write shiplight.1 and a page per subcommand (shiplight-init.1, ...) into DIR instead.
+    #[arg(long, value_name = "DIR", conflicts_with = "command")]
+    pub dir: Option<PathBuf>,
 }
 
 /// Subcommands of `templates`.

@@ -40,8 +40,12 @@ pub fn choose(
     let mut found = Vec::new();
     let mut broken = Vec::new();
     let mut looked_for = Vec::new();
+    let mut elsewhere = Vec::new();
     for report in reports {
         if settings.stack.is_some_and(|wanted| wanted != report.stack) {
+            if matches!(report.detection, Detection::Found { .. }) {
+                elsewhere.push(report.stack);
+            }
             continue;
         }
         match report.detection {
@@ -56,6 +60,16 @@ pub fn choose(
         return Err(error);
     }
     match found.len() {
+        0 if !elsewhere.is_empty() => Err(DetectError::OtherStack {
+            root: shown::line(&root.display().to_string()),
+            wanted: settings
+                .stack
+                .map(|s| s.title().to_string())
+                .unwrap_or_default(),
+            looked_for: looked_for.join("; "),
+            found: elsewhere.iter().map(|s| s.title().to_string()).collect(),
+            names: elsewhere.iter().map(|s| s.name().to_string()).collect(),
+        }),
         0 => Err(DetectError::NothingFound {
             root: shown::line(&root.display().to_string()),
             looked_for,

@@ -51,6 +51,22 @@ impl From<crate::plan::PlanError> for Error {
 }
 
 impl Error {
+    /// A word for the kind of error, for `--json` errors: detect, decide, render, write,
+    /// config, digests, registry, usage or output.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Detect(_) => "detect",
+            Error::Decide(_) => "decide",
+            Error::Render(_) => "render",
+            Error::Write(_) => "write",
+            Error::Config(_) => "config",
+            Error::Digests(_) => "digests",
+            Error::Registry(_) => "registry",
+            Error::Usage(_) => "usage",
+            Error::Output(_) => "output",
+        }
+    }
+
     /// The process exit code for this error: 2 for usage or input problems, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {

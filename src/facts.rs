@@ -19,6 +19,19 @@ pub enum DetectError {
         root: String,
         looked_for: Vec<String>,
     },
+    #[error(
+        "the {wanted} stack was asked for (--stack, `stack` in shiplight.toml or SHIPLIGHT_STACK), but {root} has no {looked_for}; it holds a {} project: drop the stack setting, or choose {}",
+        found.join(" and a "),
+        names.iter().map(|name| format!("--stack {name}")).collect::<Vec<_>>().join(" or ")
+    )]
+    OtherStack {
+        root: String,
+        wanted: String,
+        looked_for: String,
+        /// The stacks found instead, by title, and by the name `--stack` takes.
+        found: Vec<String>,
+        names: Vec<String>,
+    },
     #[error("{}: {}", location(file, *line), shown::line(cause))]
     Broken {
         file: String,
@@ -26,8 +39,8 @@ pub enum DetectError {
         cause: String,
     },
     #[error(
-        "found several {what}: {}. Choose one with {}",
-        shown::line(&candidates.join(", ")),
+        "found several {what}{}Choose one with {}",
+        choices(candidates),
         crate::settings::ways(flag.trim_start_matches("--"))
     )]
     Several {
@@ -35,7 +48,11 @@ pub enum DetectError {
         candidates: Vec<String>,
         flag: String,
     },
-    #[error("{flag} {}: no such {what}; found: {}", shown::line(value), shown::line(&list_or_none(candidates)))]
+    #[error(
+        "{flag} {}: no such {what}; found{}",
+        shown::line(value),
+        choices_or_none(candidates)
+    )]
     NoSuchCandidate {
         what: String,
         flag: String,
@@ -55,6 +72,17 @@ pub enum DetectError {
         features: Vec<String>,
         /// Every declared feature that turns one of `features` on (them included).
         enablers: Vec<String>,
+    },
+    /// A refusal whose choices are listed one per line, under the advice they share, each
+    /// advice once (a reactor whose modules all lack the same plugin).
+    #[error("{}: {}{}", location(file, *line), shown::line(cause), grouped(what, groups))]
+    Listed {
+        file: String,
+        line: Option<usize>,
+        cause: String,
+        /// What the items are, plural (`modules`).
+        what: String,
+        groups: Vec<Advised>,
     },
     #[error(
         "{}: {field} {value:?} cannot be used in a Dockerfile: {allowed}",
@@ -147,12 +175,73 @@ pub fn location(file: &str, line: Option<usize>) -> String {
     }
 }
 
-fn list_or_none(items: &[String]) -> String {
-    if items.is_empty() {
-        "none".to_string()
+/// Choices that share one piece of advice, for [`DetectError::Listed`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Advised {
+    pub advice: String,
+    pub items: Vec<String>,
+}
+
+/// Most items listed under one piece of advice; the rest are counted.
+const LISTED: usize = 20;
+
+/// A list that fits one short line stays on it (`: a, b. `); a longer one gets a line per item.
+fn choices(items: &[String]) -> String {
+    let shown: Vec<String> = items.iter().map(|item| shown::line(item)).collect();
+    let inline = shown.join(", ");
+    if shown.len() <= 4 && inline.chars().count() <= 60 {
+        format!(": {inline}. ")
     } else {
-        items.join(", ")
+        format!(
+            ":\n{}",
+            shown
+                .iter()
+                .map(|item| format!("  {item}\n"))
+                .collect::<String>()
+        )
     }
+}
+
+/// [`choices`], or `: none`.
+fn choices_or_none(items: &[String]) -> String {
+    if items.is_empty() {
+        ": none".to_string()
+    } else {
+        choices(items)
+            .trim_end_matches(['.', ' ', '\n'])
+            .to_string()
+    }
+}
+
+/// Groups of items: each advice once, on a line of its own, then the items it is for, one per
+/// line.
+fn grouped(what: &str, groups: &[Advised]) -> String {
+    let mut out = String::new();
+    for group in groups {
+        out.push_str(&format!("\n{}; {what}:", shown::line(&group.advice)));
+        for item in group.items.iter().take(LISTED) {
+            out.push_str(&format!("\n  {}", shown::line(item)));
+        }
+        if group.items.len() > LISTED {
+            out.push_str(&format!("\n  and {} more", group.items.len() - LISTED));
+        }
+    }
+    out
+}
+
+/// Groups `(item, advice)` pairs by advice, in the order each advice first appears.
+pub fn advised(pairs: impl IntoIterator<Item = (String, String)>) -> Vec<Advised> {
+    let mut groups: Vec<Advised> = Vec::new();
+    for (item, advice) in pairs {
+        match groups.iter_mut().find(|group| group.advice == advice) {
+            Some(group) => group.items.push(item),
+            None => groups.push(Advised {
+                advice,
+                items: vec![item],
+            }),
+        }
+    }
+    groups
 }
 
 /// One fact for display: a name, its value, and where it was read.

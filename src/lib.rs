@@ -8,9 +8,9 @@
 //! The modules stand on four floors; a module imports only from its own floor or those below,
 //! and no modules import from each other in a circle (`tests/floors.rs`):
 //! 1. ground: [`repo`] (the only way into a project's files), [`evidence`], [`facts`],
-//!    [`trace`], [`safe`], [`shown`], [`manifest`], [`lines`], [`catalog`], [`settings`],
-//!    [`recorded`], [`config`], [`images`], [`credentials`], [`version`], [`registry`], and
-//!    [`stack`], the registry that lists the stacks;
+//!    [`trace`], [`safe`], [`shown`], [`output`], [`manifest`], [`lines`], [`catalog`],
+//!    [`settings`], [`recorded`], [`config`], [`images`], [`credentials`], [`version`],
+//!    [`registry`], and [`stack`], the registry that lists the stacks;
 //! 2. stacks: [`stacks`] (the trait each stack implements, one folder per stack, and every
 //!    dispatch, made from the registry);
 //! 3. pipeline: [`pipeline`], [`detect`], [`decide`], [`plan`], [`render`], [`promise`],
@@ -38,6 +38,7 @@ pub mod manifest;
 pub mod monorepo;
 pub mod moved;
 pub mod pinned;
+pub mod output;
 pub mod pins;
 pub mod pipeline;
 pub mod plan;
@@ -61,7 +62,7 @@ pub mod wizard;
 pub mod write;
 
 use clap::CommandFactory;
-use cli::{Cli, Command, InitArgs, OnlyFile, Overrides, TemplatesCommand};
+use cli::{Cli, Command, InitArgs, ManArgs, OnlyFile, Overrides, TemplatesCommand};
 use error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Error};
 pub use pipeline::{Environment, Generated, check_dir, generate_detected, generate_layers};
 use render::Output;
@@ -99,8 +100,9 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
                 other => other?,
             };
             for warning in &generated.warnings {
-                shown::warn(warning);
+                output::warn(warning);
             }
+            output::detail(&explain::plan(&generated.plan));
             let decided = [check::Decided {
                 dockerfile: "Dockerfile".to_string(),
                 trace: &generated.plan.trace,
@@ -124,7 +126,15 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
             check_dir(&args.path)?;
             let reports = detect::detect_all(&repo::Repo::new(&args.path));
             if args.json {
-                writeln!(out, "{}", to_json(&reports))?;
+                #[derive(serde::Serialize)]
+                struct Detected<'a> {
+                    stacks: &'a [detect::Report],
+                }
+                writeln!(
+                    out,
+                    "{}",
+                    output::json_document(&Detected { stacks: &reports })
+                )?;
             } else {
                 write!(out, "{}", explain::detection(&reports))?;
             }
@@ -152,7 +162,7 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
                 shown::noted(warning);
             }
             if args.json {
-                writeln!(out, "{}", to_json(&generated.plan))?;
+                writeln!(out, "{}", output::json_document(&generated.plan))?;
             } else {
                 write!(out, "{}", explain::plan(&generated.plan))?;
             }
@@ -160,12 +170,14 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
         }
         Command::Templates(TemplatesCommand::Export { dir, force }) => {
             let written = write::write_all(&dir, &render::embedded(), force)?;
-            writeln!(
+            output::done(
                 out,
-                "wrote {} templates under {}; use them with --templates {} or `templates` in shiplight.toml",
-                written.len(),
-                dir.display(),
-                dir.display()
+                &format!(
+                    "wrote {} templates under {}; use them with --templates {} or `templates` in shiplight.toml",
+                    written.len(),
+                    dir.display(),
+                    dir.display()
+                ),
             )?;
             Ok(EXIT_OK)
         }
@@ -173,11 +185,43 @@ fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Resul
             clap_complete::generate(args.shell, &mut Cli::command(), "shiplight", out);
             Ok(EXIT_OK)
         }
-        Command::Man => {
-            clap_mangen::Man::new(Cli::command()).render(out)?;
-            Ok(EXIT_OK)
-        }
+        Command::Man(args) => man(&args, out),
     }
+}
+
+/// `man`: the page of shiplight or of the subcommand named, or every page written into a
+/// directory. The pages are made from the built command, without the `help` subcommand, so
+/// each page another names (`shiplight-init(1)`) is one `--dir` writes.
+fn man(args: &ManArgs, out: &mut dyn Write) -> Result<u8, Error> {
+    let mut command = Cli::command().disable_help_subcommand(true);
+    command.build();
+    if let Some(dir) = &args.dir {
+        std::fs::create_dir_all(dir)?;
+        clap_mangen::generate_to(command, dir)?;
+        output::done(out, &format!("wrote the man pages under {}", dir.display()))?;
+        return Ok(EXIT_OK);
+    }
+    let mut page = command;
+    for name in &args.command {
+        let names: Vec<String> = page
+            .get_subcommands()
+            .map(|sub| sub.get_name().to_string())
+            .collect();
+        page = page.find_subcommand(name).cloned().ok_or_else(|| {
+            Error::Usage(format!(
+                "man: {} has no subcommand {:?}; it has: {}",
+                page.get_display_name().unwrap_or(page.get_name()),
+                shown::line(name),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ))
+        })?;
+    }
+    clap_mangen::Man::new(page).render(out)?;
+    Ok(EXIT_OK)
 }
 
 fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, Error> {
@@ -200,24 +244,28 @@ fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u8, E
     }
     let generated = generate_layers(&args.path, &base, flags).map_err(unattended)?;
     for warning in &generated.warnings {
-        shown::warn(warning);
+        output::warn(warning);
     }
+    output::detail(&explain::plan(&generated.plan));
     if args.stdout {
-        print_outputs(out, &generated.outputs, args.only)?;
+        print_outputs(out, &generated.outputs, args.only, Sink::of_stdout())?;
         return Ok(EXIT_OK);
     }
     let mut outputs = generated.outputs.clone();
     if config::init_writes(&args.path, args.overrides.config.is_some(), args.force) {
         outputs.push(generated.config.clone());
     }
-    let written = write::write_all(&args.path, &outputs, args.force)?;
+    let written =
+        write::write_all(&args.path, &outputs, args.force).map_err(write::WriteError::printable)?;
     for path in written {
-        writeln!(out, "wrote {}", path.display())?;
+        output::done(out, &format!("wrote {}", path.display()))?;
     }
-    writeln!(
+    output::done(
         out,
-        "runtime: {} ({}): {}",
-        generated.plan.runtime.image, generated.plan.runtime.family, generated.plan.reason
+        &format!(
+            "runtime: {} ({}): {}",
+            generated.plan.runtime.image, generated.plan.runtime.family, generated.plan.reason
+        ),
     )?;
     Ok(EXIT_OK)
 }
@@ -249,15 +297,64 @@ pub fn generate_in(
     pipeline::generate(root, overrides.config.as_deref(), flags, env)
 }
 
+/// Where standard output goes, which decides how `init --stdout` prints several files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sink {
+    /// A person reads it.
+    Terminal,
+    /// A redirection into one file (`> Dockerfile`).
+    File,
+    /// A pipe or anything else a program reads.
+    Pipe,
+}
+
+impl Sink {
+    /// Where this process's standard output goes.
+    pub fn of_stdout() -> Sink {
+        use std::os::fd::AsFd;
+        let stdout = std::io::stdout();
+        if stdout.is_terminal() {
+            return Sink::Terminal;
+        }
+        let is_file = stdout
+            .as_fd()
+            .try_clone_to_owned()
+            .map(std::fs::File::from)
+            .and_then(|file| file.metadata())
+            .is_ok_and(|meta| meta.is_file());
+        if is_file { Sink::File } else { Sink::Pipe }
+    }
+}
+
+/// Prints the generated files: the one `--only` names alone; one file alone when no person
+/// reads; the Dockerfile alone when standard output is a file (saying on standard error what
+/// was left out); else each after a `==> NAME <==` line.
 fn print_outputs(
     out: &mut dyn Write,
     outputs: &[Output],
     only: Option<OnlyFile>,
+    sink: Sink,
 ) -> Result<(), Error> {
-    let wanted = only.map(|only| match only {
-        OnlyFile::Dockerfile => "Dockerfile",
-        OnlyFile::Dockerignore => ".dockerignore",
-    });
+    let wanted = match only {
+        Some(OnlyFile::Dockerfile) => Some("Dockerfile"),
+        Some(OnlyFile::Dockerignore) => Some(".dockerignore"),
+        None if sink != Sink::Terminal && outputs.len() == 1 => Some(outputs[0].name.as_str()),
+        None if sink == Sink::File => {
+            let left: Vec<&str> = outputs
+                .iter()
+                .map(|output| output.name.as_str())
+                .filter(|name| *name != "Dockerfile")
+                .collect();
+            if !left.is_empty() {
+                output::note(&format!(
+                    "standard output is a file, so it holds the Dockerfile alone; not printed: {} (`--only dockerignore` prints the .dockerignore; `init` without --stdout writes them all)",
+                    left.join(", ")
+                ));
+            }
+            Some("Dockerfile")
+        }
+        None => None,
+    };
     for output in outputs {
         match wanted {
             Some(name) if name != output.name => {}
@@ -266,10 +363,6 @@ fn print_outputs(
         }
     }
     Ok(())
-}
-
-fn to_json(value: &impl serde::Serialize) -> String {
-    serde_json::to_string_pretty(value).expect("plain data serializes")
 }
 
 #[cfg(test)]

@@ -1,20 +1,37 @@
-//! The `shiplight` binary: parses arguments, hands them to the library, and shows its output
-//! and errors through [`Terminal`], so nothing read from a repository can steer a terminal.
+//! The `shiplight` binary: parses arguments, sets how output is shown ([`shiplight::output`]),
+//! hands them to the library, and shows its output and errors through [`Terminal`], so nothing
+//! read from a repository can steer a terminal. A reader that goes away (`| head -1`) ends the
+//! run as it ends `cat`: by SIGPIPE, silently.
 
+use shiplight::output;
 use shiplight::shown::Terminal;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let cli = <shiplight::cli::Cli as clap::Parser>::parse();
+    output::init(output::Output {
+        quiet: cli.output.quiet,
+        verbose: cli.output.verbose,
+        color: output::colors(cli.output.color, std::io::stderr().is_terminal(), |name| {
+            std::env::var(name).ok()
+        }),
+        json: cli.json(),
+    });
     let mut stdout = Terminal::new(std::io::stdout().lock());
     let result = shiplight::run(cli, &mut stdout);
-    let _ = stdout.flush();
+    if let Err(err) = stdout.flush()
+        && output::is_closed_pipe(&err)
+    {
+        output::end_on_closed_pipe();
+    }
     match result {
         Ok(code) => ExitCode::from(code),
+        Err(shiplight::error::Error::Output(err)) if output::is_closed_pipe(&err) => {
+            output::end_on_closed_pipe()
+        }
         Err(err) => {
-            let mut stderr = Terminal::new(std::io::stderr().lock());
-            let _ = writeln!(stderr, "error: {err}");
+            output::error(err.exit_code(), err.kind(), &err.to_string());
             ExitCode::from(err.exit_code())
         }
     }

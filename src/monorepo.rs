@@ -134,7 +134,7 @@ fn generate_all(
     check_dir(root)?;
     let walk = find(root);
     if walk.stopped {
-        crate::shown::warn(&format!(
+        crate::output::warn(&format!(
             "the walk listed {MAX_DIRS} directories and stopped; a service beyond them is not included: run shiplight init in its directory, or from a directory closer to it"
         ));
     }
@@ -354,7 +354,7 @@ pub fn init(args: &InitArgs, env: &Environment, out: &mut dyn Write) -> Result<u
     })?;
     let written = write::write_all(root, &files, args.force)?;
     for path in written {
-        writeln!(out, "wrote {}", path.display())?;
+        crate::output::done(out, &format!("wrote {}", path.display()))?;
     }
     for service in &services {
         let plan = &service.generated.plan;

@@ -148,15 +148,8 @@ thread_local! {
     static WARNINGS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }
 
-/// Prints a warning on standard error, shown safely, and records it ([`take_warnings`]).
-pub fn warn(message: &str) {
-    noted(message);
-    let mut err = Terminal::new(io::stderr().lock());
-    let _ = writeln!(err, "warning: {}", line(message));
-}
-
 /// Records a warning that a command shows in its own output (explain's text, check's notes),
-/// so `--strict` counts it like one printed by [`warn`].
+/// so `--strict` counts it like one printed by [`crate::output::warn`].
 pub fn noted(message: &str) {
     WARNINGS.with(|warnings| warnings.borrow_mut().push(message.to_string()));
 }

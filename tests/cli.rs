@@ -416,8 +416,11 @@ fn detect_lists_facts_with_evidence() {
         .arg(fixture("go-pure-sqlite"))
         .run();
     let value: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    assert_eq!(value[0]["status"], "found");
-    assert_eq!(value[0]["facts"]["cgo_requires"], serde_json::json!([]));
+    assert_eq!(value["stacks"][0]["status"], "found");
+    assert_eq!(
+        value["stacks"][0]["facts"]["cgo_requires"],
+        serde_json::json!([])
+    );
 }
 
 #[test]

@@ -13,6 +13,7 @@ const FLOORS: &[(&str, &[&str])] = &[
         "ground: repository access, evidence, safe values, catalogue, settings",
         &[
             "shown",
+            "output",
             "stack",
             "evidence",
             "repo",

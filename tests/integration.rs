@@ -15,5 +15,6 @@ mod identity;
 mod moved;
 mod one_folder;
 mod package;
+mod output;
 mod tree;
 mod wizard;

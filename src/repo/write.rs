@@ -11,8 +11,12 @@ use std::path::{Path, PathBuf};
 /// Why files were not written.
 #[derive(Debug, thiserror::Error)]
 pub enum WriteError {
-    #[error("{} already exist{}; nothing was written. Pass --force to replace, or --stdout to print", list(paths), if paths.len() == 1 { "s" } else { "" })]
-    Exists { paths: Vec<PathBuf> },
+    #[error("{} already exist{}; nothing was written. Pass --force to replace{}", list(paths), if paths.len() == 1 { "s" } else { "" }, if *printable { ", or --stdout to print" } else { "" })]
+    Exists {
+        paths: Vec<PathBuf>,
+        /// The command can print instead of writing (`init --stdout`), so the message says so.
+        printable: bool,
+    },
     #[error("cannot write {}: {cause}; nothing was written", path.display())]
     Refused { path: PathBuf, cause: String },
     #[error("cannot write {}: {source}; nothing was written", path.display())]
@@ -31,6 +35,19 @@ fn list(paths: &[PathBuf]) -> String {
     match paths.len() {
         0..=3 => shown.join(" and "),
         n => format!("{} and {} more files", shown.join(", "), n - 3),
+    }
+}
+
+impl WriteError {
+    /// The same error from a command that can print its files instead (`init --stdout`).
+    pub fn printable(self) -> WriteError {
+        match self {
+            WriteError::Exists { paths, .. } => WriteError::Exists {
+                paths,
+                printable: true,
+            },
+            other => other,
+        }
     }
 }
 
@@ -119,7 +136,10 @@ impl Repo {
                 .map(|t| self.root.join(&t.rel))
                 .collect();
             if !existing.is_empty() {
-                return Err(WriteError::Exists { paths: existing });
+                return Err(WriteError::Exists {
+                    paths: existing,
+                    printable: false,
+                });
             }
         }
         let mut created = Vec::new();

@@ -184,11 +184,7 @@ pub fn run(args: &VerifyArgs, env: &Environment, out: &mut dyn Write) -> Result<
             "timed_out": timed_out,
             "measures": measures,
         });
-        writeln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&report).expect("plain data")
-        )?;
+        writeln!(out, "{}", crate::output::json_document(&report))?;
     } else {
         report(&checks[reported..], out)?;
         let failed = checks.iter().filter(|check| !check.ok).count();

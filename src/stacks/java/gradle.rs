@@ -141,6 +141,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         modules,
         deployed: None,
         reports: Vec::new(),
+        profile_ids: Vec::new(),
     })
 }
 

@@ -561,6 +561,13 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         modules,
         deployed: None,
         reports: report_only(&poms),
+        profile_ids: poms
+            .iter()
+            .flat_map(|(pom, _)| pom.profiles.iter().map(|p| p.id.clone()))
+            .filter(|id| !id.is_empty())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect(),
     })
 }
 

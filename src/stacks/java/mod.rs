@@ -174,6 +174,10 @@ pub struct JavaFacts {
     pub deployed: Option<(String, Evidence)>,
     /// Maven: the plugins only `<reporting>` names, which the dependency step leaves out.
     pub reports: Vec<(String, Evidence)>,
+    /// Maven: the id of every profile the build's poms declare, sorted, for a profile the
+    /// settings name that none declares.
+    #[serde(skip)]
+    pub profile_ids: Vec<String>,
 }
 
 impl JavaFacts {

@@ -15,8 +15,6 @@ use crate::stacks::output::{APP_DIR, ManifestCopy, StackOutput, manifest_copies}
 use crate::trace::Step;
 use serde::Serialize;
 
-/// How many modules' reasons a refusal for a build with nothing runnable lists.
-const HINTS_SHOWN: usize = 5;
 
 /// Port of Spring Boot and Quarkus when the configuration names none.
 pub const FRAMEWORK_PORT: u16 = 8080;
@@ -79,6 +77,14 @@ pub fn select<'a>(
                 "Maven profiles only; Gradle has none",
             ));
         }
+        if !facts.profile_ids.iter().any(|id| id == profile) {
+            return Err(DetectError::NoSuchCandidate {
+                what: "profile in the build's poms".to_string(),
+                flag: "--profile".to_string(),
+                value: profile.to_string(),
+                candidates: facts.profile_ids.clone(),
+            });
+        }
     }
     let products = facts.products(profile);
     let release = products.profile.clone();
@@ -135,28 +141,23 @@ pub fn select<'a>(
                 one
             }
             [] => {
-                let mut hints: Vec<String> = facts
-                    .modules
-                    .iter()
-                    .filter(|m| m.hint.as_deref() != Some("packaging pom: an aggregator"))
-                    .filter_map(|m| m.hint.as_ref().map(|h| format!("{}: {h}", m.name)))
-                    .collect();
-                if hints.len() > HINTS_SHOWN {
-                    let more = hints.len() - HINTS_SHOWN;
-                    hints.truncate(HINTS_SHOWN);
-                    hints.push(format!("and {more} more modules"));
-                }
-                return Err(DetectError::Broken {
+                let groups = crate::facts::advised(
+                    facts
+                        .modules
+                        .iter()
+                        .filter(|m| m.hint.as_deref() != Some("packaging pom: an aggregator"))
+                        .filter_map(|m| Some((m.name.clone(), m.hint.clone()?))),
+                );
+                return Err(DetectError::Listed {
                     file: facts
                         .modules
                         .first()
                         .map(|m| m.manifest.clone())
                         .unwrap_or_default(),
                     line: None,
-                    cause: format!(
-                        "the build produces nothing that runs ({})",
-                        hints.join("; ")
-                    ),
+                    cause: "the build produces nothing that runs".to_string(),
+                    what: "for the modules".to_string(),
+                    groups,
                 });
             }
             _ => {

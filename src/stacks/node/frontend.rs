@@ -48,7 +48,9 @@ pub struct Site {
     /// The page served for paths that are not files (client-side routing), when the site has
     /// a client router or the framework names a fallback page.
     pub fallback: Option<String>,
-    /// The router dependency or configuration that makes it a single-page app.
+    /// The router dependency or configuration that makes it a single-page app; in JSON, the
+    /// evidence of `fallback`.
+    #[serde(rename = "fallback_evidence")]
     pub spa_evidence: Option<Evidence>,
     /// nginx location regex of the file names a build hashes (cached for a year); empty when
     /// the build hashes none.

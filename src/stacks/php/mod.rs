@@ -80,7 +80,9 @@ pub struct PhpFacts {
     /// The front controller's file name in the web root (`index.php` unless a single-file
     /// application is its own).
     pub front_controller: String,
-    /// What set a framework's web root other than public/ (composer.json `extra.public-dir`).
+    /// What set a framework's web root other than public/ (composer.json `extra.public-dir`);
+    /// in JSON, the evidence of `document_root`.
+    #[serde(rename = "document_root_evidence")]
     pub root_evidence: Option<Evidence>,
     /// Directories the application writes to (Laravel storage/ and bootstrap/cache, Symfony var/,
     /// or the directories a plain web application keeps empty in the repository).
