@@ -237,6 +237,7 @@ fn project(
         spring: Default::default(),
         key: dir.to_string(),
         by_profile: false,
+        added_by: None,
         depends: Vec::new(),
         distributed: false,
         launches: Vec::new(),

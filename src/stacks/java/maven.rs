@@ -475,13 +475,17 @@ fn managed(plugins: Vec<Plugin>) -> Managed {
 pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut poms: Vec<(Pom, Option<usize>)> = Vec::new();
     let mut optional: Vec<bool> = Vec::new();
-    let mut queue: Vec<(String, Option<usize>, usize, bool)> =
-        vec![(String::new(), None, 0, false)];
-    while let Some((dir, parent, depth, by_profile)) =
+    let mut added_by: Vec<Option<(String, Evidence)>> = Vec::new();
+    let mut queue: Vec<Queued> = vec![(String::new(), None, 0, false, None)];
+    while let Some((dir, parent, depth, by_profile, added)) =
         (!queue.is_empty()).then(|| queue.remove(0))
     {
         let file = repo::join(&dir, "pom.xml");
-        let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+        let text = repo.read_text(&file, MANIFEST_CAP)?;
+        if text.is_none() && added.is_some() {
+            continue;
+        }
+        let Some(text) = text else {
             let declared = parent.map(|p| poms[p].0.file.clone()).unwrap_or_default();
             return Err(DetectError::Broken {
                 file: declared,
@@ -504,6 +508,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         }
         let mut seen = HashSet::new();
         listed.retain(|((m, _), _)| seen.insert(m.clone()));
+        let added_by_parent = added.clone();
         for ((module, at), added) in listed {
             let module = module.trim_end_matches("/pom.xml").trim_end_matches('/');
             let rel = safe::relative_path(&file, "module", module)
@@ -522,10 +527,13 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
                 Some(index),
                 depth + 1,
                 added,
+                added_by_parent.clone(),
             ));
         }
+        queue_inactive(repo, &pom, &dir, index, depth, &added, poms.len(), &mut queue);
         poms.push((pom, parent));
         optional.push(by_profile);
+        added_by.push(added);
     }
     let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties")?;
     let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
@@ -552,6 +560,9 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         modules.push(module);
     }
     launched_elsewhere(repo, &mut modules)?;
+    for (module, added) in modules.iter_mut().zip(added_by) {
+        only_with_profile(module, added);
+    }
     Ok(JavaFacts {
         tool: Tool::Maven,
         tool_evidence: Evidence::file("pom.xml", "Maven project"),
@@ -569,6 +580,74 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
             .into_iter()
             .collect(),
     })
+}
+
+/// A pom to read: its directory, the pom listing it, its depth, whether a profile active by
+/// default adds it, and the profile not active by default whose `<modules>` adds it.
+type Queued = (String, Option<usize>, usize, bool, Option<(String, Evidence)>);
+
+/// Queues the modules that only a profile of `pom` not active by default adds to the reactor
+/// (`mvn -P ID` builds them), each with the line naming it. They are read when they exist and
+/// the reactor's bounds allow; a module already listed elsewhere is not queued twice.
+#[allow(clippy::too_many_arguments)]
+fn queue_inactive(
+    repo: &Repo,
+    pom: &Pom,
+    dir: &str,
+    index: usize,
+    depth: usize,
+    inherited: &Option<(String, Evidence)>,
+    read: usize,
+    queue: &mut Vec<Queued>,
+) {
+    for profile in pom.profiles.iter().filter(|p| !p.active(repo, dir, None)) {
+        for (module, at) in &profile.modules {
+            let module = module.trim_end_matches("/pom.xml").trim_end_matches('/');
+            let Ok(rel) = safe::relative_path(&pom.file, "module", module) else {
+                continue;
+            };
+            let path = repo::join(dir, rel.trim_start_matches("./"));
+            let listed = pom.modules.iter().any(|(m, _)| m.trim_end_matches('/') == module)
+                || queue.iter().any(|q| q.0 == path);
+            if listed
+                || profile.id.is_empty()
+                || safe::name(&pom.file, "profile", &profile.id).is_err()
+                || depth + 1 > MAX_DEPTH
+                || read + queue.len() + 1 >= MAX_MODULES
+            {
+                continue;
+            }
+            let added = inherited.clone().unwrap_or_else(|| {
+                (
+                    profile.id.clone(),
+                    Evidence::line(
+                        &pom.file,
+                        *at,
+                        format!("only profile {} adds module {module} to the reactor", profile.id),
+                    ),
+                )
+            });
+            queue.push((path, Some(index), depth + 1, false, Some(added)));
+        }
+    }
+}
+
+/// A module only a profile not active by default adds is runnable under that profile only:
+/// what its build produces moves to the profile, and the module says which profile builds it.
+fn only_with_profile(module: &mut Module, added: Option<(String, Evidence)>) {
+    let Some((id, evidence)) = added else {
+        return;
+    };
+    if let Some(mut runnable) = module.runnable.take() {
+        runnable.profile = Some(id.clone());
+        module.profiles = vec![runnable];
+    } else {
+        module.profiles.clear();
+    }
+    if module.hint.as_deref() != Some("packaging pom: an aggregator") {
+        module.hint = Some(format!("only profile {id}'s <modules> adds it to the build"));
+    }
+    module.added_by = Some((id, evidence));
 }
 
 /// Properties visible to a pom: those of the poms it inherits from first, its own over them,
@@ -712,6 +791,7 @@ fn module(
         spring: Default::default(),
         key: String::new(),
         by_profile: false,
+        added_by: None,
         depends: Vec::new(),
         distributed: false,
         launches: Vec::new(),

@@ -89,6 +89,9 @@ pub struct Module {
     /// Maven: the module is in the reactor only through a profile's `<modules>` (active by
     /// default), a variant of the build rather than what it always builds.
     pub by_profile: bool,
+    /// Maven: the profile not active by default whose `<modules>` alone adds the module to
+    /// the reactor (its build then names `-P ID`), with the line.
+    pub added_by: Option<(String, Evidence)>,
     /// Keys of the build's modules this one depends on.
     pub depends: Vec<String>,
     /// Maven: its build assembles a distribution of its own (maven-assembly-plugin), so it is

@@ -86,6 +86,7 @@ pub fn select<'a>(
             });
         }
     }
+    let profile = profile.or_else(|| profile_of_package(facts, settings));
     let products = facts.products(profile);
     let release = products.profile.clone();
     let profile = release.as_ref().map_or(profile, |(id, _)| Some(id.as_str()));
@@ -161,6 +162,17 @@ pub fn select<'a>(
                 });
             }
             _ => {
+                let mut names = names;
+                names.extend(
+                    facts
+                        .modules
+                        .iter()
+                        .filter(|m| !m.is_sample() && !m.profiles.is_empty())
+                        .filter_map(|m| {
+                            let (id, _) = m.added_by.as_ref()?;
+                            Some(format!("{} (profile {id})", label(m)))
+                        }),
+                );
                 return Err(DetectError::Several {
                     what: "modules with a runnable artefact".to_string(),
                     candidates: names,
@@ -170,7 +182,31 @@ pub fn select<'a>(
         }
     };
     let runnable = chosen.runnable_with(profile).expect("candidates have one");
+    if let Some((id, evidence)) = &chosen.added_by {
+        match step.as_mut() {
+            Some(step) => step.evidence.push(evidence.clone()),
+            None => {
+                step = Some(Step {
+                    question: "Which profile adds the module to the build?".to_string(),
+                    answer: format!("{id}: the build names -P {id}"),
+                    evidence: vec![evidence.clone()],
+                })
+            }
+        }
+    }
     Ok((chosen, runnable, step))
+}
+
+/// The profile `--package` needs when it names a module that only a profile not active by
+/// default adds to the reactor.
+fn profile_of_package<'a>(facts: &'a JavaFacts, settings: &Settings) -> Option<&'a str> {
+    let wanted = settings.package.as_ref()?;
+    facts
+        .modules
+        .iter()
+        .find(|m| &m.name == wanted || &m.dir == wanted)
+        .and_then(|m| m.added_by.as_ref())
+        .map(|(id, _)| id.as_str())
 }
 
 /// The runnable module the deployment ships, when there are several to choose from.
