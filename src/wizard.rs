@@ -392,10 +392,8 @@ fn text(
             }
             match key {
                 Key::Enter => break,
-                Key::Backspace => {
-                    if answer.pop().is_some() {
-                        term.write_str("\x08 \x08")?;
-                    }
+                Key::Backspace if answer.pop().is_some() => {
+                    term.write_str("\x08 \x08")?;
                 }
                 Key::Char(c) if !c.is_control() => {
                     answer.push(c);
