@@ -9,11 +9,15 @@
 # Evidence: Image labels? -> org.opencontainers.image.* with title shiplight, version 0.1.0, licences MIT OR ... <- Cargo.toml:3: version 0.1.0; Cargo.toml:9: license MIT OR Apache-2.0
 #
 # Build:    docker build -t shiplight .
-# Debug:    docker build --build-arg RUNTIME_TAG=debug-nonroot -t shiplight:debug .
+# Debug:    docker build --build-arg RUNTIME=debug -t shiplight:debug .
 #           docker run --rm -it --entrypoint=sh shiplight:debug
 
-# Production runtime by default; RUNTIME_TAG=debug-nonroot selects a variant with a BusyBox shell.
-ARG RUNTIME_TAG=nonroot
+# Production runtime by default; RUNTIME=debug selects a variant with a BusyBox shell.
+ARG RUNTIME=production
+
+# The runtime images: RUNTIME names the one the final stage starts from.
+FROM gcr.io/distroless/static-debian13:nonroot AS runtime-production
+FROM gcr.io/distroless/static-debian13:debug-nonroot AS runtime-debug
 
 # Build: registry and target directory live in cache mounts, so a source change rebuilds only
 # the project's own crates; the binary is copied out of the cache.
@@ -65,7 +69,9 @@ RUN mkdir -p /out/approot/app \
     && find /out/approot -exec touch -h -d "@${SOURCE_DATE_EPOCH:-0}" {} +
 
 # Runtime: the artefact only, owned by and run as the numeric non-root user; no shell needed.
-FROM gcr.io/distroless/static-debian13:${RUNTIME_TAG}
+# The stage the build-arg names (hadolint cannot resolve it, hence the pragma).
+# hadolint ignore=DL3006
+FROM runtime-${RUNTIME}
 COPY --from=build --chown=65532:65532 /out/approot/ /
 WORKDIR /app
 USER 65532:65532

@@ -72,6 +72,18 @@ pub enum DebugSwitch {
     Image { debug: &'static str },
 }
 
+/// The one build-arg that picks the runtime, the same for every vendor and image, pinned or
+/// not: `RUNTIME=production` (the default) or `RUNTIME=debug`, each the name of a stage that
+/// starts from one image, and the final stage starts from `runtime-${RUNTIME}`.
+pub fn debug_switch() -> (&'static str, String, String, String) {
+    (
+        "RUNTIME",
+        "production".to_string(),
+        "debug".to_string(),
+        "runtime-${RUNTIME}".to_string(),
+    )
+}
+
 /// One runtime image row.
 #[derive(Debug, Clone, Copy)]
 pub struct RuntimeImage {

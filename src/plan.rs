@@ -198,10 +198,9 @@ pub struct Runtime {
     pub libraries: String,
     /// The debug variant's whole reference.
     pub debug_image: String,
-    /// The digests file pins the production image: both runtime images are written as stages
-    /// of their own, `FROM image:tag@sha256:... AS runtime-production` and `FROM debug_image
-    /// AS runtime-debug` (whole pinned references, the form Renovate and Dependabot update),
-    /// and the final stage starts from the one the build-arg names.
+    /// The digests file pins the production image (whole pinned references in the
+    /// `runtime-production` and `runtime-debug` stages, the form Renovate and Dependabot
+    /// update).
     pub pinned: bool,
 }
 
@@ -220,26 +219,7 @@ impl Runtime {
             DebugSwitch::Image { debug } => images.reference(debug),
         };
         let pinned = image.contains('@');
-        let (arg_name, arg_default, arg_debug, from) = match row.debug {
-            _ if pinned => (
-                "RUNTIME",
-                "production".to_string(),
-                "debug".to_string(),
-                "runtime-${RUNTIME}".to_string(),
-            ),
-            DebugSwitch::Tag { production, debug } => (
-                "RUNTIME_TAG",
-                images.tag(row.repository, production),
-                images.tag(row.repository, debug),
-                format!("{repository}:${{RUNTIME_TAG}}"),
-            ),
-            DebugSwitch::Image { .. } => (
-                "RUNTIME_IMAGE",
-                image.clone(),
-                debug_image.clone(),
-                "${RUNTIME_IMAGE}".to_string(),
-            ),
-        };
+        let (arg_name, arg_default, arg_debug, from) = catalog::debug_switch();
         Runtime {
             pinned,
             debug_image,

@@ -249,21 +249,7 @@ pub fn named_runtime(
     let image = resolve(named);
     let debug_image = resolve(&debug);
     let pinned = image.contains('@');
-    let (arg_name, arg_default, arg_debug, from) = if pinned {
-        (
-            "RUNTIME",
-            "production".to_string(),
-            "debug".to_string(),
-            "runtime-${RUNTIME}".to_string(),
-        )
-    } else {
-        (
-            "RUNTIME_IMAGE",
-            image.clone(),
-            debug_image.clone(),
-            "${RUNTIME_IMAGE}".to_string(),
-        )
-    };
+    let (arg_name, arg_default, arg_debug, from) = crate::catalog::debug_switch();
     let step = Step {
         question: "Runtime image named in the settings?".to_string(),
         answer: format!(

@@ -139,7 +139,7 @@ fn existing_dockerfile_is_left_untouched_and_nothing_is_written() {
     shiplight().args(["init", "--force"]).arg(dir.path()).run();
     let written = fs::read_to_string(dir.path().join("Dockerfile")).unwrap();
     assert!(
-        written.contains("FROM gcr.io/distroless/static-debian13:${RUNTIME_TAG}"),
+        written.contains("FROM gcr.io/distroless/static-debian13:nonroot AS runtime-production"),
         "{written}"
     );
     assert!(dir.path().join(".dockerignore").exists());
@@ -495,12 +495,12 @@ fn python_constraint_names_the_vendor_that_fits() {
         "{out}"
     );
     assert!(
-        out.contains("FROM gcr.io/distroless/cc-debian13:${RUNTIME_TAG}"),
+        out.contains("FROM gcr.io/distroless/cc-debian13:nonroot AS runtime-production"),
         "{out}"
     );
     let out = dockerfile("chainguard");
     assert!(
-        out.contains("FROM cgr.dev/chainguard/python:${RUNTIME_TAG}"),
+        out.contains("FROM cgr.dev/chainguard/python:latest AS runtime-production"),
         "{out}"
     );
     let err = shiplight()
@@ -646,7 +646,7 @@ fn java_newer_than_distroless_is_refused_naming_the_vendor_that_fits() {
     let out = shiplight().args(["init", "--stdout"]).arg(dir.path()).run();
     assert!(
         out.stdout
-            .contains("FROM cgr.dev/chainguard/jre:${RUNTIME_TAG}")
+            .contains("FROM cgr.dev/chainguard/jre:latest AS runtime-production")
     );
 }
 

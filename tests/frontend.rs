@@ -76,7 +76,7 @@ fn static_sites_are_served_by_nginx_from_the_build_output() {
             "{name}: {out}"
         );
         assert!(
-            out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"),
+            out.contains("FROM cgr.dev/chainguard/nginx:latest AS runtime-production"),
             "{name}: {out}"
         );
         assert!(out.contains(&format!(
@@ -160,7 +160,7 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
         .arg(fixture("node-vite-spa"))
         .run()
         .stdout;
-    assert!(out.contains("FROM cgr.dev/chainguard/nginx:${RUNTIME_TAG}"));
+    assert!(out.contains("FROM cgr.dev/chainguard/nginx:latest AS runtime-production"));
     assert!(
         out.contains("FROM --platform=$BUILDPLATFORM cgr.dev/chainguard/node:latest-dev AS build"),
         "{out}"
@@ -175,7 +175,7 @@ fn the_site_is_served_on_both_vendors_and_the_chosen_port() {
         .run()
         .stdout;
     assert!(explain.contains("package.json:14: react-router-dom: routes on the client"));
-    assert!(explain.contains("debug:   --build-arg RUNTIME_TAG=latest-dev"));
+    assert!(explain.contains("debug:   --build-arg RUNTIME=debug"));
 }
 
 #[test]
@@ -201,7 +201,9 @@ fn server_rendered_frameworks_listen_on_every_interface() {
             "{name}: {out}"
         );
         assert!(out.contains(&format!("EXPOSE {port}")), "{name}");
-        assert!(out.contains("FROM gcr.io/distroless/nodejs22-debian13:${RUNTIME_TAG}"));
+        assert!(
+            out.contains("FROM gcr.io/distroless/nodejs22-debian13:nonroot AS runtime-production")
+        );
     }
 }
 

@@ -7,6 +7,7 @@ mod harness;
 mod cli;
 mod commands;
 mod config;
+mod docs;
 mod evidence;
 mod fixtures;
 mod floors;

@@ -3,6 +3,7 @@
 
 use crate::common::copy_dir;
 use crate::harness::shiplight;
+use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
@@ -29,29 +30,32 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     let (_keep, project) = fixture_copy("go-cmd-multi");
     let mut session = spawn(&["init", project.to_str().unwrap()]);
     session
-        .exp_string("Several main packages found. Which one?")
+        .exp_string("Several main packages found. Which one?\r\n")
         .unwrap();
     session.exp_string("./cmd/worker").unwrap();
     session.send("j").unwrap();
     session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("Image vendor").unwrap();
+    let before = session.exp_string("Which image vendor?").unwrap();
+    assert!(!before.contains("vendor distroless"), "{before}");
     session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("Runtime image family").unwrap();
+    session.exp_string("Which runtime image?").unwrap();
     session.send("\r").unwrap();
     session.flush().unwrap();
     session
-        .exp_string("Port the application listens on")
+        .exp_string("Which port does the application listen on?")
         .unwrap();
     session.send("8081\r").unwrap();
     session.flush().unwrap();
+    session.exp_string("Go project, vendor distroless").unwrap();
     session.exp_string("==> Dockerfile (preview) <==").unwrap();
     session.exp_string("Write the files?").unwrap();
     session.send("y").unwrap();
     session.flush().unwrap();
     session.exp_string("wrote").unwrap();
     session.exp_eof().unwrap();
+    assert_eq!(exit_code(&session), Some(0));
 
     let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
     assert!(
@@ -67,29 +71,145 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     shiplight().arg("check").arg(&project).run();
 }
 
+/// The exit code of the ended process, `None` when a signal ended it.
+fn exit_code(session: &PtySession) -> Option<i32> {
+    match session.process().wait().unwrap() {
+        WaitStatus::Exited(_, code) => Some(code),
+        _ => None,
+    }
+}
+
+/// Ctrl-C at a menu ends the wizard with the cursor shown again and the status of an
+/// interrupt; Esc, `q` and Ctrl-D end it with status 1; nothing is written either way.
 #[test]
-fn wizard_confirms_each_existing_file() {
+fn cancel_keys_end_the_wizard_with_the_terminal_restored() {
+    for (key, status) in [("\x03", 130), ("\x1b", 1), ("q", 1), ("\x04", 1)] {
+        let (_keep, project) = fixture_copy("go-cmd-multi");
+        let mut session = spawn(&["init", project.to_str().unwrap()]);
+        session.exp_string("Which one?").unwrap();
+        session.send(key).unwrap();
+        session.flush().unwrap();
+        session.exp_string("\x1b[?25h").unwrap();
+        session
+            .exp_string("cancelled: nothing was written")
+            .unwrap();
+        session.exp_eof().unwrap();
+        assert_eq!(exit_code(&session), Some(status), "{key:?}");
+        assert!(!project.join("Dockerfile").exists(), "{key:?}");
+        assert!(!project.join("shiplight.toml").exists(), "{key:?}");
+    }
+}
+
+/// Ctrl-D and Ctrl-C where the wizard asks for text, and Esc at the last question.
+#[test]
+fn cancel_keys_end_text_questions_and_the_confirmation() {
+    for (key, status) in [("\x04", 1), ("\x03", 130)] {
+        let (_keep, project) = fixture_copy("go-cmd-multi");
+        let mut session = spawn(&[
+            "init",
+            project.to_str().unwrap(),
+            "--go-main",
+            "./cmd/worker",
+            "--vendor",
+            "distroless",
+            "--runtime",
+            "static",
+        ]);
+        session.exp_string("Which port").unwrap();
+        session.send(key).unwrap();
+        session.flush().unwrap();
+        session
+            .exp_string("cancelled: nothing was written")
+            .unwrap();
+        session.exp_eof().unwrap();
+        assert_eq!(exit_code(&session), Some(status));
+    }
     let (_keep, project) = fixture_copy("go-basic");
-    std::fs::write(project.join("Dockerfile"), "FROM scratch\n").unwrap();
-    let mut session = spawn(&["init", project.to_str().unwrap(), "--vendor", "chainguard"]);
-    session.exp_string("Runtime image family").unwrap();
+    let mut session = spawn(&[
+        "init",
+        project.to_str().unwrap(),
+        "--vendor",
+        "distroless",
+        "--runtime",
+        "static",
+    ]);
+    session.exp_string("Write the files?").unwrap();
+    session.send("\x1b").unwrap();
+    session.flush().unwrap();
+    session
+        .exp_string("cancelled: nothing was written")
+        .unwrap();
+    session.exp_eof().unwrap();
+    assert_eq!(exit_code(&session), Some(1));
+    assert!(!project.join("Dockerfile").exists());
+}
+
+/// After Chainguard is chosen, the runtime images offered are Chainguard's, named as such.
+#[test]
+fn runtime_choices_follow_the_chosen_vendor() {
+    let (_keep, project) = fixture_copy("go-basic");
+    let mut session = spawn(&["init", project.to_str().unwrap()]);
+    session.exp_string("Which image vendor?").unwrap();
+    session.send("j").unwrap();
     session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("Write the files?").unwrap();
-    session.send("y").unwrap();
+    session.exp_string("Which runtime image?").unwrap();
+    session
+        .exp_string("> cgr.dev/chainguard/static (the smallest that runs it)")
+        .unwrap();
+    session
+        .exp_string("  cgr.dev/chainguard/glibc-dynamic")
+        .unwrap();
+    session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("exists. Replace it?").unwrap();
+    let explained = session.exp_string("Write the files?").unwrap();
+    assert!(
+        explained.contains("Go project, vendor chainguard"),
+        "{explained}"
+    );
+    assert!(
+        explained.contains("runtime: cgr.dev/chainguard/static:latest"),
+        "{explained}"
+    );
     session.send("n").unwrap();
     session.flush().unwrap();
-    session.exp_string("kept").unwrap();
+    session.exp_string("nothing was written").unwrap();
     session.exp_eof().unwrap();
-    assert_eq!(
-        std::fs::read_to_string(project.join("Dockerfile")).unwrap(),
-        "FROM scratch\n"
-    );
-    assert!(project.join(".dockerignore").exists());
-    let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
-    assert!(config.contains("vendor = \"chainguard\""), "{config}");
+}
+
+/// "yes" writes the files; files that exist are replaced after one question, whose default
+/// keeps them and says so.
+#[test]
+fn yes_writes_the_files_asking_once_about_those_that_exist() {
+    for (answer, replaced) in [("y", true), ("\r", false)] {
+        let (_keep, project) = fixture_copy("go-basic");
+        std::fs::write(project.join("Dockerfile"), "FROM scratch\n").unwrap();
+        std::fs::write(project.join(".dockerignore"), "*\n").unwrap();
+        let mut session = spawn(&["init", project.to_str().unwrap(), "--vendor", "chainguard"]);
+        session.exp_string("Which runtime image?").unwrap();
+        session.send("\r").unwrap();
+        session.flush().unwrap();
+        session.exp_string("Write the files? [Y/n]").unwrap();
+        session.send("\r").unwrap();
+        session.flush().unwrap();
+        session
+            .exp_string("Dockerfile, .dockerignore already exist. Replace them? [y/N]")
+            .unwrap();
+        session.send(answer).unwrap();
+        session.flush().unwrap();
+        let rest = session.exp_eof().unwrap();
+        assert!(!rest.contains("Replace"), "{rest}");
+        assert_eq!(exit_code(&session), Some(0));
+        assert!(rest.contains("wrote"), "{rest}");
+        let dockerfile = std::fs::read_to_string(project.join("Dockerfile")).unwrap();
+        assert_eq!(dockerfile != "FROM scratch\n", replaced, "{rest}");
+        if !replaced {
+            assert!(rest.contains("kept"), "{rest}");
+            assert!(rest.contains("--force replaces it"), "{rest}");
+        }
+        let config = std::fs::read_to_string(project.join("shiplight.toml")).unwrap();
+        assert!(config.contains("vendor = \"chainguard\""), "{config}");
+    }
 }
 
 #[test]

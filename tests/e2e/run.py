@@ -1195,8 +1195,9 @@ def own_image_case(keys):
 # their health probes), a static site, and an Express and a Starlette server whose packages are
 # the same on every platform (their build stages run on $BUILDPLATFORM) built for linux/arm64,
 # with the flags of their real-build cases. The arm64 runtime stand-in is the amd64 stand-in's
-# files (no program of it runs in the build) under a tag of its own, given through RUNTIME_TAG,
-# so the Dockerfile is the one shiplight wrote.
+# files (no program of it runs in the build) under a tag of its own, tagged as the production
+# runtime for the arm64 build only (the engine's image store holds one platform per tag, and
+# the docker CLI here has no --build-context), so the Dockerfile is the one shiplight wrote.
 ARM64_TAG = "arm64-standin"
 # The files each arm64 image must hold ({binary}: the plan's artefact, {probe}: its health
 # probe), and whether they are programs, which must be AArch64 ELF files.
@@ -1244,8 +1245,13 @@ def arm64_case(app_name, keys):
         if plan["platforms"] != ["linux/amd64", "linux/arm64"]:
             raise RuntimeError(f"the plan's platforms are {plan['platforms']}")
         arm64_standin(plan["runtime"], work)
-        run([DOCKER, "build", "--platform", "linux/arm64", "--build-arg",
-             f"{plan['runtime']['arg_name']}={ARM64_TAG}", "-t", tag, str(app)])
+        production = plan["runtime"]["image"]
+        amd64 = run([DOCKER, "image", "inspect", "-f", "{{.Id}}", production]).stdout.strip()
+        run([DOCKER, "tag", f"{plan['runtime']['repository']}:{ARM64_TAG}", production])
+        try:
+            run([DOCKER, "build", "--platform", "linux/arm64", "-t", tag, str(app)])
+        finally:
+            run([DOCKER, "tag", amd64, production])
         arch = run([DOCKER, "image", "inspect", "-f", "{{.Architecture}}", tag]).stdout.strip()
         if arch != "arm64":
             raise RuntimeError(f"the image's architecture is {arch}, not arm64")
