@@ -339,7 +339,10 @@ fn pairs(rest: &str) -> Vec<(String, String)> {
 }
 
 /// When the run starts a shell script of the repository (copied in by the stage or a stage it
-/// is built on, or found by name beside the Dockerfile or at the root), the program that script `exec`s last.
+/// is built on, or found by name beside the Dockerfile or at the root), the program that script
+/// `exec`s last; a script that `exec`s nothing runs its last foreground command (outside its
+/// functions, not sent to the background with `&`), with the script's own variables and its
+/// positional parameters (`${1-start}`) expanded.
 fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
     let program = &run.argv[0];
     let name = base_name(program);
@@ -373,8 +376,48 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
     let text = repo.read_text(&place, super::CAP).ok()??;
     let mut passes_through = None;
     let mut found = None;
-    for (index, line) in text.lines().enumerate() {
-        let Some(rest) = line.trim().strip_prefix("exec ") else {
+    let mut env = run.env.clone();
+    let mut last = None;
+    let mut function = 0usize;
+    let mut opening = false;
+    let mut functions = Vec::new();
+    let mut joined = String::new();
+    for (index, raw) in text.lines().enumerate() {
+        if let Some(part) = raw.trim_end().strip_suffix('\\') {
+            joined.push_str(part);
+            joined.push(' ');
+            continue;
+        }
+        joined.push_str(raw);
+        let whole = std::mem::take(&mut joined);
+        let line = whole.trim();
+        if function > 0 || opening || opens_function(line) {
+            if function == 0 && !opening {
+                functions.push(function_name(line));
+            }
+            opening = function == 0 && !line.contains('{');
+            function =
+                (function + line.matches('{').count()).saturating_sub(line.matches('}').count());
+            continue;
+        }
+        if let Some(assigned) = assigned(line, &env, run.args()) {
+            env.extend(assigned);
+            continue;
+        }
+        let Some(rest) = line.strip_prefix("exec ") else {
+            match shell::commands(line).last() {
+                Some((_, words)) if words.first().is_some_and(|first| first == "wait") => {
+                    last = None;
+                }
+                _ if line.ends_with('&') => {}
+                _ => {
+                    if let Some((_, words)) = shell::last_program(line)
+                        && !functions.contains(&words[0])
+                    {
+                        last = Some((index + 1, words));
+                    }
+                }
+            }
             continue;
         };
         let Some((_, words)) = shell::commands(rest).pop() else {
@@ -388,13 +431,31 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
             passes_through = Some(index + 1);
             continue;
         }
-        let words = expanded(&words, &run.env, run.args());
+        let words = expanded(&words, &env, run.args());
         if words
             .first()
             .is_some_and(|first| shell::is_program(first) && !first.starts_with('$'))
         {
             found = Some((index + 1, words));
         }
+    }
+    let foreground = last.and_then(|(line, words)| {
+        let (_, words) = launched(&words);
+        let words = expanded(&words, &env, run.args());
+        words
+            .first()
+            .is_some_and(|first| shell::is_program(first) && !first.starts_with('$'))
+            .then_some((line, words))
+    });
+    if found.is_none() && passes_through.is_none() {
+        let (line, words) = foreground?;
+        return Some(Run {
+            argv: words,
+            env: run.env.clone(),
+            role: None,
+            source: Source::Script,
+            evidence: Evidence::line(place, line, "runs last"),
+        });
     }
     let (line, words) = match (found, passes_through) {
         (Some(found), _) => found,
@@ -415,4 +476,69 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
         source: Source::Script,
         evidence: Evidence::line(place, line, "exec"),
     })
+}
+
+/// The name a line opening a shell function gives it.
+fn function_name(line: &str) -> String {
+    line.strip_prefix("function ")
+        .unwrap_or(line)
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect()
+}
+
+/// Whether a script line opens a shell function (`name() {`, `function name {`).
+fn opens_function(line: &str) -> bool {
+    let head = line.strip_prefix("function ").unwrap_or(line).trim_start();
+    let name = function_name(line);
+    !name.is_empty()
+        && (line.starts_with("function ") || head[name.len()..].trim_start().starts_with("()"))
+}
+
+/// The variables a script line sets when it only assigns (`action="${1-start}"`), their values
+/// expanded from `env` and the script's positional parameters `args`.
+fn assigned(
+    line: &str,
+    env: &[(String, String)],
+    args: &[String],
+) -> Option<Vec<(String, String)>> {
+    let line = line.strip_prefix("export ").unwrap_or(line);
+    let words = shell::words(line)?;
+    if words.is_empty() || words.iter().any(|word| shell::assignment(word).is_none()) {
+        return None;
+    }
+    Some(
+        words
+            .iter()
+            .filter_map(|word| shell::assignment(word))
+            .map(|(name, value)| (name, expand(&positional(&value, args), env)))
+            .collect(),
+    )
+}
+
+/// A value with its positional parameters (`$1`, `${1}`, `${1-default}`, `${1:-default}`)
+/// replaced by the script's arguments, or by the default when the argument is not given.
+fn positional(value: &str, args: &[String]) -> String {
+    let Some(inner) = value
+        .strip_prefix("${")
+        .and_then(|rest| rest.strip_suffix('}'))
+        .or_else(|| value.strip_prefix('$'))
+    else {
+        return value.to_string();
+    };
+    let digits: String = inner.chars().take_while(char::is_ascii_digit).collect();
+    let Ok(number) = digits.parse::<usize>() else {
+        return value.to_string();
+    };
+    let rest = &inner[digits.len()..];
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'));
+    if number == 0 || (!rest.is_empty() && default.is_none()) {
+        return value.to_string();
+    }
+    match (args.get(number - 1), default) {
+        (Some(arg), _) => arg.clone(),
+        (None, Some(default)) => default.to_string(),
+        (None, None) => String::new(),
+    }
 }

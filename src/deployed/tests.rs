@@ -242,3 +242,31 @@ fn a_script_passing_its_arguments_through_runs_the_command_after_it() {
     ]);
     assert_eq!(argvs(&Deployed::read(&repo))[1], "server -c /etc/x.json");
 }
+
+#[test]
+fn a_script_that_execs_nothing_runs_its_last_foreground_command() {
+    let (_dir, repo) = project(&[
+        (
+            "Dockerfile",
+            "FROM x\nCOPY . .\nENTRYPOINT [\"./entrypoint.sh\"]\nCMD [\"start\", \"all\"]\n",
+        ),
+        (
+            "entrypoint.sh",
+            "#!/bin/bash\nfunction cleanup()\n{\n    kill $(jobs -p)\n}\naction=\"${1-start}\"\nservice=\"${2:-web}\"\nPY=python3\ntrap cleanup EXIT\nif [[ \"$action\" == \"sh\" ]]; then\n    bash\nelse\n    cron || echo \"\"\n    \"$PY\" ctl \"${action}\" \"${service}\"\nfi\ncleanup\n",
+        ),
+    ]);
+    let deployed = Deployed::read(&repo);
+    assert_eq!(argvs(&deployed)[1], "python3 ctl start all");
+    assert_eq!(deployed.runs[1].evidence.place(), "entrypoint.sh:14");
+    let (_dir, repo) = project(&[
+        (
+            "Dockerfile",
+            "FROM x\nCOPY . .\nENTRYPOINT [\"./start.sh\"]\n",
+        ),
+        (
+            "start.sh",
+            "#!/bin/sh\npython worker.py &\npython server.py &\nwait\n",
+        ),
+    ]);
+    assert_eq!(argvs(&Deployed::read(&repo)), ["./start.sh"]);
+}

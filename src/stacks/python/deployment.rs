@@ -41,6 +41,43 @@ pub fn find(repo: &Repo, project: &Project, deployed: &Deployed) -> Option<Entry
         .find_map(|run| entry_of(repo, project, run))
 }
 
+/// The requirement files the deployment's build commands install (`pip install -r PATH`,
+/// `python -m pip install`, `uv pip install`), in order, each with its command's evidence.
+pub fn installed_requirements(deployed: &Deployed) -> Vec<(String, Evidence)> {
+    let mut found = Vec::new();
+    for build in &deployed.builds {
+        let argv = &build.argv;
+        let pip = argv.iter().position(|word| {
+            let name = base_name(word);
+            name == "pip" || name.strip_prefix("pip").is_some_and(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'))
+        });
+        let Some(pip) = pip else {
+            continue;
+        };
+        if argv.get(pip + 1).is_none_or(|word| word != "install") {
+            continue;
+        }
+        let mut words = argv[pip + 2..].iter();
+        while let Some(word) = words.next() {
+            let path = match word.as_str() {
+                "-r" | "--requirement" => words.next().cloned(),
+                other => other
+                    .strip_prefix("--requirement=")
+                    .or_else(|| other.strip_prefix("-r").filter(|rest| !rest.is_empty()))
+                    .map(str::to_string),
+            };
+            if let Some(path) = path {
+                let evidence = Evidence {
+                    detail: format!("installs {path}"),
+                    ..build.evidence.clone()
+                };
+                found.push((path, evidence));
+            }
+        }
+    }
+    found
+}
+
 /// The entry one run starts, if it starts something of the project.
 fn entry_of(repo: &Repo, project: &Project, run: &Run) -> Option<Entry> {
     let argv = unwrapped(&run.argv);
@@ -81,11 +118,11 @@ fn entry_of(repo: &Repo, project: &Project, run: &Run) -> Option<Entry> {
 /// `python [OPTIONS] -m MODULE` or `python [OPTIONS] FILE.py`, when the module or file is the
 /// project's own.
 fn interpreted(repo: &Repo, project: &Project, run: &Run, args: &[String]) -> Option<Entry> {
-    let mut words = args.iter();
-    while let Some(word) = words.next() {
+    let mut words = args.iter().enumerate();
+    while let Some((index, word)) = words.next() {
         match word.as_str() {
             "-m" => {
-                let module = words.next()?;
+                let (_, module) = words.next()?;
                 if !dotted(module) || !module_in(repo, project, module) {
                     return None;
                 }
@@ -105,18 +142,17 @@ fn interpreted(repo: &Repo, project: &Project, run: &Run, args: &[String]) -> Op
                 words.next();
             }
             flag if flag.starts_with('-') => {}
-            path => return file(repo, project, run, path),
+            path => return file(repo, project, run, path, &args[index + 1..]),
         }
     }
     None
 }
 
-/// `python PATH`: the script inside the project the path names (an absolute path in the image
-/// is matched by its longest tail that exists in the project).
-fn file(repo: &Repo, project: &Project, run: &Run, path: &str) -> Option<Entry> {
-    if !path.ends_with(".py") {
-        return None;
-    }
+/// `python PATH [ARGS]`: the script inside the project the path names (an absolute path in the
+/// image is matched by its longest tail that exists in the project), a `.py` file or one whose
+/// `#!` line names Python, with the arguments the deployment passes it when each is a plain
+/// word.
+fn file(repo: &Repo, project: &Project, run: &Run, path: &str, args: &[String]) -> Option<Entry> {
     let path = path.trim_start_matches("./");
     let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
     let rel = tails
@@ -126,15 +162,33 @@ fn file(repo: &Repo, project: &Project, run: &Run, path: &str) -> Option<Entry> 
                 && repo.is_file(&repo::join(&project.dir, tail))
         })?;
     let source = repo::join(&project.dir, rel);
+    if !rel.ends_with(".py") && !python_shebang(repo, &source) {
+        return None;
+    }
+    let args: Vec<String> = args
+        .iter()
+        .map(|arg| safe::argument(&run.evidence.file, "argument", arg).ok())
+        .collect::<Option<_>>()
+        .unwrap_or_default();
     let mut found = plain(
         Start::File {
             path: rel.to_string(),
+            args,
         },
         at(run, format!("runs python {rel}")),
     );
     found.port = source_port(repo, &source);
     found.health = crate::facts::health_in(repo, &source, SOURCE_CAP);
     Some(found)
+}
+
+/// Whether a file without the `.py` suffix is a Python script: its `#!` line names Python.
+fn python_shebang(repo: &Repo, file: &str) -> bool {
+    repo.read_text(file, SOURCE_CAP)
+        .ok()
+        .flatten()
+        .and_then(|text| text.lines().next().map(str::to_string))
+        .is_some_and(|first| first.starts_with("#!") && first.contains("python"))
 }
 
 /// The port a Python source names, with its line.

@@ -23,8 +23,13 @@ pub enum Start {
     Uvicorn { target: String },
     /// A console script installed into the venv.
     Script { name: String },
-    /// A Python file run by the interpreter, relative to the project directory.
-    File { path: String },
+    /// A Python file run by the interpreter, relative to the project directory, with the
+    /// arguments the deployment passes it.
+    File {
+        path: String,
+        #[serde(skip_serializing_if = "Vec::is_empty")]
+        args: Vec<String>,
+    },
     /// A package run by the interpreter as a module (`python -m pkg`, its `__main__.py`).
     Module { module: String },
 }
@@ -199,7 +204,10 @@ fn installed_script_file(repo: &Repo, project: &Project) -> Option<Entry> {
 /// The entry that runs a program the interpreter starts.
 fn program(chosen: super::scripts::Chosen) -> Entry {
     let start = match chosen.program {
-        super::scripts::Program::File(path) => Start::File { path },
+        super::scripts::Program::File(path) => Start::File {
+            path,
+            args: Vec::new(),
+        },
         super::scripts::Program::Module(module) => Start::Module { module },
     };
     Entry {
@@ -335,6 +343,7 @@ fn script_file(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectEr
                 framework: None,
                 start: Start::File {
                     path: rel.to_string(),
+                    args: Vec::new(),
                 },
                 source_dir: None,
                 evidence: Evidence::file(&file, "script run by the interpreter"),

@@ -355,7 +355,8 @@ pub fn describe_start(start: &entry::Start) -> String {
         entry::Start::Gunicorn { target } => format!("gunicorn {target}"),
         entry::Start::Uvicorn { target } => format!("uvicorn {target}"),
         entry::Start::Script { name } => format!("console script {name}"),
-        entry::Start::File { path } => format!("python {path}"),
+        entry::Start::File { path, args } if args.is_empty() => format!("python {path}"),
+        entry::Start::File { path, args } => format!("python {path} {}", args.join(" ")),
         entry::Start::Module { module } => format!("python -m {module}"),
     }
 }
@@ -386,7 +387,8 @@ fn not_an_application(dir: &str) -> bool {
 }
 
 fn read(repo: &Repo, deployed: &Deployed) -> Result<Option<PythonFacts>, DetectError> {
-    let Some(root_project) = project::read(repo, "")? else {
+    let installed = deployment::installed_requirements(deployed);
+    let Some(root_project) = project::read(repo, "", &installed)? else {
         return Ok(None);
     };
     let (manager, manager_evidence, lock) = manager(repo, &root_project)?;
@@ -406,7 +408,7 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Option<PythonFacts>, DetectE
     }
     for pattern in &root_project.workspace_members {
         for dir in crate::manifest::expand(repo, "pyproject.toml", None, pattern)? {
-            if let Some(member) = project::read(repo, &dir)? {
+            if let Some(member) = project::read(repo, &dir, &installed)? {
                 projects.push(member);
             }
         }
@@ -489,12 +491,13 @@ fn manager(
             lock,
         ));
     }
-    let evidence = match project.requirements.first() {
-        Some(file) => Evidence::file(file, "requirements file"),
-        None if project.pep621 => {
+    let evidence = match (project.requirements.first(), &project.requirements_installed_by) {
+        (Some(_), Some(installed)) => installed.clone(),
+        (Some(file), None) => Evidence::file(file, "requirements file"),
+        (None, _) if project.pep621 => {
             Evidence::file("pyproject.toml", "[project] dependencies, no lock file")
         }
-        None => Evidence::file(
+        (None, _) => Evidence::file(
             project.setup_script.as_deref().unwrap_or("pyproject.toml"),
             "setuptools project",
         ),

@@ -56,6 +56,9 @@ pub struct PythonPlan {
     pub manifests: Vec<ManifestCopy>,
     /// pip: the top requirement file.
     pub requirements: Option<String>,
+    /// pip: further top requirement files installed with it.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub more_requirements: Vec<String>,
     /// pip: dependencies read from `[project].dependencies`.
     pub pyproject_dependencies: bool,
     /// The dependency step needs the whole source (`-e .`, setup.py only).
@@ -413,6 +416,7 @@ pub fn plan(
             server: planner.server.clone(),
             manifests: manifest_copies(&install.files),
             requirements: install.requirements,
+            more_requirements: install.more_requirements,
             pyproject_dependencies: install.pyproject_dependencies,
             source_first: install.source_first,
             install_project: install.install_project,
@@ -493,6 +497,7 @@ struct Install {
     /// Manifests copied before the dependency step.
     files: Vec<String>,
     requirements: Option<String>,
+    more_requirements: Vec<String>,
     pyproject_dependencies: bool,
     source_first: bool,
     tool: Option<Tool>,
@@ -574,11 +579,15 @@ impl<'a> Planner<'a> {
                     safe::name(&self.pyproject, "console script", name)?
                 )]
             }
-            Start::File { path } => {
-                vec![
+            Start::File { path, args } => {
+                let mut command = vec![
                     python,
                     safe::relative_path(&entry.evidence.file, "script", path)?,
-                ]
+                ];
+                for arg in args {
+                    command.push(safe::argument(&entry.evidence.file, "argument", arg)?);
+                }
+                command
             }
             Start::Module { module } => {
                 vec![
@@ -874,6 +883,11 @@ impl<'a> Planner<'a> {
             ));
         } else if let Some(top) = project.requirements.first() {
             install.requirements = Some(safe::relative_path(top, "requirement file", top)?);
+            for more in &project.more_requirements {
+                install
+                    .more_requirements
+                    .push(safe::relative_path(more, "requirement file", more)?);
+            }
             install.files.extend(project.requirements.iter().cloned());
         } else if let Some(evidence) = &project.dynamic_dependencies {
             install.source_first = true;

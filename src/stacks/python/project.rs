@@ -54,6 +54,12 @@ pub struct Project {
     pub scm_version: Option<Evidence>,
     /// The top requirement file and every file it includes, relative to the root.
     pub requirements: Vec<String>,
+    /// Further top requirement files the deployment installs beside the first (`pip install
+    /// -r a.txt -r b.txt`), in its order.
+    pub more_requirements: Vec<String>,
+    /// The deployment's install command that named the requirement files, when none has a
+    /// conventional name.
+    pub requirements_installed_by: Option<Evidence>,
     /// A requirement line that installs the project itself (`-e .`, `.`).
     pub installs_itself: Option<Evidence>,
     /// The first requirement line that pins by hash (`--hash=`) or asks pip to
@@ -120,8 +126,14 @@ fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectEr
     }
 }
 
-/// Reads the project in `dir`; `None` when it has none of the Python manifests.
-pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
+/// Reads the project in `dir`; `None` when it has none of the Python manifests. `installed`
+/// are the requirement files the project's own deployment installs (`pip install -r PATH`,
+/// each with the command's evidence), read when no file has a conventional name.
+pub fn read(
+    repo: &Repo,
+    dir: &str,
+    installed: &[(String, Evidence)],
+) -> Result<Option<Project>, DetectError> {
     let mut project = Project {
         dir: dir.to_string(),
         ..Project::default()
@@ -136,6 +148,19 @@ pub fn read(repo: &Repo, dir: &str) -> Result<Option<Project>, DetectError> {
         if repo.has_file(&file)? {
             read_requirements(repo, &file, 0, &mut project)?;
             break;
+        }
+    }
+    if project.requirements.is_empty() {
+        for (path, evidence) in installed {
+            let Some(file) = in_project(repo, dir, path)? else {
+                continue;
+            };
+            if project.requirements.is_empty() {
+                project.requirements_installed_by = Some(evidence.clone());
+            } else if !project.requirements.contains(&file) {
+                project.more_requirements.push(file.clone());
+            }
+            read_requirements(repo, &file, 0, &mut project)?;
         }
     }
     for script in ["setup.py", "setup.cfg"] {
@@ -583,6 +608,24 @@ pub fn poetry_to_pep440(spec: &str) -> String {
         };
     }
     spec.to_string()
+}
+
+/// The file of the project in `dir` an install command's path names: the path itself, or
+/// its longest tail that is a file of the project (a Dockerfile installs from where it copied
+/// the file, `/tmp/requirements_versions.txt`).
+fn in_project(repo: &Repo, dir: &str, path: &str) -> Result<Option<String>, DetectError> {
+    let path = path.trim_start_matches("./");
+    let tails = std::iter::once(path).chain(path.match_indices('/').map(|(at, _)| &path[at + 1..]));
+    for tail in tails {
+        if tail.is_empty() || tail.starts_with('/') || tail.split('/').any(|part| part == "..") {
+            continue;
+        }
+        let file = repo::join(dir, tail);
+        if repo.has_file(&file)? {
+            return Ok(Some(file));
+        }
+    }
+    Ok(None)
 }
 
 fn read_requirements(
