@@ -4,9 +4,9 @@
 #   curl -fsSL https://raw.githubusercontent.com/shiplight/shiplight/main/install.sh | sh
 #   curl -fsSL .../install.sh | sh -s -- --version 0.1.0 --dir /usr/local/bin
 #
-# It downloads shiplight-<version>-<target>.tar.gz and the .sha256 beside it from the GitHub
-# release v<version>, refuses the archive unless its SHA-256 matches, and installs the binary
-# into --dir, else $SHIPLIGHT_INSTALL_DIR, else ~/.local/bin. The version is --version, else
+# It downloads shiplight-<target>.tar.gz (a static musl build, as the release workflow names it)
+# and the .sha256 beside it from the GitHub release v<version>, refuses the archive unless its
+# SHA-256 matches, and installs the binary into --dir, else $SHIPLIGHT_INSTALL_DIR, else ~/.local/bin. The version is --version, else
 # $SHIPLIGHT_VERSION, else the latest release.
 #
 # SHIPLIGHT_DOWNLOAD_URL replaces https://github.com/shiplight/shiplight/releases/download (a
@@ -51,7 +51,7 @@ main() {
         *[!0-9A-Za-z.+-]*|'') fail "not a release version: '$version'" ;;
     esac
 
-    archive="shiplight-$version-$target.tar.gz"
+    archive="shiplight-$target.tar.gz"
     url="$base/v$version/$archive"
     tmp="$(mktemp -d "${TMPDIR:-/tmp}/shiplight-install.XXXXXX")"
     trap 'rm -rf "$tmp"' EXIT
@@ -131,8 +131,8 @@ detect_target() {
     machine="$(uname -m)"
     [ "$os" = Linux ] || fail "no release build for $os: build from source with cargo install --git https://github.com/shiplight/shiplight"
     case "$machine" in
-        x86_64|amd64) echo x86_64-unknown-linux-gnu ;;
-        aarch64|arm64) echo aarch64-unknown-linux-gnu ;;
+        x86_64|amd64) echo x86_64-unknown-linux-musl ;;
+        aarch64|arm64) echo aarch64-unknown-linux-musl ;;
         *) fail "no release build for $machine: build from source with cargo install --git https://github.com/shiplight/shiplight" ;;
     esac
 }

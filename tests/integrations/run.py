@@ -40,7 +40,7 @@ import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 FIXTURE = ROOT / "tests" / "fixtures" / "go-basic"
-TARGET = "x86_64-unknown-linux-gnu" if os.uname().machine in ("x86_64", "amd64") else "aarch64-unknown-linux-gnu"
+TARGET = "x86_64-unknown-linux-musl" if os.uname().machine in ("x86_64", "amd64") else "aarch64-unknown-linux-musl"
 
 failures = []
 
@@ -103,9 +103,9 @@ class Releases:
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def publish(self, version, files, layout="flat", checksum=None):
-        """Writes shiplight-VERSION-TARGET.tar.gz holding `files` (name -> (bytes, mode)) at the
+        """Writes shiplight-TARGET.tar.gz holding `files` (name -> (bytes, mode)) at the
         top or in a directory named like the archive, and its .sha256 (or `checksum`)."""
-        name = f"shiplight-{version}-{TARGET}.tar.gz"
+        name = f"shiplight-{TARGET}.tar.gz"
         folder = self.root / "releases" / "download" / f"v{version}"
         folder.mkdir(parents=True, exist_ok=True)
         raw = io.BytesIO()
