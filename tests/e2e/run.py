@@ -1185,6 +1185,16 @@ def own_image_case(keys):
                 or not re.search(r"^FROM ", out, re.M):
             raise RuntimeError(f"init --stdout in the image printed no Dockerfile:\n{out[:2000]}")
         size = int(run([DOCKER, "image", "inspect", "-f", "{{.Size}}", tag]).stdout)
+        # The image's binary is the static x86_64 release build: tests/release/run.sh checks,
+        # packs and runs this one instead of compiling the crate a second time.
+        kept = ROOT / "target" / "static" / "own-image"
+        kept.mkdir(parents=True, exist_ok=True)
+        container = run([DOCKER, "create", tag]).stdout.strip()
+        try:
+            run([DOCKER, "cp", f"{container}:{plan['app']['dir']}/{plan['app']['binary']}",
+                 str(kept / "shiplight")])
+        finally:
+            run([DOCKER, "rm", "-f", container], check=False)
         return f"built in {took:.0f} s ({size / 1e6:.1f} MB); init --stdout on /src printed a Dockerfile"
     finally:
         run([DOCKER, "rmi", "-f", tag], check=False)
