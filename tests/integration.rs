@@ -15,7 +15,7 @@ mod frontend;
 mod identity;
 mod moved;
 mod one_folder;
-mod package;
 mod output;
+mod package;
 mod tree;
 mod wizard;
