@@ -14,12 +14,12 @@ build_dir=target/static
 version="$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)"
 fail() { echo "release: $*" >&2; exit 1; }
 
-# SHIPLIGHT_RELEASE_BINARY: a static release build made already (CI passes the one the real-build
-# suite built into shiplight's own image from the repository's Dockerfile, the same release
-# profile with +crt-static, so the crate is not compiled twice).
-if [ -n "${SHIPLIGHT_RELEASE_BINARY:-}" ]; then
-  bin="$SHIPLIGHT_RELEASE_BINARY"
-  [ -x "$bin" ] || fail "SHIPLIGHT_RELEASE_BINARY=$bin is not an executable file"
+# The first argument, when given: a static release build made already (CI passes the one the
+# real-build suite built into shiplight's own image from the repository's Dockerfile, the same
+# release profile with +crt-static, so the crate is not compiled twice).
+if [ -n "${1:-}" ]; then
+  bin="$1"
+  [ -x "$bin" ] || fail "$bin is not an executable file"
 else
   RUSTFLAGS="-C target-feature=+crt-static" \
     cargo build --quiet --release --locked --target "$target" --target-dir "$build_dir"
