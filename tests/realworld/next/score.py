@@ -402,10 +402,29 @@ def names_oracle(row, message):
         for p in programs for c in candidates)
 
 
+def refusal(error):
+    """The refusal as one line: the message of a `--json` error document (JSON on stderr), its
+    choices listed one per line (`found several X:` then an indented line each) joined back as
+    `found several X: a, b. ` before the advice."""
+    text = error.strip()
+    try:
+        text = json.loads(text)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    lines = text.splitlines() or ["no output"]
+    first, rest = lines[0], lines[1:]
+    items = []
+    while rest and rest[0].startswith("  "):
+        items.append(rest.pop(0).strip())
+    if first.endswith(":") and items:
+        first = f"{first} {', '.join(items)}. {' '.join(line.strip() for line in rest)}".strip()
+    return first
+
+
 def score(row, result):
     """(class, what shiplight chose) for one mode."""
     if result["code"] != 0:
-        first = (result["error"].strip().splitlines() or ["no output"])[0]
+        first = refusal(result["error"])
         first = re.sub(r"^error:\s*", "", first)
         if result["code"] == 2:
             if names_oracle(row, first):
