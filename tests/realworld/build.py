@@ -82,7 +82,14 @@ def shiplight(*args, timeout=120):
 
 
 def first_line(result):
-    lines = (result.stderr or result.stdout).strip().splitlines()
+    """The first line of what a failed run printed: the message of a `--json` error document
+    (JSON on stderr), else the first line of its output."""
+    text = (result.stderr or result.stdout).strip()
+    try:
+        text = json.loads(text)["error"]["message"]
+    except (ValueError, KeyError, TypeError):
+        pass
+    lines = text.splitlines()
     return lines[0] if lines else f"exit {result.returncode}, no output"
 
 
