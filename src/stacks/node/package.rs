@@ -312,10 +312,7 @@ pub fn read_manifest(
             )
         });
     package.entry = entry(repo, &package, root)?;
-    package.port = port(repo, &package)?;
-    package.health = entry_sources(&package)
-        .iter()
-        .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
+    read_entry_sources(repo, &mut package)?;
     Ok(Some(package))
 }
 
@@ -936,13 +933,19 @@ pub fn deployed_entry(
             build_env: Vec::new(),
             layout: None,
         });
-        package.port = port(repo, package)?;
-        package.health = entry_sources(package)
-            .iter()
-            .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
+        read_entry_sources(repo, package)?;
         return Ok(true);
     }
     Ok(false)
+}
+
+/// The port and the health route the package's entry sources name, read once its entry is set.
+fn read_entry_sources(repo: &Repo, package: &mut Package) -> Result<(), DetectError> {
+    package.port = port(repo, package)?;
+    package.health = entry_sources(package)
+        .iter()
+        .find_map(|file| facts::health_in(repo, file, SOURCE_CAP));
+    Ok(())
 }
 
 /// The scripts that start a package in production, in order.
