@@ -151,12 +151,7 @@ impl Client {
                     method = Method::Get;
                     continue;
                 }
-                let body = response
-                    .body_mut()
-                    .with_config()
-                    .limit(BODY_CAP)
-                    .read_to_vec()
-                    .unwrap_or_default();
+                let body = body(&mut response).unwrap_or_default();
                 return Err(fail(format!(
                     "{url} answered {status}{}",
                     answer(&body)
@@ -174,11 +169,7 @@ impl Client {
                     }
                 }
             }
-            let body = response
-                .body_mut()
-                .with_config()
-                .limit(BODY_CAP)
-                .read_to_vec()
+            let body = body(&mut response)
                 .map_err(|err| fail(format!("{url}: reading the manifest: {err}")))?;
             let hashed = sha256(&body);
             return match named {
@@ -257,12 +248,7 @@ impl Client {
         }
         let mut response = request.call().map_err(|err| format!("{realm}: {err}"))?;
         let status = response.status().as_u16();
-        let body = response
-            .body_mut()
-            .with_config()
-            .limit(BODY_CAP)
-            .read_to_vec()
-            .map_err(|err| format!("{realm}: {err}"))?;
+        let body = body(&mut response).map_err(|err| format!("{realm}: {err}"))?;
         if status != 200 {
             return Err(format!(
                 "{realm} answered {status}{}",
@@ -286,6 +272,15 @@ impl Client {
 enum Method {
     Head,
     Get,
+}
+
+/// A response's body, read up to [`BODY_CAP`].
+fn body(response: &mut ureq::http::Response<ureq::Body>) -> Result<Vec<u8>, ureq::Error> {
+    response
+        .body_mut()
+        .with_config()
+        .limit(BODY_CAP)
+        .read_to_vec()
 }
 
 fn header(response: &ureq::http::Response<ureq::Body>, name: &str) -> Option<String> {
