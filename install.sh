@@ -75,8 +75,7 @@ main() {
     mkdir "$tmp/unpacked"
     tar -xzf "$tmp/$archive" -C "$tmp/unpacked" || fail "cannot unpack $archive"
     binary=""
-    for candidate in "$tmp/unpacked/shiplight" "$tmp/unpacked/shiplight-$version-$target/shiplight" \
-        "$tmp/unpacked/shiplight-$target/shiplight"; do
+    for candidate in "$tmp/unpacked/shiplight" "$tmp/unpacked/shiplight-$target/shiplight"; do
         if [ -f "$candidate" ] && [ ! -L "$candidate" ]; then
             binary="$candidate"
             break
