@@ -413,18 +413,63 @@ impl Repo {
         let Some(found) = self.resolve(rel)? else {
             return Ok(None);
         };
-        let fail = |cause: String| refusal(rel, &cause);
-        let (mut bytes, whole) =
-            read_regular(&self.root.join(&found.real), found.kind, limit).map_err(fail)?;
-        if !whole
-            && let Err(err) = std::str::from_utf8(&bytes)
-            && err.error_len().is_none()
-        {
-            bytes.truncate(err.valid_up_to());
+        let (text, whole) = head(&self.root.join(&found.real), found.kind, limit)
+            .map_err(|cause| refusal(rel, &cause))?;
+        Ok(Some((Rc::new(text), whole)))
+    }
+
+    /// Reads the heads of `rels` as [`Repo::map_heads`] does, in parallel, and keeps them for
+    /// [`Repo::read_head`] to answer from memory.
+    pub fn read_heads(&self, rels: &[String], limit: u64) {
+        let read = self.map_heads(rels, limit, |text, whole| (text.to_string(), whole));
+        let mut heads = self.heads.borrow_mut();
+        for (rel, result) in rels.iter().zip(read) {
+            let result = result.map(|found| found.map(|(text, whole)| (Rc::new(text), whole)));
+            heads.entry((rel.clone(), limit)).or_insert(result);
         }
-        text(bytes)
-            .map(|text| Some((Rc::new(text), whole)))
-            .map_err(fail)
+    }
+
+    /// [`Repo::read_head`] of each of `rels`, mapped by `f` (the text and whether it is the
+    /// whole file), in the order of `rels`: for the many small files one question reads (a Go
+    /// program's packages). Every path is resolved here, on the calling thread, through the
+    /// same boundary; only the reads of regular files already resolved inside the root and `f`
+    /// run on up to [`READERS`] threads. Heads already read this run are mapped from memory;
+    /// the texts read here are not kept.
+    pub fn map_heads<T: Send>(
+        &self,
+        rels: &[String],
+        limit: u64,
+        f: impl Fn(&str, bool) -> T + Sync,
+    ) -> Vec<Result<Option<T>, RepoError>> {
+        let mut results: Vec<Option<Result<Option<T>, RepoError>>> = Vec::new();
+        let mut jobs = Vec::new();
+        for (index, rel) in rels.iter().enumerate() {
+            let known = self.heads.borrow().get(&(rel.clone(), limit)).cloned();
+            results.push(match known {
+                Some(done) => Some(done.map(|found| found.map(|(text, whole)| f(&text, whole)))),
+                None => match self.resolve(rel) {
+                    Ok(Some(found)) => {
+                        jobs.push((index, self.root.join(&found.real), found.kind));
+                        None
+                    }
+                    Ok(None) => Some(Ok(None)),
+                    Err(err) => Some(Err(err)),
+                },
+            });
+        }
+        let work = |(index, path, kind): &(usize, PathBuf, Kind)| {
+            let mapped = head(path, *kind, limit)
+                .map(|(text, whole)| Some(f(&text, whole)))
+                .map_err(|cause| refusal(&rels[*index], &cause));
+            (*index, mapped)
+        };
+        for (index, mapped) in in_parallel(&jobs, work) {
+            results[index] = Some(mapped);
+        }
+        results
+            .into_iter()
+            .map(|done| done.expect("every path is read or answered"))
+            .collect()
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
@@ -555,34 +600,85 @@ pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
 }
 
 /// The bytes of `path`, which resolution found to be of `kind`: at most `limit` of them, with
-/// whether that is the whole file. Only a regular file is opened. The file is read into a
-/// buffer of the size it had when opened (one byte more, to see its end), so a file that did
-/// not change is read in one call and one more that finds its end.
+/// whether that is the whole file. Only a regular file is opened. The file is read as it was
+/// when opened: up to the size `fstat` gave then, in one call when nothing interrupts it, with
+/// no further call to find its end (a file reporting size 0, as /proc does, is read to its end).
 fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), String> {
     regular(kind)?;
     let fail = |err: std::io::Error| format!("cannot read it: {err}");
-    let (mut file, size) = open_regular(path).map_err(fail)?;
-    let most = usize::try_from(limit).unwrap_or(usize::MAX - 1) + 1;
-    let mut bytes = vec![0; usize::try_from(size.saturating_add(1)).map_or(most, |n| n.min(most))];
-    let mut filled = 0;
-    loop {
-        if filled == bytes.len() {
-            if filled == most {
-                break;
-            }
-            bytes.resize(filled.saturating_mul(2).clamp(4096, most), 0);
-        }
-        match file.read(&mut bytes[filled..]) {
-            Ok(0) => break,
-            Ok(read) => filled += read,
-            Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(err) => return Err(fail(err)),
-        }
-    }
-    bytes.truncate(filled);
+    let (file, size) = open_regular(path).map_err(fail)?;
+    let most = limit.saturating_add(1);
+    let want = if size > 0 { size.min(most) } else { most };
+    let mut bytes = Vec::with_capacity(usize::try_from(size.min(most)).unwrap_or(0));
+    file.take(want).read_to_end(&mut bytes).map_err(fail)?;
     let whole = bytes.len() as u64 <= limit;
-    bytes.truncate(limit as usize);
+    bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((bytes, whole))
+}
+
+/// The first `limit` bytes of the regular file at `path` as UTF-8 text (a character cut at the
+/// end dropped, a leading byte-order mark too), with whether that is the whole file.
+fn head(path: &Path, kind: Kind, limit: u64) -> Result<(String, bool), String> {
+    let (mut bytes, whole) = read_regular(path, kind, limit)?;
+    if !whole
+        && let Err(err) = std::str::from_utf8(&bytes)
+        && err.error_len().is_none()
+    {
+        bytes.truncate(err.valid_up_to());
+    }
+    Ok((text(bytes)?, whole))
+}
+
+/// Most threads [`Repo::map_heads`] reads on.
+const READERS: usize = 4;
+/// Fewest files worth a second thread: below this, starting it costs more than it saves.
+const PARALLEL_FROM: usize = 16;
+
+/// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
+/// one when there are few jobs), each taking the next job not yet taken: the results in no
+/// particular order.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let threads = if jobs.len() < PARALLEL_FROM {
+        1
+    } else {
+        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+        *CORES.get_or_init(|| {
+            std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS))
+        })
+    };
+    if threads == 1 {
+        return jobs.iter().map(work).collect();
+    }
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let run = || {
+        let mut done = Vec::new();
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(at) else {
+                return done;
+            };
+            done.push(work(job));
+        }
+    };
+    std::thread::scope(|scope| {
+        let helpers: Vec<_> = (1..threads)
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(256 << 10)
+                    .spawn_scoped(scope, run)
+                    .ok()
+            })
+            .collect();
+        let mut all = run();
+        for helper in helpers {
+            all.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+        }
+        all
+    })
 }
 
 /// Why what is there cannot be read as a file, when it is not a regular file.
@@ -654,6 +750,43 @@ mod tests {
         std::fs::write(dir.path().join("secret.txt"), "outside\n").unwrap();
         let repo = Repo::new(dir.path().join("project"));
         (dir, repo)
+    }
+
+    #[test]
+    fn heads_read_in_parallel_answer_as_one_by_one() {
+        let (dir, repo) = project();
+        let mut rels = Vec::new();
+        for n in 0..40 {
+            let name = format!("conf/f{n:02}.go");
+            std::fs::write(repo.root().join(&name), format!("package p{n}\n")).unwrap();
+            rels.push(name);
+        }
+        symlink("../../secret.txt", repo.root().join("conf/up.go")).unwrap();
+        symlink("real.toml", repo.root().join("conf/inside.go")).unwrap();
+        rels.extend(["conf/up.go", "conf/inside.go", "conf/missing.go", "conf"].map(String::from));
+        repo.read_head("conf/f03.go", 100).unwrap();
+        let mapped = repo.map_heads(&rels, 100, |text, whole| (text.to_string(), whole));
+        assert_eq!(mapped.len(), rels.len());
+        for (rel, got) in rels.iter().zip(mapped) {
+            let want = fresh(&dir).read_head(rel, 100);
+            let want = want.map(|found| found.map(|(text, whole)| (String::clone(&text), whole)));
+            assert_eq!(got, want, "{rel}");
+        }
+        repo.read_heads(&rels, 100);
+        assert!(
+            repo.read_head("conf/up.go", 100)
+                .unwrap_err()
+                .cause
+                .contains("project")
+        );
+        assert_eq!(
+            &*repo.read_head("conf/f39.go", 100).unwrap().unwrap().0,
+            "package p39\n"
+        );
+    }
+
+    fn fresh(dir: &tempfile::TempDir) -> Repo {
+        Repo::new(dir.path().join("project"))
     }
 
     #[test]

@@ -248,6 +248,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedGo) -> Result<Option<GoFacts>, 
     for m in &modules {
         let mut dirs = main_candidates(repo, &m.dir)?;
         dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
+        scanned.prefetch(repo, dirs.iter());
         for dir in dirs {
             if let Some(mut main) = analyse_main(repo, &mut scanned, &modules, m, &dir)? {
                 if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
@@ -466,6 +467,7 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectE
     );
     let top = subdirs(module_dir);
     let mut found = Vec::new();
+    read_first_files(repo, top.iter().take(SEARCH_LIMIT));
     for dir in top.iter().take(SEARCH_LIMIT) {
         if is_main_dir(repo, dir)? {
             found.push(dir.clone());
@@ -476,7 +478,9 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectE
             .iter()
             .filter(|dir| !has_go_files(repo, dir))
             .flat_map(|dir| subdirs(dir))
-            .take(SEARCH_LIMIT);
+            .take(SEARCH_LIMIT)
+            .collect::<Vec<_>>();
+        read_first_files(repo, nested.iter());
         for dir in nested {
             if is_main_dir(repo, &dir)? {
                 found.push(dir);
@@ -487,22 +491,26 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectE
     Ok(dirs)
 }
 
+/// Reads the first Go file of each of `dirs` in parallel, for [`is_main_dir`] to find.
+fn read_first_files<'d>(repo: &Repo, dirs: impl Iterator<Item = &'d String>) {
+    let firsts: Vec<String> = dirs
+        .filter_map(|dir| {
+            let first = buildable_files(repo, dir).into_iter().next()?;
+            Some(repo::join(dir, &first))
+        })
+        .collect();
+    repo.read_heads(&firsts, SOURCE_CAP);
+}
+
 /// Whether a directory holds Go files a build could compile.
 fn has_go_files(repo: &Repo, dir: &str) -> bool {
-    !repo
-        .list_dir(dir, |name, kind| {
-            kind.is_file() && source::is_buildable_name(name)
-        })
-        .is_empty()
+    !buildable_files(repo, dir).is_empty()
 }
 
 /// Whether the first Go file a linux build compiles in `dir` says `package main`: one file's
 /// header read, not the package.
 fn is_main_dir(repo: &Repo, dir: &str) -> Result<bool, DetectError> {
-    let names = repo.list_dir(dir, |name, kind| {
-        kind.is_file() && source::is_buildable_name(name)
-    });
-    for name in names.iter().take(4) {
+    for name in buildable_files(repo, dir).iter().take(4) {
         if let Some((text, _)) = repo.read_head(&repo::join(dir, name), SOURCE_CAP)? {
             let scanned = source::scan_header(&text);
             if scanned.built_on_linux() {
@@ -532,6 +540,44 @@ impl Scanned {
         self.0.insert(dir.to_string(), Rc::clone(&files));
         Ok(files)
     }
+
+    /// Reads and scans the packages of `dirs` not read yet, their files in parallel: what
+    /// [`Scanned::package`] then finds in memory. A package with a file that cannot be read is
+    /// left for [`Scanned::package`] to report, at its turn.
+    fn prefetch<'d>(&mut self, repo: &Repo, dirs: impl Iterator<Item = &'d String>) {
+        let mut owners = Vec::new();
+        let mut rels = Vec::new();
+        for dir in dirs {
+            if self.0.contains_key(dir) || owners.iter().any(|(d, _)| d == dir) {
+                continue;
+            }
+            let names = buildable_files(repo, dir);
+            owners.push((dir.clone(), names.len()));
+            rels.extend(names.into_iter().map(|name| repo::join(dir, &name)));
+        }
+        let mut results = repo
+            .map_heads(&rels, SOURCE_CAP, |text, _| source::scan(text))
+            .into_iter();
+        let mut rels = rels.into_iter();
+        for (dir, count) in owners {
+            let read: Result<Vec<_>, _> = rels
+                .by_ref()
+                .take(count)
+                .zip(results.by_ref().take(count))
+                .filter_map(|(rel, result)| result.map(|found| found.map(|file| (rel, file))).transpose())
+                .collect();
+            if let Ok(read) = read {
+                self.0.insert(dir, package_of(read).into());
+            }
+        }
+    }
+}
+
+/// The names of the files in `dir` a Go build could compile.
+fn buildable_files(repo: &Repo, dir: &str) -> Vec<String> {
+    repo.list_dir(dir, |name, kind| {
+        kind.is_file() && source::is_buildable_name(name)
+    })
 }
 
 /// The Go files of one package directory that a linux build compiles, read and scanned. A file
@@ -540,23 +586,24 @@ impl Scanned {
 /// package offers a `!cgo` variant, its cgo-only files are left out: a CGO_ENABLED=0 build
 /// takes the variant, so what they import is not needed.
 fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
-    let names = repo.list_dir(dir, |name, kind| {
-        kind.is_file() && source::is_buildable_name(name)
-    });
     let mut files = Vec::new();
-    for name in names {
+    for name in buildable_files(repo, dir) {
         let rel = repo::join(dir, &name);
         if let Some((text, _)) = repo.read_head(&rel, SOURCE_CAP)? {
-            let scanned = source::scan(&text);
-            if scanned.built_on_linux() {
-                files.push((rel, scanned));
-            }
+            files.push((rel, source::scan(&text)));
         }
     }
+    Ok(package_of(files))
+}
+
+/// The files of a package a linux build compiles, of its scanned files: those its constraints
+/// keep, without the cgo-only ones when the package offers a `!cgo` variant.
+fn package_of(mut files: Vec<(String, source::GoFile)>) -> Vec<(String, source::GoFile)> {
+    files.retain(|(_, f)| f.built_on_linux());
     if files.iter().any(|(_, f)| f.is_no_cgo_variant()) {
         files.retain(|(_, f)| !f.needs_cgo());
     }
-    Ok(files)
+    files
 }
 
 /// If `dir` holds a main package, walks the project packages it imports and gathers cgo, C++
@@ -597,9 +644,13 @@ fn analyse_main(
     };
 
     let mut seen = BTreeSet::from([dir.to_string()]);
-    let mut queue = VecDeque::from([(dir.to_string(), files)]);
+    let mut queue = VecDeque::from([dir.to_string()]);
     let mut walk = Walk::default();
-    while let Some((pkg_dir, files)) = queue.pop_front() {
+    while let Some(pkg_dir) = queue.pop_front() {
+        if !scanned.0.contains_key(&pkg_dir) {
+            scanned.prefetch(repo, std::iter::once(&pkg_dir).chain(queue.iter()));
+        }
+        let files = scanned.package(repo, &pkg_dir)?;
         collect_package(repo, &pkg_dir, &files, &mut main, &mut walk);
         for (rel, file) in files.iter() {
             for (import, line) in &file.imports {
@@ -608,8 +659,7 @@ fn analyse_main(
                 };
                 let local = facts::inside(rel, Some(*line), "import", "", &local)?;
                 if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
-                    let files = scanned.package(repo, &local)?;
-                    queue.push_back((local, files));
+                    queue.push_back(local);
                 }
             }
         }
