@@ -418,6 +418,68 @@ impl Repo {
         Ok(Some((Rc::new(text), whole)))
     }
 
+    /// [`Repo::text`] of each of `rels`, mapped by `f`, in the order of `rels`, the reads and
+    /// `f` run in parallel as [`Repo::map_heads`] runs them: for the many manifests of a large
+    /// workspace. Each text read here is kept for [`Repo::text`] too, and handed to `f` with
+    /// what `f` makes of it.
+    pub fn map_texts<T: Send>(
+        &self,
+        rels: &[String],
+        cap: u64,
+        f: impl Fn(&str) -> T + Sync,
+    ) -> Vec<Result<Option<(Rc<String>, T)>, RepoError>> {
+        let mut results: Vec<Option<Result<Option<(Rc<String>, T)>, RepoError>>> = Vec::new();
+        let mut jobs = Vec::new();
+        for (index, rel) in rels.iter().enumerate() {
+            let known = self.texts.borrow().get(&(rel.clone(), cap)).cloned();
+            results.push(match known {
+                Some(done) => Some(done.map(|found| {
+                    found.map(|text| {
+                        let mapped = f(&text);
+                        (text, mapped)
+                    })
+                })),
+                None => match self.resolve(rel) {
+                    Ok(Some(found)) => {
+                        jobs.push((index, self.root.join(&found.real), found.kind));
+                        None
+                    }
+                    Ok(None) => Some(Ok(None)),
+                    Err(err) => Some(Err(err)),
+                },
+            });
+        }
+        let work = |(index, path, kind): &(usize, PathBuf, Kind)| {
+            let read = read_regular(path, *kind, cap).and_then(|(bytes, whole)| {
+                if !whole {
+                    return Err(too_large(cap));
+                }
+                text(bytes)
+            });
+            let mapped = read.map(|text| {
+                let made = f(&text);
+                (text, made)
+            });
+            (*index, mapped)
+        };
+        for (index, mapped) in in_parallel(&jobs, work) {
+            let rel = &rels[index];
+            let mapped = mapped
+                .map(|(text, made)| Some((Rc::new(text), made)))
+                .map_err(|cause| refusal(rel, &cause));
+            let kept = mapped
+                .as_ref()
+                .map(|found| found.as_ref().map(|(text, _)| Rc::clone(text)))
+                .map_err(Clone::clone);
+            self.texts.borrow_mut().insert((rel.clone(), cap), kept);
+            results[index] = Some(mapped);
+        }
+        results
+            .into_iter()
+            .map(|done| done.expect("every path is read or answered"))
+            .collect()
+    }
+
     /// Reads the heads of `rels` as [`Repo::map_heads`] does, in parallel, and keeps them for
     /// [`Repo::read_head`] to answer from memory.
     pub fn read_heads(&self, rels: &[String], limit: u64) {

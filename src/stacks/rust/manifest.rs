@@ -177,13 +177,25 @@ fn read_members(
     let line = key_line(text, "members");
     let exclude: HashSet<String> = exclude.into_iter().collect();
     let mut member_dirs: HashSet<String> = project.packages.iter().map(|p| p.dir.clone()).collect();
+    let mut expanded = Vec::new();
     for pattern in string_list("Cargo.toml", workspace, "members")? {
         for dir in expand(repo, "Cargo.toml", line, &pattern)? {
-            if exclude.contains(&dir) || member_dirs.contains(&dir) {
+            if !exclude.contains(&dir) && !member_dirs.contains(&dir) {
+                expanded.push((pattern.clone(), dir));
+            }
+        }
+    }
+    let files: Vec<String> = expanded
+        .iter()
+        .map(|(_, dir)| repo::join(dir, "Cargo.toml"))
+        .collect();
+    let parsed = repo.map_texts(&files, MANIFEST_CAP, |text| text.parse::<Table>());
+    for (((pattern, dir), file), read) in expanded.into_iter().zip(files).zip(parsed) {
+        {
+            if member_dirs.contains(&dir) {
                 continue;
             }
-            let file = repo::join(&dir, "Cargo.toml");
-            let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+            let Some((text, member)) = read? else {
                 if pattern.contains('*') {
                     continue;
                 }
@@ -196,7 +208,7 @@ fn read_members(
                     format!("workspace member {dir} has no Cargo.toml"),
                 ));
             };
-            let member = parse_toml(&file, &text)?;
+            let member = member.or_else(|_| parse_toml(&file, &text))?;
             if !member.contains_key("package") {
                 continue;
             }
