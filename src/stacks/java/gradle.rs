@@ -140,6 +140,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        documented: None,
         reports: Vec::new(),
         profile_ids: Vec::new(),
     })

@@ -571,6 +571,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        documented: None,
         reports: report_only(&poms),
         profile_ids: poms
             .iter()
