@@ -102,6 +102,9 @@ pub struct Module {
     pub launches: Vec<(String, Evidence)>,
     /// Maven: the jar its build writes (`target/FINALNAME.jar`).
     pub jar: Option<String>,
+    /// Maven: the directory of the reactor that builds it when that is not the root's (a pom
+    /// below the root inheriting from it that the root does not list), with why.
+    pub reactor: Option<(String, Evidence)>,
 }
 
 /// Words that mark a module as a sample, example, demo, test or benchmark rather than the
