@@ -81,7 +81,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut modules = Vec::new();
     let mut kotlin = settings_file.is_some_and(|f| f.ends_with(".kts"));
     for dir in &settings.dirs {
-        let Some(file) = build_file(repo, dir)? else {
+        let Some(file) = build_file(repo, dir, settings.named_build_files)? else {
             continue;
         };
         kotlin |= file.ends_with(".kts");
@@ -140,6 +140,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        documented: None,
         reports: Vec::new(),
         profile_ids: Vec::new(),
     })
@@ -151,6 +152,9 @@ struct SettingsFile {
     file: Option<&'static str>,
     root_name: Option<String>,
     dirs: Vec<String>,
+    /// The settings set a project's `buildFileName`: an included project's build file may be
+    /// named after it (`zap/zap.gradle.kts`).
+    named_build_files: bool,
 }
 
 impl SettingsFile {
@@ -160,6 +164,7 @@ impl SettingsFile {
             file: None,
             root_name: None,
             dirs: vec![String::new()],
+            named_build_files: false,
         };
         for file in ["settings.gradle.kts", "settings.gradle"] {
             if repo.has_file(file)? {
@@ -175,6 +180,9 @@ impl SettingsFile {
             let line = code(line);
             if line.starts_with("rootProject.name") {
                 settings.root_name = quoted(line).first().map(|n| n.to_string());
+            }
+            if line.contains("buildFileName") {
+                settings.named_build_files = true;
             }
             if !line.starts_with("include") || line.starts_with("includeBuild") {
                 continue;
@@ -204,9 +212,17 @@ impl SettingsFile {
     }
 }
 
-/// The build file of the project in `dir`: build.gradle.kts, else build.gradle, else none.
-fn build_file(repo: &Repo, dir: &str) -> Result<Option<String>, DetectError> {
-    for name in ["build.gradle.kts", "build.gradle"] {
+/// The build file of the project in `dir`: build.gradle.kts, else build.gradle, else (when
+/// the settings rename build files, `named`) one named after the project's directory
+/// (`zap/zap.gradle.kts`), else none.
+fn build_file(repo: &Repo, dir: &str, named: bool) -> Result<Option<String>, DetectError> {
+    let project = dir.rsplit('/').next().unwrap_or(dir);
+    let own = [format!("{project}.gradle.kts"), format!("{project}.gradle")];
+    let renamed = own.iter().filter(|_| named && !dir.is_empty());
+    for name in ["build.gradle.kts", "build.gradle"]
+        .into_iter()
+        .chain(renamed.map(String::as_str))
+    {
         let file = repo::join(dir, name);
         if repo.has_file(&file)? {
             return Ok(Some(file));
@@ -242,6 +258,7 @@ fn project(
         distributed: false,
         launches: Vec::new(),
         jar: None,
+        reactor: None,
         about: crate::manifest::About::default(),
     };
     module.depends = project_dependencies(text);
@@ -254,6 +271,7 @@ fn project(
     match artefact(file, text, &mut module.hint)? {
         Some((artefact, at, plugin)) => {
             let framework = matches!(artefact, Artefact::SpringBoot { .. } | Artefact::Quarkus);
+            let path = (plugin == MANIFEST).then(|| RUNTIME_LIBS.to_string());
             module.port = super::port(repo, dir, framework)?;
             module.health = super::health(repo, &module.manifest)?;
             if matches!(artefact, Artefact::SpringBoot { .. }) {
@@ -261,14 +279,22 @@ fn project(
             }
             module.runnable = Some(Runnable {
                 artefact,
-                evidence: Evidence::line(file, at, format!("plugin {plugin}")),
-                path: None,
+                evidence: Evidence::line(
+                    file,
+                    at,
+                    if plugin == MANIFEST {
+                        plugin.to_string()
+                    } else {
+                        format!("plugin {plugin}")
+                    },
+                ),
+                path,
                 profile: None,
             });
         }
         None => {
             module.hint.get_or_insert_with(|| {
-                "no runnable artefact: apply the Spring Boot, Quarkus, shadow or application plugin".to_string()
+                "no runnable artefact: apply the Spring Boot, Quarkus, shadow or application plugin, or name a Main-Class in the jar task's manifest".to_string()
             });
         }
     }
@@ -372,8 +398,71 @@ fn artefact(
                     None
                 }
             }
+        } else if let Some((main, at)) = manifest_main(text) {
+            let main_class =
+                safe::argument(file, "Main-Class", &main).map_err(|e| e.at_line(Some(at)))?;
+            Some((Artefact::Classpath { main_class }, at, MANIFEST))
         } else {
             None
         },
     )
+}
+
+/// What a jar whose manifest names its main class is started by, in the evidence.
+const MANIFEST: &str = "the jar's manifest names its Main-Class";
+
+/// Where the build puts such a jar and its runtime libraries (a task the Dockerfile adds with
+/// an init script), under the project's directory.
+pub const RUNTIME_LIBS: &str = "build/runtime-libs";
+
+/// Blocks of a build file that configure other projects than its own.
+const OTHER_PROJECTS: &[&str] = &["project(", "subprojects", "allprojects", "configure("];
+
+/// The class a jar task's manifest names (`"Main-Class" to "org.acme.Main"`,
+/// `'Main-Class': 'org.acme.Main'`), with its line: the literal after `Main-Class` on the line,
+/// outside the blocks that configure other projects (`project(':bench') { ... }`).
+fn manifest_main(text: &str) -> Option<(String, usize)> {
+    let mut blocks: Vec<bool> = Vec::new();
+    text.lines().enumerate().find_map(|(index, line)| {
+        let line = code(line);
+        let other = OTHER_PROJECTS.iter().any(|p| line.starts_with(p));
+        let outside = !blocks.iter().any(|b| *b);
+        for (at, c) in line.char_indices() {
+            match c {
+                '{' => blocks.push(other && !line[..at].contains('{')),
+                '}' => {
+                    blocks.pop();
+                }
+                _ => {}
+            }
+        }
+        if !outside {
+            return None;
+        }
+        let literals = quoted(line);
+        let at = literals.iter().position(|l| *l == "Main-Class")?;
+        let main = literals.get(at + 1)?;
+        let class = !main.is_empty()
+            && main.split('.').all(|part| {
+                part.chars().next().is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                    && part.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+            });
+        class.then(|| (main.to_string(), index + 1))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::manifest_main;
+
+    #[test]
+    fn manifest_main_class_of_this_project_only() {
+        let own = "tasks.named<Jar>(\"jar\") {\n    manifest {\n        attributes(\"Main-Class\" to \"org.acme.Main\")\n    }\n}\n";
+        assert_eq!(manifest_main(own), Some(("org.acme.Main".to_string(), 3)));
+        let groovy = "jar {\n  manifest {\n    attributes 'Main-Class': 'org.acme.Tool'\n  }\n}\n";
+        assert_eq!(manifest_main(groovy), Some(("org.acme.Tool".to_string(), 3)));
+        let other = "project(':bench') {\n  jar {\n    manifest {\n      attributes \"Main-Class\": \"org.openjdk.jmh.Main\"\n    }\n  }\n}\n";
+        assert_eq!(manifest_main(other), None);
+        assert_eq!(manifest_main("attributes(\"Main-Class\" to \"${main}\")"), None);
+    }
 }

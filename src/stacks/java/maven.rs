@@ -476,7 +476,10 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
     let mut poms: Vec<(Pom, Option<usize>)> = Vec::new();
     let mut optional: Vec<bool> = Vec::new();
     let mut added_by: Vec<Option<(String, Evidence)>> = Vec::new();
+    let mut reactors: Vec<String> = Vec::new();
+    let mut outside: Vec<String> = Vec::new();
     let mut queue: Vec<Queued> = vec![(String::new(), None, 0, false, None)];
+    loop {
     while let Some((dir, parent, depth, by_profile, added)) =
         (!queue.is_empty()).then(|| queue.remove(0))
     {
@@ -531,9 +534,19 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
             ));
         }
         queue_inactive(repo, &pom, &dir, index, depth, &added, poms.len(), &mut queue);
+        reactors.push(parent.map_or_else(|| dir.clone(), |p| reactors[p].clone()));
         poms.push((pom, parent));
         optional.push(by_profile);
         added_by.push(added);
+    }
+    if !outside.is_empty() || poms.len() >= MAX_MODULES {
+        break;
+    }
+    outside = outside_reactors(repo, &poms)?;
+    if outside.is_empty() {
+        break;
+    }
+    queue.extend(outside.iter().map(|dir| (dir.clone(), None, 1, false, None)));
     }
     let wrapper = super::wrapper(repo, "mvnw", ".mvn/wrapper/maven-wrapper.properties")?;
     let mut build_files: Vec<String> = poms.iter().map(|(pom, _)| pom.file.clone()).collect();
@@ -557,6 +570,15 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         module.key = pom.key();
         module.by_profile = optional[index];
         module.depends = pom.dependency_keys().filter(|k| keys.contains(k)).collect();
+        if !reactors[index].is_empty() {
+            let root = &poms[0].0;
+            let reactor = repo::join(&reactors[index], "pom.xml");
+            let detail = format!(
+                "inherits from the root pom ({}), which does not list it among its modules: a reactor of its own",
+                root.artifact_id
+            );
+            module.reactor = Some((reactors[index].clone(), Evidence::file(reactor, detail)));
+        }
         modules.push(module);
     }
     launched_elsewhere(repo, &mut modules)?;
@@ -571,6 +593,7 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
         build_dirs,
         modules,
         deployed: None,
+        documented: None,
         reports: report_only(&poms),
         profile_ids: poms
             .iter()
@@ -580,6 +603,42 @@ pub fn read(repo: &Repo) -> Result<JavaFacts, DetectError> {
             .into_iter()
             .collect(),
     })
+}
+
+/// Directories just below the root whose pom.xml inherits from the root pom while the root
+/// (an aggregator) does not list them: reactors of their own in the same project (a back-end
+/// built apart from the libraries the root builds), read after the root's reactor.
+fn outside_reactors(repo: &Repo, poms: &[(Pom, Option<usize>)]) -> Result<Vec<String>, DetectError> {
+    let Some((root, _)) = poms.first().filter(|(p, _)| p.dir.is_empty() && p.packaging == "pom")
+    else {
+        return Ok(Vec::new());
+    };
+    let mut dirs = repo.list_dir("", |name, kind| {
+        kind.is_dir()
+            && !name.starts_with('.')
+            && !matches!(name, "node_modules" | "target" | "vendor" | "build")
+    });
+    dirs.sort();
+    let mut found = Vec::new();
+    for dir in dirs {
+        if poms.iter().any(|(pom, _)| pom.dir == dir) {
+            continue;
+        }
+        let file = repo::join(&dir, "pom.xml");
+        let Some(text) = repo.read_text(&file, MANIFEST_CAP)? else {
+            continue;
+        };
+        let Ok(pom) = parse(&file, &dir, &text) else {
+            continue;
+        };
+        let inherits = pom.parent.as_ref().is_some_and(|(group, artifact, _)| {
+            format!("{group}:{artifact}") == root.key()
+        });
+        if inherits && safe::relative_path(&file, "reactor", &dir).is_ok() {
+            found.push(dir);
+        }
+    }
+    Ok(found)
 }
 
 /// A pom to read: its directory, the pom listing it, its depth, whether a profile active by
@@ -796,6 +855,7 @@ fn module(
         distributed: false,
         launches: Vec::new(),
         jar: None,
+        reactor: None,
         about: crate::manifest::About {
             version: (raw_version != "0").then(|| {
                 (

@@ -5,6 +5,7 @@
 pub mod gradle;
 pub mod maven;
 pub mod plan;
+pub mod readme;
 pub mod shipped;
 pub mod spring;
 pub mod tree;
@@ -101,6 +102,9 @@ pub struct Module {
     pub launches: Vec<(String, Evidence)>,
     /// Maven: the jar its build writes (`target/FINALNAME.jar`).
     pub jar: Option<String>,
+    /// Maven: the directory of the reactor that builds it when that is not the root's (a pom
+    /// below the root inheriting from it that the root does not list), with why.
+    pub reactor: Option<(String, Evidence)>,
 }
 
 /// Words that mark a module as a sample, example, demo, test or benchmark rather than the
@@ -175,6 +179,9 @@ pub struct JavaFacts {
     /// The directory of the module the project's own deployment ships, with the descriptor
     /// line that says so (see [`shipped::module`]).
     pub deployed: Option<(String, Evidence)>,
+    /// The directory of the module a root README starts with `java -jar`, with the line (see
+    /// [`readme::module`]).
+    pub documented: Option<(String, Evidence)>,
     /// Maven: the plugins only `<reporting>` names, which the dependency step leaves out.
     pub reports: Vec<(String, Evidence)>,
     /// Maven: the id of every profile the build's poms declare, sorted, for a profile the
@@ -196,7 +203,8 @@ impl JavaFacts {
     /// are not samples, examples, demos, tests or benchmarks (unless all are), of those the
     /// ones the build always lists over those a profile adds (unless all are); then the one
     /// that assembles the others, when exactly one does (see [`JavaFacts::assembler`]), else
-    /// the project's server (see [`JavaFacts::server`]), with the evidence for the choice.
+    /// the project's server or the one module that starts it (see [`JavaFacts::server`]), else
+    /// the one a root README starts (see [`readme::module`]), with the evidence for the choice.
     /// With no profile named, when every module the default build makes runnable is a sample
     /// or a test and the application modules become runnable under one profile only, the
     /// products are theirs under that profile (see [`JavaFacts::release_profile`]).
@@ -234,7 +242,10 @@ impl JavaFacts {
             .map(|(one, evidence)| (one, "it assembles the build", evidence))
             .or_else(|| {
                 self.server(&products.modules)
-                    .map(|(one, evidence)| (one, "it is the project's server", evidence))
+            })
+            .or_else(|| {
+                self.readme(&products.modules)
+                    .map(|(one, evidence)| (one, "the README starts it", evidence))
             });
         if let Some((one, reason, evidence)) = picked {
             products.modules = vec![one];
@@ -274,10 +285,19 @@ impl JavaFacts {
         Some((id, Evidence::file(first.manifest.clone(), detail)))
     }
 
+    /// Among several runnable modules, the one a root README starts with `java -jar`.
+    fn readme<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
+        let (dir, evidence) = self.documented.as_ref()?;
+        let one = chosen.iter().find(|m| &m.dir == dir)?;
+        Some((*one, evidence.clone()))
+    }
+
     /// Among several runnable modules, the project's server: the only one named after the
     /// build's root module then `server` (`acme-server` in build `acme` or `acme-parent`), by
-    /// its name or a directory on its path (`acme-server/acme-server-starter`).
-    fn server<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, Evidence)> {
+    /// its name or a directory on its path (`acme-server/acme-server-starter`); when no runnable
+    /// module is so named, the one that starts a server library so named (see
+    /// [`JavaFacts::server_launcher`]). With the reason in words.
+    fn server<'a>(&self, chosen: &[&'a Module]) -> Option<(&'a Module, &'static str, Evidence)> {
         let root = self.modules.iter().find(|m| m.dir.is_empty())?;
         let mut project = words(&root.name);
         if project.len() > 1
@@ -292,12 +312,50 @@ impl JavaFacts {
             words(&m.name) == project || m.dir.split('/').any(|part| words(part) == project)
         };
         let servers: Vec<&&Module> = chosen.iter().filter(|m| named(m)).collect();
-        let [one] = servers.as_slice() else {
+        match servers.as_slice() {
+            [one] => {
+                let detail = format!(
+                    "named after the build's root module {} then server: the project's server",
+                    root.name
+                );
+                let evidence = Evidence::file(one.manifest.clone(), detail);
+                Some((**one, "it is the project's server", evidence))
+            }
+            [] => self
+                .server_launcher(chosen, &named)
+                .map(|(one, evidence)| (one, "it starts the project's server", evidence)),
+            _ => None,
+        }
+    }
+
+    /// Among several runnable modules, the one that starts the project's server when that
+    /// server is a library module (named after the build's root module then `server`, building
+    /// nothing runnable itself): the only runnable module that depends on it, directly or
+    /// through other modules.
+    fn server_launcher<'a>(
+        &self,
+        chosen: &[&'a Module],
+        named: &dyn Fn(&Module) -> bool,
+    ) -> Option<(&'a Module, Evidence)> {
+        let libraries: Vec<&Module> = self
+            .modules
+            .iter()
+            .filter(|m| named(m) && m.runnable.is_none() && m.profiles.is_empty())
+            .filter(|m| m.hint.as_deref() != Some("packaging pom: an aggregator"))
+            .collect();
+        let [server] = libraries.as_slice() else {
+            return None;
+        };
+        let launchers: Vec<&&Module> = chosen
+            .iter()
+            .filter(|m| self.reached(m).contains(&server.key))
+            .collect();
+        let [one] = launchers.as_slice() else {
             return None;
         };
         let detail = format!(
-            "named after the build's root module {} then server: the project's server",
-            root.name
+            "the only runnable module that depends on {}, the project's server (a library named after the build's root module then server)",
+            server.name
         );
         Some((**one, Evidence::file(one.manifest.clone(), detail)))
     }
@@ -490,6 +548,7 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     match result {
         Ok(mut facts) => {
             facts.deployed = shipped::module(&facts, deployed);
+            facts.documented = readme::module(repo, &facts);
             Detection::Found {
                 facts: Box::new(super::Facts::Java(Box::new(facts))),
             }

@@ -36,8 +36,12 @@ pub struct JavaPlan {
     pub module_dir: String,
     /// Every module's directory, for the build output the .dockerignore leaves out.
     pub module_dirs: Vec<String>,
-    /// Maven: `-pl DIR -am` selects the module; Gradle: the task path prefix (`:api:`).
+    /// Maven: `-pl DIR -am` selects the module (DIR relative to its reactor); Gradle: the task
+    /// path prefix (`:api:`).
     pub maven_projects: Option<String>,
+    /// Maven: the directory of the module's reactor when the root's does not build it; the
+    /// root's reactor is installed first, then that one builds the module (`-f DIR/pom.xml`).
+    pub reactor: Option<String>,
     /// Maven: the plugins only `<reporting>` names, which the dependency step leaves out (a
     /// package build never runs them, and one may not even resolve).
     pub skip_reports: Option<SkipReports>,
@@ -431,6 +435,16 @@ pub fn plan(
             .map(|(script, _)| vec![Evidence::file(script.clone(), "wrapper script")])
             .unwrap_or_default(),
     });
+    if let Some((dir, evidence)) = &module.reactor {
+        steps.push(Step {
+            question: "Which reactor builds the module?".to_string(),
+            answer: format!(
+                "{dir}/pom.xml, which the root pom does not list: the root's reactor is installed first, then {dir}/pom.xml builds {}",
+                module.name
+            ),
+            evidence: vec![evidence.clone()],
+        });
+    }
     if !facts.reports.is_empty() {
         steps.push(reports_step(&facts.reports));
     }
@@ -539,6 +553,12 @@ fn java_plan(
         Artefact::SpringBoot { layered, .. } => ("spring-boot", *layered, "bootJar"),
         Artefact::Quarkus => ("quarkus", false, "quarkusBuild"),
         Artefact::FatJar => ("fat-jar", false, "shadowJar"),
+        Artefact::Classpath { .. }
+            if facts.tool == Tool::Gradle
+                && runnable.path.as_deref() == Some(super::gradle::RUNTIME_LIBS) =>
+        {
+            ("classpath", false, "runtimeLibs")
+        }
         Artefact::Classpath { .. } => ("classpath", false, "installDist"),
     };
     let (mut entrypoint, mut command_args) = launch(runtime, &runnable.artefact);
@@ -564,12 +584,25 @@ fn java_plan(
     } else {
         format!(":{}:", module_dir.replace('/', ":"))
     };
+    let reactor = module
+        .reactor
+        .as_ref()
+        .map(|(dir, _)| safe::relative_path(&module.manifest, "reactor directory", dir))
+        .transpose()?;
+    let projects = match &reactor {
+        Some(reactor) => module_dir
+            .strip_prefix(reactor.as_str())
+            .and_then(|rest| rest.strip_prefix('/'))
+            .map(str::to_string),
+        None => (!module.dir.is_empty()).then(|| module_dir.clone()),
+    };
     Ok(JavaPlan {
         tool: facts.tool,
         command,
         manifests: manifest_copies(&files),
         dirs,
-        maven_projects: (!module.dir.is_empty()).then(|| module_dir.clone()),
+        maven_projects: projects,
+        reactor,
         skip_reports: (!facts.reports.is_empty()).then(|| SkipReports {
             plugin: catalog::MAVEN_DEPENDENCY_PLUGIN,
             artifacts: facts

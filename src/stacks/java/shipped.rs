@@ -78,7 +78,7 @@ type Said<'a> = (&'a [String], &'a Evidence, &'static str);
 
 /// Whether the word at `index` of `words` names `module`: its jar or distribution archive
 /// (version aside), its main class, its `target/` or `build/libs/` directory, or `-pl MODULE`.
-fn names(module: &Module, words: &[String], index: usize, word: &str) -> bool {
+pub(super) fn names(module: &Module, words: &[String], index: usize, word: &str) -> bool {
     if let Some(jar) = [".jar", ".tar.gz", ".tgz", ".zip"]
         .iter()
         .find_map(|ext| word.strip_suffix(ext))
