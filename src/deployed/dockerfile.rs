@@ -1,12 +1,14 @@
 //! A repository's own Dockerfiles: the command the production stage (the last) runs, with
 //! `ENTRYPOINT` and `CMD` inherited through the stages it is built on, its `EXPOSE`d ports and
 //! the paths it copies out of build stages; and every stage's `RUN` commands with the stage's
-//! environment. An entrypoint script the repository holds is followed to the program it `exec`s.
+//! environment. An entrypoint script the repository holds is followed to the program it `exec`s,
+//! and a supervisord it starts to the programs of its configuration.
 
+use super::copied::{Copy, placed};
 use super::shell::{self, expand, expanded, launched};
 use super::{Base, Build, Deployed, Port, Run, Shipped, Source, base_name};
 use crate::evidence::Evidence;
-use crate::repo::{Kind, Repo, join};
+use crate::repo::{Repo, join};
 
 /// Directories (besides the root) where repositories keep their Dockerfiles.
 const DIRS: &[&str] = &[
@@ -48,9 +50,6 @@ pub fn candidates(repo: &Repo) -> Vec<String> {
     }
     found
 }
-
-/// A `COPY` or `ADD` source: (from stage or context, source, destination, line).
-type Copy = (Option<String>, String, String, usize);
 
 /// One stage: its name, what it is built `FROM`, and what it sets.
 #[derive(Default)]
@@ -291,8 +290,11 @@ fn production(repo: &Repo, file: &str, stages: &[Stage], chain: &[usize], deploy
         .flat_map(|&i| stages[i].copies.iter().cloned())
         .collect();
     let script = script(repo, file, &copies, &run);
+    let started = script.as_ref().unwrap_or(&run);
+    let programs = super::supervisor::programs(repo, file, &copies, started);
     deployed.runs.push(run);
     deployed.runs.extend(script);
+    deployed.runs.extend(programs);
 }
 
 /// The `COPY`/`ADD` of one line: (`--from` stage, each source, destination, line).
@@ -351,28 +353,7 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
     if !is_script {
         return None;
     }
-    let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir);
-    let mut places: Vec<String> = copies
-        .iter()
-        .filter(|(from, source, dest, _)| {
-            from.is_none()
-                && (dest == program
-                    || base_name(dest) == name
-                    || (dest.ends_with('/') && base_name(source) == name))
-        })
-        .map(|(_, source, _, _)| source.trim_start_matches("./").to_string())
-        .collect();
-    places.push(
-        program
-            .trim_start_matches("./")
-            .trim_start_matches('/')
-            .to_string(),
-    );
-    places.push(join(dir, name));
-    places.push(name.to_string());
-    let place = places
-        .into_iter()
-        .find(|place| matches!(repo.kind(place), Ok(Some(Kind::File))))?;
+    let place = placed(repo, file, copies, program)?;
     let text = repo.read_text(&place, super::CAP).ok()??;
     let mut passes_through = None;
     let mut found = None;
@@ -476,6 +457,19 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
         source: Source::Script,
         evidence: Evidence::line(place, line, "exec"),
     })
+}
+
+/// A script of the repository followed as [`script`] follows an entrypoint: the program it
+/// `exec`s, else its last foreground command, run with no arguments.
+pub fn followed(repo: &Repo, path: &str) -> Option<Run> {
+    let run = Run {
+        argv: vec![path.to_string()],
+        env: Vec::new(),
+        role: None,
+        source: Source::Script,
+        evidence: Evidence::file(path, "script"),
+    };
+    script(repo, path, &[], &run)
 }
 
 /// The name a line opening a shell function gives it.

@@ -1,19 +1,23 @@
 //! Deployment evidence: what a repository's own descriptors say about how it is built and run
-//! (its Dockerfiles, compose files, Procfile, .goreleaser.yml, fly.toml, app.yaml, render.yaml,
+//! (its Dockerfiles with the entrypoint scripts and supervisord programs they start, compose
+//! files, Procfile, .goreleaser.yml, fly.toml, app.yaml, render.yaml,
 //! railway files and Kubernetes manifests), read once into stack-neutral values. These files are
 //! evidence, not manifests: one that cannot be read or parsed is passed over, and nothing here
 //! is ever copied into a generated file as text; a stack takes the words it recognizes and
 //! checks each through `crate::safe`.
 
 mod compose;
+mod copied;
 mod dockerfile;
 mod platform;
 mod shell;
+mod supervisor;
 
 use crate::evidence::Evidence;
 use crate::repo::Repo;
 use serde::Serialize;
 
+pub use dockerfile::followed;
 pub use shell::{launched, words};
 
 /// The kind of descriptor a command, build or port was read from.
@@ -31,6 +35,9 @@ pub enum Source {
     Kubernetes,
     /// An entrypoint script a descriptor starts, followed to the program it `exec`s.
     Script,
+    /// A `[program:NAME]` of the supervisord configuration a descriptor (or its entrypoint
+    /// script) starts supervisord with.
+    Supervisor,
 }
 
 /// A command the project's deployment starts, launchers (`tini`, `dumb-init`, `gosu`, `sh -c`,

@@ -2,7 +2,8 @@
 //! reads), read as evidence (never as a template): a start or entrypoint shell script, and
 //! `FLASK_APP` in `.flaskenv` or `.env` (only that line is read from them). A command that
 //! starts gunicorn, uvicorn, uwsgi, daphne, hypercorn, waitress, granian or flask names the
-//! application; the server the image runs is then one the dependencies carry.
+//! application; the server the image runs is then one the dependencies carry (gunicorn with a
+//! uvicorn worker class serves an ASGI application).
 
 use super::entry::{Entry, SERVER_PORT, Start};
 use super::project::Project;
@@ -11,7 +12,7 @@ use crate::facts::DetectError;
 use crate::repo::{self, MANIFEST_CAP, Repo};
 
 /// Files whose commands declare how the application starts, in order of authority.
-const COMMAND_FILES: &[&str] = &[
+pub const COMMAND_FILES: &[&str] = &[
     "start.sh",
     "entrypoint.sh",
     "docker-entrypoint.sh",
@@ -48,6 +49,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
                     evidence: Evidence::line(&file, index + 1, format!("starts {server}")),
                     port: Some((SERVER_PORT, Evidence::file(&file, SERVER_EVIDENCE))),
                     asgi: None,
+                    requirements_beside: None,
                 }));
             }
         }
@@ -76,6 +78,7 @@ pub fn find(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectError
                 evidence: Evidence::line(&file, index + 1, "FLASK_APP"),
                 port: Some((SERVER_PORT, Evidence::file(&file, SERVER_EVIDENCE))),
                 asgi: None,
+                requirements_beside: None,
             }));
         }
     }
@@ -127,7 +130,8 @@ pub fn start_of(words: &[String]) -> Option<(Start, String)> {
             target
         }
     };
-    let start = if ASGI_SERVERS.contains(&server) {
+    let worker = option_value(args, &["-k", "--worker-class"]).unwrap_or("");
+    let start = if ASGI_SERVERS.contains(&server) || worker.starts_with("uvicorn") {
         Start::Uvicorn { target }
     } else {
         Start::Gunicorn { target }
@@ -228,6 +232,13 @@ mod tests {
                 "start.sh"
             ),
             Some(("uvicorn api.main:create_app()".into(), "uvicorn".into()))
+        );
+        assert_eq!(
+            words(
+                "gunicorn --bind :8000 -k uvicorn.workers.UvicornWorker server:app",
+                "run.sh"
+            ),
+            Some(("uvicorn server:app".into(), "gunicorn".into()))
         );
         assert_eq!(words("worker: celery -A tasks worker", "Procfile"), None);
         assert_eq!(words("echo gunicorn is great", "start.sh"), None);

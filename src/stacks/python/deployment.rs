@@ -1,6 +1,6 @@
 //! The entry point the project's own deployment runs, read from [`Deployed`] (its Dockerfile
-//! `CMD`/`ENTRYPOINT`, the entrypoint script it execs, compose commands, a Procfile's `web`
-//! process): a WSGI or ASGI server and the application it names, `python -m PACKAGE`,
+//! `CMD`/`ENTRYPOINT`, the entrypoint script it execs, the supervisord programs it starts,
+//! compose commands, a Procfile's `web` process): a WSGI or ASGI server and the application it names, `python -m PACKAGE`,
 //! `python FILE.py`, or a console script the project installs. It ranks below the user's
 //! settings and above what the sources suggest; each word is taken only when it names
 //! something of the project and passes `crate::safe`, so a descriptor's text never reaches
@@ -29,7 +29,7 @@ pub fn find(repo: &Repo, project: &Project, deployed: &Deployed) -> Option<Entry
         .iter()
         .filter(|run| {
             counts = match run.source {
-                Source::Script => counts,
+                Source::Script | Source::Supervisor => counts,
                 Source::Dockerfile => {
                     *production.get_or_insert(run.evidence.file.as_str()) == run.evidence.file
                 }
@@ -82,18 +82,30 @@ pub fn installed_requirements(deployed: &Deployed) -> Vec<(String, Evidence)> {
 fn entry_of(repo: &Repo, project: &Project, run: &Run) -> Option<Entry> {
     let argv = unwrapped(&run.argv);
     if let Some((start, server)) = declared::start_of(&argv) {
-        if !project.dir.is_empty() && !module_in(repo, project, target_module(&start)) {
+        let module = target_module(&start);
+        let source_dir = if module_in(repo, project, module) {
+            None
+        } else if let Some(dir) = beside(repo, project, run, module) {
+            Some(dir)
+        } else if project.dir.is_empty() {
+            None
+        } else {
             return None;
-        }
+        };
+        let requirements_beside = source_dir
+            .as_ref()
+            .map(|dir| repo::join(&repo::join(&project.dir, dir), "requirements.txt"))
+            .filter(|file| repo.is_file(file));
         let start = interface(start, &server, run);
         return Some(Entry {
             health: None,
             framework: None,
             start,
-            source_dir: None,
+            source_dir,
             evidence: at(run, format!("starts {server}")),
             port: Some((SERVER_PORT, Evidence::file(&run.evidence.file, SERVER_EVIDENCE))),
             asgi: None,
+            requirements_beside,
         });
     }
     let program = base_name(argv.first()?);
@@ -113,6 +125,37 @@ fn entry_of(repo: &Repo, project: &Project, run: &Run) -> Option<Entry> {
         },
         at(run, format!("runs the console script {script}")),
     ))
+}
+
+/// The entry the first start script of the project (`start.sh`, `entrypoint.sh` at its top,
+/// with no descriptor naming it) runs: the program it `exec`s, else its last foreground
+/// command, when that starts something of the project; read as a Dockerfile's entrypoint
+/// script is.
+pub fn start_script(repo: &Repo, project: &Project) -> Option<Entry> {
+    declared::COMMAND_FILES.iter().find_map(|name| {
+        let file = repo::join(&project.dir, name);
+        let run = repo
+            .is_file(&file)
+            .then(|| crate::deployed::followed(repo, &file))??;
+        entry_of(repo, project, &run)
+    })
+}
+
+/// The directory of the descriptor that names a server's application, relative to the
+/// project, when the module is there and not in the project's own packages: a deployment
+/// directory that holds the served application beside its configuration
+/// (`deploy/docker/server.py` beside the `supervisord.conf` that runs `server:app`).
+fn beside(repo: &Repo, project: &Project, run: &Run, module: &str) -> Option<String> {
+    let (dir, _) = run.evidence.file.rsplit_once('/')?;
+    let inside = match project.dir.as_str() {
+        "" => dir,
+        own => dir.strip_prefix(own)?.strip_prefix('/')?,
+    };
+    let top = module.split('.').next().unwrap_or(module);
+    let base = repo::join(dir, top);
+    let found = !top.is_empty() && (repo.is_dir(&base) || repo.is_file(&format!("{base}.py")));
+    (found && safe::relative_path(&run.evidence.file, "module directory", inside).is_ok())
+        .then(|| inside.to_string())
 }
 
 /// `python [OPTIONS] -m MODULE` or `python [OPTIONS] FILE.py`, when the module or file is the
@@ -208,6 +251,7 @@ fn plain(start: Start, evidence: Evidence) -> Entry {
         evidence,
         port: None,
         asgi: None,
+        requirements_beside: None,
     }
 }
 

@@ -48,6 +48,10 @@ pub struct Entry {
     /// The ASGI application beside a Django WSGI one (`site.asgi:application`), for an ASGI
     /// server when the dependencies carry no WSGI server.
     pub asgi: Option<String>,
+    /// A `requirements.txt` beside a served module that lies outside the project's packages
+    /// (a deployment directory's own), which the project's install does not cover.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub requirements_beside: Option<String>,
 }
 
 /// Files searched for a FastAPI, Starlette or Flask application object; `{pkg}` is the project's import name.
@@ -137,6 +141,7 @@ fn start(
         source_dir: None,
         evidence,
         asgi: None,
+        requirements_beside: None,
         port: None,
     };
     match script {
@@ -197,6 +202,7 @@ fn installed_script_file(repo: &Repo, project: &Project) -> Option<Entry> {
         source_dir: None,
         evidence,
         asgi: None,
+        requirements_beside: None,
         port: None,
     })
 }
@@ -218,6 +224,7 @@ fn program(chosen: super::scripts::Chosen) -> Entry {
         evidence: chosen.evidence,
         port: chosen.port,
         asgi: None,
+        requirements_beside: None,
     }
 }
 
@@ -325,6 +332,7 @@ fn app_in(
             source_dir,
             evidence: Evidence::line(&file, line, why),
             asgi: None,
+            requirements_beside: None,
             port: Some((SERVER_PORT, server_port_evidence(framework))),
         }));
     }
@@ -349,6 +357,7 @@ fn script_file(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectEr
                 evidence: Evidence::file(&file, "script run by the interpreter"),
                 port,
                 asgi: None,
+                requirements_beside: None,
             }));
         }
     }
@@ -465,6 +474,7 @@ fn wsgi_module(repo: &Repo, project: &Project) -> Result<Option<Entry>, DetectEr
             ),
             port: Some((SERVER_PORT, server_port_evidence(name))),
             asgi: None,
+            requirements_beside: None,
         }));
     }
     Ok(None)
@@ -521,6 +531,7 @@ fn served_by_main(repo: &Repo, project: &Project) -> Result<Option<Entry>, Detec
                     ),
                     port: Some((SERVER_PORT, server_port_evidence("uvicorn"))),
                     asgi: None,
+                    requirements_beside: None,
                 }));
             }
         }
@@ -655,24 +666,78 @@ fn django_in(repo: &Repo, project: &Project, base: &str) -> Result<Option<Entry>
                 format!("DJANGO_SETTINGS_MODULE {settings}"),
             ),
             asgi,
+            requirements_beside: None,
             port: Some((SERVER_PORT, server_port_evidence("Django"))),
         }));
     }
     Ok(None)
 }
 
-/// `name = Constructor(` at the start of a line: the object's name and the line.
+/// `name = Constructor(` at the start of a line, or in every branch of a module-level
+/// `if`/`elif`/`else` chain (so the name is bound whichever branch runs): the object's name and
+/// the line.
 fn app_object(text: &str, constructor: &str) -> Option<(String, usize)> {
-    text.lines().enumerate().find_map(|(index, line)| {
-        let (left, right) = line.split_once('=')?;
-        let name = left.trim().split(':').next()?.trim();
-        let valid = !name.is_empty()
-            && !line.starts_with([' ', '\t'])
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
-            && !name.starts_with(|c: char| c.is_ascii_digit());
-        (valid && right.trim_start().starts_with(constructor))
-            .then(|| (name.to_string(), index + 1))
+    let lines: Vec<&str> = text.lines().collect();
+    lines.iter().enumerate().find_map(|(index, line)| {
+        let name = assigned_object(line, constructor)?;
+        let bound = !line.starts_with([' ', '\t'])
+            || every_branch_assigns(&lines, index, &name, constructor);
+        bound.then(|| (name, index + 1))
     })
+}
+
+/// The name a line (at any indentation) assigns a `constructor` object to.
+fn assigned_object(line: &str, constructor: &str) -> Option<String> {
+    let (left, right) = line.split_once('=')?;
+    let name = left.trim().split(':').next()?.trim();
+    let valid = !name.is_empty()
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !name.starts_with(|c: char| c.is_ascii_digit());
+    (valid && right.trim_start().starts_with(constructor)).then(|| name.to_string())
+}
+
+/// Whether the indented line at `index` lies in a module-level `if` chain that ends in
+/// `else:` and whose every branch assigns `name` a `constructor` object at its own top level.
+fn every_branch_assigns(lines: &[&str], index: usize, name: &str, constructor: &str) -> bool {
+    let code = |line: &str| line.split('#').next().unwrap_or("").trim_end().to_string();
+    let top = |line: &str| !code(line).trim().is_empty() && !line.starts_with([' ', '\t']);
+    let branch = |line: &str| line.starts_with("elif ") || code(line) == "else:";
+    let Some(mut start) = (0..index).rev().find(|&at| top(lines[at])) else {
+        return false;
+    };
+    while branch(lines[start]) {
+        match (0..start).rev().find(|&at| top(lines[at])) {
+            Some(before) => start = before,
+            None => return false,
+        }
+    }
+    if !lines[start].starts_with("if ") {
+        return false;
+    }
+    let mut headers = vec![start];
+    let mut end = lines.len();
+    for (at, line) in lines.iter().enumerate().skip(start + 1) {
+        if top(line) {
+            if branch(line) {
+                headers.push(at);
+            } else {
+                end = at;
+                break;
+            }
+        }
+    }
+    let indent = |line: &str| line.len() - line.trim_start().len();
+    headers.iter().any(|&at| code(lines[at]) == "else:")
+        && headers.iter().enumerate().all(|(k, &at)| {
+            let body = &lines[at + 1..headers.get(k + 1).copied().unwrap_or(end)];
+            let Some(first) = body.iter().find(|line| !code(line).trim().is_empty()) else {
+                return false;
+            };
+            body.iter().any(|line| {
+                indent(line) == indent(first)
+                    && assigned_object(line, constructor).as_deref() == Some(name)
+            })
+        })
 }
 
 /// Module path of a file relative to the project (`app/main.py` -> `app.main`), and `src` when
@@ -728,6 +793,14 @@ mod tests {
             Some(("api".into(), 1))
         );
         assert_eq!(app_object("    app = Flask(__name__)", "Flask("), None);
+        let both = "if debug():\n    app = FastAPI(debug=True)\nelse:  # production\n    app = FastAPI(docs_url=None)\n";
+        assert_eq!(app_object(both, "FastAPI("), Some(("app".into(), 2)));
+        let one = "if debug():\n    app = FastAPI(debug=True)\nx = 1\n";
+        assert_eq!(app_object(one, "FastAPI("), None);
+        let partial = "if a:\n    app = FastAPI()\nelif b:\n    pass\nelse:\n    app = FastAPI()\n";
+        assert_eq!(app_object(partial, "FastAPI("), None);
+        let function = "def make():\n    app = FastAPI()\n    return app\n";
+        assert_eq!(app_object(function, "FastAPI("), None);
     }
 
     #[test]

@@ -420,7 +420,8 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Option<PythonFacts>, DetectE
         } else {
             let declared = match deployment::find(repo, &project, deployed) {
                 Some(entry) => Some(entry),
-                None => declared::find(repo, &project)?,
+                None => declared::find(repo, &project)?
+                    .or_else(|| deployment::start_script(repo, &project)),
             };
             entry::find(repo, &project, declared)?
         };

@@ -388,6 +388,18 @@ pub fn plan(
     );
     planner.steps.push(health_step);
     let pythonpath = entry.and_then(|entry| planner.pythonpath(entry, install.install_project));
+    if let Some((file, dir)) = entry.and_then(|entry| {
+        entry
+            .requirements_beside
+            .as_ref()
+            .zip(entry.source_dir.as_ref())
+    }) && !project.requirements.contains(file)
+        && !project.more_requirements.contains(file)
+    {
+        planner.warnings.push(format!(
+            "{file}: the served module's directory {dir} holds requirements of its own, which this image does not install (it installs the project's dependencies); declare them in the project, or the server may fail to import them"
+        ));
+    }
     let copied_interpreter = language
         .copied
         .then(|| CopiedInterpreter::at(language.interpreter));
@@ -1117,11 +1129,16 @@ impl<'a> Planner<'a> {
         detected
     }
 
-    /// PYTHONPATH for a src layout whose project is not installed into the venv.
+    /// PYTHONPATH for a src layout whose project is not installed into the venv, or for a
+    /// directory outside the project's packages that holds the served module.
     fn pythonpath(&self, entry: &Entry, install_project: bool) -> Option<String> {
         let installed =
             install_project || (self.facts.manager == Manager::Uv && self.app.project.build_system);
-        entry.source_dir.as_ref().filter(|_| !installed).map(|dir| {
+        entry
+            .source_dir
+            .as_ref()
+            .filter(|dir| !installed || dir.as_str() != "src")
+            .map(|dir| {
             format!(
                 "{}/{}",
                 crate::stacks::output::APP_DIR,
