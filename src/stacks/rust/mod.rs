@@ -241,12 +241,16 @@ impl RustFacts {
     /// the defaults) leaves off, each with the crates of `graph` named for it (see
     /// [`lock::named_for`]). A feature an enabled feature also forwards, one a dependency's
     /// declaration asks for, or one named like a direct dependency or a package of the project
-    /// (which may be linked anyway) is not among them.
+    /// (which may be linked anyway) is not among them; none is while a member's manifest is
+    /// missing (a submodule not checked out), since it may ask for any of them.
     fn features_left_off(
         &self,
         graph: &lock::Lock,
         requested: &[String],
     ) -> Vec<(Evidence, BTreeSet<String>)> {
+        if !self.unfetched.is_empty() {
+            return Vec::new();
+        }
         let mut on: BTreeSet<String> = self.asked.values().flatten().cloned().collect();
         let mut off = Vec::new();
         for package in &self.packages {
