@@ -291,11 +291,12 @@ struct Package<'a> {
 
 /// The packages reachable from `roots` along the lock's edges, never along an edge from a root
 /// to one of its optional dependencies that no enabled feature turns on (`disabled`: root ->
-/// crate names).
+/// crate names), and never into a crate of `cut` (see [`named_for`]).
 pub fn reachable(
     lock: &Lock,
     roots: &[String],
     disabled: &BTreeMap<String, BTreeSet<String>>,
+    cut: &BTreeSet<String>,
 ) -> BTreeMap<String, usize> {
     let linked = roots
         .iter()
@@ -313,7 +314,7 @@ pub fn reachable(
         }
         let off = disabled.get(&name);
         for next in lock.edges.get(&name).into_iter().flatten() {
-            if off.is_some_and(|off| off.contains(next)) {
+            if off.is_some_and(|off| off.contains(next)) || cut.contains(next) {
                 continue;
             }
             stack.push(next.clone());
@@ -323,6 +324,31 @@ pub fn reachable(
         .iter()
         .filter(|(name, _)| seen.contains(*name))
         .map(|(name, line)| (name.clone(), *line))
+        .collect()
+}
+
+/// The crates of the lock named for a dependency feature `feature`: the crate of that name (the
+/// optional dependency a feature of the same name turns on) and those that carry it as a
+/// hyphenated part of their name (`tokio-openssl`, `openssl-probe` for `openssl`). Crates that
+/// link or build the native code themselves (`-sys`, `-src`) are not among them: they count as
+/// reached when another route leads to them.
+pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
+    let feature = feature.replace('_', "-");
+    if feature.is_empty() {
+        return BTreeSet::new();
+    }
+    lock.lines
+        .keys()
+        .filter(|name| {
+            let name = name.replace('_', "-");
+            !name.ends_with("-sys")
+                && !name.ends_with("-src")
+                && (name == feature
+                    || name.starts_with(&format!("{feature}-"))
+                    || name.ends_with(&format!("-{feature}"))
+                    || name.contains(&format!("-{feature}-")))
+        })
+        .cloned()
         .collect()
 }
 
@@ -434,11 +460,28 @@ mod tests {
         let text = "version = 4\n\n[[package]]\nname = \"app\"\nversion = \"1.0.0\"\ndependencies = [\"pq-sys\", \"serde\"]\n\n[[package]]\nname = \"pq-sys\"\nversion = \"0.6.0\"\n\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\n";
         let lock = read(text).unwrap();
         let roots = vec!["app".to_string()];
-        let all = reachable(&lock, &roots, &BTreeMap::new());
+        let all = reachable(&lock, &roots, &BTreeMap::new(), &BTreeSet::new());
         assert!(all.contains_key("pq-sys"));
         let off = BTreeMap::from([("app".to_string(), BTreeSet::from(["pq-sys".to_string()]))]);
-        let some = reachable(&lock, &roots, &off);
+        let some = reachable(&lock, &roots, &off, &BTreeSet::new());
         assert!(!some.contains_key("pq-sys") && some.contains_key("serde"));
+    }
+
+    #[test]
+    fn crates_named_for_a_feature() {
+        let text = "[[package]]\nname = \"app\"\ndependencies = [\"web\", \"native-tls\"]\n\n[[package]]\nname = \"web\"\ndependencies = [\"openssl\", \"tokio-openssl\"]\n\n[[package]]\nname = \"tokio-openssl\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"openssl\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"native-tls\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"openssl-sys\"\n\n[[package]]\nname = \"opensslx\"\n";
+        let lock = read(text).unwrap();
+        let named = named_for(&lock, "openssl");
+        assert_eq!(
+            named.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["openssl", "tokio-openssl"]
+        );
+        let roots = ["app".to_string()];
+        let reached = reachable(&lock, &roots, &BTreeMap::new(), &named);
+        assert!(reached.contains_key("openssl-sys"), "native-tls still leads to it");
+        let only_web = ["web".to_string()];
+        let reached = reachable(&lock, &only_web, &BTreeMap::new(), &named);
+        assert!(!reached.contains_key("openssl-sys"));
     }
 
     #[test]
@@ -568,7 +611,7 @@ version = "2.0.0"
         assert!(lock.edges.is_empty());
         assert_eq!(lock.lines.len(), 3);
         assert_eq!(lock.by_lines.as_ref().unwrap().line, Some(5));
-        let all = reachable(&lock, &["app".to_string()], &BTreeMap::new());
+        let all = reachable(&lock, &["app".to_string()], &BTreeMap::new(), &BTreeSet::new());
         assert_eq!(all.len(), 3);
         assert_eq!(read(text).unwrap().edges["app"].len(), 1);
         let unclosed = by_lines("[[package]]\nname = \"app\"\ndependencies = [\n \"a\",\n");

@@ -481,6 +481,31 @@ pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<St
         .collect()
 }
 
+/// The dependency features `package` forwards (`dep/feature`, `dep?/feature`): the names those
+/// of its features that `requested` (with `default`) turn on forward, and for each feature left
+/// off, the items of it that forward one (feature, item).
+pub fn forwarded(
+    package: &Package,
+    requested: &[String],
+) -> (BTreeSet<String>, Vec<(String, String)>) {
+    let (on, _) = enabled(package, requested);
+    let mut forwarded_on = BTreeSet::new();
+    let mut forwarded_off = Vec::new();
+    for (feature, items) in &package.features {
+        for item in items {
+            let Some((_, name)) = item.split_once('/') else {
+                continue;
+            };
+            if on.contains(feature.as_str()) {
+                forwarded_on.insert(name.to_string());
+            } else {
+                forwarded_off.push((feature.clone(), item.clone()));
+            }
+        }
+    }
+    (forwarded_on, forwarded_off)
+}
+
 /// The features of `package` that `requested` (with `default` when it exists) turn on,
 /// following features that enable features.
 pub fn enabled_features(package: &Package, requested: &[String]) -> BTreeSet<String> {

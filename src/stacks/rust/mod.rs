@@ -64,6 +64,16 @@ pub struct RustFacts {
     pub features: Vec<String>,
     /// Optional dependencies no enabled feature turns on (not linked, so no evidence).
     pub optional_off: Vec<String>,
+    /// Native needs reached only through features the build leaves off: the tree signal of
+    /// the need (see [`tree::left_off`]) with the feature that alone would bring it.
+    #[serde(skip)]
+    pub left_off: Vec<(&'static str, Evidence)>,
+    /// Direct dependencies of every package, with the features their declarations ask for.
+    #[serde(skip)]
+    pub asked: BTreeMap<String, Vec<String>>,
+    /// Where each package's manifest forwards a dependency feature: (package, item) -> line.
+    #[serde(skip)]
+    pub forward_lines: BTreeMap<(String, String), Evidence>,
     /// Build stops unless a feature is on (`compile_error!` under `cfg(not(feature))`).
     pub guards: Vec<guard::Guard>,
     /// What the project's own deployment builds and runs.
@@ -165,14 +175,35 @@ impl RustFacts {
             .iter()
             .map(|p| (p.name.clone(), manifest::disabled_optional(p, features)))
             .collect();
+        let mut left_off = Vec::new();
         let native = match &self.graph {
             Graph::Lock(graph) => {
                 let roots: Vec<String> = self.packages.iter().map(|p| p.name.clone()).collect();
-                lock::classify(
-                    "Cargo.lock",
-                    &lock::reachable(graph, &roots, &disabled),
-                    self.sqlite_bundled,
-                )
+                let whole = lock::reachable(graph, &roots, &disabled, &BTreeSet::new());
+                let all = lock::classify("Cargo.lock", &whole, self.sqlite_bundled);
+                let mut routes = self.features_left_off(graph, features);
+                for (_, crates) in &mut routes {
+                    crates.retain(|name| whole.contains_key(name));
+                }
+                routes.retain(|(_, crates)| !crates.is_empty());
+                if routes.is_empty() {
+                    all
+                } else {
+                    let judged = |cut: &BTreeSet<String>| {
+                        let reached = lock::reachable(graph, &roots, &disabled, cut);
+                        lock::classify("Cargo.lock", &reached, self.sqlite_bundled)
+                    };
+                    let cut: BTreeSet<String> =
+                        routes.iter().flat_map(|(_, crates)| crates.clone()).collect();
+                    let (native, dropped) = only_dropped(all, judged(&cut));
+                    for (signal, need) in &dropped {
+                        let alone = |crates: &BTreeSet<String>| !holds(&judged(crates), signal);
+                        for evidence in explained(need, &routes, alone) {
+                            left_off.push((*signal, evidence));
+                        }
+                    }
+                    native
+                }
             }
             Graph::Direct(direct) => {
                 let off: BTreeSet<&String> = disabled.values().flatten().collect();
@@ -197,15 +228,68 @@ impl RustFacts {
         };
         self.signal_handling = native.signal_handling;
         self.features = features.to_vec();
+        left_off.retain(|(signal, _)| *signal != tree::ALLOCATOR || self.jemalloc_unprefixed);
+        left_off.dedup();
+        self.left_off = left_off;
         self.optional_off = disabled.into_values().flatten().collect();
         self.optional_off.sort();
         self.optional_off.dedup();
         self
     }
 
+    /// The dependency features the packages forward only from features `requested` (with
+    /// the defaults) leaves off, each with the crates of `graph` named for it (see
+    /// [`lock::named_for`]). A feature an enabled feature also forwards, one a dependency's
+    /// declaration asks for, or one named like a direct dependency or a package of the project
+    /// (which may be linked anyway) is not among them; none is while a member's manifest is
+    /// missing (a submodule not checked out), since it may ask for any of them.
+    fn features_left_off(
+        &self,
+        graph: &lock::Lock,
+        requested: &[String],
+    ) -> Vec<(Evidence, BTreeSet<String>)> {
+        if !self.unfetched.is_empty() {
+            return Vec::new();
+        }
+        let mut on: BTreeSet<String> = self.asked.values().flatten().cloned().collect();
+        let mut off = Vec::new();
+        for package in &self.packages {
+            let (forwarded_on, forwarded_off) = manifest::forwarded(package, requested);
+            on.extend(forwarded_on);
+            off.extend(forwarded_off.into_iter().map(|(f, item)| (package.name.clone(), f, item)));
+        }
+        let direct = |name: &str| {
+            self.asked.contains_key(name) || self.packages.iter().any(|p| p.name == name)
+        };
+        let mut routes: Vec<(Evidence, BTreeSet<String>)> = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (package, feature, item) in off {
+            let Some((_, name)) = item.split_once('/') else {
+                continue;
+            };
+            if on.contains(name) || direct(name) || !seen.insert(name.to_string()) {
+                continue;
+            }
+            let crates = lock::named_for(graph, name);
+            if crates.is_empty() {
+                continue;
+            }
+            let detail = format!("feature {feature} is off in this build and forwards {item}");
+            let evidence = match self.forward_lines.get(&(package, item.clone())) {
+                Some(found) => Evidence { detail, ..found.clone() },
+                None => Evidence::file("Cargo.toml", detail),
+            };
+            routes.push((evidence, crates));
+        }
+        routes
+    }
+
     /// The signals the decision tree asks about (the graph is shared by every binary).
     pub fn signals(&self) -> Signals {
         let mut signals = Signals::default();
+        for (need, evidence) in &self.left_off {
+            signals.add(tree::left_off(need), [evidence.clone()]);
+        }
         signals.add(tree::SYSTEM_LIBS, self.system_libs.iter().cloned());
         signals.add(tree::SYSTEM_OPENSSL, self.system_openssl.iter().cloned());
         signals.add(tree::CXX, self.cxx.iter().cloned());
@@ -221,6 +305,77 @@ impl RustFacts {
         );
         signals
     }
+}
+
+/// The native needs of `some` (the graph without the crates of features left off), taken from
+/// `all` (the whole graph) so that leaving crates out only ever drops a need, with the needs
+/// dropped: (tree signal, evidence found in the whole graph).
+fn only_dropped(all: lock::Native, some: lock::Native) -> (lock::Native, Vec<(&'static str, Evidence)>) {
+    let mut dropped = Vec::new();
+    let mut keep = |signal: &'static str, whole: Vec<Evidence>, part: &[Evidence]| {
+        if part.is_empty() {
+            dropped.extend(whole.into_iter().map(|e| (signal, e)));
+            Vec::new()
+        } else {
+            whole
+        }
+    };
+    let system_openssl = keep(tree::SYSTEM_OPENSSL, all.system_openssl, &some.system_openssl);
+    let vendored_openssl = if some.system_openssl.is_empty() && some.vendored_openssl.is_empty() {
+        Vec::new()
+    } else {
+        all.vendored_openssl
+    };
+    let native = lock::Native {
+        cxx: keep(tree::CXX, all.cxx, &some.cxx),
+        system_libs: keep(tree::SYSTEM_LIBS, all.system_libs, &some.system_libs),
+        allocator: keep(tree::ALLOCATOR, all.allocator, &some.allocator),
+        signal_handling: some.signal_handling,
+        system_openssl,
+        vendored_openssl,
+    };
+    (native, dropped)
+}
+
+/// Whether `native` holds the need a tree signal asks about.
+fn holds(native: &lock::Native, signal: &str) -> bool {
+    !match signal {
+        tree::SYSTEM_OPENSSL => &native.system_openssl,
+        tree::CXX => &native.cxx,
+        tree::SYSTEM_LIBS => &native.system_libs,
+        _ => &native.allocator,
+    }
+    .is_empty()
+}
+
+/// Why a need (found as `need`) is dropped: each feature left off whose crates alone
+/// cut every route to it (`alone` says whether a route's crates do), or all of them together.
+fn explained(
+    need: &Evidence,
+    routes: &[(Evidence, BTreeSet<String>)],
+    alone: impl Fn(&BTreeSet<String>) -> bool,
+) -> Vec<Evidence> {
+    let crate_name = need.detail.split([':', ' ']).next().unwrap_or(&need.detail);
+    let single: Vec<&(Evidence, BTreeSet<String>)> =
+        routes.iter().filter(|(_, crates)| alone(crates)).collect();
+    let (chosen, which) = if single.is_empty() {
+        (routes.iter().collect::<Vec<_>>(), "only those features turn on")
+    } else {
+        (single, "only that feature turns on")
+    };
+    chosen
+        .into_iter()
+        .map(|(forward, crates)| {
+            let names: Vec<&str> = crates.iter().map(String::as_str).collect();
+            let mut evidence = forward.clone();
+            evidence.detail = format!(
+                "{}: every route to {crate_name} goes through {}, which {which}, so it is not linked",
+                forward.detail,
+                names.join(", ")
+            );
+            evidence
+        })
+        .collect()
 }
 
 /// OpenSSL vendored (openssl-src in the graph) only because a manifest asks for it under
@@ -306,6 +461,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
         .chain(packages.iter().flat_map(|p| p.features.values().flatten()))
         .any(|feature| feature.ends_with(UNPREFIXED));
     let rocket = rocket(repo, &project, &packages)?;
+    let forward_lines = forward_lines(repo, &packages)?;
     let graph = match &lock_text {
         Some(text) => Graph::Lock(lock::read(text)?),
         None => Graph::Direct(direct_graph(&project.dependencies)),
@@ -356,6 +512,9 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
             jemalloc_unprefixed,
             features: Vec::new(),
             optional_off: Vec::new(),
+            left_off: Vec::new(),
+            asked: project.dependencies.clone(),
+            forward_lines,
             guards,
             deployed,
             unfetched: project.unfetched.clone(),
@@ -396,6 +555,37 @@ fn rocket(
         "Cargo.toml",
         "depends on rocket, whose server listens on 127.0.0.1:8000 unless ROCKET_ADDRESS and ROCKET_PORT are set",
     )))
+}
+
+/// Where each package's manifest forwards a dependency feature (`dep/feature`, `dep?/feature`
+/// in `[features]`): the first line that holds the item as a string.
+fn forward_lines(
+    repo: &Repo,
+    packages: &[manifest::Package],
+) -> Result<BTreeMap<(String, String), Evidence>, DetectError> {
+    let mut lines = BTreeMap::new();
+    for package in packages {
+        let items: BTreeSet<&String> = package
+            .features
+            .values()
+            .flatten()
+            .filter(|item| item.contains('/'))
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        let file = repo::join(&package.dir, "Cargo.toml");
+        let text = repo.read_text(&file, MANIFEST_CAP)?.unwrap_or_default();
+        for item in items {
+            let quoted = format!("\"{item}\"");
+            let evidence = match text.lines().position(|line| line.contains(&quoted)) {
+                Some(index) => Evidence::line(file.clone(), index + 1, item.clone()),
+                None => Evidence::file(file.clone(), item.clone()),
+            };
+            lines.insert((package.name.clone(), item.clone()), evidence);
+        }
+    }
+    Ok(lines)
 }
 
 /// Whether Cargo.lock gives libsqlite3-sys the C compiler crate: `cc` is its optional build

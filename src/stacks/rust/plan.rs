@@ -739,6 +739,19 @@ fn detected(facts: &RustFacts, bin: &RustBin, name: &str, package: &str) -> Vec<
             }
         ));
     }
+    for (signal, evidence) in &facts.left_off {
+        let need = match *signal {
+            super::tree::SYSTEM_OPENSSL => "system OpenSSL",
+            super::tree::CXX => "C++",
+            super::tree::SYSTEM_LIBS => "system library",
+            _ => "jemalloc as malloc",
+        };
+        native.push(format!(
+            "{need} not linked: reached only through a feature off in this build ({}:{})",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+    }
     detected.push(format!(
         "native code ({}): {}",
         if locked {

@@ -21,6 +21,26 @@ pub const SHIPPED_STATIC: &str = "shipped-static";
 /// A crate that replaces the C allocator (jemalloc).
 pub const ALLOCATOR: &str = "allocator";
 
+/// The signal that a need (one of the signals above) is reached only through features the
+/// build leaves off: its evidence answers the need's question "no".
+pub fn left_off(need: &str) -> &'static str {
+    match need {
+        SYSTEM_LIBS => "system-libraries-left-off",
+        SYSTEM_OPENSSL => "system-openssl-left-off",
+        CXX => "cxx-left-off",
+        _ => "allocator-left-off",
+    }
+}
+
+/// A need's condition: its signal, answered "no" with the features left off that alone would
+/// bring it, when that is why it is absent.
+fn need(signal: &'static str) -> Condition {
+    Condition::All(vec![
+        Condition::Not(Box::new(Condition::Signal(left_off(signal)))),
+        Condition::Signal(signal),
+    ])
+}
+
 /// Families a Rust binary can run on: static with crt-static, or cc for glibc's libgcc_s.
 pub const USABLE: &[Family] = &[Family::Static, Family::Cc];
 
@@ -28,7 +48,7 @@ pub const USABLE: &[Family] = &[Family::Static, Family::Cc];
 pub fn tree() -> Node {
     Node::ask(
         "Does the graph link a system library no runtime image carries?",
-        Condition::Signal(SYSTEM_LIBS),
+        need(SYSTEM_LIBS),
         Node::ask(
             "Is the vendor Chainguard?",
             Condition::Vendor(Vendor::Chainguard),
@@ -43,7 +63,7 @@ pub fn tree() -> Node {
         Node::ask(
             "Does it link the system OpenSSL?",
             Condition::All(vec![
-                Condition::Signal(SYSTEM_OPENSSL),
+                need(SYSTEM_OPENSSL),
                 Condition::Not(Box::new(Condition::Signal(SHIPPED_STATIC))),
             ]),
             Node::ask(
@@ -60,14 +80,14 @@ pub fn tree() -> Node {
             ),
             Node::ask(
                 "Does it link C++?",
-                Condition::Signal(CXX),
+                need(CXX),
                 Node::Use {
                     family: Family::Cc,
                     reason: "C++ code needs libstdc++ and libgcc_s; the build runs on the target platform (cross-compiling needs its C++ toolchain)",
                 },
                 Node::ask(
                     "Does jemalloc replace the C allocator?",
-                    Condition::Signal(ALLOCATOR),
+                    need(ALLOCATOR),
                     Node::Use {
                         family: Family::Cc,
                         reason: "jemalloc takes malloc's name (unprefixed_malloc_on_supported_platforms), which a statically linked glibc also defines (duplicate symbols at link time): the binary links glibc dynamically on cc",
