@@ -147,6 +147,8 @@ type Listed = Rc<[(String, Kind)]>;
 type HeadRead = Result<Option<(Rc<String>, bool)>, RepoError>;
 type WholeRead = Result<Option<Rc<[u8]>>, RepoError>;
 type TextRead = Result<Option<Rc<String>>, RepoError>;
+/// A text [`Repo::map_texts`] read, with what its function made of it.
+pub type MappedText<T> = Result<Option<(Rc<String>, T)>, RepoError>;
 
 impl Repo {
     /// The project at `root`.
@@ -427,8 +429,8 @@ impl Repo {
         rels: &[String],
         cap: u64,
         f: impl Fn(&str) -> T + Sync,
-    ) -> Vec<Result<Option<(Rc<String>, T)>, RepoError>> {
-        let mut results: Vec<Option<Result<Option<(Rc<String>, T)>, RepoError>>> = Vec::new();
+    ) -> Vec<MappedText<T>> {
+        let mut results: Vec<Option<MappedText<T>>> = Vec::new();
         let mut jobs = Vec::new();
         for (index, rel) in rels.iter().enumerate() {
             let known = self.texts.borrow().get(&(rel.clone(), cap)).cloned();
