@@ -185,48 +185,56 @@ fn read_members(
             }
         }
     }
-    let files: Vec<String> = expanded
-        .iter()
-        .map(|(_, dir)| repo::join(dir, "Cargo.toml"))
-        .collect();
-    let parsed = repo.map_texts(&files, MANIFEST_CAP, |text| text.parse::<Table>());
-    for (((pattern, dir), file), read) in expanded.into_iter().zip(files).zip(parsed) {
-        {
-            if member_dirs.contains(&dir) {
-                continue;
-            }
-            let Some((text, member)) = read? else {
-                if pattern.contains('*') {
-                    continue;
-                }
-                if let Some(evidence) = submodule(repo, &dir)? {
-                    project.unfetched.push(evidence);
-                    continue;
-                }
-                return Err(broken(
-                    "Cargo.toml",
-                    format!("workspace member {dir} has no Cargo.toml"),
-                ));
-            };
-            let member = member.or_else(|_| parse_toml(&file, &text))?;
-            if !member.contains_key("package") {
-                continue;
-            }
-            if member
-                .get("package")
-                .and_then(|p| p.get("workspace"))
-                .is_some()
-            {
-                project.unmodelled.push(format!(
-                    "{file}: package.workspace names the workspace root"
-                ));
-            }
-            collect_dependencies(&member, &mut project.dependencies);
-            let package = read_package(repo, &dir, &file, &text, &member, inherited)?;
-            vendored_requests(&file, &member, &package, vendored);
-            project.packages.push(package);
-            member_dirs.insert(dir);
+    let mut files: Vec<String> = Vec::new();
+    let mut slots: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for (_, dir) in &expanded {
+        let file = repo::join(dir, "Cargo.toml");
+        if !slots.contains_key(&file) {
+            slots.insert(file.clone(), files.len());
+            files.push(file);
         }
+    }
+    let parsed = repo.map_texts(&files, MANIFEST_CAP, |text| text.parse::<Table>().ok());
+    for (pattern, dir) in expanded {
+        if member_dirs.contains(&dir) {
+            continue;
+        }
+        let file = repo::join(&dir, "Cargo.toml");
+        let read = parsed[slots[&file]].clone();
+        let Some((text, member)) = read? else {
+            if pattern.contains('*') {
+                continue;
+            }
+            if let Some(evidence) = submodule(repo, &dir)? {
+                project.unfetched.push(evidence);
+                continue;
+            }
+            return Err(broken(
+                "Cargo.toml",
+                format!("workspace member {dir} has no Cargo.toml"),
+            ));
+        };
+        let member = match member {
+            Some(member) => member,
+            None => parse_toml(&file, &text)?,
+        };
+        if !member.contains_key("package") {
+            continue;
+        }
+        if member
+            .get("package")
+            .and_then(|p| p.get("workspace"))
+            .is_some()
+        {
+            project.unmodelled.push(format!(
+                "{file}: package.workspace names the workspace root"
+            ));
+        }
+        collect_dependencies(&member, &mut project.dependencies);
+        let package = read_package(repo, &dir, &file, &text, &member, inherited)?;
+        vendored_requests(&file, &member, &package, vendored);
+        project.packages.push(package);
+        member_dirs.insert(dir);
     }
     Ok(())
 }
