@@ -390,12 +390,9 @@ impl Repo {
         let Some(found) = self.resolve(rel)? else {
             return Ok(None);
         };
-        let (bytes, whole) = read_regular(&self.root.join(&found.real), found.kind, cap)
-            .map_err(|cause| refusal(rel, &cause))?;
-        if !whole {
-            return Err(refusal(rel, &too_large(cap)));
-        }
-        Ok(Some(bytes))
+        whole_bytes(&self.root.join(&found.real), found.kind, cap)
+            .map(Some)
+            .map_err(|cause| refusal(rel, &cause))
     }
 
     /// Reads the first `limit` bytes of `rel` as UTF-8 text (a character cut at the end is
@@ -430,35 +427,17 @@ impl Repo {
         cap: u64,
         f: impl Fn(&str) -> T + Sync,
     ) -> Vec<MappedText<T>> {
-        let mut results: Vec<Option<MappedText<T>>> = Vec::new();
-        let mut jobs = Vec::new();
-        for (index, rel) in rels.iter().enumerate() {
-            let known = self.texts.borrow().get(&(rel.clone(), cap)).cloned();
-            results.push(match known {
-                Some(done) => Some(done.map(|found| {
-                    found.map(|text| {
-                        let mapped = f(&text);
-                        (text, mapped)
-                    })
-                })),
-                None => match self.resolve(rel) {
-                    Ok(Some(found)) => {
-                        jobs.push((index, self.root.join(&found.real), found.kind));
-                        None
-                    }
-                    Ok(None) => Some(Ok(None)),
-                    Err(err) => Some(Err(err)),
-                },
-            });
-        }
-        let work = |(index, path, kind): &(usize, PathBuf, Kind)| {
-            let read = read_regular(path, *kind, cap).and_then(|(bytes, whole)| {
-                if !whole {
-                    return Err(too_large(cap));
-                }
-                text(bytes)
-            });
-            let mapped = read.map(|text| {
+        let (mut results, jobs) = self.to_read(rels, |rel| {
+            let known = self.texts.borrow().get(&(rel.to_string(), cap)).cloned()?;
+            Some(known.map(|found| {
+                found.map(|text| {
+                    let mapped = f(&text);
+                    (text, mapped)
+                })
+            }))
+        });
+        let work = |(index, path, kind): &ReadJob| {
+            let mapped = whole_bytes(path, *kind, cap).and_then(text).map(|text| {
                 let made = f(&text);
                 (text, made)
             });
@@ -476,10 +455,7 @@ impl Repo {
             self.texts.borrow_mut().insert((rel.clone(), cap), kept);
             results[index] = Some(mapped);
         }
-        results
-            .into_iter()
-            .map(|done| done.expect("every path is read or answered"))
-            .collect()
+        answered(results)
     }
 
     /// Reads the heads of `rels` as [`Repo::map_heads`] does, in parallel, and keeps them for
@@ -505,23 +481,15 @@ impl Repo {
         limit: u64,
         f: impl Fn(&str, bool) -> T + Sync,
     ) -> Vec<Result<Option<T>, RepoError>> {
-        let mut results: Vec<Option<Result<Option<T>, RepoError>>> = Vec::new();
-        let mut jobs = Vec::new();
-        for (index, rel) in rels.iter().enumerate() {
-            let known = self.heads.borrow().get(&(rel.clone(), limit)).cloned();
-            results.push(match known {
-                Some(done) => Some(done.map(|found| found.map(|(text, whole)| f(&text, whole)))),
-                None => match self.resolve(rel) {
-                    Ok(Some(found)) => {
-                        jobs.push((index, self.root.join(&found.real), found.kind));
-                        None
-                    }
-                    Ok(None) => Some(Ok(None)),
-                    Err(err) => Some(Err(err)),
-                },
-            });
-        }
-        let work = |(index, path, kind): &(usize, PathBuf, Kind)| {
+        let (mut results, jobs) = self.to_read(rels, |rel| {
+            let known = self
+                .heads
+                .borrow()
+                .get(&(rel.to_string(), limit))
+                .cloned()?;
+            Some(known.map(|found| found.map(|(text, whole)| f(&text, whole))))
+        });
+        let work = |(index, path, kind): &ReadJob| {
             let mapped = head(path, *kind, limit)
                 .map(|(text, whole)| Some(f(&text, whole)))
                 .map_err(|cause| refusal(&rels[*index], &cause));
@@ -530,10 +498,30 @@ impl Repo {
         for (index, mapped) in in_parallel(&jobs, work) {
             results[index] = Some(mapped);
         }
-        results
-            .into_iter()
-            .map(|done| done.expect("every path is read or answered"))
-            .collect()
+        answered(results)
+    }
+
+    /// For each of `rels`, in order: the answer `known` gives from memory, else what resolving
+    /// it inside the root answers (nothing there, or a refusal), else `None` and a job to read
+    /// the regular file or directory it resolved to, with its index.
+    fn to_read<T>(
+        &self,
+        rels: &[String],
+        known: impl Fn(&str) -> Option<Answer<T>>,
+    ) -> (Vec<Option<Answer<T>>>, Vec<ReadJob>) {
+        let mut results = Vec::new();
+        let mut jobs = Vec::new();
+        for (index, rel) in rels.iter().enumerate() {
+            results.push(known(rel).or_else(|| match self.resolve(rel) {
+                Ok(Some(found)) => {
+                    jobs.push((index, self.root.join(&found.real), found.kind));
+                    None
+                }
+                Ok(None) => Some(Ok(None)),
+                Err(err) => Some(Err(err)),
+            }));
+        }
+        (results, jobs)
     }
 
     /// Reads `rel` as UTF-8 text of at most `cap` bytes, without a leading byte-order mark.
@@ -678,6 +666,29 @@ fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), 
     let whole = bytes.len() as u64 <= limit;
     bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
     Ok((bytes, whole))
+}
+
+/// The whole regular file at `path`, refused when it is larger than `cap`.
+fn whole_bytes(path: &Path, kind: Kind, cap: u64) -> Result<Vec<u8>, String> {
+    let (bytes, whole) = read_regular(path, kind, cap)?;
+    if !whole {
+        return Err(too_large(cap));
+    }
+    Ok(bytes)
+}
+
+/// A file [`Repo::to_read`] resolved, to read on any thread: its index among the paths asked
+/// for, its real path and what is there.
+type ReadJob = (usize, PathBuf, Kind);
+/// What reading one path answers: what is there, nothing, or why it cannot be used.
+type Answer<T> = Result<Option<T>, RepoError>;
+
+/// The answers of a [`Repo::to_read`] once its jobs are read.
+fn answered<T>(results: Vec<Option<T>>) -> Vec<T> {
+    results
+        .into_iter()
+        .map(|done| done.expect("every path is read or answered"))
+        .collect()
 }
 
 /// The first `limit` bytes of the regular file at `path` as UTF-8 text (a character cut at the
