@@ -326,32 +326,19 @@ pub const HEALTH_ROUTES: &[&str] = &["/healthz", "/api/health", "/health"];
 /// The first health route the text names as a whole string literal (`"/healthz"`, `'/health'`,
 /// `` `/api/health` ``), with its line.
 pub fn health_route(text: &str) -> Option<(&'static str, usize)> {
-    let mut searched = 0;
-    for (at, _) in text.match_indices(HEALTH_STEM) {
-        if at < searched {
-            continue;
-        }
-        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
-        searched = end;
-        let line = &text[start..end];
-        let found = HEALTH_ROUTES.iter().find(|route| {
-            line.match_indices(*route).any(|(at, _)| {
-                let before = line[..at].chars().next_back();
-                let after = line[at + route.len()..].chars().next();
-                matches!(before, Some('"' | '\'' | '`')) && before == after
+    let hits = text.match_indices(HEALTH_STEM).map(|(at, _)| at);
+    crate::lines::lines_at(text, 1, hits).find_map(|(line, number)| {
+        HEALTH_ROUTES
+            .iter()
+            .find(|route| {
+                line.match_indices(*route).any(|(at, _)| {
+                    let before = line[..at].chars().next_back();
+                    let after = line[at + route.len()..].chars().next();
+                    matches!(before, Some('"' | '\'' | '`')) && before == after
+                })
             })
-        });
-        if let Some(route) = found {
-            let number = text.as_bytes()[..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            return Some((*route, number));
-        }
-    }
-    None
+            .map(|route| (*route, number))
+    })
 }
 
 /// What every one of [`HEALTH_ROUTES`] holds: only the lines holding it are looked at.
@@ -376,35 +363,17 @@ pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
         .flat_map(|word| lower.match_indices(word).map(|(at, _)| at))
         .collect();
     hits.sort_unstable();
-    let mut searched = 0;
-    for hit in hits {
-        if hit < searched {
-            continue;
-        }
-        let start = lower[..hit].rfind('\n').map_or(0, |n| n + 1);
-        let end = lower[hit..].find('\n').map_or(lower.len(), |n| hit + n);
-        searched = end;
-        let Some(at) = words.iter().find_map(|word| lower[start..end].find(word)) else {
-            continue;
-        };
-        let digits: String = text[start + at..end]
+    crate::lines::lines_at(text, 1, hits.into_iter()).find_map(|(line, number)| {
+        let lower = line.to_ascii_lowercase();
+        let at = words.iter().find_map(|word| lower.find(word))?;
+        let digits: String = line[at..]
             .chars()
             .skip_while(|c| !c.is_ascii_digit())
             .take_while(char::is_ascii_digit)
             .collect();
-        if let Ok(port) = digits.parse::<u16>()
-            && digits.len() >= 2
-            && port >= 80
-        {
-            let number = text.as_bytes()[..start]
-                .iter()
-                .filter(|&&b| b == b'\n')
-                .count()
-                + 1;
-            return Some((port, number));
-        }
-    }
-    None
+        let port: u16 = digits.parse().ok()?;
+        (digits.len() >= 2 && port >= 80).then_some((port, number))
+    })
 }
 
 #[cfg(test)]

@@ -3,7 +3,8 @@
 //! entry's line from these indexes instead of reading its text again per entry, so the time
 //! to read it grows with its size, not with its size times its entries. Each index answers
 //! exactly what the plain scans here would ([`key_line`], [`line_of`]). Also a TOML text read
-//! by lines ([`TomlItems`]), for lock files too large to parse whole in time.
+//! by lines ([`TomlItems`]), for lock files too large to parse whole in time, and the lines
+//! that hold the places one search over a whole text found ([`lines_at`]).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::HashMap;
@@ -103,6 +104,31 @@ fn whitespace_at(line: &str, at: usize) -> Option<bool> {
     } else {
         line[at..].chars().next().map(char::is_whitespace)
     }
+}
+
+/// The lines of `text` (whose first line is `first`) holding the byte offsets `places`, which
+/// rise: in order, each once, trimmed, with their numbers.
+pub fn lines_at(
+    text: &str,
+    first: usize,
+    places: impl Iterator<Item = usize>,
+) -> impl Iterator<Item = (&str, usize)> {
+    let mut counted = (0, first);
+    let mut next_line = 0;
+    places.filter_map(move |at| {
+        if at < next_line {
+            return None;
+        }
+        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+        let newlines = text.as_bytes()[counted.0..start]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        counted = (start, counted.1 + newlines);
+        next_line = end + 1;
+        Some((text[start..end].trim(), counted.1))
+    })
 }
 
 /// The 1-based number of the first line for which `matches` holds.

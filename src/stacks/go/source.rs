@@ -258,7 +258,7 @@ fn lines_holding<'t>(
     first: usize,
     needle: &'t str,
 ) -> impl Iterator<Item = (&'t str, usize)> + 't {
-    lines_at(text, first, text.match_indices(needle).map(|(at, _)| at))
+    crate::lines::lines_at(text, first, text.match_indices(needle).map(|(at, _)| at))
 }
 
 /// The lines of `text` (whose first line is `first`) that hold a colon before a digit.
@@ -268,32 +268,7 @@ fn lines_with_colon_digit(text: &str, first: usize) -> impl Iterator<Item = (&st
         .match_indices(':')
         .map(|(at, _)| at)
         .filter(|at| bytes.get(at + 1).is_some_and(u8::is_ascii_digit));
-    lines_at(text, first, colons)
-}
-
-/// The lines of `text` (whose first line is `first`) holding the byte offsets `places`, which
-/// rise: in order, each once, trimmed, with their numbers.
-fn lines_at(
-    text: &str,
-    first: usize,
-    places: impl Iterator<Item = usize>,
-) -> impl Iterator<Item = (&str, usize)> {
-    let mut counted = (0, first);
-    let mut next_line = 0;
-    places.filter_map(move |at| {
-        if at < next_line {
-            return None;
-        }
-        let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
-        let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        let newlines = text.as_bytes()[counted.0..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        counted = (start, counted.1 + newlines);
-        next_line = end + 1;
-        Some((text[start..end].trim(), counted.1))
-    })
+    crate::lines::lines_at(text, first, colons)
 }
 
 impl GoFile {
