@@ -258,16 +258,7 @@ fn a_long_refusal_lists_choices_one_per_line_and_advice_once() {
             ),
         ));
     }
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = project(&files);
-    let err = shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .status(2)
-        .stderr;
+    let err = refused_init(&files);
     assert_eq!(err.matches("maven-shade-plugin").count(), 1, "{err}");
     for i in 1..=9 {
         assert!(
@@ -277,6 +268,21 @@ fn a_long_refusal_lists_choices_one_per_line_and_advice_once() {
         );
     }
     assert!(err.lines().all(|line| line.len() < 300), "{err}");
+}
+
+/// What `init --stdout` prints on standard error when it refuses (exit 2) a project of
+/// `files`, given as owned (path, text) pairs.
+fn refused_init(files: &[(String, String)]) -> String {
+    let files: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(p, t)| (p.as_str(), t.as_str()))
+        .collect();
+    let dir = project(&files);
+    shiplight()
+        .args(["init", "--stdout"])
+        .arg(dir.path())
+        .status(2)
+        .stderr
 }
 
 /// Several choices that do not fit one short line are listed one per line.
@@ -294,16 +300,7 @@ fn many_candidates_are_listed_one_per_line() {
             "module example.com/many\n\ngo 1.22\n".to_string(),
         )])
         .collect();
-    let files: Vec<(&str, &str)> = files
-        .iter()
-        .map(|(p, t)| (p.as_str(), t.as_str()))
-        .collect();
-    let dir = project(&files);
-    let err = shiplight()
-        .args(["init", "--stdout"])
-        .arg(dir.path())
-        .status(2)
-        .stderr;
+    let err = refused_init(&files);
     for i in 1..=6 {
         assert!(
             err.contains(&format!("\n  ./cmd/service-number-{i}\n")),

@@ -40,19 +40,15 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     assert!(!before.contains("vendor distroless"), "{before}");
     session.send("\r").unwrap();
     session.flush().unwrap();
-    session.exp_string("Which runtime image?").unwrap();
-    session.send("\r").unwrap();
-    session.flush().unwrap();
-    session
-        .exp_string("Which port does the application listen on?")
-        .unwrap();
-    session.send("8081\r").unwrap();
-    session.flush().unwrap();
+    answer(&mut session, "Which runtime image?", "\r");
+    answer(
+        &mut session,
+        "Which port does the application listen on?",
+        "8081\r",
+    );
     session.exp_string("Go project, vendor distroless").unwrap();
     session.exp_string("==> Dockerfile (preview) <==").unwrap();
-    session.exp_string("Write the files?").unwrap();
-    session.send("y").unwrap();
-    session.flush().unwrap();
+    answer(&mut session, "Write the files?", "y");
     session.exp_string("wrote").unwrap();
     session.exp_eof().unwrap();
     assert_eq!(exit_code(&session), Some(0));
@@ -71,6 +67,13 @@ fn wizard_asks_what_is_open_previews_and_writes() {
     shiplight().arg("check").arg(&project).run();
 }
 
+/// Waits for `question`, then types `keys`.
+fn answer(session: &mut PtySession, question: &str, keys: &str) {
+    session.exp_string(question).unwrap();
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
 /// The exit code of the ended process, `None` when a signal ended it.
 fn exit_code(session: &PtySession) -> Option<i32> {
     match session.process().wait().unwrap() {
@@ -86,9 +89,7 @@ fn cancel_keys_end_the_wizard_with_the_terminal_restored() {
     for (key, status) in [("\x03", 130), ("\x1b", 1), ("q", 1), ("\x04", 1)] {
         let (_keep, project) = fixture_copy("go-cmd-multi");
         let mut session = spawn(&["init", project.to_str().unwrap()]);
-        session.exp_string("Which one?").unwrap();
-        session.send(key).unwrap();
-        session.flush().unwrap();
+        answer(&mut session, "Which one?", key);
         session.exp_string("\x1b[?25h").unwrap();
         session
             .exp_string("cancelled: nothing was written")
@@ -115,9 +116,7 @@ fn cancel_keys_end_text_questions_and_the_confirmation() {
             "--runtime",
             "static",
         ]);
-        session.exp_string("Which port").unwrap();
-        session.send(key).unwrap();
-        session.flush().unwrap();
+        answer(&mut session, "Which port", key);
         session
             .exp_string("cancelled: nothing was written")
             .unwrap();
@@ -133,9 +132,7 @@ fn cancel_keys_end_text_questions_and_the_confirmation() {
         "--runtime",
         "static",
     ]);
-    session.exp_string("Write the files?").unwrap();
-    session.send("\x1b").unwrap();
-    session.flush().unwrap();
+    answer(&mut session, "Write the files?", "\x1b");
     session
         .exp_string("cancelled: nothing was written")
         .unwrap();
@@ -157,11 +154,7 @@ fn runtime_choices_follow_the_chosen_vendor() {
     session
         .exp_string("> cgr.dev/chainguard/static (the smallest that runs it)")
         .unwrap();
-    session
-        .exp_string("  cgr.dev/chainguard/glibc-dynamic")
-        .unwrap();
-    session.send("\r").unwrap();
-    session.flush().unwrap();
+    answer(&mut session, "  cgr.dev/chainguard/glibc-dynamic", "\r");
     let explained = session.exp_string("Write the files?").unwrap();
     assert!(
         explained.contains("Go project, vendor chainguard"),
@@ -181,22 +174,18 @@ fn runtime_choices_follow_the_chosen_vendor() {
 /// keeps them and says so.
 #[test]
 fn yes_writes_the_files_asking_once_about_those_that_exist() {
-    for (answer, replaced) in [("y", true), ("\r", false)] {
+    for (key, replaced) in [("y", true), ("\r", false)] {
         let (_keep, project) = fixture_copy("go-basic");
         std::fs::write(project.join("Dockerfile"), "FROM scratch\n").unwrap();
         std::fs::write(project.join(".dockerignore"), "*\n").unwrap();
         let mut session = spawn(&["init", project.to_str().unwrap(), "--vendor", "chainguard"]);
-        session.exp_string("Which runtime image?").unwrap();
-        session.send("\r").unwrap();
-        session.flush().unwrap();
-        session.exp_string("Write the files? [Y/n]").unwrap();
-        session.send("\r").unwrap();
-        session.flush().unwrap();
-        session
-            .exp_string("Dockerfile, .dockerignore already exist. Replace them? [y/N]")
-            .unwrap();
-        session.send(answer).unwrap();
-        session.flush().unwrap();
+        answer(&mut session, "Which runtime image?", "\r");
+        answer(&mut session, "Write the files? [Y/n]", "\r");
+        answer(
+            &mut session,
+            "Dockerfile, .dockerignore already exist. Replace them? [y/N]",
+            key,
+        );
         let rest = session.exp_eof().unwrap();
         assert!(!rest.contains("Replace"), "{rest}");
         assert_eq!(exit_code(&session), Some(0));
@@ -293,9 +282,7 @@ fn wizard_asks_for_the_start_command_where_detection_finds_none() {
         .unwrap();
     session.flush().unwrap();
     session.exp_string("==> Dockerfile (preview) <==").unwrap();
-    session.exp_string("Write the files?").unwrap();
-    session.send("y").unwrap();
-    session.flush().unwrap();
+    answer(&mut session, "Write the files?", "y");
     session.exp_string("wrote").unwrap();
     session.exp_eof().unwrap();
 
