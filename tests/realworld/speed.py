@@ -12,7 +12,7 @@ disturbed by it (other processes on a shared machine only ever add time); a medi
 different number of runs taken at different moments judged the two sides under different
 loads.
 
-Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME] [--readme]
+Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME ...] [--readme]
        (BINARY: a release build, cargo build --release)
 """
 
@@ -75,7 +75,8 @@ def record(text):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("binary")
-    parser.add_argument("--only")
+    parser.add_argument("--only", action="append",
+                        help="time only this repository (OWNER/NAME); may be given again")
     parser.add_argument("--readme", action="store_true",
                         help="write the table into README.md between its speed markers")
     args = parser.parse_args()
@@ -85,7 +86,7 @@ def main():
     lines = ["| repository | shiplight | nixpacks plan | goal | |", "|---|---|---|---|---|"]
     missed, measured, seen = [], 0, set()
     for repo, commit, subdir in every_repository():
-        if (args.only and repo != args.only) or (repo, subdir) in seen:
+        if (args.only and repo not in args.only) or (repo, subdir) in seen:
             continue
         seen.add((repo, subdir))
         with tempfile.TemporaryDirectory(prefix="shiplight-speed-") as tmp:

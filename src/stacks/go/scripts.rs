@@ -229,20 +229,56 @@ fn make_variables(text: &str) -> BTreeMap<String, String> {
     vars
 }
 
-/// `$(NAME)` and `${NAME}` replaced by simple Makefile values, twice (a value may name another).
+/// `$(NAME)` and `${NAME}` replaced by simple Makefile values, a value naming another read in
+/// turn, up to [`NESTING`] levels.
 fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
     let mut line = line.to_string();
-    for _ in 0..2 {
-        if !line.contains('$') {
+    for _ in 0..NESTING {
+        if !line.contains('$') || vars.is_empty() {
             break;
         }
-        for (name, value) in vars {
-            line = line
-                .replace(&format!("$({name})"), value)
-                .replace(&format!("${{{name}}}"), value);
+        let next = substituted_once(&line, vars);
+        if next == line {
+            break;
         }
+        line = next;
     }
     line
+}
+
+/// Most levels of variables naming variables [`substitute`] follows.
+const NESTING: usize = 4;
+
+/// `line` with each `$(NAME)` and `${NAME}` whose name `vars` holds replaced by its value, in
+/// one pass: a value put in is not read again in the same pass.
+fn substituted_once(line: &str, vars: &BTreeMap<String, String>) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut rest = line;
+    while let Some(at) = rest.find('$') {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 1..];
+        let close = match after.as_bytes().first() {
+            Some(b'(') => Some(')'),
+            Some(b'{') => Some('}'),
+            _ => None,
+        };
+        let value = close.and_then(|close| {
+            let end = after.find(close)?;
+            Some((vars.get(&after[1..end])?, end))
+        });
+        match value {
+            Some((value, end)) => {
+                out.push_str(value);
+                rest = &after[end + 1..];
+            }
+            None => {
+                out.push('$');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// The package paths named in the recipe of the Makefile's first target (what `make` builds).
@@ -312,5 +348,14 @@ mod tests {
         let mut scripts = Scripts::default();
         scripts.line("Makefile", 1, &substitute("\tgo build -o $(OUT)/$(APP) $(MAIN)", &vars));
         assert_eq!(scripts.outputs["cmd/server"].0, "1panel");
+    }
+
+    #[test]
+    fn substitution_reads_both_forms_and_one_level_of_nesting() {
+        let vars = make_variables("A = x$(B)\nB = y\nC = $(D)\nD = $(E)\nE = z\n");
+        assert_eq!(substitute("$(A) ${B} $(NONE) $$(B) $(shell $(B))", &vars), "xy y $(NONE) $y $(shell y)");
+        assert_eq!(substitute("$(C)", &vars), "z");
+        assert_eq!(substitute("no vars $", &vars), "no vars $");
+        assert_eq!(substitute("$(B", &vars), "$(B");
     }
 }
