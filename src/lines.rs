@@ -121,10 +121,7 @@ pub fn lines_at(
         }
         let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
         let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
-        let newlines = text.as_bytes()[counted.0..start]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
+        let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[counted.0..start]).count();
         counted = (start, counted.1 + newlines);
         next_line = end + 1;
         Some((text[start..end].trim(), counted.1))
@@ -500,10 +497,10 @@ fn toml_key(text: &str, at: usize) -> Option<(&str, usize)> {
             }
         }
     }
-    let mut end = at;
-    while end < bytes.len() && bytes[end] != b'=' && bytes[end] != b'\n' {
-        end += 1;
-    }
+    let end = bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr2(b'=', b'\n', rest))
+        .map_or(bytes.len().max(at), |found| at + found);
     if bytes.get(end) == Some(&b'=') {
         Some((toml_trim(&text[at..end]), end + 1))
     } else {
@@ -593,11 +590,10 @@ fn value_end(
 
 /// The offset of the line break ending the line that `at` is on (or the end of the text).
 fn line_end(bytes: &[u8], at: usize) -> usize {
-    let mut at = at;
-    while at < bytes.len() && bytes[at] != b'\n' {
-        at += 1;
-    }
-    at
+    bytes
+        .get(at..)
+        .and_then(|rest| memchr::memchr(b'\n', rest))
+        .map_or(bytes.len().max(at), |found| at + found)
 }
 
 /// The offset just after the string opening at `at` (basic or literal, single- or multi-line);
@@ -607,7 +603,8 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
     let quote = bytes[at];
     let triple = bytes.len() >= at + 3 && bytes[at + 1] == quote && bytes[at + 2] == quote;
     let mut at = at + if triple { 3 } else { 1 };
-    while at < bytes.len() {
+    while let Some(skip) = memchr::memchr3(quote, b'\\', b'\n', bytes.get(at..)?) {
+        at += skip;
         let byte = bytes[at];
         if byte == b'\\' && quote == b'"' {
             if bytes.get(at + 1) == Some(&b'\n') {
