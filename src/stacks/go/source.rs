@@ -258,15 +258,22 @@ fn lines_holding<'t>(
     first: usize,
     needle: &'t str,
 ) -> impl Iterator<Item = (&'t str, usize)> + 't {
-    crate::lines::lines_at(text, first, text.match_indices(needle).map(|(at, _)| at))
+    crate::lines::lines_at(
+        text,
+        first,
+        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()),
+    )
+}
+
+/// Whether `text` holds `needle`.
+fn holds(text: &str, needle: &str) -> bool {
+    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
 }
 
 /// The lines of `text` (whose first line is `first`) that hold a colon before a digit.
 fn lines_with_colon_digit(text: &str, first: usize) -> impl Iterator<Item = (&str, usize)> {
     let bytes = text.as_bytes();
-    let colons = text
-        .match_indices(':')
-        .map(|(at, _)| at)
+    let colons = memchr::memchr_iter(b':', bytes)
         .filter(|at| bytes.get(at + 1).is_some_and(u8::is_ascii_digit));
     crate::lines::lines_at(text, first, colons)
 }
@@ -280,14 +287,14 @@ impl GoFile {
             self.port = lines_with_colon_digit(text, first)
                 .find_map(|(line, no)| crate::facts::listen_port(line).map(|port| (port, no)));
         }
-        if self.health.is_none() && text.contains("/health") {
+        if self.health.is_none() && holds(text, "/health") {
             self.health = lines_holding(text, first, "/health").find_map(|(line, no)| {
                 health_quoted(line)
                     .then(|| crate::facts::health_route(line).map(|(route, _)| (route, no)))
                     .flatten()
             });
         }
-        if text.contains("//go:embed ") {
+        if holds(text, "//go:embed ") {
             for (line, no) in lines_holding(text, first, "//go:embed ") {
                 self.embed_line(line, no);
             }
@@ -295,7 +302,7 @@ impl GoFile {
         let mut drivers: Vec<(usize, usize)> = DRIVER_NAMES
             .iter()
             .enumerate()
-            .filter(|(_, driver)| text.contains(**driver))
+            .filter(|(_, driver)| holds(text, driver))
             .filter_map(|(at, driver)| Some((lines_holding(text, first, driver).next()?.1, at)))
             .collect();
         drivers.sort();
