@@ -306,23 +306,25 @@ pub fn reachable(
         // that drops them): every package in it counts.
         return lock.lines.clone();
     }
-    let mut seen: BTreeSet<String> = BTreeSet::new();
-    let mut stack: Vec<String> = roots.to_vec();
+    let mut seen: BTreeSet<&str> = BTreeSet::new();
+    let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
     while let Some(name) = stack.pop() {
-        if !seen.insert(name.clone()) {
+        if !seen.insert(name) {
             continue;
         }
-        let off = disabled.get(&name);
-        for next in lock.edges.get(&name).into_iter().flatten() {
+        let off = disabled.get(name);
+        for next in lock.edges.get(name).into_iter().flatten() {
             if off.is_some_and(|off| off.contains(next)) || cut.contains(next) {
                 continue;
             }
-            stack.push(next.clone());
+            if !seen.contains(next.as_str()) {
+                stack.push(next);
+            }
         }
     }
     lock.lines
         .iter()
-        .filter(|(name, _)| seen.contains(*name))
+        .filter(|(name, _)| seen.contains(name.as_str()))
         .map(|(name, line)| (name.clone(), *line))
         .collect()
 }
@@ -337,6 +339,11 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
     if feature.is_empty() {
         return BTreeSet::new();
     }
+    let (prefix, suffix, part) = (
+        format!("{feature}-"),
+        format!("-{feature}"),
+        format!("-{feature}-"),
+    );
     lock.lines
         .keys()
         .filter(|name| {
@@ -344,9 +351,9 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
             !name.ends_with("-sys")
                 && !name.ends_with("-src")
                 && (name == feature
-                    || name.starts_with(&format!("{feature}-"))
-                    || name.ends_with(&format!("-{feature}"))
-                    || name.contains(&format!("-{feature}-")))
+                    || name.starts_with(&prefix)
+                    || name.ends_with(&suffix)
+                    || name.contains(&part))
         })
         .cloned()
         .collect()
