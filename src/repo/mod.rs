@@ -563,14 +563,48 @@ impl Repo {
             .collect()
     }
 
+    /// Lists the directories `rels` as [`Repo::list_dir`] does, the listings read in parallel
+    /// when there are many, and keeps them for [`Repo::list_dir`] to answer from memory. Every
+    /// path is resolved here, on the calling thread; only the reads of directories already
+    /// resolved inside the root run on other threads.
+    pub fn list_dirs(&self, rels: &[String]) {
+        let mut reals: Vec<String> = Vec::new();
+        for rel in rels {
+            if let Ok(Some(found)) = self.resolve(rel)
+                && found.kind.is_dir()
+                && !self.lists.borrow().contains_key(&found.real)
+                && !reals.contains(&found.real)
+            {
+                reals.push(found.real);
+            }
+        }
+        if reals.len() < PARALLEL_FROM {
+            return;
+        }
+        let root = &self.root;
+        let read = in_parallel(&reals, |real| (real.clone(), entries_at(root, real)));
+        for (real, entries) in read {
+            self.keep_listing(&real, entries);
+        }
+    }
+
     /// The entries of the directory at real path `real` with their kinds, sorted by name, read
     /// once per run.
     fn listing(&self, real: &str) -> Listed {
         if let Some(done) = self.lists.borrow().get(real) {
             return Rc::clone(done);
         }
+        self.keep_listing(real, self.entries_of(real))
+    }
+
+    /// The listing of the directory at real path `real` from its raw `entries` (links followed
+    /// inside the root, the others left out), sorted by name and kept for the run.
+    fn keep_listing(&self, real: &str, raw: Vec<(String, Entry)>) -> Listed {
+        if let Some(done) = self.lists.borrow().get(real) {
+            return Rc::clone(done);
+        }
         let mut entries = Vec::new();
-        for (name, entry) in self.entries_of(real) {
+        for (name, entry) in raw {
             let kind = match entry {
                 Entry::File => Kind::File,
                 Entry::Dir => Kind::Dir,
@@ -608,7 +642,20 @@ impl Repo {
 
     /// The entries of the directory at real path `real`, as [`Repo::entries`] gives them.
     fn entries_of(&self, real: &str) -> Vec<(String, Entry)> {
-        let Ok(listing) = std::fs::read_dir(self.root.join(real)) else {
+        entries_at(&self.root, real)
+    }
+
+    /// Where `rel` really is under the root (links inside it followed), when something is.
+    pub fn real(&self, rel: &str) -> Result<Option<String>, RepoError> {
+        Ok(self.resolve(rel)?.map(|found| found.real))
+    }
+}
+
+/// The entries of the directory at real path `real` under `root`, with the listing's own
+/// types: what [`Repo::entries`] gives, on any thread.
+fn entries_at(root: &Path, real: &str) -> Vec<(String, Entry)> {
+    {
+        let Ok(listing) = std::fs::read_dir(root.join(real)) else {
             return Vec::new();
         };
         listing
@@ -628,11 +675,6 @@ impl Repo {
                 Some((name, kind))
             })
             .collect()
-    }
-
-    /// Where `rel` really is under the root (links inside it followed), when something is.
-    pub fn real(&self, rel: &str) -> Result<Option<String>, RepoError> {
-        Ok(self.resolve(rel)?.map(|found| found.real))
     }
 }
 

@@ -467,6 +467,7 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectE
     );
     let top = subdirs(module_dir);
     let mut found = Vec::new();
+    repo.list_dirs(&top);
     read_first_files(repo, top.iter().take(SEARCH_LIMIT));
     for dir in top.iter().take(SEARCH_LIMIT) {
         if is_main_dir(repo, dir)? {
@@ -480,6 +481,7 @@ fn main_candidates(repo: &Repo, module_dir: &str) -> Result<Vec<String>, DetectE
             .flat_map(|dir| subdirs(dir))
             .take(SEARCH_LIMIT)
             .collect::<Vec<_>>();
+        repo.list_dirs(&nested);
         read_first_files(repo, nested.iter());
         for dir in nested {
             if is_main_dir(repo, &dir)? {
@@ -524,9 +526,28 @@ fn is_main_dir(repo: &Repo, dir: &str) -> Result<bool, DetectError> {
 /// The scanned Go files of each package directory read so far: the main packages of a project
 /// share most of what they import, and each package is read and scanned once.
 #[derive(Default)]
-struct Scanned(HashMap<String, Rc<[(String, source::GoFile)]>>);
+struct Scanned(
+    HashMap<String, Rc<[(String, source::GoFile)]>>,
+    HashMap<String, Rc<Summary>>,
+);
 
 impl Scanned {
+    /// What the package in `dir` contributes to a main package that builds it, gathered once.
+    fn summary(
+        &mut self,
+        repo: &Repo,
+        modules: &[Module],
+        dir: &str,
+    ) -> Result<Rc<Summary>, DetectError> {
+        if let Some(summary) = self.1.get(dir) {
+            return Ok(Rc::clone(summary));
+        }
+        let files = self.package(repo, dir)?;
+        let summary = Rc::new(summarize(repo, modules, dir, &files));
+        self.1.insert(dir.to_string(), Rc::clone(&summary));
+        Ok(summary)
+    }
+
     /// The files of the package in `dir`, as [`package_files`] finds them.
     fn package(
         &mut self,
@@ -545,10 +566,12 @@ impl Scanned {
     /// [`Scanned::package`] then finds in memory. A package with a file that cannot be read is
     /// left for [`Scanned::package`] to report, at its turn.
     fn prefetch<'d>(&mut self, repo: &Repo, dirs: impl Iterator<Item = &'d String>) {
+        let dirs: Vec<&String> = dirs.filter(|dir| !self.0.contains_key(*dir)).collect();
+        repo.list_dirs(&dirs.iter().map(|dir| dir.to_string()).collect::<Vec<_>>());
         let mut owners = Vec::new();
         let mut rels = Vec::new();
         for dir in dirs {
-            if self.0.contains_key(dir) || owners.iter().any(|(d, _)| d == dir) {
+            if owners.iter().any(|(d, _)| d == dir) {
                 continue;
             }
             let names = buildable_files(repo, dir);
@@ -645,66 +668,88 @@ fn analyse_main(
 
     let mut seen = BTreeSet::from([dir.to_string()]);
     let mut queue = VecDeque::from([dir.to_string()]);
-    let mut walk = Walk::default();
+    let mut stubbed = Vec::new();
+    let mut drivers = BTreeSet::new();
     while let Some(pkg_dir) = queue.pop_front() {
         if !scanned.0.contains_key(&pkg_dir) {
             scanned.prefetch(repo, std::iter::once(&pkg_dir).chain(queue.iter()));
         }
-        let files = scanned.package(repo, &pkg_dir)?;
-        collect_package(repo, &pkg_dir, &files, &mut main, &mut walk);
-        for (rel, file) in files.iter() {
-            for (import, line) in &file.imports {
-                let Some(local) = local_dir(modules, import) else {
-                    continue;
-                };
-                let local = facts::inside(rel, Some(*line), "import", "", &local)?;
-                if seen.len() < PACKAGE_LIMIT && seen.insert(local.clone()) {
-                    queue.push_back(local);
-                }
+        let summary = scanned.summary(repo, modules, &pkg_dir)?;
+        main.cgo.extend(summary.cgo.iter().cloned());
+        main.cgo_libraries.extend(summary.cgo_libraries.iter().cloned());
+        main.cxx.extend(summary.cxx.iter().cloned());
+        main.cgo_imports.extend(summary.cgo_imports.iter().cloned());
+        main.built_embeds.extend(summary.built_embeds.iter().cloned());
+        if main.port.is_none() {
+            main.port.clone_from(&summary.port);
+        }
+        if main.health.is_none() {
+            main.health.clone_from(&summary.health);
+        }
+        stubbed.extend(summary.stubbed.iter().cloned());
+        drivers.extend(summary.drivers.iter().cloned());
+        for local in summary.locals.iter() {
+            let local = local.as_ref().map_err(Clone::clone)?;
+            if seen.len() < PACKAGE_LIMIT && !seen.contains(local) {
+                seen.insert(local.clone());
+                queue.push_back(local.clone());
             }
         }
     }
     main.cgo_imports.extend(
-        walk.stubbed
+        stubbed
             .into_iter()
-            .filter(|(driver, _)| walk.drivers.contains(*driver))
+            .filter(|(driver, _)| drivers.contains(*driver))
             .map(|(_, evidence)| evidence),
     );
     Ok(Some(main))
 }
 
-/// What a walk gathers beside the main package's evidence: imports of modules that build
-/// without cgo as a stub, and the driver names the program's files quote.
+/// What one package contributes to every main package that builds it: cgo, C++ and port
+/// evidence, imports of modules that build without cgo as a stub, the driver names its files
+/// quote, and the project packages it imports, in the order its files name them. Gathered once
+/// per package however many main packages import it.
 #[derive(Default)]
-struct Walk {
+struct Summary {
+    cgo: Vec<Evidence>,
+    cgo_libraries: Vec<(String, Evidence)>,
+    cxx: Vec<Evidence>,
+    cgo_imports: Vec<Evidence>,
+    built_embeds: Vec<Evidence>,
+    port: Option<(u16, Evidence)>,
+    health: Option<(String, Evidence)>,
     stubbed: Vec<(&'static str, Evidence)>,
     drivers: BTreeSet<String>,
+    /// The project package directories its imports name (or why one cannot be used).
+    locals: Vec<Result<String, DetectError>>,
 }
 
-fn collect_package(
+fn summarize(
     repo: &Repo,
+    modules: &[Module],
     dir: &str,
     files: &[(String, source::GoFile)],
-    main: &mut MainPackage,
-    walk: &mut Walk,
-) {
+) -> Summary {
+    let mut summary = Summary::default();
     let mut uses_cgo = false;
     for (rel, file) in files {
-        walk.drivers
+        summary
+            .drivers
             .extend(file.drivers.iter().map(|(driver, _)| driver.clone()));
         if let Some(line) = file.cgo_import {
             uses_cgo = true;
-            main.cgo
+            summary
+                .cgo
                 .push(Evidence::line(rel.clone(), line, "import \"C\""));
         }
         for (name, line) in &file.cgo_libraries {
-            main.cgo_libraries.push((
+            summary.cgo_libraries.push((
                 name.clone(),
                 Evidence::line(rel.clone(), *line, format!("#cgo LDFLAGS links lib{name}")),
             ));
         }
         if let Some(line) = file.cxx_directive {
-            main.cxx.push(Evidence::line(
+            summary.cxx.push(Evidence::line(
                 rel.clone(),
                 line,
                 "#cgo directive links libstdc++",
@@ -716,7 +761,7 @@ fn collect_package(
                 .find(|(module, _)| matching_module(&[module], import).is_some())
                 .filter(|_| file.blank_imports.contains(import));
             if let Some((module, driver)) = stubbed {
-                walk.stubbed.push((
+                summary.stubbed.push((
                     driver,
                     Evidence::line(
                         rel.clone(),
@@ -725,14 +770,14 @@ fn collect_package(
                     ),
                 ));
             } else if let Some(module) = matching_module(CGO_MODULES, import) {
-                main.cgo_imports.push(Evidence::line(
+                summary.cgo_imports.push(Evidence::line(
                     rel.clone(),
                     *line,
                     format!("imports {module}, which builds only with cgo"),
                 ));
             }
             if let Some(module) = matching_module(CXX_MODULES, import) {
-                main.cxx.push(Evidence::line(
+                summary.cxx.push(Evidence::line(
                     rel.clone(),
                     *line,
                     format!("imports {module}, which links C++"),
@@ -744,25 +789,25 @@ fn collect_package(
             let top = path.split(['*', '?', '[']).next().unwrap_or("");
             let top = top.trim_end_matches('/');
             if !top.is_empty() && !repo.exists(&repo::join(dir, top)) {
-                main.built_embeds.push(Evidence::line(
+                summary.built_embeds.push(Evidence::line(
                     rel.clone(),
                     *line,
                     format!("embeds {path}, which the sources do not hold: a build step makes it"),
                 ));
             }
         }
-        if main.port.is_none()
+        if summary.port.is_none()
             && let Some((port, line)) = file.port
         {
-            main.port = Some((
+            summary.port = Some((
                 port,
                 Evidence::line(rel.clone(), line, format!("listen address :{port}")),
             ));
         }
-        if main.health.is_none()
+        if summary.health.is_none()
             && let Some((route, line)) = file.health
         {
-            main.health = Some((
+            summary.health = Some((
                 route.to_string(),
                 Evidence::line(rel.clone(), line, format!("route {route}")),
             ));
@@ -775,12 +820,22 @@ fn collect_package(
                     .iter()
                     .any(|ext| name.ends_with(ext))
         });
-        main.cxx.extend(
+        summary.cxx.extend(
             cxx_sources
                 .into_iter()
                 .map(|name| Evidence::file(repo::join(dir, &name), "C++ source compiled by cgo")),
         );
     }
+    for (rel, file) in files {
+        for (import, line) in &file.imports {
+            if let Some(local) = local_dir(modules, import) {
+                summary
+                    .locals
+                    .push(facts::inside(rel, Some(*line), "import", "", &local));
+            }
+        }
+    }
+    summary
 }
 
 /// The project directory of an import path, when a module of the build provides it.
