@@ -5,6 +5,7 @@
 
 use crate::evidence::Evidence;
 use crate::repo::Repo;
+use crate::stacks::makefile::{self, joined_lines, substitute};
 use std::collections::BTreeMap;
 
 /// Most script files read.
@@ -32,7 +33,7 @@ pub fn read(repo: &Repo) -> Scripts {
         };
         let is_make = file.ends_with("Makefile") || file.ends_with(".mk");
         let vars = if is_make {
-            make_variables(&text)
+            makefile::variables(&text)
         } else {
             BTreeMap::new()
         };
@@ -127,29 +128,6 @@ impl Scripts {
     }
 }
 
-/// Lines with shell and make continuations (`\` at the end) joined, each with its first line.
-fn joined_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let (start, mut joined) = current.take().unwrap_or((index + 1, String::new()));
-        let trimmed = line.trim_end();
-        match trimmed.strip_suffix('\\') {
-            Some(rest) => {
-                joined.push_str(rest);
-                joined.push(' ');
-                current = Some((start, joined));
-            }
-            None => {
-                joined.push_str(trimmed);
-                out.push((start, joined));
-            }
-        }
-    }
-    out.extend(current);
-    out
-}
-
 fn unquote(word: &str) -> String {
     word.replace(['"', '\''], "")
 }
@@ -204,47 +182,6 @@ pub(super) fn binary_of(word: &str) -> Option<String> {
     valid.then(|| name.to_string())
 }
 
-/// Simple Makefile assignments (`NAME = value`, `:=`, `?=`), values not evaluated; one that runs
-/// a shell command is left unresolved.
-fn make_variables(text: &str) -> BTreeMap<String, String> {
-    let mut vars = BTreeMap::new();
-    for line in text.lines() {
-        if line.starts_with(['\t', ' ', '#']) {
-            continue;
-        }
-        let Some((name, value)) = line.split_once('=') else {
-            continue;
-        };
-        let name = name.trim_end_matches([':', '?', '+', ' ']).trim();
-        if !name.is_empty()
-            && !value.contains("$(shell")
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            vars.entry(name.to_string())
-                .or_insert_with(|| value.trim().to_string());
-        }
-    }
-    vars
-}
-
-/// `$(NAME)` and `${NAME}` replaced by simple Makefile values, twice (a value may name another).
-fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
-    let mut line = line.to_string();
-    for _ in 0..2 {
-        if !line.contains('$') {
-            break;
-        }
-        for (name, value) in vars {
-            line = line
-                .replace(&format!("$({name})"), value)
-                .replace(&format!("${{{name}}}"), value);
-        }
-    }
-    line
-}
-
 /// The package paths named in the recipe of the Makefile's first target (what `make` builds).
 fn default_target(
     file: &str,
@@ -252,33 +189,19 @@ fn default_target(
     vars: &BTreeMap<String, String>,
 ) -> Vec<(String, Evidence)> {
     let mut packages = Vec::new();
-    let mut in_recipe = false;
-    for (index, line) in joined_lines(text) {
-        if in_recipe {
-            if !line.starts_with('\t') {
-                if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                    continue;
-                }
-                break;
+    let rules = makefile::rules(text);
+    for (index, line) in rules.first().map_or(&[][..], |rule| &rule.recipe[..]) {
+        for word in substitute(line, vars).split_whitespace() {
+            let word = unquote(word);
+            if word.starts_with("./")
+                && let Some(package) = package_of(&word)
+            {
+                packages.push((
+                    package,
+                    Evidence::line(file, *index, "built by the Makefile's default target"),
+                ));
             }
-            for word in substitute(&line, vars).split_whitespace() {
-                let word = unquote(word);
-                if word.starts_with("./")
-                    && let Some(package) = package_of(&word)
-                {
-                    packages.push((
-                        package,
-                        Evidence::line(file, index, "built by the Makefile's default target"),
-                    ));
-                }
-            }
-            continue;
         }
-        let is_rule = !line.starts_with(['\t', ' ', '#', '.'])
-            && line.contains(':')
-            && !line.contains('=')
-            && !line.contains('%');
-        in_recipe = is_rule;
     }
     packages
 }
@@ -305,7 +228,7 @@ mod tests {
     #[test]
     fn makefile_variables_and_default_target() {
         let text = "GORUN = go run\nBASE := $(shell pwd)\nAPP=1panel\nMAIN= $(BASE)/cmd/server/main.go\n\n.PHONY: all\ngeth:\n\t$(GORUN) build/ci.go install ./cmd/geth\n\nevm:\n\t$(GORUN) build/ci.go install ./cmd/evm\n";
-        let vars = make_variables(text);
+        let vars = makefile::variables(text);
         let targets = default_target("Makefile", text, &vars);
         assert_eq!(targets.len(), 1);
         assert_eq!(targets[0].0, "cmd/geth");
