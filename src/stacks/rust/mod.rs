@@ -7,6 +7,7 @@ pub mod cfg;
 pub mod deployed;
 pub mod guard;
 pub mod lock;
+pub mod makefile;
 pub mod manifest;
 pub mod metadata;
 pub mod plan;
@@ -415,10 +416,11 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     }
 }
 
-fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
+fn read(repo: &Repo, mut deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
     let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
+    deployed.made = makefile::read(repo);
     let cargo = if metadata::wanted(&project.unmodelled) {
         metadata::read(repo)
     } else {
