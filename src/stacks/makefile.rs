@@ -12,6 +12,18 @@ pub struct Rule {
     pub targets: Vec<String>,
     pub prerequisites: Vec<String>,
     pub recipe: Vec<(usize, String)>,
+    /// Defined inside a conditional (`ifeq` ... `endif`), so made only when it holds.
+    pub conditional: bool,
+}
+
+/// How a line changes the nesting of conditionals: +1 opens one, -1 closes one.
+fn nesting(line: &str) -> i32 {
+    let word = line.trim_start().split_whitespace().next().unwrap_or("");
+    match word {
+        "ifeq" | "ifneq" | "ifdef" | "ifndef" if !line.starts_with('\t') => 1,
+        "endif" if !line.starts_with('\t') => -1,
+        _ => 0,
+    }
 }
 
 /// Lines with shell and make continuations (`\` at the end) joined, each with its first line.
@@ -74,6 +86,26 @@ pub fn assigned(text: &str) -> BTreeSet<String> {
         .collect()
 }
 
+/// The names whose value [`variables`] cannot settle: assigned more than once, appended to
+/// (`+=`), or assigned inside a conditional.
+pub fn unsettled(text: &str) -> BTreeSet<String> {
+    let mut seen = BTreeSet::new();
+    let mut unsettled = BTreeSet::new();
+    let mut depth = 0;
+    for line in text.lines() {
+        depth = (depth + nesting(line)).max(0);
+        if let Some((name, _)) = assignment(line) {
+            let appended = line
+                .split_once('=')
+                .is_some_and(|(left, _)| left.ends_with('+'));
+            if !seen.insert(name.to_string()) || appended || depth > 0 {
+                unsettled.insert(name.to_string());
+            }
+        }
+    }
+    unsettled
+}
+
 /// `$(NAME)` and `${NAME}` replaced by simple Makefile values, twice (a value may name another).
 pub fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
     let mut line = line.to_string();
@@ -129,7 +161,9 @@ pub fn unset_to_empty(line: &str) -> String {
 pub fn rules(text: &str) -> Vec<Rule> {
     let mut rules: Vec<Rule> = Vec::new();
     let mut in_recipe = false;
+    let mut depth = 0;
     for (index, line) in joined_lines(text) {
+        depth = (depth + nesting(&line)).max(0);
         if in_recipe {
             if line.starts_with('\t') {
                 if let Some(rule) = rules.last_mut() {
@@ -156,6 +190,7 @@ pub fn rules(text: &str) -> Vec<Rule> {
                     .map(str::to_string)
                     .collect(),
                 recipe: Vec::new(),
+                conditional: depth > 0,
             });
         }
     }
@@ -197,6 +232,12 @@ mod tests {
             unset_to_empty("a $(X) ${Y_1}b $(if $(Z),c) $$d $@"),
             "a  b $(if ,c) $$d $@"
         );
+        let text = "A ?= 1\nB = 2\nB += 3\nifdef X\nC = 4\nrun:\n\tcargo run\nendif\n";
+        assert_eq!(
+            unsettled(text),
+            BTreeSet::from(["B".to_string(), "C".to_string()])
+        );
+        assert!(super::rules(text)[0].conditional);
         let goal = ".DEFAULT_GOAL := build\n".to_string() + text;
         assert_eq!(default_goal(&goal, &rules), Some("build"));
     }

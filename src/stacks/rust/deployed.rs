@@ -14,6 +14,8 @@ pub struct CargoBuild {
     pub bin: Option<String>,
     /// `-p` / `--package`.
     pub package: Option<String>,
+    /// `--path` of `cargo install`: the directory of the package installed.
+    pub path: Option<String>,
     /// `--features` / `-F`, each feature apart.
     pub features: Vec<String>,
     /// `--no-default-features` or `--all-features`: a feature set the `features` setting
@@ -93,6 +95,7 @@ pub(super) fn parse(args: &[String]) -> CargoBuild {
     let mut build = CargoBuild {
         bin: None,
         package: None,
+        path: None,
         features: Vec::new(),
         other_defaults: false,
         evidence: Evidence::file("", ""),
@@ -107,6 +110,7 @@ pub(super) fn parse(args: &[String]) -> CargoBuild {
         match flag {
             "--bin" => build.bin = value(),
             "-p" | "--package" => build.package = value(),
+            "--path" => build.path = value(),
             "-F" | "--features" => build.features.extend(
                 value()
                     .unwrap_or_default()
@@ -143,15 +147,30 @@ impl DeployedRust {
         self.builds.len() == 1 || self.builds.iter().any(|b| names(b, bin, package))
     }
 
-    /// The features the Makefile's release build gives `bin` of `package`: those of the first
-    /// release build naming that binary or package, else of the first naming none (a build
-    /// of the whole workspace); none when that build changes the default features.
-    pub fn made_features_for(&self, bin: &str, package: &str) -> Option<(Vec<String>, Evidence)> {
+    /// The features the Makefile's release build gives `bin` of `package` (in directory
+    /// `dir`): those of the first release build naming that binary or package (or installing
+    /// the package's directory), else of the first naming none (a build of the whole
+    /// workspace); none when that build changes the default features.
+    pub fn made_features_for(
+        &self,
+        bin: &str,
+        package: &str,
+        dir: &str,
+    ) -> Option<(Vec<String>, Evidence)> {
+        let installs = |b: &CargoBuild| {
+            b.path
+                .as_deref()
+                .is_some_and(|p| p.trim_start_matches("./").trim_end_matches('/') == dir)
+        };
         let build = self
             .made
             .iter()
-            .find(|b| names(b, bin, package))
-            .or_else(|| self.made.iter().find(|b| b.bin.is_none() && b.package.is_none()))?;
+            .find(|b| names(b, bin, package) || installs(b))
+            .or_else(|| {
+                self.made
+                    .iter()
+                    .find(|b| b.bin.is_none() && b.package.is_none() && b.path.is_none())
+            })?;
         stated(build)
     }
 }

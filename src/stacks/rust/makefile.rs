@@ -40,6 +40,9 @@ pub fn read(repo: &Repo) -> Vec<CargoBuild> {
 pub fn builds(file: &str, text: &str) -> Vec<CargoBuild> {
     let rules = makefile::rules(text);
     let mut vars = makefile::variables(text);
+    for name in makefile::unsettled(text) {
+        vars.insert(name, "$?".to_string());
+    }
     for name in makefile::assigned(text) {
         vars.entry(name).or_insert_with(|| "$?".to_string());
     }
@@ -89,7 +92,8 @@ fn goal_rules<'a>(text: &'a str, rules: &'a [Rule]) -> Vec<(&'a str, &'a Rule)> 
             if out.len() >= RULE_LIMIT {
                 return out;
             }
-            for rule in rules.iter().filter(|r| r.targets.iter().any(|t| t == name)) {
+            let named = |r: &&Rule| !r.conditional && r.targets.iter().any(|t| t == name);
+            for rule in rules.iter().filter(named) {
                 if out.iter().any(|(_, seen)| std::ptr::eq(*seen, rule)) {
                     continue;
                 }
@@ -264,6 +268,11 @@ mod tests {
         let found = builds("Makefile", undefined);
         assert_eq!(found.len(), 1);
         assert!(found[0].features.is_empty());
+        assert_eq!(found[0].path.as_deref(), Some("app"));
+        let unsettled = "FEATURES ?= a\nFEATURES += b\nrelease:\n\tcargo build --release --features \"$(FEATURES)\"\n";
+        assert!(builds("Makefile", unsettled).is_empty());
+        let conditional = "ifeq ($(X),1)\nrelease:\n\tcargo build --release --features a\nendif\n";
+        assert!(builds("Makefile", conditional).is_empty());
     }
 
     #[test]

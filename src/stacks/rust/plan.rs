@@ -93,7 +93,9 @@ fn made_features(facts: &RustFacts, settings: &Settings) -> Option<(Vec<String>,
     if facts.deployed.builds_bin(&bin.name, &bin.package) {
         return None;
     }
-    let (features, evidence) = facts.deployed.made_features_for(&bin.name, &bin.package)?;
+    let (features, evidence) = facts
+        .deployed
+        .made_features_for(&bin.name, &bin.package, &bin.package_dir)?;
     let package = facts.packages.iter().find(|p| p.name == bin.package)?;
     let declared = |feature: &String| {
         feature.contains('/')
