@@ -18,7 +18,7 @@ pub struct Rule {
 
 /// How a line changes the nesting of conditionals: +1 opens one, -1 closes one.
 fn nesting(line: &str) -> i32 {
-    let word = line.trim_start().split_whitespace().next().unwrap_or("");
+    let word = line.split_whitespace().next().unwrap_or("");
     match word {
         "ifeq" | "ifneq" | "ifdef" | "ifndef" if !line.starts_with('\t') => 1,
         "endif" if !line.starts_with('\t') => -1,

@@ -70,7 +70,7 @@ pub fn deployed_features(facts: &RustFacts, settings: &Settings) -> Option<(Sett
     };
     let mut wanted = settings.clone();
     wanted.features = features.clone();
-    with_features(facts, &wanted).ok()?;
+    declared(facts, &wanted.features).ok()?;
     Some((
         wanted,
         Step {
@@ -146,6 +146,12 @@ pub fn with_features<'a>(
     if settings.features.is_empty() {
         return Ok(Cow::Borrowed(facts));
     }
+    declared(facts, &settings.features)?;
+    Ok(Cow::Owned(facts.clone().with_features(&settings.features)))
+}
+
+/// Refuses a feature of `features` no package declares, naming the ones that exist.
+fn declared(facts: &RustFacts, features: &[String]) -> Result<(), DetectError> {
     let declared: Vec<String> = facts
         .packages
         .iter()
@@ -158,7 +164,7 @@ pub fn with_features<'a>(
         })
         .filter(|f| f != "default")
         .collect();
-    for feature in &settings.features {
+    for feature in features {
         let known = declared.contains(feature)
             || feature.split_once('/').is_some_and(|(dep, _)| {
                 facts
@@ -178,7 +184,7 @@ pub fn with_features<'a>(
             });
         }
     }
-    Ok(Cow::Owned(facts.clone().with_features(&settings.features)))
+    Ok(())
 }
 
 /// The binary to build: the one the settings name, the only one among the default members,
