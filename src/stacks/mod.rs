@@ -3,6 +3,7 @@
 //! plans and every dispatch below are made from it, so no code here names a particular stack.
 
 pub mod health;
+pub mod makefile;
 pub mod output;
 pub mod run_args;
 

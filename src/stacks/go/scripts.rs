@@ -5,6 +5,7 @@
 
 use crate::evidence::Evidence;
 use crate::repo::Repo;
+use crate::stacks::makefile::{self, joined_lines, substitute};
 use std::collections::BTreeMap;
 
 /// Most script files read.
@@ -32,7 +33,7 @@ pub fn read(repo: &Repo) -> Scripts {
         };
         let is_make = file.ends_with("Makefile") || file.ends_with(".mk");
         let vars = if is_make {
-            make_variables(&text)
+            makefile::variables(&text)
         } else {
             BTreeMap::new()
         };
@@ -127,29 +128,6 @@ impl Scripts {
     }
 }
 
-/// Lines with shell and make continuations (`\` at the end) joined, each with its first line.
-fn joined_lines(text: &str) -> Vec<(usize, String)> {
-    let mut out = Vec::new();
-    let mut current: Option<(usize, String)> = None;
-    for (index, line) in text.lines().enumerate() {
-        let (start, mut joined) = current.take().unwrap_or((index + 1, String::new()));
-        let trimmed = line.trim_end();
-        match trimmed.strip_suffix('\\') {
-            Some(rest) => {
-                joined.push_str(rest);
-                joined.push(' ');
-                current = Some((start, joined));
-            }
-            None => {
-                joined.push_str(trimmed);
-                out.push((start, joined));
-            }
-        }
-    }
-    out.extend(current);
-    out
-}
-
 fn unquote(word: &str) -> String {
     word.replace(['"', '\''], "")
 }
@@ -204,83 +182,6 @@ pub(super) fn binary_of(word: &str) -> Option<String> {
     valid.then(|| name.to_string())
 }
 
-/// Simple Makefile assignments (`NAME = value`, `:=`, `?=`), values not evaluated; one that runs
-/// a shell command is left unresolved.
-fn make_variables(text: &str) -> BTreeMap<String, String> {
-    let mut vars = BTreeMap::new();
-    for line in text.lines() {
-        if line.starts_with(['\t', ' ', '#']) {
-            continue;
-        }
-        let Some((name, value)) = line.split_once('=') else {
-            continue;
-        };
-        let name = name.trim_end_matches([':', '?', '+', ' ']).trim();
-        if !name.is_empty()
-            && !value.contains("$(shell")
-            && name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        {
-            vars.entry(name.to_string())
-                .or_insert_with(|| value.trim().to_string());
-        }
-    }
-    vars
-}
-
-/// `$(NAME)` and `${NAME}` replaced by simple Makefile values, a value naming another read in
-/// turn, up to [`NESTING`] levels.
-fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
-    let mut line = line.to_string();
-    for _ in 0..NESTING {
-        if !line.contains('$') || vars.is_empty() {
-            break;
-        }
-        let next = substituted_once(&line, vars);
-        if next == line {
-            break;
-        }
-        line = next;
-    }
-    line
-}
-
-/// Most levels of variables naming variables [`substitute`] follows.
-const NESTING: usize = 4;
-
-/// `line` with each `$(NAME)` and `${NAME}` whose name `vars` holds replaced by its value, in
-/// one pass: a value put in is not read again in the same pass.
-fn substituted_once(line: &str, vars: &BTreeMap<String, String>) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let after = &rest[at + 1..];
-        let close = match after.as_bytes().first() {
-            Some(b'(') => Some(')'),
-            Some(b'{') => Some('}'),
-            _ => None,
-        };
-        let value = close.and_then(|close| {
-            let end = after.find(close)?;
-            Some((vars.get(&after[1..end])?, end))
-        });
-        match value {
-            Some((value, end)) => {
-                out.push_str(value);
-                rest = &after[end + 1..];
-            }
-            None => {
-                out.push('$');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
 /// The package paths named in the recipe of the Makefile's first target (what `make` builds).
 fn default_target(
     file: &str,
@@ -288,33 +189,19 @@ fn default_target(
     vars: &BTreeMap<String, String>,
 ) -> Vec<(String, Evidence)> {
     let mut packages = Vec::new();
-    let mut in_recipe = false;
-    for (index, line) in joined_lines(text) {
-        if in_recipe {
-            if !line.starts_with('\t') {
-                if line.trim().is_empty() || line.trim_start().starts_with('#') {
-                    continue;
-                }
-                break;
+    let rules = makefile::rules(text);
+    for (index, line) in rules.first().map_or(&[][..], |rule| &rule.recipe[..]) {
+        for word in substitute(line, vars).split_whitespace() {
+            let word = unquote(word);
+            if word.starts_with("./")
+                && let Some(package) = package_of(&word)
+            {
+                packages.push((
+                    package,
+                    Evidence::line(file, *index, "built by the Makefile's default target"),
+                ));
             }
-            for word in substitute(&line, vars).split_whitespace() {
-                let word = unquote(word);
-                if word.starts_with("./")
-                    && let Some(package) = package_of(&word)
-                {
-                    packages.push((
-                        package,
-                        Evidence::line(file, index, "built by the Makefile's default target"),
-                    ));
-                }
-            }
-            continue;
         }
-        let is_rule = !line.starts_with(['\t', ' ', '#', '.'])
-            && line.contains(':')
-            && !line.contains('=')
-            && !line.contains('%');
-        in_recipe = is_rule;
     }
     packages
 }
@@ -341,7 +228,7 @@ mod tests {
     #[test]
     fn makefile_variables_and_default_target() {
         let text = "GORUN = go run\nBASE := $(shell pwd)\nAPP=1panel\nMAIN= $(BASE)/cmd/server/main.go\n\n.PHONY: all\ngeth:\n\t$(GORUN) build/ci.go install ./cmd/geth\n\nevm:\n\t$(GORUN) build/ci.go install ./cmd/evm\n";
-        let vars = make_variables(text);
+        let vars = makefile::variables(text);
         let targets = default_target("Makefile", text, &vars);
         assert_eq!(targets.len(), 1);
         assert_eq!(targets[0].0, "cmd/geth");
@@ -350,12 +237,4 @@ mod tests {
         assert_eq!(scripts.outputs["cmd/server"].0, "1panel");
     }
 
-    #[test]
-    fn substitution_reads_both_forms_and_one_level_of_nesting() {
-        let vars = make_variables("A = x$(B)\nB = y\nC = $(D)\nD = $(E)\nE = z\n");
-        assert_eq!(substitute("$(A) ${B} $(NONE) $$(B) $(shell $(B))", &vars), "xy y $(NONE) $y $(shell y)");
-        assert_eq!(substitute("$(C)", &vars), "z");
-        assert_eq!(substitute("no vars $", &vars), "no vars $");
-        assert_eq!(substitute("$(B", &vars), "$(B");
-    }
 }

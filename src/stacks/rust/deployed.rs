@@ -14,6 +14,8 @@ pub struct CargoBuild {
     pub bin: Option<String>,
     /// `-p` / `--package`.
     pub package: Option<String>,
+    /// `--path` of `cargo install`: the directory of the package installed.
+    pub path: Option<String>,
     /// `--features` / `-F`, each feature apart.
     pub features: Vec<String>,
     /// `--no-default-features` or `--all-features`: a feature set the `features` setting
@@ -29,6 +31,9 @@ pub struct DeployedRust {
     pub runs: Vec<Run>,
     /// The programs (by name) production stages built `FROM scratch` run or ship, with where.
     pub on_scratch: Vec<(String, Evidence)>,
+    /// The release builds of the project's Makefile (see [`super::makefile`]), heard only
+    /// when no build of the descriptors is about the binary.
+    pub made: Vec<CargoBuild>,
 }
 
 /// The Rust builds and runs of `deployed`.
@@ -50,6 +55,7 @@ pub fn read(deployed: &Deployed) -> DeployedRust {
         builds: builds.collect(),
         runs: deployed.runs.clone(),
         on_scratch: on_scratch(deployed),
+        made: Vec::new(),
     }
 }
 
@@ -85,10 +91,11 @@ fn on_scratch(deployed: &Deployed) -> Vec<(String, Evidence)> {
 }
 
 /// The binary, package and features of `cargo build`'s arguments.
-fn parse(args: &[String]) -> CargoBuild {
+pub(super) fn parse(args: &[String]) -> CargoBuild {
     let mut build = CargoBuild {
         bin: None,
         package: None,
+        path: None,
         features: Vec::new(),
         other_defaults: false,
         evidence: Evidence::file("", ""),
@@ -103,6 +110,7 @@ fn parse(args: &[String]) -> CargoBuild {
         match flag {
             "--bin" => build.bin = value(),
             "-p" | "--package" => build.package = value(),
+            "--path" => build.path = value(),
             "-F" | "--features" => build.features.extend(
                 value()
                     .unwrap_or_default()
@@ -122,16 +130,64 @@ impl DeployedRust {
     /// naming that binary or package, or of the only build; none when that build changes the
     /// default features.
     pub fn features_for(&self, bin: &str, package: &str) -> Option<(Vec<String>, Evidence)> {
-        let names = |b: &&CargoBuild| {
-            b.bin.as_deref() == Some(bin) || b.package.as_deref().is_some_and(|p| p.split('@').next() == Some(package))
-        };
-        let build = self.builds.iter().find(names).or(match self.builds.as_slice() {
-            [one] => Some(one),
-            _ => None,
-        })?;
-        (!build.features.is_empty() && !build.other_defaults)
-            .then(|| (build.features.clone(), build.evidence.clone()))
+        let build = self
+            .builds
+            .iter()
+            .find(|b| names(b, bin, package))
+            .or(match self.builds.as_slice() {
+                [one] => Some(one),
+                _ => None,
+            })?;
+        stated(build)
     }
+
+    /// Whether a build of the descriptors is about `bin` of `package`: one names it, or there
+    /// is only one.
+    pub fn builds_bin(&self, bin: &str, package: &str) -> bool {
+        self.builds.len() == 1 || self.builds.iter().any(|b| names(b, bin, package))
+    }
+
+    /// The features the Makefile's release build gives `bin` of `package` (in directory
+    /// `dir`): those of the first release build naming that binary or package (or installing
+    /// the package's directory), else of the first naming none (a build of the whole
+    /// workspace); none when that build changes the default features.
+    pub fn made_features_for(
+        &self,
+        bin: &str,
+        package: &str,
+        dir: &str,
+    ) -> Option<(Vec<String>, Evidence)> {
+        let installs = |b: &CargoBuild| {
+            b.path
+                .as_deref()
+                .is_some_and(|p| p.trim_start_matches("./").trim_end_matches('/') == dir)
+        };
+        let build = self
+            .made
+            .iter()
+            .find(|b| names(b, bin, package) || installs(b))
+            .or_else(|| {
+                self.made
+                    .iter()
+                    .find(|b| b.bin.is_none() && b.package.is_none() && b.path.is_none())
+            })?;
+        stated(build)
+    }
+}
+
+/// Whether `build` names binary `bin` or its package.
+fn names(build: &CargoBuild, bin: &str, package: &str) -> bool {
+    build.bin.as_deref() == Some(bin)
+        || build
+            .package
+            .as_deref()
+            .is_some_and(|p| p.split('@').next() == Some(package))
+}
+
+/// The features of `build`, when it asks for some on top of the defaults.
+fn stated(build: &CargoBuild) -> Option<(Vec<String>, Evidence)> {
+    (!build.features.is_empty() && !build.other_defaults)
+        .then(|| (build.features.clone(), build.evidence.clone()))
 }
 
 #[cfg(test)]

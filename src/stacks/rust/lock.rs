@@ -339,18 +339,19 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
     if feature.is_empty() {
         return BTreeSet::new();
     }
-    let (prefix, suffix, part) = (
-        format!("{feature}-"),
-        format!("-{feature}"),
-        format!("-{feature}-"),
-    );
+    let (prefix, suffix, part) = (format!("{feature}-"), format!("-{feature}"), format!("-{feature}-"));
     lock.lines
         .keys()
         .filter(|name| {
-            let name = name.replace('_', "-");
-            !name.ends_with("-sys")
+            let name: std::borrow::Cow<str> = if name.contains('_') {
+                name.replace('_', "-").into()
+            } else {
+                name.as_str().into()
+            };
+            name.contains(feature.as_str())
+                && !name.ends_with("-sys")
                 && !name.ends_with("-src")
-                && (name == feature
+                && (*name == feature
                     || name.starts_with(&prefix)
                     || name.ends_with(&suffix)
                     || name.contains(&part))

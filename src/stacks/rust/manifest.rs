@@ -57,6 +57,9 @@ pub struct Project {
     /// (`file: [target.'cfg(target_env = "musl")'.dependencies]`), when no manifest asks for it
     /// by default for the linux-gnu build.
     pub vendored_elsewhere: Option<String>,
+    /// The features, off by default, that ask for a dependency's `vendored` feature:
+    /// (package, feature). Turned on, they ask for it in the linux-gnu build.
+    pub vendoring_features: Vec<(String, String)>,
     /// Members that are git submodules not checked out: .gitmodules names their path, and
     /// the directory holds no Cargo.toml.
     pub unfetched: Vec<Evidence>,
@@ -68,6 +71,7 @@ pub struct Project {
 struct Vendored {
     here: bool,
     elsewhere: Option<String>,
+    features: Vec<(String, String)>,
 }
 
 /// What members inherit from `[workspace.package]`: rust-version, version and license.
@@ -107,6 +111,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         default_members: None,
         dependencies: BTreeMap::new(),
         vendored_elsewhere: None,
+        vendoring_features: Vec::new(),
         unfetched: Vec::new(),
     };
     let mut vendored = Vendored::default();
@@ -129,6 +134,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
     if !vendored.here {
         project.vendored_elsewhere = vendored.elsewhere;
     }
+    project.vendoring_features = vendored.features;
     if project.packages.is_empty() {
         return Err(broken(
             "Cargo.toml",
@@ -634,8 +640,11 @@ fn vendored_requests(file: &str, manifest: &Table, package: &Package, found: &mu
         }
         if on.contains(feature) {
             found.here = true;
-        } else if found.elsewhere.is_none() {
-            found.elsewhere = Some(format!("{file}: feature {feature}, off by default"));
+        } else {
+            found.features.push((package.name.clone(), feature.clone()));
+            if found.elsewhere.is_none() {
+                found.elsewhere = Some(format!("{file}: feature {feature}, off by default"));
+            }
         }
     }
     let in_common = ["dependencies", "build-dependencies"]

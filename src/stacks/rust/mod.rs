@@ -7,6 +7,7 @@ pub mod cfg;
 pub mod deployed;
 pub mod guard;
 pub mod lock;
+pub mod makefile;
 pub mod manifest;
 pub mod metadata;
 pub mod plan;
@@ -57,6 +58,10 @@ pub struct RustFacts {
     /// [`manifest::Project::vendored_elsewhere`]).
     #[serde(skip)]
     pub vendored_elsewhere: Option<String>,
+    /// The features off by default that ask for `vendored` (see
+    /// [`manifest::Project::vendoring_features`]).
+    #[serde(skip)]
+    pub vendoring_features: Vec<(String, String)>,
     /// Whether a manifest asks jemalloc to take the C allocator's names ([`UNPREFIXED`]).
     #[serde(skip)]
     pub jemalloc_unprefixed: bool,
@@ -170,10 +175,11 @@ impl RustFacts {
     /// defaults): an optional dependency no enabled feature turns on is not linked, so what it
     /// would pull in (a `-sys` crate in Cargo.lock) is no evidence.
     pub fn with_features(mut self, features: &[String]) -> RustFacts {
+        let asked = asked_of_members(&self.packages, features);
         let disabled: BTreeMap<String, BTreeSet<String>> = self
             .packages
             .iter()
-            .map(|p| (p.name.clone(), manifest::disabled_optional(p, features)))
+            .map(|p| (p.name.clone(), manifest::disabled_optional(p, &asked[&p.name])))
             .collect();
         let mut left_off = Vec::new();
         let native = match &self.graph {
@@ -181,7 +187,7 @@ impl RustFacts {
                 let roots: Vec<String> = self.packages.iter().map(|p| p.name.clone()).collect();
                 let whole = lock::reachable(graph, &roots, &disabled, &BTreeSet::new());
                 let all = lock::classify("Cargo.lock", &whole, self.sqlite_bundled);
-                let mut routes = self.features_left_off(graph, features);
+                let mut routes = self.features_left_off(graph, &asked);
                 for (_, crates) in &mut routes {
                     crates.retain(|name| whole.contains_key(name));
                 }
@@ -215,8 +221,15 @@ impl RustFacts {
                 lock::classify("Cargo.toml", &on, self.sqlite_bundled)
             }
         };
+        let vendoring_on = self.vendoring_features.iter().any(|(package, feature)| {
+            self.packages
+                .iter()
+                .find(|p| &p.name == package)
+                .is_some_and(|p| manifest::enabled_features(p, &asked[&p.name]).contains(feature))
+        });
+        let elsewhere = if vendoring_on { &None } else { &self.vendored_elsewhere };
         let (system_openssl, vendored_openssl) =
-            other_target_vendoring(native.system_openssl, native.vendored_openssl, &self.vendored_elsewhere);
+            other_target_vendoring(native.system_openssl, native.vendored_openssl, elsewhere);
         self.system_openssl = system_openssl;
         self.vendored_openssl = vendored_openssl;
         self.cxx = native.cxx;
@@ -246,7 +259,7 @@ impl RustFacts {
     fn features_left_off(
         &self,
         graph: &lock::Lock,
-        requested: &[String],
+        requested: &BTreeMap<String, Vec<String>>,
     ) -> Vec<(Evidence, BTreeSet<String>)> {
         if !self.unfetched.is_empty() {
             return Vec::new();
@@ -254,7 +267,7 @@ impl RustFacts {
         let mut on: BTreeSet<String> = self.asked.values().flatten().cloned().collect();
         let mut off = Vec::new();
         for package in &self.packages {
-            let (forwarded_on, forwarded_off) = manifest::forwarded(package, requested);
+            let (forwarded_on, forwarded_off) = manifest::forwarded(package, &requested[&package.name]);
             on.extend(forwarded_on);
             off.extend(forwarded_off.into_iter().map(|(f, item)| (package.name.clone(), f, item)));
         }
@@ -305,6 +318,47 @@ impl RustFacts {
         );
         signals
     }
+}
+
+/// The features asked of each package of the project when `requested` is asked of every one:
+/// those, and the features the features turned on in one package forward to another package
+/// of the project (`member/feature`, `member?/feature`), followed until nothing is added.
+fn asked_of_members(
+    packages: &[manifest::Package],
+    requested: &[String],
+) -> BTreeMap<String, Vec<String>> {
+    let mut asked: BTreeMap<String, Vec<String>> = packages
+        .iter()
+        .map(|p| (p.name.clone(), requested.to_vec()))
+        .collect();
+    for _ in 0..16 {
+        let mut added = Vec::new();
+        for package in packages {
+            for feature in manifest::enabled_features(package, &asked[&package.name]) {
+                for item in package.features.get(&feature).into_iter().flatten() {
+                    let Some((dep, wanted)) = item.split_once('/') else {
+                        continue;
+                    };
+                    let dep = dep.trim_end_matches('?');
+                    if dep != package.name
+                        && asked.get(dep).is_some_and(|on| !on.iter().any(|f| f == wanted))
+                    {
+                        added.push((dep.to_string(), wanted.to_string()));
+                    }
+                }
+            }
+        }
+        if added.is_empty() {
+            break;
+        }
+        for (dep, wanted) in added {
+            let on = asked.entry(dep).or_default();
+            if !on.contains(&wanted) {
+                on.push(wanted);
+            }
+        }
+    }
+    asked
 }
 
 /// The native needs of `some` (the graph without the crates of features left off), taken from
@@ -415,10 +469,11 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     }
 }
 
-fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
+fn read(repo: &Repo, mut deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
     let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
+    deployed.made = makefile::read(repo);
     let cargo = if metadata::wanted(&project.unmodelled) {
         metadata::read(repo)
     } else {
@@ -509,6 +564,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
             packages,
             sqlite_bundled,
             vendored_elsewhere: project.vendored_elsewhere.clone(),
+            vendoring_features: project.vendoring_features.clone(),
             jemalloc_unprefixed,
             features: Vec::new(),
             optional_off: Vec::new(),

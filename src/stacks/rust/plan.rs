@@ -47,30 +47,62 @@ pub struct RustPlan {
 
 /// The settings with the features the project's own build uses for the binary its deployment
 /// names, when the settings ask for none and every one is declared; the step says which and
-/// where they were read.
+/// where they were read. Without a build of the descriptors about the binary, the release
+/// build of the project's Makefile speaks for the binary chosen (see [`made_features`]).
 pub fn deployed_features(facts: &RustFacts, settings: &Settings) -> Option<(Settings, Step)> {
     if !settings.features.is_empty() {
         return None;
     }
-    let (features, evidence) = facts.bins.iter().find_map(|bin| {
+    let described = facts.bins.iter().find_map(|bin| {
         let ran = facts.deployed.runs.iter().any(|r| r.program() == bin.name);
         let built = facts.deployed.builds.iter().any(|b| b.bin.as_deref() == Some(bin.name.as_str()));
         if !(ran || built || facts.bins.len() == 1) {
             return None;
         }
         facts.deployed.features_for(&bin.name, &bin.package)
-    })?;
+    });
+    let (features, evidence, whose) = match described {
+        Some((features, evidence)) => (features, evidence, "the project's own build"),
+        None => {
+            let (features, evidence) = made_features(facts, settings)?;
+            (features, evidence, "the release build of the project's Makefile")
+        }
+    };
     let mut wanted = settings.clone();
     wanted.features = features.clone();
-    with_features(facts, &wanted).ok()?;
+    declared(facts, &wanted.features).ok()?;
     Some((
         wanted,
         Step {
             question: "Which features does the build turn on?".to_string(),
-            answer: format!("{} (the project's own build turns them on)", features.join(",")),
+            answer: format!("{} ({whose} turns them on)", features.join(",")),
             evidence: vec![evidence],
         },
     ))
+}
+
+/// The features the Makefile's release build gives the binary the settings and the manifests
+/// choose, when no build of the descriptors is about that binary and its package declares
+/// every feature named without a package (a workspace build turns a feature on in the
+/// packages that have it).
+fn made_features(facts: &RustFacts, settings: &Settings) -> Option<(Vec<String>, Evidence)> {
+    if facts.deployed.made.is_empty() {
+        return None;
+    }
+    let (bin, _) = select(facts, settings).ok()?;
+    if facts.deployed.builds_bin(&bin.name, &bin.package) {
+        return None;
+    }
+    let (features, evidence) = facts
+        .deployed
+        .made_features_for(&bin.name, &bin.package, &bin.package_dir)?;
+    let package = facts.packages.iter().find(|p| p.name == bin.package)?;
+    let declared = |feature: &String| {
+        feature.contains('/')
+            || package.features.contains_key(feature)
+            || package.optional.contains_key(feature)
+    };
+    features.iter().all(declared).then_some((features, evidence))
 }
 
 /// The binary the project's own deployment names: the only one of the project's binaries its
@@ -114,6 +146,12 @@ pub fn with_features<'a>(
     if settings.features.is_empty() {
         return Ok(Cow::Borrowed(facts));
     }
+    declared(facts, &settings.features)?;
+    Ok(Cow::Owned(facts.clone().with_features(&settings.features)))
+}
+
+/// Refuses a feature of `features` no package declares, naming the ones that exist.
+fn declared(facts: &RustFacts, features: &[String]) -> Result<(), DetectError> {
     let declared: Vec<String> = facts
         .packages
         .iter()
@@ -126,7 +164,7 @@ pub fn with_features<'a>(
         })
         .filter(|f| f != "default")
         .collect();
-    for feature in &settings.features {
+    for feature in features {
         let known = declared.contains(feature)
             || feature.split_once('/').is_some_and(|(dep, _)| {
                 facts
@@ -146,7 +184,7 @@ pub fn with_features<'a>(
             });
         }
     }
-    Ok(Cow::Owned(facts.clone().with_features(&settings.features)))
+    Ok(())
 }
 
 /// The binary to build: the one the settings name, the only one among the default members,
