@@ -167,6 +167,11 @@ pub struct Package {
     pub library: Option<Evidence>,
     /// `version` and `license`, for the image's labels.
     pub about: crate::manifest::About,
+    /// Why a workspace member's start cannot be containerised (a start script that runs bun):
+    /// the member is set aside as a candidate, and the refusal stands when it is the only
+    /// candidate or the one the settings choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<DetectError>,
 }
 
 fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
@@ -311,7 +316,14 @@ pub fn read_manifest(
                 format!("\"{key}\": a library's field"),
             )
         });
-    package.entry = entry(repo, &package, root)?;
+    package.entry = match entry(repo, &package, root) {
+        Ok(entry) => entry,
+        Err(refusal @ DetectError::Broken { .. }) if root.is_some() => {
+            package.refused = Some(refusal);
+            None
+        }
+        Err(error) => return Err(error),
+    };
     read_entry_sources(repo, &mut package)?;
     Ok(Some(package))
 }
