@@ -170,10 +170,14 @@ impl RustFacts {
     /// defaults): an optional dependency no enabled feature turns on is not linked, so what it
     /// would pull in (a `-sys` crate in Cargo.lock) is no evidence.
     pub fn with_features(mut self, features: &[String]) -> RustFacts {
+        let asked = manifest::requested_per_package(&self.packages, features);
         let disabled: BTreeMap<String, BTreeSet<String>> = self
             .packages
             .iter()
-            .map(|p| (p.name.clone(), manifest::disabled_optional(p, features)))
+            .map(|p| {
+                let own = asked.get(&p.name).map_or(features, Vec::as_slice);
+                (p.name.clone(), manifest::disabled_optional(p, own))
+            })
             .collect();
         let mut left_off = Vec::new();
         let native = match &self.graph {
@@ -433,6 +437,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
         ),
     };
 
+    let deployed = deployed::members(repo, deployed, &packages);
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
     let mut bins = Vec::new();
