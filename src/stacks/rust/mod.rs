@@ -437,7 +437,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedRust) -> Result<Option<RustFact
         ),
     };
 
-    let deployed = deployed::members(repo, deployed, &packages);
+    let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
     let mut bins = Vec::new();

@@ -323,14 +323,18 @@ const TOOL_WORDS: &[&str] = &[
     "xtask", "gen", "codegen", "generator", "mock", "mocked", "dev",
 ];
 
+/// The tooling directory (`tools`, `benches`, `examples`...) a package directory lies under,
+/// if any.
+pub fn tool_dir(package_dir: &str) -> Option<&str> {
+    package_dir
+        .split('/')
+        .find(|part| TOOL_DIRS.contains(part))
+}
+
 /// Why `bin` is a tool of the project rather than an application (its package lies under a
 /// tooling directory, or its package's or its own name says so), if it is one.
 pub fn tool_reason(bin: &RustBin) -> Option<String> {
-    if let Some(dir) = bin
-        .package_dir
-        .split('/')
-        .find(|part| TOOL_DIRS.contains(part))
-    {
+    if let Some(dir) = tool_dir(&bin.package_dir) {
         return Some(format!("package {} is under {dir}/", bin.package));
     }
     [(&bin.package, "package"), (&bin.name, "binary")]
