@@ -177,7 +177,7 @@ pub fn set_aside_step(facts: &NodeFacts) -> Option<Step> {
     Some(Step {
         question: "Which workspace packages cannot be containerised?".to_string(),
         answer: format!(
-            "{} (set aside: its start cannot run in the image, and the workspace has other candidates; choosing it with --package gives its refusal)",
+            "{} (set aside: none of them can run in the image, and the workspace has other candidates; choosing one with --package gives its refusal)",
             names.join(", ")
         ),
         evidence: set_aside.into_iter().map(|(_, evidence)| evidence).collect(),
