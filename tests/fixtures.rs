@@ -164,6 +164,7 @@ fn every_fixture_matches_its_snapshot() {
 /// reading, which would make the two agree trivially); a fixture of several applications is
 /// written with the plain reading and checked with cargo's. A fixture whose workspace names a
 /// git submodule that is not checked out is left out: cargo cannot read such a workspace at all.
+/// A fixture shiplight refuses gives the same refusal both ways.
 #[test]
 fn cargo_metadata_and_plain_reading_agree() {
     let mut read = 0;
@@ -192,15 +193,16 @@ fn cargo_metadata_and_plain_reading_agree() {
             read += 1;
             continue;
         }
+        let code = if refused(&fixture) { 2 } else { 0 };
         let explain = |mode: &str| {
-            shiplight()
+            let run = shiplight()
                 .arg("explain")
                 .arg(&fixture)
                 .arg("--json")
                 .args(args(&fixture))
                 .env(metadata::SWITCH, mode)
-                .run()
-                .stdout
+                .status(code);
+            run.stdout + &run.stderr
         };
         assert_eq!(explain("always"), explain("never"), "{}", fixture.display());
         read += 1;

@@ -55,7 +55,7 @@ impl StackKind for Kind {
         let (major, mut steps, warnings) = plan::runtime_major(facts, package, settings)?;
         let decision = decider.decide(&facts.signals(package), settings, Some(&major))?;
         let mut output = plan::plan(facts, package, settings, &major)?;
-        steps.splice(0..0, chosen);
+        steps.splice(0..0, plan::set_aside_step(facts).into_iter().chain(chosen));
         steps.append(&mut output.steps);
         output.steps = steps;
         output.warnings.splice(0..0, warnings);
@@ -70,10 +70,13 @@ impl StackKind for Kind {
         facts.listing()
     }
 
+    /// The entry of the first candidate that is no library of the others (else of the first).
     fn runnable(facts: &NodeFacts) -> Option<Evidence> {
-        facts
-            .candidates()
+        let candidates = facts.candidates();
+        let (_, applications) = plan::libraries_apart(facts, &candidates);
+        applications
             .first()
+            .or(candidates.first())
             .and_then(|p| p.entry.as_ref())
             .map(|e| e.evidence.clone())
     }
@@ -82,10 +85,12 @@ impl StackKind for Kind {
         facts.members.iter().map(|m| m.dir.clone()).collect()
     }
 
+    /// Whether every candidate that is no library of the others is a static site.
     fn only_static_files(facts: &NodeFacts) -> bool {
         let candidates = facts.candidates();
-        !candidates.is_empty()
-            && candidates.iter().all(|p| {
+        let (_, applications) = plan::libraries_apart(facts, &candidates);
+        !applications.is_empty()
+            && applications.iter().all(|p| {
                 p.entry
                     .as_ref()
                     .is_some_and(|e| matches!(e.start, Start::Static(_)))

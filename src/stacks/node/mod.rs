@@ -103,6 +103,25 @@ impl NodeFacts {
             .collect()
     }
 
+    /// The workspace members set aside because their start cannot be containerised, each with
+    /// its refusal as evidence.
+    pub fn set_aside(&self) -> Vec<(&Package, Evidence)> {
+        self.members
+            .iter()
+            .filter_map(|member| match &member.refused {
+                Some(DetectError::Broken { file, line, cause }) => Some((
+                    member,
+                    Evidence {
+                        file: file.clone(),
+                        line: *line,
+                        detail: cause.clone(),
+                    },
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// Every runnable package, samples included (what `--package` may name).
     pub fn runnable(&self) -> Vec<&Package> {
         let mut runnable: Vec<&Package> = Vec::new();
@@ -228,6 +247,9 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, D
     let mut runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable && members.is_empty() {
         runnable = package::deployed_entry(repo, &mut root_package, deployed)?;
+    }
+    if !runnable && let Some(refusal) = members.iter().find_map(|m| m.refused.clone()) {
+        return Err(refusal);
     }
     if !runnable {
         return Ok(Err(

@@ -167,6 +167,11 @@ pub struct Package {
     pub library: Option<Evidence>,
     /// `version` and `license`, for the image's labels.
     pub about: crate::manifest::About,
+    /// Why a workspace member cannot be containerised (a React Native app, a start script that
+    /// runs bun): the member is set aside as a candidate, and the refusal stands when it is the
+    /// only candidate or the one the settings choose.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub refused: Option<DetectError>,
 }
 
 fn broken(file: &str, line: Option<usize>, cause: impl Into<String>) -> DetectError {
@@ -311,7 +316,14 @@ pub fn read_manifest(
                 format!("\"{key}\": a library's field"),
             )
         });
-    package.entry = entry(repo, &package, root)?;
+    package.entry = match entry(repo, &package, root) {
+        Ok(entry) => entry,
+        Err(refusal @ DetectError::Broken { .. }) if root.is_some() => {
+            package.refused = Some(refusal);
+            None
+        }
+        Err(error) => return Err(error),
+    };
     read_entry_sources(repo, &mut package)?;
     Ok(Some(package))
 }
@@ -598,6 +610,7 @@ fn entry(
     package: &Package,
     root: Option<&Package>,
 ) -> Result<Option<Entry>, DetectError> {
+    refuse_mobile_app(package)?;
     if let Some(evidence) = package.dependencies.get("next") {
         if let Some(entry) = start_script_entry(repo, package, &None)?
             && matches!(entry.start, Start::Script { .. })
@@ -864,6 +877,20 @@ fn start_script_entry(
         }
     }
     Ok(None)
+}
+
+/// Refuses a React Native application (`react-native` among its dependencies, Expo's included):
+/// its JavaScript runs on a phone, and its start script runs Metro, the bundler's development
+/// server (`expo start`, `react-native start`), not a server a container runs.
+fn refuse_mobile_app(package: &Package) -> Result<(), DetectError> {
+    match package.dependencies.get("react-native") {
+        Some(evidence) => Err(broken(
+            &evidence.file,
+            evidence.line,
+            "react-native: a React Native mobile application; its JavaScript runs on a phone, and its start script runs Metro, the bundler's development server (expo start, react-native start), not a server a container runs",
+        )),
+        None => Ok(()),
+    }
 }
 
 /// Refuses a start script whose program is bun (`bun run src/index.ts`, `bun server.ts`):

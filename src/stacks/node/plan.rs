@@ -132,6 +132,14 @@ pub fn select<'a>(
     let candidates = facts.candidates();
     let names: Vec<String> = candidates.iter().map(|p| label(p)).collect();
     if let Some(wanted) = &settings.package {
+        if let Some(refusal) = facts
+            .members
+            .iter()
+            .find(|p| p.name.as_deref() == Some(wanted.as_str()) || &p.dir == wanted)
+            .and_then(|p| p.refused.clone())
+        {
+            return Err(refusal);
+        }
         return facts
             .runnable()
             .iter()
@@ -155,10 +163,31 @@ pub fn select<'a>(
     }
 }
 
+/// The step naming the workspace members set aside as candidates, each with the refusal of its
+/// start as evidence; `None` when there are none.
+pub fn set_aside_step(facts: &NodeFacts) -> Option<Step> {
+    let set_aside = facts.set_aside();
+    if set_aside.is_empty() {
+        return None;
+    }
+    let names: Vec<String> = set_aside
+        .iter()
+        .map(|(p, _)| p.name.clone().unwrap_or_else(|| p.dir.clone()))
+        .collect();
+    Some(Step {
+        question: "Which workspace packages cannot be containerised?".to_string(),
+        answer: format!(
+            "{} (set aside: none of them can run in the image, and the workspace has other candidates; choosing one with --package gives its refusal)",
+            names.join(", ")
+        ),
+        evidence: set_aside.into_iter().map(|(_, evidence)| evidence).collect(),
+    })
+}
+
 /// Among several runnable packages of a workspace, the application its roles name: the root
 /// package when it has its own `start` script (what `npm start` runs there), else the only
-/// member that is not a library (a member others depend on, with no start script and no
-/// server dependency).
+/// member that is not a library (a member others depend on, with no start script, and with no
+/// server dependency or a library's field: `exports`, `types`).
 fn by_workspace_roles<'a>(
     facts: &'a NodeFacts,
     candidates: &[&'a Package],
@@ -226,7 +255,7 @@ fn by_workspace_roles<'a>(
 /// The candidates that are libraries of the others (a member another depends on, with no
 /// start script and no server dependency), each with the dependency's evidence, and the rest.
 #[allow(clippy::type_complexity)]
-fn libraries_apart<'a>(
+pub(super) fn libraries_apart<'a>(
     facts: &'a NodeFacts,
     candidates: &[&'a Package],
 ) -> (Vec<(String, Evidence)>, Vec<&'a Package>) {
@@ -250,7 +279,10 @@ fn libraries_apart<'a>(
             .iter()
             .any(|dep| package.dependencies.contains_key(*dep));
         match depended_on(package) {
-            Some(evidence) if !serves && !package.scripts.contains_key("start") => {
+            Some(evidence)
+                if (!serves || package.library.is_some())
+                    && !package.scripts.contains_key("start") =>
+            {
                 libraries.push((label(package), evidence.clone()))
             }
             _ => applications.push(*package),

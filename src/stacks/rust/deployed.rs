@@ -59,6 +59,49 @@ pub fn read(deployed: &Deployed) -> DeployedRust {
     }
 }
 
+/// When the root's descriptors build no Rust package, the Dockerfile in a workspace member's
+/// own directory that builds that member by name (`cargo build -p NAME`, which only a build
+/// from the workspace root can do): the project's own deployment of one of the workspace's
+/// packages. Only members the workspace builds by default (its `default-members`, when it names
+/// them) that are not tools (under `tools/`, `benches/`, `examples/`...) count. Several such
+/// Dockerfiles are all kept (their binaries then tie). Reads at most one fixed path per member
+/// the workspace manifest lists.
+pub fn members(
+    repo: &crate::repo::Repo,
+    root: DeployedRust,
+    packages: &[super::manifest::Package],
+    default_members: Option<&[String]>,
+) -> DeployedRust {
+    if !root.builds.is_empty() {
+        return root;
+    }
+    let mut deployed = root;
+    let counted = |p: &&super::manifest::Package| {
+        !p.dir.is_empty()
+            && super::plan::tool_dir(&p.dir).is_none()
+            && default_members.is_none_or(|dirs| dirs.contains(&p.dir))
+    };
+    for package in packages.iter().filter(counted) {
+        let file = crate::repo::join(&package.dir, "Dockerfile");
+        if !repo.is_file(&file) {
+            continue;
+        }
+        let found = read(&Deployed::read_dockerfile(repo, &file));
+        let builds_member = found.builds.iter().any(|build| {
+            build
+                .package
+                .as_deref()
+                .is_some_and(|p| p.split('@').next() == Some(package.name.as_str()))
+        });
+        if builds_member {
+            deployed.builds.extend(found.builds);
+            deployed.runs.extend(found.runs);
+            deployed.on_scratch.extend(found.on_scratch);
+        }
+    }
+    deployed
+}
+
 /// The programs a Dockerfile whose production stage is `FROM scratch` runs or ships.
 fn on_scratch(deployed: &Deployed) -> Vec<(String, Evidence)> {
     let mut found = Vec::new();

@@ -61,10 +61,14 @@ impl StackKind for Kind {
         facts.listing()
     }
 
+    /// The binary the project's own deployment runs, else the first by source path (the same
+    /// whichever way the manifests were read).
     fn runnable(facts: &RustFacts) -> Option<Evidence> {
         facts
             .bins
-            .first()
+            .iter()
+            .find(|b| facts.deployed.runs.iter().any(|r| r.program() == b.name))
+            .or_else(|| facts.bins.iter().min_by(|a, b| a.src.cmp(&b.src)))
             .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name)))
     }
 

@@ -37,6 +37,31 @@ pub const SYSTEM_LIBRARY_CRATES: &[(&str, &str, &str)] = &[
     ("mysqlclient-sys", "mysqlclient-src", "libmysqlclient"),
 ];
 
+/// Crates that link system libraries no runtime image carries and whose headers come from
+/// Debian packages the builder image is not known to carry, with no bundled build a crate of
+/// the graph shows: (crate, libraries, Debian packages the build stage needs for them).
+pub const SYSTEM_HEADERS: &[(&str, &str, &[&str])] = &[
+    ("libheif-sys", "libheif.so.1", &["libheif-dev"]),
+    ("ffmpeg-sys-next", FFMPEG, FFMPEG_PACKAGES),
+    ("ffmpeg-sys", FFMPEG, FFMPEG_PACKAGES),
+];
+
+/// FFmpeg's libraries, as the `-sys` crates link them by default.
+const FFMPEG: &str =
+    "FFmpeg's libavcodec, libavformat, libavutil, libavfilter, libavdevice, libswscale and libswresample";
+
+/// The Debian packages of FFmpeg's headers, and libclang for the bindings bindgen generates.
+const FFMPEG_PACKAGES: &[&str] = &[
+    "libavcodec-dev",
+    "libavformat-dev",
+    "libavutil-dev",
+    "libavfilter-dev",
+    "libavdevice-dev",
+    "libswscale-dev",
+    "libswresample-dev",
+    "libclang-dev",
+];
+
 /// Crates that build jemalloc. Asked to replace the C allocator (`super::UNPREFIXED`), its
 /// `malloc` collides with a statically linked glibc's (duplicate symbols), so the binary links
 /// glibc dynamically.
@@ -392,6 +417,12 @@ pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bo
                 format!("{name} without {bundle}: links {library}, which no runtime image carries"),
             ));
         }
+    }
+    for (name, library, _) in SYSTEM_HEADERS.iter().filter(|(name, _, _)| has(name)) {
+        native.system_libs.push(at(
+            name,
+            format!("{name}: links {library}, which no runtime image carries"),
+        ));
     }
     for (name, library) in EMBEDDED_RUNTIMES.iter().filter(|(name, _)| has(name)) {
         native.system_libs.push(at(

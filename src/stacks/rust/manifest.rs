@@ -495,6 +495,64 @@ pub fn disabled_optional(package: &Package, requested: &[String]) -> BTreeSet<St
         .collect()
 }
 
+/// The features each package of the workspace builds with when `requested` are asked for: a
+/// plain name asks every package that declares it, `NAME/feature` asks package NAME, and a
+/// feature turned on that forwards `dep/feature` to another package of the workspace asks that
+/// package too (`heif = ["sd-images/heif"]`), until nothing changes.
+pub fn requested_per_package(
+    packages: &[Package],
+    requested: &[String],
+) -> BTreeMap<String, Vec<String>> {
+    let mut asked: BTreeMap<String, BTreeSet<String>> = packages
+        .iter()
+        .map(|p| {
+            let own = requested
+                .iter()
+                .filter_map(|r| match r.split_once('/') {
+                    Some((name, feature)) => (name == p.name).then(|| feature.to_string()),
+                    None => Some(r.clone()),
+                })
+                .collect();
+            (p.name.clone(), own)
+        })
+        .collect();
+    loop {
+        let mut changed = false;
+        for package in packages {
+            let wanted: Vec<String> = asked
+                .get(&package.name)
+                .map(|set| set.iter().cloned().collect())
+                .unwrap_or_default();
+            let (on, _) = enabled(package, &wanted);
+            let mut forwarded = Vec::new();
+            for feature in on {
+                for item in package.features.get(feature).into_iter().flatten() {
+                    if let Some((dep, feature)) = item.split_once('/')
+                        && !dep.ends_with('?')
+                    {
+                        let name = package.optional.get(dep).map_or(dep, String::as_str);
+                        forwarded.push((name.to_string(), feature.to_string()));
+                    }
+                }
+            }
+            for (name, feature) in forwarded {
+                if let Some(set) = asked.get_mut(&name)
+                    && name != package.name
+                {
+                    changed |= set.insert(feature);
+                }
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    asked
+        .into_iter()
+        .map(|(name, set)| (name, set.into_iter().collect()))
+        .collect()
+}
+
 /// The dependency features `package` forwards (`dep/feature`, `dep?/feature`): the names those
 /// of its features that `requested` (with `default`) turn on forward, and for each feature left
 /// off, the items of it that forward one (feature, item).

@@ -175,11 +175,14 @@ impl RustFacts {
     /// defaults): an optional dependency no enabled feature turns on is not linked, so what it
     /// would pull in (a `-sys` crate in Cargo.lock) is no evidence.
     pub fn with_features(mut self, features: &[String]) -> RustFacts {
-        let asked = asked_of_members(&self.packages, features);
+        let asked = manifest::requested_per_package(&self.packages, features);
         let disabled: BTreeMap<String, BTreeSet<String>> = self
             .packages
             .iter()
-            .map(|p| (p.name.clone(), manifest::disabled_optional(p, &asked[&p.name])))
+            .map(|p| {
+                let own = asked.get(&p.name).map_or(features, Vec::as_slice);
+                (p.name.clone(), manifest::disabled_optional(p, own))
+            })
             .collect();
         let mut left_off = Vec::new();
         let native = match &self.graph {
@@ -320,47 +323,6 @@ impl RustFacts {
     }
 }
 
-/// The features asked of each package of the project when `requested` is asked of every one:
-/// those, and the features the features turned on in one package forward to another package
-/// of the project (`member/feature`, `member?/feature`), followed until nothing is added.
-fn asked_of_members(
-    packages: &[manifest::Package],
-    requested: &[String],
-) -> BTreeMap<String, Vec<String>> {
-    let mut asked: BTreeMap<String, Vec<String>> = packages
-        .iter()
-        .map(|p| (p.name.clone(), requested.to_vec()))
-        .collect();
-    for _ in 0..16 {
-        let mut added = Vec::new();
-        for package in packages {
-            for feature in manifest::enabled_features(package, &asked[&package.name]) {
-                for item in package.features.get(&feature).into_iter().flatten() {
-                    let Some((dep, wanted)) = item.split_once('/') else {
-                        continue;
-                    };
-                    let dep = dep.trim_end_matches('?');
-                    if dep != package.name
-                        && asked.get(dep).is_some_and(|on| !on.iter().any(|f| f == wanted))
-                    {
-                        added.push((dep.to_string(), wanted.to_string()));
-                    }
-                }
-            }
-        }
-        if added.is_empty() {
-            break;
-        }
-        for (dep, wanted) in added {
-            let on = asked.entry(dep).or_default();
-            if !on.contains(&wanted) {
-                on.push(wanted);
-            }
-        }
-    }
-    asked
-}
-
 /// The native needs of `some` (the graph without the crates of features left off), taken from
 /// `all` (the whole graph) so that leaving crates out only ever drops a need, with the needs
 /// dropped: (tree signal, evidence found in the whole graph).
@@ -488,6 +450,7 @@ fn read(repo: &Repo, mut deployed: deployed::DeployedRust) -> Result<Option<Rust
         ),
     };
 
+    let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
     let mut bins = Vec::new();

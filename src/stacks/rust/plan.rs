@@ -1,7 +1,7 @@
 //! The Rust part of the plan: which binary of which package, the builder's Rust version,
 //! `--locked`, and whether to link statically with +crt-static.
 
-use super::{RustBin, RustFacts};
+use super::{RustBin, RustFacts, lock};
 use crate::catalog::{self, Family, Vendor};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
@@ -361,14 +361,18 @@ const TOOL_WORDS: &[&str] = &[
     "xtask", "gen", "codegen", "generator", "mock", "mocked", "dev",
 ];
 
+/// The tooling directory (`tools`, `benches`, `examples`...) a package directory lies under,
+/// if any.
+pub fn tool_dir(package_dir: &str) -> Option<&str> {
+    package_dir
+        .split('/')
+        .find(|part| TOOL_DIRS.contains(part))
+}
+
 /// Why `bin` is a tool of the project rather than an application (its package lies under a
 /// tooling directory, or its package's or its own name says so), if it is one.
 pub fn tool_reason(bin: &RustBin) -> Option<String> {
-    if let Some(dir) = bin
-        .package_dir
-        .split('/')
-        .find(|part| TOOL_DIRS.contains(part))
-    {
+    if let Some(dir) = tool_dir(&bin.package_dir) {
         return Some(format!("package {} is under {dir}/", bin.package));
     }
     [(&bin.package, "package"), (&bin.name, "binary")]
@@ -612,6 +616,7 @@ pub fn plan(
     let package = safe::name(&manifest, "package name", &bin.package)?;
     let package_spec = package_spec(&manifest, bin)?;
     let features_step = guarded_features(facts, bin)?;
+    refuse_missing_headers(facts, settings)?;
     let crt_static = decision.family == Family::Static;
     let cross_compile = crt_static && settings.vendor == Vendor::Distroless;
     let locked = facts.lock.is_some();
@@ -740,6 +745,65 @@ fn package_spec(manifest: &str, bin: &RustBin) -> Result<Option<String>, DetectE
             None => safe::name(manifest, "package name", spec)?,
         }),
         None => None,
+    })
+}
+
+/// Refuses a graph that links a system library of [`lock::SYSTEM_HEADERS`] when the
+/// `build-packages` setting lacks a Debian package its headers come from: the build would stop
+/// at the `-sys` crate. The refusal names the libraries, where the graph reaches them, and the
+/// packages to set; with them set, the runtime (cc) gets the libraries copied from the builder.
+fn refuse_missing_headers(facts: &RustFacts, settings: &Settings) -> Result<(), DetectError> {
+    let wanted = &settings.system.build_packages;
+    let mut missing: Vec<&str> = Vec::new();
+    let mut first: Option<&Evidence> = None;
+    let mut libraries = Vec::new();
+    for evidence in &facts.system_libs {
+        let crate_name = evidence.detail.split([':', ' ']).next().unwrap_or_default();
+        let Some((name, library, packages)) = lock::SYSTEM_HEADERS
+            .iter()
+            .find(|(name, _, _)| *name == crate_name)
+        else {
+            continue;
+        };
+        let lacking: Vec<&str> = packages
+            .iter()
+            .copied()
+            .filter(|p| !wanted.iter().any(|w| w == p) && !missing.contains(p))
+            .collect();
+        if lacking.is_empty() {
+            continue;
+        }
+        first.get_or_insert(evidence);
+        libraries.push(format!(
+            "{name} ({}:{}) links {library}",
+            evidence.file,
+            evidence.line.unwrap_or(0)
+        ));
+        missing.extend(lacking);
+    }
+    let Some(first) = first else {
+        return Ok(());
+    };
+    let all: Vec<&str> = wanted
+        .iter()
+        .map(String::as_str)
+        .chain(missing.iter().copied())
+        .collect();
+    Err(DetectError::Broken {
+        file: first.file.clone(),
+        line: first.line,
+        cause: format!(
+            "{}{}: no runtime image carries these libraries, and the build needs their headers from Debian packages the builder image is not known to carry ({}); set build-packages = {:?} ({}): the build stage installs them, and the runtime (distroless cc) gets the libraries, with what they link, copied from the builder",
+            if facts.features.is_empty() {
+                String::new()
+            } else {
+                format!("with the features {}, ", facts.features.join(","))
+            },
+            libraries.join("; "),
+            missing.join(", "),
+            all,
+            crate::settings::ways("build-packages")
+        ),
     })
 }
 
