@@ -13,7 +13,8 @@ different number of runs taken at different moments judged the two sides under d
 loads.
 
 Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME ...] [--readme]
-       (BINARY: a release build, cargo build --release)
+       (BINARY: the release binary as it ships, static: RUSTFLAGS="-C target-feature=+crt-static"
+       cargo build --release --target x86_64-unknown-linux-gnu --target-dir target/static)
 """
 
 import argparse
