@@ -129,6 +129,22 @@ const NESTING: usize = 4;
 /// `line` with each `$(NAME)` and `${NAME}` whose name `vars` holds replaced by its value, in
 /// one pass: a value put in is not read again in the same pass.
 fn substituted_once(line: &str, vars: &BTreeMap<String, String>) -> String {
+    replaced(line, |name| vars.get(name).map(String::as_str))
+}
+
+/// `line` with each reference to a plain variable left (`$(NAME)`, `${NAME}`: one no value
+/// replaced, so one the Makefile never assigns) expanded to nothing, as `make` does when the
+/// environment does not set it.
+pub fn unset_to_empty(line: &str) -> String {
+    replaced(line, |name| {
+        let plain = !name.is_empty() && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        plain.then_some("")
+    })
+}
+
+/// `line` with each reference `$(NAME)` or `${NAME}` for which `value_of` has a value replaced
+/// by it, the others kept as written; read once, left to right.
+fn replaced<'v>(line: &str, value_of: impl Fn(&str) -> Option<&'v str>) -> String {
     let mut out = String::with_capacity(line.len());
     let mut rest = line;
     while let Some(at) = rest.find('$') {
@@ -141,7 +157,7 @@ fn substituted_once(line: &str, vars: &BTreeMap<String, String>) -> String {
         };
         let value = close.and_then(|close| {
             let end = after.find(close)?;
-            Some((vars.get(&after[1..end])?, end))
+            Some((value_of(&after[1..end])?, end))
         });
         match value {
             Some((value, end)) => {
@@ -151,38 +167,6 @@ fn substituted_once(line: &str, vars: &BTreeMap<String, String>) -> String {
             None => {
                 out.push('$');
                 rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// `line` with each reference to a plain variable left (`$(NAME)`, `${NAME}`: one no value
-/// replaced, so one the Makefile never assigns) expanded to nothing, as `make` does when the
-/// environment does not set it.
-pub fn unset_to_empty(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut rest = line;
-    while let Some(at) = rest.find('$') {
-        out.push_str(&rest[..at]);
-        let tail = &rest[at..];
-        let close = match tail.as_bytes().get(1) {
-            Some(b'(') => Some(')'),
-            Some(b'{') => Some('}'),
-            _ => None,
-        };
-        let end = close.and_then(|close| tail.find(close)).filter(|&end| {
-            end > 2
-                && tail[2..end]
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_')
-        });
-        match end {
-            Some(end) => rest = &tail[end + 1..],
-            None => {
-                out.push('$');
-                rest = &tail[1..];
             }
         }
     }
