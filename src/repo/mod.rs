@@ -567,10 +567,10 @@ impl Repo {
     /// when there are many, and keeps them for [`Repo::list_dir`] to answer from memory. Every
     /// path is resolved here, on the calling thread; only the reads of directories already
     /// resolved inside the root run on other threads.
-    pub fn list_dirs(&self, rels: &[String]) {
+    pub fn list_dirs(&self, rels: &[impl AsRef<str>]) {
         let mut reals: Vec<String> = Vec::new();
         for rel in rels {
-            if let Ok(Some(found)) = self.resolve(rel)
+            if let Ok(Some(found)) = self.resolve(rel.as_ref())
                 && found.kind.is_dir()
                 && !self.lists.borrow().contains_key(&found.real)
                 && !reals.contains(&found.real)
@@ -654,28 +654,26 @@ impl Repo {
 /// The entries of the directory at real path `real` under `root`, with the listing's own
 /// types: what [`Repo::entries`] gives, on any thread.
 fn entries_at(root: &Path, real: &str) -> Vec<(String, Entry)> {
-    {
-        let Ok(listing) = std::fs::read_dir(root.join(real)) else {
-            return Vec::new();
-        };
-        listing
-            .filter_map(Result::ok)
-            .filter_map(|entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let kind = entry.file_type().ok()?;
-                let kind = if kind.is_symlink() {
-                    Entry::Link
-                } else if kind.is_dir() {
-                    Entry::Dir
-                } else if kind.is_file() {
-                    Entry::File
-                } else {
-                    Entry::Special
-                };
-                Some((name, kind))
-            })
-            .collect()
-    }
+    let Ok(listing) = std::fs::read_dir(root.join(real)) else {
+        return Vec::new();
+    };
+    listing
+        .filter_map(Result::ok)
+        .filter_map(|entry| {
+            let name = entry.file_name().into_string().ok()?;
+            let kind = entry.file_type().ok()?;
+            let kind = if kind.is_symlink() {
+                Entry::Link
+            } else if kind.is_dir() {
+                Entry::Dir
+            } else if kind.is_file() {
+                Entry::File
+            } else {
+                Entry::Special
+            };
+            Some((name, kind))
+        })
+        .collect()
 }
 
 /// Reads a file named by the person running shiplight (a flag or a variable): it may lie

@@ -567,7 +567,7 @@ impl Scanned {
     /// left for [`Scanned::package`] to report, at its turn.
     fn prefetch<'d>(&mut self, repo: &Repo, dirs: impl Iterator<Item = &'d String>) {
         let dirs: Vec<&String> = dirs.filter(|dir| !self.0.contains_key(*dir)).collect();
-        repo.list_dirs(&dirs.iter().map(|dir| dir.to_string()).collect::<Vec<_>>());
+        repo.list_dirs(&dirs);
         let mut owners = Vec::new();
         let mut rels = Vec::new();
         for dir in dirs {

@@ -87,12 +87,10 @@ pub fn members(
             continue;
         }
         let found = read(&Deployed::read_dockerfile(repo, &file));
-        let builds_member = found.builds.iter().any(|build| {
-            build
-                .package
-                .as_deref()
-                .is_some_and(|p| p.split('@').next() == Some(package.name.as_str()))
-        });
+        let builds_member = found
+            .builds
+            .iter()
+            .any(|build| builds_package(build, &package.name));
         if builds_member {
             deployed.builds.extend(found.builds);
             deployed.runs.extend(found.runs);
@@ -220,11 +218,15 @@ impl DeployedRust {
 
 /// Whether `build` names binary `bin` or its package.
 fn names(build: &CargoBuild, bin: &str, package: &str) -> bool {
-    build.bin.as_deref() == Some(bin)
-        || build
-            .package
-            .as_deref()
-            .is_some_and(|p| p.split('@').next() == Some(package))
+    build.bin.as_deref() == Some(bin) || builds_package(build, package)
+}
+
+/// Whether `build` names `package` with `-p` (a version after `@` aside).
+fn builds_package(build: &CargoBuild, package: &str) -> bool {
+    build
+        .package
+        .as_deref()
+        .is_some_and(|p| p.split('@').next() == Some(package))
 }
 
 /// The features of `build`, when it asks for some on top of the defaults.

@@ -179,10 +179,7 @@ impl RustFacts {
         let disabled: BTreeMap<String, BTreeSet<String>> = self
             .packages
             .iter()
-            .map(|p| {
-                let own = asked.get(&p.name).map_or(features, Vec::as_slice);
-                (p.name.clone(), manifest::disabled_optional(p, own))
-            })
+            .map(|p| (p.name.clone(), manifest::disabled_optional(p, &asked[&p.name])))
             .collect();
         let mut left_off = Vec::new();
         let native = match &self.graph {
