@@ -10,6 +10,7 @@
 //!
 //! This module stands on the bottom floor: it knows files, not stacks or plans.
 
+mod explore;
 pub mod path;
 pub mod write;
 
@@ -630,6 +631,17 @@ impl Repo {
         entries
     }
 
+    /// Keeps what a listing of the directory at real path `real` says of its subdirectories,
+    /// for resolving the paths that lead through them without an `lstat` each.
+    fn keep_subdirs(&self, real: &str, entries: &[(String, Entry)]) {
+        let mut looks = self.looks.borrow_mut();
+        for (name, _) in entries.iter().filter(|(_, entry)| *entry == Entry::Dir) {
+            looks
+                .entry(join(real, name))
+                .or_insert(Look::Found(Kind::Dir));
+        }
+    }
+
     /// The entries of directory `rel` (which must be a real directory, not reached through a
     /// link) with what each is, links not followed and nothing stat-ed: the directory listing's
     /// own types. Names that are not UTF-8 are left out; the order is the file system's.
@@ -749,6 +761,12 @@ const READERS: usize = 4;
 /// Fewest files worth a second thread: below this, starting it costs more than it saves.
 const PARALLEL_FROM: usize = 16;
 
+/// How many threads read at once: as many as the machine offers, at most [`READERS`].
+fn readers() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS)))
+}
+
 /// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
 /// one when there are few jobs), each taking the next job not yet taken: the results in no
 /// particular order.
@@ -756,10 +774,7 @@ fn in_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> V
     let threads = if jobs.len() < PARALLEL_FROM {
         1
     } else {
-        static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-        *CORES.get_or_init(|| {
-            std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS))
-        })
+        readers()
     };
     if threads == 1 {
         return jobs.iter().map(work).collect();

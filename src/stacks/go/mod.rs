@@ -9,6 +9,8 @@ pub mod scripts;
 pub mod source;
 pub mod tree;
 pub mod kind;
+mod walk;
+use walk::buildable_files;
 pub use kind::Kind;
 
 use crate::evidence::Evidence;
@@ -17,8 +19,7 @@ use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use serde::Serialize;
-use std::collections::{BTreeSet, HashMap, VecDeque};
-use std::rc::Rc;
+
 
 /// Modules whose Go packages need cgo to build (a pure-Go sqlite such as modernc.org/sqlite is
 /// deliberately absent).
@@ -46,9 +47,6 @@ pub const STUBBED_WITHOUT_CGO: &[(&str, &str)] = &[
 
 /// Cgo modules that also link the C++ standard library.
 pub const CXX_MODULES: &[&str] = &["github.com/tecbot/gorocksdb", "github.com/linxGnu/grocksdb"];
-
-/// Most packages followed from one main package before the walk stops.
-const PACKAGE_LIMIT: usize = 2000;
 
 /// Everything detected about a Go project.
 #[derive(Debug, Clone, Serialize)]
@@ -244,13 +242,13 @@ fn read(repo: &Repo, deployed: deployed::DeployedGo) -> Result<Option<GoFacts>, 
 
     let scripts = scripts::read(repo);
     let mut mains = Vec::new();
-    let mut scanned = Scanned::default();
+    let mut scanned = walk::Scanned::default();
     for m in &modules {
         let mut dirs = main_candidates(repo, &m.dir)?;
         dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
-        scanned.prefetch(repo, dirs.iter());
+        scanned.explore(repo, &modules, &dirs);
         for dir in dirs {
-            if let Some(mut main) = analyse_main(repo, &mut scanned, &modules, m, &dir)? {
+            if let Some(mut main) = walk::analyse_main(repo, &mut scanned, &modules, m, &dir)? {
                 if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
                     main.binary = name.clone();
                     main.binary_evidence = Some(evidence.clone());
@@ -523,341 +521,6 @@ fn is_main_dir(repo: &Repo, dir: &str) -> Result<bool, DetectError> {
     Ok(false)
 }
 
-/// The scanned Go files of each package directory read so far: the main packages of a project
-/// share most of what they import, and each package is read and scanned once.
-#[derive(Default)]
-struct Scanned(
-    HashMap<String, Rc<[(String, source::GoFile)]>>,
-    HashMap<String, Rc<Summary>>,
-);
-
-impl Scanned {
-    /// What the package in `dir` contributes to a main package that builds it, gathered once.
-    fn summary(
-        &mut self,
-        repo: &Repo,
-        modules: &[Module],
-        dir: &str,
-    ) -> Result<Rc<Summary>, DetectError> {
-        if let Some(summary) = self.1.get(dir) {
-            return Ok(Rc::clone(summary));
-        }
-        let files = self.package(repo, dir)?;
-        let summary = Rc::new(summarize(repo, modules, dir, &files));
-        self.1.insert(dir.to_string(), Rc::clone(&summary));
-        Ok(summary)
-    }
-
-    /// The files of the package in `dir`, as [`package_files`] finds them.
-    fn package(
-        &mut self,
-        repo: &Repo,
-        dir: &str,
-    ) -> Result<Rc<[(String, source::GoFile)]>, DetectError> {
-        if let Some(files) = self.0.get(dir) {
-            return Ok(Rc::clone(files));
-        }
-        let files: Rc<[(String, source::GoFile)]> = package_files(repo, dir)?.into();
-        self.0.insert(dir.to_string(), Rc::clone(&files));
-        Ok(files)
-    }
-
-    /// Reads and scans the packages of `dirs` not read yet, their files in parallel: what
-    /// [`Scanned::package`] then finds in memory. A package with a file that cannot be read is
-    /// left for [`Scanned::package`] to report, at its turn.
-    fn prefetch<'d>(&mut self, repo: &Repo, dirs: impl Iterator<Item = &'d String>) {
-        let dirs: Vec<&String> = dirs.filter(|dir| !self.0.contains_key(*dir)).collect();
-        repo.list_dirs(&dirs);
-        let mut owners = Vec::new();
-        let mut rels = Vec::new();
-        for dir in dirs {
-            if owners.iter().any(|(d, _)| d == dir) {
-                continue;
-            }
-            let names = buildable_files(repo, dir);
-            owners.push((dir.clone(), names.len()));
-            rels.extend(names.into_iter().map(|name| repo::join(dir, &name)));
-        }
-        let mut results = repo
-            .map_heads(&rels, SOURCE_CAP, |text, _| source::scan(text))
-            .into_iter();
-        let mut rels = rels.into_iter();
-        for (dir, count) in owners {
-            let read: Result<Vec<_>, _> = rels
-                .by_ref()
-                .take(count)
-                .zip(results.by_ref().take(count))
-                .filter_map(|(rel, result)| result.map(|found| found.map(|file| (rel, file))).transpose())
-                .collect();
-            if let Ok(read) = read {
-                self.0.insert(dir, package_of(read).into());
-            }
-        }
-    }
-}
-
-/// The names of the files in `dir` a Go build could compile.
-fn buildable_files(repo: &Repo, dir: &str) -> Vec<String> {
-    repo.list_dir(dir, |name, kind| {
-        kind.is_file() && source::is_buildable_name(name)
-    })
-}
-
-/// The Go files of one package directory that a linux build compiles, read and scanned. A file
-/// over the source cap (generated protobuf code runs to megabytes) is scanned in its first
-/// megabyte: the package clause, build constraints and imports sit at its top. When the
-/// package offers a `!cgo` variant, its cgo-only files are left out: a CGO_ENABLED=0 build
-/// takes the variant, so what they import is not needed.
-fn package_files(repo: &Repo, dir: &str) -> Result<Vec<(String, source::GoFile)>, DetectError> {
-    let mut files = Vec::new();
-    for name in buildable_files(repo, dir) {
-        let rel = repo::join(dir, &name);
-        if let Some((text, _)) = repo.read_head(&rel, SOURCE_CAP)? {
-            files.push((rel, source::scan(&text)));
-        }
-    }
-    Ok(package_of(files))
-}
-
-/// The files of a package a linux build compiles, of its scanned files: those its constraints
-/// keep, without the cgo-only ones when the package offers a `!cgo` variant.
-fn package_of(mut files: Vec<(String, source::GoFile)>) -> Vec<(String, source::GoFile)> {
-    files.retain(|(_, f)| f.built_on_linux());
-    if files.iter().any(|(_, f)| f.is_no_cgo_variant()) {
-        files.retain(|(_, f)| !f.needs_cgo());
-    }
-    files
-}
-
-/// If `dir` holds a main package, walks the project packages it imports and gathers cgo, C++
-/// and port evidence.
-fn analyse_main(
-    repo: &Repo,
-    scanned: &mut Scanned,
-    modules: &[Module],
-    module: &Module,
-    dir: &str,
-) -> Result<Option<MainPackage>, DetectError> {
-    let files = scanned.package(repo, dir)?;
-    let Some((main_file, _)) = files
-        .iter()
-        .find(|(_, f)| f.package.as_deref() == Some("main"))
-    else {
-        return Ok(None);
-    };
-    let evidence = Evidence::file(main_file.clone(), "package main");
-    let last = dir.rsplit('/').next().unwrap_or(dir);
-    let binary = if dir == module.dir || last == "main" {
-        binary_name_of_module(&module.path)
-    } else {
-        last.to_string()
-    };
-    let mut main = MainPackage {
-        package: display_dir(dir),
-        binary,
-        binary_evidence: None,
-        evidence,
-        cgo: Vec::new(),
-        cgo_imports: Vec::new(),
-        cxx: Vec::new(),
-        cgo_libraries: Vec::new(),
-        port: None,
-        health: None,
-        built_embeds: Vec::new(),
-    };
-
-    let mut seen = BTreeSet::from([dir.to_string()]);
-    let mut queue = VecDeque::from([dir.to_string()]);
-    let mut stubbed = Vec::new();
-    let mut drivers = BTreeSet::new();
-    while let Some(pkg_dir) = queue.pop_front() {
-        if !scanned.0.contains_key(&pkg_dir) {
-            scanned.prefetch(repo, std::iter::once(&pkg_dir).chain(queue.iter()));
-        }
-        let summary = scanned.summary(repo, modules, &pkg_dir)?;
-        main.cgo.extend(summary.cgo.iter().cloned());
-        main.cgo_libraries.extend(summary.cgo_libraries.iter().cloned());
-        main.cxx.extend(summary.cxx.iter().cloned());
-        main.cgo_imports.extend(summary.cgo_imports.iter().cloned());
-        main.built_embeds.extend(summary.built_embeds.iter().cloned());
-        if main.port.is_none() {
-            main.port.clone_from(&summary.port);
-        }
-        if main.health.is_none() {
-            main.health.clone_from(&summary.health);
-        }
-        stubbed.extend(summary.stubbed.iter().cloned());
-        drivers.extend(summary.drivers.iter().cloned());
-        for local in summary.locals.iter() {
-            let local = local.as_ref().map_err(Clone::clone)?;
-            if seen.len() < PACKAGE_LIMIT && !seen.contains(local) {
-                seen.insert(local.clone());
-                queue.push_back(local.clone());
-            }
-        }
-    }
-    main.cgo_imports.extend(
-        stubbed
-            .into_iter()
-            .filter(|(driver, _)| drivers.contains(*driver))
-            .map(|(_, evidence)| evidence),
-    );
-    Ok(Some(main))
-}
-
-/// What one package contributes to every main package that builds it: cgo, C++ and port
-/// evidence, imports of modules that build without cgo as a stub, the driver names its files
-/// quote, and the project packages it imports, in the order its files name them. Gathered once
-/// per package however many main packages import it.
-#[derive(Default)]
-struct Summary {
-    cgo: Vec<Evidence>,
-    cgo_libraries: Vec<(String, Evidence)>,
-    cxx: Vec<Evidence>,
-    cgo_imports: Vec<Evidence>,
-    built_embeds: Vec<Evidence>,
-    port: Option<(u16, Evidence)>,
-    health: Option<(String, Evidence)>,
-    stubbed: Vec<(&'static str, Evidence)>,
-    drivers: BTreeSet<String>,
-    /// The project package directories its imports name (or why one cannot be used).
-    locals: Vec<Result<String, DetectError>>,
-}
-
-fn summarize(
-    repo: &Repo,
-    modules: &[Module],
-    dir: &str,
-    files: &[(String, source::GoFile)],
-) -> Summary {
-    let mut summary = Summary::default();
-    let mut uses_cgo = false;
-    for (rel, file) in files {
-        summary
-            .drivers
-            .extend(file.drivers.iter().map(|(driver, _)| driver.clone()));
-        if let Some(line) = file.cgo_import {
-            uses_cgo = true;
-            summary
-                .cgo
-                .push(Evidence::line(rel.clone(), line, "import \"C\""));
-        }
-        for (name, line) in &file.cgo_libraries {
-            summary.cgo_libraries.push((
-                name.clone(),
-                Evidence::line(rel.clone(), *line, format!("#cgo LDFLAGS links lib{name}")),
-            ));
-        }
-        if let Some(line) = file.cxx_directive {
-            summary.cxx.push(Evidence::line(
-                rel.clone(),
-                line,
-                "#cgo directive links libstdc++",
-            ));
-        }
-        for (import, line) in &file.imports {
-            let stubbed = STUBBED_WITHOUT_CGO
-                .iter()
-                .find(|(module, _)| matching_module(&[module], import).is_some())
-                .filter(|_| file.blank_imports.contains(import));
-            if let Some((module, driver)) = stubbed {
-                summary.stubbed.push((
-                    driver,
-                    Evidence::line(
-                        rel.clone(),
-                        *line,
-                        format!("imports {module}, which works only with cgo, and the program opens driver {driver}"),
-                    ),
-                ));
-            } else if let Some(module) = matching_module(CGO_MODULES, import) {
-                summary.cgo_imports.push(Evidence::line(
-                    rel.clone(),
-                    *line,
-                    format!("imports {module}, which builds only with cgo"),
-                ));
-            }
-            if let Some(module) = matching_module(CXX_MODULES, import) {
-                summary.cxx.push(Evidence::line(
-                    rel.clone(),
-                    *line,
-                    format!("imports {module}, which links C++"),
-                ));
-            }
-        }
-        for (pattern, line) in &file.embeds {
-            let path = pattern.trim_start_matches("all:");
-            let top = path.split(['*', '?', '[']).next().unwrap_or("");
-            let top = top.trim_end_matches('/');
-            if !top.is_empty() && !repo.exists(&repo::join(dir, top)) {
-                summary.built_embeds.push(Evidence::line(
-                    rel.clone(),
-                    *line,
-                    format!("embeds {path}, which the sources do not hold: a build step makes it"),
-                ));
-            }
-        }
-        if summary.port.is_none()
-            && let Some((port, line)) = file.port
-        {
-            summary.port = Some((
-                port,
-                Evidence::line(rel.clone(), line, format!("listen address :{port}")),
-            ));
-        }
-        if summary.health.is_none()
-            && let Some((route, line)) = file.health
-        {
-            summary.health = Some((
-                route.to_string(),
-                Evidence::line(rel.clone(), line, format!("route {route}")),
-            ));
-        }
-    }
-    if uses_cgo {
-        let cxx_sources = repo.list_dir(dir, |name, kind| {
-            kind.is_file()
-                && [".cc", ".cpp", ".cxx"]
-                    .iter()
-                    .any(|ext| name.ends_with(ext))
-        });
-        summary.cxx.extend(
-            cxx_sources
-                .into_iter()
-                .map(|name| Evidence::file(repo::join(dir, &name), "C++ source compiled by cgo")),
-        );
-    }
-    for (rel, file) in files {
-        for (import, line) in &file.imports {
-            if let Some(local) = local_dir(modules, import) {
-                summary
-                    .locals
-                    .push(facts::inside(rel, Some(*line), "import", "", &local));
-            }
-        }
-    }
-    summary
-}
-
-/// The project directory of an import path, when a module of the build provides it.
-fn local_dir(modules: &[Module], import: &str) -> Option<String> {
-    modules
-        .iter()
-        .filter_map(|m| {
-            let rest = if import == m.path {
-                ""
-            } else {
-                import.strip_prefix(&m.path)?.strip_prefix('/')?
-            };
-            Some((m.path.len(), repo::join(&m.dir, rest)))
-        })
-        .max_by_key(|(len, _)| *len)
-        .map(|(_, dir)| dir)
-        .filter(|dir| {
-            !dir.split('/')
-                .any(|part| part == "vendor" || part == "testdata")
-        })
-}
-
 /// Last elements of a module path that name the module's role in a larger project rather than
 /// a program: `go.etcd.io/etcd/server/v3` is etcd's server, built as `etcd`.
 const ROLE_ELEMENTS: &[&str] = &["server", "daemon", "service", "app", "main"];
@@ -891,32 +554,6 @@ mod tests {
         assert_eq!(binary_name_of_module("go.etcd.io/etcd/server/v3"), "etcd");
         assert_eq!(binary_name_of_module("example.com/server"), "server");
         assert_eq!(binary_name_of_module("server"), "server");
-    }
-
-    #[test]
-    fn local_imports_resolve_to_longest_module() {
-        let modules = vec![
-            Module {
-                dir: String::new(),
-                path: "example.com/x".into(),
-                has_sum: false,
-            },
-            Module {
-                dir: "lib".into(),
-                path: "example.com/x/lib".into(),
-                has_sum: false,
-            },
-        ];
-        assert_eq!(
-            local_dir(&modules, "example.com/x/internal/db").as_deref(),
-            Some("internal/db")
-        );
-        assert_eq!(
-            local_dir(&modules, "example.com/x/lib/util").as_deref(),
-            Some("lib/util")
-        );
-        assert_eq!(local_dir(&modules, "example.com/xy"), None);
-        assert_eq!(local_dir(&modules, "fmt"), None);
     }
 
     #[test]

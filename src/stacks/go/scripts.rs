@@ -27,7 +27,9 @@ pub struct Scripts {
 /// Reads the build scripts of the project.
 pub fn read(repo: &Repo) -> Scripts {
     let mut scripts = Scripts::default();
-    for file in script_files(repo) {
+    let files = script_files(repo);
+    repo.read_heads(&files, SCRIPT_CAP);
+    for file in files {
         let Ok(Some((text, _))) = repo.read_head(&file, SCRIPT_CAP) else {
             continue;
         };
@@ -76,8 +78,17 @@ fn script_files(repo: &Repo) -> Vec<String> {
 }
 
 impl Scripts {
-    /// Reads one (joined, substituted) line: `go build ... -o OUT ... PKG` and `go run PKG`.
+    /// Reads one (joined, substituted) line: `go build ... -o OUT ... PKG` and `go run PKG`. A
+    /// line without `go` once its quotes are removed names neither and is passed over at once.
     fn line(&mut self, file: &str, index: usize, line: &str) {
+        let unquoted = if line.contains(['"', '\'']) {
+            std::borrow::Cow::Owned(unquote(line))
+        } else {
+            std::borrow::Cow::Borrowed(line)
+        };
+        if !unquoted.contains("go") {
+            return;
+        }
         for command in line.split(['&', ';', '|']) {
             let words: Vec<String> = command.split_whitespace().map(unquote).collect();
             let Some(at) = words
