@@ -341,7 +341,13 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
         .map(|(uid, gid)| format!(",uid={uid},gid={gid}"))
         .unwrap_or_default();
     let secrets = crate::credentials::mounts(inputs.credentials, builder_row.workdir, &cache_owner);
-    let (runtime, system, system_steps) = system(settings, &decision, &images, &builder)?;
+    let (runtime, system, system_steps) = system(
+        settings,
+        build.build_packages(),
+        &decision,
+        &images,
+        &builder,
+    )?;
     let mut platforms = output.platforms;
     if !system.libraries.is_empty() && !platforms.list.is_empty() {
         platforms = crate::stacks::output::Platforms::native(format!(
@@ -450,9 +456,11 @@ pub fn build(inputs: Inputs<'_>, settings: &Settings) -> Result<Plan, PlanError>
 }
 
 /// The runtime (the catalogue's, or the image the settings name) and the system packages and
-/// libraries of a plan, with the steps the settings add.
+/// libraries of a plan (the build packages the stack found in the project's own Dockerfile,
+/// `found`, when the settings name none), with the steps they add.
 fn system(
     settings: &Settings,
+    found: Option<&crate::system::Found>,
     decision: &Decision,
     images: &Images,
     builder: &str,
@@ -487,6 +495,7 @@ fn system(
     };
     let system = crate::system_plan::plan(
         &settings.system,
+        found,
         decision.stack,
         decision,
         builder,

@@ -122,6 +122,17 @@ pub fn package_name(file: &str, field: &str, value: &str) -> Result<String, Dete
     )
 }
 
+/// A Debian package name, as `build-packages` takes it (see [`crate::system::package_name`]).
+pub fn debian_package(file: &str, field: &str, value: &str) -> Result<String, DetectError> {
+    accept(
+        crate::system::package_name(field, value).is_ok(),
+        file,
+        field,
+        value,
+        "a Debian package name: lowercase letters, digits and + - . only, at least two characters, starting with a letter or digit",
+    )
+}
+
 /// A command-line word for an exec-form array: letters, digits and `-_.=:/@,+`, no spaces,
 /// quotes, variables or shell operators.
 pub fn argument(file: &str, field: &str, value: &str) -> Result<String, DetectError> {

@@ -2,7 +2,8 @@
 //! build stage (`build-packages`), shared libraries the runtime gets from the build stage with
 //! what they link (`runtime-libraries`), and the final stage's image (`runtime-image`, with
 //! `runtime-image-debug` for an image the catalogue does not know). Their grammar checks and
-//! their merged and resolved forms; [`crate::system_plan`] plans with them.
+//! their merged and resolved forms, and the build packages a stack finds in the project's own
+//! Dockerfile when the settings name none; [`crate::system_plan`] plans with them.
 
 use serde::Serialize;
 
@@ -66,6 +67,20 @@ impl SystemSettings {
             runtime_image_debug: self.runtime_image_debug.clone(),
         }
     }
+}
+
+/// Debian packages for the build stage that the project's own Dockerfile installs for the
+/// build a stack plans (its `apt-get install`), taken when the settings name none: only those
+/// the stack knows the build needs, each checked as a Debian package name.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub packages: Vec<String>,
+    /// Where the Dockerfile names each package, then its build the packages serve.
+    pub evidence: Vec<crate::evidence::Evidence>,
+    /// The Dockerfile.
+    pub file: String,
+    /// What the packages give the build, in a few words.
+    pub why: String,
 }
 
 /// A Debian package name (Debian Policy 5.6.1): lowercase letters, digits, `+ - .`, at least two

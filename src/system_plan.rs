@@ -7,7 +7,7 @@ use crate::evidence::Evidence;
 use crate::images::Images;
 use crate::settings::ways;
 use crate::stack::Stack;
-use crate::system::{SystemSettings, is_soname, split_tag};
+use crate::system::{Found, SystemSettings, is_soname, split_tag};
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 
@@ -30,6 +30,10 @@ pub struct Library {
 pub struct System {
     /// Debian packages for the build stage, apt-installed before the build.
     pub packages: Vec<String>,
+    /// The project's own Dockerfile, when the packages are those it installs (see [`Found`]),
+    /// shown in a comment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Libraries copied into the runtime with what they link.
     pub libraries: Vec<Library>,
 }
@@ -46,35 +50,60 @@ fn set_by(key: &str) -> String {
     format!("set by {}", ways(key))
 }
 
-/// The build stage's packages and the runtime's libraries for a plan, with their steps;
-/// a refusal says why they cannot be used here.
+/// The build stage's packages (the settings', else those the project's Dockerfile installs
+/// for the build, `found`) and the runtime's libraries for a plan, with their steps; a refusal
+/// says why they cannot be used here.
 pub fn plan(
     settings: &SystemSettings,
+    found: Option<&Found>,
     stack: Stack,
     decision: &Decision,
     builder: &str,
     runtime_image: &str,
     steps: &mut Vec<Step>,
 ) -> Result<System, String> {
-    let packages = settings.build_packages.clone();
+    let found = found.filter(|_| settings.build_packages.is_empty());
+    let packages = match found {
+        Some(found) => found.packages.clone(),
+        None => settings.build_packages.clone(),
+    };
     if !packages.is_empty() {
         if decision.vendor == Vendor::Chainguard {
             return Err(format!(
-                "build-packages names Debian packages, installed with apt-get; Chainguard's builders are Wolfi, whose apk names its packages differently and whose builders run as a non-root user: use --vendor distroless (Debian builders), or name only libraries the builder already has in runtime-libraries ({})",
+                "build-packages names Debian packages{}, installed with apt-get; Chainguard's builders are Wolfi, whose apk names its packages differently and whose builders run as a non-root user: use --vendor distroless (Debian builders), or name only libraries the builder already has in runtime-libraries ({})",
+                found.map_or(String::new(), |found| format!(
+                    " (here those {} installs for the build)",
+                    found.file
+                )),
                 ways("build-packages")
             ));
         }
+        let (by, mut evidence) = match found {
+            Some(found) => (
+                format!(
+                    "from the project's own Dockerfile ({}), which installs them for the build: {}; the other packages it installs are not taken (nothing known of the build needs them), and build-packages ({}) would replace these",
+                    found.file,
+                    found.why,
+                    ways("build-packages")
+                ),
+                found.evidence.clone(),
+            ),
+            None => (
+                set_by("build-packages"),
+                vec![Evidence::setting("build-packages", packages.join(", "))],
+            ),
+        };
+        evidence.push(Evidence::file(
+            "catalog",
+            format!("builder {builder}: what it carries"),
+        ));
         steps.push(Step {
             question: "Debian packages for the build stage?".to_string(),
             answer: format!(
-                "{}, {}: apt-get installs them before the build from the Debian release the builder's tag fixes (not version-pinned, as for the cross toolchain), its caches in cache mounts; they stay in the build stage",
+                "{}, {by}: apt-get installs them before the build from the Debian release the builder's tag fixes (not version-pinned, as for the cross toolchain), its caches in cache mounts; they stay in the build stage",
                 packages.join(", "),
-                set_by("build-packages")
             ),
-            evidence: vec![
-                Evidence::setting("build-packages", packages.join(", ")),
-                Evidence::file("catalog", format!("builder {builder}: what it carries")),
-            ],
+            evidence,
         });
     }
     let libraries: Vec<Library> = settings
@@ -144,6 +173,7 @@ pub fn plan(
     }
     Ok(System {
         packages,
+        source: found.map(|found| crate::safe::comment(&found.file)),
         libraries,
     })
 }

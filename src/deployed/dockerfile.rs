@@ -6,7 +6,7 @@
 
 use super::copied::{Copy, placed};
 use super::shell::{self, expand, expanded, launched};
-use super::{Base, Build, Deployed, Port, Run, Shipped, Source, base_name};
+use super::{Base, Build, Deployed, Installed, Port, Run, Shipped, Source, base_name};
 use crate::evidence::Evidence;
 use crate::repo::{Repo, join};
 
@@ -64,6 +64,8 @@ struct Stage {
     /// `COPY` sources into the stage.
     copies: Vec<Copy>,
     expose: Vec<(u16, usize)>,
+    /// The lines of its `RUN` instructions.
+    runs: Vec<usize>,
 }
 
 /// The logical lines of a Dockerfile: continuations joined, comments and heredoc bodies
@@ -129,7 +131,15 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
     let mut global: Vec<(String, String)> = Vec::new();
     let mut stages: Vec<Stage> = Vec::new();
     let mut builds = Vec::new();
-    for (line, logical) in logical_lines(text) {
+    let mut installs: Vec<(usize, usize, String, usize)> = Vec::new();
+    let logical = logical_lines(text);
+    let ends: Vec<usize> = logical
+        .iter()
+        .skip(1)
+        .map(|(start, _)| start - 1)
+        .chain(std::iter::once(text.lines().count()))
+        .collect();
+    for ((line, logical), end) in logical.into_iter().zip(ends) {
         let (keyword, rest) = logical
             .split_once(char::is_whitespace)
             .unwrap_or((&logical, ""));
@@ -154,6 +164,7 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
             });
             continue;
         }
+        let current = stages.len().saturating_sub(1);
         let Some(stage) = stages.last_mut() else {
             if keyword == "ARG" {
                 global.extend(pairs(rest));
@@ -184,6 +195,7 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
             ),
             "COPY" | "ADD" => stage.copies.extend(copies(rest, line)),
             "RUN" => {
+                stage.runs.push(line);
                 let body = rest
                     .split_whitespace()
                     .skip_while(|w| w.starts_with("--"))
@@ -193,6 +205,10 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
                     continue;
                 }
                 for (assigned, argv) in shell::commands(&body) {
+                    for package in apt_packages(&argv) {
+                        let at = word_line(text, line, end, &package);
+                        installs.push((current, line, package, at));
+                    }
                     let mut env = stage.env.clone();
                     env.extend(assigned);
                     let argv = argv.iter().map(|w| expand(w, &env)).collect();
@@ -208,11 +224,90 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
         }
     }
     deployed.builds.extend(builds);
+    for (stage, run, package, at) in installs {
+        let runs_with = (stage..stages.len())
+            .filter(|&other| other == stage || chain(&stages, other).contains(&stage))
+            .flat_map(|other| stages[other].runs.iter().copied())
+            .filter(|&line| line >= run)
+            .collect();
+        deployed.installed.push(Installed {
+            evidence: Evidence::line(file, at, format!("apt-get install {package}")),
+            package,
+            runs_with,
+        });
+    }
     let Some(last) = stages.len().checked_sub(1) else {
         return;
     };
     let chain = chain(&stages, last);
     production(repo, file, &stages, &chain, deployed);
+}
+
+/// Options of apt-get and apt that take a value as the next word.
+const APT_VALUE_OPTIONS: &[&str] = &[
+    "-o",
+    "-c",
+    "-t",
+    "--option",
+    "--config-file",
+    "--target-release",
+    "--default-release",
+];
+
+/// The packages an `apt-get install` or `apt install` command names literally: the words after
+/// `install` that are neither options nor an option's value, each without a version (`=1.2`)
+/// or release (`/bookworm-backports`); a word holding a variable names nothing known, and a
+/// word that is no Debian package name (or that asks for a removal with a trailing `-`) is
+/// left out.
+fn apt_packages(argv: &[String]) -> Vec<String> {
+    let Some((program, args)) = argv.split_first() else {
+        return Vec::new();
+    };
+    if !matches!(base_name(program), "apt-get" | "apt") {
+        return Vec::new();
+    }
+    let mut words = args.iter();
+    let mut installing = false;
+    let mut packages = Vec::new();
+    while let Some(word) = words.next() {
+        if word.starts_with('-') {
+            if APT_VALUE_OPTIONS.contains(&word.as_str()) {
+                words.next();
+            }
+            continue;
+        }
+        if !installing {
+            if word != "install" {
+                return Vec::new();
+            }
+            installing = true;
+            continue;
+        }
+        let name = word.split(['=', '/']).next().unwrap_or_default();
+        if !word.contains('$')
+            && !name.ends_with('-')
+            && crate::system::package_name("apt-get install", name).is_ok()
+        {
+            packages.push(name.to_string());
+        }
+    }
+    packages
+}
+
+/// The line (1-based) between `from` and `to` where `word` stands as a word of its own, comment
+/// lines passed over; `from` when none does.
+fn word_line(text: &str, from: usize, to: usize, word: &str) -> usize {
+    let separator = |c: char| c.is_whitespace() || matches!(c, '\\' | '"' | '\'' | ';' | '&' | '|');
+    text.lines()
+        .enumerate()
+        .take(to)
+        .skip(from.saturating_sub(1))
+        .filter(|(_, raw)| !raw.trim_start().starts_with('#'))
+        .find(|(_, raw)| {
+            raw.split(separator)
+                .any(|w| w.split(['=', '/']).next() == Some(word))
+        })
+        .map_or(from, |(index, _)| index + 1)
 }
 
 /// The stage at `index` and the stages it is built on, nearest first.

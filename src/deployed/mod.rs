@@ -91,6 +91,18 @@ pub struct Base {
     pub evidence: Evidence,
 }
 
+/// A Debian package a Dockerfile stage installs (`apt-get install`, `apt install`), named
+/// literally there (a word holding a variable names nothing known, and is left out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Installed {
+    pub package: String,
+    /// The lines of the `RUN` instructions that run with the package installed: those of its
+    /// stage from the installing one on, and those of the stages built on that stage.
+    pub runs_with: Vec<usize>,
+    /// The line that names the package.
+    pub evidence: Evidence,
+}
+
 /// Everything the descriptors say, in order of authority: the root Dockerfile first, then
 /// other Dockerfiles, compose files, the Procfile and the platforms' files.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -101,6 +113,8 @@ pub struct Deployed {
     pub shipped: Vec<Shipped>,
     /// The production stage's base image of each Dockerfile read.
     pub bases: Vec<Base>,
+    /// The Debian packages the Dockerfiles' stages install.
+    pub installed: Vec<Installed>,
     /// The descriptor files read.
     pub files: Vec<String>,
 }
@@ -171,6 +185,7 @@ impl Deployed {
         self.ports.extend(other.ports);
         self.shipped.extend(other.shipped);
         self.bases.extend(other.bases);
+        self.installed.extend(other.installed);
         for file in other.files {
             if !self.files.contains(&file) {
                 self.files.push(file);

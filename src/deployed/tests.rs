@@ -270,3 +270,40 @@ fn a_script_that_execs_nothing_runs_its_last_foreground_command() {
     ]);
     assert_eq!(argvs(&Deployed::read(&repo)), ["./start.sh"]);
 }
+
+#[test]
+fn apt_installs_are_read_with_their_lines_and_the_runs_they_serve() {
+    let (_dir, repo) = project(&[(
+        "Dockerfile",
+        "FROM debian:bookworm-slim AS base\n\
+         ARG EXTRA=libpq-dev\n\
+         RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get -o Acquire::Retries=3 install -y \\\n\
+         \tbuild-essential \\\n\
+         \t# headers\n\
+         \tlibheif-dev=1.15.1-1 \\\n\
+         \tlibavcodec-dev/bookworm-backports \\\n\
+         \t$EXTRA ${MORE} \\\n\
+         \t&& rm -rf /var/lib/apt/lists/*\n\
+         FROM base AS build\n\
+         RUN cargo build --release\n\
+         FROM debian:bookworm-slim AS other\n\
+         RUN apt install --no-install-recommends libssl3 && cargo build\n\
+         RUN apt-get remove -y curl\n\
+         FROM base\n",
+    )]);
+    let deployed = Deployed::read(&repo);
+    let found: Vec<(String, String, Vec<usize>)> = deployed
+        .installed
+        .iter()
+        .map(|i| (i.package.clone(), i.evidence.place(), i.runs_with.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("build-essential".into(), "Dockerfile:4".into(), vec![3, 11]),
+            ("libheif-dev".into(), "Dockerfile:6".into(), vec![3, 11]),
+            ("libavcodec-dev".into(), "Dockerfile:7".into(), vec![3, 11]),
+            ("libssl3".into(), "Dockerfile:13".into(), vec![13, 14]),
+        ]
+    );
+}

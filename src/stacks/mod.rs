@@ -150,6 +150,11 @@ pub trait StackKind {
     fn run(_plan: &Self::Plan) -> (Vec<String>, Vec<(String, String)>) {
         (Vec::new(), Vec::new())
     }
+    /// The Debian packages the project's own Dockerfile installs for the build, which the
+    /// build stage installs when the settings name none.
+    fn build_packages(_plan: &Self::Plan) -> Option<&crate::system::Found> {
+        None
+    }
     /// The stack's target as settings, so shiplight.toml reproduces the choice.
     fn pins(plan: &Self::Plan) -> Layer;
     /// Applies a start command the settings give to a plan whose program is `binary`, with
@@ -301,6 +306,13 @@ macro_rules! stack_dispatch {
             ) -> Result<Option<Step>, String> {
                 match self {
                     $(StackPlan::$variant(plan) => $module::Kind::start(plan, start, binary, found),)*
+                }
+            }
+
+            /// The Debian packages the project's own Dockerfile installs for the build.
+            pub fn build_packages(&self) -> Option<&crate::system::Found> {
+                match self {
+                    $(StackPlan::$variant(plan) => $module::Kind::build_packages(plan),)*
                 }
             }
 

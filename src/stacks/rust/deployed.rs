@@ -1,10 +1,11 @@
 //! What the project's own deployment says about its Rust binaries: the `cargo build` (or
 //! `cargo install`) of its images with the binary, package and features it names (a feature
-//! list from an `ARG` default already expanded), the programs its images run, and whether an
-//! image runs a binary of the project on `scratch`, where nothing can be linked dynamically.
+//! list from an `ARG` default already expanded), the programs its images run, whether an
+//! image runs a binary of the project on `scratch`, where nothing can be linked dynamically,
+//! and the Debian packages its Dockerfiles install for their builds.
 //! Read from [`crate::deployed::Deployed`], never from the files again.
 
-use crate::deployed::{Deployed, Run, base_name};
+use crate::deployed::{Deployed, Installed, Run, base_name};
 use crate::evidence::Evidence;
 
 /// A `cargo build` of the deployment.
@@ -34,6 +35,8 @@ pub struct DeployedRust {
     /// The release builds of the project's Makefile (see [`super::makefile`]), heard only
     /// when no build of the descriptors is about the binary.
     pub made: Vec<CargoBuild>,
+    /// The Debian packages the Dockerfiles read install (see [`DeployedRust::installed_for`]).
+    pub installed: Vec<Installed>,
 }
 
 /// The Rust builds and runs of `deployed`.
@@ -56,6 +59,7 @@ pub fn read(deployed: &Deployed) -> DeployedRust {
         runs: deployed.runs.clone(),
         on_scratch: on_scratch(deployed),
         made: Vec::new(),
+        installed: deployed.installed.clone(),
     }
 }
 
@@ -95,6 +99,7 @@ pub fn members(
             deployed.builds.extend(found.builds);
             deployed.runs.extend(found.runs);
             deployed.on_scratch.extend(found.on_scratch);
+            deployed.installed.extend(found.installed);
         }
     }
     deployed
@@ -171,15 +176,33 @@ impl DeployedRust {
     /// naming that binary or package, or of the only build; none when that build changes the
     /// default features.
     pub fn features_for(&self, bin: &str, package: &str) -> Option<(Vec<String>, Evidence)> {
-        let build = self
-            .builds
+        stated(self.build_for(bin, package)?)
+    }
+
+    /// The build of the descriptors about `bin` of `package`: the first naming that binary or
+    /// package, or the only build.
+    fn build_for(&self, bin: &str, package: &str) -> Option<&CargoBuild> {
+        self.builds
             .iter()
             .find(|b| names(b, bin, package))
             .or(match self.builds.as_slice() {
                 [one] => Some(one),
                 _ => None,
-            })?;
-        stated(build)
+            })
+    }
+
+    /// The build of the descriptors about `bin` of `package` (the first naming it, or the only
+    /// one), with the Debian packages its Dockerfile installs before it: in the stage that runs
+    /// it, or in a stage that stage is built on.
+    pub fn installed_for(&self, bin: &str, package: &str) -> Option<(&CargoBuild, Vec<&Installed>)> {
+        let build = self.build_for(bin, package)?;
+        let line = build.evidence.line?;
+        let installed = self
+            .installed
+            .iter()
+            .filter(|i| i.evidence.file == build.evidence.file && i.runs_with.contains(&line))
+            .collect();
+        Some((build, installed))
     }
 
     /// Whether a build of the descriptors is about `bin` of `package`: one names it, or there

@@ -72,6 +72,10 @@ impl StackKind for Kind {
             .map(|b| Evidence::file(b.src.clone(), format!("binary {}", b.name)))
     }
 
+    fn build_packages(plan: &RustPlan) -> Option<&crate::system::Found> {
+        plan.build_packages.as_ref()
+    }
+
     fn own_unit(plan: &RustPlan) -> Option<&str> {
         Some(&plan.package)
     }

@@ -62,6 +62,17 @@ const FFMPEG_PACKAGES: &[&str] = &[
     "libclang-dev",
 ];
 
+/// Debian packages that serve the build as one of [`SYSTEM_HEADERS`]' packages does:
+/// (package, the package it stands for). `clang` brings the libclang (libclang1-N) and the
+/// compiler headers (libclang-common-N-dev) that bindgen loads, as libclang-dev does.
+const SERVES_AS: &[(&str, &str)] = &[("clang", "libclang-dev")];
+
+/// Whether an installed Debian package gives the build what `needed` (a package of
+/// [`SYSTEM_HEADERS`]) gives it.
+pub fn serves(installed: &str, needed: &str) -> bool {
+    installed == needed || SERVES_AS.contains(&(installed, needed))
+}
+
 /// Crates that build jemalloc. Asked to replace the C allocator (`super::UNPREFIXED`), its
 /// `malloc` collides with a statically linked glibc's (duplicate symbols), so the binary links
 /// glibc dynamically.
@@ -661,5 +672,14 @@ version = "2.0.0"
     fn broken_lock_names_file() {
         let err = read("[[package]\nname=").unwrap_err();
         assert!(err.to_string().starts_with("Cargo.lock:1:"), "{err}");
+    }
+
+    #[test]
+    fn clang_serves_as_libclang_dev_and_nothing_else_stands_in() {
+        assert!(serves("libclang-dev", "libclang-dev"));
+        assert!(serves("clang", "libclang-dev"));
+        assert!(!serves("clang-14", "libclang-dev"));
+        assert!(!serves("clang", "libheif-dev"));
+        assert!(!serves("libheif1", "libheif-dev"));
     }
 }

@@ -10,6 +10,7 @@ use crate::settings::{Layer, Settings};
 use crate::stacks::{Application, StackPlan};
 use crate::stacks::health;
 use crate::stacks::output::StackOutput;
+use crate::system::Found;
 use crate::trace::{Decision, Step};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -43,6 +44,10 @@ pub struct RustPlan {
     /// Variables the runtime sets for the binary (the plan's `app.env`).
     #[serde(skip)]
     pub env: Vec<(String, String)>,
+    /// The Debian packages the project's own Dockerfile installs for the headers the build
+    /// needs (see [`header_packages`]).
+    #[serde(skip)]
+    pub build_packages: Option<Found>,
 }
 
 /// The settings with the features the project's own build uses for the binary its deployment
@@ -616,7 +621,7 @@ pub fn plan(
     let package = safe::name(&manifest, "package name", &bin.package)?;
     let package_spec = package_spec(&manifest, bin)?;
     let features_step = guarded_features(facts, bin)?;
-    refuse_missing_headers(facts, settings)?;
+    let build_packages = header_packages(facts, bin, settings)?;
     let crt_static = decision.family == Family::Static;
     let cross_compile = crt_static && settings.vendor == Vendor::Distroless;
     let locked = facts.lock.is_some();
@@ -700,6 +705,7 @@ pub fn plan(
                 .map(|(_, found)| found.file.clone()),
             args,
             env,
+            build_packages,
         }),
     })
 }
@@ -748,28 +754,68 @@ fn package_spec(manifest: &str, bin: &RustBin) -> Result<Option<String>, DetectE
     })
 }
 
-/// Refuses a graph that links a system library of [`lock::SYSTEM_HEADERS`] when the
-/// `build-packages` setting lacks a Debian package its headers come from: the build would stop
-/// at the `-sys` crate. The refusal names the libraries, where the graph reaches them, and the
-/// packages to set; with them set, the runtime (cc) gets the libraries copied from the builder.
-fn refuse_missing_headers(facts: &RustFacts, settings: &Settings) -> Result<(), DetectError> {
-    let wanted = &settings.system.build_packages;
+/// The Debian packages of the headers the build needs for the system libraries of
+/// [`lock::SYSTEM_HEADERS`] its graph links, when the `build-packages` setting names none: those
+/// the project's own Dockerfile installs for its build of `bin` (in the stage that runs the
+/// cargo build, or a stage that stage is built on), when it installs every one. Refused when a
+/// package is lacking (from the setting, or from the Dockerfile when no setting is given): the
+/// build would stop at the `-sys` crate. The refusal names the libraries, where the graph
+/// reaches them, what the Dockerfile installs of them, and the packages to set; with them set,
+/// the runtime (cc) gets the libraries copied from the builder.
+fn header_packages(
+    facts: &RustFacts,
+    bin: &RustBin,
+    settings: &Settings,
+) -> Result<Option<Found>, DetectError> {
+    let needs: Vec<(&Evidence, &str, &str, &[&str])> = facts
+        .system_libs
+        .iter()
+        .filter_map(|evidence| {
+            let crate_name = evidence.detail.split([':', ' ']).next().unwrap_or_default();
+            let (name, library, packages) = lock::SYSTEM_HEADERS
+                .iter()
+                .find(|(name, _, _)| *name == crate_name)?;
+            Some((evidence, *name, *library, *packages))
+        })
+        .collect();
+    if needs.is_empty() {
+        return Ok(None);
+    }
+    let setting = &settings.system.build_packages;
+    let deployed = if setting.is_empty() {
+        facts.deployed.installed_for(&bin.name, &bin.package)
+    } else {
+        None
+    };
+    let serving = |needed: &str| -> Option<(String, Option<&Evidence>)> {
+        if !setting.is_empty() {
+            return setting
+                .iter()
+                .any(|w| w == needed)
+                .then(|| (needed.to_string(), None));
+        }
+        let (_, installed) = deployed.as_ref()?;
+        installed
+            .iter()
+            .find(|i| lock::serves(&i.package, needed))
+            .map(|i| (i.package.clone(), Some(&i.evidence)))
+    };
+    let mut taken: Vec<(String, &Evidence)> = Vec::new();
     let mut missing: Vec<&str> = Vec::new();
     let mut first: Option<&Evidence> = None;
     let mut libraries = Vec::new();
-    for evidence in &facts.system_libs {
-        let crate_name = evidence.detail.split([':', ' ']).next().unwrap_or_default();
-        let Some((name, library, packages)) = lock::SYSTEM_HEADERS
-            .iter()
-            .find(|(name, _, _)| *name == crate_name)
-        else {
-            continue;
-        };
-        let lacking: Vec<&str> = packages
-            .iter()
-            .copied()
-            .filter(|p| !wanted.iter().any(|w| w == p) && !missing.contains(p))
-            .collect();
+    for (evidence, name, library, packages) in &needs {
+        let mut lacking = Vec::new();
+        for needed in packages.iter().copied() {
+            match serving(needed) {
+                Some((package, Some(at))) if !taken.iter().any(|(p, _)| *p == package) => {
+                    taken.push((package, at));
+                }
+                Some(_) => {}
+                None if !missing.contains(&needed) => lacking.push(needed),
+                None => {}
+            }
+        }
         if lacking.is_empty() {
             continue;
         }
@@ -782,18 +828,52 @@ fn refuse_missing_headers(facts: &RustFacts, settings: &Settings) -> Result<(), 
         missing.extend(lacking);
     }
     let Some(first) = first else {
-        return Ok(());
+        let Some((build, _)) = deployed else {
+            return Ok(None);
+        };
+        let mut packages = Vec::new();
+        let mut evidence = Vec::new();
+        for (package, at) in taken {
+            packages.push(crate::safe::debian_package(&at.file, "apt-get install", &package)?);
+            evidence.push(at.clone());
+        }
+        evidence.push(build.evidence.clone());
+        let why = needs
+            .iter()
+            .map(|(_, name, library, _)| format!("the headers of what {name} links ({library})"))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return Ok(Some(Found {
+            packages,
+            evidence,
+            file: build.evidence.file.clone(),
+            why,
+        }));
     };
-    let all: Vec<&str> = wanted
-        .iter()
-        .map(String::as_str)
-        .chain(missing.iter().copied())
-        .collect();
+    let have: Vec<&str> = if setting.is_empty() {
+        taken.iter().map(|(p, _)| p.as_str()).collect()
+    } else {
+        setting.iter().map(String::as_str).collect()
+    };
+    let dockerfile = match deployed {
+        Some((build, _)) if !taken.is_empty() => format!(
+            "; the project's own Dockerfile installs only {} of them for its build ({}:{})",
+            taken
+                .iter()
+                .map(|(p, at)| format!("{p} ({}:{})", at.file, at.line.unwrap_or(0)))
+                .collect::<Vec<_>>()
+                .join(", "),
+            build.evidence.file,
+            build.evidence.line.unwrap_or(0)
+        ),
+        _ => String::new(),
+    };
+    let all: Vec<&str> = have.iter().copied().chain(missing.iter().copied()).collect();
     Err(DetectError::Broken {
         file: first.file.clone(),
         line: first.line,
         cause: format!(
-            "{}{}: no runtime image carries these libraries, and the build needs their headers from Debian packages the builder image is not known to carry ({}); set build-packages = {:?} ({}): the build stage installs them, and the runtime (distroless cc) gets the libraries, with what they link, copied from the builder",
+            "{}{}: no runtime image carries these libraries, and the build needs their headers from Debian packages the builder image is not known to carry ({}){dockerfile}; set build-packages = {:?} ({}): the build stage installs them, and the runtime (distroless cc) gets the libraries, with what they link, copied from the builder",
             if facts.features.is_empty() {
                 String::new()
             } else {
