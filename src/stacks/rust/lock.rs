@@ -110,13 +110,8 @@ impl Lock {
     /// The lock of `packages` (a name locked twice, in two versions, merges its dependencies
     /// and keeps the first line written plainly).
     fn new(packages: &[Package<'_>]) -> Lock {
-        let mut names: Vec<&str> = packages
-            .iter()
-            .flat_map(|p| std::iter::once(p.name).chain(p.deps.iter().copied()))
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        let index = |name: &str| names.binary_search(&name).expect("every name is held") as u32;
+        let (names, slots) = held_names(packages);
+        let index = |name: &str| slots[name];
         let mut lines = vec![None; names.len()];
         let mut deps: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
         for package in packages {
@@ -164,6 +159,30 @@ impl Lock {
     fn linked(&self, roots: &[u32]) -> bool {
         roots.iter().any(|&root| !self.deps[root as usize].is_empty())
     }
+}
+
+/// Every name of `packages` in name order (theirs, and those only depended on, which a lock
+/// cargo wrote has none of), with the index of each.
+fn held_names<'a>(packages: &[Package<'a>]) -> (Vec<&'a str>, HashMap<&'a str, u32>) {
+    let slots = |names: &[&'a str]| -> HashMap<&'a str, u32> {
+        names.iter().enumerate().map(|(at, name)| (*name, at as u32)).collect()
+    };
+    let mut names: Vec<&str> = packages.iter().map(|p| p.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut index = slots(&names);
+    let others: Vec<&str> = packages
+        .iter()
+        .flat_map(|p| p.deps.iter().copied())
+        .filter(|dep| !index.contains_key(dep))
+        .collect();
+    if !others.is_empty() {
+        names.extend(others);
+        names.sort_unstable();
+        names.dedup();
+        index = slots(&names);
+    }
+    (names, index)
 }
 
 /// Reads a Cargo.lock once: package names with their lines, and the dependency edges. The lock
@@ -771,6 +790,16 @@ version = "2.0.0"
         assert_eq!(read(text).unwrap().dependencies("app").count(), 1);
         let unclosed = by_lines("[[package]]\nname = \"app\"\ndependencies = [\n \"a\",\n");
         assert_eq!(unclosed.by_lines.unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn a_name_only_depended_on_is_no_package() {
+        let text = "[[package]]\nname = \"app\"\ndependencies = [\"zed\", \"ghost\"]\n\n[[package]]\nname = \"zed\"\n";
+        let lock = read(text).unwrap();
+        assert_eq!(lock.dependencies("app").collect::<Vec<_>>(), ["ghost", "zed"]);
+        assert_eq!(lock.packages().collect::<Vec<_>>(), [("app", 2), ("zed", 6)]);
+        let reached = reachable(&lock, &["app".to_string()], &BTreeMap::new(), &BTreeSet::new());
+        assert_eq!(reached.keys().collect::<Vec<_>>(), ["app", "zed"]);
     }
 
     #[test]
