@@ -101,15 +101,99 @@ pub struct Native {
 const SIGNAL_CRATES: &[&str] = &["signal-hook-registry", "signal-hook", "ctrlc"];
 
 /// What shiplight reads from a Cargo.lock: each package name with the line of its first
-/// `name = "..."`, and which packages each depends on (by name).
+/// `name = "..."`, and which packages each depends on. Every name (a package's, or one only
+/// depended on) is held once, in name order; its index stands for it in the edges.
 #[derive(Debug, Clone, Default)]
 pub struct Lock {
-    pub lines: BTreeMap<String, usize>,
-    pub edges: BTreeMap<String, BTreeSet<String>>,
+    names: Vec<String>,
+    /// The line of each package's first `name = "..."` (0 when not written plainly), `None`
+    /// for a name that is only depended on.
+    lines: Vec<Option<usize>>,
+    /// Each name's dependencies, sorted and without repeats.
+    deps: Vec<Vec<u32>>,
     /// Set when the file was too large to parse whole and was read by lines instead: says so,
-    /// at the first line not in the form cargo writes when there is one (then `edges` is
-    /// empty, and every locked package counts).
+    /// at the first line not in the form cargo writes when there is one (then the graph has
+    /// no edges, and every locked package counts).
     pub by_lines: Option<Evidence>,
+}
+
+impl Lock {
+    /// The lock of `packages` (a name locked twice, in two versions, merges its dependencies
+    /// and keeps the first line written plainly).
+    fn new(packages: &[Package<'_>]) -> Lock {
+        let (names, slots) = held_names(packages);
+        let index = |name: &str| slots[name];
+        let mut lines = vec![None; names.len()];
+        let mut deps: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        for package in packages {
+            let at = index(package.name) as usize;
+            if matches!(lines[at], None | Some(0)) {
+                lines[at] = Some(package.line);
+            }
+            deps[at].extend(package.deps.iter().map(|dep| index(dep)));
+        }
+        for list in &mut deps {
+            list.sort_unstable();
+            list.dedup();
+        }
+        Lock {
+            names: names.into_iter().map(str::to_string).collect(),
+            lines,
+            deps,
+            by_lines: None,
+        }
+    }
+
+    /// The index of `name`, if the lock holds it.
+    fn index(&self, name: &str) -> Option<u32> {
+        self.names
+            .binary_search_by(|held| held.as_str().cmp(name))
+            .ok()
+            .map(|at| at as u32)
+    }
+
+    /// The locked packages in name order, each with the line of its entry.
+    pub fn packages(&self) -> impl Iterator<Item = (&str, usize)> {
+        self.names
+            .iter()
+            .zip(&self.lines)
+            .filter_map(|(name, line)| Some((name.as_str(), (*line)?)))
+    }
+
+    /// The names package `name` depends on, in name order.
+    pub fn dependencies(&self, name: &str) -> impl Iterator<Item = &str> {
+        let deps = self.index(name).map_or(&[][..], |at| &self.deps[at as usize]);
+        deps.iter().map(|&dep| self.names[dep as usize].as_str())
+    }
+
+    /// Whether one of `roots` has a dependency in the lock.
+    fn linked(&self, roots: &[u32]) -> bool {
+        roots.iter().any(|&root| !self.deps[root as usize].is_empty())
+    }
+}
+
+/// Every name of `packages` in name order (theirs, and those only depended on, which a lock
+/// cargo wrote has none of), with the index of each.
+fn held_names<'a>(packages: &[Package<'a>]) -> (Vec<&'a str>, HashMap<&'a str, u32>) {
+    let slots = |names: &[&'a str]| -> HashMap<&'a str, u32> {
+        names.iter().enumerate().map(|(at, name)| (*name, at as u32)).collect()
+    };
+    let mut names: Vec<&str> = packages.iter().map(|p| p.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    let mut index = slots(&names);
+    let others: Vec<&str> = packages
+        .iter()
+        .flat_map(|p| p.deps.iter().copied())
+        .filter(|dep| !index.contains_key(dep))
+        .collect();
+    if !others.is_empty() {
+        names.extend(others);
+        names.sort_unstable();
+        names.dedup();
+        index = slots(&names);
+    }
+    (names, index)
 }
 
 /// Reads a Cargo.lock once: package names with their lines, and the dependency edges. The lock
@@ -123,12 +207,7 @@ pub fn read(text: &str) -> Result<Lock, DetectError> {
     }
     let (packages, unread) = package_tables(text);
     if unread.is_none() {
-        let (lines, edges) = merged(packages);
-        return Ok(Lock {
-            lines,
-            edges,
-            by_lines: None,
-        });
+        return Ok(Lock::new(&packages));
     }
     parsed(text)
 }
@@ -136,8 +215,7 @@ pub fn read(text: &str) -> Result<Lock, DetectError> {
 /// A Cargo.lock parsed whole as TOML: what [`read`] takes from it.
 fn parsed(text: &str) -> Result<Lock, DetectError> {
     let lock = parse_toml("Cargo.lock", text)?;
-    let mut names = BTreeSet::new();
-    let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut packages: Vec<Package> = Vec::new();
     if let Some(list) = lock.get("package") {
         let list = list.as_array().ok_or_else(|| DetectError::Broken {
             file: "Cargo.lock".to_string(),
@@ -148,39 +226,36 @@ fn parsed(text: &str) -> Result<Lock, DetectError> {
             let Some(name) = package.get("name").and_then(|n| n.as_str()) else {
                 continue;
             };
-            names.insert(name.to_string());
             let deps = package
                 .get("dependencies")
                 .and_then(|d| d.as_array())
                 .into_iter()
                 .flatten()
                 .filter_map(|d| d.as_str())
-                .map(|d| d.split(' ').next().unwrap_or(d).to_string());
-            edges.entry(name.to_string()).or_default().extend(deps);
+                .map(|d| d.split(' ').next().unwrap_or(d))
+                .collect();
+            packages.push(Package { name, line: 0, deps });
         }
     }
-    Ok(Lock {
-        lines: name_lines(text, names),
-        edges,
-        by_lines: None,
-    })
+    let lines = name_lines(text);
+    for package in &mut packages {
+        package.line = lines.get(package.name).copied().unwrap_or(0);
+    }
+    Ok(Lock::new(&packages))
 }
 
-/// Each of `names` with the line of its first unindented `name = "..."` (0 when none is).
-fn name_lines(text: &str, names: BTreeSet<String>) -> BTreeMap<String, usize> {
-    let mut first: HashMap<&str, usize> = names.iter().map(|name| (name.as_str(), 0)).collect();
+/// Each name of an unindented `name = "..."` line with the line of its first one.
+fn name_lines(text: &str) -> HashMap<&str, usize> {
+    let mut first: HashMap<&str, usize> = HashMap::new();
     for (index, line) in text.lines().enumerate() {
         if let Some(name) = line
             .strip_prefix("name = \"")
             .and_then(|rest| rest.strip_suffix('"'))
-            && let Some(line) = first.get_mut(name)
-            && *line == 0
         {
-            *line = index + 1;
+            first.entry(name).or_insert(index + 1);
         }
     }
-    let lines: Vec<usize> = names.iter().map(|name| first[name.as_str()]).collect();
-    names.into_iter().zip(lines).collect()
+    first
 }
 
 /// Reads a Cargo.lock by lines, in one pass, as cargo writes it: each `[[package]]` table's
@@ -190,8 +265,7 @@ fn name_lines(text: &str, names: BTreeSet<String>) -> BTreeMap<String, usize> {
 /// of another shape, a bracket or string that does not close) drops the edges, so every
 /// locked package counts, and [`Lock::by_lines`] names it.
 pub fn by_lines(text: &str) -> Lock {
-    let (packages, unread) = package_tables(text);
-    let (lines, mut edges) = merged(packages);
+    let (mut packages, unread) = package_tables(text);
     let size = MANIFEST_CAP >> 20;
     let by_lines = match unread {
         None => Evidence::file(
@@ -199,7 +273,9 @@ pub fn by_lines(text: &str) -> Lock {
             format!("resolved dependency graph, read by lines: the file is larger than {size} MiB"),
         ),
         Some(line) => {
-            edges.clear();
+            for package in &mut packages {
+                package.deps.clear();
+            }
             Evidence::line(
                 "Cargo.lock",
                 line,
@@ -210,9 +286,8 @@ pub fn by_lines(text: &str) -> Lock {
         }
     };
     Lock {
-        lines,
-        edges,
         by_lines: Some(by_lines),
+        ..Lock::new(&packages)
     }
 }
 
@@ -288,34 +363,6 @@ fn package_tables(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
     (packages, unread)
 }
 
-/// The packages by name (a name locked twice, in two versions, merges its dependencies), with
-/// the line of each and the edges of the graph.
-fn merged(mut packages: Vec<Package<'_>>) -> (BTreeMap<String, usize>, BTreeMap<String, BTreeSet<String>>) {
-    packages.sort_by(|a, b| a.name.cmp(b.name));
-    let mut graph: Vec<(String, usize, BTreeSet<String>)> = Vec::with_capacity(packages.len());
-    for package in packages {
-        let deps = package.deps.into_iter().map(str::to_string);
-        match graph.last_mut() {
-            Some((name, line, known)) if name == package.name => {
-                if *line == 0 {
-                    *line = package.line;
-                }
-                known.extend(deps);
-            }
-            _ => graph.push((package.name.to_string(), package.line, deps.collect())),
-        }
-    }
-    let lines = graph
-        .iter()
-        .map(|(name, line, _)| (name.clone(), *line))
-        .collect();
-    let edges: BTreeMap<String, BTreeSet<String>> = graph
-        .into_iter()
-        .map(|(name, _, deps)| (name, deps))
-        .collect();
-    (lines, edges)
-}
-
 /// One `[[package]]` table of a Cargo.lock read by lines: its name, the line of its
 /// `name = "..."` when written plainly (else 0), and the first words of its dependencies.
 #[derive(Debug, Default)]
@@ -325,43 +372,124 @@ struct Package<'a> {
     deps: Vec<&'a str>,
 }
 
-/// The packages reachable from `roots` along the lock's edges, never along an edge from a root
-/// to one of its optional dependencies that no enabled feature turns on (`disabled`: root ->
-/// crate names), and never into a crate of `cut` (see [`named_for`]).
-pub fn reachable(
+/// The crates a build reaches in the lock's graph: those reachable from the project's packages
+/// along the lock's edges, never along an edge from a package to one of its optional
+/// dependencies that no enabled feature turns on. Made once per set of features, it answers
+/// for any crates cut off ([`Walk::reach`]).
+pub struct Walk<'a> {
+    lock: &'a Lock,
+    roots: Vec<u32>,
+    /// For each package of the project (by index), the dependencies its features leave off,
+    /// sorted.
+    off: HashMap<u32, Vec<u32>>,
+}
+
+impl<'a> Walk<'a> {
+    /// The walk from `roots` with the optional dependencies `disabled` leaves off (package ->
+    /// crate names).
+    pub fn new(lock: &'a Lock, roots: &[String], disabled: &BTreeMap<String, BTreeSet<String>>) -> Walk<'a> {
+        let off = disabled
+            .iter()
+            .filter_map(|(package, crates)| {
+                let mut crates: Vec<u32> = crates.iter().filter_map(|c| lock.index(c)).collect();
+                crates.sort_unstable();
+                Some((lock.index(package)?, crates))
+            })
+            .collect();
+        Walk {
+            lock,
+            roots: roots.iter().filter_map(|root| lock.index(root)).collect(),
+            off,
+        }
+    }
+
+    /// The packages reached, never going into a crate named in `cut` (see [`named_for`]). A
+    /// lock without edges from the project's packages (written by hand, or by a tool that
+    /// drops them) reaches every package in it.
+    pub fn reach<'c>(&self, cut: impl IntoIterator<Item = &'c String>) -> Reached<'a> {
+        let lock = self.lock;
+        if !lock.linked(&self.roots) {
+            return Reached {
+                lock,
+                on: lock.lines.iter().map(Option::is_some).collect(),
+            };
+        }
+        let mut blocked = vec![false; lock.names.len()];
+        for at in cut.into_iter().filter_map(|name| lock.index(name)) {
+            blocked[at as usize] = true;
+        }
+        let mut on = vec![false; lock.names.len()];
+        let mut stack = self.roots.clone();
+        while let Some(at) = stack.pop() {
+            if std::mem::replace(&mut on[at as usize], true) {
+                continue;
+            }
+            let off = self.off.get(&at).map_or(&[][..], Vec::as_slice);
+            for &next in &lock.deps[at as usize] {
+                if !on[next as usize] && !blocked[next as usize] && off.binary_search(&next).is_err() {
+                    stack.push(next);
+                }
+            }
+        }
+        for (on, line) in on.iter_mut().zip(&lock.lines) {
+            *on &= line.is_some();
+        }
+        Reached { lock, on }
+    }
+}
+
+/// The packages of a lock a walk reached ([`Walk::reach`]).
+pub struct Reached<'a> {
+    lock: &'a Lock,
+    on: Vec<bool>,
+}
+
+/// Crates to classify, each with the line of its entry (0 when not known): the packages a
+/// walk of Cargo.lock reached, or the direct dependencies of the manifests.
+pub trait Crates {
+    /// The line of crate `name`'s entry, if it is among them.
+    fn line(&self, name: &str) -> Option<usize>;
+    /// Their names, in name order.
+    fn names(&self) -> impl Iterator<Item = &str>;
+}
+
+impl Crates for Reached<'_> {
+    fn line(&self, name: &str) -> Option<usize> {
+        let at = self.lock.index(name)? as usize;
+        if self.on[at] { self.lock.lines[at] } else { None }
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.lock
+            .names
+            .iter()
+            .zip(&self.on)
+            .filter_map(|(name, on)| on.then_some(name.as_str()))
+    }
+}
+
+impl Crates for BTreeMap<String, usize> {
+    fn line(&self, name: &str) -> Option<usize> {
+        self.get(name).copied()
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.keys().map(String::as_str)
+    }
+}
+
+/// The packages reachable from `roots`, as [`Walk::reach`] finds them, each with its line.
+#[cfg(test)]
+fn reachable(
     lock: &Lock,
     roots: &[String],
     disabled: &BTreeMap<String, BTreeSet<String>>,
     cut: &BTreeSet<String>,
 ) -> BTreeMap<String, usize> {
-    let linked = roots
-        .iter()
-        .any(|root| lock.edges.get(root).is_some_and(|deps| !deps.is_empty()));
-    if !linked {
-        // A lock without edges from the project's packages (written by hand, or by a tool
-        // that drops them): every package in it counts.
-        return lock.lines.clone();
-    }
-    let mut seen: BTreeSet<&str> = BTreeSet::new();
-    let mut stack: Vec<&str> = roots.iter().map(String::as_str).collect();
-    while let Some(name) = stack.pop() {
-        if !seen.insert(name) {
-            continue;
-        }
-        let off = disabled.get(name);
-        for next in lock.edges.get(name).into_iter().flatten() {
-            if off.is_some_and(|off| off.contains(next)) || cut.contains(next) {
-                continue;
-            }
-            if !seen.contains(next.as_str()) {
-                stack.push(next);
-            }
-        }
-    }
-    lock.lines
-        .iter()
-        .filter(|(name, _)| seen.contains(name.as_str()))
-        .map(|(name, line)| (name.clone(), *line))
+    let reached = Walk::new(lock, roots, disabled).reach(cut);
+    reached
+        .names()
+        .map(|name| (name.to_string(), reached.line(name).unwrap_or(0)))
         .collect()
 }
 
@@ -376,13 +504,13 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
         return BTreeSet::new();
     }
     let (prefix, suffix, part) = (format!("{feature}-"), format!("-{feature}"), format!("-{feature}-"));
-    lock.lines
-        .keys()
+    lock.packages()
+        .map(|(name, _)| name)
         .filter(|name| {
             let name: std::borrow::Cow<str> = if name.contains('_') {
                 name.replace('_', "-").into()
             } else {
-                name.as_str().into()
+                (*name).into()
             };
             name.contains(feature.as_str())
                 && !name.ends_with("-sys")
@@ -392,17 +520,17 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
                     || name.ends_with(&suffix)
                     || name.contains(&part))
         })
-        .cloned()
+        .map(str::to_string)
         .collect()
 }
 
 /// Classifies the graph. `sqlite_bundled` says whether the manifests ask for SQLite's bundled build.
-pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bool) -> Native {
-    let at = |name: &str, detail: String| match crates.get(name) {
-        Some(&line) if line > 0 => Evidence::line(file, line, detail),
+pub fn classify(file: &str, crates: &impl Crates, sqlite_bundled: bool) -> Native {
+    let at = |name: &str, detail: String| match crates.line(name) {
+        Some(line) if line > 0 => Evidence::line(file, line, detail),
         _ => Evidence::file(file, detail),
     };
-    let has = |name: &str| crates.contains_key(name);
+    let has = |name: &str| crates.line(name).is_some();
     let mut native = Native::default();
     if has("openssl-sys") {
         if has("openssl-src") {
@@ -418,7 +546,7 @@ pub fn classify(file: &str, crates: &BTreeMap<String, usize>, sqlite_bundled: bo
             ));
         }
     }
-    for name in crates.keys().filter(|name| links_cxx(name)) {
+    for name in crates.names().filter(|name| links_cxx(name)) {
         native.cxx.push(at(name, format!("{name} links libstdc++")));
     }
     for (name, bundle, library) in SYSTEM_LIBRARY_CRATES {
@@ -471,7 +599,15 @@ mod tests {
             .iter()
             .map(|n| format!("[[package]]\nname = \"{n}\"\nversion = \"1.0.0\"\n\n"))
             .collect();
-        read(&format!("version = 4\n\n{text}")).unwrap().lines
+        let lock = read(&format!("version = 4\n\n{text}")).unwrap();
+        lock.packages().map(|(name, line)| (name.to_string(), line)).collect()
+    }
+
+    /// The lock's packages with their lines, and each package's dependencies.
+    fn graph(lock: &Lock) -> (Vec<(&str, usize)>, Vec<Vec<&str>>) {
+        let packages: Vec<(&str, usize)> = lock.packages().collect();
+        let deps = packages.iter().map(|(name, _)| lock.dependencies(name).collect()).collect();
+        (packages, deps)
     }
 
     #[test]
@@ -643,12 +779,11 @@ version = "2.0.0"
 "#;
         let parsed = parsed(text).unwrap();
         let small = read(text).unwrap();
-        assert_eq!((&parsed.lines, &parsed.edges), (&small.lines, &small.edges));
+        assert_eq!(graph(&parsed), graph(&small));
         assert!(small.by_lines.is_none());
         let lined = by_lines(text);
-        assert_eq!(parsed.lines, lined.lines);
-        assert_eq!(parsed.edges, lined.edges);
-        assert_eq!(lined.edges["app"].len(), 2);
+        assert_eq!(graph(&parsed), graph(&lined));
+        assert_eq!(lined.dependencies("app").count(), 2);
         assert_eq!(lined.by_lines.unwrap().line, None);
         let big = format!("{text}#{}\n", "x".repeat(MANIFEST_CAP as usize));
         assert!(read(&big).unwrap().by_lines.is_some());
@@ -658,14 +793,24 @@ version = "2.0.0"
     fn a_line_not_read_counts_every_package() {
         let text = "[[package]]\nname = \"app\"\ndependencies = [\"a\"]\n\n[package.extra]\nx = 1\n\n[[package]]\nname = \"a\"\n\n[[package]]\nname = \"b\"\n";
         let lock = by_lines(text);
-        assert!(lock.edges.is_empty());
-        assert_eq!(lock.lines.len(), 3);
+        assert!(lock.deps.iter().all(Vec::is_empty));
+        assert_eq!(lock.packages().count(), 3);
         assert_eq!(lock.by_lines.as_ref().unwrap().line, Some(5));
         let all = reachable(&lock, &["app".to_string()], &BTreeMap::new(), &BTreeSet::new());
         assert_eq!(all.len(), 3);
-        assert_eq!(read(text).unwrap().edges["app"].len(), 1);
+        assert_eq!(read(text).unwrap().dependencies("app").count(), 1);
         let unclosed = by_lines("[[package]]\nname = \"app\"\ndependencies = [\n \"a\",\n");
         assert_eq!(unclosed.by_lines.unwrap().line, Some(3));
+    }
+
+    #[test]
+    fn a_name_only_depended_on_is_no_package() {
+        let text = "[[package]]\nname = \"app\"\ndependencies = [\"zed\", \"ghost\"]\n\n[[package]]\nname = \"zed\"\n";
+        let lock = read(text).unwrap();
+        assert_eq!(lock.dependencies("app").collect::<Vec<_>>(), ["ghost", "zed"]);
+        assert_eq!(lock.packages().collect::<Vec<_>>(), [("app", 2), ("zed", 6)]);
+        let reached = reachable(&lock, &["app".to_string()], &BTreeMap::new(), &BTreeSet::new());
+        assert_eq!(reached.keys().collect::<Vec<_>>(), ["app", "zed"]);
     }
 
     #[test]

@@ -45,8 +45,9 @@ pub struct Project {
     pub packages: Vec<Package>,
     /// Whether the root manifest has a `[workspace]` table.
     pub workspace: bool,
-    /// What this reading does not model, with where it was read (`cargo-features`, an exclude
-    /// pattern, a member that names its own workspace root): `cargo metadata` answers instead.
+    /// What this reading does not model, with where it was read (`cargo-features` beyond
+    /// profile settings, an exclude path outside the workspace, a member that names its own
+    /// workspace root): `cargo metadata` answers instead.
     pub unmodelled: Vec<String>,
     /// Directories of `default-members`, when set.
     pub default_members: Option<Vec<String>>,
@@ -121,7 +122,7 @@ pub fn read(repo: &Repo) -> Result<Option<Project>, DetectError> {
         vendored_requests("Cargo.toml", &manifest, &package, &mut vendored);
         project.packages.push(package);
     }
-    if manifest.contains_key("cargo-features") {
+    if !profile_only(manifest.get("cargo-features")) {
         project
             .unmodelled
             .push("Cargo.toml: cargo-features (unstable manifest keys)".to_string());
@@ -175,18 +176,18 @@ fn read_members(
     vendored: &mut Vendored,
 ) -> Result<(), DetectError> {
     let exclude = string_list("Cargo.toml", workspace, "exclude")?;
-    if exclude.iter().any(|e| e.contains(['*', '?', '['])) {
+    if exclude.iter().any(|e| e.starts_with('/') || e.split('/').any(|part| part == "..")) {
         project
             .unmodelled
-            .push("Cargo.toml: a workspace.exclude pattern".to_string());
+            .push("Cargo.toml: a workspace.exclude path outside the workspace".to_string());
     }
     let line = key_line(text, "members");
-    let exclude: HashSet<String> = exclude.into_iter().collect();
+    let members = string_list("Cargo.toml", workspace, "members")?;
     let mut member_dirs: HashSet<String> = project.packages.iter().map(|p| p.dir.clone()).collect();
     let mut expanded = Vec::new();
-    for pattern in string_list("Cargo.toml", workspace, "members")? {
-        for dir in expand(repo, "Cargo.toml", line, &pattern)? {
-            if !exclude.contains(&dir) && !member_dirs.contains(&dir) {
+    for pattern in &members {
+        for dir in expand(repo, "Cargo.toml", line, pattern)? {
+            if !excluded(&dir, &exclude, &members) && !member_dirs.contains(&dir) {
                 expanded.push((pattern.clone(), dir));
             }
         }
@@ -243,6 +244,42 @@ fn read_members(
         member_dirs.insert(dir);
     }
     Ok(())
+}
+
+/// Cargo's unstable features that only unlock settings of `[profile]` tables, which this
+/// reading does not read.
+const PROFILE_FEATURES: &[&str] = &["profile-rustflags", "codegen-backend", "trim-paths"];
+
+/// Whether a manifest's `cargo-features` (`features`) asks for nothing but
+/// [`PROFILE_FEATURES`], so that this reading answers as cargo would.
+fn profile_only(features: Option<&Value>) -> bool {
+    match features {
+        None => true,
+        Some(Value::Array(items)) => items
+            .iter()
+            .all(|item| item.as_str().is_some_and(|name| PROFILE_FEATURES.contains(&name))),
+        Some(_) => false,
+    }
+}
+
+/// Whether cargo leaves the member in `dir` out of the workspace: a path of `exclude` holds its
+/// manifest and no entry of `members`, read as a path too, does. Cargo reads both as paths,
+/// never as patterns (a `*` of an `exclude` entry is a character of a name).
+fn excluded(dir: &str, exclude: &[String], members: &[String]) -> bool {
+    let holds = |path: &String| holds_manifest(path, dir);
+    exclude.iter().any(holds) && !members.iter().any(holds)
+}
+
+/// Whether the path `path` (relative to the root) is `dir/Cargo.toml` or a directory above it,
+/// compared by whole components as cargo compares paths.
+fn holds_manifest(path: &str, dir: &str) -> bool {
+    let mut manifest = components(dir).chain(["Cargo.toml"]);
+    components(path).all(|part| manifest.next() == Some(part))
+}
+
+/// The components of a relative path, without empty ones and `.`.
+fn components(path: &str) -> impl Iterator<Item = &str> {
+    path.split('/').filter(|part| !part.is_empty() && *part != ".")
 }
 
 /// The directories cargo builds by default: `default-members` expanded, else the root
@@ -817,6 +854,33 @@ mod tests {
                 assert_eq!(enablers(&package, &wanted), expanded, "{package:?}");
             }
         }
+    }
+
+    #[test]
+    fn exclude_entries_are_paths_as_cargo_reads_them() {
+        let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let members = list(&["crates/*", "tools/keep"]);
+        let exclude = list(&["crates/skip", "tools", "extensions/*", "*.md"]);
+        assert!(excluded("crates/skip", &exclude, &members));
+        assert!(!excluded("crates/skipped", &exclude, &members));
+        assert!(!excluded("crates/core", &exclude, &members));
+        assert!(excluded("tools/other", &exclude, &members), "under an excluded directory");
+        assert!(!excluded("tools/keep", &exclude, &members), "named by members");
+        assert!(!excluded("extensions/photos", &exclude, &members), "* is no pattern");
+        assert!(excluded("extensions/*", &exclude, &members));
+        assert!(excluded("a", &list(&["./a/Cargo.toml"]), &[]));
+        assert!(excluded("a/b", &list(&["."]), &[]));
+    }
+
+    #[test]
+    fn only_profile_features_are_read_without_cargo() {
+        let features = |text: &str| parse_toml("Cargo.toml", text).unwrap();
+        let profile = features("cargo-features = [\"profile-rustflags\"]\n");
+        assert!(profile_only(profile.get("cargo-features")));
+        assert!(profile_only(None));
+        let other = features("cargo-features = [\"trim-paths\", \"different-binary-name\"]\n");
+        assert!(!profile_only(other.get("cargo-features")));
+        assert!(!profile_only(features("cargo-features = 1\n").get("cargo-features")));
     }
 
     #[test]

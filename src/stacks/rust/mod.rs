@@ -20,6 +20,7 @@ use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
+use lock::Crates;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -185,19 +186,19 @@ impl RustFacts {
         let native = match &self.graph {
             Graph::Lock(graph) => {
                 let roots: Vec<String> = self.packages.iter().map(|p| p.name.clone()).collect();
-                let whole = lock::reachable(graph, &roots, &disabled, &BTreeSet::new());
+                let walk = lock::Walk::new(graph, &roots, &disabled);
+                let whole = walk.reach(&[]);
                 let all = lock::classify("Cargo.lock", &whole, self.sqlite_bundled);
                 let mut routes = self.features_left_off(graph, &asked);
                 for (_, crates) in &mut routes {
-                    crates.retain(|name| whole.contains_key(name));
+                    crates.retain(|name| whole.line(name).is_some());
                 }
                 routes.retain(|(_, crates)| !crates.is_empty());
                 if routes.is_empty() {
                     all
                 } else {
                     let judged = |cut: &BTreeSet<String>| {
-                        let reached = lock::reachable(graph, &roots, &disabled, cut);
-                        lock::classify("Cargo.lock", &reached, self.sqlite_bundled)
+                        lock::classify("Cargo.lock", &walk.reach(cut), self.sqlite_bundled)
                     };
                     let cut: BTreeSet<String> =
                         routes.iter().flat_map(|(_, crates)| crates.clone()).collect();
@@ -611,9 +612,8 @@ fn bundles_sqlite(graph: &Graph) -> bool {
     let Graph::Lock(lock) = graph else {
         return false;
     };
-    lock.edges
-        .get("libsqlite3-sys")
-        .is_some_and(|deps| deps.iter().any(|dep| dep == "cc" || dep.starts_with("cc ")))
+    lock.dependencies("libsqlite3-sys")
+        .any(|dep| dep == "cc" || dep.starts_with("cc "))
 }
 
 /// The dependency graph native needs are judged from.
