@@ -10,7 +10,7 @@ use super::{
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
 use crate::repo::{self, Repo, SOURCE_CAP};
-use std::collections::{BTreeSet, HashMap, VecDeque};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 /// Most packages followed from one main package before the walk stops.
@@ -91,9 +91,13 @@ impl Scanned {
     /// Reads and scans the packages of `dirs` and the project packages they import, directly
     /// or not, on the machine's threads: what [`Scanned::package`] then finds in memory. A
     /// package the exploration cannot answer for is left for [`Scanned::package`] to read.
+    /// Packages read before (by the exploration for another module of a workspace) are not
+    /// read again, nor followed: what they import was explored with them.
     pub(super) fn explore(&mut self, repo: &Repo, modules: &[Module], dirs: &[String]) {
+        let known: HashSet<&String> = self.files.keys().collect();
+        let starts: Vec<String> = dirs.iter().filter(|dir| !known.contains(dir)).cloned().collect();
         let found = repo.explore(
-            dirs,
+            &starts,
             PACKAGE_LIMIT,
             SOURCE_CAP,
             source::is_buildable_name,
@@ -101,7 +105,13 @@ impl Scanned {
             |_, files| {
                 let files = package_of(files);
                 let gathered = gather(modules, &files);
-                let next = gathered.1.iter().filter_map(|local| local.clone().ok()).collect();
+                let next = gathered
+                    .1
+                    .iter()
+                    .filter_map(|local| local.as_ref().ok())
+                    .filter(|local| !known.contains(local))
+                    .cloned()
+                    .collect();
                 ((files, gathered), next)
             },
         );
