@@ -10,7 +10,6 @@ pub mod source;
 pub mod tree;
 pub mod kind;
 mod walk;
-use walk::buildable_files;
 pub use kind::Kind;
 
 use crate::evidence::Evidence;
@@ -19,7 +18,7 @@ use crate::repo::{self, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use serde::Serialize;
-
+use walk::buildable_files;
 
 /// Modules whose Go packages need cgo to build (a pure-Go sqlite such as modernc.org/sqlite is
 /// deliberately absent).

@@ -92,7 +92,8 @@ impl Scanned {
     /// or not, on the machine's threads: what [`Scanned::package`] then finds in memory. A
     /// package the exploration cannot answer for is left for [`Scanned::package`] to read.
     /// Packages read before (by the exploration for another module of a workspace) are not
-    /// read again, nor followed: what they import was explored with them.
+    /// read again, nor followed: what they import was explored with them, or is read by the
+    /// walk itself when it meets a package not read yet ([`Scanned::prefetch`]).
     pub(super) fn explore(&mut self, repo: &Repo, modules: &[Module], dirs: &[String]) {
         let known: HashSet<&String> = self.files.keys().collect();
         let starts: Vec<String> = dirs.iter().filter(|dir| !known.contains(dir)).cloned().collect();
