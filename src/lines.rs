@@ -647,15 +647,13 @@ pub fn toml_string(value: &str) -> Option<&str> {
     if bytes.len() < 2 || !matches!(quote, b'"' | b'\'') || bytes[bytes.len() - 1] != quote {
         return None;
     }
-    let mut at = 1;
-    while at < bytes.len() - 1 {
-        let byte = bytes[at];
-        if byte == quote || byte == b'\n' || (byte == b'\\' && quote == b'"') {
-            return None;
-        }
-        at += 1;
-    }
-    Some(&value[1..bytes.len() - 1])
+    let inner = &bytes[1..bytes.len() - 1];
+    let stops = if quote == b'"' {
+        memchr::memchr3(quote, b'\n', b'\\', inner)
+    } else {
+        memchr::memchr2(quote, b'\n', inner)
+    };
+    stops.is_none().then(|| &value[1..bytes.len() - 1])
 }
 
 /// `text` without the spaces, tabs and line breaks around it (TOML's whitespace).

@@ -822,10 +822,24 @@ fn parsed_lock(file: &str, text: &str) -> Result<LockGraph, DetectError> {
 
 /// The line of the first `name = "..."` of each name in a uv.lock or poetry.lock.
 fn name_lines(text: &str) -> BTreeMap<&str, usize> {
-    first_lines(text, |line| {
-        line.strip_prefix("name = \"")
-            .and_then(|rest| rest.strip_suffix('"'))
-    })
+    const NAME: &str = "name = \"";
+    let bytes = text.as_bytes();
+    let mut lines = BTreeMap::new();
+    let mut line = 1;
+    let mut counted = 0;
+    for at in memchr::memmem::find_iter(bytes, NAME) {
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |found| found + 1);
+        if !text[start..at].trim_start().is_empty() {
+            continue;
+        }
+        line += memchr::memchr_iter(b'\n', &bytes[counted..start]).count();
+        counted = start;
+        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(bytes.len(), |found| at + found);
+        if let Some(name) = text[at + NAME.len()..end].trim_end().strip_suffix('"') {
+            lines.entry(name).or_insert(line);
+        }
+    }
+    lines
 }
 
 /// The graph of a uv.lock or poetry.lock read by lines ([`locked_by_lines`]).
@@ -1020,7 +1034,7 @@ const FILE_KEYS: [&str; 4] = ["url", "path", "filename", "file"];
 
 /// The file name at the end of a URL or path.
 fn file_name(path: &str) -> &str {
-    path.rsplit('/').next().unwrap_or(path)
+    memchr::memrchr(b'/', path.as_bytes()).map_or(path, |slash| &path[slash + 1..])
 }
 
 /// A package of a parsed lock.
@@ -1386,6 +1400,28 @@ fn first_lines<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn name_lines_are_the_first_lines_that_name_a_package() {
+        let texts = [
+            "[[package]]\nname = \"a\"\n  name = \"b\"  \r\nname = \"a\"\n",
+            "x name = \"no\"\nname = \"\"\nname = \"\nname = \"c\"",
+            "\u{3000}name = \"wide\"\n\tname = \"name = \"d\"\"\nname = \"e\" # no\n",
+            "",
+            "name = \"only\"",
+        ];
+        for text in texts {
+            let by_lines = first_lines(text, |line| {
+                line.strip_prefix("name = \"")
+                    .and_then(|rest| rest.strip_suffix('"'))
+            });
+            assert_eq!(name_lines(text), by_lines, "{text:?}");
+        }
+        assert_eq!(
+            name_lines("a\n\nname = \"x\"\n").into_iter().collect::<Vec<_>>(),
+            [("x", 3)]
+        );
+    }
 
     #[test]
     fn pipfile_defaults_as_the_document_gives_them() {
