@@ -638,6 +638,20 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
     None
 }
 
+/// `text` cut in two where a line opening a `[[name]]` array table begins, the first such line
+/// past the middle, for two readers at once; None when `text` is shorter than `from` bytes or
+/// no such line follows its middle. Where the cut falls inside a value (a multi-line string or
+/// array that holds that line), the first half ends with a value that does not close.
+pub fn toml_halves<'a>(text: &'a str, name: &str, from: usize) -> Option<(&'a str, &'a str)> {
+    if text.len() < from {
+        return None;
+    }
+    let header = format!("\n[[{name}]]");
+    let middle = text.len() / 2;
+    let found = memchr::memmem::find(&text.as_bytes()[middle..], header.as_bytes())?;
+    Some(text.split_at(middle + found + 1))
+}
+
 /// The text of a one-line string value, `"..."` without escapes or `'...'`; None for any
 /// other value.
 pub fn toml_string(value: &str) -> Option<&str> {

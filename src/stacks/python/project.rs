@@ -6,7 +6,7 @@ use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
     KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
-    toml_string, toml_trim,
+    toml_halves, toml_string, toml_trim,
 };
 use crate::manifest::{key_line, parse_toml};
 use crate::manifest::{Shaped, Skip, deserialize_shaped};
@@ -1112,7 +1112,32 @@ enum Section {
 /// name written as `name = "..."`. The file is not checked to be valid TOML. Also the first
 /// line of a package that is not read that way (a table or dotted key where a list or an
 /// inline table is read, a value of another shape, a bracket or string that does not close).
+/// A large lock is read in two halves at once, cut where a `[[package]]` line begins; when
+/// either half holds a line not read that way (a value could run across the cut), the whole
+/// is read again in one pass.
 fn locked_by_lines(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
+    if let Some((first, second)) = toml_halves(text, "package", HALVES_FROM) {
+        let ((mut packages, first_unread), (rest, second_unread)) =
+            repo::at_once(|| locked_in(first), || locked_in(second));
+        if first_unread.is_none() && second_unread.is_none() {
+            let lines = memchr::memchr_iter(b'\n', first.as_bytes()).count();
+            packages.extend(rest.into_iter().map(|mut package| {
+                if package.line != 0 {
+                    package.line += lines;
+                }
+                package
+            }));
+            return (packages, None);
+        }
+    }
+    locked_in(text)
+}
+
+/// A lock this large is read in two halves at once ([`locked_by_lines`]).
+const HALVES_FROM: usize = 128 << 10;
+
+/// [`locked_by_lines`] in one pass over `text`, its lines counted from 1.
+fn locked_in(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
     let mut packages: Vec<Locked> = Vec::new();
     let mut unread: Option<usize> = None;
     let mut section = Section::Outside;
@@ -1400,6 +1425,51 @@ fn first_lines<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A poetry.lock of `count` packages, each with a few wheels, large enough to be read in
+    /// halves from about 400 packages.
+    fn long_lock(count: usize, extra: &str) -> String {
+        let mut text = String::from("# This file is generated\n\n");
+        for index in 0..count {
+            text.push_str(&format!(
+                "[[package]]\nname = \"p{index}\"\nversion = \"1.0\"\ngroups = [\"main\"]\nfiles = [\n    {{file = \"p{index}-1.0-py3-none-any.whl\", hash = \"sha256:{:064}\"}},\n    {{file = \"p{index}-1.0-cp311-manylinux_x86_64.whl\", hash = \"sha256:{:064}\"}},\n]\n\n[package.dependencies]\np{} = \">=1\"\n\n",
+                index,
+                index,
+                (index + 1) % count,
+            ));
+            if index == count / 2 {
+                text.push_str(extra);
+            }
+        }
+        text.push_str("[metadata]\nlock-version = \"2.1\"\n");
+        text
+    }
+
+    #[test]
+    fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
+        let text = long_lock(600, "");
+        assert!(toml_halves(&text, "package", HALVES_FROM).is_some());
+        let (packages, unread) = locked_by_lines(&text);
+        assert_eq!((packages.clone(), unread), locked_in(&text));
+        assert_eq!(packages.len(), 600);
+        assert_eq!(unread, None);
+        let last = text.rfind("name = \"p599\"").unwrap();
+        assert_eq!(packages[599].line, text[..last].matches('\n').count() + 1);
+    }
+
+    #[test]
+    fn a_value_across_the_cut_reads_the_lock_in_one_pass() {
+        let text = long_lock(
+            600,
+            "description = \"\"\"\n[[package]]\nname = \"inside\"\n\"\"\"\n\n",
+        );
+        let cut = toml_halves(&text, "package", HALVES_FROM).unwrap().0.len();
+        let inside = text.find("[[package]]\nname = \"inside\"").unwrap();
+        assert_eq!(cut, inside, "the cut falls inside the string");
+        let (packages, unread) = locked_by_lines(&text);
+        assert_eq!((packages.clone(), unread), locked_in(&text));
+        assert!(packages.iter().all(|p| p.name != Some("inside")));
+    }
 
     #[test]
     fn name_lines_are_the_first_lines_that_name_a_package() {
