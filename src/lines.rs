@@ -638,12 +638,42 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
     None
 }
 
+/// A text read by [`toml_tables_read`] this large is read in two halves at once: below it, a
+/// thread costs more than it saves.
+pub const HALVES_FROM: usize = 128 << 10;
+
+/// What `read` gives of a TOML text made of `[[name]]` tables, read by lines: its items and
+/// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in two halves
+/// at once, cut where a `[[name]]` line begins past the middle, each half's lines counted from
+/// 1 and those of the second moved on by `shift`. When either half holds a line not read (a
+/// value could run across the cut: a multi-line string or array holding that line leaves the
+/// first half with a value that does not close), the whole is read again in one pass.
+pub fn toml_tables_read<'a, T: Send>(
+    text: &'a str,
+    name: &str,
+    read: impl Fn(&'a str) -> (Vec<T>, Option<usize>) + Sync,
+    shift: impl Fn(&mut T, usize),
+) -> (Vec<T>, Option<usize>) {
+    if let Some((first, second)) = toml_halves(text, name) {
+        let ((mut items, first_unread), (rest, second_unread)) =
+            crate::repo::at_once(|| read(first), || read(second));
+        if first_unread.is_none() && second_unread.is_none() {
+            let lines = memchr::memchr_iter(b'\n', first.as_bytes()).count();
+            items.extend(rest.into_iter().map(|mut item| {
+                shift(&mut item, lines);
+                item
+            }));
+            return (items, None);
+        }
+    }
+    read(text)
+}
+
 /// `text` cut in two where a line opening a `[[name]]` array table begins, the first such line
-/// past the middle, for two readers at once; None when `text` is shorter than `from` bytes or
-/// no such line follows its middle. Where the cut falls inside a value (a multi-line string or
-/// array that holds that line), the first half ends with a value that does not close.
-pub fn toml_halves<'a>(text: &'a str, name: &str, from: usize) -> Option<(&'a str, &'a str)> {
-    if text.len() < from {
+/// past the middle; None when `text` is shorter than [`HALVES_FROM`] or no such line follows
+/// its middle.
+fn toml_halves<'a>(text: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+    if text.len() < HALVES_FROM {
         return None;
     }
     let header = format!("\n[[{name}]]");

@@ -5,8 +5,8 @@
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
-    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
-    toml_halves, toml_string, toml_trim,
+    HALVES_FROM, KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
+    toml_string, toml_tables_read, toml_trim,
 };
 use crate::manifest::{key_line, parse_toml};
 use crate::manifest::{Shaped, Skip, deserialize_shaped};
@@ -1107,34 +1107,19 @@ enum Section {
     Other,
 }
 
-/// Reads a uv.lock or poetry.lock by lines, in one pass, as uv and Poetry write them: each
+/// Reads a uv.lock or poetry.lock by lines, as uv and Poetry write them: each
 /// `[[package]]` with what [`locked`] takes from the parsed document, and the line of each
 /// name written as `name = "..."`. The file is not checked to be valid TOML. Also the first
 /// line of a package that is not read that way (a table or dotted key where a list or an
 /// inline table is read, a value of another shape, a bracket or string that does not close).
-/// A large lock is read in two halves at once, cut where a `[[package]]` line begins; when
-/// either half holds a line not read that way (a value could run across the cut), the whole
-/// is read again in one pass.
+/// A large lock is read in two halves at once ([`toml_tables_read`]).
 fn locked_by_lines(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
-    if let Some((first, second)) = toml_halves(text, "package", HALVES_FROM) {
-        let ((mut packages, first_unread), (rest, second_unread)) =
-            repo::at_once(|| locked_in(first), || locked_in(second));
-        if first_unread.is_none() && second_unread.is_none() {
-            let lines = memchr::memchr_iter(b'\n', first.as_bytes()).count();
-            packages.extend(rest.into_iter().map(|mut package| {
-                if package.line != 0 {
-                    package.line += lines;
-                }
-                package
-            }));
-            return (packages, None);
+    toml_tables_read(text, "package", locked_in, |package, lines| {
+        if package.line != 0 {
+            package.line += lines;
         }
-    }
-    locked_in(text)
+    })
 }
-
-/// A lock this large is read in two halves at once ([`locked_by_lines`]).
-const HALVES_FROM: usize = 128 << 10;
 
 /// [`locked_by_lines`] in one pass over `text`, its lines counted from 1.
 fn locked_in(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
@@ -1448,7 +1433,7 @@ mod tests {
     #[test]
     fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
         let text = long_lock(600, "");
-        assert!(toml_halves(&text, "package", HALVES_FROM).is_some());
+        assert!(text.len() >= HALVES_FROM);
         let (packages, unread) = locked_by_lines(&text);
         assert_eq!((packages.clone(), unread), locked_in(&text));
         assert_eq!(packages.len(), 600);
@@ -1463,7 +1448,8 @@ mod tests {
             600,
             "description = \"\"\"\n[[package]]\nname = \"inside\"\n\"\"\"\n\n",
         );
-        let cut = toml_halves(&text, "package", HALVES_FROM).unwrap().0.len();
+        let middle = text.len() / 2;
+        let cut = middle + text[middle..].find("\n[[package]]").unwrap() + 1;
         let inside = text.find("[[package]]\nname = \"inside\"").unwrap();
         assert_eq!(cut, inside, "the cut falls inside the string");
         let (packages, unread) = locked_by_lines(&text);

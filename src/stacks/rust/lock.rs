@@ -4,7 +4,7 @@
 use super::manifest::parse_toml;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::lines::{TomlItem, TomlItems, toml_elements, toml_string};
+use crate::lines::{TomlItem, TomlItems, toml_elements, toml_string, toml_tables_read};
 use crate::repo::MANIFEST_CAP;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -292,8 +292,17 @@ pub fn by_lines(text: &str) -> Lock {
 }
 
 /// The `[[package]]` tables of a Cargo.lock read by lines, with the first line not read the way
-/// cargo writes it, if any.
+/// cargo writes it, if any; a large lock in two halves at once ([`toml_tables_read`]).
 fn package_tables(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
+    toml_tables_read(text, "package", tables_in, |package, lines| {
+        if package.line != 0 {
+            package.line += lines;
+        }
+    })
+}
+
+/// [`package_tables`] in one pass over `text`, its lines counted from 1.
+fn tables_in(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
     let mut packages: Vec<Package> = Vec::new();
     let mut unread: Option<usize> = None;
     let mut block: Option<Package> = None;
@@ -365,7 +374,7 @@ fn package_tables(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
 
 /// One `[[package]]` table of a Cargo.lock read by lines: its name, the line of its
 /// `name = "..."` when written plainly (else 0), and the first words of its dependencies.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 struct Package<'a> {
     name: &'a str,
     line: usize,
@@ -593,6 +602,25 @@ pub fn classify(file: &str, crates: &impl Crates, sqlite_bundled: bool) -> Nativ
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
+        let mut text = String::from("version = 4\n\n");
+        for index in 0..1500 {
+            text.push_str(&format!(
+                "[[package]]\nname = \"c{index}\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"{index:064}\"\ndependencies = [\n \"c{} 1.0.0\",\n \"c{}\",\n]\n\n",
+                (index + 1) % 1500,
+                (index + 7) % 1500,
+            ));
+        }
+        assert!(text.len() >= crate::lines::HALVES_FROM);
+        let (tables, unread) = package_tables(&text);
+        assert_eq!((&tables, unread), (&tables_in(&text).0, None));
+        assert_eq!(tables.len(), 1500);
+        let last = text.rfind("name = \"c1499\"").unwrap();
+        assert_eq!(tables[1499].line, text[..last].matches('\n').count() + 1);
+        assert_eq!(tables[1499].deps, ["c0", "c6"]);
+    }
 
     fn lock(names: &[&str]) -> BTreeMap<String, usize> {
         let text: String = names
