@@ -5,7 +5,7 @@
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
-    HALVES_FROM, KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
+    KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
     toml_string, toml_tables_read, toml_trim,
 };
 use crate::manifest::{key_line, parse_toml};
@@ -1433,7 +1433,7 @@ mod tests {
     #[test]
     fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
         let text = long_lock(600, "");
-        assert!(text.len() >= HALVES_FROM);
+        assert!(text.len() >= crate::lines::HALVES_FROM);
         let (packages, unread) = locked_by_lines(&text);
         assert_eq!((packages.clone(), unread), locked_in(&text));
         assert_eq!(packages.len(), 600);
