@@ -692,8 +692,6 @@ pub fn wrapper(
     Ok(Some((script.to_string(), executable)))
 }
 
-/// The server port from Spring or Quarkus configuration, or from the Java sources of a plain
-/// server (`new InetSocketAddress(8080)`), searched in a bounded number of files.
 /// Health endpoints that a dependency named in the build file serves by default.
 const HEALTH_DEPENDENCIES: &[(&str, &str)] = &[
     ("spring-boot-starter-actuator", "/actuator/health"),
@@ -714,6 +712,9 @@ pub fn health(repo: &Repo, manifest: &str) -> Result<Option<(String, Evidence)>,
     }))
 }
 
+/// The server port from Spring or Quarkus configuration, or from the Java sources of a plain
+/// server (`new InetSocketAddress(8080)`), searched in a bounded number of files: the walk
+/// ends once that many are read.
 pub fn port(
     repo: &Repo,
     dir: &str,
@@ -743,9 +744,12 @@ pub fn port(
     let mut stack = vec![(repo::join(dir, "src/main/java"), 0usize)];
     while let Some((current, depth)) = stack.pop() {
         for name in repo.list_dir(&current, |_, kind| kind.is_dir() || kind.is_file()) {
+            if budget == 0 {
+                return Ok(None);
+            }
             let path = repo::join(&current, &name);
             if repo.is_file(&path) {
-                if !name.ends_with(".java") || budget == 0 {
+                if !name.ends_with(".java") {
                     continue;
                 }
                 budget -= 1;
