@@ -94,6 +94,8 @@ pub enum Entry {
 struct Resolved {
     real: String,
     kind: Kind,
+    /// The links followed on the way, counted against [`MAX_LINKS`].
+    links: usize,
 }
 
 /// A project directory, the boundary of everything shiplight reads and writes in it.
@@ -191,37 +193,69 @@ impl Repo {
         found
     }
 
+    /// A path of several segments continues from its parent's resolution (cached, so a walk
+    /// resolves each directory once); a single segment, or a parent that failed (the message
+    /// names the path asked about), starts from the root.
     fn resolve_uncached(&self, rel: &str) -> Resolution {
+        let first = path::segments(rel).map_err(|escape| refusal(rel, &escape.to_string()))?;
+        if let Some((last, parents)) = first.split_last()
+            && !parents.is_empty()
+        {
+            match self.resolve(&parents.join("/")) {
+                Ok(None) => return Ok(None),
+                Ok(Some(parent)) => return self.walk(rel, parent, vec![last.to_string()]),
+                Err(_) => {}
+            }
+        }
+        let root = Resolved {
+            real: String::new(),
+            kind: Kind::Dir,
+            links: 0,
+        };
+        self.walk(
+            rel,
+            root,
+            first.iter().rev().map(|s| s.to_string()).collect(),
+        )
+    }
+
+    /// Follows the `pending` segments (the next last) from `from`, one at a time.
+    fn walk(&self, rel: &str, from: Resolved, mut pending: Vec<String>) -> Resolution {
         let fail = |cause: String| refusal(rel, &cause);
-        let first = path::segments(rel).map_err(|escape| fail(escape.to_string()))?;
-        let mut pending: Vec<String> = first.iter().rev().map(|s| s.to_string()).collect();
-        let mut done: Vec<String> = Vec::new();
-        let mut kind = Kind::Dir;
-        let mut links = 0;
+        let Resolved {
+            mut real,
+            mut kind,
+            mut links,
+        } = from;
         while let Some(segment) = pending.pop() {
             if !kind.is_dir() {
                 return Ok(None);
             }
             if segment == ".." {
-                if done.pop().is_none() {
+                if real.is_empty() {
                     return Err(fail(
                         "is reached through a symbolic link that leaves the project; shiplight follows links only inside it".to_string(),
                     ));
                 }
+                real.truncate(real.rfind('/').unwrap_or(0));
                 kind = Kind::Dir;
                 continue;
             }
-            let real = join(&done.join("/"), &segment);
+            let parent = real.len();
+            if !real.is_empty() {
+                real.push('/');
+            }
+            real.push_str(&segment);
             let target = match self.look(&real) {
                 Look::Missing => return Ok(None),
                 Look::Unreadable(err) => return Err(fail(format!("cannot read it: {err}"))),
                 Look::Found(found) => {
                     kind = found;
-                    done.push(segment);
                     continue;
                 }
                 Look::Link(target) => target,
             };
+            real.truncate(parent);
             links += 1;
             if links > MAX_LINKS {
                 return Err(fail("is behind a loop of symbolic links".to_string()));
@@ -241,10 +275,7 @@ impl Repo {
             );
             kind = Kind::Dir;
         }
-        Ok(Some(Resolved {
-            real: done.join("/"),
-            kind,
-        }))
+        Ok(Some(Resolved { real, kind, links }))
     }
 
     /// `lstat` of `real` (a path of real segments under the root), once per run.
@@ -961,6 +992,42 @@ mod tests {
             repo.list_dir("", |_, kind| kind.is_dir()),
             ["conf", "confs"]
         );
+    }
+
+    #[test]
+    fn a_path_resolved_after_its_parent_counts_every_link_on_the_way() {
+        let (_dir, repo) = project();
+        let root = repo.root().to_path_buf();
+        std::fs::create_dir_all(root.join("d/e")).unwrap();
+        std::fs::write(root.join("d/e/file.txt"), "x").unwrap();
+        for index in 0..20 {
+            let to = if index == 19 {
+                "d".to_string()
+            } else {
+                format!("l{}", index + 1)
+            };
+            symlink(&to, root.join(format!("l{index}"))).unwrap();
+            let to = if index == 19 {
+                "e".to_string()
+            } else {
+                format!("m{}", index + 1)
+            };
+            symlink(&to, root.join(format!("d/m{index}"))).unwrap();
+        }
+        let fresh = Repo::new(&root);
+        assert_eq!(repo.real("l0").unwrap().unwrap(), "d");
+        assert_eq!(repo.real("l0/e/file.txt").unwrap().unwrap(), "d/e/file.txt");
+        assert_eq!(
+            repo.real("l0/m19/file.txt").unwrap().unwrap(),
+            "d/e/file.txt"
+        );
+        for repo in [&repo, &fresh] {
+            for path in ["l0/m0/file.txt", "l0/m0"] {
+                let err = repo.real(path).unwrap_err().to_string();
+                assert!(err.contains(path), "{err}");
+                assert!(err.contains("loop of symbolic links"), "{err}");
+            }
+        }
     }
 
     #[test]

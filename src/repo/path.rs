@@ -30,7 +30,7 @@ impl fmt::Display for Escape {
 /// The segments of `path` after resolving `.` and `..` lexically; the empty list is the root.
 pub fn segments(path: &str) -> Result<Vec<&str>, Escape> {
     usable(path)?;
-    let mut out: Vec<&str> = Vec::new();
+    let mut out: Vec<&str> = Vec::with_capacity(8);
     for segment in path.split('/') {
         match segment {
             "" | "." => {}
@@ -48,7 +48,12 @@ fn usable(path: &str) -> Result<(), Escape> {
     if path.starts_with('/') || path.starts_with('~') || has_drive(path) {
         return Err(Escape::Absolute);
     }
-    if path.chars().any(|c| c.is_control() || c == '\\') {
+    let unusable = if path.is_ascii() {
+        path.bytes().any(|b| b.is_ascii_control() || b == b'\\')
+    } else {
+        path.chars().any(|c| c.is_control() || c == '\\')
+    };
+    if unusable {
         return Err(Escape::Unusable);
     }
     Ok(())
