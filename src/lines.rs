@@ -643,11 +643,12 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
 pub const HALVES_FROM: usize = 128 << 10;
 
 /// What `read` gives of a TOML text made of `[[name]]` tables, read by lines: its items and
-/// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in two halves
-/// at once, cut where a `[[name]]` line begins past the middle, each half's lines counted from
-/// 1 and those of the second moved on by `shift`. When either half holds a line not read (a
-/// value could run across the cut: a multi-line string or array holding that line leaves the
-/// first half with a value that does not close), the whole is read again in one pass.
+/// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in
+/// two halves at once, cut where a `[[name]]` line begins past the middle, each half's lines
+/// counted from 1 and those of the second moved on by `shift`. When either half holds a line
+/// not read (a value could run across the cut: a multi-line string or array holding that line
+/// leaves the first half with a value that does not close), the whole is read again in one
+/// pass.
 pub fn toml_tables_read<'a, T: Send>(
     text: &'a str,
     name: &str,
