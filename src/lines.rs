@@ -645,15 +645,15 @@ pub const HALVES_FROM: usize = 128 << 10;
 /// What `read` gives of a TOML text made of `[[name]]` tables, read by lines: its items and
 /// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in
 /// two halves at once, cut where a `[[name]]` line begins past the middle, each half's lines
-/// counted from 1 and those of the second moved on by `shift`. When either half holds a line
-/// not read (a value could run across the cut: a multi-line string or array holding that line
-/// leaves the first half with a value that does not close), the whole is read again in one
-/// pass.
+/// counted from 1 and the second's items moved on by the first's lines: the line `line` gives
+/// of each, when not 0 (no line). When either half holds a line not read (a value could run
+/// across the cut: a multi-line string or array holding that line leaves the first half with a
+/// value that does not close), the whole is read again in one pass.
 pub fn toml_tables_read<'a, T: Send>(
     text: &'a str,
     name: &str,
     read: impl Fn(&'a str) -> (Vec<T>, Option<usize>) + Sync,
-    shift: impl Fn(&mut T, usize),
+    line: impl Fn(&mut T) -> &mut usize,
 ) -> (Vec<T>, Option<usize>) {
     if let Some((first, second)) = toml_halves(text, name) {
         let ((mut items, first_unread), (rest, second_unread)) =
@@ -661,7 +661,10 @@ pub fn toml_tables_read<'a, T: Send>(
         if first_unread.is_none() && second_unread.is_none() {
             let lines = memchr::memchr_iter(b'\n', first.as_bytes()).count();
             items.extend(rest.into_iter().map(|mut item| {
-                shift(&mut item, lines);
+                let at = line(&mut item);
+                if *at != 0 {
+                    *at += lines;
+                }
                 item
             }));
             return (items, None);

@@ -1114,11 +1114,7 @@ enum Section {
 /// inline table is read, a value of another shape, a bracket or string that does not close).
 /// A large lock is read in two halves at once ([`toml_tables_read`]).
 fn locked_by_lines(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
-    toml_tables_read(text, "package", locked_in, |package, lines| {
-        if package.line != 0 {
-            package.line += lines;
-        }
-    })
+    toml_tables_read(text, "package", locked_in, |package| &mut package.line)
 }
 
 /// [`locked_by_lines`] in one pass over `text`, its lines counted from 1.
