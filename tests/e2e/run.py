@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -419,8 +420,18 @@ def with_bookworm_source(base, base_key):
     return tag, key
 
 
+# One stand-in is built at a time (the cases run two at once, and two may need the same one).
+STANDINS = threading.RLock()
+
+
 def ensure_standin(image, keys):
     """Builds the stand-in for one image reference shiplight emitted."""
+    with STANDINS:
+        build_standin(image, keys)
+
+
+def build_standin(image, keys):
+    """ensure_standin without the lock."""
     if image in RUNTIMES:
         target, packages = RUNTIMES[image]
         recipe = IMAGES / "runtime.Dockerfile"
@@ -865,11 +876,10 @@ def check_case(case, keys):
                 else:
                     ensure_standin(image, keys)
 
-        before = set(run([DOCKER, "ps", "-aq"]).stdout.split())
         code, report = verify(app, case["args"], keep=True)
         tag = report["image"]
         try:
-            return case_checks(case, plan, report, code, tag, before)
+            return case_checks(case, plan, report, code, tag)
         finally:
             for kept in (tag, f"{tag}-debug", f"{tag}-web"):
                 run([DOCKER, "rmi", "-f", kept], check=False)
@@ -877,15 +887,23 @@ def check_case(case, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def case_checks(case, plan, report, code, tag, before):
+def verify_containers(tag):
+    """The containers of the verify run that built `tag` (its name ends with verify's process
+    id, and each container it makes is named `shiplight-verify-<pid>-...`)."""
+    prefix = f"shiplight-verify-{tag.rsplit(':', 1)[1]}-"
+    names = run([DOCKER, "ps", "-a", "--format", "{{.Names}}"]).stdout.split()
+    return sorted(name for name in names if name.startswith(prefix))
+
+
+def case_checks(case, plan, report, code, tag):
     """verify's checks must all hold; then what only a sample can say: its answer, the
     credentials in no layer, and the image within its artefact + base + 10%."""
     failed = [f"{c['name']}: {c['detail']}" for c in report["checks"] if not c["ok"]]
     if code != 0 or failed:
         raise RuntimeError("verify failed:\n  " + "\n  ".join(failed))
-    left = set(run([DOCKER, "ps", "-aq"]).stdout.split()) - before
+    left = verify_containers(tag)
     if left:
-        raise RuntimeError(f"verify left containers behind: {sorted(left)}")
+        raise RuntimeError(f"verify left containers behind: {left}")
     web = plan["stack"] == "php" and plan["php"]["web"]
     for image in [tag, f"{tag}-web"] if web else [tag]:
         # One `docker save` per image, searched for the canaries and the credential files.
@@ -1293,6 +1311,52 @@ def arm64_case(app_name, keys):
         shutil.rmtree(work, ignore_errors=True)
 
 
+# The sample cases run WORKERS at a time, never two of one stack at once: a stack's cases share
+# its cache mounts (Go's build cache, Maven's repository, npm's cache), written by one build at a
+# time; the rest of a case (the runs, health checks, stops and layer searches verify and the
+# suite make) mostly waits, and overlaps another stack's build.
+WORKERS = 2
+
+
+def stack_of(case):
+    return case["app"].split("-", 1)[0]
+
+
+def run_cases(cases, keys):
+    """Every case's row, in the order of `cases`, the cases run as WORKERS says."""
+    rows, pending, busy = {}, list(cases), set()
+    turn = threading.Condition()
+
+    def worker():
+        while True:
+            with turn:
+                while pending and not any(stack_of(c) not in busy for c in pending):
+                    turn.wait()
+                if not pending:
+                    return
+                case = next(c for c in pending if stack_of(c) not in busy)
+                pending.remove(case)
+                busy.add(stack_of(case))
+            log(f"case {case['name']}")
+            try:
+                row = check_case(case, keys)
+            except Exception as err:  # one failing case must not hide the others
+                log(f"FAIL {case['name']}: {err}")
+                row = dict(runtime=case["runtime"], size=0, artefact=0, base=0, build=0, warm=0,
+                           result="FAIL")
+            with turn:
+                rows[case["name"]] = row
+                busy.discard(stack_of(case))
+                turn.notify_all()
+
+    workers = [threading.Thread(target=worker) for _ in range(WORKERS)]
+    for thread in workers:
+        thread.start()
+    for thread in workers:
+        thread.join()
+    return [(case["name"], rows[case["name"]]) for case in cases]
+
+
 def main():
     selected = sys.argv[1:]
     cases = [c for c in CASES if not selected or c["name"] in selected]
@@ -1302,15 +1366,7 @@ def main():
     run([DOCKER, "builder", "prune", "-af"], check=False)
     keys = {"minbase": ensure_minbase()}
     keys["builder"] = ensure_builder_base(keys["minbase"])
-    rows = []
-    for case in cases:
-        log(f"case {case['name']}")
-        try:
-            row = check_case(case, keys)
-        except Exception as err:  # one failing case must not hide the others
-            log(f"FAIL {case['name']}: {err}")
-            row = dict(runtime=case["runtime"], size=0, artefact=0, base=0, build=0, warm=0, result="FAIL")
-        rows.append((case["name"], row))
+    rows = run_cases(cases, keys)
 
     mb = lambda n: f"{n / 1e6:.1f} MB"
     print(f"\n{'case':<34} {'runtime image':<44} {'size':>9} {'artefact':>9} {'base':>9} "
