@@ -69,18 +69,21 @@ impl SystemSettings {
     }
 }
 
-/// Debian packages for the build stage that the project's own Dockerfile installs for the
-/// build a stack plans (its `apt-get install`), taken when the settings name none: only those
-/// the stack knows the build needs, each checked as a Debian package name.
+/// Debian packages a stack knows the build it plans needs, taken when the settings name none:
+/// those the project's own Dockerfile installs for that build (its `apt-get install`, each
+/// checked as a Debian package name), then those it does not install (`added`).
 #[derive(Debug, Clone)]
 pub struct Found {
     pub packages: Vec<String>,
-    /// Where the Dockerfile names each package, then its build the packages serve.
+    /// Where the Dockerfile names each of its packages and its build they serve, then what
+    /// needs each package added.
     pub evidence: Vec<crate::evidence::Evidence>,
-    /// The Dockerfile.
-    pub file: String,
+    /// The Dockerfile, when it installs some of them.
+    pub file: Option<String>,
     /// What the packages give the build, in a few words.
     pub why: String,
+    /// The packages no Dockerfile installs, which the stack knows the build needs.
+    pub added: Vec<String>,
 }
 
 /// A Debian package name (Debian Policy 5.6.1): lowercase letters, digits, `+ - .`, at least two

@@ -34,6 +34,10 @@ pub struct System {
     /// shown in a comment.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Some of the packages are those the build needs for what its dependencies link, which
+    /// no Dockerfile installs (see [`Found`]).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub linked: bool,
     /// Libraries copied into the runtime with what they link.
     pub libraries: Vec<Library>,
 }
@@ -71,18 +75,18 @@ pub fn plan(
         if decision.vendor == Vendor::Chainguard {
             return Err(format!(
                 "build-packages names Debian packages{}, installed with apt-get; Chainguard's builders are Wolfi, whose apk names its packages differently and whose builders run as a non-root user: use --vendor distroless (Debian builders), or name only libraries the builder already has in runtime-libraries ({})",
-                found.map_or(String::new(), |found| format!(
-                    " (here those {} installs for the build)",
-                    found.file
-                )),
+                found.map_or(String::new(), |found| match &found.file {
+                    Some(file) => format!(" (here those {file} installs for the build, and those the build needs that it does not install)"),
+                    None => " (here those the build needs for what its dependencies link)".to_string(),
+                }),
                 ways("build-packages")
             ));
         }
         let (by, mut evidence) = match found {
             Some(found) => (
                 format!(
-                    "from the project's own Dockerfile ({}), which installs them for the build: {}; the other packages it installs are not taken (nothing known of the build needs them), and build-packages ({}) would replace these",
-                    found.file,
+                    "{}: {}; build-packages ({}) would replace these",
+                    found_from(found),
                     found.why,
                     ways("build-packages")
                 ),
@@ -173,9 +177,26 @@ pub fn plan(
     }
     Ok(System {
         packages,
-        source: found.map(|found| crate::safe::comment(&found.file)),
+        source: found
+            .and_then(|found| found.file.as_deref())
+            .map(crate::safe::comment),
+        linked: found.is_some_and(|found| !found.added.is_empty()),
         libraries,
     })
+}
+
+/// Where the packages `found` come from, for its step.
+fn found_from(found: &Found) -> String {
+    match &found.file {
+        Some(file) if found.added.is_empty() => format!(
+            "from the project's own Dockerfile ({file}), which installs them for the build (the other packages it installs are not taken: nothing known of the build needs them)"
+        ),
+        Some(file) => format!(
+            "those the project's own Dockerfile ({file}) installs for the build as it names them (the other packages it installs are not taken: nothing known of the build needs them), and {}, which the build needs too and it does not install",
+            found.added.join(", ")
+        ),
+        None => "which the build needs for what its dependencies link and the builder image does not carry".to_string(),
+    }
 }
 
 /// The catalogue row whose repository `reference` names, preferring the decision's own row.

@@ -322,6 +322,20 @@ fn build_packages_on_chainguard_and_libraries_on_static_are_refused() {
 }
 
 #[test]
+fn build_packages_lacking_a_header_package_the_graph_needs_are_refused() {
+    let err = shiplight()
+        .args(["init", "--stdout", "--build-packages", "libjpeg-dev"])
+        .arg(fixture("rust-system-headers"))
+        .status(2)
+        .stderr;
+    assert!(
+        err.contains("libheif-sys (Cargo.lock:")
+            && err.contains(r#"set build-packages = ["libjpeg-dev", "libheif-dev"]"#),
+        "{err}"
+    );
+}
+
+#[test]
 fn runtime_libraries_for_a_file_server_or_php_are_refused() {
     let err = shiplight()
         .args(["init", "--stdout", "--runtime-libraries", "libpq5"])

@@ -103,6 +103,11 @@ CASES = [
     # from the builder.
     dict(name="rust-system-libpq", app="rust-system-libpq", args=[], http=True,
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 libpq=17"),
+    # libheif-sys links libheif, whose headers no builder image carries: the build stage installs
+    # libheif-dev (what shiplight knows the crate needs, with no setting and no Dockerfile), and
+    # the binary runs on cc with libheif and what it links copied from the builder.
+    dict(name="rust-libheif", app="rust-libheif", args=[], http=True,
+         runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 libheif=1."),
     # C++ through cxx: the binary links libstdc++, so it runs on cc (glibc-dynamic on Chainguard).
     dict(name="rust-cxx", app="rust-cxx", args=[], http=True,
          runtime="gcr.io/distroless/cc-debian13:nonroot", expect="ok uid=65532 cxx=42"),
@@ -237,9 +242,9 @@ CASES = [
 # Samples run again with --vendor chainguard (the `-chainguard` cases), on the Chainguard
 # stand-ins (images/chainguard.Dockerfile): same app, same checks, the vendor's runtime
 # (rust-openssl: glibc-dynamic with libssl and libcrypto copied from the builder). Not here:
-# rust-system-libpq and python-psycopg2, which shiplight refuses for Chainguard (no libpq in
-# its runtimes, no headers in its builders), and
-# node-native-libpq, whose node-gyp build needs Python that node:latest-dev lacks.
+# rust-system-libpq, rust-libheif and python-psycopg2, which shiplight refuses for Chainguard
+# (no libpq or libheif in its runtimes, no headers in its builders), and node-native-libpq,
+# whose node-gyp build needs Python that node:latest-dev lacks.
 CHAINGUARD_SAMPLES = [
     "go-static", "go-cgo", "go-cmd-named", "rust-static", "rust-default-run", "rust-cxx",
     "rust-openssl", "python-flask-pip",

@@ -44,8 +44,8 @@ pub struct RustPlan {
     /// Variables the runtime sets for the binary (the plan's `app.env`).
     #[serde(skip)]
     pub env: Vec<(String, String)>,
-    /// The Debian packages the project's own Dockerfile installs for the headers the build
-    /// needs (see [`header_packages`]).
+    /// The Debian packages of the headers the build needs, some perhaps as the project's own
+    /// Dockerfile installs them (see [`header_packages`]).
     #[serde(skip)]
     pub build_packages: Option<Found>,
 }
@@ -757,11 +757,12 @@ fn package_spec(manifest: &str, bin: &RustBin) -> Result<Option<String>, DetectE
 /// The Debian packages of the headers the build needs for the system libraries of
 /// [`lock::SYSTEM_HEADERS`] its graph links, when the `build-packages` setting names none: those
 /// the project's own Dockerfile installs for its build of `bin` (in the stage that runs the
-/// cargo build, or a stage that stage is built on), when it installs every one. Refused when a
-/// package is lacking (from the setting, or from the Dockerfile when no setting is given): the
-/// build would stop at the `-sys` crate. The refusal names the libraries, where the graph
-/// reaches them, what the Dockerfile installs of them, and the packages to set; with them set,
-/// the runtime (cc) gets the libraries copied from the builder.
+/// cargo build, or a stage that stage is built on) that serve one of them, and the packages of
+/// that table the Dockerfile does not install (or every one, without a Dockerfile), each with
+/// the line of the `-sys` crate that needs it. The runtime (cc) gets the libraries copied from
+/// the builder. A setting that names packages but lacks one is refused: the build would stop at
+/// the `-sys` crate; the refusal names the libraries, where the graph reaches them and the
+/// packages to set.
 fn header_packages(
     facts: &RustFacts,
     bin: &RustBin,
@@ -782,40 +783,79 @@ fn header_packages(
         return Ok(None);
     }
     let setting = &settings.system.build_packages;
-    let deployed = if setting.is_empty() {
-        facts.deployed.installed_for(&bin.name, &bin.package)
-    } else {
-        None
-    };
-    let serving = |needed: &str| -> Option<(String, Option<&Evidence>)> {
-        if !setting.is_empty() {
-            return setting
-                .iter()
-                .any(|w| w == needed)
-                .then(|| (needed.to_string(), None));
-        }
-        let (_, installed) = deployed.as_ref()?;
-        installed
-            .iter()
-            .find(|i| lock::serves(&i.package, needed))
-            .map(|i| (i.package.clone(), Some(&i.evidence)))
-    };
+    if !setting.is_empty() {
+        return lacking_from_setting(facts, &needs, setting).map(|()| None);
+    }
+    let deployed = facts.deployed.installed_for(&bin.name, &bin.package);
     let mut taken: Vec<(String, &Evidence)> = Vec::new();
+    let mut added: Vec<(&str, &Evidence)> = Vec::new();
+    for (evidence, _, _, packages) in &needs {
+        for needed in packages.iter().copied() {
+            let installed = deployed.as_ref().and_then(|(_, installed)| {
+                installed
+                    .iter()
+                    .find(|i| lock::serves(&i.package, needed))
+            });
+            match installed {
+                Some(i) => {
+                    if !taken.iter().any(|(p, _)| *p == i.package) {
+                        taken.push((i.package.clone(), &i.evidence));
+                    }
+                }
+                None => {
+                    if !added.iter().any(|(p, _)| *p == needed) {
+                        added.push((needed, evidence));
+                    }
+                }
+            }
+        }
+    }
+    let mut packages = Vec::new();
+    let mut evidence = Vec::new();
+    for (package, at) in &taken {
+        packages.push(crate::safe::debian_package(&at.file, "apt-get install", package)?);
+        evidence.push((*at).clone());
+    }
+    let file = deployed.as_ref().filter(|_| !taken.is_empty()).map(|(build, _)| {
+        evidence.push(build.evidence.clone());
+        build.evidence.file.clone()
+    });
+    for (package, at) in &added {
+        packages.push((*package).to_string());
+        if !evidence.contains(*at) {
+            evidence.push((*at).clone());
+        }
+    }
+    let why = needs
+        .iter()
+        .map(|(_, name, library, _)| format!("the headers of what {name} links ({library})"))
+        .collect::<Vec<_>>()
+        .join("; ");
+    Ok(Some(Found {
+        packages,
+        evidence,
+        file,
+        why,
+        added: added.iter().map(|(p, _)| (*p).to_string()).collect(),
+    }))
+}
+
+/// Refuses a `build-packages` setting that lacks a package [`header_packages`] knows the build
+/// needs, naming the libraries, where the graph reaches them, and the packages to set.
+fn lacking_from_setting(
+    facts: &RustFacts,
+    needs: &[(&Evidence, &str, &str, &[&str])],
+    setting: &[String],
+) -> Result<(), DetectError> {
     let mut missing: Vec<&str> = Vec::new();
     let mut first: Option<&Evidence> = None;
     let mut libraries = Vec::new();
-    for (evidence, name, library, packages) in &needs {
-        let mut lacking = Vec::new();
-        for needed in packages.iter().copied() {
-            match serving(needed) {
-                Some((package, Some(at))) if !taken.iter().any(|(p, _)| *p == package) => {
-                    taken.push((package, at));
-                }
-                Some(_) => {}
-                None if !missing.contains(&needed) => lacking.push(needed),
-                None => {}
-            }
-        }
+    for (evidence, name, library, packages) in needs {
+        let lacking: Vec<&str> = packages
+            .iter()
+            .copied()
+            .filter(|needed| !setting.iter().any(|w| w == needed) && !missing.contains(needed))
+            .collect();
         if lacking.is_empty() {
             continue;
         }
@@ -828,52 +868,18 @@ fn header_packages(
         missing.extend(lacking);
     }
     let Some(first) = first else {
-        let Some((build, _)) = deployed else {
-            return Ok(None);
-        };
-        let mut packages = Vec::new();
-        let mut evidence = Vec::new();
-        for (package, at) in taken {
-            packages.push(crate::safe::debian_package(&at.file, "apt-get install", &package)?);
-            evidence.push(at.clone());
-        }
-        evidence.push(build.evidence.clone());
-        let why = needs
-            .iter()
-            .map(|(_, name, library, _)| format!("the headers of what {name} links ({library})"))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return Ok(Some(Found {
-            packages,
-            evidence,
-            file: build.evidence.file.clone(),
-            why,
-        }));
+        return Ok(());
     };
-    let have: Vec<&str> = if setting.is_empty() {
-        taken.iter().map(|(p, _)| p.as_str()).collect()
-    } else {
-        setting.iter().map(String::as_str).collect()
-    };
-    let dockerfile = match deployed {
-        Some((build, _)) if !taken.is_empty() => format!(
-            "; the project's own Dockerfile installs only {} of them for its build ({}:{})",
-            taken
-                .iter()
-                .map(|(p, at)| format!("{p} ({}:{})", at.file, at.line.unwrap_or(0)))
-                .collect::<Vec<_>>()
-                .join(", "),
-            build.evidence.file,
-            build.evidence.line.unwrap_or(0)
-        ),
-        _ => String::new(),
-    };
-    let all: Vec<&str> = have.iter().copied().chain(missing.iter().copied()).collect();
+    let all: Vec<&str> = setting
+        .iter()
+        .map(String::as_str)
+        .chain(missing.iter().copied())
+        .collect();
     Err(DetectError::Broken {
         file: first.file.clone(),
         line: first.line,
         cause: format!(
-            "{}{}: no runtime image carries these libraries, and the build needs their headers from Debian packages the builder image is not known to carry ({}){dockerfile}; set build-packages = {:?} ({}): the build stage installs them, and the runtime (distroless cc) gets the libraries, with what they link, copied from the builder",
+            "{}{}: no runtime image carries these libraries, and the build needs their headers from Debian packages build-packages does not name ({}); set build-packages = {:?} ({}): the build stage installs them, and the runtime (distroless cc) gets the libraries, with what they link, copied from the builder",
             if facts.features.is_empty() {
                 String::new()
             } else {
