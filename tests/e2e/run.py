@@ -327,7 +327,9 @@ STARTED = time.time()
 
 
 def log(message):
-    print(f"[e2e] {time.time() - STARTED:5.0f} s {message}", flush=True)
+    # One write per line: the cases run two at a time.
+    sys.stdout.write(f"[e2e] {time.time() - STARTED:5.0f} s {message}\n")
+    sys.stdout.flush()
 
 
 def run(args, check=True, timeout=1800, env=None, **kwargs):

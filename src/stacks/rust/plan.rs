@@ -816,10 +816,13 @@ fn header_packages(
         packages.push(crate::safe::debian_package(&at.file, "apt-get install", package)?);
         evidence.push((*at).clone());
     }
-    let file = deployed.as_ref().filter(|_| !taken.is_empty()).map(|(build, _)| {
-        evidence.push(build.evidence.clone());
-        build.evidence.file.clone()
-    });
+    let file = match &deployed {
+        Some((build, _)) if !taken.is_empty() => {
+            evidence.push(build.evidence.clone());
+            Some(build.evidence.file.clone())
+        }
+        _ => None,
+    };
     for (package, at) in &added {
         packages.push((*package).to_string());
         if !evidence.contains(*at) {
