@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Real-build suite. Installs Debian's docker.io, docker-compose and mmdebstrap when missing,
-# starts dockerd when no engine answers, builds shiplight (unless SHIPLIGHT_E2E_BUILT=1), then
+# starts dockerd when no engine answers, builds shiplight (unless E2E_BINARY_BUILT=1), then
 # runs tests/e2e/run.py (arguments: case names).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -17,6 +17,6 @@ if ! /usr/bin/docker info > /dev/null 2>&1; then
   for _ in $(seq 60); do /usr/bin/docker info > /dev/null 2>&1 && break; sleep 1; done
   /usr/bin/docker info > /dev/null || { tail -20 /tmp/shiplight-dockerd.log; exit 1; }
 fi
-# SHIPLIGHT_E2E_BUILT=1: target/debug/shiplight is current (CI, after `cargo test` built it).
-[[ "${SHIPLIGHT_E2E_BUILT:-}" == 1 ]] || cargo build --quiet
+# E2E_BINARY_BUILT=1: target/debug/shiplight is current (CI, after `cargo test` built it).
+[[ "${E2E_BINARY_BUILT:-}" == 1 ]] || cargo build --quiet
 timeout 2700 python3 tests/e2e/run.py "$@"
