@@ -1337,11 +1337,10 @@ def run_cases(cases, keys):
     def worker():
         while True:
             with turn:
-                while pending and not any(stack_of(c) not in busy for c in pending):
+                while (case := next((c for c in pending if stack_of(c) not in busy), None)) is None:
+                    if not pending:
+                        return
                     turn.wait()
-                if not pending:
-                    return
-                case = next(c for c in pending if stack_of(c) not in busy)
                 pending.remove(case)
                 busy.add(stack_of(case))
             log(f"case {case['name']}")
@@ -1367,7 +1366,6 @@ def run_cases(cases, keys):
 def main():
     selected = sys.argv[1:]
     cases = [c for c in CASES if not selected or c["name"] in selected]
-    started = time.time()
     # The run starts from an empty builder cache; its cases then share it (the cache mounts of
     # the module, crate and package downloads, and the builder stages two cases have in common).
     run([DOCKER, "builder", "prune", "-af"], check=False)
@@ -1402,7 +1400,7 @@ def main():
             others_failed += 1
     failed = sum(r["result"] != "pass" for _, r in rows) + others_failed
     rows += [(name, None) for name, _ in others]
-    print(f"\nreal-build suite: {time.time() - started:.0f} s")
+    print(f"\nreal-build suite: {time.time() - STARTED:.0f} s")
     print(f"{len(rows) - failed} passed, {failed} failed")
     return 1 if failed else 0
 
