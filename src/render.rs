@@ -19,7 +19,29 @@ static TEMPLATES: include_dir::Dir<'static> =
 
 /// The embedded template `id`.
 pub fn template(id: &str) -> Option<&'static str> {
-    TEMPLATES.get_file(id).and_then(|file| file.contents_utf8())
+    static BY_ID: std::sync::OnceLock<Vec<(&'static str, &'static include_dir::File<'static>)>> =
+        std::sync::OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| {
+        fn walk(
+            dir: &'static include_dir::Dir<'static>,
+            out: &mut Vec<(&'static str, &'static include_dir::File<'static>)>,
+        ) {
+            for file in dir.files() {
+                if let Some(id) = file.path().to_str() {
+                    out.push((id, file));
+                }
+            }
+            for sub in dir.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut by_id = Vec::new();
+        walk(&TEMPLATES, &mut by_id);
+        by_id.sort_unstable_by_key(|(id, _)| *id);
+        by_id
+    });
+    let at = by_id.binary_search_by(|(known, _)| (*known).cmp(id)).ok()?;
+    by_id[at].1.contents_utf8()
 }
 
 /// Every embedded template as (id, text), sorted by id.

@@ -164,7 +164,10 @@ fn procfile(file: &str, text: &str, deployed: &mut Deployed) {
 
 /// `builds:` entries: `main` (default `.`), `binary`, `env`, `tags` and `-tags` flags, `dir`.
 fn goreleaser(file: &str, text: &str, deployed: &mut Deployed) {
-    let Ok(document) = serde_yaml_ng::from_str::<Value>(text) else {
+    let Some(document) = top_level_section(text, "builds")
+        .and_then(|section| serde_yaml_ng::from_str::<Value>(section).ok())
+        .or_else(|| serde_yaml_ng::from_str::<Value>(text).ok())
+    else {
         return;
     };
     let Some(builds) = document.get("builds").and_then(Value::as_sequence) else {
@@ -225,6 +228,47 @@ fn goreleaser(file: &str, text: &str, deployed: &mut Deployed) {
             },
         });
     }
+}
+
+/// The lines of a one-document YAML text that hold its top-level `key` and its value: from the
+/// line that starts with `key:` to the next line that starts another top-level key. Parsed
+/// alone, it gives the value the whole document gives, in a fraction of the time, when it
+/// parses: an alias to an anchor outside it fails, and the whole document is then read. `None`
+/// when the key is not at the start of a line, or the text may hold several documents (a
+/// document marker after content).
+fn top_level_section<'t>(text: &'t str, key: &str) -> Option<&'t str> {
+    let mut content = false;
+    for line in text.lines() {
+        if line.starts_with("...") || (content && line.starts_with("---")) {
+            return None;
+        }
+        content |= starts_other_key(line) && !line.starts_with("---");
+    }
+    let mut start = None;
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        match start {
+            None if line
+                .strip_prefix(key)
+                .is_some_and(|rest| rest.starts_with(':')) =>
+            {
+                start = Some(at);
+            }
+            Some(from) if starts_other_key(line) => return Some(&text[from..at]),
+            _ => {}
+        }
+        at += line.len();
+    }
+    start.map(|from| &text[from..])
+}
+
+/// Whether a YAML line starts a top-level key: it begins with neither blank, comment nor
+/// sequence entry.
+fn starts_other_key(line: &str) -> bool {
+    !matches!(
+        line.as_bytes().first(),
+        None | Some(b' ' | b'\t' | b'\r' | b'\n' | b'#' | b'-')
+    )
 }
 
 /// The 1-based line of the `n`th (0-based) line containing `needle`.

@@ -307,3 +307,27 @@ fn apt_installs_are_read_with_their_lines_and_the_runs_they_serve() {
         ]
     );
 }
+
+#[test]
+fn goreleaser_builds_read_alone_or_with_the_anchors_they_use() {
+    let alone = "version: 2\nbuilds:\n- main: ./cmd/a\n  binary: a\n# between\n  env: [CGO_ENABLED=0]\n\n- main: ./cmd/b\n  binary: b\narchives:\n  - format: tar.gz\n    files: [\"*.md\"]\n";
+    let anchored = "x-env: &env\n  - CGO_ENABLED=1\nbuilds:\n  - main: ./cmd/a\n    binary: a\n    env: *env\nrelease:\n  draft: true\n";
+    for (text, binaries, cgo) in [(alone, vec!["a", "b"], "0"), (anchored, vec!["a"], "1")] {
+        let (_dir, repo) = project(&[(".goreleaser.yml", text)]);
+        let deployed = Deployed::read(&repo);
+        let builds: Vec<&Build> = deployed.builds_with("goreleaser").collect();
+        let names: Vec<&str> = builds.iter().map(|b| b.argv[3].as_str()).collect();
+        assert_eq!(names, binaries);
+        assert_eq!(builds[0].env("CGO_ENABLED"), Some(cgo));
+    }
+}
+
+#[test]
+fn a_goreleaser_file_of_several_documents_is_not_read() {
+    let marked = "---\nbuilds:\n  - main: ./cmd/a\n    binary: a\n";
+    let (_dir, repo) = project(&[(".goreleaser.yml", marked)]);
+    assert_eq!(Deployed::read(&repo).builds_with("goreleaser").count(), 1);
+    let two = "builds:\n  - main: ./cmd/a\n    binary: a\n---\nbuilds:\n  - main: ./cmd/b\n";
+    let (_dir, repo) = project(&[(".goreleaser.yml", two)]);
+    assert_eq!(Deployed::read(&repo).builds_with("goreleaser").count(), 0);
+}

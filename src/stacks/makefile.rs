@@ -30,7 +30,7 @@ fn nesting(line: &str) -> i32 {
 pub fn joined_lines(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in crate::lines::lines(text).enumerate() {
         let (start, mut joined) = current.take().unwrap_or((index + 1, String::new()));
         let trimmed = line.trim_end();
         match trimmed.strip_suffix('\\') {

@@ -215,40 +215,49 @@ pub fn is_buildable_name(name: &str) -> bool {
 /// is read up to the end of its header: its literals name no port, route or driver of the
 /// program.
 pub fn scan(text: &str) -> GoFile {
-    let mut header = Header::default();
-    let mut generated = false;
-    let mut start = 0;
-    for (index, raw) in text.split_inclusive('\n').enumerate() {
-        let line_no = index + 1;
-        let line = raw.trim();
-        generated |= header.file.package.is_none()
-            && line.starts_with("// Code generated ")
-            && line.ends_with("DO NOT EDIT.");
-        header.line(line, line_no);
-        if header.done {
-            if !generated {
-                header.file.body(&text[start..], line_no);
-            }
-            break;
-        }
-        if !generated {
-            header.file.body_line(line, line_no);
-        }
-        start += raw.len();
-    }
-    header.file
+    let (mut file, generated_at) = header(text);
+    file.body(&text[..generated_at.unwrap_or(text.len())]);
+    file
 }
 
 /// Reads only a Go file's header: build constraint, package clause, imports and cgo directives.
 pub fn scan_header(text: &str) -> GoFile {
-    let mut header = Header::default();
-    for (index, raw) in text.lines().enumerate() {
-        header.line(raw.trim(), index + 1);
+    header(text).0
+}
+
+/// A file's header, and where a generated file's `// Code generated ... DO NOT EDIT.` line
+/// starts. The header is read again looking for cgo directives only when its lines hold one.
+fn header(text: &str) -> (GoFile, Option<usize>) {
+    let (header, end, generated_at) = read_header(text, false);
+    if holds(&text[..end], "#cgo") {
+        let (header, _, _) = read_header(text, true);
+        return (header.file, generated_at);
+    }
+    (header.file, generated_at)
+}
+
+/// The header of `text` read line by line (cgo directives looked for when `cgo`), where its
+/// lines end, and where a generated file's header line starts.
+fn read_header(text: &str, cgo: bool) -> (Header, usize, Option<usize>) {
+    let mut header = Header::new(cgo);
+    let mut generated_at = None;
+    let mut at = 0;
+    for (index, raw) in crate::lines::inclusive(text).enumerate() {
+        let line = raw.trim();
+        if generated_at.is_none()
+            && header.file.package.is_none()
+            && line.starts_with("// Code generated ")
+            && line.ends_with("DO NOT EDIT.")
+        {
+            generated_at = Some(at);
+        }
+        header.line(line, index + 1);
+        at += raw.len();
         if header.done {
             break;
         }
     }
-    header.file
+    (header, at, generated_at)
 }
 
 /// The lines of `text` (whose first line is `first`) that hold `needle`, in order, each once,
@@ -279,10 +288,11 @@ fn lines_with_colon_digit(text: &str, first: usize) -> impl Iterator<Item = (&st
 }
 
 impl GoFile {
-    /// Reads the rest of a file from its first line after the header (numbered `first`), line
-    /// by line as [`GoFile::body_line`] would, but only the lines that can hold what it looks
-    /// for: a listen address has a colon before a digit, every health route holds `/health`.
-    fn body(&mut self, text: &str, first: usize) {
+    /// Reads a file's text for listen addresses, health routes, embed patterns and driver
+    /// names, the first of each found, looking only at the lines that can hold one: a listen
+    /// address has a colon before a digit, every health route holds `/health`.
+    fn body(&mut self, text: &str) {
+        let first = 1;
         if self.port.is_none() {
             self.port = lines_with_colon_digit(text, first)
                 .find_map(|(line, no)| crate::facts::listen_port(line).map(|port| (port, no)));
@@ -311,23 +321,6 @@ impl GoFile {
         }
     }
 
-    /// Reads one trimmed line for listen addresses, health routes, embed patterns and driver
-    /// names.
-    fn body_line(&mut self, line: &str, line_no: usize) {
-        if self.port.is_none() {
-            self.port = crate::facts::listen_port(line).map(|port| (port, line_no));
-        }
-        if self.health.is_none() && health_quoted(line) {
-            self.health = crate::facts::health_route(line).map(|(route, _)| (route, line_no));
-        }
-        self.embed_line(line, line_no);
-        for driver in DRIVER_NAMES {
-            if line.contains(driver) {
-                self.add_driver(driver, line_no);
-            }
-        }
-    }
-
     fn embed_line(&mut self, line: &str, line_no: usize) {
         if let Some(patterns) = line.strip_prefix("//go:embed ") {
             self.embeds.extend(
@@ -352,19 +345,31 @@ fn health_quoted(line: &str) -> bool {
 
 /// A file's header read line by line: what it says so far, whether a block comment or an
 /// import block is open, and whether the header has ended.
-#[derive(Default)]
 struct Header {
     file: GoFile,
+    /// Whether lines are looked at for `#cgo` directives.
+    cgo: bool,
     in_block_comment: bool,
     in_import_block: bool,
     done: bool,
 }
 
 impl Header {
+    /// A header before its first line is read, looking for cgo directives when `cgo`.
+    fn new(cgo: bool) -> Header {
+        Header {
+            file: GoFile::default(),
+            cgo,
+            in_block_comment: false,
+            in_import_block: false,
+            done: false,
+        }
+    }
+
     /// Reads one trimmed line of the header: cgo directives, comments and the build
     /// constraint, then the package clause and imports.
     fn line(&mut self, line: &str, line_no: usize) {
-        if line.contains("#cgo") && line.contains("LDFLAGS:") {
+        if self.cgo && line.contains("#cgo") && line.contains("LDFLAGS:") {
             for word in line.split_whitespace() {
                 if let Some(name) = word.strip_prefix("-l")
                     && !name.is_empty()
@@ -384,8 +389,9 @@ impl Header {
     /// Whether the line is blank, a cgo directive, a comment or the `//go:build` constraint
     /// (keeping the constraint, and a directive that links C++).
     fn comment(&mut self, line: &str, line_no: usize) -> bool {
-        let cxx = line.contains("#cgo") && line.contains("-lstdc++");
-        if line.starts_with('#') || (line.starts_with("//") && line.contains("#cgo")) {
+        let cgo = self.cgo && line.contains("#cgo");
+        let cxx = cgo && line.contains("-lstdc++");
+        if line.starts_with('#') || (line.starts_with("//") && cgo) {
             if cxx {
                 self.file.cxx_directive = Some(line_no);
             }
@@ -481,9 +487,9 @@ impl GoFile {
 
 /// The quoted path of one import spec (`"fmt"`, `f "fmt"`, `_ "embed"`).
 fn import_path(spec: &str) -> Option<String> {
-    let start = spec.find('"')?;
+    let start = memchr::memchr(b'"', spec.as_bytes())?;
     let rest = &spec[start + 1..];
-    let end = rest.find('"')?;
+    let end = memchr::memchr(b'"', rest.as_bytes())?;
     Some(rest[..end].to_string())
 }
 

@@ -486,7 +486,7 @@ fn refuse_credential(file: &str, text: &str) -> Result<(), DetectError> {
 /// that name is compared with the list.
 fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
     let mut first: Vec<Option<usize>> = vec![None; NATIVE_PACKAGES.len()];
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in crate::lines::lines(text).enumerate() {
         let Some(name) = entry_name(line) else {
             continue;
         };

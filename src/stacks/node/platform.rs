@@ -35,7 +35,7 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
     let mut found = Vec::new();
     let mut entry: Option<Entry> = None;
     let mut entries = 0;
-    for (index, line) in text.lines().enumerate() {
+    for (index, line) in crate::lines::lines(text).enumerate() {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         if indent == 4 && trimmed.starts_with('"') {
