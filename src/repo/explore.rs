@@ -3,7 +3,8 @@
 //! is; only its listing, the reads of the regular files asked for and what the caller makes of
 //! them run on worker threads.
 
-use std::collections::{HashSet, VecDeque};
+use foldhash::{HashSet, HashSetExt};
+use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Mutex, mpsc};
 

@@ -17,8 +17,9 @@ pub mod write;
 pub use path::{Escape, join, normalize, within};
 pub use write::{Fresh, WriteError};
 
+use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;

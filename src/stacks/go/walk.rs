@@ -3,6 +3,7 @@
 //! main package gathered once, and every main package's cgo, C++, port, health and embed
 //! evidence gathered from them.
 
+use foldhash::{HashMap, HashSet};
 use super::{
     CGO_MODULES, CXX_MODULES, MainPackage, Module, STUBBED_WITHOUT_CGO, binary_name_of_module,
     display_dir, matching_module, source,
@@ -10,7 +11,7 @@ use super::{
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
 use crate::repo::{self, Repo, SOURCE_CAP};
-use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, VecDeque};
 use std::rc::Rc;
 
 /// Most packages followed from one main package before the walk stops.

@@ -2,6 +2,7 @@
 //! reactor's modules, properties resolved through the parents and aggregators, and the runnable
 //! artefact each module's default build, or its active profiles, produce.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use super::{Artefact, JavaFacts, MAX_MODULES, Module, Runnable, Tool};
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
@@ -9,7 +10,7 @@ use crate::lines::Starts;
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use crate::safe;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// How deep `<modules>` may nest.

@@ -12,12 +12,12 @@ pub mod tree;
 pub mod kind;
 pub use kind::Kind;
 
+use foldhash::{HashSet, HashSetExt};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
 use crate::stacks::Detection;
 use serde::Serialize;
-use std::collections::HashSet;
 
 /// Most modules a build may list; a reactor larger than this is refused, not walked (each
 /// module is one small build file read once).

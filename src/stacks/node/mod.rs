@@ -14,6 +14,7 @@ pub mod user_start;
 pub mod kind;
 pub use kind::Kind;
 
+use foldhash::{HashSet, HashSetExt};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
@@ -368,8 +369,8 @@ fn members(
     root: &Package,
 ) -> Result<Vec<Package>, DetectError> {
     let mut members = Vec::new();
-    let mut expanded = std::collections::HashSet::new();
-    let mut member_dirs = std::collections::HashSet::new();
+    let mut expanded = HashSet::new();
+    let mut member_dirs = HashSet::new();
     for pattern in patterns {
         if pattern.starts_with('!') {
             continue;

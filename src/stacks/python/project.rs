@@ -2,6 +2,7 @@
 //! files with their `-r` includes, Pipfile, setup.py/setup.cfg, and the package names of the
 //! lock files (uv.lock, poetry.lock, Pipfile.lock).
 
+use foldhash::HashSet;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
@@ -14,7 +15,7 @@ use crate::repo::{self, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use serde::de::MapAccess;
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 use toml::{Table, Value};
 
 /// Requirement files that name the production dependencies, in order of preference.
@@ -726,7 +727,7 @@ pub fn lock_packages(repo: &Repo, file: &str) -> Result<LockGraph, DetectError> 
     };
     if file.ends_with(".json") || file.ends_with("Pipfile.lock") {
         let defaults = pipfile_defaults(file, &text)?;
-        let wanted: std::collections::HashSet<&str> = defaults.iter().map(String::as_str).collect();
+        let wanted: HashSet<&str> = defaults.iter().map(String::as_str).collect();
         let lines = first_lines(&text, |line| {
             line.strip_prefix('"')
                 .and_then(|rest| rest.split_once("\":"))

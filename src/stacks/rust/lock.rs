@@ -1,12 +1,13 @@
 //! Classifying native needs from Cargo.lock, which holds the whole resolved graph:
 //! system OpenSSL versus vendored, C++ crates, and system libraries no runtime has.
 
+use foldhash::{HashMap, HashMapExt};
 use super::manifest::parse_toml;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{TomlItem, TomlItems, toml_elements, toml_string, toml_tables_read};
 use crate::repo::MANIFEST_CAP;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Crates that link the C++ standard library.
 pub const CXX_CRATES: &[&str] = &[

@@ -2,13 +2,14 @@
 //! auto-discovered), workspace members and default members, rust-version and the direct
 //! dependencies' features. `metadata.rs` gives the same answers from `cargo metadata`.
 
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
 pub use crate::manifest::parse_toml;
 use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -193,7 +194,7 @@ fn read_members(
         }
     }
     let mut files: Vec<String> = Vec::new();
-    let mut slots: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    let mut slots: HashMap<String, usize> = HashMap::new();
     for (_, dir) in &expanded {
         let file = repo::join(dir, "Cargo.toml");
         if !slots.contains_key(&file) {

@@ -15,6 +15,7 @@ pub mod tree;
 pub mod kind;
 pub use kind::Kind;
 
+use foldhash::{HashMap, HashMapExt};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
 use crate::repo::{self, Repo};
@@ -22,7 +23,7 @@ use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use lock::Crates;
 use serde::Serialize;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Everything detected about a Rust project.
 #[derive(Debug, Clone, Serialize)]
