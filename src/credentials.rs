@@ -177,20 +177,21 @@ fn userinfo_url(line: &str) -> bool {
 /// The first line of a file the build copies (a manifest, a lock file) that carries a credential
 /// in the open: a URL with a user name and password that are not all `${VARIABLE}` references,
 /// or a private key. Keys such as `password` are not looked for: in a manifest they name
-/// things. Only the lines holding an `@` are looked at for a URL, so a lock file of many lines
-/// is read at the speed of a byte search.
+/// things. Only the lines where a `://` is followed by an authority holding an `@` are looked
+/// at, so a lock file of many lines (an `@` in most of them, a URL in many) is read at the
+/// speed of a byte search.
 pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
-    let key = text
-        .find("PRIVATE KEY-----")
-        .map(|at| text[..at].rfind('\n').map_or(0, |n| n + 1));
+    let key = memchr::memmem::find(text.as_bytes(), b"PRIVATE KEY-----")
+        .map(|at| memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |n| n + 1));
     let before = key.unwrap_or(text.len());
+    let bytes = &text.as_bytes()[..before];
     let mut from = 0;
-    while from < before
-        && let Some(at) = text[from..before].find('@')
-    {
-        let at = from + at;
-        let start = text[..at].rfind('\n').map_or(0, |n| n + 1);
-        let end = text[at..].find('\n').map_or(text.len(), |n| at + n);
+    for at in memchr::memmem::find_iter(bytes, b"://") {
+        if at < from || !authority_holds_at(&bytes[at + 3..]) {
+            continue;
+        }
+        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
         let line = &text[start..end];
         let line = match end < text.len() {
             true => line.strip_suffix('\r').unwrap_or(line),
@@ -205,6 +206,19 @@ pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
         from = end + 1;
     }
     key.map(|start| (line_number(text, start), "a private key"))
+}
+
+/// Whether the authority a URL's `://` is followed by (`rest`, up to the first `/`, blank,
+/// quote, `?`, `#` or line end) holds an `@`: a line without one holds no userinfo URL.
+fn authority_holds_at(rest: &[u8]) -> bool {
+    rest.iter()
+        .take_while(|byte| {
+            !matches!(
+                byte,
+                b'/' | b' ' | b'\t' | b'"' | b'\'' | b'?' | b'#' | b'\n'
+            )
+        })
+        .any(|byte| *byte == b'@')
 }
 
 /// The 1-based line of `text` that byte `offset` is on.

@@ -482,21 +482,27 @@ fn refuse_credential(file: &str, text: &str) -> Result<(), DetectError> {
     }
 }
 
-/// The native addon packages a lock file holds, each with the line of its first entry, in one
-/// pass over the lines whatever the lock's size: each line names at most one entry, and only
-/// that name is compared with the list.
+/// The native addon packages a lock file holds, each with the line of its first entry: the
+/// places that hold each name are found with a vectorized search, and only their lines are
+/// read as entries.
 fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
-    let mut first: Vec<Option<usize>> = vec![None; NATIVE_PACKAGES.len()];
-    for (index, line) in crate::lines::lines(text).enumerate() {
-        let Some(name) = entry_name(line) else {
-            continue;
-        };
-        if let Some(owner) = NATIVE_PACKAGES.iter().position(|known| *known == name)
-            && first[owner].is_none()
-        {
-            first[owner] = Some(index + 1);
-        }
-    }
+    let bytes = text.as_bytes();
+    let first: Vec<Option<usize>> = NATIVE_PACKAGES
+        .iter()
+        .map(|name| {
+            memchr::memmem::find_iter(bytes, name.as_bytes()).find_map(|at| {
+                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+                let line = &text[start..end];
+                let line = match end < text.len() {
+                    true => line.strip_suffix('\r').unwrap_or(line),
+                    false => line,
+                };
+                (entry_name(line) == Some(*name))
+                    .then(|| memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1)
+            })
+        })
+        .collect();
     first
         .iter()
         .enumerate()

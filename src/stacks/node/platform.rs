@@ -36,8 +36,7 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
     let mut entry: Option<Entry> = None;
     let mut entries = 0;
     for (index, line) in crate::lines::lines(text).enumerate() {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
+        let (trimmed, indent) = indented(line);
         if indent == 4 && trimmed.starts_with('"') {
             if let Some(done) = entry.take() {
                 done.judge(&mut found);
@@ -118,6 +117,19 @@ impl<'a> Entry<'a> {
             self.line,
             format!("{} {what}", self.name),
         ));
+    }
+}
+
+/// A line without its leading blanks, and how many bytes they take: the spaces a lock file
+/// indents with counted byte by byte, any other blank left to [`str::trim_start`].
+fn indented(line: &str) -> (&str, usize) {
+    let spaces = line.bytes().take_while(|byte| *byte == b' ').count();
+    match line.as_bytes().get(spaces) {
+        Some(byte) if byte.is_ascii_whitespace() || !byte.is_ascii() => {
+            let trimmed = line.trim_start();
+            (trimmed, line.len() - trimmed.len())
+        }
+        _ => (&line[spaces..], spaces),
     }
 }
 
@@ -209,3 +221,4 @@ mod tests {
         assert!(unknown(LOCK, "{\"lockfileVersion\": 3, \"packages\": {}}"));
     }
 }
+
