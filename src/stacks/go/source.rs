@@ -265,18 +265,34 @@ fn read_header(text: &str, cgo: bool) -> (Header, usize, Option<usize>) {
 fn lines_holding<'t>(
     text: &'t str,
     first: usize,
-    needle: &'t str,
+    needle: &'static str,
 ) -> impl Iterator<Item = (&'t str, usize)> + 't {
-    crate::lines::lines_at(
-        text,
-        first,
-        memchr::memmem::find_iter(text.as_bytes(), needle.as_bytes()),
-    )
+    crate::lines::lines_at(text, first, finder(needle).find_iter(text.as_bytes()))
 }
 
 /// Whether `text` holds `needle`.
-fn holds(text: &str, needle: &str) -> bool {
-    memchr::memmem::find(text.as_bytes(), needle.as_bytes()).is_some()
+fn holds(text: &str, needle: &'static str) -> bool {
+    finder(needle).find(text.as_bytes()).is_some()
+}
+
+/// The strings every Go file is searched for.
+const NEEDLES: &[&str] = &["#cgo", "/health", "//go:embed ", DRIVER_NAMES[0]];
+
+/// The search for `needle`, one of [`NEEDLES`], built once for the run: building one took
+/// longer than searching a small file with it.
+fn finder(needle: &'static str) -> &'static memchr::memmem::Finder<'static> {
+    static FINDERS: std::sync::LazyLock<Vec<memchr::memmem::Finder<'static>>> =
+        std::sync::LazyLock::new(|| {
+            NEEDLES
+                .iter()
+                .map(memchr::memmem::Finder::new)
+                .collect()
+        });
+    let at = NEEDLES
+        .iter()
+        .position(|known| *known == needle)
+        .expect("every needle searched for is in NEEDLES");
+    &FINDERS[at]
 }
 
 /// The lines of `text` (whose first line is `first`) that hold a colon before a digit.
@@ -496,6 +512,13 @@ fn import_path(spec: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_driver_name_has_a_search() {
+        for driver in DRIVER_NAMES {
+            assert!(NEEDLES.contains(driver), "{driver}");
+        }
+    }
 
     #[test]
     fn reads_imports_and_cgo() {

@@ -347,6 +347,9 @@ fn gather(
             ));
         }
         for (import, line) in &file.imports {
+            if !names_a_host(import) {
+                continue;
+            }
             let stubbed = STUBBED_WITHOUT_CGO
                 .iter()
                 .find(|(module, _)| matching_module(&[module], import).is_some())
@@ -404,6 +407,13 @@ fn gather(
     (summary, locals)
 }
 
+/// Whether an import path starts with a host name (a dot in its first element): the modules
+/// of [`CGO_MODULES`], [`CXX_MODULES`] and [`STUBBED_WITHOUT_CGO`] all do, the standard
+/// library's packages never.
+fn names_a_host(import: &str) -> bool {
+    import.split('/').next().is_some_and(|first| first.contains('.'))
+}
+
 /// Adds to the summary of the package in `dir` what its directory tells: the embedded paths
 /// the sources do not hold and, when the package uses cgo, the C++ sources cgo compiles.
 fn finish(repo: &Repo, dir: &str, files: &[(String, source::GoFile)], summary: &mut Summary) {
@@ -459,6 +469,18 @@ fn local_dir(modules: &[Module], import: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_module_of_the_tables_names_a_host() {
+        let modules = CGO_MODULES
+            .iter()
+            .chain(CXX_MODULES)
+            .chain(STUBBED_WITHOUT_CGO.iter().map(|(module, _)| module));
+        for module in modules {
+            assert!(names_a_host(module), "{module}");
+        }
+        assert!(!names_a_host("net/http"));
+    }
 
     #[test]
     fn local_imports_resolve_to_longest_module() {
