@@ -190,22 +190,16 @@ pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
         if at < from || !authority_holds_at(&bytes[at + 3..]) {
             continue;
         }
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
-        let end = memchr::memchr(b'\n', &text.as_bytes()[at..]).map_or(text.len(), |n| at + n);
-        let line = &text[start..end];
-        let line = match end < text.len() {
-            true => line.strip_suffix('\r').unwrap_or(line),
-            false => line,
-        };
+        let (start, line) = crate::lines::line_around(text, at);
         if literal_userinfo_url(line) {
             return Some((
-                line_number(text, start),
+                crate::lines::number_at(text, start),
                 "a URL with a user name and password (://user:password@host)",
             ));
         }
-        from = end + 1;
+        from = start + line.len();
     }
-    key.map(|start| (line_number(text, start), "a private key"))
+    key.map(|start| (crate::lines::number_at(text, start), "a private key"))
 }
 
 /// Whether the authority a URL's `://` is followed by (`rest`, up to the first `/`, blank,
@@ -219,15 +213,6 @@ fn authority_holds_at(rest: &[u8]) -> bool {
             )
         })
         .any(|byte| *byte == b'@')
-}
-
-/// The 1-based line of `text` that byte `offset` is on.
-fn line_number(text: &str, offset: usize) -> usize {
-    text.as_bytes()[..offset]
-        .iter()
-        .filter(|byte| **byte == b'\n')
-        .count()
-        + 1
 }
 
 /// [`userinfo_url`], leaving out userinfo made only of `${VARIABLE}` references (expanded by

@@ -130,6 +130,24 @@ pub fn inclusive(text: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// The line of `text` that byte `at` is on, without its ending as [`lines`] gives it, with the
+/// offset where it starts.
+pub fn line_around(text: &str, at: usize) -> (usize, &str) {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+    let line = &text[start..end];
+    match end < text.len() {
+        true => (start, line.strip_suffix('\r').unwrap_or(line)),
+        false => (start, line),
+    }
+}
+
+/// The 1-based number of the line of `text` that byte `offset` is on.
+pub fn number_at(text: &str, offset: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..offset]).count() + 1
+}
+
 /// The lines of `text` (whose first line is `first`) holding the byte offsets `places`, which
 /// rise: in order, each once, trimmed, with their numbers.
 pub fn lines_at(

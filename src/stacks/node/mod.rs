@@ -491,15 +491,8 @@ fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
         .iter()
         .map(|name| {
             memchr::memmem::find_iter(bytes, name.as_bytes()).find_map(|at| {
-                let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
-                let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
-                let line = &text[start..end];
-                let line = match end < text.len() {
-                    true => line.strip_suffix('\r').unwrap_or(line),
-                    false => line,
-                };
-                (entry_name(line) == Some(*name))
-                    .then(|| memchr::memchr_iter(b'\n', &bytes[..start]).count() + 1)
+                let (start, line) = crate::lines::line_around(text, at);
+                (entry_name(line) == Some(*name)).then(|| crate::lines::number_at(text, start))
             })
         })
         .collect();
