@@ -3,6 +3,7 @@
 //! and its default goal. Nothing is run and no function (`$(shell ...)`, `$(if ...)`) is
 //! evaluated; a value that needs one stays unresolved.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
 
 /// A rule: its targets, its prerequisites, and its recipe lines (joined, 1-based line
@@ -26,26 +27,28 @@ fn nesting(line: &str) -> i32 {
     }
 }
 
-/// Lines with shell and make continuations (`\` at the end) joined, each with its first line.
-pub fn joined_lines(text: &str) -> Vec<(usize, String)> {
+/// Lines with shell and make continuations (`\` at the end) joined, each with its first line;
+/// a line that continues none and is continued by none is given as it is, without a copy.
+pub fn joined_lines(text: &str) -> Vec<(usize, Cow<'_, str>)> {
     let mut out = Vec::new();
     let mut current: Option<(usize, String)> = None;
     for (index, line) in crate::lines::lines(text).enumerate() {
-        let (start, mut joined) = current.take().unwrap_or((index + 1, String::new()));
         let trimmed = line.trim_end();
-        match trimmed.strip_suffix('\\') {
-            Some(rest) => {
+        match (current.take(), trimmed.strip_suffix('\\')) {
+            (None, None) => out.push((index + 1, Cow::Borrowed(trimmed))),
+            (joined, Some(rest)) => {
+                let (start, mut joined) = joined.unwrap_or((index + 1, String::new()));
                 joined.push_str(rest);
                 joined.push(' ');
                 current = Some((start, joined));
             }
-            None => {
+            (Some((start, mut joined)), None) => {
                 joined.push_str(trimmed);
-                out.push((start, joined));
+                out.push((start, Cow::Owned(joined)));
             }
         }
     }
-    out.extend(current);
+    out.extend(current.map(|(start, joined)| (start, Cow::Owned(joined))));
     out
 }
 
@@ -107,8 +110,12 @@ pub fn unsettled(text: &str) -> BTreeSet<String> {
 }
 
 /// `$(NAME)` and `${NAME}` replaced by simple Makefile values, a value naming another read in
-/// turn, up to [`NESTING`] levels.
-pub fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
+/// turn, up to [`NESTING`] levels. A line without `$` (most lines of a script or workflow) is
+/// given back as it is, without a copy.
+pub fn substitute<'a>(line: &'a str, vars: &BTreeMap<String, String>) -> Cow<'a, str> {
+    if !line.contains('$') || vars.is_empty() {
+        return Cow::Borrowed(line);
+    }
     let mut line = line.to_string();
     for _ in 0..NESTING {
         if !line.contains('$') || vars.is_empty() {
@@ -120,7 +127,7 @@ pub fn substitute(line: &str, vars: &BTreeMap<String, String>) -> String {
         }
         line = next;
     }
-    line
+    Cow::Owned(line)
 }
 
 /// Most levels of variables naming variables [`substitute`] follows.
@@ -187,7 +194,7 @@ pub fn rules(text: &str) -> Vec<Rule> {
         if in_recipe {
             if line.starts_with('\t') {
                 if let Some(rule) = rules.last_mut() {
-                    rule.recipe.push((index, line));
+                    rule.recipe.push((index, line.into_owned()));
                 }
                 continue;
             }
