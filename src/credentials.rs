@@ -182,7 +182,7 @@ fn userinfo_url(line: &str) -> bool {
 /// speed of a byte search.
 pub fn copied_secret(text: &str) -> Option<(usize, &'static str)> {
     let key = memchr::memmem::find(text.as_bytes(), b"PRIVATE KEY-----")
-        .map(|at| memchr::memrchr(b'\n', &text.as_bytes()[..at]).map_or(0, |n| n + 1));
+        .map(|at| crate::lines::line_around(text, at).0);
     let before = key.unwrap_or(text.len());
     let bytes = &text.as_bytes()[..before];
     let mut from = 0;

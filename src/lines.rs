@@ -133,14 +133,21 @@ pub fn inclusive(text: &str) -> impl Iterator<Item = &str> {
 /// The line of `text` that byte `at` is on, without its ending as [`lines`] gives it, with the
 /// offset where it starts.
 pub fn line_around(text: &str, at: usize) -> (usize, &str) {
-    let bytes = text.as_bytes();
-    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
-    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+    let (start, end) = line_bounds(text, at);
     let line = &text[start..end];
     match end < text.len() {
         true => (start, line.strip_suffix('\r').unwrap_or(line)),
         false => (start, line),
     }
+}
+
+/// Where the line of `text` that byte `at` is on starts, and where it ends (its `\n`, or the end
+/// of the text).
+fn line_bounds(text: &str, at: usize) -> (usize, usize) {
+    let bytes = text.as_bytes();
+    let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |n| n + 1);
+    let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |n| at + n);
+    (start, end)
 }
 
 /// The 1-based number of the line of `text` that byte `offset` is on.
@@ -161,9 +168,7 @@ pub fn lines_at(
         if at < next_line {
             return None;
         }
-        let bytes = text.as_bytes();
-        let start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
-        let end = memchr::memchr(b'\n', &bytes[at..]).map_or(text.len(), |i| at + i);
+        let (start, end) = line_bounds(text, at);
         let newlines = memchr::memchr_iter(b'\n', &text.as_bytes()[counted.0..start]).count();
         counted = (start, counted.1 + newlines);
         next_line = end + 1;

@@ -19,40 +19,23 @@ static TEMPLATES: include_dir::Dir<'static> =
 
 /// The embedded template `id`.
 pub fn template(id: &str) -> Option<&'static str> {
-    static BY_ID: std::sync::OnceLock<Vec<(&'static str, &'static include_dir::File<'static>)>> =
+    static BY_ID: std::sync::OnceLock<Vec<(String, &'static include_dir::File<'static>)>> =
         std::sync::OnceLock::new();
-    let by_id = BY_ID.get_or_init(|| {
-        fn walk(
-            dir: &'static include_dir::Dir<'static>,
-            out: &mut Vec<(&'static str, &'static include_dir::File<'static>)>,
-        ) {
-            for file in dir.files() {
-                if let Some(id) = file.path().to_str() {
-                    out.push((id, file));
-                }
-            }
-            for sub in dir.dirs() {
-                walk(sub, out);
-            }
-        }
-        let mut by_id = Vec::new();
-        walk(&TEMPLATES, &mut by_id);
-        by_id.sort_unstable_by_key(|(id, _)| *id);
-        by_id
-    });
-    let at = by_id.binary_search_by(|(known, _)| (*known).cmp(id)).ok()?;
+    let by_id = BY_ID.get_or_init(embedded_files);
+    let at = by_id
+        .binary_search_by(|(known, _)| known.as_str().cmp(id))
+        .ok()?;
     by_id[at].1.contents_utf8()
 }
 
-/// Every embedded template as (id, text), sorted by id.
-fn all_templates() -> Vec<(String, &'static str)> {
-    fn walk(dir: &'static include_dir::Dir<'static>, out: &mut Vec<(String, &'static str)>) {
+/// Every embedded file with its id (its path under `templates/`, `/`-separated), sorted by id.
+fn embedded_files() -> Vec<(String, &'static include_dir::File<'static>)> {
+    fn walk(
+        dir: &'static include_dir::Dir<'static>,
+        out: &mut Vec<(String, &'static include_dir::File<'static>)>,
+    ) {
         for file in dir.files() {
-            if let Some(text) = file.contents_utf8()
-                && file.path().extension().is_some_and(|ext| ext == "j2")
-            {
-                out.push((file.path().to_string_lossy().replace('\\', "/"), text));
-            }
+            out.push((file.path().to_string_lossy().replace('\\', "/"), file));
         }
         for sub in dir.dirs() {
             walk(sub, out);
@@ -60,8 +43,17 @@ fn all_templates() -> Vec<(String, &'static str)> {
     }
     let mut out = Vec::new();
     walk(&TEMPLATES, &mut out);
-    out.sort();
+    out.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     out
+}
+
+/// Every embedded template as (id, text), sorted by id.
+fn all_templates() -> Vec<(String, &'static str)> {
+    embedded_files()
+        .into_iter()
+        .filter(|(_, file)| file.path().extension().is_some_and(|ext| ext == "j2"))
+        .filter_map(|(id, file)| Some((id, file.contents_utf8()?)))
+        .collect()
 }
 
 /// Largest template file read from a templates directory.
