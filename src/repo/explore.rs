@@ -4,11 +4,12 @@
 //! them run on worker threads.
 
 use foldhash::{HashSet, HashSetExt};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::path::Path;
 use std::sync::{Mutex, mpsc};
 
-use super::{Entry, Kind, Repo, entries_at, head, join};
+use super::{Entry, Kind, Repo, entries_at, head_in, join};
 
 /// One directory for a worker: the path as asked for and its real path under the root.
 type Job = (String, String);
@@ -169,6 +170,12 @@ fn start_workers<'scope, T: Send + 'scope>(
     started
 }
 
+thread_local! {
+    /// What a thread reads the files of a [`Repo::explore`] into: one buffer per thread, not
+    /// one allocation per file.
+    static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// How [`Repo::explore`] reads the files of one directory.
 struct Reader<'a, P, S> {
     root: &'a Path,
@@ -197,8 +204,11 @@ impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P,
             return None;
         }
         let one = |(at, (name, _)): (usize, &&(String, Entry))| {
-            let (text, _) = head(&self.root.join(join(real, name)), Kind::File, self.cap).ok()?;
-            Some((at, (join(rel, name), (self.scan)(&text))))
+            let path = self.root.join(join(real, name));
+            BUFFER.with_borrow_mut(|buffer| {
+                let (text, _) = head_in(&path, Kind::File, self.cap, buffer).ok()?;
+                Some((at, (join(rel, name), (self.scan)(text))))
+            })
         };
         let mut read: Vec<(usize, (String, F))> = if spread {
             let jobs: Vec<_> = picked.iter().enumerate().collect();

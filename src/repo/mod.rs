@@ -740,16 +740,54 @@ pub fn read_outside(path: &Path, cap: u64) -> Result<String, String> {
 /// when opened: up to the size `fstat` gave then, in one call when nothing interrupts it, with
 /// no further call to find its end (a file reporting size 0, as /proc does, is read to its end).
 fn read_regular(path: &Path, kind: Kind, limit: u64) -> Result<(Vec<u8>, bool), String> {
+    let mut bytes = Vec::new();
+    let (read, whole) = read_regular_into(path, kind, limit, &mut bytes)?;
+    bytes.truncate(read);
+    Ok((bytes, whole))
+}
+
+/// [`read_regular`] into the start of `buffer`, which is grown when the file is larger and
+/// never shrunk, so that reading many files one after another allocates and clears it only
+/// when a larger one comes: how many bytes of the file it now starts with, and whether that
+/// is the whole file.
+fn read_regular_into(
+    path: &Path,
+    kind: Kind,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(usize, bool), String> {
     regular(kind)?;
     let fail = |err: std::io::Error| format!("cannot read it: {err}");
-    let (file, size) = open_regular(path).map_err(fail)?;
+    let (mut file, size) = open_regular(path).map_err(fail)?;
     let most = limit.saturating_add(1);
-    let want = if size > 0 { size.min(most) } else { most };
-    let mut bytes = Vec::with_capacity(usize::try_from(size.min(most)).unwrap_or(0));
-    file.take(want).read_to_end(&mut bytes).map_err(fail)?;
-    let whole = bytes.len() as u64 <= limit;
-    bytes.truncate(usize::try_from(limit).unwrap_or(usize::MAX));
-    Ok((bytes, whole))
+    let read = match usize::try_from(size.min(most)) {
+        Ok(want) if want > 0 => {
+            if buffer.capacity() == 0 {
+                *buffer = vec![0; want];
+            } else if buffer.len() < want {
+                buffer.resize(want, 0);
+            }
+            let mut filled = 0;
+            while filled < want {
+                match file.read(&mut buffer[filled..want]) {
+                    Ok(0) => break,
+                    Ok(read) => filled += read,
+                    Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
+                    Err(err) => return Err(fail(err)),
+                }
+            }
+            filled
+        }
+        _ => {
+            buffer.clear();
+            file.take(most).read_to_end(buffer).map_err(fail)?
+        }
+    };
+    let whole = read as u64 <= limit;
+    Ok((
+        read.min(usize::try_from(limit).unwrap_or(usize::MAX)),
+        whole,
+    ))
 }
 
 /// The whole regular file at `path`, refused when it is larger than `cap`.
@@ -778,14 +816,30 @@ fn answered<T>(results: Vec<Option<T>>) -> Vec<T> {
 /// The first `limit` bytes of the regular file at `path` as UTF-8 text (a character cut at the
 /// end dropped, a leading byte-order mark too), with whether that is the whole file.
 fn head(path: &Path, kind: Kind, limit: u64) -> Result<(String, bool), String> {
-    let (mut bytes, whole) = read_regular(path, kind, limit)?;
-    if !whole
-        && let Err(err) = std::str::from_utf8(&bytes)
-        && err.error_len().is_none()
-    {
-        bytes.truncate(err.valid_up_to());
-    }
-    Ok((text(bytes)?, whole))
+    let mut bytes = Vec::new();
+    let (text, whole) = head_in(path, kind, limit, &mut bytes)?;
+    Ok((text.to_string(), whole))
+}
+
+/// [`head`] read into `buffer`, whose capacity is kept for the next file, the text borrowed
+/// from it: for reading many files one after another without an allocation each.
+fn head_in<'b>(
+    path: &Path,
+    kind: Kind,
+    limit: u64,
+    buffer: &'b mut Vec<u8>,
+) -> Result<(&'b str, bool), String> {
+    let (read, whole) = read_regular_into(path, kind, limit, buffer)?;
+    let bytes = &buffer[..read];
+    let not_text = || "is not UTF-8 text".to_string();
+    let valid = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(err) if !whole && err.error_len().is_none() => {
+            std::str::from_utf8(&bytes[..err.valid_up_to()]).map_err(|_| not_text())?
+        }
+        Err(_) => return Err(not_text()),
+    };
+    Ok((valid.strip_prefix('\u{feff}').unwrap_or(valid), whole))
 }
 
 /// Most threads [`Repo::map_heads`] reads on.
@@ -1109,6 +1163,33 @@ mod tests {
             read_outside(Path::new("/"), 10)
                 .unwrap_err()
                 .contains("directory")
+        );
+    }
+
+    #[test]
+    fn one_buffer_reads_files_of_any_size_one_after_another() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        std::fs::write(path("long"), "x".repeat(20_000)).unwrap();
+        std::fs::write(path("short"), "\u{feff}short").unwrap();
+        std::fs::write(path("cut"), "abcé").unwrap();
+        std::fs::write(path("empty"), "").unwrap();
+        std::fs::write(path("binary"), [0xff, 0xfe, 0x41]).unwrap();
+        let mut buffer = Vec::new();
+        let mut read = |name: &str, limit: u64| {
+            head_in(&path(name), Kind::File, limit, &mut buffer)
+                .map(|(text, whole)| (text.to_string(), whole))
+        };
+        assert_eq!(read("long", 1 << 20).unwrap(), ("x".repeat(20_000), true));
+        assert_eq!(read("short", 1 << 20).unwrap(), ("short".to_string(), true));
+        assert_eq!(read("long", 100).unwrap(), ("x".repeat(100), false));
+        assert_eq!(read("cut", 4).unwrap(), ("abc".to_string(), false));
+        assert_eq!(read("cut", 5).unwrap(), ("abcé".to_string(), true));
+        assert_eq!(read("empty", 10).unwrap(), (String::new(), true));
+        assert!(read("binary", 10).unwrap_err().contains("UTF-8"));
+        assert_eq!(
+            read_regular(&path("long"), Kind::File, 10).unwrap(),
+            (b"xxxxxxxxxx".to_vec(), false)
         );
     }
 
