@@ -283,76 +283,68 @@ pub fn directives(file: &str, text: &str) -> Result<Vec<Directive>, DetectError>
 /// Tokens of one line: words, "quoted" and `raw` strings, `(` and `)`; `//` starts a comment.
 fn tokenize(line: &str) -> Result<Vec<String>, String> {
     let mut tokens = Vec::new();
-    let mut chars = line.chars().peekable();
-    while let Some(&c) = chars.peek() {
+    let mut at = 0;
+    while let Some(c) = line[at..].chars().next() {
         match c {
-            c if c.is_whitespace() => {
-                chars.next();
-            }
-            '/' => {
-                chars.next();
-                if chars.peek() == Some(&'/') {
-                    break;
-                }
-                let mut word = String::from('/');
-                take_word(&mut chars, &mut word);
-                tokens.push(word);
-            }
+            c if c.is_whitespace() => at += c.len_utf8(),
+            '/' if line[at + 1..].starts_with('/') => break,
             '"' => {
-                chars.next();
+                let mut chars = line[at + 1..].char_indices();
                 let mut value = String::new();
                 loop {
                     match chars.next() {
                         None => return Err("unterminated quoted string".to_string()),
-                        Some('"') => break,
-                        Some('\\') => match chars.next() {
-                            Some(escaped) => value.push(escaped),
+                        Some((end, '"')) => {
+                            at += 1 + end + 1;
+                            break;
+                        }
+                        Some((_, '\\')) => match chars.next() {
+                            Some((_, escaped)) => value.push(escaped),
                             None => return Err("unterminated quoted string".to_string()),
                         },
-                        Some(other) => value.push(other),
+                        Some((_, other)) => value.push(other),
                     }
                 }
                 tokens.push(value);
             }
             '`' => {
-                chars.next();
-                let mut value = String::new();
-                loop {
-                    match chars.next() {
-                        None => return Err("unterminated raw string".to_string()),
-                        Some('`') => break,
-                        Some(other) => value.push(other),
-                    }
-                }
-                tokens.push(value);
+                let rest = &line[at + 1..];
+                let end = rest
+                    .find('`')
+                    .ok_or_else(|| "unterminated raw string".to_string())?;
+                tokens.push(rest[..end].to_string());
+                at += 1 + end + 1;
             }
             '(' | ')' => {
-                chars.next();
+                at += 1;
                 tokens.push(c.to_string());
             }
             _ => {
-                let mut word = String::new();
-                take_word(&mut chars, &mut word);
-                tokens.push(word);
+                let (word, end) = word(&line[at..]);
+                tokens.push(word.to_string());
+                match end {
+                    Some(end) => at += end,
+                    None => break,
+                }
             }
         }
     }
     Ok(tokens)
 }
 
-fn take_word(chars: &mut std::iter::Peekable<std::str::Chars>, word: &mut String) {
-    while let Some(&c) = chars.peek() {
-        if c.is_whitespace() || c == '(' || c == ')' || c == '"' || c == '`' {
-            break;
+/// The word `text` starts with (up to whitespace, a parenthesis or a quote) and where it ends
+/// in `text`; `None` for the end when a `//` comment starts inside it, which takes the rest of
+/// the line.
+fn word(text: &str) -> (&str, Option<usize>) {
+    for (at, c) in text.char_indices() {
+        if c.is_whitespace() || matches!(c, '(' | ')' | '"' | '`') {
+            return (&text[..at], Some(at));
         }
-        if c == '/' && word.ends_with('/') {
-            word.pop();
-            while chars.next().is_some() {}
-            break;
+        if c == '/' && at > 0 && text[..at].ends_with('/') {
+            return (&text[..at - 1], None);
         }
-        word.push(c);
-        chars.next();
     }
+    (text, Some(text.len()))
 }
 
 #[cfg(test)]
@@ -379,6 +371,23 @@ mod tests {
                 ("golang.org/x/sys", 10)
             ]
         );
+    }
+
+    #[test]
+    fn lines_split_into_words_strings_and_parentheses() {
+        let tokens = |line| tokenize(line).unwrap();
+        assert_eq!(
+            tokens("require (\tx.org/a v1.0.0 // indirect"),
+            ["require", "(", "x.org/a", "v1.0.0"]
+        );
+        assert_eq!(tokens("replace a/b//c => ./d"), ["replace", "a/b"]);
+        assert_eq!(tokens("use /abs/dir)x"), ["use", "/abs/dir", ")", "x"]);
+        assert_eq!(
+            tokens("module \"a\\\"b\" `r\\aw`\u{3000}é.ü"),
+            ["module", "a\"b", "r\\aw", "é.ü"]
+        );
+        assert_eq!(tokens("  // only a comment"), Vec::<String>::new());
+        assert_eq!(tokenize("x `open").unwrap_err(), "unterminated raw string");
     }
 
     #[test]
