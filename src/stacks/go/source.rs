@@ -201,12 +201,11 @@ pub fn is_buildable_name(name: &str) -> bool {
     if stem.ends_with("_test") || name.starts_with('_') || name.starts_with('.') {
         return false;
     }
-    let parts: Vec<&str> = stem.split('_').collect();
-    let os_suffix = |part: &str| OTHER_OS.contains(&part);
-    match parts.as_slice() {
-        [.., os, _arch] if os_suffix(os) => false,
-        [.., os] if parts.len() > 1 && os_suffix(os) => false,
-        _ => true,
+    let mut parts = stem.rsplit('_');
+    let last = parts.next().unwrap_or(stem);
+    match parts.next() {
+        Some(before) => !OTHER_OS.contains(&before) && !OTHER_OS.contains(&last),
+        None => true,
     }
 }
 
@@ -591,6 +590,9 @@ mod tests {
         assert!(!is_buildable_name("main_test.go"));
         assert!(!is_buildable_name("db_windows.go"));
         assert!(!is_buildable_name("db_darwin_arm64.go"));
+        assert!(!is_buildable_name("x_y_windows_amd64.go"));
+        assert!(is_buildable_name("windows.go"));
+        assert!(is_buildable_name("db_linux_amd64.go"));
         assert!(!is_buildable_name("README.md"));
     }
 }

@@ -316,7 +316,8 @@ struct Summary {
 
 /// What the package of `files` contributes to a main package as far as its files tell (what
 /// [`finish`] adds from the directory, and its imports, left for [`Scanned::summary`]), with
-/// the project package directories its imports name. Reads nothing: it runs on any thread.
+/// the project package directories its imports name, each once, where a file first imports
+/// it. Reads nothing: it runs on any thread.
 fn gather(
     modules: &[Module],
     files: &[(String, source::GoFile)],
@@ -397,8 +398,12 @@ fn gather(
     }
     summary.uses_cgo = uses_cgo;
     let mut locals = Vec::new();
+    let mut named = HashSet::default();
     for (rel, file) in files {
         for (import, line) in &file.imports {
+            if !named.insert(import.as_str()) {
+                continue;
+            }
             if let Some(local) = local_dir(modules, import) {
                 locals.push(facts::inside(rel, Some(*line), "import", "", &local));
             }
@@ -417,8 +422,10 @@ fn names_a_host(import: &str) -> bool {
 /// Adds to the summary of the package in `dir` what its directory tells: the embedded paths
 /// the sources do not hold and, when the package uses cgo, the C++ sources cgo compiles.
 fn finish(repo: &Repo, dir: &str, files: &[(String, source::GoFile)], summary: &mut Summary) {
-    for (rel, file) in files {
-    for (pattern, line) in &file.embeds {
+    let embeds = files
+        .iter()
+        .flat_map(|(rel, file)| file.embeds.iter().map(move |embed| (rel, embed)));
+    for (rel, (pattern, line)) in embeds {
         let path = pattern.trim_start_matches("all:");
         let top = path.split(['*', '?', '[']).next().unwrap_or("");
         let top = top.trim_end_matches('/');
@@ -429,7 +436,6 @@ fn finish(repo: &Repo, dir: &str, files: &[(String, source::GoFile)], summary: &
                 format!("embeds {path}, which the sources do not hold: a build step makes it"),
             ));
         }
-    }
     }
     if summary.uses_cgo {
         let cxx_sources = repo.list_dir(dir, |name, kind| {
