@@ -347,34 +347,34 @@ fn gather(
                 "#cgo directive links libstdc++",
             ));
         }
-        for (import, line) in &file.imports {
+        for (import, line) in file.imports.iter() {
             if !names_a_host(import) {
                 continue;
             }
             let stubbed = STUBBED_WITHOUT_CGO
                 .iter()
                 .find(|(module, _)| matching_module(&[module], import).is_some())
-                .filter(|_| file.blank_imports.contains(import));
+                .filter(|_| file.imports.blank(import));
             if let Some((module, driver)) = stubbed {
                 summary.stubbed.push((
                     driver,
                     Evidence::line(
                         rel.clone(),
-                        *line,
+                        line,
                         format!("imports {module}, which works only with cgo, and the program opens driver {driver}"),
                     ),
                 ));
             } else if let Some(module) = matching_module(CGO_MODULES, import) {
                 summary.cgo_imports.push(Evidence::line(
                     rel.clone(),
-                    *line,
+                    line,
                     format!("imports {module}, which builds only with cgo"),
                 ));
             }
             if let Some(module) = matching_module(CXX_MODULES, import) {
                 summary.cxx.push(Evidence::line(
                     rel.clone(),
-                    *line,
+                    line,
                     format!("imports {module}, which links C++"),
                 ));
             }
@@ -400,12 +400,12 @@ fn gather(
     let mut locals = Vec::new();
     let mut named = HashSet::default();
     for (rel, file) in files {
-        for (import, line) in &file.imports {
-            if !named.insert(import.as_str()) {
+        for (import, line) in file.imports.iter() {
+            if !named.insert(import) {
                 continue;
             }
             if let Some(local) = local_dir(modules, import) {
-                locals.push(facts::inside(rel, Some(*line), "import", "", &local));
+                locals.push(facts::inside(rel, Some(line), "import", "", &local));
             }
         }
     }
