@@ -132,6 +132,12 @@ pub fn expand(word: &str, env: &[(String, String)]) -> String {
     }
     let mut out = word.to_string();
     for (name, value) in env.iter().rev() {
+        if !out.contains('$') {
+            break;
+        }
+        if !out.contains(name.as_str()) {
+            continue;
+        }
         out = out.replace(&format!("${{{name}}}"), value);
         if !value.contains('$') {
             out = out.replace(&format!("${name}"), value);

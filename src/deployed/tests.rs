@@ -331,3 +331,16 @@ fn a_goreleaser_file_of_several_documents_is_not_read() {
     let (_dir, repo) = project(&[(".goreleaser.yml", two)]);
     assert_eq!(Deployed::read(&repo).builds_with("goreleaser").count(), 0);
 }
+
+#[test]
+fn variables_expand_from_the_last_set_and_through_each_other() {
+    let env: Vec<(String, String)> = [("A", "1"), ("B", "$A-2"), ("DIR", "/srv"), ("A", "3")]
+        .iter()
+        .map(|(name, value)| (name.to_string(), value.to_string()))
+        .collect();
+    assert_eq!(shell::expand("${DIR}/bin/${B}", &env), "/srv/bin/1-2");
+    assert_eq!(shell::expand("$B", &env), "$B");
+    assert_eq!(shell::expand("$A ${A}", &env), "3 3");
+    assert_eq!(shell::expand("$HOME/x", &env), "$HOME/x");
+    assert_eq!(shell::expand("plain", &env), "plain");
+}
