@@ -51,8 +51,8 @@ pub struct GoFile {
     pub drivers: Vec<(String, usize)>,
 }
 
-/// The import paths of a file, in order, held in one string: a file imports dozens, and a
-/// string each took most of the allocations of reading a project's packages.
+/// The import paths of a file, in order, held in one string rather than a string each: a file
+/// imports dozens, and a program's packages are hundreds of files.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Imports {
     /// The paths, one after another.
