@@ -279,7 +279,9 @@ impl Repo {
         Ok(Some(Resolved { real, kind, links }))
     }
 
-    /// `lstat` of `real` (a path of real segments under the root), once per run.
+    /// `lstat` of `real` (a path of real segments under the root), once per run; none for a
+    /// name the listing of its directory lacks (a listing for [`Repo::list_dir`] names every
+    /// entry but links it left out, and those were looked at when it was made).
     fn look(&self, real: &str) -> Look {
         if let Some(found) = self.looks.borrow().get(real) {
             return found.clone();
@@ -287,6 +289,13 @@ impl Repo {
         let (dir, name) = real.rsplit_once('/').unwrap_or(("", real));
         if let Some(Listing::Listed(Some(names))) = self.listings.borrow().get(dir)
             && !names.contains(name)
+        {
+            return Look::Missing;
+        }
+        if let Some(listed) = self.lists.borrow().get(dir)
+            && listed
+                .binary_search_by(|(known, _)| known.as_str().cmp(name))
+                .is_err()
         {
             return Look::Missing;
         }
@@ -1097,6 +1106,37 @@ mod tests {
             assert!(!repo.is_file(name));
         }
         assert!(repo.list_dir("", |_, _| true).iter().all(|n| n == "conf"));
+    }
+
+    #[test]
+    fn a_listed_directory_answers_as_its_entries_would() {
+        let (dir, repo) = project();
+        symlink("../secret.txt", repo.root().join("up.toml")).unwrap();
+        symlink("missing.toml", repo.root().join("broken.toml")).unwrap();
+        symlink("conf/real.toml", repo.root().join("alias.toml")).unwrap();
+        let fresh = Repo::new(dir.path().join("project"));
+        assert_eq!(
+            repo.list_dir("", |_, _| true),
+            ["alias.toml", "conf"],
+            "links leaving the root or leading nowhere are left out of the listing"
+        );
+        for name in [
+            "up.toml",
+            "broken.toml",
+            "alias.toml",
+            "conf",
+            "conf/real.toml",
+            "nothing.toml",
+            "nothing/x",
+        ] {
+            assert_eq!(
+                format!("{:?}", repo.kind(name)),
+                format!("{:?}", fresh.kind(name)),
+                "{name}"
+            );
+        }
+        assert!(repo.kind("up.toml").is_err());
+        assert_eq!(repo.kind("nothing.toml").unwrap(), None);
     }
 
     #[test]
