@@ -245,6 +245,13 @@ impl Engine {
         }
     }
 
+    /// The ID of the image `tag` names, if the engine has one.
+    pub fn image_id(&self, tag: &str) -> Option<String> {
+        self.output(&["image", "inspect", "-f", "{{.Id}}", tag], QUICK)
+            .ok()
+            .filter(|id| !id.is_empty())
+    }
+
     /// Runs the engine within `limit` with its standard output handed to `read` as it comes.
     pub fn stream<T: Send + 'static>(
         &self,
@@ -521,6 +528,7 @@ pub struct Made {
     containers: Vec<String>,
     networks: Vec<String>,
     images: Vec<String>,
+    replaced: Vec<String>,
     marker: Option<(PathBuf, crate::repo::Fresh)>,
     keep: bool,
 }
@@ -533,6 +541,7 @@ impl Made {
             containers: Vec::new(),
             networks: Vec::new(),
             images: Vec::new(),
+            replaced: Vec::new(),
             marker: None,
             keep,
         }
@@ -559,6 +568,12 @@ impl Made {
     /// Records an image to remove unless kept.
     pub fn image(&mut self, tag: &str) {
         self.images.push(tag.to_string());
+    }
+
+    /// Records the image a rebuild took a tag from (by its ID): left without a name, it is
+    /// removed at the end even when images are kept, unless something else still names it.
+    pub fn replaced(&mut self, id: &str) {
+        self.replaced.push(id.to_string());
     }
 
     /// Makes a file of a name nothing in the project has, at the root of the project at `root`
@@ -594,6 +609,9 @@ impl Drop for Made {
             for image in &self.images {
                 self.engine.cleanup(&["rmi", "-f", image]);
             }
+        }
+        for id in &self.replaced {
+            self.engine.cleanup(&["rmi", id]);
         }
     }
 }

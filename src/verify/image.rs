@@ -183,8 +183,12 @@ pub fn warm_rebuild(
             None,
         );
     }
+    let before = engine.image_id(tag);
     let rebuilt = engine.build(job, tag, &[]);
     made.remove_marker();
+    if let Some(old) = before.filter(|old| engine.image_id(tag).as_ref() != Some(old)) {
+        made.replaced(&old);
+    }
     let (log, took) = match rebuilt {
         Ok(done) => done,
         Err(failure) => {

@@ -5,11 +5,11 @@
 //! It never pushes, tags what it builds under a name it prints, gives every container a name it
 //! chose before starting it, bounds every engine call in time (a build by `--timeout`), and
 //! removes containers, networks and images when it ends (also on a time limit or Ctrl-C) unless
-//! `--keep`. The project is left as it was: the warm rebuild's change is a file of a fresh name,
-//! removed after. A credential file whose path could change the meaning of the engine's
-//! `--secret` value is refused (exit 2) before anything is built. `--env` and `--env-file`
-//! reach the application's containers only. Each check is printed as it ends, and a build's
-//! progress is shown on standard error while it runs.
+//! `--keep` (the image the warm rebuild took the tag from goes even then). The project is left as
+//! it was: the warm rebuild's change is a file of a fresh name, removed after. A credential file
+//! whose path could change the meaning of the engine's `--secret` value is refused (exit 2) before
+//! anything is built. `--env` and `--env-file` reach the application's containers only. Each check
+//! is printed as it ends, and a build's progress is shown on standard error while it runs.
 
 mod engine;
 mod image;

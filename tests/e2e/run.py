@@ -1363,8 +1363,28 @@ def run_cases(cases, keys):
     return [(case["name"], rows[case["name"]]) for case in cases]
 
 
+def untagged():
+    """The IDs of the images without a name that grew from a stand-in (they carry its label)."""
+    listed = run([DOCKER, "images", "-q", "--no-trunc", "--filter", "dangling=true",
+                  "--filter", f"label={LABEL}"]).stdout
+    return set(listed.split())
+
+
+def nothing_left(before):
+    """Every image the run built is gone or named: `verify` and the cases remove what they made,
+    including the image a rebuild took a tag from."""
+    left = untagged() - before
+    if left:
+        titles = sorted({run([DOCKER, "image", "inspect", "-f",
+                              '{{index .Config.Labels "org.opencontainers.image.title"}}', image],
+                             check=False).stdout.strip() or image[:19] for image in left})
+        raise RuntimeError(f"{len(left)} images without a name left behind: {', '.join(titles)}")
+    return "no image of the run left without a name"
+
+
 def main():
     selected = sys.argv[1:]
+    before = untagged()
     cases = [c for c in CASES if not selected or c["name"] in selected]
     # The run starts from an empty builder cache; its cases then share it (the cache mounts of
     # the module, crate and package downloads, and the builder stages two cases have in common).
@@ -1390,6 +1410,7 @@ def main():
     others += [(f"reproducible-{a}", lambda a=a: "two clean builds, same digests for its "
                 f"{reproducible_case(a, keys)} layers") for a in REPRODUCIBLE]
     others = [(name, check) for name, check in others if not selected or name in selected]
+    others += [("no-image-left", lambda: nothing_left(before))]
     others_failed = 0
     for name, check in others:
         log(f"case {name}")
