@@ -62,8 +62,16 @@ pub struct Imports {
     items: Vec<(usize, usize, bool)>,
 }
 
+/// Bytes of import paths a file's list starts with room for: a file of a program imports a
+/// dozen or two paths of 10 to 40 bytes, so most lists never grow.
+const IMPORTS_ROOM: usize = 512;
+
 impl Imports {
     fn push(&mut self, path: &str, line: usize, blank: bool) {
+        if self.items.is_empty() {
+            self.paths.reserve(IMPORTS_ROOM);
+            self.items.reserve(IMPORTS_ROOM / 16);
+        }
         self.paths.push_str(path);
         self.items.push((self.paths.len(), line, blank));
     }
@@ -277,7 +285,7 @@ fn read_header(text: &str, cgo: bool) -> (Header, usize, Option<usize>) {
     let mut generated_at = None;
     let mut at = 0;
     for (index, raw) in crate::lines::inclusive(text).enumerate() {
-        let line = raw.trim();
+        let line = raw.trim_ascii();
         if generated_at.is_none()
             && header.file.package.is_none()
             && line.starts_with("// Code generated ")
@@ -339,7 +347,9 @@ fn lines_with_colon_digit(text: &str) -> impl Iterator<Item = (&str, usize)> {
 impl GoFile {
     /// Reads a file's text for listen addresses, health routes, embed patterns and driver
     /// names, the first of each found, looking only at the lines that can hold one: a listen
-    /// address has a colon before a digit, every health route holds `/health`.
+    /// address has a colon before a digit, every health route holds `/health`, and only a file
+    /// that imports "embed" can hold a `//go:embed` directive (the go command refuses one
+    /// elsewhere).
     fn body(&mut self, text: &str) {
         if self.port.is_none() {
             self.port = lines_with_colon_digit(text)
@@ -352,7 +362,7 @@ impl GoFile {
                     .flatten()
             });
         }
-        if holds(text, "//go:embed ") {
+        if self.imports.iter().any(|(path, _)| path == "embed") && holds(text, "//go:embed ") {
             for (line, no) in lines_holding(text, "//go:embed ") {
                 self.embed_line(line, no);
             }
@@ -574,12 +584,20 @@ mod tests {
 
     #[test]
     fn the_body_is_read_where_it_can_hold_something() {
-        let text = "package main\r\n\r\nimport \"net/http\"\r\n\r\nvar x = map[string]int{\"a\": 1}\r\n\r\n//go:embed web/dist\r\nvar ui embed.FS\r\n\r\nfunc main() {\r\n\tsql.Open(\"sqlite3\", \"db\")\r\n\thttp.HandleFunc(\"/healthz\", ok)\r\n\thttp.ListenAndServe(\"0.0.0.0:8080\", nil)\r\n}\r\n";
+        let text = "package main\r\n\r\nimport _ \"embed\"\r\n\r\nvar x = map[string]int{\"a\": 1}\r\n\r\n//go:embed web/dist\r\nvar ui embed.FS\r\n\r\nfunc main() {\r\n\tsql.Open(\"sqlite3\", \"db\")\r\n\thttp.HandleFunc(\"/healthz\", ok)\r\n\thttp.ListenAndServe(\"0.0.0.0:8080\", nil)\r\n}\r\n";
         let file = scan(text);
         assert_eq!(file.embeds, [("web/dist".to_string(), 7)]);
         assert_eq!(file.drivers, [("\"sqlite3\"".to_string(), 11)]);
         assert_eq!(file.health, Some(("/healthz", 12)));
         assert_eq!(file.port, Some((8080, 13)));
+    }
+
+    #[test]
+    fn only_a_file_importing_embed_holds_embed_directives() {
+        let text = "package ui\n\nimport \"os\"\n\n//go:embed dist\nvar fs embed.FS\n";
+        assert_eq!(scan(text).embeds, []);
+        let text = text.replace("\"os\"", "(\n\t\"os\"\n\t_ \"embed\"\n)");
+        assert_eq!(scan(&text).embeds, [("dist".to_string(), 8)]);
     }
 
     #[test]
