@@ -81,6 +81,9 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
 }
 
 fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Result<u8, Error> {
+    if matches!(command, Command::Init(_) | Command::Check(_)) {
+        render::warm();
+    }
     match command {
         Command::Init(args) if args.all => monorepo::init(&args, &env, out),
         Command::Init(args) => init(&args, &env, out),

@@ -83,6 +83,67 @@ pub struct Templates {
     files: BTreeMap<String, PathBuf>,
 }
 
+/// The partials every stack's Dockerfile and .dockerignore use, compiled by [`warm`].
+const COMMON: &[&str] = &[
+    "partials/header.j2",
+    "partials/build-steps.j2",
+    "partials/exec.j2",
+    "partials/env.j2",
+    "partials/healthcheck.j2",
+    "partials/labels.j2",
+    "partials/dockerignore.j2",
+];
+
+/// The environment [`warm`] is compiling, for the next [`Templates::load`].
+static WARMING: std::sync::Mutex<Option<std::thread::JoinHandle<Environment<'static>>>> =
+    std::sync::Mutex::new(None);
+
+/// Starts compiling the partials every plan renders ([`COMMON`]) on a thread of its own, so
+/// that the compiling overlaps detection, which runs on the main thread; the next
+/// [`Templates::load`] takes the environment it made. Only embedded templates are compiled
+/// ahead, and a templates directory's files replace them as before.
+pub fn warm() {
+    let handle = std::thread::Builder::new()
+        .name("templates".to_string())
+        .spawn(|| {
+            let env = environment();
+            for id in COMMON {
+                let _ = env.get_template(id);
+            }
+            env
+        });
+    if let (Ok(handle), Ok(mut warming)) = (handle, WARMING.lock()) {
+        *warming = Some(handle);
+    }
+}
+
+/// The environment [`warm`] made, once it is done; none when nothing was warmed.
+fn warmed() -> Option<Environment<'static>> {
+    let handle = WARMING.lock().ok()?.take()?;
+    handle.join().ok()
+}
+
+/// The environment every rendering starts from: strict about undefined variables, blocks
+/// trimmed, the `compose_literal` filter, and the embedded templates loaded by id.
+fn environment() -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.set_syntax(
+        SyntaxConfig::builder()
+            .trim_blocks(true)
+            .lstrip_blocks(true)
+            .keep_trailing_newline(true)
+            .build()
+            .expect("default delimiters are valid"),
+    );
+    env.add_filter("compose_literal", compose_literal);
+    // Embedded templates are compiled when first used: compiling all of them took most of
+    // a run's instructions. A directory's templates are compiled at once, so a mistake in
+    // one is reported with its file even when this plan does not use it.
+    env.set_loader(|id| Ok(template(id).map(str::to_string)));
+    env
+}
+
 /// Template ids of a stack's Dockerfile and .dockerignore.
 pub fn stack_templates(stack: Stack) -> [String; 2] {
     [
@@ -95,21 +156,7 @@ impl Templates {
     /// The embedded templates, each overridden by `dir/<id>` when that file exists. Other `.j2`
     /// files in `dir` are available to `include` too.
     pub fn load(dir: Option<&Place>) -> Result<Templates, RenderError> {
-        let mut env = Environment::new();
-        env.set_undefined_behavior(UndefinedBehavior::Strict);
-        env.set_syntax(
-            SyntaxConfig::builder()
-                .trim_blocks(true)
-                .lstrip_blocks(true)
-                .keep_trailing_newline(true)
-                .build()
-                .expect("default delimiters are valid"),
-        );
-        env.add_filter("compose_literal", compose_literal);
-        // Embedded templates are compiled when first used: compiling all of them took most of
-        // a run's instructions. A directory's templates are compiled at once, so a mistake in
-        // one is reported with its file even when this plan does not use it.
-        env.set_loader(|id| Ok(template(id).map(str::to_string)));
+        let mut env = warmed().unwrap_or_else(environment);
         let mut files = BTreeMap::new();
         if let Some(dir) = dir {
             for (id, path, text) in custom_files(dir)? {
