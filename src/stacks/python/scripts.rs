@@ -48,6 +48,9 @@ pub fn run_by_the_project(
     project: &Project,
     candidates: &[Candidate],
 ) -> Option<Chosen> {
+    if candidates.is_empty() {
+        return None;
+    }
     let mentions = run_mentions(repo, &project.dir);
     let (candidate, source) = mentions
         .iter()
@@ -175,8 +178,10 @@ fn run_mentions(repo: &Repo, dir: &str) -> Vec<(String, String)> {
     mentions
 }
 
-/// The script a `python [-flags] FILE.py` command on this line runs.
+/// The script a `python [-flags] FILE.py` command on this line runs: only a line that holds
+/// `py` can name one.
 fn python_runs(line: &str) -> Option<String> {
+    memchr::memmem::find(line.as_bytes(), b"py")?;
     let words: Vec<&str> = line
         .split(|c: char| c.is_whitespace() || matches!(c, '`' | '"' | '\'' | '(' | ')'))
         .filter(|w| !w.is_empty())
