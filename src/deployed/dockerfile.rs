@@ -6,7 +6,7 @@
 
 use super::copied::{Copy, placed};
 use super::shell::{self, expand, expanded, launched};
-use super::{Base, Build, Deployed, Installed, Port, Run, Shipped, Source, base_name};
+use super::{Base, Build, Deployed, Env, Installed, Port, Run, Shipped, Source, base_name};
 use crate::evidence::Evidence;
 use crate::repo::{Repo, join};
 
@@ -132,12 +132,16 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
     let mut stages: Vec<Stage> = Vec::new();
     let mut builds = Vec::new();
     let mut installs: Vec<(usize, usize, String, usize)> = Vec::new();
+    // The environment of the last command that added no variable: its stage's index, how many
+    // variables the stage had set, and the shared copy.
+    let mut shared: Option<(usize, usize, Env)> = None;
     let logical = logical_lines(text);
+    let lines: Vec<&str> = text.lines().collect();
     let ends: Vec<usize> = logical
         .iter()
         .skip(1)
         .map(|(start, _)| start - 1)
-        .chain(std::iter::once(text.lines().count()))
+        .chain(std::iter::once(lines.len()))
         .collect();
     for ((line, logical), end) in logical.into_iter().zip(ends) {
         let (keyword, rest) = logical
@@ -206,11 +210,25 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
                 }
                 for (assigned, argv) in shell::commands(&body) {
                     for package in apt_packages(&argv) {
-                        let at = word_line(text, line, end, &package);
+                        let at = word_line(&lines, line, end, &package);
                         installs.push((current, line, package, at));
                     }
-                    let mut env = stage.env.clone();
-                    env.extend(assigned);
+                    let env: Env = if assigned.is_empty() {
+                        match &shared {
+                            Some((at, set, env)) if *at == current && *set == stage.env.len() => {
+                                env.clone()
+                            }
+                            _ => {
+                                let env: Env = stage.env.as_slice().into();
+                                shared = Some((current, stage.env.len(), env.clone()));
+                                env
+                            }
+                        }
+                    } else {
+                        let mut env = stage.env.clone();
+                        env.extend(assigned);
+                        env.into()
+                    };
                     let argv = argv.iter().map(|w| expand(w, &env)).collect();
                     builds.push(Build {
                         argv,
@@ -296,9 +314,10 @@ fn apt_packages(argv: &[String]) -> Vec<String> {
 
 /// The line (1-based) between `from` and `to` where `word` stands as a word of its own, comment
 /// lines passed over; `from` when none does.
-fn word_line(text: &str, from: usize, to: usize, word: &str) -> usize {
+fn word_line(lines: &[&str], from: usize, to: usize, word: &str) -> usize {
     let separator = |c: char| c.is_whitespace() || matches!(c, '\\' | '"' | '\'' | ';' | '&' | '|');
-    text.lines()
+    lines
+        .iter()
         .enumerate()
         .take(to)
         .skip(from.saturating_sub(1))

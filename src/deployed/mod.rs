@@ -40,6 +40,9 @@ pub enum Source {
     Supervisor,
 }
 
+/// A build's variables, name and value, in the order they are set (a later one wins).
+pub type Env = std::rc::Rc<[(String, String)]>;
+
 /// A command the project's deployment starts, launchers (`tini`, `dumb-init`, `gosu`, `sh -c`,
 /// `exec`, `env`) already taken off.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,8 +63,9 @@ pub struct Run {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Build {
     pub argv: Vec<String>,
-    /// `ENV` and `ARG` defaults of its stage and `VAR=value` words in front of it.
-    pub env: Vec<(String, String)>,
+    /// `ENV` and `ARG` defaults of its stage and `VAR=value` words in front of it, shared by
+    /// the commands of a stage that add none (a stage sets dozens, and runs dozens).
+    pub env: Env,
     pub source: Source,
     pub evidence: Evidence,
 }

@@ -126,7 +126,7 @@ fn push_builds(deployed: &mut Deployed, line: &str, source: Source, file: &str, 
     for (env, argv) in commands(line) {
         deployed.builds.push(Build {
             argv,
-            env,
+            env: env.into(),
             source,
             evidence: match at {
                 Some(line) => Evidence::line(file, line, "build command"),
@@ -213,14 +213,14 @@ fn goreleaser(file: &str, text: &str, deployed: &mut Deployed) {
             argv.extend(["-o".to_string(), binary.to_string()]);
         }
         argv.push(main);
-        let env = strings(build.get("env"))
+        let env: Vec<(String, String)> = strings(build.get("env"))
             .iter()
             .filter_map(|w| super::shell::assignment(w))
             .collect();
         let at = nth_line(text, "main:", index).or_else(|| line_of(text, 0, "builds:"));
         deployed.builds.push(Build {
             argv,
-            env,
+            env: env.into(),
             source: Source::Goreleaser,
             evidence: match at {
                 Some(line) => Evidence::line(file, line, "goreleaser build"),

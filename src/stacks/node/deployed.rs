@@ -71,7 +71,7 @@ mod tests {
         Deployed {
             builds: vec![Build {
                 argv: argv.iter().map(|word| word.to_string()).collect(),
-                env: Vec::new(),
+                env: Vec::new().into(),
                 source: Source::Dockerfile,
                 evidence: Evidence::line("Dockerfile", 7, "RUN"),
             }],
