@@ -510,6 +510,7 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
         return BTreeSet::new();
     }
     let (prefix, suffix, part) = (format!("{feature}-"), format!("-{feature}"), format!("-{feature}-"));
+    let finder = memchr::memmem::Finder::new(feature.as_bytes());
     lock.packages()
         .map(|(name, _)| name)
         .filter(|name| {
@@ -518,7 +519,7 @@ pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
             } else {
                 (*name).into()
             };
-            name.contains(feature.as_str())
+            finder.find(name.as_bytes()).is_some()
                 && !name.ends_with("-sys")
                 && !name.ends_with("-src")
                 && (*name == feature
