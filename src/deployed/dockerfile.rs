@@ -68,14 +68,14 @@ struct Stage {
     runs: Vec<usize>,
 }
 
-/// The logical lines of a Dockerfile: continuations joined, comments and heredoc bodies
-/// dropped; each with the number of its first line.
-fn logical_lines(text: &str) -> Vec<(usize, String)> {
+/// The logical lines of a Dockerfile (its `lines`): continuations joined, comments and heredoc
+/// bodies dropped; each with the number of its first line.
+fn logical_lines(lines: &[&str]) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut start = 0;
     let mut heredoc: Option<String> = None;
-    for (index, raw) in text.lines().enumerate() {
+    for (index, raw) in lines.iter().enumerate() {
         if let Some(end) = &heredoc {
             if raw.trim() == end {
                 heredoc = None;
@@ -135,8 +135,8 @@ pub fn read(repo: &Repo, file: &str, text: &str, deployed: &mut Deployed) {
     // The environment of the last command that added no variable: its stage's index, how many
     // variables the stage had set, and the shared copy.
     let mut shared: Option<(usize, usize, Env)> = None;
-    let logical = logical_lines(text);
     let lines: Vec<&str> = text.lines().collect();
+    let logical = logical_lines(&lines);
     let ends: Vec<usize> = logical
         .iter()
         .skip(1)
