@@ -1,7 +1,7 @@
 //! Parallel exploration of a graph of directories, such as Go packages and the packages they
 //! import: every directory is resolved inside the root on the calling thread, as every path
-//! is; only its listing, the reads of the regular files asked for and what the caller makes of
-//! them run on worker threads.
+//! is; its listing, the reads of the regular files asked for and what the caller makes of them
+//! run on worker threads, and on the calling thread while it has nothing else to do.
 
 use foldhash::{HashSet, HashSetExt};
 use std::cell::RefCell;
@@ -80,8 +80,18 @@ impl Repo {
                 if pending == 0 {
                     break;
                 }
-                let Ok(done) = done_rx.recv() else {
-                    break;
+                // A result first, for the directories it leads to; then a job no worker has
+                // taken yet; waiting only when there is neither.
+                let helped = || jobs.try_lock().ok().and_then(|rx| rx.try_recv().ok());
+                let done = match done_rx.try_recv() {
+                    Ok(done) => done,
+                    Err(_) => match helped() {
+                        Some(job) => work(job, false),
+                        None => match done_rx.recv() {
+                            Ok(done) => done,
+                            Err(_) => break,
+                        },
+                    },
                 };
                 pending -= 1;
                 self.take(done, &mut walk);
@@ -138,8 +148,9 @@ struct Walk<T> {
 /// thread, where starting threads would cost more than they save.
 const WORKERS_FROM: usize = 8;
 
-/// Starts the workers of a [`Repo::explore`], as many as [`super::readers`] allows: each takes
-/// the next job, does `work` and sends back what it gives. How many started.
+/// Starts the workers of a [`Repo::explore`], one fewer than [`super::readers`] allows (the
+/// calling thread takes jobs too): each takes the next job, does `work` and sends back what it
+/// gives. How many started.
 fn start_workers<'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
     jobs: &'scope Mutex<mpsc::Receiver<Job>>,
@@ -147,7 +158,7 @@ fn start_workers<'scope, T: Send + 'scope>(
     work: &'scope (impl Fn(Job, bool) -> Done<T> + Sync),
 ) -> usize {
     let mut started = 0;
-    for _ in 0..super::readers() {
+    for _ in 1..super::readers() {
         let done_tx = done_tx.clone();
         let spawned = std::thread::Builder::new()
             .stack_size(256 << 10)
