@@ -27,9 +27,20 @@ pub fn candidates(repo: &Repo) -> Vec<String> {
     found
 }
 
-/// Reads one compose file into `deployed`; returns the Dockerfiles its services build.
-pub fn read(file: &str, text: &str, deployed: &mut Deployed) -> Vec<String> {
-    let Ok(document) = serde_yaml_ng::from_str::<Value>(text) else {
+/// A compose file's text as YAML; `None` when it is not YAML.
+pub fn parse(text: &str) -> Option<Value> {
+    serde_yaml_ng::from_str::<Value>(text).ok()
+}
+
+/// Reads one compose file (its text and [`parse`] of it) into `deployed`; returns the
+/// Dockerfiles its services build.
+pub fn read(
+    file: &str,
+    text: &str,
+    document: Option<Value>,
+    deployed: &mut Deployed,
+) -> Vec<String> {
+    let Some(document) = document else {
         return Vec::new();
     };
     let Some(services) = document.get("services").and_then(Value::as_mapping) else {

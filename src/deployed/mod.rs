@@ -132,9 +132,12 @@ impl Deployed {
     pub fn read(repo: &Repo) -> Deployed {
         let mut deployed = Deployed::default();
         let mut dockerfiles = dockerfile::candidates(repo);
-        for file in compose::candidates(repo) {
-            if let Some(text) = deployed.text(repo, &file) {
-                dockerfiles.extend(compose::read(&file, &text, &mut deployed));
+        let composes = compose::candidates(repo);
+        let parsed = repo.map_texts(&composes, CAP, compose::parse);
+        for (file, parsed) in composes.iter().zip(parsed) {
+            if let Ok(Some((text, document))) = parsed {
+                deployed.saw(file);
+                dockerfiles.extend(compose::read(file, &text, document, &mut deployed));
             }
         }
         for file in platform::candidates(repo) {
@@ -176,10 +179,15 @@ impl Deployed {
     /// The text of a descriptor, recording that it was read; `None` when it cannot be read.
     fn text(&mut self, repo: &Repo, file: &str) -> Option<String> {
         let text = repo.read_text(file, CAP).ok()??;
+        self.saw(file);
+        Some(text)
+    }
+
+    /// Records that the descriptor `file` was read.
+    fn saw(&mut self, file: &str) {
         if !self.files.iter().any(|seen| seen == file) {
             self.files.push(file.to_string());
         }
-        Some(text)
     }
 
     /// `self` followed by `other`.

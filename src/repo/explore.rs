@@ -223,7 +223,7 @@ impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P,
         };
         let mut read: Vec<(usize, (String, F))> = if spread {
             let jobs: Vec<_> = picked.iter().enumerate().collect();
-            super::in_parallel(&jobs, |job| one(*job))
+            super::in_parallel(&jobs, super::PARALLEL_FROM, |job| one(*job))
                 .into_iter()
                 .collect::<Option<_>>()?
         } else {

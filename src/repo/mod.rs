@@ -460,8 +460,8 @@ impl Repo {
     }
 
     /// [`Repo::text`] of each of `rels`, mapped by `f`, in the order of `rels`, the reads and
-    /// `f` run in parallel as [`Repo::map_heads`] runs them: for the many manifests of a large
-    /// workspace. Each text read here is kept for [`Repo::text`] too, and handed to `f` with
+    /// `f` run in parallel as [`Repo::map_heads`] runs them, from two texts on (`f` parses):
+    /// for the manifests of a workspace, the compose files of a project. Each text read here is kept for [`Repo::text`] too, and handed to `f` with
     /// what `f` makes of it.
     pub fn map_texts<T: Send>(
         &self,
@@ -485,7 +485,7 @@ impl Repo {
             });
             (*index, mapped)
         };
-        for (index, mapped) in in_parallel(&jobs, work) {
+        for (index, mapped) in in_parallel(&jobs, PARSED_PARALLEL_FROM, work) {
             let rel = &rels[index];
             let mapped = mapped
                 .map(|(text, made)| Some((Rc::new(text), made)))
@@ -537,7 +537,7 @@ impl Repo {
                 .map_err(|cause| refusal(&rels[*index], &cause));
             (*index, mapped)
         };
-        for (index, mapped) in in_parallel(&jobs, work) {
+        for (index, mapped) in in_parallel(&jobs, PARALLEL_FROM, work) {
             results[index] = Some(mapped);
         }
         answered(results)
@@ -624,7 +624,9 @@ impl Repo {
             return;
         }
         let root = &self.root;
-        let read = in_parallel(&reals, |real| (real.clone(), entries_at(root, real)));
+        let read = in_parallel(&reals, PARALLEL_FROM, |real| {
+            (real.clone(), entries_at(root, real))
+        });
         for (real, entries) in read {
             self.keep_listing(&real, entries);
         }
@@ -855,6 +857,9 @@ fn head_in<'b>(
 const READERS: usize = 4;
 /// Fewest files worth a second thread: below this, starting it costs more than it saves.
 const PARALLEL_FROM: usize = 16;
+/// Fewest texts worth a second thread when each is parsed as it is read ([`Repo::map_texts`]):
+/// parsing a manifest or a compose file costs more than starting a thread.
+const PARSED_PARALLEL_FROM: usize = 2;
 
 /// How many threads read at once: as many as the machine offers, at most [`READERS`].
 fn readers() -> usize {
@@ -884,14 +889,10 @@ pub fn at_once<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -
 }
 
 /// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
-/// one when there are few jobs), each taking the next job not yet taken: the results in no
-/// particular order.
-fn in_parallel<J: Sync, R: Send>(jobs: &[J], work: impl Fn(&J) -> R + Sync) -> Vec<R> {
-    let threads = if jobs.len() < PARALLEL_FROM {
-        1
-    } else {
-        readers()
-    };
+/// one when there are fewer than `from` jobs), each taking the next job not yet taken: the
+/// results in no particular order.
+fn in_parallel<J: Sync, R: Send>(jobs: &[J], from: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+    let threads = if jobs.len() < from { 1 } else { readers() };
     if threads == 1 {
         return jobs.iter().map(work).collect();
     }
