@@ -409,7 +409,7 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The packages reached, never going into a crate named in `cut` (see [`named_for`]). A
+    /// The packages reached, never going into a crate named in `cut` (see [`Names::named_for`]). A
     /// lock without edges from the project's packages (written by hand, or by a tool that
     /// drops them) reaches every package in it.
     pub fn reach<'c>(&self, cut: impl IntoIterator<Item = &'c String>) -> Reached<'a> {
@@ -499,36 +499,83 @@ fn reachable(
         .collect()
 }
 
-/// The crates of the lock named for a dependency feature `feature`: the crate of that name (the
-/// optional dependency a feature of the same name turns on) and those that carry it as a
-/// hyphenated part of their name (`tokio-openssl`, `openssl-probe` for `openssl`). Crates that
-/// link or build the native code themselves (`-sys`, `-src`) are not among them: they count as
-/// reached when another route leads to them.
-pub fn named_for(lock: &Lock, feature: &str) -> BTreeSet<String> {
-    let feature = feature.replace('_', "-");
-    if feature.is_empty() {
-        return BTreeSet::new();
+/// The package names of a lock, each with `_` written `-`, one after another in one text: what
+/// [`Names::named_for`] searches once per feature, instead of each name once per feature.
+pub struct Names<'a> {
+    /// The names as the lock spells them.
+    names: Vec<&'a str>,
+    /// The names with `-` for `_`, one after another, each followed by a newline.
+    dashed: String,
+    /// Where each name starts in `dashed`.
+    starts: Vec<usize>,
+}
+
+impl<'a> Names<'a> {
+    /// The names of the packages of `lock`.
+    pub fn of(lock: &'a Lock) -> Names<'a> {
+        let names: Vec<&str> = lock.packages().map(|(name, _)| name).collect();
+        let mut dashed = String::with_capacity(names.iter().map(|name| name.len() + 1).sum());
+        let mut starts = Vec::with_capacity(names.len());
+        for name in &names {
+            starts.push(dashed.len());
+            dashed.extend(name.chars().map(|c| if c == '_' { '-' } else { c }));
+            dashed.push('\n');
+        }
+        Names {
+            names,
+            dashed,
+            starts,
+        }
     }
-    let (prefix, suffix, part) = (format!("{feature}-"), format!("-{feature}"), format!("-{feature}-"));
-    let finder = memchr::memmem::Finder::new(feature.as_bytes());
-    lock.packages()
-        .map(|(name, _)| name)
-        .filter(|name| {
-            let name: std::borrow::Cow<str> = if name.contains('_') {
-                name.replace('_', "-").into()
-            } else {
-                (*name).into()
-            };
-            finder.find(name.as_bytes()).is_some()
-                && !name.ends_with("-sys")
+
+    /// The crates named for a dependency feature `feature`: the crate of that name (the
+    /// optional dependency a feature of the same name turns on) and those that carry it as a
+    /// hyphenated part of their name (`tokio-openssl`, `openssl-probe` for `openssl`). Crates
+    /// that link or build the native code themselves (`-sys`, `-src`) are not among them: they
+    /// count as reached when another route leads to them.
+    pub fn named_for(&self, feature: &str) -> BTreeSet<String> {
+        let feature = feature.replace('_', "-");
+        if feature.is_empty() {
+            return BTreeSet::new();
+        }
+        let (prefix, suffix, part) = (format!("{feature}-"), format!("-{feature}"), format!("-{feature}-"));
+        let named = |name: &str| {
+            !name.ends_with("-sys")
                 && !name.ends_with("-src")
-                && (*name == feature
+                && (name == feature
                     || name.starts_with(&prefix)
                     || name.ends_with(&suffix)
                     || name.contains(&part))
-        })
-        .map(str::to_string)
-        .collect()
+        };
+        let finder = memchr::memmem::Finder::new(feature.as_bytes());
+        let mut found = BTreeSet::new();
+        if feature.contains('\n') || self.names.iter().any(|name| name.contains('\n')) {
+            for (at, start) in self.starts.iter().enumerate() {
+                let name = &self.dashed[*start..self.end(at)];
+                if finder.find(name.as_bytes()).is_some() && named(name) {
+                    found.insert(self.names[at].to_string());
+                }
+            }
+            return found;
+        }
+        let mut last = None;
+        for hit in finder.find_iter(self.dashed.as_bytes()) {
+            let at = self.starts.partition_point(|start| *start <= hit) - 1;
+            if last == Some(at) {
+                continue;
+            }
+            last = Some(at);
+            if named(&self.dashed[self.starts[at]..self.end(at)]) {
+                found.insert(self.names[at].to_string());
+            }
+        }
+        found
+    }
+
+    /// Where the `at`th name ends in `dashed`, before its newline.
+    fn end(&self, at: usize) -> usize {
+        self.starts.get(at + 1).map_or(self.dashed.len(), |next| *next) - 1
+    }
 }
 
 /// Classifies the graph. `sqlite_bundled` says whether the manifests ask for SQLite's bundled build.
@@ -683,7 +730,7 @@ mod tests {
     fn crates_named_for_a_feature() {
         let text = "[[package]]\nname = \"app\"\ndependencies = [\"web\", \"native-tls\"]\n\n[[package]]\nname = \"web\"\ndependencies = [\"openssl\", \"tokio-openssl\"]\n\n[[package]]\nname = \"tokio-openssl\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"openssl\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"native-tls\"\ndependencies = [\"openssl-sys\"]\n\n[[package]]\nname = \"openssl-sys\"\n\n[[package]]\nname = \"opensslx\"\n";
         let lock = read(text).unwrap();
-        let named = named_for(&lock, "openssl");
+        let named = Names::of(&lock).named_for("openssl");
         assert_eq!(
             named.iter().map(String::as_str).collect::<Vec<_>>(),
             ["openssl", "tokio-openssl"]
@@ -694,6 +741,23 @@ mod tests {
         let only_web = ["web".to_string()];
         let reached = reachable(&lock, &only_web, &BTreeMap::new(), &named);
         assert!(!reached.contains_key("openssl-sys"));
+    }
+
+    #[test]
+    fn names_are_matched_dashed_and_given_as_locked() {
+        let text = "[[package]]\nname = \"app\"\n\n[[package]]\nname = \"tokio_openssl\"\n\n[[package]]\nname = \"openssl_probe\"\n\n[[package]]\nname = \"openssl\"\n\n[[package]]\nname = \"not-openssl-sys\"\n";
+        let lock = read(text).unwrap();
+        let names = Names::of(&lock);
+        assert_eq!(
+            names.named_for("openssl").into_iter().collect::<Vec<_>>(),
+            ["openssl", "openssl_probe", "tokio_openssl"]
+        );
+        assert_eq!(
+            names.named_for("openssl_probe").into_iter().collect::<Vec<_>>(),
+            ["openssl_probe"]
+        );
+        assert!(names.named_for("").is_empty());
+        assert!(names.named_for("l\nt").is_empty());
     }
 
     #[test]

@@ -254,7 +254,7 @@ impl RustFacts {
 
     /// The dependency features the packages forward only from features `requested` (with
     /// the defaults) leaves off, each with the crates of `graph` named for it (see
-    /// [`lock::named_for`]). A feature an enabled feature also forwards, one a dependency's
+    /// [`lock::Names::named_for`]). A feature an enabled feature also forwards, one a dependency's
     /// declaration asks for, or one named like a direct dependency or a package of the project
     /// (which may be linked anyway) is not among them; none is while a member's manifest is
     /// missing (a submodule not checked out), since it may ask for any of them.
@@ -278,6 +278,7 @@ impl RustFacts {
         };
         let mut routes: Vec<(Evidence, BTreeSet<String>)> = Vec::new();
         let mut seen = BTreeSet::new();
+        let mut names = None;
         for (package, feature, item) in off {
             let Some((_, name)) = item.split_once('/') else {
                 continue;
@@ -285,7 +286,9 @@ impl RustFacts {
             if on.contains(name) || direct(name) || !seen.insert(name.to_string()) {
                 continue;
             }
-            let crates = lock::named_for(graph, name);
+            let crates = names
+                .get_or_insert_with(|| lock::Names::of(graph))
+                .named_for(name);
             if crates.is_empty() {
                 continue;
             }
