@@ -360,7 +360,7 @@ pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
     let lower = text.to_ascii_lowercase();
     let mut hits: Vec<usize> = words
         .iter()
-        .flat_map(|word| lower.match_indices(word).map(|(at, _)| at))
+        .flat_map(|word| memchr::memmem::find_iter(lower.as_bytes(), word.as_bytes()))
         .collect();
     hits.sort_unstable();
     crate::lines::lines_at(text, 1, hits.into_iter()).find_map(|(line, number)| {
