@@ -365,7 +365,9 @@ pub fn port_after_word(text: &str, words: &[&str]) -> Option<(u16, usize)> {
     hits.sort_unstable();
     crate::lines::lines_at(text, 1, hits.into_iter()).find_map(|(line, number)| {
         let lower = line.to_ascii_lowercase();
-        let at = words.iter().find_map(|word| lower.find(word))?;
+        let at = words
+            .iter()
+            .find_map(|word| memchr::memmem::find(lower.as_bytes(), word.as_bytes()))?;
         let digits: String = line[at..]
             .chars()
             .skip_while(|c| !c.is_ascii_digit())

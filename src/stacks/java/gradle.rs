@@ -33,7 +33,8 @@ fn quoted(line: &str) -> Vec<&str> {
 
 /// The line without a trailing `//` comment.
 fn code(line: &str) -> &str {
-    line.split("//").next().unwrap_or("").trim()
+    let code = memchr::memmem::find(line.as_bytes(), b"//").map_or(line, |at| &line[..at]);
+    code.trim()
 }
 
 /// The first text for which `find` answers, with its 1-based line.
