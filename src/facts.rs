@@ -326,7 +326,7 @@ pub const HEALTH_ROUTES: &[&str] = &["/healthz", "/api/health", "/health"];
 /// The first health route the text names as a whole string literal (`"/healthz"`, `'/health'`,
 /// `` `/api/health` ``), with its line.
 pub fn health_route(text: &str) -> Option<(&'static str, usize)> {
-    let hits = text.match_indices(HEALTH_STEM).map(|(at, _)| at);
+    let hits = memchr::memmem::find_iter(text.as_bytes(), HEALTH_STEM.as_bytes());
     crate::lines::lines_at(text, 1, hits).find_map(|(line, number)| {
         HEALTH_ROUTES
             .iter()

@@ -799,7 +799,8 @@ fn port_of(repo: &Repo, src: &str) -> Result<Option<(u16, Evidence)>, DetectErro
 }
 
 fn socket_tuple_port(line: &str) -> Option<u16> {
-    let start = line.find("], ")? + 3;
+    let bytes = line.as_bytes();
+    let start = memchr::memchr_iter(b']', bytes).find(|at| bytes[at + 1..].starts_with(b", "))? + 3;
     let digits: String = line[start..]
         .chars()
         .take_while(char::is_ascii_digit)
