@@ -461,8 +461,8 @@ impl Repo {
 
     /// [`Repo::text`] of each of `rels`, mapped by `f`, in the order of `rels`, the reads and
     /// `f` run in parallel as [`Repo::map_heads`] runs them, from two texts on (`f` parses):
-    /// for the manifests of a workspace, the compose files of a project. Each text read here is kept for [`Repo::text`] too, and handed to `f` with
-    /// what `f` makes of it.
+    /// for the manifests of a workspace, the compose files of a project. Each text read here is
+    /// kept for [`Repo::text`] too, and handed to `f` with what `f` makes of it.
     pub fn map_texts<T: Send>(
         &self,
         rels: &[String],

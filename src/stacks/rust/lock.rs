@@ -409,9 +409,9 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// The packages reached, never going into a crate named in `cut` (see [`Names::named_for`]). A
-    /// lock without edges from the project's packages (written by hand, or by a tool that
-    /// drops them) reaches every package in it.
+    /// The packages reached, never going into a crate named in `cut` (see
+    /// [`Names::named_for`]). A lock without edges from the project's packages (written by
+    /// hand, or by a tool that drops them) reaches every package in it.
     pub fn reach<'c>(&self, cut: impl IntoIterator<Item = &'c String>) -> Reached<'a> {
         let lock = self.lock;
         if !lock.linked(&self.roots) {
@@ -508,6 +508,9 @@ pub struct Names<'a> {
     dashed: String,
     /// Where each name starts in `dashed`.
     starts: Vec<usize>,
+    /// Whether a name holds a newline (a lock written by hand may), so that `dashed` cannot be
+    /// searched across names at once.
+    newline: bool,
 }
 
 impl<'a> Names<'a> {
@@ -521,10 +524,12 @@ impl<'a> Names<'a> {
             dashed.extend(name.chars().map(|c| if c == '_' { '-' } else { c }));
             dashed.push('\n');
         }
+        let newline = names.iter().any(|name| name.contains('\n'));
         Names {
             names,
             dashed,
             starts,
+            newline,
         }
     }
 
@@ -549,7 +554,7 @@ impl<'a> Names<'a> {
         };
         let finder = memchr::memmem::Finder::new(feature.as_bytes());
         let mut found = BTreeSet::new();
-        if feature.contains('\n') || self.names.iter().any(|name| name.contains('\n')) {
+        if self.newline || feature.contains('\n') {
             for (at, start) in self.starts.iter().enumerate() {
                 let name = &self.dashed[*start..self.end(at)];
                 if finder.find(name.as_bytes()).is_some() && named(name) {
