@@ -3,8 +3,10 @@
 and to disk, check), the monorepo fixture (init --all, check --all), every hostile manifest of
 the structure check and every repository-boundary case, and fails on any path opened, stat-ed,
 listed, linked or written outside the project root. Allowed outside it: the binary and what the
-loader reads for it (/etc/ld.so.*, shared libraries, /proc/self), and paths the person running
-shiplight names on the command line (--templates, --digests, --config). cargo metadata is
+loader reads for it (/etc/ld.so.*, shared libraries, /proc/self), what the standard library
+reads to count the processors the process may use before reading on several threads (its CPU
+affinity and cgroup quota: /sys/devices/system/cpu, /sys/fs/cgroup), and paths the person
+running shiplight names on the command line (--templates, --digests, --config). cargo metadata is
 switched off (SHIPLIGHT_CARGO_METADATA=never); it is cargo's reading, not shiplight's.
 
 `verify` runs a container engine as a child, which `strace -f` follows. The path check covers
@@ -32,7 +34,7 @@ FIXTURES = ROOT / "tests" / "fixtures"
 sys.path.insert(0, str(ROOT / "tests" / "structure"))
 
 LOADER = ("/etc/ld.so.cache", "/etc/ld.so.preload", "/lib/", "/lib64/", "/usr/lib/", "/usr/lib64/",
-          "/proc/self/", "/sys/devices/system/cpu", "/dev/null", "/dev/tty")
+          "/proc/self/", "/sys/devices/system/cpu", "/sys/fs/cgroup", "/dev/null", "/dev/tty")
 CALL = re.compile(r"^(\d+)\s+(\w+)\((.*)\)\s+=")
 EXECVE = re.compile(r'^(\d+)\s+execve\("((?:[^"\\]|\\.)*)"')
 PATH_ARG = re.compile(r'(?:(AT_FDCWD|\d+)<([^>]*)>, )?"((?:[^"\\]|\\.)*)"')
