@@ -508,9 +508,6 @@ pub struct Names<'a> {
     dashed: String,
     /// Where each name starts in `dashed`.
     starts: Vec<usize>,
-    /// Whether a name holds a newline (a lock written by hand may), so that `dashed` cannot be
-    /// searched across names at once.
-    newline: bool,
 }
 
 impl<'a> Names<'a> {
@@ -524,12 +521,10 @@ impl<'a> Names<'a> {
             dashed.extend(name.chars().map(|c| if c == '_' { '-' } else { c }));
             dashed.push('\n');
         }
-        let newline = names.iter().any(|name| name.contains('\n'));
         Names {
             names,
             dashed,
             starts,
-            newline,
         }
     }
 
@@ -552,34 +547,30 @@ impl<'a> Names<'a> {
                     || name.ends_with(&suffix)
                     || name.contains(&part))
         };
-        let finder = memchr::memmem::Finder::new(feature.as_bytes());
-        let mut found = BTreeSet::new();
-        if self.newline || feature.contains('\n') {
-            for (at, start) in self.starts.iter().enumerate() {
-                let name = &self.dashed[*start..self.end(at)];
-                if finder.find(name.as_bytes()).is_some() && named(name) {
-                    found.insert(self.names[at].to_string());
-                }
-            }
-            return found;
-        }
-        let mut last = None;
-        for hit in finder.find_iter(self.dashed.as_bytes()) {
-            let at = self.starts.partition_point(|start| *start <= hit) - 1;
-            if last == Some(at) {
-                continue;
-            }
-            last = Some(at);
-            if named(&self.dashed[self.starts[at]..self.end(at)]) {
-                found.insert(self.names[at].to_string());
-            }
-        }
-        found
+        // Every name `named` keeps holds the feature, so the hits of one search of the text
+        // lead to all of them: a hit lies inside one name unless the feature holds the newline
+        // that ends each, and then a hit across two names could hide one inside the next, so
+        // each name is asked alone.
+        let candidates: Vec<usize> = if feature.contains('\n') {
+            (0..self.names.len()).collect()
+        } else {
+            let mut hits: Vec<usize> = memchr::memmem::find_iter(self.dashed.as_bytes(), feature.as_bytes())
+                .map(|hit| self.starts.partition_point(|start| *start <= hit) - 1)
+                .collect();
+            hits.dedup();
+            hits
+        };
+        candidates
+            .into_iter()
+            .filter(|at| named(self.dashed_name(*at)))
+            .map(|at| self.names[at].to_string())
+            .collect()
     }
 
-    /// Where the `at`th name ends in `dashed`, before its newline.
-    fn end(&self, at: usize) -> usize {
-        self.starts.get(at + 1).map_or(self.dashed.len(), |next| *next) - 1
+    /// The `at`th name with `-` for `_`.
+    fn dashed_name(&self, at: usize) -> &str {
+        let end = self.starts.get(at + 1).map_or(self.dashed.len(), |next| *next) - 1;
+        &self.dashed[self.starts[at]..end]
     }
 }
 

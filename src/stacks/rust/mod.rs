@@ -254,10 +254,10 @@ impl RustFacts {
 
     /// The dependency features the packages forward only from features `requested` (with
     /// the defaults) leaves off, each with the crates of `graph` named for it (see
-    /// [`lock::Names::named_for`]). A feature an enabled feature also forwards, one a dependency's
-    /// declaration asks for, or one named like a direct dependency or a package of the project
-    /// (which may be linked anyway) is not among them; none is while a member's manifest is
-    /// missing (a submodule not checked out), since it may ask for any of them.
+    /// [`lock::Names::named_for`]). A feature an enabled feature also forwards, one a
+    /// dependency's declaration asks for, or one named like a direct dependency or a package of
+    /// the project (which may be linked anyway) is not among them; none is while a member's
+    /// manifest is missing (a submodule not checked out), since it may ask for any of them.
     fn features_left_off(
         &self,
         graph: &lock::Lock,
