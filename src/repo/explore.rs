@@ -1,15 +1,16 @@
 //! Parallel exploration of a graph of directories, such as Go packages and the packages they
 //! import: every directory is resolved inside the root on the calling thread, as every path
-//! is; its listing, the reads of the regular files asked for and what the caller makes of them
-//! run on worker threads, and on the calling thread while it has nothing else to do.
+//! is; its listing, the reads of the regular files asked for (each opened in the directory's
+//! own descriptor, the one its listing was read from) and what the caller makes of them run on
+//! worker threads, and on the calling thread while it has nothing else to do.
 
 use foldhash::{HashSet, HashSetExt};
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::path::Path;
+use std::os::fd::OwnedFd;
 use std::sync::{Mutex, mpsc};
 
-use super::{Entry, Kind, Repo, entries_at, head_in, join};
+use super::{Entry, Repo, entries_of_fd, head_in_dir, join, open_dir};
 
 /// One directory for a worker: the path as asked for and its real path under the root.
 type Job = (String, String);
@@ -38,16 +39,18 @@ impl Repo {
     ) -> Vec<(String, T)> {
         let root = self.root.as_path();
         let read = Reader {
-            root,
             cap,
             pick: &pick,
             scan: &scan,
         };
         let work = |(rel, real): Job, spread: bool| {
-            let entries = entries_at(root, &real);
-            let found = read
-                .files(&rel, &real, &entries, spread)
-                .map(|files| visit(&rel, files));
+            let dir = open_dir(root, &real);
+            let entries = dir.as_ref().map_or_else(Vec::new, entries_of_fd);
+            let files = match &dir {
+                Some(dir) => read.files(&rel, dir, &entries, spread),
+                None => Some(Vec::new()),
+            };
+            let found = files.map(|files| visit(&rel, files));
             ((rel, real), entries, found)
         };
         let (job_tx, job_rx) = mpsc::channel::<Job>();
@@ -189,7 +192,6 @@ thread_local! {
 
 /// How [`Repo::explore`] reads the files of one directory.
 struct Reader<'a, P, S> {
-    root: &'a Path,
     cap: u64,
     pick: &'a P,
     scan: &'a S,
@@ -197,12 +199,13 @@ struct Reader<'a, P, S> {
 
 impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P, S> {
     /// The entries of a listing whose names `pick` keeps, read as text, scanned and named under
-    /// `rel`, in name order; `None` when one is a link or cannot be read. With `spread`, many
-    /// files are read on the machine's threads (the calling thread explores alone).
+    /// `rel`, in name order, each opened in the directory `dir` lists; `None` when one is a link
+    /// or cannot be read. With `spread`, many files are read on the machine's threads (the
+    /// calling thread explores alone).
     fn files(
         &self,
         rel: &str,
-        real: &str,
+        dir: &OwnedFd,
         entries: &[(String, Entry)],
         spread: bool,
     ) -> Option<Vec<(String, F)>> {
@@ -215,9 +218,8 @@ impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P,
             return None;
         }
         let one = |(at, (name, _)): (usize, &&(String, Entry))| {
-            let path = self.root.join(join(real, name));
             BUFFER.with_borrow_mut(|buffer| {
-                let (text, _) = head_in(&path, Kind::File, self.cap, buffer).ok()?;
+                let (text, _) = head_in_dir(dir, name, self.cap, buffer).ok()?;
                 Some((at, (join(rel, name), (self.scan)(text))))
             })
         };

@@ -21,6 +21,7 @@ use foldhash::{HashMap, HashMapExt};
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::io::Read;
+use std::os::fd::OwnedFd;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -336,19 +337,20 @@ impl Repo {
                 return;
             }
         }
-        let names = std::fs::read_dir(self.root.join(dir))
-            .ok()
-            .and_then(|entries| {
-                let mut names = BTreeSet::new();
-                for entry in entries {
-                    let name = entry.ok()?.file_name().into_string().ok()?;
-                    names.insert(name);
-                    if names.len() > LISTED_MAX {
-                        return None;
+        let names = open_dir(&self.root, dir).and_then(|fd| {
+            let mut names = BTreeSet::new();
+            let mut whole = true;
+            let read = each_entry(&fd, |name, _| {
+                match std::str::from_utf8(name) {
+                    Ok(name) if names.len() < LISTED_MAX => {
+                        names.insert(name.to_string());
                     }
+                    _ => whole = false,
                 }
-                Some(Rc::new(names))
+                whole
             });
+            (read && whole).then(|| Rc::new(names))
+        });
         listings.insert(dir.to_string(), Listing::Listed(names));
     }
 
@@ -709,26 +711,74 @@ impl Repo {
 /// The entries of the directory at real path `real` under `root`, with the listing's own
 /// types: what [`Repo::entries`] gives, on any thread.
 fn entries_at(root: &Path, real: &str) -> Vec<(String, Entry)> {
-    let Ok(listing) = std::fs::read_dir(root.join(real)) else {
-        return Vec::new();
-    };
-    listing
-        .filter_map(Result::ok)
-        .filter_map(|entry| {
-            let name = entry.file_name().into_string().ok()?;
-            let kind = entry.file_type().ok()?;
-            let kind = if kind.is_symlink() {
-                Entry::Link
-            } else if kind.is_dir() {
-                Entry::Dir
-            } else if kind.is_file() {
-                Entry::File
-            } else {
-                Entry::Special
+    open_dir(root, real).map_or_else(Vec::new, |dir| entries_of_fd(&dir))
+}
+
+/// The directory at real path `real` under `root`, opened for listing and for opening its files.
+fn open_dir(root: &Path, real: &str) -> Option<OwnedFd> {
+    use rustix::fs::{Mode, OFlags};
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NONBLOCK | OFlags::CLOEXEC;
+    rustix::fs::open(root.join(real), flags, Mode::empty()).ok()
+}
+
+thread_local! {
+    /// What a thread reads directory entries into: one buffer per thread, not one per listing.
+    static LISTING: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Bytes of directory entries one `getdents64` call may give: as many as the C library's own
+/// directory stream reads at once.
+const LISTING_BUFFER: usize = 32 << 10;
+
+/// The entries of the open directory `dir` (all but `.` and `..`), with the types the listing
+/// gives; a name that is not UTF-8 is left out, and so is an entry whose type the file system
+/// leaves to `lstat` when that fails.
+fn entries_of_fd(dir: &OwnedFd) -> Vec<(String, Entry)> {
+    use rustix::fs::FileType;
+    let mut entries = Vec::new();
+    each_entry(dir, |name, kind| {
+        let Ok(name) = std::str::from_utf8(name) else {
+            return true;
+        };
+        let kind = match kind {
+            FileType::Unknown => {
+                match rustix::fs::statat(dir, name, rustix::fs::AtFlags::SYMLINK_NOFOLLOW) {
+                    Ok(stat) => FileType::from_raw_mode(stat.st_mode),
+                    Err(_) => return true,
+                }
+            }
+            known => known,
+        };
+        let kind = match kind {
+            FileType::Symlink => Entry::Link,
+            FileType::Directory => Entry::Dir,
+            FileType::RegularFile => Entry::File,
+            _ => Entry::Special,
+        };
+        entries.push((name.to_string(), kind));
+        true
+    });
+    entries
+}
+
+/// Calls `each` with the name and listed type of every entry of the open directory `dir` but
+/// `.` and `..`, until it answers `false`, reading through the thread's buffer: whether no read
+/// of the listing failed.
+fn each_entry(dir: &OwnedFd, mut each: impl FnMut(&[u8], rustix::fs::FileType) -> bool) -> bool {
+    LISTING.with_borrow_mut(|buffer| {
+        buffer.reserve_exact(LISTING_BUFFER);
+        let mut listing = rustix::fs::RawDir::new(dir, buffer.spare_capacity_mut());
+        while let Some(entry) = listing.next() {
+            let Ok(entry) = entry else {
+                return false;
             };
-            Some((name, kind))
-        })
-        .collect()
+            let name = entry.file_name().to_bytes();
+            if name != b"." && name != b".." && !each(name, entry.file_type()) {
+                break;
+            }
+        }
+        true
+    })
 }
 
 /// Reads a file named by the person running shiplight (a flag or a variable): it may lie
@@ -768,8 +818,18 @@ fn read_regular_into(
     buffer: &mut Vec<u8>,
 ) -> Result<(usize, bool), String> {
     regular(kind)?;
+    read_opened_into(open_regular(path), limit, buffer)
+}
+
+/// [`read_regular_into`] for the file `opened` gave (with its size), or why it could not be
+/// opened.
+fn read_opened_into(
+    opened: std::io::Result<(std::fs::File, u64)>,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+) -> Result<(usize, bool), String> {
     let fail = |err: std::io::Error| format!("cannot read it: {err}");
-    let (mut file, size) = open_regular(path).map_err(fail)?;
+    let (mut file, size) = opened.map_err(fail)?;
     let most = limit.saturating_add(1);
     let read = match usize::try_from(size.min(most)) {
         Ok(want) if want > 0 => {
@@ -840,7 +900,24 @@ fn head_in<'b>(
     limit: u64,
     buffer: &'b mut Vec<u8>,
 ) -> Result<(&'b str, bool), String> {
-    let (read, whole) = read_regular_into(path, kind, limit, buffer)?;
+    let read = read_regular_into(path, kind, limit, buffer)?;
+    text_in(read, buffer)
+}
+
+/// [`head_in`] for the regular file `name` in the open directory `dir`.
+fn head_in_dir<'b>(
+    dir: &OwnedFd,
+    name: &str,
+    limit: u64,
+    buffer: &'b mut Vec<u8>,
+) -> Result<(&'b str, bool), String> {
+    let read = read_opened_into(open_regular_in(dir, name), limit, buffer)?;
+    text_in(read, buffer)
+}
+
+/// The text of the first `read` bytes of `buffer` (with whether they are the whole file), as
+/// [`head_in`] gives it.
+fn text_in((read, whole): (usize, bool), buffer: &[u8]) -> Result<(&str, bool), String> {
     let bytes = &buffer[..read];
     let not_text = || "is not UTF-8 text".to_string();
     let valid = match std::str::from_utf8(bytes) {
@@ -959,16 +1036,39 @@ fn text(bytes: Vec<u8>) -> Result<String, String> {
 /// Opens a path known to be a regular file without following a link or blocking on a FIFO
 /// swapped in since, and checks again what it opened.
 fn open_regular(path: &Path) -> std::io::Result<(std::fs::File, u64)> {
-    use std::os::unix::fs::OpenOptionsExt;
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
-        .open(path)?;
-    let meta = file.metadata()?;
-    if !meta.is_file() {
+    opened_regular(rustix::fs::open(
+        path,
+        READ_FLAGS,
+        rustix::fs::Mode::empty(),
+    )?)
+}
+
+/// [`open_regular`] for a name in the open directory `dir`.
+fn open_regular_in(dir: &OwnedFd, name: &str) -> std::io::Result<(std::fs::File, u64)> {
+    opened_regular(rustix::fs::openat(
+        dir,
+        name,
+        READ_FLAGS,
+        rustix::fs::Mode::empty(),
+    )?)
+}
+
+/// How a file is opened for reading: never through a link, never waiting on a FIFO.
+const READ_FLAGS: rustix::fs::OFlags = rustix::fs::OFlags::RDONLY
+    .union(rustix::fs::OFlags::NOFOLLOW)
+    .union(rustix::fs::OFlags::NONBLOCK)
+    .union(rustix::fs::OFlags::CLOEXEC);
+
+/// The file just opened as `fd` with its size, when it is a regular file.
+fn opened_regular(fd: OwnedFd) -> std::io::Result<(std::fs::File, u64)> {
+    let stat = rustix::fs::fstat(&fd)?;
+    if rustix::fs::FileType::from_raw_mode(stat.st_mode) != rustix::fs::FileType::RegularFile {
         return Err(std::io::Error::other("not a regular file"));
     }
-    Ok((file, meta.len()))
+    Ok((
+        std::fs::File::from(fd),
+        u64::try_from(stat.st_size).unwrap_or(0),
+    ))
 }
 
 fn missing(err: &std::io::Error) -> bool {
@@ -1107,6 +1207,51 @@ mod tests {
             assert!(!repo.is_file(name));
         }
         assert!(repo.list_dir("", |_, _| true).iter().all(|n| n == "conf"));
+    }
+
+    #[test]
+    fn long_listings_and_odd_names_answer_as_lookups_would() {
+        use std::os::unix::ffi::OsStrExt;
+        let (dir, repo) = project();
+        let big = dir.path().join("project/big");
+        std::fs::create_dir(&big).unwrap();
+        let long = "n".repeat(200);
+        for at in 0..LISTED_MAX + 300 {
+            std::fs::write(big.join(format!("{long}{at}")), "").unwrap();
+        }
+        let odd = dir.path().join("project/odd");
+        std::fs::create_dir(&odd).unwrap();
+        std::fs::write(odd.join("a.txt"), "").unwrap();
+        std::fs::write(odd.join(std::ffi::OsStr::from_bytes(b"\xff.txt")), "").unwrap();
+        std::fs::create_dir(odd.join("sub")).unwrap();
+
+        let entries = repo.entries("big");
+        assert_eq!(
+            entries.len(),
+            LISTED_MAX + 300,
+            "a listing larger than one read of entries is read to its end"
+        );
+        assert!(entries.iter().all(|(_, entry)| *entry == Entry::File));
+        let mut odd_entries = repo.entries("odd");
+        odd_entries.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(
+            odd_entries,
+            [
+                ("a.txt".to_string(), Entry::File),
+                ("sub".to_string(), Entry::Dir)
+            ],
+            "a name that is not UTF-8 is left out, types come from the listing"
+        );
+
+        for dir in ["big", "odd"] {
+            for _ in 0..3 {
+                assert!(!repo.exists(&format!("{dir}/none.toml")));
+            }
+        }
+        assert!(repo.exists(&format!("big/{long}{}", LISTED_MAX + 299)));
+        assert!(repo.exists("odd/a.txt"));
+        assert!(repo.is_dir("odd/sub"));
+        assert!(!repo.exists("odd/b.txt"));
     }
 
     #[test]
