@@ -81,15 +81,13 @@ impl Scripts {
     /// Reads one (joined, substituted) line: `go build ... -o OUT ... PKG` and `go run PKG`. A
     /// line without `go` once its quotes are removed names neither and is passed over at once.
     fn line(&mut self, file: &str, index: usize, line: &str) {
-        let unquoted = if line.contains(['"', '\'']) {
-            std::borrow::Cow::Owned(unquote(line))
-        } else {
-            std::borrow::Cow::Borrowed(line)
-        };
-        if !unquoted.contains("go") {
+        if !holds_go(line) {
             return;
         }
         for command in line.split(['&', ';', '|']) {
+            if !holds_go(command) {
+                continue;
+            }
             let words: Vec<String> = command.split_whitespace().map(unquote).collect();
             let Some(at) = words
                 .windows(2)
@@ -137,6 +135,19 @@ impl Scripts {
             });
         }
     }
+}
+
+/// Whether `text` holds `go` once its quotes are removed (`g"o"` does), without copying it.
+fn holds_go(text: &str) -> bool {
+    let mut after_g = false;
+    for byte in text.bytes() {
+        match byte {
+            b'"' | b'\'' => {}
+            b'o' if after_g => return true,
+            _ => after_g = byte == b'g',
+        }
+    }
+    false
 }
 
 fn unquote(word: &str) -> String {
@@ -231,6 +242,9 @@ mod tests {
         assert_eq!(scripts.outputs[""].0, "etcd");
         assert!(!scripts.outputs.contains_key("apps/x"));
         assert!(scripts.runs.contains_key("cmd/gen-docs"));
+        scripts.line("ci.sh", 4, "echo done; \"g\"o build -o quoted ./cmd/q");
+        assert_eq!(scripts.outputs["cmd/q"].0, "quoted", "quotes inside the word go");
+        assert!(holds_go("ca'r'go") && !holds_go("g-o build") && !holds_go("\"o"));
         assert_eq!(binary_of("./dist/$app-$arch"), None);
         assert_eq!(binary_of("$1"), None);
         assert_eq!(binary_of("build/${arch%%-*}/alist"), Some("alist".to_string()));
