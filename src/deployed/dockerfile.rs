@@ -500,13 +500,14 @@ fn script(repo: &Repo, file: &str, copies: &[Copy], run: &Run) -> Option<Run> {
             continue;
         }
         let Some(rest) = line.strip_prefix("exec ") else {
-            match shell::commands(line).last() {
+            let commands = shell::commands(line);
+            match commands.last() {
                 Some((_, words)) if words.first().is_some_and(|first| first == "wait") => {
                     last = None;
                 }
                 _ if line.ends_with('&') => {}
                 _ => {
-                    if let Some((_, words)) = shell::last_program(line)
+                    if let Some((_, words)) = shell::last_program_of(commands)
                         && !functions.contains(&words[0])
                     {
                         last = Some((index + 1, words));

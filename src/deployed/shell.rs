@@ -44,7 +44,12 @@ pub fn commands(line: &str) -> Vec<Command> {
 /// The last simple command of a line that starts a program, leading `then`/`else`/`do` taken
 /// off.
 pub fn last_program(line: &str) -> Option<Command> {
-    commands(line)
+    last_program_of(commands(line))
+}
+
+/// [`last_program`] of a line's [`commands`], split already.
+pub fn last_program_of(commands: Vec<Command>) -> Option<Command> {
+    commands
         .into_iter()
         .map(|(env, argv)| {
             let skip = argv
