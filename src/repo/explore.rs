@@ -20,29 +20,25 @@ type Done<T> = (Job, Vec<(String, Entry)>, Option<(T, Vec<String>)>);
 
 impl Repo {
     /// Explores directories from `starts`, breadth first and in parallel. For each directory
-    /// that resolves inside the root (at most `limit` of them), the entries whose names `pick`
-    /// keeps are read as [`Repo::read_head`] reads them (their first `cap` bytes) and each
-    /// text is turned by `scan` into what the caller keeps of it; `visit` turns the directory's
-    /// path and those files (path and scan, in name order) into a value and the directories to
-    /// explore next. A directory where a kept name is a link, or a kept file cannot be read as
-    /// text, gives no value: the caller's own reads answer for it, with the refusal they give.
-    /// The directories each listing holds are kept for resolving the paths that lead through
-    /// them.
-    pub fn explore<F: Send, T: Send>(
+    /// that resolves inside the root (at most `limit` of them), the files `read` picks are read
+    /// and scanned as it says; `visit` turns the directory's path and those files (path and
+    /// scan, in name order) into a value and the directories to explore next. A directory
+    /// where a picked name is a link, or a picked file cannot be read as text, gives no value:
+    /// the caller's own reads answer for it, with the refusal they give. The directories each
+    /// listing holds are kept for resolving the paths that lead through them.
+    pub fn explore<P, E, S, F: Send, T: Send>(
         &self,
         starts: &[String],
         limit: usize,
-        cap: u64,
-        pick: impl Fn(&str) -> bool + Sync,
-        scan: impl Fn(&str) -> F + Sync,
+        read: Reading<P, E, S>,
         visit: impl Fn(&str, Vec<(String, F)>) -> (T, Vec<String>) + Sync,
-    ) -> Vec<(String, T)> {
+    ) -> Vec<(String, T)>
+    where
+        P: Fn(&str) -> bool + Sync,
+        E: Fn(&str) -> bool + Sync,
+        S: Fn(&str) -> F + Sync,
+    {
         let root = self.root.as_path();
-        let read = Reader {
-            cap,
-            pick: &pick,
-            scan: &scan,
-        };
         let work = |(rel, real): Job, spread: bool| {
             let dir = open_dir(root, &real);
             let entries = dir.as_ref().map_or_else(Vec::new, entries_of_fd);
@@ -190,14 +186,25 @@ thread_local! {
     static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
 }
 
-/// How [`Repo::explore`] reads the files of one directory.
-struct Reader<'a, P, S> {
-    cap: u64,
-    pick: &'a P,
-    scan: &'a S,
+/// What [`Repo::explore`] reads of each directory, and what it keeps of each file.
+pub struct Reading<P, E, S> {
+    /// Bytes read of a file at most, as [`Repo::read_head`] reads them.
+    pub cap: u64,
+    /// Whether a file, by its name, is read.
+    pub pick: P,
+    /// Whether the first part of a larger file is all `scan` needs, the rest left unread.
+    pub enough: E,
+    /// What is kept of a file's text.
+    pub scan: S,
 }
 
-impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P, S> {
+impl<P, E, S, F> Reading<P, E, S>
+where
+    P: Fn(&str) -> bool + Sync,
+    E: Fn(&str) -> bool + Sync,
+    S: Fn(&str) -> F + Sync,
+    F: Send,
+{
     /// The entries of a listing whose names `pick` keeps, read as text, scanned and named under
     /// `rel`, in name order, each opened in the directory `dir` lists; `None` when one is a link
     /// or cannot be read. With `spread`, many files are read on the machine's threads (the
@@ -219,7 +226,7 @@ impl<P: Fn(&str) -> bool + Sync, S: Fn(&str) -> F + Sync, F: Send> Reader<'_, P,
         }
         let one = |(at, (name, _)): (usize, &&(String, Entry))| {
             BUFFER.with_borrow_mut(|buffer| {
-                let (text, _) = head_in_dir(dir, name, self.cap, buffer).ok()?;
+                let (text, _) = head_in_dir(dir, name, self.cap, &self.enough, buffer).ok()?;
                 Some((at, (join(rel, name), (self.scan)(text))))
             })
         };
@@ -258,18 +265,17 @@ mod tests {
 
     fn explored(repo: &Repo, starts: &[&str], limit: usize) -> Vec<(String, Vec<String>)> {
         let starts: Vec<String> = starts.iter().map(|s| s.to_string()).collect();
-        let mut found = repo.explore(
-            &starts,
-            limit,
-            1 << 10,
-            |name| name.ends_with(".go"),
-            |text| text.lines().map(str::to_string).collect::<Vec<_>>(),
-            |_, files| {
-                let names: Vec<String> = files.iter().map(|(rel, _)| rel.clone()).collect();
-                let next = files.into_iter().flat_map(|(_, lines)| lines).collect();
-                (names, next)
-            },
-        );
+        let read = Reading {
+            cap: 1 << 10,
+            pick: |name: &str| name.ends_with(".go"),
+            enough: |_: &str| false,
+            scan: |text: &str| text.lines().map(str::to_string).collect::<Vec<_>>(),
+        };
+        let mut found = repo.explore(&starts, limit, read, |_, files| {
+            let names: Vec<String> = files.iter().map(|(rel, _)| rel.clone()).collect();
+            let next = files.into_iter().flat_map(|(_, lines)| lines).collect();
+            (names, next)
+        });
         found.sort();
         found
     }

@@ -14,6 +14,7 @@ mod explore;
 pub mod path;
 pub mod write;
 
+pub use explore::Reading;
 pub use path::{Escape, join, normalize, within};
 pub use write::{Fresh, WriteError};
 
@@ -828,6 +829,21 @@ fn read_opened_into(
     limit: u64,
     buffer: &mut Vec<u8>,
 ) -> Result<(usize, bool), String> {
+    read_opened_until(opened, limit, buffer, |_| false)
+}
+
+/// Bytes a file larger than that is read in first, when its reader may stop there
+/// ([`read_opened_until`]): a Go file's header, generated code's included, fits in them.
+const FIRST_PART: usize = 16 << 10;
+
+/// [`read_opened_into`], stopping after the first [`FIRST_PART`] bytes of a larger file when
+/// `enough` holds for them: those bytes are then all that is read, given as a part of the file.
+fn read_opened_until(
+    opened: std::io::Result<(std::fs::File, u64)>,
+    limit: u64,
+    buffer: &mut Vec<u8>,
+    enough: impl Fn(&[u8]) -> bool,
+) -> Result<(usize, bool), String> {
     let fail = |err: std::io::Error| format!("cannot read it: {err}");
     let (mut file, size) = opened.map_err(fail)?;
     let most = limit.saturating_add(1);
@@ -839,12 +855,19 @@ fn read_opened_into(
                 buffer.resize(want, 0);
             }
             let mut filled = 0;
+            let mut pause = want.min(FIRST_PART);
             while filled < want {
-                match file.read(&mut buffer[filled..want]) {
+                match file.read(&mut buffer[filled..pause]) {
                     Ok(0) => break,
                     Ok(read) => filled += read,
                     Err(err) if err.kind() == std::io::ErrorKind::Interrupted => {}
                     Err(err) => return Err(fail(err)),
+                }
+                if filled == pause && pause < want {
+                    if enough(&buffer[..filled]) {
+                        return Ok((filled, false));
+                    }
+                    pause = want;
                 }
             }
             filled
@@ -904,14 +927,18 @@ fn head_in<'b>(
     text_in(read, buffer)
 }
 
-/// [`head_in`] for the regular file `name` in the open directory `dir`.
+/// [`head_in`] for the regular file `name` in the open directory `dir`, only its first part
+/// read when the file is larger and `enough` holds for the text of that part.
 fn head_in_dir<'b>(
     dir: &OwnedFd,
     name: &str,
     limit: u64,
+    enough: &dyn Fn(&str) -> bool,
     buffer: &'b mut Vec<u8>,
 ) -> Result<(&'b str, bool), String> {
-    let read = read_opened_into(open_regular_in(dir, name), limit, buffer)?;
+    let part =
+        |bytes: &[u8]| text_in((bytes.len(), false), bytes).is_ok_and(|(text, _)| enough(text));
+    let read = read_opened_until(open_regular_in(dir, name), limit, buffer, part)?;
     text_in(read, buffer)
 }
 
@@ -1376,6 +1403,39 @@ mod tests {
         assert_eq!(
             read_regular(&path("long"), Kind::File, 10).unwrap(),
             (b"xxxxxxxxxx".to_vec(), false)
+        );
+    }
+
+    #[test]
+    fn a_first_part_that_is_enough_is_all_that_is_read() {
+        let (dir, _) = project();
+        let fd = open_dir(dir.path(), "").unwrap();
+        let text = format!("{}é{}", "a".repeat(FIRST_PART - 1), "b".repeat(FIRST_PART));
+        std::fs::write(dir.path().join("big.txt"), &text).unwrap();
+        std::fs::write(dir.path().join("small.txt"), "small").unwrap();
+        let mut buffer = Vec::new();
+        let mut read = |name: &str, enough: &dyn Fn(&str) -> bool| {
+            head_in_dir(&fd, name, 1 << 20, enough, &mut buffer)
+                .map(|(text, whole)| (text.to_string(), whole))
+                .unwrap()
+        };
+        let seen = std::cell::Cell::new(0);
+        let part = read("big.txt", &|part: &str| {
+            seen.set(part.len());
+            true
+        });
+        assert_eq!(
+            part,
+            ("a".repeat(FIRST_PART - 1), false),
+            "the part, its last character cut in two left out"
+        );
+        assert_eq!(seen.get(), FIRST_PART - 1);
+        assert_eq!(read("big.txt", &|_: &str| false), (text, true));
+        assert_eq!(
+            read("small.txt", &|_: &str| panic!(
+                "a file within the first part is read whole"
+            )),
+            ("small".to_string(), true)
         );
     }
 

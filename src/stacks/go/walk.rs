@@ -98,12 +98,16 @@ impl Scanned {
     pub(super) fn explore(&mut self, repo: &Repo, modules: &[Module], dirs: &[String]) {
         let known: HashSet<&String> = self.files.keys().collect();
         let starts: Vec<String> = dirs.iter().filter(|dir| !known.contains(dir)).cloned().collect();
+        let read = repo::Reading {
+            cap: SOURCE_CAP,
+            pick: source::is_buildable_name,
+            enough: source::part_is_enough,
+            scan: source::scan,
+        };
         let found = repo.explore(
             &starts,
             PACKAGE_LIMIT,
-            SOURCE_CAP,
-            source::is_buildable_name,
-            source::scan,
+            read,
             |_, files| {
                 let files = package_of(files);
                 let gathered = gather(modules, &files);
