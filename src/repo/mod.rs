@@ -829,20 +829,21 @@ fn read_opened_into(
     limit: u64,
     buffer: &mut Vec<u8>,
 ) -> Result<(usize, bool), String> {
-    read_opened_until(opened, limit, buffer, |_| false)
+    read_opened_until(opened, limit, buffer, None::<fn(&[u8]) -> bool>)
 }
 
 /// Bytes a file larger than that is read in first, when its reader may stop there
-/// ([`read_opened_until`]): a Go file's header, generated code's included, fits in them.
+/// ([`read_opened_until`]).
 const FIRST_PART: usize = 16 << 10;
 
-/// [`read_opened_into`], stopping after the first [`FIRST_PART`] bytes of a larger file when
-/// `enough` holds for them: those bytes are then all that is read, given as a part of the file.
+/// [`read_opened_into`]; with `enough`, a file larger than [`FIRST_PART`] bytes is read in two
+/// calls, and when `enough` holds for the first part, that part is all that is read, given as a
+/// part of the file. Without it, a file is read in one call.
 fn read_opened_until(
     opened: std::io::Result<(std::fs::File, u64)>,
     limit: u64,
     buffer: &mut Vec<u8>,
-    enough: impl Fn(&[u8]) -> bool,
+    enough: Option<impl Fn(&[u8]) -> bool>,
 ) -> Result<(usize, bool), String> {
     let fail = |err: std::io::Error| format!("cannot read it: {err}");
     let (mut file, size) = opened.map_err(fail)?;
@@ -855,7 +856,11 @@ fn read_opened_until(
                 buffer.resize(want, 0);
             }
             let mut filled = 0;
-            let mut pause = want.min(FIRST_PART);
+            let mut pause = if enough.is_some() {
+                want.min(FIRST_PART)
+            } else {
+                want
+            };
             while filled < want {
                 match file.read(&mut buffer[filled..pause]) {
                     Ok(0) => break,
@@ -864,7 +869,10 @@ fn read_opened_until(
                     Err(err) => return Err(fail(err)),
                 }
                 if filled == pause && pause < want {
-                    if enough(&buffer[..filled]) {
+                    if enough
+                        .as_ref()
+                        .is_some_and(|enough| enough(&buffer[..filled]))
+                    {
                         return Ok((filled, false));
                     }
                     pause = want;
@@ -938,7 +946,7 @@ fn head_in_dir<'b>(
 ) -> Result<(&'b str, bool), String> {
     let part =
         |bytes: &[u8]| text_in((bytes.len(), false), bytes).is_ok_and(|(text, _)| enough(text));
-    let read = read_opened_until(open_regular_in(dir, name), limit, buffer, part)?;
+    let read = read_opened_until(open_regular_in(dir, name), limit, buffer, Some(part))?;
     text_in(read, buffer)
 }
 
