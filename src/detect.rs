@@ -5,7 +5,7 @@
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
-use crate::repo::Repo;
+use crate::repo::{self, Repo};
 use crate::settings::Settings;
 use crate::shown;
 use crate::stack::Stack;
@@ -16,16 +16,27 @@ use std::path::Path;
 pub use crate::stacks::{Detection, Report};
 
 /// Runs every stack's detector on the project, each given what the project's own deployment
-/// descriptors say, read once.
+/// descriptors say, read once, on a thread of its own (through a [`Repo`] of its own) while the
+/// detectors run: the stacks that need them first are detected last. The reports come in the
+/// order of [`Stack::ALL`].
 pub fn detect_all(repo: &Repo) -> Vec<Report> {
-    let deployed = Deployed::read(repo);
-    Stack::ALL
-        .iter()
-        .map(|&stack| Report {
-            stack,
-            detection: stacks::detect(stack, repo, &deployed),
-        })
-        .collect()
+    let root = repo.root();
+    let read = || Deployed::read(&Repo::new(root));
+    repo::pending(&read, |deployed| {
+        let (later, first): (Vec<Stack>, Vec<Stack>) = Stack::ALL
+            .iter()
+            .partition(|&&stack| stacks::deployed_first(stack));
+        let mut reports: Vec<Report> = first
+            .into_iter()
+            .chain(later)
+            .map(|stack| Report {
+                stack,
+                detection: stacks::detect(stack, repo, deployed),
+            })
+            .collect();
+        reports.sort_by_key(|report| Stack::ALL.iter().position(|&s| s == report.stack));
+        reports
+    })
 }
 
 /// Picks the one stack to generate for: the one the settings name, or the only one found.

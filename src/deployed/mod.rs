@@ -41,7 +41,7 @@ pub enum Source {
 }
 
 /// A build's variables, name and value, in the order they are set (a later one wins).
-pub type Env = std::rc::Rc<[(String, String)]>;
+pub type Env = std::sync::Arc<[(String, String)]>;
 
 /// A command the project's deployment starts, launchers (`tini`, `dumb-init`, `gosu`, `sh -c`,
 /// `exec`, `env`) already taken off.

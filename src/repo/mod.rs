@@ -12,10 +12,12 @@
 
 mod explore;
 pub mod path;
+mod pending;
 pub mod write;
 
 pub use explore::Reading;
 pub use path::{Escape, join, normalize, within};
+pub use pending::{Pending, pending};
 pub use write::{Fresh, WriteError};
 
 use foldhash::{HashMap, HashMapExt};

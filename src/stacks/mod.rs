@@ -12,7 +12,7 @@ use crate::credentials::Credential;
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::settings::{Layer, Settings};
 use crate::stack::Stack;
 use crate::trace::{DecideError, Decision, Node, Step};
@@ -79,14 +79,18 @@ pub trait StackKind {
     /// Whether the stack's templates copy the libraries `runtime-libraries` names into the
     /// runtime.
     const RUNTIME_LIBRARIES: bool = false;
+    /// Whether the detector needs what the deployment descriptors say ([`Deployed`]) before it
+    /// can tell whether a project is there at all: such stacks are detected after the others,
+    /// so that reading the descriptors, on a thread of its own, overlaps the others' detection.
+    const DEPLOYED_FIRST: bool = false;
 
     /// Whether a file name in a directory lets the detector find a project there.
     fn marks(name: &str) -> bool {
         Self::MARKERS.contains(&name)
     }
     /// Runs the detector, with what the repository's own deployment descriptors say (read
-    /// once for every stack).
-    fn detect(repo: &Repo, deployed: &Deployed) -> Detection;
+    /// once for every stack, while the detectors run: taken with [`Pending::get`] where needed).
+    fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection;
     /// The decision tree.
     fn tree() -> Node;
     /// Chooses the target, walks the tree through `decider` and plans the stack's part.
@@ -325,9 +329,17 @@ macro_rules! stack_dispatch {
         }
 
         /// Runs one stack's detector.
-        pub fn detect(stack: Stack, repo: &Repo, deployed: &Deployed) -> Detection {
+        pub fn detect(stack: Stack, repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
             match stack {
                 $(Stack::$variant => $module::Kind::detect(repo, deployed),)*
+            }
+        }
+
+        /// Whether a stack's detector needs the deployment descriptors first
+        /// ([`StackKind::DEPLOYED_FIRST`]).
+        pub fn deployed_first(stack: Stack) -> bool {
+            match stack {
+                $(Stack::$variant => <$module::Kind as StackKind>::DEPLOYED_FIRST,)*
             }
         }
 

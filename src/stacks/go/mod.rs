@@ -14,7 +14,7 @@ pub use kind::Kind;
 
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
-use crate::repo::{self, Repo};
+use crate::repo::{self, Pending, Repo};
 use crate::repo::{MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use serde::Serialize;
@@ -203,8 +203,8 @@ fn display_dir(dir: &str) -> String {
 }
 
 /// Detects a Go module or workspace at `root`, with what its deployment builds and runs.
-pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
-    match read(repo, deployed::read(deployed)) {
+pub fn detect(repo: &Repo, deployed: &Pending<'_, crate::deployed::Deployed>) -> Detection {
+    match read(repo, deployed) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Go(Box::new(facts))),
         },
@@ -215,7 +215,10 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     }
 }
 
-fn read(repo: &Repo, deployed: deployed::DeployedGo) -> Result<Option<GoFacts>, DetectError> {
+fn read(
+    repo: &Repo,
+    deployed: &Pending<'_, crate::deployed::Deployed>,
+) -> Result<Option<GoFacts>, DetectError> {
     let mut directives = Directives::default();
     let Some(module_dirs) = directives.work(repo)? else {
         return Ok(None);
@@ -240,6 +243,7 @@ fn read(repo: &Repo, deployed: deployed::DeployedGo) -> Result<Option<GoFacts>, 
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
     let scripts = scripts::read(repo);
+    let deployed = deployed::read(deployed.get());
     let mut mains = Vec::new();
     let mut scanned = walk::Scanned::default();
     for m in &modules {

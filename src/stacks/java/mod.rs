@@ -15,7 +15,7 @@ pub use kind::Kind;
 use foldhash::{HashSet, HashSetExt};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
-use crate::repo::{self, Repo};
+use crate::repo::{self, Pending, Repo};
 use crate::stacks::Detection;
 use serde::Serialize;
 
@@ -526,7 +526,7 @@ pub fn parse_release(value: &str) -> Option<u32> {
 }
 
 /// Runs Java detection on `root`, with what the project's own deployment ships.
-pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
+pub fn detect(repo: &Repo, deployed: &Pending<'_, crate::deployed::Deployed>) -> Detection {
     let has = |file: &str| repo.has_file(file).map_err(DetectError::from);
     let result = match has("pom.xml") {
         Ok(true) => maven::read(repo),
@@ -547,7 +547,7 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     };
     match result {
         Ok(mut facts) => {
-            facts.deployed = shipped::module(&facts, deployed);
+            facts.deployed = shipped::module(&facts, deployed.get());
             facts.documented = readme::module(repo, &facts);
             Detection::Found {
                 facts: Box::new(super::Facts::Java(Box::new(facts))),

@@ -8,7 +8,7 @@ use crate::credentials::{self, Credential};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::settings::{Layer, Settings};
 use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
@@ -38,7 +38,7 @@ impl StackKind for Kind {
     ];
     const BUILD_TOOLS: &'static [&'static str] = &["npm", "npx", "corepack", "pnpm", "yarn"];
 
-    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+    fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
         super::detect(repo, deployed)
     }
 

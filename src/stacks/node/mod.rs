@@ -18,7 +18,7 @@ use foldhash::{HashSet, HashSetExt};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP};
 use crate::stacks::Detection;
 use package::{Package, Start};
@@ -217,7 +217,7 @@ pub fn describe_start(start: &Start) -> String {
 }
 
 /// Runs Node detection on `root`, with what the deployment descriptors say.
-pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+pub fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
     match read(repo, deployed) {
         Ok(Ok(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Node(Box::new(facts))),
@@ -229,10 +229,13 @@ pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
 
 /// Reads the Node facts of the repository: `Err` says what was looked for when there is no
 /// runnable package.
-fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, DetectError> {
+fn read(
+    repo: &Repo,
+    deployed: &Pending<'_, Deployed>,
+) -> Result<Result<NodeFacts, String>, DetectError> {
     let (mut root_package, manifest_from) = match package::read(repo, "", None)? {
         Some(package) => (package, None),
-        None => match deployed::copied_manifest(repo, deployed) {
+        None => match deployed::copied_manifest(repo, deployed.get()) {
             Some((file, evidence)) => match package::read_manifest(repo, "", &file, None)? {
                 Some(package) => (package, Some(evidence)),
                 None => return Ok(Err("package.json".to_string())),
@@ -247,7 +250,7 @@ fn read(repo: &Repo, deployed: &Deployed) -> Result<Result<NodeFacts, String>, D
     let members = members(repo, &patterns, &pattern_file, &root_package)?;
     let mut runnable = root_package.entry.is_some() || members.iter().any(|m| m.entry.is_some());
     if !runnable && members.is_empty() {
-        runnable = package::deployed_entry(repo, &mut root_package, deployed)?;
+        runnable = package::deployed_entry(repo, &mut root_package, deployed.get())?;
     }
     if !runnable && let Some(refusal) = members.iter().find_map(|m| m.refused.clone()) {
         return Err(refusal);

@@ -8,7 +8,7 @@ use crate::credentials::{self, Credential};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::settings::{Layer, Settings};
 use crate::stacks::{Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
@@ -40,7 +40,7 @@ impl StackKind for Kind {
         Self::MARKERS.contains(&name) || name.ends_with(".php")
     }
 
-    fn detect(repo: &Repo, _deployed: &Deployed) -> Detection {
+    fn detect(repo: &Repo, _deployed: &Pending<'_, Deployed>) -> Detection {
         super::detect(repo)
     }
 

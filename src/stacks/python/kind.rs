@@ -8,7 +8,7 @@ use crate::credentials::{self, Credential};
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::settings::{Layer, Settings};
 use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
@@ -30,9 +30,12 @@ impl StackKind for Kind {
     ];
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[credentials::PIP_CONF];
+    /// The requirement files a Dockerfile installs make a project of a directory with no
+    /// conventionally named manifest.
+    const DEPLOYED_FIRST: bool = true;
     const BUILD_TOOLS: &'static [&'static str] = &["pip", "pip3", "uv", "poetry", "pipenv"];
 
-    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+    fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
         super::detect(repo, deployed)
     }
 

@@ -17,7 +17,7 @@ use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::{DetectError, Fact, Signals};
 use crate::repo::MANIFEST_CAP;
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::stack::Stack;
 use crate::stacks::Detection;
 use entry::Entry;
@@ -362,8 +362,8 @@ pub fn describe_start(start: &entry::Start) -> String {
 }
 
 /// Runs Python detection on `root`, with what the project's deployment runs as evidence.
-pub fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
-    match read(repo, deployed) {
+pub fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
+    match read(repo, deployed.get()) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(super::Facts::Python(Box::new(facts))),
         },

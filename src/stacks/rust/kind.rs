@@ -7,7 +7,7 @@ use crate::credentials::Credential;
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::Fact;
-use crate::repo::Repo;
+use crate::repo::{Pending, Repo};
 use crate::settings::{Layer, Settings};
 use crate::stacks::{Application, Decider, Detection, PlanError, Planned, StackKind};
 use crate::trace::Node;
@@ -24,7 +24,7 @@ impl StackKind for Kind {
     const CREDENTIALS: &'static [Credential] = &[];
     const BUILD_TOOLS: &'static [&'static str] = &["cargo", "rustc"];
 
-    fn detect(repo: &Repo, deployed: &Deployed) -> Detection {
+    fn detect(repo: &Repo, deployed: &Pending<'_, Deployed>) -> Detection {
         super::detect(repo, deployed)
     }
 

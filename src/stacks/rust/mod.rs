@@ -18,7 +18,7 @@ pub use kind::Kind;
 use foldhash::{HashMap, HashMapExt};
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError, Fact, Signals};
-use crate::repo::{self, Repo};
+use crate::repo::{self, Pending, Repo};
 use crate::repo::{LOCK_CAP, MANIFEST_CAP, SOURCE_CAP};
 use crate::stacks::Detection;
 use lock::Crates;
@@ -421,8 +421,8 @@ fn other_target_vendoring(
 pub const UNPREFIXED: &str = "unprefixed_malloc_on_supported_platforms";
 
 /// Detects a Cargo package or workspace at `root`, with what its deployment builds and runs.
-pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
-    match read(repo, deployed::read(deployed)) {
+pub fn detect(repo: &Repo, deployed: &Pending<'_, crate::deployed::Deployed>) -> Detection {
+    match read(repo, deployed) {
         Ok(Some(facts)) => Detection::Found {
             facts: Box::new(crate::stacks::Facts::Rust(Box::new(facts))),
         },
@@ -433,11 +433,14 @@ pub fn detect(repo: &Repo, deployed: &crate::deployed::Deployed) -> Detection {
     }
 }
 
-fn read(repo: &Repo, mut deployed: deployed::DeployedRust) -> Result<Option<RustFacts>, DetectError> {
+fn read(
+    repo: &Repo,
+    deployed: &Pending<'_, crate::deployed::Deployed>,
+) -> Result<Option<RustFacts>, DetectError> {
     let Some(project) = manifest::read(repo)? else {
         return Ok(None);
     };
-    deployed.made = makefile::read(repo);
+    let made = makefile::read(repo);
     let cargo = if metadata::wanted(&project.unmodelled) {
         metadata::read(repo)
     } else {
@@ -452,6 +455,8 @@ fn read(repo: &Repo, mut deployed: deployed::DeployedRust) -> Result<Option<Rust
         ),
     };
 
+    let mut deployed = deployed::read(deployed.get());
+    deployed.made = made;
     let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
