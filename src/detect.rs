@@ -31,7 +31,7 @@ pub fn detect_all(repo: &Repo) -> Vec<Report> {
             .chain(later)
             .map(|stack| Report {
                 stack,
-                detection: stacks::detect(stack, repo, deployed),
+                detection: stacks::detect(stack, repo, &deployed),
             })
             .collect();
         reports.sort_by_key(|report| Stack::ALL.iter().position(|&s| s == report.stack));

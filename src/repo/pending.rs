@@ -4,7 +4,7 @@ use std::sync::{Mutex, OnceLock};
 use std::thread::ScopedJoinHandle;
 
 /// The result of some work started ahead ([`pending`]): [`Pending::get`] waits for it the first
-/// time and hands it out after that. Work started and never asked for is finished before
+/// time and hands it out after that, [`Pending::take`] hands it over. Work started and never asked for is finished before
 /// [`pending`] returns; on one core, work never asked for is never done.
 pub struct Pending<'scope, T> {
     running: Mutex<Option<ScopedJoinHandle<'scope, T>>>,
@@ -13,18 +13,28 @@ pub struct Pending<'scope, T> {
 }
 
 impl<T> Pending<'_, T> {
-    /// The value, once the work is done: taken from its thread, or worked out here when no
-    /// thread could take it.
+    /// The value, once the work is done.
     pub fn get(&self) -> &T {
-        self.value.get_or_init(|| {
-            let running = self.running.lock().ok().and_then(|mut slot| slot.take());
-            match running {
-                Some(thread) => thread
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => (self.work)(),
-            }
-        })
+        self.value.get_or_init(|| self.finished())
+    }
+
+    /// The value itself, once the work is done.
+    pub fn take(mut self) -> T {
+        match self.value.take() {
+            Some(value) => value,
+            None => self.finished(),
+        }
+    }
+
+    /// The work's result: taken from its thread, or worked out here when no thread took it.
+    fn finished(&self) -> T {
+        let running = self.running.lock().ok().and_then(|mut slot| slot.take());
+        match running {
+            Some(thread) => thread
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            None => (self.work)(),
+        }
     }
 }
 
@@ -32,7 +42,7 @@ impl<T> Pending<'_, T> {
 /// `then` meanwhile, with the [`Pending`] result to take when it needs it.
 pub fn pending<T: Send, R>(
     work: &(dyn Fn() -> T + Sync),
-    then: impl FnOnce(&Pending<'_, T>) -> R,
+    then: impl FnOnce(Pending<'_, T>) -> R,
 ) -> R {
     std::thread::scope(|scope| {
         let running = (super::readers() > 1)
@@ -48,7 +58,7 @@ pub fn pending<T: Send, R>(
             work,
             value: OnceLock::new(),
         };
-        then(&pending)
+        then(pending)
     })
 }
 
@@ -75,6 +85,17 @@ mod tests {
         });
         assert_eq!(total, 12);
         assert_eq!(runs.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn a_value_is_handed_over_whether_or_not_it_was_looked_at() {
+        let work = || String::from("done");
+        assert_eq!(pending(&work, |value| value.take()), "done");
+        let seen = pending(&work, |value| {
+            let length = value.get().len();
+            (length, value.take())
+        });
+        assert_eq!(seen, (4, "done".to_string()));
     }
 
     #[test]

@@ -433,6 +433,10 @@ pub fn detect(repo: &Repo, deployed: &Pending<'_, crate::deployed::Deployed>) ->
     }
 }
 
+/// Smallest Cargo.lock parsed on a thread of its own while the packages' sources are read:
+/// below it, starting the thread costs more than the parse.
+const LOCK_ON_ITS_OWN: usize = 32 << 10;
+
 fn read(
     repo: &Repo,
     deployed: &Pending<'_, crate::deployed::Deployed>,
@@ -459,19 +463,35 @@ fn read(
     deployed.made = made;
     let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
-    let entries = lock_entries(lock_text.as_deref().map(String::as_str), packages.len());
-    let mut bins = Vec::new();
-    let mut default_runs = Vec::new();
-    let mut guards = Vec::new();
-    for package in &packages {
-        let lib = repo::join(&package.dir, "src/lib.rs");
-        let mut roots: Vec<&str> = package.bins.iter().map(|b| b.src.as_str()).collect();
-        roots.push(&lib);
-        guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
-        let spec = package_spec(package, packages.len(), &entries);
-        bins.extend(package_bins(repo, package, spec)?);
-        default_runs.extend(default_run(repo, package)?);
-    }
+    let lock_text = lock_text.as_deref().map(String::as_str);
+    let entries = lock_entries(lock_text, packages.len());
+    let sources = || -> Result<_, DetectError> {
+        let mut bins = Vec::new();
+        let mut default_runs = Vec::new();
+        let mut guards = Vec::new();
+        for package in &packages {
+            let lib = repo::join(&package.dir, "src/lib.rs");
+            let mut roots: Vec<&str> = package.bins.iter().map(|b| b.src.as_str()).collect();
+            roots.push(&lib);
+            guards.extend(guard::find(repo, &package.name, &package.dir, &roots)?);
+            let spec = package_spec(package, packages.len(), &entries);
+            bins.extend(package_bins(repo, package, spec)?);
+            default_runs.extend(default_run(repo, package)?);
+        }
+        let rocket = rocket(repo, &project, &packages)?;
+        let forward_lines = forward_lines(repo, &packages)?;
+        Ok((bins, default_runs, guards, rocket, forward_lines))
+    };
+    let parse = || lock_text.map(lock::read);
+    let (parsed, sources) = if lock_text.is_some_and(|text| text.len() >= LOCK_ON_ITS_OWN) {
+        repo::pending(&parse, |parsed| {
+            let sources = sources();
+            (parsed.take(), sources)
+        })
+    } else {
+        (parse(), sources())
+    };
+    let (bins, default_runs, guards, rocket, forward_lines) = sources?;
     let rust_version = rust_version(&packages);
     let sqlite_bundled = ["rusqlite", "libsqlite3-sys"].iter().any(|name| {
         project
@@ -485,10 +505,8 @@ fn read(
         .flatten()
         .chain(packages.iter().flat_map(|p| p.features.values().flatten()))
         .any(|feature| feature.ends_with(UNPREFIXED));
-    let rocket = rocket(repo, &project, &packages)?;
-    let forward_lines = forward_lines(repo, &packages)?;
-    let graph = match &lock_text {
-        Some(text) => Graph::Lock(lock::read(text)?),
+    let graph = match parsed {
+        Some(lock) => Graph::Lock(lock?),
         None => Graph::Direct(direct_graph(&project.dependencies)),
     };
     let sqlite_bundled = sqlite_bundled || bundles_sqlite(&graph);
