@@ -242,28 +242,35 @@ fn read(
     let vendored = (workspace.is_none() && repo.has_file("vendor/modules.txt")?)
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
-    let scripts = scripts::read(repo);
-    let deployed = deployed::read(deployed.get());
-    let mut mains = Vec::new();
-    let mut scanned = walk::Scanned::default();
-    for m in &modules {
-        let mut dirs = main_candidates(repo, &m.dir)?;
-        dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
-        scanned.explore(repo, &modules, &dirs);
-        for dir in dirs {
-            if let Some(mut main) = walk::analyse_main(repo, &mut scanned, &modules, m, &dir)? {
-                if let Some((name, evidence)) = scripts.outputs.get(dir.as_str()) {
-                    main.binary = name.clone();
-                    main.binary_evidence = Some(evidence.clone());
+    // The build scripts are read on a thread of their own, through a Repo of its own, while
+    // the packages are explored; only naming the binaries found waits for them.
+    let root = repo.root();
+    let read_scripts = || scripts::read(&Repo::new(root));
+    let found = repo::pending(&read_scripts, |scripts| -> Result<_, DetectError> {
+        let deployed = deployed::read(deployed.get());
+        let mut mains = Vec::new();
+        let mut scanned = walk::Scanned::default();
+        for m in &modules {
+            let mut dirs = main_candidates(repo, &m.dir)?;
+            dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
+            scanned.explore(repo, &modules, &dirs);
+            for dir in dirs {
+                if let Some(mut main) = walk::analyse_main(repo, &mut scanned, &modules, m, &dir)? {
+                    if let Some((name, evidence)) = scripts.get().outputs.get(dir.as_str()) {
+                        main.binary = name.clone();
+                        main.binary_evidence = Some(evidence.clone());
+                    }
+                    if let Some(built) = deployed.builds_of(&dir).find(|b| b.binary.is_some()) {
+                        main.binary = built.binary.clone().unwrap_or_default();
+                        main.binary_evidence = Some(built.evidence.clone());
+                    }
+                    mains.push(main);
                 }
-                if let Some(built) = deployed.builds_of(&dir).find(|b| b.binary.is_some()) {
-                    main.binary = built.binary.clone().unwrap_or_default();
-                    main.binary_evidence = Some(built.evidence.clone());
-                }
-                mains.push(main);
             }
         }
-    }
+        Ok((mains, scripts.take(), deployed))
+    });
+    let (mains, scripts, deployed) = found?;
     if mains.is_empty() && !modules.iter().any(|m| has_go_files(repo, &m.dir)) {
         return Ok(None);
     }
