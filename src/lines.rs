@@ -686,52 +686,85 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
     None
 }
 
-/// A text read by [`toml_tables_read`] this large is read in two halves at once: below it, a
+/// A text read by [`toml_tables_read`] this large is read in parts at once: below it, a
 /// thread costs more than it saves.
 pub const HALVES_FROM: usize = 128 << 10;
 
+/// Bytes of a part [`toml_parts`] aims at: parts small enough for the threads reading them to
+/// end together, whatever else runs beside them.
+const PART: usize = 64 << 10;
+
+/// Most parts [`toml_parts`] cuts a text into.
+const MOST_PARTS: usize = 16;
+
 /// What `read` gives of a TOML text made of `[[name]]` tables, read by lines: its items and
 /// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in
-/// two halves at once, cut where a `[[name]]` line begins past the middle, each half's lines
-/// counted from 1 and the second's items moved on by the first's lines: the line `line` gives
-/// of each, when not 0 (no line). When either half holds a line not read (a value could run
-/// across the cut: a multi-line string or array holding that line leaves the first half with a
-/// value that does not close), the whole is read again in one pass.
+/// parts at once ([`toml_parts`]), each taken by the next thread free, each part's lines
+/// counted from 1 and its items moved on by the lines of the parts before it: the line `line`
+/// gives of each, when not 0 (no line). When any part holds a line not read (a value could run
+/// across a cut: a multi-line string or array holding that line leaves the part before it with
+/// a value that does not close), the whole is read again in one pass.
 pub fn toml_tables_read<'a, T: Send>(
     text: &'a str,
     name: &str,
     read: impl Fn(&'a str) -> (Vec<T>, Option<usize>) + Sync,
     line: impl Fn(&mut T) -> &mut usize,
 ) -> (Vec<T>, Option<usize>) {
-    if let Some((first, second)) = toml_halves(text, name) {
-        let ((mut items, first_unread), (rest, second_unread)) =
-            crate::repo::at_once(|| read(first), || read(second));
-        if first_unread.is_none() && second_unread.is_none() {
-            let lines = memchr::memchr_iter(b'\n', first.as_bytes()).count();
-            items.extend(rest.into_iter().map(|mut item| {
-                let at = line(&mut item);
-                if *at != 0 {
-                    *at += lines;
-                }
-                item
-            }));
+    if let Some(parts) = toml_parts(text, name) {
+        let jobs: Vec<(usize, &str)> = parts.into_iter().enumerate().collect();
+        let mut read_parts =
+            crate::repo::in_parallel(&jobs, 2, |&(at, part)| (at, part, read(part)));
+        read_parts.sort_by_key(|(at, _, _)| *at);
+        if read_parts
+            .iter()
+            .all(|(_, _, (_, unread))| unread.is_none())
+        {
+            let mut items = Vec::new();
+            let mut lines = 0;
+            for (_, part, (read_items, _)) in read_parts {
+                items.extend(read_items.into_iter().map(|mut item| {
+                    let at = line(&mut item);
+                    if *at != 0 {
+                        *at += lines;
+                    }
+                    item
+                }));
+                lines += memchr::memchr_iter(b'\n', part.as_bytes()).count();
+            }
             return (items, None);
         }
     }
     read(text)
 }
 
-/// `text` cut in two where a line opening a `[[name]]` array table begins, the first such line
-/// past the middle; None when `text` is shorter than [`HALVES_FROM`] or no such line follows
-/// its middle.
-fn toml_halves<'a>(text: &'a str, name: &str) -> Option<(&'a str, &'a str)> {
+/// `text` cut into an even number of parts of about [`PART`] bytes (two at least, at most
+/// [`MOST_PARTS`]), each cut where a line opening a `[[name]]` array table begins, the first
+/// such line past an even share of the text (so one cut is the first such line past the
+/// middle); None when `text` is shorter than [`HALVES_FROM`] or no such line follows its
+/// first share.
+pub fn toml_parts<'a>(text: &'a str, name: &str) -> Option<Vec<&'a str>> {
     if text.len() < HALVES_FROM {
         return None;
     }
     let header = format!("\n[[{name}]]");
-    let middle = text.len() / 2;
-    let found = memchr::memmem::find(&text.as_bytes()[middle..], header.as_bytes())?;
-    Some(text.split_at(middle + found + 1))
+    let shares = (text.len() / PART).clamp(2, MOST_PARTS) & !1;
+    let mut parts = Vec::with_capacity(shares);
+    let mut start = 0;
+    for share in 1..shares {
+        let target = (text.len() * share / shares).max(start);
+        let Some(found) = memchr::memmem::find(&text.as_bytes()[target..], header.as_bytes())
+        else {
+            break;
+        };
+        let cut = target + found + 1;
+        parts.push(&text[start..cut]);
+        start = cut;
+    }
+    if parts.is_empty() {
+        return None;
+    }
+    parts.push(&text[start..]);
+    Some(parts)
 }
 
 /// The text of a one-line string value, `"..."` without escapes or `'...'`; None for any
@@ -901,6 +934,26 @@ impl<'a> Iterator for Pieces<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_text_is_cut_into_an_even_number_of_parts_at_table_lines() {
+        let table = "[[package]]\nname = \"x\"\nversion = \"1.0.0\"\n\n";
+        let text = format!("version = 4\n\n{}", table.repeat(30_000));
+        let parts = toml_parts(&text, "package").unwrap();
+        assert_eq!(parts.len(), MOST_PARTS);
+        assert_eq!(parts.concat(), text);
+        assert!(
+            parts[1..]
+                .iter()
+                .all(|part| part.starts_with("[[package]]\n"))
+        );
+        let middle = text.len() / 2;
+        let cut = middle + text[middle..].find("\n[[package]]").unwrap() + 1;
+        let first_half: usize = parts[..MOST_PARTS / 2].iter().map(|part| part.len()).sum();
+        assert_eq!(first_half, cut);
+        assert_eq!(toml_parts(&text[..HALVES_FROM - 1], "package"), None);
+        assert_eq!(toml_parts(&"x = 1\n".repeat(40_000), "package"), None);
+    }
 
     #[test]
     fn lines_end_as_the_standard_ones_do() {

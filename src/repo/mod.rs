@@ -1005,7 +1005,11 @@ pub fn at_once<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -
 /// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
 /// one when there are fewer than `from` jobs), each taking the next job not yet taken: the
 /// results in no particular order.
-fn in_parallel<J: Sync, R: Send>(jobs: &[J], from: usize, work: impl Fn(&J) -> R + Sync) -> Vec<R> {
+pub fn in_parallel<J: Sync, R: Send>(
+    jobs: &[J],
+    from: usize,
+    work: impl Fn(&J) -> R + Sync,
+) -> Vec<R> {
     let threads = if jobs.len() < from { 1 } else { readers() };
     if threads == 1 {
         return jobs.iter().map(work).collect();

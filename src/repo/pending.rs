@@ -4,8 +4,9 @@ use std::sync::{Mutex, OnceLock};
 use std::thread::ScopedJoinHandle;
 
 /// The result of some work started ahead ([`pending`]): [`Pending::get`] waits for it the first
-/// time and hands it out after that, [`Pending::take`] hands it over. Work started and never asked for is finished before
-/// [`pending`] returns; on one core, work never asked for is never done.
+/// time and hands it out after that, [`Pending::take`] hands it over. Work started and never
+/// asked for is finished before [`pending`] returns; on one core, work never asked for is never
+/// done.
 pub struct Pending<'scope, T> {
     running: Mutex<Option<ScopedJoinHandle<'scope, T>>>,
     work: &'scope (dyn Fn() -> T + Sync),

@@ -1113,7 +1113,7 @@ enum Section {
 /// name written as `name = "..."`. The file is not checked to be valid TOML. Also the first
 /// line of a package that is not read that way (a table or dotted key where a list or an
 /// inline table is read, a value of another shape, a bracket or string that does not close).
-/// A large lock is read in two halves at once ([`toml_tables_read`]).
+/// A large lock is read in parts at once ([`toml_tables_read`]).
 fn locked_by_lines(text: &str) -> (Vec<Locked<'_>>, Option<usize>) {
     toml_tables_read(text, "package", locked_in, |package| &mut package.line)
 }

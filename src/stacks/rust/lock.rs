@@ -293,7 +293,7 @@ pub fn by_lines(text: &str) -> Lock {
 }
 
 /// The `[[package]]` tables of a Cargo.lock read by lines, with the first line not read the way
-/// cargo writes it, if any; a large lock in two halves at once ([`toml_tables_read`]).
+/// cargo writes it, if any; a large lock in parts at once ([`toml_tables_read`]).
 fn package_tables(text: &str) -> (Vec<Package<'_>>, Option<usize>) {
     toml_tables_read(text, "package", tables_in, |package| &mut package.line)
 }
