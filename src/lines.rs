@@ -742,7 +742,7 @@ pub fn toml_tables_read<'a, T: Send>(
 /// such line past an even share of the text (so one cut is the first such line past the
 /// middle); None when `text` is shorter than [`HALVES_FROM`] or no such line follows its
 /// first share.
-pub fn toml_parts<'a>(text: &'a str, name: &str) -> Option<Vec<&'a str>> {
+fn toml_parts<'a>(text: &'a str, name: &str) -> Option<Vec<&'a str>> {
     if text.len() < HALVES_FROM {
         return None;
     }
