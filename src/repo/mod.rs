@@ -957,10 +957,10 @@ fn head_in_dir<'b>(
 fn text_in((read, whole): (usize, bool), buffer: &[u8]) -> Result<(&str, bool), String> {
     let bytes = &buffer[..read];
     let not_text = || "is not UTF-8 text".to_string();
-    let valid = match std::str::from_utf8(bytes) {
+    let valid = match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
         Err(err) if !whole && err.error_len().is_none() => {
-            std::str::from_utf8(&bytes[..err.valid_up_to()]).map_err(|_| not_text())?
+            simdutf8::compat::from_utf8(&bytes[..err.valid_up_to()]).map_err(|_| not_text())?
         }
         Err(_) => return Err(not_text()),
     };
@@ -1067,7 +1067,9 @@ fn too_large(cap: u64) -> String {
 
 /// Text from bytes: UTF-8, a leading byte-order mark dropped.
 fn text(bytes: Vec<u8>) -> Result<String, String> {
-    let mut text = String::from_utf8(bytes).map_err(|_| "is not UTF-8 text".to_string())?;
+    simdutf8::basic::from_utf8(&bytes).map_err(|_| "is not UTF-8 text".to_string())?;
+    // SAFETY: the line above has just validated `bytes` as UTF-8.
+    let mut text = unsafe { String::from_utf8_unchecked(bytes) };
     if text.starts_with('\u{feff}') {
         text.drain(..'\u{feff}'.len_utf8());
     }
