@@ -918,7 +918,7 @@ impl<'a> Iterator for Pieces<'a> {
                     }
                     None => break,
                 },
-                _ => at + 1,
+                _ => plain_end(bytes, at + 1),
             };
             last = self.at;
         }
@@ -929,6 +929,18 @@ impl<'a> Iterator for Pieces<'a> {
         }
         first.map(|first| &self.inner[first..last])
     }
+}
+
+/// Where the run of bytes from `at` that [`Pieces`] passes over one by one (none of a
+/// separator, comment, whitespace, quote or bracket) ends.
+fn plain_end(bytes: &[u8], at: usize) -> usize {
+    let run = bytes[at..].iter().position(|byte| {
+        matches!(
+            byte,
+            b',' | b'#' | b' ' | b'\t' | b'\r' | b'\n' | b'"' | b'\'' | b'[' | b'{' | b']' | b'}'
+        )
+    });
+    run.map_or(bytes.len(), |run| at + run)
 }
 
 #[cfg(test)]
