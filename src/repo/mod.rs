@@ -1423,6 +1423,32 @@ mod tests {
     }
 
     #[test]
+    fn long_texts_are_validated_as_short_ones_are() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = |name: &str| dir.path().join(name);
+        let long = "a".repeat(300);
+        std::fs::write(path("cut"), format!("{long}é{long}")).unwrap();
+        let mut invalid = long.clone().into_bytes();
+        invalid.push(0xff);
+        invalid.extend(long.as_bytes());
+        std::fs::write(path("invalid"), &invalid).unwrap();
+        let mut buffer = Vec::new();
+        let mut read = |name: &str, limit: u64| {
+            head_in(&path(name), Kind::File, limit, &mut buffer)
+                .map(|(text, whole)| (text.to_string(), whole))
+        };
+        assert_eq!(read("cut", 301).unwrap(), (long.clone(), false));
+        assert_eq!(read("cut", 302).unwrap(), (format!("{long}é"), false));
+        assert!(read("invalid", 200).is_ok());
+        assert!(read("invalid", 1 << 20).unwrap_err().contains("UTF-8"));
+        assert!(text(invalid).unwrap_err().contains("UTF-8"));
+        assert_eq!(
+            text(format!("\u{feff}{long}é").into_bytes()).unwrap(),
+            format!("{long}é")
+        );
+    }
+
+    #[test]
     fn a_first_part_that_is_enough_is_all_that_is_read() {
         let (dir, _) = project();
         let fd = open_dir(dir.path(), "").unwrap();
