@@ -688,7 +688,7 @@ fn string_end(bytes: &[u8], at: usize, lines: &mut usize, one_line: bool) -> Opt
 
 /// A text read by [`toml_tables_read`] this large is read in parts at once: below it, a
 /// thread costs more than it saves.
-pub const HALVES_FROM: usize = 128 << 10;
+pub const PARTS_FROM: usize = 128 << 10;
 
 /// Bytes of a part [`toml_parts`] aims at: parts small enough for the threads reading them to
 /// end together, whatever else runs beside them.
@@ -698,7 +698,7 @@ const PART: usize = 64 << 10;
 const MOST_PARTS: usize = 16;
 
 /// What `read` gives of a TOML text made of `[[name]]` tables, read by lines: its items and
-/// the first line it did not read, if any. A text of [`HALVES_FROM`] bytes or more is read in
+/// the first line it did not read, if any. A text of [`PARTS_FROM`] bytes or more is read in
 /// parts at once ([`toml_parts`]), each taken by the next thread free, each part's lines
 /// counted from 1 and its items moved on by the lines of the parts before it: the line `line`
 /// gives of each, when not 0 (no line). When any part holds a line not read (a value could run
@@ -712,8 +712,10 @@ pub fn toml_tables_read<'a, T: Send>(
 ) -> (Vec<T>, Option<usize>) {
     if let Some(parts) = toml_parts(text, name) {
         let jobs: Vec<(usize, &str)> = parts.into_iter().enumerate().collect();
-        let mut read_parts =
-            crate::repo::in_parallel(&jobs, 2, |&(at, part)| (at, part, read(part)));
+        let mut read_parts = crate::repo::in_parallel(&jobs, 2, |&(at, part)| {
+            let lines = memchr::memchr_iter(b'\n', part.as_bytes()).count();
+            (at, lines, read(part))
+        });
         read_parts.sort_by_key(|(at, _, _)| *at);
         if read_parts
             .iter()
@@ -721,7 +723,7 @@ pub fn toml_tables_read<'a, T: Send>(
         {
             let mut items = Vec::new();
             let mut lines = 0;
-            for (_, part, (read_items, _)) in read_parts {
+            for (_, part_lines, (read_items, _)) in read_parts {
                 items.extend(read_items.into_iter().map(|mut item| {
                     let at = line(&mut item);
                     if *at != 0 {
@@ -729,7 +731,7 @@ pub fn toml_tables_read<'a, T: Send>(
                     }
                     item
                 }));
-                lines += memchr::memchr_iter(b'\n', part.as_bytes()).count();
+                lines += part_lines;
             }
             return (items, None);
         }
@@ -740,10 +742,10 @@ pub fn toml_tables_read<'a, T: Send>(
 /// `text` cut into an even number of parts of about [`PART`] bytes (two at least, at most
 /// [`MOST_PARTS`]), each cut where a line opening a `[[name]]` array table begins, the first
 /// such line past an even share of the text (so one cut is the first such line past the
-/// middle); None when `text` is shorter than [`HALVES_FROM`] or no such line follows its
+/// middle); None when `text` is shorter than [`PARTS_FROM`] or no such line follows its
 /// first share.
 fn toml_parts<'a>(text: &'a str, name: &str) -> Option<Vec<&'a str>> {
-    if text.len() < HALVES_FROM {
+    if text.len() < PARTS_FROM {
         return None;
     }
     let header = format!("\n[[{name}]]");
@@ -963,7 +965,7 @@ mod tests {
         let cut = middle + text[middle..].find("\n[[package]]").unwrap() + 1;
         let first_half: usize = parts[..MOST_PARTS / 2].iter().map(|part| part.len()).sum();
         assert_eq!(first_half, cut);
-        assert_eq!(toml_parts(&text[..HALVES_FROM - 1], "package"), None);
+        assert_eq!(toml_parts(&text[..PARTS_FROM - 1], "package"), None);
         assert_eq!(toml_parts(&"x = 1\n".repeat(40_000), "package"), None);
     }
 

@@ -981,27 +981,6 @@ fn readers() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS)))
 }
 
-/// The results of `first` and `second`, `first` on a thread of its own when the machine has
-/// more than one core (and a thread can be started).
-pub fn at_once<A: Send, B>(first: impl Fn() -> A + Sync, second: impl FnOnce() -> B) -> (A, B) {
-    if readers() == 1 {
-        return (first(), second());
-    }
-    std::thread::scope(|scope| {
-        let helper = std::thread::Builder::new()
-            .stack_size(256 << 10)
-            .spawn_scoped(scope, &first);
-        let second = second();
-        let first = match helper {
-            Ok(helper) => helper
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            Err(_) => first(),
-        };
-        (first, second)
-    })
-}
-
 /// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
 /// one when there are fewer than `from` jobs), each taking the next job not yet taken: the
 /// results in no particular order.

@@ -1409,7 +1409,7 @@ mod tests {
     use super::*;
 
     /// A poetry.lock of `count` packages, each with a few wheels, large enough to be read in
-    /// halves from about 400 packages.
+    /// parts from about 400 packages.
     fn long_lock(count: usize, extra: &str) -> String {
         let mut text = String::from("# This file is generated\n\n");
         for index in 0..count {
@@ -1428,9 +1428,9 @@ mod tests {
     }
 
     #[test]
-    fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
+    fn a_large_lock_read_in_parts_reads_as_in_one_pass() {
         let text = long_lock(600, "");
-        assert!(text.len() >= crate::lines::HALVES_FROM);
+        assert!(text.len() >= crate::lines::PARTS_FROM);
         let (packages, unread) = locked_by_lines(&text);
         assert_eq!((packages.clone(), unread), locked_in(&text));
         assert_eq!(packages.len(), 600);

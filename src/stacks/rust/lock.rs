@@ -645,7 +645,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_large_lock_read_in_halves_reads_as_in_one_pass() {
+    fn a_large_lock_read_in_parts_reads_as_in_one_pass() {
         let mut text = String::from("version = 4\n\n");
         for index in 0..1500 {
             text.push_str(&format!(
@@ -654,7 +654,7 @@ mod tests {
                 (index + 7) % 1500,
             ));
         }
-        assert!(text.len() >= crate::lines::HALVES_FROM);
+        assert!(text.len() >= crate::lines::PARTS_FROM);
         let (tables, unread) = package_tables(&text);
         assert_eq!((&tables, unread), (&tables_in(&text).0, None));
         assert_eq!(tables.len(), 1500);
