@@ -62,7 +62,7 @@ pub mod wizard;
 pub mod write;
 
 use clap::CommandFactory;
-use cli::{CheckArgs, Cli, Command, InitArgs, ManArgs, OnlyFile, Overrides, TemplatesCommand};
+use cli::{Cli, Command, InitArgs, ManArgs, OnlyFile, Overrides, TemplatesCommand};
 use error::{EXIT_FAILURE, EXIT_OK, EXIT_USAGE, Error};
 pub use pipeline::{Environment, Generated, check_dir, generate_detected, generate_layers};
 use render::Output;
@@ -81,12 +81,6 @@ pub fn run(cli: Cli, out: &mut dyn Write) -> Result<u8, Error> {
 }
 
 fn run_command(command: Command, env: Environment, out: &mut dyn Write) -> Result<u8, Error> {
-    match &command {
-        Command::Init(InitArgs { path, .. }) | Command::Check(CheckArgs { path, .. }) => {
-            render::warm(path)
-        }
-        _ => {}
-    }
     match command {
         Command::Init(args) if args.all => monorepo::init(&args, &env, out),
         Command::Init(args) => init(&args, &env, out),

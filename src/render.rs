@@ -6,7 +6,6 @@ use crate::plan::Plan;
 use crate::repo::{self, Repo};
 use crate::settings::Place;
 use crate::stack::Stack;
-use crate::stacks;
 use minijinja::syntax::SyntaxConfig;
 use minijinja::{Environment, UndefinedBehavior, Value};
 use serde::Serialize;
@@ -84,80 +83,6 @@ pub struct Templates {
     files: BTreeMap<String, PathBuf>,
 }
 
-/// The partials every stack's Dockerfile and .dockerignore use, compiled by [`warm`].
-const COMMON: &[&str] = &[
-    "partials/header.j2",
-    "partials/build-steps.j2",
-    "partials/exec.j2",
-    "partials/env.j2",
-    "partials/healthcheck.j2",
-    "partials/labels.j2",
-    "partials/dockerignore.j2",
-];
-
-/// The environment [`warm`] is compiling, for the next [`Templates::load`].
-static WARMING: std::sync::Mutex<Option<std::thread::JoinHandle<Environment<'static>>>> =
-    std::sync::Mutex::new(None);
-
-/// Starts compiling the partials every plan renders ([`COMMON`]) on a thread of its own, so
-/// that the compiling overlaps detection, which runs on the main thread; then, when the names
-/// at the root of `project` mark one stack only, that stack's Dockerfile and .dockerignore
-/// templates and every template they name (with several, the one rendered is not known, and
-/// compiling them all takes longer than detecting). The next [`Templates::load`] takes the
-/// environment it made. Only embedded templates are compiled ahead, and a templates
-/// directory's files replace them as before: what is compiled ahead changes no output.
-pub fn warm(project: &Path) {
-    let root = project.to_path_buf();
-    let handle = std::thread::Builder::new()
-        .name("templates".to_string())
-        .spawn(move || {
-            let env = environment();
-            for id in COMMON {
-                let _ = env.get_template(id);
-            }
-            let names = Repo::new(root).list_dir("", |_, _| true);
-            let marked: Vec<Stack> = Stack::ALL
-                .iter()
-                .copied()
-                .filter(|&stack| names.iter().any(|name| stacks::marks(stack, name)))
-                .collect();
-            if let [stack] = marked.as_slice() {
-                let mut compiled = Vec::new();
-                for id in stack_templates(*stack) {
-                    compile_named(&env, &id, &mut compiled);
-                }
-            }
-            env
-        });
-    if let (Ok(handle), Ok(mut warming)) = (handle, WARMING.lock()) {
-        *warming = Some(handle);
-    }
-}
-
-/// Compiles the embedded template `id` and, in turn, every embedded template its text names
-/// (a quoted name ending in `.j2`: what it includes or imports), each once (`compiled`).
-fn compile_named(env: &Environment<'static>, id: &str, compiled: &mut Vec<String>) {
-    if compiled.iter().any(|done| done == id) {
-        return;
-    }
-    compiled.push(id.to_string());
-    let Some(text) = template(id) else {
-        return;
-    };
-    let _ = env.get_template(id);
-    for named in text.split(['"', '\'']) {
-        if named.ends_with(".j2") {
-            compile_named(env, named, compiled);
-        }
-    }
-}
-
-/// The environment [`warm`] made, once it is done; none when nothing was warmed.
-fn warmed() -> Option<Environment<'static>> {
-    let handle = WARMING.lock().ok()?.take()?;
-    handle.join().ok()
-}
-
 /// The environment every rendering starts from: strict about undefined variables, blocks
 /// trimmed, the `compose_literal` filter, and the embedded templates loaded by id.
 fn environment() -> Environment<'static> {
@@ -191,7 +116,7 @@ impl Templates {
     /// The embedded templates, each overridden by `dir/<id>` when that file exists. Other `.j2`
     /// files in `dir` are available to `include` too.
     pub fn load(dir: Option<&Place>) -> Result<Templates, RenderError> {
-        let mut env = warmed().unwrap_or_else(environment);
+        let mut env = environment();
         let mut files = BTreeMap::new();
         if let Some(dir) = dir {
             for (id, path, text) in custom_files(dir)? {
@@ -446,33 +371,5 @@ fn error(files: &BTreeMap<String, PathBuf>, id: &str, err: &minijinja::Error) ->
             .map(|path| path.display().to_string())
             .unwrap_or_else(|| embedded_name(id)),
         message,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_stack_template_is_compiled_ahead_with_every_template_it_names() {
-        let env = environment();
-        let mut compiled = Vec::new();
-        for id in stack_templates(Stack::Python) {
-            compile_named(&env, &id, &mut compiled);
-        }
-        for named in [
-            "python/Dockerfile.j2",
-            "partials/header.j2",
-            "partials/exec.j2",
-        ] {
-            assert!(
-                compiled.iter().any(|id| id == named),
-                "{named} in {compiled:?}"
-            );
-        }
-        assert!(compiled.iter().all(|id| id.ends_with(".j2")));
-        let mut again = compiled.clone();
-        compile_named(&env, "python/Dockerfile.j2", &mut again);
-        assert_eq!(again, compiled);
     }
 }
