@@ -397,13 +397,6 @@ macro_rules! stack_dispatch {
             }
         }
 
-        /// Whether a file name in a directory lets a stack's detector find a project there.
-        pub fn marks(stack: Stack, name: &str) -> bool {
-            match stack {
-                $(Stack::$variant => $module::Kind::marks(name),)*
-            }
-        }
-
         /// Whether a directory listing holds anything a detector could find a project by.
         pub fn may_hold_project(entries: &[(String, crate::repo::Entry)]) -> bool {
             entries.iter().any(|(name, _)| false $(|| $module::Kind::marks(name))*)
