@@ -9,10 +9,13 @@ use std::fmt;
 /// its `packages` list. The lock is deserialized into the names alone ([`Names`]), skipping
 /// every other value, since building the whole document of a lock takes most of the run (a
 /// lock of a few hundred KiB, milliseconds); it takes the names the parsed document gives and
-/// refuses the same invalid JSON. The values it skips, most of the lock, are skipped by
-/// serde_json's own skipping, which neither recurses nor builds anything (a fifth fewer
-/// instructions than going through a visitor), and so has no nesting limit: a lock nested
-/// deeper than the 128 levels the parsed document allows is read, not refused.
+/// refuses the same invalid JSON. The values of the keys it does not want, most of the lock,
+/// are skipped by serde_json's own skipping, which neither recurses nor builds anything (a
+/// fifth fewer instructions than going through a visitor), and so has no nesting limit: a
+/// value there nested deeper than the 128 levels the parsed document allows is read, not
+/// refused. A value of another shape where names are looked for (a `packages` that is not a
+/// list, an entry that is not an object, a `name` that is not a string) is skipped as every
+/// shaped value is ([`crate::manifest::Skip`]), within the limit.
 pub fn locked_packages(text: &str) -> Result<Vec<String>, DetectError> {
     serde_json::from_str::<Names>(text)
         .map(|names| names.0)
@@ -151,6 +154,9 @@ mod tests {
         );
         assert_eq!(locked_packages(&deep).unwrap(), ["a/b"]);
         assert!(document_packages(&deep).is_err(), "the document stops at 128 levels");
+        let entry = format!("{{\"packages\": [{}{}]}}", "[".repeat(200), "]".repeat(200));
+        let names = locked_packages(&entry).unwrap_err().to_string();
+        assert!(names.contains("recursion limit"), "{names}");
         let cut = format!("{{\"packages\": [{{\"x\": {}", "[".repeat(200));
         let names = locked_packages(&cut).unwrap_err().to_string();
         assert!(names.contains("composer.lock") && names.contains("EOF"), "{names}");
