@@ -975,10 +975,24 @@ const PARALLEL_FROM: usize = 16;
 /// parsing a manifest or a compose file costs more than starting a thread.
 const PARSED_PARALLEL_FROM: usize = 2;
 
-/// How many threads read at once: as many as the machine offers, at most [`READERS`].
+/// How many threads read at once: as many cores as this process may run on, at most
+/// [`READERS`]. Every thread is started after this is first asked.
+///
+/// The cores are counted from the affinity mask alone, without the standard library's reading
+/// of the cgroup quota files (three more files opened and read on every run, for readers that
+/// wait on the disk as much as they compute). The processor's features are looked up here too,
+/// once, before any thread starts: the SIMD searches and UTF-8 checks look them up on first
+/// use, and threads that do so at the same moment each run the `cpuid` lookups, which under a
+/// hypervisor cost microseconds apiece.
 fn readers() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
-    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(READERS)))
+    *CORES.get_or_init(|| {
+        #[cfg(target_arch = "x86_64")]
+        let _ = std::arch::is_x86_feature_detected!("avx2");
+        rustix::thread::sched_getaffinity(None)
+            .map_or(1, |cores| usize::try_from(cores.count()).unwrap_or(1))
+            .clamp(1, READERS)
+    })
 }
 
 /// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
