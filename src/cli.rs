@@ -54,8 +54,13 @@ impl Cli {
     }
 }
 
-/// The subcommands.
+/// The subcommands. Each one's arguments are declared only when it is the one run (or when the
+/// whole tree is asked for, as completions and man pages ask): declaring every subcommand's
+/// arguments on each run took a tenth of a small project's run. Declared last, they would set
+/// the subcommand's description from the doc comment of their struct (and of each struct
+/// flattened into it), over the variant's; those structs therefore carry plain comments.
 #[derive(Debug, Subcommand)]
+#[command(defer = true)]
 pub enum Command {
     /// Write PATH/Dockerfile and PATH/.dockerignore for the project at PATH.
     Init(InitArgs),
@@ -86,7 +91,7 @@ pub enum Command {
     Man(ManArgs),
 }
 
-/// Arguments of `man`.
+// Arguments of `man` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct ManArgs {
     /// The subcommand whose page to print, such as `init` or `templates export`.
@@ -110,7 +115,7 @@ pub enum TemplatesCommand {
     },
 }
 
-/// Arguments of `completions`.
+// Arguments of `completions` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct CompletionsArgs {
     /// The shell.
@@ -118,7 +123,7 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
-/// Arguments of `check`.
+// Arguments of `check` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Project root.
@@ -131,7 +136,7 @@ pub struct CheckArgs {
     pub overrides: Overrides,
 }
 
-/// Arguments of `pins`.
+// Arguments of `pins` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct PinsArgs {
     /// Project root.
@@ -150,7 +155,7 @@ pub struct PinsArgs {
     pub overrides: Overrides,
 }
 
-/// Arguments of `verify`.
+// Arguments of `verify` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct VerifyArgs {
     /// Project root.
@@ -186,7 +191,7 @@ pub struct VerifyArgs {
     pub overrides: Overrides,
 }
 
-/// Arguments of `init`.
+// Arguments of `init` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct InitArgs {
     /// Project root.
@@ -220,7 +225,7 @@ pub enum OnlyFile {
     Dockerignore,
 }
 
-/// Arguments of `detect`.
+// Arguments of `detect` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct DetectArgs {
     /// Project root.
@@ -231,7 +236,7 @@ pub struct DetectArgs {
     pub json: bool,
 }
 
-/// Arguments of `explain`.
+// Arguments of `explain` (no doc comment: see `Command`).
 #[derive(Debug, Args)]
 pub struct ExplainArgs {
     /// Project root.
@@ -247,7 +252,8 @@ pub struct ExplainArgs {
     pub overrides: Overrides,
 }
 
-/// Flags that override detection, for template repositories and CI.
+// Flags that override detection, for template repositories and CI (no doc comment: see
+// `Command`).
 #[derive(Debug, Args, Default)]
 pub struct Overrides {
     /// Stack to use (required when several are detected).
@@ -322,7 +328,7 @@ pub struct Overrides {
     pub system: SystemFlags,
 }
 
-/// Flags naming what the project needs outside its files.
+// Flags naming what the project needs outside its files (no doc comment: see `Command`).
 #[derive(Debug, Args, Default)]
 pub struct SystemFlags {
     /// Debian packages to install in the build stage with apt-get, comma-separated (such as
@@ -458,5 +464,39 @@ impl Overrides {
             self.system.apply(&mut layer)?;
             Ok(layer)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    /// The description of each subcommand, as the listing shows it and as its own help does
+    /// once its deferred arguments are declared.
+    fn descriptions(command: &clap::Command) -> Vec<(String, Option<String>)> {
+        command
+            .get_subcommands()
+            .map(|sub| {
+                (
+                    sub.get_name().to_string(),
+                    sub.get_about().map(|about| about.to_string()),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn declaring_a_subcommands_arguments_keeps_its_description() {
+        let mut command = Cli::command();
+        let listed = descriptions(&command);
+        command.build();
+        let mut declared = descriptions(&command);
+        declared.retain(|(name, _)| name != "help");
+        assert!(
+            listed.iter().all(|(_, about)| about.is_some()),
+            "{listed:?}"
+        );
+        assert_eq!(listed, declared);
     }
 }

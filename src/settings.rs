@@ -215,9 +215,10 @@ impl Settings {
 macro_rules! targets {
     ($($module:ident $variant:ident $title:literal $doc:literal
         [$($field:ident $key:literal $value:literal $help:literal)?],)*) => {
-        /// The settings the stacks own: for a stack whose project can hold several artefacts,
-        /// the one to build (a flag, a shiplight.toml key and a SHIPLIGHT_* variable each, named
-        /// by the registry).
+        // The settings the stacks own: for a stack whose project can hold several artefacts,
+        // the one to build (a flag, a shiplight.toml key and a SHIPLIGHT_* variable each, named
+        // by the registry). No doc comment: flattened into the subcommands' arguments, clap
+        // would show it as their description (`cli::Command`).
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, clap::Args)]
         pub struct Targets {
             $($(
