@@ -487,18 +487,34 @@ fn refuse_credential(file: &str, text: &str) -> Result<(), DetectError> {
 
 /// The native addon packages a lock file holds, each with the line of its first entry: the
 /// places that hold each name are found with a vectorized search, and only their lines are
-/// read as entries.
+/// read as entries. package-lock.json names what it installs only in its entries' keys
+/// (`"node_modules/.../NAME": {`), so there the keys are found instead, in one search.
 fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
     let bytes = text.as_bytes();
-    let first: Vec<Option<usize>> = NATIVE_PACKAGES
-        .iter()
-        .map(|name| {
-            memchr::memmem::find_iter(bytes, name.as_bytes()).find_map(|at| {
-                let (start, line) = crate::lines::line_around(text, at);
-                (entry_name(line) == Some(*name)).then(|| crate::lines::number_at(text, start))
+    let first: Vec<Option<usize>> = if lock == platform::LOCK {
+        let mut first = vec![None; NATIVE_PACKAGES.len()];
+        for at in memchr::memmem::find_iter(bytes, b"\"node_modules/") {
+            let (start, line) = crate::lines::line_around(text, at);
+            if let Some(name) = entry_name(line)
+                && let Some(owner) = NATIVE_PACKAGES.iter().position(|native| *native == name)
+                && first[owner].is_none()
+            {
+                first[owner] = Some(crate::lines::number_at(text, start));
+            }
+        }
+        first
+    } else {
+        NATIVE_PACKAGES
+            .iter()
+            .map(|name| {
+                memchr::memmem::find_iter(bytes, name.as_bytes()).find_map(|at| {
+                    let (start, line) = crate::lines::line_around(text, at);
+                    (entry_name(line) == Some(*name))
+                        .then(|| crate::lines::number_at(text, start))
+                })
             })
-        })
-        .collect();
+            .collect()
+    };
     first
         .iter()
         .enumerate()
@@ -518,8 +534,7 @@ fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
 fn entry_name(line: &str) -> Option<&str> {
     let trimmed = line.trim_start();
     if let Some(path) = trimmed.strip_prefix("\"node_modules/") {
-        let path = &path[..path.find('"')?];
-        return path.rsplit("node_modules/").next();
+        return Some(platform::installed_name(&path[..path.find('"')?]));
     }
     if line.len() - trimmed.len() > 2 {
         return None;
@@ -678,6 +693,41 @@ mod tests {
         assert_eq!(
             native_in_lock("yarn.lock", "a@1:\n  version \"1\"\n\nbcrypt@^5:\n"),
             vec![Evidence::line("yarn.lock", 4, "bcrypt (native addon)")]
+        );
+    }
+
+    #[test]
+    fn a_package_lock_names_its_native_addons_in_its_entries_keys_only() {
+        let lock = r#"{
+  "lockfileVersion": 3,
+  "packages": {
+    "node_modules/app-util": {
+      "dependencies": {
+        "bcrypt": "^5.1.1",
+        "node-gyp-build": "^4"
+      }
+    },
+    "node_modules/sqlite3-helper": {
+      "version": "1.0.0"
+    },
+    "node_modules/x/node_modules/node-gyp-build": {
+      "version": "4.8.0"
+    },
+    "node_modules/bcrypt": {
+      "version": "5.1.1"
+    },
+    "node_modules/bcrypt/node_modules/nan": {
+      "version": "2.0.0"
+    }
+  }
+}
+"#;
+        assert_eq!(
+            native_in_lock(platform::LOCK, lock),
+            vec![
+                Evidence::line(platform::LOCK, 16, "bcrypt (native addon)"),
+                Evidence::line(platform::LOCK, 13, "node-gyp-build (native addon)"),
+            ]
         );
     }
 

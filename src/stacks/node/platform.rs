@@ -46,8 +46,7 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
                 && let Some(end) = path.find('"')
                 && end > 0
             {
-                let path = &path[..end];
-                let name = path.rsplit("node_modules/").next().unwrap_or(path);
+                let name = installed_name(&path[..end]);
                 entry = Some(Entry::new(index + 1, name));
                 entries += usize::from(path.starts_with("node_modules/"));
             }
@@ -58,9 +57,14 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
         } else if indent == 6
             && let Some(current) = entry.as_mut()
         {
-            current.dev |= trimmed.starts_with("\"dev\": true");
-            current.script |= trimmed.starts_with("\"hasInstallScript\": true");
-            current.cpu |= trimmed.starts_with("\"cpu\":");
+            // Most lines are an entry's fields: the byte after the quote tells which one the
+            // line could be before any is compared whole.
+            match trimmed.as_bytes().get(1) {
+                Some(b'd') => current.dev |= trimmed.starts_with("\"dev\": true"),
+                Some(b'h') => current.script |= trimmed.starts_with("\"hasInstallScript\": true"),
+                Some(b'c') => current.cpu |= trimmed.starts_with("\"cpu\":"),
+                _ => {}
+            }
         }
     }
     if let Some(done) = entry.take() {
@@ -70,6 +74,23 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
         return PlatformCode::Unknown(format!("{lock} lists no installed package"));
     }
     PlatformCode::Packages(found)
+}
+
+/// The package an entry's path installs: its part after the last `node_modules/`
+/// (`node_modules/a/node_modules/b` installs `b`), or the whole path when it has none.
+pub fn installed_name(path: &str) -> &str {
+    const DIR: &[u8] = b"node_modules/";
+    let bytes = path.as_bytes();
+    let mut end = bytes.len();
+    // `n` starts DIR and is nowhere else in it, so the last `n` that starts DIR starts its last
+    // occurrence; paths are short, and a searcher costs more to set up than this walk.
+    while let Some(at) = memchr::memrchr(b'n', &bytes[..end]) {
+        if bytes[at..].starts_with(DIR) {
+            return &path[at + DIR.len()..];
+        }
+        end = at;
+    }
+    path
 }
 
 /// `"lockfileVersion": N` among the first lines.
@@ -136,6 +157,26 @@ fn indented(line: &str) -> (&str, usize) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_entry_installs_the_package_after_its_last_node_modules() {
+        for (path, name) in [
+            ("node_modules/express", "express"),
+            ("node_modules/@img/sharp", "@img/sharp"),
+            ("node_modules/a/node_modules/nan", "nan"),
+            ("node_modules/node_modules/n", "n"),
+            ("packages/web", "packages/web"),
+            ("node_modules/", ""),
+            ("", ""),
+        ] {
+            assert_eq!(installed_name(path), name, "{path}");
+            assert_eq!(
+                Some(installed_name(path)),
+                path.rsplit("node_modules/").next(),
+                "{path}"
+            );
+        }
+    }
 
     const LOCK_TEXT: &str = r#"{
   "name": "a",
