@@ -979,8 +979,8 @@ const PARSED_PARALLEL_FROM: usize = 2;
 /// [`READERS`]. Every thread is started after this is first asked.
 ///
 /// The cores are counted from the affinity mask alone, without the standard library's reading
-/// of the cgroup quota files (three more files opened and read on every run, for readers that
-/// wait on the disk as much as they compute). The processor's features are looked up here too,
+/// of the cgroup's CPU quota (two or three more files opened and read on every run, for readers
+/// that wait on the disk as much as they compute). The processor's features are looked up here too,
 /// once, before any thread starts: the SIMD searches and UTF-8 checks look them up on first
 /// use, and threads that do so at the same moment each run the `cpuid` lookups, which under a
 /// hypervisor cost microseconds apiece.
