@@ -980,10 +980,10 @@ const PARSED_PARALLEL_FROM: usize = 2;
 ///
 /// The cores are counted from the affinity mask alone, without the standard library's reading
 /// of the cgroup's CPU quota (two or three more files opened and read on every run, for readers
-/// that wait on the disk as much as they compute). The processor's features are looked up here too,
-/// once, before any thread starts: the SIMD searches and UTF-8 checks look them up on first
-/// use, and threads that do so at the same moment each run the `cpuid` lookups, which under a
-/// hypervisor cost microseconds apiece.
+/// that wait on the disk as much as they compute). The processor's features are looked up here
+/// too, once, before any thread starts: the SIMD searches and UTF-8 checks look them up on
+/// first use, and threads that do so at the same moment each run the `cpuid` lookups, which
+/// under a hypervisor cost microseconds apiece.
 fn readers() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| {
