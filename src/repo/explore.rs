@@ -2,21 +2,34 @@
 //! import: every directory is resolved inside the root on the calling thread, as every path
 //! is; its listing, the reads of the regular files asked for (each opened in the directory's
 //! own descriptor, the one its listing was read from) and what the caller makes of them run on
-//! worker threads, and on the calling thread while it has nothing else to do.
+//! worker threads, and on the calling thread while it has nothing else to do. The files of one
+//! directory are read a few at a time, so a large package is shared among the threads too.
 
 use foldhash::{HashSet, HashSetExt};
 use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::os::fd::OwnedFd;
-use std::sync::{Mutex, mpsc};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
 
 use super::{Entry, Repo, entries_of_fd, head_in_dir, join, open_dir};
 
-/// One directory for a worker: the path as asked for and its real path under the root.
-type Job = (String, String);
-/// What a worker gives back for a [`Job`]: the job, the directory's raw entries and, when every
-/// file asked for was read, the caller's value and the directories to explore next.
-type Done<T> = (Job, Vec<(String, Entry)>, Option<(T, Vec<String>)>);
+/// One directory to explore: the path as asked for and its real path under the root.
+type Dir = (String, String);
+/// What a directory gave: the directory, its raw entries and, when every file asked for was
+/// read, the caller's value and the directories to explore next.
+type Done<T> = (Dir, Vec<(String, Entry)>, Option<(T, Vec<String>)>);
+
+/// Files of one directory read as one job: few enough that the threads share a large
+/// package, enough that taking a job costs little beside reading them.
+const FILES_PER_JOB: usize = 4;
+
+/// Fewest files waiting to be read for the workers to start: a small graph is read on the
+/// calling thread, where starting a thread would cost more than it saves.
+const WORKERS_FROM_FILES: usize = 16;
+
+/// Fewest directories waiting to be listed for the workers to start.
+const WORKERS_FROM_DIRS: usize = 8;
 
 impl Repo {
     /// Explores directories from `starts`, breadth first and in parallel. For each directory
@@ -39,19 +52,8 @@ impl Repo {
         S: Fn(&str) -> F + Sync,
     {
         let root = self.root.as_path();
-        let work = |(rel, real): Job, spread: bool| {
-            let dir = open_dir(root, &real);
-            let entries = dir.as_ref().map_or_else(Vec::new, entries_of_fd);
-            let files = match &dir {
-                Some(dir) => read.files(&rel, dir, &entries, spread),
-                None => Some(Vec::new()),
-            };
-            let found = files.map(|files| visit(&rel, files));
-            ((rel, real), entries, found)
-        };
-        let (job_tx, job_rx) = mpsc::channel::<Job>();
-        let (done_tx, done_rx) = mpsc::channel::<Done<T>>();
-        let jobs = Mutex::new(job_rx);
+        let shared = Shared::new();
+        let run = |job: Job<F>| job.run(root, &read, &visit, &shared);
         let mut walk = Walk {
             queue: starts.iter().cloned().collect(),
             asked: starts.iter().cloned().collect(),
@@ -59,41 +61,31 @@ impl Repo {
             found: Vec::new(),
         };
         std::thread::scope(|scope| {
-            let job_tx = job_tx;
-            let mut workers = None;
+            let _close = CloseOnDrop(&shared);
+            let mut started = false;
             let mut pending = 0;
             loop {
-                while let Some(job) = self.next_job(&mut walk, limit) {
-                    if workers.is_none() && walk.queue.len() >= WORKERS_FROM {
-                        workers = Some(start_workers(scope, &jobs, &done_tx, &work));
-                    }
-                    let unsent = match workers {
-                        Some(1..) => job_tx.send(job).err().map(|mpsc::SendError(job)| job),
-                        _ => Some(job),
-                    };
-                    match unsent {
-                        None => pending += 1,
-                        Some(job) => self.take(work(job, true), &mut walk),
-                    }
+                while let Some(dir) = self.next_job(&mut walk, limit) {
+                    shared.push(Job::List(dir));
+                    pending += 1;
                 }
                 if pending == 0 {
                     break;
                 }
+                if !started && shared.worth_workers() {
+                    started = true;
+                    start_workers(scope, &shared, &run);
+                }
                 // A result first, for the directories it leads to; then a job no worker has
                 // taken yet; waiting only when there is neither.
-                let helped = || jobs.try_lock().ok().and_then(|rx| rx.try_recv().ok());
-                let done = match done_rx.try_recv() {
-                    Ok(done) => done,
-                    Err(_) => match helped() {
-                        Some(job) => work(job, false),
-                        None => match done_rx.recv() {
-                            Ok(done) => done,
-                            Err(_) => break,
-                        },
-                    },
-                };
-                pending -= 1;
-                self.take(done, &mut walk);
+                match shared.next_for_caller() {
+                    Some(Next::Done(done)) => {
+                        pending -= 1;
+                        self.take(done, &mut walk);
+                    }
+                    Some(Next::Job(job)) => run(job),
+                    None => break,
+                }
             }
         });
         walk.found
@@ -101,7 +93,7 @@ impl Repo {
 
     /// The next directory of `walk` to explore, resolved inside the root: `None` when the queue
     /// is empty or `limit` directories were explored.
-    fn next_job<T>(&self, walk: &mut Walk<T>, limit: usize) -> Option<Job> {
+    fn next_job<T>(&self, walk: &mut Walk<T>, limit: usize) -> Option<Dir> {
         while let Some(rel) = walk.queue.pop_front() {
             if walk.reals.len() >= limit {
                 walk.queue.clear();
@@ -117,7 +109,7 @@ impl Repo {
         None
     }
 
-    /// Keeps what a worker gave back and queues the directories it leads to, each once.
+    /// Keeps what a directory gave and queues the directories it leads to, each once.
     fn take<T>(&self, ((rel, real), entries, value): Done<T>, walk: &mut Walk<T>) {
         self.keep_subdirs(&real, &entries);
         if let Some((value, next)) = value {
@@ -143,41 +135,301 @@ struct Walk<T> {
     found: Vec<(String, T)>,
 }
 
-/// Fewest directories waiting for workers to start: a small graph is read on the calling
-/// thread, where starting threads would cost more than they save.
-const WORKERS_FROM: usize = 8;
+/// One piece of work of an exploration.
+enum Job<F> {
+    /// Listing a directory, then reading its files.
+    List(Dir),
+    /// Reading and scanning some files of a listed directory: `picked[range]`.
+    Read(Arc<Listed<F>>, std::ops::Range<usize>),
+}
+
+/// The scans of a listed directory's picked files, and its entries.
+type Held<F> = (Vec<Option<F>>, Vec<(String, Entry)>);
+
+/// A directory listed, whose picked files are being read.
+struct Listed<F> {
+    dir: Dir,
+    fd: OwnedFd,
+    /// The names of the files read, in name order.
+    picked: Vec<String>,
+    /// Each picked file's scan once read (`None` while unread, or when it could not be read),
+    /// and the directory's entries: both taken by the job that reads the last files.
+    held: Mutex<Held<F>>,
+    /// Picked files not read yet.
+    left: AtomicUsize,
+}
+
+impl<F: Send> Job<F> {
+    /// Does the job: a listing queues the reads of its picked files, and the job that reads a
+    /// directory's last files hands the directory to `visit` and its result to the caller.
+    fn run<T, P, E, S>(
+        self,
+        root: &std::path::Path,
+        read: &Reading<P, E, S>,
+        visit: &(impl Fn(&str, Vec<(String, F)>) -> (T, Vec<String>) + Sync),
+        shared: &Shared<F, T>,
+    ) where
+        P: Fn(&str) -> bool + Sync,
+        E: Fn(&str) -> bool + Sync,
+        S: Fn(&str) -> F + Sync,
+    {
+        match self {
+            Job::List((rel, real)) => {
+                let Some(fd) = open_dir(root, &real) else {
+                    let value = visit(&rel, Vec::new());
+                    shared.finish(((rel, real), Vec::new(), Some(value)));
+                    return;
+                };
+                let entries = entries_of_fd(&fd);
+                let mut picked: Vec<(&String, Entry)> = entries
+                    .iter()
+                    .filter(|(name, entry)| {
+                        matches!(entry, Entry::File | Entry::Link) && (read.pick)(name)
+                    })
+                    .map(|(name, entry)| (name, *entry))
+                    .collect();
+                picked.sort_by(|a, b| a.0.cmp(b.0));
+                if picked.iter().any(|(_, entry)| *entry == Entry::Link) {
+                    shared.finish(((rel, real), entries, None));
+                    return;
+                }
+                if picked.is_empty() {
+                    let value = visit(&rel, Vec::new());
+                    shared.finish(((rel, real), entries, Some(value)));
+                    return;
+                }
+                let picked: Vec<String> =
+                    picked.into_iter().map(|(name, _)| name.clone()).collect();
+                let count = picked.len();
+                let listed = Arc::new(Listed {
+                    dir: (rel, real),
+                    fd,
+                    picked,
+                    held: Mutex::new(((0..count).map(|_| None).collect(), entries)),
+                    left: AtomicUsize::new(count),
+                });
+                let mut jobs = (0..count).step_by(FILES_PER_JOB).map(|from| {
+                    Job::Read(Arc::clone(&listed), from..(from + FILES_PER_JOB).min(count))
+                });
+                let first = jobs.next();
+                shared.push_reads(jobs, count.saturating_sub(FILES_PER_JOB));
+                if let Some(first) = first {
+                    first.run(root, read, visit, shared);
+                }
+            }
+            Job::Read(listed, range) => {
+                let count = range.len();
+                let scanned: Vec<Option<F>> = listed.picked[range.clone()]
+                    .iter()
+                    .map(|name| {
+                        BUFFER.with_borrow_mut(|buffer| {
+                            let (text, _) =
+                                head_in_dir(&listed.fd, name, read.cap, &read.enough, buffer)
+                                    .ok()?;
+                            Some((read.scan)(text))
+                        })
+                    })
+                    .collect();
+                {
+                    let mut held = listed.held.lock().unwrap_or_else(|e| e.into_inner());
+                    for (slot, file) in held.0[range].iter_mut().zip(scanned) {
+                        *slot = file;
+                    }
+                }
+                if listed.left.fetch_sub(count, Ordering::AcqRel) != count {
+                    return;
+                }
+                let (files, entries) = {
+                    let mut held = listed.held.lock().unwrap_or_else(|e| e.into_inner());
+                    (std::mem::take(&mut held.0), std::mem::take(&mut held.1))
+                };
+                let rel = &listed.dir.0;
+                let value = listed
+                    .picked
+                    .iter()
+                    .zip(files)
+                    .map(|(name, file)| Some((join(rel, name), file?)))
+                    .collect::<Option<Vec<_>>>()
+                    .map(|files| visit(rel, files));
+                shared.finish((listed.dir.clone(), entries, value));
+            }
+        }
+    }
+}
+
+/// What the threads of an exploration share: the jobs waiting, the directories done, and
+/// whether the calling thread is done with the workers.
+struct Shared<F, T> {
+    state: Mutex<State<F, T>>,
+    /// Woken when a job or a result arrives, and when the exploration ends.
+    wake: Condvar,
+}
+
+struct State<F, T> {
+    jobs: VecDeque<Job<F>>,
+    done: VecDeque<Done<T>>,
+    /// Files waiting in the read jobs queued.
+    files_waiting: usize,
+    /// Directories waiting to be listed.
+    dirs_waiting: usize,
+    /// Threads waiting on [`Shared::wake`].
+    idle: usize,
+    /// Whether the exploration has ended, or a worker stopped before it did.
+    closed: bool,
+}
+
+/// What the calling thread takes next.
+enum Next<F, T> {
+    Done(Done<T>),
+    Job(Job<F>),
+}
+
+impl<F, T> Shared<F, T> {
+    fn new() -> Self {
+        Shared {
+            state: Mutex::new(State {
+                jobs: VecDeque::new(),
+                done: VecDeque::new(),
+                files_waiting: 0,
+                dirs_waiting: 0,
+                idle: 0,
+                closed: false,
+            }),
+            wake: Condvar::new(),
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<F, T>> {
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Wakes the threads waiting, if any: waking costs a system call.
+    fn wake_idle(&self, state: &State<F, T>) {
+        if state.idle > 0 {
+            self.wake.notify_all();
+        }
+    }
+
+    /// Queues a directory's listing, before the reads waiting: a listing leads to more work.
+    fn push(&self, job: Job<F>) {
+        let mut state = self.lock();
+        state.dirs_waiting += 1;
+        state.jobs.push_front(job);
+        self.wake_idle(&state);
+    }
+
+    /// Queues the reads of a directory's files, `files` of them in all.
+    fn push_reads(&self, jobs: impl Iterator<Item = Job<F>>, files: usize) {
+        let mut state = self.lock();
+        let before = state.jobs.len();
+        state.jobs.extend(jobs);
+        if state.jobs.len() > before {
+            state.files_waiting += files;
+            self.wake_idle(&state);
+        }
+    }
+
+    /// Hands a directory's result to the calling thread.
+    fn finish(&self, done: Done<T>) {
+        let mut state = self.lock();
+        state.done.push_back(done);
+        self.wake_idle(&state);
+    }
+
+    /// Whether enough is waiting to be worth starting the workers.
+    fn worth_workers(&self) -> bool {
+        let state = self.lock();
+        state.files_waiting >= WORKERS_FROM_FILES || state.dirs_waiting >= WORKERS_FROM_DIRS
+    }
+
+    /// Takes a job out of the queue, keeping the counts of what waits.
+    fn take_job(state: &mut State<F, T>) -> Option<Job<F>> {
+        let job = state.jobs.pop_front()?;
+        match &job {
+            Job::List(_) => state.dirs_waiting -= 1,
+            Job::Read(_, range) => {
+                state.files_waiting = state.files_waiting.saturating_sub(range.len());
+            }
+        }
+        Some(job)
+    }
+
+    /// What the calling thread does next: a result, else a job, else it waits for either.
+    /// `None` when a worker stopped (it panicked; the scope passes the panic on).
+    fn next_for_caller(&self) -> Option<Next<F, T>> {
+        let mut state = self.lock();
+        loop {
+            if let Some(done) = state.done.pop_front() {
+                return Some(Next::Done(done));
+            }
+            if let Some(job) = Self::take_job(&mut state) {
+                return Some(Next::Job(job));
+            }
+            if state.closed {
+                return None;
+            }
+            state.idle += 1;
+            state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.idle -= 1;
+        }
+    }
+
+    /// The next job for a worker, waiting for one: `None` once the exploration has ended.
+    fn next_for_worker(&self) -> Option<Job<F>> {
+        let mut state = self.lock();
+        loop {
+            if state.closed {
+                return None;
+            }
+            if let Some(job) = Self::take_job(&mut state) {
+                return Some(job);
+            }
+            state.idle += 1;
+            state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+            state.idle -= 1;
+        }
+    }
+
+    /// Ends the exploration: the workers stop.
+    fn close(&self) {
+        let mut state = self.lock();
+        state.closed = true;
+        self.wake_idle(&state);
+    }
+}
+
+/// Closes the exploration when the thread holding it ends: the workers stop when the calling
+/// thread is done (or unwinds), and the calling thread stops waiting when a worker ends
+/// before the exploration did (a panic in the caller's code).
+struct CloseOnDrop<'a, F, T>(&'a Shared<F, T>);
+
+impl<F, T> Drop for CloseOnDrop<'_, F, T> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
+}
 
 /// Starts the workers of a [`Repo::explore`], one fewer than [`super::readers`] allows (the
-/// calling thread takes jobs too): each takes the next job, does `work` and sends back what it
-/// gives. How many started.
-fn start_workers<'scope, T: Send + 'scope>(
+/// calling thread takes jobs too): each takes the next job and does it until the exploration
+/// ends.
+fn start_workers<'scope, F: Send + 'scope, T: Send + 'scope>(
     scope: &'scope std::thread::Scope<'scope, '_>,
-    jobs: &'scope Mutex<mpsc::Receiver<Job>>,
-    done_tx: &mpsc::Sender<Done<T>>,
-    work: &'scope (impl Fn(Job, bool) -> Done<T> + Sync),
-) -> usize {
-    let mut started = 0;
+    shared: &'scope Shared<F, T>,
+    run: &'scope (impl Fn(Job<F>) + Sync),
+) {
     for _ in 1..super::readers() {
-        let done_tx = done_tx.clone();
         let spawned = std::thread::Builder::new()
             .stack_size(256 << 10)
             .spawn_scoped(scope, move || {
-                while let Ok(job) = jobs
-                    .lock()
-                    .map_err(drop)
-                    .and_then(|rx| rx.recv().map_err(drop))
-                {
-                    if done_tx.send(work(job, false)).is_err() {
-                        return;
-                    }
+                let _close = CloseOnDrop(shared);
+                while let Some(job) = shared.next_for_worker() {
+                    run(job);
                 }
             });
         if spawned.is_err() {
             break;
         }
-        started += 1;
     }
-    started
 }
 
 thread_local! {
@@ -196,51 +448,6 @@ pub struct Reading<P, E, S> {
     pub enough: E,
     /// What is kept of a file's text.
     pub scan: S,
-}
-
-impl<P, E, S, F> Reading<P, E, S>
-where
-    P: Fn(&str) -> bool + Sync,
-    E: Fn(&str) -> bool + Sync,
-    S: Fn(&str) -> F + Sync,
-    F: Send,
-{
-    /// The entries of a listing whose names `pick` keeps, read as text, scanned and named under
-    /// `rel`, in name order, each opened in the directory `dir` lists; `None` when one is a link
-    /// or cannot be read. With `spread`, many files are read on the machine's threads (the
-    /// calling thread explores alone).
-    fn files(
-        &self,
-        rel: &str,
-        dir: &OwnedFd,
-        entries: &[(String, Entry)],
-        spread: bool,
-    ) -> Option<Vec<(String, F)>> {
-        let mut picked: Vec<&(String, Entry)> = entries
-            .iter()
-            .filter(|(name, entry)| matches!(entry, Entry::File | Entry::Link) && (self.pick)(name))
-            .collect();
-        picked.sort_by(|a, b| a.0.cmp(&b.0));
-        if picked.iter().any(|(_, entry)| *entry == Entry::Link) {
-            return None;
-        }
-        let one = |(at, (name, _)): (usize, &&(String, Entry))| {
-            BUFFER.with_borrow_mut(|buffer| {
-                let (text, _) = head_in_dir(dir, name, self.cap, &self.enough, buffer).ok()?;
-                Some((at, (join(rel, name), (self.scan)(text))))
-            })
-        };
-        let mut read: Vec<(usize, (String, F))> = if spread {
-            let jobs: Vec<_> = picked.iter().enumerate().collect();
-            super::in_parallel(&jobs, super::PARALLEL_FROM, |job| one(*job))
-                .into_iter()
-                .collect::<Option<_>>()?
-        } else {
-            picked.iter().enumerate().map(one).collect::<Option<_>>()?
-        };
-        read.sort_by_key(|(at, _)| *at);
-        Some(read.into_iter().map(|(_, file)| file).collect())
-    }
 }
 
 #[cfg(test)]
@@ -287,6 +494,26 @@ mod tests {
         assert_eq!(found.len(), 40);
         assert!(found.contains(&("pkg/p7".to_string(), vec!["pkg/p7/a.go".to_string()])));
         assert_eq!(explored(&repo, &["pkg/p0"], 5).len(), 5);
+    }
+
+    #[test]
+    fn a_large_directory_read_in_pieces_gives_its_files_in_name_order() {
+        let (_dir, repo) = graph(3);
+        let big = repo.root().join("pkg/big");
+        std::fs::create_dir_all(&big).unwrap();
+        for n in 0..23 {
+            std::fs::write(big.join(format!("f{n:02}.go")), format!("pkg/p{}\n", n % 3)).unwrap();
+        }
+        let found = explored(&repo, &["pkg/big"], 1000);
+        let names: Vec<String> = (0..23).map(|n| format!("pkg/big/f{n:02}.go")).collect();
+        assert_eq!(found.len(), 4);
+        assert!(found.contains(&("pkg/big".to_string(), names)));
+        std::fs::write(big.join("f07.go"), [0xff, 0xfe]).unwrap();
+        let found = explored(&repo, &["pkg/big"], 1000);
+        assert!(
+            found.is_empty(),
+            "a file that is not text leaves its directory to the caller"
+        );
     }
 
     #[test]
