@@ -6,6 +6,7 @@
 use crate::evidence::Evidence;
 use crate::repo::Repo;
 use crate::stacks::makefile::{self, joined_lines, substitute};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// Most script files read.
@@ -40,6 +41,10 @@ pub fn read(repo: &Repo) -> Scripts {
             BTreeMap::new()
         };
         for (index, line) in joined_lines(&text) {
+            // Only a variable's value can bring `go` into a line that does not hold it.
+            if !line.contains('$') && !holds_go(&line) {
+                continue;
+            }
             let line = substitute(&line, &vars);
             scripts.line(&file, index, &line);
         }
@@ -88,14 +93,14 @@ impl Scripts {
             if !holds_go(command) {
                 continue;
             }
-            let words: Vec<String> = command.split_whitespace().map(unquote).collect();
+            let words: Vec<Cow<'_, str>> = command.split_whitespace().map(unquote).collect();
             let Some(at) = words
                 .windows(2)
-                .position(|w| w[0] == "go" && matches!(w[1].as_str(), "build" | "run"))
+                .position(|w| w[0] == "go" && matches!(&*w[1], "build" | "run"))
             else {
                 continue;
             };
-            match words[at + 1].as_str() {
+            match &*words[at + 1] {
                 "build" => self.build(file, index, &words[at + 2..]),
                 "run" => {
                     if let Some(package) = words[at + 2..]
@@ -113,7 +118,7 @@ impl Scripts {
         }
     }
 
-    fn build(&mut self, file: &str, index: usize, args: &[String]) {
+    fn build(&mut self, file: &str, index: usize, args: &[Cow<'_, str>]) {
         let mut output = None;
         let mut package = None;
         let mut words = args.iter();
@@ -122,7 +127,7 @@ impl Scripts {
                 output = words.next().and_then(|w| binary_of(w));
             } else if let Some(value) = word.strip_prefix("-o=") {
                 output = binary_of(value);
-            } else if matches!(word.as_str(), "-ldflags" | "-tags" | "-gcflags" | "-mod") {
+            } else if matches!(&**word, "-ldflags" | "-tags" | "-gcflags" | "-mod") {
                 words.next();
             } else if !word.starts_with('-') && package.is_none() {
                 package = package_of(word);
@@ -139,6 +144,13 @@ impl Scripts {
 
 /// Whether `text` holds `go` once its quotes are removed (`g"o"` does), without copying it.
 fn holds_go(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    if memchr::memchr_iter(b'g', bytes).any(|at| bytes.get(at + 1) == Some(&b'o')) {
+        return true;
+    }
+    if memchr::memchr2(b'"', b'\'', bytes).is_none() {
+        return false;
+    }
     let mut after_g = false;
     for byte in text.bytes() {
         match byte {
@@ -150,8 +162,13 @@ fn holds_go(text: &str) -> bool {
     false
 }
 
-fn unquote(word: &str) -> String {
-    word.replace(['"', '\''], "")
+/// `word` without its quotes, copied only when it has some.
+fn unquote(word: &str) -> Cow<'_, str> {
+    if word.contains(['"', '\'']) {
+        Cow::Owned(word.replace(['"', '\''], ""))
+    } else {
+        Cow::Borrowed(word)
+    }
 }
 
 /// A package argument as a path without `./` (`""` for `.`), a `.go` file naming its
