@@ -1,4 +1,5 @@
-//! The `shiplight` binary: parses arguments, sets how output is shown ([`shiplight::output`]),
+//! The `shiplight` binary: starts the helper threads ([`shiplight::repo::pool`]), parses
+//! arguments, sets how output is shown ([`shiplight::output`]),
 //! hands them to the library, and shows its output and errors through [`Terminal`], so nothing
 //! read from a repository can steer a terminal. A reader that goes away (`| head -1`) ends the
 //! run as it ends `cat`: by SIGPIPE, silently.
@@ -15,6 +16,9 @@ use std::process::ExitCode;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
+    // The helper threads start while the arguments are parsed: starting costs the most when
+    // it is first asked for, and a helper's core needs a moment to wake.
+    shiplight::repo::pool::start();
     let cli = <shiplight::cli::Cli as clap::Parser>::parse();
     output::init(output::Output {
         quiet: cli.output.quiet,

@@ -60,7 +60,7 @@ impl Repo {
             reals: HashSet::new(),
             found: Vec::new(),
         };
-        std::thread::scope(|scope| {
+        super::pool::scope(|scope| {
             let _close = CloseOnDrop(&shared);
             let mut started = false;
             let mut pending = 0;
@@ -263,6 +263,8 @@ struct Shared<F, T> {
     state: Mutex<State<F, T>>,
     /// Woken when a job or a result arrives, and when the exploration ends.
     wake: Condvar,
+    /// Counts those events, for a thread looking again without the lock.
+    changes: AtomicUsize,
 }
 
 struct State<F, T> {
@@ -296,6 +298,7 @@ impl<F, T> Shared<F, T> {
                 closed: false,
             }),
             wake: Condvar::new(),
+            changes: AtomicUsize::new(0),
         }
     }
 
@@ -305,6 +308,7 @@ impl<F, T> Shared<F, T> {
 
     /// Wakes the threads waiting, if any: waking costs a system call.
     fn wake_idle(&self, state: &State<F, T>) {
+        self.changes.fetch_add(1, Ordering::Release);
         if state.idle > 0 {
             self.wake.notify_all();
         }
@@ -358,6 +362,7 @@ impl<F, T> Shared<F, T> {
     /// `None` when a worker stopped (it panicked; the scope passes the panic on).
     fn next_for_caller(&self) -> Option<Next<F, T>> {
         let mut state = self.lock();
+        let until = std::time::Instant::now() + super::pool::AWAKE;
         loop {
             if let Some(done) = state.done.pop_front() {
                 return Some(Next::Done(done));
@@ -368,15 +373,37 @@ impl<F, T> Shared<F, T> {
             if state.closed {
                 return None;
             }
-            state.idle += 1;
-            state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-            state.idle -= 1;
+            state = self.rest(state, until);
         }
+    }
+
+    /// Waits for the state to change: looking again for a while, keeping the core awake (a
+    /// virtual machine's core that sleeps takes long to wake), then asleep until woken.
+    fn rest<'a>(
+        &'a self,
+        state: std::sync::MutexGuard<'a, State<F, T>>,
+        until: std::time::Instant,
+    ) -> std::sync::MutexGuard<'a, State<F, T>> {
+        let seen = self.changes.load(Ordering::Acquire);
+        if std::time::Instant::now() < until {
+            drop(state);
+            while self.changes.load(Ordering::Acquire) == seen && std::time::Instant::now() < until
+            {
+                std::hint::spin_loop();
+            }
+            return self.lock();
+        }
+        let mut state = state;
+        state.idle += 1;
+        state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
+        state.idle -= 1;
+        state
     }
 
     /// The next job for a worker, waiting for one: `None` once the exploration has ended.
     fn next_for_worker(&self) -> Option<Job<F>> {
         let mut state = self.lock();
+        let until = std::time::Instant::now() + super::pool::AWAKE;
         loop {
             if state.closed {
                 return None;
@@ -384,9 +411,7 @@ impl<F, T> Shared<F, T> {
             if let Some(job) = Self::take_job(&mut state) {
                 return Some(job);
             }
-            state.idle += 1;
-            state = self.wake.wait(state).unwrap_or_else(|e| e.into_inner());
-            state.idle -= 1;
+            state = self.rest(state, until);
         }
     }
 
@@ -409,26 +434,21 @@ impl<F, T> Drop for CloseOnDrop<'_, F, T> {
     }
 }
 
-/// Starts the workers of a [`Repo::explore`], one fewer than [`super::readers`] allows (the
-/// calling thread takes jobs too): each takes the next job and does it until the exploration
-/// ends.
+/// Starts the workers of a [`Repo::explore`] on the helper threads, one fewer than
+/// [`super::readers`] allows (the calling thread takes jobs too): each takes the next job and
+/// does it until the exploration ends.
 fn start_workers<'scope, F: Send + 'scope, T: Send + 'scope>(
-    scope: &'scope std::thread::Scope<'scope, '_>,
+    scope: &'scope super::pool::Scope<'scope, '_>,
     shared: &'scope Shared<F, T>,
     run: &'scope (impl Fn(Job<F>) + Sync),
 ) {
     for _ in 1..super::readers() {
-        let spawned = std::thread::Builder::new()
-            .stack_size(256 << 10)
-            .spawn_scoped(scope, move || {
-                let _close = CloseOnDrop(shared);
-                while let Some(job) = shared.next_for_worker() {
-                    run(job);
-                }
-            });
-        if spawned.is_err() {
-            break;
-        }
+        scope.spawn(move || {
+            let _close = CloseOnDrop(shared);
+            while let Some(job) = shared.next_for_worker() {
+                run(job);
+            }
+        });
     }
 }
 

@@ -13,6 +13,7 @@
 mod explore;
 pub mod path;
 mod pending;
+pub mod pool;
 pub mod write;
 
 pub use explore::Reading;
@@ -1008,35 +1009,21 @@ pub fn in_parallel<J: Sync, R: Send>(
         return jobs.iter().map(work).collect();
     }
     let next = std::sync::atomic::AtomicUsize::new(0);
+    let all = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
     let run = || {
         let mut done = Vec::new();
-        loop {
-            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(job) = jobs.get(at) else {
-                return done;
-            };
+        while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
             done.push(work(job));
         }
+        all.lock().unwrap_or_else(|e| e.into_inner()).extend(done);
     };
-    std::thread::scope(|scope| {
-        let helpers: Vec<_> = (1..threads)
-            .filter_map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(256 << 10)
-                    .spawn_scoped(scope, run)
-                    .ok()
-            })
-            .collect();
-        let mut all = run();
-        for helper in helpers {
-            all.extend(
-                helper
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            );
+    pool::scope(|scope| {
+        for _ in 1..threads {
+            scope.spawn(run);
         }
-        all
-    })
+        run();
+    });
+    all.into_inner().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Why what is there cannot be read as a file, when it is not a regular file.

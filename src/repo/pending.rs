@@ -1,71 +1,112 @@
-//! A value worked out on a thread of its own while the caller goes on, taken when first needed.
+//! A value worked out on a helper thread while the caller goes on, taken when first needed.
 
-use std::sync::{Mutex, OnceLock};
-use std::thread::ScopedJoinHandle;
+use super::pool;
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
 
 /// The result of some work started ahead ([`pending`]): [`Pending::get`] waits for it the first
-/// time and hands it out after that, [`Pending::take`] hands it over. Work started and never
-/// asked for is finished before [`pending`] returns; on one core, work never asked for is never
-/// done.
-pub struct Pending<'scope, T> {
-    running: Mutex<Option<ScopedJoinHandle<'scope, T>>>,
-    work: &'scope (dyn Fn() -> T + Sync),
+/// time and hands it out after that, [`Pending::take`] hands it over. Work a helper has not
+/// started when it is first asked for is done by the asking thread; work started and never
+/// asked for is finished before [`pending`] returns, and work not started by then is not done
+/// (on one core, work never asked for is never done).
+pub struct Pending<'a, T> {
+    slot: &'a Slot<T>,
+    work: &'a (dyn Fn() -> T + Sync),
     value: OnceLock<T>,
+}
+
+/// Where the work's result meets the thread that asks for it.
+struct Slot<T> {
+    /// Whether a thread has taken the work on (a helper, or the first to ask).
+    claimed: AtomicBool,
+    /// What the helper's work gave, until asked for.
+    result: Mutex<Option<Result<T, Box<dyn Any + Send>>>>,
+    ready: Condvar,
+}
+
+impl<T> Slot<T> {
+    /// Takes the work on: whether no thread had.
+    fn claim(&self) -> bool {
+        !self.claimed.swap(true, Ordering::AcqRel)
+    }
+
+    /// Runs the work, if no thread has taken it on, and keeps what it gives.
+    fn run(&self, work: &(dyn Fn() -> T + Sync)) {
+        if self.claim() {
+            let result = catch_unwind(AssertUnwindSafe(work));
+            *self.result.lock().unwrap_or_else(|e| e.into_inner()) = Some(result);
+            self.ready.notify_all();
+        }
+    }
+
+    /// The work's result: worked out here when no helper took it on, else waited for.
+    fn finished(&self, work: &(dyn Fn() -> T + Sync)) -> T {
+        if self.claim() {
+            return work();
+        }
+        let until = std::time::Instant::now() + pool::AWAKE;
+        while self.result.lock().is_ok_and(|result| result.is_none())
+            && std::time::Instant::now() < until
+        {
+            std::hint::spin_loop();
+        }
+        let mut result = self.result.lock().unwrap_or_else(|e| e.into_inner());
+        loop {
+            match result.take() {
+                Some(Ok(value)) => return value,
+                Some(Err(panic)) => resume_unwind(panic),
+                None => result = self.ready.wait(result).unwrap_or_else(|e| e.into_inner()),
+            }
+        }
+    }
 }
 
 impl<T> Pending<'_, T> {
     /// The value, once the work is done.
     pub fn get(&self) -> &T {
-        self.value.get_or_init(|| self.finished())
+        self.value.get_or_init(|| self.slot.finished(self.work))
     }
 
     /// The value itself, once the work is done.
     pub fn take(mut self) -> T {
         match self.value.take() {
             Some(value) => value,
-            None => self.finished(),
-        }
-    }
-
-    /// The work's result: taken from its thread, or worked out here when no thread took it.
-    fn finished(&self) -> T {
-        let running = self.running.lock().ok().and_then(|mut slot| slot.take());
-        match running {
-            Some(thread) => thread
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-            None => (self.work)(),
+            None => self.slot.finished(self.work),
         }
     }
 }
 
-/// Starts `work` on a thread of its own (when the machine has more than one core) and runs
-/// `then` meanwhile, with the [`Pending`] result to take when it needs it.
+/// Starts `work` on a helper thread (when the machine has more than one core) and runs `then`
+/// meanwhile, with the [`Pending`] result to take when it needs it.
 pub fn pending<T: Send, R>(
     work: &(dyn Fn() -> T + Sync),
     then: impl FnOnce(Pending<'_, T>) -> R,
 ) -> R {
-    std::thread::scope(|scope| {
-        let running = (super::readers() > 1)
-            .then(|| {
-                std::thread::Builder::new()
-                    .stack_size(STACK)
-                    .spawn_scoped(scope, work)
-                    .ok()
-            })
-            .flatten();
-        let pending = Pending {
-            running: Mutex::new(running),
+    let slot = Slot {
+        claimed: AtomicBool::new(false),
+        result: Mutex::new(None),
+        ready: Condvar::new(),
+    };
+    let slot = &slot;
+    let outcome = pool::scope(|scope| {
+        if super::readers() > 1 {
+            scope.spawn(move || slot.run(work));
+        }
+        let outcome = then(Pending {
+            slot,
             work,
             value: OnceLock::new(),
-        };
-        then(pending)
-    })
+        });
+        slot.claim();
+        outcome
+    });
+    if let Some(Err(panic)) = slot.result.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        resume_unwind(panic);
+    }
+    outcome
 }
-
-/// The stack of the thread: the main thread's, since the work may parse documents as deep as
-/// the parsers allow.
-const STACK: usize = 8 << 20;
 
 #[cfg(test)]
 mod tests {
@@ -100,11 +141,19 @@ mod tests {
     }
 
     #[test]
-    fn work_nobody_takes_is_finished_before_the_caller_goes_on() {
-        let runs = AtomicUsize::new(0);
-        let work = || runs.fetch_add(1, Ordering::SeqCst);
-        pending(&work, |_| ());
-        let started = usize::from(super::super::readers() > 1);
-        assert_eq!(runs.load(Ordering::SeqCst), started);
+    fn work_nobody_takes_is_finished_before_the_caller_goes_on_or_not_done() {
+        for _ in 0..20 {
+            let started = AtomicUsize::new(0);
+            let ended = AtomicUsize::new(0);
+            let work = || {
+                started.fetch_add(1, Ordering::SeqCst);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                ended.fetch_add(1, Ordering::SeqCst);
+            };
+            pending(&work, |_| ());
+            let runs = started.load(Ordering::SeqCst);
+            assert!(runs <= 1);
+            assert_eq!(ended.load(Ordering::SeqCst), runs);
+        }
     }
 }
