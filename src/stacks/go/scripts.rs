@@ -41,10 +41,6 @@ pub fn read(repo: &Repo) -> Scripts {
             BTreeMap::new()
         };
         for (index, line) in joined_lines(&text) {
-            // Only a variable's value can bring `go` into a line that does not hold it.
-            if !line.contains('$') && !holds_go(&line) {
-                continue;
-            }
             let line = substitute(&line, &vars);
             scripts.line(&file, index, &line);
         }
