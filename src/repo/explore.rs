@@ -143,20 +143,23 @@ enum Job<F> {
     Read(Arc<Listed<F>>, std::ops::Range<usize>),
 }
 
-/// The scans of a listed directory's picked files, and its entries.
-type Held<F> = (Vec<Option<F>>, Vec<(String, Entry)>);
-
 /// A directory listed, whose picked files are being read.
 struct Listed<F> {
     dir: Dir,
     fd: OwnedFd,
     /// The names of the files read, in name order.
     picked: Vec<String>,
-    /// Each picked file's scan once read (`None` while unread, or when it could not be read),
-    /// and the directory's entries: both taken by the job that reads the last files.
     held: Mutex<Held<F>>,
+}
+
+/// What the jobs reading a directory's files fill in; the job that reads the last of them
+/// takes the scans and the entries.
+struct Held<F> {
+    /// Each picked file's scan once read: `None` while unread, or when it could not be read.
+    files: Vec<Option<F>>,
+    entries: Vec<(String, Entry)>,
     /// Picked files not read yet.
-    left: AtomicUsize,
+    left: usize,
 }
 
 impl<F: Send> Job<F> {
@@ -205,8 +208,11 @@ impl<F: Send> Job<F> {
                     dir: (rel, real),
                     fd,
                     picked,
-                    held: Mutex::new(((0..count).map(|_| None).collect(), entries)),
-                    left: AtomicUsize::new(count),
+                    held: Mutex::new(Held {
+                        files: (0..count).map(|_| None).collect(),
+                        entries,
+                        left: count,
+                    }),
                 });
                 let mut jobs = (0..count).step_by(FILES_PER_JOB).map(|from| {
                     Job::Read(Arc::clone(&listed), from..(from + FILES_PER_JOB).min(count))
@@ -230,18 +236,19 @@ impl<F: Send> Job<F> {
                         })
                     })
                     .collect();
-                {
-                    let mut held = listed.held.lock().unwrap_or_else(|e| e.into_inner());
-                    for (slot, file) in held.0[range].iter_mut().zip(scanned) {
-                        *slot = file;
-                    }
-                }
-                if listed.left.fetch_sub(count, Ordering::AcqRel) != count {
-                    return;
-                }
                 let (files, entries) = {
                     let mut held = listed.held.lock().unwrap_or_else(|e| e.into_inner());
-                    (std::mem::take(&mut held.0), std::mem::take(&mut held.1))
+                    for (slot, file) in held.files[range].iter_mut().zip(scanned) {
+                        *slot = file;
+                    }
+                    held.left -= count;
+                    if held.left > 0 {
+                        return;
+                    }
+                    (
+                        std::mem::take(&mut held.files),
+                        std::mem::take(&mut held.entries),
+                    )
                 };
                 let rel = &listed.dir.0;
                 let value = listed
@@ -387,10 +394,7 @@ impl<F, T> Shared<F, T> {
         let seen = self.changes.load(Ordering::Acquire);
         if std::time::Instant::now() < until {
             drop(state);
-            while self.changes.load(Ordering::Acquire) == seen && std::time::Instant::now() < until
-            {
-                std::hint::spin_loop();
-            }
+            super::pool::look_until(until, || self.changes.load(Ordering::Acquire) != seen);
             return self.lock();
         }
         let mut state = state;

@@ -46,12 +46,9 @@ impl<T> Slot<T> {
         if self.claim() {
             return work();
         }
-        let until = std::time::Instant::now() + pool::AWAKE;
-        while self.result.lock().is_ok_and(|result| result.is_none())
-            && std::time::Instant::now() < until
-        {
-            std::hint::spin_loop();
-        }
+        pool::look_until(std::time::Instant::now() + pool::AWAKE, || {
+            self.result.lock().is_ok_and(|result| result.is_some())
+        });
         let mut result = self.result.lock().unwrap_or_else(|e| e.into_inner());
         loop {
             match result.take() {
@@ -60,6 +57,16 @@ impl<T> Slot<T> {
                 None => result = self.ready.wait(result).unwrap_or_else(|e| e.into_inner()),
             }
         }
+    }
+}
+
+/// Takes the work on when `then` ends, returning or unwinding, so that work no helper has
+/// started by then is not done.
+struct Cancel<'a, T>(&'a Slot<T>);
+
+impl<T> Drop for Cancel<'_, T> {
+    fn drop(&mut self) {
+        self.0.claim();
     }
 }
 
@@ -94,13 +101,12 @@ pub fn pending<T: Send, R>(
         if super::readers() > 1 {
             scope.spawn(move || slot.run(work));
         }
-        let outcome = then(Pending {
+        let _cancel = Cancel(slot);
+        then(Pending {
             slot,
             work,
             value: OnceLock::new(),
-        });
-        slot.claim();
-        outcome
+        })
     });
     if let Some(Err(panic)) = slot.result.lock().unwrap_or_else(|e| e.into_inner()).take() {
         resume_unwind(panic);

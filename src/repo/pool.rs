@@ -77,17 +77,28 @@ fn queue() -> MutexGuard<'static, Queue> {
     POOL.queue.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// The next task for a helper: looked for while awake for [`AWAKE`], then slept for.
-fn next_task() -> Task {
-    let until = Instant::now() + AWAKE;
+/// Looks for `ready` until `until`, keeping the core awake (a virtual machine's core that
+/// sleeps takes long to wake): whether it came. Waiting threads look for [`AWAKE`] before they
+/// sleep.
+pub(super) fn look_until(until: Instant, ready: impl Fn() -> bool) -> bool {
     let mut turns = 0u32;
-    while POOL.queued.load(Ordering::Acquire) == 0 {
+    loop {
+        if ready() {
+            return true;
+        }
         turns = turns.wrapping_add(1);
         if turns.is_multiple_of(64) && Instant::now() >= until {
-            break;
+            return false;
         }
         std::hint::spin_loop();
     }
+}
+
+/// The next task for a helper: looked for while awake for [`AWAKE`], then slept for.
+fn next_task() -> Task {
+    look_until(Instant::now() + AWAKE, || {
+        POOL.queued.load(Ordering::Acquire) > 0
+    });
     let mut queue = queue();
     loop {
         if let Some(task) = queue.tasks.pop_front() {
@@ -179,10 +190,9 @@ impl<'scope> Scope<'scope, '_> {
                 task();
                 continue;
             }
-            let until = Instant::now() + AWAKE;
-            while self.running.load(Ordering::Acquire) > 0 && Instant::now() < until {
-                std::hint::spin_loop();
-            }
+            look_until(Instant::now() + AWAKE, || {
+                self.running.load(Ordering::Acquire) == 0
+            });
             let done = self.done.lock().unwrap_or_else(|e| e.into_inner());
             if self.running.load(Ordering::Acquire) == 0 {
                 return;
