@@ -1,6 +1,6 @@
-//! The `shiplight` binary: starts the helper threads ([`shiplight::repo::pool`]), parses
-//! arguments, sets how output is shown ([`shiplight::output`]),
-//! hands them to the library, and shows its output and errors through [`Terminal`], so nothing
+//! The `shiplight` binary: starts the helper threads ([`shiplight::repo::pool`]) and has them
+//! compile the templates ([`shiplight::render::compile_ahead`]), parses arguments, sets how
+//! output is shown ([`shiplight::output`]), hands them to the library, and shows its output and errors through [`Terminal`], so nothing
 //! read from a repository can steer a terminal. A reader that goes away (`| head -1`) ends the
 //! run as it ends `cat`: by SIGPIPE, silently.
 
@@ -17,8 +17,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     // The helper threads start while the arguments are parsed: starting costs the most when
-    // it is first asked for, and a helper's core needs a moment to wake.
+    // it is first asked for, and a helper's core needs a moment to wake. Their first work is
+    // compiling the templates a rendering will use, until other work comes.
     shiplight::repo::pool::start();
+    shiplight::render::compile_ahead();
     let cli = <shiplight::cli::Cli as clap::Parser>::parse();
     output::init(output::Output {
         quiet: cli.output.quiet,

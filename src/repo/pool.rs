@@ -1,9 +1,9 @@
-//! The process's helper threads: started once, as early as the process can ([`start`]), and
-//! lent to the scoped work of [`super::in_parallel`], [`super::pending`] and
-//! [`super::Repo::explore`]. Starting a thread costs its starter tens of microseconds, and the
-//! thread hundreds more before it runs when its core was asleep (a virtual machine's idle core
-//! is halted until another wakes it); a helper started once, while the arguments are parsed, and
-//! kept awake for a moment between tasks pays that once.
+//! The process's helper threads: started once, as early as the process can ([`start`]), lent
+//! to the scoped work of [`super::in_parallel`], [`super::pending`] and [`super::Repo::explore`],
+//! and given work nothing waits for ([`detach`]). Starting a thread costs its starter tens of
+//! microseconds, and the thread hundreds more before it runs when its core was asleep (a
+//! virtual machine's idle core is halted until another wakes it); a helper started once, while
+//! the arguments are parsed, and kept awake for a moment between tasks pays that once.
 
 use std::any::Any;
 use std::collections::VecDeque;
@@ -42,6 +42,12 @@ static POOL: Pool = Pool {
 
 static STARTED: Once = Once::new();
 
+/// Helpers started.
+static HELPERS: AtomicUsize = AtomicUsize::new(0);
+
+/// The scope number of work nothing waits for ([`detach`]): no scope takes it back.
+const DETACHED: usize = usize::MAX;
+
 /// Scope numbers handed out so far.
 static SCOPES: AtomicUsize = AtomicUsize::new(0);
 
@@ -69,8 +75,33 @@ pub fn start() {
             if spawned.is_err() {
                 break;
             }
+            HELPERS.fetch_add(1, Ordering::Release);
         }
     });
+}
+
+/// Queues `task`, which owns all it uses, for a helper, with nothing waiting for it: work that
+/// is worth doing only while a helper has nothing else to do, and may be left unfinished when
+/// the process ends. Nothing is queued when the process has no helper.
+pub fn detach(task: impl FnOnce() + Send + 'static) {
+    if HELPERS.load(Ordering::Acquire) > 0 {
+        push(DETACHED, Box::new(task));
+    }
+}
+
+/// Whether some work waits for a helper: detached work steps aside for it ([`detach`]).
+pub fn others_waiting() -> bool {
+    POOL.queued.load(Ordering::Acquire) > 0
+}
+
+/// Puts the task of scope `id` at the back of the queue and wakes a sleeping helper for it.
+fn push(id: usize, task: Box<dyn FnOnce() + Send + 'static>) {
+    let mut queue = queue();
+    queue.tasks.push_back((id, task));
+    POOL.queued.fetch_add(1, Ordering::Release);
+    if queue.sleeping > 0 {
+        POOL.wake.notify_one();
+    }
 }
 
 fn queue() -> MutexGuard<'static, Queue> {
@@ -170,13 +201,7 @@ impl<'scope> Scope<'scope, '_> {
         // unwind) before every task spawned in it has run: `finish` runs those still queued
         // and waits until `running`, counted down by each task as its last step, is zero.
         let task: Box<dyn FnOnce() + Send + 'static> = unsafe { std::mem::transmute(task) };
-        let mut queue = queue();
-        queue.tasks.push_back((self.id, task));
-        POOL.queued.fetch_add(1, Ordering::Release);
-        if queue.sleeping > 0 {
-            POOL.wake.notify_one();
-        }
-        drop(queue);
+        push(self.id, task);
         let _done = self.done.lock().unwrap_or_else(|e| e.into_inner());
         self.finished.notify_all();
     }
@@ -233,6 +258,21 @@ mod tests {
             }
         });
         assert_eq!(count.load(Ordering::SeqCst), 50);
+    }
+
+    #[test]
+    fn detached_work_runs_on_a_helper_or_not_at_all() {
+        start();
+        let (sent, received) = std::sync::mpsc::channel();
+        detach(move || {
+            let _ = sent.send(std::thread::current().id());
+        });
+        let ran_on = received.recv_timeout(Duration::from_secs(10));
+        if HELPERS.load(Ordering::Acquire) > 0 {
+            assert_ne!(ran_on.expect("a helper runs it"), std::thread::current().id());
+        } else {
+            assert!(ran_on.is_err(), "nothing runs detached work without a helper");
+        }
     }
 
     #[test]
