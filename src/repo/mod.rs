@@ -981,15 +981,10 @@ const PARSED_PARALLEL_FROM: usize = 2;
 ///
 /// The cores are counted from the affinity mask alone, without the standard library's reading
 /// of the cgroup's CPU quota (two or three more files opened and read on every run, for readers
-/// that wait on the disk as much as they compute). The processor's features are looked up here
-/// too, once, before any thread starts: the SIMD searches and UTF-8 checks look them up on
-/// first use, and threads that do so at the same moment each run the `cpuid` lookups, which
-/// under a hypervisor cost microseconds apiece.
+/// that wait on the disk as much as they compute).
 fn readers() -> usize {
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     *CORES.get_or_init(|| {
-        #[cfg(target_arch = "x86_64")]
-        let _ = std::arch::is_x86_feature_detected!("avx2");
         rustix::thread::sched_getaffinity(None)
             .map_or(1, |cores| usize::try_from(cores.count()).unwrap_or(1))
             .clamp(1, READERS)
