@@ -247,12 +247,15 @@ fn read(
     let root = repo.root();
     let read_scripts = || scripts::read(&Repo::new(root));
     let found = repo::pending(&read_scripts, |scripts| -> Result<_, DetectError> {
-        let deployed = deployed::read(deployed.get());
+        // The main packages are looked for while the deployed evidence may still be read.
+        let mut deployed_go = None;
         let mut mains = Vec::new();
         let mut scanned = walk::Scanned::default();
         for m in &modules {
             let mut dirs = main_candidates(repo, &m.dir)?;
-            dirs.extend(deployed_dirs(repo, &modules, m, &deployed, &dirs));
+            let deployed: &deployed::DeployedGo =
+                deployed_go.get_or_insert_with(|| deployed::read(deployed.get()));
+            dirs.extend(deployed_dirs(repo, &modules, m, deployed, &dirs));
             scanned.explore(repo, &modules, &dirs);
             for dir in dirs {
                 if let Some(mut main) = walk::analyse_main(repo, &mut scanned, &modules, m, &dir)? {
@@ -268,6 +271,7 @@ fn read(
                 }
             }
         }
+        let deployed = deployed_go.unwrap_or_else(|| deployed::read(deployed.get()));
         Ok((mains, scripts.take(), deployed))
     });
     let (mains, scripts, deployed) = found?;
