@@ -30,6 +30,9 @@ impl StackKind for Kind {
     type Plan = NodePlan;
     const MARKERS: &'static [&'static str] = &["package.json"];
     const RUNTIME_LIBRARIES: bool = true;
+    /// A package.json a Dockerfile copies from elsewhere makes a project of a directory with
+    /// none of its own.
+    const DEPLOYED_FIRST: bool = true;
     const USABLE: &'static [Family] = tree::USABLE;
     const CREDENTIALS: &'static [Credential] = &[
         credentials::NPMRC,
