@@ -13,8 +13,12 @@ different number of runs taken at different moments judged the two sides under d
 loads.
 
 Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME ...] [--readme]
-       (BINARY: the release binary as it ships, static: RUSTFLAGS="-C target-feature=+crt-static"
-       cargo build --release --target x86_64-unknown-linux-gnu --target-dir target/static)
+       (BINARY: the release binary as it ships, static with musl (docs/release.md):
+       CC_x86_64_unknown_linux_musl=musl-gcc cargo build --release --locked
+       --target x86_64-unknown-linux-musl --target-dir target/musl; where rustup cannot fetch
+       that target, the static glibc build of the release check stands in:
+       RUSTFLAGS="-C target-feature=+crt-static" cargo build --release --locked
+       --target x86_64-unknown-linux-gnu --target-dir target/static)
 """
 
 import argparse
