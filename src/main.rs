@@ -1,8 +1,8 @@
 //! The `shiplight` binary: starts the helper threads ([`shiplight::repo::pool`]) and has them
 //! compile the templates ([`shiplight::render::compile_ahead`]), parses arguments, sets how
-//! output is shown ([`shiplight::output`]), hands them to the library, and shows its output and errors through [`Terminal`], so nothing
-//! read from a repository can steer a terminal. A reader that goes away (`| head -1`) ends the
-//! run as it ends `cat`: by SIGPIPE, silently.
+//! output is shown ([`shiplight::output`]), hands them to the library, and shows its output and
+//! errors through [`Terminal`], so nothing read from a repository can steer a terminal. A reader
+//! that goes away (`| head -1`) ends the run as it ends `cat`: by SIGPIPE, silently.
 
 use shiplight::output;
 use shiplight::shown::Terminal;
