@@ -21,13 +21,17 @@ static TEMPLATES: include_dir::Dir<'static> =
 
 /// The embedded template `id`.
 pub fn template(id: &str) -> Option<&'static str> {
-    static BY_ID: std::sync::OnceLock<Vec<(String, &'static include_dir::File<'static>)>> =
-        std::sync::OnceLock::new();
-    let by_id = BY_ID.get_or_init(embedded_files);
+    let by_id = by_id();
     let at = by_id
         .binary_search_by(|(known, _)| known.as_str().cmp(id))
         .ok()?;
     by_id[at].1.contents_utf8()
+}
+
+/// Every embedded file with its id, sorted by id ([`embedded_files`]), listed once.
+fn by_id() -> &'static [(String, &'static include_dir::File<'static>)] {
+    static BY_ID: OnceLock<Vec<(String, &'static include_dir::File<'static>)>> = OnceLock::new();
+    BY_ID.get_or_init(embedded_files)
 }
 
 /// Every embedded file with its id (its path under `templates/`, `/`-separated), sorted by id.
@@ -51,10 +55,10 @@ fn embedded_files() -> Vec<(String, &'static include_dir::File<'static>)> {
 
 /// Every embedded template as (id, text), sorted by id.
 fn all_templates() -> Vec<(String, &'static str)> {
-    embedded_files()
-        .into_iter()
+    by_id()
+        .iter()
         .filter(|(_, file)| file.path().extension().is_some_and(|ext| ext == "j2"))
-        .filter_map(|(id, file)| Some((id, file.contents_utf8()?)))
+        .filter_map(|(id, file)| Some((id.clone(), file.contents_utf8()?)))
         .collect()
 }
 
@@ -143,10 +147,10 @@ fn compile_ahead_from(next: usize) {
 fn ahead() -> &'static [String] {
     static IDS: OnceLock<Vec<String>> = OnceLock::new();
     IDS.get_or_init(|| {
-        let partials = embedded_files()
-            .into_iter()
-            .map(|(id, _)| id)
-            .filter(|id| id.starts_with("partials/") && id.ends_with(".j2"));
+        let partials = by_id()
+            .iter()
+            .filter(|(id, _)| id.starts_with("partials/") && id.ends_with(".j2"))
+            .map(|(id, _)| id.clone());
         let stacks = Stack::ALL.iter().flat_map(|&stack| stack_templates(stack));
         partials.chain(stacks).collect()
     })
