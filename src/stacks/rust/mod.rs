@@ -459,9 +459,6 @@ fn read(
         ),
     };
 
-    let mut deployed = deployed::read(deployed.get());
-    deployed.made = made;
-    let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let lock_text = lock_text.as_deref().map(String::as_str);
     let entries = lock_entries(lock_text, packages.len());
@@ -492,6 +489,11 @@ fn read(
         (parse(), sources())
     };
     let (bins, default_runs, guards, rocket, forward_lines) = sources?;
+    // The deployed evidence is waited for only now: a helper reads it while the lock and the
+    // sources are read here.
+    let mut deployed = deployed::read(deployed.get());
+    deployed.made = made;
+    let deployed = deployed::members(repo, deployed, &packages, default_members.as_deref());
     let rust_version = rust_version(&packages);
     let sqlite_bundled = ["rusqlite", "libsqlite3-sys"].iter().any(|name| {
         project
