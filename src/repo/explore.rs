@@ -438,15 +438,14 @@ impl<F, T> Drop for CloseOnDrop<'_, F, T> {
     }
 }
 
-/// Starts the workers of a [`Repo::explore`] on the helper threads, one fewer than
-/// [`super::readers`] allows (the calling thread takes jobs too): each takes the next job and
-/// does it until the exploration ends.
+/// Starts the workers of a [`Repo::explore`], one per helper thread (the calling thread takes
+/// jobs too): each takes the next job and does it until the exploration ends.
 fn start_workers<'scope, F: Send + 'scope, T: Send + 'scope>(
     scope: &'scope super::pool::Scope<'scope, '_>,
     shared: &'scope Shared<F, T>,
     run: &'scope (impl Fn(Job<F>) + Sync),
 ) {
-    for _ in 1..super::readers() {
+    for _ in 0..super::pool::helpers() {
         scope.spawn(move || {
             let _close = CloseOnDrop(shared);
             while let Some(job) = shared.next_for_worker() {

@@ -976,8 +976,9 @@ const PARALLEL_FROM: usize = 16;
 /// parsing a manifest or a compose file costs more than starting a thread.
 const PARSED_PARALLEL_FROM: usize = 2;
 
-/// How many threads read at once: as many cores as this process may run on, at most
-/// [`READERS`]. Every thread is started after this is first asked.
+/// How many threads may read at once: as many cores as this process may run on, at most
+/// [`READERS`]; [`pool::start`] starts one helper fewer (the thread that hands out the work
+/// reads too).
 ///
 /// The cores are counted from the affinity mask alone, without the standard library's reading
 /// of the cgroup's CPU quota (two or three more files opened and read on every run, for readers
@@ -991,15 +992,19 @@ fn readers() -> usize {
     })
 }
 
-/// `work` applied to every job, on as many threads as the machine offers (at most [`READERS`],
-/// one when there are fewer than `from` jobs), each taking the next job not yet taken: the
-/// results in no particular order.
+/// `work` applied to every job, on the calling thread and every helper ([`pool::helpers`], at
+/// most [`READERS`] threads in all; the calling thread alone when there are fewer than `from`
+/// jobs), each taking the next job not yet taken: the results in no particular order.
 pub fn in_parallel<J: Sync, R: Send>(
     jobs: &[J],
     from: usize,
     work: impl Fn(&J) -> R + Sync,
 ) -> Vec<R> {
-    let threads = if jobs.len() < from { 1 } else { readers() };
+    let threads = if jobs.len() < from {
+        1
+    } else {
+        1 + pool::helpers()
+    };
     if threads == 1 {
         return jobs.iter().map(work).collect();
     }

@@ -98,7 +98,7 @@ pub fn pending<T: Send, R>(
     };
     let slot = &slot;
     let outcome = pool::scope(|scope| {
-        if super::readers() > 1 {
+        if pool::helpers() > 0 {
             scope.spawn(move || slot.run(work));
         }
         let _cancel = Cancel(slot);

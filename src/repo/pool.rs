@@ -81,11 +81,19 @@ pub fn start() {
     });
 }
 
+/// How many helpers this process has: started here if they were not yet, and fewer than
+/// [`super::readers`] allows only when the system refused a thread. Every part that shares
+/// work out asks this, so that none queues work for helpers that do not exist.
+pub fn helpers() -> usize {
+    start();
+    HELPERS.load(Ordering::Acquire)
+}
+
 /// Queues `task`, which owns all it uses, for a helper, with nothing waiting for it: work that
 /// is worth doing only while a helper has nothing else to do, and may be left unfinished when
 /// the process ends. Nothing is queued when the process has no helper.
 pub fn detach(task: impl FnOnce() + Send + 'static) {
-    if HELPERS.load(Ordering::Acquire) > 0 {
+    if helpers() > 0 {
         push(DETACHED, Box::new(task));
     }
 }
@@ -277,7 +285,7 @@ mod tests {
             let _ = sent.send(std::thread::current().id());
         });
         let ran_on = received.recv_timeout(Duration::from_secs(10));
-        if HELPERS.load(Ordering::Acquire) > 0 {
+        if helpers() > 0 {
             assert_ne!(
                 ran_on.expect("a helper runs it"),
                 std::thread::current().id()
