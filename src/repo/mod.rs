@@ -960,9 +960,11 @@ fn text_in((read, whole): (usize, bool), buffer: &[u8]) -> Result<(&str, bool), 
     let not_text = || "is not UTF-8 text".to_string();
     let valid = match simdutf8::compat::from_utf8(bytes) {
         Ok(text) => text,
-        Err(err) if !whole && err.error_len().is_none() => {
-            simdutf8::compat::from_utf8(&bytes[..err.valid_up_to()]).map_err(|_| not_text())?
-        }
+        // A head that ends inside a character: the text up to that character.
+        // SAFETY: `valid_up_to` is the length of the prefix just validated as UTF-8.
+        Err(err) if !whole && err.error_len().is_none() => unsafe {
+            std::str::from_utf8_unchecked(&bytes[..err.valid_up_to()])
+        },
         Err(_) => return Err(not_text()),
     };
     Ok((valid.strip_prefix('\u{feff}').unwrap_or(valid), whole))
