@@ -10,6 +10,7 @@ use crate::manifest::{expand, key_line};
 use crate::repo::MANIFEST_CAP;
 use crate::repo::{self, Repo};
 use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 use toml::{Table, Value};
 
 /// A package of the project.
@@ -202,13 +203,19 @@ fn read_members(
             files.push(file);
         }
     }
-    let parsed = repo.map_texts(&files, MANIFEST_CAP, |text| text.parse::<Table>().ok());
+    let mut parsed = repo.map_texts(&files, MANIFEST_CAP, |text| text.parse::<Table>().ok());
     for (pattern, dir) in expanded {
         if member_dirs.contains(&dir) {
             continue;
         }
         let file = repo::join(&dir, "Cargo.toml");
-        let read = parsed[slots[&file]].clone();
+        // The parsed table is taken, not copied: a manifest two patterns name is parsed again
+        // below the second time.
+        let read = match &mut parsed[slots[&file]] {
+            Ok(Some((text, member))) => Ok(Some((Rc::clone(text), member.take()))),
+            Ok(None) => Ok(None),
+            Err(err) => Err(err.clone()),
+        };
         let Some((text, member)) = read? else {
             if pattern.contains('*') {
                 continue;
@@ -871,6 +878,26 @@ mod tests {
         assert!(excluded("extensions/*", &exclude, &members));
         assert!(excluded("a", &list(&["./a/Cargo.toml"]), &[]));
         assert!(excluded("a/b", &list(&["."]), &[]));
+    }
+
+    #[test]
+    fn a_member_two_patterns_name_is_read_once_and_its_manifest_stays_readable() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write(
+            "Cargo.toml",
+            "[workspace]\nmembers = [\"crates/*\", \"crates/app\", \"crates/nested\"]\n",
+        );
+        write("crates/app/Cargo.toml", "[package]\nname = \"app\"\nversion = \"0.1.0\"\n");
+        write("crates/app/src/main.rs", "fn main() {}\n");
+        write("crates/nested/Cargo.toml", "[workspace]\n");
+        let project = read(&Repo::new(dir.path())).unwrap().unwrap();
+        let names: Vec<&str> = project.packages.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["app"]);
     }
 
     #[test]
