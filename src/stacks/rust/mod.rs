@@ -461,7 +461,7 @@ fn read(
 
     let lock_text = repo.text("Cargo.lock", LOCK_CAP)?;
     let lock_text = lock_text.as_deref().map(String::as_str);
-    let entries = lock_entries(lock_text, packages.len());
+    let entries = lock_entries(lock_text, &packages);
     let sources = || -> Result<_, DetectError> {
         let mut bins = Vec::new();
         let mut default_runs = Vec::new();
@@ -659,7 +659,7 @@ pub enum Graph {
 fn package_spec(
     package: &manifest::Package,
     count: usize,
-    entries: &HashMap<&str, usize>,
+    entries: &HashMap<String, usize>,
 ) -> Option<String> {
     if count == 1 {
         return None;
@@ -672,15 +672,24 @@ fn package_spec(
     }
 }
 
-/// How many times Cargo.lock (`lock_text`) has each `name = "..."` line, counted only when
-/// the project has several packages (`count`), for [`package_spec`].
-fn lock_entries(lock_text: Option<&str>, count: usize) -> HashMap<&str, usize> {
-    let mut entries: HashMap<&str, usize> = HashMap::new();
-    if count > 1 {
-        for line in lock_text.iter().flat_map(|text| text.lines()) {
-            if line.starts_with("name = \"") {
-                *entries.entry(line).or_default() += 1;
-            }
+/// How many times Cargo.lock (`lock_text`) has the `name = "..."` line of each of `packages`,
+/// counted only when there are several, for [`package_spec`]: the lines that start so are
+/// found with one vectorized search, and only those naming a package of the project counted.
+fn lock_entries(lock_text: Option<&str>, packages: &[manifest::Package]) -> HashMap<String, usize> {
+    let mut entries: HashMap<String, usize> = HashMap::new();
+    let Some(text) = lock_text.filter(|_| packages.len() > 1) else {
+        return entries;
+    };
+    for package in packages {
+        entries.insert(format!("name = \"{}\"", package.name), 0);
+    }
+    let first = text.starts_with("name = \"").then_some(0);
+    let others = memchr::memmem::find_iter(text.as_bytes(), b"\nname = \"").map(|at| at + 1);
+    for start in first.into_iter().chain(others) {
+        let rest = &text[start..];
+        let line = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
+        if let Some(count) = entries.get_mut(line.strip_suffix('\r').unwrap_or(line)) {
+            *count += 1;
         }
     }
     entries
@@ -840,6 +849,31 @@ fn socket_tuple_port(line: &str) -> Option<u16> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_package_that_shares_its_name_in_the_lock_is_built_by_name_and_version() {
+        let package = |name: &str| manifest::Package {
+            name: name.to_string(),
+            dir: name.to_string(),
+            bins: Vec::new(),
+            rust_version: None,
+            default_run: None,
+            version: Some("0.2.0".to_string()),
+            license: None,
+            optional: BTreeMap::new(),
+            features: BTreeMap::new(),
+        };
+        let packages = [package("app"), package("core")];
+        let lock = "name = \"app\"\r\nversion = \"0.2.0\"\r\n\r\n[[package]]\r\n\
+                    name = \"app\"\r\nversion = \"1.0.0\"\r\n\r\n[[package]]\r\n\
+                    name = \"core\"\r\nversion = \"0.2.0\"\r\n\r\n[[package]]\r\n\
+                    name = \"corelib\"\r\nname = \"core\" ";
+        let entries = lock_entries(Some(lock), &packages);
+        let spec = |at: usize| package_spec(&packages[at], packages.len(), &entries);
+        assert_eq!(spec(0).as_deref(), Some("app@0.2.0"));
+        assert_eq!(spec(1).as_deref(), Some("core"));
+        assert_eq!(lock_entries(Some(lock), &packages[..1]).len(), 0, "one package: no spec");
+    }
 
     #[test]
     fn socket_tuples() {
