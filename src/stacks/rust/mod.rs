@@ -655,7 +655,7 @@ pub enum Graph {
 }
 
 /// The `--package` argument for a package among `count` (see [`RustBin::package_spec`]);
-/// `entries` counts each `name = "..."` line of Cargo.lock.
+/// `entries` counts each package's [`lock_line`] in Cargo.lock ([`lock_entries`]).
 fn package_spec(
     package: &manifest::Package,
     count: usize,
@@ -664,12 +664,16 @@ fn package_spec(
     if count == 1 {
         return None;
     }
-    let entry = format!("name = \"{}\"", package.name);
-    let namesakes = entries.get(entry.as_str()).copied().unwrap_or(0);
+    let namesakes = entries.get(&lock_line(package)).copied().unwrap_or(0);
     match &package.version {
         Some(version) if namesakes > 1 => Some(format!("{}@{version}", package.name)),
         _ => Some(package.name.clone()),
     }
+}
+
+/// The line that opens `package`'s entries in Cargo.lock (and those of its namesakes).
+fn lock_line(package: &manifest::Package) -> String {
+    format!("name = \"{}\"", package.name)
 }
 
 /// How many times Cargo.lock (`lock_text`) has the `name = "..."` line of each of `packages`,
@@ -681,7 +685,7 @@ fn lock_entries(lock_text: Option<&str>, packages: &[manifest::Package]) -> Hash
         return entries;
     };
     for package in packages {
-        entries.insert(format!("name = \"{}\"", package.name), 0);
+        entries.insert(lock_line(package), 0);
     }
     let first = text.starts_with("name = \"").then_some(0);
     let others = memchr::memmem::find_iter(text.as_bytes(), b"\nname = \"").map(|at| at + 1);
