@@ -690,9 +690,8 @@ fn lock_entries(lock_text: Option<&str>, packages: &[manifest::Package]) -> Hash
     let first = text.starts_with("name = \"").then_some(0);
     let others = memchr::memmem::find_iter(text.as_bytes(), b"\nname = \"").map(|at| at + 1);
     for start in first.into_iter().chain(others) {
-        let rest = &text[start..];
-        let line = &rest[..memchr::memchr(b'\n', rest.as_bytes()).unwrap_or(rest.len())];
-        if let Some(count) = entries.get_mut(line.strip_suffix('\r').unwrap_or(line)) {
+        let (_, line) = crate::lines::line_around(text, start);
+        if let Some(count) = entries.get_mut(line) {
             *count += 1;
         }
     }
