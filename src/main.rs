@@ -18,7 +18,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// How the musl builds' allocator ends with the process.
 #[cfg(target_env = "musl")]
 mod allocator {
-    /// `mi_option_destroy_on_exit`, the 23rd of mimalloc.h's `mi_option_e` (versions 2 and 3).
+    /// `mi_option_destroy_on_exit`, the 23rd of mimalloc.h's `mi_option_e` in the sources
+    /// libmimalloc-sys 0.1.49 builds (versions 2 and 3 alike): read again when it is updated.
     const DESTROY_ON_EXIT: i32 = 22;
 
     unsafe extern "C" {

@@ -7,12 +7,12 @@ PATH (`cargo install nixpacks --version 1.41.0`).
 
 Measurement: the binary is copied first, as an install copies it: one the linker has just
 written sits in the page cache in small pieces, and on the host of the README's table each run
-of it took 0.5 to 0.7 ms longer than a run of the same bytes copied. After one untimed run of each (the files in the page cache for both), the two
-commands run RUNS times each, alternately, and each side's time is the fastest of its runs.
-Alternating gives both the same background load, and the fastest run is the one least
-disturbed by it (other processes on a shared machine only ever add time); a median of a
-different number of runs taken at different moments judged the two sides under different
-loads.
+of it took 0.5 to 0.7 ms longer than a run of the same bytes copied. After one untimed run of
+each (the files in the page cache for both), the two commands run RUNS times each, alternately,
+and each side's time is the fastest of its runs. Alternating gives both the same background
+load, and the fastest run is the one least disturbed by it (other processes on a shared machine
+only ever add time); a median of a different number of runs taken at different moments judged
+the two sides under different loads.
 
 Usage: python3 tests/realworld/speed.py BINARY [--only OWNER/NAME ...] [--readme]
        (BINARY: the release binary as it ships, static with musl (docs/release.md):
