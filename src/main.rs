@@ -37,11 +37,11 @@ mod allocator {
 }
 
 fn main() -> ExitCode {
+    #[cfg(target_env = "musl")]
+    allocator::leave_heap_at_exit();
     // The helper threads start while the arguments are parsed: starting costs the most when
     // it is first asked for, and a helper's core needs a moment to wake. Their first work is
     // compiling the templates a rendering will use, until other work comes.
-    #[cfg(target_env = "musl")]
-    allocator::leave_heap_at_exit();
     shiplight::repo::pool::start();
     shiplight::render::compile_ahead();
     let cli = <shiplight::cli::Cli as clap::Parser>::parse();
