@@ -5,6 +5,7 @@
 use crate::deployed::Deployed;
 use crate::evidence::Evidence;
 use crate::facts::DetectError;
+use crate::render;
 use crate::repo::{self, Repo};
 use crate::settings::Settings;
 use crate::shown;
@@ -18,7 +19,8 @@ pub use crate::stacks::{Detection, Report};
 /// Runs every stack's detector on the project, each given what the project's own deployment
 /// descriptors say, read once, on a thread of its own (through a [`Repo`] of its own) while the
 /// detectors run: the stacks that need them first are detected last. The reports come in the
-/// order of [`Stack::ALL`].
+/// order of [`Stack::ALL`]. The first stack found is the one whose templates are compiled
+/// ahead of the rendering ([`render::expect`]).
 pub fn detect_all(repo: &Repo) -> Vec<Report> {
     let root = repo.root();
     let read = || Deployed::read(&Repo::new(root));
@@ -29,9 +31,12 @@ pub fn detect_all(repo: &Repo) -> Vec<Report> {
         let mut reports: Vec<Report> = first
             .into_iter()
             .chain(later)
-            .map(|stack| Report {
-                stack,
-                detection: stacks::detect(stack, repo, &deployed),
+            .map(|stack| {
+                let detection = stacks::detect(stack, repo, &deployed);
+                if matches!(detection, Detection::Found { .. }) {
+                    render::expect(stack);
+                }
+                Report { stack, detection }
             })
             .collect();
         reports.sort_by_key(|report| Stack::ALL.iter().position(|&s| s == report.stack));

@@ -3,7 +3,7 @@
 //! output is byte-for-byte deterministic. A template error names the template's file and line.
 
 use crate::plan::Plan;
-use crate::repo::{self, Repo, pool};
+use crate::repo::{self, Repo};
 use crate::settings::Place;
 use crate::stack::Stack;
 use minijinja::syntax::SyntaxConfig;
@@ -13,6 +13,9 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
+
+mod ahead;
+pub use ahead::{compile_ahead, expect};
 
 /// The `templates/` folder, embedded whole: a template's id is its path under it (a stack's
 /// templates are in the folder named after it).
@@ -117,43 +120,6 @@ fn environment() -> Environment<'static> {
 fn embedded_environment() -> &'static Environment<'static> {
     static EMBEDDED: OnceLock<Environment<'static>> = OnceLock::new();
     EMBEDDED.get_or_init(environment)
-}
-
-/// Compiles, on a helper thread and while it has nothing else to do, the embedded templates
-/// every rendering uses: the partials, then each stack's Dockerfile and .dockerignore. A
-/// rendering later in the run finds them compiled (compiling takes a fifth of a small
-/// project's run). Between two templates the work steps aside when other work waits for the
-/// helper, and goes on after that work; what is left when the process ends is not done.
-pub fn compile_ahead() {
-    compile_ahead_from(0);
-}
-
-/// [`compile_ahead`] from the `next`th template of [`ahead`] on.
-fn compile_ahead_from(next: usize) {
-    pool::detach(move || {
-        let ids = ahead();
-        for (at, id) in ids.iter().enumerate().skip(next) {
-            if pool::others_waiting() {
-                compile_ahead_from(at);
-                return;
-            }
-            // A template that fails to compile is reported by the rendering that uses it.
-            let _ = embedded_environment().get_template(id);
-        }
-    });
-}
-
-/// The templates [`compile_ahead`] compiles, in order.
-fn ahead() -> &'static [String] {
-    static IDS: OnceLock<Vec<String>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        let partials = by_id()
-            .iter()
-            .filter(|(id, _)| id.starts_with("partials/") && id.ends_with(".j2"))
-            .map(|(id, _)| id.clone());
-        let stacks = Stack::ALL.iter().flat_map(|&stack| stack_templates(stack));
-        partials.chain(stacks).collect()
-    })
 }
 
 /// Template ids of a stack's Dockerfile and .dockerignore.
@@ -393,14 +359,23 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
     for (name, id) in &plan.extra_files {
         files.push((name.to_string(), id.to_string()));
     }
-    let mut outputs = files
+    // The files are rendered side by side: each compiles the templates it uses that are not
+    // compiled yet.
+    let mut rendered = repo::in_parallel(
+        &files.iter().enumerate().collect::<Vec<_>>(),
+        2,
+        |(at, (name, id))| {
+            let output = templates.render(id, &context).map(|contents| Output {
+                name: name.clone(),
+                contents,
+            });
+            (*at, output)
+        },
+    );
+    rendered.sort_unstable_by_key(|(at, _)| *at);
+    let mut outputs = rendered
         .into_iter()
-        .map(|(name, id)| {
-            Ok(Output {
-                name,
-                contents: templates.render(&id, &context)?,
-            })
-        })
+        .map(|(_, output)| output)
         .collect::<Result<Vec<Output>, RenderError>>()?;
     if plan.bake {
         let name = crate::safe::bake_target(&plan.app.image_name);

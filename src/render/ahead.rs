@@ -1,0 +1,160 @@
+//! Compiling templates ahead of the rendering, on a helper thread while it has nothing else to
+//! do: first the partials every stack's templates use, then, once detection has found a stack
+//! ([`expect`]), what that stack's templates use, in the order a rendering first uses them.
+//! Other stacks' templates are left alone: compiling every embedded template took more
+//! instructions than the rest of a small project's run.
+
+use super::{by_id, embedded_environment, stack_templates};
+use crate::repo::pool;
+use crate::stack::Stack;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+/// The stack detection found first, as its place in [`Stack::ALL`] plus one (0: none yet).
+static EXPECTED: AtomicUsize = AtomicUsize::new(0);
+
+/// Compiles, on a helper, the templates [`next`] hands out, one at a time: between two it
+/// steps aside when other work waits for the helper, and goes on after that work; it ends when
+/// nothing is left to hand out, and what is left when the process ends is not done.
+pub fn compile_ahead() {
+    pool::detach(|| {
+        loop {
+            if pool::others_waiting() {
+                compile_ahead();
+                return;
+            }
+            let Some(id) = next() else {
+                return;
+            };
+            // A template that fails to compile is reported by the rendering that uses it.
+            let _ = embedded_environment().get_template(id);
+        }
+    });
+}
+
+/// Tells the compilation ahead which stack a rendering will most likely use: the first stack
+/// detection finds. Its templates are compiled next, after the template being compiled.
+pub fn expect(stack: Stack) {
+    let place = Stack::ALL
+        .iter()
+        .position(|&s| s == stack)
+        .map_or(0, |at| at + 1);
+    if EXPECTED
+        .compare_exchange(0, place, Ordering::AcqRel, Ordering::Acquire)
+        .is_ok()
+    {
+        compile_ahead();
+    }
+}
+
+/// The next template to compile ahead, handed out once: what the expected stack uses, or
+/// before a stack is expected, what every stack uses.
+fn next() -> Option<&'static str> {
+    static HANDED_OUT: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
+    let order = match EXPECTED.load(Ordering::Acquire) {
+        0 => shared(),
+        place => uses(Stack::ALL[place - 1]),
+    };
+    let mut handed_out = HANDED_OUT
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    let id = order.iter().copied().find(|id| !handed_out.contains(id))?;
+    handed_out.insert(id);
+    Some(id)
+}
+
+/// The templates every stack's rendering uses, in the order the first stack's uses them.
+fn shared() -> &'static [&'static str] {
+    static SHARED: OnceLock<Vec<&'static str>> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        let mut shared = uses(Stack::ALL[0]).to_vec();
+        shared.retain(|id| Stack::ALL.iter().all(|&stack| uses(stack).contains(id)));
+        shared
+    })
+}
+
+/// The embedded templates a rendering of `stack` uses: its Dockerfile's and .dockerignore's
+/// templates and those they include or import by name, in the order they are first named.
+fn uses(stack: Stack) -> &'static [&'static str] {
+    static USES: OnceLock<Vec<Vec<&'static str>>> = OnceLock::new();
+    let all = USES.get_or_init(|| {
+        Stack::ALL
+            .iter()
+            .map(|&stack| {
+                let mut order = Vec::new();
+                for id in stack_templates(stack) {
+                    named_from(&id, &mut order);
+                }
+                order
+            })
+            .collect()
+    });
+    let place = Stack::ALL.iter().position(|&s| s == stack).unwrap_or(0);
+    &all[place]
+}
+
+/// Adds embedded template `id`, then the templates it names, to `order`, each once.
+fn named_from(id: &str, order: &mut Vec<&'static str>) {
+    let Ok(at) = by_id().binary_search_by(|(known, _)| known.as_str().cmp(id)) else {
+        return;
+    };
+    let (id, file) = &by_id()[at];
+    if order.contains(&id.as_str()) {
+        return;
+    }
+    order.push(id.as_str());
+    for named in names(file.contents_utf8().unwrap_or_default()) {
+        named_from(named, order);
+    }
+}
+
+/// The templates a template's text names in `include`, `import` and `from` tags, in the order
+/// it names them (a name built from a variable is not one).
+fn names(text: &str) -> Vec<&str> {
+    text.match_indices('"')
+        .filter_map(|(at, _)| {
+            let tag = &text[..at];
+            if !["include ", "import ", "from "]
+                .iter()
+                .any(|word| tag.ends_with(word))
+            {
+                return None;
+            }
+            let (name, after) = text[at + 1..].split_once('"')?;
+            (!after.trim_start().starts_with('~')).then_some(name)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_read_in_order_and_built_names_left_out() {
+        let text = "{% from \"partials/exec.j2\" import x %}\n{% include \"partials/header.j2\" %}\n\
+                    {% from \"node/\" ~ pm ~ \".j2\" import install %}\n{% import \"a.j2\" as a %}";
+        assert_eq!(
+            names(text),
+            vec!["partials/exec.j2", "partials/header.j2", "a.j2"]
+        );
+    }
+
+    #[test]
+    fn a_stack_uses_its_own_templates_and_the_partials_they_name() {
+        for &stack in Stack::ALL {
+            let used = uses(stack);
+            let [dockerfile, dockerignore] = stack_templates(stack);
+            assert_eq!(used[0], dockerfile);
+            assert!(used.contains(&dockerignore.as_str()), "{stack:?}");
+            assert!(used.contains(&"partials/header.j2"), "{stack:?}");
+            for id in used {
+                assert!(super::super::template(id).is_some(), "{id}");
+            }
+        }
+        assert!(shared().contains(&"partials/header.j2"));
+        assert!(!shared().iter().any(|id| id.ends_with("/Dockerfile.j2")));
+    }
+}
