@@ -66,7 +66,27 @@ fn has_drive(path: &str) -> bool {
 
 /// `path` in normal form (`a/b`, or `""` for the root), refused when it leaves the project.
 pub fn normalize(path: &str) -> Result<String, Escape> {
+    if is_normal(path) {
+        usable(path)?;
+        return Ok(path.to_string());
+    }
     segments(path).map(|segments| segments.join("/"))
+}
+
+/// Whether `path` is in normal form already, as most paths read are: not empty, no empty
+/// segment (nor a `/` at either end), and no segment that starts with a `.` followed by
+/// nothing, a `/` or another `.` (a `.` or `..` segment, or a name like `..x`, which the
+/// segments decide).
+fn is_normal(path: &str) -> bool {
+    let bytes = path.as_bytes();
+    !bytes.is_empty()
+        && bytes[bytes.len() - 1] != b'/'
+        && bytes.iter().enumerate().all(|(at, &byte)| {
+            let starts = at == 0 || bytes[at - 1] == b'/';
+            !starts
+                || (byte != b'/'
+                    && (byte != b'.' || !matches!(bytes.get(at + 1), None | Some(b'/' | b'.'))))
+        })
 }
 
 /// A path read from a file in directory `dir` (both relative to the root), resolved against
@@ -101,6 +121,21 @@ mod tests {
         assert_eq!(normalize("a/../b").as_deref(), Ok("b"));
         assert_eq!(normalize(".").as_deref(), Ok(""));
         assert_eq!(normalize("a/.."), Ok(String::new()));
+    }
+
+    #[test]
+    fn a_path_in_normal_form_is_kept_and_any_other_normalized() {
+        for path in ["a", "a/b.c/d", "github.com/x/.github", "a/.b", "x/b.."] {
+            assert!(is_normal(path), "{path}");
+            assert_eq!(normalize(path).as_deref(), Ok(path));
+        }
+        for path in [
+            "", ".", "a/", "/a", "a//b", "./a", "a/./b", "a/..", "a/../b", "..x/y",
+        ] {
+            assert!(!is_normal(path), "{path}");
+        }
+        assert_eq!(normalize("~x"), Err(Escape::Absolute));
+        assert_eq!(normalize("a\\b"), Err(Escape::Unusable));
     }
 
     #[test]

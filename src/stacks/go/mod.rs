@@ -432,11 +432,24 @@ impl Directives {
     }
 }
 
+/// The module of `table` that import path `path` is in.
 fn matching_module<'a>(table: &[&'a str], path: &str) -> Option<&'a str> {
-    table.iter().copied().find(|module| {
-        path.strip_prefix(module)
-            .is_some_and(|rest| rest.is_empty() || rest.starts_with('/'))
-    })
+    table
+        .iter()
+        .copied()
+        .find(|module| in_module(module, path).is_some())
+}
+
+/// What follows module path `module` in import path `path` (`""` for the module itself, else
+/// what follows its `/`), when `path` is in that module. The byte at the boundary is looked at
+/// before the prefix is compared: it alone tells most imports apart.
+fn in_module<'p>(module: &str, path: &'p str) -> Option<&'p str> {
+    let rest = match path.as_bytes().get(module.len()) {
+        None if path.len() == module.len() => "",
+        Some(b'/') => &path[module.len() + 1..],
+        _ => return None,
+    };
+    path.starts_with(module).then_some(rest)
 }
 
 fn highest(candidates: Vec<(String, Evidence)>) -> Option<(String, Evidence)> {
@@ -572,6 +585,11 @@ mod tests {
 
     #[test]
     fn pure_go_sqlite_is_not_cgo() {
+        assert_eq!(in_module("a.com/x", "a.com/x"), Some(""));
+        assert_eq!(in_module("a.com/x", "a.com/x/y/z"), Some("y/z"));
+        assert_eq!(in_module("a.com/x", "a.com/xy"), None);
+        assert_eq!(in_module("a.com/x", "b.com/x/y"), None);
+        assert_eq!(in_module("a.com/x", "a.com"), None);
         assert_eq!(matching_module(CGO_MODULES, "modernc.org/sqlite"), None);
         assert_eq!(
             matching_module(CGO_MODULES, "zombiezen.com/go/sqlite"),

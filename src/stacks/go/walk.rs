@@ -6,7 +6,7 @@
 use foldhash::{HashMap, HashSet};
 use super::{
     CGO_MODULES, CXX_MODULES, MainPackage, Module, STUBBED_WITHOUT_CGO, binary_name_of_module,
-    display_dir, matching_module, source,
+    display_dir, in_module, matching_module, source,
 };
 use crate::evidence::Evidence;
 use crate::facts::{self, DetectError};
@@ -405,7 +405,8 @@ fn gather(
     let mut named = HashSet::default();
     for (rel, file) in files {
         for (import, line) in file.imports.iter() {
-            if !named.insert(import) {
+            let in_project = modules.iter().any(|m| in_module(&m.path, import).is_some());
+            if !in_project || !named.insert(import) {
                 continue;
             }
             if let Some(local) = local_dir(modules, import) {
@@ -420,7 +421,10 @@ fn gather(
 /// of [`CGO_MODULES`], [`CXX_MODULES`] and [`STUBBED_WITHOUT_CGO`] all do, the standard
 /// library's packages never.
 fn names_a_host(import: &str) -> bool {
-    import.split('/').next().is_some_and(|first| first.contains('.'))
+    import
+        .bytes()
+        .take_while(|&byte| byte != b'/')
+        .any(|byte| byte == b'.')
 }
 
 /// Adds to the summary of the package in `dir` what its directory tells: the embedded paths
@@ -461,11 +465,7 @@ fn local_dir(modules: &[Module], import: &str) -> Option<String> {
     modules
         .iter()
         .filter_map(|m| {
-            let rest = if import == m.path {
-                ""
-            } else {
-                import.strip_prefix(&m.path)?.strip_prefix('/')?
-            };
+            let rest = in_module(&m.path, import)?;
             Some((m.path.len(), repo::join(&m.dir, rest)))
         })
         .max_by_key(|(len, _)| *len)
