@@ -242,21 +242,28 @@ fn read(
     let vendored = (workspace.is_none() && repo.has_file("vendor/modules.txt")?)
         .then(|| Evidence::file("vendor/modules.txt", "dependencies are vendored"));
 
+    // The main packages are looked for, and the packages they import explored, while the
+    // deployed evidence may still be read.
+    let mut deployed_go = None;
+    let mut scanned = walk::Scanned::default();
+    let mut searched = Vec::new();
+    for m in &modules {
+        let mut dirs = main_candidates(repo, &m.dir)?;
+        let deployed: &deployed::DeployedGo =
+            deployed_go.get_or_insert_with(|| deployed::read(deployed.get()));
+        dirs.extend(deployed_dirs(repo, &modules, m, deployed, &dirs));
+        scanned.explore(repo, &modules, &dirs);
+        searched.push((m, dirs));
+    }
+    let deployed = deployed_go.unwrap_or_else(|| deployed::read(deployed.get()));
     // The build scripts are read on a thread of their own, through a Repo of its own, while
-    // the packages are explored; only naming the binaries found waits for them.
+    // the main packages are walked (on this thread alone); only naming the binaries found
+    // waits for them.
     let root = repo.root();
     let read_scripts = || scripts::read(&Repo::new(root));
     let found = repo::pending(&read_scripts, |scripts| -> Result<_, DetectError> {
-        // The main packages are looked for while the deployed evidence may still be read.
-        let mut deployed_go = None;
         let mut mains = Vec::new();
-        let mut scanned = walk::Scanned::default();
-        for m in &modules {
-            let mut dirs = main_candidates(repo, &m.dir)?;
-            let deployed: &deployed::DeployedGo =
-                deployed_go.get_or_insert_with(|| deployed::read(deployed.get()));
-            dirs.extend(deployed_dirs(repo, &modules, m, deployed, &dirs));
-            scanned.explore(repo, &modules, &dirs);
+        for (m, dirs) in searched {
             for dir in dirs {
                 if let Some(mut main) = walk::analyse_main(repo, &mut scanned, &modules, m, &dir)? {
                     if let Some((name, evidence)) = scripts.get().outputs.get(dir.as_str()) {
@@ -271,7 +278,6 @@ fn read(
                 }
             }
         }
-        let deployed = deployed_go.unwrap_or_else(|| deployed::read(deployed.get()));
         Ok((mains, scripts.take(), deployed))
     });
     let (mains, scripts, deployed) = found?;
