@@ -83,9 +83,12 @@ fn uses(stack: Stack) -> &'static [&'static str] {
         Stack::ALL
             .iter()
             .map(|&stack| {
+                let mut seen = vec![false; by_id().len()];
                 let mut order = Vec::new();
                 for id in stack_templates(stack) {
-                    named_from(&id, &mut order);
+                    if let Some(at) = place(&id) {
+                        named_from(at, &mut seen, &mut order);
+                    }
                 }
                 order
             })
@@ -95,37 +98,52 @@ fn uses(stack: Stack) -> &'static [&'static str] {
     &all[place]
 }
 
-/// Adds embedded template `id`, then the templates it names, to `order`, each once.
-fn named_from(id: &str, order: &mut Vec<&'static str>) {
-    let Ok(at) = by_id().binary_search_by(|(known, _)| known.as_str().cmp(id)) else {
-        return;
-    };
-    let (id, file) = &by_id()[at];
-    if order.contains(&id.as_str()) {
+/// Adds the embedded template at `at` of [`by_id`], then the templates it names, to `order`,
+/// each once.
+fn named_from(at: usize, seen: &mut [bool], order: &mut Vec<&'static str>) {
+    if std::mem::replace(&mut seen[at], true) {
         return;
     }
-    order.push(id.as_str());
-    for named in names(file.contents_utf8().unwrap_or_default()) {
-        named_from(named, order);
+    order.push(by_id()[at].0.as_str());
+    for &named in &named()[at] {
+        named_from(named, seen, order);
     }
+}
+
+/// The place in [`by_id`] of each embedded template each one names, read once.
+fn named() -> &'static [Vec<usize>] {
+    static NAMED: OnceLock<Vec<Vec<usize>>> = OnceLock::new();
+    NAMED.get_or_init(|| {
+        by_id()
+            .iter()
+            .map(|(_, file)| {
+                names(file.contents_utf8().unwrap_or_default())
+                    .filter_map(place)
+                    .collect()
+            })
+            .collect()
+    })
+}
+
+/// The place of embedded template `id` in [`by_id`].
+fn place(id: &str) -> Option<usize> {
+    by_id()
+        .binary_search_by(|(known, _)| known.as_str().cmp(id))
+        .ok()
 }
 
 /// The templates a template's text names in `include`, `import` and `from` tags, in the order
 /// it names them (a name built from a variable is not one).
-fn names(text: &str) -> Vec<&str> {
-    text.match_indices('"')
-        .filter_map(|(at, _)| {
-            let tag = &text[..at];
-            if !["include ", "import ", "from "]
-                .iter()
-                .any(|word| tag.ends_with(word))
-            {
-                return None;
-            }
-            let (name, after) = text[at + 1..].split_once('"')?;
-            (!after.trim_start().starts_with('~')).then_some(name)
-        })
-        .collect()
+fn names(text: &str) -> impl Iterator<Item = &str> {
+    memchr::memchr_iter(b'{', text.as_bytes()).filter_map(move |at| {
+        let tag = text[at + 1..].strip_prefix('%')?;
+        let tag = tag.trim_start_matches(['-', '+']).trim_start();
+        let rest = ["include", "import", "from"]
+            .iter()
+            .find_map(|word| tag.strip_prefix(word))?;
+        let (name, after) = rest.trim_start().strip_prefix('"')?.split_once('"')?;
+        (!after.trim_start().starts_with('~')).then_some(name)
+    })
 }
 
 #[cfg(test)]
@@ -134,10 +152,11 @@ mod tests {
 
     #[test]
     fn names_are_read_in_order_and_built_names_left_out() {
-        let text = "{% from \"partials/exec.j2\" import x %}\n{% include \"partials/header.j2\" %}\n\
-                    {% from \"node/\" ~ pm ~ \".j2\" import install %}\n{% import \"a.j2\" as a %}";
+        let text = "{% from \"partials/exec.j2\" import x %}\n{%- include \"partials/header.j2\" %}\n\
+                    {% from \"node/\" ~ pm ~ \".j2\" import install %}\n{% import \"a.j2\" as a %}\n\
+                    {% if x %}include \"b.j2\"{% endif %}";
         assert_eq!(
-            names(text),
+            names(text).collect::<Vec<_>>(),
             vec!["partials/exec.j2", "partials/header.j2", "a.j2"]
         );
     }
