@@ -8,29 +8,45 @@ use super::{by_id, embedded_environment, stack_templates};
 use crate::repo::pool;
 use crate::stack::Stack;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 /// The stack detection found first, as its place in [`Stack::ALL`] plus one (0: none yet).
 static EXPECTED: AtomicUsize = AtomicUsize::new(0);
 
-/// Compiles, on a helper, the templates [`next`] hands out, one at a time: between two it
-/// steps aside when other work waits for the helper, and goes on after that work; it ends when
-/// nothing is left to hand out, and what is left when the process ends is not done.
+/// Whether the compilation is queued for a helper or running on one: there is never more than
+/// one (two would each step aside for the other, and neither compile).
+static SCHEDULED: AtomicBool = AtomicBool::new(false);
+
+/// Compiles, on a helper, the templates [`next`] hands out, one at a time, unless that is
+/// queued or running already: between two it steps aside when other work waits for the helper,
+/// and goes on after that work; it ends when nothing is left to hand out, and what is left when
+/// the process ends is not done.
 pub fn compile_ahead() {
-    pool::detach(|| {
-        loop {
-            if pool::others_waiting() {
-                compile_ahead();
-                return;
-            }
-            let Some(id) = next() else {
-                return;
-            };
-            // A template that fails to compile is reported by the rendering that uses it.
-            let _ = embedded_environment().get_template(id);
+    if !SCHEDULED.swap(true, Ordering::SeqCst) {
+        pool::detach(compile);
+    }
+}
+
+/// The work [`compile_ahead`] queues.
+fn compile() {
+    loop {
+        if pool::others_waiting() {
+            pool::detach(compile);
+            return;
         }
-    });
+        let Some(id) = next(true) else {
+            SCHEDULED.store(false, Ordering::SeqCst);
+            // A stack expected since `next` looked found the work scheduled and left it here:
+            // it goes on unless a new compilation has been queued for it meanwhile.
+            if next(false).is_some() && !SCHEDULED.swap(true, Ordering::SeqCst) {
+                continue;
+            }
+            return;
+        };
+        // A template that fails to compile is reported by the rendering that uses it.
+        let _ = embedded_environment().get_template(id);
+    }
 }
 
 /// Tells the compilation ahead which stack a rendering will most likely use: the first stack
@@ -41,18 +57,18 @@ pub fn expect(stack: Stack) {
         .position(|&s| s == stack)
         .map_or(0, |at| at + 1);
     if EXPECTED
-        .compare_exchange(0, place, Ordering::AcqRel, Ordering::Acquire)
+        .compare_exchange(0, place, Ordering::SeqCst, Ordering::SeqCst)
         .is_ok()
     {
         compile_ahead();
     }
 }
 
-/// The next template to compile ahead, handed out once: what the expected stack uses, or
-/// before a stack is expected, what every stack uses.
-fn next() -> Option<&'static str> {
+/// The next template to compile ahead, handed out once when `take`: what the expected stack
+/// uses, or before a stack is expected, what every stack uses.
+fn next(take: bool) -> Option<&'static str> {
     static HANDED_OUT: OnceLock<Mutex<HashSet<&'static str>>> = OnceLock::new();
-    let order = match EXPECTED.load(Ordering::Acquire) {
+    let order = match EXPECTED.load(Ordering::SeqCst) {
         0 => shared(),
         place => uses(Stack::ALL[place - 1]),
     };
@@ -61,7 +77,9 @@ fn next() -> Option<&'static str> {
         .lock()
         .unwrap_or_else(|e| e.into_inner());
     let id = order.iter().copied().find(|id| !handed_out.contains(id))?;
-    handed_out.insert(id);
+    if take {
+        handed_out.insert(id);
+    }
     Some(id)
 }
 
