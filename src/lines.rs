@@ -711,19 +711,14 @@ pub fn toml_tables_read<'a, T: Send>(
     line: impl Fn(&mut T) -> &mut usize,
 ) -> (Vec<T>, Option<usize>) {
     if let Some(parts) = toml_parts(text, name) {
-        let jobs: Vec<(usize, &str)> = parts.into_iter().enumerate().collect();
-        let mut read_parts = crate::repo::in_parallel(&jobs, 2, |&(at, part)| {
+        let read_parts = crate::repo::in_parallel(&parts, 2, |part| {
             let lines = memchr::memchr_iter(b'\n', part.as_bytes()).count();
-            (at, lines, read(part))
+            (lines, read(part))
         });
-        read_parts.sort_by_key(|(at, _, _)| *at);
-        if read_parts
-            .iter()
-            .all(|(_, _, (_, unread))| unread.is_none())
-        {
+        if read_parts.iter().all(|(_, (_, unread))| unread.is_none()) {
             let mut items = Vec::new();
             let mut lines = 0;
-            for (_, part_lines, (read_items, _)) in read_parts {
+            for (part_lines, (read_items, _)) in read_parts {
                 items.extend(read_items.into_iter().map(|mut item| {
                     let at = line(&mut item);
                     if *at != 0 {

@@ -361,22 +361,14 @@ pub fn render(plan: &Plan, templates: &Templates) -> Result<Vec<Output>, RenderE
     }
     // The files are rendered side by side: each compiles the templates it uses that are not
     // compiled yet.
-    let mut rendered = repo::in_parallel(
-        &files.iter().enumerate().collect::<Vec<_>>(),
-        2,
-        |(at, (name, id))| {
-            let output = templates.render(id, &context).map(|contents| Output {
-                name: name.clone(),
-                contents,
-            });
-            (*at, output)
-        },
-    );
-    rendered.sort_unstable_by_key(|(at, _)| *at);
-    let mut outputs = rendered
-        .into_iter()
-        .map(|(_, output)| output)
-        .collect::<Result<Vec<Output>, RenderError>>()?;
+    let mut outputs = repo::in_parallel(&files, 2, |(name, id)| {
+        templates.render(id, &context).map(|contents| Output {
+            name: name.clone(),
+            contents,
+        })
+    })
+    .into_iter()
+    .collect::<Result<Vec<Output>, RenderError>>()?;
     if plan.bake {
         let name = crate::safe::bake_target(&plan.app.image_name);
         let mut targets = BakeTarget::of(plan, &name, &plan.app.image_name, ".");

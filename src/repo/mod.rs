@@ -996,7 +996,7 @@ fn readers() -> usize {
 
 /// `work` applied to every job, on the calling thread and every helper ([`pool::helpers`], at
 /// most [`READERS`] threads in all; the calling thread alone when there are fewer than `from`
-/// jobs), each taking the next job not yet taken: the results in no particular order.
+/// jobs), each taking the next job not yet taken: the results in the order of the jobs.
 pub fn in_parallel<J: Sync, R: Send>(
     jobs: &[J],
     from: usize,
@@ -1014,8 +1014,10 @@ pub fn in_parallel<J: Sync, R: Send>(
     let all = std::sync::Mutex::new(Vec::with_capacity(jobs.len()));
     let run = || {
         let mut done = Vec::new();
-        while let Some(job) = jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed)) {
-            done.push(work(job));
+        loop {
+            let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(job) = jobs.get(at) else { break };
+            done.push((at, work(job)));
         }
         all.lock().unwrap_or_else(|e| e.into_inner()).extend(done);
     };
@@ -1025,7 +1027,9 @@ pub fn in_parallel<J: Sync, R: Send>(
         }
         run();
     });
-    all.into_inner().unwrap_or_else(|e| e.into_inner())
+    let mut all = all.into_inner().unwrap_or_else(|e| e.into_inner());
+    all.sort_unstable_by_key(|(at, _)| *at);
+    all.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Why what is there cannot be read as a file, when it is not a regular file.
@@ -1114,6 +1118,18 @@ fn refusal(file: &str, cause: &str) -> RepoError {
 mod tests {
     use super::*;
     use std::os::unix::fs::symlink;
+
+    #[test]
+    fn work_done_in_parallel_comes_back_in_the_order_of_the_jobs() {
+        let jobs: Vec<u64> = (0..200).collect();
+        let done = in_parallel(&jobs, 2, |&job| {
+            if job % 7 == 0 {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+            job * 3
+        });
+        assert_eq!(done, jobs.iter().map(|job| job * 3).collect::<Vec<_>>());
+    }
 
     fn project() -> (tempfile::TempDir, Repo) {
         let dir = tempfile::tempdir().unwrap();
