@@ -39,7 +39,7 @@ pub fn detect_all(repo: &Repo) -> Vec<Report> {
                 Report { stack, detection }
             })
             .collect();
-        reports.sort_by_key(|report| Stack::ALL.iter().position(|&s| s == report.stack));
+        reports.sort_by_key(|report| report.stack.index());
         reports
     })
 }

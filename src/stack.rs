@@ -49,6 +49,11 @@ macro_rules! stack_enum {
             /// Every stack, in the order detection reports them.
             pub const ALL: &'static [Stack] = &[$(Stack::$variant,)*];
 
+            /// Its place in [`Stack::ALL`].
+            pub fn index(self) -> usize {
+                self as usize
+            }
+
             /// Lower-case name used in flags, templates and output (the stack's folder).
             pub fn name(self) -> &'static str {
                 match self {
@@ -71,5 +76,17 @@ with_stacks!(stack_enum);
 impl std::fmt::Display for Stack {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stack_is_known_by_its_place_among_all() {
+        for (at, &stack) in Stack::ALL.iter().enumerate() {
+            assert_eq!(stack.index(), at);
+        }
     }
 }

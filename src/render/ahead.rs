@@ -52,12 +52,8 @@ fn compile() {
 /// Tells the compilation ahead which stack a rendering will most likely use: the first stack
 /// detection finds. Its templates are compiled next, after the template being compiled.
 pub fn expect(stack: Stack) {
-    let place = Stack::ALL
-        .iter()
-        .position(|&s| s == stack)
-        .map_or(0, |at| at + 1);
     if EXPECTED
-        .compare_exchange(0, place, Ordering::SeqCst, Ordering::SeqCst)
+        .compare_exchange(0, stack.index() + 1, Ordering::SeqCst, Ordering::SeqCst)
         .is_ok()
     {
         compile_ahead();
@@ -112,8 +108,7 @@ fn uses(stack: Stack) -> &'static [&'static str] {
             })
             .collect()
     });
-    let place = Stack::ALL.iter().position(|&s| s == stack).unwrap_or(0);
-    &all[place]
+    &all[stack.index()]
 }
 
 /// Adds the embedded template at `at` of [`by_id`], then the templates it names, to `order`,
