@@ -280,13 +280,15 @@ fn read(
             (Manager::Pnpm, Some(lock), Some(text)) => pnpm_for_lockfile(lock, text),
             _ => None,
         });
-    let native = match (&lock, &lock_text) {
-        (Some(lock), Some(text)) => native_in_lock(lock, text),
-        _ => Vec::new(),
-    };
-    let platform_code = match (&lock, &lock_text) {
-        (Some(lock), Some(text)) => platform::platform_code(lock, text),
-        _ => platform::PlatformCode::Unknown("there is no lock file".to_string()),
+    let (platform_code, native) = match (&lock, &lock_text) {
+        (Some(lock), Some(text)) => {
+            let (platform_code, first) = platform::platform_code(lock, text, NATIVE_PACKAGES);
+            (platform_code, native_in_lock(lock, text, first))
+        }
+        _ => (
+            platform::PlatformCode::Unknown("there is no lock file".to_string()),
+            Vec::new(),
+        ),
     };
     refuse_copied_credentials(repo, &root_package, &members, &install_files)?;
     if let (Some(lock), Some(text)) = (&lock, &lock_text) {
@@ -488,12 +490,15 @@ fn refuse_credential(file: &str, text: &str) -> Result<(), DetectError> {
 /// The native addon packages a lock file holds, each with the line of its first entry: the
 /// places that hold each name are found with a vectorized search, and only their lines are
 /// read as entries. package-lock.json names what it installs only in its entries' keys
-/// (`"node_modules/.../NAME": {`), so there the keys are found instead, in one search.
-fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
+/// (`"node_modules/.../NAME": {`), so there the keys are found instead, in one search. `read`:
+/// the first lines [`platform::platform_code`] found reading the lock's lines, when it did.
+fn native_in_lock(lock: &str, text: &str, read: Option<platform::FirstEntries>) -> Vec<Evidence> {
     let bytes = text.as_bytes();
-    let first: Vec<Option<usize>> = if lock == platform::LOCK {
+    let first: Vec<Option<usize>> = if let Some(first) = read {
+        first
+    } else if lock == platform::LOCK {
         let mut first = vec![None; NATIVE_PACKAGES.len()];
-        for at in memchr::memmem::find_iter(bytes, b"\"node_modules/") {
+        for at in memchr::memmem::find_iter(bytes, platform::KEY.as_bytes()) {
             let (start, line) = crate::lines::line_around(text, at);
             if let Some(name) = entry_name(line)
                 && let Some(owner) = NATIVE_PACKAGES.iter().position(|native| *native == name)
@@ -533,7 +538,7 @@ fn native_in_lock(lock: &str, text: &str) -> Vec<Evidence> {
 /// `  NAME@...`, `  /NAME@...` or `  'NAME@...`. Lines deeper than an entry name none.
 fn entry_name(line: &str) -> Option<&str> {
     let trimmed = line.trim_start();
-    if let Some(path) = trimmed.strip_prefix("\"node_modules/") {
+    if let Some(path) = trimmed.strip_prefix(platform::KEY) {
         return Some(platform::installed_name(&path[..path.find('"')?]));
     }
     if line.len() - trimmed.len() > 2 {
@@ -691,7 +696,7 @@ mod tests {
             None
         );
         assert_eq!(
-            native_in_lock("yarn.lock", "a@1:\n  version \"1\"\n\nbcrypt@^5:\n"),
+            native_in_lock("yarn.lock", "a@1:\n  version \"1\"\n\nbcrypt@^5:\n", None),
             vec![Evidence::line("yarn.lock", 4, "bcrypt (native addon)")]
         );
     }
@@ -722,13 +727,23 @@ mod tests {
   }
 }
 "#;
-        assert_eq!(
-            native_in_lock(platform::LOCK, lock),
-            vec![
-                Evidence::line(platform::LOCK, 16, "bcrypt (native addon)"),
-                Evidence::line(platform::LOCK, 13, "node-gyp-build (native addon)"),
-            ]
-        );
+        let expected = vec![
+            Evidence::line(platform::LOCK, 16, "bcrypt (native addon)"),
+            Evidence::line(platform::LOCK, 13, "node-gyp-build (native addon)"),
+        ];
+        assert_eq!(native_in_lock(platform::LOCK, lock, None), expected);
+        let (_, first) = platform::platform_code(platform::LOCK, lock, NATIVE_PACKAGES);
+        assert!(first.is_some(), "a lock of version 3 is read by lines");
+        assert_eq!(native_in_lock(platform::LOCK, lock, first), expected);
+        // Read by lines as searched: an entry key at any depth, and a line near the top
+        // holding one after a name (as yarn.lock's entry lines are read).
+        let odd = lock
+            .replace("    \"node_modules/bcrypt\": {", "\t\t\"node_modules/bcrypt\": {")
+            .replace("  \"packages\": {", "  \"canvas@2\": \"node_modules/canvas\",\n  \"packages\": {");
+        let (_, first) = platform::platform_code(platform::LOCK, &odd, NATIVE_PACKAGES);
+        let by_lines = native_in_lock(platform::LOCK, &odd, first);
+        assert_eq!(by_lines, native_in_lock(platform::LOCK, &odd, None));
+        assert_eq!(by_lines.len(), 3, "{by_lines:?}");
     }
 
     #[test]

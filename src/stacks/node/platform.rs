@@ -22,21 +22,44 @@ pub enum PlatformCode {
 
 /// Reads package-lock.json's `packages` entries in one pass over its lines: npm writes each
 /// entry as `"node_modules/NAME": {` (or a workspace member's `"packages/NAME": {`) four spaces
-/// in, its fields six spaces in.
-pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
+/// in, its fields six spaces in. The same pass finds the first entry of each package `named`,
+/// as [`super::entry_name`] reads an entry line; `None` for the lock of another tool or
+/// version, which this pass does not read.
+pub fn platform_code(
+    lock: &str,
+    text: &str,
+    named: &[&str],
+) -> (PlatformCode, Option<FirstEntries>) {
     if lock != LOCK {
-        return PlatformCode::Unknown(format!("{lock} does not record them"));
+        return (PlatformCode::Unknown(format!("{lock} does not record them")), None);
     }
     if !(2..=3).contains(&lock_version(text).unwrap_or(0)) {
-        return PlatformCode::Unknown(format!(
-            "{lock} is not of lockfileVersion 2 or 3, which record them"
-        ));
+        let why = format!("{lock} is not of lockfileVersion 2 or 3, which record them");
+        return (PlatformCode::Unknown(why), None);
     }
     let mut found = Vec::new();
     let mut entry: Option<Entry> = None;
     let mut entries = 0;
+    let mut first = vec![None; named.len()];
     for (index, line) in crate::lines::lines(text).enumerate() {
         let (trimmed, indent) = indented(line);
+        // As the search reads a line holding a key: the key's package when the line begins
+        // with it, else, near the top only, a name before `@`. Most lines are told apart by
+        // their second byte.
+        let keyed = trimmed.as_bytes().get(1) == Some(&b'n') && trimmed.starts_with(KEY);
+        let name = if keyed {
+            let rest = &trimmed[KEY.len()..];
+            rest.find('"').map(|end| installed_name(&rest[..end]))
+        } else if indent <= 2 && line.contains(KEY) {
+            super::entry_name(line)
+        } else {
+            None
+        };
+        if let Some(name) = name
+            && let Some(at) = named.iter().position(|known| *known == name)
+        {
+            first[at].get_or_insert(index + 1);
+        }
         if indent == 4 && trimmed.starts_with('"') {
             if let Some(done) = entry.take() {
                 done.judge(&mut found);
@@ -71,10 +94,18 @@ pub fn platform_code(lock: &str, text: &str) -> PlatformCode {
         done.judge(&mut found);
     }
     if entries == 0 {
-        return PlatformCode::Unknown(format!("{lock} lists no installed package"));
+        let why = format!("{lock} lists no installed package");
+        return (PlatformCode::Unknown(why), Some(first));
     }
-    PlatformCode::Packages(found)
+    (PlatformCode::Packages(found), Some(first))
 }
+
+/// The line of the first entry of each package looked for, in the order they were named
+/// (`None` for a package the lock has no entry of).
+pub type FirstEntries = Vec<Option<usize>>;
+
+/// How an installed package's entry key begins, and what a search for entry lines looks for.
+pub const KEY: &str = "\"node_modules/";
 
 /// The package an entry's path installs: its part after the last `node_modules/`
 /// (`node_modules/a/node_modules/b` installs `b`), or the whole path when it has none.
@@ -213,7 +244,7 @@ mod tests {
     #[test]
     fn production_packages_with_install_scripts_or_cpus_are_named() {
         assert_eq!(
-            platform_code(LOCK, LOCK_TEXT),
+            platform_code(LOCK, LOCK_TEXT, &[]).0,
             PlatformCode::Packages(vec![
                 Evidence::line(LOCK, 15, "@img/sharp-linux-x64 is built for some CPUs only"),
                 Evidence::line(LOCK, 25, "bcrypt runs an install script"),
@@ -231,7 +262,7 @@ mod tests {
             "      \"hasInstallScript\": true,\n      \"version\": \"5.1.1\"",
             "      \"version\": \"5.1.1\"",
         );
-        assert_eq!(platform_code(LOCK, &text), PlatformCode::Packages(vec![]));
+        assert_eq!(platform_code(LOCK, &text, &[]).0, PlatformCode::Packages(vec![]));
     }
 
     #[test]
@@ -240,7 +271,7 @@ mod tests {
             "    \"node_modules/express\": {",
             "    \"packages/api\": {\n      \"hasInstallScript\": true\n    },\n    \"node_modules/express\": {",
         );
-        let PlatformCode::Packages(found) = platform_code(LOCK, &text) else {
+        let PlatformCode::Packages(found) = platform_code(LOCK, &text, &[]).0 else {
             panic!("known");
         };
         assert_eq!(
@@ -252,7 +283,7 @@ mod tests {
     #[test]
     fn other_locks_and_versions_say_nothing() {
         let unknown =
-            |lock: &str, text: &str| matches!(platform_code(lock, text), PlatformCode::Unknown(_));
+            |lock: &str, text: &str| matches!(platform_code(lock, text, &[]).0, PlatformCode::Unknown(_));
         assert!(unknown("yarn.lock", LOCK_TEXT));
         let v1 = LOCK_TEXT.replace("\"lockfileVersion\": 3", "\"lockfileVersion\": 1");
         assert!(unknown(LOCK, &v1));
