@@ -842,6 +842,87 @@ pub fn toml_fields<'a, const N: usize>(
     (!pieces.broken).then_some(found)
 }
 
+/// The values of `keys` in each inline table among the elements of an array value, in one pass
+/// over the array, as [`toml_elements`] then [`toml_fields`] on each element that begins with
+/// `{` give them. None when `value` is not an array or [`toml_elements`] gives none; with
+/// `false` beside the tables up to the first one [`toml_fields`] reads none of.
+pub fn toml_table_fields<'a, const N: usize>(
+    value: &'a str,
+    keys: [&str; N],
+) -> Option<(Vec<[Option<&'a str>; N]>, bool)> {
+    let inner = inside(value, b'[', b']')?;
+    let bytes = inner.as_bytes();
+    let mut tables = Vec::new();
+    let mut at = 0;
+    loop {
+        // Between elements, as `Pieces` passes over them: separators, blanks and comments.
+        at = blank_end(bytes, at);
+        while bytes.get(at) == Some(&b',') {
+            at = blank_end(bytes, at + 1);
+        }
+        if at == bytes.len() {
+            return Some((tables, true));
+        }
+        let start = at;
+        if bytes[at] != b'{' {
+            let mut element = Pieces::new(&inner[at..]);
+            element.next();
+            if element.broken {
+                return None;
+            }
+            at += element.at;
+            continue;
+        }
+        if let Some((fields, end)) = table_fields(&inner[at + 1..], keys) {
+            // The element is the table alone: what follows it up to the separator is blank or
+            // a comment.
+            at = blank_end(bytes, at + 1 + end + 1);
+            if matches!(bytes.get(at), None | Some(b',')) {
+                tables.push(fields);
+                continue;
+            }
+        }
+        // A table `toml_fields` reads none of: the array, read on from it, says whether
+        // `toml_elements` gives its elements.
+        let mut rest = Pieces::new(&inner[start..]);
+        rest.by_ref().for_each(drop);
+        return (!rest.broken).then_some((tables, false));
+    }
+}
+
+/// Where the blanks and comments from `at` end.
+fn blank_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(byte) = bytes.get(at) {
+        at = match byte {
+            b' ' | b'\t' | b'\r' | b'\n' => at + 1,
+            b'#' => line_end(bytes, at),
+            _ => break,
+        };
+    }
+    at
+}
+
+/// The values of `keys` in the inline table whose inside `text` begins, with where its `}`
+/// is in `text`; None when the table does not close or an entry is no `key = value`.
+fn table_fields<'a, const N: usize>(
+    text: &'a str,
+    keys: [&str; N],
+) -> Option<([Option<&'a str>; N], usize)> {
+    let mut found = [None; N];
+    let mut pieces = Pieces::in_table(text);
+    for entry in pieces.by_ref() {
+        let (key, at) = toml_key(entry, 0)?;
+        let mut index = 0;
+        while index < N {
+            if keys[index] == key {
+                found[index] = Some(toml_trim(&entry[at..]));
+            }
+            index += 1;
+        }
+    }
+    Some((found, pieces.table_end?))
+}
+
 /// The comma-separated pieces of the inside of an array or inline table, at its top level,
 /// each trimmed, comments left out; None when a bracket or string inside does not close.
 fn split_top(inner: &str) -> Option<Vec<&str>> {
@@ -856,6 +937,11 @@ struct Pieces<'a> {
     inner: &'a str,
     at: usize,
     broken: bool,
+    /// Whether the text goes on past the inside of an inline table: the first `}` that closes
+    /// nothing inside ends the pieces ([`Pieces::in_table`]) instead of breaking them.
+    open_table: bool,
+    /// Where that `}` is, once found.
+    table_end: Option<usize>,
 }
 
 impl<'a> Pieces<'a> {
@@ -864,6 +950,17 @@ impl<'a> Pieces<'a> {
             inner,
             at: 0,
             broken: false,
+            open_table: false,
+            table_end: None,
+        }
+    }
+
+    /// The pieces of the inline table whose inside `text` begins: `text` runs on past the
+    /// `}` that closes it, where the pieces end (`table_end`), as if `text` ended there.
+    fn in_table(text: &'a str) -> Pieces<'a> {
+        Pieces {
+            open_table: true,
+            ..Pieces::new(text)
         }
     }
 }
@@ -912,6 +1009,16 @@ impl<'a> Iterator for Pieces<'a> {
                     Some(up) => {
                         depth = up;
                         at + 1
+                    }
+                    None if byte == b'}' && self.open_table && first == Some(at) => {
+                        self.table_end = Some(at);
+                        self.at = bytes.len();
+                        return None;
+                    }
+                    None if byte == b'}' && self.open_table => {
+                        self.table_end = Some(at);
+                        self.at = bytes.len();
+                        return first.map(|first| &self.inner[first..last]);
                     }
                     None => break,
                 },
@@ -1061,6 +1168,76 @@ mod tests {
         assert_eq!(toml_string("'a\"b'"), Some("a\"b"));
         assert_eq!(toml_string("\"a\\\"b\""), None);
         assert_eq!(toml_string("\"\"\"a\"\"\""), None);
+    }
+
+    /// What `toml_table_fields` gives, read as its callers read arrays before it: the elements,
+    /// then each table's fields.
+    fn tables_as_elements<'a, const N: usize>(
+        value: &'a str,
+        keys: [&str; N],
+    ) -> Option<(Vec<[Option<&'a str>; N]>, bool)> {
+        let mut tables = Vec::new();
+        for element in toml_elements(value)? {
+            if element.as_bytes()[0] == b'{' {
+                match toml_fields(element, keys) {
+                    Some(fields) => tables.push(fields),
+                    None => return Some((tables, false)),
+                }
+            }
+        }
+        Some((tables, true))
+    }
+
+    #[test]
+    fn table_fields_in_one_pass_answer_as_elements_then_fields() {
+        let pieces = [
+            "{url = \"a/b.whl\", hash = \"x\"}",
+            "{ file = 'c', size = 1 }",
+            "\"plain\"",
+            "[1, {a = 2}]",
+            "{a = {b = 1}, url = \"q\"}",
+            "{a = 1} x",
+            "{= 1}",
+            "{a = \"x}\"}",
+            "# c }\n",
+            ",",
+            "{a = [1}",
+            "}",
+            "]",
+            "{a = 1 # c }\n}",
+            "\"open",
+            "{url = \"u\", url = \"v\"}",
+            "{}",
+            "{ }",
+            "{a = 1,}",
+            "{\"url\" = \"w\"}",
+            "{a = 1}{b = 2}",
+            "\n",
+            " ",
+            "'''m\nl'''",
+            "{a = \"\"\"x\n}\"\"\"}",
+        ];
+        let mut state = 11u64;
+        let mut next = |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let mut read = 0;
+        for _ in 0..20_000 {
+            let mut value = String::from(if next(10) == 0 { "" } else { "[" });
+            for _ in 0..next(6) {
+                value.push_str(pieces[next(pieces.len())]);
+                value.push_str([", ", ",", " ", "\n", ",\n  "][next(5)]);
+            }
+            value.push_str(if next(10) == 0 { "" } else { "]" });
+            let keys = ["url", "file", "a"];
+            let expected = tables_as_elements(&value, keys);
+            assert_eq!(toml_table_fields(&value, keys), expected, "{value:?}");
+            read += usize::from(expected.is_some_and(|(tables, _)| !tables.is_empty()));
+        }
+        assert!(read > 1_000, "{read} arrays held tables read");
     }
 
     /// Texts and keys built from few characters, so that keys, quotes and separators meet in

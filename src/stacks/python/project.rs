@@ -7,6 +7,7 @@ use crate::evidence::Evidence;
 use crate::facts::DetectError;
 use crate::lines::{
     KeyLines, QuotedLines, TomlItem, TomlItems, toml_elements, toml_entries, toml_fields,
+    toml_table_fields,
     toml_string, toml_tables_read, toml_trim,
 };
 use crate::manifest::{key_line, parse_toml};
@@ -1274,13 +1275,10 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
             if value.as_bytes().first() != Some(&b'[') {
                 return true;
             }
-            let Some(files) = toml_elements(value) else {
+            let Some((tables, whole)) = toml_table_fields(value, FILE_KEYS) else {
                 return false;
             };
-            for file in files.into_iter().filter(|f| f.as_bytes()[0] == b'{') {
-                let Some(fields) = toml_fields(file, FILE_KEYS) else {
-                    return false;
-                };
+            for fields in tables {
                 let mut named = None;
                 for field in fields {
                     if named.is_none()
@@ -1291,7 +1289,7 @@ fn read_package_pair<'a>(package: &mut Locked<'a>, key: &str, value: &'a str) ->
                 }
                 package.files.extend(named.map(file_name));
             }
-            true
+            whole
         }
         _ => {
             !key.contains('.')
@@ -1317,16 +1315,13 @@ fn add_dependencies<'a>(package: &mut Locked<'a>, value: &'a str) -> bool {
     if value.as_bytes().first() != Some(&b'[') {
         return true;
     }
-    let Some(dependencies) = toml_elements(value) else {
+    let Some((dependencies, whole)) = toml_table_fields(value, ["name"]) else {
         return false;
     };
-    for dependency in dependencies.into_iter().filter(|d| d.as_bytes()[0] == b'{') {
-        let Some([name]) = toml_fields(dependency, ["name"]) else {
-            return false;
-        };
+    for [name] in dependencies {
         package.deps.extend(name.and_then(toml_string));
     }
-    true
+    whole
 }
 
 /// The lock's packages a production install can take, by normalized name, erring on the side of
