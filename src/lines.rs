@@ -827,9 +827,19 @@ pub fn toml_fields<'a, const N: usize>(
     keys: [&str; N],
 ) -> Option<[Option<&'a str>; N]> {
     let inner = inside(value, b'{', b'}')?;
-    let mut found = [None; N];
     let mut pieces = Pieces::new(inner);
-    for entry in pieces.by_ref() {
+    let found = fields_in(&mut pieces, keys)?;
+    (!pieces.broken).then_some(found)
+}
+
+/// The values of `keys` among the `key = value` pieces of an inline table (the last, should a
+/// key repeat); None at a piece that is not one.
+fn fields_in<'a, const N: usize>(
+    pieces: &mut Pieces<'a>,
+    keys: [&str; N],
+) -> Option<[Option<&'a str>; N]> {
+    let mut found = [None; N];
+    for entry in pieces {
         let (key, at) = toml_key(entry, 0)?;
         let mut index = 0;
         while index < N {
@@ -839,7 +849,7 @@ pub fn toml_fields<'a, const N: usize>(
             index += 1;
         }
     }
-    (!pieces.broken).then_some(found)
+    Some(found)
 }
 
 /// The values of `keys` in each inline table among the elements of an array value, in one pass
@@ -908,18 +918,8 @@ fn table_fields<'a, const N: usize>(
     text: &'a str,
     keys: [&str; N],
 ) -> Option<([Option<&'a str>; N], usize)> {
-    let mut found = [None; N];
     let mut pieces = Pieces::in_table(text);
-    for entry in pieces.by_ref() {
-        let (key, at) = toml_key(entry, 0)?;
-        let mut index = 0;
-        while index < N {
-            if keys[index] == key {
-                found[index] = Some(toml_trim(&entry[at..]));
-            }
-            index += 1;
-        }
-    }
+    let found = fields_in(&mut pieces, keys)?;
     Some((found, pieces.table_end?))
 }
 
@@ -1010,15 +1010,13 @@ impl<'a> Iterator for Pieces<'a> {
                         depth = up;
                         at + 1
                     }
-                    None if byte == b'}' && self.open_table && first == Some(at) => {
-                        self.table_end = Some(at);
-                        self.at = bytes.len();
-                        return None;
-                    }
                     None if byte == b'}' && self.open_table => {
                         self.table_end = Some(at);
                         self.at = bytes.len();
-                        return first.map(|first| &self.inner[first..last]);
+                        // The piece before the `}`, if there is one (it began before it).
+                        return first
+                            .filter(|first| *first < at)
+                            .map(|first| &self.inner[first..last]);
                     }
                     None => break,
                 },
@@ -1170,6 +1168,17 @@ mod tests {
         assert_eq!(toml_string("\"\"\"a\"\"\""), None);
     }
 
+    /// Numbers below the bound asked for, the same for the same `seed` on every run.
+    fn draws(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut state = seed;
+        move |n: usize| {
+            state = state
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        }
+    }
+
     /// What `toml_table_fields` gives, read as its callers read arrays before it: the elements,
     /// then each table's fields.
     fn tables_as_elements<'a, const N: usize>(
@@ -1217,13 +1226,7 @@ mod tests {
             "'''m\nl'''",
             "{a = \"\"\"x\n}\"\"\"}",
         ];
-        let mut state = 11u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % n
-        };
+        let mut next = draws(11);
         let mut read = 0;
         for _ in 0..20_000 {
             let mut value = String::from(if next(10) == 0 { "" } else { "[" });
@@ -1246,13 +1249,7 @@ mod tests {
         let alphabet = [
             'a', 'b', '"', '=', ':', ' ', '\t', '\r', '\u{a0}', '\n', 'é',
         ];
-        let mut state = 7u64;
-        let mut next = |n: usize| {
-            state = state
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            (state >> 33) as usize % n
-        };
+        let mut next = draws(7);
         let mut texts = Vec::new();
         let mut keys = vec![String::new()];
         for _ in 0..600 {

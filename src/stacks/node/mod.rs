@@ -539,7 +539,7 @@ fn native_in_lock(lock: &str, text: &str, read: Option<platform::FirstEntries>) 
 fn entry_name(line: &str) -> Option<&str> {
     let trimmed = line.trim_start();
     if let Some(path) = trimmed.strip_prefix(platform::KEY) {
-        return Some(platform::installed_name(&path[..path.find('"')?]));
+        return platform::keyed_name(path);
     }
     if line.len() - trimmed.len() > 2 {
         return None;

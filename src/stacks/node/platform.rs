@@ -48,8 +48,7 @@ pub fn platform_code(
         // their second byte.
         let keyed = trimmed.as_bytes().get(1) == Some(&b'n') && trimmed.starts_with(KEY);
         let name = if keyed {
-            let rest = &trimmed[KEY.len()..];
-            rest.find('"').map(|end| installed_name(&rest[..end]))
+            keyed_name(&trimmed[KEY.len()..])
         } else if indent <= 2 && line.contains(KEY) {
             super::entry_name(line)
         } else {
@@ -106,6 +105,13 @@ pub type FirstEntries = Vec<Option<usize>>;
 
 /// How an installed package's entry key begins, and what a search for entry lines looks for.
 pub const KEY: &str = "\"node_modules/";
+
+/// The package an entry key installs, from what follows its [`KEY`] up to its closing quote;
+/// None when it has none.
+pub fn keyed_name(after_key: &str) -> Option<&str> {
+    let end = after_key.find('"')?;
+    Some(installed_name(&after_key[..end]))
+}
 
 /// The package an entry's path installs: its part after the last `node_modules/`
 /// (`node_modules/a/node_modules/b` installs `b`), or the whole path when it has none.
