@@ -47,8 +47,9 @@ pub fn platform_code(
         // with it, else, near the top only, a name before `@`. Most lines are told apart by
         // their second byte.
         let keyed = trimmed.as_bytes().get(1) == Some(&b'n') && trimmed.starts_with(KEY);
+        let key_name = keyed.then(|| keyed_name(&trimmed[KEY.len()..])).flatten();
         let name = if keyed {
-            keyed_name(&trimmed[KEY.len()..])
+            key_name
         } else if indent <= 2 && line.contains(KEY) {
             super::entry_name(line)
         } else {
@@ -68,7 +69,8 @@ pub fn platform_code(
                 && let Some(end) = path.find('"')
                 && end > 0
             {
-                let name = installed_name(&path[..end]);
+                // An installed package's key was read above, up to the same quote.
+                let name = key_name.unwrap_or_else(|| installed_name(&path[..end]));
                 entry = Some(Entry::new(index + 1, name));
                 entries += usize::from(path.starts_with("node_modules/"));
             }
